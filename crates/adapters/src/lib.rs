@@ -1,0 +1,1 @@
+//! omniroute-adapters: file formats and generators.

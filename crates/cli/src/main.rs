@@ -1,0 +1,2 @@
+//! The `omniroute` command-line tool.
+fn main() {}

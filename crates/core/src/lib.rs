@@ -1,0 +1,29 @@
+//! omniroute-core: the pure order-routing engine.
+//!
+//! It holds the domain model ([`Node`], [`Order`], [`Network`]), the spatial index, the inventory
+//! ledger, the [`Policy`] and (as they land) the router and the batch optimiser. It does no file or
+//! network I/O and reads no clock: time is always a parameter. File formats live in
+//! `omniroute-adapters`.
+
+mod geo;
+mod ids;
+mod index;
+mod ledger;
+mod level;
+mod network;
+mod node;
+mod order;
+mod policy;
+
+pub use crate::geo::{chord_for_km, km_for_chord, LatLng, LatLngError, EARTH_RADIUS_KM};
+pub use ids::{Interner, NodeIdx, SkuId, Skus};
+pub use index::SpatialIndex;
+pub use ledger::Inventory;
+pub use level::{ServiceLevel, ServiceLevels};
+pub use network::{Network, NetworkError};
+pub use node::{Calendar, DealerTerms, Node, NodeCosts, NodeKind, UnknownNodeKind};
+pub use order::{Order, OrderLine, SplitRule};
+pub use policy::{
+    Condition, CostTerms, DealerRules, KindDefaults, LevelTerms, Overrides, Policy, Region, Rule,
+    Sla, SplitDefaults, TransitBand,
+};
