@@ -1,1 +1,8 @@
-//! omniroute-adapters: file formats and generators.
+//! omniroute-adapters: file formats, generators and (later) inventory feeds and dealer channels.
+//!
+//! Adapters read and validate outside data, report every problem at once with a stable code, and
+//! hand the core plain values. Nothing here prices or chooses.
+
+mod problem;
+
+pub use problem::{InputError, Problem};
