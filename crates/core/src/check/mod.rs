@@ -1,0 +1,193 @@
+//! The independent checker: verifies a plan against its inputs and policy from scratch (stock,
+//! capacity, reach, SLA, split rules, cost). It shares no code with the router beyond the model,
+//! the promise calendar and the two rounding rules of DESIGN §3, so it is the oracle of the
+//! router's property tests and of `omniroute check`.
+
+mod rules;
+
+use crate::{Decision, Network, NodeIdx, Order, Plan, Policy, SkuId, StockTable};
+use jiff::Timestamp;
+use rustc_hash::FxHashMap;
+use std::fmt;
+
+pub use rules::{shipment_cost, OrderRules, ShipmentCheck};
+
+/// One broken rule in a plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    /// Index of the order in the batch.
+    pub order: usize,
+    /// Stable code: `LINE_TWICE`, `LINE_MISSING`, `STOCK`, `CAPACITY_UNITS`,
+    /// `CAPACITY_SHIPMENTS`, `REACH`, `SLA`, `SPLIT`, `SHIP_COMPLETE`, `INACTIVE`, `EXCLUDED`,
+    /// `KIND`, `COST`, `PROMISE`.
+    pub code: &'static str,
+    /// What is wrong.
+    pub message: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "order #{}: {} {}", self.order, self.code, self.message)
+    }
+}
+
+/// Checks every decision of `plan` (one per order, same order) against the network, the policy,
+/// the stock the batch started from and the reference time. An empty result means the plan is
+/// feasible and every reported cost is right.
+pub fn check(
+    plan: &Plan,
+    orders: &[Order],
+    network: &Network,
+    policy: &Policy,
+    stock: &StockTable,
+    now: Timestamp,
+) -> Vec<Violation> {
+    let mut out = Vec::new();
+    let mut taken: FxHashMap<(NodeIdx, SkuId), u64> = FxHashMap::default();
+    let mut load: FxHashMap<NodeIdx, (u64, u64)> = FxHashMap::default();
+    let mut total = 0i64;
+    for (i, (order, d)) in orders.iter().zip(&plan.decisions).enumerate() {
+        let mut v = |code, message: String| {
+            out.push(Violation {
+                order: i,
+                code,
+                message,
+            });
+        };
+        check_decision(order, d, network, policy, now, &mut v);
+        for s in &d.shipments {
+            let l = load.entry(s.node).or_insert((0, 0));
+            l.1 += 1;
+            for &li in &s.lines {
+                let line = &order.lines[li];
+                *taken.entry((s.node, line.sku)).or_insert(0) += u64::from(line.qty);
+                l.0 += u64::from(line.qty);
+            }
+        }
+        total += d.cost_cents();
+    }
+    for (&(node, sku), &units) in &taken {
+        let have = u64::from(routable(stock, network, policy, node, sku));
+        if units > have {
+            out.push(Violation {
+                order: usize::MAX,
+                code: "STOCK",
+                message: format!(
+                    "node {} ships {units} of sku #{} but had {have} routable",
+                    network.node(node).id,
+                    sku.0
+                ),
+            });
+        }
+    }
+    for (&node, &(units, shipments)) in &load {
+        let n = network.node(node);
+        let kind = policy.kind(n.kind);
+        if let Some(cap) = n.capacity_units.or(kind.capacity_units) {
+            if units > u64::from(cap) {
+                out.push(Violation {
+                    order: usize::MAX,
+                    code: "CAPACITY_UNITS",
+                    message: format!("node {} ships {units} units, capacity {cap}", n.id),
+                });
+            }
+        }
+        if let Some(cap) = n.capacity_shipments.or(kind.capacity_shipments) {
+            if shipments > u64::from(cap) {
+                out.push(Violation {
+                    order: usize::MAX,
+                    code: "CAPACITY_SHIPMENTS",
+                    message: format!("node {} makes {shipments} shipments, capacity {cap}", n.id),
+                });
+            }
+        }
+    }
+    if total != plan.totals.cost_cents {
+        out.push(Violation {
+            order: usize::MAX,
+            code: "COST",
+            message: format!("plan total {} but decisions add up to {total}", plan.totals.cost_cents),
+        });
+    }
+    out.sort_by(|a, b| a.order.cmp(&b.order).then(a.code.cmp(b.code)));
+    out
+}
+
+/// Routable units at a position after the policy's routing-only safety stock.
+fn routable(stock: &StockTable, network: &Network, policy: &Policy, node: NodeIdx, sku: SkuId) -> u32 {
+    let held = policy.kind(network.node(node).kind).safety_stock;
+    stock.qty(node, sku).saturating_sub(held)
+}
+
+fn check_decision(
+    order: &Order,
+    d: &Decision,
+    network: &Network,
+    policy: &Policy,
+    now: Timestamp,
+    v: &mut impl FnMut(&'static str, String),
+) {
+    let rules = OrderRules::of(order, policy);
+    let mut seen = vec![0u8; order.lines.len()];
+    for s in &d.shipments {
+        for &l in &s.lines {
+            seen[l] += 1;
+        }
+    }
+    for u in &d.unfilled {
+        seen[u.line] += 1;
+    }
+    for (l, &n) in seen.iter().enumerate() {
+        match n {
+            0 => v("LINE_MISSING", format!("line {l} is neither shipped nor unfilled")),
+            1 => {}
+            _ => v("LINE_TWICE", format!("line {l} appears {n} times")),
+        }
+    }
+    if d.shipments.len() > rules.max_shipments {
+        v(
+            "SPLIT",
+            format!("{} shipments, at most {}", d.shipments.len(), rules.max_shipments),
+        );
+    }
+    let mut nodes: Vec<NodeIdx> = d.shipments.iter().map(|s| s.node).collect();
+    nodes.sort_unstable();
+    nodes.dedup();
+    if nodes.len() != d.shipments.len() {
+        v("SPLIT", "two shipments from one node".into());
+    }
+    if rules.ship_complete && !d.shipments.is_empty() && !d.unfilled.is_empty() {
+        v("SHIP_COMPLETE", "ship-complete order shipped in part".into());
+    }
+    let mut total = 0i64;
+    for (i, s) in d.shipments.iter().enumerate() {
+        match shipment_cost(order, s.node, &s.lines, i > 0, network, policy, &rules, now) {
+            Err((code, message)) => v(code, message),
+            Ok(ShipmentCheck {
+                cost,
+                promised_date,
+                distance_km,
+            }) => {
+                if cost != s.cost {
+                    v("COST", format!("shipment {i}: reported {:?}, expected {cost:?}", s.cost));
+                }
+                if promised_date != s.promised_date {
+                    v(
+                        "PROMISE",
+                        format!("shipment {i}: promised {} expected {promised_date}", s.promised_date),
+                    );
+                }
+                if (distance_km - s.distance_km).abs() > 1e-9 {
+                    v("COST", format!("shipment {i}: distance {} expected {distance_km}", s.distance_km));
+                }
+                total += cost.total_cents();
+            }
+        }
+    }
+    for u in &d.unfilled {
+        total += rules.unfilled_per_unit_cents * i64::from(order.lines[u.line].qty);
+    }
+    if total != d.cost_cents() {
+        v("COST", format!("decision total {} expected {total}", d.cost_cents()));
+    }
+}

@@ -1,0 +1,158 @@
+//! The checker's own reading of the policy for one order and one shipment.
+
+use crate::promise::{days_late, order_date, promise, transit_days, PromiseNode};
+use crate::{distance_cents, margin_cents, CostBreakdown, Network, NodeIdx, NodeKind, Order, Policy, Sla};
+use jiff::civil::Date;
+use jiff::Timestamp;
+
+/// The order-level rules after the policy's defaults, its matching rules and the order's own
+/// split rule, as the checker reads them.
+#[derive(Debug, Clone)]
+pub struct OrderRules {
+    /// At most this many shipments.
+    pub max_shipments: usize,
+    /// All lines or none.
+    pub ship_complete: bool,
+    /// Hard or soft SLA.
+    pub sla: Sla,
+    /// Cost per unfilled unit.
+    pub unfilled_per_unit_cents: i64,
+    /// Penalty per extra shipment.
+    pub split_penalty_cents: i64,
+    /// Node kinds allowed (`None`: all).
+    pub allowed_kinds: Option<Vec<NodeKind>>,
+}
+
+impl OrderRules {
+    /// Reads the rules for `order`.
+    pub fn of(order: &Order, policy: &Policy) -> Self {
+        let mut allow = policy.split.allow_split;
+        let mut max = policy.split.max_shipments;
+        let mut complete = policy.split.ship_complete;
+        let mut r = OrderRules {
+            max_shipments: 0,
+            ship_complete: false,
+            sla: policy.sla,
+            unfilled_per_unit_cents: policy.costs.unfilled_per_unit_cents,
+            split_penalty_cents: policy.costs.split_penalty_cents,
+            allowed_kinds: None,
+        };
+        for rule in &policy.rules {
+            let w = &rule.when;
+            let dest = order.destination;
+            let applies = w.service_level.is_none_or(|l| l == order.service_level)
+                && w.channel.as_ref().is_none_or(|c| order.channel.as_deref() == Some(c.as_str()))
+                && w.region.is_none_or(|b| {
+                    dest.lat_deg() >= b.min_lat_deg
+                        && dest.lat_deg() <= b.max_lat_deg
+                        && dest.lon_deg() >= b.min_lon_deg
+                        && dest.lon_deg() <= b.max_lon_deg
+                })
+                && (w.tags_any.is_empty() || order.tags.iter().any(|t| w.tags_any.contains(t)));
+            if !applies {
+                continue;
+            }
+            let s = &rule.set;
+            allow = s.allow_split.unwrap_or(allow);
+            max = s.max_shipments.unwrap_or(max);
+            complete = s.ship_complete.unwrap_or(complete);
+            r.sla = s.sla.unwrap_or(r.sla);
+            r.unfilled_per_unit_cents = s.unfilled_per_unit_cents.unwrap_or(r.unfilled_per_unit_cents);
+            r.split_penalty_cents = s.split_penalty_cents.unwrap_or(r.split_penalty_cents);
+            if let Some(k) = &s.allowed_kinds {
+                r.allowed_kinds = Some(k.clone());
+            }
+        }
+        let allow = order.split.allow_split.unwrap_or(allow);
+        let max = order.split.max_shipments.unwrap_or(max);
+        r.ship_complete = order.split.ship_complete.unwrap_or(complete);
+        r.max_shipments = if allow { usize::from(max.max(1)) } else { 1 };
+        r
+    }
+}
+
+/// What the checker derives for a feasible shipment.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct ShipmentCheck {
+    /// The shipment's cost from scratch.
+    pub cost: CostBreakdown,
+    /// Its delivery date.
+    pub promised_date: Date,
+    /// Its distance.
+    pub distance_km: f64,
+}
+
+/// Checks the hard rules for shipping `lines` of `order` from `node` (stock excepted: that is a
+/// batch-wide check) and prices it from scratch. `Err` is (violation code, message).
+#[allow(clippy::too_many_arguments)]
+pub fn shipment_cost(
+    order: &Order,
+    node: NodeIdx,
+    lines: &[usize],
+    is_extra: bool,
+    network: &Network,
+    policy: &Policy,
+    rules: &OrderRules,
+    now: Timestamp,
+) -> Result<ShipmentCheck, (&'static str, String)> {
+    let n = network.node(node);
+    let kind = policy.kind(n.kind);
+    let level = order.service_level;
+    if !n.active {
+        return Err(("INACTIVE", format!("node {} is inactive", n.id)));
+    }
+    if order.excluded.contains(&node) {
+        return Err(("EXCLUDED", format!("node {} is excluded", n.id)));
+    }
+    if rules.allowed_kinds.as_ref().is_some_and(|k| !k.contains(&n.kind)) {
+        return Err(("KIND", format!("node {} is a {} and not allowed", n.id, n.kind)));
+    }
+    let km = order.destination.distance_km(n.location);
+    let reach = n
+        .reach_override_km(level)
+        .unwrap_or_else(|| kind.reach_km.get(usize::from(level.0)).copied().unwrap_or(0.0));
+    if reach <= 0.0 || km > reach {
+        return Err(("REACH", format!("node {} is {km:.1} km away, reach {reach}", n.id)));
+    }
+    let terms = policy.level(level);
+    let transit = transit_days(&terms.transit, km)
+        .ok_or_else(|| ("REACH", format!("no transit band covers {km:.1} km")))?;
+    let created = order.created_at.unwrap_or(now);
+    let pn = PromiseNode {
+        timezone: &n.timezone,
+        cutoff_local: n.cutoff_local.unwrap_or(kind.cutoff_local),
+        handling_days: n.handling_days.unwrap_or(kind.handling_days),
+        calendar: &n.calendar,
+    };
+    let p = promise(&pn, created, transit)
+        .ok_or_else(|| ("SLA", format!("node {} never ships", n.id)))?;
+    let deadline = order.promised_by.or_else(|| {
+        terms
+            .deadline_days
+            .map(|d| order_date(created, &n.timezone) + jiff::Span::new().days(i64::from(d)))
+    });
+    let late = deadline.map_or(0, |d| days_late(p.delivered_by, d));
+    if late > 0 && rules.sla == Sla::Hard {
+        return Err(("SLA", format!("node {} delivers {late} day(s) late", n.id)));
+    }
+    let per_km = n.costs.per_km_cents.or(terms.per_km_cents).unwrap_or(kind.per_km_cents);
+    let per_unit = n.costs.per_unit_cents.unwrap_or(kind.per_unit_cents);
+    let mut cost = CostBreakdown {
+        fixed_cents: n.costs.fixed_cents.unwrap_or(kind.fixed_cents),
+        distance_cents: distance_cents(per_km, km),
+        priority_cents: policy.costs.priority_step_cents * i64::from(n.priority),
+        split_penalty_cents: if is_extra { rules.split_penalty_cents } else { 0 },
+        lateness_cents: i64::from(late) * policy.costs.lateness_per_day_cents,
+        ..CostBreakdown::default()
+    };
+    for &l in lines {
+        let line = &order.lines[l];
+        cost.handling_cents += per_unit * i64::from(line.qty);
+        cost.margin_cents += margin_cents(n.margin_bps(), line.value_cents());
+    }
+    Ok(ShipmentCheck {
+        cost,
+        promised_date: p.delivered_by,
+        distance_km: km,
+    })
+}

@@ -1,0 +1,136 @@
+//! Evaluating one candidate node for one order: hard filters, promise, and per-line costs.
+
+use super::terms::{NodeTerms, OrderTerms};
+use super::{cost, Load, Reason, StockTable};
+use crate::promise::{days_late, order_date, promise, transit_days, PromiseNode};
+use crate::{Network, NodeIdx, Order, Policy, Sla};
+use jiff::civil::Date;
+use jiff::Timestamp;
+
+/// A node that passed every hard rule, with what it can ship and at what cost.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Viable {
+    pub node: NodeIdx,
+    pub distance_km: f64,
+    /// Lines the node can ship (bit i = line i).
+    pub mask: u64,
+    /// Units the node may still ship today (`u32::MAX` = unlimited).
+    pub units_left: u32,
+    /// Cost of a shipment before its lines: fixed + priority + distance + lateness.
+    pub base_cents: i64,
+    pub distance_cents: i64,
+    pub lateness_cents: i64,
+    pub promised_date: Date,
+}
+
+/// Everything about the order that every candidate needs, resolved once.
+pub(crate) struct OrderCtx<'a> {
+    pub order: &'a Order,
+    pub terms: OrderTerms,
+    pub created_at: Timestamp,
+    /// Per line: handling + margin are per node, so only units and value here.
+    pub units: Vec<u32>,
+}
+
+/// Evaluates a node; `Err` carries the first hard rule it fails.
+#[allow(clippy::too_many_arguments)]
+pub(crate) fn evaluate(
+    network: &Network,
+    policy: &Policy,
+    terms: &NodeTerms,
+    ctx: &OrderCtx<'_>,
+    stock: &StockTable,
+    load: &Load,
+    node: NodeIdx,
+    distance_km: f64,
+) -> Result<Viable, Reason> {
+    let n = network.node(node);
+    let order = ctx.order;
+    if !n.active {
+        return Err(Reason::NodeInactive);
+    }
+    if order.excluded.contains(&node) {
+        return Err(Reason::Excluded);
+    }
+    if let Some(kinds) = &ctx.terms.allowed_kinds {
+        if !kinds.contains(&n.kind) {
+            return Err(Reason::KindNotAllowed);
+        }
+    }
+    let mut mask = 0u64;
+    for (i, line) in order.lines.iter().enumerate() {
+        if stock.qty(node, line.sku) >= line.qty {
+            mask |= 1 << i;
+        }
+    }
+    if mask == 0 {
+        return Err(Reason::NoStock);
+    }
+    let level = usize::from(order.service_level.0);
+    let reach = terms.reach_km[level];
+    if reach <= 0.0 || distance_km > reach {
+        return Err(Reason::OutOfReach);
+    }
+    let Some(transit) = transit_days(&policy.level(order.service_level).transit, distance_km)
+    else {
+        return Err(Reason::OutOfReach);
+    };
+    if policy.dealers.territory_required {
+        if let Some(territory) = n.dealer.as_ref().and_then(|d| d.territory.as_ref()) {
+            use geo::Contains;
+            let p = geo::Point::new(order.destination.lon_deg(), order.destination.lat_deg());
+            if !territory.contains(&p) {
+                return Err(Reason::OutsideTerritory);
+            }
+        }
+    }
+    let (used_units, used_shipments) = load.used(node);
+    if terms
+        .capacity_shipments
+        .is_some_and(|cap| used_shipments >= cap)
+    {
+        return Err(Reason::NoCapacity);
+    }
+    let units_left = terms
+        .capacity_units
+        .map_or(u32::MAX, |cap| cap.saturating_sub(used_units));
+    for (i, &u) in ctx.units.iter().enumerate() {
+        if u > units_left {
+            mask &= !(1 << i);
+        }
+    }
+    if mask == 0 {
+        return Err(Reason::NoCapacity);
+    }
+    let pn = PromiseNode {
+        timezone: &n.timezone,
+        cutoff_local: terms.cutoff_local,
+        handling_days: terms.handling_days,
+        calendar: &n.calendar,
+    };
+    let Some(p) = promise(&pn, ctx.created_at, transit) else {
+        return Err(Reason::SlaUnreachable);
+    };
+    let deadline = order.promised_by.or_else(|| {
+        policy
+            .level(order.service_level)
+            .deadline_days
+            .map(|d| order_date(ctx.created_at, &n.timezone) + jiff::Span::new().days(i64::from(d)))
+    });
+    let late_days = deadline.map_or(0, |d| days_late(p.delivered_by, d));
+    if late_days > 0 && ctx.terms.sla == Sla::Hard {
+        return Err(Reason::SlaUnreachable);
+    }
+    let lateness_cents = i64::from(late_days) * ctx.terms.lateness_per_day_cents;
+    let distance_cents = cost::distance_cents(terms.per_km_cents[level], distance_km);
+    Ok(Viable {
+        node,
+        distance_km,
+        mask,
+        units_left,
+        base_cents: terms.base_cents() + distance_cents + lateness_cents,
+        distance_cents,
+        lateness_cents,
+        promised_date: p.delivered_by,
+    })
+}

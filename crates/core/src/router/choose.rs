@@ -1,0 +1,312 @@
+//! Choosing shipments: the exact minimum over assignments of whole lines to viable nodes.
+//!
+//! Up to [`EXACT_MAX_LINES`] lines the choice is exact: a dynamic programme over subsets of lines
+//! that adds one node at a time (each node ships at most once), with one layer per shipment count
+//! so the split rule (`max_shipments`) and ship-complete are honoured, and a per-node choice table
+//! for reconstruction. Each node's unit capacity limits the subsets it may ship. Beyond that, a
+//! greedy cover (the shipment that saves the most per step) is used: documented as a heuristic.
+//!
+//! Ties keep the earlier candidate (candidates arrive nearest first, then by node index) and the
+//! fewer shipments, so the result is deterministic.
+
+use super::candidate::Viable;
+
+/// Orders with at most this many lines are chosen exactly.
+pub const EXACT_MAX_LINES: usize = 12;
+
+const INF: i64 = i64::MAX / 4;
+
+/// The order-level numbers the solver needs.
+pub(crate) struct Problem {
+    /// Units per line.
+    pub units: Vec<u32>,
+    /// Unfilled cost per line.
+    pub unfilled_cents: Vec<i64>,
+    pub max_shipments: usize,
+    pub ship_complete: bool,
+    pub split_penalty_cents: i64,
+    /// Masks of lines that share a SKU (groups of two or more lines only): a node must hold the
+    /// group's combined quantity to ship the lines together.
+    pub sku_groups: Vec<u64>,
+}
+
+impl Problem {
+    /// True when `sub` fits the node's stock of every shared SKU (`group_stock[g]` units of
+    /// group `g`'s SKU).
+    fn groups_fit(&self, sub: u64, group_stock: &[u32]) -> bool {
+        self.sku_groups.iter().zip(group_stock).all(|(&g, &have)| {
+            let mut m = sub & g;
+            let mut units = 0u64;
+            while m != 0 {
+                units += u64::from(self.units[m.trailing_zeros() as usize]);
+                m &= m - 1;
+            }
+            units <= u64::from(have)
+        })
+    }
+}
+
+/// One chosen shipment: the viable node's position in the candidate list and its lines.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Pick {
+    pub viable: usize,
+    pub mask: u64,
+}
+
+/// Incremental solver: feed viable nodes nearest first, read the best objective at any time.
+pub(crate) enum Solver {
+    Exact(Exact),
+    Greedy(Greedy),
+}
+
+impl Solver {
+    pub(crate) fn new(problem: Problem) -> Self {
+        if problem.units.len() <= EXACT_MAX_LINES {
+            Solver::Exact(Exact::new(problem))
+        } else {
+            Solver::Greedy(Greedy::new(problem))
+        }
+    }
+
+    /// Adds a viable node with its per-line costs (handling + margin) at that node.
+    pub(crate) fn add(&mut self, viable: &Viable, line_cents: &[i64], group_stock: &[u32]) {
+        match self {
+            Solver::Exact(e) => e.add(viable, line_cents, group_stock),
+            Solver::Greedy(g) => g.add(viable, line_cents, group_stock),
+        }
+    }
+
+    /// The best objective over the nodes added so far.
+    pub(crate) fn best_cents(&self) -> i64 {
+        match self {
+            Solver::Exact(e) => e.best.0,
+            Solver::Greedy(g) => g.best_cents,
+        }
+    }
+
+    /// The best set of shipments, in candidate order.
+    pub(crate) fn picks(&self) -> Vec<Pick> {
+        match self {
+            Solver::Exact(e) => e.picks(),
+            Solver::Greedy(g) => g.picks.clone(),
+        }
+    }
+}
+
+pub(crate) struct Exact {
+    p: Problem,
+    lines: usize,
+    k_max: usize,
+    /// `dp[k * masks + mask]`: cheapest cost of shipping exactly `mask` in `k` shipments.
+    dp: Vec<i64>,
+    /// Per added node, `choice[(k - 1) * masks + mask]`: the subset it shipped to reach (k, mask).
+    choices: Vec<(usize, Vec<u16>)>,
+    /// Units per subset of lines.
+    subset_units: Vec<u64>,
+    /// Unfilled cost of the complement of each subset.
+    unfilled_of: Vec<i64>,
+    /// Scratch: cost of each subset at the node being added.
+    subset_cost: Vec<i64>,
+    /// (objective, k, mask) of the best solution so far.
+    best: (i64, usize, usize),
+    added: usize,
+}
+
+impl Exact {
+    fn new(p: Problem) -> Self {
+        let lines = p.units.len();
+        let masks = 1usize << lines;
+        let k_max = p.max_shipments.min(lines);
+        let mut subset_units = vec![0u64; masks];
+        let mut unfilled_in = vec![0i64; masks];
+        for m in 1..masks {
+            let low = m.trailing_zeros() as usize;
+            subset_units[m] = subset_units[m & (m - 1)] + u64::from(p.units[low]);
+            unfilled_in[m] = unfilled_in[m & (m - 1)] + p.unfilled_cents[low];
+        }
+        let full = masks - 1;
+        let unfilled_of: Vec<i64> = (0..masks).map(|m| unfilled_in[full & !m]).collect();
+        let mut dp = vec![INF; (k_max + 1) * masks];
+        dp[0] = 0;
+        let best = (unfilled_of[0], 0, 0);
+        Self {
+            p,
+            lines,
+            k_max,
+            dp,
+            choices: Vec::new(),
+            subset_units,
+            unfilled_of,
+            subset_cost: vec![0; masks],
+            best,
+            added: 0,
+        }
+    }
+
+    fn add(&mut self, v: &Viable, line_cents: &[i64], group_stock: &[u32]) {
+        let masks = 1usize << self.lines;
+        let avail_all = v.mask as usize;
+        // Subset costs at this node, for subsets of what it can ship.
+        self.subset_cost[0] = v.base_cents;
+        // Ascending submask order, so each subset's smaller part is priced first.
+        let mut s = 0usize;
+        loop {
+            s = s.wrapping_sub(avail_all) & avail_all;
+            if s == 0 {
+                break;
+            }
+            let low = s.trailing_zeros() as usize;
+            self.subset_cost[s] = self.subset_cost[s & (s - 1)] + line_cents[low];
+        }
+        let mut choice = vec![0u16; self.k_max * masks];
+        let mut changed = false;
+        for k in (0..self.k_max).rev() {
+            let penalty = if k > 0 { self.p.split_penalty_cents } else { 0 };
+            for mask in 0..masks {
+                let here = self.dp[k * masks + mask];
+                if here >= INF {
+                    continue;
+                }
+                let avail = avail_all & !mask;
+                let mut sub = avail;
+                while sub != 0 {
+                    if self.subset_units[sub] <= u64::from(v.units_left)
+                        && (self.p.sku_groups.is_empty()
+                            || self.p.groups_fit(sub as u64, group_stock))
+                    {
+                        let cost = here + self.subset_cost[sub] + penalty;
+                        let slot = (k + 1) * masks + (mask | sub);
+                        if cost < self.dp[slot] {
+                            self.dp[slot] = cost;
+                            choice[k * masks + (mask | sub)] = sub as u16;
+                            changed = true;
+                        }
+                    }
+                    sub = (sub - 1) & avail;
+                }
+            }
+        }
+        if changed {
+            self.choices.push((self.added, choice));
+            self.refresh_best();
+        }
+        self.added += 1;
+    }
+
+    fn refresh_best(&mut self) {
+        let masks = 1usize << self.lines;
+        let full = masks - 1;
+        for k in 0..=self.k_max {
+            for mask in 0..masks {
+                if self.p.ship_complete && mask != 0 && mask != full {
+                    continue;
+                }
+                let d = self.dp[k * masks + mask];
+                if d >= INF {
+                    continue;
+                }
+                let total = d + self.unfilled_of[mask];
+                if total < self.best.0 {
+                    self.best = (total, k, mask);
+                }
+            }
+        }
+    }
+
+    fn picks(&self) -> Vec<Pick> {
+        let masks = 1usize << self.lines;
+        let (_, mut k, mut mask) = self.best;
+        let mut picks = Vec::new();
+        for (viable, choice) in self.choices.iter().rev() {
+            if k == 0 {
+                break;
+            }
+            let sub = choice[(k - 1) * masks + mask] as usize;
+            if sub != 0 {
+                picks.push(Pick {
+                    viable: *viable,
+                    mask: sub as u64,
+                });
+                k -= 1;
+                mask &= !sub;
+            }
+        }
+        picks.reverse();
+        picks
+    }
+}
+
+/// Greedy cover for large orders: repeatedly add the shipment with the largest saving over
+/// leaving its lines unfilled, while shipments remain. Re-run from scratch as nodes arrive.
+pub(crate) struct Greedy {
+    p: Problem,
+    nodes: Vec<(Viable, Vec<i64>, Vec<u32>)>,
+    best_cents: i64,
+    picks: Vec<Pick>,
+}
+
+impl Greedy {
+    fn new(p: Problem) -> Self {
+        let best_cents = p.unfilled_cents.iter().sum();
+        Self {
+            p,
+            nodes: Vec::new(),
+            best_cents,
+            picks: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, v: &Viable, line_cents: &[i64], group_stock: &[u32]) {
+        self.nodes.push((*v, line_cents.to_vec(), group_stock.to_vec()));
+        let (cost, picks) = self.solve();
+        if cost < self.best_cents {
+            self.best_cents = cost;
+            self.picks = picks;
+        }
+    }
+
+    fn solve(&self) -> (i64, Vec<Pick>) {
+        let lines = self.p.units.len();
+        let full: u64 = if lines == 64 { u64::MAX } else { (1 << lines) - 1 };
+        let mut remaining = full;
+        let mut used = vec![false; self.nodes.len()];
+        let mut picks = Vec::new();
+        let mut total: i64 = self.p.unfilled_cents.iter().sum();
+        while picks.len() < self.p.max_shipments && remaining != 0 {
+            let penalty = if picks.is_empty() { 0 } else { self.p.split_penalty_cents };
+            let mut best: Option<(i64, usize, u64, i64)> = None;
+            for (i, (v, lc, gs)) in self.nodes.iter().enumerate() {
+                if used[i] {
+                    continue;
+                }
+                let (mut mask, mut units, mut ship, mut saved) = (0u64, 0u64, v.base_cents + penalty, 0);
+                for l in 0..lines {
+                    let bit = 1u64 << l;
+                    if v.mask & remaining & bit != 0
+                        && units + u64::from(self.p.units[l]) <= u64::from(v.units_left)
+                        && self.p.groups_fit(mask | bit, gs)
+                    {
+                        mask |= bit;
+                        units += u64::from(self.p.units[l]);
+                        ship += lc[l];
+                        saved += self.p.unfilled_cents[l];
+                    }
+                }
+                let gain = saved - ship;
+                if mask != 0 && gain > 0 && best.is_none_or(|b| gain > b.0) {
+                    best = Some((gain, i, mask, ship));
+                }
+            }
+            let Some((gain, i, mask, _)) = best else { break };
+            used[i] = true;
+            remaining &= !mask;
+            total -= gain;
+            picks.push(Pick { viable: i, mask });
+        }
+        if self.p.ship_complete && remaining != 0 {
+            return (self.p.unfilled_cents.iter().sum(), Vec::new());
+        }
+        picks.sort_by_key(|p| p.viable);
+        (total, picks)
+    }
+}

@@ -1,0 +1,386 @@
+//! The router: the exact best shipments for one order (DESIGN §4).
+//!
+//! 1. **Candidates.** When the order's SKUs are held by few nodes (their posting lists add up to at
+//!    most [`POSTING_LIMIT`]), every holder is a candidate. Otherwise nodes come nearest-first from
+//!    the spatial index, and the walk stops once the cheapest shipment any further node could make
+//!    (smallest fixed + priority cost, plus the smallest per-km cost × distance) exceeds the best
+//!    complete solution found. Every shipment costs at least that bound and no other term is
+//!    negative, so no unvisited node can be part of a better (or equally good) solution: the result
+//!    is the same as scanning every node.
+//! 2. **Filters** (hard rules) record a [`Reason`] per rejected node.
+//! 3. **Promise** per node from the order's `created_at` (or the reference time).
+//! 4. **Choose** with [`choose`]: exact up to [`EXACT_MAX_LINES`] lines.
+//! 5. **Explain**: every considered node with its cost or its reason.
+//!
+//! Costs assume non-negative policy terms (the policy reader rejects negative costs); a negative
+//! node priority with a positive `priority_step_cents` is allowed and lowers the bound.
+
+mod batch;
+mod candidate;
+mod choose;
+mod cost;
+mod decision;
+mod reason;
+mod stock;
+mod terms;
+#[cfg(test)]
+mod tests;
+
+pub use batch::{Plan, PlanTotals};
+pub use choose::EXACT_MAX_LINES;
+pub use cost::{distance_cents, margin_cents, CostBreakdown};
+pub use decision::{Candidate, CandidateOutcome, Decision, Shipment, UnfilledLine};
+pub use reason::Reason;
+pub use stock::{Load, StockTable};
+
+use crate::{Network, NodeIdx, Order, Policy};
+use candidate::{evaluate, OrderCtx, Viable};
+use choose::{Pick, Problem, Solver};
+use jiff::Timestamp;
+use terms::{NetworkTerms, OrderTerms};
+
+/// When the order's SKUs' posting lists add up to at most this many entries, the holders are the
+/// candidates; beyond it the router walks the spatial index nearest-first.
+pub const POSTING_LIMIT: usize = 256;
+
+/// Routes orders over one network under one policy. Cheap to share across threads.
+///
+/// ```
+/// # use omniroute_core::*;
+/// let mut skus = Skus::default();
+/// let tee = skus.intern("TEE");
+/// let net = Network::new(vec![
+///     Node::new("W1", NodeKind::Warehouse, LatLng::new(28.61, 77.21)?),
+///     Node::new("S1", NodeKind::Store, LatLng::new(28.50, 77.10)?),
+/// ])?;
+/// let policy = Policy::default();
+/// let router = Router::new(&net, &policy);
+/// let stock = StockTable::from_positions([(NodeIdx(0), tee, 10), (NodeIdx(1), tee, 1)]);
+/// let order = Order::new("O1", LatLng::new(28.52, 77.12)?, vec![OrderLine {
+///     line_no: 1, sku: tee, qty: 1, unit_price_cents: None,
+/// }]);
+/// let now = "2026-11-26T04:00:00Z".parse()?;
+/// let decision = router.route(&order, &stock, &Load::default(), now);
+/// assert_eq!(decision.shipments[0].node, NodeIdx(1)); // the nearer store
+/// assert!(decision.is_complete());
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct Router<'a> {
+    network: &'a Network,
+    policy: &'a Policy,
+    terms: NetworkTerms,
+}
+
+impl<'a> Router<'a> {
+    /// Prepares a router: resolves every node's terms under the policy once.
+    pub fn new(network: &'a Network, policy: &'a Policy) -> Self {
+        Self {
+            network,
+            policy,
+            terms: NetworkTerms::new(network, policy),
+        }
+    }
+
+    /// The network.
+    pub fn network(&self) -> &'a Network {
+        self.network
+    }
+
+    /// The policy.
+    pub fn policy(&self) -> &'a Policy {
+        self.policy
+    }
+
+    /// Builds the stock table the router routes against from `(node, sku, routable)` positions,
+    /// holding back the policy's routing-only safety stock per node kind.
+    pub fn stock_table(
+        &self,
+        positions: impl IntoIterator<Item = (NodeIdx, crate::SkuId, u32)>,
+    ) -> StockTable {
+        StockTable::from_positions(positions.into_iter().map(|(n, s, q)| {
+            let held = self.terms.nodes[n.0 as usize].safety_stock;
+            (n, s, q.saturating_sub(held))
+        }))
+    }
+
+    /// Routes one order against `stock` and the capacity already used in `load`. `now` is the
+    /// reference time for orders without `created_at`. Pure: nothing is reserved.
+    pub fn route(&self, order: &Order, stock: &StockTable, load: &Load, now: Timestamp) -> Decision {
+        let terms = OrderTerms::resolve(order, self.policy);
+        let lines = order.lines.len();
+        let unfilled_cents: Vec<i64> = order
+            .lines
+            .iter()
+            .map(|l| terms.unfilled_per_unit_cents * i64::from(l.qty))
+            .collect();
+        let sku_groups = sku_groups(order);
+        let problem = Problem {
+            units: order.lines.iter().map(|l| l.qty).collect(),
+            sku_groups: sku_groups.iter().map(|&(m, _)| m).collect(),
+            unfilled_cents,
+            max_shipments: terms.max_shipments,
+            ship_complete: terms.ship_complete,
+            split_penalty_cents: terms.split_penalty_cents,
+        };
+        let rules = terms.rules.clone();
+        let ctx = OrderCtx {
+            order,
+            terms,
+            created_at: order.created_at.unwrap_or(now),
+            units: order.lines.iter().map(|l| l.qty).collect(),
+        };
+        let mut walk = Walk {
+            router: self,
+            ctx: &ctx,
+            stock,
+            load,
+            solver: Solver::new(problem),
+            viables: Vec::new(),
+            candidates: Vec::new(),
+            line_cents: vec![0; lines],
+            group_stock: vec![0; sku_groups.len()],
+            sku_groups,
+        };
+        if lines > 0 {
+            walk.run();
+        }
+        walk.finish(rules)
+    }
+
+    fn line_cents(&self, node: NodeIdx, order: &Order, out: &mut [i64]) {
+        let t = &self.terms.nodes[node.0 as usize];
+        for (slot, line) in out.iter_mut().zip(&order.lines) {
+            *slot = t.per_unit_cents * i64::from(line.qty) + margin_cents(t.margin_bps, line.value_cents());
+        }
+    }
+}
+
+struct Walk<'r, 'a> {
+    router: &'r Router<'a>,
+    ctx: &'r OrderCtx<'r>,
+    stock: &'r StockTable,
+    load: &'r Load,
+    solver: Solver,
+    viables: Vec<Viable>,
+    candidates: Vec<Candidate>,
+    line_cents: Vec<i64>,
+    /// Lines sharing a SKU: (mask, SKU), and scratch for a node's stock of each.
+    sku_groups: Vec<(u64, crate::SkuId)>,
+    group_stock: Vec<u32>,
+}
+
+/// Groups of two or more lines that order the same SKU.
+fn sku_groups(order: &Order) -> Vec<(u64, crate::SkuId)> {
+    let mut groups: Vec<(u64, crate::SkuId)> = Vec::new();
+    for (i, line) in order.lines.iter().enumerate() {
+        match groups.iter_mut().find(|(_, s)| *s == line.sku) {
+            Some((m, _)) => *m |= 1 << i,
+            None => groups.push((1 << i, line.sku)),
+        }
+    }
+    groups.retain(|(m, _)| m.count_ones() > 1);
+    groups
+}
+
+impl Walk<'_, '_> {
+    fn run(&mut self) {
+        let order = self.ctx.order;
+        let mut skus: Vec<_> = order.lines.iter().map(|l| l.sku).collect();
+        skus.sort_unstable();
+        skus.dedup();
+        let posting: usize = skus.iter().map(|&s| self.stock.holders(s).len()).sum();
+        if posting <= POSTING_LIMIT {
+            let mut nodes: Vec<(f64, NodeIdx)> = Vec::with_capacity(posting);
+            for &s in &skus {
+                for &n in self.stock.holders(s) {
+                    nodes.push((0.0, n));
+                }
+            }
+            nodes.sort_unstable_by_key(|&(_, n)| n);
+            nodes.dedup_by_key(|&mut (_, n)| n);
+            let index = self.router.network.index();
+            for (km, n) in &mut nodes {
+                *km = order.destination.distance_km(index.location(*n));
+            }
+            nodes.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            for (km, n) in nodes {
+                if self.beyond_bound(km) {
+                    break;
+                }
+                self.consider(n, km);
+            }
+        } else {
+            let index = self.router.network.index();
+            for (n, km) in index.nearest(order.destination) {
+                if self.beyond_bound(km) {
+                    break;
+                }
+                self.consider(n, km);
+            }
+        }
+    }
+
+    /// True when no node at `km` or further can be part of a solution as good as the best.
+    fn beyond_bound(&self, km: f64) -> bool {
+        let t = &self.router.terms;
+        let level = usize::from(self.ctx.order.service_level.0);
+        let bound = t.min_base_cents + distance_cents(t.min_per_km_cents[level], km);
+        bound > self.solver.best_cents()
+    }
+
+    fn consider(&mut self, node: NodeIdx, km: f64) {
+        let r = self.router;
+        let outcome = match evaluate(
+            r.network,
+            r.policy,
+            &r.terms.nodes[node.0 as usize],
+            self.ctx,
+            self.stock,
+            self.load,
+            node,
+            km,
+        ) {
+            Ok(v) => {
+                r.line_cents(node, self.ctx.order, &mut self.line_cents);
+                for (slot, &(_, sku)) in self.group_stock.iter_mut().zip(&self.sku_groups) {
+                    *slot = self.stock.qty(node, sku);
+                }
+                self.solver.add(&v, &self.line_cents, &self.group_stock);
+                let cost = v.base_cents
+                    + (0..self.line_cents.len())
+                        .filter(|i| v.mask & (1 << i) != 0)
+                        .map(|i| self.line_cents[i])
+                        .sum::<i64>();
+                self.viables.push(v);
+                CandidateOutcome::Priced {
+                    lines_mask: v.mask,
+                    cost_cents: cost,
+                }
+            }
+            Err(reason) => CandidateOutcome::Filtered(reason),
+        };
+        self.candidates.push(Candidate {
+            node,
+            distance_km: km,
+            outcome,
+            chosen: false,
+        });
+    }
+
+    fn finish(mut self, rules: Vec<String>) -> Decision {
+        let order = self.ctx.order;
+        let picks: Vec<Pick> = self.solver.picks();
+        let mut shipments = Vec::with_capacity(picks.len());
+        let mut total = CostBreakdown::default();
+        let mut shipped = 0u64;
+        for (i, pick) in picks.iter().enumerate() {
+            let v = self.viables[pick.viable];
+            let t = &self.router.terms.nodes[v.node.0 as usize];
+            let lines: Vec<usize> = (0..order.lines.len())
+                .filter(|l| pick.mask & (1 << l) != 0)
+                .collect();
+            let mut cost = CostBreakdown {
+                fixed_cents: t.fixed_cents,
+                distance_cents: v.distance_cents,
+                priority_cents: t.priority_cents,
+                lateness_cents: v.lateness_cents,
+                split_penalty_cents: if i > 0 {
+                    self.ctx.terms.split_penalty_cents
+                } else {
+                    0
+                },
+                ..CostBreakdown::default()
+            };
+            let mut units = 0;
+            for &l in &lines {
+                let line = &order.lines[l];
+                units += line.qty;
+                cost.handling_cents += t.per_unit_cents * i64::from(line.qty);
+                cost.margin_cents += margin_cents(t.margin_bps, line.value_cents());
+            }
+            shipped |= pick.mask;
+            total += cost;
+            for c in &mut self.candidates {
+                if c.node == v.node {
+                    c.chosen = true;
+                }
+            }
+            shipments.push(Shipment {
+                node: v.node,
+                lines,
+                units,
+                distance_km: v.distance_km,
+                promised_date: v.promised_date,
+                cost,
+            });
+        }
+        let unfilled: Vec<UnfilledLine> = (0..order.lines.len())
+            .filter(|l| shipped & (1 << l) == 0)
+            .map(|l| UnfilledLine {
+                line: l,
+                reason: self.unfilled_reason(l, shipments.len(), shipped),
+            })
+            .collect();
+        for u in &unfilled {
+            total.unfilled_cents +=
+                self.ctx.terms.unfilled_per_unit_cents * i64::from(order.lines[u.line].qty);
+        }
+        Decision {
+            shipments,
+            unfilled,
+            cost: total,
+            candidates: self.candidates,
+            rules,
+        }
+    }
+
+    /// Why line `l` is unfilled: the most specific reason the router met.
+    fn unfilled_reason(&self, l: usize, shipments: usize, shipped: u64) -> Reason {
+        let bit = 1u64 << l;
+        if self.viables.iter().any(|v| v.mask & bit != 0) {
+            if self.ctx.terms.ship_complete && shipped == 0 {
+                return Reason::ShipComplete;
+            }
+            if shipments >= self.ctx.terms.max_shipments {
+                return Reason::SplitLimit;
+            }
+            return Reason::Uneconomic;
+        }
+        // No viable node could ship it: the reason of the nearest node holding enough stock.
+        let line = &self.ctx.order.lines[l];
+        let holds = |n: NodeIdx| self.stock.qty(n, line.sku) >= line.qty;
+        if let Some(c) = self.candidates.iter().find(|c| holds(c.node)) {
+            if let CandidateOutcome::Filtered(r) = c.outcome {
+                return r;
+            }
+        }
+        let dest = self.ctx.order.destination;
+        let index = self.router.network.index();
+        let nearest = self
+            .stock
+            .holders(line.sku)
+            .iter()
+            .copied()
+            .filter(|&n| holds(n))
+            .map(|n| (dest.distance_km(index.location(n)), n))
+            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let Some((km, n)) = nearest else {
+            return Reason::NoStock;
+        };
+        let r = self.router;
+        match evaluate(
+            r.network,
+            r.policy,
+            &r.terms.nodes[n.0 as usize],
+            self.ctx,
+            self.stock,
+            self.load,
+            n,
+            km,
+        ) {
+            Err(reason) => reason,
+            Ok(_) => Reason::Uneconomic,
+        }
+    }
+}

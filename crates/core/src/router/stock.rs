@@ -1,0 +1,112 @@
+//! What the router routes against: routable quantity per (node, SKU) with per-SKU posting lists,
+//! and the capacity already used per node. Both are plain values, so a batch can route against
+//! its own working copy while the live ledger goes on.
+
+use crate::{NodeIdx, SkuId};
+use rustc_hash::FxHashMap;
+
+/// Routable units per (node, SKU) plus, per SKU, the nodes that hold it.
+///
+/// ```
+/// # use omniroute_core::{NodeIdx, SkuId, StockTable};
+/// let stock = StockTable::from_positions([(NodeIdx(0), SkuId(7), 5), (NodeIdx(3), SkuId(7), 2)]);
+/// assert_eq!(stock.qty(NodeIdx(3), SkuId(7)), 2);
+/// assert_eq!(stock.holders(SkuId(7)).len(), 2);
+/// assert_eq!(stock.qty(NodeIdx(1), SkuId(7)), 0);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct StockTable {
+    qty: FxHashMap<u64, u32>,
+    holders: Vec<Vec<NodeIdx>>,
+}
+
+fn key(node: NodeIdx, sku: SkuId) -> u64 {
+    (u64::from(sku.0) << 32) | u64::from(node.0)
+}
+
+impl StockTable {
+    /// Builds the table from (node, SKU, routable units); zero rows are skipped and repeated
+    /// positions add up.
+    pub fn from_positions(rows: impl IntoIterator<Item = (NodeIdx, SkuId, u32)>) -> Self {
+        let mut table = StockTable::default();
+        for (node, sku, units) in rows {
+            table.add(node, sku, units);
+        }
+        table
+    }
+
+    /// Adds units at a position.
+    pub fn add(&mut self, node: NodeIdx, sku: SkuId, units: u32) {
+        if units == 0 {
+            return;
+        }
+        let entry = self.qty.entry(key(node, sku)).or_insert(0);
+        if *entry == 0 {
+            let s = sku.0 as usize;
+            if self.holders.len() <= s {
+                self.holders.resize(s + 1, Vec::new());
+            }
+            if !self.holders[s].contains(&node) {
+                self.holders[s].push(node);
+            }
+        }
+        *entry += units;
+    }
+
+    /// Removes up to `units` at a position; returns how many were removed.
+    pub fn take(&mut self, node: NodeIdx, sku: SkuId, units: u32) -> u32 {
+        match self.qty.get_mut(&key(node, sku)) {
+            Some(q) => {
+                let taken = units.min(*q);
+                *q -= taken;
+                taken
+            }
+            None => 0,
+        }
+    }
+
+    /// Routable units at a position.
+    #[inline]
+    pub fn qty(&self, node: NodeIdx, sku: SkuId) -> u32 {
+        self.qty.get(&key(node, sku)).copied().unwrap_or(0)
+    }
+
+    /// Nodes that held the SKU at some point (check [`StockTable::qty`]: a holder may have run
+    /// out during a batch).
+    pub fn holders(&self, sku: SkuId) -> &[NodeIdx] {
+        self.holders.get(sku.0 as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// Units over all positions.
+    pub fn total_units(&self) -> u64 {
+        self.qty.values().map(|&q| u64::from(q)).sum()
+    }
+}
+
+/// Capacity used per node during a batch (units and shipments).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Load {
+    used: FxHashMap<NodeIdx, (u32, u32)>,
+}
+
+impl Load {
+    /// Units and shipments used at a node.
+    #[inline]
+    pub fn used(&self, node: NodeIdx) -> (u32, u32) {
+        self.used.get(&node).copied().unwrap_or((0, 0))
+    }
+
+    /// Records one shipment of `units` at a node.
+    pub fn add_shipment(&mut self, node: NodeIdx, units: u32) {
+        let e = self.used.entry(node).or_insert((0, 0));
+        e.0 += units;
+        e.1 += 1;
+    }
+
+    /// Every node with its (units, shipments), sorted by node.
+    pub fn per_node(&self) -> Vec<(NodeIdx, u32, u32)> {
+        let mut v: Vec<_> = self.used.iter().map(|(&n, &(u, s))| (n, u, s)).collect();
+        v.sort_unstable();
+        v
+    }
+}

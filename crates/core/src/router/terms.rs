@@ -1,0 +1,175 @@
+//! Effective terms: node columns merged over the policy's per-kind defaults, and the policy's rules
+//! resolved for one order. Resolving happens once per router (nodes) or once per order (rules), so
+//! the hot loop reads plain numbers.
+
+use crate::{LatLng, Network, Node, NodeKind, Order, Policy, ServiceLevel, Sla};
+use jiff::civil::Time;
+
+/// A node's effective terms under a policy.
+#[derive(Debug, Clone)]
+pub(crate) struct NodeTerms {
+    pub fixed_cents: i64,
+    pub per_unit_cents: i64,
+    pub priority_cents: i64,
+    pub margin_bps: u32,
+    /// Per level: per-km cost.
+    pub per_km_cents: Vec<f64>,
+    /// Per level: reach in km (0 = not offered).
+    pub reach_km: Vec<f64>,
+    pub handling_days: u8,
+    pub cutoff_local: Time,
+    pub capacity_units: Option<u32>,
+    pub capacity_shipments: Option<u32>,
+    pub safety_stock: u32,
+}
+
+impl NodeTerms {
+    pub(crate) fn resolve(node: &Node, policy: &Policy) -> Self {
+        let kind = policy.kind(node.kind);
+        let levels = policy.levels.len();
+        let per_km_cents = (0..levels)
+            .map(|l| {
+                let level = ServiceLevel(l as u8);
+                node.costs
+                    .per_km_cents
+                    .or(policy.level(level).per_km_cents)
+                    .unwrap_or(kind.per_km_cents)
+            })
+            .collect();
+        let reach_km = (0..levels)
+            .map(|l| {
+                let level = ServiceLevel(l as u8);
+                node.reach_override_km(level)
+                    .unwrap_or_else(|| kind.reach_km.get(l).copied().unwrap_or(0.0))
+            })
+            .collect();
+        Self {
+            fixed_cents: node.costs.fixed_cents.unwrap_or(kind.fixed_cents),
+            per_unit_cents: node.costs.per_unit_cents.unwrap_or(kind.per_unit_cents),
+            priority_cents: policy.costs.priority_step_cents * i64::from(node.priority),
+            margin_bps: node.margin_bps(),
+            per_km_cents,
+            reach_km,
+            handling_days: node.handling_days.unwrap_or(kind.handling_days),
+            cutoff_local: node.cutoff_local.unwrap_or(kind.cutoff_local),
+            capacity_units: node.capacity_units.or(kind.capacity_units),
+            capacity_shipments: node.capacity_shipments.or(kind.capacity_shipments),
+            safety_stock: kind.safety_stock,
+        }
+    }
+
+    /// The fixed part of a shipment's cost from this node (fixed + priority).
+    pub(crate) fn base_cents(&self) -> i64 {
+        self.fixed_cents + self.priority_cents
+    }
+}
+
+/// Every node's terms plus the lower-bound constants of the candidate walk.
+#[derive(Debug, Clone)]
+pub(crate) struct NetworkTerms {
+    pub nodes: Vec<NodeTerms>,
+    /// Per level: the smallest base cost (fixed + priority) of any node.
+    pub min_base_cents: i64,
+    /// Per level: the smallest per-km cost of any node.
+    pub min_per_km_cents: Vec<f64>,
+}
+
+impl NetworkTerms {
+    pub(crate) fn new(network: &Network, policy: &Policy) -> Self {
+        let nodes: Vec<NodeTerms> = network
+            .nodes()
+            .iter()
+            .map(|n| NodeTerms::resolve(n, policy))
+            .collect();
+        let min_base_cents = nodes.iter().map(NodeTerms::base_cents).min().unwrap_or(0);
+        let min_per_km_cents = (0..policy.levels.len())
+            .map(|l| {
+                nodes
+                    .iter()
+                    .map(|t| t.per_km_cents[l])
+                    .fold(f64::INFINITY, f64::min)
+            })
+            .collect();
+        Self {
+            nodes,
+            min_base_cents,
+            min_per_km_cents,
+        }
+    }
+}
+
+/// The policy as it applies to one order, after defaults, order overrides and rules.
+#[derive(Debug, Clone)]
+pub(crate) struct OrderTerms {
+    pub max_shipments: usize,
+    pub ship_complete: bool,
+    pub sla: Sla,
+    pub unfilled_per_unit_cents: i64,
+    pub split_penalty_cents: i64,
+    pub lateness_per_day_cents: i64,
+    pub allowed_kinds: Option<Vec<NodeKind>>,
+    /// Names of the rules that matched, in order.
+    pub rules: Vec<String>,
+}
+
+impl OrderTerms {
+    pub(crate) fn resolve(order: &Order, policy: &Policy) -> Self {
+        let mut allow_split = policy.split.allow_split;
+        let mut max_shipments = policy.split.max_shipments;
+        let mut ship_complete = policy.split.ship_complete;
+        let mut terms = OrderTerms {
+            max_shipments: 0,
+            ship_complete: false,
+            sla: policy.sla,
+            unfilled_per_unit_cents: policy.costs.unfilled_per_unit_cents,
+            split_penalty_cents: policy.costs.split_penalty_cents,
+            lateness_per_day_cents: policy.costs.lateness_per_day_cents,
+            allowed_kinds: None,
+            rules: Vec::new(),
+        };
+        for rule in policy.rules.iter().filter(|r| matches(order, &r.when)) {
+            let set = &rule.set;
+            allow_split = set.allow_split.unwrap_or(allow_split);
+            max_shipments = set.max_shipments.unwrap_or(max_shipments);
+            ship_complete = set.ship_complete.unwrap_or(ship_complete);
+            terms.sla = set.sla.unwrap_or(terms.sla);
+            if let Some(c) = set.unfilled_per_unit_cents {
+                terms.unfilled_per_unit_cents = c;
+            }
+            if let Some(c) = set.split_penalty_cents {
+                terms.split_penalty_cents = c;
+            }
+            if set.allowed_kinds.is_some() {
+                terms.allowed_kinds.clone_from(&set.allowed_kinds);
+            }
+            terms.rules.push(rule.name.clone());
+        }
+        // The order's own split rule wins over the policy.
+        allow_split = order.split.allow_split.unwrap_or(allow_split);
+        max_shipments = order.split.max_shipments.unwrap_or(max_shipments);
+        terms.ship_complete = order.split.ship_complete.unwrap_or(ship_complete);
+        terms.max_shipments = if allow_split {
+            usize::from(max_shipments.max(1))
+        } else {
+            1
+        };
+        terms
+    }
+}
+
+fn matches(order: &Order, when: &crate::Condition) -> bool {
+    when.service_level.is_none_or(|l| l == order.service_level)
+        && when
+            .channel
+            .as_ref()
+            .is_none_or(|c| order.channel.as_ref() == Some(c))
+        && when
+            .region
+            .is_none_or(|r| in_region(order.destination, &r))
+        && (when.tags_any.is_empty() || when.tags_any.iter().any(|t| order.tags.contains(t)))
+}
+
+fn in_region(p: LatLng, r: &crate::Region) -> bool {
+    (r.min_lat_deg..=r.max_lat_deg).contains(&p.lat_deg())
+        && (r.min_lon_deg..=r.max_lon_deg).contains(&p.lon_deg())
+}

@@ -1,0 +1,314 @@
+//! Router tests: the independent checker and a brute-force optimum as oracles.
+
+use crate::*;
+use proptest::prelude::*;
+
+const NOW: &str = "2026-11-26T06:30:00Z";
+
+fn now() -> jiff::Timestamp {
+    NOW.parse().unwrap()
+}
+
+#[derive(Debug, Clone)]
+struct Case {
+    network: Network,
+    policy: Policy,
+    stock: StockTable,
+    orders: Vec<Order>,
+}
+
+fn arb_case(max_nodes: usize, max_lines: usize, max_orders: usize) -> impl Strategy<Value = Case> {
+    let node = (
+        20.0..24.0f64,
+        76.0..80.0f64,
+        0usize..5,
+        prop::bool::weighted(0.9),
+        prop::option::weighted(0.2, 1u32..6),
+        prop::option::weighted(0.2, 1u32..3),
+        prop::option::weighted(0.2, 0.0..400.0f64),
+        0u32..1500,
+        0i32..3,
+    );
+    let line = (0u32..6, 1u32..4, prop::option::of(100i64..5000));
+    let order = (
+        20.0..24.0f64,
+        76.0..80.0f64,
+        prop::collection::vec(line, 1..=max_lines),
+        0u8..3,
+        prop::option::weighted(0.3, 1u8..4),
+        prop::option::weighted(0.2, any::<bool>()),
+        0i64..86_400,
+    );
+    (
+        prop::collection::vec(node, 1..=max_nodes),
+        prop::collection::vec((0usize..64, 0u32..6, 0u32..5), 0..60),
+        prop::collection::vec(order, 1..=max_orders),
+        (0i64..400, 100i64..4000, any::<bool>(), 0i64..300),
+    )
+        .prop_map(|(nodes, stock, orders, (split_penalty, unfilled, soft, priority_step))| {
+            let nodes: Vec<Node> = nodes
+                .into_iter()
+                .enumerate()
+                .map(|(i, (lat, lon, kind, active, cap_u, cap_s, reach, margin, prio))| {
+                    let mut n = Node::new(format!("N{i}"), NodeKind::ALL[kind], LatLng::new(lat, lon).unwrap());
+                    n.active = active;
+                    n.capacity_units = cap_u;
+                    n.capacity_shipments = cap_s;
+                    if let Some(r) = reach {
+                        n.reach_km.push((ServiceLevel::NEXT_DAY, r));
+                    }
+                    n.priority = prio;
+                    if n.kind == NodeKind::Dealer {
+                        n.dealer = Some(DealerTerms {
+                            margin_bps: margin,
+                            territory: None,
+                            acceptance_timeout_s: None,
+                            acceptance_rate: None,
+                        });
+                    }
+                    n.timezone = jiff::tz::TimeZone::get("Asia/Kolkata").unwrap();
+                    n
+                })
+                .collect();
+            let count = nodes.len();
+            let network = Network::new(nodes).unwrap();
+            let stock = StockTable::from_positions(
+                stock
+                    .into_iter()
+                    .map(|(n, s, q)| (NodeIdx((n % count) as u32), SkuId(s), q)),
+            );
+            let orders = orders
+                .into_iter()
+                .enumerate()
+                .map(|(i, (lat, lon, lines, level, max_ship, complete, secs))| {
+                    let lines = lines
+                        .into_iter()
+                        .enumerate()
+                        .map(|(j, (sku, qty, price))| OrderLine {
+                            line_no: j as u32 + 1,
+                            sku: SkuId(sku),
+                            qty,
+                            unit_price_cents: price,
+                        })
+                        .collect();
+                    let mut o = Order::new(format!("O{i}"), LatLng::new(lat, lon).unwrap(), lines);
+                    o.service_level = ServiceLevel(level);
+                    o.split.max_shipments = max_ship;
+                    o.split.ship_complete = complete;
+                    o.created_at = Some(
+                        "2026-11-25T18:30:00Z".parse::<jiff::Timestamp>().unwrap()
+                            + jiff::SignedDuration::from_secs(secs),
+                    );
+                    o
+                })
+                .collect();
+            let mut policy = Policy::default();
+            policy.costs.split_penalty_cents = split_penalty;
+            policy.costs.unfilled_per_unit_cents = unfilled;
+            policy.costs.priority_step_cents = priority_step;
+            if soft {
+                policy.sla = Sla::Soft;
+            }
+            Case {
+                network,
+                policy,
+                stock,
+                orders,
+            }
+        })
+}
+
+/// The optimum over every assignment of lines to nodes or to "unfilled", priced and checked by
+/// the checker's own functions.
+fn brute_force(case: &Case, order: &Order) -> i64 {
+    let rules = OrderRules::of(order, &case.policy);
+    let n = case.network.len();
+    let lines = order.lines.len();
+    let unfilled_all: i64 = order
+        .lines
+        .iter()
+        .map(|l| rules.unfilled_per_unit_cents * i64::from(l.qty))
+        .sum();
+    let mut best = unfilled_all;
+    let mut assign = vec![usize::MAX; lines];
+    // Each line: usize::MAX (unfilled) or a node index. Odometer over (n + 1)^lines.
+    loop {
+        if let Some(cost) = price(case, order, &rules, &assign) {
+            best = best.min(cost);
+        }
+        let mut i = 0;
+        loop {
+            if i == lines {
+                return best;
+            }
+            assign[i] = if assign[i] == usize::MAX { 0 } else { assign[i] + 1 };
+            if assign[i] == n {
+                assign[i] = usize::MAX;
+                i += 1;
+            } else {
+                break;
+            }
+        }
+    }
+}
+
+fn price(case: &Case, order: &Order, rules: &OrderRules, assign: &[usize]) -> Option<i64> {
+    let mut nodes: Vec<usize> = assign.iter().copied().filter(|&a| a != usize::MAX).collect();
+    nodes.sort_unstable();
+    nodes.dedup();
+    if nodes.len() > rules.max_shipments {
+        return None;
+    }
+    let shipped = assign.iter().filter(|&&a| a != usize::MAX).count();
+    if rules.ship_complete && shipped != 0 && shipped != assign.len() {
+        return None;
+    }
+    let mut total = 0;
+    for (i, &node) in nodes.iter().enumerate() {
+        let idx = NodeIdx(node as u32);
+        let lines: Vec<usize> = (0..assign.len()).filter(|&l| assign[l] == node).collect();
+        let nd = case.network.node(idx);
+        let kind = case.policy.kind(nd.kind);
+        let mut units = 0u32;
+        for &l in &lines {
+            units += order.lines[l].qty;
+            let sku = order.lines[l].sku;
+            let want: u32 = lines
+                .iter()
+                .filter(|&&m| order.lines[m].sku == sku)
+                .map(|&m| order.lines[m].qty)
+                .sum();
+            let have = case.stock.qty(idx, sku).saturating_sub(kind.safety_stock);
+            if want > have {
+                return None;
+            }
+        }
+        if nd.capacity_units.or(kind.capacity_units).is_some_and(|c| units > c)
+            || nd.capacity_shipments.or(kind.capacity_shipments) == Some(0)
+        {
+            return None;
+        }
+        // Shipments after the first pay the split penalty whatever their order.
+        let s = shipment_cost(order, idx, &lines, i > 0, &case.network, &case.policy, rules, now()).ok()?;
+        total += s.cost.total_cents();
+    }
+    for (l, &a) in assign.iter().enumerate() {
+        if a == usize::MAX {
+            total += rules.unfilled_per_unit_cents * i64::from(order.lines[l].qty);
+        }
+    }
+    Some(total)
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+
+    /// Every single-order decision passes the checker and costs exactly the brute-force optimum.
+    #[test]
+    fn route_equals_brute_force_optimum(case in arb_case(9, 4, 3)) {
+        let router = Router::new(&case.network, &case.policy);
+        for order in &case.orders {
+            let d = router.route(order, &case.stock, &Load::default(), now());
+            let plan = Plan::from_decisions(std::slice::from_ref(order), vec![d.clone()]);
+            let v = check(&plan, std::slice::from_ref(order), &case.network, &case.policy, &case.stock, now());
+            prop_assert!(v.is_empty(), "violations: {v:?}\n{d:#?}");
+            prop_assert_eq!(d.cost_cents(), brute_force(&case, order), "{:#?}", d);
+        }
+    }
+
+    /// Sequential batches pass the checker (stock and capacity shared across orders).
+    #[test]
+    fn sequential_plan_passes_checker(case in arb_case(30, 5, 12)) {
+        let router = Router::new(&case.network, &case.policy);
+        let plan = router.route_sequential(&case.orders, &case.stock, now());
+        let v = check(&plan, &case.orders, &case.network, &case.policy, &case.stock, now());
+        prop_assert!(v.is_empty(), "violations: {v:?}");
+    }
+}
+
+#[test]
+fn posting_and_walk_agree() {
+    // Many holders force the nearest-first walk; few force posting lists. Same answer either way.
+    let mut nodes = Vec::new();
+    for i in 0..400 {
+        let lat = 10.0 + f64::from(i % 20) * 0.9;
+        let lon = 70.0 + f64::from(i / 20) * 0.9;
+        nodes.push(Node::new(format!("N{i}"), NodeKind::Store, LatLng::new(lat, lon).unwrap()));
+    }
+    let network = Network::new(nodes).unwrap();
+    let policy = Policy::default();
+    let router = Router::new(&network, &policy);
+    let many = StockTable::from_positions((0..400).map(|i| (NodeIdx(i), SkuId(0), 1 + i % 3)));
+    let few = StockTable::from_positions((0..400).filter(|i| i % 2 == 0).map(|i| (NodeIdx(i), SkuId(0), 1 + i % 3)));
+    assert!(many.holders(SkuId(0)).len() > POSTING_LIMIT);
+    assert!(few.holders(SkuId(0)).len() <= POSTING_LIMIT);
+    for (k, dest) in [(14.0, 75.0), (19.5, 87.5), (9.0, 69.0), (25.0, 80.0)].into_iter().enumerate() {
+        let line = OrderLine { line_no: 1, sku: SkuId(0), qty: 2, unit_price_cents: None };
+        let order = Order::new(format!("O{k}"), LatLng::new(dest.0, dest.1).unwrap(), vec![line]);
+        let a = router.route(&order, &many, &Load::default(), now());
+        let b = router.route(&order, &few, &Load::default(), now());
+        // Odd nodes hold 2 units only when i % 3 == 1; compare each against its own brute force.
+        for (stock, d) in [(&many, &a), (&few, &b)] {
+            let case = Case { network: network.clone(), policy: policy.clone(), stock: stock.clone(), orders: vec![order.clone()] };
+            assert_eq!(d.cost_cents(), brute_force(&case, &order));
+        }
+    }
+}
+
+#[test]
+fn unfillable_lines_carry_reasons() {
+    let network = Network::new(vec![
+        Node::new("FAR", NodeKind::Dealer, LatLng::new(8.5, 76.9).unwrap()),
+        Node::new("OFF", NodeKind::Store, LatLng::new(28.6, 77.2).unwrap()),
+    ])
+    .unwrap();
+    let mut inactive = network.nodes().to_vec();
+    inactive[1].active = false;
+    let network = Network::new(inactive).unwrap();
+    let policy = Policy::default();
+    let router = Router::new(&network, &policy);
+    let stock = StockTable::from_positions([(NodeIdx(0), SkuId(1), 5), (NodeIdx(1), SkuId(2), 5)]);
+    let dest = LatLng::new(28.61, 77.21).unwrap();
+    let lines = vec![
+        OrderLine { line_no: 1, sku: SkuId(1), qty: 1, unit_price_cents: None },
+        OrderLine { line_no: 2, sku: SkuId(2), qty: 1, unit_price_cents: None },
+        OrderLine { line_no: 3, sku: SkuId(3), qty: 1, unit_price_cents: None },
+    ];
+    let d = router.route(&Order::new("O", dest, lines), &stock, &Load::default(), now());
+    let reasons: Vec<Reason> = d.unfilled.iter().map(|u| u.reason).collect();
+    // The dealer 2,000 km away is beyond its 600 km standard reach; the store is inactive; nobody
+    // holds SKU 3.
+    assert_eq!(reasons, [Reason::OutOfReach, Reason::NodeInactive, Reason::NoStock]);
+    assert_eq!(d.cost_cents(), 3 * 3000);
+}
+
+#[test]
+fn max_shipments_one_forces_single_node() {
+    let network = Network::new(vec![
+        Node::new("A", NodeKind::Store, LatLng::new(28.60, 77.20).unwrap()),
+        Node::new("B", NodeKind::Store, LatLng::new(28.70, 77.30).unwrap()),
+        Node::new("W", NodeKind::Warehouse, LatLng::new(28.40, 77.00).unwrap()),
+    ])
+    .unwrap();
+    let policy = Policy::default();
+    let router = Router::new(&network, &policy);
+    let stock = StockTable::from_positions([
+        (NodeIdx(0), SkuId(1), 1),
+        (NodeIdx(1), SkuId(2), 1),
+        (NodeIdx(2), SkuId(1), 9),
+        (NodeIdx(2), SkuId(2), 9),
+    ]);
+    let lines = vec![
+        OrderLine { line_no: 1, sku: SkuId(1), qty: 1, unit_price_cents: None },
+        OrderLine { line_no: 2, sku: SkuId(2), qty: 1, unit_price_cents: None },
+    ];
+    let mut order = Order::new("O", LatLng::new(28.65, 77.25).unwrap(), lines);
+    let split = router.route(&order, &stock, &Load::default(), now());
+    order.split.allow_split = Some(false);
+    let single = router.route(&order, &stock, &Load::default(), now());
+    assert_eq!(single.shipments.len(), 1);
+    assert_eq!(single.shipments[0].node, NodeIdx(2));
+    // Two near stores cost 2 × fixed; one warehouse costs 1 × fixed + more km: cheaper here.
+    assert!(split.cost_cents() <= single.cost_cents());
+    assert_eq!(split.shipments.len(), 1, "{split:#?}");
+}
