@@ -14,6 +14,7 @@ mod network;
 mod node;
 mod order;
 mod policy;
+mod promise;
 
 pub use crate::geo::{chord_for_km, km_for_chord, LatLng, LatLngError, EARTH_RADIUS_KM};
 pub use ids::{Interner, NodeIdx, SkuId, Skus};
@@ -27,3 +28,4 @@ pub use policy::{
     Condition, CostTerms, DealerRules, KindDefaults, LevelTerms, Overrides, Policy, Region, Rule,
     Sla, SplitDefaults, TransitBand,
 };
+pub use promise::{days_late, order_date, promise, transit_days, Promise, PromiseNode};
