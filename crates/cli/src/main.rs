@@ -1,2 +1,107 @@
-//! The `omniroute` command-line tool.
-fn main() {}
+//! The `omniroute` command-line tool: one file per command under `commands/`, each with its
+//! `Args` and `run`. Data goes to stdout or `--out`; diagnostics and progress to stderr.
+//!
+//! Exit codes: 0 every line routed (or the command succeeded), 1 finished with unfilled lines,
+//! 2 bad input or I/O error. A closed stdout (broken pipe) ends quietly.
+
+mod commands;
+mod decision_json;
+mod decisions_reader;
+mod failure;
+mod inputs;
+mod output;
+mod progress;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Exit code: every line routed, or the command succeeded.
+pub const EXIT_OK: u8 = 0;
+/// Exit code: the run finished with unfilled lines.
+pub const EXIT_UNFILLED: u8 = 1;
+/// Exit code: bad input or an I/O error.
+pub const EXIT_ERROR: u8 = 2;
+
+/// Route orders to the fulfilment nodes that serve them best.
+#[derive(Debug, Parser)]
+#[command(name = "omniroute", version, about, propagate_version = true)]
+#[command(after_help = "Example:\n  omniroute demo\n  omniroute gen --out day1 && omniroute route --nodes day1/nodes.csv --stock day1/stock.csv --orders day1/orders.csv --out decisions.csv")]
+pub struct Cli {
+    /// Global options.
+    #[command(flatten)]
+    pub global: Global,
+    /// The command.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Options every command takes.
+#[derive(Debug, Clone, Copy, clap::Args)]
+pub struct Global {
+    /// Print only errors on stderr (no summary, no warnings).
+    #[arg(long, short, global = true)]
+    pub quiet: bool,
+    /// More detail on stderr (timings, every warning); repeat for more.
+    #[arg(long, short, action = clap::ArgAction::Count, global = true)]
+    pub verbose: u8,
+    /// Never show a progress bar.
+    #[arg(long, global = true)]
+    pub no_progress: bool,
+}
+
+#[derive(Debug, Subcommand)]
+/// The commands.
+pub enum Command {
+    /// Route a day of orders on the embedded Indian scenario and print the headline figures.
+    Demo(commands::demo::Args),
+    /// Generate a realistic instance (nodes.csv, stock.csv, orders.csv) from real places.
+    Gen(commands::gen::Args),
+    /// Check input files and list every problem with its code, place and hint.
+    Validate(commands::validate::Args),
+    /// Route a batch of orders in arrival order and write the decisions.
+    Route(commands::route::Args),
+    /// Explain why one order went where it did: shipments, costs, ranked candidates.
+    Explain(commands::explain::Args),
+    /// Check a decisions file against its inputs and policy (stock, capacity, reach, SLA, cost).
+    Check(commands::check::Args),
+    /// Print a shell completion script.
+    Completions(commands::completions::Args),
+}
+
+fn main() -> ExitCode {
+    std::panic::set_hook(Box::new(|info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| (*s).to_owned())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "unknown panic".to_owned());
+        let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        eprintln!("error: E1199 internal error: {msg}{place} (hint: this is a bug in omniroute; please report it with the command you ran)");
+        std::process::exit(i32::from(EXIT_ERROR));
+    }));
+    let cli = Cli::parse();
+    let global = cli.global;
+    let result = match cli.command {
+        Command::Demo(a) => commands::demo::run(&a, global),
+        Command::Gen(a) => commands::gen::run(&a, global),
+        Command::Validate(a) => commands::validate::run(&a, global),
+        Command::Route(a) => commands::route::run(&a, global),
+        Command::Explain(a) => commands::explain::run(&a, global),
+        Command::Check(a) => commands::check::run(&a, global),
+        Command::Completions(a) => commands::completions::run(&a),
+    };
+    match result {
+        Ok(code) => ExitCode::from(code),
+        Err(e) => ExitCode::from(failure::report(&e)),
+    }
+}
+
+/// Writes one diagnostic line to stderr, ignoring a closed stderr.
+#[macro_export]
+macro_rules! note {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}

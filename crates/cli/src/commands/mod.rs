@@ -1,0 +1,9 @@
+//! One module per command, each with its `Args` and `run`.
+
+pub mod check;
+pub mod completions;
+pub mod demo;
+pub mod explain;
+pub mod gen;
+pub mod route;
+pub mod validate;

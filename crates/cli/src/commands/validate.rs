@@ -1,0 +1,55 @@
+//! `omniroute validate`: every problem of the input files, one per line, on stderr.
+
+use crate::inputs::{print_warnings, Files};
+use crate::Global;
+use omniroute_adapters::{InputError, Inputs, Source};
+
+/// Arguments of `omniroute validate`.
+#[derive(Debug, clap::Args)]
+#[command(after_help = "Example:\n  omniroute validate --nodes nodes.csv --stock stock.csv --orders orders.csv --policy policy.toml\n\nEach problem is printed as `file:line:column: CODE message (hint: ...)`; exit 2 on any error, 0 when clean (warnings allowed).")]
+pub struct Args {
+    /// The nodes, stock and policy files.
+    #[command(flatten)]
+    pub files: Files,
+    /// Orders file (orders.csv), or `-` for stdin.
+    #[arg(long, value_name = "FILE")]
+    pub orders: Option<String>,
+}
+
+/// Validates and reports.
+#[allow(clippy::unnecessary_wraps)] // every command returns the same shape
+pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
+    let open = |p: &str| Source::open(p);
+    let result = (|| -> Result<Inputs, InputError> {
+        let nodes = open(&args.files.nodes)?;
+        let stock = open(&args.files.stock)?;
+        let orders = args.orders.as_deref().map(open).transpose()?;
+        let policy = args.files.policy.as_deref().map(open).transpose()?;
+        Inputs::load(&nodes, &stock, orders.as_ref(), policy.as_ref())
+    })();
+    match result {
+        Ok(inputs) => {
+            print_warnings(&inputs.warnings, Global { verbose: 1, ..global });
+            if !global.quiet {
+                crate::note!(
+                    "ok: {} nodes, {} stock rows, {} orders, {} warning(s)",
+                    inputs.network.len(),
+                    inputs.stock.len(),
+                    inputs.orders.len(),
+                    inputs.warnings.len()
+                );
+            }
+            Ok(crate::EXIT_OK)
+        }
+        Err(e) => {
+            let problems = e.problems();
+            for p in &problems {
+                crate::note!("{p}");
+            }
+            if !global.quiet {
+                crate::note!("invalid: {} problem(s)", problems.len());
+            }
+            Ok(crate::EXIT_ERROR)
+        }
+    }
+}

@@ -1,0 +1,131 @@
+//! Decisions as JSON values, for `route --format json|ndjson` and `explain --format json`.
+
+use omniroute_adapters::Inputs;
+use omniroute_core::{CandidateOutcome, CostBreakdown, Decision, Order};
+use serde_json::{json, Value};
+
+/// The cost breakdown by term, in cents, with its total.
+pub fn cost(c: &CostBreakdown) -> Value {
+    json!({
+        "fixed_cents": c.fixed_cents,
+        "distance_cents": c.distance_cents,
+        "handling_cents": c.handling_cents,
+        "margin_cents": c.margin_cents,
+        "priority_cents": c.priority_cents,
+        "split_penalty_cents": c.split_penalty_cents,
+        "lateness_cents": c.lateness_cents,
+        "unfilled_cents": c.unfilled_cents,
+        "total_cents": c.total_cents(),
+    })
+}
+
+fn line(order: &Order, l: usize, inputs: &Inputs) -> Value {
+    let line = &order.lines[l];
+    json!({ "line_no": line.line_no, "sku": inputs.skus.name(line.sku), "qty": line.qty })
+}
+
+/// One order's decision: shipments, unfilled lines with reasons and the cost breakdown, plus the
+/// candidates when `candidates` is set.
+pub fn decision(order: &Order, d: &Decision, inputs: &Inputs, candidates: bool) -> Value {
+    let net = &inputs.network;
+    let shipments: Vec<Value> = d
+        .shipments
+        .iter()
+        .enumerate()
+        .map(|(n, s)| {
+            let node = net.node(s.node);
+            json!({
+                "shipment": n + 1,
+                "node_id": node.id,
+                "kind": node.kind.as_str(),
+                "lines": s.lines.iter().map(|&l| line(order, l, inputs)).collect::<Vec<_>>(),
+                "units": s.units,
+                "distance_km": round3(s.distance_km),
+                "promised_date": s.promised_date.to_string(),
+                "cost_cents": s.cost.total_cents(),
+                "cost": cost(&s.cost),
+            })
+        })
+        .collect();
+    let unfilled: Vec<Value> = d
+        .unfilled
+        .iter()
+        .map(|u| {
+            let mut v = line(order, u.line, inputs);
+            v["reason"] = json!(u.reason.code());
+            v
+        })
+        .collect();
+    let mut v = json!({
+        "order_id": order.id,
+        "service_level": inputs.policy.levels.name(order.service_level),
+        "complete": d.is_complete(),
+        "cost_cents": d.cost_cents(),
+        "distance_km": round3(d.distance_km()),
+        "shipments": shipments,
+        "unfilled": unfilled,
+        "cost": cost(&d.cost),
+        "rules": d.rules,
+    });
+    if candidates {
+        v["candidates"] = ranked(d)
+            .into_iter()
+            .enumerate()
+            .map(|(rank, c)| {
+                let node = net.node(c.node);
+                let mut o = json!({
+                    "rank": rank + 1,
+                    "node_id": node.id,
+                    "kind": node.kind.as_str(),
+                    "distance_km": round3(c.distance_km),
+                    "chosen": c.chosen,
+                });
+                match c.outcome {
+                    CandidateOutcome::Priced { lines_mask, cost_cents } => {
+                        o["cost_cents"] = json!(cost_cents);
+                        o["line_nos"] = json!(line_nos(order, lines_mask));
+                    }
+                    CandidateOutcome::Filtered(r) => o["reason"] = json!(r.code()),
+                }
+                o
+            })
+            .collect();
+    }
+    v
+}
+
+/// Candidates ranked for people: chosen nodes first, then priced nodes by lines covered (most
+/// first) and cost, then filtered nodes nearest first; ties on node index.
+pub fn ranked(d: &Decision) -> Vec<&omniroute_core::Candidate> {
+    let mut v: Vec<_> = d.candidates.iter().collect();
+    v.sort_by(|a, b| {
+        let key = |c: &omniroute_core::Candidate| match c.outcome {
+            CandidateOutcome::Priced { lines_mask, cost_cents } => {
+                (u8::from(!c.chosen), 0u8, u32::MAX - lines_mask.count_ones(), cost_cents, 0.0)
+            }
+            CandidateOutcome::Filtered(_) => (1, 1, 0, 0, c.distance_km),
+        };
+        let (ka, kb) = (key(a), key(b));
+        (ka.0, ka.1, ka.2, ka.3)
+            .cmp(&(kb.0, kb.1, kb.2, kb.3))
+            .then(ka.4.total_cmp(&kb.4))
+            .then(a.node.cmp(&b.node))
+    });
+    v
+}
+
+/// The line numbers of the lines in `mask`.
+pub fn line_nos(order: &Order, mask: u64) -> Vec<u32> {
+    order
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| mask & (1 << i) != 0)
+        .map(|(_, l)| l.line_no)
+        .collect()
+}
+
+/// Rounds to 3 decimals (metres), as decisions.csv does.
+pub fn round3(km: f64) -> f64 {
+    (km * 1000.0).round() / 1000.0
+}

@@ -1,0 +1,77 @@
+//! Turning every failure into one line on stderr with a stable code and a hint, and an exit code.
+//!
+//! CLI codes (documented in `docs/errors.md`): `E1100` any other command-line failure, `E1101`
+//! unknown order id, `E1102` invalid `--now` time, `E1103` cannot write an output, `E1104` a
+//! decisions file cannot be read back, `E1199` internal error (a panic). Input-file problems keep
+//! the adapters' codes (`E1000`–`E1025`, `E19xx`, `E2xxx`).
+
+use crate::{EXIT_ERROR, EXIT_OK};
+use omniroute_adapters::InputError;
+use std::fmt;
+
+/// A command-line failure with a stable code and a hint.
+#[derive(Debug)]
+pub struct Failure {
+    /// Stable code, for example `E1101`.
+    pub code: &'static str,
+    /// What went wrong, lowercase.
+    pub message: String,
+    /// What to do.
+    pub hint: String,
+}
+
+impl Failure {
+    /// A failure.
+    pub fn new(code: &'static str, message: impl Into<String>, hint: impl Into<String>) -> Self {
+        Self {
+            code,
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+}
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} {} (hint: {})", self.code, self.message, self.hint)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+/// True when the error comes from writing to a closed pipe.
+pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain().any(|c| {
+        c.downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            || c.downcast_ref::<csv::Error>().is_some_and(|ce| {
+                matches!(ce.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe)
+            })
+    })
+}
+
+/// Prints `e` as one line (plus a count of further input problems) and returns the exit code.
+pub fn report(e: &anyhow::Error) -> u8 {
+    if is_broken_pipe(e) {
+        return EXIT_OK;
+    }
+    if let Some(f) = e.downcast_ref::<Failure>() {
+        crate::note!("error: {f}");
+    } else if let Some(ie) = e.downcast_ref::<InputError>() {
+        let problems = ie.problems();
+        if let Some(first) = problems.first() {
+            crate::note!("error: {first}");
+        }
+        if problems.len() > 1 {
+            crate::note!(
+                "error: {} more problem(s); run `omniroute validate` with the same files to list them all",
+                problems.len() - 1
+            );
+        }
+    } else if e.chain().any(<dyn std::error::Error>::is::<std::io::Error>) {
+        crate::note!("error: E1000 {e:#} (hint: check the path and permissions)");
+    } else {
+        crate::note!("error: E1100 {e:#} (hint: run the command with --help for its usage)");
+    }
+    EXIT_ERROR
+}

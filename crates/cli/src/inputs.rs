@@ -1,0 +1,69 @@
+//! The input files every routing command takes, loaded through the adapters.
+
+use crate::failure::Failure;
+use crate::Global;
+use jiff::Timestamp;
+use omniroute_adapters::{Inputs, Source};
+
+/// `--nodes`, `--stock`, `--policy` (the orders file is added by each command).
+#[derive(Debug, Clone, clap::Args)]
+pub struct Files {
+    /// Nodes file (nodes.csv), or `-` for stdin.
+    #[arg(long, value_name = "FILE")]
+    pub nodes: String,
+    /// Stock file (stock.csv), or `-` for stdin.
+    #[arg(long, value_name = "FILE")]
+    pub stock: String,
+    /// Policy file (policy.toml); the default policy when absent.
+    #[arg(long, value_name = "FILE")]
+    pub policy: Option<String>,
+}
+
+/// Reads and validates the files; prints warnings (unless `--quiet`).
+pub fn load(files: &Files, orders: Option<&str>, global: Global) -> anyhow::Result<Inputs> {
+    let all = [Some(files.nodes.as_str()), Some(files.stock.as_str()), orders, files.policy.as_deref()];
+    if all.iter().flatten().filter(|p| **p == "-").count() > 1 {
+        return Err(Failure::new(
+            "E1100",
+            "more than one input is `-` (stdin)",
+            "read at most one file from stdin and pass the others as paths",
+        )
+        .into());
+    }
+    let nodes = Source::open(&files.nodes)?;
+    let stock = Source::open(&files.stock)?;
+    let orders = orders.map(Source::open).transpose()?;
+    let policy = files.policy.as_deref().map(Source::open).transpose()?;
+    let inputs = Inputs::load(&nodes, &stock, orders.as_ref(), policy.as_ref())?;
+    print_warnings(&inputs.warnings, global);
+    Ok(inputs)
+}
+
+/// Prints warnings: all with `-v`, else the first five and a count.
+pub fn print_warnings(warnings: &[omniroute_adapters::Problem], global: Global) {
+    if global.quiet {
+        return;
+    }
+    let shown = if global.verbose > 0 { warnings.len() } else { 5 };
+    for w in warnings.iter().take(shown) {
+        crate::note!("warning: {w}");
+    }
+    if warnings.len() > shown {
+        crate::note!("warning: {} more warning(s); run with -v to see them all", warnings.len() - shown);
+    }
+}
+
+/// Parses `--now` (RFC 3339), or reads the clock when absent.
+pub fn now(arg: Option<&str>) -> anyhow::Result<Timestamp> {
+    match arg {
+        None => Ok(Timestamp::now()),
+        Some(s) => s.parse::<Timestamp>().map_err(|e| {
+            Failure::new(
+                "E1102",
+                format!("invalid --now time `{s}`: {e}"),
+                "give an RFC 3339 time with an offset, for example 2026-11-26T09:30:00+05:30",
+            )
+            .into()
+        }),
+    }
+}
