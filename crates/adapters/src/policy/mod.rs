@@ -1,0 +1,87 @@
+//! The `policy.toml` reader. The file's shape is documented in `docs/policy.md`; its problem
+//! codes (`E2001`…`E2015`) in `docs/errors.md`.
+//!
+//! Reading starts from [`Policy::default`] and overrides only what the file sets, so every key is
+//! optional and an empty file is the default policy. The text is parsed into a tree that keeps
+//! every value's span; the tree is then walked once, and every problem found (unknown key, wrong
+//! type, value out of range…) is collected with its key path, line and column. Only a TOML syntax
+//! error stops the walk before it starts.
+
+mod kinds;
+mod levels;
+mod report;
+mod rules;
+mod section;
+mod top;
+mod tree;
+
+#[cfg(test)]
+mod error_tests;
+#[cfg(test)]
+mod tests;
+
+use crate::InputError;
+use omniroute_core::Policy;
+use report::{Code, Ctx};
+use section::Section;
+
+/// Keys allowed at the top of the file.
+const TOP: &[&str] = &[
+    "effective_from",
+    "sla",
+    "costs",
+    "split",
+    "kinds",
+    "levels",
+    "dealers",
+    "rules",
+];
+
+/// Reads a policy from the text of a `policy.toml`; `file` names it in problems.
+///
+/// Every problem is reported at once, each with its code, key path, line and column; nothing is
+/// half-applied.
+///
+/// ```
+/// # fn main() -> Result<(), omniroute_adapters::InputError> {
+/// use omniroute_adapters::read_policy;
+/// use omniroute_core::{NodeKind, Policy, Sla};
+///
+/// let policy = read_policy("sla = \"soft\"\n[kinds.dealer]\nfixed_cents = 350\n", "policy.toml")?;
+/// assert_eq!(policy.sla, Sla::Soft);
+/// assert_eq!(policy.kind(NodeKind::Dealer).fixed_cents, 350);
+/// assert_eq!(read_policy("", "empty.toml")?, Policy::default());
+///
+/// let err = read_policy("[split]\nmax_shipments = 0\n", "policy.toml").unwrap_err();
+/// assert_eq!(err.problems()[0].code, "E2010");
+/// assert_eq!(err.problems()[0].line, 2);
+/// # Ok(())
+/// # }
+/// ```
+pub fn read_policy(text: &str, file: &str) -> Result<Policy, InputError> {
+    let mut ctx = Ctx::new(text, file);
+    let mut policy = Policy::default();
+    let root = match tree::parse(text) {
+        Ok(root) => root,
+        Err(e) => {
+            let message = e.message().trim().to_owned();
+            ctx.report(Code::Syntax, e.span(), format!("invalid TOML: {message}"));
+            return ctx.finish(policy);
+        }
+    };
+    let Some(top) = Section::open(&mut ctx, &root, String::new(), Some(TOP)) else {
+        return ctx.finish(policy);
+    };
+    top::read(&mut ctx, &top, &mut policy);
+    // Levels first: kinds' reach tables and rules may name the levels the file defines.
+    if let Some((item, path)) = top.get("levels") {
+        levels::read(&mut ctx, item, path, &mut policy);
+    }
+    if let Some((item, path)) = top.get("kinds") {
+        kinds::read(&mut ctx, item, path, &mut policy);
+    }
+    if let Some((item, path)) = top.get("rules") {
+        rules::read(&mut ctx, item, &path, &mut policy);
+    }
+    ctx.finish(policy)
+}
