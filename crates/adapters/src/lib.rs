@@ -3,8 +3,10 @@
 //! Adapters read and validate outside data, report every problem at once with a stable code, and
 //! hand the core plain values. Nothing here prices or chooses.
 
+mod csv;
 mod policy;
 mod problem;
 
+pub use self::csv::{read_nodes, read_orders, read_stock, Loaded, StockRecord, MAX_PROBLEMS};
 pub use policy::read_policy;
 pub use problem::{InputError, Problem};

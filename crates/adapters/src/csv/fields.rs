@@ -1,0 +1,366 @@
+//! One data row and the field parsers shared by the readers. Each parser reports its own problem
+//! (with the field's line and column) and returns `None`; the reader then drops the row.
+
+use super::code;
+use super::sheet::Problems;
+use csv::StringRecord;
+use jiff::civil::{Date, Time, Weekday};
+use jiff::Timestamp;
+use omniroute_core::LatLng;
+
+/// A column of the file: its index when the header has it.
+pub(crate) type Col = Option<usize>;
+
+/// One data row being read.
+pub(crate) struct Row<'a> {
+    /// Line of the row in the file (the header is line 1).
+    pub line: u64,
+    record: &'a StringRecord,
+    header: &'a [String],
+    problems: &'a mut Problems,
+    start: usize,
+}
+
+impl<'a> Row<'a> {
+    pub(crate) fn new(
+        line: u64,
+        record: &'a StringRecord,
+        header: &'a [String],
+        problems: &'a mut Problems,
+    ) -> Self {
+        let start = problems.total();
+        Self {
+            line,
+            record,
+            header,
+            problems,
+            start,
+        }
+    }
+
+    /// True while no error was reported for this row.
+    pub fn is_clean(&self) -> bool {
+        self.problems.total() == self.start
+    }
+
+    /// Errors reported for this row so far.
+    pub fn errors(&self) -> usize {
+        self.problems.total() - self.start
+    }
+
+    /// Reports an error about column `col` of this row (0 = the whole row when `None`).
+    pub fn error(&mut self, code: &'static str, col: Col, message: String, hint: &str) {
+        let column = col.map_or(0, |i| i as u64 + 1);
+        self.problems.error(code, self.line, column, message, hint);
+    }
+
+    /// Reports a warning about column `col` of this row.
+    pub fn warning(&mut self, code: &'static str, col: Col, message: String, hint: &str) {
+        let column = col.map_or(0, |i| i as u64 + 1);
+        self.problems
+            .warning(code, self.line, column, message, hint);
+    }
+
+    /// The header name of column `col`.
+    pub fn name(&self, col: usize) -> &'a str {
+        let header: &'a [String] = self.header;
+        &header[col]
+    }
+
+    /// The trimmed cell, or `None` when the column is absent or the cell empty.
+    pub fn cell(&self, col: Col) -> Option<&'a str> {
+        let record: &'a StringRecord = self.record;
+        let text = record.get(col?)?.trim();
+        (!text.is_empty()).then_some(text)
+    }
+
+    /// A required text value: reports an empty cell (an absent column was reported already).
+    pub fn text(&mut self, col: Col) -> Option<&'a str> {
+        let i = col?;
+        let text = self.cell(col);
+        if text.is_none() {
+            let name = self.name(i);
+            self.error(
+                code::EMPTY_VALUE,
+                col,
+                format!("{name} is empty"),
+                &format!("fill in {name}; it is required"),
+            );
+        }
+        text
+    }
+
+    /// An optional value parsed by `parse`; a cell it rejects is reported with `code`, saying
+    /// the cell is not `what`.
+    pub fn parse<T>(
+        &mut self,
+        col: Col,
+        code: &'static str,
+        what: &str,
+        hint: &str,
+        parse: impl FnOnce(&str) -> Option<T>,
+    ) -> Option<T> {
+        let text = self.cell(col)?;
+        let value = parse(text);
+        if value.is_none() {
+            let name = self.name(col?);
+            self.error(code, col, format!("{name} {text:?} is not {what}"), hint);
+        }
+        value
+    }
+
+    /// An optional whole number in `min..=max`.
+    pub fn int(&mut self, col: Col, min: i64, max: i64) -> Option<i64> {
+        let v = self.parse(
+            col,
+            code::NUMBER,
+            "a whole number",
+            "write digits only, like 12 or -3",
+            |s| s.parse().ok(),
+        )?;
+        self.in_range(col, v, min, max)
+    }
+
+    /// Reports `v` unless it lies in `min..=max`.
+    pub fn in_range(&mut self, col: Col, v: i64, min: i64, max: i64) -> Option<i64> {
+        if (min..=max).contains(&v) {
+            return Some(v);
+        }
+        let name = self.name(col?);
+        self.error(
+            code::RANGE,
+            col,
+            format!("{name} {v} is out of range"),
+            &format!("use a value from {min} to {max}"),
+        );
+        None
+    }
+
+    /// An optional finite number from `min` to `max`;
+    /// `max: None` means no upper bound.
+    pub fn float(&mut self, col: Col, min: f64, max: Option<f64>) -> Option<f64> {
+        let v = self.number(col)?;
+        if v.is_finite() && v >= min && max.is_none_or(|max| v <= max) {
+            return Some(v);
+        }
+        let name = self.name(col?);
+        let to = max.map_or_else(|| "upwards".to_owned(), |max| format!("to {max}"));
+        self.error(
+            code::RANGE,
+            col,
+            format!("{name} {v} is out of range"),
+            &format!("use a finite value from {min} {to}"),
+        );
+        None
+    }
+
+    fn number(&mut self, col: Col) -> Option<f64> {
+        self.parse(
+            col,
+            code::NUMBER,
+            "a number",
+            "write a decimal number with a point, like 12.5",
+            |s| s.parse().ok(),
+        )
+    }
+
+    /// A required position from two columns, each checked on its own.
+    pub fn lat_lng(&mut self, lat: Col, lon: Col) -> Option<LatLng> {
+        let lat_deg = self
+            .text(lat)
+            .and_then(|_| self.number(lat))
+            .and_then(|v| self.degrees(lat, v, 90.0));
+        let lon_deg = self
+            .text(lon)
+            .and_then(|_| self.number(lon))
+            .and_then(|v| self.degrees(lon, v, 180.0));
+        LatLng::new(lat_deg?, lon_deg?).ok()
+    }
+
+    fn degrees(&mut self, col: Col, v: f64, limit: f64) -> Option<f64> {
+        if v.is_finite() && (-limit..=limit).contains(&v) {
+            return Some(v);
+        }
+        let name = self.name(col?);
+        self.error(
+            code::LAT_LON,
+            col,
+            format!("{name} {v} is not a finite number from -{limit} to {limit}"),
+            "write WGS84 decimal degrees (latitude -90..90, longitude -180..180); check lat and lon are not swapped",
+        );
+        None
+    }
+
+    /// An optional boolean: true/false, 1/0, yes/no (any case).
+    pub fn boolean(&mut self, col: Col) -> Option<bool> {
+        self.parse(
+            col,
+            code::BOOLEAN,
+            "true or false",
+            "write true/false, yes/no or 1/0",
+            |s| match s.to_ascii_lowercase().as_str() {
+                "true" | "1" | "yes" => Some(true),
+                "false" | "0" | "no" => Some(false),
+                _ => None,
+            },
+        )
+    }
+
+    /// An optional local time `HH:MM`.
+    pub fn time(&mut self, col: Col) -> Option<Time> {
+        self.parse(
+            col,
+            code::TIME,
+            "a time HH:MM",
+            "write a 24-hour local time like 14:30",
+            parse_hh_mm,
+        )
+    }
+
+    /// An optional date `YYYY-MM-DD`.
+    pub fn date(&mut self, col: Col) -> Option<Date> {
+        self.parse(
+            col,
+            code::DATE,
+            "a date YYYY-MM-DD",
+            "write a date like 2025-03-31",
+            parse_date,
+        )
+    }
+
+    /// An optional RFC 3339 timestamp.
+    pub fn timestamp(&mut self, col: Col) -> Option<Timestamp> {
+        self.parse(
+            col,
+            code::DATE,
+            "an RFC 3339 timestamp",
+            "write a time with its offset, like 2025-03-31T09:30:00+05:30 or 2025-03-31T04:00:00Z",
+            |s| s.parse().ok(),
+        )
+    }
+
+    /// `;`-separated dates (an empty cell: none).
+    pub fn dates(&mut self, col: Col) -> Vec<Date> {
+        self.list_of(
+            col,
+            code::DATE,
+            "a date YYYY-MM-DD",
+            "write dates like 2025-01-26;2025-08-15",
+            parse_date,
+        )
+    }
+
+    /// `;`-separated weekday names (an empty cell: none).
+    pub fn weekdays(&mut self, col: Col) -> Vec<Weekday> {
+        self.list_of(
+            col,
+            code::WEEKDAY,
+            "a weekday",
+            "write weekday names like sun or sat;sun",
+            parse_weekday,
+        )
+    }
+
+    fn list_of<T>(
+        &mut self,
+        col: Col,
+        code: &'static str,
+        what: &str,
+        hint: &str,
+        parse: fn(&str) -> Option<T>,
+    ) -> Vec<T> {
+        let mut out = Vec::new();
+        for item in split_list(self.cell(col)) {
+            if let Some(v) = parse(item) {
+                out.push(v);
+            } else {
+                let name = col.map_or("", |i| self.name(i));
+                let message = format!("{name} item {item:?} is not {what}");
+                self.error(code, col, message, hint);
+            }
+        }
+        out
+    }
+
+    /// `;`-separated values, trimmed, empty ones dropped.
+    pub fn list(&self, col: Col) -> Vec<String> {
+        split_list(self.cell(col))
+            .into_iter()
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
+fn split_list(cell: Option<&str>) -> Vec<&str> {
+    cell.map(|c| {
+        c.split(';')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect()
+    })
+    .unwrap_or_default()
+}
+
+fn parse_hh_mm(s: &str) -> Option<Time> {
+    let (h, m) = s.split_once(':')?;
+    let digits = |t: &str, n: std::ops::RangeInclusive<usize>| {
+        n.contains(&t.len()) && t.bytes().all(|b| b.is_ascii_digit())
+    };
+    if !digits(h, 1..=2) || !digits(m, 2..=2) {
+        return None;
+    }
+    Time::new(h.parse().ok()?, m.parse().ok()?, 0, 0).ok()
+}
+
+fn parse_date(s: &str) -> Option<Date> {
+    let b = s.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
+        return None;
+    }
+    s.parse().ok()
+}
+
+fn parse_weekday(s: &str) -> Option<Weekday> {
+    const NAMES: [(&str, Weekday); 7] = [
+        ("monday", Weekday::Monday),
+        ("tuesday", Weekday::Tuesday),
+        ("wednesday", Weekday::Wednesday),
+        ("thursday", Weekday::Thursday),
+        ("friday", Weekday::Friday),
+        ("saturday", Weekday::Saturday),
+        ("sunday", Weekday::Sunday),
+    ];
+    let s = s.to_ascii_lowercase();
+    NAMES
+        .iter()
+        .find(|(name, _)| s.len() >= 3 && name.starts_with(&s))
+        .map(|&(_, day)| day)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hh_mm_accepts_24_hour_times_only() {
+        assert_eq!(parse_hh_mm("9:05"), Time::new(9, 5, 0, 0).ok());
+        assert_eq!(parse_hh_mm("23:59"), Time::new(23, 59, 0, 0).ok());
+        for bad in [
+            "24:00", "12:60", "12", "12:5", "1230", "ab:cd", "12:30:00", "-1:30",
+        ] {
+            assert_eq!(parse_hh_mm(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn dates_and_weekdays() {
+        assert_eq!(parse_date("2025-02-28"), Date::new(2025, 2, 28).ok());
+        for bad in ["2025-02-30", "2025-2-28", "28/02/2025", "2025-02-28T00:00"] {
+            assert_eq!(parse_date(bad), None, "{bad}");
+        }
+        assert_eq!(parse_weekday("Sun"), Some(Weekday::Sunday));
+        assert_eq!(parse_weekday("thurs"), Some(Weekday::Thursday));
+        assert_eq!(parse_weekday("su"), None);
+        assert_eq!(parse_weekday("funday"), None);
+    }
+}

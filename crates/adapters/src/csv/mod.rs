@@ -1,0 +1,120 @@
+//! CSV readers for `nodes.csv`, `stock.csv` and `orders.csv` (DESIGN §7).
+//!
+//! Rules shared by the three readers:
+//! - the first row is the header; column names are trimmed and matched case-insensitively, in
+//!   any order; unknown columns are ignored with a `W1001` warning;
+//! - every cell is trimmed; an empty optional cell takes its default;
+//! - a UTF-8 byte-order mark and CRLF line ends are accepted; anything else that is not UTF-8 is
+//!   reported (`E1002`), and a header that is one field holding `;`, a tab or `|` is reported as
+//!   the wrong delimiter (`E1003`);
+//! - every problem in the file is collected (up to [`MAX_PROBLEMS`], then `E1025`) before the
+//!   reader returns, each with its code, line (header = 1), column (1-based, 0 for the whole file
+//!   or row) and a hint; on any problem the reader returns [`InputError::Invalid`] and changes
+//!   nothing (SKUs are interned only when the whole file is accepted).
+//!
+//! The codes are documented in `docs/errors.md`.
+
+mod fields;
+mod nodes;
+mod orders;
+mod sheet;
+mod stock;
+#[cfg(test)]
+mod tests;
+
+pub use nodes::read_nodes;
+pub use orders::read_orders;
+pub use sheet::MAX_PROBLEMS;
+pub use stock::{read_stock, StockRecord};
+
+use crate::{InputError, Problem};
+use omniroute_core::{Interner, SkuId, Skus};
+
+/// A value read from an input, with the warnings found on the way (for example unknown columns).
+/// Warnings never stop a load; errors do, and come back as [`InputError`].
+#[derive(Debug, Clone)]
+pub struct Loaded<T> {
+    /// What was read.
+    pub value: T,
+    /// Warnings (`W1xxx` codes), in file order.
+    pub warnings: Vec<Problem>,
+}
+
+/// The stable codes used by the CSV readers (see `docs/errors.md`).
+pub(crate) mod code {
+    pub const EMPTY_FILE: &str = "E1001";
+    pub const ENCODING: &str = "E1002";
+    pub const DELIMITER: &str = "E1003";
+    pub const MISSING_COLUMN: &str = "E1004";
+    pub const DUPLICATE_COLUMN: &str = "E1005";
+    pub const FIELD_COUNT: &str = "E1006";
+    pub const EMPTY_VALUE: &str = "E1007";
+    pub const NUMBER: &str = "E1008";
+    pub const RANGE: &str = "E1009";
+    pub const LAT_LON: &str = "E1010";
+    pub const QUANTITY: &str = "E1011";
+    pub const BOOLEAN: &str = "E1012";
+    pub const TIME: &str = "E1013";
+    pub const DATE: &str = "E1014";
+    pub const NODE_KIND: &str = "E1015";
+    pub const TIME_ZONE: &str = "E1016";
+    pub const WEEKDAY: &str = "E1017";
+    pub const SERVICE_LEVEL: &str = "E1018";
+    pub const DUPLICATE_NODE: &str = "E1019";
+    pub const UNKNOWN_NODE: &str = "E1020";
+    pub const DUPLICATE_STOCK: &str = "E1021";
+    pub const ORDER_MISMATCH: &str = "E1022";
+    pub const NON_CONTIGUOUS: &str = "E1023";
+    pub const DUPLICATE_LINE: &str = "E1024";
+    pub const TOO_MANY: &str = "E1025";
+    pub const UNKNOWN_COLUMN: &str = "W1001";
+    pub const IGNORED_VALUE: &str = "W1002";
+}
+
+/// SKU ids handed out while a file is read, without touching the shared [`Skus`] table until the
+/// file is accepted. New names get the ids the table will give them on [`SkuStage::commit`].
+pub(crate) struct SkuStage {
+    base: u32,
+    fresh: Interner,
+}
+
+impl SkuStage {
+    /// A stage on top of `skus` as it is now.
+    pub fn new(skus: &Skus) -> Self {
+        Self {
+            base: u32::try_from(skus.len()).expect("fewer than 2^32 SKUs"),
+            fresh: Interner::new(),
+        }
+    }
+
+    /// The id `sku` has (or will have once committed).
+    pub fn id(&mut self, skus: &Skus, sku: &str) -> SkuId {
+        skus.get(sku)
+            .unwrap_or_else(|| SkuId(self.base + self.fresh.intern(sku)))
+    }
+
+    /// Adds the new names to `skus`, in first-seen order, so they get the staged ids.
+    pub fn commit(self, skus: &mut Skus) {
+        for i in 0..self.fresh.len() as u32 {
+            let id = skus.intern(self.fresh.name(i));
+            debug_assert_eq!(id, SkuId(self.base + i), "SKU table changed while staging");
+        }
+    }
+}
+
+/// A whole-file problem raised after every row was accepted (for example by the core).
+pub(crate) fn file_error(
+    file: &str,
+    code: &'static str,
+    message: String,
+    hint: &str,
+) -> InputError {
+    InputError::Invalid(vec![Problem {
+        code,
+        file: file.to_owned(),
+        line: 0,
+        column: 0,
+        message,
+        hint: hint.to_owned(),
+    }])
+}

@@ -1,0 +1,296 @@
+//! `orders.csv`: one row per order line, the lines of an order on consecutive rows.
+
+use super::code;
+use super::fields::{Col, Row};
+use super::sheet::Sheet;
+use super::{Loaded, SkuStage};
+use crate::InputError;
+use jiff::civil::Date;
+use jiff::Timestamp;
+use omniroute_core::{LatLng, Order, OrderLine, ServiceLevel, ServiceLevels, Skus, SplitRule};
+use std::collections::HashMap;
+use std::io::Read;
+
+const KNOWN: &str = "order_id, sku, qty, dest_lat, dest_lon, line_no, service_level, created_at, \
+    promised_by, unit_price_cents, priority, channel, allow_split, max_shipments, ship_complete, tags";
+
+/// The columns of `orders.csv` (index in the header, when present).
+struct Cols {
+    order_id: Col,
+    sku: Col,
+    qty: Col,
+    dest_lat: Col,
+    dest_lon: Col,
+    line_no: Col,
+    service_level: Col,
+    created_at: Col,
+    promised_by: Col,
+    unit_price_cents: Col,
+    priority: Col,
+    channel: Col,
+    allow_split: Col,
+    max_shipments: Col,
+    ship_complete: Col,
+    tags: Col,
+}
+
+impl Cols {
+    fn claim(sheet: &mut Sheet) -> Self {
+        Self {
+            order_id: sheet.required(&["order_id"]),
+            sku: sheet.required(&["sku"]),
+            qty: sheet.required(&["qty"]),
+            dest_lat: sheet.required(&["dest_lat"]),
+            dest_lon: sheet.required(&["dest_lon"]),
+            line_no: sheet.optional("line_no"),
+            service_level: sheet.optional("service_level"),
+            created_at: sheet.optional("created_at"),
+            promised_by: sheet.optional("promised_by"),
+            unit_price_cents: sheet.optional("unit_price_cents"),
+            priority: sheet.optional("priority"),
+            channel: sheet.optional("channel"),
+            allow_split: sheet.optional("allow_split"),
+            max_shipments: sheet.optional("max_shipments"),
+            ship_complete: sheet.optional("ship_complete"),
+            tags: sheet.optional("tags"),
+        }
+    }
+}
+
+/// The order-level fields of a row: every line of an order must repeat the same values.
+#[derive(Debug, Clone, PartialEq)]
+struct Head {
+    destination: LatLng,
+    service_level: ServiceLevel,
+    created_at: Option<Timestamp>,
+    promised_by: Option<Date>,
+    priority: i32,
+    channel: Option<String>,
+    split: SplitRule,
+    tags: Vec<String>,
+}
+
+impl Head {
+    /// The columns on which `self` and `other` differ.
+    fn diff(&self, other: &Head, c: &Cols) -> Vec<Col> {
+        let (a, b) = (self.destination, other.destination);
+        [
+            (c.dest_lat, a.lat_deg().total_cmp(&b.lat_deg()).is_ne()),
+            (c.dest_lon, a.lon_deg().total_cmp(&b.lon_deg()).is_ne()),
+            (c.service_level, self.service_level != other.service_level),
+            (c.created_at, self.created_at != other.created_at),
+            (c.promised_by, self.promised_by != other.promised_by),
+            (c.priority, self.priority != other.priority),
+            (c.channel, self.channel != other.channel),
+            (
+                c.allow_split,
+                self.split.allow_split != other.split.allow_split,
+            ),
+            (
+                c.max_shipments,
+                self.split.max_shipments != other.split.max_shipments,
+            ),
+            (
+                c.ship_complete,
+                self.split.ship_complete != other.split.ship_complete,
+            ),
+            (c.tags, self.tags != other.tags),
+        ]
+        .into_iter()
+        .filter_map(|(col, differs)| differs.then_some(col))
+        .collect()
+    }
+}
+
+/// The order whose lines are being read.
+struct Building {
+    id: String,
+    first_line: u64,
+    head: Option<Head>,
+    rows: u32,
+    lines: Vec<OrderLine>,
+    line_nos: HashMap<u32, u64>,
+}
+
+impl Building {
+    fn into_order(self) -> Option<Order> {
+        let head = self.head?;
+        let mut order = Order::new(self.id, head.destination, self.lines);
+        order.service_level = head.service_level;
+        order.created_at = head.created_at;
+        order.promised_by = head.promised_by;
+        order.priority = head.priority;
+        order.channel = head.channel;
+        order.split = head.split;
+        order.tags = head.tags;
+        Some(order)
+    }
+}
+
+/// Reads `orders.csv` into orders in file (arrival) order, interning new SKUs into `skus` (only
+/// when the whole file is accepted).
+///
+/// Columns `order_id`, `sku`, `qty`, `dest_lat`, `dest_lon` are required; the optional ones are
+/// listed in DESIGN §7 plus `ship_complete` and `tags` (`;`-separated). `line_no` defaults to the
+/// row's position in its order (1, 2, 3…); `service_level` to `standard` and must name a level of
+/// `levels`. Order-level fields (destination, service level, times, priority, channel, split rule,
+/// tags) must be the same on every line of an order (`E1022`), and an order's lines must be on
+/// consecutive rows (`E1023`).
+///
+/// ```
+/// # use omniroute_adapters::read_orders;
+/// # use omniroute_core::{ServiceLevel, ServiceLevels, Skus};
+/// let csv = "order_id,sku,qty,dest_lat,dest_lon,service_level\n\
+///            A1,TEE-M,2,28.6,77.2,next_day\nA1,CAP,1,28.6,77.2,next_day\n";
+/// let mut skus = Skus::default();
+/// let orders = read_orders(csv.as_bytes(), "orders.csv", &mut skus, &ServiceLevels::default())?.value;
+/// assert_eq!(orders.len(), 1);
+/// assert_eq!(orders[0].lines[1].line_no, 2);
+/// assert_eq!(orders[0].service_level, ServiceLevel::NEXT_DAY);
+/// # Ok::<(), omniroute_adapters::InputError>(())
+/// ```
+pub fn read_orders(
+    input: impl Read,
+    file: &str,
+    skus: &mut Skus,
+    levels: &ServiceLevels,
+) -> Result<Loaded<Vec<Order>>, InputError> {
+    let mut sheet = Sheet::open(input, file)?;
+    let c = Cols::claim(&mut sheet);
+    sheet.end_header(KNOWN);
+
+    let mut stage = SkuStage::new(skus);
+    let mut orders = Vec::new();
+    let mut done: HashMap<String, u64> = HashMap::new();
+    let mut current: Option<Building> = None;
+    while let Some(mut row) = sheet.next_row()? {
+        let id = row.text(c.order_id);
+        let head = read_head(&mut row, &c, levels);
+        let sku = row.text(c.sku).map(|name| stage.id(skus, name));
+        let qty = row.text(c.qty).and_then(|_| quantity(&mut row, c.qty));
+        let unit_price_cents = row.int(c.unit_price_cents, 0, i64::MAX);
+        let line_no = row.int(c.line_no, 1, u32::MAX.into()).map(|v| v as u32);
+        let Some(id) = id else { continue };
+
+        let order = match current.take() {
+            Some(b) if b.id == id => b,
+            previous => {
+                if let Some(b) = previous {
+                    done.insert(b.id.clone(), b.first_line);
+                    orders.extend(b.into_order());
+                }
+                if let Some(&first) = done.get(id) {
+                    row.error(
+                        code::NON_CONTIGUOUS,
+                        c.order_id,
+                        format!("order {id:?} appears again after other orders (its lines start on line {first})"),
+                        "put all lines of an order on consecutive rows",
+                    );
+                }
+                Building {
+                    id: id.to_owned(),
+                    first_line: row.line,
+                    head: None,
+                    rows: 0,
+                    lines: Vec::new(),
+                    line_nos: HashMap::new(),
+                }
+            }
+        };
+        let order = current.insert(order);
+        order.rows += 1;
+        match (&order.head, head) {
+            (Some(first), Some(head)) => {
+                for col in first.diff(&head, &c) {
+                    let name = col.map_or("", |i| row.name(i));
+                    row.error(
+                        code::ORDER_MISMATCH,
+                        col,
+                        format!("{name} differs from line {} of order {id:?}", order.first_line),
+                        "repeat the same order-level values on every line of an order (or give the lines their own order_id)",
+                    );
+                }
+            }
+            (None, head) => order.head = head,
+            (Some(_), None) => {}
+        }
+        let line_no = line_no.unwrap_or(order.rows);
+        if let Some(&line) = order.line_nos.get(&line_no) {
+            row.error(
+                code::DUPLICATE_LINE,
+                c.line_no,
+                format!("line_no {line_no} of order {id:?} is already used on line {line}"),
+                "give every line of an order its own line_no (or leave line_no empty to number them 1, 2, 3…)",
+            );
+        } else {
+            order.line_nos.insert(line_no, row.line);
+        }
+        if let (Some(sku), Some(qty)) = (sku, qty) {
+            order.lines.push(OrderLine {
+                line_no,
+                sku,
+                qty,
+                unit_price_cents,
+            });
+        }
+    }
+    orders.extend(current.and_then(Building::into_order));
+    let warnings = sheet.finish()?;
+    stage.commit(skus);
+    Ok(Loaded {
+        value: orders,
+        warnings,
+    })
+}
+
+/// The order-level fields of `row`, or `None` when one of them is bad.
+fn read_head(row: &mut Row<'_>, c: &Cols, levels: &ServiceLevels) -> Option<Head> {
+    let before = row.errors();
+    let destination = row.lat_lng(c.dest_lat, c.dest_lon);
+    let names: Vec<&str> = levels.iter().map(|(_, n)| n).collect();
+    let hint = format!(
+        "use one of {} (or define the level in the policy)",
+        names.join(", ")
+    );
+    let service_level = row.parse(
+        c.service_level,
+        code::SERVICE_LEVEL,
+        "a known service level",
+        &hint,
+        |s| levels.get(s),
+    );
+    let created_at = row.timestamp(c.created_at);
+    let promised_by = row.date(c.promised_by);
+    let priority = row.int(c.priority, i32::MIN.into(), i32::MAX.into());
+    let split = SplitRule {
+        allow_split: row.boolean(c.allow_split),
+        max_shipments: row.int(c.max_shipments, 1, u8::MAX.into()).map(|v| v as u8),
+        ship_complete: row.boolean(c.ship_complete),
+    };
+    let head = Head {
+        destination: destination?,
+        service_level: service_level.unwrap_or(ServiceLevel::STANDARD),
+        created_at,
+        promised_by,
+        priority: priority.map_or(0, |v| v as i32),
+        channel: row.cell(c.channel).map(str::to_owned),
+        split,
+        tags: row.list(c.tags),
+    };
+    (row.errors() == before).then_some(head)
+}
+
+/// A line quantity: a whole number of units from 1 (zero or negative is `E1011`).
+fn quantity(row: &mut Row<'_>, col: Col) -> Option<u32> {
+    let v = row.int(col, i64::MIN, i64::MAX)?;
+    if v <= 0 {
+        row.error(
+            code::QUANTITY,
+            col,
+            format!("{} {v} is not positive", col.map_or("qty", |i| row.name(i))),
+            "order at least 1 unit per line, or delete the line",
+        );
+        return None;
+    }
+    row.in_range(col, v, 1, u32::MAX.into()).map(|v| v as u32)
+}

@@ -1,0 +1,381 @@
+//! One CSV input being read: BOM, header, column claims, rows and the problems found so far.
+
+use super::code;
+use super::fields::Row;
+use crate::{InputError, Problem};
+use csv::{ByteRecord, StringRecord};
+use std::io::{Cursor, Read};
+
+type Input = Cursor<Vec<u8>>;
+
+/// At most this many problems are listed for one file; then `E1025` says more were left out.
+pub const MAX_PROBLEMS: usize = 1000;
+
+const BOM: &[u8] = b"\xEF\xBB\xBF";
+
+/// Errors and warnings found in one file.
+pub(crate) struct Problems {
+    file: String,
+    errors: Vec<Problem>,
+    warnings: Vec<Problem>,
+    /// Errors found, including those past the cap.
+    total: usize,
+    /// Reading stopped at the cap with rows left unread.
+    stopped: bool,
+}
+
+impl Problems {
+    fn new(file: &str) -> Self {
+        Self {
+            file: file.to_owned(),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            total: 0,
+            stopped: false,
+        }
+    }
+
+    fn make(
+        &self,
+        code: &'static str,
+        line: u64,
+        column: u64,
+        message: String,
+        hint: &str,
+    ) -> Problem {
+        Problem {
+            code,
+            file: self.file.clone(),
+            line,
+            column,
+            message,
+            hint: hint.to_owned(),
+        }
+    }
+
+    /// Records an error (dropped, but counted, once [`MAX_PROBLEMS`] are listed).
+    pub fn error(
+        &mut self,
+        code: &'static str,
+        line: u64,
+        column: u64,
+        message: String,
+        hint: &str,
+    ) {
+        self.total += 1;
+        if self.errors.len() < MAX_PROBLEMS {
+            let p = self.make(code, line, column, message, hint);
+            self.errors.push(p);
+        }
+    }
+
+    /// Records a warning.
+    pub fn warning(
+        &mut self,
+        code: &'static str,
+        line: u64,
+        column: u64,
+        message: String,
+        hint: &str,
+    ) {
+        let p = self.make(code, line, column, message, hint);
+        self.warnings.push(p);
+    }
+
+    /// Errors found so far, including those past the cap.
+    pub fn total(&self) -> usize {
+        self.total
+    }
+
+    fn is_full(&self) -> bool {
+        self.total >= MAX_PROBLEMS
+    }
+
+    fn into_error(mut self) -> InputError {
+        if self.stopped || self.total > self.errors.len() {
+            let p = self.make(
+                code::TOO_MANY,
+                0,
+                0,
+                format!("too many problems: only the first {MAX_PROBLEMS} are listed"),
+                "fix the problems listed (they often share one cause) and load the file again",
+            );
+            self.errors.push(p);
+        }
+        InputError::Invalid(self.errors)
+    }
+}
+
+/// A CSV input with its header read; hands out rows and collects problems.
+///
+/// The input is read into memory first: the csv crate's own line numbers are off after CRLF
+/// line ends and blank lines, so [`Lines`] counts them from the bytes.
+pub(crate) struct Sheet {
+    reader: csv::Reader<Input>,
+    lines: Lines,
+    header: Vec<String>,
+    claimed: Vec<bool>,
+    record: StringRecord,
+    rows: u64,
+    problems: Problems,
+}
+
+impl Sheet {
+    /// Opens `input` and reads its header. Whole-file problems (empty, not UTF-8, wrong
+    /// delimiter) are returned at once since no row can be read past them.
+    pub fn open(mut input: impl Read, file: &str) -> Result<Self, InputError> {
+        let mut data = Vec::new();
+        input.read_to_end(&mut data).map_err(|e| InputError::Io {
+            file: file.to_owned(),
+            message: e.to_string(),
+        })?;
+        if data.starts_with(BOM) {
+            data.drain(..BOM.len());
+        }
+        let input = Cursor::new(data);
+        let mut reader = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(input);
+        let mut problems = Problems::new(file);
+        let mut bytes = ByteRecord::new();
+        if !read(&mut reader, &mut bytes, file)? {
+            problems.error(
+                code::EMPTY_FILE,
+                0,
+                0,
+                "the file is empty: there is no header row".into(),
+                "write a header row naming the columns, then one row per record",
+            );
+            return Err(problems.into_error());
+        }
+        let header = match StringRecord::from_byte_record(bytes) {
+            Ok(h) => h,
+            Err(e) => {
+                let column = e.utf8_error().field() as u64 + 1;
+                problems.error(code::ENCODING, 1, column, not_utf8(), ENCODING_HINT);
+                return Err(problems.into_error());
+            }
+        };
+        let header: Vec<String> = header
+            .iter()
+            .map(|h| h.trim().to_ascii_lowercase())
+            .collect();
+        if let [only] = header.as_slice() {
+            if let Some((name, _)) = [("';'", ';'), ("a tab", '\t'), ("'|'", '|')]
+                .into_iter()
+                .find(|(_, d)| only.contains(*d))
+            {
+                problems.error(
+                    code::DELIMITER,
+                    1,
+                    1,
+                    format!("the header is one field containing {name}: fields are not separated by commas"),
+                    "use commas between fields (save or export as CSV, comma-delimited)",
+                );
+                return Err(problems.into_error());
+            }
+        }
+        for (i, name) in header.iter().enumerate() {
+            if !name.is_empty() && header[..i].contains(name) {
+                problems.error(
+                    code::DUPLICATE_COLUMN,
+                    1,
+                    i as u64 + 1,
+                    format!("column {name:?} appears more than once"),
+                    "keep one column of each name",
+                );
+            }
+        }
+        Ok(Self {
+            reader,
+            lines: Lines::default(),
+            claimed: vec![false; header.len()],
+            header,
+            record: StringRecord::new(),
+            rows: 0,
+            problems,
+        })
+    }
+
+    /// The index of optional column `name`, if present.
+    pub fn optional(&mut self, name: &str) -> Option<usize> {
+        let i = self.header.iter().position(|h| h == name)?;
+        self.claimed[i] = true;
+        Some(i)
+    }
+
+    /// The index of a required column, found under its first name present in `names`
+    /// (synonyms); reports it missing, or present under two names.
+    pub fn required(&mut self, names: &[&str]) -> Option<usize> {
+        let found: Vec<usize> = names.iter().filter_map(|n| self.optional(n)).collect();
+        for &extra in found.iter().skip(1) {
+            self.problems.error(
+                code::DUPLICATE_COLUMN,
+                1,
+                extra as u64 + 1,
+                format!("columns {} mean the same thing", names.join(" and ")),
+                "keep one of them",
+            );
+        }
+        if found.is_empty() {
+            let also: Vec<String> = names[1..].iter().map(|n| format!(" (or {n:?})")).collect();
+            let also = also.concat();
+            self.problems.error(
+                code::MISSING_COLUMN,
+                1,
+                0,
+                format!("required column {:?}{also} is missing", names[0]),
+                &format!(
+                    "add a {:?} column to the header (the header is: {})",
+                    names[0],
+                    self.header.join(",")
+                ),
+            );
+        }
+        found.first().copied()
+    }
+
+    /// Columns whose name starts with `prefix`: (index, rest of the name).
+    pub fn prefixed(&self, prefix: &str) -> Vec<(usize, String)> {
+        self.header
+            .iter()
+            .enumerate()
+            .filter_map(|(i, h)| Some((i, h.strip_prefix(prefix)?.to_owned())))
+            .collect()
+    }
+
+    /// Marks column `i` as handled and warns that it is ignored, with a specific message.
+    pub fn ignore(&mut self, i: usize, message: String, hint: &str) {
+        self.claimed[i] = true;
+        self.problems
+            .warning(code::UNKNOWN_COLUMN, 1, i as u64 + 1, message, hint);
+    }
+
+    /// Marks column `i` as handled.
+    pub fn claim(&mut self, i: usize) {
+        self.claimed[i] = true;
+    }
+
+    /// Warns about every column nobody claimed; `known` lists the columns the format knows.
+    pub fn end_header(&mut self, known: &str) {
+        let hint = format!("check the spelling; known columns are {known}");
+        for i in 0..self.header.len() {
+            if !self.claimed[i] {
+                let message = match self.header[i].as_str() {
+                    "" => "column without a name is ignored".to_owned(),
+                    name => format!("unknown column {name:?} is ignored"),
+                };
+                self.problems
+                    .warning(code::UNKNOWN_COLUMN, 1, i as u64 + 1, message, &hint);
+            }
+        }
+    }
+
+    /// The next data row with as many fields as the header and valid UTF-8; rows that are not
+    /// are reported and skipped. `None` at the end, or once [`MAX_PROBLEMS`] are found.
+    pub fn next_row(&mut self) -> Result<Option<Row<'_>>, InputError> {
+        loop {
+            let mut bytes = std::mem::take(&mut self.record).into_byte_record();
+            if self.problems.is_full() {
+                self.problems.stopped = read(&mut self.reader, &mut bytes, &self.problems.file)?;
+                return Ok(None);
+            }
+            if !read(&mut self.reader, &mut bytes, &self.problems.file)? {
+                return Ok(None);
+            }
+            self.rows += 1;
+            let start = bytes.position().map_or(0, csv::Position::byte) as usize;
+            let line = self.lines.line_at(self.reader.get_ref().get_ref(), start);
+            if bytes.len() != self.header.len() {
+                self.problems.error(
+                    code::FIELD_COUNT,
+                    line,
+                    0,
+                    format!(
+                        "row has {} fields but the header has {}",
+                        bytes.len(),
+                        self.header.len()
+                    ),
+                    "give every row one field per header column; quote fields that contain commas",
+                );
+                continue;
+            }
+            match StringRecord::from_byte_record(bytes) {
+                Ok(record) => {
+                    self.record = record;
+                    let row = Row::new(line, &self.record, &self.header, &mut self.problems);
+                    return Ok(Some(row));
+                }
+                Err(e) => {
+                    let column = e.utf8_error().field() as u64 + 1;
+                    self.problems
+                        .error(code::ENCODING, line, column, not_utf8(), ENCODING_HINT);
+                }
+            }
+        }
+    }
+
+    /// Ends the read: the warnings when the file had data rows and no error, else every error.
+    pub fn finish(mut self) -> Result<Vec<Problem>, InputError> {
+        if self.rows == 0 {
+            self.problems.error(
+                code::EMPTY_FILE,
+                0,
+                0,
+                "the file has a header but no rows".into(),
+                "add at least one row under the header",
+            );
+        }
+        if self.problems.total > 0 {
+            return Err(self.problems.into_error());
+        }
+        Ok(self.problems.warnings)
+    }
+}
+
+const ENCODING_HINT: &str = "save the file as UTF-8 (for example \"CSV UTF-8\" in a spreadsheet)";
+
+fn not_utf8() -> String {
+    "the text is not valid UTF-8 (Latin-1, Windows-1252 or UTF-16?)".into()
+}
+
+fn read<R: Read>(
+    reader: &mut csv::Reader<R>,
+    into: &mut ByteRecord,
+    file: &str,
+) -> Result<bool, InputError> {
+    reader.read_byte_record(into).map_err(|e| InputError::Io {
+        file: file.to_owned(),
+        message: e.to_string(),
+    })
+}
+
+/// Line numbers from byte offsets, counting `\n`, `\r\n` and a lone `\r` as one line end.
+#[derive(Default)]
+struct Lines {
+    /// Bytes before `offset` are counted.
+    offset: usize,
+    /// Line ends before `offset`.
+    ends: u64,
+}
+
+impl Lines {
+    /// The 1-based line of the record found at or after byte `start` (past any line ends and
+    /// blank lines there); `start` never decreases between calls.
+    fn line_at(&mut self, data: &[u8], start: usize) -> u64 {
+        let mut first = start.max(self.offset);
+        while matches!(data.get(first), Some(b'\r' | b'\n')) {
+            first += 1;
+        }
+        let span = &data[self.offset..first];
+        for (i, &b) in span.iter().enumerate() {
+            let crlf = b == b'\r' && data.get(self.offset + i + 1) == Some(&b'\n');
+            if b == b'\n' || (b == b'\r' && !crlf) {
+                self.ends += 1;
+            }
+        }
+        self.offset = first;
+        self.ends + 1
+    }
+}

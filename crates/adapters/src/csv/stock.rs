@@ -1,0 +1,130 @@
+//! `stock.csv`: one row per (node, SKU) position.
+
+use super::code;
+use super::fields::Row;
+use super::sheet::Sheet;
+use super::{Loaded, SkuStage};
+use crate::InputError;
+use omniroute_core::{Network, NodeIdx, SkuId, Skus};
+use std::collections::HashMap;
+use std::io::Read;
+
+const KNOWN: &str = "node_id, sku, qty (or on_hand), reserved, safety_stock";
+
+/// One row of `stock.csv`: the stock of one SKU at one node, in units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StockRecord {
+    /// The node holding the stock.
+    pub node: NodeIdx,
+    /// The SKU.
+    pub sku: SkuId,
+    /// Units physically at the node.
+    pub on_hand: u32,
+    /// Units already promised to orders.
+    pub reserved: u32,
+    /// Units held back from routing.
+    pub safety_stock: u32,
+}
+
+/// Reads `stock.csv` for the nodes of `network`, interning new SKUs into `skus` (only when the
+/// whole file is accepted).
+///
+/// Columns `node_id`, `sku`, `qty` (or its synonym `on_hand`) are required; `reserved` and
+/// `safety_stock` are optional (default 0). Quantities are whole units from 0 up; a node id not
+/// in `network` (`E1020`) and a repeated (node, SKU) pair (`E1021`) are errors.
+///
+/// ```
+/// # use omniroute_adapters::{read_nodes, read_stock};
+/// # use omniroute_core::{ServiceLevels, Skus};
+/// let net = read_nodes("node_id,lat,lon\nW1,28.6,77.2\n".as_bytes(), "nodes.csv", &ServiceLevels::default())?.value;
+/// let mut skus = Skus::default();
+/// let stock = read_stock("node_id,sku,qty\nW1,TEE-M,12\n".as_bytes(), "stock.csv", &net, &mut skus)?.value;
+/// assert_eq!(stock[0].on_hand, 12);
+/// assert_eq!(skus.name(stock[0].sku), "TEE-M");
+/// # Ok::<(), omniroute_adapters::InputError>(())
+/// ```
+pub fn read_stock(
+    input: impl Read,
+    file: &str,
+    network: &Network,
+    skus: &mut Skus,
+) -> Result<Loaded<Vec<StockRecord>>, InputError> {
+    let mut sheet = Sheet::open(input, file)?;
+    let node_id = sheet.required(&["node_id"]);
+    let sku = sheet.required(&["sku"]);
+    let qty = sheet.required(&["qty", "on_hand"]);
+    let reserved = sheet.optional("reserved");
+    let safety_stock = sheet.optional("safety_stock");
+    sheet.end_header(KNOWN);
+
+    let mut stage = SkuStage::new(skus);
+    let mut seen: HashMap<(NodeIdx, SkuId), u64> = HashMap::new();
+    let mut records = Vec::new();
+    while let Some(mut row) = sheet.next_row()? {
+        let node_text = row.text(node_id);
+        let node = node_text.and_then(|id| {
+            let node = network.find(id);
+            if node.is_none() {
+                row.error(
+                    code::UNKNOWN_NODE,
+                    node_id,
+                    format!("node {id:?} is not in the network"),
+                    "add the node to nodes.csv, or fix the node_id",
+                );
+            }
+            node
+        });
+        let sku_text = row.text(sku);
+        let sku_id = sku_text.map(|name| stage.id(skus, name));
+        let on_hand = row.text(qty).and_then(|_| units(&mut row, qty));
+        let reserved = units(&mut row, reserved);
+        let safety_stock = units(&mut row, safety_stock);
+        let (Some(node), Some(sku_id)) = (node, sku_id) else {
+            continue;
+        };
+        if let Some(&line) = seen.get(&(node, sku_id)) {
+            row.error(
+                code::DUPLICATE_STOCK,
+                sku,
+                format!(
+                    "stock of sku {:?} at node {:?} is already given on line {line}",
+                    sku_text.unwrap_or_default(),
+                    node_text.unwrap_or_default()
+                ),
+                "give each (node_id, sku) pair once; add the quantities up if both rows are right",
+            );
+            continue;
+        }
+        seen.insert((node, sku_id), row.line);
+        if row.is_clean() {
+            records.push(StockRecord {
+                node,
+                sku: sku_id,
+                on_hand: on_hand.unwrap_or(0),
+                reserved: reserved.unwrap_or(0),
+                safety_stock: safety_stock.unwrap_or(0),
+            });
+        }
+    }
+    let warnings = sheet.finish()?;
+    stage.commit(skus);
+    Ok(Loaded {
+        value: records,
+        warnings,
+    })
+}
+
+/// An optional quantity of units: a whole number from 0 (negative is `E1011`).
+fn units(row: &mut Row<'_>, col: Option<usize>) -> Option<u32> {
+    let v = row.int(col, i64::MIN, i64::MAX)?;
+    if v < 0 {
+        row.error(
+            code::QUANTITY,
+            col,
+            format!("{} {v} is negative", col.map_or("qty", |i| row.name(i))),
+            "stock quantities are units from 0 up",
+        );
+        return None;
+    }
+    row.in_range(col, v, 0, u32::MAX.into()).map(|v| v as u32)
+}
