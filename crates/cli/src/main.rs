@@ -24,7 +24,7 @@ pub const EXIT_ERROR: u8 = 2;
 
 /// Route orders to the fulfilment nodes that serve them best.
 #[derive(Debug, Parser)]
-#[command(name = "omniroute", version, about, propagate_version = true)]
+#[command(name = "omniroute", version, propagate_version = true)]
 #[command(after_help = "Example:\n  omniroute demo\n  omniroute gen --out day1 && omniroute route --nodes day1/nodes.csv --stock day1/stock.csv --orders day1/orders.csv --out decisions.csv")]
 pub struct Cli {
     /// Global options.
@@ -39,13 +39,13 @@ pub struct Cli {
 #[derive(Debug, Clone, Copy, clap::Args)]
 pub struct Global {
     /// Print only errors on stderr (no summary, no warnings).
-    #[arg(long, short, global = true)]
+    #[arg(long, short, global = true, help_heading = "Global options")]
     pub quiet: bool,
     /// More detail on stderr (timings, every warning); repeat for more.
-    #[arg(long, short, action = clap::ArgAction::Count, global = true)]
+    #[arg(long, short, action = clap::ArgAction::Count, global = true, help_heading = "Global options")]
     pub verbose: u8,
     /// Never show a progress bar.
-    #[arg(long, global = true)]
+    #[arg(long, global = true, help_heading = "Global options")]
     pub no_progress: bool,
 }
 

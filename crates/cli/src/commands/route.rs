@@ -14,7 +14,7 @@ use std::time::Instant;
 /// Output format of the decisions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Format {
-    /// decisions.csv: one row per order line (DESIGN §7).
+    /// decisions.csv: one row per order line.
     Csv,
     /// A JSON array of one object per order.
     Json,
