@@ -39,15 +39,24 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
-/// True when the error comes from writing to a closed pipe.
+/// True when the error comes from writing to a closed pipe (however deeply the I/O error is
+/// wrapped: `csv` and `serde_json` hide it inside their own errors).
 pub fn is_broken_pipe(e: &anyhow::Error) -> bool {
-    e.chain().any(|c| {
-        c.downcast_ref::<std::io::Error>()
-            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
-            || c.downcast_ref::<csv::Error>().is_some_and(|ce| {
-                matches!(ce.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe)
-            })
-    })
+    e.chain().any(pipe)
+}
+
+fn pipe(e: &(dyn std::error::Error + 'static)) -> bool {
+    use std::io::ErrorKind::BrokenPipe;
+    if let Some(io) = e.downcast_ref::<std::io::Error>() {
+        return io.kind() == BrokenPipe || io.get_ref().is_some_and(|inner| pipe(inner));
+    }
+    if let Some(ce) = e.downcast_ref::<csv::Error>() {
+        return matches!(ce.kind(), csv::ErrorKind::Io(io) if io.kind() == BrokenPipe);
+    }
+    if let Some(je) = e.downcast_ref::<serde_json::Error>() {
+        return je.io_error_kind() == Some(BrokenPipe);
+    }
+    false
 }
 
 /// Prints `e` as one line (plus a count of further input problems) and returns the exit code.
