@@ -4,9 +4,13 @@
 //! hand the core plain values. Nothing here prices or chooses.
 
 mod csv;
+mod gen;
 mod policy;
 mod problem;
 
 pub use self::csv::{read_nodes, read_orders, read_stock, Loaded, StockRecord, MAX_PROBLEMS};
+pub use gen::{
+    demo_instance, generate, india_cities, read_cities, write_instance, City, GenConfig, Instance,
+};
 pub use policy::read_policy;
 pub use problem::{InputError, Problem};
