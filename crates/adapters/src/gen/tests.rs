@@ -1,5 +1,4 @@
 use super::*;
-use crate::InputError;
 use jiff::tz::TimeZone;
 use jiff::Timestamp;
 use omniroute_core::LatLng;
@@ -270,46 +269,6 @@ fn mixes_prices_and_margins_are_in_their_ranges() {
             assert!(margin.is_empty());
         }
     }
-}
-
-#[test]
-fn read_cities_filters_by_country() {
-    let text = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/data/cities-in.csv"))
-        .unwrap();
-    let embedded = read_cities(text.as_bytes(), None).unwrap();
-    assert_eq!(embedded.len(), 6523);
-    assert_eq!(embedded, india_cities());
-    let full = "geonameid,name,country,admin1,lat,lon,population,timezone\n\
-                1,Pune,in,16,18.5,73.8,3124458,Asia/Kolkata\n\
-                2,Lyon,FR,84,45.7,4.8,522228,Europe/Paris\n\
-                3,Bad,FR,84,99,4.8,1,Nowhere/Else\n";
-    let pune = read_cities(full.as_bytes(), Some("IN")).unwrap();
-    assert_eq!(pune.len(), 1);
-    assert_eq!(
-        (pune[0].name.as_str(), pune[0].population),
-        ("Pune", 3_124_458)
-    );
-}
-
-#[test]
-fn read_cities_reports_every_problem() {
-    let bad = "name,lat,lon,population,timezone\n\
-               A,91,10,5,UTC\n\
-               B,10,10,many,Mars/Base\n";
-    let Err(InputError::Invalid(problems)) = read_cities(bad.as_bytes(), None) else {
-        panic!("expected problems");
-    };
-    let found: Vec<(&str, u64, u64)> = problems
-        .iter()
-        .map(|p| (p.code, p.line, p.column))
-        .collect();
-    assert_eq!(found, [("E1902", 2, 2), ("E1902", 3, 4), ("E1903", 3, 5)]);
-    let Err(InputError::Invalid(problems)) = read_cities("name,lat\nA,1\n".as_bytes(), Some("IN"))
-    else {
-        panic!("expected problems");
-    };
-    let codes: Vec<&str> = problems.iter().map(|p| p.code).collect();
-    assert_eq!(codes, ["E1901", "E1901"]);
 }
 
 #[test]
