@@ -1,0 +1,246 @@
+//! Spatial index over node locations: an R-tree of 3-D unit-sphere points.
+//!
+//! On the unit sphere the Euclidean chord between two points is a strictly increasing function of
+//! the great-circle angle, so the tree's chord order is great-circle order. Every distance the index
+//! returns is nevertheless [`LatLng::distance_km`] on the stored location, bit-identical to a
+//! brute-force scan; chord values are only used to find and bound candidates.
+//!
+//! Floating point makes chord and haversine disagree by a few ulps (up to ~1e-4 km for nearly
+//! antipodal points, where both formulas are ill-conditioned). [`ChordSlack`] bounds that
+//! disagreement generously, which lets [`SpatialIndex::within_km`] return exactly the brute-force
+//! set and [`SpatialIndex::nearest`] yield exactly the brute-force order.
+
+use crate::{chord_for_km, km_for_chord, LatLng, NodeIdx};
+use rstar::primitives::GeomWithData;
+use rstar::RTree;
+use std::collections::VecDeque;
+
+#[cfg(test)]
+mod tests;
+
+/// A node in the tree: its unit vector and its index.
+type Entry = GeomWithData<[f64; 3], u32>;
+
+/// Error bounds between a chord computed from [`LatLng::unit_vector`] and the haversine distance.
+///
+/// Both are within a few ulps of the exact value, as if the inputs were moved by ~1e-15 rad (an
+/// absolute chord error) and the results rounded a few times (a relative error). The constants are
+/// about a thousand times those errors; they only cost a little extra lookahead.
+struct ChordSlack;
+
+impl ChordSlack {
+    /// Relative slack on chords, haversine terms and km.
+    const REL: f64 = 1e-12;
+    /// Absolute slack on chords (unit sphere), ~6.4e-9 km.
+    const ABS: f64 = 1e-12;
+
+    /// The smallest haversine km of any node whose computed squared chord is at least `chord2`.
+    fn km_lower_bound(chord2: f64) -> f64 {
+        let chord = chord2.sqrt() * (1.0 - 2.0 * Self::REL) - Self::ABS;
+        km_for_chord(chord) * (1.0 - Self::REL)
+    }
+
+    /// The largest computed squared chord of any node whose haversine km is at most `km`.
+    fn chord2_upper_bound(km: f64) -> f64 {
+        let chord = chord_for_km(km * (1.0 + Self::REL)) * (1.0 + Self::REL) + Self::ABS;
+        chord * chord
+    }
+}
+
+/// Nodes in an R-tree of 3-D unit-sphere points, bulk-loaded, answering nearest-first walks and
+/// radius queries with exact haversine distances.
+///
+/// ```
+/// # use omniroute_core::{LatLng, NodeIdx, SpatialIndex};
+/// let index = SpatialIndex::new([LatLng::new(28.6139, 77.2090)?, LatLng::new(19.0760, 72.8777)?]);
+/// let pune = LatLng::new(18.5204, 73.8567)?;
+/// assert_eq!(index.nearest(pune).next().map(|(idx, _)| idx), Some(NodeIdx(1)));
+/// # Ok::<(), omniroute_core::LatLngError>(())
+/// ```
+#[derive(Debug, Clone)]
+pub struct SpatialIndex {
+    tree: RTree<Entry>,
+    points: Vec<LatLng>,
+}
+
+impl SpatialIndex {
+    /// Indexes points; the i-th point is `NodeIdx(i)`.
+    ///
+    /// ```
+    /// # use omniroute_core::{LatLng, SpatialIndex};
+    /// let index = SpatialIndex::new([LatLng::new(0.0, 0.0)?, LatLng::new(0.0, 0.0)?]);
+    /// assert_eq!(index.len(), 2);
+    /// # Ok::<(), omniroute_core::LatLngError>(())
+    /// ```
+    ///
+    /// # Panics
+    /// With 2^32 points or more.
+    pub fn new(points: impl IntoIterator<Item = LatLng>) -> Self {
+        let points: Vec<LatLng> = points.into_iter().collect();
+        let entries = points
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let i = u32::try_from(i).expect("fewer than 2^32 nodes");
+                GeomWithData::new(p.unit_vector(), i)
+            })
+            .collect();
+        Self {
+            tree: RTree::bulk_load(entries),
+            points,
+        }
+    }
+
+    /// Number of indexed nodes.
+    ///
+    /// ```
+    /// # use omniroute_core::{LatLng, SpatialIndex};
+    /// assert_eq!(SpatialIndex::new([LatLng::new(1.0, 2.0)?]).len(), 1);
+    /// # Ok::<(), omniroute_core::LatLngError>(())
+    /// ```
+    pub fn len(&self) -> usize {
+        self.points.len()
+    }
+
+    /// True when no node is indexed.
+    ///
+    /// ```
+    /// # use omniroute_core::SpatialIndex;
+    /// assert!(SpatialIndex::new([]).is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.points.is_empty()
+    }
+
+    /// The location of node `idx`, as given to [`SpatialIndex::new`].
+    ///
+    /// ```
+    /// # use omniroute_core::{LatLng, NodeIdx, SpatialIndex};
+    /// let delhi = LatLng::new(28.6139, 77.2090)?;
+    /// assert_eq!(SpatialIndex::new([delhi]).location(NodeIdx(0)), delhi);
+    /// # Ok::<(), omniroute_core::LatLngError>(())
+    /// ```
+    ///
+    /// # Panics
+    /// If `idx` is not below [`SpatialIndex::len`].
+    pub fn location(&self, idx: NodeIdx) -> LatLng {
+        self.points[idx.0 as usize]
+    }
+
+    /// Every node exactly once, nearest-first from `from`, with its haversine distance in km
+    /// ([`LatLng::distance_km`] on the stored location, bit-identical to a brute-force scan).
+    ///
+    /// Order guarantee: the sequence is exactly a brute-force scan sorted by
+    /// `(km.total_cmp, idx)`: km never decreases and equal km come in ascending index order.
+    /// It is lazy: each step pops the R-tree's nearest-neighbour heap and holds back only nodes
+    /// whose chord could still be overtaken in haversine km by a node not yet popped (equal or
+    /// within ~1e-8 km, more near the antipode), so taking the first k nodes costs O(k log n).
+    ///
+    /// ```
+    /// # use omniroute_core::{LatLng, NodeIdx, SpatialIndex};
+    /// let index = SpatialIndex::new([
+    ///     LatLng::new(28.6139, 77.2090)?, // Delhi
+    ///     LatLng::new(19.0760, 72.8777)?, // Mumbai
+    ///     LatLng::new(18.5204, 73.8567)?, // Pune
+    /// ]);
+    /// let walk: Vec<(NodeIdx, f64)> = index.nearest(LatLng::new(19.0, 73.0)?).collect();
+    /// assert_eq!(walk.iter().map(|w| w.0 .0).collect::<Vec<_>>(), [1, 2, 0]);
+    /// assert!(walk.windows(2).all(|w| w[0].1 <= w[1].1));
+    /// # Ok::<(), omniroute_core::LatLngError>(())
+    /// ```
+    pub fn nearest(&self, from: LatLng) -> impl Iterator<Item = (NodeIdx, f64)> + '_ {
+        let mut tree = self
+            .tree
+            .nearest_neighbor_iter_with_distance_2(&from.unit_vector())
+            .map(|(entry, chord2)| (entry.data, chord2));
+        let peeked = tree.next();
+        Nearest {
+            points: &self.points,
+            from,
+            tree,
+            peeked,
+            pending: VecDeque::new(),
+        }
+    }
+
+    /// Every node within `radius_km` of `from` (haversine [`LatLng::distance_km`] `<= radius_km`),
+    /// with its distance, sorted by `(km, idx)`: exactly the set and order of a brute-force scan.
+    ///
+    /// A negative or NaN radius gives nothing; an infinite one gives every node.
+    ///
+    /// ```
+    /// # use omniroute_core::{LatLng, NodeIdx, SpatialIndex};
+    /// let index = SpatialIndex::new([
+    ///     LatLng::new(28.6139, 77.2090)?, // Delhi
+    ///     LatLng::new(19.0760, 72.8777)?, // Mumbai
+    ///     LatLng::new(18.5204, 73.8567)?, // Pune
+    /// ]);
+    /// let near_mumbai = index.within_km(LatLng::new(19.0760, 72.8777)?, 200.0);
+    /// assert_eq!(near_mumbai.iter().map(|w| w.0).collect::<Vec<_>>(), [NodeIdx(1), NodeIdx(2)]);
+    /// assert_eq!(near_mumbai[0].1, 0.0);
+    /// assert!(index.within_km(LatLng::new(0.0, 0.0)?, -1.0).is_empty());
+    /// # Ok::<(), omniroute_core::LatLngError>(())
+    /// ```
+    pub fn within_km(&self, from: LatLng, radius_km: f64) -> Vec<(NodeIdx, f64)> {
+        if radius_km.is_nan() || radius_km < 0.0 {
+            return Vec::new();
+        }
+        let chord2 = ChordSlack::chord2_upper_bound(radius_km);
+        let mut found: Vec<(NodeIdx, f64)> = self
+            .tree
+            .locate_within_distance(from.unit_vector(), chord2)
+            .map(|entry| {
+                let idx = NodeIdx(entry.data);
+                (idx, from.distance_km(self.location(idx)))
+            })
+            .filter(|&(_, km)| km <= radius_km)
+            .collect();
+        found.sort_unstable_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+        found
+    }
+}
+
+/// The lazy walk behind [`SpatialIndex::nearest`].
+struct Nearest<'a, I> {
+    points: &'a [LatLng],
+    from: LatLng,
+    /// The tree's walk: `(idx, squared chord)`, squared chord non-decreasing.
+    tree: I,
+    /// The next tree entry, not yet measured.
+    peeked: Option<(u32, f64)>,
+    /// Measured nodes not yet yielded, sorted by `(km, idx)`.
+    pending: VecDeque<(f64, u32)>,
+}
+
+impl<I: Iterator<Item = (u32, f64)>> Iterator for Nearest<'_, I> {
+    type Item = (NodeIdx, f64);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            // Nodes still in the tree are at least `bound` km away, so a pending node strictly
+            // nearer than that is the next one in (km, idx) order.
+            if let Some(&(km, idx)) = self.pending.front() {
+                let beaten = self
+                    .peeked
+                    .is_some_and(|(_, chord2)| km >= ChordSlack::km_lower_bound(chord2));
+                if !beaten {
+                    self.pending.pop_front();
+                    return Some((NodeIdx(idx), km));
+                }
+            }
+            let (idx, _) = self.peeked?;
+            self.peeked = self.tree.next();
+            let km = self.from.distance_km(self.points[idx as usize]);
+            let at = self
+                .pending
+                .partition_point(|&(k, i)| k.total_cmp(&km).then(i.cmp(&idx)).is_lt());
+            self.pending.insert(at, (km, idx));
+        }
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let (lo, hi) = self.tree.size_hint();
+        let held = self.pending.len() + usize::from(self.peeked.is_some());
+        (lo + held, hi.map(|hi| hi + held))
+    }
+}

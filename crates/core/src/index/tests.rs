@@ -1,0 +1,203 @@
+//! Spatial index tests: known cities, edge cases, and property tests against a brute-force scan.
+// Distances must be bit-identical to `LatLng::distance_km`, so the tests compare floats exactly.
+#![allow(clippy::float_cmp)]
+
+use super::*;
+use crate::EARTH_RADIUS_KM;
+use proptest::prelude::*;
+use proptest::sample::{select, Index};
+
+fn ll(lat: f64, lon: f64) -> LatLng {
+    LatLng::new(lat, lon).unwrap()
+}
+
+/// Every node with its haversine km from `from`, sorted by `(km, idx)`.
+fn brute(points: &[LatLng], from: LatLng) -> Vec<(NodeIdx, f64)> {
+    let mut all: Vec<(NodeIdx, f64)> = points
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (NodeIdx(i as u32), from.distance_km(*p)))
+        .collect();
+    all.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+    all
+}
+
+fn ids(walk: &[(NodeIdx, f64)]) -> Vec<u32> {
+    walk.iter().map(|w| w.0 .0).collect()
+}
+
+/// The largest f64 below a positive finite `x`.
+fn just_below(x: f64) -> f64 {
+    f64::from_bits(x.to_bits() - 1)
+}
+
+const DELHI: (f64, f64) = (28.6139, 77.2090);
+const MUMBAI: (f64, f64) = (19.0760, 72.8777);
+const PUNE: (f64, f64) = (18.5204, 73.8567);
+const KOLKATA: (f64, f64) = (22.5726, 88.3639);
+
+fn indian_cities() -> SpatialIndex {
+    SpatialIndex::new([DELHI, MUMBAI, PUNE, KOLKATA].map(|(lat, lon)| ll(lat, lon)))
+}
+
+#[test]
+fn nearest_from_pune_walks_pune_mumbai_delhi_kolkata() {
+    let walk: Vec<_> = indian_cities().nearest(ll(PUNE.0, PUNE.1)).collect();
+    assert_eq!(ids(&walk), [2, 1, 0, 3]);
+    assert_eq!(walk[0].1, 0.0);
+    assert!((110.0..130.0).contains(&walk[1].1), "{}", walk[1].1);
+    assert!((1150.0..1200.0).contains(&walk[2].1), "{}", walk[2].1);
+}
+
+#[test]
+fn within_km_of_mumbai_finds_pune_not_delhi() {
+    let index = indian_cities();
+    let near = index.within_km(ll(MUMBAI.0, MUMBAI.1), 150.0);
+    assert_eq!(ids(&near), [1, 2]);
+    assert_eq!(
+        near[1].1,
+        ll(MUMBAI.0, MUMBAI.1).distance_km(ll(PUNE.0, PUNE.1))
+    );
+    assert_eq!(ids(&index.within_km(ll(MUMBAI.0, MUMBAI.1), 0.0)), [1]);
+    assert_eq!(ids(&index.within_km(ll(0.0, 0.0), f64::INFINITY)).len(), 4);
+    assert!(index.within_km(ll(MUMBAI.0, MUMBAI.1), -0.5).is_empty());
+    assert!(index.within_km(ll(MUMBAI.0, MUMBAI.1), f64::NAN).is_empty());
+}
+
+#[test]
+fn nearest_crosses_the_antimeridian() {
+    // Suva (Fiji), Apia (Samoa), and Cairns (Australia).
+    let index = SpatialIndex::new([
+        ll(-16.9186, 145.7781),
+        ll(-13.8333, -171.7667),
+        ll(-18.1416, 178.4419),
+    ]);
+    let walk: Vec<_> = index.nearest(ll(-17.0, -179.9999)).collect();
+    assert_eq!(ids(&walk), [2, 1, 0]);
+    assert!(walk[0].1 < 250.0, "{}", walk[0].1);
+}
+
+#[test]
+fn all_longitudes_meet_at_the_pole() {
+    let index = SpatialIndex::new([
+        ll(90.0, 0.0),
+        ll(0.0, 0.0),
+        ll(90.0, -180.0),
+        ll(89.9999, 120.0),
+    ]);
+    let walk: Vec<_> = index.nearest(ll(90.0, 77.0)).collect();
+    assert_eq!(ids(&walk), [0, 2, 3, 1]);
+    assert!(
+        walk[1].1 < 1e-9 && (walk[2].1 - 0.0111).abs() < 1e-3,
+        "{walk:?}"
+    );
+}
+
+#[test]
+fn duplicates_come_in_index_order() {
+    let points: Vec<LatLng> = (0..40)
+        .map(|i| {
+            if i % 3 == 0 {
+                ll(10.0, 10.0)
+            } else {
+                ll(-10.0, -10.0)
+            }
+        })
+        .collect();
+    let index = SpatialIndex::new(points.clone());
+    let walk: Vec<_> = index.nearest(ll(10.0, 10.0)).collect();
+    assert_eq!(walk, brute(&points, ll(10.0, 10.0)));
+    assert_eq!(ids(&walk[..3]), [0, 3, 6]);
+}
+
+#[test]
+fn empty_index_yields_nothing() {
+    let index = SpatialIndex::new([]);
+    assert!(index.is_empty());
+    assert_eq!(index.len(), 0);
+    assert_eq!(index.nearest(ll(0.0, 0.0)).count(), 0);
+    assert!(index.within_km(ll(0.0, 0.0), f64::INFINITY).is_empty());
+}
+
+#[test]
+fn location_returns_the_given_point() {
+    let index = indian_cities();
+    assert_eq!(index.location(NodeIdx(3)), ll(KOLKATA.0, KOLKATA.1));
+    assert_eq!(index.len(), 4);
+}
+
+/// A coordinate: a special value, a uniform one, or a cluster within ~100 m of a special value.
+fn coord(limit: f64, specials: &'static [f64]) -> impl Strategy<Value = f64> {
+    prop_oneof![
+        2 => select(specials),
+        2 => -limit..=limit,
+        3 => (select(specials), -1e-3..1e-3f64).prop_map(move |(c, d)| (c + d).clamp(-limit, limit)),
+    ]
+}
+
+/// Points at and near the poles, the antimeridian, its antipode and one city, plus uniform ones.
+fn point() -> impl Strategy<Value = LatLng> {
+    const LATS: &[f64] = &[90.0, -90.0, 89.9999, -89.9999, 0.0, 28.6139];
+    const LONS: &[f64] = &[180.0, -180.0, 179.9999, -179.9999, 0.0, 77.2090];
+    (coord(90.0, LATS), coord(180.0, LONS)).prop_map(|(lat, lon)| ll(lat, lon))
+}
+
+/// 1..300 points (some duplicated) and a query that is a fresh point or one of the nodes.
+fn case() -> impl Strategy<Value = (Vec<LatLng>, LatLng)> {
+    let points = (
+        prop::collection::vec(point(), 1..280),
+        prop::collection::vec(any::<Index>(), 0..20),
+    )
+        .prop_map(|(mut points, dups)| {
+            for d in dups {
+                points.push(points[d.index(points.len())]);
+            }
+            points
+        });
+    (points, point(), any::<Option<Index>>()).prop_map(|(points, fresh, on_node)| {
+        let from = on_node.map_or(fresh, |i| points[i.index(points.len())]);
+        (points, from)
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn within_km_matches_brute_force(
+        (points, from) in case(),
+        picks in prop::collection::vec(any::<Index>(), 3),
+        random_km in 0.0..20_100.0f64,
+    ) {
+        let index = SpatialIndex::new(points.clone());
+        let all = brute(&points, from);
+        let mut radii = vec![0.0, random_km, 1e9, f64::INFINITY, std::f64::consts::PI * EARTH_RADIUS_KM];
+        for pick in picks {
+            let km = all[pick.index(all.len())].1;
+            radii.push(km);
+            if km > 0.0 {
+                radii.push(just_below(km));
+            }
+        }
+        for radius_km in radii {
+            let expected: Vec<_> = all.iter().copied().filter(|w| w.1 <= radius_km).collect();
+            prop_assert_eq!(index.within_km(from, radius_km), expected, "radius {}", radius_km);
+        }
+    }
+
+    #[test]
+    fn nearest_matches_brute_force((points, from) in case()) {
+        let index = SpatialIndex::new(points.clone());
+        let walk: Vec<_> = index.nearest(from).collect();
+        let mut seen = ids(&walk);
+        seen.sort_unstable();
+        prop_assert_eq!(seen, (0..points.len() as u32).collect::<Vec<_>>());
+        let mut km: Vec<f64> = walk.iter().map(|w| w.1).collect();
+        prop_assert!(km.windows(2).all(|w| w[0] <= w[1] + 1e-9));
+        km.sort_by(f64::total_cmp);
+        let all = brute(&points, from);
+        prop_assert_eq!(km, all.iter().map(|w| w.1).collect::<Vec<_>>());
+        // The documented guarantee: exactly the brute-force (km, idx) order.
+        prop_assert_eq!(walk, all);
+    }
+}
