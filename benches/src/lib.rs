@@ -1,1 +1,42 @@
-//! Shared helpers for omniroute benchmarks.
+//! Shared set-up for omniroute's benchmarks: seeded instances from the generator, loaded through
+//! the same readers the CLI uses, so the benches measure the real code path on real-sized data.
+
+use omniroute_adapters::{generate, india_cities, GenConfig, Inputs};
+
+/// The router-latency instance of DESIGN §9: 10,000 nodes (40 warehouses, 1,960 stores, 8,000
+/// dealers), 50,000 SKUs, `orders` orders of up to 5 lines, seed 7.
+pub fn network_10k(orders: u32) -> Inputs {
+    let cfg = GenConfig {
+        seed: 7,
+        warehouses: 40,
+        stores: 1_960,
+        dealers: 8_000,
+        skus: 50_000,
+        orders,
+        categories: 50,
+        store_min_population: 50_000,
+        ..GenConfig::demo()
+    };
+    load(&cfg)
+}
+
+/// The batch instance of DESIGN §9: 2,000 nodes (20 warehouses, 380 stores, 1,600 dealers),
+/// 20,000 SKUs, `orders` orders, seed 11.
+pub fn network_2k(orders: u32) -> Inputs {
+    let cfg = GenConfig {
+        seed: 11,
+        warehouses: 20,
+        stores: 380,
+        dealers: 1_600,
+        skus: 20_000,
+        orders,
+        categories: 40,
+        ..GenConfig::demo()
+    };
+    load(&cfg)
+}
+
+fn load(cfg: &GenConfig) -> Inputs {
+    let inst = generate(&india_cities(), cfg);
+    Inputs::from_instance("bench", &inst).expect("generated instances are valid")
+}

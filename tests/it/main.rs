@@ -1,6 +1,7 @@
 //! End-to-end tests (one binary): the built `omniroute` CLI driven with `assert_cmd`.
 
 mod cli;
+mod docs;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -12,11 +13,21 @@ pub fn omniroute() -> assert_cmd::Command {
     let bin = BIN.get_or_init(|| {
         let exe = std::env::current_exe().expect("test binary path");
         // target/<profile>/deps/it-<hash>
-        let profile_dir = exe.parent().and_then(Path::parent).expect("target profile dir");
+        let profile_dir = exe
+            .parent()
+            .and_then(Path::parent)
+            .expect("target profile dir");
         let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
         let mut build = std::process::Command::new(cargo);
         build
-            .args(["build", "--quiet", "-p", "omniroute-cli", "--bin", "omniroute"])
+            .args([
+                "build",
+                "--quiet",
+                "-p",
+                "omniroute-cli",
+                "--bin",
+                "omniroute",
+            ])
             .current_dir(env!("CARGO_MANIFEST_DIR"));
         if profile_dir.file_name().is_some_and(|n| n == "release") {
             build.arg("--release");
@@ -26,13 +37,17 @@ pub fn omniroute() -> assert_cmd::Command {
         profile_dir.join(format!("omniroute{}", std::env::consts::EXE_SUFFIX))
     });
     let mut cmd = assert_cmd::Command::new(bin);
-    cmd.env_remove("RUST_LOG").env("NO_COLOR", "1").env("COLUMNS", "100");
+    cmd.env_remove("RUST_LOG")
+        .env("NO_COLOR", "1")
+        .env("COLUMNS", "100");
     cmd
 }
 
 /// The folder of the hand-written fixture `name` under `it/fixtures`.
 pub fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("it/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("it/fixtures")
+        .join(name)
 }
 
 /// Stdout of an assert as text.

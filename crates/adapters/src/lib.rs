@@ -4,13 +4,17 @@
 //! hand the core plain values. Nothing here prices or chooses.
 
 mod csv;
+mod decisions;
 mod gen;
+mod inputs;
 mod policy;
 mod problem;
 
 pub use self::csv::{read_nodes, read_orders, read_stock, Loaded, StockRecord, MAX_PROBLEMS};
+pub use decisions::{write_decisions, DECISIONS_HEADER};
 pub use gen::{
     demo_instance, generate, india_cities, read_cities, write_instance, City, GenConfig, Instance,
 };
+pub use inputs::{Inputs, Source};
 pub use policy::read_policy;
 pub use problem::{InputError, Problem};

@@ -81,7 +81,10 @@ pub fn decision(order: &Order, d: &Decision, inputs: &Inputs, candidates: bool) 
                     "chosen": c.chosen,
                 });
                 match c.outcome {
-                    CandidateOutcome::Priced { lines_mask, cost_cents } => {
+                    CandidateOutcome::Priced {
+                        lines_mask,
+                        cost_cents,
+                    } => {
                         o["cost_cents"] = json!(cost_cents);
                         o["line_nos"] = json!(line_nos(order, lines_mask));
                     }
@@ -100,9 +103,16 @@ pub fn ranked(d: &Decision) -> Vec<&omniroute_core::Candidate> {
     let mut v: Vec<_> = d.candidates.iter().collect();
     v.sort_by(|a, b| {
         let key = |c: &omniroute_core::Candidate| match c.outcome {
-            CandidateOutcome::Priced { lines_mask, cost_cents } => {
-                (u8::from(!c.chosen), 0u8, u32::MAX - lines_mask.count_ones(), cost_cents, 0.0)
-            }
+            CandidateOutcome::Priced {
+                lines_mask,
+                cost_cents,
+            } => (
+                u8::from(!c.chosen),
+                0u8,
+                u32::MAX - lines_mask.count_ones(),
+                cost_cents,
+                0.0,
+            ),
             CandidateOutcome::Filtered(_) => (1, 1, 0, 0, c.distance_km),
         };
         let (ka, kb) = (key(a), key(b));

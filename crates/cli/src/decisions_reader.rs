@@ -51,7 +51,16 @@ pub fn read(bytes: &[u8], file: &str, inputs: &Inputs) -> Result<Vec<FileDecisio
         Err(e) => return Err(vec![problem(1, 0, format!("cannot read the header: {e}"))]),
     };
     let mut cols = HashMap::new();
-    for name in ["order_id", "line_no", "node_id", "shipment", "distance_km", "promised_date", "cost_cents", "reason"] {
+    for name in [
+        "order_id",
+        "line_no",
+        "node_id",
+        "shipment",
+        "distance_km",
+        "promised_date",
+        "cost_cents",
+        "reason",
+    ] {
         match headers.iter().position(|h| h.trim() == name) {
             Some(i) => {
                 cols.insert(name, i);
@@ -62,7 +71,12 @@ pub fn read(bytes: &[u8], file: &str, inputs: &Inputs) -> Result<Vec<FileDecisio
     if !problems.is_empty() {
         return Err(problems);
     }
-    let by_id: HashMap<&str, usize> = inputs.orders.iter().enumerate().map(|(i, o)| (o.id.as_str(), i)).collect();
+    let by_id: HashMap<&str, usize> = inputs
+        .orders
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.id.as_str(), i))
+        .collect();
     let mut out = vec![FileDecision::default(); inputs.orders.len()];
     for (row, rec) in rdr.records().enumerate() {
         let line = row as u64 + 2;
@@ -77,16 +91,29 @@ pub fn read(bytes: &[u8], file: &str, inputs: &Inputs) -> Result<Vec<FileDecisio
         let col = |name: &str| cols[name] as u64 + 1;
         let mut bad = |name: &str, what: String| problems.push(problem(line, col(name), what));
         let Some(&oi) = by_id.get(get("order_id")) else {
-            bad("order_id", format!("order `{}` is not in the orders file", get("order_id")));
+            bad(
+                "order_id",
+                format!("order `{}` is not in the orders file", get("order_id")),
+            );
             continue;
         };
         let order = &inputs.orders[oi];
-        let Some(li) = get("line_no").parse::<u32>().ok().and_then(|n| order.lines.iter().position(|l| l.line_no == n)) else {
-            bad("line_no", format!("order `{}` has no line `{}`", order.id, get("line_no")));
+        let Some(li) = get("line_no")
+            .parse::<u32>()
+            .ok()
+            .and_then(|n| order.lines.iter().position(|l| l.line_no == n))
+        else {
+            bad(
+                "line_no",
+                format!("order `{}` has no line `{}`", order.id, get("line_no")),
+            );
             continue;
         };
         let Ok(cost) = get("cost_cents").parse::<i64>() else {
-            bad("cost_cents", format!("`{}` is not a whole number of cents", get("cost_cents")));
+            bad(
+                "cost_cents",
+                format!("`{}` is not a whole number of cents", get("cost_cents")),
+            );
             continue;
         };
         let d = &mut out[oi];
@@ -98,7 +125,10 @@ pub fn read(bytes: &[u8], file: &str, inputs: &Inputs) -> Result<Vec<FileDecisio
             continue;
         }
         let Some(node) = inputs.network.find(get("node_id")) else {
-            bad("node_id", format!("node `{}` is not in the nodes file", get("node_id")));
+            bad(
+                "node_id",
+                format!("node `{}` is not in the nodes file", get("node_id")),
+            );
             continue;
         };
         let (Ok(number), Ok(km), Ok(date)) = (
@@ -106,7 +136,10 @@ pub fn read(bytes: &[u8], file: &str, inputs: &Inputs) -> Result<Vec<FileDecisio
             get("distance_km").parse::<f64>(),
             get("promised_date").parse::<jiff::civil::Date>(),
         ) else {
-            bad("shipment", "shipment, distance_km or promised_date is not valid".into());
+            bad(
+                "shipment",
+                "shipment, distance_km or promised_date is not valid".into(),
+            );
             continue;
         };
         match d.shipments.iter_mut().find(|s| s.number == number) {
@@ -114,7 +147,10 @@ pub fn read(bytes: &[u8], file: &str, inputs: &Inputs) -> Result<Vec<FileDecisio
                 s.lines.push(li);
                 s.cost_cents += cost;
             }
-            Some(_) => bad("node_id", format!("shipment {number} of order `{}` names two nodes", order.id)),
+            Some(_) => bad(
+                "node_id",
+                format!("shipment {number} of order `{}` names two nodes", order.id),
+            ),
             None => d.shipments.push(FileShipment {
                 number,
                 node,

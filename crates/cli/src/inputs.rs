@@ -21,7 +21,12 @@ pub struct Files {
 
 /// Reads and validates the files; prints warnings (unless `--quiet`).
 pub fn load(files: &Files, orders: Option<&str>, global: Global) -> anyhow::Result<Inputs> {
-    let all = [Some(files.nodes.as_str()), Some(files.stock.as_str()), orders, files.policy.as_deref()];
+    let all = [
+        Some(files.nodes.as_str()),
+        Some(files.stock.as_str()),
+        orders,
+        files.policy.as_deref(),
+    ];
     if all.iter().flatten().filter(|p| **p == "-").count() > 1 {
         return Err(Failure::new(
             "E1100",
@@ -44,12 +49,19 @@ pub fn print_warnings(warnings: &[omniroute_adapters::Problem], global: Global) 
     if global.quiet {
         return;
     }
-    let shown = if global.verbose > 0 { warnings.len() } else { 5 };
+    let shown = if global.verbose > 0 {
+        warnings.len()
+    } else {
+        5
+    };
     for w in warnings.iter().take(shown) {
         crate::note!("warning: {w}");
     }
     if warnings.len() > shown {
-        crate::note!("warning: {} more warning(s); run with -v to see them all", warnings.len() - shown);
+        crate::note!(
+            "warning: {} more warning(s); run with -v to see them all",
+            warnings.len() - shown
+        );
     }
 }
 

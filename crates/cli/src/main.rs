@@ -25,7 +25,9 @@ pub const EXIT_ERROR: u8 = 2;
 /// Route orders to the fulfilment nodes that serve them best.
 #[derive(Debug, Parser)]
 #[command(name = "omniroute", version, propagate_version = true)]
-#[command(after_help = "Example:\n  omniroute demo\n  omniroute gen --out day1 && omniroute route --nodes day1/nodes.csv --stock day1/stock.csv --orders day1/orders.csv --out decisions.csv")]
+#[command(
+    after_help = "Example:\n  omniroute demo\n  omniroute gen --out day1 && omniroute route --nodes day1/nodes.csv --stock day1/stock.csv --orders day1/orders.csv --out decisions.csv"
+)]
 pub struct Cli {
     /// Global options.
     #[command(flatten)]
@@ -76,7 +78,10 @@ fn main() -> ExitCode {
             .map(|s| (*s).to_owned())
             .or_else(|| info.payload().downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "unknown panic".to_owned());
-        let place = info.location().map(|l| format!(" at {}:{}", l.file(), l.line())).unwrap_or_default();
+        let place = info
+            .location()
+            .map(|l| format!(" at {}:{}", l.file(), l.line()))
+            .unwrap_or_default();
         eprintln!("error: E1199 internal error: {msg}{place} (hint: this is a bug in omniroute; please report it with the command you ran)");
         std::process::exit(i32::from(EXIT_ERROR));
     }));

@@ -20,8 +20,11 @@ pub fn route_sequential(
     global: Global,
 ) -> Plan {
     let enabled = !global.no_progress && !global.quiet && std::io::stderr().is_terminal();
-    let bar = ProgressBar::with_draw_target(Some(orders.len() as u64), ProgressDrawTarget::hidden());
-    if let Ok(style) = ProgressStyle::with_template("{bar:40} {pos}/{len} orders ({per_sec}, eta {eta})") {
+    let bar =
+        ProgressBar::with_draw_target(Some(orders.len() as u64), ProgressDrawTarget::hidden());
+    if let Ok(style) =
+        ProgressStyle::with_template("{bar:40} {pos}/{len} orders ({per_sec}, eta {eta})")
+    {
         bar.set_style(style);
     }
     let start = Instant::now();

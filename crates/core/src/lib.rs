@@ -5,6 +5,7 @@
 //! network I/O and reads no clock: time is always a parameter. File formats live in
 //! `omniroute-adapters`.
 
+mod check;
 mod geo;
 mod ids;
 mod index;
@@ -15,8 +16,10 @@ mod node;
 mod order;
 mod policy;
 mod promise;
+mod router;
 
 pub use crate::geo::{chord_for_km, km_for_chord, LatLng, LatLngError, EARTH_RADIUS_KM};
+pub use check::{check, shipment_cost, OrderRules, ShipmentCheck, Violation};
 pub use ids::{Interner, NodeIdx, SkuId, Skus};
 pub use index::SpatialIndex;
 pub use ledger::{
@@ -32,3 +35,8 @@ pub use policy::{
     Sla, SplitDefaults, TransitBand,
 };
 pub use promise::{days_late, order_date, promise, transit_days, Promise, PromiseNode};
+pub use router::{
+    distance_cents, margin_cents, Candidate, CandidateOutcome, CostBreakdown, Decision, Load, Plan,
+    PlanTotals, Reason, Router, Shipment, StockTable, UnfilledLine, EXACT_MAX_LINES, POSTING_LIMIT,
+    WALK_LIMIT,
+};

@@ -14,7 +14,15 @@ fn help_main() {
 
 #[test]
 fn help_of_every_command() {
-    for cmd in ["demo", "gen", "validate", "route", "explain", "check", "completions"] {
+    for cmd in [
+        "demo",
+        "gen",
+        "validate",
+        "route",
+        "explain",
+        "check",
+        "completions",
+    ] {
         let text = help(&[cmd]);
         assert!(text.contains("Example:"), "{cmd} --help has no example");
         insta::assert_snapshot!(format!("help_{cmd}"), text);
@@ -27,7 +35,10 @@ fn completions_for_each_shell() {
         let out = omniroute().args(["completions", shell]).assert().success();
         let text = stdout(&out);
         assert!(text.contains("omniroute"), "{shell}");
-        assert!(text.contains("explain"), "{shell} script lacks the explain command");
+        assert!(
+            text.contains("explain"),
+            "{shell} script lacks the explain command"
+        );
     }
 }
 

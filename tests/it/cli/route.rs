@@ -2,7 +2,14 @@
 
 use crate::{fixture, omniroute, stderr, stdout};
 
-const ARGS: [&str; 6] = ["--nodes", "nodes.csv", "--stock", "stock.csv", "--orders", "orders.csv"];
+const ARGS: [&str; 6] = [
+    "--nodes",
+    "nodes.csv",
+    "--stock",
+    "stock.csv",
+    "--orders",
+    "orders.csv",
+];
 
 /// O1 goes to the nearer store; O2 splits (MUG only at ST-GGN, TEE×2 from the warehouse); O3's
 /// SKU is nowhere; O4 goes to the warehouse because the dealer's 10 % margin on ₹599 costs more
@@ -19,7 +26,12 @@ O5,1,TEE,2,WH-DEL,1,19.491,2026-11-27,510,
 
 #[test]
 fn route_writes_expected_decisions_and_exits_1_on_unfilled() {
-    let out = omniroute().current_dir(fixture("small")).args(["route", "--no-progress"]).args(ARGS).assert().code(1);
+    let out = omniroute()
+        .current_dir(fixture("small"))
+        .args(["route", "--no-progress"])
+        .args(ARGS)
+        .assert()
+        .code(1);
     assert_eq!(stdout(&out), EXPECTED);
     assert_eq!(
         stderr(&out),
@@ -29,7 +41,10 @@ fn route_writes_expected_decisions_and_exits_1_on_unfilled() {
 
 /// The text without order O3 (whose SKU is nowhere in stock).
 fn drop_o3(text: &str) -> String {
-    text.lines().filter(|l| !l.starts_with("O3,")).flat_map(|l| [l, "\n"]).collect()
+    text.lines()
+        .filter(|l| !l.starts_with("O3,"))
+        .flat_map(|l| [l, "\n"])
+        .collect()
 }
 
 #[test]
@@ -38,7 +53,16 @@ fn route_exits_0_when_every_line_ships_and_reads_stdin() {
     let without_o3 = drop_o3(&orders);
     let out = omniroute()
         .current_dir(fixture("small"))
-        .args(["route", "--quiet", "--nodes", "nodes.csv", "--stock", "stock.csv", "--orders", "-"])
+        .args([
+            "route",
+            "--quiet",
+            "--nodes",
+            "nodes.csv",
+            "--stock",
+            "stock.csv",
+            "--orders",
+            "-",
+        ])
         .write_stdin(without_o3)
         .assert()
         .code(0);
@@ -49,8 +73,16 @@ fn route_exits_0_when_every_line_ships_and_reads_stdin() {
 
 #[test]
 fn route_ndjson_and_json_name_nodes_and_reasons() {
-    let out = omniroute().current_dir(fixture("small")).args(["route", "-q", "--format", "ndjson"]).args(ARGS).assert().code(1);
-    let rows: Vec<serde_json::Value> = stdout(&out).lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let out = omniroute()
+        .current_dir(fixture("small"))
+        .args(["route", "-q", "--format", "ndjson"])
+        .args(ARGS)
+        .assert()
+        .code(1);
+    let rows: Vec<serde_json::Value> = stdout(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(rows.len(), 5);
     assert_eq!(rows[0]["order_id"], "O1");
     assert_eq!(rows[0]["shipments"][0]["node_id"], "ST-NOI");
@@ -59,7 +91,12 @@ fn route_ndjson_and_json_name_nodes_and_reasons() {
     assert_eq!(rows[1]["shipments"].as_array().unwrap().len(), 2);
     assert_eq!(rows[2]["unfilled"][0]["reason"], "NO_STOCK");
     assert_eq!(rows[2]["cost"]["unfilled_cents"], 3000);
-    let out = omniroute().current_dir(fixture("small")).args(["route", "-q", "--format", "json"]).args(ARGS).assert().code(1);
+    let out = omniroute()
+        .current_dir(fixture("small"))
+        .args(["route", "-q", "--format", "json"])
+        .args(ARGS)
+        .assert()
+        .code(1);
     let all: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     assert_eq!(all.as_array().unwrap().len(), 5);
     assert_eq!(all[3]["shipments"][0]["node_id"], "WH-DEL");
@@ -67,18 +104,41 @@ fn route_ndjson_and_json_name_nodes_and_reasons() {
 
 #[test]
 fn route_rejects_a_bad_now_with_e1102() {
-    let out = omniroute().current_dir(fixture("small")).args(["route", "--now", "yesterday"]).args(ARGS).assert().code(2);
+    let out = omniroute()
+        .current_dir(fixture("small"))
+        .args(["route", "--now", "yesterday"])
+        .args(ARGS)
+        .assert()
+        .code(2);
     let err = stderr(&out);
-    assert!(err.starts_with("error: E1102 invalid --now time `yesterday`"), "{err}");
+    assert!(
+        err.starts_with("error: E1102 invalid --now time `yesterday`"),
+        "{err}"
+    );
     assert!(err.contains("(hint: "), "{err}");
     assert_eq!(err.lines().count(), 1);
 }
 
 #[test]
 fn route_reports_a_missing_file_with_e1000() {
-    let out = omniroute().current_dir(fixture("small")).args(["route", "--nodes", "nope.csv", "--stock", "stock.csv", "--orders", "orders.csv"]).assert().code(2);
+    let out = omniroute()
+        .current_dir(fixture("small"))
+        .args([
+            "route",
+            "--nodes",
+            "nope.csv",
+            "--stock",
+            "stock.csv",
+            "--orders",
+            "orders.csv",
+        ])
+        .assert()
+        .code(2);
     let err = stderr(&out);
-    assert!(err.starts_with("error: nope.csv:0:0: E1000 cannot read the file"), "{err}");
+    assert!(
+        err.starts_with("error: nope.csv:0:0: E1000 cannot read the file"),
+        "{err}"
+    );
 }
 
 #[test]
@@ -86,14 +146,41 @@ fn check_accepts_routed_decisions_and_flags_a_wrong_cost() {
     let tmp = tempfile::tempdir().unwrap();
     let decisions = tmp.path().join("decisions.csv");
     std::fs::write(&decisions, EXPECTED).unwrap();
-    let out = omniroute().current_dir(fixture("small")).arg("check").args(ARGS).arg("--decisions").arg(&decisions).assert().code(0);
+    let out = omniroute()
+        .current_dir(fixture("small"))
+        .arg("check")
+        .args(ARGS)
+        .arg("--decisions")
+        .arg(&decisions)
+        .assert()
+        .code(0);
     assert_eq!(stdout(&out), "");
-    assert_eq!(stderr(&out), "checked 5 orders, 5 shipments: 0 violation(s)\n");
+    assert_eq!(
+        stderr(&out),
+        "checked 5 orders, 5 shipments: 0 violation(s)\n"
+    );
 
-    std::fs::write(&decisions, EXPECTED.replace("ST-NOI,1,7.925,2026-11-27,504", "ST-NOI,1,7.925,2026-11-27,400")).unwrap();
-    let out = omniroute().current_dir(fixture("small")).arg("check").args(ARGS).arg("--decisions").arg(&decisions).assert().code(1);
+    std::fs::write(
+        &decisions,
+        EXPECTED.replace(
+            "ST-NOI,1,7.925,2026-11-27,504",
+            "ST-NOI,1,7.925,2026-11-27,400",
+        ),
+    )
+    .unwrap();
+    let out = omniroute()
+        .current_dir(fixture("small"))
+        .arg("check")
+        .args(ARGS)
+        .arg("--decisions")
+        .arg(&decisions)
+        .assert()
+        .code(1);
     let text = stdout(&out);
-    assert!(text.contains("O1: COST shipment 1: file says 400 cents, expected 504"), "{text}");
+    assert!(
+        text.contains("O1: COST shipment 1: file says 400 cents, expected 504"),
+        "{text}"
+    );
 }
 
 #[test]
@@ -101,7 +188,21 @@ fn check_flags_oversold_stock() {
     // O5 moved to ST-NOI, which has one TEE left after O1.
     let tmp = tempfile::tempdir().unwrap();
     let decisions = tmp.path().join("decisions.csv");
-    std::fs::write(&decisions, EXPECTED.replace("O5,1,TEE,2,WH-DEL,1,19.491,2026-11-27,510", "O5,1,TEE,2,ST-NOI,1,0.499,2026-11-27,500")).unwrap();
-    let out = omniroute().current_dir(fixture("small")).args(["check", "-q"]).args(ARGS).arg("--decisions").arg(&decisions).assert().code(1);
+    std::fs::write(
+        &decisions,
+        EXPECTED.replace(
+            "O5,1,TEE,2,WH-DEL,1,19.491,2026-11-27,510",
+            "O5,1,TEE,2,ST-NOI,1,0.499,2026-11-27,500",
+        ),
+    )
+    .unwrap();
+    let out = omniroute()
+        .current_dir(fixture("small"))
+        .args(["check", "-q"])
+        .args(ARGS)
+        .arg("--decisions")
+        .arg(&decisions)
+        .assert()
+        .code(1);
     assert!(stdout(&out).contains("STOCK"), "{}", stdout(&out));
 }

@@ -4,18 +4,31 @@ use crate::{omniroute, stderr};
 
 const NODES: &str = "node_id,kind,lat,lon\nW1,warehouse,28.61,77.21\nS1,store,28.50,77.10\n";
 const STOCK: &str = "node_id,sku,qty\nW1,TEE,5\nS1,TEE,1\n";
-const ORDERS: &str = "order_id,line_no,sku,qty,dest_lat,dest_lon\nO1,1,TEE,1,28.52,77.12\nO2,1,TEE,2,28.60,77.20\n";
+const ORDERS: &str =
+    "order_id,line_no,sku,qty,dest_lat,dest_lon\nO1,1,TEE,1,28.52,77.12\nO2,1,TEE,2,28.60,77.20\n";
 
 /// Writes the three files (with one replaced) into a temp folder and runs validate there.
 fn validate(file: &str, bytes: &[u8]) -> (Option<i32>, String) {
     let tmp = tempfile::tempdir().unwrap();
-    for (name, text) in [("nodes.csv", NODES), ("stock.csv", STOCK), ("orders.csv", ORDERS)] {
+    for (name, text) in [
+        ("nodes.csv", NODES),
+        ("stock.csv", STOCK),
+        ("orders.csv", ORDERS),
+    ] {
         std::fs::write(tmp.path().join(name), text).unwrap();
     }
     std::fs::write(tmp.path().join(file), bytes).unwrap();
     let out = omniroute()
         .current_dir(tmp.path())
-        .args(["validate", "--nodes", "nodes.csv", "--stock", "stock.csv", "--orders", "orders.csv"])
+        .args([
+            "validate",
+            "--nodes",
+            "nodes.csv",
+            "--stock",
+            "stock.csv",
+            "--orders",
+            "orders.csv",
+        ])
         .assert();
     (out.get_output().status.code(), stderr(&out))
 }
@@ -29,7 +42,10 @@ fn validate_clean_input_exits_0() {
 
 #[test]
 fn validate_prints_warnings_and_exits_0() {
-    let (code, err) = validate("nodes.csv", b"node_id,lat,lon,colour\nW1,28.61,77.21,red\nS1,28.50,77.10,blue\n");
+    let (code, err) = validate(
+        "nodes.csv",
+        b"node_id,lat,lon,colour\nW1,28.61,77.21,red\nS1,28.50,77.10,blue\n",
+    );
     assert_eq!(code, Some(0));
     insta::assert_snapshot!("validate_unknown_column_warning", err);
 }
@@ -61,8 +77,14 @@ fn validate_bad_inputs_exit_2_with_coded_problems() {
     for (name, file, bytes, code) in cases {
         let (exit, err) = validate(file, bytes);
         assert_eq!(exit, Some(2), "{name}: {err}");
-        assert!(err.contains(&format!(": {code}")), "{name}: expected {code} in\n{err}");
-        assert!(err.lines().last().unwrap().starts_with("invalid: "), "{name}: {err}");
+        assert!(
+            err.contains(&format!(": {code}")),
+            "{name}: expected {code} in\n{err}"
+        );
+        assert!(
+            err.lines().last().unwrap().starts_with("invalid: "),
+            "{name}: {err}"
+        );
         insta::assert_snapshot!(format!("validate_{name}"), err);
     }
 }

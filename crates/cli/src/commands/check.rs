@@ -11,7 +11,9 @@ use std::io::Write;
 
 /// Arguments of `omniroute check`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  omniroute check --nodes nodes.csv --stock stock.csv --orders orders.csv --decisions decisions.csv\n\nRe-routes nothing: every shipment is re-priced from scratch and checked for stock, capacity,\nreach, SLA, split rules and cost. Pass the same --policy and --now as the route run.\nPrints one violation per line on stdout; exit 0 when clean, 1 when violations are found,\n2 on bad input.")]
+#[command(
+    after_help = "Example:\n  omniroute check --nodes nodes.csv --stock stock.csv --orders orders.csv --decisions decisions.csv\n\nRe-routes nothing: every shipment is re-priced from scratch and checked for stock, capacity,\nreach, SLA, split rules and cost. Pass the same --policy and --now as the route run.\nPrints one violation per line on stdout; exit 0 when clean, 1 when violations are found,\n2 on bad input."
+)]
 pub struct Args {
     /// The nodes, stock and policy files.
     #[command(flatten)]
@@ -47,11 +49,23 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         .iter()
         .zip(&file)
         .enumerate()
-        .map(|(i, (o, f))| rebuild(o, f, &inputs, now, &mut |code, msg| violations.push((i, code, msg))))
+        .map(|(i, (o, f))| {
+            rebuild(o, f, &inputs, now, &mut |code, msg| {
+                violations.push((i, code, msg));
+            })
+        })
         .collect();
     let plan = Plan::from_decisions(&inputs.orders, decisions);
-    let stock = omniroute_core::Router::new(&inputs.network, &inputs.policy).stock_table(inputs.routable_positions());
-    for v in check(&plan, &inputs.orders, &inputs.network, &inputs.policy, &stock, now) {
+    let stock = omniroute_core::Router::new(&inputs.network, &inputs.policy)
+        .stock_table(inputs.routable_positions());
+    for v in check(
+        &plan,
+        &inputs.orders,
+        &inputs.network,
+        &inputs.policy,
+        &stock,
+        now,
+    ) {
         violations.push((v.order, v.code, v.message));
     }
     violations.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)));
@@ -70,7 +84,11 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
             violations.len()
         );
     }
-    Ok(if violations.is_empty() { EXIT_OK } else { EXIT_UNFILLED })
+    Ok(if violations.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_UNFILLED
+    })
 }
 
 /// Rebuilds a decision from the file's rows. Each shipment is re-priced from scratch; the file's
@@ -92,28 +110,66 @@ fn rebuild(
         .map(|(i, s)| {
             let units = s.lines.iter().map(|&l| order.lines[l].qty).sum();
             let (cost, distance_km) = match shipment_cost(
-                order, s.node, &s.lines, i > 0, &inputs.network, &inputs.policy, &rules, now,
+                order,
+                s.node,
+                &s.lines,
+                i > 0,
+                &inputs.network,
+                &inputs.policy,
+                &rules,
+                now,
             ) {
                 Ok(c) => {
                     if c.cost.total_cents() != s.cost_cents {
-                        v("COST", format!("shipment {}: file says {} cents, expected {}", s.number, s.cost_cents, c.cost.total_cents()));
+                        v(
+                            "COST",
+                            format!(
+                                "shipment {}: file says {} cents, expected {}",
+                                s.number,
+                                s.cost_cents,
+                                c.cost.total_cents()
+                            ),
+                        );
                     }
                     if (c.distance_km - s.distance_km).abs() > 0.0005 + 1e-9 {
-                        v("COST", format!("shipment {}: file says {} km, expected {:.3}", s.number, s.distance_km, c.distance_km));
+                        v(
+                            "COST",
+                            format!(
+                                "shipment {}: file says {} km, expected {:.3}",
+                                s.number, s.distance_km, c.distance_km
+                            ),
+                        );
                     }
                     (c.cost, c.distance_km)
                 }
                 // The core checker reports the broken rule; keep the file's figures.
-                Err(_) => (CostBreakdown { fixed_cents: s.cost_cents, ..CostBreakdown::default() }, s.distance_km),
+                Err(_) => (
+                    CostBreakdown {
+                        fixed_cents: s.cost_cents,
+                        ..CostBreakdown::default()
+                    },
+                    s.distance_km,
+                ),
             };
             total += cost;
-            Shipment { node: s.node, lines: s.lines.clone(), units, distance_km, promised_date: s.promised_date, cost }
+            Shipment {
+                node: s.node,
+                lines: s.lines.clone(),
+                units,
+                distance_km,
+                promised_date: s.promised_date,
+                cost,
+            }
         })
         .collect();
     total.unfilled_cents = f.unfilled.iter().map(|u| u.2).sum();
     Decision {
         shipments,
-        unfilled: f.unfilled.iter().map(|&(line, reason, _)| UnfilledLine { line, reason }).collect(),
+        unfilled: f
+            .unfilled
+            .iter()
+            .map(|&(line, reason, _)| UnfilledLine { line, reason })
+            .collect(),
         cost: total,
         candidates: Vec::new(),
         rules: Vec::new(),

@@ -10,7 +10,9 @@ use std::time::Instant;
 
 /// Arguments of `omniroute demo`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  omniroute demo\n  omniroute demo --orders 500\n\nShares of shipments promised same day / next day compare each shipment's promised date with the order's creation date in the shipping node's time zone.")]
+#[command(
+    after_help = "Example:\n  omniroute demo\n  omniroute demo --orders 500\n\nShares of shipments promised same day / next day compare each shipment's promised date with the order's creation date in the shipping node's time zone."
+)]
 pub struct Args {
     /// Route only the first N orders of the day [default: all 5,000].
     #[arg(long, value_name = "N")]
@@ -19,7 +21,8 @@ pub struct Args {
 
 /// Routes the scenario and prints the table. Always exits 0: unfilled lines are part of the story.
 pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
-    let mut inputs = Inputs::from_instance("demo", &demo_instance()).context("the embedded scenario")?;
+    let mut inputs =
+        Inputs::from_instance("demo", &demo_instance()).context("the embedded scenario")?;
     if let Some(n) = args.orders {
         inputs.orders.truncate(n);
     }
@@ -47,7 +50,12 @@ fn pct(part: u64, whole: u64) -> String {
 }
 
 /// The rows of the headline table.
-fn figures(inputs: &Inputs, plan: &Plan, now: jiff::Timestamp, elapsed: std::time::Duration) -> Vec<(&'static str, String)> {
+fn figures(
+    inputs: &Inputs,
+    plan: &Plan,
+    now: jiff::Timestamp,
+    elapsed: std::time::Duration,
+) -> Vec<(&'static str, String)> {
     let net = &inputs.network;
     let t = &plan.totals;
     let count = |k: NodeKind| net.nodes().iter().filter(|n| n.kind == k).count() as u64;
@@ -78,25 +86,73 @@ fn figures(inputs: &Inputs, plan: &Plan, now: jiff::Timestamp, elapsed: std::tim
                 count(NodeKind::Dealer)
             ),
         ),
-        ("Orders", format!("{} ({} complete)", group(t.orders), group(t.orders_complete))),
-        ("Units", format!("{} filled of {}", group(t.units_filled), group(t.units_ordered))),
+        (
+            "Orders",
+            format!(
+                "{} ({} complete)",
+                group(t.orders),
+                group(t.orders_complete)
+            ),
+        ),
+        (
+            "Units",
+            format!(
+                "{} filled of {}",
+                group(t.units_filled),
+                group(t.units_ordered)
+            ),
+        ),
         ("Fill rate", format!("{:.2} %", t.fill_rate() * 100.0)),
-        ("Orders split", format!("{} ({})", group(t.split_orders), pct(t.split_orders, t.orders))),
+        (
+            "Orders split",
+            format!(
+                "{} ({})",
+                group(t.split_orders),
+                pct(t.split_orders, t.orders)
+            ),
+        ),
         ("Shipments", group(t.shipments)),
-        ("Total distance", format!("{} km", group(t.distance_km.round() as u64))),
-        ("Total cost", format!("₹{} ({} cents)", rupees(t.cost_cents), group(t.cost_cents.max(0) as u64))),
+        (
+            "Total distance",
+            format!("{} km", group(t.distance_km.round() as u64)),
+        ),
+        (
+            "Total cost",
+            format!(
+                "₹{} ({} cents)",
+                rupees(t.cost_cents),
+                group(t.cost_cents.max(0) as u64)
+            ),
+        ),
         (
             "Average cost per order",
-            format!("₹{}", rupees(if t.orders == 0 { 0 } else { t.cost_cents / t.orders as i64 })),
+            format!(
+                "₹{}",
+                rupees(if t.orders == 0 {
+                    0
+                } else {
+                    t.cost_cents / t.orders as i64
+                })
+            ),
         ),
-        ("Promised same day", format!("{} of shipments", pct(same, t.shipments))),
-        ("Promised next day", format!("{} of shipments", pct(next, t.shipments))),
+        (
+            "Promised same day",
+            format!("{} of shipments", pct(same, t.shipments)),
+        ),
+        (
+            "Promised next day",
+            format!("{} of shipments", pct(next, t.shipments)),
+        ),
         ("Units from dealers", by_kind(NodeKind::Dealer)),
         ("Units from stores", by_kind(NodeKind::Store)),
         ("Units from warehouses", by_kind(NodeKind::Warehouse)),
         (
             "Route time",
-            format!("{:.3} s ({} orders/s)", secs, group((t.orders as f64 / secs.max(1e-9)) as u64)),
+            format!(
+                "{:.3} s ({} orders/s)",
+                secs,
+                group((t.orders as f64 / secs.max(1e-9)) as u64)
+            ),
         ),
     ]
 }

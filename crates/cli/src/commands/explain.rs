@@ -19,7 +19,9 @@ pub enum Format {
 
 /// Arguments of `omniroute explain`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  omniroute explain ORD-0000042 --nodes nodes.csv --stock stock.csv --orders orders.csv\n  omniroute explain ORD-0000042 --nodes nodes.csv --stock stock.csv --orders orders.csv --format json\n\nThe batch is routed in arrival order up to and including the order, so it sees the stock left by\nearlier orders. Candidates are ranked: chosen nodes first, then priced nodes by lines covered and\ncost, then filtered nodes nearest first.")]
+#[command(
+    after_help = "Example:\n  omniroute explain ORD-0000042 --nodes nodes.csv --stock stock.csv --orders orders.csv\n  omniroute explain ORD-0000042 --nodes nodes.csv --stock stock.csv --orders orders.csv --format json\n\nThe batch is routed in arrival order up to and including the order, so it sees the stock left by\nearlier orders. Candidates are ranked: chosen nodes first, then priced nodes by lines covered and\ncost, then filtered nodes nearest first."
+)]
 pub struct Args {
     /// The order to explain (its `order_id`).
     pub order_id: String,
@@ -56,7 +58,10 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     let mut out = std::io::stdout().lock();
     match args.format {
         Format::Json => {
-            serde_json::to_writer_pretty(&mut out, &decision_json::decision(order, d, &inputs, true))?;
+            serde_json::to_writer_pretty(
+                &mut out,
+                &decision_json::decision(order, d, &inputs, true),
+            )?;
             writeln!(out)?;
         }
         Format::Table => table(&mut out, order, d, &inputs)?,
@@ -81,15 +86,29 @@ fn terms(c: &CostBreakdown) -> String {
         .filter(|(_, v)| *v != 0)
         .map(|(k, v)| format!("{k} {v}"))
         .collect();
-    let sum = if parts.is_empty() { "0".into() } else { parts.join(" + ") };
+    let sum = if parts.is_empty() {
+        "0".into()
+    } else {
+        parts.join(" + ")
+    };
     format!("{sum} = {} cents", c.total_cents())
 }
 
-fn table(out: &mut impl Write, order: &Order, d: &Decision, inputs: &Inputs) -> std::io::Result<()> {
+fn table(
+    out: &mut impl Write,
+    order: &Order,
+    d: &Decision,
+    inputs: &Inputs,
+) -> std::io::Result<()> {
     let net = &inputs.network;
     let line_text = |l: usize| {
         let line = &order.lines[l];
-        format!("#{} {}×{}", line.line_no, inputs.skus.name(line.sku), line.qty)
+        format!(
+            "#{} {}×{}",
+            line.line_no,
+            inputs.skus.name(line.sku),
+            line.qty
+        )
     };
     writeln!(
         out,
@@ -131,12 +150,22 @@ fn table(out: &mut impl Write, order: &Order, d: &Decision, inputs: &Inputs) -> 
     }
     writeln!(out, "\ntotal: {}", terms(&d.cost))?;
     writeln!(out, "\ncandidates ({} considered):", d.candidates.len())?;
-    writeln!(out, "  rank  {:<16} {:<10} {:>10}  {:<22} lines", "node", "kind", "km", "cost / reason")?;
+    writeln!(
+        out,
+        "  rank  {:<16} {:<10} {:>10}  {:<22} lines",
+        "node", "kind", "km", "cost / reason"
+    )?;
     for (rank, c) in ranked(d).into_iter().enumerate() {
         let node = net.node(c.node);
         let (what, lines) = match c.outcome {
-            CandidateOutcome::Priced { lines_mask, cost_cents } => {
-                let nos: Vec<String> = line_nos(order, lines_mask).iter().map(u32::to_string).collect();
+            CandidateOutcome::Priced {
+                lines_mask,
+                cost_cents,
+            } => {
+                let nos: Vec<String> = line_nos(order, lines_mask)
+                    .iter()
+                    .map(u32::to_string)
+                    .collect();
                 (format!("{cost_cents} cents"), nos.join(","))
             }
             CandidateOutcome::Filtered(r) => (r.code().to_owned(), String::new()),

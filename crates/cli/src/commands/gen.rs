@@ -8,7 +8,9 @@ use std::path::PathBuf;
 
 /// Arguments of `omniroute gen`. Every count defaults to the embedded demo scenario's.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  omniroute gen --out day1 --seed 7 --orders 1000\n  omniroute gen --out fr --cities cities.csv --country FR --warehouses 3")]
+#[command(
+    after_help = "Example:\n  omniroute gen --out day1 --seed 7 --orders 1000\n  omniroute gen --out fr --cities cities.csv --country FR --warehouses 3"
+)]
 pub struct Args {
     /// Folder to write nodes.csv, stock.csv and orders.csv into (created if missing).
     #[arg(long, value_name = "DIR")]
@@ -76,7 +78,8 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         .into());
     }
     let inst = generate(&cities, &cfg);
-    write_instance(&args.out, &inst).with_context(|| format!("cannot write into {}", args.out.display()))?;
+    write_instance(&args.out, &inst)
+        .with_context(|| format!("cannot write into {}", args.out.display()))?;
     if !global.quiet {
         crate::note!(
             "wrote {dir}/nodes.csv ({} nodes), {dir}/stock.csv ({} positions), {dir}/orders.csv ({} orders) with seed {}",

@@ -24,7 +24,9 @@ pub enum Format {
 
 /// Arguments of `omniroute route`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  omniroute route --nodes nodes.csv --stock stock.csv --orders orders.csv --out decisions.csv\n  omniroute gen --out day && cat day/orders.csv | omniroute route --nodes day/nodes.csv --stock day/stock.csv --orders - --format ndjson\n\nExit 0 when every line is routed, 1 when some are unfilled, 2 on bad input or an I/O error.")]
+#[command(
+    after_help = "Example:\n  omniroute route --nodes nodes.csv --stock stock.csv --orders orders.csv --out decisions.csv\n  omniroute gen --out day && cat day/orders.csv | omniroute route --nodes day/nodes.csv --stock day/stock.csv --orders - --format ndjson\n\nExit 0 when every line is routed, 1 when some are unfilled, 2 on bad input or an I/O error."
+)]
 pub struct Args {
     /// The nodes, stock and policy files.
     #[command(flatten)]
@@ -52,7 +54,11 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     let start = Instant::now();
     let plan = progress::route_sequential(&router, &inputs.orders, &stock, now, global);
     let elapsed = start.elapsed();
-    let code = if plan.decisions.iter().all(omniroute_core::Decision::is_complete) {
+    let code = if plan
+        .decisions
+        .iter()
+        .all(omniroute_core::Decision::is_complete)
+    {
         EXIT_OK
     } else {
         EXIT_UNFILLED
@@ -60,7 +66,13 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     let written = (|| -> anyhow::Result<()> {
         let mut out = open(args.out.as_deref())?;
         match args.format {
-            Format::Csv => write_decisions(&mut out, &inputs.orders, &plan, &inputs.network, &inputs.skus)?,
+            Format::Csv => write_decisions(
+                &mut out,
+                &inputs.orders,
+                &plan,
+                &inputs.network,
+                &inputs.skus,
+            )?,
             Format::Json | Format::Ndjson => {
                 let json = args.format == Format::Json;
                 if json {
@@ -70,7 +82,10 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
                     if json && i > 0 {
                         out.write_all(b",\n")?;
                     }
-                    serde_json::to_writer(&mut out, &decision_json::decision(o, d, &inputs, false))?;
+                    serde_json::to_writer(
+                        &mut out,
+                        &decision_json::decision(o, d, &inputs, false),
+                    )?;
                     if !json {
                         out.write_all(b"\n")?;
                     }

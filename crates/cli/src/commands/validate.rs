@@ -6,7 +6,9 @@ use omniroute_adapters::{InputError, Inputs, Source};
 
 /// Arguments of `omniroute validate`.
 #[derive(Debug, clap::Args)]
-#[command(after_help = "Example:\n  omniroute validate --nodes nodes.csv --stock stock.csv --orders orders.csv --policy policy.toml\n\nEach problem is printed as `file:line:column: CODE message (hint: ...)`; exit 2 on any error, 0 when clean (warnings allowed).")]
+#[command(
+    after_help = "Example:\n  omniroute validate --nodes nodes.csv --stock stock.csv --orders orders.csv --policy policy.toml\n\nEach problem is printed as `file:line:column: CODE message (hint: ...)`; exit 2 on any error, 0 when clean (warnings allowed)."
+)]
 pub struct Args {
     /// The nodes, stock and policy files.
     #[command(flatten)]
@@ -29,7 +31,13 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     })();
     match result {
         Ok(inputs) => {
-            print_warnings(&inputs.warnings, Global { verbose: 1, ..global });
+            print_warnings(
+                &inputs.warnings,
+                Global {
+                    verbose: 1,
+                    ..global
+                },
+            );
             if !global.quiet {
                 crate::note!(
                     "ok: {} nodes, {} stock rows, {} orders, {} warning(s)",

@@ -106,7 +106,10 @@ pub fn check(
         out.push(Violation {
             order: usize::MAX,
             code: "COST",
-            message: format!("plan total {} but decisions add up to {total}", plan.totals.cost_cents),
+            message: format!(
+                "plan total {} but decisions add up to {total}",
+                plan.totals.cost_cents
+            ),
         });
     }
     out.sort_by(|a, b| a.order.cmp(&b.order).then(a.code.cmp(b.code)));
@@ -114,7 +117,13 @@ pub fn check(
 }
 
 /// Routable units at a position after the policy's routing-only safety stock.
-fn routable(stock: &StockTable, network: &Network, policy: &Policy, node: NodeIdx, sku: SkuId) -> u32 {
+fn routable(
+    stock: &StockTable,
+    network: &Network,
+    policy: &Policy,
+    node: NodeIdx,
+    sku: SkuId,
+) -> u32 {
     let held = policy.kind(network.node(node).kind).safety_stock;
     stock.qty(node, sku).saturating_sub(held)
 }
@@ -139,7 +148,10 @@ fn check_decision(
     }
     for (l, &n) in seen.iter().enumerate() {
         match n {
-            0 => v("LINE_MISSING", format!("line {l} is neither shipped nor unfilled")),
+            0 => v(
+                "LINE_MISSING",
+                format!("line {l} is neither shipped nor unfilled"),
+            ),
             1 => {}
             _ => v("LINE_TWICE", format!("line {l} appears {n} times")),
         }
@@ -147,7 +159,11 @@ fn check_decision(
     if d.shipments.len() > rules.max_shipments {
         v(
             "SPLIT",
-            format!("{} shipments, at most {}", d.shipments.len(), rules.max_shipments),
+            format!(
+                "{} shipments, at most {}",
+                d.shipments.len(),
+                rules.max_shipments
+            ),
         );
     }
     let mut nodes: Vec<NodeIdx> = d.shipments.iter().map(|s| s.node).collect();
@@ -157,7 +173,10 @@ fn check_decision(
         v("SPLIT", "two shipments from one node".into());
     }
     if rules.ship_complete && !d.shipments.is_empty() && !d.unfilled.is_empty() {
-        v("SHIP_COMPLETE", "ship-complete order shipped in part".into());
+        v(
+            "SHIP_COMPLETE",
+            "ship-complete order shipped in part".into(),
+        );
     }
     let mut total = 0i64;
     for (i, s) in d.shipments.iter().enumerate() {
@@ -169,16 +188,28 @@ fn check_decision(
                 distance_km,
             }) => {
                 if cost != s.cost {
-                    v("COST", format!("shipment {i}: reported {:?}, expected {cost:?}", s.cost));
+                    v(
+                        "COST",
+                        format!("shipment {i}: reported {:?}, expected {cost:?}", s.cost),
+                    );
                 }
                 if promised_date != s.promised_date {
                     v(
                         "PROMISE",
-                        format!("shipment {i}: promised {} expected {promised_date}", s.promised_date),
+                        format!(
+                            "shipment {i}: promised {} expected {promised_date}",
+                            s.promised_date
+                        ),
                     );
                 }
                 if (distance_km - s.distance_km).abs() > 1e-9 {
-                    v("COST", format!("shipment {i}: distance {} expected {distance_km}", s.distance_km));
+                    v(
+                        "COST",
+                        format!(
+                            "shipment {i}: distance {} expected {distance_km}",
+                            s.distance_km
+                        ),
+                    );
                 }
                 total += cost.total_cents();
             }
@@ -188,6 +219,9 @@ fn check_decision(
         total += rules.unfilled_per_unit_cents * i64::from(order.lines[u.line].qty);
     }
     if total != d.cost_cents() {
-        v("COST", format!("decision total {} expected {total}", d.cost_cents()));
+        v(
+            "COST",
+            format!("decision total {} expected {total}", d.cost_cents()),
+        );
     }
 }

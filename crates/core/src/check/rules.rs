@@ -1,7 +1,9 @@
 //! The checker's own reading of the policy for one order and one shipment.
 
 use crate::promise::{days_late, order_date, promise, transit_days, PromiseNode};
-use crate::{distance_cents, margin_cents, CostBreakdown, Network, NodeIdx, NodeKind, Order, Policy, Sla};
+use crate::{
+    distance_cents, margin_cents, CostBreakdown, Network, NodeIdx, NodeKind, Order, Policy, Sla,
+};
 use jiff::civil::Date;
 use jiff::Timestamp;
 
@@ -41,7 +43,9 @@ impl OrderRules {
             let w = &rule.when;
             let dest = order.destination;
             let applies = w.service_level.is_none_or(|l| l == order.service_level)
-                && w.channel.as_ref().is_none_or(|c| order.channel.as_deref() == Some(c.as_str()))
+                && w.channel
+                    .as_ref()
+                    .is_none_or(|c| order.channel.as_deref() == Some(c.as_str()))
                 && w.region.is_none_or(|b| {
                     dest.lat_deg() >= b.min_lat_deg
                         && dest.lat_deg() <= b.max_lat_deg
@@ -57,7 +61,9 @@ impl OrderRules {
             max = s.max_shipments.unwrap_or(max);
             complete = s.ship_complete.unwrap_or(complete);
             r.sla = s.sla.unwrap_or(r.sla);
-            r.unfilled_per_unit_cents = s.unfilled_per_unit_cents.unwrap_or(r.unfilled_per_unit_cents);
+            r.unfilled_per_unit_cents = s
+                .unfilled_per_unit_cents
+                .unwrap_or(r.unfilled_per_unit_cents);
             r.split_penalty_cents = s.split_penalty_cents.unwrap_or(r.split_penalty_cents);
             if let Some(k) = &s.allowed_kinds {
                 r.allowed_kinds = Some(k.clone());
@@ -104,15 +110,28 @@ pub fn shipment_cost(
     if order.excluded.contains(&node) {
         return Err(("EXCLUDED", format!("node {} is excluded", n.id)));
     }
-    if rules.allowed_kinds.as_ref().is_some_and(|k| !k.contains(&n.kind)) {
-        return Err(("KIND", format!("node {} is a {} and not allowed", n.id, n.kind)));
+    if rules
+        .allowed_kinds
+        .as_ref()
+        .is_some_and(|k| !k.contains(&n.kind))
+    {
+        return Err((
+            "KIND",
+            format!("node {} is a {} and not allowed", n.id, n.kind),
+        ));
     }
     let km = order.destination.distance_km(n.location);
-    let reach = n
-        .reach_override_km(level)
-        .unwrap_or_else(|| kind.reach_km.get(usize::from(level.0)).copied().unwrap_or(0.0));
+    let reach = n.reach_override_km(level).unwrap_or_else(|| {
+        kind.reach_km
+            .get(usize::from(level.0))
+            .copied()
+            .unwrap_or(0.0)
+    });
     if reach <= 0.0 || km > reach {
-        return Err(("REACH", format!("node {} is {km:.1} km away, reach {reach}", n.id)));
+        return Err((
+            "REACH",
+            format!("node {} is {km:.1} km away, reach {reach}", n.id),
+        ));
     }
     let terms = policy.level(level);
     let transit = transit_days(&terms.transit, km)
@@ -135,13 +154,21 @@ pub fn shipment_cost(
     if late > 0 && rules.sla == Sla::Hard {
         return Err(("SLA", format!("node {} delivers {late} day(s) late", n.id)));
     }
-    let per_km = n.costs.per_km_cents.or(terms.per_km_cents).unwrap_or(kind.per_km_cents);
+    let per_km = n
+        .costs
+        .per_km_cents
+        .or(terms.per_km_cents)
+        .unwrap_or(kind.per_km_cents);
     let per_unit = n.costs.per_unit_cents.unwrap_or(kind.per_unit_cents);
     let mut cost = CostBreakdown {
         fixed_cents: n.costs.fixed_cents.unwrap_or(kind.fixed_cents),
         distance_cents: distance_cents(per_km, km),
         priority_cents: policy.costs.priority_step_cents * i64::from(n.priority),
-        split_penalty_cents: if is_extra { rules.split_penalty_cents } else { 0 },
+        split_penalty_cents: if is_extra {
+            rules.split_penalty_cents
+        } else {
+            0
+        },
         lateness_cents: i64::from(late) * policy.costs.lateness_per_day_cents,
         ..CostBreakdown::default()
     };

@@ -102,4 +102,3 @@ pub(crate) fn apply(order: &Order, d: &Decision, stock: &mut StockTable, load: &
         load.add_shipment(s.node, s.units);
     }
 }
-

@@ -257,7 +257,8 @@ impl Greedy {
     }
 
     fn add(&mut self, v: &Viable, line_cents: &[i64], group_stock: &[u32]) {
-        self.nodes.push((*v, line_cents.to_vec(), group_stock.to_vec()));
+        self.nodes
+            .push((*v, line_cents.to_vec(), group_stock.to_vec()));
         let (cost, picks) = self.solve();
         if cost < self.best_cents {
             self.best_cents = cost;
@@ -267,20 +268,29 @@ impl Greedy {
 
     fn solve(&self) -> (i64, Vec<Pick>) {
         let lines = self.p.units.len();
-        let full: u64 = if lines == 64 { u64::MAX } else { (1 << lines) - 1 };
+        let full: u64 = if lines == 64 {
+            u64::MAX
+        } else {
+            (1 << lines) - 1
+        };
         let mut remaining = full;
         let mut used = vec![false; self.nodes.len()];
         let mut picks = Vec::new();
         let mut total: i64 = self.p.unfilled_cents.iter().sum();
         while picks.len() < self.p.max_shipments && remaining != 0 {
-            let penalty = if picks.is_empty() { 0 } else { self.p.split_penalty_cents };
+            let penalty = if picks.is_empty() {
+                0
+            } else {
+                self.p.split_penalty_cents
+            };
             let mut best: Option<(i64, usize, u64, i64)> = None;
             for (i, (v, lc, gs)) in self.nodes.iter().enumerate() {
                 if used[i] {
                     continue;
                 }
-                let (mut mask, mut units, mut ship, mut saved) = (0u64, 0u64, v.base_cents + penalty, 0);
-                for l in 0..lines {
+                let (mut mask, mut units, mut ship, mut saved) =
+                    (0u64, 0u64, v.base_cents + penalty, 0);
+                for (l, &line_cents) in lc.iter().enumerate().take(lines) {
                     let bit = 1u64 << l;
                     if v.mask & remaining & bit != 0
                         && units + u64::from(self.p.units[l]) <= u64::from(v.units_left)
@@ -288,7 +298,7 @@ impl Greedy {
                     {
                         mask |= bit;
                         units += u64::from(self.p.units[l]);
-                        ship += lc[l];
+                        ship += line_cents;
                         saved += self.p.unfilled_cents[l];
                     }
                 }
@@ -297,7 +307,9 @@ impl Greedy {
                     best = Some((gain, i, mask, ship));
                 }
             }
-            let Some((gain, i, mask, _)) = best else { break };
+            let Some((gain, i, mask, _)) = best else {
+                break;
+            };
             used[i] = true;
             remaining &= !mask;
             total -= gain;

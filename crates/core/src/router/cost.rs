@@ -7,7 +7,7 @@ use std::ops::AddAssign;
 pub struct CostBreakdown {
     /// Fixed cost per shipment.
     pub fixed_cents: i64,
-    /// Distance cost: round_half_up(per_km × km) per shipment.
+    /// Distance cost: `round_half_up(per_km × km)` per shipment.
     pub distance_cents: i64,
     /// Per-unit handling.
     pub handling_cents: i64,

@@ -2,11 +2,13 @@
 //!
 //! 1. **Candidates.** When the order's SKUs are held by few nodes (their posting lists add up to at
 //!    most [`POSTING_LIMIT`]), every holder is a candidate. Otherwise nodes come nearest-first from
-//!    the spatial index, and the walk stops once the cheapest shipment any further node could make
-//!    (smallest fixed + priority cost, plus the smallest per-km cost × distance) exceeds the best
-//!    complete solution found. Every shipment costs at least that bound and no other term is
-//!    negative, so no unvisited node can be part of a better (or equally good) solution: the result
-//!    is the same as scanning every node.
+//!    the spatial index for up to [`WALK_LIMIT`] nodes, then (if the walk has not settled) the
+//!    remaining holders from the posting lists, nearest first. Either way the scan stops once the
+//!    cheapest shipment any further node could make (smallest fixed + priority cost, plus the
+//!    smallest per-km cost × distance) exceeds the best complete solution found. Every shipment
+//!    costs at least that bound and no other term is negative, so no unvisited node can be part
+//!    of a better (or equally good) solution, and a node holding none of the order's SKUs cannot
+//!    ship anything: the result is the same as scanning every node.
 //! 2. **Filters** (hard rules) record a [`Reason`] per rejected node.
 //! 3. **Promise** per node from the order's `created_at` (or the reference time).
 //! 4. **Choose** with [`choose`]: exact up to [`EXACT_MAX_LINES`] lines.
@@ -42,6 +44,10 @@ use terms::{NetworkTerms, OrderTerms};
 /// When the order's SKUs' posting lists add up to at most this many entries, the holders are the
 /// candidates; beyond it the router walks the spatial index nearest-first.
 pub const POSTING_LIMIT: usize = 256;
+
+/// The nearest-first walk visits at most this many nodes; if the cost bound has not closed by
+/// then, the remaining holders of the order's SKUs are taken from the posting lists.
+pub const WALK_LIMIT: usize = 48;
 
 /// Routes orders over one network under one policy. Cheap to share across threads.
 ///
@@ -106,7 +112,13 @@ impl<'a> Router<'a> {
 
     /// Routes one order against `stock` and the capacity already used in `load`. `now` is the
     /// reference time for orders without `created_at`. Pure: nothing is reserved.
-    pub fn route(&self, order: &Order, stock: &StockTable, load: &Load, now: Timestamp) -> Decision {
+    pub fn route(
+        &self,
+        order: &Order,
+        stock: &StockTable,
+        load: &Load,
+        now: Timestamp,
+    ) -> Decision {
         let terms = OrderTerms::resolve(order, self.policy);
         let lines = order.lines.len();
         let unfilled_cents: Vec<i64> = order
@@ -151,7 +163,8 @@ impl<'a> Router<'a> {
     fn line_cents(&self, node: NodeIdx, order: &Order, out: &mut [i64]) {
         let t = &self.terms.nodes[node.0 as usize];
         for (slot, line) in out.iter_mut().zip(&order.lines) {
-            *slot = t.per_unit_cents * i64::from(line.qty) + margin_cents(t.margin_bps, line.value_cents());
+            *slot = t.per_unit_cents * i64::from(line.qty)
+                + margin_cents(t.margin_bps, line.value_cents());
         }
     }
 }
@@ -190,34 +203,45 @@ impl Walk<'_, '_> {
         skus.sort_unstable();
         skus.dedup();
         let posting: usize = skus.iter().map(|&s| self.stock.holders(s).len()).sum();
-        if posting <= POSTING_LIMIT {
-            let mut nodes: Vec<(f64, NodeIdx)> = Vec::with_capacity(posting);
-            for &s in &skus {
-                for &n in self.stock.holders(s) {
-                    nodes.push((0.0, n));
-                }
-            }
-            nodes.sort_unstable_by_key(|&(_, n)| n);
-            nodes.dedup_by_key(|&mut (_, n)| n);
-            let index = self.router.network.index();
-            for (km, n) in &mut nodes {
-                *km = order.destination.distance_km(index.location(*n));
-            }
-            nodes.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            for (km, n) in nodes {
-                if self.beyond_bound(km) {
-                    break;
-                }
-                self.consider(n, km);
-            }
-        } else {
+        let mut visited: Vec<NodeIdx> = Vec::new();
+        if posting > POSTING_LIMIT {
+            // Dense SKUs: nearby nodes usually settle it within a few steps.
             let index = self.router.network.index();
             for (n, km) in index.nearest(order.destination) {
                 if self.beyond_bound(km) {
+                    return;
+                }
+                if visited.len() == WALK_LIMIT {
                     break;
                 }
                 self.consider(n, km);
+                visited.push(n);
             }
+            if visited.len() < WALK_LIMIT {
+                return; // every node was visited
+            }
+            visited.sort_unstable();
+        }
+        // Sparse SKUs, or a walk that did not settle: every remaining holder, nearest first.
+        let mut nodes: Vec<(f64, NodeIdx)> = Vec::with_capacity(posting);
+        for &s in &skus {
+            for &n in self.stock.holders(s) {
+                nodes.push((0.0, n));
+            }
+        }
+        nodes.sort_unstable_by_key(|&(_, n)| n);
+        nodes.dedup_by_key(|&mut (_, n)| n);
+        nodes.retain(|(_, n)| visited.binary_search(n).is_err());
+        let index = self.router.network.index();
+        for (km, n) in &mut nodes {
+            *km = order.destination.distance_km(index.location(*n));
+        }
+        nodes.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        for (km, n) in nodes {
+            if self.beyond_bound(km) {
+                break;
+            }
+            self.consider(n, km);
         }
     }
 

@@ -59,6 +59,14 @@ impl StockTable {
             Some(q) => {
                 let taken = units.min(*q);
                 *q -= taken;
+                if *q == 0 && taken > 0 {
+                    // Keep posting lists to nodes that still hold the SKU.
+                    if let Some(list) = self.holders.get_mut(sku.0 as usize) {
+                        if let Some(i) = list.iter().position(|&n| n == node) {
+                            list.swap_remove(i);
+                        }
+                    }
+                }
                 taken
             }
             None => 0,
@@ -71,8 +79,7 @@ impl StockTable {
         self.qty.get(&key(node, sku)).copied().unwrap_or(0)
     }
 
-    /// Nodes that held the SKU at some point (check [`StockTable::qty`]: a holder may have run
-    /// out during a batch).
+    /// Nodes that hold the SKU (positive quantity), in no particular order.
     pub fn holders(&self, sku: SkuId) -> &[NodeIdx] {
         self.holders.get(sku.0 as usize).map_or(&[], Vec::as_slice)
     }

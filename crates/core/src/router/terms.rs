@@ -163,9 +163,7 @@ fn matches(order: &Order, when: &crate::Condition) -> bool {
             .channel
             .as_ref()
             .is_none_or(|c| order.channel.as_ref() == Some(c))
-        && when
-            .region
-            .is_none_or(|r| in_region(order.destination, &r))
+        && when.region.is_none_or(|r| in_region(order.destination, &r))
         && (when.tags_any.is_empty() || when.tags_any.iter().any(|t| order.tags.contains(t)))
 }
 

@@ -17,6 +17,7 @@ struct Case {
     orders: Vec<Order>,
 }
 
+#[allow(clippy::too_many_lines)]
 fn arb_case(max_nodes: usize, max_lines: usize, max_orders: usize) -> impl Strategy<Value = Case> {
     let node = (
         20.0..24.0f64,
@@ -45,77 +46,86 @@ fn arb_case(max_nodes: usize, max_lines: usize, max_orders: usize) -> impl Strat
         prop::collection::vec(order, 1..=max_orders),
         (0i64..400, 100i64..4000, any::<bool>(), 0i64..300),
     )
-        .prop_map(|(nodes, stock, orders, (split_penalty, unfilled, soft, priority_step))| {
-            let nodes: Vec<Node> = nodes
-                .into_iter()
-                .enumerate()
-                .map(|(i, (lat, lon, kind, active, cap_u, cap_s, reach, margin, prio))| {
-                    let mut n = Node::new(format!("N{i}"), NodeKind::ALL[kind], LatLng::new(lat, lon).unwrap());
-                    n.active = active;
-                    n.capacity_units = cap_u;
-                    n.capacity_shipments = cap_s;
-                    if let Some(r) = reach {
-                        n.reach_km.push((ServiceLevel::NEXT_DAY, r));
-                    }
-                    n.priority = prio;
-                    if n.kind == NodeKind::Dealer {
-                        n.dealer = Some(DealerTerms {
-                            margin_bps: margin,
-                            territory: None,
-                            acceptance_timeout_s: None,
-                            acceptance_rate: None,
-                        });
-                    }
-                    n.timezone = jiff::tz::TimeZone::get("Asia/Kolkata").unwrap();
-                    n
-                })
-                .collect();
-            let count = nodes.len();
-            let network = Network::new(nodes).unwrap();
-            let stock = StockTable::from_positions(
-                stock
+        .prop_map(
+            |(nodes, stock, orders, (split_penalty, unfilled, soft, priority_step))| {
+                let nodes: Vec<Node> = nodes
                     .into_iter()
-                    .map(|(n, s, q)| (NodeIdx((n % count) as u32), SkuId(s), q)),
-            );
-            let orders = orders
-                .into_iter()
-                .enumerate()
-                .map(|(i, (lat, lon, lines, level, max_ship, complete, secs))| {
-                    let lines = lines
+                    .enumerate()
+                    .map(
+                        |(i, (lat, lon, kind, active, cap_u, cap_s, reach, margin, prio))| {
+                            let mut n = Node::new(
+                                format!("N{i}"),
+                                NodeKind::ALL[kind],
+                                LatLng::new(lat, lon).unwrap(),
+                            );
+                            n.active = active;
+                            n.capacity_units = cap_u;
+                            n.capacity_shipments = cap_s;
+                            if let Some(r) = reach {
+                                n.reach_km.push((ServiceLevel::NEXT_DAY, r));
+                            }
+                            n.priority = prio;
+                            if n.kind == NodeKind::Dealer {
+                                n.dealer = Some(DealerTerms {
+                                    margin_bps: margin,
+                                    territory: None,
+                                    acceptance_timeout_s: None,
+                                    acceptance_rate: None,
+                                });
+                            }
+                            n.timezone = jiff::tz::TimeZone::get("Asia/Kolkata").unwrap();
+                            n
+                        },
+                    )
+                    .collect();
+                let count = nodes.len();
+                let network = Network::new(nodes).unwrap();
+                let stock = StockTable::from_positions(
+                    stock
                         .into_iter()
-                        .enumerate()
-                        .map(|(j, (sku, qty, price))| OrderLine {
-                            line_no: j as u32 + 1,
-                            sku: SkuId(sku),
-                            qty,
-                            unit_price_cents: price,
-                        })
-                        .collect();
-                    let mut o = Order::new(format!("O{i}"), LatLng::new(lat, lon).unwrap(), lines);
-                    o.service_level = ServiceLevel(level);
-                    o.split.max_shipments = max_ship;
-                    o.split.ship_complete = complete;
-                    o.created_at = Some(
-                        "2026-11-25T18:30:00Z".parse::<jiff::Timestamp>().unwrap()
-                            + jiff::SignedDuration::from_secs(secs),
-                    );
-                    o
-                })
-                .collect();
-            let mut policy = Policy::default();
-            policy.costs.split_penalty_cents = split_penalty;
-            policy.costs.unfilled_per_unit_cents = unfilled;
-            policy.costs.priority_step_cents = priority_step;
-            if soft {
-                policy.sla = Sla::Soft;
-            }
-            Case {
-                network,
-                policy,
-                stock,
-                orders,
-            }
-        })
+                        .map(|(n, s, q)| (NodeIdx((n % count) as u32), SkuId(s), q)),
+                );
+                let orders = orders
+                    .into_iter()
+                    .enumerate()
+                    .map(|(i, (lat, lon, lines, level, max_ship, complete, secs))| {
+                        let lines = lines
+                            .into_iter()
+                            .enumerate()
+                            .map(|(j, (sku, qty, price))| OrderLine {
+                                line_no: j as u32 + 1,
+                                sku: SkuId(sku),
+                                qty,
+                                unit_price_cents: price,
+                            })
+                            .collect();
+                        let mut o =
+                            Order::new(format!("O{i}"), LatLng::new(lat, lon).unwrap(), lines);
+                        o.service_level = ServiceLevel(level);
+                        o.split.max_shipments = max_ship;
+                        o.split.ship_complete = complete;
+                        o.created_at = Some(
+                            "2026-11-25T18:30:00Z".parse::<jiff::Timestamp>().unwrap()
+                                + jiff::SignedDuration::from_secs(secs),
+                        );
+                        o
+                    })
+                    .collect();
+                let mut policy = Policy::default();
+                policy.costs.split_penalty_cents = split_penalty;
+                policy.costs.unfilled_per_unit_cents = unfilled;
+                policy.costs.priority_step_cents = priority_step;
+                if soft {
+                    policy.sla = Sla::Soft;
+                }
+                Case {
+                    network,
+                    policy,
+                    stock,
+                    orders,
+                }
+            },
+        )
 }
 
 /// The optimum over every assignment of lines to nodes or to "unfilled", priced and checked by
@@ -141,7 +151,11 @@ fn brute_force(case: &Case, order: &Order) -> i64 {
             if i == lines {
                 return best;
             }
-            assign[i] = if assign[i] == usize::MAX { 0 } else { assign[i] + 1 };
+            assign[i] = if assign[i] == usize::MAX {
+                0
+            } else {
+                assign[i] + 1
+            };
             if assign[i] == n {
                 assign[i] = usize::MAX;
                 i += 1;
@@ -153,7 +167,11 @@ fn brute_force(case: &Case, order: &Order) -> i64 {
 }
 
 fn price(case: &Case, order: &Order, rules: &OrderRules, assign: &[usize]) -> Option<i64> {
-    let mut nodes: Vec<usize> = assign.iter().copied().filter(|&a| a != usize::MAX).collect();
+    let mut nodes: Vec<usize> = assign
+        .iter()
+        .copied()
+        .filter(|&a| a != usize::MAX)
+        .collect();
     nodes.sort_unstable();
     nodes.dedup();
     if nodes.len() > rules.max_shipments {
@@ -183,13 +201,26 @@ fn price(case: &Case, order: &Order, rules: &OrderRules, assign: &[usize]) -> Op
                 return None;
             }
         }
-        if nd.capacity_units.or(kind.capacity_units).is_some_and(|c| units > c)
+        if nd
+            .capacity_units
+            .or(kind.capacity_units)
+            .is_some_and(|c| units > c)
             || nd.capacity_shipments.or(kind.capacity_shipments) == Some(0)
         {
             return None;
         }
         // Shipments after the first pay the split penalty whatever their order.
-        let s = shipment_cost(order, idx, &lines, i > 0, &case.network, &case.policy, rules, now()).ok()?;
+        let s = shipment_cost(
+            order,
+            idx,
+            &lines,
+            i > 0,
+            &case.network,
+            &case.policy,
+            rules,
+            now(),
+        )
+        .ok()?;
         total += s.cost.total_cents();
     }
     for (l, &a) in assign.iter().enumerate() {
@@ -233,23 +264,48 @@ fn posting_and_walk_agree() {
     for i in 0..400 {
         let lat = 10.0 + f64::from(i % 20) * 0.9;
         let lon = 70.0 + f64::from(i / 20) * 0.9;
-        nodes.push(Node::new(format!("N{i}"), NodeKind::Store, LatLng::new(lat, lon).unwrap()));
+        nodes.push(Node::new(
+            format!("N{i}"),
+            NodeKind::Store,
+            LatLng::new(lat, lon).unwrap(),
+        ));
     }
     let network = Network::new(nodes).unwrap();
     let policy = Policy::default();
     let router = Router::new(&network, &policy);
     let many = StockTable::from_positions((0..400).map(|i| (NodeIdx(i), SkuId(0), 1 + i % 3)));
-    let few = StockTable::from_positions((0..400).filter(|i| i % 2 == 0).map(|i| (NodeIdx(i), SkuId(0), 1 + i % 3)));
+    let few = StockTable::from_positions(
+        (0..400)
+            .filter(|i| i % 2 == 0)
+            .map(|i| (NodeIdx(i), SkuId(0), 1 + i % 3)),
+    );
     assert!(many.holders(SkuId(0)).len() > POSTING_LIMIT);
     assert!(few.holders(SkuId(0)).len() <= POSTING_LIMIT);
-    for (k, dest) in [(14.0, 75.0), (19.5, 87.5), (9.0, 69.0), (25.0, 80.0)].into_iter().enumerate() {
-        let line = OrderLine { line_no: 1, sku: SkuId(0), qty: 2, unit_price_cents: None };
-        let order = Order::new(format!("O{k}"), LatLng::new(dest.0, dest.1).unwrap(), vec![line]);
+    for (k, dest) in [(14.0, 75.0), (19.5, 87.5), (9.0, 69.0), (25.0, 80.0)]
+        .into_iter()
+        .enumerate()
+    {
+        let line = OrderLine {
+            line_no: 1,
+            sku: SkuId(0),
+            qty: 2,
+            unit_price_cents: None,
+        };
+        let order = Order::new(
+            format!("O{k}"),
+            LatLng::new(dest.0, dest.1).unwrap(),
+            vec![line],
+        );
         let a = router.route(&order, &many, &Load::default(), now());
         let b = router.route(&order, &few, &Load::default(), now());
         // Odd nodes hold 2 units only when i % 3 == 1; compare each against its own brute force.
         for (stock, d) in [(&many, &a), (&few, &b)] {
-            let case = Case { network: network.clone(), policy: policy.clone(), stock: stock.clone(), orders: vec![order.clone()] };
+            let case = Case {
+                network: network.clone(),
+                policy: policy.clone(),
+                stock: stock.clone(),
+                orders: vec![order.clone()],
+            };
             assert_eq!(d.cost_cents(), brute_force(&case, &order));
         }
     }
@@ -270,15 +326,38 @@ fn unfillable_lines_carry_reasons() {
     let stock = StockTable::from_positions([(NodeIdx(0), SkuId(1), 5), (NodeIdx(1), SkuId(2), 5)]);
     let dest = LatLng::new(28.61, 77.21).unwrap();
     let lines = vec![
-        OrderLine { line_no: 1, sku: SkuId(1), qty: 1, unit_price_cents: None },
-        OrderLine { line_no: 2, sku: SkuId(2), qty: 1, unit_price_cents: None },
-        OrderLine { line_no: 3, sku: SkuId(3), qty: 1, unit_price_cents: None },
+        OrderLine {
+            line_no: 1,
+            sku: SkuId(1),
+            qty: 1,
+            unit_price_cents: None,
+        },
+        OrderLine {
+            line_no: 2,
+            sku: SkuId(2),
+            qty: 1,
+            unit_price_cents: None,
+        },
+        OrderLine {
+            line_no: 3,
+            sku: SkuId(3),
+            qty: 1,
+            unit_price_cents: None,
+        },
     ];
-    let d = router.route(&Order::new("O", dest, lines), &stock, &Load::default(), now());
+    let d = router.route(
+        &Order::new("O", dest, lines),
+        &stock,
+        &Load::default(),
+        now(),
+    );
     let reasons: Vec<Reason> = d.unfilled.iter().map(|u| u.reason).collect();
     // The dealer 2,000 km away is beyond its 600 km standard reach; the store is inactive; nobody
     // holds SKU 3.
-    assert_eq!(reasons, [Reason::OutOfReach, Reason::NodeInactive, Reason::NoStock]);
+    assert_eq!(
+        reasons,
+        [Reason::OutOfReach, Reason::NodeInactive, Reason::NoStock]
+    );
     assert_eq!(d.cost_cents(), 3 * 3000);
 }
 
@@ -299,8 +378,18 @@ fn max_shipments_one_forces_single_node() {
         (NodeIdx(2), SkuId(2), 9),
     ]);
     let lines = vec![
-        OrderLine { line_no: 1, sku: SkuId(1), qty: 1, unit_price_cents: None },
-        OrderLine { line_no: 2, sku: SkuId(2), qty: 1, unit_price_cents: None },
+        OrderLine {
+            line_no: 1,
+            sku: SkuId(1),
+            qty: 1,
+            unit_price_cents: None,
+        },
+        OrderLine {
+            line_no: 2,
+            sku: SkuId(2),
+            qty: 1,
+            unit_price_cents: None,
+        },
     ];
     let mut order = Order::new("O", LatLng::new(28.65, 77.25).unwrap(), lines);
     let split = router.route(&order, &stock, &Load::default(), now());

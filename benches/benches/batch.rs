@@ -1,0 +1,32 @@
+//! Sequential batch throughput (DESIGN §9): 100,000 orders on a 2,000-node network.
+//!
+//! Run: `cargo bench -p omniroute-benches --bench batch`. Prints orders/s, total cost, fill rate
+//! and km for the sequential plan; the comparison with a pandas + scikit-learn greedy is
+//! `benches/compare/run.sh`.
+
+use omniroute_benches::network_2k;
+use omniroute_core::Router;
+use std::time::Instant;
+
+fn main() {
+    let t = Instant::now();
+    let inputs = network_2k(100_000);
+    eprintln!("generated and loaded in {:.2} s", t.elapsed().as_secs_f64());
+    let router = Router::new(&inputs.network, &inputs.policy);
+    let stock = router.stock_table(inputs.routable_positions());
+    let now = "2026-11-26T12:00:00Z".parse().unwrap();
+    let t = Instant::now();
+    let plan = router.route_sequential(&inputs.orders, &stock, now);
+    let secs = t.elapsed().as_secs_f64();
+    let tot = plan.totals;
+    println!(
+        "sequential: {} orders in {:.3} s = {:.0} orders/s; cost {} cents; fill rate {:.4}; {:.0} km; {} shipments",
+        tot.orders,
+        secs,
+        tot.orders as f64 / secs,
+        tot.cost_cents,
+        tot.fill_rate(),
+        tot.distance_km,
+        tot.shipments
+    );
+}
