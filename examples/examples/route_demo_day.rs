@@ -1,11 +1,11 @@
 //! Route the embedded demo day in the library (no files) and print the plan's totals; then check
 //! the plan with the independent checker.
 
-use omniroute_adapters::{demo_instance, Inputs};
+use omniroute_adapters::Inputs;
 use omniroute_core::{check, Router};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let inputs = Inputs::from_instance("demo", &demo_instance())?;
+    let inputs = Inputs::demo()?;
     let router = Router::new(&inputs.network, &inputs.policy);
     let stock = router.stock_table(inputs.routable_positions());
     let now = "2026-11-26T12:00:00Z".parse()?;

@@ -7,6 +7,9 @@ use crate::{
 use omniroute_core::{Network, NodeIdx, Order, Policy, SkuId, Skus};
 use std::io::Read;
 
+/// The demo policy, embedded.
+pub const DEMO_POLICY: &str = include_str!("../data/demo-policy.toml");
+
 /// One input: its name for messages and its bytes.
 #[derive(Debug, Clone)]
 pub struct Source {
@@ -141,6 +144,18 @@ impl Inputs {
                 inst.orders_csv.clone(),
             )),
             None,
+        )
+    }
+
+    /// The embedded demo: the generated Indian day ([`crate::demo_instance`]) under the demo
+    /// policy (`crates/adapters/data/demo-policy.toml`, rupee economics in paise).
+    pub fn demo() -> Result<Self, InputError> {
+        let inst = crate::demo_instance();
+        Self::load(
+            &Source::text("demo/nodes.csv", inst.nodes_csv),
+            &Source::text("demo/stock.csv", inst.stock_csv),
+            Some(&Source::text("demo/orders.csv", inst.orders_csv)),
+            Some(&Source::text("demo/policy.toml", DEMO_POLICY)),
         )
     }
 

@@ -15,6 +15,6 @@ pub use decisions::{write_decisions, DECISIONS_HEADER};
 pub use gen::{
     demo_instance, generate, india_cities, read_cities, write_instance, City, GenConfig, Instance,
 };
-pub use inputs::{Inputs, Source};
+pub use inputs::{Inputs, Source, DEMO_POLICY};
 pub use policy::read_policy;
 pub use problem::{InputError, Problem};

@@ -3,7 +3,7 @@
 use crate::output::{group, rupees};
 use crate::{progress, Global, EXIT_OK};
 use anyhow::Context;
-use omniroute_adapters::{demo_instance, Inputs};
+use omniroute_adapters::Inputs;
 use omniroute_core::{order_date, NodeKind, Plan, Router};
 use std::io::Write;
 use std::time::Instant;
@@ -21,8 +21,7 @@ pub struct Args {
 
 /// Routes the scenario and prints the table. Always exits 0: unfilled lines are part of the story.
 pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
-    let mut inputs =
-        Inputs::from_instance("demo", &demo_instance()).context("the embedded scenario")?;
+    let mut inputs = Inputs::demo().context("the embedded scenario")?;
     if let Some(n) = args.orders {
         inputs.orders.truncate(n);
     }

@@ -20,7 +20,11 @@ pub(crate) struct Viable {
     pub base_cents: i64,
     pub distance_cents: i64,
     pub lateness_cents: i64,
-    pub promised_date: Date,
+    /// Transit days for the distance and level.
+    pub transit_days: u8,
+    /// The promised delivery date; computed here only when a deadline needs it, else by
+    /// [`promised_date`] for the chosen nodes alone.
+    pub promised_date: Option<Date>,
 }
 
 /// Everything about the order that every candidate needs, resolved once.
@@ -102,24 +106,23 @@ pub(crate) fn evaluate(
     if mask == 0 {
         return Err(Reason::NoCapacity);
     }
-    let pn = PromiseNode {
-        timezone: &n.timezone,
-        cutoff_local: terms.cutoff_local,
-        handling_days: terms.handling_days,
-        calendar: &n.calendar,
-    };
-    let Some(p) = promise(&pn, ctx.created_at, transit) else {
-        return Err(Reason::SlaUnreachable);
-    };
-    let deadline = order.promised_by.or_else(|| {
-        policy
-            .level(order.service_level)
-            .deadline_days
-            .map(|d| order_date(ctx.created_at, &n.timezone) + jiff::Span::new().days(i64::from(d)))
-    });
-    let late_days = deadline.map_or(0, |d| days_late(p.delivered_by, d));
-    if late_days > 0 && ctx.terms.sla == Sla::Hard {
-        return Err(Reason::SlaUnreachable);
+    let deadline_days = policy.level(order.service_level).deadline_days;
+    let mut promised_date = None;
+    let mut late_days = 0;
+    if order.promised_by.is_some() || deadline_days.is_some() || !terms.always_ships {
+        let Some(delivered_by) = promised_date_at(n, terms, ctx.created_at, transit) else {
+            return Err(Reason::SlaUnreachable);
+        };
+        let deadline = order.promised_by.or_else(|| {
+            deadline_days.map(|d| {
+                order_date(ctx.created_at, &n.timezone) + jiff::Span::new().days(i64::from(d))
+            })
+        });
+        late_days = deadline.map_or(0, |d| days_late(delivered_by, d));
+        if late_days > 0 && ctx.terms.sla == Sla::Hard {
+            return Err(Reason::SlaUnreachable);
+        }
+        promised_date = Some(delivered_by);
     }
     let lateness_cents = i64::from(late_days) * ctx.terms.lateness_per_day_cents;
     let distance_cents = cost::distance_cents(terms.per_km_cents[level], distance_km);
@@ -131,6 +134,24 @@ pub(crate) fn evaluate(
         base_cents: terms.base_cents() + distance_cents + lateness_cents,
         distance_cents,
         lateness_cents,
-        promised_date: p.delivered_by,
+        transit_days: transit,
+        promised_date,
     })
+}
+
+/// The delivery date from node `n` for an order created at `created_at` (`None`: the node's
+/// calendar never opens).
+pub(crate) fn promised_date_at(
+    n: &crate::Node,
+    terms: &NodeTerms,
+    created_at: Timestamp,
+    transit_days: u8,
+) -> Option<Date> {
+    let pn = PromiseNode {
+        timezone: &n.timezone,
+        cutoff_local: terms.cutoff_local,
+        handling_days: terms.handling_days,
+        calendar: &n.calendar,
+    };
+    promise(&pn, created_at, transit_days).map(|p| p.delivered_by)
 }

@@ -10,7 +10,9 @@
 //!    of a better (or equally good) solution, and a node holding none of the order's SKUs cannot
 //!    ship anything: the result is the same as scanning every node.
 //! 2. **Filters** (hard rules) record a [`Reason`] per rejected node.
-//! 3. **Promise** per node from the order's `created_at` (or the reference time).
+//! 3. **Promise** per node from the order's `created_at` (or the reference time). When neither the
+//!    order (`promised_by`) nor its level sets a deadline, the date cannot filter or price a node,
+//!    so it is computed for the chosen nodes only.
 //! 4. **Choose** with [`choose`]: exact up to [`EXACT_MAX_LINES`] lines.
 //! 5. **Explain**: every considered node with its cost or its reason.
 //!
@@ -335,7 +337,11 @@ impl Walk<'_, '_> {
                 lines,
                 units,
                 distance_km: v.distance_km,
-                promised_date: v.promised_date,
+                promised_date: v.promised_date.unwrap_or_else(|| {
+                    let n = self.router.network.node(v.node);
+                    candidate::promised_date_at(n, t, self.ctx.created_at, v.transit_days)
+                        .expect("always_ships nodes open within the horizon")
+                }),
                 cost,
             });
         }

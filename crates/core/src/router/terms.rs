@@ -21,6 +21,9 @@ pub(crate) struct NodeTerms {
     pub capacity_units: Option<u32>,
     pub capacity_shipments: Option<u32>,
     pub safety_stock: u32,
+    /// The calendar certainly opens within the promise model's horizon (not every weekday
+    /// closed, fewer than 300 holidays), so a promise can be computed for chosen nodes only.
+    pub always_ships: bool,
 }
 
 impl NodeTerms {
@@ -55,6 +58,8 @@ impl NodeTerms {
             capacity_units: node.capacity_units.or(kind.capacity_units),
             capacity_shipments: node.capacity_shipments.or(kind.capacity_shipments),
             safety_stock: kind.safety_stock,
+            always_ships: node.calendar.closed_weekdays & 0x7f != 0x7f
+                && node.calendar.holidays.len() < 300,
         }
     }
 
