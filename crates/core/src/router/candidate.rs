@@ -36,17 +36,29 @@ pub(crate) struct OrderCtx<'a> {
     pub units: Vec<u32>,
 }
 
-/// Evaluates a node; `Err` carries the first hard rule it fails.
+/// The lines of `order` that `node` holds enough routable stock to ship (bit i = line i).
+pub(crate) fn stock_mask(order: &Order, stock: &StockTable, node: NodeIdx) -> u64 {
+    let mut mask = 0u64;
+    for (i, line) in order.lines.iter().enumerate() {
+        if stock.qty(node, line.sku) >= line.qty {
+            mask |= 1 << i;
+        }
+    }
+    mask
+}
+
+/// Evaluates a node that holds the lines in `mask` ([`stock_mask`]); `Err` carries the first hard
+/// rule it fails.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn evaluate(
     network: &Network,
     policy: &Policy,
     terms: &NodeTerms,
     ctx: &OrderCtx<'_>,
-    stock: &StockTable,
     load: &Load,
     node: NodeIdx,
     distance_km: f64,
+    mut mask: u64,
 ) -> Result<Viable, Reason> {
     let n = network.node(node);
     let order = ctx.order;
@@ -59,12 +71,6 @@ pub(crate) fn evaluate(
     if let Some(kinds) = &ctx.terms.allowed_kinds {
         if !kinds.contains(&n.kind) {
             return Err(Reason::KindNotAllowed);
-        }
-    }
-    let mut mask = 0u64;
-    for (i, line) in order.lines.iter().enumerate() {
-        if stock.qty(node, line.sku) >= line.qty {
-            mask |= 1 << i;
         }
     }
     if mask == 0 {

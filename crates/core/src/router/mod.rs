@@ -38,7 +38,7 @@ pub use reason::Reason;
 pub use stock::{Load, StockTable};
 
 use crate::{Network, NodeIdx, Order, Policy};
-use candidate::{evaluate, OrderCtx, Viable};
+use candidate::{evaluate, stock_mask, OrderCtx, Viable};
 use choose::{Pick, Problem, Solver};
 use jiff::Timestamp;
 use terms::{NetworkTerms, OrderTerms};
@@ -47,8 +47,9 @@ use terms::{NetworkTerms, OrderTerms};
 /// candidates; beyond it the router walks the spatial index nearest-first.
 pub const POSTING_LIMIT: usize = 256;
 
-/// The nearest-first walk visits at most this many nodes; if the cost bound has not closed by
-/// then, the remaining holders of the order's SKUs are taken from the posting lists.
+/// The nearest-first walk visits at least this many nodes (and up to half the order's posting
+/// size); if the cost bound has not closed by then, the remaining candidates come from the posting
+/// lists: only the nodes that hold every line when partial nodes are priced out, else every holder.
 pub const WALK_LIMIT: usize = 48;
 
 /// Routes orders over one network under one policy. Cheap to share across threads.
@@ -78,6 +79,9 @@ pub struct Router<'a> {
     network: &'a Network,
     policy: &'a Policy,
     terms: NetworkTerms,
+    /// [`POSTING_LIMIT`], [`WALK_LIMIT`] and the divisor of the posting size that extends the
+    /// walk; tests change them to exercise every path.
+    limits: (usize, usize, usize),
 }
 
 impl<'a> Router<'a> {
@@ -87,7 +91,15 @@ impl<'a> Router<'a> {
             network,
             policy,
             terms: NetworkTerms::new(network, policy),
+            limits: (POSTING_LIMIT, WALK_LIMIT, 2),
         }
+    }
+
+    /// The same router with other candidate-gathering limits (the result must not change).
+    #[cfg(test)]
+    pub(crate) fn with_limits(mut self, posting_limit: usize, walk_limit: usize) -> Self {
+        self.limits = (posting_limit, walk_limit, usize::MAX);
+        self
     }
 
     /// The network.
@@ -129,6 +141,7 @@ impl<'a> Router<'a> {
             .map(|l| terms.unfilled_per_unit_cents * i64::from(l.qty))
             .collect();
         let sku_groups = sku_groups(order);
+        let min_unfilled = unfilled_cents.iter().copied().min().unwrap_or(0);
         let problem = Problem {
             units: order.lines.iter().map(|l| l.qty).collect(),
             sku_groups: sku_groups.iter().map(|&(m, _)| m).collect(),
@@ -155,6 +168,12 @@ impl<'a> Router<'a> {
             line_cents: vec![0; lines],
             group_stock: vec![0; sku_groups.len()],
             sku_groups,
+            full: if lines >= 64 {
+                u64::MAX
+            } else {
+                (1u64 << lines) - 1
+            },
+            partial_extra_cents: self.terms.min_base_cents.min(min_unfilled).max(0),
         };
         if lines > 0 {
             walk.run();
@@ -183,6 +202,11 @@ struct Walk<'r, 'a> {
     /// Lines sharing a SKU: (mask, SKU), and scratch for a node's stock of each.
     sku_groups: Vec<(u64, crate::SkuId)>,
     group_stock: Vec<u32>,
+    /// Every line of the order (bit i = line i).
+    full: u64,
+    /// What the lines a partial shipment leaves cost at least: another shipment's base, or the
+    /// cheapest line's unfilled cost (never below zero).
+    partial_extra_cents: i64,
 }
 
 /// Groups of two or more lines that order the same SKU.
@@ -206,38 +230,65 @@ impl Walk<'_, '_> {
         skus.dedup();
         let posting: usize = skus.iter().map(|&s| self.stock.holders(s).len()).sum();
         let mut visited: Vec<NodeIdx> = Vec::new();
-        if posting > POSTING_LIMIT {
-            // Dense SKUs: nearby nodes usually settle it within a few steps.
+        let (posting_limit, walk_limit, divisor) = self.router.limits;
+        if posting > posting_limit {
+            // Dense SKUs: nearby nodes usually settle it within a few steps. Walk while walking
+            // is cheaper than reading every posting list.
+            let limit = walk_limit.max(posting / divisor);
             let index = self.router.network.index();
+            let mut last_km = 0.0;
             for (n, km) in index.nearest(order.destination) {
                 if self.beyond_bound(km) {
                     return;
                 }
-                if visited.len() == WALK_LIMIT {
+                if visited.len() == limit {
                     break;
                 }
                 self.consider(n, km);
                 visited.push(n);
+                last_km = km;
             }
-            if visited.len() < WALK_LIMIT {
+            if visited.len() < limit {
                 return; // every node was visited
             }
             visited.sort_unstable();
-        }
-        // Sparse SKUs, or a walk that did not settle: every remaining holder, nearest first.
-        let mut nodes: Vec<(f64, NodeIdx)> = Vec::with_capacity(posting);
-        for &s in &skus {
-            for &n in self.stock.holders(s) {
-                nodes.push((0.0, n));
+            if self.partial_pruned(last_km) {
+                // Only a node that ships every line alone can still help: take them from the
+                // shortest posting list.
+                let rarest = skus
+                    .iter()
+                    .map(|&s| self.stock.holders(s))
+                    .min_by_key(|h| h.len())
+                    .unwrap_or(&[]);
+                let nodes: Vec<NodeIdx> = rarest
+                    .iter()
+                    .copied()
+                    .filter(|&n| visited.binary_search(&n).is_err())
+                    .filter(|&n| stock_mask(order, self.stock, n) == self.full)
+                    .collect();
+                self.consider_by_distance(nodes);
+                return;
             }
         }
-        nodes.sort_unstable_by_key(|&(_, n)| n);
-        nodes.dedup_by_key(|&mut (_, n)| n);
-        nodes.retain(|(_, n)| visited.binary_search(n).is_err());
-        let index = self.router.network.index();
-        for (km, n) in &mut nodes {
-            *km = order.destination.distance_km(index.location(*n));
+        // Sparse SKUs, or a walk that did not settle: every remaining holder, nearest first.
+        let mut nodes: Vec<NodeIdx> = Vec::with_capacity(posting);
+        for &s in &skus {
+            nodes.extend_from_slice(self.stock.holders(s));
         }
+        nodes.sort_unstable();
+        nodes.dedup();
+        nodes.retain(|n| visited.binary_search(n).is_err());
+        self.consider_by_distance(nodes);
+    }
+
+    /// Considers `nodes` nearest first (ties by index) until the bound closes.
+    fn consider_by_distance(&mut self, nodes: Vec<NodeIdx>) {
+        let dest = self.ctx.order.destination;
+        let index = self.router.network.index();
+        let mut nodes: Vec<(f64, NodeIdx)> = nodes
+            .into_iter()
+            .map(|n| (dest.distance_km(index.location(n)), n))
+            .collect();
         nodes.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
         for (km, n) in nodes {
             if self.beyond_bound(km) {
@@ -247,25 +298,42 @@ impl Walk<'_, '_> {
         }
     }
 
-    /// True when no node at `km` or further can be part of a solution as good as the best.
-    fn beyond_bound(&self, km: f64) -> bool {
+    /// True when a node at `km` or further that cannot ship every line alone cannot be part of
+    /// a solution as good as the best: such a node's shipment costs at least the bound, and the
+    /// lines it leaves cost at least `partial_extra_cents` more (another shipment, or unfilled).
+    fn partial_pruned(&self, km: f64) -> bool {
+        self.bound_cents(km) + self.partial_extra_cents > self.solver.best_cents()
+    }
+
+    fn bound_cents(&self, km: f64) -> i64 {
         let t = &self.router.terms;
         let level = usize::from(self.ctx.order.service_level.0);
-        let bound = t.min_base_cents + distance_cents(t.min_per_km_cents[level], km);
-        bound > self.solver.best_cents()
+        t.min_base_cents + distance_cents(t.min_per_km_cents[level], km)
+    }
+
+    /// True when no node at `km` or further can be part of a solution as good as the best, or
+    /// serve the order at all (beyond every active node's reach for the level).
+    fn beyond_bound(&self, km: f64) -> bool {
+        let level = usize::from(self.ctx.order.service_level.0);
+        km > self.router.terms.max_reach_km[level]
+            || self.bound_cents(km) > self.solver.best_cents()
     }
 
     fn consider(&mut self, node: NodeIdx, km: f64) {
         let r = self.router;
+        let mask = stock_mask(self.ctx.order, self.stock, node);
+        if mask != 0 && mask != self.full && self.partial_pruned(km) {
+            return; // priced out: see `partial_pruned`
+        }
         let outcome = match evaluate(
             r.network,
             r.policy,
             &r.terms.nodes[node.0 as usize],
             self.ctx,
-            self.stock,
             self.load,
             node,
             km,
+            mask,
         ) {
             Ok(v) => {
                 r.line_cents(node, self.ctx.order, &mut self.line_cents);
@@ -404,10 +472,10 @@ impl Walk<'_, '_> {
             r.policy,
             &r.terms.nodes[n.0 as usize],
             self.ctx,
-            self.stock,
             self.load,
             n,
             km,
+            stock_mask(self.ctx.order, self.stock, n),
         ) {
             Err(reason) => reason,
             Ok(_) => Reason::Uneconomic,

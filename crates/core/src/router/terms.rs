@@ -77,6 +77,9 @@ pub(crate) struct NetworkTerms {
     pub min_base_cents: i64,
     /// Per level: the smallest per-km cost of any node.
     pub min_per_km_cents: Vec<f64>,
+    /// Per level: no active node serves a destination further than this (the largest reach of
+    /// an active node, capped by the level's last transit band).
+    pub max_reach_km: Vec<f64>,
 }
 
 impl NetworkTerms {
@@ -95,10 +98,27 @@ impl NetworkTerms {
                     .fold(f64::INFINITY, f64::min)
             })
             .collect();
+        let max_reach_km = (0..policy.levels.len())
+            .map(|l| {
+                let reach = nodes
+                    .iter()
+                    .zip(network.nodes())
+                    .filter(|(_, n)| n.active)
+                    .map(|(t, _)| t.reach_km[l])
+                    .fold(0.0, f64::max);
+                let band = policy
+                    .level(ServiceLevel(l as u8))
+                    .transit
+                    .last()
+                    .map_or(0.0, |b| b.max_km);
+                reach.min(band)
+            })
+            .collect();
         Self {
             nodes,
             min_base_cents,
             min_per_km_cents,
+            max_reach_km,
         }
     }
 }

@@ -247,6 +247,20 @@ proptest! {
         }
     }
 
+    /// The nearest-first walk, its posting-list fallbacks and the partial-node pruning give the
+    /// same optimum as the brute force, whatever the limits.
+    #[test]
+    fn every_candidate_path_is_exact(case in arb_case(14, 4, 3), walk in 0usize..6, posting in 0usize..4) {
+        let router = Router::new(&case.network, &case.policy).with_limits(posting, walk);
+        for order in &case.orders {
+            let d = router.route(order, &case.stock, &Load::default(), now());
+            let plan = Plan::from_decisions(std::slice::from_ref(order), vec![d.clone()]);
+            let v = check(&plan, std::slice::from_ref(order), &case.network, &case.policy, &case.stock, now());
+            prop_assert!(v.is_empty(), "violations: {v:?}\n{d:#?}");
+            prop_assert_eq!(d.cost_cents(), brute_force(&case, order), "{:#?}", d);
+        }
+    }
+
     /// Sequential batches pass the checker (stock and capacity shared across orders).
     #[test]
     fn sequential_plan_passes_checker(case in arb_case(30, 5, 12)) {
