@@ -6,6 +6,7 @@
 //! `omniroute-adapters`.
 
 mod check;
+mod gap;
 mod geo;
 mod ids;
 mod index;
@@ -20,6 +21,10 @@ mod router;
 
 pub use crate::geo::{chord_for_km, km_for_chord, LatLng, LatLngError, EARTH_RADIUS_KM};
 pub use check::{check, shipment_cost, OrderRules, ShipmentCheck, Violation};
+pub use gap::{
+    evaluate_assignment, solve_assignment, AssignOption, AssignmentProblem, AssignmentSolution,
+    Infeasibility, ItemId, ModelError, ResourceId, SolveOptions,
+};
 pub use ids::{Interner, NodeIdx, SkuId, Skus};
 pub use index::SpatialIndex;
 pub use ledger::{

@@ -1,0 +1,26 @@
+//! The general assignment core (DESIGN §5): items (jobs, orders) each pick exactly one option;
+//! options have an integer cost and consume integer amounts of resources with capacities. Classic
+//! GAP is the case of one resource per agent; the router's optimise mode is the case of options =
+//! sets of shipments consuming (node, SKU) stock and node capacity, plus an "unfilled" option that
+//! consumes nothing.
+//!
+//! [`solve_assignment`] runs a Lagrangian relaxation of the capacities (a valid lower bound),
+//! repairs the pricing solutions into feasible ones, and improves the best with a tabu search.
+//! [`evaluate_assignment`] is the independent feasibility and cost check. The solver reads a
+//! monotonic clock only to honour `time_limit`; with `iteration_limit` set it is clock-free and
+//! deterministic.
+
+mod evaluate;
+mod lagrange;
+mod problem;
+mod repair;
+mod rng;
+mod solve;
+mod state;
+mod tabu;
+#[cfg(test)]
+mod tests;
+
+pub use evaluate::{evaluate_assignment, Infeasibility};
+pub use problem::{AssignOption, AssignmentProblem, ItemId, ModelError, ResourceId};
+pub use solve::{solve_assignment, AssignmentSolution, SolveOptions};

@@ -1,0 +1,172 @@
+//! The solver entry point: Lagrangian bound, repair, then tabu search runs (in parallel or not),
+//! combined in a fixed order.
+
+use super::lagrange::{subgradient, Budget};
+use super::rng::Rng;
+use super::tabu::{search, Guide, Limits};
+use super::AssignmentProblem;
+use rayon::prelude::*;
+use std::time::{Duration, Instant};
+
+/// How to solve.
+///
+/// Determinism: with `iteration_limit` set, the result depends only on the problem, `seed`,
+/// `start` and the number of runs (`threads`), on any machine. With only a `time_limit`, the same
+/// inputs on the same machine give the same result as long as the machine is as fast as before;
+/// a busier or faster machine may stop at another step.
+#[derive(Clone, Debug)]
+pub struct SolveOptions {
+    /// Wall-clock budget of the whole solve (ignored when `iteration_limit` is set).
+    pub time_limit: Duration,
+    /// Moves per search run; when set the solve reads no clock for stopping and is deterministic.
+    pub iteration_limit: Option<u64>,
+    /// Seed of the search's random choices.
+    pub seed: u64,
+    /// Parallel search runs: `None` = one per thread of rayon's global pool, `Some(1)` = one run on
+    /// the calling thread. Runs are combined in run order, best cost first.
+    pub threads: Option<usize>,
+    /// A starting assignment (an option index per item), for example the sequential router's plan.
+    /// If it is feasible the result is never worse. Ignored if it is not a valid choice vector.
+    pub start: Option<Vec<usize>>,
+}
+
+impl Default for SolveOptions {
+    fn default() -> Self {
+        Self {
+            time_limit: Duration::from_secs(1),
+            iteration_limit: None,
+            seed: 0,
+            threads: None,
+            start: None,
+        }
+    }
+}
+
+/// The result of [`solve_assignment`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct AssignmentSolution {
+    /// The option index chosen per item; when `feasible` is false, the least-bad assignment seen.
+    pub choice: Vec<usize>,
+    /// Total cost of `choice`.
+    pub cost: i64,
+    /// A valid lower bound on the optimum (Lagrangian relaxation of the capacities).
+    pub lower_bound: i64,
+    /// `(cost − lower_bound) / |cost|` (0 when both are 0; infinite when not feasible).
+    pub gap: f64,
+    /// Whether `choice` keeps every resource within capacity.
+    pub feasible: bool,
+    /// Subgradient steps plus local-search moves, over all runs.
+    pub iterations: u64,
+    /// Wall-clock time taken.
+    pub elapsed: Duration,
+}
+
+/// Subgradient steps at most.
+const DUAL_STEPS: u64 = 1_500;
+
+/// Solves an assignment problem: minimise the total cost with every item on exactly one option and
+/// every resource within capacity.
+pub fn solve_assignment(problem: &AssignmentProblem, opts: &SolveOptions) -> AssignmentSolution {
+    let t0 = Instant::now();
+    let p = problem;
+    let deadline = opts.iteration_limit.is_none().then(|| t0 + opts.time_limit);
+    let start: Option<Vec<u32>> = opts.start.as_ref().filter(|s| valid(p, s)).map(|s| {
+        s.iter()
+            .enumerate()
+            .map(|(i, &k)| (p.options(i).start + k) as u32)
+            .collect()
+    });
+    let incumbent = start
+        .as_ref()
+        .map(|s| super::state::State::new(p, s))
+        .filter(|s| s.excess == 0);
+    let incumbent = incumbent.map(|s| (s.choice, s.cost));
+    let dual_deadline = deadline.map(|_| t0 + opts.time_limit / 5);
+    let dual = subgradient(
+        p,
+        incumbent,
+        Budget {
+            deadline: dual_deadline,
+            max_iterations: DUAL_STEPS,
+        },
+    );
+    let mut iterations = dual.iterations;
+    let mut best = dual.best.clone();
+    if best.as_ref().is_none_or(|b| b.1 > dual.bound) {
+        let guide = Guide::new(p, &dual.lambda);
+        let from = best.as_ref().map_or_else(
+            || start.clone().unwrap_or_else(|| dual.priced.clone()),
+            |b| b.0.clone(),
+        );
+        let limits = Limits {
+            deadline,
+            max_iterations: opts.iteration_limit.unwrap_or(u64::MAX),
+            target: dual.bound,
+        };
+        let run = |k: usize| {
+            let mut rng = Rng::new(opts.seed, k as u64);
+            search(p, &guide, &from, best.clone(), limits, &mut rng)
+        };
+        let runs: Vec<_> = match opts.threads {
+            Some(1) => vec![run(0)],
+            Some(t) => match rayon::ThreadPoolBuilder::new()
+                .num_threads(t.max(1))
+                .build()
+            {
+                Ok(pool) => pool.install(|| (0..t).into_par_iter().map(run).collect()),
+                Err(_) => (0..t).map(run).collect(),
+            },
+            None => (0..rayon::current_num_threads())
+                .into_par_iter()
+                .map(run)
+                .collect(),
+        };
+        for (found, its) in runs {
+            iterations += its;
+            if let Some(f) = found {
+                if best.as_ref().is_none_or(|b| f.1 < b.1) {
+                    best = Some(f);
+                }
+            }
+        }
+    }
+    let (choice, feasible) = match best {
+        Some((c, _)) => (c, true),
+        None => (start.unwrap_or(dual.priced), false),
+    };
+    let choice: Vec<usize> = choice
+        .iter()
+        .enumerate()
+        .map(|(i, &o)| o as usize - p.options(i).start)
+        .collect();
+    let cost = choice
+        .iter()
+        .enumerate()
+        .map(|(i, &k)| p.option_cost(i, k))
+        .sum::<i64>();
+    let lower_bound = if p.item_count() == 0 { 0 } else { dual.bound };
+    let gap = if !feasible {
+        f64::INFINITY
+    } else if cost == lower_bound {
+        0.0
+    } else {
+        (cost as f64 - lower_bound as f64) / (cost as f64).abs()
+    };
+    AssignmentSolution {
+        choice,
+        cost,
+        lower_bound,
+        gap,
+        feasible,
+        iterations,
+        elapsed: t0.elapsed(),
+    }
+}
+
+fn valid(p: &AssignmentProblem, choice: &[usize]) -> bool {
+    choice.len() == p.item_count()
+        && choice
+            .iter()
+            .enumerate()
+            .all(|(i, &k)| k < p.option_count(i))
+}

@@ -1,0 +1,224 @@
+//! Tests of the assignment core: brute force on tiny random problems, the checker, the model
+//! builder, starts and determinism.
+
+use super::*;
+use proptest::prelude::*;
+use std::time::Duration;
+
+fn opts(iterations: u64) -> SolveOptions {
+    SolveOptions {
+        time_limit: Duration::from_secs(5),
+        iteration_limit: Some(iterations),
+        seed: 7,
+        threads: Some(1),
+        start: None,
+    }
+}
+
+/// Every choice vector, the cheapest feasible cost (None if there is none).
+fn brute_force(p: &AssignmentProblem) -> Option<i64> {
+    let n = p.item_count();
+    let mut choice = vec![0usize; n];
+    let mut best: Option<i64> = None;
+    loop {
+        if let Ok(c) = evaluate_assignment(p, &choice) {
+            best = Some(best.map_or(c, |b| b.min(c)));
+        }
+        let Some(i) = (0..n).find(|&i| choice[i] + 1 < p.option_count(i)) else {
+            return best;
+        };
+        choice[i] += 1;
+        choice[..i].fill(0);
+    }
+}
+
+/// (capacities, per item: options as (cost, uses as (resource, amount))), unassigned cost.
+type Spec = (Vec<u64>, Vec<Vec<(i64, Vec<(usize, u64)>)>>, Option<i64>);
+
+fn build(spec: &Spec) -> AssignmentProblem {
+    let (caps, items, unassigned) = spec;
+    let mut p = AssignmentProblem::new();
+    let ids: Vec<ResourceId> = caps.iter().map(|&c| p.add_resource(c).unwrap()).collect();
+    for options in items {
+        let mut v: Vec<AssignOption> = options
+            .iter()
+            .map(|(c, uses)| {
+                AssignOption::new(
+                    *c,
+                    uses.iter().map(|&(r, a)| (ids[r % ids.len()], a)).collect(),
+                )
+            })
+            .collect();
+        if let Some(u) = unassigned {
+            v.push(AssignOption::unassigned(*u));
+        }
+        p.add_item(v).unwrap();
+    }
+    p
+}
+
+fn spec() -> impl Strategy<Value = Spec> {
+    let uses = prop::collection::vec((0usize..3, 1u64..7), 0..3);
+    let option = (-5i64..20, uses);
+    let item = prop::collection::vec(option, 1..4);
+    (
+        prop::collection::vec(0u64..12, 1..4),
+        prop::collection::vec(item, 1..7),
+        prop::option::of(0i64..40),
+    )
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(300))]
+
+    #[test]
+    fn solver_matches_brute_force_and_bound_is_valid(spec in spec()) {
+        let p = build(&spec);
+        let sol = solve_assignment(&p, &opts(400));
+        match brute_force(&p) {
+            Some(opt) => {
+                prop_assert!(sol.feasible);
+                prop_assert_eq!(evaluate_assignment(&p, &sol.choice), Ok(sol.cost));
+                prop_assert_eq!(sol.cost, opt);
+                prop_assert!(sol.lower_bound <= opt, "bound {} > optimum {}", sol.lower_bound, opt);
+                prop_assert!(sol.gap >= 0.0);
+            }
+            None => {
+                prop_assert!(spec.2.is_none(), "an unassigned option makes every problem feasible");
+                prop_assert!(!sol.feasible);
+                prop_assert!(sol.gap.is_infinite());
+            }
+        }
+    }
+}
+
+/// 2 agents, 3 jobs: cost[agent][job], amount[agent][job].
+fn small_gap() -> AssignmentProblem {
+    AssignmentProblem::classic_gap(
+        &[vec![1, 1, 1], vec![5, 6, 4]],
+        &[vec![3, 3, 3], vec![1, 1, 1]],
+        &[6, 3],
+    )
+    .unwrap()
+}
+
+#[test]
+fn classic_gap_small_optimum() {
+    // Agent 0 takes two jobs (capacity 6), agent 1 the one it serves cheapest (job 2, cost 4).
+    let sol = solve_assignment(&small_gap(), &opts(100));
+    assert!(sol.feasible);
+    assert_eq!(sol.choice, vec![0, 0, 1]);
+    assert_eq!(sol.cost, 6);
+    assert!(sol.lower_bound <= 6);
+}
+
+#[test]
+fn evaluate_reports_each_infeasibility() {
+    let p = small_gap();
+    assert_eq!(evaluate_assignment(&p, &[0, 0, 1]), Ok(6));
+    assert_eq!(
+        evaluate_assignment(&p, &[0, 0]),
+        Err(Infeasibility::WrongLength {
+            expected: 3,
+            got: 2
+        })
+    );
+    assert_eq!(
+        evaluate_assignment(&p, &[0, 2, 0]),
+        Err(Infeasibility::NoSuchOption {
+            item: 1,
+            option: 2,
+            options: 2
+        })
+    );
+    let Err(Infeasibility::OverCapacity {
+        resource,
+        load,
+        capacity,
+    }) = evaluate_assignment(&p, &[0, 0, 0])
+    else {
+        panic!("three jobs on agent 0 exceed its capacity");
+    };
+    assert_eq!((resource.index(), load, capacity), (0, 9, 6));
+}
+
+#[test]
+fn model_rejects_bad_items_and_shapes() {
+    let mut p = AssignmentProblem::new();
+    assert_eq!(p.add_item(vec![]), Err(ModelError::NoOptions));
+    let mut other = AssignmentProblem::new();
+    let foreign = other.add_resource(1).unwrap();
+    assert_eq!(
+        p.add_item(vec![AssignOption::new(1, vec![(foreign, 1)])]),
+        Err(ModelError::UnknownResource { resource: 0 })
+    );
+    assert!(matches!(
+        AssignmentProblem::classic_gap(&[vec![1, 2]], &[vec![1]], &[1]),
+        Err(ModelError::Shape { .. })
+    ));
+    let r = p.add_resource(5).unwrap();
+    let item = p
+        .add_item(vec![
+            AssignOption::new(3, vec![(r, 2), (r, 1)]),
+            AssignOption::unassigned(9),
+        ])
+        .unwrap();
+    assert_eq!(item.index(), 0);
+    assert_eq!(p.option_uses(0, 0).collect::<Vec<_>>(), vec![(r, 3)]);
+    assert_eq!(
+        (p.option_count(0), p.option_cost(0, 1), p.capacity(r)),
+        (2, 9, 5)
+    );
+}
+
+#[test]
+fn unassigned_option_absorbs_what_does_not_fit() {
+    let mut p = AssignmentProblem::new();
+    let r = p.add_resource(4).unwrap();
+    for cost in [1, 2, 3] {
+        p.add_item(vec![
+            AssignOption::new(cost, vec![(r, 2)]),
+            AssignOption::unassigned(100),
+        ])
+        .unwrap();
+    }
+    let sol = solve_assignment(&p, &opts(200));
+    assert!(sol.feasible);
+    // Leaving the costliest item out saves the most (100 - 3).
+    assert_eq!(sol.cost, 1 + 2 + 100);
+    assert_eq!(sol.choice, vec![0, 0, 1]);
+}
+
+#[test]
+fn infeasible_problem_is_reported() {
+    let p = AssignmentProblem::classic_gap(&[vec![1, 1]], &[vec![2, 2]], &[3]).unwrap();
+    let sol = solve_assignment(&p, &opts(200));
+    assert!(!sol.feasible);
+    assert!(sol.gap.is_infinite());
+    assert_eq!(sol.choice.len(), 2);
+}
+
+#[test]
+fn start_is_never_worsened_and_runs_are_deterministic() {
+    let p = small_gap();
+    let mut o = opts(0);
+    o.start = Some(vec![0, 1, 0]);
+    let sol = solve_assignment(&p, &o);
+    assert!(sol.feasible && sol.cost <= 1 + 6 + 1);
+    let mut o = opts(300);
+    o.threads = Some(2);
+    o.seed = 11;
+    let a = solve_assignment(&p, &o);
+    let b = solve_assignment(&p, &o);
+    assert_eq!(
+        (a.choice, a.cost, a.lower_bound, a.iterations),
+        (b.choice, b.cost, b.lower_bound, b.iterations)
+    );
+}
+
+#[test]
+fn empty_problem_costs_nothing() {
+    let sol = solve_assignment(&AssignmentProblem::new(), &opts(10));
+    assert!(sol.feasible);
+    assert_eq!((sol.cost, sol.lower_bound, sol.gap), (0, 0, 0.0));
+}
