@@ -84,6 +84,17 @@ impl Solver {
         }
     }
 
+    /// A lower bound on the cost of the part of any solution shipped by nodes added so far, when
+    /// nodes yet to come ship some of the `open` lines (and at least one shipment): the cheapest
+    /// way to handle the other lines with at most `max_shipments − 1` added nodes. `i64::MIN`
+    /// when unknown (greedy).
+    pub(crate) fn rest_bound_cents(&self, open: u64) -> i64 {
+        match self {
+            Solver::Exact(e) => e.rest_bound(open as usize),
+            Solver::Greedy(_) => i64::MIN,
+        }
+    }
+
     /// The best set of shipments, in candidate order.
     pub(crate) fn picks(&self) -> Vec<Pick> {
         match self {
@@ -191,6 +202,32 @@ impl Exact {
             self.refresh_best();
         }
         self.added += 1;
+    }
+
+    fn rest_bound(&self, open: usize) -> i64 {
+        let masks = 1usize << self.lines;
+        let full = masks - 1;
+        let rest = full & !open;
+        let mut best = INF;
+        for k in 0..self.k_max {
+            let row = &self.dp[k * masks..(k + 1) * masks];
+            if self.p.ship_complete {
+                best = best.min(row[rest]);
+                continue;
+            }
+            // Every mask within `rest`, the lines of `rest` it leaves unfilled priced.
+            let mut m = rest;
+            loop {
+                if row[m] < INF {
+                    best = best.min(row[m] + self.unfilled_of[m | open]);
+                }
+                if m == 0 {
+                    break;
+                }
+                m = (m - 1) & rest;
+            }
+        }
+        best
     }
 
     fn refresh_best(&mut self) {

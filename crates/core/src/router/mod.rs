@@ -52,6 +52,10 @@ pub const POSTING_LIMIT: usize = 256;
 /// lists: only the nodes that hold every line when partial nodes are priced out, else every holder.
 pub const WALK_LIMIT: usize = 48;
 
+/// A line whose SKU is held by at most this many nodes has its holders scanned up front, so the
+/// router knows how far away the line can still be shipped from.
+const LINE_SCAN_LIMIT: usize = 128;
+
 /// Routes orders over one network under one policy. Cheap to share across threads.
 ///
 /// ```
@@ -173,9 +177,11 @@ impl<'a> Router<'a> {
             } else {
                 (1u64 << lines) - 1
             },
+            line_reach_km: Vec::new(),
             partial_extra_cents: self.terms.min_base_cents.min(min_unfilled).max(0),
         };
         if lines > 0 {
+            walk.line_reach_km = walk.line_reach();
             walk.run();
         }
         walk.finish(rules)
@@ -204,6 +210,8 @@ struct Walk<'r, 'a> {
     group_stock: Vec<u32>,
     /// Every line of the order (bit i = line i).
     full: u64,
+    /// Per line, see [`Walk::line_reach`].
+    line_reach_km: Vec<f64>,
     /// What the lines a partial shipment leaves cost at least: another shipment's base, or the
     /// cheapest line's unfilled cost (never below zero).
     partial_extra_cents: i64,
@@ -312,11 +320,64 @@ impl Walk<'_, '_> {
     }
 
     /// True when no node at `km` or further can be part of a solution as good as the best, or
-    /// serve the order at all (beyond every active node's reach for the level).
-    fn beyond_bound(&self, km: f64) -> bool {
+    /// serve the order at all.
+    ///
+    /// Three tests, each enough alone: (1) `km` is beyond every active node's reach for the
+    /// level; (2) one shipment from there costs more than the best; (3) the open lines (those a
+    /// node at `km` or further might still ship, see [`Walk::open_lines`]) are B; any solution
+    /// using such nodes costs at least one such shipment plus the cheapest handling of the other
+    /// lines by the nodes already seen ([`Solver::rest_bound_cents`]), and that exceeds the best.
+    fn beyond_bound(&mut self, km: f64) -> bool {
         let level = usize::from(self.ctx.order.service_level.0);
-        km > self.router.terms.max_reach_km[level]
-            || self.bound_cents(km) > self.solver.best_cents()
+        if km > self.router.terms.max_reach_km[level] {
+            return true;
+        }
+        let bound = self.bound_cents(km);
+        let best = self.solver.best_cents();
+        if bound > best {
+            return true;
+        }
+        let open = self.open_lines(km);
+        if open == 0 {
+            return true;
+        }
+        bound >= 0 && self.solver.rest_bound_cents(open).saturating_add(bound) > best
+    }
+
+    /// Lines that a node at `km` or further might still ship: a line whose SKU has a short
+    /// posting list is open while some holder with enough stock, within its own reach, lies at
+    /// `km` or further; lines with long posting lists are always open.
+    fn open_lines(&self, km: f64) -> u64 {
+        self.line_reach_km
+            .iter()
+            .enumerate()
+            .filter(|(_, &last)| last >= km)
+            .fold(0, |m, (i, _)| m | 1 << i)
+    }
+
+    /// Per line: the distance of the furthest holder that might ship it (`INFINITY` when its
+    /// posting list is too long to scan, `-1` when none can).
+    fn line_reach(&self) -> Vec<f64> {
+        let order = self.ctx.order;
+        let index = self.router.network.index();
+        let level = usize::from(order.service_level.0);
+        order
+            .lines
+            .iter()
+            .map(|line| {
+                let holders = self.stock.holders(line.sku);
+                if holders.len() > LINE_SCAN_LIMIT {
+                    return f64::INFINITY;
+                }
+                holders
+                    .iter()
+                    .filter(|&&n| self.stock.qty(n, line.sku) >= line.qty)
+                    .map(|&n| (n, order.destination.distance_km(index.location(n))))
+                    .filter(|&(n, km)| km <= self.router.terms.nodes[n.0 as usize].reach_km[level])
+                    .map(|(_, km)| km)
+                    .fold(-1.0, f64::max)
+            })
+            .collect()
     }
 
     fn consider(&mut self, node: NodeIdx, km: f64) {

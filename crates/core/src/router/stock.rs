@@ -46,9 +46,8 @@ impl StockTable {
             if self.holders.len() <= s {
                 self.holders.resize(s + 1, Vec::new());
             }
-            if !self.holders[s].contains(&node) {
-                self.holders[s].push(node);
-            }
+            // A position at zero is never listed (`take` unlists it), so this is a new holder.
+            self.holders[s].push(node);
         }
         *entry += units;
     }
