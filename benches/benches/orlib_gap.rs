@@ -5,7 +5,7 @@
 //! checks the plan with the independent `evaluate_assignment`, and prints value, best-known
 //! (`best-known.csv`, `min` rows), gap %, lower bound and time per problem plus a summary per family.
 //!
-//! Environment: `GAP_TIME_LIMIT` seconds per problem (default 1 for gap1–12, 10 otherwise),
+//! Environment: `GAP_TIME_LIMIT` seconds per problem (default 2 for gap1–12, 10 otherwise),
 //! `GAP_FILTER` a substring of the problem names to run, `GAP_THREADS` parallel search runs
 //! (default: rayon's thread count), `GAP_SEED` (default 1).
 
@@ -40,13 +40,13 @@ fn main() {
     let (names, best) = read_best_known(&dir.join("best-known.csv"));
     let instances = read_all(&dir, &names);
     println!(
-        "{:<10} {:>8} {:>8} {:>7} {:>8} {:>7} {:>7}",
-        "problem", "value", "best", "gap%", "bound", "bgap%", "time_s"
+        "{:<10} {:>8} {:>8} {:>7} {:>8} {:>7} {:>7} {:>9}",
+        "problem", "value", "best", "gap%", "bound", "bgap%", "time_s", "moves"
     );
     // family -> (count, at best-known, sum gap %, max gap %, total s)
     let mut summary: BTreeMap<&str, (u32, u32, f64, f64, f64)> = BTreeMap::new();
     for inst in instances.iter().filter(|i| i.name.contains(&filter)) {
-        let secs = limit.unwrap_or(if inst.family == "gap1-12" { 1.0 } else { 10.0 });
+        let secs = limit.unwrap_or(if inst.family == "gap1-12" { 2.0 } else { 10.0 });
         let opts = SolveOptions {
             time_limit: Duration::from_secs_f64(secs),
             iteration_limit: None,
@@ -68,7 +68,7 @@ fn main() {
         };
         let t = sol.elapsed.as_secs_f64();
         println!(
-            "{:<10} {:>8} {:>8} {:>7.3} {:>8} {:>7.3} {:>7.2}{}",
+            "{:<10} {:>8} {:>8} {:>7.3} {:>8} {:>7.3} {:>7.2} {:>9}{}",
             inst.name,
             sol.cost,
             bk.map_or_else(|| "?".into(), |b| b.to_string()),
@@ -76,6 +76,7 @@ fn main() {
             sol.lower_bound,
             100.0 * sol.gap,
             t,
+            sol.iterations,
             if sol.feasible { "" } else { "  INFEASIBLE" }
         );
         let e = summary.entry(inst.family).or_default();

@@ -10,6 +10,10 @@
 //! monotonic clock only to honour `time_limit`; with `iteration_limit` set it is clock-free and
 //! deterministic.
 
+// Optimisation code names items i, k, options o, q, resources r and the problem p, as the
+// literature does.
+#![allow(clippy::many_single_char_names)]
+
 mod evaluate;
 mod lagrange;
 mod problem;

@@ -13,6 +13,7 @@ use super::AssignmentProblem;
 use std::time::Instant;
 
 const NONE: u32 = u32::MAX;
+const MULTI: u32 = u32::MAX - 1;
 
 /// What the search needs from the Lagrangian phase: candidate options and starting weights.
 #[derive(Clone, Debug)]
@@ -26,6 +27,9 @@ pub(crate) struct Guide {
     cand_start: Vec<u32>,
     /// Starting price per unit of excess, per resource.
     weight: Vec<f64>,
+    /// Per global option: its only (resource, amount), (`NONE`, 0) if it uses nothing, or
+    /// (`MULTI`, 0) if it uses several resources (then moves go through [`Changes`]).
+    simple: Vec<(u32, i64)>,
 }
 
 impl Guide {
@@ -37,8 +41,8 @@ impl Guide {
         let (mut cand, mut cand_start) = (Vec::new(), vec![0u32]);
         let mean_options = p.total_options() as f64 / n.max(1) as f64;
         let rc = p.resource_count().max(1) as f64;
-        // Enough candidates that a swap scan looks at ~400 partners per item.
-        let k = ((400.0 * rc / n.max(1) as f64).ceil() as usize)
+        // Enough candidates that a swap scan looks at ~100 partners per item.
+        let k = ((100.0 * rc / n.max(1) as f64).ceil() as usize)
             .max(3)
             .min(mean_options.ceil() as usize);
         let mut ratio = (0.0, 0usize);
@@ -70,12 +74,23 @@ impl Guide {
         }
         let base = (ratio.0 / ratio.1.max(1) as f64).max(1e-3);
         let weight = lambda.iter().map(|&l| l.max(base)).collect();
+        let simple = (0..p.total_options())
+            .map(|o| match p.uses(o).len() {
+                0 => (NONE, 0),
+                1 => {
+                    let u = p.uses(o).start;
+                    (p.use_resource(u) as u32, p.use_amount(u))
+                }
+                _ => (MULTI, 0),
+            })
+            .collect();
         Self {
             primary,
             by_primary,
             cand,
             cand_start,
             weight,
+            simple,
         }
     }
 
@@ -100,6 +115,69 @@ pub(crate) struct Limits {
     pub(crate) max_iterations: u64,
     /// Stop as soon as a feasible solution costs this or less (the lower bound).
     pub(crate) target: i64,
+}
+
+/// Net changes of up to four single-resource options, on the stack.
+#[derive(Default)]
+struct Quad {
+    r: [u32; 4],
+    d: [i64; 4],
+    n: usize,
+}
+
+impl Quad {
+    fn add(&mut self, (r, a): (u32, i64), sign: i64) {
+        if r == NONE {
+            return;
+        }
+        for k in 0..self.n {
+            if self.r[k] == r {
+                self.d[k] += sign * a;
+                return;
+            }
+        }
+        self.r[self.n] = r;
+        self.d[self.n] = sign * a;
+        self.n += 1;
+    }
+
+    /// (weighted excess change, excess change).
+    fn delta(&self, s: &State, w: &[f64]) -> (f64, i64) {
+        let cap = s.p.capacities();
+        let (mut pen, mut ex) = (0.0, 0);
+        for k in 0..self.n {
+            let r = self.r[k] as usize;
+            let before = (s.load[r] - cap[r]).max(0);
+            let after = (s.load[r] + self.d[k] - cap[r]).max(0);
+            pen += w[r] * (after - before) as f64;
+            ex += after - before;
+        }
+        (pen, ex)
+    }
+}
+
+/// (weighted excess change, excess change) of moving out of `out` and into `inn` (global options,
+/// given with signs), on the stack when every option uses at most one resource.
+fn move_delta(
+    g: &Guide,
+    s: &State,
+    w: &[f64],
+    ch: &mut Changes,
+    moves: &[(usize, i64)],
+) -> (f64, i64) {
+    if moves.iter().all(|&(o, _)| g.simple[o].0 != MULTI) {
+        let mut q = Quad::default();
+        for &(o, sign) in moves {
+            q.add(g.simple[o], sign);
+        }
+        q.delta(s, w)
+    } else {
+        ch.clear();
+        for &(o, sign) in moves {
+            ch.option(s.p, o, sign);
+        }
+        s.delta(ch, w)
+    }
 }
 
 #[derive(Clone, Copy)]
@@ -141,28 +219,22 @@ pub(crate) fn search(
         let best_cost = best.as_ref().map_or(i64::MAX, |b| b.1);
         let mut mv: Option<Move> = None;
         let mut mv_val = f64::INFINITY;
-        let mut consider = |ch: &Changes, dc: i64, is_tabu: bool, m: Move, s: &State| {
-            let (pen, dex) = s.delta(ch, &w);
-            let val = dc as f64 + pen;
-            if val < mv_val && (!is_tabu || (s.excess + dex == 0 && s.cost + dc < best_cost)) {
-                mv_val = val;
-                mv = Some(m);
-            }
-        };
+        let mut consider =
+            |ch: &mut Changes, mv_: &[(usize, i64)], dc: i64, is_tabu: bool, m: Move, s: &State| {
+                let (pen, dex) = move_delta(guide, s, &w, ch, mv_);
+                let val = dc as f64 + pen;
+                if val < mv_val && (!is_tabu || (s.excess + dex == 0 && s.cost + dc < best_cost)) {
+                    mv_val = val;
+                    mv = Some(m);
+                }
+            };
         for i in 0..n {
             let cur = s.choice[i] as usize;
             for o in p.options(i) {
                 if o != cur {
-                    ch.clear();
-                    ch.option(p, cur, -1);
-                    ch.option(p, o, 1);
-                    consider(
-                        &ch,
-                        p.cost(o) - p.cost(cur),
-                        tabu[o] > it,
-                        Move::Shift(i, o),
-                        &s,
-                    );
+                    let dc = p.cost(o) - p.cost(cur);
+                    let m = Move::Shift(i, o);
+                    consider(&mut ch, &[(cur, -1), (o, 1)], dc, tabu[o] > it, m, &s);
                 }
             }
             let rc = guide.primary[cur];
@@ -178,19 +250,10 @@ pub(crate) fn search(
                     let Some(q) = guide.option_on(p, k, rc).filter(|&q| q != ck && k != i) else {
                         continue;
                     };
-                    ch.clear();
-                    ch.option(p, cur, -1);
-                    ch.option(p, to, 1);
-                    ch.option(p, ck, -1);
-                    ch.option(p, q, 1);
                     let dc = p.cost(to) - p.cost(cur) + p.cost(q) - p.cost(ck);
-                    consider(
-                        &ch,
-                        dc,
-                        tabu[to] > it || tabu[q] > it,
-                        Move::Swap(i, to, k, q),
-                        &s,
-                    );
+                    let moves = [(cur, -1), (to, 1), (ck, -1), (q, 1)];
+                    let m = Move::Swap(i, to, k, q);
+                    consider(&mut ch, &moves, dc, tabu[to] > it || tabu[q] > it, m, &s);
                 }
             }
         }
@@ -209,9 +272,9 @@ pub(crate) fn search(
         }
         for (r, wr) in w.iter_mut().enumerate() {
             if s.excess_of(r) > 0 {
-                *wr *= 1.1;
+                *wr *= 1.01;
             } else {
-                *wr = (*wr / 1.1).max(floor[r]);
+                *wr = (*wr / 1.01).max(floor[r]);
             }
         }
         if s.excess == 0 && s.cost < best_cost {

@@ -75,19 +75,16 @@ proptest! {
     fn solver_matches_brute_force_and_bound_is_valid(spec in spec()) {
         let p = build(&spec);
         let sol = solve_assignment(&p, &opts(400));
-        match brute_force(&p) {
-            Some(opt) => {
-                prop_assert!(sol.feasible);
-                prop_assert_eq!(evaluate_assignment(&p, &sol.choice), Ok(sol.cost));
-                prop_assert_eq!(sol.cost, opt);
-                prop_assert!(sol.lower_bound <= opt, "bound {} > optimum {}", sol.lower_bound, opt);
-                prop_assert!(sol.gap >= 0.0);
-            }
-            None => {
-                prop_assert!(spec.2.is_none(), "an unassigned option makes every problem feasible");
-                prop_assert!(!sol.feasible);
-                prop_assert!(sol.gap.is_infinite());
-            }
+        if let Some(opt) = brute_force(&p) {
+            prop_assert!(sol.feasible);
+            prop_assert_eq!(evaluate_assignment(&p, &sol.choice), Ok(sol.cost));
+            prop_assert_eq!(sol.cost, opt);
+            prop_assert!(sol.lower_bound <= opt, "bound {} > optimum {}", sol.lower_bound, opt);
+            prop_assert!(sol.gap >= 0.0);
+        } else {
+            prop_assert!(spec.2.is_none(), "an unassigned option makes every problem feasible");
+            prop_assert!(!sol.feasible);
+            prop_assert!(sol.gap.is_infinite());
         }
     }
 }
