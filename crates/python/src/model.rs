@@ -1,0 +1,614 @@
+//! The inputs as Python classes: `Policy`, `Network`, `Inventory` (the live ledger), `Orders`, and
+//! `Scenario` (all four loaded together, as the CLI does). Each constructor reads through the
+//! adapters' readers: from a CSV path (`from_csv`) or from any Arrow table (`from_frame`, see
+//! `frame.rs`).
+
+use crate::errors::{guard, Failure};
+use crate::frame;
+use jiff::Timestamp;
+use omniroute_adapters::{read_nodes, read_orders, read_policy, read_stock, Inputs, Source};
+use omniroute_core::{self as core, NodeIdx, ServiceLevels, SkuId, Skus, StockRow};
+use pyo3::prelude::*;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+/// A network with the service levels it was read under and the SKU names of its stock and orders.
+pub struct NetData {
+    pub net: core::Network,
+    pub levels: ServiceLevels,
+    pub skus: RwLock<Skus>,
+}
+
+impl NetData {
+    pub fn node(&self, id: &str) -> Result<NodeIdx, Failure> {
+        self.net
+            .find(id)
+            .ok_or_else(|| Failure::Usage(format!("unknown node {id:?}")))
+    }
+
+    pub fn sku(&self, sku: &str) -> Result<SkuId, Failure> {
+        self.skus
+            .read()
+            .map_err(|_| Failure::Panic("the SKU table lock is poisoned".into()))?
+            .get(sku)
+            .ok_or_else(|| Failure::Usage(format!("unknown sku {sku:?}")))
+    }
+
+    pub fn skus(&self) -> std::sync::RwLockReadGuard<'_, Skus> {
+        self.skus
+            .read()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    fn skus_mut(&self) -> std::sync::RwLockWriteGuard<'_, Skus> {
+        self.skus
+            .write()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+/// Where a table comes from: a CSV path, or an Arrow table written to CSV bytes.
+fn source(
+    py: Python<'_>,
+    path: Option<PathBuf>,
+    table: Option<&Bound<'_, PyAny>>,
+    name: &str,
+) -> PyResult<Source> {
+    match (path, table) {
+        (Some(p), _) => {
+            let p = p.to_string_lossy().into_owned();
+            guard(py, move || Source::open(&p).map_err(Failure::from))
+        }
+        (None, Some(t)) => {
+            let (batches, schema) = frame::read(t)?;
+            let name = name.to_owned();
+            guard(py, move || {
+                let bytes = frame::to_csv(&batches, &schema)?;
+                Ok(Source { name, bytes })
+            })
+        }
+        (None, None) => unreachable!("callers pass a path or a table"),
+    }
+}
+
+/// The reference time: an aware `datetime`, an RFC 3339 string, or `None` for the current time
+/// (as the CLI's `--now`).
+pub fn timestamp(now: Option<&Bound<'_, PyAny>>) -> PyResult<Timestamp> {
+    match now {
+        None => Ok(Timestamp::now()),
+        Some(v) => match v.extract::<String>() {
+            Ok(s) => s.parse().map_err(|e| {
+                pyo3::exceptions::PyValueError::new_err(format!(
+                    "now: {e} (want RFC 3339 with an offset)"
+                ))
+            }),
+            Err(_) => v.extract::<Timestamp>(),
+        },
+    }
+}
+
+/// A routing policy (`policy.toml`, docs/policy.md).
+#[pyclass(frozen, module = "omniroute._omniroute")]
+pub struct Policy {
+    pub inner: Arc<core::Policy>,
+}
+
+#[pymethods]
+impl Policy {
+    /// DESIGN §3's default policy.
+    #[staticmethod]
+    fn default() -> Self {
+        Policy {
+            inner: Arc::new(core::Policy::default()),
+        }
+    }
+
+    /// The embedded demo policy (rupee economics, soft SLA, hard same-day).
+    #[staticmethod]
+    fn demo(py: Python<'_>) -> PyResult<Self> {
+        let p = guard(py, || {
+            read_policy(omniroute_adapters::DEMO_POLICY, "demo/policy.toml").map_err(Failure::from)
+        })?;
+        Ok(Policy { inner: Arc::new(p) })
+    }
+
+    /// Reads a policy from TOML text, or from a file when given a `pathlib.Path` or a string
+    /// naming an existing file.
+    #[staticmethod]
+    fn from_toml(py: Python<'_>, text_or_path: &Bound<'_, PyAny>) -> PyResult<Self> {
+        let is_path = text_or_path.is_instance(&py.import("pathlib")?.getattr("PurePath")?)?;
+        let s: PathBuf = text_or_path.extract()?;
+        let p = guard(py, move || {
+            let (name, text) = if is_path || s.is_file() {
+                let name = s.to_string_lossy().into_owned();
+                let src = Source::open(&name)?;
+                (name, String::from_utf8_lossy(&src.bytes).into_owned())
+            } else {
+                ("<policy text>".to_owned(), s.to_string_lossy().into_owned())
+            };
+            read_policy(&text, &name).map_err(Failure::from)
+        })?;
+        Ok(Policy { inner: Arc::new(p) })
+    }
+
+    /// Names of the service levels, built-in and defined.
+    #[getter]
+    fn service_levels(&self) -> Vec<String> {
+        self.inner
+            .levels
+            .iter()
+            .map(|(_, n)| n.to_owned())
+            .collect()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Policy(service_levels={:?})", self.service_levels())
+    }
+}
+
+fn levels(policy: Option<PyRef<'_, Policy>>) -> ServiceLevels {
+    policy.map_or_else(
+        || core::Policy::default().levels,
+        |p| p.inner.levels.clone(),
+    )
+}
+
+/// The fulfilment nodes (nodes.csv).
+#[pyclass(frozen, module = "omniroute._omniroute")]
+pub struct Network {
+    pub data: Arc<NetData>,
+}
+
+impl Network {
+    fn read(py: Python<'_>, src: Source, levels: ServiceLevels) -> PyResult<Self> {
+        let net = guard(py, move || {
+            read_nodes(src.bytes.as_slice(), &src.name, &levels)
+                .map(|l| (l.value, levels))
+                .map_err(Failure::from)
+        })?;
+        Ok(Network {
+            data: Arc::new(NetData {
+                net: net.0,
+                levels: net.1,
+                skus: RwLock::default(),
+            }),
+        })
+    }
+}
+
+#[pymethods]
+impl Network {
+    /// Reads nodes.csv. `policy` names the service levels its `max_km_<level>` columns may use
+    /// (the default policy's when `None`); route with a policy that has the same levels.
+    #[staticmethod]
+    #[pyo3(signature = (path, policy=None))]
+    fn from_csv(
+        py: Python<'_>,
+        path: PathBuf,
+        policy: Option<PyRef<'_, Policy>>,
+    ) -> PyResult<Self> {
+        let levels = levels(policy);
+        Network::read(py, source(py, Some(path), None, "")?, levels)
+    }
+
+    /// Reads the nodes from any Arrow table (pyarrow, polars, pandas) with nodes.csv's columns.
+    #[staticmethod]
+    #[pyo3(signature = (table, policy=None, name="<nodes frame>"))]
+    fn from_frame(
+        py: Python<'_>,
+        table: &Bound<'_, PyAny>,
+        policy: Option<PyRef<'_, Policy>>,
+        name: &str,
+    ) -> PyResult<Self> {
+        let levels = levels(policy);
+        Network::read(py, source(py, None, Some(table), name)?, levels)
+    }
+
+    /// Node ids in file order.
+    #[getter]
+    fn node_ids(&self) -> Vec<String> {
+        self.data.net.nodes().iter().map(|n| n.id.clone()).collect()
+    }
+
+    fn __len__(&self) -> usize {
+        self.data.net.len()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Network({} nodes)", self.data.net.len())
+    }
+}
+
+/// The live inventory ledger of a network: on hand, reservations with TTL, safety stock.
+#[pyclass(frozen, module = "omniroute._omniroute")]
+pub struct Inventory {
+    pub net: Arc<NetData>,
+    pub ledger: core::Inventory,
+}
+
+impl Inventory {
+    fn from_rows(net: Arc<NetData>, rows: &[omniroute_adapters::StockRecord]) -> Self {
+        let ledger = core::Inventory::new();
+        ledger.replace_snapshot(rows.iter().map(|r| StockRow {
+            node: r.node,
+            sku: r.sku,
+            on_hand: r.on_hand,
+            reserved: r.reserved,
+            safety_stock: r.safety_stock,
+        }));
+        Inventory { net, ledger }
+    }
+
+    fn read(py: Python<'_>, src: Source, network: &Network) -> PyResult<Self> {
+        let net = network.data.clone();
+        guard(py, move || {
+            let rows = read_stock(
+                src.bytes.as_slice(),
+                &src.name,
+                &net.net,
+                &mut net.skus_mut(),
+            )?;
+            Ok(Inventory::from_rows(net, &rows.value))
+        })
+    }
+
+    fn line(&self, node_id: &str, sku: &str, qty: u32) -> Result<core::ReserveLine, Failure> {
+        Ok(core::ReserveLine {
+            node: self.net.node(node_id)?,
+            sku: self.net.sku(sku)?,
+            qty,
+        })
+    }
+}
+
+#[pymethods]
+impl Inventory {
+    /// Reads stock.csv for the nodes of `network`.
+    #[staticmethod]
+    fn from_csv(py: Python<'_>, path: PathBuf, network: PyRef<'_, Network>) -> PyResult<Self> {
+        Inventory::read(py, source(py, Some(path), None, "")?, &network)
+    }
+
+    /// Reads stock rows from any Arrow table with stock.csv's columns.
+    #[staticmethod]
+    #[pyo3(signature = (table, network, name="<stock frame>"))]
+    fn from_frame(
+        py: Python<'_>,
+        table: &Bound<'_, PyAny>,
+        network: PyRef<'_, Network>,
+        name: &str,
+    ) -> PyResult<Self> {
+        Inventory::read(py, source(py, None, Some(table), name)?, &network)
+    }
+
+    /// Units of `sku` the router may use at `node_id` (on hand − reserved − safety stock).
+    fn routable(&self, node_id: &str, sku: &str) -> PyResult<u32> {
+        let node = self.net.node(node_id)?;
+        Ok(self
+            .net
+            .sku(sku)
+            .map_or(0, |s| self.ledger.routable(node, s)))
+    }
+
+    /// Holds every line `(node_id, sku, qty)` of reservation `reservation_id` atomically, for
+    /// `ttl_seconds` from `now`; raises `InventoryError` (E3003 short, E3004 duplicate id).
+    #[pyo3(signature = (reservation_id, lines, *, ttl_seconds, now=None))]
+    fn reserve(
+        &self,
+        py: Python<'_>,
+        reservation_id: u64,
+        lines: Vec<(String, String, u32)>,
+        ttl_seconds: f64,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let now = timestamp(now)?;
+        let lines = lines
+            .iter()
+            .map(|(n, s, q)| self.line(n, s, *q))
+            .collect::<Result<Vec<_>, _>>()?;
+        let ttl = jiff::SignedDuration::try_from_secs_f64(ttl_seconds)
+            .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("ttl_seconds: {e}")))?;
+        guard(py, || {
+            Ok(self
+                .ledger
+                .reserve(core::ReservationId(reservation_id), &lines, now, ttl)?)
+        })
+    }
+
+    /// Ships a live reservation: on hand goes down. Raises `InventoryError` (E3005 unknown,
+    /// E3006 expired, E3007 short).
+    #[pyo3(signature = (reservation_id, *, now=None))]
+    fn commit(
+        &self,
+        py: Python<'_>,
+        reservation_id: u64,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<()> {
+        let now = timestamp(now)?;
+        guard(py, || {
+            Ok(self
+                .ledger
+                .commit(core::ReservationId(reservation_id), now)?)
+        })
+    }
+
+    /// Gives a live reservation's units back. Raises `InventoryError` (E3005) if it is not live.
+    fn release(&self, py: Python<'_>, reservation_id: u64) -> PyResult<()> {
+        guard(py, || {
+            Ok(self.ledger.release(core::ReservationId(reservation_id))?)
+        })
+    }
+
+    /// Applies a stock change with its per-node sequence number; returns `"applied"`,
+    /// `"duplicate"` or `"gap"` (a gap is applied and reported).
+    fn apply_delta(
+        &self,
+        py: Python<'_>,
+        node_id: &str,
+        seq: u64,
+        sku: &str,
+        change: i64,
+    ) -> PyResult<&'static str> {
+        let (node, sku) = (self.net.node(node_id)?, self.net.sku(sku)?);
+        let out = guard(py, || {
+            Ok(self.ledger.apply_delta(core::Delta {
+                node,
+                seq,
+                sku,
+                change,
+            })?)
+        })?;
+        Ok(match out {
+            core::DeltaOutcome::Applied => "applied",
+            core::DeltaOutcome::Duplicate => "duplicate",
+            core::DeltaOutcome::Gap { .. } => "gap",
+        })
+    }
+
+    /// A return: `qty` units back on hand at `node_id` at once.
+    fn return_units(&self, py: Python<'_>, node_id: &str, sku: &str, qty: u32) -> PyResult<()> {
+        let (node, sku) = (self.net.node(node_id)?, self.net.sku(sku)?);
+        guard(py, || Ok(self.ledger.return_units(node, sku, qty)?))
+    }
+
+    /// Number of live reservations.
+    #[getter]
+    fn live_reservations(&self) -> usize {
+        self.ledger.live_reservations()
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Inventory({} positions)", self.ledger.positions().len())
+    }
+}
+
+/// Orders in arrival order, as read.
+pub struct OrdersData {
+    pub net: Arc<NetData>,
+    pub levels: ServiceLevels,
+    pub orders: Vec<core::Order>,
+    by_id: HashMap<String, usize>,
+}
+
+impl OrdersData {
+    fn new(net: Arc<NetData>, levels: ServiceLevels, orders: Vec<core::Order>) -> Self {
+        let by_id = orders
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.id.clone(), i))
+            .collect();
+        OrdersData {
+            net,
+            levels,
+            orders,
+            by_id,
+        }
+    }
+}
+
+/// A day of orders (orders.csv: one row per line, lines of an order contiguous).
+#[pyclass(frozen, module = "omniroute._omniroute")]
+pub struct Orders {
+    pub data: Arc<OrdersData>,
+}
+
+impl Orders {
+    fn read(
+        py: Python<'_>,
+        src: Source,
+        network: &Network,
+        policy: Option<PyRef<'_, Policy>>,
+    ) -> PyResult<Self> {
+        let (net, levels) = (network.data.clone(), levels(policy));
+        guard(py, move || {
+            let orders = read_orders(
+                src.bytes.as_slice(),
+                &src.name,
+                &mut net.skus_mut(),
+                &levels,
+            )?;
+            Ok(Orders {
+                data: Arc::new(OrdersData::new(net, levels, orders.value)),
+            })
+        })
+    }
+}
+
+#[pymethods]
+impl Orders {
+    /// Reads orders.csv; SKUs are named in `network`'s table. `policy` names the service levels.
+    #[staticmethod]
+    #[pyo3(signature = (path, network, policy=None))]
+    fn from_csv(
+        py: Python<'_>,
+        path: PathBuf,
+        network: PyRef<'_, Network>,
+        policy: Option<PyRef<'_, Policy>>,
+    ) -> PyResult<Self> {
+        Orders::read(py, source(py, Some(path), None, "")?, &network, policy)
+    }
+
+    /// Reads order lines from any Arrow table with orders.csv's columns.
+    #[staticmethod]
+    #[pyo3(signature = (table, network, policy=None, name="<orders frame>"))]
+    fn from_frame(
+        py: Python<'_>,
+        table: &Bound<'_, PyAny>,
+        network: PyRef<'_, Network>,
+        policy: Option<PyRef<'_, Policy>>,
+        name: &str,
+    ) -> PyResult<Self> {
+        Orders::read(py, source(py, None, Some(table), name)?, &network, policy)
+    }
+
+    /// Order ids in arrival order.
+    #[getter]
+    fn ids(&self) -> Vec<String> {
+        self.data.orders.iter().map(|o| o.id.clone()).collect()
+    }
+
+    fn __len__(&self) -> usize {
+        self.data.orders.len()
+    }
+
+    /// An order by position or by id.
+    fn __getitem__(&self, key: &Bound<'_, PyAny>) -> PyResult<Order> {
+        let n = self.data.orders.len();
+        let index = match key.extract::<isize>() {
+            Ok(i) => usize::try_from(if i < 0 { i + n as isize } else { i })
+                .ok()
+                .filter(|&i| i < n),
+            Err(_) => self.data.by_id.get(&key.extract::<String>()?).copied(),
+        };
+        index
+            .map(|index| Order {
+                data: self.data.clone(),
+                index,
+            })
+            .ok_or_else(|| pyo3::exceptions::PyKeyError::new_err(key.clone().unbind()))
+    }
+
+    fn __repr__(&self) -> String {
+        format!("Orders({} orders)", self.data.orders.len())
+    }
+}
+
+/// One order of an `Orders`.
+#[pyclass(frozen, module = "omniroute._omniroute")]
+pub struct Order {
+    pub data: Arc<OrdersData>,
+    pub index: usize,
+}
+
+impl Order {
+    pub fn get(&self) -> &core::Order {
+        &self.data.orders[self.index]
+    }
+}
+
+#[pymethods]
+impl Order {
+    #[getter]
+    fn order_id(&self) -> String {
+        self.get().id.clone()
+    }
+
+    /// `(line_no, sku, qty)` per line.
+    #[getter]
+    fn lines(&self) -> Vec<(u32, String, u32)> {
+        let skus = self.data.net.skus();
+        self.get()
+            .lines
+            .iter()
+            .map(|l| (l.line_no, skus.name(l.sku).to_owned(), l.qty))
+            .collect()
+    }
+
+    #[getter]
+    fn service_level(&self) -> String {
+        self.data.levels.name(self.get().service_level).to_owned()
+    }
+
+    fn __repr__(&self) -> String {
+        format!(
+            "Order({:?}, {} lines)",
+            self.get().id,
+            self.get().lines.len()
+        )
+    }
+}
+
+/// Network, inventory, orders and policy loaded together, every file's problems reported at once
+/// (the CLI's loader).
+#[pyclass(frozen, get_all, module = "omniroute._omniroute")]
+pub struct Scenario {
+    pub network: Py<Network>,
+    pub inventory: Py<Inventory>,
+    pub orders: Py<Orders>,
+    pub policy: Py<Policy>,
+}
+
+impl Scenario {
+    pub fn new(py: Python<'_>, inputs: Inputs) -> PyResult<Self> {
+        let net = Arc::new(NetData {
+            net: inputs.network,
+            levels: inputs.policy.levels.clone(),
+            skus: RwLock::new(inputs.skus),
+        });
+        let inventory = Inventory::from_rows(net.clone(), &inputs.stock);
+        let orders = OrdersData::new(net.clone(), inputs.policy.levels.clone(), inputs.orders);
+        Ok(Scenario {
+            network: Py::new(py, Network { data: net })?,
+            inventory: Py::new(py, inventory)?,
+            orders: Py::new(
+                py,
+                Orders {
+                    data: Arc::new(orders),
+                },
+            )?,
+            policy: Py::new(
+                py,
+                Policy {
+                    inner: Arc::new(inputs.policy),
+                },
+            )?,
+        })
+    }
+}
+
+/// Loads nodes, stock, optional orders and an optional policy file together.
+#[pyfunction]
+#[pyo3(signature = (nodes, stock, orders=None, policy=None))]
+pub fn load(
+    py: Python<'_>,
+    nodes: PathBuf,
+    stock: PathBuf,
+    orders: Option<PathBuf>,
+    policy: Option<PathBuf>,
+) -> PyResult<Scenario> {
+    let path = |p: &PathBuf| p.to_string_lossy().into_owned();
+    let (nodes, stock, orders, policy) = (
+        path(&nodes),
+        path(&stock),
+        orders.as_ref().map(path),
+        policy.as_ref().map(path),
+    );
+    let inputs = guard(py, move || {
+        let open = |p: &Option<String>| p.as_deref().map(Source::open).transpose();
+        Ok(Inputs::load(
+            &Source::open(&nodes)?,
+            &Source::open(&stock)?,
+            open(&orders)?.as_ref(),
+            open(&policy)?.as_ref(),
+        )?)
+    })?;
+    Scenario::new(py, inputs)
+}
+
+/// The embedded demo: an Indian brand's day of 5,000 orders under the demo policy.
+#[pyfunction]
+pub fn demo(py: Python<'_>) -> PyResult<Scenario> {
+    let inputs = guard(py, || Ok(Inputs::demo()?))?;
+    Scenario::new(py, inputs)
+}

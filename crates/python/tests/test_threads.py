@@ -1,0 +1,70 @@
+"""The GIL is released while routing (Python threads route concurrently and get the serial
+answer), OMNIROUTE_NUM_THREADS is read, and the pool works in a forked child."""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import subprocess
+import sys
+import threading
+
+import pyarrow as pa
+
+import omniroute as om
+from conftest import NOW
+
+
+def test_threads_route_concurrently(day: om.Scenario) -> None:
+    router = om.Router(day.network, day.policy)
+    expected = router.route_batch(day.orders, day.inventory, now=NOW).decisions
+    results: list[pa.Table] = []
+    errors: list[BaseException] = []
+
+    def work() -> None:
+        try:
+            for _ in range(3):
+                results.append(router.route_batch(day.orders, day.inventory, now=NOW).decisions)
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=work) for _ in range(4)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=300)
+    assert not any(t.is_alive() for t in threads)
+    assert errors == []
+    assert len(results) == 12 and all(r.equals(expected) for r in results)
+
+
+def _quote_in_child(queue: "mp.Queue[list[int]]") -> None:
+    day = om.generate(seed=3, orders=200)
+    router = om.Router(day.network, day.policy)
+    queue.put([d.cost_cents for d in router.quote(day.orders, day.inventory, now=NOW)])
+
+
+def test_pool_survives_fork() -> None:
+    day = om.generate(seed=3, orders=200)
+    router = om.Router(day.network, day.policy)
+    # Use the pool in the parent first: a child inheriting it would hang without the fork hook.
+    expected = [d.cost_cents for d in router.quote(day.orders, day.inventory, now=NOW)]
+    ctx = mp.get_context("fork")
+    queue: "mp.Queue[list[int]]" = ctx.Queue()
+    child = ctx.Process(target=_quote_in_child, args=(queue,))
+    child.start()
+    got = queue.get(timeout=120)
+    child.join(timeout=60)
+    assert child.exitcode == 0
+    assert got == expected
+
+
+def test_num_threads_from_environment() -> None:
+    code = "import omniroute; print(omniroute.num_threads())"
+    for n in ("1", "3"):
+        out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "OMNIROUTE_NUM_THREADS": n},
+                             capture_output=True, text=True, check=True)
+        assert out.stdout.strip() == n
+    bad = subprocess.run([sys.executable, "-c", code], env={**os.environ, "OMNIROUTE_NUM_THREADS": "many"},
+                         capture_output=True, text=True)
+    assert bad.returncode != 0 and "OMNIROUTE_NUM_THREADS" in bad.stderr

@@ -1,0 +1,31 @@
+"""Typed use of the package, checked with ``mypy --strict`` by scripts/python-test so the stubs
+stay usable (stubtest checks they match the module). Also run by pytest as a smoke test."""
+
+from __future__ import annotations
+
+import datetime
+
+import omniroute as om
+
+
+def summarise(day: om.Scenario, now: datetime.datetime) -> dict[str, float]:
+    router = om.Router(day.network, day.policy)
+    plan: om.Plan = router.route_batch(day.orders, day.inventory, mode="sequential", now=now)
+    first: om.Decision = plan.decision(0)
+    dates: list[datetime.date] = [s.promised_date for s in first.shipments]
+    reasons: list[str] = [u.reason for u in first.unfilled]
+    violations: list[om.Violation] = om.check(plan)
+    totals = plan.totals
+    return {
+        "cost": float(totals.cost_cents),
+        "fill_rate": totals.fill_rate,
+        "rows": float(plan.decisions.num_rows),
+        "dates": float(len(dates) + len(reasons)),
+        "violations": float(len(violations)),
+    }
+
+
+def test_typed_usage() -> None:
+    day = om.generate(seed=1, orders=50)
+    out = summarise(day, datetime.datetime(2026, 11, 26, 12, tzinfo=datetime.timezone.utc))
+    assert out["violations"] == 0 and 0 <= out["fill_rate"] <= 1
