@@ -15,18 +15,22 @@ fn main() {
     let router = Router::new(&inputs.network, &inputs.policy);
     let stock = router.stock_table(inputs.routable_positions());
     let now = "2026-11-26T12:00:00Z".parse().unwrap();
-    let t = Instant::now();
-    let plan = router.route_sequential(&inputs.orders, &stock, now);
-    let secs = t.elapsed().as_secs_f64();
-    let tot = plan.totals;
-    println!(
-        "sequential: {} orders in {:.3} s = {:.0} orders/s; cost {} cents; fill rate {:.4}; {:.0} km; {} shipments",
-        tot.orders,
-        secs,
-        tot.orders as f64 / secs,
-        tot.cost_cents,
-        tot.fill_rate(),
-        tot.distance_km,
-        tot.shipments
-    );
+    for (label, parallel) in [("one thread", false), ("parallel", true)] {
+        let router = router.clone().parallel(parallel);
+        let t = Instant::now();
+        let plan = router.route_sequential(&inputs.orders, &stock, now);
+        let secs = t.elapsed().as_secs_f64();
+        let tot = plan.totals;
+        println!(
+            "sequential ({label}, {} threads): {} orders in {:.3} s = {:.0} orders/s; cost {} cents; fill rate {:.4}; {:.0} km; {} shipments",
+            if parallel { rayon::current_num_threads() } else { 1 },
+            tot.orders,
+            secs,
+            tot.orders as f64 / secs,
+            tot.cost_cents,
+            tot.fill_rate(),
+            tot.distance_km,
+            tot.shipments
+        );
+    }
 }

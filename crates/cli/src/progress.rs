@@ -6,12 +6,12 @@
 use crate::Global;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 use jiff::Timestamp;
-use omniroute_core::{Load, Order, Plan, Router, StockTable};
+use omniroute_core::{Order, Plan, Router, StockTable};
 use std::io::IsTerminal;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
-/// Routes `orders` in arrival order, each against the stock and capacity left by the ones before:
-/// the same loop as `Router::route_sequential`, with a progress tick between orders.
+/// Routes `orders` with `Router::route_sequential_with`, ticking the bar as chunks complete.
 pub fn route_sequential(
     router: &Router<'_>,
     orders: &[Order],
@@ -28,28 +28,17 @@ pub fn route_sequential(
         bar.set_style(style);
     }
     let start = Instant::now();
-    let mut shown = false;
-    let mut stock = stock.clone();
-    let mut load = Load::default();
-    let mut decisions = Vec::with_capacity(orders.len());
-    for (i, order) in orders.iter().enumerate() {
-        let d = router.route(order, &stock, &load, now);
-        for s in &d.shipments {
-            for &l in &s.lines {
-                let line = &order.lines[l];
-                stock.take(s.node, line.sku, line.qty);
-            }
-            load.add_shipment(s.node, s.units);
-        }
-        decisions.push(d);
-        if enabled && i % 256 == 0 {
-            if !shown && start.elapsed() > Duration::from_secs(1) {
+    let shown = AtomicBool::new(false);
+    let tick = |done: usize| {
+        if enabled {
+            if !shown.load(Ordering::Relaxed) && start.elapsed() > Duration::from_secs(1) {
                 bar.set_draw_target(ProgressDrawTarget::stderr());
-                shown = true;
+                shown.store(true, Ordering::Relaxed);
             }
-            bar.set_position(i as u64);
+            bar.set_position(done as u64);
         }
-    }
+    };
+    let plan = router.route_sequential_with(orders, stock, now, &tick);
     bar.finish_and_clear();
-    Plan::from_decisions(orders, decisions)
+    plan
 }

@@ -2,8 +2,10 @@
 //! capacity left by the ones before, exactly what an OMS does live.
 
 use super::{Decision, Load, Router, StockTable};
-use crate::Order;
+use crate::{NodeIdx, Order, SkuId};
 use jiff::Timestamp;
+use rayon::prelude::*;
+use rustc_hash::FxHashSet;
 
 /// Totals of a plan.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -78,16 +80,112 @@ impl Router<'_> {
     /// Routes `orders` in arrival order against a working copy of `stock`: each order sees the
     /// stock and capacity left by the ones before it. `now` is the reference time for orders
     /// without `created_at`.
+    ///
+    /// With parallelism on ([`Router::parallel`], the default) orders are routed speculatively in
+    /// chunks across rayon's threads against the state before the chunk, then committed in
+    /// order; an order whose inputs an earlier order of its chunk changed (one of its SKUs was
+    /// shipped, or a capacity-limited node it looked at was used) is routed again on the spot.
+    /// The plan is therefore identical to the one-thread run.
     pub fn route_sequential(&self, orders: &[Order], stock: &StockTable, now: Timestamp) -> Plan {
+        self.route_sequential_with(orders, stock, now, &|_| {})
+    }
+
+    /// [`Router::route_sequential`], calling `progress(n)` after each chunk with the number of
+    /// orders routed so far.
+    pub fn route_sequential_with(
+        &self,
+        orders: &[Order],
+        stock: &StockTable,
+        now: Timestamp,
+        progress: &(dyn Fn(usize) + Sync),
+    ) -> Plan {
         let mut stock = stock.clone();
         let mut load = Load::default();
         let mut decisions = Vec::with_capacity(orders.len());
-        for order in orders {
-            let d = self.route(order, &stock, &load, now);
-            apply(order, &d, &mut stock, &mut load);
-            decisions.push(d);
+        let threads = if self.parallel {
+            rayon::current_num_threads()
+        } else {
+            1
+        };
+        let chunk = if threads > 1 { 8 * threads } else { 256 };
+        for batch in orders.chunks(chunk) {
+            if threads > 1 {
+                let guesses: Vec<Decision> = batch
+                    .par_iter()
+                    .map(|o| self.route(o, &stock, &load, now))
+                    .collect();
+                // What earlier orders of the chunk changed: (node, sku, sold out).
+                let mut touched: Vec<(NodeIdx, SkuId, bool)> = Vec::new();
+                let mut touched_limited: FxHashSet<NodeIdx> = FxHashSet::default();
+                for (order, guess) in batch.iter().zip(guesses) {
+                    let d = if self.stale(order, &touched, &touched_limited, &stock, &load) {
+                        self.route(order, &stock, &load, now)
+                    } else {
+                        guess
+                    };
+                    for s in &d.shipments {
+                        for &l in &s.lines {
+                            let sku = order.lines[l].sku;
+                            let left = stock.qty(s.node, sku) - order.lines[l].qty;
+                            touched.push((s.node, sku, left == 0));
+                        }
+                        if self.capacity_limited(s.node) {
+                            touched_limited.insert(s.node);
+                        }
+                    }
+                    apply(order, &d, &mut stock, &mut load);
+                    decisions.push(d);
+                }
+            } else {
+                for order in batch {
+                    let d = self.route(order, &stock, &load, now);
+                    apply(order, &d, &mut stock, &mut load);
+                    decisions.push(d);
+                }
+            }
+            progress(decisions.len());
         }
         Plan::from_decisions(orders, decisions)
+    }
+}
+
+impl Router<'_> {
+    /// True when `guess`, routed before the earlier orders of its chunk were applied, may differ
+    /// from routing `order` now. Stock and load only shrink and grow, and the router reads them
+    /// only through "does this node hold enough of this SKU for the order's lines" (masks, SKU
+    /// groups, posting lists, the unfilled-line reasons) and "does this node's capacity bind for
+    /// this order". A guess is kept when every change of the chunk leaves those answers as they
+    /// were: no SKU of the order sold out anywhere or fell below the order's need at a node, and
+    /// no node used since binds the order's capacity now.
+    fn stale(
+        &self,
+        order: &Order,
+        touched: &[(NodeIdx, SkuId, bool)],
+        touched_limited: &FxHashSet<NodeIdx>,
+        stock: &StockTable,
+        load: &Load,
+    ) -> bool {
+        let need = |sku: SkuId| -> u32 {
+            order
+                .lines
+                .iter()
+                .filter(|l| l.sku == sku)
+                .map(|l| l.qty)
+                .sum()
+        };
+        let stock_changed = touched.iter().any(|&(n, sku, sold_out)| {
+            let need = need(sku);
+            need > 0 && (sold_out || stock.qty(n, sku) < need)
+        });
+        let units = u32::try_from(order.units()).unwrap_or(u32::MAX);
+        stock_changed
+            || touched_limited.iter().any(|&n| {
+                let t = &self.terms.nodes[n.0 as usize];
+                let (used_units, used_shipments) = load.used(n);
+                t.capacity_shipments.is_some_and(|c| used_shipments >= c)
+                    || t.capacity_units
+                        .is_some_and(|c| c.saturating_sub(used_units) < units)
+            })
     }
 }
 

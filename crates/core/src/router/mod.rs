@@ -54,7 +54,7 @@ pub const WALK_LIMIT: usize = 48;
 
 /// A line whose SKU is held by at most this many nodes has its holders scanned up front, so the
 /// router knows how far away the line can still be shipped from.
-const LINE_SCAN_LIMIT: usize = 128;
+pub(crate) const LINE_SCAN_LIMIT: usize = 128;
 
 /// Routes orders over one network under one policy. Cheap to share across threads.
 ///
@@ -86,6 +86,8 @@ pub struct Router<'a> {
     /// [`POSTING_LIMIT`], [`WALK_LIMIT`] and the divisor of the posting size that extends the
     /// walk; tests change them to exercise every path.
     limits: (usize, usize, usize),
+    /// Route batches across rayon's threads (results do not depend on it).
+    parallel: bool,
 }
 
 impl<'a> Router<'a> {
@@ -96,7 +98,22 @@ impl<'a> Router<'a> {
             policy,
             terms: NetworkTerms::new(network, policy),
             limits: (POSTING_LIMIT, WALK_LIMIT, 2),
+            parallel: true,
         }
+    }
+
+    /// Turns batch parallelism on or off (on by default). Plans are identical either way; off
+    /// routes on the calling thread only.
+    #[must_use]
+    pub fn parallel(mut self, on: bool) -> Self {
+        self.parallel = on;
+        self
+    }
+
+    /// True when the node has a daily capacity in units or shipments.
+    pub(crate) fn capacity_limited(&self, node: NodeIdx) -> bool {
+        let t = &self.terms.nodes[node.0 as usize];
+        t.capacity_units.is_some() || t.capacity_shipments.is_some()
     }
 
     /// The same router with other candidate-gathering limits (the result must not change).

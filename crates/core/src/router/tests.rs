@@ -261,6 +261,16 @@ proptest! {
         }
     }
 
+    /// The parallel sequential batch equals the one-thread run, decision for decision.
+    #[test]
+    fn parallel_batch_equals_serial(case in arb_case(20, 4, 40)) {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
+        let router = Router::new(&case.network, &case.policy);
+        let parallel = pool.install(|| router.clone().route_sequential(&case.orders, &case.stock, now()));
+        let serial = router.parallel(false).route_sequential(&case.orders, &case.stock, now());
+        prop_assert_eq!(parallel.decisions, serial.decisions);
+    }
+
     /// Sequential batches pass the checker (stock and capacity shared across orders).
     #[test]
     fn sequential_plan_passes_checker(case in arb_case(30, 5, 12)) {
