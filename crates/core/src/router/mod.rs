@@ -25,6 +25,7 @@ mod choose;
 mod cost;
 mod decision;
 mod reason;
+mod reserve;
 mod stock;
 mod terms;
 #[cfg(test)]
