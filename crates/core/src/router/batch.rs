@@ -48,9 +48,23 @@ pub struct Plan {
     pub totals: PlanTotals,
     /// Capacity used per node.
     pub load: Load,
+    /// A proven lower bound on the cost of any plan for the batch (optimise mode only).
+    pub bound_cents: Option<i64>,
 }
 
 impl Plan {
+    /// `(cost − bound) / cost` when a bound is known (0 for a zero-cost plan).
+    pub fn gap(&self) -> Option<f64> {
+        self.bound_cents.map(|b| {
+            let c = self.totals.cost_cents;
+            if c == 0 {
+                0.0
+            } else {
+                (c - b) as f64 / c as f64
+            }
+        })
+    }
+
     /// Builds a plan (totals and load) from decisions.
     pub fn from_decisions(orders: &[Order], decisions: Vec<Decision>) -> Self {
         let mut totals = PlanTotals::default();
@@ -72,6 +86,7 @@ impl Plan {
             decisions,
             totals,
             load,
+            bound_cents: None,
         }
     }
 }

@@ -24,6 +24,7 @@ mod candidate;
 mod choose;
 mod cost;
 mod decision;
+mod optimise;
 mod reason;
 mod reserve;
 mod stock;
@@ -35,6 +36,7 @@ pub use batch::{Plan, PlanTotals};
 pub use choose::EXACT_MAX_LINES;
 pub use cost::{distance_cents, margin_cents, CostBreakdown};
 pub use decision::{Candidate, CandidateOutcome, Decision, Shipment, UnfilledLine};
+pub use optimise::{Mode, OptimiseOptions, ALTERNATIVES};
 pub use reason::Reason;
 pub use stock::{Load, StockTable};
 

@@ -271,6 +271,23 @@ proptest! {
         prop_assert_eq!(parallel.decisions, serial.decisions);
     }
 
+    /// Optimise plans pass the checker, never cost more than the sequential plan, and their
+    /// bound never exceeds the brute-force optimum of the whole batch.
+    #[test]
+    fn optimise_is_feasible_no_worse_and_bounded(case in arb_case(5, 2, 3)) {
+        let router = Router::new(&case.network, &case.policy);
+        let seq = router.route_sequential(&case.orders, &case.stock, now());
+        let opts = OptimiseOptions { iteration_limit: Some(2_000), single_thread: true, ..OptimiseOptions::default() };
+        let plan = router.route_batch(&case.orders, &case.stock, now(), &Mode::Optimise(opts));
+        let v = check(&plan, &case.orders, &case.network, &case.policy, &case.stock, now());
+        prop_assert!(v.is_empty(), "violations: {v:?}");
+        prop_assert!(plan.totals.cost_cents <= seq.totals.cost_cents);
+        let optimum = batch_brute_force(&case);
+        let bound = plan.bound_cents.unwrap();
+        prop_assert!(bound <= optimum, "bound {bound} > optimum {optimum}");
+        prop_assert!(optimum <= plan.totals.cost_cents);
+    }
+
     /// Sequential batches pass the checker (stock and capacity shared across orders).
     #[test]
     fn sequential_plan_passes_checker(case in arb_case(30, 5, 12)) {
@@ -424,4 +441,106 @@ fn max_shipments_one_forces_single_node() {
     // Two near stores cost 2 × fixed; one warehouse costs 1 × fixed + more km: cheaper here.
     assert!(split.cost_cents() <= single.cost_cents());
     assert_eq!(split.shipments.len(), 1, "{split:#?}");
+}
+
+/// The optimum of a whole (tiny) batch: every order's every assignment, jointly feasible.
+fn batch_brute_force(case: &Case) -> i64 {
+    // Each order's feasible assignments, priced alone (stock and capacity checked jointly below).
+    let per_order: Vec<Vec<(i64, Vec<usize>)>> = case
+        .orders
+        .iter()
+        .map(|order| {
+            let rules = OrderRules::of(order, &case.policy);
+            let n = case.network.len();
+            let lines = order.lines.len();
+            let mut out = Vec::new();
+            let mut assign = vec![usize::MAX; lines];
+            loop {
+                if let Some(c) = price(case, order, &rules, &assign) {
+                    out.push((c, assign.clone()));
+                }
+                let mut i = 0;
+                loop {
+                    if i == lines {
+                        return out;
+                    }
+                    assign[i] = if assign[i] == usize::MAX {
+                        0
+                    } else {
+                        assign[i] + 1
+                    };
+                    if assign[i] == n {
+                        assign[i] = usize::MAX;
+                        i += 1;
+                    } else {
+                        break;
+                    }
+                }
+            }
+        })
+        .collect();
+    let mut best = i64::MAX;
+    let mut pick = vec![0usize; per_order.len()];
+    loop {
+        let mut stock: std::collections::HashMap<(usize, SkuId), u32> =
+            std::collections::HashMap::new();
+        let mut load: std::collections::HashMap<usize, (u32, u32)> =
+            std::collections::HashMap::new();
+        let mut cost = 0;
+        let mut ok = true;
+        for (o, &k) in pick.iter().enumerate() {
+            let (c, assign) = &per_order[o][k];
+            cost += c;
+            let order = &case.orders[o];
+            let mut nodes: Vec<usize> = assign
+                .iter()
+                .copied()
+                .filter(|&a| a != usize::MAX)
+                .collect();
+            nodes.sort_unstable();
+            nodes.dedup();
+            for &n in &nodes {
+                load.entry(n).or_default().1 += 1;
+            }
+            for (l, &a) in assign.iter().enumerate() {
+                if a != usize::MAX {
+                    *stock.entry((a, order.lines[l].sku)).or_default() += order.lines[l].qty;
+                    load.entry(a).or_default().0 += order.lines[l].qty;
+                }
+            }
+        }
+        for (&(n, sku), &used) in &stock {
+            let node = case.network.node(NodeIdx(n as u32));
+            let held = case.policy.kind(node.kind).safety_stock;
+            ok &= used <= case.stock.qty(NodeIdx(n as u32), sku).saturating_sub(held);
+        }
+        for (&n, &(units, shipments)) in &load {
+            let node = case.network.node(NodeIdx(n as u32));
+            let kind = case.policy.kind(node.kind);
+            ok &= node
+                .capacity_units
+                .or(kind.capacity_units)
+                .is_none_or(|c| units <= c);
+            ok &= node
+                .capacity_shipments
+                .or(kind.capacity_shipments)
+                .is_none_or(|c| shipments <= c);
+        }
+        if ok {
+            best = best.min(cost);
+        }
+        let mut i = 0;
+        loop {
+            if i == pick.len() {
+                return best;
+            }
+            pick[i] += 1;
+            if pick[i] == per_order[i].len() {
+                pick[i] = 0;
+                i += 1;
+            } else {
+                break;
+            }
+        }
+    }
 }

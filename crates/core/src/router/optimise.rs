@@ -1,0 +1,236 @@
+//! Optimise mode (DESIGN §5): one plan for a whole batch under shared stock and capacity.
+//!
+//! 1. The sequential plan is the start (the result is never worse).
+//! 2. Options per order: its sequential decision, its *solo* decision (routed alone against the
+//!    batch's starting stock, what it would get if it came first), up to [`ALTERNATIVES`] more
+//!    found by routing it again without the nodes of the previous ones, and "leave it unfilled".
+//! 3. The options become a general assignment problem (`crate::gap`): each order picks one
+//!    option; options consume (node, SKU) stock and the units and shipments of capacity-limited
+//!    nodes. It is solved by Lagrangian relaxation, repair and tabu search from the start.
+//! 4. **Bound.** Each order's solo decision is its exact optimum with the whole starting stock to
+//!    itself, so no plan can cost less than their sum: the Lagrangian bound at zero prices, valid
+//!    for the real problem (not just the generated options). Orders of more than
+//!    [`EXACT_MAX_LINES`](super::EXACT_MAX_LINES) lines are routed heuristically and add 0 to it.
+//!
+//! Explanations: a chosen alternative keeps the candidates of the order's solo routing (every node
+//! the router weighed), with `chosen` set on the nodes the plan ships from, and the rule list
+//! records `batch optimiser`.
+
+use super::batch::apply;
+use super::{Decision, Load, Plan, Router, StockTable};
+use crate::gap::{solve_assignment, AssignOption, AssignmentProblem, ResourceId, SolveOptions};
+use crate::{NodeIdx, Order, SkuId};
+use jiff::Timestamp;
+use rustc_hash::FxHashMap;
+use std::time::Duration;
+
+/// Extra options per order beyond its sequential and solo decisions.
+pub const ALTERNATIVES: usize = 2;
+
+/// How to route a batch.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Mode {
+    /// Orders in arrival order, each against what the earlier ones left (what an OMS does live).
+    Sequential,
+    /// One plan for the whole batch, with a lower bound and the gap to it.
+    Optimise(OptimiseOptions),
+}
+
+/// Settings of [`Mode::Optimise`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct OptimiseOptions {
+    /// Wall-clock budget of the assignment solve.
+    pub time_limit: Duration,
+    /// Moves per search run; when set the solve is deterministic on any machine.
+    pub iteration_limit: Option<u64>,
+    /// Seed of the search.
+    pub seed: u64,
+    /// Solve on the calling thread only (the plan is deterministic either way for a fixed
+    /// `iteration_limit`).
+    pub single_thread: bool,
+}
+
+impl Default for OptimiseOptions {
+    fn default() -> Self {
+        Self {
+            time_limit: Duration::from_secs(10),
+            iteration_limit: None,
+            seed: 0,
+            single_thread: false,
+        }
+    }
+}
+
+impl Router<'_> {
+    /// Routes a batch in the given mode. See [`Router::route_sequential`] and the module docs of
+    /// optimise mode.
+    pub fn route_batch(
+        &self,
+        orders: &[Order],
+        stock: &StockTable,
+        now: Timestamp,
+        mode: &Mode,
+    ) -> Plan {
+        match mode {
+            Mode::Sequential => self.route_sequential(orders, stock, now),
+            Mode::Optimise(opts) => self.optimise(orders, stock, now, opts),
+        }
+    }
+
+    fn optimise(
+        &self,
+        orders: &[Order],
+        stock: &StockTable,
+        now: Timestamp,
+        opts: &OptimiseOptions,
+    ) -> Plan {
+        let sequential = self.route_sequential(orders, stock, now);
+        let empty = Load::default();
+        let mut bound = 0i64;
+        let mut options: Vec<Vec<Decision>> = Vec::with_capacity(orders.len());
+        for (order, seq) in orders.iter().zip(&sequential.decisions) {
+            let solo = self.route(order, stock, &empty, now);
+            if order.lines.len() <= super::EXACT_MAX_LINES {
+                bound += solo.cost_cents();
+            }
+            let mut list = vec![seq.clone(), solo.clone()];
+            let mut restricted = order.clone();
+            let mut last = solo;
+            for _ in 0..ALTERNATIVES {
+                if last.shipments.is_empty() {
+                    break;
+                }
+                restricted
+                    .excluded
+                    .extend(last.shipments.iter().map(|s| s.node));
+                last = self.route(&restricted, stock, &empty, now);
+                list.push(last.clone());
+            }
+            list.push(unfilled(order, seq, self));
+            list.dedup_by(|a, b| same_shipments(a, b));
+            let mut unique: Vec<Decision> = Vec::with_capacity(list.len());
+            for d in list {
+                if !unique.iter().any(|u| same_shipments(u, &d)) {
+                    unique.push(d);
+                }
+            }
+            options.push(unique);
+        }
+        let problem = self.assignment(orders, &options, stock);
+        let solution = solve_assignment(
+            &problem,
+            &SolveOptions {
+                time_limit: opts.time_limit,
+                iteration_limit: opts.iteration_limit,
+                seed: opts.seed,
+                threads: opts.single_thread.then_some(1),
+                start: Some(vec![0; orders.len()]),
+            },
+        );
+        let mut decisions = Vec::with_capacity(orders.len());
+        let mut check_stock = stock.clone();
+        let mut check_load = Load::default();
+        for ((order, mut opts_i), &k) in orders.iter().zip(options).zip(&solution.choice) {
+            let solo_candidates = opts_i[1.min(opts_i.len() - 1)].candidates.clone();
+            let mut d = opts_i.swap_remove(k);
+            if k != 0 {
+                d.candidates = solo_candidates;
+                for c in &mut d.candidates {
+                    c.chosen = d.shipments.iter().any(|s| s.node == c.node);
+                }
+                d.rules.push("batch optimiser".into());
+            }
+            apply(order, &d, &mut check_stock, &mut check_load);
+            decisions.push(d);
+        }
+        let mut plan = Plan::from_decisions(orders, decisions);
+        if plan.totals.cost_cents > sequential.totals.cost_cents || !solution.feasible {
+            plan = sequential; // never worse than the start
+        }
+        plan.bound_cents = Some(bound.min(plan.totals.cost_cents));
+        plan
+    }
+
+    /// The general assignment problem over the generated options.
+    fn assignment(
+        &self,
+        orders: &[Order],
+        options: &[Vec<Decision>],
+        stock: &StockTable,
+    ) -> AssignmentProblem {
+        let mut p = AssignmentProblem::new();
+        let mut positions: FxHashMap<(NodeIdx, SkuId), ResourceId> = FxHashMap::default();
+        let mut capacity: FxHashMap<(NodeIdx, bool), ResourceId> = FxHashMap::default();
+        for (order, opts) in orders.iter().zip(options) {
+            let mut item = Vec::with_capacity(opts.len());
+            for d in opts {
+                let mut uses = Vec::new();
+                for s in &d.shipments {
+                    for &l in &s.lines {
+                        let line = &order.lines[l];
+                        let r = *positions.entry((s.node, line.sku)).or_insert_with(|| {
+                            p.add_resource(u64::from(stock.qty(s.node, line.sku)))
+                                .expect("u32 capacities fit")
+                        });
+                        uses.push((r, u64::from(line.qty)));
+                    }
+                    let t = &self.terms.nodes[s.node.0 as usize];
+                    if let Some(cap) = t.capacity_units {
+                        let r = *capacity.entry((s.node, true)).or_insert_with(|| {
+                            p.add_resource(u64::from(cap)).expect("u32 capacities fit")
+                        });
+                        uses.push((r, u64::from(s.units)));
+                    }
+                    if let Some(cap) = t.capacity_shipments {
+                        let r = *capacity.entry((s.node, false)).or_insert_with(|| {
+                            p.add_resource(u64::from(cap)).expect("u32 capacities fit")
+                        });
+                        uses.push((r, 1));
+                    }
+                }
+                item.push(AssignOption::new(d.cost_cents(), uses));
+            }
+            p.add_item(item).expect("every order has options");
+        }
+        p
+    }
+}
+
+/// The decision that ships nothing: every line unfilled, with the sequential decision's reasons
+/// where it had them.
+fn unfilled(order: &Order, seq: &Decision, router: &Router<'_>) -> Decision {
+    let per_unit = super::terms::OrderTerms::resolve(order, router.policy).unfilled_per_unit_cents;
+    let mut d = seq.clone();
+    d.shipments.clear();
+    d.unfilled = (0..order.lines.len())
+        .map(|l| super::UnfilledLine {
+            line: l,
+            reason: seq
+                .unfilled
+                .iter()
+                .find(|u| u.line == l)
+                .map_or(super::Reason::Uneconomic, |u| u.reason),
+        })
+        .collect();
+    d.cost = super::CostBreakdown {
+        unfilled_cents: order
+            .lines
+            .iter()
+            .map(|l| per_unit * i64::from(l.qty))
+            .sum(),
+        ..super::CostBreakdown::default()
+    };
+    for c in &mut d.candidates {
+        c.chosen = false;
+    }
+    d
+}
+
+fn same_shipments(a: &Decision, b: &Decision) -> bool {
+    a.shipments.len() == b.shipments.len()
+        && a.shipments
+            .iter()
+            .zip(&b.shipments)
+            .all(|(x, y)| x.node == y.node && x.lines == y.lines)
+}
