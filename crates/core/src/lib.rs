@@ -43,5 +43,5 @@ pub use promise::{days_late, order_date, promise, transit_days, Promise, Promise
 pub use router::{
     distance_cents, margin_cents, Candidate, CandidateOutcome, CostBreakdown, Decision, Load, Mode,
     OptimiseOptions, Plan, PlanTotals, Reason, Router, Shipment, StockTable, UnfilledLine,
-    EXACT_MAX_LINES, POSTING_LIMIT, WALK_LIMIT,
+    ALTERNATIVES, EXACT_MAX_LINES, POSTING_LIMIT, WALK_LIMIT,
 };
