@@ -41,7 +41,7 @@ pub use policy::{
 };
 pub use promise::{days_late, order_date, promise, transit_days, Promise, PromiseNode};
 pub use router::{
-    distance_cents, margin_cents, Candidate, CandidateOutcome, CostBreakdown, Decision, Load, Mode,
-    OptimiseOptions, Plan, PlanTotals, Reason, Router, Shipment, StockTable, UnfilledLine,
-    ALTERNATIVES, EXACT_MAX_LINES, POSTING_LIMIT, WALK_LIMIT,
+    distance_cents, margin_cents, Candidate, CandidateOutcome, CostBreakdown, Decision, Event,
+    Load, Mode, OptimiseOptions, Plan, PlanTotals, Reason, Rerouted, Router, Shipment, StockTable,
+    UnfilledLine, ALTERNATIVES, EXACT_MAX_LINES, POSTING_LIMIT, WALK_LIMIT,
 };

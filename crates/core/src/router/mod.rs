@@ -26,6 +26,9 @@ mod cost;
 mod decision;
 mod optimise;
 mod reason;
+mod reroute;
+#[cfg(test)]
+mod reroute_tests;
 mod reserve;
 mod stock;
 mod terms;
@@ -38,6 +41,7 @@ pub use cost::{distance_cents, margin_cents, CostBreakdown};
 pub use decision::{Candidate, CandidateOutcome, Decision, Shipment, UnfilledLine};
 pub use optimise::{Mode, OptimiseOptions, ALTERNATIVES};
 pub use reason::Reason;
+pub use reroute::{Event, Rerouted};
 pub use stock::{Load, StockTable};
 
 use crate::{Network, NodeIdx, Order, Policy};

@@ -109,6 +109,14 @@ impl Load {
         e.1 += 1;
     }
 
+    /// Removes one shipment of `units` at a node (re-routing releases it).
+    pub fn remove_shipment(&mut self, node: NodeIdx, units: u32) {
+        if let Some(e) = self.used.get_mut(&node) {
+            e.0 = e.0.saturating_sub(units);
+            e.1 = e.1.saturating_sub(1);
+        }
+    }
+
     /// Every node with its (units, shipments), sorted by node.
     pub fn per_node(&self) -> Vec<(NodeIdx, u32, u32)> {
         let mut v: Vec<_> = self.used.iter().map(|(&n, &(u, s))| (n, u, s)).collect();

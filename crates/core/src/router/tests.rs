@@ -5,20 +5,24 @@ use proptest::prelude::*;
 
 const NOW: &str = "2026-11-26T06:30:00Z";
 
-fn now() -> jiff::Timestamp {
+pub(super) fn now() -> jiff::Timestamp {
     NOW.parse().unwrap()
 }
 
 #[derive(Debug, Clone)]
-struct Case {
-    network: Network,
-    policy: Policy,
-    stock: StockTable,
-    orders: Vec<Order>,
+pub(super) struct Case {
+    pub network: Network,
+    pub policy: Policy,
+    pub stock: StockTable,
+    pub orders: Vec<Order>,
 }
 
 #[allow(clippy::too_many_lines)]
-fn arb_case(max_nodes: usize, max_lines: usize, max_orders: usize) -> impl Strategy<Value = Case> {
+pub(super) fn arb_case(
+    max_nodes: usize,
+    max_lines: usize,
+    max_orders: usize,
+) -> impl Strategy<Value = Case> {
     let node = (
         20.0..24.0f64,
         76.0..80.0f64,

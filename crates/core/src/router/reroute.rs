@@ -1,0 +1,321 @@
+//! Re-routing after events (DESIGN §5): move only the orders that must move, keep the rest.
+//!
+//! The plan's remaining stock and load are rebuilt from the batch's starting stock, then events
+//! apply in order:
+//! - `NodeDown(n)`: every order shipping from `n` moves; `n` is excluded from every re-route
+//!   until `NodeUp(n)` (its candidates show `EXCLUDED`).
+//! - `NodeUp(n)`: `n` may be used again; orders with unfilled lines are re-routed (they can only
+//!   gain: an order moves only if its new decision is cheaper).
+//! - `Rejected` / `TimedOut { order, node }`: the dealer refused the offer; the order excludes
+//!   `node` for good and moves. After the policy's `max_rejections` refusals the order goes to the
+//!   review queue and ships nothing.
+//! - `StockCorrection { node, sku, routable }`: the starting stock of the position is now
+//!   `routable`; if the plan ships more than that from it, the latest orders (in arrival order)
+//!   using it move until it fits.
+//! - `StockArrival { node, sku, qty }`: `qty` more units; orders with an unfilled line of `sku`
+//!   are re-routed and move if that is cheaper.
+//!
+//! A moved order is routed with [`Router::route`] against the stock and capacity left by every
+//! other order, so the result is feasible; an order that did not need to move keeps its decision
+//! exactly.
+
+use super::batch::apply;
+use super::{Decision, Load, Plan, PlanTotals, Reason, Router, StockTable, UnfilledLine};
+use crate::{NodeIdx, Order, SkuId};
+use jiff::Timestamp;
+
+/// Something that happened after a plan was made.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Event {
+    /// A node stopped shipping.
+    NodeDown(NodeIdx),
+    /// A node ships again.
+    NodeUp(NodeIdx),
+    /// A dealer rejected the order's offer (`order` is the index in the batch).
+    Rejected {
+        /// Index of the order in the batch.
+        order: usize,
+        /// The dealer.
+        node: NodeIdx,
+    },
+    /// A dealer let the offer time out.
+    TimedOut {
+        /// Index of the order in the batch.
+        order: usize,
+        /// The dealer.
+        node: NodeIdx,
+    },
+    /// The starting routable stock of a position is corrected to `routable`.
+    StockCorrection {
+        /// The node.
+        node: NodeIdx,
+        /// The SKU.
+        sku: SkuId,
+        /// The corrected routable units.
+        routable: u32,
+    },
+    /// `qty` more units arrived at a position.
+    StockArrival {
+        /// The node.
+        node: NodeIdx,
+        /// The SKU.
+        sku: SkuId,
+        /// Units added.
+        qty: u32,
+    },
+}
+
+/// What re-routing did.
+#[derive(Debug, Clone)]
+pub struct Rerouted {
+    /// The new plan (one decision per order, same order).
+    pub plan: Plan,
+    /// Totals of the plan before the events.
+    pub before: PlanTotals,
+    /// Orders whose decision changed, ascending, without repeats.
+    pub moved: Vec<usize>,
+    /// Orders sent to the review queue (too many rejections), ascending.
+    pub review: Vec<usize>,
+    /// The starting stock after corrections and arrivals: check the new plan against it.
+    pub stock: StockTable,
+}
+
+impl Router<'_> {
+    /// Applies `events` to `plan` (made for `orders` from starting stock `stock`), moving only the
+    /// orders that must move. See the module docs for each event.
+    pub fn reroute(
+        &self,
+        orders: &[Order],
+        plan: &Plan,
+        stock: &StockTable,
+        events: &[Event],
+        now: Timestamp,
+    ) -> Rerouted {
+        let mut start = stock.clone();
+        let mut left = stock.clone();
+        let mut load = Load::default();
+        for (order, d) in orders.iter().zip(&plan.decisions) {
+            apply(order, d, &mut left, &mut load);
+        }
+        let mut state = State {
+            router: self,
+            orders: orders.to_vec(),
+            decisions: plan.decisions.clone(),
+            left,
+            load,
+            down: Vec::new(),
+            rejections: vec![0; orders.len()],
+            moved: Vec::new(),
+            review: Vec::new(),
+            now,
+        };
+        for &event in events {
+            match event {
+                Event::NodeDown(n) => {
+                    state.down.push(n);
+                    let hit = state.shipping_from(|s_node, _| s_node == n);
+                    state.reroute_all(&hit, true);
+                }
+                Event::NodeUp(n) => {
+                    state.down.retain(|&d| d != n);
+                    let unfilled = state.with_unfilled(|_| true);
+                    state.reroute_all(&unfilled, false);
+                }
+                Event::Rejected { order, node } | Event::TimedOut { order, node } => {
+                    state.reject(order, node);
+                }
+                Event::StockCorrection {
+                    node,
+                    sku,
+                    routable,
+                } => {
+                    let was = start.qty(node, sku);
+                    start.take(node, sku, was);
+                    start.add(node, sku, routable);
+                    state.correct(node, sku, was, routable);
+                }
+                Event::StockArrival { node, sku, qty } => {
+                    start.add(node, sku, qty);
+                    state.left.add(node, sku, qty);
+                    let waiting = state.with_unfilled(|l| l == sku);
+                    state.reroute_all(&waiting, false);
+                }
+            }
+        }
+        let mut moved = state.moved;
+        moved.sort_unstable();
+        moved.dedup();
+        let mut review = state.review;
+        review.sort_unstable();
+        Rerouted {
+            plan: Plan::from_decisions(orders, state.decisions),
+            before: plan.totals,
+            moved,
+            review,
+            stock: start,
+        }
+    }
+}
+
+struct State<'r, 'a> {
+    router: &'r Router<'a>,
+    orders: Vec<Order>,
+    decisions: Vec<Decision>,
+    left: StockTable,
+    load: Load,
+    down: Vec<NodeIdx>,
+    rejections: Vec<u32>,
+    moved: Vec<usize>,
+    review: Vec<usize>,
+    now: Timestamp,
+}
+
+impl State<'_, '_> {
+    /// Orders with a shipped line matching `hit(node, sku)`, in arrival order.
+    fn shipping_from(&self, hit: impl Fn(NodeIdx, SkuId) -> bool) -> Vec<usize> {
+        (0..self.orders.len())
+            .filter(|&i| {
+                self.decisions[i].shipments.iter().any(|s| {
+                    s.lines
+                        .iter()
+                        .any(|&l| hit(s.node, self.orders[i].lines[l].sku))
+                })
+            })
+            .collect()
+    }
+
+    /// Orders (not in review) with an unfilled line whose SKU matches.
+    fn with_unfilled(&self, sku: impl Fn(SkuId) -> bool) -> Vec<usize> {
+        (0..self.orders.len())
+            .filter(|i| !self.review.contains(i))
+            .filter(|&i| {
+                self.decisions[i]
+                    .unfilled
+                    .iter()
+                    .any(|u| sku(self.orders[i].lines[u.line].sku))
+            })
+            .collect()
+    }
+
+    fn reroute_all(&mut self, orders: &[usize], must: bool) {
+        for &i in orders {
+            self.reroute_one(i, must);
+        }
+    }
+
+    /// Releases order `i`'s decision and routes it again; when the move is optional it is kept
+    /// only if cheaper.
+    fn reroute_one(&mut self, i: usize, must: bool) {
+        let old = self.decisions[i].clone();
+        release(&self.orders[i], &old, &mut self.left, &mut self.load);
+        self.route_released(i, old, must);
+    }
+
+    /// Routes order `i`, whose decision `old` was already released, against what is left.
+    fn route_released(&mut self, i: usize, old: Decision, must: bool) {
+        let mut order = self.orders[i].clone();
+        order.excluded.extend(self.down.iter().copied());
+        let new = self.router.route(&order, &self.left, &self.load, self.now);
+        let keep_old = !must && new.cost_cents() >= old.cost_cents();
+        debug_assert!(must || !keep_old || fits(&self.orders[i], &old, &self.left));
+        let d = if keep_old { old } else { new };
+        apply(&self.orders[i], &d, &mut self.left, &mut self.load);
+        if !keep_old {
+            self.moved.push(i);
+        }
+        self.decisions[i] = d;
+    }
+
+    fn reject(&mut self, i: usize, node: NodeIdx) {
+        if !self.orders[i].excluded.contains(&node) {
+            self.orders[i].excluded.push(node);
+        }
+        self.rejections[i] += 1;
+        if self.rejections[i] >= self.router.policy.dealers.max_rejections {
+            let old = self.decisions[i].clone();
+            release(&self.orders[i], &old, &mut self.left, &mut self.load);
+            let per_unit = super::terms::OrderTerms::resolve(&self.orders[i], self.router.policy)
+                .unfilled_per_unit_cents;
+            let mut d = old;
+            d.shipments.clear();
+            d.unfilled = (0..self.orders[i].lines.len())
+                .map(|line| UnfilledLine {
+                    line,
+                    reason: Reason::Excluded,
+                })
+                .collect();
+            d.cost = super::CostBreakdown {
+                unfilled_cents: self.orders[i]
+                    .lines
+                    .iter()
+                    .map(|l| per_unit * i64::from(l.qty))
+                    .sum(),
+                ..super::CostBreakdown::default()
+            };
+            d.rules.push("review queue: too many rejections".into());
+            self.decisions[i] = d;
+            self.review.push(i);
+            self.moved.push(i);
+        } else if self.decisions[i].shipments.iter().any(|s| s.node == node) {
+            self.reroute_one(i, true);
+        }
+    }
+
+    /// The position's starting stock went from `was` to `now`; move the latest users until the
+    /// plan fits.
+    fn correct(&mut self, node: NodeIdx, sku: SkuId, was: u32, now: u32) {
+        if now >= was {
+            self.left.add(node, sku, now - was);
+            let waiting = self.with_unfilled(|l| l == sku);
+            self.reroute_all(&waiting, false);
+            return;
+        }
+        let cut = was - now;
+        let remaining = self.left.qty(node, sku);
+        self.left.take(node, sku, cut.min(remaining));
+        let mut short = cut.saturating_sub(remaining);
+        let users = self.shipping_from(|n, s| n == node && s == sku);
+        for &i in users.iter().rev() {
+            if short == 0 {
+                break;
+            }
+            let shipped: u32 = self.decisions[i]
+                .shipments
+                .iter()
+                .filter(|s| s.node == node)
+                .flat_map(|s| s.lines.iter())
+                .filter(|&&l| self.orders[i].lines[l].sku == sku)
+                .map(|&l| self.orders[i].lines[l].qty)
+                .sum();
+            // Release the order, drop its units of this position from the stock (they no longer
+            // exist), then route it again against what is left.
+            let old = self.decisions[i].clone();
+            release(&self.orders[i], &old, &mut self.left, &mut self.load);
+            let gone = shipped.min(short);
+            self.left.take(node, sku, gone);
+            short -= gone;
+            self.route_released(i, old, true);
+        }
+    }
+}
+
+/// Puts a decision's units back into `stock` and removes its shipments from `load`.
+fn release(order: &Order, d: &Decision, stock: &mut StockTable, load: &mut Load) {
+    for s in &d.shipments {
+        for &l in &s.lines {
+            let line = &order.lines[l];
+            stock.add(s.node, line.sku, line.qty);
+        }
+        load.remove_shipment(s.node, s.units);
+    }
+}
+
+/// True when `stock` still holds every line `d` ships (an optional move may keep it).
+fn fits(order: &Order, d: &Decision, stock: &StockTable) -> bool {
+    d.shipments.iter().all(|s| {
+        s.lines
+            .iter()
+            .all(|&l| stock.qty(s.node, order.lines[l].sku) >= order.lines[l].qty)
+    })
+}

@@ -1,0 +1,178 @@
+//! Re-routing: plans stay feasible, only orders that had to (or could gain) move, a rejected
+//! node never serves the order again, and too many rejections send an order to review.
+
+use super::tests::{arb_case, now, Case};
+use crate::*;
+use proptest::prelude::*;
+
+fn arb_events(nodes: usize, orders: usize) -> impl Strategy<Value = Vec<Event>> {
+    let event = (0u8..6, 0..nodes, 0..orders.max(1), 0u32..6, 0u32..4).prop_map(
+        |(kind, node, order, sku, qty)| {
+            let node = NodeIdx(node as u32);
+            let sku = SkuId(sku);
+            match kind {
+                0 => Event::NodeDown(node),
+                1 => Event::NodeUp(node),
+                2 => Event::Rejected { order, node },
+                3 => Event::TimedOut { order, node },
+                4 => Event::StockCorrection {
+                    node,
+                    sku,
+                    routable: qty,
+                },
+                _ => Event::StockArrival { node, sku, qty },
+            }
+        },
+    );
+    prop::collection::vec(event, 0..6)
+}
+
+fn case_and_events() -> impl Strategy<Value = (Case, Vec<Event>)> {
+    arb_case(12, 3, 10).prop_flat_map(|case| {
+        let (n, o) = (case.network.len(), case.orders.len());
+        (Just(case), arb_events(n, o))
+    })
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+
+    #[test]
+    fn reroute_keeps_plans_feasible_and_moves_only_what_it_may((case, events) in case_and_events()) {
+        let router = Router::new(&case.network, &case.policy);
+        let plan = router.route_sequential(&case.orders, &case.stock, now());
+        let r = router.reroute(&case.orders, &plan, &case.stock, &events, now());
+        // Feasible against the corrected starting stock (every cost recomputed).
+        let v = check(&r.plan, &case.orders, &case.network, &case.policy, &r.stock, now());
+        prop_assert!(v.is_empty(), "violations: {v:?}\nevents {events:?}");
+        // Unmoved orders keep their decision exactly; moved ones changed.
+        for i in 0..case.orders.len() {
+            if r.moved.contains(&i) {
+                continue;
+            }
+            prop_assert_eq!(&r.plan.decisions[i], &plan.decisions[i], "order {} changed but is not listed as moved", i);
+        }
+        // An order may move only if an event touched it: it shipped from a node that went down or
+        // rejected it, used a corrected position, or had an unfilled line (which new stock or a
+        // node coming back may fill).
+        for &i in &r.moved {
+            let d = &plan.decisions[i];
+            let order = &case.orders[i];
+            let ships_from = |n: NodeIdx| d.shipments.iter().any(|s| s.node == n);
+            let uses = |n: NodeIdx, sku: SkuId| d.shipments.iter().any(|s| s.node == n && s.lines.iter().any(|&l| order.lines[l].sku == sku));
+            let allowed = !d.unfilled.is_empty() || events.iter().any(|e| match *e {
+                Event::NodeDown(n) => ships_from(n),
+                Event::Rejected { order: o, .. } | Event::TimedOut { order: o, .. } => o == i,
+                Event::StockCorrection { node, sku, .. } => uses(node, sku),
+                _ => false,
+            });
+            prop_assert!(allowed, "order {} moved without cause; events {:?}", i, events);
+        }
+        // A node that is down at the end ships nothing.
+        for (k, e) in events.iter().enumerate() {
+            if let Event::NodeDown(n) = *e {
+                if !events[k..].contains(&Event::NodeUp(n)) {
+                    prop_assert!(r.plan.decisions.iter().all(|d| d.shipments.iter().all(|s| s.node != n)), "down node {:?} still ships", n);
+                }
+            }
+        }
+        // A node that rejected an order never serves it afterwards.
+        for e in &events {
+            if let Event::Rejected { order, node } | Event::TimedOut { order, node } = *e {
+                prop_assert!(r.plan.decisions[order].shipments.iter().all(|s| s.node != node));
+            }
+        }
+    }
+}
+
+#[test]
+fn too_many_rejections_send_the_order_to_review() {
+    let net = Network::new(vec![
+        Node::new("D1", NodeKind::Dealer, LatLng::new(28.60, 77.20).unwrap()),
+        Node::new("D2", NodeKind::Dealer, LatLng::new(28.62, 77.22).unwrap()),
+        Node::new("D3", NodeKind::Dealer, LatLng::new(28.64, 77.24).unwrap()),
+        Node::new("D4", NodeKind::Dealer, LatLng::new(28.66, 77.26).unwrap()),
+    ])
+    .unwrap();
+    let policy = Policy::default(); // max_rejections = 3
+    let router = Router::new(&net, &policy);
+    let stock = StockTable::from_positions((0..4).map(|n| (NodeIdx(n), SkuId(0), 1)));
+    let line = OrderLine {
+        line_no: 1,
+        sku: SkuId(0),
+        qty: 1,
+        unit_price_cents: None,
+    };
+    let orders = vec![Order::new(
+        "O",
+        LatLng::new(28.60, 77.20).unwrap(),
+        vec![line],
+    )];
+    let plan = router.route_sequential(&orders, &stock, now());
+    assert_eq!(plan.decisions[0].shipments[0].node, NodeIdx(0));
+    let mut events = Vec::new();
+    let mut r = router.reroute(&orders, &plan, &stock, &events, now());
+    for expected in [NodeIdx(1), NodeIdx(2)] {
+        let node = r.plan.decisions[0].shipments[0].node;
+        events.push(Event::Rejected { order: 0, node });
+        r = router.reroute(&orders, &plan, &stock, &events, now());
+        assert_eq!(
+            r.plan.decisions[0].shipments[0].node, expected,
+            "moves to the next dealer"
+        );
+        assert!(r.review.is_empty());
+    }
+    events.push(Event::TimedOut {
+        order: 0,
+        node: NodeIdx(2),
+    });
+    let r = router.reroute(&orders, &plan, &stock, &events, now());
+    assert_eq!(r.review, vec![0]);
+    assert!(
+        r.plan.decisions[0].shipments.is_empty(),
+        "review orders ship nothing"
+    );
+    assert_eq!(r.moved, vec![0]);
+    assert!(r.plan.totals.cost_cents > r.before.cost_cents);
+}
+
+#[test]
+fn a_stock_correction_moves_the_latest_user_only() {
+    let net = Network::new(vec![
+        Node::new("A", NodeKind::Store, LatLng::new(28.60, 77.20).unwrap()),
+        Node::new("B", NodeKind::Store, LatLng::new(28.70, 77.30).unwrap()),
+    ])
+    .unwrap();
+    let policy = Policy::default();
+    let router = Router::new(&net, &policy);
+    let stock = StockTable::from_positions([(NodeIdx(0), SkuId(0), 2), (NodeIdx(1), SkuId(0), 5)]);
+    let line = OrderLine {
+        line_no: 1,
+        sku: SkuId(0),
+        qty: 1,
+        unit_price_cents: None,
+    };
+    let dest = LatLng::new(28.60, 77.20).unwrap();
+    let orders = vec![
+        Order::new("O1", dest, vec![line]),
+        Order::new("O2", dest, vec![line]),
+    ];
+    let plan = router.route_sequential(&orders, &stock, now());
+    assert!(plan
+        .decisions
+        .iter()
+        .all(|d| d.shipments[0].node == NodeIdx(0)));
+    let events = [Event::StockCorrection {
+        node: NodeIdx(0),
+        sku: SkuId(0),
+        routable: 1,
+    }];
+    let r = router.reroute(&orders, &plan, &stock, &events, now());
+    assert_eq!(
+        r.moved,
+        vec![1],
+        "the later order moves, the earlier keeps its unit"
+    );
+    assert_eq!(r.plan.decisions[0], plan.decisions[0]);
+    assert_eq!(r.plan.decisions[1].shipments[0].node, NodeIdx(1));
+}
