@@ -202,9 +202,11 @@ impl<'a> Router<'a> {
                 (1u64 << lines) - 1
             },
             line_reach_km: Vec::new(),
+            reach_limit_km: f64::INFINITY,
             partial_extra_cents: self.terms.min_base_cents.min(min_unfilled).max(0),
         };
         if lines > 0 {
+            walk.reach_limit_km = walk.reach_limit();
             walk.line_reach_km = walk.line_reach();
             walk.run();
         }
@@ -236,6 +238,8 @@ struct Walk<'r, 'a> {
     full: u64,
     /// Per line, see [`Walk::line_reach`].
     line_reach_km: Vec<f64>,
+    /// See [`Walk::reach_limit`].
+    reach_limit_km: f64,
     /// What the lines a partial shipment leaves cost at least: another shipment's base, or the
     /// cheapest line's unfilled cost (never below zero).
     partial_extra_cents: i64,
@@ -343,17 +347,63 @@ impl Walk<'_, '_> {
         t.min_base_cents + distance_cents(t.min_per_km_cents[level], km)
     }
 
+    /// How far any node can serve this order: the level's reach limit, and for a hard deadline
+    /// the furthest distance whose transit still meets it from some group of nodes that promise
+    /// alike (zone, cut-off, handling, calendar). `-1` when no node can meet the deadline.
+    fn reach_limit(&self) -> f64 {
+        let order = self.ctx.order;
+        let r = self.router;
+        let level = usize::from(order.service_level.0);
+        let terms = r.policy.level(order.service_level);
+        let limit = r.terms.max_reach_km[level];
+        if self.ctx.terms.sla != crate::Sla::Hard
+            || (order.promised_by.is_none() && terms.deadline_days.is_none())
+        {
+            return limit;
+        }
+        let mut reach = -1.0f64;
+        for p in &r.terms.profiles {
+            if p.max_reach_km[level] <= 0.0 {
+                continue;
+            }
+            let node = r.network.node(p.node);
+            let pn = crate::PromiseNode {
+                timezone: &node.timezone,
+                cutoff_local: p.cutoff_local,
+                handling_days: p.handling_days,
+                calendar: &node.calendar,
+            };
+            let Some(promise) = crate::promise(&pn, self.ctx.created_at, 0) else {
+                continue;
+            };
+            let deadline = order.promised_by.or_else(|| {
+                terms.deadline_days.map(|d| {
+                    crate::order_date(self.ctx.created_at, &node.timezone)
+                        + jiff::Span::new().days(i64::from(d))
+                })
+            });
+            let Some(deadline) = deadline else { continue };
+            let slack = (deadline - promise.ships_on).get_days();
+            let feasible_km = terms
+                .transit
+                .iter()
+                .filter(|b| i64::from(b.days) <= i64::from(slack))
+                .map(|b| b.max_km)
+                .fold(-1.0, f64::max);
+            reach = reach.max(p.max_reach_km[level].min(feasible_km));
+        }
+        reach.min(limit)
+    }
+
     /// True when no node at `km` or further can be part of a solution as good as the best, or
     /// serve the order at all.
     ///
-    /// Three tests, each enough alone: (1) `km` is beyond every active node's reach for the
-    /// level; (2) one shipment from there costs more than the best; (3) the open lines (those a
+    /// Three tests, each enough alone: (1) `km` is beyond [`Walk::reach_limit`]; (2) one shipment from there costs more than the best; (3) the open lines (those a
     /// node at `km` or further might still ship, see [`Walk::open_lines`]) are B; any solution
     /// using such nodes costs at least one such shipment plus the cheapest handling of the other
     /// lines by the nodes already seen ([`Solver::rest_bound_cents`]), and that exceeds the best.
     fn beyond_bound(&mut self, km: f64) -> bool {
-        let level = usize::from(self.ctx.order.service_level.0);
-        if km > self.router.terms.max_reach_km[level] {
+        if km > self.reach_limit_km {
             return true;
         }
         let bound = self.bound_cents(km);

@@ -2,7 +2,7 @@
 //! resolved for one order. Resolving happens once per router (nodes) or once per order (rules), so
 //! the hot loop reads plain numbers.
 
-use crate::{LatLng, Network, Node, NodeKind, Order, Policy, ServiceLevel, Sla};
+use crate::{LatLng, Network, Node, NodeIdx, NodeKind, Order, Policy, ServiceLevel, Sla};
 use jiff::civil::Time;
 
 /// A node's effective terms under a policy.
@@ -80,6 +80,52 @@ pub(crate) struct NetworkTerms {
     /// Per level: no active node serves a destination further than this (the largest reach of
     /// an active node, capped by the level's last transit band).
     pub max_reach_km: Vec<f64>,
+    /// Groups of active nodes that promise alike (same zone, cut-off, handling days, calendar).
+    pub profiles: Vec<Profile>,
+}
+
+/// Active nodes sharing everything the promise depends on except distance.
+#[derive(Debug, Clone)]
+pub(crate) struct Profile {
+    /// A node of the group (its zone and calendar stand for all).
+    pub node: NodeIdx,
+    pub cutoff_local: Time,
+    pub handling_days: u8,
+    /// Per level: the largest reach of the group's nodes.
+    pub max_reach_km: Vec<f64>,
+}
+
+fn profiles(network: &Network, nodes: &[NodeTerms], levels: usize) -> Vec<Profile> {
+    let mut out: Vec<Profile> = Vec::new();
+    for (i, (n, t)) in network.nodes().iter().zip(nodes).enumerate() {
+        if !n.active {
+            continue;
+        }
+        let same = |p: &Profile| {
+            let rep = network.node(p.node);
+            p.cutoff_local == t.cutoff_local
+                && p.handling_days == t.handling_days
+                && rep.calendar == n.calendar
+                && rep.timezone.iana_name().is_some()
+                && rep.timezone.iana_name() == n.timezone.iana_name()
+        };
+        let p = match out.iter_mut().position(|p| same(p)) {
+            Some(k) => &mut out[k],
+            None => {
+                out.push(Profile {
+                    node: NodeIdx(i as u32),
+                    cutoff_local: t.cutoff_local,
+                    handling_days: t.handling_days,
+                    max_reach_km: vec![0.0; levels],
+                });
+                out.last_mut().expect("just pushed")
+            }
+        };
+        for (m, &r) in p.max_reach_km.iter_mut().zip(&t.reach_km) {
+            *m = m.max(r);
+        }
+    }
+    out
 }
 
 impl NetworkTerms {
@@ -114,11 +160,13 @@ impl NetworkTerms {
                 reach.min(band)
             })
             .collect();
+        let profiles = profiles(network, &nodes, policy.levels.len());
         Self {
             nodes,
             min_base_cents,
             min_per_km_cents,
             max_reach_km,
+            profiles,
         }
     }
 }
