@@ -109,18 +109,16 @@ fn profiles(network: &Network, nodes: &[NodeTerms], levels: usize) -> Vec<Profil
                 && rep.timezone.iana_name().is_some()
                 && rep.timezone.iana_name() == n.timezone.iana_name()
         };
-        let p = match out.iter_mut().position(|p| same(p)) {
-            Some(k) => &mut out[k],
-            None => {
-                out.push(Profile {
-                    node: NodeIdx(i as u32),
-                    cutoff_local: t.cutoff_local,
-                    handling_days: t.handling_days,
-                    max_reach_km: vec![0.0; levels],
-                });
-                out.last_mut().expect("just pushed")
-            }
-        };
+        let k = out.iter().position(same).unwrap_or_else(|| {
+            out.push(Profile {
+                node: NodeIdx(i as u32),
+                cutoff_local: t.cutoff_local,
+                handling_days: t.handling_days,
+                max_reach_km: vec![0.0; levels],
+            });
+            out.len() - 1
+        });
+        let p = &mut out[k];
         for (m, &r) in p.max_reach_km.iter_mut().zip(&t.reach_km) {
             *m = m.max(r);
         }
