@@ -10,6 +10,12 @@
 use omniroute_core::{Decision, Network, Order, Plan, Skus};
 use std::io::Write;
 
+mod read;
+#[cfg(test)]
+mod tests;
+
+pub use read::{read_decisions, read_decisions_file, DecisionsFile, Disagreement};
+
 /// The header row of decisions.csv.
 pub const DECISIONS_HEADER: &str =
     "order_id,line_no,sku,qty,node_id,shipment,distance_km,promised_date,cost_cents,reason";

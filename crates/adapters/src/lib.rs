@@ -5,13 +5,18 @@
 
 mod csv;
 mod decisions;
+mod events;
 mod gen;
 mod inputs;
 mod policy;
 mod problem;
 
 pub use self::csv::{read_nodes, read_orders, read_stock, Loaded, StockRecord, MAX_PROBLEMS};
-pub use decisions::{write_decisions, DECISIONS_HEADER};
+pub use decisions::{
+    read_decisions, read_decisions_file, write_decisions, DecisionsFile, Disagreement,
+    DECISIONS_HEADER,
+};
+pub use events::read_events;
 pub use gen::{
     demo_instance, generate, india_cities, read_cities, write_instance, City, GenConfig, Instance,
 };

@@ -1,9 +1,10 @@
 //! Turning every failure into one line on stderr with a stable code and a hint, and an exit code.
 //!
 //! CLI codes (documented in `docs/errors.md`): `E1100` any other command-line failure, `E1101`
-//! unknown order id, `E1102` invalid `--now` time, `E1103` cannot write an output, `E1104` a
-//! decisions file cannot be read back, `E1199` internal error (a panic). Input-file problems keep
-//! the adapters' codes (`E1000`–`E1025`, `E19xx`, `E2xxx`).
+//! unknown order id, `E1102` invalid `--now` time, `E1103` cannot write an output, `E1113` the plan
+//! given to `reroute` breaks its inputs' rules, `E1199` internal error (a panic). Input-file
+//! problems keep the adapters' codes (`E1000`–`E1025`, `E1104`–`E1112` decisions.csv, `E19xx`,
+//! `E2xxx`, `E31xx` events).
 
 use crate::{EXIT_ERROR, EXIT_OK};
 use omniroute_adapters::InputError;
@@ -57,6 +58,14 @@ fn pipe(e: &(dyn std::error::Error + 'static)) -> bool {
         return je.io_error_kind() == Some(BrokenPipe);
     }
     false
+}
+
+/// Prints every problem of a rejected input, one per line (for files `validate` does not read:
+/// decisions and events).
+pub fn print_problems(e: &InputError) {
+    for p in e.problems() {
+        crate::note!("error: {p}");
+    }
 }
 
 /// Prints `e` as one line (plus a count of further input problems) and returns the exit code.

@@ -6,10 +6,10 @@
 
 mod commands;
 mod decision_json;
-mod decisions_reader;
 mod failure;
 mod inputs;
 mod output;
+mod plan_out;
 mod progress;
 
 use clap::{Parser, Subcommand};
@@ -60,8 +60,10 @@ pub enum Command {
     Gen(commands::gen::Args),
     /// Check input files and list every problem with its code, place and hint.
     Validate(commands::validate::Args),
-    /// Route a batch of orders in arrival order and write the decisions.
+    /// Route a batch of orders (in arrival order, or optimised as a whole) and write the decisions.
     Route(commands::route::Args),
+    /// Re-route a plan after events (node down, dealer rejected, stock corrected…).
+    Reroute(commands::reroute::Args),
     /// Explain why one order went where it did: shipments, costs, ranked candidates.
     Explain(commands::explain::Args),
     /// Check a decisions file against its inputs and policy (stock, capacity, reach, SLA, cost).
@@ -92,6 +94,7 @@ fn main() -> ExitCode {
         Command::Gen(a) => commands::gen::run(&a, global),
         Command::Validate(a) => commands::validate::run(&a, global),
         Command::Route(a) => commands::route::run(&a, global),
+        Command::Reroute(a) => commands::reroute::run(&a, global),
         Command::Explain(a) => commands::explain::run(&a, global),
         Command::Check(a) => commands::check::run(&a, global),
         Command::Completions(a) => commands::completions::run(&a),

@@ -19,6 +19,7 @@ fn help_of_every_command() {
         "gen",
         "validate",
         "route",
+        "reroute",
         "explain",
         "check",
         "completions",

@@ -3,5 +3,6 @@
 mod demo_gen;
 mod explain;
 mod help;
+mod reroute;
 mod route;
 mod validate;

@@ -2,7 +2,7 @@
 
 use crate::{fixture, omniroute, stderr, stdout};
 
-const ARGS: [&str; 6] = [
+pub const ARGS: [&str; 6] = [
     "--nodes",
     "nodes.csv",
     "--stock",
@@ -38,6 +38,9 @@ fn route_writes_expected_decisions_and_exits_1_on_unfilled() {
         "routed 5 orders (4 complete): fill rate 87.50 %, 5 shipments, 76.9 km, cost ₹55.38 (5538 cents)\n"
     );
 }
+
+/// The decisions `route` writes for the small instance (sequential).
+pub const SMALL_DECISIONS: &str = EXPECTED;
 
 /// The text without order O3 (whose SKU is nowhere in stock).
 fn drop_o3(text: &str) -> String {
@@ -98,8 +101,99 @@ fn route_ndjson_and_json_name_nodes_and_reasons() {
         .assert()
         .code(1);
     let all: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
-    assert_eq!(all.as_array().unwrap().len(), 5);
-    assert_eq!(all[3]["shipments"][0]["node_id"], "WH-DEL");
+    assert_eq!(all["mode"], "sequential");
+    assert_eq!(all["totals"]["cost_cents"], 5538);
+    assert_eq!(all["bound_cents"], serde_json::Value::Null);
+    assert_eq!(all["decisions"].as_array().unwrap().len(), 5);
+    assert_eq!(all["decisions"][3]["shipments"][0]["node_id"], "WH-DEL");
+}
+
+/// Optimise on the small instance: O1 leaves ST-NOI's TEE to O5 (which then ships 0.5 km instead
+/// of 19.5 km) and ships from the warehouse: 5530 cents, the optimum, against 5538 sequential.
+/// The bound is at most the cost (and at least the sum of every order's solo optimum, 5528).
+#[test]
+fn route_optimise_costs_no_more_than_sequential_and_reports_a_bound() {
+    let out = omniroute()
+        .current_dir(fixture("small"))
+        .args([
+            "route",
+            "--no-progress",
+            "--format",
+            "json",
+            "--mode",
+            "optimise",
+        ])
+        .args([
+            "--time-limit",
+            "5",
+            "--iterations",
+            "2000",
+            "--seed",
+            "1",
+            "--threads",
+            "1",
+        ])
+        .args(ARGS)
+        .assert()
+        .code(1);
+    let plan: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let cost = plan["totals"]["cost_cents"].as_i64().unwrap();
+    let sequential = plan["sequential_cost_cents"].as_i64().unwrap();
+    let bound = plan["bound_cents"].as_i64().unwrap();
+    let gap = plan["gap"].as_f64().unwrap();
+    assert_eq!(plan["mode"], "optimise");
+    assert_eq!(sequential, 5538);
+    assert_eq!(cost, 5530);
+    assert!((5528..=cost).contains(&bound), "bound {bound}");
+    assert!(
+        bound <= cost && cost <= sequential,
+        "{bound} {cost} {sequential}"
+    );
+    assert!((gap - (cost - bound) as f64 / cost as f64).abs() < 1e-12);
+    let err = stderr(&out);
+    assert!(
+        err.contains("optimise: sequential ₹55.38 (5538 cents), optimised ₹"),
+        "{err}"
+    );
+    assert!(
+        err.contains("optimised ₹55.30 (5530 cents), saving 0.14 %; lower bound ₹"),
+        "{err}"
+    );
+
+    // The optimised plan passes the independent checker.
+    let tmp = tempfile::tempdir().unwrap();
+    let decisions = tmp.path().join("decisions.csv");
+    omniroute()
+        .current_dir(fixture("small"))
+        .args(["route", "-q", "--mode", "optimise", "--iterations", "2000"])
+        .args(["--threads", "1", "--out"])
+        .arg(&decisions)
+        .args(ARGS)
+        .assert()
+        .code(1);
+    let out = omniroute()
+        .current_dir(fixture("small"))
+        .arg("check")
+        .args(ARGS)
+        .arg("--decisions")
+        .arg(&decisions)
+        .assert()
+        .code(0);
+    assert_eq!(stdout(&out), "");
+}
+
+#[test]
+fn route_rejects_optimise_flags_in_sequential_mode() {
+    let out = omniroute()
+        .current_dir(fixture("small"))
+        .args(["route", "--seed", "3"])
+        .args(ARGS)
+        .assert()
+        .code(2);
+    assert_eq!(
+        stderr(&out),
+        "error: E1100 --seed applies to --mode optimise only (hint: add --mode optimise, or drop the flag)\n"
+    );
 }
 
 #[test]

@@ -1,12 +1,10 @@
 //! `omniroute check`: an independent check of a decisions file against its inputs and policy.
 
-use crate::decisions_reader::{self, FileDecision};
+use crate::failure::print_problems;
 use crate::inputs::{load, now, Files};
 use crate::{Global, EXIT_ERROR, EXIT_OK, EXIT_UNFILLED};
-use omniroute_adapters::{Inputs, Source};
-use omniroute_core::{
-    check, shipment_cost, CostBreakdown, Decision, Order, OrderRules, Plan, Shipment, UnfilledLine,
-};
+use omniroute_adapters::{read_decisions_file, Source};
+use omniroute_core::check;
 use std::io::Write;
 
 /// Arguments of `omniroute check`.
@@ -34,28 +32,30 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     let now = now(args.now.as_deref())?;
     let inputs = load(&args.files, Some(&args.orders), global)?;
     let src = Source::open(&args.decisions)?;
-    let file = match decisions_reader::read(&src.bytes, &src.name, &inputs) {
+    // The reader re-prices every shipment from scratch; where the file's cost or distance
+    // (3 decimals) differ it says so, and the core checker judges the rest (rules, stock,
+    // capacity, promise, totals).
+    let file = match read_decisions_file(
+        src.bytes.as_slice(),
+        &src.name,
+        &inputs.orders,
+        &inputs.network,
+        &inputs.skus,
+        &inputs.policy,
+        now,
+    ) {
         Ok(f) => f,
-        Err(problems) => {
-            for p in &problems {
-                crate::note!("error: {p}");
-            }
+        Err(e) => {
+            print_problems(&e);
             return Ok(EXIT_ERROR);
         }
     };
-    let mut violations: Vec<(usize, &'static str, String)> = Vec::new();
-    let decisions: Vec<Decision> = inputs
-        .orders
-        .iter()
-        .zip(&file)
-        .enumerate()
-        .map(|(i, (o, f))| {
-            rebuild(o, f, &inputs, now, &mut |code, msg| {
-                violations.push((i, code, msg));
-            })
-        })
+    let mut violations: Vec<(usize, &'static str, String)> = file
+        .disagreements
+        .into_iter()
+        .map(|d| (d.order, "COST", d.message))
         .collect();
-    let plan = Plan::from_decisions(&inputs.orders, decisions);
+    let plan = file.plan;
     let stock = omniroute_core::Router::new(&inputs.network, &inputs.policy)
         .stock_table(inputs.routable_positions());
     for v in check(
@@ -89,89 +89,4 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     } else {
         EXIT_UNFILLED
     })
-}
-
-/// Rebuilds a decision from the file's rows. Each shipment is re-priced from scratch; the file's
-/// cost and distance (3 decimals) are compared here, and the recomputed breakdown goes into the
-/// decision so that the core checker judges the rest (rules, stock, capacity, promise, totals).
-fn rebuild(
-    order: &Order,
-    f: &FileDecision,
-    inputs: &Inputs,
-    now: jiff::Timestamp,
-    v: &mut impl FnMut(&'static str, String),
-) -> Decision {
-    let rules = OrderRules::of(order, &inputs.policy);
-    let mut total = CostBreakdown::default();
-    let shipments: Vec<Shipment> = f
-        .shipments
-        .iter()
-        .enumerate()
-        .map(|(i, s)| {
-            let units = s.lines.iter().map(|&l| order.lines[l].qty).sum();
-            let (cost, distance_km) = match shipment_cost(
-                order,
-                s.node,
-                &s.lines,
-                i > 0,
-                &inputs.network,
-                &inputs.policy,
-                &rules,
-                now,
-            ) {
-                Ok(c) => {
-                    if c.cost.total_cents() != s.cost_cents {
-                        v(
-                            "COST",
-                            format!(
-                                "shipment {}: file says {} cents, expected {}",
-                                s.number,
-                                s.cost_cents,
-                                c.cost.total_cents()
-                            ),
-                        );
-                    }
-                    if (c.distance_km - s.distance_km).abs() > 0.0005 + 1e-9 {
-                        v(
-                            "COST",
-                            format!(
-                                "shipment {}: file says {} km, expected {:.3}",
-                                s.number, s.distance_km, c.distance_km
-                            ),
-                        );
-                    }
-                    (c.cost, c.distance_km)
-                }
-                // The core checker reports the broken rule; keep the file's figures.
-                Err(_) => (
-                    CostBreakdown {
-                        fixed_cents: s.cost_cents,
-                        ..CostBreakdown::default()
-                    },
-                    s.distance_km,
-                ),
-            };
-            total += cost;
-            Shipment {
-                node: s.node,
-                lines: s.lines.clone(),
-                units,
-                distance_km,
-                promised_date: s.promised_date,
-                cost,
-            }
-        })
-        .collect();
-    total.unfilled_cents = f.unfilled.iter().map(|u| u.2).sum();
-    Decision {
-        shipments,
-        unfilled: f
-            .unfilled
-            .iter()
-            .map(|&(line, reason, _)| UnfilledLine { line, reason })
-            .collect(),
-        cost: total,
-        candidates: Vec::new(),
-        rules: Vec::new(),
-    }
 }

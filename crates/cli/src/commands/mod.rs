@@ -5,5 +5,6 @@ pub mod completions;
 pub mod demo;
 pub mod explain;
 pub mod gen;
+pub mod reroute;
 pub mod route;
 pub mod validate;

@@ -1,31 +1,30 @@
-//! `omniroute route`: a sequential batch (DESIGN §5), written as decisions.csv, JSON or NDJSON.
+//! `omniroute route`: a batch in arrival order (sequential) or optimised as a whole (DESIGN §5),
+//! written as decisions.csv, JSON or NDJSON.
 
-use crate::failure::is_broken_pipe;
+use crate::failure::{is_broken_pipe, Failure};
 use crate::inputs::{load, now, Files};
-use crate::output::{open, rupees};
-use crate::{decision_json, progress, Global, EXIT_OK, EXIT_UNFILLED};
+use crate::output::rupees;
+use crate::plan_out::{self, Format};
+use crate::{progress, Global, EXIT_OK, EXIT_UNFILLED};
 use anyhow::Context;
-use omniroute_adapters::write_decisions;
-use omniroute_core::Router;
-use std::io::Write;
+use omniroute_core::{Mode, OptimiseOptions, Plan, Router};
+use serde_json::json;
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
-/// Output format of the decisions.
+/// How the batch is routed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
-pub enum Format {
-    /// decisions.csv: one row per order line.
-    Csv,
-    /// A JSON array of one object per order.
-    Json,
-    /// One JSON object per order per line.
-    Ndjson,
+pub enum ModeArg {
+    /// Orders in arrival order, each against the stock the earlier ones left (what an OMS does).
+    Sequential,
+    /// One plan for the whole batch, never worse than sequential, with a proven lower bound.
+    Optimise,
 }
 
 /// Arguments of `omniroute route`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Example:\n  omniroute route --nodes nodes.csv --stock stock.csv --orders orders.csv --out decisions.csv\n  omniroute gen --out day && cat day/orders.csv | omniroute route --nodes day/nodes.csv --stock day/stock.csv --orders - --format ndjson\n\nExit 0 when every line is routed, 1 when some are unfilled, 2 on bad input or an I/O error."
+    after_help = "Example:\n  omniroute route --nodes nodes.csv --stock stock.csv --orders orders.csv --out decisions.csv\n  omniroute route --nodes nodes.csv --stock stock.csv --orders orders.csv --mode optimise --time-limit 5 --out decisions.csv\n  omniroute gen --out day && cat day/orders.csv | omniroute route --nodes day/nodes.csv --stock day/stock.csv --orders - --format ndjson\n\nWith --mode optimise, stderr shows the sequential and optimised cost, the saving, the lower bound\nand the gap; --format json carries them too. For the same plan on every run and machine, give\n--iterations (and --threads 1 to use one core).\n\nExit 0 when every line is routed, 1 when some are unfilled, 2 on bad input or an I/O error."
 )]
 pub struct Args {
     /// The nodes, stock and policy files.
@@ -43,16 +42,91 @@ pub struct Args {
     /// Reference time for orders without `created_at` (RFC 3339) [default: the current time].
     #[arg(long, value_name = "RFC3339")]
     pub now: Option<String>,
+    /// Sequential (arrival order) or optimise (the whole batch at once).
+    #[arg(long, value_enum, default_value_t = ModeArg::Sequential)]
+    pub mode: ModeArg,
+    /// Optimise: wall-clock budget of the search, in seconds [default: 10].
+    #[arg(long, value_name = "SECONDS", value_parser = seconds)]
+    pub time_limit: Option<Duration>,
+    /// Optimise: seed of the search [default: 0].
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Optimise: moves per search run; the plan no longer depends on the machine's speed.
+    #[arg(long, value_name = "N")]
+    pub iterations: Option<u64>,
+    /// Threads to use; 1 runs everything on one thread [default: every core].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+}
+
+/// Parses `--time-limit`: seconds, a finite number ≥ 0.
+fn seconds(s: &str) -> Result<Duration, String> {
+    let x: f64 = s
+        .parse()
+        .map_err(|_| format!("`{s}` is not a number of seconds"))?;
+    Duration::try_from_secs_f64(x).map_err(|_| format!("`{s}` is not 0 or more finite seconds"))
+}
+
+/// Sets up rayon's global pool for `--threads N` (N > 1); `--threads 1` turns parallelism off
+/// instead. Shared with other commands that route.
+pub fn threads(n: Option<u16>) -> anyhow::Result<bool> {
+    match n {
+        Some(1) => Ok(false),
+        Some(n) => {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(usize::from(n))
+                .build_global()
+                .context("cannot start the thread pool")?;
+            Ok(true)
+        }
+        None => Ok(true),
+    }
 }
 
 /// Routes the batch and writes the decisions.
 pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     let now = now(args.now.as_deref())?;
+    if args.mode == ModeArg::Sequential {
+        for (given, flag) in [
+            (args.time_limit.is_some(), "--time-limit"),
+            (args.seed.is_some(), "--seed"),
+            (args.iterations.is_some(), "--iterations"),
+        ] {
+            if given {
+                return Err(Failure::new(
+                    "E1100",
+                    format!("{flag} applies to --mode optimise only"),
+                    "add --mode optimise, or drop the flag",
+                )
+                .into());
+            }
+        }
+    }
+    let parallel = threads(args.threads)?;
     let inputs = load(&args.files, Some(&args.orders), global)?;
-    let router = Router::new(&inputs.network, &inputs.policy);
+    let router = Router::new(&inputs.network, &inputs.policy).parallel(parallel);
     let stock = router.stock_table(inputs.routable_positions());
     let start = Instant::now();
-    let plan = progress::route_sequential(&router, &inputs.orders, &stock, now, global);
+    let sequential = progress::route_sequential(&router, &inputs.orders, &stock, now, global);
+    let (plan, sequential) = match args.mode {
+        ModeArg::Sequential => (sequential, None),
+        ModeArg::Optimise => {
+            let opts = OptimiseOptions {
+                time_limit: args.time_limit.unwrap_or(Duration::from_secs(10)),
+                iteration_limit: args.iterations,
+                seed: args.seed.unwrap_or(0),
+                single_thread: !parallel,
+            };
+            if !global.quiet && global.verbose > 0 {
+                crate::note!(
+                    "optimising for up to {:.1} s",
+                    opts.time_limit.as_secs_f64()
+                );
+            }
+            let plan = router.route_batch(&inputs.orders, &stock, now, &Mode::Optimise(opts));
+            (plan, Some(sequential.totals.cost_cents))
+        }
+    };
     let elapsed = start.elapsed();
     let code = if plan
         .decisions
@@ -63,60 +137,52 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     } else {
         EXIT_UNFILLED
     };
-    let written = (|| -> anyhow::Result<()> {
-        let mut out = open(args.out.as_deref())?;
-        match args.format {
-            Format::Csv => write_decisions(
-                &mut out,
-                &inputs.orders,
-                &plan,
-                &inputs.network,
-                &inputs.skus,
-            )?,
-            Format::Json | Format::Ndjson => {
-                let json = args.format == Format::Json;
-                if json {
-                    out.write_all(b"[\n")?;
-                }
-                for (i, (o, d)) in inputs.orders.iter().zip(&plan.decisions).enumerate() {
-                    if json && i > 0 {
-                        out.write_all(b",\n")?;
-                    }
-                    serde_json::to_writer(
-                        &mut out,
-                        &decision_json::decision(o, d, &inputs, false),
-                    )?;
-                    if !json {
-                        out.write_all(b"\n")?;
-                    }
-                }
-                if json {
-                    out.write_all(b"\n]\n")?;
-                }
-            }
-        }
-        out.flush()?;
-        Ok(())
-    })();
-    match written {
+    let head = json!({
+        "mode": if sequential.is_some() { "optimise" } else { "sequential" },
+        "totals": plan_out::totals(&plan.totals),
+        "sequential_cost_cents": sequential.unwrap_or(plan.totals.cost_cents),
+        "bound_cents": plan.bound_cents,
+        "gap": plan.gap(),
+    });
+    match plan_out::write(args.out.as_deref(), args.format, &inputs, &plan, &head) {
         Err(e) if is_broken_pipe(&e) => return Ok(code),
         other => other.context("cannot write the decisions")?,
     }
     if !global.quiet {
-        let t = &plan.totals;
-        crate::note!(
-            "routed {} orders ({} complete): fill rate {:.2} %, {} shipments, {:.1} km, cost ₹{} ({} cents)",
-            t.orders,
-            t.orders_complete,
-            t.fill_rate() * 100.0,
-            t.shipments,
-            t.distance_km,
-            rupees(t.cost_cents),
-            t.cost_cents,
-        );
+        summary(&plan, sequential);
         if global.verbose > 0 {
             crate::note!("routing took {:.3} s", elapsed.as_secs_f64());
         }
     }
     Ok(code)
+}
+
+/// The run's figures on stderr; with optimise, the comparison with sequential and the bound.
+fn summary(plan: &Plan, sequential_cents: Option<i64>) {
+    let t = &plan.totals;
+    crate::note!(
+        "routed {} orders ({} complete): fill rate {:.2} %, {} shipments, {:.1} km, cost ₹{} ({} cents)",
+        t.orders,
+        t.orders_complete,
+        t.fill_rate() * 100.0,
+        t.shipments,
+        t.distance_km,
+        rupees(t.cost_cents),
+        t.cost_cents,
+    );
+    if let (Some(seq), Some(bound), Some(gap)) = (sequential_cents, plan.bound_cents, plan.gap()) {
+        let saving = if seq == 0 {
+            0.0
+        } else {
+            (seq - t.cost_cents) as f64 / seq as f64 * 100.0
+        };
+        crate::note!(
+            "optimise: sequential ₹{} ({seq} cents), optimised ₹{} ({} cents), saving {saving:.2} %; lower bound ₹{} ({bound} cents), gap {:.2} %",
+            rupees(seq),
+            rupees(t.cost_cents),
+            t.cost_cents,
+            rupees(bound),
+            gap * 100.0,
+        );
+    }
 }

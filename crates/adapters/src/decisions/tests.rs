@@ -1,0 +1,155 @@
+//! decisions.csv written and read back.
+
+use crate::{read_decisions, read_decisions_file, write_decisions};
+use omniroute_core::{
+    check, LatLng, Network, Node, NodeIdx, NodeKind, Order, OrderLine, Plan, Policy, Router, Skus,
+    StockTable,
+};
+
+struct World {
+    orders: Vec<Order>,
+    network: Network,
+    skus: Skus,
+    policy: Policy,
+    stock: StockTable,
+}
+
+fn world() -> World {
+    let mut skus = Skus::default();
+    let (tee, mug, glove) = (skus.intern("TEE"), skus.intern("MUG"), skus.intern("GLOVE"));
+    let p = |lat, lon| LatLng::new(lat, lon).unwrap();
+    let network = Network::new(vec![
+        Node::new("WH", NodeKind::Warehouse, p(28.61, 77.21)),
+        Node::new("ST", NodeKind::Store, p(28.46, 77.03)),
+    ])
+    .unwrap();
+    let line = |line_no, sku, qty| OrderLine {
+        line_no,
+        sku,
+        qty,
+        unit_price_cents: Some(49_900),
+    };
+    let mut orders = vec![
+        Order::new("O1", p(28.5, 77.1), vec![line(1, tee, 2), line(2, mug, 1)]),
+        Order::new("O2", p(28.6, 77.2), vec![line(1, glove, 1)]),
+    ];
+    for o in &mut orders {
+        o.created_at = Some("2026-11-26T04:00:00Z".parse().unwrap());
+    }
+    let stock = StockTable::from_positions([(NodeIdx(0), tee, 5), (NodeIdx(1), mug, 1)]);
+    World {
+        orders,
+        network,
+        skus,
+        policy: Policy::default(),
+        stock,
+    }
+}
+
+fn now() -> jiff::Timestamp {
+    "2026-11-26T06:00:00Z".parse().unwrap()
+}
+
+fn routed(w: &World) -> (Plan, String) {
+    let plan = Router::new(&w.network, &w.policy).route_sequential(&w.orders, &w.stock, now());
+    let mut out = Vec::new();
+    write_decisions(&mut out, &w.orders, &plan, &w.network, &w.skus).unwrap();
+    (plan, String::from_utf8(out).unwrap())
+}
+
+fn read(w: &World, text: &str) -> Result<Plan, crate::InputError> {
+    read_decisions(
+        text.as_bytes(),
+        "d.csv",
+        &w.orders,
+        &w.network,
+        &w.skus,
+        &w.policy,
+        now(),
+    )
+}
+
+#[test]
+fn a_written_plan_reads_back_with_the_same_costs_and_passes_the_checker() {
+    let w = world();
+    let (plan, text) = routed(&w);
+    let back = read(&w, &text).unwrap();
+    assert_eq!(back.totals, plan.totals);
+    for (a, b) in plan.decisions.iter().zip(&back.decisions) {
+        assert_eq!(a.shipments, b.shipments);
+        assert_eq!(a.unfilled, b.unfilled);
+        assert_eq!(a.cost, b.cost);
+    }
+    let v = check(&back, &w.orders, &w.network, &w.policy, &w.stock, now());
+    assert!(v.is_empty(), "{v:?}");
+}
+
+#[test]
+fn a_wrong_cost_is_a_disagreement_not_an_error() {
+    let w = world();
+    let (plan, text) = routed(&w);
+    let first = plan.decisions[0].shipments[0].cost.total_cents();
+    let text = text.replacen(&format!(",{first},"), ",1,", 1);
+    let file = read_decisions_file(
+        text.as_bytes(),
+        "d.csv",
+        &w.orders,
+        &w.network,
+        &w.skus,
+        &w.policy,
+        now(),
+    )
+    .unwrap();
+    assert_eq!(file.plan.totals, plan.totals);
+    assert_eq!(file.disagreements.len(), 1);
+    assert_eq!(file.disagreements[0].order, 0);
+    assert_eq!(
+        file.disagreements[0].message,
+        format!("shipment 1: file says 1 cents, expected {first}")
+    );
+}
+
+#[test]
+fn every_problem_has_its_code_and_place() {
+    let w = world();
+    let head =
+        "order_id,line_no,sku,qty,node_id,shipment,distance_km,promised_date,cost_cents,reason\n";
+    let rows = "\
+O9,1,TEE,2,WH,1,12.000,2026-11-27,510,
+O1,7,TEE,2,WH,1,12.000,2026-11-27,510,
+O1,1,MUG,2,WH,1,12.000,2026-11-27,510,
+O1,x,TEE,2,WH,1,12.000,2026-11-27,510,
+O1,1,TEE,2,XX,one,12.000,2026-11-27,510,
+O1,1,TEE,2,WH,1,12.000,2026-11-27,510,
+O2,1,GLOVE,1,,,,,3000,NO_LUCK
+O1,2,MUG,1,ST,1,5.0,2026-11-27,500,
+";
+    let places = |text: &str| -> Vec<(&'static str, u64, u64)> {
+        let err = read(&w, &format!("{head}{text}")).unwrap_err();
+        err.problems()
+            .iter()
+            .map(|p| (p.code, p.line, p.column))
+            .collect()
+    };
+    assert_eq!(
+        places(rows),
+        vec![
+            ("E1105", 2, 1),
+            ("E1107", 3, 2),
+            ("E1107", 4, 3),
+            ("E1110", 5, 2),
+            ("E1106", 6, 5),
+            ("E1110", 6, 6),
+            ("E1108", 7, 2),
+            ("E1111", 8, 10),
+        ]
+    );
+    let two_nodes = "\
+O1,1,TEE,2,WH,1,12.000,2026-11-27,510,
+O1,2,MUG,1,ST,1,5.000,2026-11-27,500,
+";
+    assert_eq!(places(two_nodes), vec![("E1112", 3, 5), ("E1109", 0, 0)]);
+    let err = read(&w, "order_id,line_no\nO1,1\n").unwrap_err();
+    assert!(err.problems().iter().all(|p| p.code == "E1104"));
+    assert_eq!(err.problems().len(), 6);
+}

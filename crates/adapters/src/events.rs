@@ -1,0 +1,421 @@
+//! events.ndjson: what happened after a plan was made, one JSON object per line, for
+//! `omniroute reroute` (DESIGN §5). See `docs/formats.md`.
+//!
+//! ```text
+//! {"type":"node_down","node_id":"WH-DEL-01"}
+//! {"type":"node_up","node_id":"WH-DEL-01"}
+//! {"type":"dealer_rejected","order_id":"ORD-1","node_id":"DL-0001"}
+//! {"type":"dealer_timed_out","order_id":"ORD-1","node_id":"DL-0001"}
+//! {"type":"stock_correction","node_id":"ST-0001","sku":"TEE-M","routable":3}
+//! {"type":"stock_arrival","node_id":"WH-DEL-01","sku":"TEE-M","qty":10}
+//! ```
+//!
+//! Blank lines are skipped and keys other than the event's own are ignored (a feed may add a
+//! timestamp or an id). Every problem of the file is reported at once, each with its line and
+//! column (of the field's key when the problem is about one field; of the object otherwise), and
+//! nothing is returned on error:
+//! `E3101` not valid JSON (the parser's column), `E3102` unknown event type, `E3103` missing
+//! field, `E3104` unknown node, `E3105` unknown order, `E3106` unknown SKU, `E3107` negative
+//! quantity, `E3108` a field of the wrong type (an id that is not a string, a quantity that is
+//! not a whole number or above 4,294,967,295, a line that is not an object).
+
+use crate::{InputError, Problem, MAX_PROBLEMS};
+use omniroute_core::{Event, Network, NodeIdx, Order, SkuId, Skus};
+use serde_json::{Map, Value};
+use std::collections::HashMap;
+use std::io::Read;
+
+/// The event types, as written in the `type` field.
+const TYPES: &str =
+    "node_down, node_up, dealer_rejected, dealer_timed_out, stock_correction, stock_arrival";
+
+/// Reads events.ndjson, naming nodes, orders (of `orders`, by id) and SKUs that must exist.
+pub fn read_events(
+    mut input: impl Read,
+    file: &str,
+    orders: &[Order],
+    network: &Network,
+    skus: &Skus,
+) -> Result<Vec<Event>, InputError> {
+    let mut data = Vec::new();
+    input.read_to_end(&mut data).map_err(|e| InputError::Io {
+        file: file.to_owned(),
+        message: e.to_string(),
+    })?;
+    let by_id: HashMap<&str, usize> = orders
+        .iter()
+        .enumerate()
+        .map(|(i, o)| (o.id.as_str(), i))
+        .collect();
+    let ctx = Ctx {
+        by_id,
+        network,
+        skus,
+    };
+    let mut events = Vec::new();
+    let mut problems = Vec::new();
+    let mut total = 0usize;
+    for (i, raw) in data.split(|&b| b == b'\n').enumerate() {
+        let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
+        let mut at = Place {
+            file,
+            line: i as u64 + 1,
+            text: "",
+            problems: Vec::new(),
+        };
+        match std::str::from_utf8(raw) {
+            Err(e) => at.push(
+                "E3101",
+                e.valid_up_to() as u64 + 1,
+                "the line is not UTF-8 text".into(),
+                "save the file as UTF-8",
+            ),
+            Ok(text) if text.trim().is_empty() => continue,
+            Ok(text) => {
+                at.text = text;
+                if let Some(e) = parse_line(&mut at, &ctx) {
+                    events.push(e);
+                }
+            }
+        }
+        total += at.problems.len();
+        problems.extend(at.problems);
+        if problems.len() >= MAX_PROBLEMS {
+            problems.truncate(MAX_PROBLEMS);
+            problems.push(Problem {
+                code: "E1025",
+                file: file.to_owned(),
+                line: 0,
+                column: 0,
+                message: format!("too many problems: only the first {MAX_PROBLEMS} are listed"),
+                hint:
+                    "fix the problems listed (they often share one cause) and read the file again"
+                        .into(),
+            });
+            break;
+        }
+    }
+    if total == 0 {
+        Ok(events)
+    } else {
+        Err(InputError::Invalid(problems))
+    }
+}
+
+struct Ctx<'a> {
+    by_id: HashMap<&'a str, usize>,
+    network: &'a Network,
+    skus: &'a Skus,
+}
+
+/// One line being read, and its problems.
+struct Place<'a> {
+    file: &'a str,
+    line: u64,
+    text: &'a str,
+    problems: Vec<Problem>,
+}
+
+impl Place<'_> {
+    fn push(&mut self, code: &'static str, column: u64, message: String, hint: &str) {
+        self.problems.push(Problem {
+            code,
+            file: self.file.to_owned(),
+            line: self.line,
+            column,
+            message,
+            hint: hint.to_owned(),
+        });
+    }
+
+    /// Column (1-based, in characters) of `"key"` in the line, else of the object's `{`.
+    fn column_of(&self, key: &str) -> u64 {
+        let at = self
+            .text
+            .find(&format!("\"{key}\""))
+            .or_else(|| self.text.find('{'))
+            .unwrap_or(0);
+        self.text[..at].chars().count() as u64 + 1
+    }
+
+    /// The string field `key`, or a problem (`E3103` missing, `E3108` not a string).
+    fn string<'v>(&mut self, obj: &'v Map<String, Value>, key: &str) -> Option<&'v str> {
+        match obj.get(key) {
+            None | Some(Value::Null) => {
+                self.push(
+                    "E3103",
+                    self.column_of(key),
+                    format!("missing field `{key}`"),
+                    "add the field; see docs/formats.md for each event's fields",
+                );
+                None
+            }
+            Some(Value::String(s)) => Some(s),
+            Some(v) => {
+                self.push(
+                    "E3108",
+                    self.column_of(key),
+                    format!("`{key}` must be a string, not `{v}`"),
+                    "write ids in double quotes",
+                );
+                None
+            }
+        }
+    }
+
+    fn node(&mut self, obj: &Map<String, Value>, ctx: &Ctx<'_>) -> Option<NodeIdx> {
+        let id = self.string(obj, "node_id")?;
+        let node = ctx.network.find(id);
+        if node.is_none() {
+            self.push(
+                "E3104",
+                self.column_of("node_id"),
+                format!("node `{id}` is not in the nodes file"),
+                "use a node_id of the nodes file the plan was made with",
+            );
+        }
+        node
+    }
+
+    fn order(&mut self, obj: &Map<String, Value>, ctx: &Ctx<'_>) -> Option<usize> {
+        let id = self.string(obj, "order_id")?;
+        let order = ctx.by_id.get(id).copied();
+        if order.is_none() {
+            self.push(
+                "E3105",
+                self.column_of("order_id"),
+                format!("order `{id}` is not in the orders file"),
+                "use an order_id of the orders file the plan was made with",
+            );
+        }
+        order
+    }
+
+    fn sku(&mut self, obj: &Map<String, Value>, ctx: &Ctx<'_>) -> Option<SkuId> {
+        let name = self.string(obj, "sku")?;
+        let sku = ctx.skus.get(name);
+        if sku.is_none() {
+            self.push(
+                "E3106",
+                self.column_of("sku"),
+                format!("sku `{name}` is in neither the stock nor the orders file"),
+                "check the spelling (SKUs are case-sensitive)",
+            );
+        }
+        sku
+    }
+
+    /// The quantity field `key`: a whole number from 0 to `u32::MAX`.
+    fn qty(&mut self, obj: &Map<String, Value>, key: &str) -> Option<u32> {
+        let column = self.column_of(key);
+        let Some(v) = obj.get(key).filter(|v| !v.is_null()) else {
+            self.push(
+                "E3103",
+                column,
+                format!("missing field `{key}`"),
+                "add the field; see docs/formats.md for each event's fields",
+            );
+            return None;
+        };
+        if v.as_f64().is_some_and(|x| x < 0.0) {
+            self.push(
+                "E3107",
+                column,
+                format!("`{key}` is {v}, a negative quantity"),
+                "write 0 or more units",
+            );
+            return None;
+        }
+        let q = v.as_u64().and_then(|q| u32::try_from(q).ok());
+        if q.is_none() {
+            self.push(
+                "E3108",
+                column,
+                format!("`{key}` must be a whole number of units, not `{v}`"),
+                "write a whole number from 0 to 4294967295, without quotes",
+            );
+        }
+        q
+    }
+}
+
+/// Parses one non-blank line into an event, or records its problems.
+fn parse_line(at: &mut Place<'_>, ctx: &Ctx<'_>) -> Option<Event> {
+    let value: Value = match serde_json::from_str(at.text) {
+        Ok(v) => v,
+        Err(e) => {
+            let column = at
+                .text
+                .split('\n')
+                .nth(e.line().saturating_sub(1))
+                .map_or(0, |_| e.column() as u64);
+            let message = e.to_string();
+            let message = message
+                .rsplit_once(" at line ")
+                .map_or(message.as_str(), |(m, _)| m)
+                .to_owned();
+            at.push(
+                "E3101",
+                column,
+                format!("not valid JSON: {message}"),
+                "write one JSON object per line, for example {\"type\":\"node_down\",\"node_id\":\"WH-1\"}",
+            );
+            return None;
+        }
+    };
+    let Value::Object(obj) = value else {
+        at.push(
+            "E3108",
+            1,
+            "the line is not a JSON object".into(),
+            "write one JSON object per line",
+        );
+        return None;
+    };
+    let kind = at.string(&obj, "type")?;
+    match kind {
+        "node_down" | "node_up" => {
+            let node = at.node(&obj, ctx)?;
+            Some(if kind == "node_down" {
+                Event::NodeDown(node)
+            } else {
+                Event::NodeUp(node)
+            })
+        }
+        "dealer_rejected" | "dealer_timed_out" => {
+            let order = at.order(&obj, ctx);
+            let node = at.node(&obj, ctx);
+            let (order, node) = (order?, node?);
+            Some(if kind == "dealer_rejected" {
+                Event::Rejected { order, node }
+            } else {
+                Event::TimedOut { order, node }
+            })
+        }
+        "stock_correction" | "stock_arrival" => {
+            let node = at.node(&obj, ctx);
+            let sku = at.sku(&obj, ctx);
+            let qty = at.qty(
+                &obj,
+                if kind == "stock_arrival" {
+                    "qty"
+                } else {
+                    "routable"
+                },
+            );
+            let (node, sku, qty) = (node?, sku?, qty?);
+            Some(if kind == "stock_arrival" {
+                Event::StockArrival { node, sku, qty }
+            } else {
+                Event::StockCorrection {
+                    node,
+                    sku,
+                    routable: qty,
+                }
+            })
+        }
+        other => {
+            at.push(
+                "E3102",
+                at.column_of("type"),
+                format!("unknown event type `{other}`"),
+                &format!("use one of {TYPES}"),
+            );
+            None
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use omniroute_core::{LatLng, Node, NodeKind, OrderLine};
+
+    fn world() -> (Vec<Order>, Network, Skus) {
+        let mut skus = Skus::default();
+        let tee = skus.intern("TEE");
+        let at = LatLng::new(28.6, 77.2).unwrap();
+        let network = Network::new(vec![
+            Node::new("WH", NodeKind::Warehouse, at),
+            Node::new("DL", NodeKind::Dealer, at),
+        ])
+        .unwrap();
+        let line = OrderLine {
+            line_no: 1,
+            sku: tee,
+            qty: 1,
+            unit_price_cents: None,
+        };
+        (vec![Order::new("O1", at, vec![line])], network, skus)
+    }
+
+    fn read(text: &str) -> Result<Vec<Event>, InputError> {
+        let (orders, network, skus) = world();
+        read_events(text.as_bytes(), "e.ndjson", &orders, &network, &skus)
+    }
+
+    #[test]
+    fn reads_every_event_type() {
+        let events = read(concat!(
+            "{\"type\":\"node_down\",\"node_id\":\"WH\"}\n",
+            "\n",
+            "{\"type\":\"node_up\",\"node_id\":\"WH\",\"at\":\"2026-11-26T10:00:00Z\"}\r\n",
+            "{\"type\":\"dealer_rejected\",\"order_id\":\"O1\",\"node_id\":\"DL\"}\n",
+            "{\"type\":\"dealer_timed_out\",\"order_id\":\"O1\",\"node_id\":\"DL\"}\n",
+            "{\"type\":\"stock_correction\",\"node_id\":\"WH\",\"sku\":\"TEE\",\"routable\":3}\n",
+            "{\"type\":\"stock_arrival\",\"node_id\":\"WH\",\"sku\":\"TEE\",\"qty\":10}",
+        ))
+        .unwrap();
+        let (wh, dl, tee) = (NodeIdx(0), NodeIdx(1), SkuId(0));
+        assert_eq!(
+            events,
+            vec![
+                Event::NodeDown(wh),
+                Event::NodeUp(wh),
+                Event::Rejected { order: 0, node: dl },
+                Event::TimedOut { order: 0, node: dl },
+                Event::StockCorrection {
+                    node: wh,
+                    sku: tee,
+                    routable: 3
+                },
+                Event::StockArrival {
+                    node: wh,
+                    sku: tee,
+                    qty: 10
+                },
+            ]
+        );
+    }
+
+    #[test]
+    fn reports_every_problem_with_its_place() {
+        let err = read(concat!(
+            "{\"type\":\"node_down\",\"node_id\":\"WH\"\n",
+            "{\"type\":\"explode\",\"node_id\":\"WH\"}\n",
+            "{\"type\":\"node_down\",\"node_id\":\"XX\"}\n",
+            "{\"type\":\"stock_arrival\",\"node_id\":\"WH\",\"sku\":\"TEE\",\"qty\":-2}\n",
+            "{\"type\":\"stock_arrival\",\"node_id\":\"WH\",\"sku\":\"TEE\",\"qty\":2.5}\n",
+            "{\"type\":\"dealer_rejected\",\"node_id\":\"DL\"}\n",
+            "[1]\n",
+        ))
+        .unwrap_err();
+        let got: Vec<_> = err
+            .problems()
+            .iter()
+            .map(|p| (p.code, p.line, p.column))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                ("E3101", 1, 34),
+                ("E3102", 2, 2),
+                ("E3104", 3, 21),
+                ("E3107", 4, 52),
+                ("E3108", 5, 52),
+                ("E3103", 6, 1),
+                ("E3108", 7, 1),
+            ]
+        );
+    }
+}

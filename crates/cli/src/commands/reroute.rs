@@ -1,0 +1,238 @@
+//! `omniroute reroute`: apply events (node down/up, dealer rejected or timed out, stock
+//! correction or arrival) to a plan, moving only the orders that must or can gain (DESIGN §5).
+
+use crate::failure::{is_broken_pipe, print_problems, Failure};
+use crate::inputs::{load, now, Files};
+use crate::output::rupees;
+use crate::plan_out::{self, Format};
+use crate::{Global, EXIT_ERROR, EXIT_OK, EXIT_UNFILLED};
+use anyhow::Context;
+use jiff::Timestamp;
+use omniroute_adapters::{read_decisions_file, read_events, Inputs, Source};
+use omniroute_core::{check, Plan, PlanTotals, Router, StockTable};
+use serde_json::json;
+use std::fmt::Write as _;
+use std::path::PathBuf;
+
+/// Arguments of `omniroute reroute`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  printf '{\"type\":\"node_down\",\"node_id\":\"WH-DEL-01\"}\\n' > events.ndjson\n  omniroute reroute --nodes nodes.csv --stock stock.csv --orders orders.csv --plan decisions.csv --events events.ndjson --out new-decisions.csv\n\nEvents, one JSON object per line (docs/formats.md): node_down, node_up (node_id);\ndealer_rejected, dealer_timed_out (order_id, node_id); stock_correction (node_id, sku,\nroutable); stock_arrival (node_id, sku, qty). Pass the same --policy and --now as the route run.\nWrites the new decisions; prints before/after cost, km and fill rate, the moved orders and the\nreview queue on stderr. Exit 0 when every line is routed, 1 when some are unfilled, 2 on bad\ninput or an I/O error."
+)]
+pub struct Args {
+    /// The nodes, stock and policy files of the route run.
+    #[command(flatten)]
+    pub files: Files,
+    /// Orders file (orders.csv) of the route run, or `-` for stdin.
+    #[arg(long, value_name = "FILE")]
+    pub orders: String,
+    /// The plan: decisions.csv written by `omniroute route`, or `-` for stdin.
+    #[arg(long, value_name = "FILE")]
+    pub plan: String,
+    /// Events file (NDJSON, one event per line), or `-` for stdin.
+    #[arg(long, value_name = "FILE")]
+    pub events: String,
+    /// Where to write the new decisions [default: stdout].
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Csv)]
+    pub format: Format,
+    /// Reference time of the route run, for orders without `created_at` (RFC 3339) [default: the
+    /// current time].
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+}
+
+/// Re-routes the plan after the events and writes the new decisions.
+pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
+    let now = now(args.now.as_deref())?;
+    one_stdin(args)?;
+    let inputs = load(&args.files, Some(&args.orders), global)?;
+    let router = Router::new(&inputs.network, &inputs.policy);
+    let stock = router.stock_table(inputs.routable_positions());
+    let Some(plan) = read_plan(args, &inputs, &stock, now, global)? else {
+        return Ok(EXIT_ERROR);
+    };
+    let src = Source::open(&args.events)?;
+    let events = match read_events(
+        src.bytes.as_slice(),
+        &src.name,
+        &inputs.orders,
+        &inputs.network,
+        &inputs.skus,
+    ) {
+        Ok(e) => e,
+        Err(e) => {
+            print_problems(&e);
+            return Ok(EXIT_ERROR);
+        }
+    };
+    let r = router.reroute(&inputs.orders, &plan, &stock, &events, now);
+    let ids = |list: &[usize]| -> Vec<&str> {
+        list.iter().map(|&i| inputs.orders[i].id.as_str()).collect()
+    };
+    let head = json!({
+        "events": events.len(),
+        "before": plan_out::totals(&r.before),
+        "totals": plan_out::totals(&r.plan.totals),
+        "moved": ids(&r.moved),
+        "review": ids(&r.review),
+    });
+    let code = if r
+        .plan
+        .decisions
+        .iter()
+        .all(omniroute_core::Decision::is_complete)
+    {
+        EXIT_OK
+    } else {
+        EXIT_UNFILLED
+    };
+    match plan_out::write(args.out.as_deref(), args.format, &inputs, &r.plan, &head) {
+        Err(e) if is_broken_pipe(&e) => return Ok(code),
+        other => other.context("cannot write the decisions")?,
+    }
+    if !global.quiet {
+        table(&r.before, &r.plan.totals, events.len());
+        list("moved", &ids(&r.moved), global);
+        list("review queue", &ids(&r.review), global);
+    }
+    Ok(code)
+}
+
+/// At most one input may be `-` (stdin).
+fn one_stdin(args: &Args) -> anyhow::Result<()> {
+    let stdin_inputs = [
+        args.files.nodes.as_str(),
+        &args.files.stock,
+        &args.orders,
+        &args.plan,
+        &args.events,
+    ]
+    .into_iter()
+    .chain(args.files.policy.as_deref())
+    .filter(|p| *p == "-")
+    .count();
+    if stdin_inputs > 1 {
+        return Err(Failure::new(
+            "E1100",
+            "more than one input is `-` (stdin)",
+            "read at most one file from stdin and pass the others as paths",
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Reads `--plan` and checks it fits its inputs (`E1113` otherwise); `None` after printing the
+/// file's problems.
+fn read_plan(
+    args: &Args,
+    inputs: &Inputs,
+    stock: &StockTable,
+    now: Timestamp,
+    global: Global,
+) -> anyhow::Result<Option<Plan>> {
+    let src = Source::open(&args.plan)?;
+    let file = match read_decisions_file(
+        src.bytes.as_slice(),
+        &src.name,
+        &inputs.orders,
+        &inputs.network,
+        &inputs.skus,
+        &inputs.policy,
+        now,
+    ) {
+        Ok(f) => f,
+        Err(e) => {
+            print_problems(&e);
+            return Ok(None);
+        }
+    };
+    if !global.quiet {
+        for d in file.disagreements.iter().take(5) {
+            crate::note!(
+                "warning: {}: {} (costs are recomputed from the inputs)",
+                inputs.orders[d.order].id,
+                d.message
+            );
+        }
+    }
+    let broken = check(
+        &file.plan,
+        &inputs.orders,
+        &inputs.network,
+        &inputs.policy,
+        stock,
+        now,
+    );
+    if let Some(v) = broken.first() {
+        let id = inputs
+            .orders
+            .get(v.order)
+            .map_or("(batch)", |o| o.id.as_str());
+        return Err(Failure::new(
+            "E1113",
+            format!(
+                "the plan breaks {} rule(s) of its inputs, first: {id}: {} {}",
+                broken.len(),
+                v.code,
+                v.message
+            ),
+            "run `omniroute check` with the same files; reroute starts from a plan that fits its inputs",
+        )
+        .into());
+    }
+    Ok(Some(file.plan))
+}
+
+/// Before and after, side by side.
+fn table(before: &PlanTotals, after: &PlanTotals, events: usize) {
+    crate::note!("applied {events} event(s)");
+    crate::note!("{:<10} {:>16} {:>16}", "", "before", "after");
+    let row = |label: &str, b: String, a: String| crate::note!("{label:<10} {b:>16} {a:>16}");
+    row(
+        "cost",
+        format!("₹{}", rupees(before.cost_cents)),
+        format!("₹{}", rupees(after.cost_cents)),
+    );
+    row(
+        "km",
+        format!("{:.1}", before.distance_km),
+        format!("{:.1}", after.distance_km),
+    );
+    row(
+        "fill rate",
+        format!("{:.2} %", before.fill_rate() * 100.0),
+        format!("{:.2} %", after.fill_rate() * 100.0),
+    );
+    row(
+        "shipments",
+        before.shipments.to_string(),
+        after.shipments.to_string(),
+    );
+}
+
+/// `label: N order(s): A, B, …` (the first 20 unless `-v`).
+fn list(label: &str, ids: &[&str], global: Global) {
+    if ids.is_empty() {
+        crate::note!("{label}: none");
+        return;
+    }
+    let shown = if global.verbose > 0 { ids.len() } else { 20 };
+    let mut text = ids
+        .iter()
+        .take(shown)
+        .copied()
+        .collect::<Vec<_>>()
+        .join(", ");
+    if ids.len() > shown {
+        let more = ids.len() - shown;
+        let _ = write!(
+            text,
+            ", … ({more} more; -v or --format json lists them all)"
+        );
+    }
+    crate::note!("{label}: {} order(s): {text}", ids.len());
+}

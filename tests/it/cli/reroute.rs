@@ -1,0 +1,178 @@
+//! `reroute` on the hand-written `small` instance: events applied to the plan `route` wrote.
+
+use super::route::{ARGS, SMALL_DECISIONS};
+use crate::{fixture, omniroute, stderr, stdout};
+use std::path::Path;
+
+/// A scratch folder holding the small instance, its decisions.csv and `events`.
+fn folder(events: &str) -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for name in ["nodes.csv", "stock.csv", "orders.csv"] {
+        std::fs::copy(fixture("small").join(name), tmp.path().join(name)).unwrap();
+    }
+    std::fs::write(tmp.path().join("decisions.csv"), SMALL_DECISIONS).unwrap();
+    std::fs::write(tmp.path().join("events.ndjson"), events).unwrap();
+    tmp
+}
+
+fn reroute(dir: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
+    omniroute()
+        .current_dir(dir)
+        .args(["reroute", "--no-progress"])
+        .args(ARGS)
+        .args(["--plan", "decisions.csv", "--events", "events.ndjson"])
+        .args(extra)
+        .assert()
+}
+
+/// The orders whose rows in `decisions` name `node`.
+fn shipping_from(decisions: &str, node: &str) -> Vec<String> {
+    let mut ids: Vec<String> = decisions
+        .lines()
+        .skip(1)
+        .filter(|l| l.split(',').nth(4) == Some(node))
+        .map(|l| l.split(',').next().unwrap().to_owned())
+        .collect();
+    ids.dedup();
+    ids
+}
+
+#[test]
+fn node_down_moves_exactly_the_orders_shipping_from_it_and_the_result_checks() {
+    let tmp = folder("{\"type\":\"node_down\",\"node_id\":\"WH-DEL\"}\n");
+    let out = reroute(tmp.path(), &["--out", "new.csv", "--format", "csv"]).code(1);
+    insta::assert_snapshot!("reroute_node_down_table", stderr(&out));
+    let new = std::fs::read_to_string(tmp.path().join("new.csv")).unwrap();
+    assert!(shipping_from(&new, "WH-DEL").is_empty(), "{new}");
+    // The same, as JSON: the moved orders are the ones that shipped from WH-DEL.
+    let out = reroute(tmp.path(), &["-q", "--format", "json"]).code(1);
+    let plan: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let moved: Vec<String> = plan["moved"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|v| v.as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(moved, shipping_from(SMALL_DECISIONS, "WH-DEL"));
+    assert_eq!(moved, ["O2", "O4", "O5"]);
+    assert_eq!(plan["review"], serde_json::json!([]));
+    assert_eq!(plan["before"]["cost_cents"], 5538);
+    assert_eq!(
+        plan["totals"]["cost_cents"],
+        plan["decisions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["cost_cents"].as_i64().unwrap())
+            .sum::<i64>()
+    );
+    // The new decisions pass the independent checker against the same inputs.
+    let out = omniroute()
+        .current_dir(tmp.path())
+        .arg("check")
+        .args(ARGS)
+        .args(["--decisions", "new.csv"])
+        .assert()
+        .code(0);
+    assert_eq!(stdout(&out), "");
+}
+
+#[test]
+fn three_rejections_send_an_order_to_the_review_queue() {
+    let rejected = "{\"type\":\"dealer_rejected\",\"order_id\":\"O4\",\"node_id\":\"DL-FBD\"}\n";
+    let tmp = folder(&format!(
+        "{rejected}{}{}",
+        rejected.replace("DL-FBD", "WH-DEL"),
+        "{\"type\":\"dealer_timed_out\",\"order_id\":\"O4\",\"node_id\":\"ST-NOI\"}\n"
+    ));
+    let out = reroute(tmp.path(), &["--out", "new.csv"]).code(1);
+    let err = stderr(&out);
+    assert!(err.contains("moved: 1 order(s): O4\n"), "{err}");
+    assert!(err.contains("review queue: 1 order(s): O4\n"), "{err}");
+    let new = std::fs::read_to_string(tmp.path().join("new.csv")).unwrap();
+    assert!(new.contains("\nO4,1,CAP,1,,,,,3000,EXCLUDED\n"), "{new}");
+    // Two rejections are not enough: O4 only leaves WH-DEL.
+    let tmp = folder(&format!(
+        "{rejected}{}",
+        rejected.replace("DL-FBD", "WH-DEL")
+    ));
+    let out = reroute(tmp.path(), &[]).code(1);
+    let err = stderr(&out);
+    assert!(err.contains("review queue: none\n"), "{err}");
+    assert!(
+        !stdout(&out).contains("O4,1,CAP,1,WH-DEL"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn every_events_error_class_has_its_code_line_and_column() {
+    let tmp = folder(concat!(
+        "{\"type\":\"node_down\",\"node_id\":\"WH-DEL\"}\n",
+        "{\"type\":\"node_down\",\"node_id\":\"WH-DEL\"\n",
+        "{\"type\":\"meteor\",\"node_id\":\"WH-DEL\"}\n",
+        "{\"type\":\"node_up\"}\n",
+        "{\"type\":\"node_down\",\"node_id\":\"WH-XXX\"}\n",
+        "{\"type\":\"dealer_rejected\",\"order_id\":\"O99\",\"node_id\":\"DL-FBD\"}\n",
+        "{\"type\":\"stock_arrival\",\"node_id\":\"WH-DEL\",\"sku\":\"HAT\",\"qty\":4}\n",
+        "{\"type\":\"stock_correction\",\"node_id\":\"WH-DEL\",\"sku\":\"TEE\",\"routable\":-3}\n",
+        "{\"type\":\"stock_arrival\",\"node_id\":7,\"sku\":\"TEE\",\"qty\":\"4\"}\n",
+        "\"node_down\"\n",
+    ));
+    let out = reroute(tmp.path(), &["--out", "new.csv"]).code(2);
+    assert_eq!(stdout(&out), "");
+    assert!(!tmp.path().join("new.csv").exists(), "nothing is written");
+    insta::assert_snapshot!("reroute_events_errors", stderr(&out));
+}
+
+#[test]
+fn decisions_file_errors_are_listed_with_their_codes() {
+    let bad = SMALL_DECISIONS
+        .replace("O1,1,TEE,1,ST-NOI", "O9,1,TEE,1,ST-NOI")
+        .replace("O2,2,MUG,1,ST-GGN", "O2,2,MUG,1,ST-XXX")
+        .replace("O4,1,CAP,1,WH-DEL,1,24.727", "O4,2,CAP,1,WH-DEL,1,24.727")
+        .replace("O5,1,TEE,2,WH-DEL,1,19.491", "O5,1,TEE,2,WH-DEL,1,19.4.91")
+        .replace("NO_STOCK", "NO_LUCK")
+        + "O2,1,TEE,2,WH-DEL,2,24.466,2026-11-27,0,\n";
+    let tmp = folder("");
+    std::fs::write(tmp.path().join("decisions.csv"), bad).unwrap();
+    let out = reroute(tmp.path(), &[]).code(2);
+    insta::assert_snapshot!("reroute_decisions_errors", stderr(&out));
+    // `check` reads the file with the same reader.
+    let out = omniroute()
+        .current_dir(tmp.path())
+        .arg("check")
+        .args(ARGS)
+        .args(["--decisions", "decisions.csv"])
+        .assert()
+        .code(2);
+    insta::assert_snapshot!("check_decisions_errors", stderr(&out));
+}
+
+#[test]
+fn a_plan_that_breaks_its_inputs_is_refused_with_e1113() {
+    let tmp = folder("{\"type\":\"node_down\",\"node_id\":\"ST-GGN\"}\n");
+    // O5 moved to ST-NOI, which has one TEE left after O1.
+    std::fs::write(
+        tmp.path().join("decisions.csv"),
+        SMALL_DECISIONS.replace(
+            "O5,1,TEE,2,WH-DEL,1,19.491,2026-11-27,510",
+            "O5,1,TEE,2,ST-NOI,1,0.499,2026-11-27,500",
+        ),
+    )
+    .unwrap();
+    let out = reroute(tmp.path(), &[]).code(2);
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "\nerror: E1113 the plan breaks 1 rule(s) of its inputs, first: (batch): STOCK"
+        ),
+        "{err}"
+    );
+    assert_eq!(
+        err.lines().count(),
+        2,
+        "one warning (the file's distance), one error"
+    );
+}
