@@ -161,6 +161,19 @@ impl<'a> Router<'a> {
         load: &Load,
         now: Timestamp,
     ) -> Decision {
+        self.route_priced(order, stock, load, now, None)
+    }
+
+    /// [`Router::route`] with Lagrangian prices added to what each shipment uses (optimise
+    /// mode's pricing step). The decision's cost is still the real cost.
+    pub(crate) fn route_priced(
+        &self,
+        order: &Order,
+        stock: &StockTable,
+        load: &Load,
+        now: Timestamp,
+        prices: Option<&Prices>,
+    ) -> Decision {
         let terms = OrderTerms::resolve(order, self.policy);
         let lines = order.lines.len();
         let unfilled_cents: Vec<i64> = order
@@ -187,6 +200,7 @@ impl<'a> Router<'a> {
         };
         let mut walk = Walk {
             router: self,
+            prices,
             ctx: &ctx,
             stock,
             load,
@@ -222,8 +236,39 @@ impl<'a> Router<'a> {
     }
 }
 
+/// Prices (cents per unit) on (node, SKU) stock, node units and node shipments: the Lagrangian
+/// multipliers of optimise mode. Non-negative, so every bound of the candidate scan still holds.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Prices {
+    pub stock: rustc_hash::FxHashMap<(NodeIdx, crate::SkuId), i64>,
+    pub units: rustc_hash::FxHashMap<NodeIdx, i64>,
+    pub shipments: rustc_hash::FxHashMap<NodeIdx, i64>,
+}
+
+impl Prices {
+    /// What a decision pays in prices.
+    pub(crate) fn of(&self, order: &Order, d: &Decision) -> i64 {
+        d.shipments
+            .iter()
+            .map(|s| {
+                self.shipments.get(&s.node).copied().unwrap_or(0)
+                    + s.lines
+                        .iter()
+                        .map(|&l| {
+                            let line = &order.lines[l];
+                            (self.stock.get(&(s.node, line.sku)).copied().unwrap_or(0)
+                                + self.units.get(&s.node).copied().unwrap_or(0))
+                                * i64::from(line.qty)
+                        })
+                        .sum::<i64>()
+            })
+            .sum()
+    }
+}
+
 struct Walk<'r, 'a> {
     router: &'r Router<'a>,
+    prices: Option<&'r Prices>,
     ctx: &'r OrderCtx<'r>,
     stock: &'r StockTable,
     load: &'r Load,
@@ -472,6 +517,15 @@ impl Walk<'_, '_> {
         ) {
             Ok(v) => {
                 r.line_cents(node, self.ctx.order, &mut self.line_cents);
+                let mut v = v;
+                if let Some(p) = self.prices {
+                    v.base_cents += p.shipments.get(&node).copied().unwrap_or(0);
+                    let unit = p.units.get(&node).copied().unwrap_or(0);
+                    for (slot, line) in self.line_cents.iter_mut().zip(&self.ctx.order.lines) {
+                        let stock = p.stock.get(&(node, line.sku)).copied().unwrap_or(0);
+                        *slot += (stock + unit) * i64::from(line.qty);
+                    }
+                }
                 for (slot, &(_, sku)) in self.group_stock.iter_mut().zip(&self.sku_groups) {
                     *slot = self.stock.qty(node, sku);
                 }
