@@ -136,24 +136,32 @@ pub(super) fn arb_case(
 /// the checker's own functions.
 fn brute_force(case: &Case, order: &Order) -> i64 {
     let rules = OrderRules::of(order, &case.policy);
-    let n = case.network.len();
-    let lines = order.lines.len();
     let unfilled_all: i64 = order
         .lines
         .iter()
         .map(|l| rules.unfilled_per_unit_cents * i64::from(l.qty))
         .sum();
-    let mut best = unfilled_all;
+    feasible_assignments(case, order, &rules)
+        .into_iter()
+        .map(|(cost, _)| cost)
+        .fold(unfilled_all, i64::min)
+}
+
+/// Every assignment of the order's lines to a node or to "unfilled" (`usize::MAX`) that passes
+/// the checker's rules for the order alone, with its cost: an odometer over (nodes + 1)^lines.
+fn feasible_assignments(case: &Case, order: &Order, rules: &OrderRules) -> Vec<(i64, Vec<usize>)> {
+    let n = case.network.len();
+    let lines = order.lines.len();
+    let mut out = Vec::new();
     let mut assign = vec![usize::MAX; lines];
-    // Each line: usize::MAX (unfilled) or a node index. Odometer over (n + 1)^lines.
     loop {
-        if let Some(cost) = price(case, order, &rules, &assign) {
-            best = best.min(cost);
+        if let Some(cost) = price(case, order, rules, &assign) {
+            out.push((cost, assign.clone()));
         }
         let mut i = 0;
         loop {
             if i == lines {
-                return best;
+                return out;
             }
             assign[i] = if assign[i] == usize::MAX {
                 0
@@ -453,35 +461,7 @@ fn batch_brute_force(case: &Case) -> i64 {
     let per_order: Vec<Vec<(i64, Vec<usize>)>> = case
         .orders
         .iter()
-        .map(|order| {
-            let rules = OrderRules::of(order, &case.policy);
-            let n = case.network.len();
-            let lines = order.lines.len();
-            let mut out = Vec::new();
-            let mut assign = vec![usize::MAX; lines];
-            loop {
-                if let Some(c) = price(case, order, &rules, &assign) {
-                    out.push((c, assign.clone()));
-                }
-                let mut i = 0;
-                loop {
-                    if i == lines {
-                        return out;
-                    }
-                    assign[i] = if assign[i] == usize::MAX {
-                        0
-                    } else {
-                        assign[i] + 1
-                    };
-                    if assign[i] == n {
-                        assign[i] = usize::MAX;
-                        i += 1;
-                    } else {
-                        break;
-                    }
-                }
-            }
-        })
+        .map(|order| feasible_assignments(case, order, &OrderRules::of(order, &case.policy)))
         .collect();
     let mut best = i64::MAX;
     let mut pick = vec![0usize; per_order.len()];
