@@ -15,6 +15,7 @@
 #![allow(clippy::many_single_char_names)]
 
 mod evaluate;
+mod fast;
 mod lagrange;
 mod problem;
 mod repair;

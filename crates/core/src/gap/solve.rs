@@ -1,6 +1,7 @@
 //! The solver entry point: Lagrangian bound, repair, then tabu search runs (in parallel or not),
 //! combined in a fixed order.
 
+use super::fast::{self, Simple};
 use super::lagrange::{subgradient, Budget};
 use super::rng::Rng;
 use super::tabu::{search, Guide, Limits};
@@ -93,7 +94,8 @@ pub fn solve_assignment(problem: &AssignmentProblem, opts: &SolveOptions) -> Ass
     let mut iterations = dual.iterations;
     let mut best = dual.best.clone();
     if best.as_ref().is_none_or(|b| b.1 > dual.bound) {
-        let guide = Guide::new(p, &dual.lambda);
+        let simple = Simple::new(p, &dual.lambda);
+        let guide = simple.is_none().then(|| Guide::new(p, &dual.lambda));
         let from = best.as_ref().map_or_else(
             || start.clone().unwrap_or_else(|| dual.priced.clone()),
             |b| b.0.clone(),
@@ -105,22 +107,13 @@ pub fn solve_assignment(problem: &AssignmentProblem, opts: &SolveOptions) -> Ass
         };
         let run = |k: usize| {
             let mut rng = Rng::new(opts.seed, k as u64);
-            search(p, &guide, &from, best.clone(), limits, &mut rng)
+            match (&simple, &guide) {
+                (Some(s), _) => fast::search(s, &from, best.clone(), limits, &mut rng),
+                (None, Some(g)) => search(p, g, &from, best.clone(), limits, &mut rng),
+                (None, None) => (best.clone(), 0),
+            }
         };
-        let runs: Vec<_> = match opts.threads {
-            Some(1) => vec![run(0)],
-            Some(t) => match rayon::ThreadPoolBuilder::new()
-                .num_threads(t.max(1))
-                .build()
-            {
-                Ok(pool) => pool.install(|| (0..t).into_par_iter().map(run).collect()),
-                Err(_) => (0..t).map(run).collect(),
-            },
-            None => (0..rayon::current_num_threads())
-                .into_par_iter()
-                .map(run)
-                .collect(),
-        };
+        let runs = in_parallel(opts.threads, run);
         for (found, its) in runs {
             iterations += its;
             if let Some(f) = found {
@@ -160,6 +153,25 @@ pub fn solve_assignment(problem: &AssignmentProblem, opts: &SolveOptions) -> Ass
         feasible,
         iterations,
         elapsed: t0.elapsed(),
+    }
+}
+
+/// Runs `run(0)`, `run(1)`, … (one per thread, or `threads` of them) and returns the results in
+/// run order.
+fn in_parallel<T: Send>(threads: Option<usize>, run: impl Fn(usize) -> T + Sync) -> Vec<T> {
+    match threads {
+        Some(1) => vec![run(0)],
+        Some(t) => match rayon::ThreadPoolBuilder::new()
+            .num_threads(t.max(1))
+            .build()
+        {
+            Ok(pool) => pool.install(|| (0..t).into_par_iter().map(&run).collect()),
+            Err(_) => (0..t).map(run).collect(),
+        },
+        None => (0..rayon::current_num_threads())
+            .into_par_iter()
+            .map(&run)
+            .collect(),
     }
 }
 

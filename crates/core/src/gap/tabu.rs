@@ -45,7 +45,6 @@ impl Guide {
         let k = ((100.0 * rc / n.max(1) as f64).ceil() as usize)
             .max(3)
             .min(mean_options.ceil() as usize);
-        let mut ratio = (0.0, 0usize);
         for i in 0..n {
             let range = p.options(i);
             let mut row: Vec<(u32, i64, u32)> = range
@@ -65,15 +64,8 @@ impl Guide {
             rcost.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
             cand.extend(rcost.iter().take(k).map(|x| x.1));
             cand_start.push(cand.len() as u32);
-            for o in p.options(i) {
-                for u in p.uses(o) {
-                    ratio.0 += p.cost(o).unsigned_abs() as f64 / p.use_amount(u) as f64;
-                    ratio.1 += 1;
-                }
-            }
         }
-        let base = (ratio.0 / ratio.1.max(1) as f64).max(1e-3);
-        let weight = lambda.iter().map(|&l| l.max(base)).collect();
+        let weight = start_weights(p, lambda);
         let simple = (0..p.total_options())
             .map(|o| match p.uses(o).len() {
                 0 => (NONE, 0),
@@ -104,6 +96,20 @@ impl Guide {
     fn cand(&self, i: usize) -> &[u32] {
         &self.cand[self.cand_start[i] as usize..self.cand_start[i + 1] as usize]
     }
+}
+
+/// Starting price per unit of excess, per resource: the multiplier, at least the mean cost per
+/// unit of resource over all options.
+pub(crate) fn start_weights(p: &AssignmentProblem, lambda: &[f64]) -> Vec<f64> {
+    let mut ratio = (0.0, 0usize);
+    for o in 0..p.total_options() {
+        for u in p.uses(o) {
+            ratio.0 += p.cost(o).unsigned_abs() as f64 / p.use_amount(u) as f64;
+            ratio.1 += 1;
+        }
+    }
+    let base = (ratio.0 / ratio.1.max(1) as f64).max(1e-3);
+    lambda.iter().map(|&l| l.max(base)).collect()
 }
 
 /// Stop rules of one search.

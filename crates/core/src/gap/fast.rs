@@ -1,0 +1,392 @@
+//! Tabu search for problems whose options each use at most one resource (classic GAP: an option is
+//! an agent). Every move is evaluated in O(1) from the resource loads: a shift of item `i` changes
+//! the excess of the resource it leaves and of the one it enters, a swap of `i` and `k` only those
+//! two. Shifts are restricted to each item's best options by Lagrangian reduced cost, swaps to the
+//! first few of them, and the swap partner's option on a resource is a table look-up.
+//!
+//! The search minimises cost plus a price per unit of excess per resource; a price grows while its
+//! resource is over capacity and shrinks while it is not (strategic oscillation). Each step takes
+//! the best non-tabu move (a tabu move only if it gives a new best feasible solution); after a long
+//! run without a new best it restarts from the best, lightly perturbed.
+
+use super::rng::Rng;
+use super::tabu::{start_weights, Limits};
+use super::AssignmentProblem;
+use std::time::Instant;
+
+const NONE: u32 = u32::MAX;
+/// A candidate option: (option, resource, cost, amount).
+type Cand = (u32, u32, i64, i64);
+/// Price factors per move: growth of an over-capacity resource's price while infeasible, and
+/// relaxation of every price while feasible.
+const GROW: f64 = 1.01;
+const RELAX: f64 = 1.01;
+/// Largest items × resources table kept for swap look-ups.
+const TABLE_MAX: usize = 1 << 24;
+
+/// A flat single-resource view of a problem, shared by all runs.
+#[derive(Clone, Debug)]
+pub(crate) struct Simple {
+    /// Per global option: its resource (`NONE` if it uses nothing), amount and cost.
+    res: Vec<u32>,
+    amt: Vec<i64>,
+    cost: Vec<i64>,
+    cap: Vec<i64>,
+    /// Resources.
+    m: usize,
+    /// `on[r * n + i]`: the cheapest shift candidate of item `i` on resource `r` as (option, cost,
+    /// amount), (`NONE`, 0, 0) if none; laid out so a swap scan on one resource stays in cache.
+    on: Vec<(u32, i64, i64)>,
+    /// Per item: shift candidates as (option, resource, cost, amount), smallest reduced cost
+    /// first; `cand_start` gives the ranges.
+    cand: Vec<Cand>,
+    cand_start: Vec<u32>,
+    /// How many leading candidates are also swap targets.
+    swaps: usize,
+    /// How many leading candidates of an ejected item are tried as the end of a chain.
+    chain: usize,
+    /// Starting price per unit of excess, per resource.
+    weight: Vec<f64>,
+}
+
+impl Simple {
+    /// The view, or `None` when an option uses several resources or the look-up table is too big.
+    pub(crate) fn new(p: &AssignmentProblem, lambda: &[f64]) -> Option<Self> {
+        let (n, m) = (p.item_count(), p.resource_count());
+        if n.saturating_mul(m) > TABLE_MAX || (0..p.total_options()).any(|o| p.uses(o).len() > 1) {
+            return None;
+        }
+        let res: Vec<u32> = (0..p.total_options())
+            .map(|o| p.uses(o).next().map_or(NONE, |u| p.use_resource(u) as u32))
+            .collect();
+        let amt: Vec<i64> = (0..p.total_options())
+            .map(|o| p.uses(o).next().map_or(0, |u| p.use_amount(u)))
+            .collect();
+        let cost: Vec<i64> = (0..p.total_options()).map(|o| p.cost(o)).collect();
+        let mut on = vec![(NONE, 0, 0); n * m];
+        let (mut cand, mut cand_start) = (Vec::new(), vec![0u32]);
+        let shifts = 12;
+        let swaps = 5;
+        // Chains cost n × swaps × (n / m) × chain evaluations per move: keep them near 100,000.
+        let per = n * swaps * n.div_ceil(m.max(1));
+        let chain = (100_000 / per.max(1)).min(shifts);
+        for i in 0..n {
+            let mut rc: Vec<(f64, u32)> = p
+                .options(i)
+                .map(|o| {
+                    let l = if res[o] == NONE {
+                        0.0
+                    } else {
+                        lambda[res[o] as usize]
+                    };
+                    (cost[o] as f64 + l * amt[o] as f64, o as u32)
+                })
+                .collect();
+            rc.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+            cand.extend(rc.iter().take(shifts).map(|x| {
+                let o = x.1 as usize;
+                (x.1, res[o], cost[o], amt[o])
+            }));
+            for &(_, o) in rc.iter().take(shifts) {
+                if res[o as usize] != NONE {
+                    let e = &mut on[res[o as usize] as usize * n + i];
+                    let o_ = o as usize;
+                    if e.0 == NONE || cost[o_] < e.1 {
+                        *e = (o, cost[o_], amt[o_]);
+                    }
+                }
+            }
+            cand_start.push(cand.len() as u32);
+        }
+        Some(Self {
+            res,
+            amt,
+            cost,
+            cap: p.capacities().to_vec(),
+            m,
+            on,
+            cand,
+            cand_start,
+            swaps,
+            chain,
+            weight: start_weights(p, lambda),
+        })
+    }
+
+    fn cand(&self, i: usize) -> &[Cand] {
+        &self.cand[self.cand_start[i] as usize..self.cand_start[i + 1] as usize]
+    }
+}
+
+/// The current assignment: option per item, loads, the items on each resource, cost and excess.
+#[derive(Clone)]
+struct Run<'s> {
+    s: &'s Simple,
+    choice: Vec<u32>,
+    /// (cost, amount) of each item's current option.
+    cur: Vec<(i64, i64)>,
+    load: Vec<i64>,
+    members: Vec<Vec<u32>>,
+    /// Position of each item in the member list of its resource.
+    pos: Vec<u32>,
+    cost: i64,
+    excess: i64,
+}
+
+impl<'s> Run<'s> {
+    fn new(s: &'s Simple, choice: &[u32]) -> Self {
+        let mut run = Self {
+            s,
+            choice: choice.to_vec(),
+            cur: choice
+                .iter()
+                .map(|&o| (s.cost[o as usize], s.amt[o as usize]))
+                .collect(),
+            load: vec![0; s.m],
+            members: vec![Vec::new(); s.m],
+            pos: vec![0; choice.len()],
+            cost: 0,
+            excess: 0,
+        };
+        for (i, &o) in choice.iter().enumerate() {
+            run.cost += s.cost[o as usize];
+            run.enter(i, o as usize);
+        }
+        run
+    }
+
+    fn over(&self, r: usize, load: i64) -> i64 {
+        (load - self.s.cap[r]).max(0)
+    }
+
+    /// Change of excess of resource `r` if its load changed by `d`.
+    fn dex(&self, r: u32, d: i64) -> i64 {
+        if r == NONE {
+            return 0;
+        }
+        let (r, l) = (r as usize, self.load[r as usize]);
+        self.over(r, l + d) - self.over(r, l)
+    }
+
+    fn enter(&mut self, i: usize, o: usize) {
+        let r = self.s.res[o];
+        if r != NONE {
+            let d = self.dex(r, self.s.amt[o]);
+            self.excess += d;
+            self.load[r as usize] += self.s.amt[o];
+            self.pos[i] = self.members[r as usize].len() as u32;
+            self.members[r as usize].push(i as u32);
+        }
+    }
+
+    fn leave(&mut self, i: usize, o: usize) {
+        let r = self.s.res[o];
+        if r != NONE {
+            let d = self.dex(r, -self.s.amt[o]);
+            self.excess += d;
+            self.load[r as usize] -= self.s.amt[o];
+            let list = &mut self.members[r as usize];
+            let at = self.pos[i] as usize;
+            list.swap_remove(at);
+            if let Some(&k) = list.get(at) {
+                self.pos[k as usize] = at as u32;
+            }
+        }
+    }
+
+    fn shift(&mut self, i: usize, o: usize) {
+        let cur = self.choice[i] as usize;
+        if cur != o {
+            self.leave(i, cur);
+            self.enter(i, o);
+            self.choice[i] = o as u32;
+            self.cur[i] = (self.s.cost[o], self.s.amt[o]);
+            self.cost += self.s.cost[o] - self.s.cost[cur];
+        }
+    }
+}
+
+/// Weighted excess change of resource `r` when its load changes by `d`.
+#[inline]
+fn pen(run: &Run, w: &[f64], r: u32, d: i64) -> f64 {
+    if r == NONE || d == 0 {
+        return 0.0;
+    }
+    let dex = run.dex(r, d);
+    if dex == 0 {
+        0.0
+    } else {
+        w[r as usize] * dex as f64
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Move {
+    Shift(usize, usize),
+    Swap(usize, usize, usize, usize),
+}
+
+/// Runs one tabu search from `start` (global options); returns the best feasible solution found
+/// (or `incumbent` if nothing better) and the number of moves made.
+pub(crate) fn search(
+    s: &Simple,
+    start: &[u32],
+    incumbent: Option<(Vec<u32>, i64)>,
+    limits: Limits,
+    rng: &mut Rng,
+) -> (Option<(Vec<u32>, i64)>, u64) {
+    let n = start.len();
+    let mut run = Run::new(s, start);
+    let mut best = incumbent;
+    if run.excess == 0 && best.as_ref().is_none_or(|b| run.cost < b.1) {
+        best = Some((run.choice.clone(), run.cost));
+    }
+    let mut w = s.weight.clone();
+    let floor: Vec<f64> = w.iter().map(|x| x * 0.05).collect();
+    let mut tabu = vec![0u64; s.res.len()];
+    let tenure = ((s.cand.len() as f64).sqrt() / 4.0).max(3.0) as usize;
+    let stall = (20 * n as u64).max(2_000);
+    let (mut it, mut last) = (0u64, 0u64);
+    while it < limits.max_iterations
+        && best.as_ref().is_none_or(|b| b.1 > limits.target)
+        && limits
+            .deadline
+            .is_none_or(|d| it % 8 != 0 || Instant::now() < d)
+    {
+        it += 1;
+        let best_cost = best.as_ref().map_or(i64::MAX, |b| b.1);
+        let (mv, _) = best_move(&run, &w, &tabu, it, best_cost);
+        match mv {
+            None => tabu.fill(0),
+            Some(Move::Shift(i, o)) => {
+                tabu[run.choice[i] as usize] = it + (tenure + rng.below(tenure + 1)) as u64;
+                run.shift(i, o);
+            }
+            Some(Move::Swap(i, to, k, q)) => {
+                tabu[run.choice[i] as usize] = it + (tenure + rng.below(tenure + 1)) as u64;
+                tabu[run.choice[k] as usize] = it + (tenure + rng.below(tenure + 1)) as u64;
+                run.shift(i, to);
+                run.shift(k, q);
+            }
+        }
+        // Prices of over-capacity resources grow while the assignment is infeasible; all prices
+        // shrink while it is feasible, so the search oscillates around the boundary.
+        for (r, wr) in w.iter_mut().enumerate() {
+            if run.excess == 0 {
+                *wr = (*wr / RELAX).max(floor[r]);
+            } else if run.load[r] > s.cap[r] {
+                *wr = (*wr * GROW).min(1e12 * s.weight[r]);
+            }
+        }
+        if run.excess == 0 && run.cost < best_cost {
+            best = Some((run.choice.clone(), run.cost));
+            last = it;
+        } else if it - last > stall {
+            if let Some(b) = &best {
+                run = Run::new(s, &b.0);
+                for _ in 0..(n / 20).max(2) {
+                    let i = rng.below(n);
+                    let c = s.cand(i);
+                    run.shift(i, c[rng.below(c.len())].0 as usize);
+                }
+            }
+            w.clone_from(&s.weight);
+            last = it;
+        }
+    }
+    (best, it)
+}
+
+/// The best admissible move and its value (cost change plus weighted excess change).
+fn best_move(run: &Run, w: &[f64], tabu: &[u64], it: u64, best_cost: i64) -> (Option<Move>, f64) {
+    let s = run.s;
+    let n = run.choice.len();
+    let (mut mv, mut val) = (None, f64::INFINITY);
+    // A tabu move is admissible only if it reaches a new best feasible solution.
+    let aspire = |dc: i64, dex: i64| run.excess + dex == 0 && run.cost + dc < best_cost;
+    for i in 0..run.choice.len() {
+        let cur = run.choice[i] as usize;
+        let (a, x) = (s.res[cur], s.amt[cur]);
+        let leave = pen(run, w, a, -x);
+        let cand = s.cand(i);
+        for &(o, b, oc, oa) in cand {
+            let o = o as usize;
+            if o == cur {
+                continue;
+            }
+            let dc = oc - run.cur[i].0;
+            let v = dc as f64
+                + if a == b {
+                    pen(run, w, a, oa - x)
+                } else {
+                    leave + pen(run, w, b, oa)
+                };
+            if v < val {
+                let dex = if a == b {
+                    run.dex(a, oa - x)
+                } else {
+                    run.dex(a, -x) + run.dex(b, oa)
+                };
+                if tabu[o] <= it || aspire(dc, dex) {
+                    (mv, val) = (Some(Move::Shift(i, o)), v);
+                }
+            }
+        }
+    }
+    if val < -1e-9 {
+        return (mv, val);
+    }
+    // No improving shift: look at swaps too.
+    for i in 0..run.choice.len() {
+        let cur = run.choice[i] as usize;
+        let (a, x) = (s.res[cur], s.amt[cur]);
+        let cand = s.cand(i);
+        if a == NONE {
+            continue;
+        }
+        let leave = pen(run, w, a, -x);
+        for &(to, b, tc, y) in &cand[..cand.len().min(s.swaps)] {
+            let to = to as usize;
+            if b == NONE || b == a {
+                continue;
+            }
+            let base = tc - run.cur[i].0;
+            for &k in &run.members[b as usize] {
+                let k = k as usize;
+                let (q, qc, qa) = s.on[a as usize * n + k];
+                if q == NONE {
+                    continue;
+                }
+                let q = q as usize;
+                let dc = base + qc - run.cur[k].0;
+                let (da, db) = (qa - x, y - run.cur[k].1);
+                let v = dc as f64 + pen(run, w, a, da) + pen(run, w, b, db);
+                if v < val {
+                    let dex = run.dex(a, da) + run.dex(b, db);
+                    if (tabu[to] <= it && tabu[q] <= it) || aspire(dc, dex) {
+                        (mv, val) = (Some(Move::Swap(i, to, k, q)), v);
+                    }
+                }
+                // Ejection chain: i enters b, k leaves b for a third resource c.
+                let ck = &s.cand(k)[..s.chain.min(s.cand(k).len())];
+                let db = y - run.cur[k].1;
+                let pb = pen(run, w, b, db);
+                for &(q2, c, qc2, qa2) in ck {
+                    if c == a || c == b {
+                        continue;
+                    }
+                    let dc = base + qc2 - run.cur[k].0;
+                    let v = dc as f64 + leave + pb + pen(run, w, c, qa2);
+                    if v < val {
+                        let dex = run.dex(a, -x) + run.dex(b, db) + run.dex(c, qa2);
+                        let q2 = q2 as usize;
+                        if (tabu[to] <= it && tabu[q2] <= it) || aspire(dc, dex) {
+                            (mv, val) = (Some(Move::Swap(i, to, k, q2)), v);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    (mv, val)
+}
