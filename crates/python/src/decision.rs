@@ -207,6 +207,12 @@ impl From<&core::PlanTotals> for PlanTotals {
     }
 }
 
+impl PlanTotals {
+    pub fn cost_cents(&self) -> i64 {
+        self.cost_cents
+    }
+}
+
 #[pymethods]
 impl PlanTotals {
     /// The totals as a plain dict.

@@ -6,7 +6,7 @@
 
 use omniroute_adapters::InputError;
 use omniroute_core::InventoryError;
-use pyo3::exceptions::{PyNotImplementedError, PyValueError};
+use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
 use pyo3::types::PyDict;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -19,8 +19,6 @@ pub enum Failure {
     Inventory(InventoryError),
     /// The caller broke a precondition of the API (objects from different networks, a bad mode).
     Usage(String),
-    /// Not built yet.
-    NotImplemented(String),
     /// A panic in Rust: a bug, reported as `OmnirouteError` instead of crashing Python.
     Panic(String),
 }
@@ -67,7 +65,6 @@ impl Failure {
                 PyErr::from_value(class(py, "InventoryError")?.call1((e.to_string(), e.code()))?)
             }
             Failure::Usage(m) => PyValueError::new_err(m),
-            Failure::NotImplemented(m) => PyNotImplementedError::new_err(m),
             Failure::Panic(m) => PyErr::from_value(class(py, "OmnirouteError")?.call1((
                 format!("internal error (a bug in omniroute, please report it): {m}"),
             ))?),

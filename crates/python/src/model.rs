@@ -405,6 +405,11 @@ impl OrdersData {
             by_id,
         }
     }
+
+    /// The position of order `id`.
+    pub fn index(&self, id: &str) -> Option<usize> {
+        self.by_id.get(id).copied()
+    }
 }
 
 /// A day of orders (orders.csv: one row per line, lines of an order contiguous).

@@ -1,5 +1,7 @@
-//! The rayon pool behind `Router.quote`, built once on first use with `OMNIROUTE_NUM_THREADS`
-//! threads (unset or 0: one per core; 1: no parallelism), and safe after `fork`.
+//! The rayon pool behind `Router.quote` and `Router.route_batch` (the core's parallel batch and
+//! optimise mode run inside it, never on rayon's global pool), built once on first use with
+//! `OMNIROUTE_NUM_THREADS` threads (unset or 0: one per core; 1: no parallelism), and safe after
+//! `fork`.
 //!
 //! A forked child has none of its parent's threads, so a pool inherited from the parent would
 //! wait forever. As huggingface/tokenizers does, the package registers a hook with
@@ -42,7 +44,7 @@ pub fn get() -> Result<Option<Arc<ThreadPool>>, String> {
     Ok(Some(pool))
 }
 
-/// The number of threads `quote` uses (builds the pool if needed).
+/// The number of threads `quote` and `route_batch` use (builds the pool if needed).
 #[pyo3::pyfunction]
 pub fn num_threads() -> pyo3::PyResult<usize> {
     get()

@@ -1,16 +1,19 @@
-//! `Router` and `Plan`: route one order, a batch, or independent quotes, and check a plan. Each
-//! call snapshots the ledger's routable positions into the core's `StockTable`, releases the GIL
-//! and calls the core router.
+//! `Router` and `Plan`: route one order, a batch (sequential or optimised), independent quotes,
+//! re-route a plan after events, and check a plan. Each call snapshots the ledger's routable
+//! positions into the core's `StockTable`, releases the GIL and calls the core router; parallel
+//! work runs on the `OMNIROUTE_NUM_THREADS` pool (`pool.rs`).
 
 use crate::decision::{Decision, PlanTotals, Violation};
 use crate::errors::{guard, Failure};
 use crate::model::{timestamp, Inventory, NetData, Order, Orders, OrdersData, Policy};
+use crate::reroute::{self, Rerouted};
 use crate::{pool, table};
 use jiff::Timestamp;
 use omniroute_core::{self as core, Load, StockTable};
 use pyo3::prelude::*;
 use rayon::prelude::*;
 use std::sync::{Arc, OnceLock};
+use std::time::Duration;
 
 /// Routes orders over one network under one policy.
 #[pyclass(frozen, module = "omniroute._omniroute")]
@@ -85,10 +88,14 @@ impl Router {
         })
     }
 
-    /// Routes a batch. `mode="sequential"`: in arrival order, each order against the stock and
-    /// capacity left by the ones before (what an OMS does live). `mode="optimise"` raises
-    /// `NotImplementedError` until the batch optimiser lands in the core.
-    #[pyo3(signature = (orders, inventory, *, mode="sequential", now=None))]
+    /// Routes a batch on the `OMNIROUTE_NUM_THREADS` pool. `mode="sequential"`: in arrival
+    /// order, each order against the stock and capacity left by the ones before (what an OMS does
+    /// live; the parallel run is identical to one thread). `mode="optimise"`: one plan for the
+    /// whole batch, never costlier than the sequential one, with a proven lower bound
+    /// (`bound_cents`, `gap`); `time_limit` seconds of search, `seed`, and `iterations` (moves per
+    /// search run: set it for the same plan on any machine).
+    #[pyo3(signature = (orders, inventory, *, mode="sequential", now=None, time_limit=10.0, seed=0, iterations=None))]
+    #[allow(clippy::too_many_arguments)]
     fn route_batch(
         &self,
         py: Python<'_>,
@@ -96,32 +103,57 @@ impl Router {
         inventory: PyRef<'_, Inventory>,
         mode: &str,
         now: Option<&Bound<'_, PyAny>>,
+        time_limit: f64,
+        seed: u64,
+        iterations: Option<u64>,
     ) -> PyResult<Plan> {
-        match mode {
-            "sequential" => {}
-            "optimise" | "optimize" => {
-                return Err(Failure::NotImplemented(
-                    "mode=\"optimise\" needs the batch optimiser (DESIGN §5), which is not in omniroute-core yet; use mode=\"sequential\"".into(),
-                )
+        let optimise = match mode {
+            "sequential" => false,
+            "optimise" | "optimize" => true,
+            other => {
+                return Err(Failure::Usage(format!(
+                    "mode must be \"sequential\" or \"optimise\", not {other:?}"
+                ))
                 .into())
             }
-            other => return Err(Failure::Usage(format!("mode must be \"sequential\" or \"optimise\", not {other:?}")).into()),
-        }
+        };
+        let time_limit = Duration::try_from_secs_f64(time_limit).map_err(|_| {
+            Failure::Usage(format!(
+                "time_limit must be a number of seconds ≥ 0, not {time_limit}"
+            ))
+        })?;
         let now = timestamp(now)?;
         let (orders, inventory) = (orders.data.clone(), &*inventory);
         guard(py, || {
             self.orders(&orders)?;
             let stock = self.stock(inventory)?;
-            let router = core::Router::new(&self.net.net, &self.policy);
-            let plan = router.route_sequential(&orders.orders, &stock, now);
-            Ok(Plan(Arc::new(PlanData {
+            let pool = pool::get().map_err(Failure::Usage)?;
+            let router = core::Router::new(&self.net.net, &self.policy).parallel(pool.is_some());
+            let mode = if optimise {
+                core::Mode::Optimise(core::OptimiseOptions {
+                    time_limit,
+                    iteration_limit: iterations,
+                    seed,
+                    single_thread: pool.as_ref().is_none_or(|p| p.current_num_threads() == 1),
+                })
+            } else {
+                core::Mode::Sequential
+            };
+            let run = || router.route_batch(&orders.orders, &stock, now, &mode);
+            // Inside our pool, never rayon's global one (which a forked child cannot use).
+            let plan = match &pool {
+                Some(pool) => pool.install(run),
+                None => run(),
+            };
+            let mode = if optimise { "optimise" } else { "sequential" };
+            Ok(Plan::new(
                 plan,
                 orders,
                 stock,
-                policy: self.policy.clone(),
+                self.policy.clone(),
                 now,
-                table: OnceLock::new(),
-            })))
+                mode,
+            ))
         })
     }
 
@@ -155,15 +187,43 @@ impl Router {
         })
     }
 
-    /// Re-routing after events (node down, dealer rejected, stock corrected) is not in
-    /// omniroute-core yet (DESIGN §5): raises `NotImplementedError`.
-    #[pyo3(signature = (plan, events))]
-    fn reroute(&self, plan: PyRef<'_, Plan>, events: &Bound<'_, PyAny>) -> PyResult<Plan> {
-        let _ = (plan, events);
-        Err(Failure::NotImplemented(
-            "reroute needs the core's re-routing (DESIGN §5), which is not built yet".into(),
-        )
-        .into())
+    /// Applies `events` (dicts as in events.ndjson, `docs/formats.md`) to `plan`, in order,
+    /// moving only the orders that must move (or can gain); every other order keeps its decision.
+    /// `now`: the reference time of the orders routed again (`None`: the plan's).
+    #[pyo3(signature = (plan, events, *, now=None))]
+    fn reroute(
+        &self,
+        py: Python<'_>,
+        plan: PyRef<'_, Plan>,
+        events: &Bound<'_, PyAny>,
+        now: Option<&Bound<'_, PyAny>>,
+    ) -> PyResult<Rerouted> {
+        let data = plan.0.clone();
+        self.orders(&data.orders)?;
+        if !Arc::ptr_eq(&data.policy, &self.policy) && *data.policy != *self.policy {
+            return Err(Failure::Usage(
+                "the plan was routed under another policy than the router's".into(),
+            )
+            .into());
+        }
+        let now = match now {
+            None => data.now,
+            Some(_) => timestamp(now)?,
+        };
+        let events = reroute::read(events, &data.orders, &self.net)?;
+        let r = guard(py, || {
+            let router = core::Router::new(&self.net.net, &self.policy);
+            Ok(router.reroute(&data.orders.orders, &data.plan, &data.stock, &events, now))
+        })?;
+        let plan = Plan::new(
+            r.plan,
+            data.orders.clone(),
+            r.stock,
+            self.policy.clone(),
+            now,
+            "rerouted",
+        );
+        Rerouted::new(py, plan, &r.before, &r.moved, &r.review, &data.orders)
     }
 
     fn __repr__(&self) -> String {
@@ -171,19 +231,45 @@ impl Router {
     }
 }
 
-/// A routed batch and what it was routed against (for `check`).
+/// A routed batch and what it was routed against (for `check` and `reroute`).
 pub struct PlanData {
     plan: core::Plan,
     orders: Arc<OrdersData>,
     stock: StockTable,
     policy: Arc<core::Policy>,
     now: Timestamp,
+    mode: &'static str,
     table: OnceLock<Py<PyAny>>,
 }
 
-/// The result of `Router.route_batch`.
+/// The result of `Router.route_batch` (and `Rerouted.plan`).
 #[pyclass(frozen, module = "omniroute._omniroute")]
 pub struct Plan(Arc<PlanData>);
+
+impl Plan {
+    fn new(
+        plan: core::Plan,
+        orders: Arc<OrdersData>,
+        stock: StockTable,
+        policy: Arc<core::Policy>,
+        now: Timestamp,
+        mode: &'static str,
+    ) -> Self {
+        Plan(Arc::new(PlanData {
+            plan,
+            orders,
+            stock,
+            policy,
+            now,
+            mode,
+            table: OnceLock::new(),
+        }))
+    }
+
+    pub fn core(&self) -> &core::Plan {
+        &self.0.plan
+    }
+}
 
 #[pymethods]
 impl Plan {
@@ -210,16 +296,23 @@ impl Plan {
         (&self.0.plan.totals).into()
     }
 
-    /// The optimality gap: `None` for a sequential plan (no lower bound is computed).
+    /// A proven lower bound on the cost of any plan for the batch, cents: optimise mode only
+    /// (`None` for sequential and rerouted plans).
     #[getter]
-    fn gap(&self) -> Option<f64> {
-        None
+    fn bound_cents(&self) -> Option<i64> {
+        self.0.plan.bound_cents
     }
 
-    /// `"sequential"`.
+    /// The optimality gap `(cost − bound) / cost`, `None` without a bound.
+    #[getter]
+    fn gap(&self) -> Option<f64> {
+        self.0.plan.gap()
+    }
+
+    /// `"sequential"`, `"optimise"` or `"rerouted"`.
     #[getter]
     fn mode(&self) -> &'static str {
-        "sequential"
+        self.0.mode
     }
 
     /// The typed decision of one order, by position or order id.

@@ -65,17 +65,6 @@ def test_route_one_order_is_typed_and_explained(day: om.Scenario) -> None:
     ) or not d.shipments
 
 
-def test_optimise_mode_is_not_implemented(day: om.Scenario) -> None:
-    router = om.Router(day.network, day.policy)
-    with pytest.raises(NotImplementedError, match="optimiser"):
-        router.route_batch(day.orders, day.inventory, mode="optimise")
-    with pytest.raises(ValueError, match="mode"):
-        router.route_batch(day.orders, day.inventory, mode="fastest")
-    plan = router.route_batch(day.orders, day.inventory, now=NOW)
-    with pytest.raises(NotImplementedError):
-        router.reroute(plan, [])
-
-
 def test_quote_matches_route(day: om.Scenario) -> None:
     router = om.Router(day.network, day.policy)
     quotes = router.quote(day.orders, day.inventory, now=NOW)

@@ -38,17 +38,23 @@ def test_threads_route_concurrently(day: om.Scenario) -> None:
     assert len(results) == 12 and all(r.equals(expected) for r in results)
 
 
-def _quote_in_child(queue: "mp.Queue[list[int]]") -> None:
-    day = om.generate(seed=3, orders=200)
+def _costs(day: om.Scenario) -> list[int]:
     router = om.Router(day.network, day.policy)
-    queue.put([d.cost_cents for d in router.quote(day.orders, day.inventory, now=NOW)])
+    quotes = [d.cost_cents for d in router.quote(day.orders, day.inventory, now=NOW)]
+    batch = router.route_batch(day.orders, day.inventory, now=NOW)
+    opt = router.route_batch(day.orders, day.inventory, mode="optimise", now=NOW, iterations=2000)
+    return quotes + [batch.totals.cost_cents, opt.totals.cost_cents]
+
+
+def _quote_in_child(queue: "mp.Queue[list[int]]") -> None:
+    queue.put(_costs(om.generate(seed=3, orders=200)))
 
 
 def test_pool_survives_fork() -> None:
     day = om.generate(seed=3, orders=200)
-    router = om.Router(day.network, day.policy)
-    # Use the pool in the parent first: a child inheriting it would hang without the fork hook.
-    expected = [d.cost_cents for d in router.quote(day.orders, day.inventory, now=NOW)]
+    # Use the pool in the parent first (quote, the parallel batch, optimise): a child inheriting
+    # it would hang without the fork hook.
+    expected = _costs(day)
     ctx = mp.get_context("fork")
     queue: "mp.Queue[list[int]]" = ctx.Queue()
     child = ctx.Process(target=_quote_in_child, args=(queue,))
@@ -68,3 +74,19 @@ def test_num_threads_from_environment() -> None:
     bad = subprocess.run([sys.executable, "-c", code], env={**os.environ, "OMNIROUTE_NUM_THREADS": "many"},
                          capture_output=True, text=True)
     assert bad.returncode != 0 and "OMNIROUTE_NUM_THREADS" in bad.stderr
+
+
+def test_sequential_plans_are_the_same_on_any_number_of_threads() -> None:
+    code = (
+        "import hashlib, omniroute as om\n"
+        "day = om.generate(seed=5, orders=1500)\n"
+        f"p = om.Router(day.network, day.policy).route_batch(day.orders, day.inventory, now={NOW!r})\n"
+        "rows = p.decisions.to_pylist()\n"
+        "print(p.totals.cost_cents, hashlib.sha256(repr(rows).encode()).hexdigest())\n"
+    )
+    outs = [
+        subprocess.run([sys.executable, "-c", code], env={**os.environ, "OMNIROUTE_NUM_THREADS": n},
+                       capture_output=True, text=True, check=True).stdout
+        for n in ("1", "2")
+    ]
+    assert outs[0] == outs[1] and len(outs[0].split()) == 2

@@ -10,9 +10,13 @@ pyarrow table, route them, compare policies::
     plan = router.route_batch(day.orders, day.inventory)
     plan.decisions.to_pandas()   # one row per order line, decisions.csv's columns
     plan.totals.fill_rate
+    best = router.route_batch(day.orders, day.inventory, mode="optimise", time_limit=5)
+    best.totals.cost_cents, best.bound_cents, best.gap
+    router.reroute(plan, [{"type": "node_down", "node_id": "WH-DEL-01"}]).moved
 
 Work runs in Rust with the GIL released. ``OMNIROUTE_NUM_THREADS`` sets the threads of
-``Router.quote`` (read once, on first use); the pool is rebuilt in a forked child.
+``Router.route_batch`` and ``Router.quote`` (read once, on first use); the pool is rebuilt in a
+forked child.
 """
 
 from __future__ import annotations
@@ -32,6 +36,7 @@ from ._omniroute import (
     Plan,
     PlanTotals,
     Policy,
+    Rerouted,
     Router,
     Scenario,
     Shipment,
@@ -70,6 +75,7 @@ __all__ = [
     "Policy",
     "PolicyError",
     "Problem",
+    "Rerouted",
     "Router",
     "Scenario",
     "Shipment",

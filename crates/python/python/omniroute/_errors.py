@@ -30,7 +30,8 @@ class Problem:
 
 
 class InputError(OmnirouteError, ValueError):
-    """Bad input (``E1xxx``): every problem found, at once, in ``.problems``.
+    """Bad input (``E1xxx`` files, ``E31xx`` events of ``Router.reroute``): every problem found,
+    at once, in ``.problems``.
 
     ``.code``, ``.file``, ``.line`` and ``.column`` are the first problem's.
     """

@@ -2,7 +2,7 @@
 
 import datetime
 import os
-from typing import Any, Optional, Union, final
+from typing import Any, Iterable, Mapping, Optional, Union, final
 
 import pyarrow  # type: ignore[import-untyped, unused-ignore]
 
@@ -211,6 +211,8 @@ class Plan:
     @property
     def totals(self) -> PlanTotals: ...
     @property
+    def bound_cents(self) -> Optional[int]: ...
+    @property
     def gap(self) -> Optional[float]: ...
     @property
     def mode(self) -> str: ...
@@ -223,10 +225,33 @@ class Router:
     def __new__(cls, network: Network, policy: Policy) -> Router: ...
     def route(self, order: Order, inventory: Inventory, *, now: _Now = None) -> Decision: ...
     def route_batch(
-        self, orders: Orders, inventory: Inventory, *, mode: str = "sequential", now: _Now = None
+        self,
+        orders: Orders,
+        inventory: Inventory,
+        *,
+        mode: str = "sequential",
+        now: _Now = None,
+        time_limit: float = 10.0,
+        seed: int = 0,
+        iterations: Optional[int] = None,
     ) -> Plan: ...
     def quote(self, orders: Orders, inventory: Inventory, *, now: _Now = None) -> list[Decision]: ...
-    def reroute(self, plan: Plan, events: Any) -> Plan: ...
+    def reroute(
+        self, plan: Plan, events: Iterable[Mapping[str, Any]], *, now: _Now = None
+    ) -> Rerouted: ...
+
+@final
+class Rerouted:
+    @property
+    def plan(self) -> Plan: ...
+    @property
+    def before(self) -> PlanTotals: ...
+    @property
+    def after(self) -> PlanTotals: ...
+    @property
+    def moved(self) -> list[str]: ...
+    @property
+    def review(self) -> list[str]: ...
 
 def load(
     nodes: _Path, stock: _Path, orders: Optional[_Path] = None, policy: Optional[_Path] = None
