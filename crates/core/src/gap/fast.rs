@@ -19,8 +19,8 @@ const NONE: u32 = u32::MAX;
 type Cand = (u32, u32, i64, i64);
 /// Price factors per move: growth of an over-capacity resource's price while infeasible, and
 /// relaxation of every price while feasible.
-const GROW: f64 = 1.01;
-const RELAX: f64 = 1.01;
+const GROW: f64 = 1.005;
+const RELAX: f64 = 1.005;
 /// Largest items × resources table kept for swap look-ups.
 const TABLE_MAX: usize = 1 << 24;
 
@@ -65,7 +65,7 @@ impl Simple {
         let cost: Vec<i64> = (0..p.total_options()).map(|o| p.cost(o)).collect();
         let mut on = vec![(NONE, 0, 0); n * m];
         let (mut cand, mut cand_start) = (Vec::new(), vec![0u32]);
-        let shifts = 12;
+        let shifts = 20;
         let swaps = 5;
         // Chains cost n × swaps × (n / m) × chain evaluations per move: keep them near 100,000.
         let per = n * swaps * n.div_ceil(m.max(1));
@@ -244,7 +244,7 @@ pub(crate) fn search(
     let mut w = s.weight.clone();
     let floor: Vec<f64> = w.iter().map(|x| x * 0.05).collect();
     let mut tabu = vec![0u64; s.res.len()];
-    let tenure = ((s.cand.len() as f64).sqrt() / 4.0).max(3.0) as usize;
+    let tenure = ((s.cand.len() as f64).sqrt() / 8.0).max(3.0) as usize;
     let stall = (20 * n as u64).max(2_000);
     let (mut it, mut last) = (0u64, 0u64);
     while it < limits.max_iterations
