@@ -8,10 +8,14 @@ mod decisions;
 mod events;
 mod gen;
 mod inputs;
+mod parquet;
 mod policy;
 mod problem;
 
 pub use self::csv::{read_nodes, read_orders, read_stock, Loaded, StockRecord, MAX_PROBLEMS};
+pub use self::parquet::{
+    decisions_schema, is_parquet_path, open_table, parquet_to_csv, write_decisions_parquet,
+};
 pub use decisions::{
     read_decisions, read_decisions_file, write_decisions, DecisionsFile, Disagreement,
     DECISIONS_HEADER,

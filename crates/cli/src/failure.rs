@@ -2,8 +2,9 @@
 //!
 //! CLI codes (documented in `docs/errors.md`): `E1100` any other command-line failure, `E1101`
 //! unknown order id, `E1102` invalid `--now` time, `E1103` cannot write an output, `E1113` the plan
-//! given to `reroute` breaks its inputs' rules, `E1199` internal error (a panic). Input-file
-//! problems keep the adapters' codes (`E1000`–`E1025`, `E1104`–`E1112` decisions.csv, `E19xx`,
+//! given to `reroute` breaks its inputs' rules, `E1204` `--format parquet` without `--out`,
+//! `E1199` internal error (a panic). Input-file
+//! problems keep the adapters' codes (`E1000`–`E1025`, `E1104`–`E1112` decisions.csv, `E1201`–`E1203` Parquet files, `E19xx`,
 //! `E2xxx`, `E31xx` events).
 
 use crate::{EXIT_ERROR, EXIT_OK};

@@ -3,15 +3,15 @@
 use crate::failure::Failure;
 use crate::Global;
 use jiff::Timestamp;
-use omniroute_adapters::{Inputs, Source};
+use omniroute_adapters::{open_table, Inputs, Source};
 
 /// `--nodes`, `--stock`, `--policy` (the orders file is added by each command).
 #[derive(Debug, Clone, clap::Args)]
 pub struct Files {
-    /// Nodes file (nodes.csv), or `-` for stdin.
+    /// Nodes file (nodes.csv, or .parquet with the same columns), or `-` for stdin.
     #[arg(long, value_name = "FILE")]
     pub nodes: String,
-    /// Stock file (stock.csv), or `-` for stdin.
+    /// Stock file (stock.csv, or .parquet with the same columns), or `-` for stdin.
     #[arg(long, value_name = "FILE")]
     pub stock: String,
     /// Policy file (policy.toml); the default policy when absent.
@@ -35,9 +35,9 @@ pub fn load(files: &Files, orders: Option<&str>, global: Global) -> anyhow::Resu
         )
         .into());
     }
-    let nodes = Source::open(&files.nodes)?;
-    let stock = Source::open(&files.stock)?;
-    let orders = orders.map(Source::open).transpose()?;
+    let nodes = open_table(&files.nodes)?;
+    let stock = open_table(&files.stock)?;
+    let orders = orders.map(open_table).transpose()?;
     let policy = files.policy.as_deref().map(Source::open).transpose()?;
     let inputs = Inputs::load(&nodes, &stock, orders.as_ref(), policy.as_ref())?;
     print_warnings(&inputs.warnings, global);

@@ -7,18 +7,21 @@ use std::path::Path;
 /// Opens `--out` (created or replaced) or stdout when it is `None` or `-`.
 pub fn open(out: Option<&Path>) -> anyhow::Result<Box<dyn Write>> {
     match out {
-        Some(p) if p != Path::new("-") => {
-            let file = std::fs::File::create(p).map_err(|e| {
-                Failure::new(
-                    "E1103",
-                    format!("cannot write {}: {e}", p.display()),
-                    "check that the folder exists and is writable",
-                )
-            })?;
-            Ok(Box::new(BufWriter::new(file)))
-        }
+        Some(p) if p != Path::new("-") => Ok(Box::new(create(p)?)),
         _ => Ok(Box::new(BufWriter::new(std::io::stdout().lock()))),
     }
+}
+
+/// Creates (or replaces) the file `p`, buffered.
+pub fn create(p: &Path) -> anyhow::Result<BufWriter<std::fs::File>> {
+    let file = std::fs::File::create(p).map_err(|e| {
+        Failure::new(
+            "E1103",
+            format!("cannot write {}: {e}", p.display()),
+            "check that the folder exists and is writable",
+        )
+    })?;
+    Ok(BufWriter::new(file))
 }
 
 /// Formats cents as rupees with two decimals and thousands separators: `1234567` → `12,345.67`.

@@ -1,8 +1,9 @@
-//! Writing a plan as decisions.csv, one JSON document, or NDJSON (`route` and `reroute`).
+//! Writing a plan as decisions.csv, one JSON document, NDJSON or Parquet (`route` and `reroute`).
 
 use crate::decision_json;
-use crate::output::open;
-use omniroute_adapters::{write_decisions, Inputs};
+use crate::failure::Failure;
+use crate::output::{create, open};
+use omniroute_adapters::{write_decisions, write_decisions_parquet, Inputs};
 use omniroute_core::{Plan, PlanTotals};
 use serde_json::{json, Value};
 use std::io::Write;
@@ -17,6 +18,22 @@ pub enum Format {
     Json,
     /// One JSON object per order per line.
     Ndjson,
+    /// decisions.csv's columns, typed, in a Parquet file (needs --out).
+    Parquet,
+}
+
+/// Refuses `--format parquet` without `--out FILE` (`E1204`): Parquet is binary, not for a
+/// terminal or a pipe. Called before any work is done.
+pub fn check_target(out: Option<&Path>, format: Format) -> anyhow::Result<()> {
+    if format == Format::Parquet && out.is_none_or(|p| p == Path::new("-")) {
+        return Err(Failure::new(
+            "E1204",
+            "--format parquet writes a binary file, not to stdout",
+            "add --out FILE, for example --out decisions.parquet",
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// A plan's totals as JSON.
@@ -35,7 +52,8 @@ pub fn totals(t: &PlanTotals) -> Value {
 }
 
 /// Writes `plan` to `out` (stdout when `None`). With JSON, `head` (an object) holds the run's
-/// figures and the decisions follow under `decisions`; CSV and NDJSON carry decisions only.
+/// figures and the decisions follow under `decisions`; CSV, NDJSON and Parquet (a file, never
+/// stdout) carry decisions only.
 pub fn write(
     out: Option<&Path>,
     format: Format,
@@ -43,16 +61,21 @@ pub fn write(
     plan: &Plan,
     head: &Value,
 ) -> anyhow::Result<()> {
-    let mut out = open(out)?;
-    match format {
-        Format::Csv => write_decisions(
-            &mut out,
-            &inputs.orders,
-            plan,
-            &inputs.network,
-            &inputs.skus,
-        )?,
+    let mut out = match format {
+        Format::Parquet => return write_parquet(out, inputs, plan),
+        Format::Csv => {
+            let mut out = open(out)?;
+            write_decisions(
+                &mut out,
+                &inputs.orders,
+                plan,
+                &inputs.network,
+                &inputs.skus,
+            )?;
+            out
+        }
         Format::Json | Format::Ndjson => {
+            let mut out = open(out)?;
             let json = format == Format::Json;
             if json {
                 // The head's fields, then the decisions streamed one by one.
@@ -73,8 +96,27 @@ pub fn write(
             if json {
                 out.write_all(b"\n]}\n")?;
             }
+            out
         }
-    }
+    };
     out.flush()?;
+    Ok(())
+}
+
+/// Writes `plan` as a Parquet file at `out` (`E1204` without one).
+fn write_parquet(out: Option<&Path>, inputs: &Inputs, plan: &Plan) -> anyhow::Result<()> {
+    check_target(out, Format::Parquet)?;
+    let Some(path) = out else {
+        return Ok(());
+    };
+    let mut file = create(path)?;
+    write_decisions_parquet(
+        &mut file,
+        &inputs.orders,
+        plan,
+        &inputs.network,
+        &inputs.skus,
+    )?;
+    file.flush()?;
     Ok(())
 }

@@ -3,6 +3,7 @@
 mod demo_gen;
 mod explain;
 mod help;
+mod parquet;
 mod reroute;
 mod route;
 mod validate;

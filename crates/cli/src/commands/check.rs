@@ -3,7 +3,7 @@
 use crate::failure::print_problems;
 use crate::inputs::{load, now, Files};
 use crate::{Global, EXIT_ERROR, EXIT_OK, EXIT_UNFILLED};
-use omniroute_adapters::{read_decisions_file, Source};
+use omniroute_adapters::{open_table, read_decisions_file};
 use omniroute_core::check;
 use std::io::Write;
 
@@ -16,10 +16,11 @@ pub struct Args {
     /// The nodes, stock and policy files.
     #[command(flatten)]
     pub files: Files,
-    /// Orders file (orders.csv), or `-` for stdin.
+    /// Orders file (orders.csv, or .parquet with the same columns), or `-` for stdin.
     #[arg(long, value_name = "FILE")]
     pub orders: String,
-    /// Decisions file (decisions.csv) to check, or `-` for stdin.
+    /// Decisions file (decisions.csv, or .parquet as `route --format parquet` writes) to check,
+    /// or `-` for stdin.
     #[arg(long, value_name = "FILE")]
     pub decisions: String,
     /// Reference time of the route run, for orders without `created_at` (RFC 3339).
@@ -31,7 +32,7 @@ pub struct Args {
 pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     let now = now(args.now.as_deref())?;
     let inputs = load(&args.files, Some(&args.orders), global)?;
-    let src = Source::open(&args.decisions)?;
+    let src = open_table(&args.decisions)?;
     // The reader re-prices every shipment from scratch; where the file's cost or distance
     // (3 decimals) differ it says so, and the core checker judges the rest (rules, stock,
     // capacity, promise, totals).

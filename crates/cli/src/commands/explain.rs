@@ -28,7 +28,7 @@ pub struct Args {
     /// The nodes, stock and policy files.
     #[command(flatten)]
     pub files: Files,
-    /// Orders file (orders.csv), or `-` for stdin.
+    /// Orders file (orders.csv, or .parquet with the same columns), or `-` for stdin.
     #[arg(long, value_name = "FILE")]
     pub orders: String,
     /// Output format.

@@ -8,7 +8,7 @@ use crate::plan_out::{self, Format};
 use crate::{Global, EXIT_ERROR, EXIT_OK, EXIT_UNFILLED};
 use anyhow::Context;
 use jiff::Timestamp;
-use omniroute_adapters::{read_decisions_file, read_events, Inputs, Source};
+use omniroute_adapters::{open_table, read_decisions_file, read_events, Inputs, Source};
 use omniroute_core::{check, Plan, PlanTotals, Router, StockTable};
 use serde_json::json;
 use std::fmt::Write as _;
@@ -23,10 +23,10 @@ pub struct Args {
     /// The nodes, stock and policy files of the route run.
     #[command(flatten)]
     pub files: Files,
-    /// Orders file (orders.csv) of the route run, or `-` for stdin.
+    /// Orders file (orders.csv, or .parquet) of the route run, or `-` for stdin.
     #[arg(long, value_name = "FILE")]
     pub orders: String,
-    /// The plan: decisions.csv written by `omniroute route`, or `-` for stdin.
+    /// The plan: decisions.csv (or .parquet) written by `omniroute route`, or `-` for stdin.
     #[arg(long, value_name = "FILE")]
     pub plan: String,
     /// Events file (NDJSON, one event per line), or `-` for stdin.
@@ -47,6 +47,7 @@ pub struct Args {
 /// Re-routes the plan after the events and writes the new decisions.
 pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     let now = now(args.now.as_deref())?;
+    plan_out::check_target(args.out.as_deref(), args.format)?;
     one_stdin(args)?;
     let inputs = load(&args.files, Some(&args.orders), global)?;
     let router = Router::new(&inputs.network, &inputs.policy);
@@ -134,7 +135,7 @@ fn read_plan(
     now: Timestamp,
     global: Global,
 ) -> anyhow::Result<Option<Plan>> {
-    let src = Source::open(&args.plan)?;
+    let src = open_table(&args.plan)?;
     let file = match read_decisions_file(
         src.bytes.as_slice(),
         &src.name,

@@ -1,5 +1,5 @@
 //! `omniroute route`: a batch in arrival order (sequential) or optimised as a whole (DESIGN §5),
-//! written as decisions.csv, JSON or NDJSON.
+//! written as decisions.csv, JSON, NDJSON or Parquet.
 
 use crate::failure::{is_broken_pipe, Failure};
 use crate::inputs::{load, now, Files};
@@ -24,13 +24,13 @@ pub enum ModeArg {
 /// Arguments of `omniroute route`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Example:\n  omniroute route --nodes nodes.csv --stock stock.csv --orders orders.csv --out decisions.csv\n  omniroute route --nodes nodes.csv --stock stock.csv --orders orders.csv --mode optimise --time-limit 5 --out decisions.csv\n  omniroute gen --out day && cat day/orders.csv | omniroute route --nodes day/nodes.csv --stock day/stock.csv --orders - --format ndjson\n\nWith --mode optimise, stderr shows the sequential and optimised cost, the saving, the lower bound\nand the gap; --format json carries them too. For the same plan on every run and machine, give\n--iterations (and --threads 1 to use one core).\n\nExit 0 when every line is routed, 1 when some are unfilled, 2 on bad input or an I/O error."
+    after_help = "Example:\n  omniroute route --nodes nodes.csv --stock stock.csv --orders orders.csv --out decisions.csv\n  omniroute route --nodes nodes.parquet --stock stock.parquet --orders orders.parquet --format parquet --out decisions.parquet\n  omniroute route --nodes nodes.csv --stock stock.csv --orders orders.csv --mode optimise --time-limit 5 --out decisions.csv\n  omniroute gen --out day && cat day/orders.csv | omniroute route --nodes day/nodes.csv --stock day/stock.csv --orders - --format ndjson\n\nWith --mode optimise, stderr shows the sequential and optimised cost, the saving, the lower bound\nand the gap; --format json carries them too. For the same plan on every run and machine, give\n--iterations (and --threads 1 to use one core).\n\nExit 0 when every line is routed, 1 when some are unfilled, 2 on bad input or an I/O error."
 )]
 pub struct Args {
     /// The nodes, stock and policy files.
     #[command(flatten)]
     pub files: Files,
-    /// Orders file (orders.csv), or `-` for stdin.
+    /// Orders file (orders.csv, or .parquet with the same columns), or `-` for stdin.
     #[arg(long, value_name = "FILE")]
     pub orders: String,
     /// Where to write the decisions [default: stdout].
@@ -102,6 +102,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
             }
         }
     }
+    plan_out::check_target(args.out.as_deref(), args.format)?;
     let parallel = threads(args.threads)?;
     let inputs = load(&args.files, Some(&args.orders), global)?;
     let router = Router::new(&inputs.network, &inputs.policy).parallel(parallel);

@@ -2,7 +2,7 @@
 
 use crate::inputs::{print_warnings, Files};
 use crate::Global;
-use omniroute_adapters::{InputError, Inputs, Source};
+use omniroute_adapters::{open_table, InputError, Inputs, Source};
 
 /// Arguments of `omniroute validate`.
 #[derive(Debug, clap::Args)]
@@ -13,7 +13,7 @@ pub struct Args {
     /// The nodes, stock and policy files.
     #[command(flatten)]
     pub files: Files,
-    /// Orders file (orders.csv), or `-` for stdin.
+    /// Orders file (orders.csv, or .parquet with the same columns), or `-` for stdin.
     #[arg(long, value_name = "FILE")]
     pub orders: Option<String>,
 }
@@ -21,12 +21,11 @@ pub struct Args {
 /// Validates and reports.
 #[allow(clippy::unnecessary_wraps)] // every command returns the same shape
 pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
-    let open = |p: &str| Source::open(p);
     let result = (|| -> Result<Inputs, InputError> {
-        let nodes = open(&args.files.nodes)?;
-        let stock = open(&args.files.stock)?;
-        let orders = args.orders.as_deref().map(open).transpose()?;
-        let policy = args.files.policy.as_deref().map(open).transpose()?;
+        let nodes = open_table(&args.files.nodes)?;
+        let stock = open_table(&args.files.stock)?;
+        let orders = args.orders.as_deref().map(open_table).transpose()?;
+        let policy = args.files.policy.as_deref().map(Source::open).transpose()?;
         Inputs::load(&nodes, &stock, orders.as_ref(), policy.as_ref())
     })();
     match result {

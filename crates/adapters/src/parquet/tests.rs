@@ -1,0 +1,154 @@
+use super::*;
+use crate::read_nodes;
+use arrow_array::types::Int32Type;
+use arrow_array::{
+    ArrayRef, BinaryArray, BooleanArray, Date32Array, DictionaryArray, Float32Array, Float64Array,
+    Int64Array, RecordBatch, StringArray, TimestampMillisecondArray, UInt32Array,
+};
+use arrow_schema::{DataType, Field, Schema};
+use omniroute_core::ServiceLevels;
+use parquet::arrow::ArrowWriter;
+use std::sync::Arc;
+
+/// A Parquet file holding `columns` (all nullable).
+fn parquet(columns: Vec<(&str, ArrayRef)>) -> Vec<u8> {
+    let fields: Vec<Field> = columns
+        .iter()
+        .map(|(n, a)| Field::new(*n, a.data_type().clone(), true))
+        .collect();
+    let schema = Arc::new(Schema::new(fields));
+    let batch =
+        RecordBatch::try_new(schema.clone(), columns.into_iter().map(|c| c.1).collect()).unwrap();
+    let mut out = Vec::new();
+    let mut w = ArrowWriter::try_new(&mut out, schema, None).unwrap();
+    w.write(&batch).unwrap();
+    w.close().unwrap();
+    out
+}
+
+fn text(bytes: Vec<u8>) -> String {
+    String::from_utf8(parquet_to_csv(bytes, "t.parquet").unwrap()).unwrap()
+}
+
+fn codes(e: &InputError) -> Vec<(&'static str, u64, u64)> {
+    e.problems()
+        .iter()
+        .map(|p| (p.code, p.line, p.column))
+        .collect()
+}
+
+#[test]
+fn cells_are_written_as_the_csv_readers_expect() {
+    let file = parquet(vec![
+        ("id", Arc::new(StringArray::from(vec![Some("a,b"), None]))),
+        (
+            "kind",
+            Arc::new(
+                [Some("store"), None]
+                    .into_iter()
+                    .collect::<DictionaryArray<Int32Type>>(),
+            ),
+        ),
+        ("n", Arc::new(Int64Array::from(vec![Some(-7), Some(12)]))),
+        ("u", Arc::new(UInt32Array::from(vec![None, Some(3)]))),
+        ("f64", Arc::new(Float64Array::from(vec![28.6139, 0.1]))),
+        ("f32", Arc::new(Float32Array::from(vec![28.6_f32, 1.0]))),
+        ("b", Arc::new(BooleanArray::from(vec![true, false]))),
+        ("d", Arc::new(Date32Array::from(vec![20_783, -1]))),
+        (
+            "t",
+            Arc::new(
+                TimestampMillisecondArray::from(vec![1_795_672_800_000, 1_795_672_800_500])
+                    .with_timezone("+05:30"),
+            ),
+        ),
+        (
+            "wall",
+            Arc::new(TimestampMillisecondArray::from(vec![1_795_672_800_000, 0])),
+        ),
+    ]);
+    assert_eq!(
+        text(file),
+        "id,kind,n,u,f64,f32,b,d,t,wall\n\
+         \"a,b\",store,-7,,28.6139,28.6,true,2026-11-26,2026-11-26T06:00:00Z,2026-11-26T06:00:00\n\
+         ,,12,3,0.1,1,false,1969-12-31,2026-11-26T06:00:00.5Z,1970-01-01T00:00:00\n"
+    );
+}
+
+#[test]
+fn rows_go_through_the_csv_readers_with_their_line_numbers() {
+    let file = parquet(vec![
+        (
+            "node_id",
+            Arc::new(StringArray::from(vec!["W1", "W2", "W3"])),
+        ),
+        ("lat", Arc::new(Float64Array::from(vec![28.6, 95.0, 12.9]))),
+        ("lon", Arc::new(Float64Array::from(vec![77.2, 77.2, 77.6]))),
+    ]);
+    let csv = parquet_to_csv(file, "nodes.parquet").unwrap();
+    let e = read_nodes(csv.as_slice(), "nodes.parquet", &ServiceLevels::default()).unwrap_err();
+    let p = &e.problems()[0];
+    assert_eq!((p.code, p.line, p.column), ("E1010", 3, 2));
+    assert_eq!(p.file, "nodes.parquet");
+}
+
+#[test]
+fn a_file_that_is_not_parquet_is_e1201() {
+    let e = parquet_to_csv(b"node_id,lat,lon\nW1,1,2\n".to_vec(), "n.parquet").unwrap_err();
+    assert_eq!(codes(&e), [("E1201", 0, 0)]);
+    let e = parquet_to_csv(Vec::new(), "n.parquet").unwrap_err();
+    assert_eq!(codes(&e), [("E1201", 0, 0)]);
+}
+
+#[test]
+fn a_column_without_a_text_form_is_e1202() {
+    let file = parquet(vec![
+        ("node_id", Arc::new(StringArray::from(vec!["W1"]))),
+        (
+            "blob",
+            Arc::new(BinaryArray::from(vec![b"\x00\x01".as_slice()])),
+        ),
+    ]);
+    let e = parquet_to_csv(file, "n.parquet").unwrap_err();
+    assert_eq!(codes(&e), [("E1202", 1, 2)]);
+}
+
+#[test]
+fn parquet_paths_are_told_by_their_extension() {
+    assert!(is_parquet_path("day/orders.parquet"));
+    assert!(is_parquet_path("ORDERS.PARQUET"));
+    assert!(!is_parquet_path(".parquet"));
+    assert!(!is_parquet_path("orders.csv"));
+    assert!(!is_parquet_path("orders.parquet.csv"));
+}
+
+#[test]
+fn timestamps_units_and_schema_types() {
+    let mut out = String::new();
+    read_write_timestamp(&mut out);
+    assert_eq!(out, "2026-11-26T06:00:00Z|2026-11-26T06:00:00.000000001Z");
+    let schema = decisions_schema();
+    let types: Vec<&DataType> = schema.fields().iter().map(|f| f.data_type()).collect();
+    assert_eq!(types[1], &DataType::UInt32);
+    assert_eq!(types[7], &DataType::Date32);
+}
+
+fn read_write_timestamp(out: &mut String) {
+    use arrow_array::{TimestampNanosecondArray, TimestampSecondArray};
+    let file = parquet(vec![
+        (
+            "s",
+            Arc::new(TimestampSecondArray::from(vec![1_795_672_800]).with_timezone("UTC")),
+        ),
+        (
+            "ns",
+            Arc::new(
+                TimestampNanosecondArray::from(vec![1_795_672_800_000_000_001])
+                    .with_timezone("UTC"),
+            ),
+        ),
+    ]);
+    let t = text(file);
+    let row = t.lines().nth(1).unwrap();
+    out.push_str(&row.replace(',', "|"));
+}
