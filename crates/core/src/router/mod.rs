@@ -60,8 +60,8 @@ pub const POSTING_LIMIT: usize = 256;
 pub const WALK_LIMIT: usize = 48;
 
 /// A line whose SKU is held by at most this many nodes has its holders scanned up front, so the
-/// router knows how far away the line can still be shipped from.
-pub(crate) const LINE_SCAN_LIMIT: usize = 128;
+/// router knows how far away the line can still be shipped from; longer lists use the SKU's cap.
+pub(crate) const LINE_SCAN_LIMIT: usize = 16;
 
 /// Routes orders over one network under one policy. Cheap to share across threads.
 ///
@@ -90,9 +90,9 @@ pub struct Router<'a> {
     network: &'a Network,
     policy: &'a Policy,
     terms: NetworkTerms,
-    /// [`POSTING_LIMIT`], [`WALK_LIMIT`] and the divisor of the posting size that extends the
-    /// walk; tests change them to exercise every path.
-    limits: (usize, usize, usize),
+    /// [`POSTING_LIMIT`], [`WALK_LIMIT`], the divisor of the posting size that extends the walk,
+    /// and `LINE_SCAN_LIMIT`; tests change them to exercise every path.
+    limits: (usize, usize, usize, usize),
     /// Route batches across rayon's threads (results do not depend on it).
     parallel: bool,
 }
@@ -104,7 +104,7 @@ impl<'a> Router<'a> {
             network,
             policy,
             terms: NetworkTerms::new(network, policy),
-            limits: (POSTING_LIMIT, WALK_LIMIT, 2),
+            limits: (POSTING_LIMIT, WALK_LIMIT, 2, LINE_SCAN_LIMIT),
             parallel: true,
         }
     }
@@ -126,7 +126,7 @@ impl<'a> Router<'a> {
     /// The same router with other candidate-gathering limits (the result must not change).
     #[cfg(test)]
     pub(crate) fn with_limits(mut self, posting_limit: usize, walk_limit: usize) -> Self {
-        self.limits = (posting_limit, walk_limit, usize::MAX);
+        self.limits = (posting_limit, walk_limit, usize::MAX, 0);
         self
     }
 
@@ -146,10 +146,13 @@ impl<'a> Router<'a> {
         &self,
         positions: impl IntoIterator<Item = (NodeIdx, crate::SkuId, u32)>,
     ) -> StockTable {
-        StockTable::from_positions(positions.into_iter().map(|(n, s, q)| {
+        let mut table = StockTable::from_positions(positions.into_iter().map(|(n, s, q)| {
             let held = self.terms.nodes[n.0 as usize].safety_stock;
             (n, s, q.saturating_sub(held))
-        }))
+        }));
+        let index = self.network.index();
+        table.bound_holders(|n| index.location(n));
+        table
     }
 
     /// Routes one order against `stock` and the capacity already used in `load`. `now` is the
@@ -311,7 +314,7 @@ impl Walk<'_, '_> {
         skus.dedup();
         let posting: usize = skus.iter().map(|&s| self.stock.holders(s).len()).sum();
         let mut visited: Vec<NodeIdx> = Vec::new();
-        let (posting_limit, walk_limit, divisor) = self.router.limits;
+        let (posting_limit, walk_limit, divisor, _) = self.router.limits;
         if posting > posting_limit {
             // Dense SKUs: nearby nodes usually settle it within a few steps. Walk while walking
             // is cheaper than reading every posting list.
@@ -474,8 +477,9 @@ impl Walk<'_, '_> {
             .fold(0, |m, (i, _)| m | 1 << i)
     }
 
-    /// Per line: the distance of the furthest holder that might ship it (`INFINITY` when its
-    /// posting list is too long to scan, `-1` when none can).
+    /// Per line: the distance of the furthest holder that might ship it (`-1` when none can):
+    /// scanned for short posting lists, else bounded by the SKU's holder cap (`INFINITY` when
+    /// none is known).
     fn line_reach(&self) -> Vec<f64> {
         let order = self.ctx.order;
         let index = self.router.network.index();
@@ -485,8 +489,11 @@ impl Walk<'_, '_> {
             .iter()
             .map(|line| {
                 let holders = self.stock.holders(line.sku);
-                if holders.len() > LINE_SCAN_LIMIT {
-                    return f64::INFINITY;
+                if holders.len() > self.router.limits.3 {
+                    return self
+                        .stock
+                        .holder_reach_km(line.sku, order.destination)
+                        .unwrap_or(f64::INFINITY);
                 }
                 holders
                     .iter()

@@ -2,7 +2,7 @@
 //! and the capacity already used per node. Both are plain values, so a batch can route against
 //! its own working copy while the live ledger goes on.
 
-use crate::{NodeIdx, SkuId};
+use crate::{LatLng, NodeIdx, SkuId};
 use rustc_hash::FxHashMap;
 
 /// Routable units per (node, SKU) plus, per SKU, the nodes that hold it.
@@ -18,6 +18,10 @@ use rustc_hash::FxHashMap;
 pub struct StockTable {
     qty: FxHashMap<u64, u32>,
     holders: Vec<Vec<NodeIdx>>,
+    /// Per SKU, a spherical cap (centre, radius in km) holding every holder, when known: a
+    /// destination cannot be served with the SKU from further than its distance to the centre
+    /// plus the radius. Set by [`StockTable::bound_holders`]; a new holder forgets it.
+    caps: Vec<Option<(LatLng, f64)>>,
 }
 
 fn key(node: NodeIdx, sku: SkuId) -> u64 {
@@ -48,6 +52,9 @@ impl StockTable {
             }
             // A position at zero is never listed (`take` unlists it), so this is a new holder.
             self.holders[s].push(node);
+            if let Some(cap) = self.caps.get_mut(s) {
+                *cap = None;
+            }
         }
         *entry += units;
     }
@@ -81,6 +88,41 @@ impl StockTable {
     /// Nodes that hold the SKU (positive quantity), in no particular order.
     pub fn holders(&self, sku: SkuId) -> &[NodeIdx] {
         self.holders.get(sku.0 as usize).map_or(&[], Vec::as_slice)
+    }
+
+    /// Records, per SKU, a cap around its holders (see the `caps` field) from their locations.
+    pub(crate) fn bound_holders(&mut self, locate: impl Fn(NodeIdx) -> LatLng) {
+        self.caps = self
+            .holders
+            .iter()
+            .map(|holders| {
+                let mut sum = [0.0f64; 3];
+                for &n in holders {
+                    let v = locate(n).unit_vector();
+                    for (s, x) in sum.iter_mut().zip(v) {
+                        *s += x;
+                    }
+                }
+                let norm = (sum[0] * sum[0] + sum[1] * sum[1] + sum[2] * sum[2]).sqrt();
+                if holders.is_empty() || norm < 1e-9 {
+                    return None;
+                }
+                let lat = (sum[2] / norm).clamp(-1.0, 1.0).asin().to_degrees();
+                let lon = sum[1].atan2(sum[0]).to_degrees();
+                let centre = LatLng::new(lat, lon).ok()?;
+                let radius = holders
+                    .iter()
+                    .map(|&n| centre.distance_km(locate(n)))
+                    .fold(0.0, f64::max);
+                Some((centre, radius + 1e-6))
+            })
+            .collect();
+    }
+
+    /// The furthest any current holder of `sku` can be from `dest`, when a cap is known.
+    pub(crate) fn holder_reach_km(&self, sku: SkuId, dest: LatLng) -> Option<f64> {
+        let (centre, radius) = (*self.caps.get(sku.0 as usize)?)?;
+        Some(dest.distance_km(centre) + radius + 1e-6)
     }
 
     /// Units over all positions.

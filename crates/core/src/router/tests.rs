@@ -263,6 +263,9 @@ proptest! {
     /// same optimum as the brute force, whatever the limits.
     #[test]
     fn every_candidate_path_is_exact(case in arb_case(14, 4, 3), walk in 0usize..6, posting in 0usize..4) {
+        let mut case = case;
+        let network = case.network.clone();
+        case.stock.bound_holders(|n| network.node(n).location);
         let router = Router::new(&case.network, &case.policy).with_limits(posting, walk);
         for order in &case.orders {
             let d = router.route(order, &case.stock, &Load::default(), now());
