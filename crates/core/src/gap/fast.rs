@@ -244,7 +244,7 @@ pub(crate) fn search(
     let mut w = s.weight.clone();
     let floor: Vec<f64> = w.iter().map(|x| x * 0.05).collect();
     let mut tabu = vec![0u64; s.res.len()];
-    let tenure = ((s.cand.len() as f64).sqrt() / 8.0).max(3.0) as usize;
+    let tenure = ((s.cand.len() as f64).sqrt() / 8.0).max(6.0) as usize;
     let stall = (20 * n as u64).max(2_000);
     let (mut it, mut last) = (0u64, 0u64);
     while it < limits.max_iterations

@@ -5,7 +5,9 @@
 //! consumes nothing.
 //!
 //! [`solve_assignment`] runs a Lagrangian relaxation of the capacities (a valid lower bound),
-//! repairs the pricing solutions into feasible ones, and improves the best with a tabu search.
+//! repairs the pricing solutions into feasible ones, and improves the best with a tabu search:
+//! `fast` when every option uses at most one resource (classic GAP; moves evaluated in O(1)),
+//! `tabu` otherwise.
 //! [`evaluate_assignment`] is the independent feasibility and cost check. The solver reads a
 //! monotonic clock only to honour `time_limit`; with `iteration_limit` set it is clock-free and
 //! deterministic.

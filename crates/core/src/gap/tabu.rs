@@ -1,4 +1,6 @@
-//! Local search: tabu search over shift and swap moves on cost plus adaptively weighted excess.
+//! Local search for any problem (options may use several resources; `fast` handles the
+//! single-resource case): tabu search over shift and swap moves on cost plus adaptively weighted
+//! excess.
 //!
 //! Each step takes the best non-tabu move (or a tabu one that gives a new best feasible solution).
 //! A shift moves one item to another option; a swap moves item `i` to an option on the resource of
