@@ -8,9 +8,9 @@ use std::sync::OnceLock;
 
 /// The `omniroute` binary, built once per test run with the same profile as this test binary
 /// (the binary lives in another package, so cargo does not build it for us).
-pub fn omniroute() -> assert_cmd::Command {
+pub fn bin() -> &'static Path {
     static BIN: OnceLock<PathBuf> = OnceLock::new();
-    let bin = BIN.get_or_init(|| {
+    BIN.get_or_init(|| {
         let exe = std::env::current_exe().expect("test binary path");
         // target/<profile>/deps/it-<hash>
         let profile_dir = exe
@@ -35,8 +35,12 @@ pub fn omniroute() -> assert_cmd::Command {
         let status = build.status().expect("run cargo build");
         assert!(status.success(), "cargo build -p omniroute-cli failed");
         profile_dir.join(format!("omniroute{}", std::env::consts::EXE_SUFFIX))
-    });
-    let mut cmd = assert_cmd::Command::new(bin);
+    })
+}
+
+/// The `omniroute` binary as an `assert_cmd` command.
+pub fn omniroute() -> assert_cmd::Command {
+    let mut cmd = assert_cmd::Command::new(bin());
     cmd.env_remove("RUST_LOG")
         .env("NO_COLOR", "1")
         .env("COLUMNS", "100");

@@ -4,6 +4,7 @@ mod demo_gen;
 mod explain;
 mod help;
 mod parquet;
+mod pipe;
 mod reroute;
 mod route;
 mod validate;
