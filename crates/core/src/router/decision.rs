@@ -89,3 +89,33 @@ impl Decision {
         self.shipments.iter().map(|s| s.distance_km).sum()
     }
 }
+
+/// `from` with nothing shipped: every line of `order` unfilled with `reason(line)`, priced at
+/// `unfilled_per_unit_cents`, no candidate chosen; the explanation and rules are kept.
+pub(crate) fn ship_nothing(
+    from: &Decision,
+    order: &crate::Order,
+    unfilled_per_unit_cents: i64,
+    reason: impl Fn(usize) -> Reason,
+) -> Decision {
+    let mut d = from.clone();
+    d.shipments.clear();
+    d.unfilled = (0..order.lines.len())
+        .map(|line| UnfilledLine {
+            line,
+            reason: reason(line),
+        })
+        .collect();
+    d.cost = CostBreakdown {
+        unfilled_cents: order
+            .lines
+            .iter()
+            .map(|l| unfilled_per_unit_cents * i64::from(l.qty))
+            .sum(),
+        ..CostBreakdown::default()
+    };
+    for c in &mut d.candidates {
+        c.chosen = false;
+    }
+    d
+}

@@ -360,34 +360,15 @@ fn price_of(p: &Prices, r: Resource) -> i64 {
     }
 }
 
-/// The decision that ships nothing: every line unfilled, with the sequential decision's reasons
-/// where it had them.
+/// The decision that ships nothing, with the sequential decision's reasons where it had them.
 fn unfilled(order: &Order, seq: &Decision, router: &Router<'_>) -> Decision {
     let per_unit = super::terms::OrderTerms::resolve(order, router.policy).unfilled_per_unit_cents;
-    let mut d = seq.clone();
-    d.shipments.clear();
-    d.unfilled = (0..order.lines.len())
-        .map(|l| super::UnfilledLine {
-            line: l,
-            reason: seq
-                .unfilled
-                .iter()
-                .find(|u| u.line == l)
-                .map_or(super::Reason::Uneconomic, |u| u.reason),
-        })
-        .collect();
-    d.cost = super::CostBreakdown {
-        unfilled_cents: order
-            .lines
+    super::decision::ship_nothing(seq, order, per_unit, |l| {
+        seq.unfilled
             .iter()
-            .map(|l| per_unit * i64::from(l.qty))
-            .sum(),
-        ..super::CostBreakdown::default()
-    };
-    for c in &mut d.candidates {
-        c.chosen = false;
-    }
-    d
+            .find(|u| u.line == l)
+            .map_or(super::Reason::Uneconomic, |u| u.reason)
+    })
 }
 
 fn same_shipments(a: &Decision, b: &Decision) -> bool {

@@ -20,7 +20,7 @@
 //! exactly.
 
 use super::batch::apply;
-use super::{Decision, Load, Plan, PlanTotals, Reason, Router, StockTable, UnfilledLine};
+use super::{Decision, Load, Plan, PlanTotals, Reason, Router, StockTable};
 use crate::{NodeIdx, Order, SkuId};
 use jiff::Timestamp;
 
@@ -237,22 +237,9 @@ impl State<'_, '_> {
             release(&self.orders[i], &old, &mut self.left, &mut self.load);
             let per_unit = super::terms::OrderTerms::resolve(&self.orders[i], self.router.policy)
                 .unfilled_per_unit_cents;
-            let mut d = old;
-            d.shipments.clear();
-            d.unfilled = (0..self.orders[i].lines.len())
-                .map(|line| UnfilledLine {
-                    line,
-                    reason: Reason::Excluded,
-                })
-                .collect();
-            d.cost = super::CostBreakdown {
-                unfilled_cents: self.orders[i]
-                    .lines
-                    .iter()
-                    .map(|l| per_unit * i64::from(l.qty))
-                    .sum(),
-                ..super::CostBreakdown::default()
-            };
+            let mut d = super::decision::ship_nothing(&old, &self.orders[i], per_unit, |_| {
+                Reason::Excluded
+            });
             d.rules.push("review queue: too many rejections".into());
             self.decisions[i] = d;
             self.review.push(i);

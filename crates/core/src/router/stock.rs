@@ -124,11 +124,6 @@ impl StockTable {
         let (centre, radius) = (*self.caps.get(sku.0 as usize)?)?;
         Some(dest.distance_km(centre) + radius + 1e-6)
     }
-
-    /// Units over all positions.
-    pub fn total_units(&self) -> u64 {
-        self.qty.values().map(|&q| u64::from(q)).sum()
-    }
 }
 
 /// Capacity used per node during a batch (units and shipments).
