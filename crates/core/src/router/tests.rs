@@ -243,6 +243,26 @@ fn price(case: &Case, order: &Order, rules: &OrderRules, assign: &[usize]) -> Op
     Some(total)
 }
 
+/// Every single-order decision of `router` passes the checker and costs exactly the brute-force
+/// optimum.
+fn assert_exact(router: &Router<'_>, case: &Case) -> Result<(), TestCaseError> {
+    for order in &case.orders {
+        let d = router.route(order, &case.stock, &Load::default(), now());
+        let plan = Plan::from_decisions(std::slice::from_ref(order), vec![d.clone()]);
+        let v = check(
+            &plan,
+            std::slice::from_ref(order),
+            &case.network,
+            &case.policy,
+            &case.stock,
+            now(),
+        );
+        prop_assert!(v.is_empty(), "violations: {v:?}\n{d:#?}");
+        prop_assert_eq!(d.cost_cents(), brute_force(case, order), "{:#?}", d);
+    }
+    Ok(())
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
@@ -250,13 +270,7 @@ proptest! {
     #[test]
     fn route_equals_brute_force_optimum(case in arb_case(9, 4, 3)) {
         let router = Router::new(&case.network, &case.policy);
-        for order in &case.orders {
-            let d = router.route(order, &case.stock, &Load::default(), now());
-            let plan = Plan::from_decisions(std::slice::from_ref(order), vec![d.clone()]);
-            let v = check(&plan, std::slice::from_ref(order), &case.network, &case.policy, &case.stock, now());
-            prop_assert!(v.is_empty(), "violations: {v:?}\n{d:#?}");
-            prop_assert_eq!(d.cost_cents(), brute_force(&case, order), "{:#?}", d);
-        }
+        assert_exact(&router, &case)?;
     }
 
     /// The nearest-first walk, its posting-list fallbacks and the partial-node pruning give the
@@ -267,13 +281,7 @@ proptest! {
         let network = case.network.clone();
         case.stock.bound_holders(|n| network.node(n).location);
         let router = Router::new(&case.network, &case.policy).with_limits(posting, walk);
-        for order in &case.orders {
-            let d = router.route(order, &case.stock, &Load::default(), now());
-            let plan = Plan::from_decisions(std::slice::from_ref(order), vec![d.clone()]);
-            let v = check(&plan, std::slice::from_ref(order), &case.network, &case.policy, &case.stock, now());
-            prop_assert!(v.is_empty(), "violations: {v:?}\n{d:#?}");
-            prop_assert_eq!(d.cost_cents(), brute_force(&case, order), "{:#?}", d);
-        }
+        assert_exact(&router, &case)?;
     }
 
     /// The parallel sequential batch equals the one-thread run, decision for decision.
