@@ -1,9 +1,9 @@
 //! The input files every routing command takes, loaded through the adapters.
 
-use crate::failure::Failure;
+use crate::failure::{print_problems, Failure};
 use crate::Global;
 use jiff::Timestamp;
-use omniroute_adapters::{open_table, Inputs, Source};
+use omniroute_adapters::{open_table, read_decisions_file, DecisionsFile, Inputs, Source};
 
 /// `--nodes`, `--stock`, `--policy` (the orders file is added by each command).
 #[derive(Debug, Clone, clap::Args)]
@@ -17,6 +17,24 @@ pub struct Files {
     /// Policy file (policy.toml); the default policy when absent.
     #[arg(long, value_name = "FILE")]
     pub policy: Option<String>,
+}
+
+/// `--nodes`, `--stock`, `--policy` and `--orders`: the files of a batch to route.
+#[derive(Debug, Clone, clap::Args)]
+pub struct Batch {
+    /// The nodes, stock and policy files.
+    #[command(flatten)]
+    pub files: Files,
+    /// Orders file (orders.csv, or .parquet with the same columns), or `-` for stdin.
+    #[arg(long, value_name = "FILE")]
+    pub orders: String,
+}
+
+impl Batch {
+    /// Reads and validates the four files (see [`load`]).
+    pub fn load(&self, global: Global) -> anyhow::Result<Inputs> {
+        load(&self.files, Some(&self.orders), global)
+    }
 }
 
 /// Reads and validates the files; prints warnings (unless `--quiet`).
@@ -77,5 +95,30 @@ pub fn now(arg: Option<&str>) -> anyhow::Result<Timestamp> {
             )
             .into()
         }),
+    }
+}
+
+/// Reads a decisions file (CSV or Parquet, or `-` for stdin) against its inputs, re-pricing every
+/// shipment; `None` after printing the file's problems.
+pub fn read_decisions(
+    path: &str,
+    inputs: &Inputs,
+    now: Timestamp,
+) -> anyhow::Result<Option<DecisionsFile>> {
+    let src = open_table(path)?;
+    match read_decisions_file(
+        src.bytes.as_slice(),
+        &src.name,
+        &inputs.orders,
+        &inputs.network,
+        &inputs.skus,
+        &inputs.policy,
+        now,
+    ) {
+        Ok(f) => Ok(Some(f)),
+        Err(e) => {
+            print_problems(&e);
+            Ok(None)
+        }
     }
 }

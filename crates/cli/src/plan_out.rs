@@ -1,8 +1,10 @@
 //! Writing a plan as decisions.csv, one JSON document, NDJSON or Parquet (`route` and `reroute`).
 
 use crate::decision_json;
-use crate::failure::Failure;
+use crate::failure::{is_broken_pipe, Failure};
 use crate::output::{create, open};
+use crate::{EXIT_OK, EXIT_UNFILLED};
+use anyhow::Context;
 use omniroute_adapters::{write_decisions, write_decisions_parquet, Inputs};
 use omniroute_core::{Plan, PlanTotals};
 use serde_json::{json, Value};
@@ -49,6 +51,38 @@ pub fn totals(t: &PlanTotals) -> Value {
         "distance_km": decision_json::round3(t.distance_km),
         "cost_cents": t.cost_cents,
     })
+}
+
+/// The exit code of a plan: `EXIT_OK` when every line is routed, `EXIT_UNFILLED` when some are
+/// unfilled.
+pub fn exit_code(plan: &Plan) -> u8 {
+    if plan
+        .decisions
+        .iter()
+        .all(omniroute_core::Decision::is_complete)
+    {
+        EXIT_OK
+    } else {
+        EXIT_UNFILLED
+    }
+}
+
+/// [`write`], where a reader that goes away early (a closed pipe) is no error: `Ok(false)` then,
+/// and the command ends quietly with its exit code.
+pub fn write_or_closed(
+    out: Option<&Path>,
+    format: Format,
+    inputs: &Inputs,
+    plan: &Plan,
+    head: &Value,
+) -> anyhow::Result<bool> {
+    match write(out, format, inputs, plan, head) {
+        Err(e) if is_broken_pipe(&e) => Ok(false),
+        other => {
+            other.context("cannot write the decisions")?;
+            Ok(true)
+        }
+    }
 }
 
 /// Writes `plan` to `out` (stdout when `None`). With JSON, `head` (an object) holds the run's

@@ -1,9 +1,7 @@
 //! `omniroute check`: an independent check of a decisions file against its inputs and policy.
 
-use crate::failure::print_problems;
-use crate::inputs::{load, now, Files};
+use crate::inputs::{now, read_decisions, Batch};
 use crate::{Global, EXIT_ERROR, EXIT_OK, EXIT_UNFILLED};
-use omniroute_adapters::{open_table, read_decisions_file};
 use omniroute_core::check;
 use std::io::Write;
 
@@ -13,12 +11,9 @@ use std::io::Write;
     after_help = "Example:\n  omniroute check --nodes nodes.csv --stock stock.csv --orders orders.csv --decisions decisions.csv\n\nRe-routes nothing: every shipment is re-priced from scratch and checked for stock, capacity,\nreach, SLA, split rules and cost. Pass the same --policy and --now as the route run.\nPrints one violation per line on stdout; exit 0 when clean, 1 when violations are found,\n2 on bad input."
 )]
 pub struct Args {
-    /// The nodes, stock and policy files.
+    /// The nodes, stock, policy and orders files.
     #[command(flatten)]
-    pub files: Files,
-    /// Orders file (orders.csv, or .parquet with the same columns), or `-` for stdin.
-    #[arg(long, value_name = "FILE")]
-    pub orders: String,
+    pub batch: Batch,
     /// Decisions file (decisions.csv, or .parquet as `route --format parquet` writes) to check,
     /// or `-` for stdin.
     #[arg(long, value_name = "FILE")]
@@ -31,25 +26,12 @@ pub struct Args {
 /// Checks the file and prints violations.
 pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     let now = now(args.now.as_deref())?;
-    let inputs = load(&args.files, Some(&args.orders), global)?;
-    let src = open_table(&args.decisions)?;
+    let inputs = args.batch.load(global)?;
     // The reader re-prices every shipment from scratch; where the file's cost or distance
     // (3 decimals) differ it says so, and the core checker judges the rest (rules, stock,
     // capacity, promise, totals).
-    let file = match read_decisions_file(
-        src.bytes.as_slice(),
-        &src.name,
-        &inputs.orders,
-        &inputs.network,
-        &inputs.skus,
-        &inputs.policy,
-        now,
-    ) {
-        Ok(f) => f,
-        Err(e) => {
-            print_problems(&e);
-            return Ok(EXIT_ERROR);
-        }
+    let Some(file) = read_decisions(&args.decisions, &inputs, now)? else {
+        return Ok(EXIT_ERROR);
     };
     let mut violations: Vec<(usize, &'static str, String)> = file
         .disagreements

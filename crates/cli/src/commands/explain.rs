@@ -2,7 +2,7 @@
 
 use crate::decision_json::{self, line_nos, ranked};
 use crate::failure::Failure;
-use crate::inputs::{load, now, Files};
+use crate::inputs::{now, Batch};
 use crate::{progress, Global, EXIT_OK};
 use omniroute_adapters::Inputs;
 use omniroute_core::{CandidateOutcome, CostBreakdown, Decision, Order, Router};
@@ -25,12 +25,9 @@ pub enum Format {
 pub struct Args {
     /// The order to explain (its `order_id`).
     pub order_id: String,
-    /// The nodes, stock and policy files.
+    /// The nodes, stock, policy and orders files.
     #[command(flatten)]
-    pub files: Files,
-    /// Orders file (orders.csv, or .parquet with the same columns), or `-` for stdin.
-    #[arg(long, value_name = "FILE")]
-    pub orders: String,
+    pub batch: Batch,
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -42,11 +39,11 @@ pub struct Args {
 /// Routes up to the order and prints its decision.
 pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     let now = now(args.now.as_deref())?;
-    let inputs = load(&args.files, Some(&args.orders), global)?;
+    let inputs = args.batch.load(global)?;
     let Some(i) = inputs.orders.iter().position(|o| o.id == args.order_id) else {
         return Err(Failure::new(
             "E1101",
-            format!("order `{}` is not in {}", args.order_id, args.orders),
+            format!("order `{}` is not in {}", args.order_id, args.batch.orders),
             "check the id against the order_id column (ids are case-sensitive)",
         )
         .into());

@@ -1,14 +1,13 @@
 //! `omniroute reroute`: apply events (node down/up, dealer rejected or timed out, stock
 //! correction or arrival) to a plan, moving only the orders that must or can gain (DESIGN §5).
 
-use crate::failure::{is_broken_pipe, print_problems, Failure};
-use crate::inputs::{load, now, Files};
+use crate::failure::{print_problems, Failure};
+use crate::inputs::{load, now, read_decisions, Files};
 use crate::output::rupees;
 use crate::plan_out::{self, Format};
-use crate::{Global, EXIT_ERROR, EXIT_OK, EXIT_UNFILLED};
-use anyhow::Context;
+use crate::{Global, EXIT_ERROR};
 use jiff::Timestamp;
-use omniroute_adapters::{open_table, read_decisions_file, read_events, Inputs, Source};
+use omniroute_adapters::{read_events, Inputs, Source};
 use omniroute_core::{check, Plan, PlanTotals, Router, StockTable};
 use serde_json::json;
 use std::fmt::Write as _;
@@ -80,19 +79,9 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         "moved": ids(&r.moved),
         "review": ids(&r.review),
     });
-    let code = if r
-        .plan
-        .decisions
-        .iter()
-        .all(omniroute_core::Decision::is_complete)
-    {
-        EXIT_OK
-    } else {
-        EXIT_UNFILLED
-    };
-    match plan_out::write(args.out.as_deref(), args.format, &inputs, &r.plan, &head) {
-        Err(e) if is_broken_pipe(&e) => return Ok(code),
-        other => other.context("cannot write the decisions")?,
+    let code = plan_out::exit_code(&r.plan);
+    if !plan_out::write_or_closed(args.out.as_deref(), args.format, &inputs, &r.plan, &head)? {
+        return Ok(code);
     }
     if !global.quiet {
         table(&r.before, &r.plan.totals, events.len());
@@ -135,21 +124,8 @@ fn read_plan(
     now: Timestamp,
     global: Global,
 ) -> anyhow::Result<Option<Plan>> {
-    let src = open_table(&args.plan)?;
-    let file = match read_decisions_file(
-        src.bytes.as_slice(),
-        &src.name,
-        &inputs.orders,
-        &inputs.network,
-        &inputs.skus,
-        &inputs.policy,
-        now,
-    ) {
-        Ok(f) => f,
-        Err(e) => {
-            print_problems(&e);
-            return Ok(None);
-        }
+    let Some(file) = read_decisions(&args.plan, inputs, now)? else {
+        return Ok(None);
     };
     if !global.quiet {
         for d in file.disagreements.iter().take(5) {

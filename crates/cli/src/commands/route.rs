@@ -1,11 +1,11 @@
 //! `omniroute route`: a batch in arrival order (sequential) or optimised as a whole (DESIGN §5),
 //! written as decisions.csv, JSON, NDJSON or Parquet.
 
-use crate::failure::{is_broken_pipe, Failure};
-use crate::inputs::{load, now, Files};
+use crate::failure::Failure;
+use crate::inputs::{now, Batch};
 use crate::output::rupees;
 use crate::plan_out::{self, Format};
-use crate::{progress, Global, EXIT_OK, EXIT_UNFILLED};
+use crate::{progress, Global};
 use anyhow::Context;
 use omniroute_core::{Mode, OptimiseOptions, Plan, Router};
 use serde_json::json;
@@ -27,12 +27,9 @@ pub enum ModeArg {
     after_help = "Example:\n  omniroute route --nodes nodes.csv --stock stock.csv --orders orders.csv --out decisions.csv\n  omniroute route --nodes nodes.parquet --stock stock.parquet --orders orders.parquet --format parquet --out decisions.parquet\n  omniroute route --nodes nodes.csv --stock stock.csv --orders orders.csv --mode optimise --time-limit 5 --out decisions.csv\n  omniroute gen --out day && cat day/orders.csv | omniroute route --nodes day/nodes.csv --stock day/stock.csv --orders - --format ndjson\n\nWith --mode optimise, stderr shows the sequential and optimised cost, the saving, the lower bound\nand the gap; --format json carries them too. For the same plan on every run and machine, give\n--iterations (and --threads 1 to use one core).\n\nExit 0 when every line is routed, 1 when some are unfilled, 2 on bad input or an I/O error."
 )]
 pub struct Args {
-    /// The nodes, stock and policy files.
+    /// The nodes, stock, policy and orders files.
     #[command(flatten)]
-    pub files: Files,
-    /// Orders file (orders.csv, or .parquet with the same columns), or `-` for stdin.
-    #[arg(long, value_name = "FILE")]
-    pub orders: String,
+    pub batch: Batch,
     /// Where to write the decisions [default: stdout].
     #[arg(long, value_name = "FILE")]
     pub out: Option<PathBuf>,
@@ -104,7 +101,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     }
     plan_out::check_target(args.out.as_deref(), args.format)?;
     let parallel = threads(args.threads)?;
-    let inputs = load(&args.files, Some(&args.orders), global)?;
+    let inputs = args.batch.load(global)?;
     let router = Router::new(&inputs.network, &inputs.policy).parallel(parallel);
     let stock = router.stock_table(inputs.routable_positions());
     let start = Instant::now();
@@ -129,15 +126,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         }
     };
     let elapsed = start.elapsed();
-    let code = if plan
-        .decisions
-        .iter()
-        .all(omniroute_core::Decision::is_complete)
-    {
-        EXIT_OK
-    } else {
-        EXIT_UNFILLED
-    };
+    let code = plan_out::exit_code(&plan);
     let head = json!({
         "mode": if sequential.is_some() { "optimise" } else { "sequential" },
         "totals": plan_out::totals(&plan.totals),
@@ -145,9 +134,8 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         "bound_cents": plan.bound_cents,
         "gap": plan.gap(),
     });
-    match plan_out::write(args.out.as_deref(), args.format, &inputs, &plan, &head) {
-        Err(e) if is_broken_pipe(&e) => return Ok(code),
-        other => other.context("cannot write the decisions")?,
+    if !plan_out::write_or_closed(args.out.as_deref(), args.format, &inputs, &plan, &head)? {
+        return Ok(code);
     }
     if !global.quiet {
         summary(&plan, sequential);
