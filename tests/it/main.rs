@@ -47,6 +47,35 @@ pub fn omniroute() -> assert_cmd::Command {
     cmd
 }
 
+/// The three input files of a folder as flags (run in that folder).
+pub const FILES: [&str; 6] = [
+    "--nodes",
+    "nodes.csv",
+    "--stock",
+    "stock.csv",
+    "--orders",
+    "orders.csv",
+];
+
+/// `omniroute ARGS… --nodes nodes.csv --stock stock.csv --orders orders.csv`, run in `dir`.
+pub fn on_files(dir: impl AsRef<Path>, args: &[&str]) -> assert_cmd::Command {
+    let mut cmd = omniroute();
+    cmd.current_dir(dir).args(args).args(FILES);
+    cmd
+}
+
+/// [`on_files`] in the hand-written fixture `small`.
+pub fn on_small(args: &[&str]) -> assert_cmd::Command {
+    on_files(fixture("small"), args)
+}
+
+/// `omniroute check` of `decisions` against the fixture `small`.
+pub fn check_small(decisions: &Path) -> assert_cmd::Command {
+    let mut cmd = on_small(&["check"]);
+    cmd.arg("--decisions").arg(decisions);
+    cmd
+}
+
 /// The folder of the hand-written fixture `name` under `it/fixtures`.
 pub fn fixture(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

@@ -1,6 +1,6 @@
 //! `demo` and `gen`.
 
-use crate::{omniroute, stderr, stdout};
+use crate::{omniroute, on_files, stderr, stdout};
 
 #[test]
 fn demo_prints_headline_figures() {
@@ -89,49 +89,15 @@ fn gen_is_deterministic() {
 fn gen_output_validates_and_routes() {
     let tmp = tempfile::tempdir().unwrap();
     gen(tmp.path(), "3");
-    let out = omniroute()
-        .current_dir(tmp.path())
-        .args([
-            "validate",
-            "--nodes",
-            "nodes.csv",
-            "--stock",
-            "stock.csv",
-            "--orders",
-            "orders.csv",
-        ])
-        .assert()
-        .success();
+    let out = on_files(tmp.path(), &["validate"]).assert().success();
     assert!(stderr(&out).contains("ok: 12 nodes"), "{}", stderr(&out));
-    let out = omniroute()
-        .current_dir(tmp.path())
-        .args([
-            "route",
-            "--nodes",
-            "nodes.csv",
-            "--stock",
-            "stock.csv",
-            "--orders",
-            "orders.csv",
-            "--out",
-            "d.csv",
-        ])
+    let out = on_files(tmp.path(), &["route"])
+        .args(["--out", "d.csv"])
         .assert();
     let code = out.get_output().status.code();
     assert!(matches!(code, Some(0 | 1)), "{code:?}");
-    omniroute()
-        .current_dir(tmp.path())
-        .args([
-            "check",
-            "--nodes",
-            "nodes.csv",
-            "--stock",
-            "stock.csv",
-            "--orders",
-            "orders.csv",
-            "--decisions",
-            "d.csv",
-        ])
+    on_files(tmp.path(), &["check"])
+        .args(["--decisions", "d.csv"])
         .assert()
         .success();
 }

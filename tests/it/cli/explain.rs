@@ -1,22 +1,10 @@
 //! `explain` on the hand-written `small` instance.
 
-use crate::{fixture, omniroute, stderr, stdout};
-
-const ARGS: [&str; 6] = [
-    "--nodes",
-    "nodes.csv",
-    "--stock",
-    "stock.csv",
-    "--orders",
-    "orders.csv",
-];
+use crate::{on_small, stderr, stdout};
 
 #[test]
 fn explain_json_names_the_chosen_node_and_ranks_candidates() {
-    let out = omniroute()
-        .current_dir(fixture("small"))
-        .args(["explain", "O4", "--format", "json"])
-        .args(ARGS)
+    let out = on_small(&["explain", "O4", "--format", "json"])
         .assert()
         .success();
     let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
@@ -36,22 +24,12 @@ fn explain_json_names_the_chosen_node_and_ranks_candidates() {
 #[test]
 fn explain_sees_stock_left_by_earlier_orders() {
     // O5 wants two TEE near ST-NOI, which has one left after O1.
-    let out = omniroute()
-        .current_dir(fixture("small"))
-        .args(["explain", "O5"])
-        .args(ARGS)
-        .assert()
-        .success();
+    let out = on_small(&["explain", "O5"]).assert().success();
     insta::assert_snapshot!("explain_o5_table", stdout(&out));
 }
 
 #[test]
 fn explain_unknown_order_is_e1101() {
-    let out = omniroute()
-        .current_dir(fixture("small"))
-        .args(["explain", "O9"])
-        .args(ARGS)
-        .assert()
-        .code(2);
+    let out = on_small(&["explain", "O9"]).assert().code(2);
     insta::assert_snapshot!("explain_unknown_order", stderr(&out));
 }

@@ -1,7 +1,7 @@
 //! `reroute` on the hand-written `small` instance: events applied to the plan `route` wrote.
 
-use super::route::{ARGS, SMALL_DECISIONS};
-use crate::{fixture, omniroute, stderr, stdout};
+use super::route::SMALL_DECISIONS;
+use crate::{fixture, on_files, stderr, stdout};
 use std::path::Path;
 
 /// A scratch folder holding the small instance, its decisions.csv and `events`.
@@ -16,10 +16,7 @@ fn folder(events: &str) -> tempfile::TempDir {
 }
 
 fn reroute(dir: &Path, extra: &[&str]) -> assert_cmd::assert::Assert {
-    omniroute()
-        .current_dir(dir)
-        .args(["reroute", "--no-progress"])
-        .args(ARGS)
+    on_files(dir, &["reroute", "--no-progress"])
         .args(["--plan", "decisions.csv", "--events", "events.ndjson"])
         .args(extra)
         .assert()
@@ -67,10 +64,7 @@ fn node_down_moves_exactly_the_orders_shipping_from_it_and_the_result_checks() {
             .sum::<i64>()
     );
     // The new decisions pass the independent checker against the same inputs.
-    let out = omniroute()
-        .current_dir(tmp.path())
-        .arg("check")
-        .args(ARGS)
+    let out = on_files(tmp.path(), &["check"])
         .args(["--decisions", "new.csv"])
         .assert()
         .code(0);
@@ -140,10 +134,7 @@ fn decisions_file_errors_are_listed_with_their_codes() {
     let out = reroute(tmp.path(), &[]).code(2);
     insta::assert_snapshot!("reroute_decisions_errors", stderr(&out));
     // `check` reads the file with the same reader.
-    let out = omniroute()
-        .current_dir(tmp.path())
-        .arg("check")
-        .args(ARGS)
+    let out = on_files(tmp.path(), &["check"])
         .args(["--decisions", "decisions.csv"])
         .assert()
         .code(2);

@@ -1,15 +1,6 @@
 //! `route` and `check` on the hand-written `small` instance: 4 nodes around Delhi, 5 orders.
 
-use crate::{fixture, omniroute, stderr, stdout};
-
-pub const ARGS: [&str; 6] = [
-    "--nodes",
-    "nodes.csv",
-    "--stock",
-    "stock.csv",
-    "--orders",
-    "orders.csv",
-];
+use crate::{check_small, fixture, omniroute, on_small, stderr, stdout, FILES};
 
 /// O1 goes to the nearer store; O2 splits (MUG only at ST-GGN, TEE×2 from the warehouse); O3's
 /// SKU is nowhere; O4 goes to the warehouse because the dealer's 10 % margin on ₹599 costs more
@@ -26,12 +17,7 @@ O5,1,TEE,2,WH-DEL,1,19.491,2026-11-27,510,
 
 #[test]
 fn route_writes_expected_decisions_and_exits_1_on_unfilled() {
-    let out = omniroute()
-        .current_dir(fixture("small"))
-        .args(["route", "--no-progress"])
-        .args(ARGS)
-        .assert()
-        .code(1);
+    let out = on_small(&["route", "--no-progress"]).assert().code(1);
     assert_eq!(stdout(&out), EXPECTED);
     assert_eq!(
         stderr(&out),
@@ -76,10 +62,7 @@ fn route_exits_0_when_every_line_ships_and_reads_stdin() {
 
 #[test]
 fn route_ndjson_and_json_name_nodes_and_reasons() {
-    let out = omniroute()
-        .current_dir(fixture("small"))
-        .args(["route", "-q", "--format", "ndjson"])
-        .args(ARGS)
+    let out = on_small(&["route", "-q", "--format", "ndjson"])
         .assert()
         .code(1);
     let rows: Vec<serde_json::Value> = stdout(&out)
@@ -94,10 +77,7 @@ fn route_ndjson_and_json_name_nodes_and_reasons() {
     assert_eq!(rows[1]["shipments"].as_array().unwrap().len(), 2);
     assert_eq!(rows[2]["unfilled"][0]["reason"], "NO_STOCK");
     assert_eq!(rows[2]["cost"]["unfilled_cents"], 3000);
-    let out = omniroute()
-        .current_dir(fixture("small"))
-        .args(["route", "-q", "--format", "json"])
-        .args(ARGS)
+    let out = on_small(&["route", "-q", "--format", "json"])
         .assert()
         .code(1);
     let all: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
@@ -113,29 +93,24 @@ fn route_ndjson_and_json_name_nodes_and_reasons() {
 /// The bound is at most the cost (and at least the sum of every order's solo optimum, 5528).
 #[test]
 fn route_optimise_costs_no_more_than_sequential_and_reports_a_bound() {
-    let out = omniroute()
-        .current_dir(fixture("small"))
-        .args([
-            "route",
-            "--no-progress",
-            "--format",
-            "json",
-            "--mode",
-            "optimise",
-        ])
-        .args([
-            "--time-limit",
-            "5",
-            "--iterations",
-            "2000",
-            "--seed",
-            "1",
-            "--threads",
-            "1",
-        ])
-        .args(ARGS)
-        .assert()
-        .code(1);
+    let out = on_small(&[
+        "route",
+        "--no-progress",
+        "--format",
+        "json",
+        "--mode",
+        "optimise",
+        "--time-limit",
+        "5",
+        "--iterations",
+        "2000",
+        "--seed",
+        "1",
+        "--threads",
+        "1",
+    ])
+    .assert()
+    .code(1);
     let plan: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
     let cost = plan["totals"]["cost_cents"].as_i64().unwrap();
     let sequential = plan["sequential_cost_cents"].as_i64().unwrap();
@@ -168,28 +143,16 @@ fn route_optimise_costs_no_more_than_sequential_and_reports_a_bound() {
         .args(["route", "-q", "--mode", "optimise", "--iterations", "2000"])
         .args(["--threads", "1", "--out"])
         .arg(&decisions)
-        .args(ARGS)
+        .args(FILES)
         .assert()
         .code(1);
-    let out = omniroute()
-        .current_dir(fixture("small"))
-        .arg("check")
-        .args(ARGS)
-        .arg("--decisions")
-        .arg(&decisions)
-        .assert()
-        .code(0);
+    let out = check_small(&decisions).assert().code(0);
     assert_eq!(stdout(&out), "");
 }
 
 #[test]
 fn route_rejects_optimise_flags_in_sequential_mode() {
-    let out = omniroute()
-        .current_dir(fixture("small"))
-        .args(["route", "--seed", "3"])
-        .args(ARGS)
-        .assert()
-        .code(2);
+    let out = on_small(&["route", "--seed", "3"]).assert().code(2);
     assert_eq!(
         stderr(&out),
         "error: E1100 --seed applies to --mode optimise only (hint: add --mode optimise, or drop the flag)\n"
@@ -198,12 +161,7 @@ fn route_rejects_optimise_flags_in_sequential_mode() {
 
 #[test]
 fn route_rejects_a_bad_now_with_e1102() {
-    let out = omniroute()
-        .current_dir(fixture("small"))
-        .args(["route", "--now", "yesterday"])
-        .args(ARGS)
-        .assert()
-        .code(2);
+    let out = on_small(&["route", "--now", "yesterday"]).assert().code(2);
     let err = stderr(&out);
     assert!(
         err.starts_with("error: E1102 invalid --now time `yesterday`"),
@@ -240,14 +198,7 @@ fn check_accepts_routed_decisions_and_flags_a_wrong_cost() {
     let tmp = tempfile::tempdir().unwrap();
     let decisions = tmp.path().join("decisions.csv");
     std::fs::write(&decisions, EXPECTED).unwrap();
-    let out = omniroute()
-        .current_dir(fixture("small"))
-        .arg("check")
-        .args(ARGS)
-        .arg("--decisions")
-        .arg(&decisions)
-        .assert()
-        .code(0);
+    let out = check_small(&decisions).assert().code(0);
     assert_eq!(stdout(&out), "");
     assert_eq!(
         stderr(&out),
@@ -262,14 +213,7 @@ fn check_accepts_routed_decisions_and_flags_a_wrong_cost() {
         ),
     )
     .unwrap();
-    let out = omniroute()
-        .current_dir(fixture("small"))
-        .arg("check")
-        .args(ARGS)
-        .arg("--decisions")
-        .arg(&decisions)
-        .assert()
-        .code(1);
+    let out = check_small(&decisions).assert().code(1);
     let text = stdout(&out);
     assert!(
         text.contains("O1: COST shipment 1: file says 400 cents, expected 504"),
@@ -290,10 +234,7 @@ fn check_flags_oversold_stock() {
         ),
     )
     .unwrap();
-    let out = omniroute()
-        .current_dir(fixture("small"))
-        .args(["check", "-q"])
-        .args(ARGS)
+    let out = on_small(&["check", "-q"])
         .arg("--decisions")
         .arg(&decisions)
         .assert()

@@ -1,6 +1,6 @@
 //! `validate`: one snapshot per class of bad input, each exiting 2.
 
-use crate::{omniroute, stderr};
+use crate::{on_files, stderr};
 
 const NODES: &str = "node_id,kind,lat,lon\nW1,warehouse,28.61,77.21\nS1,store,28.50,77.10\n";
 const STOCK: &str = "node_id,sku,qty\nW1,TEE,5\nS1,TEE,1\n";
@@ -18,18 +18,7 @@ fn validate(file: &str, bytes: &[u8]) -> (Option<i32>, String) {
         std::fs::write(tmp.path().join(name), text).unwrap();
     }
     std::fs::write(tmp.path().join(file), bytes).unwrap();
-    let out = omniroute()
-        .current_dir(tmp.path())
-        .args([
-            "validate",
-            "--nodes",
-            "nodes.csv",
-            "--stock",
-            "stock.csv",
-            "--orders",
-            "orders.csv",
-        ])
-        .assert();
+    let out = on_files(tmp.path(), &["validate"]).assert();
     (out.get_output().status.code(), stderr(&out))
 }
 
