@@ -7,6 +7,7 @@
 //! `shipment`, `distance_km` and `promised_date`, its unfilled cost in `cost_cents` and its reason
 //! code in `reason`. So the `cost_cents` column adds up to the plan's objective.
 
+use jiff::civil::Date;
 use omniroute_core::{Decision, Network, Order, Plan, Skus};
 use std::io::Write;
 
@@ -20,6 +21,98 @@ pub use read::{read_decisions, read_decisions_file, DecisionsFile, Disagreement}
 pub const DECISIONS_HEADER: &str =
     "order_id,line_no,sku,qty,node_id,shipment,distance_km,promised_date,cost_cents,reason";
 
+/// One decisions.csv row, typed: the one place that lays a plan out as decisions.csv's columns
+/// (see the module docs), for [`write_decisions`], the Parquet writer and the Python bindings.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct DecisionRow<'a> {
+    /// The order's id.
+    pub order_id: &'a str,
+    /// The line's number within its order.
+    pub line_no: u32,
+    /// The line's SKU name.
+    pub sku: &'a str,
+    /// The line's quantity.
+    pub qty: u32,
+    /// The shipping node's id; `None` for an unfilled line.
+    pub node_id: Option<&'a str>,
+    /// The shipment's number within the order (1…); `None` for an unfilled line.
+    pub shipment: Option<u32>,
+    /// The shipment's distance in km, full precision (decisions.csv rounds it to 3 decimals);
+    /// `None` for an unfilled line.
+    pub distance_km: Option<f64>,
+    /// The shipment's promised date; `None` for an unfilled line.
+    pub promised_date: Option<Date>,
+    /// The whole shipment's cost on its first line, 0 on its other lines; an unfilled line's
+    /// share (by units) of the decision's unfilled cost.
+    pub cost_cents: i64,
+    /// An unfilled line's reason code; `None` for a shipped line.
+    pub reason: Option<&'static str>,
+}
+
+/// The rows of `plan` over `orders` as decisions.csv lays them out: per order, its shipped lines
+/// shipment by shipment, then its unfilled lines.
+pub fn decision_rows<'a>(
+    orders: &'a [Order],
+    plan: &'a Plan,
+    network: &'a Network,
+    skus: &'a Skus,
+) -> impl Iterator<Item = DecisionRow<'a>> + 'a {
+    orders
+        .iter()
+        .zip(&plan.decisions)
+        .flat_map(move |(order, d)| order_rows(order, d, network, skus))
+}
+
+/// The rows of one order's decision.
+fn order_rows<'a>(
+    order: &'a Order,
+    d: &'a Decision,
+    network: &'a Network,
+    skus: &'a Skus,
+) -> impl Iterator<Item = DecisionRow<'a>> + 'a {
+    let row = move |i: usize| {
+        let line = &order.lines[i];
+        DecisionRow {
+            order_id: order.id.as_str(),
+            line_no: line.line_no,
+            sku: skus.name(line.sku),
+            qty: line.qty,
+            node_id: None,
+            shipment: None,
+            distance_km: None,
+            promised_date: None,
+            cost_cents: 0,
+            reason: None,
+        }
+    };
+    let shipped = d.shipments.iter().enumerate().flat_map(move |(n, s)| {
+        s.lines.iter().enumerate().map(move |(k, &l)| DecisionRow {
+            node_id: Some(network.node(s.node).id.as_str()),
+            shipment: Some(n as u32 + 1),
+            distance_km: Some(s.distance_km),
+            promised_date: Some(s.promised_date),
+            cost_cents: if k == 0 { s.cost.total_cents() } else { 0 },
+            ..row(l)
+        })
+    });
+    let units: i64 = d
+        .unfilled
+        .iter()
+        .map(|u| i64::from(order.lines[u.line].qty))
+        .sum();
+    let per_unit = if units == 0 {
+        0
+    } else {
+        d.cost.unfilled_cents / units
+    };
+    let unfilled = d.unfilled.iter().map(move |u| DecisionRow {
+        cost_cents: per_unit * i64::from(order.lines[u.line].qty),
+        reason: Some(u.reason.code()),
+        ..row(u.line)
+    });
+    shipped.chain(unfilled)
+}
+
 /// Writes a plan as decisions.csv (header included).
 pub fn write_decisions(
     out: &mut impl Write,
@@ -30,60 +123,21 @@ pub fn write_decisions(
 ) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(DECISIONS_HEADER.split(','))?;
-    for (order, d) in orders.iter().zip(&plan.decisions) {
-        write_decision(&mut w, order, d, network, skus)?;
-    }
-    w.flush()
-}
-
-fn write_decision<W: Write>(
-    w: &mut csv::Writer<W>,
-    order: &Order,
-    d: &Decision,
-    network: &Network,
-    skus: &Skus,
-) -> std::io::Result<()> {
-    for (n, s) in d.shipments.iter().enumerate() {
-        for (k, &l) in s.lines.iter().enumerate() {
-            let line = &order.lines[l];
-            let cost = if k == 0 { s.cost.total_cents() } else { 0 };
-            w.write_record([
-                order.id.as_str(),
-                &line.line_no.to_string(),
-                skus.name(line.sku),
-                &line.qty.to_string(),
-                &network.node(s.node).id,
-                &(n + 1).to_string(),
-                &format!("{:.3}", s.distance_km),
-                &s.promised_date.to_string(),
-                &cost.to_string(),
-                "",
-            ])?;
-        }
-    }
-    let unfilled_cost = if d.unfilled.is_empty() {
-        0
-    } else {
-        d.cost.unfilled_cents
-            / d.unfilled
-                .iter()
-                .map(|u| i64::from(order.lines[u.line].qty))
-                .sum::<i64>()
-    };
-    for u in &d.unfilled {
-        let line = &order.lines[u.line];
+    for r in decision_rows(orders, plan, network, skus) {
         w.write_record([
-            order.id.as_str(),
-            &line.line_no.to_string(),
-            skus.name(line.sku),
-            &line.qty.to_string(),
-            "",
-            "",
-            "",
-            "",
-            &(unfilled_cost * i64::from(line.qty)).to_string(),
-            u.reason.code(),
+            r.order_id,
+            &r.line_no.to_string(),
+            r.sku,
+            &r.qty.to_string(),
+            r.node_id.unwrap_or(""),
+            &r.shipment.map(|n| n.to_string()).unwrap_or_default(),
+            &r.distance_km
+                .map(|km| format!("{km:.3}"))
+                .unwrap_or_default(),
+            &r.promised_date.map(|d| d.to_string()).unwrap_or_default(),
+            &r.cost_cents.to_string(),
+            r.reason.unwrap_or(""),
         ])?;
     }
-    Ok(())
+    w.flush()
 }

@@ -14,11 +14,12 @@ mod problem;
 
 pub use self::csv::{read_nodes, read_orders, read_stock, Loaded, StockRecord, MAX_PROBLEMS};
 pub use self::parquet::{
-    decisions_schema, is_parquet_path, open_table, parquet_to_csv, write_decisions_parquet,
+    decisions_record_batch, decisions_schema, is_parquet_path, open_table, parquet_to_csv,
+    write_decisions_parquet,
 };
 pub use decisions::{
-    read_decisions, read_decisions_file, write_decisions, DecisionsFile, Disagreement,
-    DECISIONS_HEADER,
+    decision_rows, read_decisions, read_decisions_file, write_decisions, DecisionRow,
+    DecisionsFile, Disagreement, DECISIONS_HEADER,
 };
 pub use events::read_events;
 pub use gen::{

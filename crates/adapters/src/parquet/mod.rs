@@ -20,7 +20,7 @@ mod tests;
 mod write;
 
 pub use read::parquet_to_csv;
-pub use write::{decisions_schema, write_decisions_parquet};
+pub use write::{decisions_record_batch, decisions_schema, write_decisions_parquet};
 
 use crate::{InputError, Source};
 

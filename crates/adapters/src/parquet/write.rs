@@ -1,17 +1,18 @@
 //! decisions as Parquet: the decisions.csv columns, typed.
 //!
-//! The rows are the ones [`write_decisions`] writes (so both formats always agree), parsed back
-//! into typed columns ([`decisions_schema`]): `line_no`, `qty` and `shipment` `UInt32`,
-//! `distance_km` `Float64` (3 decimals, as in the CSV), `promised_date` `Date32`, `cost_cents`
-//! `Int64`, the rest `Utf8`; `node_id`, `shipment`, `distance_km`, `promised_date` and `reason`
-//! are null where the CSV cell is empty. Snappy-compressed.
+//! The rows are [`decision_rows`], the ones [`write_decisions`](crate::write_decisions) writes (so
+//! both formats always agree), as typed columns ([`decisions_schema`]): `line_no`, `qty` and
+//! `shipment` `UInt32`, `distance_km` `Float64` (3 decimals, as in the CSV), `promised_date`
+//! `Date32`, `cost_cents` `Int64`, the rest `Utf8`; `node_id`, `shipment`, `distance_km`,
+//! `promised_date` and `reason` are null where the CSV cell is empty. Snappy-compressed.
+//! [`decisions_record_batch`] builds the same columns for any rows (the Python bindings' table).
 
-use crate::write_decisions;
+use crate::{decision_rows, DecisionRow};
 use arrow_array::builder::{
     Date32Builder, Float64Builder, Int64Builder, StringBuilder, UInt32Builder,
 };
 use arrow_array::{ArrayRef, RecordBatch};
-use arrow_schema::{DataType, Field, Schema, SchemaRef};
+use arrow_schema::{ArrowError, DataType, Field, Schema, SchemaRef};
 use jiff::civil::{self, Date};
 use omniroute_core::{Network, Order, Plan, Skus};
 use parquet::arrow::ArrowWriter;
@@ -39,6 +40,17 @@ pub fn decisions_schema() -> SchemaRef {
     ]))
 }
 
+/// `rows` as one record batch of [`decisions_schema`] (`distance_km` as given, unrounded).
+pub fn decisions_record_batch<'a>(
+    rows: impl IntoIterator<Item = DecisionRow<'a>>,
+) -> Result<RecordBatch, ArrowError> {
+    let mut columns = Columns::default();
+    for r in rows {
+        columns.push(&r);
+    }
+    columns.finish(&decisions_schema())
+}
+
 /// Writes a plan as a Parquet file with the decisions.csv columns ([`decisions_schema`]).
 pub fn write_decisions_parquet<W: Write + Send>(
     out: W,
@@ -47,26 +59,27 @@ pub fn write_decisions_parquet<W: Write + Send>(
     network: &Network,
     skus: &Skus,
 ) -> io::Result<()> {
-    let mut text = Vec::new();
-    write_decisions(&mut text, orders, plan, network, skus)?;
     let schema = decisions_schema();
     let props = WriterProperties::builder()
         .set_compression(Compression::SNAPPY)
         .set_max_row_group_row_count(Some(BATCH_ROWS))
         .build();
     let mut w = ArrowWriter::try_new(out, schema.clone(), Some(props)).map_err(io::Error::other)?;
-    let mut rows = csv::Reader::from_reader(text.as_slice());
     let mut columns = Columns::default();
-    let mut record = csv::StringRecord::new();
-    while rows.read_record(&mut record).map_err(io::Error::other)? {
-        columns.push(&record)?;
+    for mut r in decision_rows(orders, plan, network, skus) {
+        // The CSV's 3 decimals, so both formats agree.
+        r.distance_km = r
+            .distance_km
+            .map(|km| number(&format!("{km:.3}")))
+            .transpose()?;
+        columns.push(&r);
         if columns.len == BATCH_ROWS {
-            w.write(&columns.finish(&schema)?)
+            w.write(&columns.finish(&schema).map_err(io::Error::other)?)
                 .map_err(io::Error::other)?;
         }
     }
     if columns.len > 0 {
-        w.write(&columns.finish(&schema)?)
+        w.write(&columns.finish(&schema).map_err(io::Error::other)?)
             .map_err(io::Error::other)?;
     }
     w.close().map_err(io::Error::other)?;
@@ -89,29 +102,23 @@ struct Columns {
 }
 
 impl Columns {
-    /// Appends one decisions.csv record (in `DECISIONS_HEADER` order).
-    fn push(&mut self, r: &csv::StringRecord) -> io::Result<()> {
-        let cell = |i: usize| r.get(i).unwrap_or("");
-        let some = |i: usize| Some(cell(i)).filter(|s| !s.is_empty());
-        self.order_id.append_value(cell(0));
-        self.line_no.append_value(number(cell(1))?);
-        self.sku.append_value(cell(2));
-        self.qty.append_value(number(cell(3))?);
-        self.node_id.append_option(some(4));
-        self.shipment
-            .append_option(some(5).map(number).transpose()?);
-        self.distance_km
-            .append_option(some(6).map(number).transpose()?);
-        self.promised_date
-            .append_option(some(7).map(days).transpose()?);
-        self.cost_cents.append_value(number(cell(8))?);
-        self.reason.append_option(some(9));
+    /// Appends one row.
+    fn push(&mut self, r: &DecisionRow) {
+        self.order_id.append_value(r.order_id);
+        self.line_no.append_value(r.line_no);
+        self.sku.append_value(r.sku);
+        self.qty.append_value(r.qty);
+        self.node_id.append_option(r.node_id);
+        self.shipment.append_option(r.shipment);
+        self.distance_km.append_option(r.distance_km);
+        self.promised_date.append_option(r.promised_date.map(days));
+        self.cost_cents.append_value(r.cost_cents);
+        self.reason.append_option(r.reason);
         self.len += 1;
-        Ok(())
     }
 
     /// The rows so far as one batch; the builders start again empty.
-    fn finish(&mut self, schema: &SchemaRef) -> io::Result<RecordBatch> {
+    fn finish(&mut self, schema: &SchemaRef) -> Result<RecordBatch, ArrowError> {
         self.len = 0;
         let columns: Vec<ArrayRef> = vec![
             Arc::new(self.order_id.finish()),
@@ -125,7 +132,7 @@ impl Columns {
             Arc::new(self.cost_cents.finish()),
             Arc::new(self.reason.finish()),
         ];
-        RecordBatch::try_new(schema.clone(), columns).map_err(io::Error::other)
+        RecordBatch::try_new(schema.clone(), columns)
     }
 }
 
@@ -135,9 +142,8 @@ fn number<T: std::str::FromStr>(s: &str) -> io::Result<T> {
         .map_err(|_| io::Error::other(format!("decisions writer wrote `{s}` for a number")))
 }
 
-/// Days since 1970-01-01 of a `YYYY-MM-DD` the decisions writer wrote.
-fn days(s: &str) -> io::Result<i32> {
-    let d: Date = s.parse().map_err(io::Error::other)?;
+/// Days since 1970-01-01.
+fn days(d: Date) -> i32 {
     let since = d.duration_since(civil::date(1970, 1, 1));
-    Ok((since.as_secs().div_euclid(86_400)) as i32)
+    (since.as_secs().div_euclid(86_400)) as i32
 }
