@@ -17,6 +17,7 @@
 #![allow(clippy::many_single_char_names)]
 
 mod evaluate;
+pub(crate) mod exact;
 mod fast;
 mod lagrange;
 mod problem;
