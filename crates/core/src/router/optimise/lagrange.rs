@@ -1,0 +1,151 @@
+//! Optimise mode's bound: subgradient optimisation of the Lagrangian dual of stock and capacity,
+//! with the priced router as the pricing step.
+
+use super::model::{uses_of, Resource};
+use super::progress::{OptimisePhase, Reporter};
+use super::same_shipments;
+use crate::router::{Decision, Load, Prices, Router, StockTable};
+use crate::Order;
+use jiff::Timestamp;
+use rayon::prelude::*;
+use rustc_hash::FxHashMap;
+use std::time::{Duration, Instant};
+
+/// What the pricing rounds may use.
+pub(super) struct Pricing {
+    /// Cost of a known plan (the step target).
+    pub upper_cents: i64,
+    /// Wall-clock budget (ignored when `max_rounds` is set).
+    pub budget: Duration,
+    /// Rounds at most, for a clock-free run.
+    pub max_rounds: Option<usize>,
+}
+
+impl Router<'_> {
+    /// Each order is routed alone against the starting stock with prices on what it uses. Every
+    /// priced decision joins the order's options, and the best dual value is returned: a lower
+    /// bound on any plan's cost, valid for any prices ≥ 0 because each order's priced decision is
+    /// its exact priced optimum (orders beyond the exact line limit count 0). Stops after
+    /// `max_rounds` rounds (when given), when `budget` is spent, or when the priced decisions fit
+    /// together.
+    pub(super) fn lagrangian(
+        &self,
+        orders: &[Order],
+        stock: &StockTable,
+        now: Timestamp,
+        options: &mut [Vec<Decision>],
+        limits: &Pricing,
+        report: &Reporter<'_>,
+    ) -> i64 {
+        let started = Instant::now();
+        let empty = Load::default();
+        let mut lambda: FxHashMap<Resource, f64> = FxHashMap::default();
+        let mut best = i64::MIN;
+        let mut theta = 0.05;
+        let mut stalled = 0;
+        for round in 0.. {
+            let done = match limits.max_rounds {
+                Some(m) => round as f64 / m.max(1) as f64,
+                None => started.elapsed().as_secs_f64() / limits.budget.as_secs_f64().max(1e-9),
+            };
+            report.phase(OptimisePhase::Pricing, done);
+            if limits.max_rounds.is_some_and(|m| round >= m)
+                || (limits.max_rounds.is_none() && started.elapsed() > limits.budget)
+            {
+                break;
+            }
+            let prices = to_prices(&lambda);
+            let decisions: Vec<Decision> = orders
+                .par_iter()
+                .map(|o| self.route_priced(o, stock, &empty, now, Some(&prices)))
+                .collect();
+            let mut value = 0i64;
+            let mut used: FxHashMap<Resource, i64> = FxHashMap::default();
+            for (order, d) in orders.iter().zip(&decisions) {
+                if order.lines.len() <= crate::router::EXACT_MAX_LINES {
+                    value += d.cost_cents() + prices.of(order, d);
+                }
+                for (r, amount) in uses_of(order, d) {
+                    *used.entry(r).or_insert(0) += amount;
+                }
+            }
+            let cap = |r: Resource| self.capacity(stock, r);
+            value -= lambda
+                .keys()
+                .map(|&r| price_of(&prices, r) * cap(r).unwrap_or(0))
+                .sum::<i64>();
+            if value > best {
+                best = value;
+                stalled = 0;
+                report.bound(best);
+            } else {
+                stalled += 1;
+                if stalled >= 2 {
+                    theta /= 2.0;
+                    stalled = 0;
+                }
+            }
+            for (d, list) in decisions.into_iter().zip(options.iter_mut()) {
+                if !list.iter().any(|u| same_shipments(u, &d)) {
+                    list.push(d);
+                }
+            }
+            // Subgradient: use − capacity on every resource with a capacity that is over-used or
+            // already priced.
+            let mut grad: Vec<(Resource, f64)> = Vec::new();
+            for (&r, &u) in &used {
+                if let Some(c) = cap(r) {
+                    if u > c || lambda.contains_key(&r) {
+                        grad.push((r, (u - c) as f64));
+                    }
+                }
+            }
+            for &r in lambda.keys() {
+                if !used.contains_key(&r) {
+                    grad.push((r, -(cap(r).unwrap_or(0) as f64)));
+                }
+            }
+            let norm: f64 = grad.iter().map(|(_, g)| g * g).sum();
+            if norm == 0.0 {
+                break; // the priced decisions fit together: the bound is the optimum
+            }
+            let step = theta * (limits.upper_cents - value).max(1) as f64 / norm;
+            for (r, g) in grad {
+                let l = lambda.entry(r).or_insert(0.0);
+                *l = (*l + step * g).max(0.0);
+            }
+            lambda.retain(|_, l| *l > 0.0);
+        }
+        best
+    }
+}
+
+fn to_prices(lambda: &FxHashMap<Resource, f64>) -> Prices {
+    let mut p = Prices::default();
+    for (&r, &l) in lambda {
+        let cents = l.round() as i64;
+        if cents <= 0 {
+            continue;
+        }
+        match r {
+            Resource::Stock(n, s) => {
+                p.stock.insert((n, s), cents);
+            }
+            Resource::Units(n) => {
+                p.units.insert(n, cents);
+            }
+            Resource::Shipments(n) => {
+                p.shipments.insert(n, cents);
+            }
+        }
+    }
+    p
+}
+
+fn price_of(p: &Prices, r: Resource) -> i64 {
+    match r {
+        Resource::Stock(n, s) => p.stock.get(&(n, s)).copied().unwrap_or(0),
+        Resource::Units(n) => p.units.get(&n).copied().unwrap_or(0),
+        Resource::Shipments(n) => p.shipments.get(&n).copied().unwrap_or(0),
+    }
+}
