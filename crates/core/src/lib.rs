@@ -42,6 +42,7 @@ pub use policy::{
 pub use promise::{days_late, order_date, promise, transit_days, Promise, PromiseNode};
 pub use router::{
     distance_cents, margin_cents, Candidate, CandidateOutcome, CostBreakdown, Decision, Event,
-    Load, Mode, OptimiseOptions, Plan, PlanTotals, Reason, Rerouted, Router, Shipment, StockTable,
-    UnfilledLine, ALTERNATIVES, EXACT_MAX_LINES, POSTING_LIMIT, WALK_LIMIT,
+    Load, Mode, OptimiseOptions, OptimisePhase, OptimiseProgress, Plan, PlanTotals, Reason,
+    Rerouted, Router, Shipment, StockTable, UnfilledLine, ALTERNATIVES, EXACT_MAX_LINES,
+    POSTING_LIMIT, WALK_LIMIT,
 };

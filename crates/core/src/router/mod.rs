@@ -39,7 +39,7 @@ pub use batch::{Plan, PlanTotals};
 pub use choose::EXACT_MAX_LINES;
 pub use cost::{distance_cents, margin_cents, CostBreakdown};
 pub use decision::{Candidate, CandidateOutcome, Decision, Shipment, UnfilledLine};
-pub use optimise::{Mode, OptimiseOptions, ALTERNATIVES};
+pub use optimise::{Mode, OptimiseOptions, OptimisePhase, OptimiseProgress, ALTERNATIVES};
 pub use reason::Reason;
 pub use reroute::{Event, Rerouted};
 pub use stock::{Load, StockTable};
