@@ -7,7 +7,7 @@ use crate::output::rupees;
 use crate::plan_out::{self, Format};
 use crate::{progress, Global};
 use anyhow::Context;
-use omniroute_core::{Mode, OptimiseOptions, Plan, Router};
+use omniroute_core::{OptimiseOptions, Plan, Router};
 use serde_json::json;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -121,7 +121,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
                     opts.time_limit.as_secs_f64()
                 );
             }
-            let plan = router.route_batch(&inputs.orders, &stock, now, &Mode::Optimise(opts));
+            let plan = progress::optimise(&router, &inputs.orders, &stock, now, &opts, global);
             (plan, Some(sequential.totals.cost_cents))
         }
     };
