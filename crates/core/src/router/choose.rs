@@ -14,7 +14,7 @@ use super::candidate::Viable;
 /// Orders with at most this many lines are chosen exactly.
 pub const EXACT_MAX_LINES: usize = 12;
 
-const INF: i64 = i64::MAX / 4;
+pub(crate) const INF: i64 = i64::MAX / 4;
 
 /// The order-level numbers the solver needs.
 pub(crate) struct Problem {
@@ -84,13 +84,15 @@ impl Solver {
         }
     }
 
-    /// A lower bound on the cost of the part of any solution shipped by nodes added so far, when
-    /// nodes yet to come ship some of the `open` lines (and at least one shipment): the cheapest
-    /// way to handle the other lines with at most `max_shipments − 1` added nodes. `i64::MIN`
-    /// when unknown (greedy).
-    pub(crate) fn rest_bound_cents(&self, open: u64) -> i64 {
+    /// A lower bound on any solution that ships some of the `open` lines from nodes yet to come:
+    /// the cheapest way to handle every line with at most `max_shipments − 1` added nodes, each
+    /// line they leave costing its floor — the cheaper of leaving it unfilled (unless
+    /// ship-complete) and, for an open line, `line_min[l]` (a lower bound on its handling and
+    /// margin at any node). The coming shipments' own base is the caller's. `i64::MIN` when
+    /// unknown (greedy).
+    pub(crate) fn rest_bound_cents(&mut self, open: u64, line_min: &[i64]) -> i64 {
         match self {
-            Solver::Exact(e) => e.rest_bound(open as usize),
+            Solver::Exact(e) => e.rest_bound(open as usize, line_min),
             Solver::Greedy(_) => i64::MIN,
         }
     }
@@ -118,6 +120,8 @@ pub(crate) struct Exact {
     unfilled_of: Vec<i64>,
     /// Scratch: cost of each subset at the node being added.
     subset_cost: Vec<i64>,
+    /// Scratch of [`Exact::rest_bound`].
+    floor_in: Vec<i64>,
     /// (objective, k, mask) of the best solution so far.
     best: (i64, usize, usize),
     added: usize,
@@ -149,6 +153,7 @@ impl Exact {
             subset_units,
             unfilled_of,
             subset_cost: vec![0; masks],
+            floor_in: vec![0; masks],
             best,
             added: 0,
         }
@@ -204,27 +209,30 @@ impl Exact {
         self.added += 1;
     }
 
-    fn rest_bound(&self, open: usize) -> i64 {
+    fn rest_bound(&mut self, open: usize, line_min: &[i64]) -> i64 {
         let masks = 1usize << self.lines;
         let full = masks - 1;
-        let rest = full & !open;
+        // floor_in[m]: the floors of the lines in m.
+        self.floor_in[0] = 0;
+        for m in 1..masks {
+            let low = m.trailing_zeros() as usize;
+            let mut floor = if open & (1 << low) != 0 {
+                line_min[low]
+            } else {
+                INF
+            };
+            if !self.p.ship_complete {
+                floor = floor.min(self.p.unfilled_cents[low]);
+            }
+            self.floor_in[m] = (self.floor_in[m & (m - 1)] + floor).min(INF);
+        }
         let mut best = INF;
         for k in 0..self.k_max {
             let row = &self.dp[k * masks..(k + 1) * masks];
-            if self.p.ship_complete {
-                best = best.min(row[rest]);
-                continue;
-            }
-            // Every mask within `rest`, the lines of `rest` it leaves unfilled priced.
-            let mut m = rest;
-            loop {
-                if row[m] < INF {
-                    best = best.min(row[m] + self.unfilled_of[m | open]);
+            for (m, &here) in row.iter().enumerate() {
+                if here < INF {
+                    best = best.min(here + self.floor_in[full & !m]);
                 }
-                if m == 0 {
-                    break;
-                }
-                m = (m - 1) & rest;
             }
         }
         best

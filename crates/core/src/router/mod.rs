@@ -1,14 +1,21 @@
 //! The router: the exact best shipments for one order (DESIGN §4).
 //!
 //! 1. **Candidates.** When the order's SKUs are held by few nodes (their posting lists add up to at
-//!    most [`POSTING_LIMIT`]), every holder is a candidate. Otherwise nodes come nearest-first from
-//!    the spatial index for up to [`WALK_LIMIT`] nodes, then (if the walk has not settled) the
-//!    remaining holders from the posting lists, nearest first. Either way the scan stops once the
-//!    cheapest shipment any further node could make (smallest fixed + priority cost, plus the
-//!    smallest per-km cost × distance) exceeds the best complete solution found. Every shipment
-//!    costs at least that bound and no other term is negative, so no unvisited node can be part
-//!    of a better (or equally good) solution, and a node holding none of the order's SKUs cannot
-//!    ship anything: the result is the same as scanning every node.
+//!    most [`POSTING_LIMIT`]), every holder is a candidate, nearest first. Otherwise in two
+//!    phases. First the nodes that hold enough of every line to ship the order alone (an AND of
+//!    the SKUs' holder bitmaps, or a pass over the shortest posting list), nearest first, until one
+//!    shipment from further away would cost more than the best found. Then every other node
+//!    nearest-first from the spatial index, but only while a *partial* shipment could still pay
+//!    (its cost plus the least the lines it leaves can cost: another shipment when the split
+//!    rules allow one, or the cheapest unfilled line), for up to [`WALK_LIMIT`] nodes before the
+//!    remaining holders come from the posting lists. The scan stops once the cheapest shipment
+//!    any further node could make (smallest fixed + priority cost, plus the smallest per-km cost ×
+//!    distance), added to the cheapest way the nodes seen can handle the other lines, exceeds the
+//!    best complete solution. Every shipment costs at least that bound and no other term is
+//!    negative, so no unvisited node can be part of a better (or equally good) solution, and a
+//!    node holding none of the order's SKUs cannot ship anything: the result is the same as
+//!    scanning every node. When that bound needs the lines' own costs, each line's cheapest
+//!    handling and margin among the holders with enough stock is read once from its posting list.
 //! 2. **Filters** (hard rules) record a [`Reason`] per rejected node.
 //! 3. **Promise** per node from the order's `created_at` (or the reference time). When neither the
 //!    order (`promised_by`) nor its level sets a deadline, the date cannot filter or price a node,
@@ -62,6 +69,9 @@ pub const WALK_LIMIT: usize = 48;
 /// A line whose SKU is held by at most this many nodes has its holders scanned up front, so the
 /// router knows how far away the line can still be shipped from; longer lists use the SKU's cap.
 pub(crate) const LINE_SCAN_LIMIT: usize = 16;
+
+/// How many of the nearest nodes [`Walk::nearest_holder`] tries before it scans a posting list.
+const NEAREST_HOLDER_STEPS: usize = 64;
 
 /// Routes orders over one network under one policy. Cheap to share across threads.
 ///
@@ -151,7 +161,7 @@ impl<'a> Router<'a> {
             (n, s, q.saturating_sub(held))
         }));
         let index = self.network.index();
-        table.bound_holders(|n| index.location(n));
+        table.bound_holders(|n| index.location(n), stock::DENSE_MIN_HOLDERS);
         table
     }
 
@@ -185,7 +195,21 @@ impl<'a> Router<'a> {
             .map(|l| terms.unfilled_per_unit_cents * i64::from(l.qty))
             .collect();
         let sku_groups = sku_groups(order);
-        let min_unfilled = unfilled_cents.iter().copied().min().unwrap_or(0);
+        // What the lines a partial shipment leaves cost at least: another shipment (when the
+        // split rules allow one) or leaving the cheapest line unfilled (unless ship-complete).
+        let another = if terms.max_shipments >= 2 {
+            self.terms
+                .min_base_cents
+                .saturating_add(terms.split_penalty_cents)
+        } else {
+            choose::INF
+        };
+        let leave = if terms.ship_complete {
+            choose::INF
+        } else {
+            unfilled_cents.iter().copied().min().unwrap_or(0)
+        };
+        let partial_extra = another.min(leave).max(0);
         let problem = Problem {
             units: order.lines.iter().map(|l| l.qty).collect(),
             sku_groups: sku_groups.iter().map(|&(m, _)| m).collect(),
@@ -220,7 +244,9 @@ impl<'a> Router<'a> {
             },
             line_reach_km: Vec::new(),
             reach_limit_km: f64::INFINITY,
-            partial_extra_cents: self.terms.min_base_cents.min(min_unfilled).max(0),
+            partial_extra_cents: partial_extra,
+            line_min_cents: vec![0; lines],
+            sharpened: false,
         };
         if lines > 0 {
             walk.reach_limit_km = walk.reach_limit();
@@ -288,9 +314,27 @@ struct Walk<'r, 'a> {
     line_reach_km: Vec<f64>,
     /// See [`Walk::reach_limit`].
     reach_limit_km: f64,
-    /// What the lines a partial shipment leaves cost at least: another shipment's base, or the
-    /// cheapest line's unfilled cost (never below zero).
+    /// What the lines a partial shipment leaves cost at least: another shipment's base (plus the
+    /// split penalty) when allowed, or the cheapest line's unfilled cost unless ship-complete
+    /// (never below zero).
     partial_extra_cents: i64,
+    /// Per line, a lower bound on its handling and margin at any node that holds enough of it
+    /// (`choose::INF` when none does); zeros until [`Walk::sharpen`] computes it.
+    line_min_cents: Vec<i64>,
+    sharpened: bool,
+}
+
+/// Each SKU of the order once, with the most units one of its lines asks for: a node holding that
+/// much of every SKU can ship every line alone (as far as stock goes).
+fn needs(order: &Order) -> Vec<(crate::SkuId, u32)> {
+    let mut needs: Vec<(crate::SkuId, u32)> = Vec::new();
+    for line in &order.lines {
+        match needs.iter_mut().find(|(s, _)| *s == line.sku) {
+            Some((_, q)) => *q = (*q).max(line.qty),
+            None => needs.push((line.sku, line.qty)),
+        }
+    }
+    needs
 }
 
 /// Groups of two or more lines that order the same SKU.
@@ -309,76 +353,98 @@ fn sku_groups(order: &Order) -> Vec<(u64, crate::SkuId)> {
 impl Walk<'_, '_> {
     fn run(&mut self) {
         let order = self.ctx.order;
-        let mut skus: Vec<_> = order.lines.iter().map(|l| l.sku).collect();
-        skus.sort_unstable();
-        skus.dedup();
-        let posting: usize = skus.iter().map(|&s| self.stock.holders(s).len()).sum();
-        let mut visited: Vec<NodeIdx> = Vec::new();
+        let needs = needs(order);
+        let posting: usize = needs
+            .iter()
+            .map(|&(s, _)| self.stock.holders(s).len())
+            .sum();
         let (posting_limit, walk_limit, divisor, _) = self.router.limits;
-        if posting > posting_limit {
-            // Dense SKUs: nearby nodes usually settle it within a few steps. Walk while walking
-            // is cheaper than reading every posting list.
-            let limit = walk_limit.max(posting / divisor);
-            let index = self.router.network.index();
-            let mut last_km = 0.0;
-            for (n, km) in index.nearest(order.destination) {
-                if self.beyond_bound(km) {
-                    return;
-                }
-                if visited.len() == limit {
-                    break;
-                }
-                self.consider(n, km);
-                visited.push(n);
-                last_km = km;
-            }
-            if visited.len() < limit {
-                return; // every node was visited
-            }
-            visited.sort_unstable();
-            if self.partial_pruned(last_km) {
-                // Only a node that ships every line alone can still help: take them from the
-                // shortest posting list.
-                let rarest = skus
-                    .iter()
-                    .map(|&s| self.stock.holders(s))
-                    .min_by_key(|h| h.len())
-                    .unwrap_or(&[]);
-                let nodes: Vec<NodeIdx> = rarest
-                    .iter()
-                    .copied()
-                    .filter(|&n| visited.binary_search(&n).is_err())
-                    .filter(|&n| stock_mask(order, self.stock, n) == self.full)
-                    .collect();
-                self.consider_by_distance(nodes);
+        if posting <= posting_limit {
+            // Sparse SKUs: every holder is a candidate, nearest first.
+            let nodes = self.holders_except(&needs, &[], &[]);
+            self.consider_by_distance(nodes, false);
+            return;
+        }
+        // Phase 1: nodes that can ship every line alone, nearest first, until one shipment from
+        // further away costs more than the best found.
+        let mut full = Vec::new();
+        self.stock.full_holders(&needs, &mut full);
+        self.consider_by_distance(full.clone(), true);
+        // Phase 2: every other node nearest first, while a partial shipment could still pay
+        // (full holders that phase 1 did not reach cannot beat the best at all). Walk while
+        // walking is cheaper than reading every posting list.
+        if self.beyond_bound(0.0) || self.partial_pruned(0.0) {
+            return; // both only grow with the distance
+        }
+        let limit = walk_limit.max(posting / divisor);
+        let index = self.router.network.index();
+        let mut visited: Vec<NodeIdx> = Vec::new();
+        for (n, km) in index.nearest(order.destination) {
+            if self.beyond_bound(km) || self.partial_pruned(km) {
                 return;
             }
+            if visited.len() == limit {
+                break;
+            }
+            if full.binary_search(&n).is_err() {
+                self.consider(n, km);
+            }
+            visited.push(n);
         }
-        // Sparse SKUs, or a walk that did not settle: every remaining holder, nearest first.
-        let mut nodes: Vec<NodeIdx> = Vec::with_capacity(posting);
-        for &s in &skus {
+        if visited.len() < limit {
+            return; // every node was visited
+        }
+        // The walk did not settle: every remaining holder, nearest first.
+        visited.sort_unstable();
+        let nodes = self.holders_except(&needs, &visited, &full);
+        self.consider_by_distance(nodes, false);
+    }
+
+    /// Every node holding some SKU of `needs`, but not in `a` or `b` (both ascending).
+    fn holders_except(
+        &self,
+        needs: &[(crate::SkuId, u32)],
+        a: &[NodeIdx],
+        b: &[NodeIdx],
+    ) -> Vec<NodeIdx> {
+        let mut nodes: Vec<NodeIdx> = Vec::new();
+        for &(s, _) in needs {
             nodes.extend_from_slice(self.stock.holders(s));
         }
         nodes.sort_unstable();
         nodes.dedup();
-        nodes.retain(|n| visited.binary_search(n).is_err());
-        self.consider_by_distance(nodes);
+        nodes.retain(|n| a.binary_search(n).is_err() && b.binary_search(n).is_err());
+        nodes
     }
 
-    /// Considers `nodes` nearest first (ties by index) until the bound closes.
-    fn consider_by_distance(&mut self, nodes: Vec<NodeIdx>) {
+    /// Considers `nodes` nearest first until the bound closes: for nodes that can each ship
+    /// every line (`whole`), until one shipment from further costs more than the best; else
+    /// [`Walk::beyond_bound`], which needs every nearer node seen. Nodes come off a heap keyed
+    /// by the haversine term (ties by index), so only the nodes reached pay for their distance.
+    fn consider_by_distance(&mut self, nodes: Vec<NodeIdx>, whole: bool) {
+        use std::cmp::Reverse;
         let dest = self.ctx.order.destination;
         let index = self.router.network.index();
-        let mut nodes: Vec<(f64, NodeIdx)> = nodes
+        // The term is never negative, so its bits sort as the number does.
+        let mut heap: std::collections::BinaryHeap<Reverse<(u64, NodeIdx)>> = nodes
             .into_iter()
-            .map(|n| (dest.distance_km(index.location(n)), n))
+            .map(|n| Reverse((dest.haversine(index.location(n)).to_bits(), n)))
             .collect();
-        nodes.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-        for (km, n) in nodes {
-            if self.beyond_bound(km) {
+        while let Some(Reverse((h, n))) = heap.pop() {
+            let km = crate::geo::km_for_haversine(f64::from_bits(h));
+            let closed = if whole {
+                km > self.reach_limit_km || self.bound_cents(km) > self.solver.best_cents()
+            } else {
+                self.beyond_bound(km)
+            };
+            if closed {
                 break;
             }
-            self.consider(n, km);
+            if whole {
+                self.consider_masked(n, km, self.full);
+            } else {
+                self.consider(n, km);
+            }
         }
     }
 
@@ -463,7 +529,35 @@ impl Walk<'_, '_> {
         if open == 0 {
             return true;
         }
-        bound >= 0 && self.solver.rest_bound_cents(open).saturating_add(bound) > best
+        if !self.sharpened {
+            self.sharpen();
+        }
+        bound >= 0
+            && self
+                .solver
+                .rest_bound_cents(open, &self.line_min_cents)
+                .saturating_add(bound)
+                > best
+    }
+
+    /// Computes [`Walk::line_min_cents`]: per line, the cheapest handling and margin among the
+    /// holders with enough stock (one pass over its posting list).
+    fn sharpen(&mut self) {
+        self.sharpened = true;
+        let nodes = &self.router.terms.nodes;
+        for (slot, line) in self.line_min_cents.iter_mut().zip(&self.ctx.order.lines) {
+            let value = line.value_cents();
+            *slot = self
+                .stock
+                .holdings(line.sku)
+                .filter(|&(_, units)| units >= line.qty)
+                .map(|(n, _)| {
+                    let t = &nodes[n.0 as usize];
+                    t.per_unit_cents * i64::from(line.qty) + margin_cents(t.margin_bps, value)
+                })
+                .min()
+                .unwrap_or(choose::INF);
+        }
     }
 
     /// Lines that a node at `km` or further might still ship: a line whose SKU has a short
@@ -495,10 +589,10 @@ impl Walk<'_, '_> {
                         .holder_reach_km(line.sku, order.destination)
                         .unwrap_or(f64::INFINITY);
                 }
-                holders
-                    .iter()
-                    .filter(|&&n| self.stock.qty(n, line.sku) >= line.qty)
-                    .map(|&n| (n, order.destination.distance_km(index.location(n))))
+                self.stock
+                    .holdings(line.sku)
+                    .filter(|&(_, units)| units >= line.qty)
+                    .map(|(n, _)| (n, order.destination.distance_km(index.location(n))))
                     .filter(|&(n, km)| km <= self.router.terms.nodes[n.0 as usize].reach_km[level])
                     .map(|(_, km)| km)
                     .fold(-1.0, f64::max)
@@ -507,8 +601,13 @@ impl Walk<'_, '_> {
     }
 
     fn consider(&mut self, node: NodeIdx, km: f64) {
-        let r = self.router;
         let mask = stock_mask(self.ctx.order, self.stock, node);
+        self.consider_masked(node, km, mask);
+    }
+
+    /// [`Walk::consider`] for a node whose [`stock_mask`] is known.
+    fn consider_masked(&mut self, node: NodeIdx, km: f64, mask: u64) {
+        let r = self.router;
         if mask != 0 && mask != self.full && self.partial_pruned(km) {
             return; // priced out: see `partial_pruned`
         }
@@ -629,6 +728,28 @@ impl Walk<'_, '_> {
         }
     }
 
+    /// The nearest node (ties by index) holding `qty` units of `sku`, with its distance. Long
+    /// posting lists are searched from the spatial index first: a holder is usually among the
+    /// nearest few nodes.
+    fn nearest_holder(&self, sku: crate::SkuId, qty: u32) -> Option<(f64, NodeIdx)> {
+        let dest = self.ctx.order.destination;
+        let index = self.router.network.index();
+        if self.stock.holders(sku).len() > NEAREST_HOLDER_STEPS {
+            let found = index
+                .nearest(dest)
+                .take(NEAREST_HOLDER_STEPS)
+                .find(|&(n, _)| self.stock.qty(n, sku) >= qty);
+            if let Some((n, km)) = found {
+                return Some((km, n));
+            }
+        }
+        self.stock
+            .holdings(sku)
+            .filter(|&(_, units)| units >= qty)
+            .map(|(n, _)| (dest.distance_km(index.location(n)), n))
+            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+    }
+
     /// Why line `l` is unfilled: the most specific reason the router met.
     fn unfilled_reason(&self, l: usize, shipments: usize, shipped: u64) -> Reason {
         let bit = 1u64 << l;
@@ -649,16 +770,7 @@ impl Walk<'_, '_> {
                 return r;
             }
         }
-        let dest = self.ctx.order.destination;
-        let index = self.router.network.index();
-        let nearest = self
-            .stock
-            .holders(line.sku)
-            .iter()
-            .copied()
-            .filter(|&n| holds(n))
-            .map(|n| (dest.distance_km(index.location(n)), n))
-            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        let nearest = self.nearest_holder(line.sku, line.qty);
         let Some((km, n)) = nearest else {
             return Reason::NoStock;
         };

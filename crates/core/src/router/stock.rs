@@ -1,42 +1,112 @@
-//! What the router routes against: routable quantity per (node, SKU) with per-SKU posting lists,
-//! and the capacity already used per node. Both are plain values, so a batch can route against
-//! its own working copy while the live ledger goes on.
+//! What the router routes against: routable quantity per (node, SKU) kept as per-SKU posting
+//! lists, and the capacity already used per node. Both are plain values, so a batch can route
+//! against its own working copy while the live ledger goes on.
+//!
+//! Each SKU's posting list holds its holders sorted by node with their units inline (one source of
+//! truth: a position at zero is not listed). A SKU held by many nodes also gets a bitmap over the
+//! nodes (set by [`StockTable::bound_holders`], then kept up to date), so "does this node hold the
+//! SKU" is one bit test and the nodes holding every SKU of an order are a word-wise AND.
 
 use crate::{LatLng, NodeIdx, SkuId};
 use rustc_hash::FxHashMap;
 
-/// Routable units per (node, SKU) plus, per SKU, the nodes that hold it.
+/// A SKU gets a holder bitmap once it has at least this many holders and the bitmap is no larger
+/// than its posting list (one bit per node against eight bytes per holder).
+pub(crate) const DENSE_MIN_HOLDERS: usize = 64;
+
+/// One SKU's holders.
+#[derive(Debug, Clone, Default)]
+struct Posting {
+    /// Holders, ascending.
+    nodes: Vec<NodeIdx>,
+    /// Routable units of `nodes[i]` (always > 0).
+    units: Vec<u32>,
+    /// Bit n set when node n is a holder; empty when the SKU has no bitmap.
+    bits: Vec<u64>,
+}
+
+impl Posting {
+    fn find(&self, node: NodeIdx) -> Result<usize, usize> {
+        if !self.bits.is_empty() && !bit(&self.bits, node) {
+            return Err(usize::MAX); // not a holder (the position is not needed by callers)
+        }
+        self.nodes.binary_search(&node)
+    }
+
+    fn set_bit(&mut self, node: NodeIdx, on: bool) {
+        if self.bits.is_empty() {
+            return;
+        }
+        let (w, b) = (node.0 as usize / 64, node.0 % 64);
+        if w >= self.bits.len() {
+            self.bits.resize(w + 1, 0);
+        }
+        if on {
+            self.bits[w] |= 1 << b;
+        } else {
+            self.bits[w] &= !(1 << b);
+        }
+    }
+}
+
+fn bit(bits: &[u64], node: NodeIdx) -> bool {
+    bits.get(node.0 as usize / 64)
+        .is_some_and(|w| w & (1 << (node.0 % 64)) != 0)
+}
+
+/// Routable units per (node, SKU) as per-SKU posting lists.
 ///
 /// ```
 /// # use omniroute_core::{NodeIdx, SkuId, StockTable};
-/// let stock = StockTable::from_positions([(NodeIdx(0), SkuId(7), 5), (NodeIdx(3), SkuId(7), 2)]);
+/// let stock = StockTable::from_positions([(NodeIdx(3), SkuId(7), 2), (NodeIdx(0), SkuId(7), 5)]);
 /// assert_eq!(stock.qty(NodeIdx(3), SkuId(7)), 2);
-/// assert_eq!(stock.holders(SkuId(7)).len(), 2);
+/// assert_eq!(stock.holders(SkuId(7)), &[NodeIdx(0), NodeIdx(3)]);
 /// assert_eq!(stock.qty(NodeIdx(1), SkuId(7)), 0);
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct StockTable {
-    qty: FxHashMap<u64, u32>,
-    holders: Vec<Vec<NodeIdx>>,
+    postings: Vec<Posting>,
     /// Per SKU, a spherical cap (centre, radius in km) holding every holder, when known: a
     /// destination cannot be served with the SKU from further than its distance to the centre
     /// plus the radius. Set by [`StockTable::bound_holders`]; a new holder forgets it.
     caps: Vec<Option<(LatLng, f64)>>,
 }
 
-fn key(node: NodeIdx, sku: SkuId) -> u64 {
-    (u64::from(sku.0) << 32) | u64::from(node.0)
-}
-
 impl StockTable {
     /// Builds the table from (node, SKU, routable units); zero rows are skipped and repeated
     /// positions add up.
     pub fn from_positions(rows: impl IntoIterator<Item = (NodeIdx, SkuId, u32)>) -> Self {
-        let mut table = StockTable::default();
+        let mut lists: Vec<Vec<(NodeIdx, u32)>> = Vec::new();
         for (node, sku, units) in rows {
-            table.add(node, sku, units);
+            if units == 0 {
+                continue;
+            }
+            let s = sku.0 as usize;
+            if lists.len() <= s {
+                lists.resize(s + 1, Vec::new());
+            }
+            lists[s].push((node, units));
         }
-        table
+        let postings = lists
+            .into_iter()
+            .map(|mut list| {
+                list.sort_unstable_by_key(|&(n, _)| n);
+                let mut p = Posting::default();
+                for (node, units) in list {
+                    if p.nodes.last() == Some(&node) {
+                        *p.units.last_mut().expect("parallel vectors") += units;
+                    } else {
+                        p.nodes.push(node);
+                        p.units.push(units);
+                    }
+                }
+                p
+            })
+            .collect();
+        StockTable {
+            postings,
+            caps: Vec::new(),
+        }
     }
 
     /// Adds units at a position.
@@ -44,58 +114,144 @@ impl StockTable {
         if units == 0 {
             return;
         }
-        let entry = self.qty.entry(key(node, sku)).or_insert(0);
-        if *entry == 0 {
-            let s = sku.0 as usize;
-            if self.holders.len() <= s {
-                self.holders.resize(s + 1, Vec::new());
-            }
-            // A position at zero is never listed (`take` unlists it), so this is a new holder.
-            self.holders[s].push(node);
-            if let Some(cap) = self.caps.get_mut(s) {
-                *cap = None;
+        let s = sku.0 as usize;
+        if self.postings.len() <= s {
+            self.postings.resize(s + 1, Posting::default());
+        }
+        let p = &mut self.postings[s];
+        match p.nodes.binary_search(&node) {
+            Ok(i) => p.units[i] += units,
+            Err(i) => {
+                p.nodes.insert(i, node);
+                p.units.insert(i, units);
+                p.set_bit(node, true);
+                if let Some(cap) = self.caps.get_mut(s) {
+                    *cap = None;
+                }
             }
         }
-        *entry += units;
     }
 
     /// Removes up to `units` at a position; returns how many were removed.
     pub fn take(&mut self, node: NodeIdx, sku: SkuId, units: u32) -> u32 {
-        match self.qty.get_mut(&key(node, sku)) {
-            Some(q) => {
-                let taken = units.min(*q);
-                *q -= taken;
-                if *q == 0 && taken > 0 {
-                    // Keep posting lists to nodes that still hold the SKU.
-                    if let Some(list) = self.holders.get_mut(sku.0 as usize) {
-                        if let Some(i) = list.iter().position(|&n| n == node) {
-                            list.swap_remove(i);
-                        }
-                    }
-                }
-                taken
-            }
-            None => 0,
+        let Some(p) = self.postings.get_mut(sku.0 as usize) else {
+            return 0;
+        };
+        let Ok(i) = p.find(node) else {
+            return 0;
+        };
+        let taken = units.min(p.units[i]);
+        p.units[i] -= taken;
+        if p.units[i] == 0 {
+            p.nodes.remove(i);
+            p.units.remove(i);
+            p.set_bit(node, false);
         }
+        taken
     }
 
     /// Routable units at a position.
     #[inline]
     pub fn qty(&self, node: NodeIdx, sku: SkuId) -> u32 {
-        self.qty.get(&key(node, sku)).copied().unwrap_or(0)
+        self.postings
+            .get(sku.0 as usize)
+            .and_then(|p| p.find(node).ok().map(|i| p.units[i]))
+            .unwrap_or(0)
     }
 
-    /// Nodes that hold the SKU (positive quantity), in no particular order.
+    /// Nodes that hold the SKU (positive quantity), ascending.
     pub fn holders(&self, sku: SkuId) -> &[NodeIdx] {
-        self.holders.get(sku.0 as usize).map_or(&[], Vec::as_slice)
+        self.postings
+            .get(sku.0 as usize)
+            .map_or(&[], |p| p.nodes.as_slice())
     }
 
-    /// Records, per SKU, a cap around its holders (see the `caps` field) from their locations.
-    pub(crate) fn bound_holders(&mut self, locate: impl Fn(NodeIdx) -> LatLng) {
-        self.caps = self
-            .holders
+    /// The holders of `sku` with their units, ascending by node.
+    pub(crate) fn holdings(&self, sku: SkuId) -> impl Iterator<Item = (NodeIdx, u32)> + '_ {
+        self.postings
+            .get(sku.0 as usize)
+            .into_iter()
+            .flat_map(|p| p.nodes.iter().copied().zip(p.units.iter().copied()))
+    }
+
+    /// Nodes holding at least `need` units of every `(sku, need)` of `needs` (non-empty, distinct
+    /// SKUs), ascending, into `out`.
+    pub(crate) fn full_holders(&self, needs: &[(SkuId, u32)], out: &mut Vec<NodeIdx>) {
+        out.clear();
+        let posting = |s: SkuId| self.postings.get(s.0 as usize);
+        let Some(postings) = needs
             .iter()
-            .map(|holders| {
+            .map(|&(s, _)| posting(s))
+            .collect::<Option<Vec<_>>>()
+        else {
+            return; // a SKU nobody holds
+        };
+        let holds =
+            |n: NodeIdx, p: &Posting, need: u32| p.find(n).is_ok_and(|i| p.units[i] >= need);
+        if postings.iter().all(|p| !p.bits.is_empty()) {
+            // Every SKU is dense: AND the bitmaps, then check quantities above one unit.
+            let words = postings.iter().map(|p| p.bits.len()).min().unwrap_or(0);
+            for w in 0..words {
+                let mut word = postings.iter().fold(u64::MAX, |acc, p| acc & p.bits[w]);
+                while word != 0 {
+                    let n = NodeIdx((w * 64) as u32 + word.trailing_zeros());
+                    word &= word - 1;
+                    let big = needs
+                        .iter()
+                        .zip(&postings)
+                        .filter(|((_, need), _)| *need > 1);
+                    if big.into_iter().all(|(&(_, need), p)| holds(n, p, need)) {
+                        out.push(n);
+                    }
+                }
+            }
+            return;
+        }
+        // Walk the shortest list and look the node up in the others.
+        let (k, shortest) = postings
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, p)| p.nodes.len())
+            .expect("needs is not empty");
+        let need = needs[k].1;
+        for (&n, &u) in shortest.nodes.iter().zip(&shortest.units) {
+            if u >= need
+                && needs
+                    .iter()
+                    .zip(&postings)
+                    .all(|(&(_, need), p)| holds(n, p, need))
+            {
+                out.push(n);
+            }
+        }
+    }
+
+    /// Prepares the table for routing: per SKU, a cap around its holders (see the `caps` field)
+    /// from their locations, and a holder bitmap for SKUs with at least `dense_min` holders whose
+    /// bitmap is no larger than their posting list.
+    pub(crate) fn bound_holders(&mut self, locate: impl Fn(NodeIdx) -> LatLng, dense_min: usize) {
+        let nodes = self
+            .postings
+            .iter()
+            .filter_map(|p| p.nodes.last())
+            .map(|n| n.0 as usize + 1)
+            .max()
+            .unwrap_or(0);
+        let words = nodes.div_ceil(64);
+        for p in &mut self.postings {
+            p.bits.clear();
+            if p.nodes.len() >= dense_min.max(words) && !p.nodes.is_empty() {
+                p.bits = vec![0; words];
+                for &n in &p.nodes {
+                    p.bits[n.0 as usize / 64] |= 1 << (n.0 % 64);
+                }
+            }
+        }
+        self.caps = self
+            .postings
+            .iter()
+            .map(|p| {
+                let holders = &p.nodes;
                 let mut sum = [0.0f64; 3];
                 for &n in holders {
                     let v = locate(n).unit_vector();

@@ -276,10 +276,15 @@ proptest! {
     /// The nearest-first walk, its posting-list fallbacks and the partial-node pruning give the
     /// same optimum as the brute force, whatever the limits.
     #[test]
-    fn every_candidate_path_is_exact(case in arb_case(14, 4, 3), walk in 0usize..6, posting in 0usize..4) {
+    fn every_candidate_path_is_exact(
+        case in arb_case(14, 4, 3),
+        walk in 0usize..6,
+        posting in 0usize..4,
+        dense in prop_oneof![Just(1usize), Just(3), Just(usize::MAX)],
+    ) {
         let mut case = case;
         let network = case.network.clone();
-        case.stock.bound_holders(|n| network.node(n).location);
+        case.stock.bound_holders(|n| network.node(n).location, dense);
         let router = Router::new(&case.network, &case.policy).with_limits(posting, walk);
         assert_exact(&router, &case)?;
     }
