@@ -5,13 +5,15 @@
 
 use crate::output::rupees;
 use crate::Global;
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use jiff::Timestamp;
 use omniroute_core::{
     OptimiseOptions, OptimisePhase, OptimiseProgress, Order, Plan, Router, StockTable,
 };
+use std::fmt;
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 /// Steps of the optimise bar (its fraction × this).
@@ -28,9 +30,9 @@ struct Delayed {
 }
 
 impl Delayed {
-    fn new(global: Global, len: u64, template: &str, steady: bool) -> Self {
+    fn new(global: Global, len: u64, style: Option<ProgressStyle>, steady: bool) -> Self {
         let bar = ProgressBar::with_draw_target(Some(len), ProgressDrawTarget::hidden());
-        if let Ok(style) = ProgressStyle::with_template(template) {
+        if let Some(style) = style {
             bar.set_style(style);
         }
         Self {
@@ -72,19 +74,16 @@ pub fn route_sequential(
     now: Timestamp,
     global: Global,
 ) -> Plan {
-    let bar = Delayed::new(
-        global,
-        orders.len() as u64,
-        "{bar:40} {pos}/{len} orders ({per_sec}, eta {eta})",
-        false,
-    );
+    let style = ProgressStyle::with_template("{bar:40} {pos}/{len} orders ({per_sec}, eta {eta})");
+    let bar = Delayed::new(global, orders.len() as u64, style.ok(), false);
     router.route_sequential_with(orders, stock, now, &|done: usize| {
         bar.update(|b| b.set_position(done as u64));
     })
 }
 
 /// Optimises `orders` with `Router::optimise_with`: a bar of the run's progress with its phase,
-/// the best cost and bound so far, and the time left of `--time-limit`.
+/// the best cost and the gap to the bound so far, and the time left of `--time-limit` (counting
+/// down between reports) or, with `--iterations`, the time taken.
 pub fn optimise(
     router: &Router<'_>,
     orders: &[Order],
@@ -93,13 +92,31 @@ pub fn optimise(
     opts: &OptimiseOptions,
     global: Global,
 ) -> Plan {
-    let bar = Delayed::new(
-        global,
-        OPTIMISE_STEPS,
-        "{spinner} optimise {bar:30} {percent:>3}% {msg} [{elapsed}]",
-        true,
-    );
+    let deadline: Arc<Mutex<Option<Instant>>> = Arc::default();
+    let shared = Arc::clone(&deadline);
+    let style = ProgressStyle::with_template("{spinner} {bar:20} {percent:>3}% {msg} [{left}]")
+        .map(|s| {
+            s.with_key(
+                "left",
+                move |state: &ProgressState, w: &mut dyn fmt::Write| {
+                    let deadline = *shared.lock().unwrap_or_else(PoisonError::into_inner);
+                    let _ = match deadline {
+                        Some(d) => write!(
+                            w,
+                            "{:.1} s left",
+                            d.saturating_duration_since(Instant::now()).as_secs_f64()
+                        ),
+                        None => write!(w, "{:.0} s", state.elapsed().as_secs_f64()),
+                    };
+                },
+            )
+        });
+    let bar = Delayed::new(global, OPTIMISE_STEPS, style.ok(), true);
     router.optimise_with(orders, stock, now, opts, &|p: &OptimiseProgress| {
+        *deadline.lock().unwrap_or_else(PoisonError::into_inner) = p
+            .time_left
+            .filter(|_| p.phase != OptimisePhase::Done)
+            .map(|left| Instant::now() + left);
         bar.update(|b| {
             b.set_position((p.fraction * OPTIMISE_STEPS as f64).round() as u64);
             b.set_message(message(p));
@@ -107,20 +124,14 @@ pub fn optimise(
     })
 }
 
-/// `search: best ₹1,234.00, bound ₹1,200.00, gap 2.76 %, 4.2 s left`: what is known so far.
+/// `search: best ₹1,234.00, gap 2.76 %`: the phase and what is known so far.
 fn message(p: &OptimiseProgress) -> String {
     let mut parts: Vec<String> = Vec::new();
     if let Some(best) = p.best_cents {
         parts.push(format!("best ₹{}", rupees(best)));
     }
-    if let Some(bound) = p.bound_cents {
-        parts.push(format!("bound ₹{}", rupees(bound)));
-    }
     if let Some(gap) = p.gap() {
         parts.push(format!("gap {:.2} %", gap * 100.0));
-    }
-    if let Some(left) = p.time_left.filter(|_| p.phase != OptimisePhase::Done) {
-        parts.push(format!("{:.1} s left", left.as_secs_f64()));
     }
     if parts.is_empty() {
         p.phase.to_string()
@@ -173,7 +184,7 @@ mod tests {
         let cost = rupees(plan.totals.cost_cents);
         assert_eq!(
             messages.last().unwrap(),
-            &format!("done: best ₹{cost}, bound ₹{cost}, gap 0.00 %")
+            &format!("done: best ₹{cost}, gap 0.00 %")
         );
     }
 }
