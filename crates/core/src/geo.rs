@@ -71,23 +71,12 @@ impl LatLng {
     /// # Ok::<(), omniroute_core::LatLngError>(())
     /// ```
     pub fn distance_km(self, other: LatLng) -> f64 {
-        km_for_haversine(self.haversine(other))
-    }
-
-    /// The haversine term of [`LatLng::distance_km`] (in `[0, 1]`, up to rounding): the distance
-    /// is the non-decreasing [`km_for_haversine`] of it, so sorting by it sorts by distance
-    /// without an arcsine per point.
-    pub(crate) fn haversine(self, other: LatLng) -> f64 {
         let (lat1, lat2) = (self.lat_deg.to_radians(), other.lat_deg.to_radians());
         let dlat = lat2 - lat1;
         let dlon = (other.lon_deg - self.lon_deg).to_radians();
-        (dlat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (dlon / 2.0).sin().powi(2)
+        let h = (dlat / 2.0).sin().powi(2) + lat1.cos() * lat2.cos() * (dlon / 2.0).sin().powi(2);
+        2.0 * EARTH_RADIUS_KM * h.sqrt().min(1.0).asin()
     }
-}
-
-/// Great-circle distance in km for a haversine term ([`LatLng::haversine`]).
-pub(crate) fn km_for_haversine(h: f64) -> f64 {
-    2.0 * EARTH_RADIUS_KM * h.sqrt().min(1.0).asin()
 }
 
 /// Chord length on the unit sphere for a great-circle distance in km.

@@ -61,6 +61,8 @@ impl ChordSlack {
 pub struct SpatialIndex {
     tree: RTree<Entry>,
     points: Vec<LatLng>,
+    /// [`LatLng::unit_vector`] of each point.
+    units: Vec<[f64; 3]>,
 }
 
 impl SpatialIndex {
@@ -77,17 +79,19 @@ impl SpatialIndex {
     /// With 2^32 points or more.
     pub fn new(points: impl IntoIterator<Item = LatLng>) -> Self {
         let points: Vec<LatLng> = points.into_iter().collect();
-        let entries = points
+        let units: Vec<[f64; 3]> = points.iter().map(|p| p.unit_vector()).collect();
+        let entries = units
             .iter()
             .enumerate()
-            .map(|(i, p)| {
+            .map(|(i, &u)| {
                 let i = u32::try_from(i).expect("fewer than 2^32 nodes");
-                GeomWithData::new(p.unit_vector(), i)
+                GeomWithData::new(u, i)
             })
             .collect();
         Self {
             tree: RTree::bulk_load(entries),
             points,
+            units,
         }
     }
 
@@ -153,6 +157,50 @@ impl SpatialIndex {
             .tree
             .nearest_neighbor_iter_with_distance_2(&from.unit_vector())
             .map(|(entry, chord2)| (entry.data, chord2));
+        let peeked = tree.next();
+        Nearest {
+            points: &self.points,
+            from,
+            tree,
+            peeked,
+            pending: VecDeque::new(),
+        }
+    }
+
+    /// The given nodes (distinct, each below [`SpatialIndex::len`]) nearest-first from `from`,
+    /// with the order guarantee and distances of [`SpatialIndex::nearest`]. Ordering them costs a
+    /// squared chord each (no trigonometry); only the nodes the walk reaches are measured.
+    ///
+    /// ```
+    /// # use omniroute_core::{LatLng, NodeIdx, SpatialIndex};
+    /// let index = SpatialIndex::new([
+    ///     LatLng::new(28.6139, 77.2090)?, // Delhi
+    ///     LatLng::new(19.0760, 72.8777)?, // Mumbai
+    ///     LatLng::new(18.5204, 73.8567)?, // Pune
+    /// ]);
+    /// let from = LatLng::new(19.0, 73.0)?;
+    /// let walk: Vec<NodeIdx> = index.nearest_among(from, &[NodeIdx(0), NodeIdx(2)]).map(|w| w.0).collect();
+    /// assert_eq!(walk, [NodeIdx(2), NodeIdx(0)]);
+    /// # Ok::<(), omniroute_core::LatLngError>(())
+    /// ```
+    pub fn nearest_among(
+        &self,
+        from: LatLng,
+        nodes: &[NodeIdx],
+    ) -> impl Iterator<Item = (NodeIdx, f64)> + '_ {
+        use std::cmp::Reverse;
+        let f = from.unit_vector();
+        // Squared chords are never negative, so their bits sort as the numbers do.
+        let mut heap: std::collections::BinaryHeap<Reverse<(u64, u32)>> = nodes
+            .iter()
+            .map(|n| {
+                let u = self.units[n.0 as usize];
+                let chord2 = (u[0] - f[0]).powi(2) + (u[1] - f[1]).powi(2) + (u[2] - f[2]).powi(2);
+                Reverse((chord2.to_bits(), n.0))
+            })
+            .collect();
+        let mut tree =
+            std::iter::from_fn(move || heap.pop().map(|Reverse((c, i))| (i, f64::from_bits(c))));
         let peeked = tree.next();
         Nearest {
             points: &self.points,

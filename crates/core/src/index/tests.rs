@@ -200,4 +200,19 @@ proptest! {
         // The documented guarantee: exactly the brute-force (km, idx) order.
         prop_assert_eq!(walk, all);
     }
+
+    #[test]
+    fn nearest_among_matches_brute_force((points, from) in case(), keep in prop::collection::vec(any::<bool>(), 64)) {
+        let index = SpatialIndex::new(points.clone());
+        let nodes: Vec<NodeIdx> = (0..points.len() as u32)
+            .filter(|&i| keep[i as usize % keep.len()])
+            .map(NodeIdx)
+            .collect();
+        let walk: Vec<_> = index.nearest_among(from, &nodes).collect();
+        let all: Vec<_> = brute(&points, from)
+            .into_iter()
+            .filter(|w| nodes.contains(&w.0))
+            .collect();
+        prop_assert_eq!(walk, all);
+    }
 }

@@ -362,18 +362,18 @@ impl Walk<'_, '_> {
         if posting <= posting_limit {
             // Sparse SKUs: every holder is a candidate, nearest first.
             let nodes = self.holders_except(&needs, &[], &[]);
-            self.consider_by_distance(nodes, false);
+            self.consider_by_distance(&nodes, false);
             return;
         }
         // Phase 1: nodes that can ship every line alone, nearest first, until one shipment from
         // further away costs more than the best found.
         let mut full = Vec::new();
         self.stock.full_holders(&needs, &mut full);
-        self.consider_by_distance(full.clone(), true);
+        self.consider_by_distance(&full, true);
         // Phase 2: every other node nearest first, while a partial shipment could still pay
         // (full holders that phase 1 did not reach cannot beat the best at all). Walk while
         // walking is cheaper than reading every posting list.
-        if self.beyond_bound(0.0) || self.partial_pruned(0.0) {
+        if self.partial_pruned(0.0) || self.beyond_bound(0.0) {
             return; // both only grow with the distance
         }
         let limit = walk_limit.max(posting / divisor);
@@ -397,7 +397,7 @@ impl Walk<'_, '_> {
         // The walk did not settle: every remaining holder, nearest first.
         visited.sort_unstable();
         let nodes = self.holders_except(&needs, &visited, &full);
-        self.consider_by_distance(nodes, false);
+        self.consider_by_distance(&nodes, false);
     }
 
     /// Every node holding some SKU of `needs`, but not in `a` or `b` (both ascending).
@@ -419,19 +419,10 @@ impl Walk<'_, '_> {
 
     /// Considers `nodes` nearest first until the bound closes: for nodes that can each ship
     /// every line (`whole`), until one shipment from further costs more than the best; else
-    /// [`Walk::beyond_bound`], which needs every nearer node seen. Nodes come off a heap keyed
-    /// by the haversine term (ties by index), so only the nodes reached pay for their distance.
-    fn consider_by_distance(&mut self, nodes: Vec<NodeIdx>, whole: bool) {
-        use std::cmp::Reverse;
-        let dest = self.ctx.order.destination;
+    /// [`Walk::beyond_bound`], which needs every nearer node seen. Ties come by index.
+    fn consider_by_distance(&mut self, nodes: &[NodeIdx], whole: bool) {
         let index = self.router.network.index();
-        // The term is never negative, so its bits sort as the number does.
-        let mut heap: std::collections::BinaryHeap<Reverse<(u64, NodeIdx)>> = nodes
-            .into_iter()
-            .map(|n| Reverse((dest.haversine(index.location(n)).to_bits(), n)))
-            .collect();
-        while let Some(Reverse((h, n))) = heap.pop() {
-            let km = crate::geo::km_for_haversine(f64::from_bits(h));
+        for (n, km) in index.nearest_among(self.ctx.order.destination, nodes) {
             let closed = if whole {
                 km > self.reach_limit_km || self.bound_cents(km) > self.solver.best_cents()
             } else {
@@ -546,17 +537,27 @@ impl Walk<'_, '_> {
         self.sharpened = true;
         let nodes = &self.router.terms.nodes;
         for (slot, line) in self.line_min_cents.iter_mut().zip(&self.ctx.order.lines) {
-            let value = line.value_cents();
-            *slot = self
+            // The least handling and the extreme margin rates apart: a lower bound without a
+            // division per holder (the margin is monotone in the rate).
+            let (per_unit, low, high) = self
                 .stock
                 .holdings(line.sku)
                 .filter(|&(_, units)| units >= line.qty)
-                .map(|(n, _)| {
-                    let t = &nodes[n.0 as usize];
-                    t.per_unit_cents * i64::from(line.qty) + margin_cents(t.margin_bps, value)
-                })
-                .min()
-                .unwrap_or(choose::INF);
+                .map(|(n, _)| &nodes[n.0 as usize])
+                .fold((i64::MAX, u32::MAX, 0), |(u, lo, hi), t| {
+                    (
+                        u.min(t.per_unit_cents),
+                        lo.min(t.margin_bps),
+                        hi.max(t.margin_bps),
+                    )
+                });
+            let value = line.value_cents();
+            *slot = if per_unit == i64::MAX {
+                choose::INF
+            } else {
+                per_unit * i64::from(line.qty)
+                    + margin_cents(low, value).min(margin_cents(high, value))
+            };
         }
     }
 

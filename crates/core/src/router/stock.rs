@@ -186,8 +186,13 @@ impl StockTable {
         else {
             return; // a SKU nobody holds
         };
-        let holds =
-            |n: NodeIdx, p: &Posting, need: u32| p.find(n).is_ok_and(|i| p.units[i] >= need);
+        let holds = |n: NodeIdx, p: &Posting, need: u32| {
+            if need <= 1 && !p.bits.is_empty() {
+                bit(&p.bits, n)
+            } else {
+                p.find(n).is_ok_and(|i| p.units[i] >= need)
+            }
+        };
         if postings.iter().all(|p| !p.bits.is_empty()) {
             // Every SKU is dense: AND the bitmaps, then check quantities above one unit.
             let words = postings.iter().map(|p| p.bits.len()).min().unwrap_or(0);
