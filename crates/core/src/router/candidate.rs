@@ -47,6 +47,42 @@ pub(crate) fn stock_mask(order: &Order, stock: &StockTable, node: NodeIdx) -> u6
     mask
 }
 
+/// False when a rule that depends on neither distance nor date keeps `node` from shipping a line
+/// of `units` units of this order: activity, exclusion, allowed kinds, the level not offered at
+/// the node, and capacity. The distance-free part of [`evaluate`], for bounds.
+pub(crate) fn may_ship(
+    network: &Network,
+    terms: &NodeTerms,
+    ctx: &OrderCtx<'_>,
+    load: &Load,
+    node: NodeIdx,
+    units: u32,
+) -> bool {
+    let n = network.node(node);
+    let order = ctx.order;
+    if !n.active
+        || order.excluded.contains(&node)
+        || ctx
+            .terms
+            .allowed_kinds
+            .as_ref()
+            .is_some_and(|kinds| !kinds.contains(&n.kind))
+        || terms.reach_km[usize::from(order.service_level.0)] <= 0.0
+    {
+        return false;
+    }
+    if terms.capacity_units.is_none() && terms.capacity_shipments.is_none() {
+        return true;
+    }
+    let (used_units, used_shipments) = load.used(node);
+    terms
+        .capacity_shipments
+        .is_none_or(|cap| used_shipments < cap)
+        && terms
+            .capacity_units
+            .is_none_or(|cap| cap.saturating_sub(used_units) >= units)
+}
+
 /// Evaluates a node that holds the lines in `mask` ([`stock_mask`]); `Err` carries the first hard
 /// rule it fails.
 #[allow(clippy::too_many_arguments)]

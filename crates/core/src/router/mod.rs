@@ -52,7 +52,7 @@ pub use reroute::{Event, Rerouted};
 pub use stock::{Load, StockTable};
 
 use crate::{Network, NodeIdx, Order, Policy};
-use candidate::{evaluate, stock_mask, OrderCtx, Viable};
+use candidate::{evaluate, may_ship, stock_mask, OrderCtx, Viable};
 use choose::{Pick, Problem, Solver};
 use jiff::Timestamp;
 use terms::{NetworkTerms, OrderTerms};
@@ -319,7 +319,8 @@ struct Walk<'r, 'a> {
     /// (never below zero).
     partial_extra_cents: i64,
     /// Per line, a lower bound on its handling and margin at any node that holds enough of it
-    /// (`choose::INF` when none does); zeros until [`Walk::sharpen`] computes it.
+    /// and may ship it ([`may_ship`]; `choose::INF` when none does); zeros until
+    /// [`Walk::sharpen`] computes it.
     line_min_cents: Vec<i64>,
     sharpened: bool,
 }
@@ -535,14 +536,26 @@ impl Walk<'_, '_> {
     /// holders with enough stock (one pass over its posting list).
     fn sharpen(&mut self) {
         self.sharpened = true;
-        let nodes = &self.router.terms.nodes;
+        let r = self.router;
+        let nodes = &r.terms.nodes;
         for (slot, line) in self.line_min_cents.iter_mut().zip(&self.ctx.order.lines) {
-            // The least handling and the extreme margin rates apart: a lower bound without a
-            // division per holder (the margin is monotone in the rate).
+            // Over the holders that may ship the line at all, the least handling and the extreme
+            // margin rates apart: a lower bound without a division per holder (the margin is
+            // monotone in the rate).
             let (per_unit, low, high) = self
                 .stock
                 .holdings(line.sku)
-                .filter(|&(_, units)| units >= line.qty)
+                .filter(|&(n, units)| {
+                    units >= line.qty
+                        && may_ship(
+                            r.network,
+                            &nodes[n.0 as usize],
+                            self.ctx,
+                            self.load,
+                            n,
+                            line.qty,
+                        )
+                })
                 .map(|(n, _)| &nodes[n.0 as usize])
                 .fold((i64::MAX, u32::MAX, 0), |(u, lo, hi), t| {
                     (
