@@ -26,13 +26,19 @@ type Entry = GeomWithData<[f64; 3], u32>;
 /// Both are within a few ulps of the exact value, as if the inputs were moved by ~1e-15 rad (an
 /// absolute chord error) and the results rounded a few times (a relative error). The constants are
 /// about a thousand times those errors; they only cost a little extra lookahead.
-struct ChordSlack;
+pub(crate) struct ChordSlack;
 
 impl ChordSlack {
     /// Relative slack on chords, haversine terms and km.
     const REL: f64 = 1e-12;
     /// Absolute slack on chords (unit sphere), ~6.4e-9 km.
     const ABS: f64 = 1e-12;
+
+    /// The largest haversine km of any node whose computed squared chord is at most `chord2`.
+    pub(crate) fn km_upper_bound(chord2: f64) -> f64 {
+        let chord = chord2.max(0.0).sqrt() * (1.0 + 2.0 * Self::REL) + Self::ABS;
+        km_for_chord(chord) * (1.0 + Self::REL)
+    }
 
     /// The smallest haversine km of any node whose computed squared chord is at least `chord2`.
     fn km_lower_bound(chord2: f64) -> f64 {
@@ -41,7 +47,7 @@ impl ChordSlack {
     }
 
     /// The largest computed squared chord of any node whose haversine km is at most `km`.
-    fn chord2_upper_bound(km: f64) -> f64 {
+    pub(crate) fn chord2_upper_bound(km: f64) -> f64 {
         let chord = chord_for_km(km * (1.0 + Self::REL)) * (1.0 + Self::REL) + Self::ABS;
         chord * chord
     }
@@ -209,6 +215,13 @@ impl SpatialIndex {
             peeked,
             pending: VecDeque::new(),
         }
+    }
+
+    /// The squared chord from the unit vector `from` to node `idx`, as [`SpatialIndex::nearest`]
+    /// orders by.
+    pub(crate) fn chord2(&self, from: [f64; 3], idx: NodeIdx) -> f64 {
+        let u = self.units[idx.0 as usize];
+        (u[0] - from[0]).powi(2) + (u[1] - from[1]).powi(2) + (u[2] - from[2]).powi(2)
     }
 
     /// Every node within `radius_km` of `from` (haversine [`LatLng::distance_km`] `<= radius_km`),

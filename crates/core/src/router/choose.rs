@@ -6,8 +6,9 @@
 //! for reconstruction. Each node's unit capacity limits the subsets it may ship. Beyond that, a
 //! greedy cover (the shipment that saves the most per step) is used: documented as a heuristic.
 //!
-//! Ties keep the earlier candidate (candidates arrive nearest first, then by node index) and the
-//! fewer shipments, so the result is deterministic.
+//! Ties keep the earlier candidate and the fewer shipments, so the result is deterministic. The
+//! router feeds candidates in a fixed order (see the router's module docs: full holders nearest
+//! first, then other nodes nearest first, ties by node index).
 
 use super::candidate::Viable;
 
@@ -84,15 +85,22 @@ impl Solver {
         }
     }
 
-    /// A lower bound on any solution that ships some of the `open` lines from nodes yet to come:
-    /// the cheapest way to handle every line with at most `max_shipments − 1` added nodes, each
-    /// line they leave costing its floor — the cheaper of leaving it unfilled (unless
-    /// ship-complete) and, for an open line, `line_min[l]` (a lower bound on its handling and
-    /// margin at any node). The coming shipments' own base is the caller's. `i64::MIN` when
-    /// unknown (greedy).
-    pub(crate) fn rest_bound_cents(&mut self, open: u64, line_min: &[i64]) -> i64 {
+    /// A lower bound on any solution that ships some of the `open` lines from nodes yet to come,
+    /// each such shipment costing at least `base`: the cheapest way to handle every line with
+    /// at most `max_shipments − 1` added nodes, each line they leave costing its floor — the
+    /// cheaper of leaving it unfilled (unless ship-complete) and, for an open line,
+    /// `line_min[l]` (a lower bound on its handling and margin at any node) — plus one `base`.
+    /// With `partial_only` no node yet to come can ship every line, so covering them all takes
+    /// two such shipments. `i64::MIN` when unknown (greedy).
+    pub(crate) fn rest_bound_cents(
+        &mut self,
+        open: u64,
+        line_min: &[i64],
+        base: i64,
+        partial_only: bool,
+    ) -> i64 {
         match self {
-            Solver::Exact(e) => e.rest_bound(open as usize, line_min),
+            Solver::Exact(e) => e.rest_bound(open as usize, line_min, base, partial_only),
             Solver::Greedy(_) => i64::MIN,
         }
     }
@@ -209,30 +217,52 @@ impl Exact {
         self.added += 1;
     }
 
-    fn rest_bound(&mut self, open: usize, line_min: &[i64]) -> i64 {
+    fn rest_bound(&mut self, open: usize, line_min: &[i64], base: i64, partial_only: bool) -> i64 {
         let masks = 1usize << self.lines;
         let full = masks - 1;
+        let unfilled = |l: usize| {
+            if self.p.ship_complete {
+                INF
+            } else {
+                self.p.unfilled_cents[l]
+            }
+        };
+        let cover = |l: usize| {
+            if open & (1 << l) != 0 {
+                line_min[l]
+            } else {
+                INF
+            }
+        };
         // floor_in[m]: the floors of the lines in m.
         self.floor_in[0] = 0;
         for m in 1..masks {
             let low = m.trailing_zeros() as usize;
-            let mut floor = if open & (1 << low) != 0 {
-                line_min[low]
-            } else {
-                INF
-            };
-            if !self.p.ship_complete {
-                floor = floor.min(self.p.unfilled_cents[low]);
-            }
+            let floor = cover(low).min(unfilled(low));
             self.floor_in[m] = (self.floor_in[m & (m - 1)] + floor).min(INF);
         }
         let mut best = INF;
         for k in 0..self.k_max {
             let row = &self.dp[k * masks..(k + 1) * masks];
             for (m, &here) in row.iter().enumerate() {
-                if here < INF {
-                    best = best.min(here + self.floor_in[full & !m]);
+                if here < INF && (m != 0 || !partial_only) {
+                    best = best.min(here + self.floor_in[full & !m] + base);
                 }
+            }
+        }
+        if partial_only && self.dp[0] == 0 {
+            // Nothing from the nodes added so far: either some line is left unfilled (its
+            // floor raised to its unfilled cost) or the coming nodes ship every line, in two
+            // shipments at least.
+            let floors = self.floor_in[full];
+            let raise = (0..self.lines)
+                .map(|l| unfilled(l) - cover(l).min(unfilled(l)))
+                .min()
+                .unwrap_or(INF);
+            best = best.min((floors + raise).min(INF) + base);
+            if self.k_max >= 2 {
+                let all: i64 = (0..self.lines).map(cover).fold(0, |a, c| (a + c).min(INF));
+                best = best.min(all + 2 * base);
             }
         }
         best

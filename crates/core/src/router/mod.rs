@@ -66,6 +66,10 @@ pub const POSTING_LIMIT: usize = 256;
 /// lists: only the nodes that hold every line when partial nodes are priced out, else every holder.
 pub const WALK_LIMIT: usize = 48;
 
+/// The walk goes on for up to the order's posting size divided by this (when more than
+/// [`WALK_LIMIT`]): past that, reading the posting lists is cheaper than walking every node.
+const WALK_DIVISOR: usize = 4;
+
 /// A line whose SKU is held by at most this many nodes has its holders scanned up front, so the
 /// router knows how far away the line can still be shipped from; longer lists use the SKU's cap.
 pub(crate) const LINE_SCAN_LIMIT: usize = 16;
@@ -114,7 +118,7 @@ impl<'a> Router<'a> {
             network,
             policy,
             terms: NetworkTerms::new(network, policy),
-            limits: (POSTING_LIMIT, WALK_LIMIT, 2, LINE_SCAN_LIMIT),
+            limits: (POSTING_LIMIT, WALK_LIMIT, WALK_DIVISOR, LINE_SCAN_LIMIT),
             parallel: true,
         }
     }
@@ -244,12 +248,14 @@ impl<'a> Router<'a> {
             },
             line_reach_km: Vec::new(),
             reach_limit_km: f64::INFINITY,
+            group_reach_km: Vec::new(),
             partial_extra_cents: partial_extra,
             line_min_cents: vec![0; lines],
             sharpened: false,
+            partial_only: false,
         };
         if lines > 0 {
-            walk.reach_limit_km = walk.reach_limit();
+            (walk.reach_limit_km, walk.group_reach_km) = walk.reach_limit();
             walk.line_reach_km = walk.line_reach();
             walk.run();
         }
@@ -314,6 +320,8 @@ struct Walk<'r, 'a> {
     line_reach_km: Vec<f64>,
     /// See [`Walk::reach_limit`].
     reach_limit_km: f64,
+    /// Per promise group, how far it can serve a hard deadline (empty without one).
+    group_reach_km: Vec<f64>,
     /// What the lines a partial shipment leaves cost at least: another shipment's base (plus the
     /// split penalty) when allowed, or the cheapest line's unfilled cost unless ship-complete
     /// (never below zero).
@@ -323,6 +331,9 @@ struct Walk<'r, 'a> {
     /// [`Walk::sharpen`] computes it.
     line_min_cents: Vec<i64>,
     sharpened: bool,
+    /// No node still to come can ship every line alone, or none that can could beat the best
+    /// (set once phase 1 has weighed the full holders).
+    partial_only: bool,
 }
 
 /// Each SKU of the order once, with the most units one of its lines asks for: a node holding that
@@ -371,6 +382,7 @@ impl Walk<'_, '_> {
         let mut full = Vec::new();
         self.stock.full_holders(&needs, &mut full);
         self.consider_by_distance(&full, true);
+        self.partial_only = true;
         // Phase 2: every other node nearest first, while a partial shipment could still pay
         // (full holders that phase 1 did not reach cannot beat the best at all). Walk while
         // walking is cheaper than reading every posting list.
@@ -412,7 +424,7 @@ impl Walk<'_, '_> {
         for &(s, _) in needs {
             nodes.extend_from_slice(self.stock.holders(s));
         }
-        nodes.sort_unstable();
+        nodes.sort(); // sorted runs: merged in linear time
         nodes.dedup();
         nodes.retain(|n| a.binary_search(n).is_err() && b.binary_search(n).is_err());
         nodes
@@ -455,8 +467,9 @@ impl Walk<'_, '_> {
 
     /// How far any node can serve this order: the level's reach limit, and for a hard deadline
     /// the furthest distance whose transit still meets it from some group of nodes that promise
-    /// alike (zone, cut-off, handling, calendar). `-1` when no node can meet the deadline.
-    fn reach_limit(&self) -> f64 {
+    /// alike (zone, cut-off, handling, calendar). `-1` when no node can meet the deadline. For a
+    /// hard deadline, also each group's own limit (else empty).
+    fn reach_limit(&self) -> (f64, Vec<f64>) {
         let order = self.ctx.order;
         let r = self.router;
         let level = usize::from(order.service_level.0);
@@ -465,40 +478,47 @@ impl Walk<'_, '_> {
         if self.ctx.terms.sla != crate::Sla::Hard
             || (order.promised_by.is_none() && terms.deadline_days.is_none())
         {
-            return limit;
+            return (limit, Vec::new());
         }
-        let mut reach = -1.0f64;
-        for p in &r.terms.profiles {
-            if p.max_reach_km[level] <= 0.0 {
-                continue;
-            }
-            let node = r.network.node(p.node);
-            let pn = crate::PromiseNode {
-                timezone: &node.timezone,
-                cutoff_local: p.cutoff_local,
-                handling_days: p.handling_days,
-                calendar: &node.calendar,
-            };
-            let Some(promise) = crate::promise(&pn, self.ctx.created_at, 0) else {
-                continue;
-            };
-            let deadline = order.promised_by.or_else(|| {
-                terms.deadline_days.map(|d| {
-                    crate::order_date(self.ctx.created_at, &node.timezone)
-                        + jiff::Span::new().days(i64::from(d))
-                })
-            });
-            let Some(deadline) = deadline else { continue };
-            let slack = (deadline - promise.ships_on).get_days();
-            let feasible_km = terms
-                .transit
-                .iter()
-                .filter(|b| i64::from(b.days) <= i64::from(slack))
-                .map(|b| b.max_km)
-                .fold(-1.0, f64::max);
-            reach = reach.max(p.max_reach_km[level].min(feasible_km));
-        }
-        reach.min(limit)
+        let groups: Vec<f64> = r
+            .terms
+            .profiles
+            .iter()
+            .map(|p| {
+                if p.max_reach_km[level] <= 0.0 {
+                    return -1.0;
+                }
+                let node = r.network.node(p.node);
+                let pn = crate::PromiseNode {
+                    timezone: &node.timezone,
+                    cutoff_local: p.cutoff_local,
+                    handling_days: p.handling_days,
+                    calendar: &node.calendar,
+                };
+                let Some(promise) = crate::promise(&pn, self.ctx.created_at, 0) else {
+                    return -1.0;
+                };
+                let deadline = order.promised_by.or_else(|| {
+                    terms.deadline_days.map(|d| {
+                        crate::order_date(self.ctx.created_at, &node.timezone)
+                            + jiff::Span::new().days(i64::from(d))
+                    })
+                });
+                let Some(deadline) = deadline else {
+                    return -1.0;
+                };
+                let slack = (deadline - promise.ships_on).get_days();
+                let feasible_km = terms
+                    .transit
+                    .iter()
+                    .filter(|b| i64::from(b.days) <= i64::from(slack))
+                    .map(|b| b.max_km)
+                    .fold(-1.0, f64::max);
+                p.max_reach_km[level].min(feasible_km)
+            })
+            .collect();
+        let reach = groups.iter().copied().fold(-1.0f64, f64::max);
+        (reach.min(limit), groups)
     }
 
     /// True when no node at `km` or further can be part of a solution as good as the best, or
@@ -517,18 +537,17 @@ impl Walk<'_, '_> {
         if bound > best {
             return true;
         }
+        if !self.sharpened {
+            self.sharpen();
+        }
         let open = self.open_lines(km);
         if open == 0 {
             return true;
         }
-        if !self.sharpened {
-            self.sharpen();
-        }
         bound >= 0
             && self
                 .solver
-                .rest_bound_cents(open, &self.line_min_cents)
-                .saturating_add(bound)
+                .rest_bound_cents(open, &self.line_min_cents, bound, self.partial_only)
                 > best
     }
 
@@ -538,39 +557,46 @@ impl Walk<'_, '_> {
         self.sharpened = true;
         let r = self.router;
         let nodes = &r.terms.nodes;
-        for (slot, line) in self.line_min_cents.iter_mut().zip(&self.ctx.order.lines) {
-            // Over the holders that may ship the line at all, the least handling and the extreme
-            // margin rates apart: a lower bound without a division per holder (the margin is
-            // monotone in the rate).
-            let (per_unit, low, high) = self
-                .stock
-                .holdings(line.sku)
-                .filter(|&(n, units)| {
-                    units >= line.qty
-                        && may_ship(
-                            r.network,
-                            &nodes[n.0 as usize],
-                            self.ctx,
-                            self.load,
-                            n,
-                            line.qty,
-                        )
-                })
-                .map(|(n, _)| &nodes[n.0 as usize])
-                .fold((i64::MAX, u32::MAX, 0), |(u, lo, hi), t| {
-                    (
-                        u.min(t.per_unit_cents),
-                        lo.min(t.margin_bps),
-                        hi.max(t.margin_bps),
-                    )
-                });
+        let index = r.network.index();
+        let dest = self.ctx.order.destination.unit_vector();
+        let level = usize::from(self.ctx.order.service_level.0);
+        for (l, line) in self.ctx.order.lines.iter().enumerate() {
+            // Over the holders that may ship the line at all and have the destination within
+            // their reach: the least handling and the extreme margin rates apart (a lower bound
+            // without a division per holder: the margin is monotone in the rate), and the
+            // furthest such holder.
+            let mut per_unit = i64::MAX;
+            let (mut low, mut high) = (u32::MAX, 0);
+            let mut far_chord2 = -1.0f64;
+            for (n, units) in self.stock.holdings(line.sku) {
+                let t = &nodes[n.0 as usize];
+                if units < line.qty || !may_ship(r.network, t, self.ctx, self.load, n, line.qty) {
+                    continue;
+                }
+                let chord2 = index.chord2(dest, n);
+                if chord2 > t.reach_chord2[level] {
+                    continue;
+                }
+                if let Some(&km) = self.group_reach_km.get(t.profile as usize) {
+                    if km < 0.0 || chord2 > crate::index::ChordSlack::chord2_upper_bound(km) {
+                        continue; // cannot meet the hard deadline
+                    }
+                }
+                far_chord2 = far_chord2.max(chord2);
+                per_unit = per_unit.min(t.per_unit_cents);
+                low = low.min(t.margin_bps);
+                high = high.max(t.margin_bps);
+            }
             let value = line.value_cents();
-            *slot = if per_unit == i64::MAX {
-                choose::INF
+            if per_unit == i64::MAX {
+                self.line_min_cents[l] = choose::INF;
+                self.line_reach_km[l] = -1.0;
             } else {
-                per_unit * i64::from(line.qty)
-                    + margin_cents(low, value).min(margin_cents(high, value))
-            };
+                self.line_min_cents[l] = per_unit * i64::from(line.qty)
+                    + margin_cents(low, value).min(margin_cents(high, value));
+                let far = crate::index::ChordSlack::km_upper_bound(far_chord2);
+                self.line_reach_km[l] = self.line_reach_km[l].min(far);
+            }
         }
     }
 

@@ -16,11 +16,16 @@ pub(crate) struct NodeTerms {
     pub per_km_cents: Vec<f64>,
     /// Per level: reach in km (0 = not offered).
     pub reach_km: Vec<f64>,
+    /// Per level: the largest squared chord (as the spatial index computes it) of a destination
+    /// within reach, with slack for rounding.
+    pub reach_chord2: Vec<f64>,
     pub handling_days: u8,
     pub cutoff_local: Time,
     pub capacity_units: Option<u32>,
     pub capacity_shipments: Option<u32>,
     pub safety_stock: u32,
+    /// The node's group in [`NetworkTerms::profiles`] (`u32::MAX` for an inactive node).
+    pub profile: u32,
     /// The calendar certainly opens within the promise model's horizon (not every weekday
     /// closed, fewer than 300 holidays), so a promise can be computed for chosen nodes only.
     pub always_ships: bool,
@@ -39,7 +44,7 @@ impl NodeTerms {
                     .unwrap_or(kind.per_km_cents)
             })
             .collect();
-        let reach_km = (0..levels)
+        let reach_km: Vec<f64> = (0..levels)
             .map(|l| {
                 let level = ServiceLevel(l as u8);
                 node.reach_override_km(level)
@@ -52,12 +57,17 @@ impl NodeTerms {
             priority_cents: policy.costs.priority_step_cents * i64::from(node.priority),
             margin_bps: node.margin_bps(),
             per_km_cents,
+            reach_chord2: reach_km
+                .iter()
+                .map(|&km| crate::index::ChordSlack::chord2_upper_bound(km))
+                .collect(),
             reach_km,
             handling_days: node.handling_days.unwrap_or(kind.handling_days),
             cutoff_local: node.cutoff_local.unwrap_or(kind.cutoff_local),
             capacity_units: node.capacity_units.or(kind.capacity_units),
             capacity_shipments: node.capacity_shipments.or(kind.capacity_shipments),
             safety_stock: kind.safety_stock,
+            profile: u32::MAX,
             always_ships: node.calendar.closed_weekdays & 0x7f != 0x7f
                 && node.calendar.holidays.len() < 300,
         }
@@ -95,9 +105,10 @@ pub(crate) struct Profile {
     pub max_reach_km: Vec<f64>,
 }
 
-fn profiles(network: &Network, nodes: &[NodeTerms], levels: usize) -> Vec<Profile> {
+/// Groups the active nodes into profiles and records each node's group in its terms.
+fn profiles(network: &Network, nodes: &mut [NodeTerms], levels: usize) -> Vec<Profile> {
     let mut out: Vec<Profile> = Vec::new();
-    for (i, (n, t)) in network.nodes().iter().zip(nodes).enumerate() {
+    for (i, (n, t)) in network.nodes().iter().zip(nodes.iter_mut()).enumerate() {
         if !n.active {
             continue;
         }
@@ -118,6 +129,7 @@ fn profiles(network: &Network, nodes: &[NodeTerms], levels: usize) -> Vec<Profil
             });
             out.len() - 1
         });
+        t.profile = u32::try_from(k).expect("fewer than 2^32 nodes");
         let p = &mut out[k];
         for (m, &r) in p.max_reach_km.iter_mut().zip(&t.reach_km) {
             *m = m.max(r);
@@ -128,7 +140,7 @@ fn profiles(network: &Network, nodes: &[NodeTerms], levels: usize) -> Vec<Profil
 
 impl NetworkTerms {
     pub(crate) fn new(network: &Network, policy: &Policy) -> Self {
-        let nodes: Vec<NodeTerms> = network
+        let mut nodes: Vec<NodeTerms> = network
             .nodes()
             .iter()
             .map(|n| NodeTerms::resolve(n, policy))
@@ -158,7 +170,7 @@ impl NetworkTerms {
                 reach.min(band)
             })
             .collect();
-        let profiles = profiles(network, &nodes, policy.levels.len());
+        let profiles = profiles(network, &mut nodes, policy.levels.len());
         Self {
             nodes,
             min_base_cents,
