@@ -14,8 +14,11 @@
 //!    best complete solution. Every shipment costs at least that bound and no other term is
 //!    negative, so no unvisited node can be part of a better (or equally good) solution, and a
 //!    node holding none of the order's SKUs cannot ship anything: the result is the same as
-//!    scanning every node. When that bound needs the lines' own costs, each line's cheapest
-//!    handling and margin among the holders with enough stock is read once from its posting list.
+//!    scanning every node. When that bound needs the lines' own costs, one pass over each line's
+//!    posting list gives its cheapest handling and margin and its furthest holder among the
+//!    holders with enough stock that may ship it at all (active, allowed, capacity left, within
+//!    their own reach and, for a hard deadline, their promise group's reach); and once the full
+//!    holders are weighed, covering every line from nodes still to come takes two shipments.
 //! 2. **Filters** (hard rules) record a [`Reason`] per rejected node.
 //! 3. **Promise** per node from the order's `created_at` (or the reference time). When neither the
 //!    order (`promised_by`) nor its level sets a deadline, the date cannot filter or price a node,
