@@ -81,15 +81,17 @@ pub fn route_sequential(
     })
 }
 
-/// Optimises `orders` with `Router::optimise_with`: a bar of the run's progress with its phase,
-/// the best cost and the gap to the bound so far, and the time left of `--time-limit` (counting
-/// down between reports) or, with `--iterations`, the time taken.
+/// Optimises `orders` from their `sequential` plan (from [`route_sequential`], so the pass is not
+/// run again) with `Router::optimise_from`: a bar of the run's progress with its phase, the best
+/// cost and the gap to the bound so far, and the time left of `--time-limit` (counting down
+/// between reports) or, with `--iterations`, the time taken.
 pub fn optimise(
     router: &Router<'_>,
     orders: &[Order],
     stock: &StockTable,
     now: Timestamp,
     opts: &OptimiseOptions,
+    sequential: Plan,
     global: Global,
 ) -> Plan {
     let deadline: Arc<Mutex<Option<Instant>>> = Arc::default();
@@ -112,7 +114,7 @@ pub fn optimise(
             )
         });
     let bar = Delayed::new(global, OPTIMISE_STEPS, style.ok(), true);
-    router.optimise_with(orders, stock, now, opts, &|p: &OptimiseProgress| {
+    let report = |p: &OptimiseProgress| {
         *deadline.lock().unwrap_or_else(PoisonError::into_inner) = p
             .time_left
             .filter(|_| p.phase != OptimisePhase::Done)
@@ -121,7 +123,8 @@ pub fn optimise(
             b.set_position((p.fraction * OPTIMISE_STEPS as f64).round() as u64);
             b.set_message(message(p));
         });
-    })
+    };
+    router.optimise_from(orders, stock, now, opts, sequential, &report)
 }
 
 /// `search: best ₹1,234.00, gap 2.76 %`: the phase and what is known so far.

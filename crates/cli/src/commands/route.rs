@@ -121,8 +121,17 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
                     opts.time_limit.as_secs_f64()
                 );
             }
-            let plan = progress::optimise(&router, &inputs.orders, &stock, now, &opts, global);
-            (plan, Some(sequential.totals.cost_cents))
+            let cost = sequential.totals.cost_cents;
+            let plan = progress::optimise(
+                &router,
+                &inputs.orders,
+                &stock,
+                now,
+                &opts,
+                sequential,
+                global,
+            );
+            (plan, Some(cost))
         }
     };
     let elapsed = start.elapsed();

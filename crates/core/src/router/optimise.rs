@@ -31,7 +31,9 @@
 //! Explanations: a chosen option other than the sequential decision keeps the candidates of the
 //! order's solo routing (every node the router weighed; in the exact solve, every node holding
 //! one of its SKUs), with `chosen` set on the nodes the plan ships from, and the rule list
-//! records `batch optimiser`. [`Router::optimise_with`] reports progress (`progress.rs`).
+//! records `batch optimiser`. [`Router::optimise_with`] reports progress (`progress.rs`);
+//! [`Router::optimise_from`] starts from a sequential plan the caller already has (the CLI routes
+//! it first under its own progress bar), so the sequential pass runs once.
 
 mod every;
 mod lagrange;
@@ -128,25 +130,60 @@ impl Router<'_> {
         opts: &OptimiseOptions,
         progress: &(dyn Fn(&OptimiseProgress) + Sync),
     ) -> Plan {
-        self.optimise(orders, stock, now, opts, true, progress)
+        self.optimise(orders, stock, now, opts, None, true, progress)
     }
 
-    /// Optimise mode; `exact: false` skips the exact solve of tiny batches (tests of the large
-    /// batch path).
+    /// [`Router::optimise_with`] from `sequential`, the plan of
+    /// [`Router::route_sequential`]`(orders, stock, now)` already computed by the caller (for
+    /// its own progress display, say), so the sequential pass is not run again. It does what
+    /// [`Router::optimise_with`] does from there: the same plan for a fixed `iteration_limit`,
+    /// and the time limit counts from the call (from the end of the sequential pass there).
+    /// Progress starts at the end of the [`OptimisePhase::Sequential`] phase.
+    ///
+    /// # Panics
+    ///
+    /// If `sequential` does not have one decision per order.
+    pub fn optimise_from(
+        &self,
+        orders: &[Order],
+        stock: &StockTable,
+        now: Timestamp,
+        opts: &OptimiseOptions,
+        sequential: Plan,
+        progress: &(dyn Fn(&OptimiseProgress) + Sync),
+    ) -> Plan {
+        assert_eq!(
+            sequential.decisions.len(),
+            orders.len(),
+            "the sequential plan must have one decision per order"
+        );
+        self.optimise(orders, stock, now, opts, Some(sequential), true, progress)
+    }
+
+    /// Optimise mode from `sequential` (routed here when `None`); `exact: false` skips the
+    /// exact solve of tiny batches (tests of the large batch path).
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn optimise(
         &self,
         orders: &[Order],
         stock: &StockTable,
         now: Timestamp,
         opts: &OptimiseOptions,
+        sequential: Option<Plan>,
         exact: bool,
         progress: &(dyn Fn(&OptimiseProgress) + Sync),
     ) -> Plan {
         let report = Reporter::new(progress);
         let n = orders.len().max(1) as f64;
-        let sequential = self.route_sequential_with(orders, stock, now, &|done| {
-            report.phase(OptimisePhase::Sequential, done as f64 / n);
-        });
+        let sequential = match sequential {
+            Some(plan) => {
+                report.phase(OptimisePhase::Sequential, 1.0);
+                plan
+            }
+            None => self.route_sequential_with(orders, stock, now, &|done| {
+                report.phase(OptimisePhase::Sequential, done as f64 / n);
+            }),
+        };
         report.best(sequential.totals.cost_cents);
         let started = Instant::now();
         let proven = if exact {

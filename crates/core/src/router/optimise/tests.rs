@@ -50,7 +50,7 @@ fn run(
     exact: bool,
 ) -> (Plan, Vec<OptimiseProgress>) {
     let reports = Mutex::new(Vec::new());
-    let plan = router.optimise(orders, stock, now(), &deterministic(), exact, &|p| {
+    let plan = router.optimise(orders, stock, now(), &deterministic(), None, exact, &|p| {
         reports.lock().unwrap().push(*p);
     });
     (plan, reports.into_inner().unwrap())
@@ -176,10 +176,9 @@ fn progress_of_a_tiny_batch_ends_done_after_the_exact_search() {
     );
 }
 
-#[test]
-fn progress_of_a_large_batch_goes_through_pricing_and_search() {
-    // 70 stores hold SKU 0 near 70 one-line orders: about 70 options each, more than the exact
-    // limit in all.
+/// 70 stores hold SKU 0 near 70 one-line orders: about 70 options each, more than the exact
+/// limit in all.
+fn many_stores() -> (Network, StockTable, Vec<Order>) {
     let nodes: Vec<Node> = (0..70)
         .map(|i| {
             let lat = 28.0 + f64::from(i) * 0.01;
@@ -199,6 +198,12 @@ fn progress_of_a_large_batch_goes_through_pricing_and_search() {
         })
         .collect();
     const { assert!(70 * 70 > EXACT_MAX_OPTIONS) };
+    (net, stock, orders)
+}
+
+#[test]
+fn progress_of_a_large_batch_goes_through_pricing_and_search() {
+    let (net, stock, orders) = many_stores();
     let policy = Policy::default();
     let router = Router::new(&net, &policy);
     let (plan, reports) = run(&router, &orders, &stock, true);
@@ -210,4 +215,45 @@ fn progress_of_a_large_batch_goes_through_pricing_and_search() {
     assert!(plan.bound_cents.unwrap() <= plan.totals.cost_cents);
     let v = check(&plan, &orders, &net, &policy, &stock, now());
     assert!(v.is_empty(), "{v:?}");
+}
+
+#[test]
+fn optimise_from_the_sequential_plan_gives_optimise_with_s_plan() {
+    for (net, stock, orders) in [contended(), many_stores()] {
+        let policy = Policy::default();
+        let router = Router::new(&net, &policy);
+        let with = router.optimise_with(&orders, &stock, now(), &deterministic(), &|_| {});
+        let sequential = router.route_sequential(&orders, &stock, now());
+        let reports = Mutex::new(Vec::new());
+        let from =
+            router.optimise_from(&orders, &stock, now(), &deterministic(), sequential, &|p| {
+                reports.lock().unwrap().push(*p);
+            });
+        assert_eq!(from.decisions, with.decisions);
+        assert_eq!(from.totals.cost_cents, with.totals.cost_cents);
+        assert_eq!(from.bound_cents, with.bound_cents);
+        // The sequential phase is already over: the first report says so.
+        let reports = reports.into_inner().unwrap();
+        assert_eq!(reports[0].phase, P::Sequential);
+        assert!((reports[0].fraction - 0.1).abs() < 1e-9, "{:?}", reports[0]);
+        assert!(reports.windows(2).all(|w| w[0].fraction <= w[1].fraction));
+        assert_eq!(reports.last().unwrap().phase, P::Done);
+    }
+}
+
+#[test]
+#[should_panic(expected = "one decision per order")]
+fn optimise_from_a_plan_of_other_orders_panics() {
+    let (net, stock, orders) = contended();
+    let policy = Policy::default();
+    let router = Router::new(&net, &policy);
+    let sequential = router.route_sequential(&orders[..1], &stock, now());
+    router.optimise_from(
+        &orders,
+        &stock,
+        now(),
+        &deterministic(),
+        sequential,
+        &|_| {},
+    );
 }
