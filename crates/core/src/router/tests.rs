@@ -553,3 +553,46 @@ fn batch_brute_force(case: &Case) -> i64 {
         }
     }
 }
+
+/// Once the full holders are weighed, two far partial nodes can still beat a near full holder;
+/// the bound that lets the walk stop counts two shipments for them, not more.
+#[test]
+fn two_far_partial_nodes_beat_a_near_full_dealer_on_every_path() {
+    let at = |lat: f64| LatLng::new(lat, 77.25).unwrap();
+    let mut dealer = Node::new("D", NodeKind::Dealer, at(28.66));
+    dealer.dealer = Some(DealerTerms {
+        margin_bps: 1_000,
+        territory: None,
+        acceptance_timeout_s: None,
+        acceptance_rate: None,
+    });
+    let network = Network::new(vec![
+        dealer,
+        Node::new("W1", NodeKind::Warehouse, at(29.10)),
+        Node::new("W2", NodeKind::Warehouse, at(29.19)),
+    ])
+    .unwrap();
+    let policy = Policy::default();
+    let stock = StockTable::from_positions([
+        (NodeIdx(0), SkuId(1), 1),
+        (NodeIdx(0), SkuId(2), 1),
+        (NodeIdx(1), SkuId(1), 1),
+        (NodeIdx(2), SkuId(2), 1),
+    ]);
+    let line = |n: u32| OrderLine {
+        line_no: n,
+        sku: SkuId(n),
+        qty: 1,
+        unit_price_cents: Some(4_000),
+    };
+    let mut order = Order::new("O", at(28.65), vec![line(1), line(2)]);
+    order.service_level = ServiceLevel::STANDARD;
+    // The dealer ships both for 500 + 1 + 2 × 400 = 1,301; the warehouses for 2 × 500 + ~55.
+    for limits in [(POSTING_LIMIT, WALK_LIMIT), (0, 0), (0, 1)] {
+        let router = Router::new(&network, &policy).with_limits(limits.0, limits.1);
+        let d = router.route(&order, &stock, &Load::default(), now());
+        let nodes: Vec<NodeIdx> = d.shipments.iter().map(|s| s.node).collect();
+        assert_eq!(nodes, [NodeIdx(1), NodeIdx(2)], "{limits:?}: {d:#?}");
+        assert!(d.cost_cents() < 1_301, "{}", d.cost_cents());
+    }
+}
