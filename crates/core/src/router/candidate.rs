@@ -51,22 +51,20 @@ pub(crate) fn stock_mask(order: &Order, stock: &StockTable, node: NodeIdx) -> u6
 /// of `units` units of this order: activity, exclusion, allowed kinds, the level not offered at
 /// the node, and capacity. The distance-free part of [`evaluate`], for bounds.
 pub(crate) fn may_ship(
-    network: &Network,
     terms: &NodeTerms,
     ctx: &OrderCtx<'_>,
     load: &Load,
     node: NodeIdx,
     units: u32,
 ) -> bool {
-    let n = network.node(node);
     let order = ctx.order;
-    if !n.active
+    if !terms.active
         || order.excluded.contains(&node)
         || ctx
             .terms
             .allowed_kinds
             .as_ref()
-            .is_some_and(|kinds| !kinds.contains(&n.kind))
+            .is_some_and(|kinds| !kinds.contains(&terms.kind))
         || terms.reach_km[usize::from(order.service_level.0)] <= 0.0
     {
         return false;

@@ -573,7 +573,7 @@ impl Walk<'_, '_> {
             let mut far_chord2 = -1.0f64;
             for (n, units) in self.stock.holdings(line.sku) {
                 let t = &nodes[n.0 as usize];
-                if units < line.qty || !may_ship(r.network, t, self.ctx, self.load, n, line.qty) {
+                if units < line.qty || !may_ship(t, self.ctx, self.load, n, line.qty) {
                     continue;
                 }
                 let chord2 = index.chord2(dest, n);

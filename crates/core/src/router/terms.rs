@@ -24,6 +24,9 @@ pub(crate) struct NodeTerms {
     pub capacity_units: Option<u32>,
     pub capacity_shipments: Option<u32>,
     pub safety_stock: u32,
+    /// The node's activity and kind, copied here so bounds read one small record per node.
+    pub active: bool,
+    pub kind: NodeKind,
     /// The node's group in [`NetworkTerms::profiles`] (`u32::MAX` for an inactive node).
     pub profile: u32,
     /// The calendar certainly opens within the promise model's horizon (not every weekday
@@ -67,6 +70,8 @@ impl NodeTerms {
             capacity_units: node.capacity_units.or(kind.capacity_units),
             capacity_shipments: node.capacity_shipments.or(kind.capacity_shipments),
             safety_stock: kind.safety_stock,
+            active: node.active,
+            kind: node.kind,
             profile: u32::MAX,
             always_ships: node.calendar.closed_weekdays & 0x7f != 0x7f
                 && node.calendar.holidays.len() < 300,
