@@ -563,6 +563,12 @@ impl Walk<'_, '_> {
         let index = r.network.index();
         let dest = self.ctx.order.destination.unit_vector();
         let level = usize::from(self.ctx.order.service_level.0);
+        // The order's own reach limit (the level's transit bands, a hard deadline).
+        let limit_chord2 = if self.reach_limit_km < 0.0 {
+            -1.0
+        } else {
+            crate::index::ChordSlack::chord2_upper_bound(self.reach_limit_km)
+        };
         for (l, line) in self.ctx.order.lines.iter().enumerate() {
             // Over the holders that may ship the line at all and have the destination within
             // their reach: the least handling and the extreme margin rates apart (a lower bound
@@ -577,7 +583,7 @@ impl Walk<'_, '_> {
                     continue;
                 }
                 let chord2 = index.chord2(dest, n);
-                if chord2 > t.reach_chord2[level] {
+                if chord2 > t.reach_chord2[level] || chord2 > limit_chord2 {
                     continue;
                 }
                 if let Some(&km) = self.group_reach_km.get(t.profile as usize) {
@@ -796,7 +802,12 @@ impl Walk<'_, '_> {
     /// Why line `l` is unfilled: the most specific reason the router met.
     fn unfilled_reason(&self, l: usize, shipments: usize, shipped: u64) -> Reason {
         let bit = 1u64 << l;
-        if self.viables.iter().any(|v| v.mask & bit != 0) {
+        // Some node could ship it: one the router weighed, or (when the bounds read the posting
+        // lists) a holder that passed every distance-free rule and the reach and deadline
+        // limits, which the bounds then proved not worth it.
+        let could = self.viables.iter().any(|v| v.mask & bit != 0)
+            || (self.sharpened && self.line_min_cents[l] < choose::INF);
+        if could {
             if self.ctx.terms.ship_complete && shipped == 0 {
                 return Reason::ShipComplete;
             }
