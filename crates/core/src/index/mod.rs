@@ -159,18 +159,11 @@ impl SpatialIndex {
     /// # Ok::<(), omniroute_core::LatLngError>(())
     /// ```
     pub fn nearest(&self, from: LatLng) -> impl Iterator<Item = (NodeIdx, f64)> + '_ {
-        let mut tree = self
+        let tree = self
             .tree
             .nearest_neighbor_iter_with_distance_2(&from.unit_vector())
             .map(|(entry, chord2)| (entry.data, chord2));
-        let peeked = tree.next();
-        Nearest {
-            points: &self.points,
-            from,
-            tree,
-            peeked,
-            pending: VecDeque::new(),
-        }
+        Nearest::new(&self.points, from, tree)
     }
 
     /// The given nodes (distinct, each below [`SpatialIndex::len`]) nearest-first from `from`,
@@ -199,22 +192,11 @@ impl SpatialIndex {
         // Squared chords are never negative, so their bits sort as the numbers do.
         let mut heap: std::collections::BinaryHeap<Reverse<(u64, u32)>> = nodes
             .iter()
-            .map(|n| {
-                let u = self.units[n.0 as usize];
-                let chord2 = (u[0] - f[0]).powi(2) + (u[1] - f[1]).powi(2) + (u[2] - f[2]).powi(2);
-                Reverse((chord2.to_bits(), n.0))
-            })
+            .map(|&n| Reverse((self.chord2(f, n).to_bits(), n.0)))
             .collect();
-        let mut tree =
+        let tree =
             std::iter::from_fn(move || heap.pop().map(|Reverse((c, i))| (i, f64::from_bits(c))));
-        let peeked = tree.next();
-        Nearest {
-            points: &self.points,
-            from,
-            tree,
-            peeked,
-            pending: VecDeque::new(),
-        }
+        Nearest::new(&self.points, from, tree)
     }
 
     /// The squared chord from the unit vector `from` to node `idx`, as [`SpatialIndex::nearest`]
@@ -271,6 +253,19 @@ struct Nearest<'a, I> {
     peeked: Option<(u32, f64)>,
     /// Measured nodes not yet yielded, sorted by `(km, idx)`.
     pending: VecDeque<(f64, u32)>,
+}
+
+impl<'a, I: Iterator<Item = (u32, f64)>> Nearest<'a, I> {
+    fn new(points: &'a [LatLng], from: LatLng, mut tree: I) -> Self {
+        let peeked = tree.next();
+        Nearest {
+            points,
+            from,
+            tree,
+            peeked,
+            pending: VecDeque::new(),
+        }
+    }
 }
 
 impl<I: Iterator<Item = (u32, f64)>> Iterator for Nearest<'_, I> {
