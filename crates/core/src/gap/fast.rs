@@ -43,8 +43,6 @@ pub(crate) struct Simple {
     cand_start: Vec<u32>,
     /// How many leading candidates are also swap targets.
     swaps: usize,
-    /// How many leading candidates of an ejected item are tried as the end of a chain.
-    chain: usize,
     /// Starting price per unit of excess, per resource.
     weight: Vec<f64>,
 }
@@ -67,9 +65,6 @@ impl Simple {
         let (mut cand, mut cand_start) = (Vec::new(), vec![0u32]);
         let shifts = 20;
         let swaps = 5;
-        // Chains cost n × swaps × (n / m) × chain evaluations per move: keep them near 100,000.
-        let per = n * swaps * n.div_ceil(m.max(1));
-        let chain = (100_000 / per.max(1)).min(shifts);
         for i in 0..n {
             let mut rc: Vec<(f64, u32)> = p
                 .options(i)
@@ -108,7 +103,6 @@ impl Simple {
             cand,
             cand_start,
             swaps,
-            chain,
             weight: start_weights(p, lambda),
         })
     }
@@ -203,6 +197,72 @@ impl<'s> Run<'s> {
             self.cur[i] = (self.s.cost[o], self.s.amt[o]);
             self.cost += self.s.cost[o] - self.s.cost[cur];
         }
+    }
+}
+
+/// Where an ejected item can go: option `q` on resource `c` (`NONE` if it uses nothing) taking
+/// `amt`, with its cost change `dc`, the weighted excess change on `c` (`pen`) and whether `q` is
+/// tabu.
+#[derive(Clone, Copy)]
+struct Exit {
+    q: u32,
+    c: u32,
+    amt: i64,
+    dc: i64,
+    pen: f64,
+    tabu: bool,
+}
+
+impl Exit {
+    const NONE: Self = Self {
+        q: NONE,
+        c: NONE,
+        amt: 0,
+        dc: 0,
+        pen: 0.0,
+        tabu: false,
+    };
+
+    /// Non-tabu exits first, then the smaller value.
+    fn before(&self, other: &Self) -> bool {
+        other.q == NONE
+            || (self.tabu, self.dc as f64 + self.pen) < (other.tabu, other.dc as f64 + other.pen)
+    }
+}
+
+impl Run<'_> {
+    /// Per item `k`, its two best exits (shift candidates) to two different resources other than
+    /// its own: a chain that starts on resource `a` takes the first whose resource is not `a`.
+    fn exits(&self, w: &[f64], tabu: &[u64], it: u64) -> Vec<Exit> {
+        let s = self.s;
+        let mut out = vec![Exit::NONE; 2 * self.choice.len()];
+        for (k, two) in out.chunks_exact_mut(2).enumerate() {
+            let own = s.res[self.choice[k] as usize];
+            for &(q, c, qc, qa) in s.cand(k) {
+                if c == own {
+                    continue;
+                }
+                let e = Exit {
+                    q,
+                    c,
+                    amt: qa,
+                    dc: qc - self.cur[k].0,
+                    pen: pen(self, w, c, qa),
+                    tabu: tabu[q as usize] > it,
+                };
+                if two[0].q != NONE && two[0].c == c {
+                    if e.before(&two[0]) {
+                        two[0] = e;
+                    }
+                } else if e.before(&two[0]) {
+                    two[1] = two[0];
+                    two[0] = e;
+                } else if e.before(&two[1]) {
+                    two[1] = e;
+                }
+            }
+        }
+        out
     }
 }
 
@@ -336,7 +396,10 @@ fn best_move(run: &Run, w: &[f64], tabu: &[u64], it: u64, best_cost: i64) -> (Op
     if val < -1e-9 {
         return (mv, val);
     }
-    // No improving shift: look at swaps too.
+    // No improving shift: look at swaps and ejection chains too. A chain moves i to resource b
+    // and ejects a k of b to a third resource c; k's part of its value does not depend on i (c is
+    // neither a nor b), so each item's best exits are found once per move, not once per chain.
+    let exits = run.exits(w, tabu, it);
     for i in 0..run.choice.len() {
         let cur = run.choice[i] as usize;
         let (a, x) = (s.res[cur], s.amt[cur]);
@@ -351,38 +414,37 @@ fn best_move(run: &Run, w: &[f64], tabu: &[u64], it: u64, best_cost: i64) -> (Op
                 continue;
             }
             let base = tc - run.cur[i].0;
+            let free = tabu[to] <= it;
             for &k in &run.members[b as usize] {
                 let k = k as usize;
-                let (q, qc, qa) = s.on[a as usize * n + k];
-                if q == NONE {
-                    continue;
-                }
-                let q = q as usize;
-                let dc = base + qc - run.cur[k].0;
-                let (da, db) = (qa - x, y - run.cur[k].1);
-                let v = dc as f64 + pen(run, w, a, da) + pen(run, w, b, db);
-                if v < val {
-                    let dex = run.dex(a, da) + run.dex(b, db);
-                    if (tabu[to] <= it && tabu[q] <= it) || aspire(dc, dex) {
-                        (mv, val) = (Some(Move::Swap(i, to, k, q)), v);
-                    }
-                }
-                // Ejection chain: i enters b, k leaves b for a third resource c.
-                let ck = &s.cand(k)[..s.chain.min(s.cand(k).len())];
                 let db = y - run.cur[k].1;
                 let pb = pen(run, w, b, db);
-                for &(q2, c, qc2, qa2) in ck {
-                    if c == a || c == b {
-                        continue;
-                    }
-                    let dc = base + qc2 - run.cur[k].0;
-                    let v = dc as f64 + leave + pb + pen(run, w, c, qa2);
+                let (q, qc, qa) = s.on[a as usize * n + k];
+                if q != NONE {
+                    let q = q as usize;
+                    let dc = base + qc - run.cur[k].0;
+                    let da = qa - x;
+                    let v = dc as f64 + pen(run, w, a, da) + pb;
                     if v < val {
-                        let dex = run.dex(a, -x) + run.dex(b, db) + run.dex(c, qa2);
-                        let q2 = q2 as usize;
-                        if (tabu[to] <= it && tabu[q2] <= it) || aspire(dc, dex) {
-                            (mv, val) = (Some(Move::Swap(i, to, k, q2)), v);
+                        let dex = run.dex(a, da) + run.dex(b, db);
+                        if (free && tabu[q] <= it) || aspire(dc, dex) {
+                            (mv, val) = (Some(Move::Swap(i, to, k, q)), v);
                         }
+                    }
+                }
+                // Ejection chain: i enters b, k leaves b for its best exit that is not a.
+                let Some(e) = exits[2 * k..2 * k + 2]
+                    .iter()
+                    .find(|e| e.q != NONE && e.c != a)
+                else {
+                    continue;
+                };
+                let dc = base + e.dc;
+                let v = dc as f64 + leave + pb + e.pen;
+                if v < val {
+                    let dex = run.dex(a, -x) + run.dex(b, db) + run.dex(e.c, e.amt);
+                    if (free && !e.tabu) || aspire(dc, dex) {
+                        (mv, val) = (Some(Move::Swap(i, to, k, e.q as usize)), v);
                     }
                 }
             }
