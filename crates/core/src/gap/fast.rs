@@ -7,7 +7,8 @@
 //! The search minimises cost plus a price per unit of excess per resource; a price grows while its
 //! resource is over capacity and shrinks while it is not (strategic oscillation). Each step takes
 //! the best non-tabu move (a tabu move only if it gives a new best feasible solution); after a long
-//! run without a new best it restarts from the best, lightly perturbed.
+//! run without a new best it restarts from the best, lightly perturbed (a few items moved to one of
+//! their best few options).
 
 use super::rng::Rng;
 use super::tabu::{start_weights, Limits};
@@ -21,6 +22,9 @@ type Cand = (u32, u32, i64, i64);
 /// relaxation of every price while feasible.
 const GROW: f64 = 1.005;
 const RELAX: f64 = 1.005;
+/// A restart shifts a few random items, each to one of its first `PERTURB_TOP` candidates: a
+/// random candidate is mostly far worse, and the search's first moves would only undo it.
+const PERTURB_TOP: usize = 3;
 /// Largest items × resources table kept for swap look-ups.
 const TABLE_MAX: usize = 1 << 24;
 
@@ -347,6 +351,7 @@ pub(crate) fn search(
                 for _ in 0..(n / 20).max(2) {
                     let i = rng.below(n);
                     let c = s.cand(i);
+                    let c = &c[..c.len().min(PERTURB_TOP)];
                     run.shift(i, c[rng.below(c.len())].0 as usize);
                 }
             }
