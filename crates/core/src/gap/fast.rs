@@ -2,7 +2,11 @@
 //! an agent). Every move is evaluated in O(1) from the resource loads: a shift of item `i` changes
 //! the excess of the resource it leaves and of the one it enters, a swap of `i` and `k` only those
 //! two. Shifts are restricted to each item's best options by Lagrangian reduced cost, swaps to the
-//! first few of them, and the swap partner's option on a resource is a table look-up.
+//! first few of them, and the swap partner's option on a resource is a table look-up. When no shift
+//! improves, swaps and two-step ejection chains (`i` enters `b`, a `k` of `b` leaves for a third
+//! resource) are scanned too; each item's two best exits are found once per move, so a chain is also
+//! O(1). `Simple::restricted` cuts the candidates down to the options of a few solutions, for a
+//! search that recombines them (see `solve.rs`).
 //!
 //! The search minimises cost plus a price per unit of excess per resource; a price grows while its
 //! resource is over capacity and shrinks while it is not (strategic oscillation). Each step takes
@@ -113,6 +117,53 @@ impl Simple {
 
     fn cand(&self, i: usize) -> &[Cand] {
         &self.cand[self.cand_start[i] as usize..self.cand_start[i + 1] as usize]
+    }
+
+    /// Moves without a new best after which a search restarts from its best.
+    pub(crate) fn stall(&self) -> u64 {
+        (20 * (self.cand_start.len() as u64 - 1)).max(2_000)
+    }
+
+    /// The same view with each item's candidates cut down to the options that some of `sols`
+    /// (choice vectors of global options, at least one) give it, candidates in their order first.
+    /// A search in it recombines those solutions: each item keeps only options that did well in
+    /// one of them.
+    pub(crate) fn restricted(&self, sols: &[Vec<u32>]) -> Self {
+        let n = self.cand_start.len() - 1;
+        let mut out = Self {
+            on: vec![(NONE, 0, 0); n * self.m],
+            cand: Vec::new(),
+            cand_start: vec![0],
+            ..self.clone()
+        };
+        let mut used: Vec<u32> = Vec::new();
+        for i in 0..n {
+            used.clear();
+            used.extend(sols.iter().map(|x| x[i]));
+            used.sort_unstable();
+            used.dedup();
+            let cand = self.cand(i);
+            // Candidates in their order, then options of `sols` that were not candidates.
+            let kept = cand.iter().filter(|c| used.binary_search(&c.0).is_ok());
+            let other = used
+                .iter()
+                .filter(|&&o| cand.iter().all(|c| c.0 != o))
+                .map(|&o| {
+                    let o_ = o as usize;
+                    (o, self.res[o_], self.cost[o_], self.amt[o_])
+                });
+            for c in kept.copied().chain(other) {
+                out.cand.push(c);
+                if c.1 != NONE {
+                    let e = &mut out.on[c.1 as usize * n + i];
+                    if e.0 == NONE || c.2 < e.1 {
+                        *e = (c.0, c.2, c.3);
+                    }
+                }
+            }
+            out.cand_start.push(out.cand.len() as u32);
+        }
+        out
     }
 }
 
@@ -309,7 +360,7 @@ pub(crate) fn search(
     let floor: Vec<f64> = w.iter().map(|x| x * 0.05).collect();
     let mut tabu = vec![0u64; s.res.len()];
     let tenure = ((s.cand.len() as f64).sqrt() / 8.0).max(6.0) as usize;
-    let stall = (20 * n as u64).max(2_000);
+    let stall = s.stall();
     let (mut it, mut last) = (0u64, 0u64);
     while it < limits.max_iterations
         && best.as_ref().is_none_or(|b| b.1 > limits.target)
@@ -456,4 +507,48 @@ fn best_move(run: &Run, w: &[f64], tabu: &[u64], it: u64, best_cost: i64) -> (Op
         }
     }
     (mv, val)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::rng::Rng;
+    use super::super::tabu::Limits;
+    use super::{search, Simple};
+    use crate::AssignmentProblem;
+
+    /// 4 agents, 9 jobs; agent `r` of job `i` is global option `4 i + r`.
+    fn gap() -> AssignmentProblem {
+        let cost: Vec<Vec<i64>> = (0..4)
+            .map(|r| (0..9).map(|i| 10 + (3 * i + 5 * r) % 7).collect())
+            .collect();
+        let amount: Vec<Vec<u64>> = (0..4)
+            .map(|r| (0..9).map(|i| 1 + ((i + 2 * r) % 5) as u64).collect())
+            .collect();
+        AssignmentProblem::classic_gap(&cost, &amount, &[8, 8, 8, 8]).unwrap()
+    }
+
+    #[test]
+    fn restricted_view_keeps_the_options_of_the_solutions() {
+        let p = gap();
+        let s = Simple::new(&p, &[0.0; 4]).unwrap();
+        let a: Vec<u32> = (0..9).map(|i| 4 * i + i % 4).collect();
+        let b: Vec<u32> = (0..9).map(|i| 4 * i + (i + 1) % 4).collect();
+        let r = s.restricted(&[a.clone(), b.clone(), a.clone()]);
+        for i in 0..9 {
+            let mut got: Vec<u32> = r.cand(i).iter().map(|c| c.0).collect();
+            got.sort_unstable();
+            assert_eq!(got, vec![a[i].min(b[i]), a[i].max(b[i])], "item {i}");
+        }
+        // A search in the view only ever uses those options.
+        let limits = Limits {
+            deadline: None,
+            max_iterations: 500,
+            target: i64::MIN,
+        };
+        let (found, moves) = search(&r, &a, None, limits, &mut Rng::new(1, 0));
+        assert_eq!(moves, 500);
+        if let Some((choice, _)) = found {
+            assert!((0..9).all(|i| choice[i] == a[i] || choice[i] == b[i]));
+        }
+    }
 }

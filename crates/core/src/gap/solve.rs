@@ -1,5 +1,6 @@
 //! The solver entry point: Lagrangian bound, repair, then tabu search runs (in parallel or not),
-//! combined in a fixed order.
+//! combined in a fixed order; for classic GAP, rounds of short runs and then one phase that
+//! recombines their results (`fast_rounds`).
 
 use super::fast::{self, Simple};
 use super::lagrange::{subgradient, Budget};
@@ -19,7 +20,8 @@ use std::time::{Duration, Instant};
 pub struct SolveOptions {
     /// Wall-clock budget of the whole solve (ignored when `iteration_limit` is set).
     pub time_limit: Duration,
-    /// Moves per search run; when set the solve reads no clock for stopping and is deterministic.
+    /// Moves per search run (for classic GAP, shared by a run's multi-start rounds and its final
+    /// phase); when set the solve reads no clock for stopping and is deterministic.
     pub iteration_limit: Option<u64>,
     /// Seed of the search's random choices.
     pub seed: u64,
@@ -61,6 +63,9 @@ pub struct AssignmentSolution {
     /// Wall-clock time taken.
     pub elapsed: Duration,
 }
+
+/// A feasible assignment (global options) with its cost, if one was found.
+type Found = Option<(Vec<u32>, i64)>;
 
 /// Subgradient steps at most.
 const DUAL_STEPS: u64 = 1_500;
@@ -105,23 +110,19 @@ pub fn solve_assignment(problem: &AssignmentProblem, opts: &SolveOptions) -> Ass
             max_iterations: opts.iteration_limit.unwrap_or(u64::MAX),
             target: dual.bound,
         };
-        let run = |k: usize| {
-            let mut rng = Rng::new(opts.seed, k as u64);
-            match (&simple, &guide) {
-                (Some(s), _) => fast::search(s, &from, best.clone(), limits, &mut rng),
-                (None, Some(g)) => search(p, g, &from, best.clone(), limits, &mut rng),
-                (None, None) => (best.clone(), 0),
-            }
+        let (found, its) = match (&simple, &guide) {
+            (Some(s), _) => fast_rounds(s, &from, &best, limits, opts.seed, opts.threads),
+            (None, Some(g)) => keep_best(
+                best.clone(),
+                in_parallel(opts.threads, |k| {
+                    let mut rng = Rng::new(opts.seed, k as u64);
+                    search(p, g, &from, best.clone(), limits, &mut rng)
+                }),
+            ),
+            (None, None) => (best.clone(), 0),
         };
-        let runs = in_parallel(opts.threads, run);
-        for (found, its) in runs {
-            iterations += its;
-            if let Some(f) = found {
-                if best.as_ref().is_none_or(|b| f.1 < b.1) {
-                    best = Some(f);
-                }
-            }
-        }
+        iterations += its;
+        best = found;
     }
     let (choice, feasible) = match best {
         Some((c, _)) => (c, true),
@@ -154,6 +155,88 @@ pub fn solve_assignment(problem: &AssignmentProblem, opts: &SolveOptions) -> Ass
         iterations,
         elapsed: t0.elapsed(),
     }
+}
+
+/// Multi-start rounds of the fast search before one merged phase: `ROUNDS` rounds share the first
+/// half of the budget, each run of a round searching from `from` with its own random stream; the
+/// second half searches from the best found, with every item limited to the options it has in one
+/// of the rounds' results (`Simple::restricted`). Good GAP solutions sit in many far-apart basins
+/// (half the items differ between two of them), so several short runs find a better one than one
+/// long run, and recombining them finds a better one still. When a round's runs are too slow to
+/// settle (fewer moves than a restart period), the rounds stop and the rest of the budget goes to
+/// one unrestricted phase. Deterministic with an iteration limit: each round run gets
+/// `max_iterations / (2 ROUNDS)` moves, each final run the rest.
+fn fast_rounds(
+    s: &Simple,
+    from: &[u32],
+    incumbent: &Found,
+    limits: Limits,
+    seed: u64,
+    threads: Option<usize>,
+) -> (Found, u64) {
+    const ROUNDS: u32 = 8;
+    let t0 = Instant::now();
+    // The end of the first `k` sixteenths of the budget.
+    let upto = |k: u32| Limits {
+        deadline: limits
+            .deadline
+            .map(|d| t0 + d.saturating_duration_since(t0) * k / 16),
+        max_iterations: limits.max_iterations / 16 * u64::from(k),
+        ..limits
+    };
+    let (mut best, mut moves) = (incumbent.clone(), 0);
+    let mut sols = Vec::new();
+    let (mut settled, mut rounds) = (true, 0);
+    while settled && rounds < ROUNDS && best.as_ref().is_none_or(|b| b.1 > limits.target) {
+        // Each run starts from `from` and knows only the first incumbent, so that its restarts
+        // return to its own best and the rounds stay apart.
+        let runs = in_parallel(threads, |k| {
+            let mut rng = Rng::new(seed, (u64::from(rounds) << 32) | k as u64);
+            let lim = Limits {
+                max_iterations: limits.max_iterations / 16,
+                ..upto(rounds + 1)
+            };
+            fast::search(s, from, incumbent.clone(), lim, &mut rng)
+        });
+        rounds += 1;
+        settled = runs.iter().all(|r| r.1 >= s.stall());
+        sols.extend(
+            runs.iter()
+                .filter_map(|r| r.0.as_ref().map(|b| b.0.clone())),
+        );
+        let (b, m) = keep_best(best, runs);
+        (best, moves) = (b, moves + m);
+    }
+    let view = if settled && !sols.is_empty() {
+        s.restricted(&sols)
+    } else {
+        s.clone()
+    };
+    let start = best.as_ref().map_or(from, |b| &b.0).to_vec();
+    let rest = Limits {
+        max_iterations: limits.max_iterations - limits.max_iterations / 16 * u64::from(rounds),
+        ..limits
+    };
+    let runs = in_parallel(threads, |k| {
+        let mut rng = Rng::new(seed, (u64::from(ROUNDS) << 32) | k as u64);
+        fast::search(&view, &start, best.clone(), rest, &mut rng)
+    });
+    let (best, m) = keep_best(best, runs);
+    (best, moves + m)
+}
+
+/// The cheapest of `best` and the runs' results (the first on ties), and the runs' moves.
+fn keep_best(mut best: Found, runs: Vec<(Found, u64)>) -> (Found, u64) {
+    let mut moves = 0;
+    for (found, its) in runs {
+        moves += its;
+        if let Some(f) = found {
+            if best.as_ref().is_none_or(|b| f.1 < b.1) {
+                best = Some(f);
+            }
+        }
+    }
+    (best, moves)
 }
 
 /// Runs `run(0)`, `run(1)`, … (one per thread, or `threads` of them) and returns the results in
