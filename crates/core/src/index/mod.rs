@@ -41,7 +41,7 @@ impl ChordSlack {
     }
 
     /// The smallest haversine km of any node whose computed squared chord is at least `chord2`.
-    fn km_lower_bound(chord2: f64) -> f64 {
+    pub(crate) fn km_lower_bound(chord2: f64) -> f64 {
         let chord = chord2.sqrt() * (1.0 - 2.0 * Self::REL) - Self::ABS;
         km_for_chord(chord) * (1.0 - Self::REL)
     }
@@ -197,6 +197,27 @@ impl SpatialIndex {
         let tree =
             std::iter::from_fn(move || heap.pop().map(|Reverse((c, i))| (i, f64::from_bits(c))));
         Nearest::new(&self.points, from, tree)
+    }
+
+    /// The first node [`SpatialIndex::nearest_among`] would yield for `nodes`, found in one pass
+    /// of squared chords (no heap): only the nodes whose chord could tie the nearest in km are
+    /// measured.
+    pub(crate) fn nearest_of(
+        &self,
+        from: LatLng,
+        nodes: impl Iterator<Item = NodeIdx> + Clone,
+    ) -> Option<(NodeIdx, f64)> {
+        let f = from.unit_vector();
+        let least = nodes
+            .clone()
+            .map(|n| self.chord2(f, n))
+            .min_by(f64::total_cmp)?;
+        // Every node whose km could be at most the least chord's km.
+        let reach = ChordSlack::chord2_upper_bound(ChordSlack::km_upper_bound(least));
+        nodes
+            .filter(|&n| self.chord2(f, n) <= reach)
+            .map(|n| (n, from.distance_km(self.points[n.0 as usize])))
+            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
     }
 
     /// The squared chord from the unit vector `from` to node `idx`, as [`SpatialIndex::nearest`]

@@ -213,6 +213,7 @@ proptest! {
             .into_iter()
             .filter(|w| nodes.contains(&w.0))
             .collect();
-        prop_assert_eq!(walk, all);
+        prop_assert_eq!(walk, all.clone());
+        prop_assert_eq!(index.nearest_of(from, nodes.iter().copied()), all.first().copied());
     }
 }

@@ -19,6 +19,12 @@
 //!    holders with enough stock that may ship it at all (active, allowed, capacity left, within
 //!    their own reach and, for a hard deadline, their promise group's reach); and once the full
 //!    holders are weighed, covering every line from nodes still to come takes two shipments.
+//!    The same floors narrow what a further node must hold to help at all: every line that
+//!    would cost more elsewhere than the best leaves room for ([`Walk::required`]), and some line
+//!    outside what an already priced, cheaper node could ship instead ([`dominance`]); once that
+//!    narrows the posting lists below the order's, the walk hands over to them (read again each
+//!    time they halve), limited to the distance where a partial shipment stops paying. Lines no
+//!    node may ship are unfilled in every solution, so their cost is added to every bound.
 //! 2. **Filters** (hard rules) record a [`Reason`] per rejected node.
 //! 3. **Promise** per node from the order's `created_at` (or the reference time). When neither the
 //!    order (`promised_by`) nor its level sets a deadline, the date cannot filter or price a node,
@@ -34,6 +40,7 @@ mod candidate;
 mod choose;
 mod cost;
 mod decision;
+mod dominance;
 mod optimise;
 mod reason;
 mod reroute;
@@ -57,6 +64,7 @@ pub use stock::{Load, StockTable};
 use crate::{Network, NodeIdx, Order, Policy};
 use candidate::{evaluate, may_ship, stock_mask, OrderCtx, Viable};
 use choose::{Pick, Problem, Solver};
+use dominance::Dominators;
 use jiff::Timestamp;
 use terms::{NetworkTerms, OrderTerms};
 
@@ -226,6 +234,9 @@ impl<'a> Router<'a> {
             split_penalty_cents: terms.split_penalty_cents,
         };
         let rules = terms.rules.clone();
+        // Dominance needs whole-order merges to stay feasible and costs that only add up.
+        let dominance = lines < 64 && sku_groups.is_empty() && self.terms.min_base_cents >= 0;
+        let total_units: u64 = order.lines.iter().map(|l| u64::from(l.qty)).sum();
         let ctx = OrderCtx {
             order,
             terms,
@@ -254,6 +265,10 @@ impl<'a> Router<'a> {
             group_reach_km: Vec::new(),
             partial_extra_cents: partial_extra,
             line_min_cents: vec![0; lines],
+            line_cover_cents: vec![0; lines],
+            sunk_cents: 0,
+            dominators: Dominators::new(lines),
+            dominance: dominance.then_some(total_units),
             sharpened: false,
             partial_only: false,
         };
@@ -333,17 +348,34 @@ struct Walk<'r, 'a> {
     /// and may ship it ([`may_ship`]; `choose::INF` when none does); zeros until
     /// [`Walk::sharpen`] computes it.
     line_min_cents: Vec<i64>,
+    /// Per line, the least that *not* shipping it from a given node adds to a solution that uses
+    /// that node: leaving it unfilled (unless ship-complete), or another shipment that carries it
+    /// from at least as far as its nearest holder that may ship it. Zeros until
+    /// [`Walk::sharpen`]. See [`Walk::required`].
+    line_cover_cents: Vec<i64>,
+    /// What every solution pays for lines no node may ship (unfilled); 0 until
+    /// [`Walk::sharpen`], and under ship-complete. Excluded from `line_cover_cents`.
+    sunk_cents: i64,
+    /// Priced nodes that may dominate later ones ([`dominance`]).
+    dominators: Dominators,
+    /// The order's units when dominance applies to this order (else `None`).
+    dominance: Option<u64>,
     sharpened: bool,
     /// No node still to come can ship every line alone, or none that can could beat the best
     /// (set once phase 1 has weighed the full holders).
     partial_only: bool,
 }
 
-/// Each SKU of the order once, with the most units one of its lines asks for: a node holding that
-/// much of every SKU can ship every line alone (as far as stock goes).
-fn needs(order: &Order) -> Vec<(crate::SkuId, u32)> {
+/// Each SKU of the lines in `lines` (bit i = line i) once, with the most units one of those lines
+/// asks for: a node holding that much of every SKU can ship those lines (as far as stock goes).
+fn needs(order: &Order, lines: u64) -> Vec<(crate::SkuId, u32)> {
     let mut needs: Vec<(crate::SkuId, u32)> = Vec::new();
-    for line in &order.lines {
+    for (_, line) in order
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| lines & 1 << i != 0)
+    {
         match needs.iter_mut().find(|(s, _)| *s == line.sku) {
             Some((_, q)) => *q = (*q).max(line.qty),
             None => needs.push((line.sku, line.qty)),
@@ -368,22 +400,23 @@ fn sku_groups(order: &Order) -> Vec<(u64, crate::SkuId)> {
 impl Walk<'_, '_> {
     fn run(&mut self) {
         let order = self.ctx.order;
-        let needs = needs(order);
-        let posting: usize = needs
+        let every = needs(order, u64::MAX);
+        let posting: usize = every
             .iter()
             .map(|&(s, _)| self.stock.holders(s).len())
             .sum();
         let (posting_limit, walk_limit, divisor, _) = self.router.limits;
         if posting <= posting_limit {
             // Sparse SKUs: every holder is a candidate, nearest first.
-            let nodes = self.holders_except(&needs, &[], &[]);
+            let mut nodes = Vec::new();
+            self.stock.any_holders(&every, &mut nodes);
             self.consider_by_distance(&nodes, false);
             return;
         }
         // Phase 1: nodes that can ship every line alone, nearest first, until one shipment from
         // further away costs more than the best found.
         let mut full = Vec::new();
-        self.stock.full_holders(&needs, &mut full);
+        self.stock.full_holders(&every, &mut full);
         self.consider_by_distance(&full, true);
         self.partial_only = true;
         // Phase 2: every other node nearest first, while a partial shipment could still pay
@@ -399,37 +432,109 @@ impl Walk<'_, '_> {
             if self.beyond_bound(km) || self.partial_pruned(km) {
                 return;
             }
-            if visited.len() == limit {
-                break;
+            if visited.len() == limit || self.narrowed(km).2 < posting {
+                // Read the rest from the posting lists rather than walk every node.
+                self.consider_holders(visited, &full, km);
+                return;
             }
             if full.binary_search(&n).is_err() {
                 self.consider(n, km);
             }
             visited.push(n);
         }
-        if visited.len() < limit {
-            return; // every node was visited
-        }
-        // The walk did not settle: every remaining holder, nearest first.
-        visited.sort_unstable();
-        let nodes = self.holders_except(&needs, &visited, &full);
-        self.consider_by_distance(&nodes, false);
     }
 
-    /// Every node holding some SKU of `needs`, but not in `a` or `b` (both ascending).
-    fn holders_except(
-        &self,
-        needs: &[(crate::SkuId, u32)],
-        a: &[NodeIdx],
-        b: &[NodeIdx],
-    ) -> Vec<NodeIdx> {
-        let mut nodes: Vec<NodeIdx> = Vec::new();
-        for &(s, _) in needs {
-            nodes.extend_from_slice(self.stock.holders(s));
+    /// What a node at `km` or further must hold to help: every line of [`Walk::required`] and
+    /// some line of [`Walk::useful`]; and about how many posting entries such nodes have.
+    fn narrowed(&self, km: f64) -> (u64, u64, usize) {
+        let required = self.required(km);
+        let (useful, size) = self.useful(km);
+        let lines = &self.ctx.order.lines;
+        let shortest = (0..lines.len())
+            .filter(|l| required & 1 << l != 0)
+            .map(|l| self.stock.holders(lines[l].sku).len())
+            .min()
+            .unwrap_or(usize::MAX);
+        (required, useful, size.min(shortest))
+    }
+
+    /// Phase 2 from the posting lists: the nodes not yet `seen` (nor `full`, weighed in phase 1)
+    /// that hold what [`Walk::narrowed`] asks at `km`, nearest first, until the bounds close.
+    /// Each node is still checked alone ([`Walk::consider_masked`]); when the bounds narrow the
+    /// lists to half or less, they are read again.
+    fn consider_holders(&mut self, mut seen: Vec<NodeIdx>, full: &[NodeIdx], mut km: f64) {
+        let order = self.ctx.order;
+        let index = self.router.network.index();
+        loop {
+            let (required, useful, size) = self.narrowed(km);
+            if required == self.full || useful == 0 {
+                return;
+            }
+            let nodes = self.holder_set((required, useful), &seen, full);
+            let mut narrowed = false;
+            for (n, k) in index.nearest_among(order.destination, &nodes) {
+                km = k;
+                if self.beyond_bound(km) || self.partial_pruned(km) {
+                    return;
+                }
+                let (r, u, s) = self.narrowed(km);
+                if r == self.full || u == 0 {
+                    return;
+                }
+                if s <= size / 2 {
+                    narrowed = true;
+                    break;
+                }
+                self.consider(n, km);
+                seen.push(n);
+            }
+            if !narrowed {
+                return;
+            }
         }
-        nodes.sort(); // sorted runs: merged in linear time
-        nodes.dedup();
-        nodes.retain(|n| a.binary_search(n).is_err() && b.binary_search(n).is_err());
+    }
+
+    /// The nodes that hold every line of `required` and some line of `useful`, except those
+    /// `seen` or in `full`, within the distance where [`Walk::partial_pruned`] closes.
+    fn holder_set(
+        &self,
+        (required, useful): (u64, u64),
+        seen: &[NodeIdx],
+        full: &[NodeIdx],
+    ) -> Vec<NodeIdx> {
+        let order = self.ctx.order;
+        let r = self.router;
+        let index = r.network.index();
+        let mut skip = vec![0u64; index.len().div_ceil(64)];
+        for &n in seen.iter().chain(full) {
+            skip[n.0 as usize / 64] |= 1 << (n.0 % 64);
+        }
+        let mut nodes = Vec::new();
+        if required != 0 {
+            self.stock.full_holders(&needs(order, required), &mut nodes);
+            nodes.retain(|&n| stock_mask(order, self.stock, n) & useful != 0);
+        } else {
+            self.stock.any_holders(&needs(order, useful), &mut nodes);
+        }
+        // bound(km) = min_base + round(per_km × km) exceeds best - extra beyond this distance.
+        let level = usize::from(order.service_level.0);
+        let per_km = r.terms.min_per_km_cents[level];
+        let slack = self.solver.best_cents() - self.partial_extra() - r.terms.min_base_cents;
+        let mut radius = self.reach_limit_km;
+        if per_km > 0.0 {
+            radius = radius.min((slack as f64 + 1.0) / per_km * (1.0 + 1e-9) + 1e-6);
+        }
+        let dest = order.destination.unit_vector();
+        let max_chord2 = if radius.is_finite() {
+            crate::index::ChordSlack::chord2_upper_bound(radius.max(0.0))
+        } else {
+            f64::INFINITY
+        };
+        nodes.retain(|&n| {
+            skip[n.0 as usize / 64] & (1 << (n.0 % 64)) == 0
+                && index.chord2(dest, n) <= max_chord2
+                && stock_mask(order, self.stock, n) & useful != 0
+        });
         nodes
     }
 
@@ -440,9 +545,14 @@ impl Walk<'_, '_> {
         let index = self.router.network.index();
         for (n, km) in index.nearest_among(self.ctx.order.destination, nodes) {
             let closed = if whole {
-                km > self.reach_limit_km || self.bound_cents(km) > self.solver.best_cents()
+                km > self.reach_limit_km
+                    || self.bound_cents(km) + self.sunk_cents > self.solver.best_cents()
             } else {
-                self.beyond_bound(km)
+                (self.partial_only
+                    && (self.partial_pruned(km)
+                        || self.required(km) == self.full
+                        || self.useful(km).0 == 0))
+                    || self.beyond_bound(km)
             };
             if closed {
                 break;
@@ -459,7 +569,68 @@ impl Walk<'_, '_> {
     /// a solution as good as the best: such a node's shipment costs at least the bound, and the
     /// lines it leaves cost at least `partial_extra_cents` more (another shipment, or unfilled).
     fn partial_pruned(&self, km: f64) -> bool {
-        self.bound_cents(km) + self.partial_extra_cents > self.solver.best_cents()
+        self.bound_cents(km) + self.partial_extra() > self.solver.best_cents()
+    }
+
+    /// What the lines a partial shipment leaves cost at least: `partial_extra_cents`, or the
+    /// lines no node may ship ([`Walk::sunk_cents`]), whichever is more.
+    fn partial_extra(&self) -> i64 {
+        self.partial_extra_cents.max(self.sunk_cents)
+    }
+
+    /// Lines that a node at `km` or further must hold to be part of a solution as good as the
+    /// best. A solution using such a node that does not ship line `l` from it costs at least the
+    /// node's shipment (the one-shipment bound) plus what line `l` costs elsewhere
+    /// ([`Walk::line_cover_cents`]); the node's other lines and every other term are
+    /// non-negative. Only grows with the distance and as the best improves.
+    fn required(&self, km: f64) -> u64 {
+        let over = self.solver.best_cents() - self.bound_cents(km) - self.sunk_cents;
+        self.line_cover_cents
+            .iter()
+            .enumerate()
+            .filter(|(_, &c)| c > over)
+            .fold(0, |m, (i, _)| m | 1 << i)
+    }
+
+    /// True when a priced node dominates `node` at `km` for the lines of `mask` (see
+    /// [`dominance`]): `node`'s own fixed, priority, distance and line costs are its floor.
+    fn dominated(&self, node: NodeIdx, km: f64, mask: u64) -> bool {
+        if self.dominance.is_none() {
+            return false;
+        }
+        let t = &self.router.terms.nodes[node.0 as usize];
+        let level = usize::from(self.ctx.order.service_level.0);
+        let base = t.base_cents() + distance_cents(t.per_km_cents[level], km);
+        let lines = &self.ctx.order.lines;
+        self.dominators.dominates(mask, base, |l| {
+            t.per_unit_cents * i64::from(lines[l].qty)
+                + margin_cents(t.margin_bps, lines[l].value_cents())
+        })
+    }
+
+    /// Lines of which a node at `km` or further must ship at least one to be part of a solution
+    /// as good as the best, and how many posting entries hold one of them: a dominator cheaper
+    /// than any such node's floor (the one-shipment bound and each line's
+    /// [`Walk::line_min_cents`]) dominates every node shipping only its lines. Of several such
+    /// dominators, the one that leaves the shortest lists.
+    fn useful(&self, km: f64) -> (u64, usize) {
+        let lines = &self.ctx.order.lines;
+        let size = |m: u64| -> usize {
+            (0..lines.len())
+                .filter(|l| m & 1 << l != 0)
+                .map(|l| self.stock.holders(lines[l].sku).len())
+                .sum()
+        };
+        if self.dominance.is_none() || !self.sharpened {
+            return (self.full, size(self.full));
+        }
+        self.dominators
+            .below(self.bound_cents(km), &self.line_min_cents)
+            .map(|m| self.full & !m)
+            .chain([self.full])
+            .map(|m| (m, size(m)))
+            .min_by_key(|&(m, size)| (size, m))
+            .expect("full is a candidate")
     }
 
     fn bound_cents(&self, km: f64) -> i64 {
@@ -537,7 +708,7 @@ impl Walk<'_, '_> {
         }
         let bound = self.bound_cents(km);
         let best = self.solver.best_cents();
-        if bound > best {
+        if bound + self.sunk_cents > best {
             return true;
         }
         if !self.sharpened {
@@ -576,14 +747,18 @@ impl Walk<'_, '_> {
             // furthest such holder.
             let mut per_unit = i64::MAX;
             let (mut low, mut high) = (u32::MAX, 0);
-            let mut far_chord2 = -1.0f64;
+            let (mut far_chord2, mut near_chord2) = (-1.0f64, f64::INFINITY);
             for (n, units) in self.stock.holdings(line.sku) {
-                let t = &nodes[n.0 as usize];
-                if units < line.qty || !may_ship(t, self.ctx, self.load, n, line.qty) {
+                if units < line.qty {
                     continue;
                 }
                 let chord2 = index.chord2(dest, n);
-                if chord2 > t.reach_chord2[level] || chord2 > limit_chord2 {
+                if chord2 > limit_chord2 {
+                    continue;
+                }
+                let t = &nodes[n.0 as usize];
+                if chord2 > t.reach_chord2[level] || !may_ship(t, self.ctx, self.load, n, line.qty)
+                {
                     continue;
                 }
                 if let Some(&km) = self.group_reach_km.get(t.profile as usize) {
@@ -592,20 +767,46 @@ impl Walk<'_, '_> {
                     }
                 }
                 far_chord2 = far_chord2.max(chord2);
+                near_chord2 = near_chord2.min(chord2);
                 per_unit = per_unit.min(t.per_unit_cents);
                 low = low.min(t.margin_bps);
                 high = high.max(t.margin_bps);
             }
             let value = line.value_cents();
+            let terms = &self.ctx.terms;
+            let leave = if terms.ship_complete {
+                choose::INF
+            } else {
+                terms.unfilled_per_unit_cents * i64::from(line.qty)
+            };
+            let mut elsewhere = choose::INF;
             if per_unit == i64::MAX {
                 self.line_min_cents[l] = choose::INF;
                 self.line_reach_km[l] = -1.0;
+                if !terms.ship_complete {
+                    // Unfilled in every solution.
+                    self.sunk_cents += leave;
+                    continue;
+                }
             } else {
                 self.line_min_cents[l] = per_unit * i64::from(line.qty)
                     + margin_cents(low, value).min(margin_cents(high, value));
                 let far = crate::index::ChordSlack::km_upper_bound(far_chord2);
                 self.line_reach_km[l] = self.line_reach_km[l].min(far);
+                if terms.max_shipments >= 2 && r.terms.min_base_cents >= 0 {
+                    let near = crate::index::ChordSlack::km_lower_bound(near_chord2).max(0.0);
+                    elsewhere = r.terms.min_base_cents
+                        + terms.split_penalty_cents
+                        + distance_cents(r.terms.min_per_km_cents[level], near)
+                        + self.line_min_cents[l];
+                }
             }
+            // With a negative shipment base, more shipments can cost less: no cover then.
+            self.line_cover_cents[l] = if r.terms.min_base_cents >= 0 {
+                leave.min(elsewhere)
+            } else {
+                0
+            };
         }
     }
 
@@ -657,8 +858,14 @@ impl Walk<'_, '_> {
     /// [`Walk::consider`] for a node whose [`stock_mask`] is known.
     fn consider_masked(&mut self, node: NodeIdx, km: f64, mask: u64) {
         let r = self.router;
-        if mask != 0 && mask != self.full && self.partial_pruned(km) {
-            return; // priced out: see `partial_pruned`
+        if mask != 0
+            && mask != self.full
+            && (self.partial_pruned(km) || self.required(km) & !mask != 0)
+        {
+            return; // priced out: see `partial_pruned` and `required`
+        }
+        if mask != 0 && self.dominated(node, km, mask) {
+            return;
         }
         let outcome = match evaluate(
             r.network,
@@ -685,6 +892,12 @@ impl Walk<'_, '_> {
                     *slot = self.stock.qty(node, sku);
                 }
                 self.solver.add(&v, &self.line_cents, &self.group_stock);
+                if self
+                    .dominance
+                    .is_some_and(|units| u64::from(v.units_left) >= units)
+                {
+                    self.dominators.add(v.mask, v.base_cents, &self.line_cents);
+                }
                 let cost = v.base_cents
                     + (0..self.line_cents.len())
                         .filter(|i| v.mask & (1 << i) != 0)
@@ -792,11 +1005,13 @@ impl Walk<'_, '_> {
                 return Some((km, n));
             }
         }
-        self.stock
+        let holders = self
+            .stock
             .holdings(sku)
-            .filter(|&(_, units)| units >= qty)
-            .map(|(n, _)| (dest.distance_km(index.location(n)), n))
-            .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+            .filter(move |&(_, units)| units >= qty)
+            .map(|(n, _)| n);
+        let (n, km) = index.nearest_of(dest, holders)?;
+        Some((km, n))
     }
 
     /// Why line `l` is unfilled: the most specific reason the router met.

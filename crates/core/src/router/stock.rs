@@ -167,7 +167,7 @@ impl StockTable {
     }
 
     /// The holders of `sku` with their units, ascending by node.
-    pub(crate) fn holdings(&self, sku: SkuId) -> impl Iterator<Item = (NodeIdx, u32)> + '_ {
+    pub(crate) fn holdings(&self, sku: SkuId) -> impl Iterator<Item = (NodeIdx, u32)> + Clone + '_ {
         self.postings
             .get(sku.0 as usize)
             .into_iter()
@@ -229,6 +229,34 @@ impl StockTable {
                 out.push(n);
             }
         }
+    }
+
+    /// Nodes holding some of the SKUs of `needs` (any quantity), ascending, into `out`: an OR of
+    /// the bitmaps when every SKU has one, else a merge of the posting lists.
+    pub(crate) fn any_holders(&self, needs: &[(SkuId, u32)], out: &mut Vec<NodeIdx>) {
+        out.clear();
+        let postings: Vec<&Posting> = needs
+            .iter()
+            .filter_map(|&(s, _)| self.postings.get(s.0 as usize))
+            .collect();
+        if postings.len() > 1 && postings.iter().all(|p| !p.bits.is_empty()) {
+            let words = postings.iter().map(|p| p.bits.len()).max().unwrap_or(0);
+            for w in 0..words {
+                let mut word = postings
+                    .iter()
+                    .fold(0, |acc, p| acc | p.bits.get(w).copied().unwrap_or(0));
+                while word != 0 {
+                    out.push(NodeIdx((w * 64) as u32 + word.trailing_zeros()));
+                    word &= word - 1;
+                }
+            }
+            return;
+        }
+        for p in postings {
+            out.extend_from_slice(&p.nodes);
+        }
+        out.sort_unstable();
+        out.dedup();
     }
 
     /// Prepares the table for routing: per SKU, a cap around its holders (see the `caps` field)

@@ -264,7 +264,7 @@ fn assert_exact(router: &Router<'_>, case: &Case) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 1_500, ..ProptestConfig::default() })]
 
     /// Every single-order decision passes the checker and costs exactly the brute-force optimum.
     #[test]

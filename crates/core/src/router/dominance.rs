@@ -1,0 +1,82 @@
+//! Dominance between candidate nodes of one order.
+//!
+//! A priced node V *dominates* a node P for the lines in `m` when V can ship every line of `m`,
+//! V's shipment base (fixed, priority, distance, lateness, prices) is below the least P's can be
+//! (its fixed, priority and distance), and V handles each line of `m` for no more than P would.
+//! Then no solution that ships from P is optimal: replacing P's shipment by V's (or merging it
+//! into V's when V already ships) costs strictly less. The merge needs V to hold the stock and
+//! capacity for every line at once, so only nodes that can take the whole order's units are kept,
+//! and only for orders whose lines have distinct SKUs and whose shipment bases cannot be negative.
+
+/// The priced nodes that may dominate later candidates: (lines mask, base, per-line cost).
+#[derive(Debug, Default)]
+pub(crate) struct Dominators {
+    lines: usize,
+    masks: Vec<u64>,
+    bases: Vec<i64>,
+    /// `lines` costs per dominator.
+    costs: Vec<i64>,
+}
+
+impl Dominators {
+    pub(crate) fn new(lines: usize) -> Self {
+        Self {
+            lines,
+            ..Self::default()
+        }
+    }
+
+    /// Adds a priced node that can ship `mask` for `base` plus `line_cents[l]` per line.
+    pub(crate) fn add(&mut self, mask: u64, base: i64, line_cents: &[i64]) {
+        if mask == 0 || self.covered(mask, base, |l| line_cents[l]) {
+            return; // an earlier one is at least as good
+        }
+        self.masks.push(mask);
+        self.bases.push(base);
+        self.costs.extend_from_slice(&line_cents[..self.lines]);
+    }
+
+    /// True when some dominator ships every line of `mask`, has a base below `base_floor` and
+    /// costs no more than `floor(l)` on each line of `mask`.
+    pub(crate) fn dominates(
+        &self,
+        mask: u64,
+        base_floor: i64,
+        floor: impl Fn(usize) -> i64,
+    ) -> bool {
+        self.position(mask, base_floor - 1, &floor).is_some()
+    }
+
+    /// The lines masks of the dominators whose base is below `base_floor` and whose every line
+    /// costs at most `floors[l]`: each dominates every node with such floors that ships only
+    /// lines of its mask.
+    pub(crate) fn below<'a>(
+        &'a self,
+        base_floor: i64,
+        floors: &'a [i64],
+    ) -> impl Iterator<Item = u64> + 'a {
+        (0..self.masks.len())
+            .filter(move |&i| {
+                self.bases[i] < base_floor && self.cheap(i, self.masks[i], |l| floors[l])
+            })
+            .map(|i| self.masks[i])
+    }
+
+    /// A dominator at or below `base` on every line of `mask` (with `base` inclusive).
+    fn covered(&self, mask: u64, base: i64, floor: impl Fn(usize) -> i64) -> bool {
+        self.position(mask, base, &floor).is_some()
+    }
+
+    fn position(&self, mask: u64, base: i64, floor: &impl Fn(usize) -> i64) -> Option<usize> {
+        (0..self.masks.len()).find(|&i| {
+            mask & !self.masks[i] == 0 && self.bases[i] <= base && self.cheap(i, mask, floor)
+        })
+    }
+
+    fn cheap(&self, i: usize, mask: u64, floor: impl Fn(usize) -> i64) -> bool {
+        let costs = &self.costs[i * self.lines..(i + 1) * self.lines];
+        (0..self.lines)
+            .filter(|l| mask & 1 << l != 0)
+            .all(|l| costs[l] <= floor(l))
+    }
+}
