@@ -35,7 +35,7 @@ fn main() {
         &plan,
         &inputs.orders,
         &inputs.network,
-        &inputs.policy,
+        &inputs.policy.clone().into(),
         &stock,
         now,
     );

@@ -23,7 +23,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         &plan,
         &inputs.orders,
         &inputs.network,
-        &inputs.policy,
+        &inputs.policy.clone().into(),
         &stock,
         now,
     );

@@ -1,9 +1,9 @@
 //! omniroute-core: the pure order-routing engine.
 //!
 //! It holds the domain model ([`Node`], [`Order`], [`Network`]), the spatial index, the inventory
-//! ledger, the [`Policy`] and (as they land) the router and the batch optimiser. It does no file or
-//! network I/O and reads no clock: time is always a parameter. File formats live in
-//! `omniroute-adapters`.
+//! ledger, the [`Policy`] (and its [`PolicyVersions`]) and (as they land) the router and the batch
+//! optimiser. It does no file or network I/O and reads no clock: time is always a parameter. File
+//! formats live in `omniroute-adapters`.
 
 mod check;
 mod gap;
@@ -18,6 +18,7 @@ mod order;
 mod policy;
 mod promise;
 mod router;
+mod versions;
 
 pub use crate::geo::{chord_for_km, km_for_chord, LatLng, LatLngError, EARTH_RADIUS_KM};
 pub use check::{check, shipment_cost, OrderRules, ShipmentCheck, Violation};
@@ -46,3 +47,4 @@ pub use router::{
     Rerouted, Router, Shipment, StockTable, UnfilledLine, ALTERNATIVES, EXACT_MAX_LINES,
     POSTING_LIMIT, WALK_LIMIT,
 };
+pub use versions::{PolicyVersions, VersionError};

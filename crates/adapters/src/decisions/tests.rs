@@ -80,7 +80,14 @@ fn a_written_plan_reads_back_with_the_same_costs_and_passes_the_checker() {
         assert_eq!(a.unfilled, b.unfilled);
         assert_eq!(a.cost, b.cost);
     }
-    let v = check(&back, &w.orders, &w.network, &w.policy, &w.stock, now());
+    let v = check(
+        &back,
+        &w.orders,
+        &w.network,
+        &w.policy.clone().into(),
+        &w.stock,
+        now(),
+    );
     assert!(v.is_empty(), "{v:?}");
 }
 

@@ -45,7 +45,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         &plan,
         &inputs.orders,
         &inputs.network,
-        &inputs.policy,
+        &inputs.policy.clone().into(),
         &stock,
         now,
     ) {

@@ -140,7 +140,7 @@ fn read_plan(
         &file.plan,
         &inputs.orders,
         &inputs.network,
-        &inputs.policy,
+        &inputs.policy.clone().into(),
         stock,
         now,
     );

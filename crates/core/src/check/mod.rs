@@ -5,7 +5,7 @@
 
 mod rules;
 
-use crate::{Decision, Network, NodeIdx, Order, Plan, Policy, SkuId, StockTable};
+use crate::{Decision, Network, NodeIdx, Order, Plan, Policy, PolicyVersions, SkuId, StockTable};
 use jiff::Timestamp;
 use rustc_hash::FxHashMap;
 use std::fmt;
@@ -31,17 +31,21 @@ impl fmt::Display for Violation {
     }
 }
 
-/// Checks every decision of `plan` (one per order, same order) against the network, the policy,
-/// the stock the batch started from and the reference time. An empty result means the plan is
-/// feasible and every reported cost is right.
+/// Checks every decision of `plan` (one per order, same order) against the network, the policy
+/// (each order against the version of its `created_at`, or `now` without one: see
+/// [`PolicyVersions::for_order`]; a single [`Policy`] converts with `.into()`), the stock the
+/// batch started from and the reference time. An empty result means the plan is feasible and
+/// every reported cost is right.
 pub fn check(
     plan: &Plan,
     orders: &[Order],
     network: &Network,
-    policy: &Policy,
+    policies: &PolicyVersions,
     stock: &StockTable,
     now: Timestamp,
 ) -> Vec<Violation> {
+    // Safety stock and capacities are the same in every version.
+    let policy = policies.earliest();
     let mut out = Vec::new();
     let mut taken: FxHashMap<(NodeIdx, SkuId), u64> = FxHashMap::default();
     let mut load: FxHashMap<NodeIdx, (u64, u64)> = FxHashMap::default();
@@ -54,7 +58,14 @@ pub fn check(
                 message,
             });
         };
-        check_decision(order, d, network, policy, now, &mut v);
+        check_decision(
+            order,
+            d,
+            network,
+            policies.for_order(order, now),
+            now,
+            &mut v,
+        );
         for s in &d.shipments {
             let l = load.entry(s.node).or_insert((0, 0));
             l.1 += 1;

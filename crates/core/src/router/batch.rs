@@ -171,7 +171,8 @@ impl Router<'_> {
     /// groups, posting lists, the unfilled-line reasons) and "does this node's capacity bind for
     /// this order". A guess is kept when every change of the chunk leaves those answers as they
     /// were: no SKU of the order sold out anywhere or fell below the order's need at a node, and
-    /// no node used since binds the order's capacity now.
+    /// no node used since binds the order's capacity now. (Capacities are the same in every
+    /// policy version, so `self`'s terms serve every order.)
     fn stale(
         &self,
         order: &Order,

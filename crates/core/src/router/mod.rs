@@ -51,6 +51,8 @@ mod stock;
 mod terms;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod version_tests;
 
 pub use batch::{Plan, PlanTotals};
 pub use choose::EXACT_MAX_LINES;
@@ -61,7 +63,7 @@ pub use reason::Reason;
 pub use reroute::{Event, Rerouted};
 pub use stock::{Load, StockTable};
 
-use crate::{Network, NodeIdx, Order, Policy};
+use crate::{Network, NodeIdx, Order, Policy, PolicyVersions};
 use candidate::{evaluate, may_ship, stock_mask, OrderCtx, Viable};
 use choose::{Pick, Problem, Solver};
 use dominance::Dominators;
@@ -88,7 +90,9 @@ pub(crate) const LINE_SCAN_LIMIT: usize = 16;
 /// How many of the nearest nodes [`Walk::nearest_holder`] tries before it scans a posting list.
 const NEAREST_HOLDER_STEPS: usize = 64;
 
-/// Routes orders over one network under one policy. Cheap to share across threads.
+/// Routes orders over one network under one policy, or under [`PolicyVersions`] (each order
+/// under the version of its `created_at`, see [`Router::versioned`]). Cheap to share across
+/// threads.
 ///
 /// ```
 /// # use omniroute_core::*;
@@ -120,6 +124,11 @@ pub struct Router<'a> {
     limits: (usize, usize, usize, usize),
     /// Route batches across rayon's threads (results do not depend on it).
     parallel: bool,
+    /// A versioned router's versions: `self` routes the orders of the earliest and `later[k - 1]`
+    /// (a one-version router over the same network) those of version `k`. `None` and empty for
+    /// one policy.
+    versions: Option<&'a PolicyVersions>,
+    later: Vec<Router<'a>>,
 }
 
 impl<'a> Router<'a> {
@@ -131,7 +140,76 @@ impl<'a> Router<'a> {
             terms: NetworkTerms::new(network, policy),
             limits: (POSTING_LIMIT, WALK_LIMIT, WALK_DIVISOR, LINE_SCAN_LIMIT),
             parallel: true,
+            versions: None,
+            later: Vec::new(),
         }
+    }
+
+    /// Prepares a router over policy versions: every order (in [`Router::route`], batches,
+    /// optimise mode, [`Router::reroute`] and reservations) is routed under the version that
+    /// applies at its `created_at`, or at the reference time `now` when it has none
+    /// ([`PolicyVersions::index_for`]), exactly as `Router::new(network, that_version)` would
+    /// route it. An order created before every version's `effective_from` is routed under the
+    /// earliest version (this cannot fail; the CLI and the Python package reject such an order
+    /// before routing). Batch-wide resources (safety stock in [`Router::stock_table`], node
+    /// capacities) are the same in every version by construction.
+    ///
+    /// ```
+    /// # use omniroute_core::*;
+    /// let mut skus = Skus::default();
+    /// let (tee, cap) = (skus.intern("TEE"), skus.intern("CAP"));
+    /// let net = Network::new(vec![
+    ///     Node::new("S1", NodeKind::Store, LatLng::new(28.50, 77.10)?),
+    ///     Node::new("S2", NodeKind::Store, LatLng::new(28.52, 77.14)?),
+    ///     Node::new("W1", NodeKind::Warehouse, LatLng::new(19.07, 72.88)?), // ~1,150 km away
+    /// ])?;
+    /// // From March, a shipment after the first costs 5,000 cents more.
+    /// let mut march = Policy::default();
+    /// march.effective_from = Some("2026-03-01T00:00:00Z".parse()?);
+    /// march.costs.split_penalty_cents = 5_000;
+    /// let versions = PolicyVersions::new(vec![Policy::default(), march])?;
+    /// let router = Router::versioned(&net, &versions);
+    /// let stock = StockTable::from_positions([
+    ///     (NodeIdx(0), tee, 1), (NodeIdx(1), cap, 1), (NodeIdx(2), tee, 1), (NodeIdx(2), cap, 1),
+    /// ]);
+    /// let line = |line_no, sku| OrderLine { line_no, sku, qty: 1, unit_price_cents: None };
+    /// let mut order = Order::new("O1", LatLng::new(28.51, 77.12)?, vec![line(1, tee), line(2, cap)]);
+    /// order.created_at = Some("2026-02-28T10:00:00Z".parse()?);
+    /// let now = "2026-03-02T00:00:00Z".parse()?;
+    /// let february = router.route(&order, &stock, &Load::default(), now);
+    /// assert_eq!(february.shipments.len(), 2); // the two near stores
+    /// order.created_at = Some("2026-03-01T10:00:00Z".parse()?);
+    /// let in_march = router.route(&order, &stock, &Load::default(), now);
+    /// assert_eq!(in_march.shipments.len(), 1); // the far warehouse ships both lines
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn versioned(network: &'a Network, versions: &'a PolicyVersions) -> Self {
+        let mut router = Self::new(network, versions.earliest());
+        router.later = versions
+            .iter()
+            .skip(1)
+            .map(|p| Self::new(network, p))
+            .collect();
+        router.versions = Some(versions);
+        router
+    }
+
+    /// The router of the version that routes `order` (`self` for one policy).
+    #[inline]
+    fn version(&self, order: &Order, now: Timestamp) -> &Self {
+        match self.versions {
+            Some(v) if !self.later.is_empty() => match v.index_for(order, now) {
+                0 => self,
+                k => &self.later[k - 1],
+            },
+            _ => self,
+        }
+    }
+
+    /// The policy `order` is routed under: the version of its `created_at` (or `now`) for a
+    /// versioned router, else the one policy.
+    pub fn policy_for(&self, order: &Order, now: Timestamp) -> &'a Policy {
+        self.version(order, now).policy
     }
 
     /// Turns batch parallelism on or off (on by default). Plans are identical either way; off
@@ -142,7 +220,7 @@ impl<'a> Router<'a> {
         self
     }
 
-    /// True when the node has a daily capacity in units or shipments.
+    /// True when the node has a daily capacity in units or shipments (the same in every version).
     pub(crate) fn capacity_limited(&self, node: NodeIdx) -> bool {
         let t = &self.terms.nodes[node.0 as usize];
         t.capacity_units.is_some() || t.capacity_shipments.is_some()
@@ -152,6 +230,10 @@ impl<'a> Router<'a> {
     #[cfg(test)]
     pub(crate) fn with_limits(mut self, posting_limit: usize, walk_limit: usize) -> Self {
         self.limits = (posting_limit, walk_limit, usize::MAX, 0);
+        self.later = std::mem::take(&mut self.later)
+            .into_iter()
+            .map(|r| r.with_limits(posting_limit, walk_limit))
+            .collect();
         self
     }
 
@@ -160,13 +242,14 @@ impl<'a> Router<'a> {
         self.network
     }
 
-    /// The policy.
+    /// The policy (the earliest version of a versioned router; see [`Router::policy_for`]).
     pub fn policy(&self) -> &'a Policy {
         self.policy
     }
 
     /// Builds the stock table the router routes against from `(node, sku, routable)` positions,
-    /// holding back the policy's routing-only safety stock per node kind.
+    /// holding back the policy's routing-only safety stock per node kind (the same in every
+    /// version).
     pub fn stock_table(
         &self,
         positions: impl IntoIterator<Item = (NodeIdx, crate::SkuId, u32)>,
@@ -202,6 +285,10 @@ impl<'a> Router<'a> {
         now: Timestamp,
         prices: Option<&Prices>,
     ) -> Decision {
+        let version = self.version(order, now);
+        if !std::ptr::eq(version, self) {
+            return version.route_priced(order, stock, load, now, prices);
+        }
         let terms = OrderTerms::resolve(order, self.policy);
         let lines = order.lines.len();
         let unfilled_cents: Vec<i64> = order

@@ -301,7 +301,7 @@ impl Router<'_> {
                 last = self.route(&restricted, stock, &empty, now);
                 list.push(last.clone());
             }
-            list.push(unfilled(order, seq, self));
+            list.push(unfilled(order, seq, self, now));
             let mut unique: Vec<Decision> = Vec::with_capacity(list.len());
             for d in list {
                 if !unique.iter().any(|u| same_shipments(u, &d)) {
@@ -385,9 +385,11 @@ fn seq_reason(seq: &Decision, l: usize) -> Reason {
         .map_or(Reason::Uneconomic, |u| u.reason)
 }
 
-/// The decision that ships nothing, with the sequential decision's reasons where it had them.
-fn unfilled(order: &Order, seq: &Decision, router: &Router<'_>) -> Decision {
-    let per_unit = super::terms::OrderTerms::resolve(order, router.policy).unfilled_per_unit_cents;
+/// The decision that ships nothing, with the sequential decision's reasons where it had them,
+/// priced under the order's policy version.
+fn unfilled(order: &Order, seq: &Decision, router: &Router<'_>, now: Timestamp) -> Decision {
+    let policy = router.policy_for(order, now);
+    let per_unit = super::terms::OrderTerms::resolve(order, policy).unfilled_per_unit_cents;
     super::decision::ship_nothing(seq, order, per_unit, |l| seq_reason(seq, l))
 }
 

@@ -7,8 +7,8 @@
 //! - `NodeUp(n)`: `n` may be used again; orders with unfilled lines are re-routed (they can only
 //!   gain: an order moves only if its new decision is cheaper).
 //! - `Rejected` / `TimedOut { order, node }`: the dealer refused the offer; the order excludes
-//!   `node` for good and moves. After the policy's `max_rejections` refusals the order goes to the
-//!   review queue and ships nothing.
+//!   `node` for good and moves. After `max_rejections` refusals (of the order's policy version)
+//!   the order goes to the review queue and ships nothing.
 //! - `StockCorrection { node, sku, routable }`: the starting stock of the position is now
 //!   `routable`; if the plan ships more than that from it, the latest orders (in arrival order)
 //!   using it move until it fits.
@@ -232,11 +232,12 @@ impl State<'_, '_> {
             self.orders[i].excluded.push(node);
         }
         self.rejections[i] += 1;
-        if self.rejections[i] >= self.router.policy.dealers.max_rejections {
+        let policy = self.router.policy_for(&self.orders[i], self.now);
+        if self.rejections[i] >= policy.dealers.max_rejections {
             let old = self.decisions[i].clone();
             release(&self.orders[i], &old, &mut self.left, &mut self.load);
-            let per_unit = super::terms::OrderTerms::resolve(&self.orders[i], self.router.policy)
-                .unfilled_per_unit_cents;
+            let per_unit =
+                super::terms::OrderTerms::resolve(&self.orders[i], policy).unfilled_per_unit_cents;
             let mut d = super::decision::ship_nothing(&old, &self.orders[i], per_unit, |_| {
                 Reason::Excluded
             });

@@ -43,7 +43,7 @@ proptest! {
         let plan = router.route_sequential(&case.orders, &case.stock, now());
         let r = router.reroute(&case.orders, &plan, &case.stock, &events, now());
         // Feasible against the corrected starting stock (every cost recomputed).
-        let v = check(&r.plan, &case.orders, &case.network, &case.policy, &r.stock, now());
+        let v = check(&r.plan, &case.orders, &case.network, &case.policy.clone().into(), &r.stock, now());
         prop_assert!(v.is_empty(), "violations: {v:?}\nevents {events:?}");
         // Unmoved orders keep their decision exactly; moved ones changed.
         for i in 0..case.orders.len() {

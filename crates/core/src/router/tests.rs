@@ -253,7 +253,7 @@ fn assert_exact(router: &Router<'_>, case: &Case) -> Result<(), TestCaseError> {
             &plan,
             std::slice::from_ref(order),
             &case.network,
-            &case.policy,
+            &case.policy.clone().into(),
             &case.stock,
             now(),
         );
@@ -304,7 +304,7 @@ proptest! {
     fn sequential_plan_passes_checker(case in arb_case(30, 5, 12)) {
         let router = Router::new(&case.network, &case.policy);
         let plan = router.route_sequential(&case.orders, &case.stock, now());
-        let v = check(&plan, &case.orders, &case.network, &case.policy, &case.stock, now());
+        let v = check(&plan, &case.orders, &case.network, &case.policy.clone().into(), &case.stock, now());
         prop_assert!(v.is_empty(), "violations: {v:?}");
     }
 }
@@ -324,7 +324,7 @@ proptest! {
         let seq = router.route_sequential(&case.orders, &case.stock, now());
         let opts = OptimiseOptions { iteration_limit: Some(2_000), single_thread: true, ..OptimiseOptions::default() };
         let plan = router.route_batch(&case.orders, &case.stock, now(), &Mode::Optimise(opts));
-        let v = check(&plan, &case.orders, &case.network, &case.policy, &case.stock, now());
+        let v = check(&plan, &case.orders, &case.network, &case.policy.clone().into(), &case.stock, now());
         prop_assert!(v.is_empty(), "violations: {v:?}");
         prop_assert!(plan.totals.cost_cents <= seq.totals.cost_cents);
         let optimum = batch_brute_force(&case);

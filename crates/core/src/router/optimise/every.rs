@@ -41,8 +41,8 @@ struct Priced {
 }
 
 impl Router<'_> {
-    /// Every feasible option of `order` routed alone against `stock` (see the module docs), with
-    /// `reason(line)` for the lines an option leaves unfilled. `None` when the order has more
+    /// Every feasible option of `order` routed alone against `stock` (see the module docs) under
+    /// its policy version, with `reason(line)` for the lines an option leaves unfilled. `None` when the order has more
     /// than [`EXACT_MAX_LINES`] lines or more than [`EXACT_MAX_ASSIGNMENTS`] assignments.
     pub(super) fn every_option(
         &self,
@@ -51,6 +51,10 @@ impl Router<'_> {
         now: Timestamp,
         reason: impl Fn(usize) -> Reason,
     ) -> Option<Every> {
+        let version = self.version(order, now);
+        if !std::ptr::eq(version, self) {
+            return version.every_option(order, stock, now, reason);
+        }
         let lines = order.lines.len();
         if lines > EXACT_MAX_LINES {
             return None;

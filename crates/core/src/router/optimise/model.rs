@@ -19,7 +19,8 @@ pub(super) enum Resource {
 }
 
 impl Router<'_> {
-    /// The capacity of a resource (`None`: unlimited).
+    /// The capacity of a resource (`None`: unlimited; node capacities are the same in every
+    /// policy version).
     pub(super) fn capacity(&self, stock: &StockTable, r: Resource) -> Option<i64> {
         match r {
             Resource::Stock(n, sku) => Some(i64::from(stock.qty(n, sku))),

@@ -95,7 +95,7 @@ fn a_tiny_batch_is_solved_exactly_with_a_zero_gap() {
     assert_eq!(plan.totals.cost_cents, solo + far);
     assert_eq!(plan.bound_cents, Some(solo + far));
     assert_eq!(plan.gap(), Some(0.0));
-    let v = check(&plan, &orders, &net, &policy, &stock, now());
+    let v = check(&plan, &orders, &net, &policy.clone().into(), &stock, now());
     assert!(v.is_empty(), "{v:?}");
 }
 
@@ -136,7 +136,7 @@ fn the_exact_solve_beats_sequential_where_arrival_order_misleads() {
         .candidates
         .iter()
         .any(|c| c.chosen && c.node == NodeIdx(1)));
-    let v = check(&plan, &orders, &net, &policy, &stock, now());
+    let v = check(&plan, &orders, &net, &policy.clone().into(), &stock, now());
     assert!(v.is_empty(), "{v:?}");
 }
 
@@ -213,7 +213,7 @@ fn progress_of_a_large_batch_goes_through_pricing_and_search() {
         &plan,
     );
     assert!(plan.bound_cents.unwrap() <= plan.totals.cost_cents);
-    let v = check(&plan, &orders, &net, &policy, &stock, now());
+    let v = check(&plan, &orders, &net, &policy.clone().into(), &stock, now());
     assert!(v.is_empty(), "{v:?}");
 }
 
