@@ -12,7 +12,7 @@ fn main() {
     let t = Instant::now();
     let inputs = network_2k(100_000);
     eprintln!("generated and loaded in {:.2} s", t.elapsed().as_secs_f64());
-    let router = Router::new(&inputs.network, &inputs.policy);
+    let router = Router::new(&inputs.network, inputs.policies.versions.earliest());
     let stock = router.stock_table(inputs.routable_positions());
     let now = "2026-11-26T12:00:00Z".parse().unwrap();
     for (label, parallel) in [("one thread", false), ("parallel", true)] {

@@ -18,7 +18,7 @@ fn main() {
     let orders = env("OPT_ORDERS", 100_000) as u32;
     let seconds = env("OPT_SECONDS", 60);
     let inputs = network_2k(orders);
-    let router = Router::new(&inputs.network, &inputs.policy);
+    let router = Router::new(&inputs.network, inputs.policies.versions.earliest());
     let stock = router.stock_table(inputs.routable_positions());
     let now = "2026-11-26T12:00:00Z".parse().unwrap();
     let t = Instant::now();
@@ -35,7 +35,7 @@ fn main() {
         &plan,
         &inputs.orders,
         &inputs.network,
-        &inputs.policy.clone().into(),
+        &inputs.policies.versions,
         &stock,
         now,
     );

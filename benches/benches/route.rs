@@ -12,7 +12,7 @@ use std::time::Instant;
 
 fn bench(c: &mut Criterion) {
     let inputs = network_10k(20_000);
-    let router = Router::new(&inputs.network, &inputs.policy);
+    let router = Router::new(&inputs.network, inputs.policies.versions.earliest());
     let stock = router.stock_table(inputs.routable_positions());
     let orders: Vec<_> = inputs
         .orders

@@ -2,9 +2,11 @@
 //! every file gathered before anything is returned.
 
 use crate::{
-    read_nodes, read_orders, read_policy, read_stock, InputError, Instance, Problem, StockRecord,
+    read_nodes, read_orders_placed, read_stock, InputError, Instance, OrderPlaces, Policies,
+    PolicyFile, Problem, StockRecord,
 };
-use omniroute_core::{Network, NodeIdx, Order, Policy, SkuId, Skus};
+use jiff::Timestamp;
+use omniroute_core::{Network, NodeIdx, Order, ServiceLevels, SkuId, Skus};
 use std::io::Read;
 
 /// The demo policy, embedded.
@@ -59,43 +61,43 @@ pub struct Inputs {
     pub stock: Vec<StockRecord>,
     /// Orders in arrival order (empty when no orders file was given).
     pub orders: Vec<Order>,
-    /// The policy (the default when none was given).
-    pub policy: Policy,
+    /// The policy versions and their files (the default policy when no file was given).
+    pub policies: Policies,
     /// Warnings from every file.
     pub warnings: Vec<Problem>,
+    /// Where each order starts in its file.
+    places: OrderPlaces,
 }
 
 impl Inputs {
-    /// Reads every source. The policy is read first (it defines the service levels), then nodes,
-    /// then stock and orders; every problem of every file readable so far is reported together.
+    /// Reads every source. The policy files are read first (they define the service levels):
+    /// each is a version of the policy (docs/policy.md, `effective_from`), the default policy
+    /// when there is none. Then nodes, then stock and orders; an order created before every
+    /// version is `E2019`. Every problem of every file readable so far is reported together.
     pub fn load(
         nodes: &Source,
         stock: &Source,
         orders: Option<&Source>,
-        policy: Option<&Source>,
+        policies: &[Source],
     ) -> Result<Self, InputError> {
         let mut problems = Vec::new();
         let mut warnings = Vec::new();
-        let policy = match policy {
-            None => Policy::default(),
-            Some(src) => {
-                if let Ok(text) = std::str::from_utf8(&src.bytes) {
-                    keep(read_policy(text, &src.name), &mut problems).unwrap_or_default()
-                } else {
-                    problems.push(Problem {
-                        code: "E2001",
-                        file: src.name.clone(),
-                        line: 0,
-                        column: 0,
-                        message: "the policy is not valid UTF-8".into(),
-                        hint: "save the policy file as UTF-8".into(),
-                    });
-                    Policy::default()
-                }
-            }
+        let files: Vec<PolicyFile> = policies
+            .iter()
+            .filter_map(|src| keep(PolicyFile::read(src), &mut problems))
+            .collect();
+        let levels = files
+            .first()
+            .map_or_else(ServiceLevels::default, |f| f.policy.levels.clone());
+        let policies = if policies.is_empty() {
+            Some(Policies::default())
+        } else if files.len() == policies.len() {
+            keep(Policies::new(&files), &mut problems)
+        } else {
+            None
         };
         let network = keep(
-            read_nodes(nodes.bytes.as_slice(), &nodes.name, &policy.levels).map(|l| {
+            read_nodes(nodes.bytes.as_slice(), &nodes.name, &levels).map(|l| {
                 warnings.extend(l.warnings);
                 l.value
             }),
@@ -112,26 +114,46 @@ impl Inputs {
             )
         });
         let orders = match orders {
-            None => Some(Vec::new()),
+            None => Some((Vec::new(), OrderPlaces::default())),
             Some(src) => keep(
-                read_orders(src.bytes.as_slice(), &src.name, &mut skus, &policy.levels).map(|l| {
-                    warnings.extend(l.warnings);
-                    l.value
-                }),
+                read_orders_placed(src.bytes.as_slice(), &src.name, &mut skus, &levels).map(
+                    |(l, places)| {
+                        warnings.extend(l.warnings);
+                        (l.value, places)
+                    },
+                ),
                 &mut problems,
             ),
         };
-        match (problems.is_empty(), network, stock_rows, orders) {
-            (true, Some(network), Some(stock), Some(orders)) => Ok(Inputs {
-                network,
-                skus,
-                stock,
-                orders,
-                policy,
-                warnings,
-            }),
+        if let (Some(policies), Some((orders, places))) = (&policies, &orders) {
+            problems.extend(policies.order_time_problems(orders, places, None));
+        }
+        match (problems.is_empty(), network, stock_rows, orders, policies) {
+            (true, Some(network), Some(stock), Some((orders, places)), Some(policies)) => {
+                Ok(Inputs {
+                    network,
+                    skus,
+                    stock,
+                    orders,
+                    policies,
+                    warnings,
+                    places,
+                })
+            }
             _ => Err(InputError::Invalid(problems)),
         }
+    }
+
+    /// `E2019` for the orders without `created_at` when `now`, the reference time they are
+    /// routed at, is before every policy version (orders with `created_at` were judged by
+    /// [`Inputs::load`]). Call it before routing.
+    ///
+    /// # Errors
+    ///
+    /// One problem per such order (the first ones; the rest are counted), at its line.
+    pub fn check_now(&self, now: Timestamp) -> Result<(), InputError> {
+        self.policies
+            .check_order_times(&self.orders, &self.places, Some(now))
     }
 
     /// Loads a generated instance (for example the embedded demo) with the default policy.
@@ -143,7 +165,7 @@ impl Inputs {
                 &format!("{name}/orders.csv"),
                 inst.orders_csv.clone(),
             )),
-            None,
+            &[],
         )
     }
 
@@ -155,7 +177,7 @@ impl Inputs {
             &Source::text("demo/nodes.csv", inst.nodes_csv),
             &Source::text("demo/stock.csv", inst.stock_csv),
             Some(&Source::text("demo/orders.csv", inst.orders_csv)),
-            Some(&Source::text("demo/policy.toml", DEMO_POLICY)),
+            &[Source::text("demo/policy.toml", DEMO_POLICY)],
         )
     }
 

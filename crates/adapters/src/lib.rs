@@ -12,7 +12,10 @@ mod parquet;
 mod policy;
 mod problem;
 
-pub use self::csv::{read_nodes, read_orders, read_stock, Loaded, StockRecord, MAX_PROBLEMS};
+pub use self::csv::{
+    read_nodes, read_orders, read_orders_placed, read_stock, Loaded, OrderPlaces, StockRecord,
+    MAX_PROBLEMS,
+};
 pub use self::parquet::{
     decisions_record_batch, decisions_schema, is_parquet_path, open_table, parquet_to_csv,
     write_decisions_parquet,
@@ -26,5 +29,5 @@ pub use gen::{
     demo_instance, generate, india_cities, read_cities, write_instance, City, GenConfig, Instance,
 };
 pub use inputs::{Inputs, Source, DEMO_POLICY};
-pub use policy::read_policy;
+pub use policy::{read_policy, Policies, PolicyFile};
 pub use problem::{InputError, Problem};

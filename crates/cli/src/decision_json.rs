@@ -58,7 +58,7 @@ pub fn decision(order: &Order, d: &Decision, inputs: &Inputs, candidates: bool) 
         .collect();
     let mut v = json!({
         "order_id": order.id,
-        "service_level": inputs.policy.levels.name(order.service_level),
+        "service_level": inputs.policies.versions.levels().name(order.service_level),
         "complete": d.is_complete(),
         "cost_cents": d.cost_cents(),
         "distance_km": round3(d.distance_km()),

@@ -14,9 +14,10 @@ pub struct Files {
     /// Stock file (stock.csv, or .parquet with the same columns), or `-` for stdin.
     #[arg(long, value_name = "FILE")]
     pub stock: String,
-    /// Policy file (policy.toml); the default policy when absent.
+    /// Policy file (policy.toml), once per policy version (each order takes the version of its
+    /// `created_at`, docs/policy.md); the default policy when absent.
     #[arg(long, value_name = "FILE")]
-    pub policy: Option<String>,
+    pub policy: Vec<String>,
 }
 
 /// `--nodes`, `--stock`, `--policy` and `--orders`: the files of a batch to route.
@@ -31,21 +32,25 @@ pub struct Batch {
 }
 
 impl Batch {
-    /// Reads and validates the four files (see [`load`]).
-    pub fn load(&self, global: Global) -> anyhow::Result<Inputs> {
-        load(&self.files, Some(&self.orders), global)
+    /// Reads and validates the files (see [`load`]).
+    pub fn load(&self, global: Global, now: Timestamp) -> anyhow::Result<Inputs> {
+        load(&self.files, Some(&self.orders), global, now)
     }
 }
 
-/// Reads and validates the files; prints warnings (unless `--quiet`).
-pub fn load(files: &Files, orders: Option<&str>, global: Global) -> anyhow::Result<Inputs> {
-    let all = [
-        Some(files.nodes.as_str()),
-        Some(files.stock.as_str()),
-        orders,
-        files.policy.as_deref(),
-    ];
-    if all.iter().flatten().filter(|p| **p == "-").count() > 1 {
+/// Reads and validates the files, and checks every order has a policy version at its
+/// `created_at` (at `now`, the reference time, without one); prints warnings (unless `--quiet`).
+pub fn load(
+    files: &Files,
+    orders: Option<&str>,
+    global: Global,
+    now: Timestamp,
+) -> anyhow::Result<Inputs> {
+    let all = [files.nodes.as_str(), files.stock.as_str()]
+        .into_iter()
+        .chain(orders)
+        .chain(files.policy.iter().map(String::as_str));
+    if all.filter(|p| *p == "-").count() > 1 {
         return Err(Failure::new(
             "E1100",
             "more than one input is `-` (stdin)",
@@ -56,9 +61,14 @@ pub fn load(files: &Files, orders: Option<&str>, global: Global) -> anyhow::Resu
     let nodes = open_table(&files.nodes)?;
     let stock = open_table(&files.stock)?;
     let orders = orders.map(open_table).transpose()?;
-    let policy = files.policy.as_deref().map(Source::open).transpose()?;
-    let inputs = Inputs::load(&nodes, &stock, orders.as_ref(), policy.as_ref())?;
+    let policies = files
+        .policy
+        .iter()
+        .map(|p| Source::open(p))
+        .collect::<Result<Vec<_>, _>>()?;
+    let inputs = Inputs::load(&nodes, &stock, orders.as_ref(), &policies)?;
     print_warnings(&inputs.warnings, global);
+    inputs.check_now(now)?;
     Ok(inputs)
 }
 
@@ -112,7 +122,7 @@ pub fn read_decisions(
         &inputs.orders,
         &inputs.network,
         &inputs.skus,
-        &inputs.policy,
+        &inputs.policies.versions,
         now,
     ) {
         Ok(f) => Ok(Some(f)),

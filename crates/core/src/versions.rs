@@ -26,14 +26,16 @@ pub enum VersionError {
         /// The version that differs.
         other: usize,
     },
-    /// Two versions differ in a resource every version must share (a key path such as
-    /// `kinds.store.capacity_units`).
+    /// Two versions differ in a resource every version must share: `kinds.<kind>.<key>` with
+    /// `key` one of `safety_stock`, `capacity_units`, `capacity_shipments`.
     #[error(
-        "policy versions #{first} and #{other} differ in `{key}`, which every version must share"
+        "policy versions #{first} and #{other} differ in `kinds.{kind}.{key}`, which every version must share"
     )]
     Resource {
-        /// The key path.
-        key: String,
+        /// The node kind.
+        kind: NodeKind,
+        /// The key under `kinds.<kind>`.
+        key: &'static str,
         /// The version compared against (always the first given).
         first: usize,
         /// The version that differs.
@@ -124,7 +126,8 @@ impl PolicyVersions {
                 ] {
                     if differs {
                         out.push(VersionError::Resource {
-                            key: format!("kinds.{kind}.{key}"),
+                            kind,
+                            key,
                             first: 0,
                             other,
                         });
@@ -335,12 +338,14 @@ mod tests {
             conflicts,
             [
                 VersionError::Resource {
-                    key: "kinds.store.capacity_units".into(),
+                    kind: NodeKind::Store,
+                    key: "capacity_units",
                     first: 0,
                     other: 1
                 },
                 VersionError::Resource {
-                    key: "kinds.dealer.safety_stock".into(),
+                    kind: NodeKind::Dealer,
+                    key: "safety_stock",
                     first: 0,
                     other: 1
                 },

@@ -8,3 +8,4 @@ mod pipe;
 mod reroute;
 mod route;
 mod validate;
+mod versions;

@@ -23,7 +23,7 @@ mod stock;
 mod tests;
 
 pub use nodes::read_nodes;
-pub use orders::read_orders;
+pub use orders::{read_orders, read_orders_placed, OrderPlaces};
 pub use sheet::MAX_PROBLEMS;
 pub use stock::{read_stock, StockRecord};
 

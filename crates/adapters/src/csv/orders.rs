@@ -155,12 +155,39 @@ pub fn read_orders(
     skus: &mut Skus,
     levels: &ServiceLevels,
 ) -> Result<Loaded<Vec<Order>>, InputError> {
+    read_orders_placed(input, file, skus, levels).map(|(orders, _)| orders)
+}
+
+/// Where each order of a file starts, for problems found after the file was read (an order no
+/// policy version applies to, `E2019`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct OrderPlaces {
+    /// The orders file's name (empty when the orders were not read from a file).
+    pub file: String,
+    /// The line of each order's first row (header = 1); empty when unknown.
+    pub lines: Vec<u64>,
+    /// The 1-based column of `created_at` (0 when the file has none).
+    pub created_at_column: u64,
+}
+
+/// [`read_orders`], also returning where each order starts.
+pub fn read_orders_placed(
+    input: impl Read,
+    file: &str,
+    skus: &mut Skus,
+    levels: &ServiceLevels,
+) -> Result<(Loaded<Vec<Order>>, OrderPlaces), InputError> {
     let mut sheet = Sheet::open(input, file)?;
     let c = Cols::claim(&mut sheet);
     sheet.end_header(KNOWN);
 
     let mut stage = SkuStage::new(skus);
     let mut orders = Vec::new();
+    let mut places = OrderPlaces {
+        file: file.to_owned(),
+        lines: Vec::new(),
+        created_at_column: c.created_at.map_or(0, |i| i as u64 + 1),
+    };
     let mut done: HashMap<String, u64> = HashMap::new();
     let mut current: Option<Building> = None;
     while let Some(mut row) = sheet.next_row()? {
@@ -177,6 +204,7 @@ pub fn read_orders(
             previous => {
                 if let Some(b) = previous {
                     done.insert(b.id.clone(), b.first_line);
+                    places.lines.push(b.first_line);
                     orders.extend(b.into_order());
                 }
                 if let Some(&first) = done.get(id) {
@@ -234,13 +262,21 @@ pub fn read_orders(
             });
         }
     }
-    orders.extend(current.and_then(Building::into_order));
+    if let Some(b) = current {
+        places.lines.push(b.first_line);
+        orders.extend(b.into_order());
+    }
     let warnings = sheet.finish()?;
+    // An order without a head (a bad row) fails the file above, so the two lists align.
+    debug_assert_eq!(places.lines.len(), orders.len());
     stage.commit(skus);
-    Ok(Loaded {
-        value: orders,
-        warnings,
-    })
+    Ok((
+        Loaded {
+            value: orders,
+            warnings,
+        },
+        places,
+    ))
 }
 
 /// The order-level fields of `row`, or `None` when one of them is bad.

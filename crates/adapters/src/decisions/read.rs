@@ -2,7 +2,8 @@
 //!
 //! Every shipment is re-priced from scratch with the core's [`shipment_cost`] (so the plan's
 //! costs and distances are exact, not the file's rounded figures); the promised date is the
-//! file's (it is what the customer was told). Unfilled lines cost the policy's
+//! file's (it is what the customer was told). Each order is priced under its policy version (the
+//! one of its `created_at`, or of `now` without one). Unfilled lines cost the version's
 //! `unfilled_per_unit_cents` per unit and keep the file's reason. Where the file's `cost_cents`
 //! or `distance_km` disagree with the recomputed figures, [`read_decisions_file`] says so. A
 //! shipment that breaks a hard rule (reach, exclusion, inactive node…) cannot be priced: it keeps
@@ -23,7 +24,7 @@ use jiff::civil::Date;
 use jiff::Timestamp;
 use omniroute_core::{
     shipment_cost, CostBreakdown, Decision, Network, NodeIdx, Order, OrderRules, Plan, Policy,
-    Reason, Shipment, Skus, UnfilledLine,
+    PolicyVersions, Reason, Shipment, Skus, UnfilledLine,
 };
 use std::collections::HashMap;
 use std::io::Read;
@@ -69,10 +70,10 @@ pub fn read_decisions(
     orders: &[Order],
     network: &Network,
     skus: &Skus,
-    policy: &Policy,
+    policies: &PolicyVersions,
     now: Timestamp,
 ) -> Result<Plan, InputError> {
-    read_decisions_file(input, file, orders, network, skus, policy, now).map(|f| f.plan)
+    read_decisions_file(input, file, orders, network, skus, policies, now).map(|f| f.plan)
 }
 
 /// One shipment as the file states it.
@@ -105,7 +106,7 @@ pub fn read_decisions_file(
     orders: &[Order],
     network: &Network,
     skus: &Skus,
-    policy: &Policy,
+    policies: &PolicyVersions,
     now: Timestamp,
 ) -> Result<DecisionsFile, InputError> {
     let mut data = Vec::new();
@@ -164,6 +165,7 @@ pub fn read_decisions_file(
         .zip(out)
         .enumerate()
         .map(|(i, (order, f))| {
+            let policy = policies.for_order(order, now);
             rebuild(order, f, network, policy, now, &mut |message| {
                 disagreements.push(Disagreement { order: i, message });
             })

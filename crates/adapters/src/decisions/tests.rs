@@ -2,15 +2,15 @@
 
 use crate::{read_decisions, read_decisions_file, write_decisions};
 use omniroute_core::{
-    check, LatLng, Network, Node, NodeIdx, NodeKind, Order, OrderLine, Plan, Policy, Router, Skus,
-    StockTable,
+    check, LatLng, Network, Node, NodeIdx, NodeKind, Order, OrderLine, Plan, Policy,
+    PolicyVersions, Router, Skus, StockTable,
 };
 
 struct World {
     orders: Vec<Order>,
     network: Network,
     skus: Skus,
-    policy: Policy,
+    policy: PolicyVersions,
     stock: StockTable,
 }
 
@@ -41,7 +41,7 @@ fn world() -> World {
         orders,
         network,
         skus,
-        policy: Policy::default(),
+        policy: PolicyVersions::default(),
         stock,
     }
 }
@@ -51,7 +51,8 @@ fn now() -> jiff::Timestamp {
 }
 
 fn routed(w: &World) -> (Plan, String) {
-    let plan = Router::new(&w.network, &w.policy).route_sequential(&w.orders, &w.stock, now());
+    let plan =
+        Router::versioned(&w.network, &w.policy).route_sequential(&w.orders, &w.stock, now());
     let mut out = Vec::new();
     write_decisions(&mut out, &w.orders, &plan, &w.network, &w.skus).unwrap();
     (plan, String::from_utf8(out).unwrap())
@@ -80,15 +81,47 @@ fn a_written_plan_reads_back_with_the_same_costs_and_passes_the_checker() {
         assert_eq!(a.unfilled, b.unfilled);
         assert_eq!(a.cost, b.cost);
     }
-    let v = check(
-        &back,
+    let v = check(&back, &w.orders, &w.network, &w.policy, &w.stock, now());
+    assert!(v.is_empty(), "{v:?}");
+}
+
+/// Each order is re-priced under its own policy version: O2 (created after the second version
+/// takes effect) pays that version's fixed cost.
+#[test]
+fn each_order_is_repriced_under_its_policy_version() {
+    let mut w = world();
+    w.orders[1].created_at = Some("2026-11-26T05:00:00Z".parse().unwrap());
+    let mut dearer = Policy {
+        effective_from: Some("2026-11-26T04:30:00Z".parse().unwrap()),
+        ..Policy::default()
+    };
+    dearer.kinds[NodeKind::Warehouse.index()].fixed_cents = 900;
+    w.policy = PolicyVersions::new(vec![Policy::default(), dearer]).unwrap();
+    w.stock.add(NodeIdx(0), w.skus.get("GLOVE").unwrap(), 1);
+    let (plan, text) = routed(&w);
+    assert_eq!(plan.decisions[1].shipments[0].cost.fixed_cents, 900);
+    assert_eq!(plan.decisions[0].shipments[0].cost.fixed_cents, 500);
+    let file = read_decisions_file(
+        text.as_bytes(),
+        "d.csv",
         &w.orders,
         &w.network,
-        &w.policy.clone().into(),
-        &w.stock,
+        &w.skus,
+        &w.policy,
         now(),
-    );
-    assert!(v.is_empty(), "{v:?}");
+    )
+    .unwrap();
+    assert!(file.disagreements.is_empty(), "{:?}", file.disagreements);
+    assert_eq!(file.plan.totals, plan.totals);
+    assert!(check(
+        &file.plan,
+        &w.orders,
+        &w.network,
+        &w.policy,
+        &w.stock,
+        now()
+    )
+    .is_empty());
 }
 
 #[test]

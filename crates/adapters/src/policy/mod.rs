@@ -1,5 +1,6 @@
 //! The `policy.toml` reader. The file's shape is documented in `docs/policy.md`; its problem
-//! codes (`E2001`…`E2015`) in `docs/errors.md`.
+//! codes (`E2001`…`E2015`, and `E2016`…`E2019` between policy versions, `versions.rs`) in
+//! `docs/errors.md`.
 //!
 //! Reading starts from [`Policy::default`] and overrides only what the file sets, so every key is
 //! optional and an empty file is the default policy. The text is parsed into a tree that keeps
@@ -14,16 +15,20 @@ mod rules;
 mod section;
 mod top;
 mod tree;
+mod versions;
 
 #[cfg(test)]
 mod error_tests;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod version_tests;
 
 use crate::InputError;
 use omniroute_core::Policy;
 use report::{Code, Ctx};
 use section::Section;
+pub use versions::{Policies, PolicyFile};
 
 /// Keys allowed at the top of the file.
 const TOP: &[&str] = &[

@@ -37,6 +37,14 @@ pub(super) enum Code {
     OutOfRange,
     /// E2015: a required key is missing.
     MissingKey,
+    /// E2016: policy versions define different service levels.
+    VersionLevels,
+    /// E2017: policy versions differ in a safety stock or capacity.
+    VersionResource,
+    /// E2018: two policy versions take effect at the same time.
+    VersionStart,
+    /// E2019: an order is older than every policy version.
+    BeforeVersions,
 }
 
 impl Code {
@@ -58,6 +66,10 @@ impl Code {
             Code::UnknownSla => "E2013",
             Code::OutOfRange => "E2014",
             Code::MissingKey => "E2015",
+            Code::VersionLevels => "E2016",
+            Code::VersionResource => "E2017",
+            Code::VersionStart => "E2018",
+            Code::BeforeVersions => "E2019",
         }
     }
 
@@ -89,6 +101,12 @@ impl Code {
             Code::UnknownSla => "use \"hard\" or \"soft\"",
             Code::OutOfRange => "write a value within the range given in the message",
             Code::MissingKey => "add the key (see docs/policy.md)",
+            Code::VersionLevels => "define the same service levels in every policy version",
+            Code::VersionResource => {
+                "keep safety stock and capacities equal in every policy version"
+            }
+            Code::VersionStart => "give each policy version its own effective_from",
+            Code::BeforeVersions => "add a policy version that applies to the order",
         }
     }
 }
@@ -131,6 +149,11 @@ impl<'a> Ctx<'a> {
             message,
             hint,
         });
+    }
+
+    /// The problems recorded, in the order found.
+    pub fn into_problems(self) -> Vec<Problem> {
+        self.problems
     }
 
     /// The value when no problem was recorded, else every problem in file order.

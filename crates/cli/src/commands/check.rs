@@ -26,7 +26,7 @@ pub struct Args {
 /// Checks the file and prints violations.
 pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     let now = now(args.now.as_deref())?;
-    let inputs = args.batch.load(global)?;
+    let inputs = args.batch.load(global, now)?;
     // The reader re-prices every shipment from scratch; where the file's cost or distance
     // (3 decimals) differ it says so, and the core checker judges the rest (rules, stock,
     // capacity, promise, totals).
@@ -39,13 +39,13 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         .map(|d| (d.order, "COST", d.message))
         .collect();
     let plan = file.plan;
-    let stock = omniroute_core::Router::new(&inputs.network, &inputs.policy)
+    let stock = omniroute_core::Router::versioned(&inputs.network, &inputs.policies.versions)
         .stock_table(inputs.routable_positions());
     for v in check(
         &plan,
         &inputs.orders,
         &inputs.network,
-        &inputs.policy.clone().into(),
+        &inputs.policies.versions,
         &stock,
         now,
     ) {

@@ -4,6 +4,7 @@ use crate::decision_json::{self, line_nos, ranked};
 use crate::failure::Failure;
 use crate::inputs::{now, Batch};
 use crate::{progress, Global, EXIT_OK};
+use jiff::Timestamp;
 use omniroute_adapters::Inputs;
 use omniroute_core::{CandidateOutcome, CostBreakdown, Decision, Order, Router};
 use std::io::Write;
@@ -39,7 +40,7 @@ pub struct Args {
 /// Routes up to the order and prints its decision.
 pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     let now = now(args.now.as_deref())?;
-    let inputs = args.batch.load(global)?;
+    let inputs = args.batch.load(global, now)?;
     let Some(i) = inputs.orders.iter().position(|o| o.id == args.order_id) else {
         return Err(Failure::new(
             "E1101",
@@ -48,7 +49,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         )
         .into());
     };
-    let router = Router::new(&inputs.network, &inputs.policy);
+    let router = Router::versioned(&inputs.network, &inputs.policies.versions);
     let stock = router.stock_table(inputs.routable_positions());
     let plan = progress::route_sequential(&router, &inputs.orders[..=i], &stock, now, global);
     let (order, d) = (&inputs.orders[i], &plan.decisions[i]);
@@ -61,7 +62,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
             )?;
             writeln!(out)?;
         }
-        Format::Table => table(&mut out, order, d, &inputs)?,
+        Format::Table => table(&mut out, order, d, &inputs, now)?,
     }
     out.flush()?;
     Ok(EXIT_OK)
@@ -96,6 +97,7 @@ fn table(
     order: &Order,
     d: &Decision,
     inputs: &Inputs,
+    now: Timestamp,
 ) -> std::io::Result<()> {
     let net = &inputs.network;
     let line_text = |l: usize| {
@@ -113,10 +115,25 @@ fn table(
         order.id,
         order.lines.len(),
         order.units(),
-        inputs.policy.levels.name(order.service_level),
+        inputs.policies.versions.levels().name(order.service_level),
         order.destination.lat_deg(),
         order.destination.lon_deg()
     )?;
+    let versions = &inputs.policies.versions;
+    if versions.len() > 1 {
+        let k = versions.index_for(order, now);
+        let from = versions
+            .get(k)
+            .effective_from
+            .map_or_else(|| "the beginning of time".to_owned(), |t| t.to_string());
+        writeln!(
+            out,
+            "policy: {} (version {} of {}, in effect from {from})",
+            inputs.policies.files[k],
+            k + 1,
+            versions.len()
+        )?;
+    }
     if !d.rules.is_empty() {
         writeln!(out, "rules: {}", d.rules.join(", "))?;
     }

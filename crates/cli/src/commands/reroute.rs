@@ -48,8 +48,8 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     let now = now(args.now.as_deref())?;
     plan_out::check_target(args.out.as_deref(), args.format)?;
     one_stdin(args)?;
-    let inputs = load(&args.files, Some(&args.orders), global)?;
-    let router = Router::new(&inputs.network, &inputs.policy);
+    let inputs = load(&args.files, Some(&args.orders), global, now)?;
+    let router = Router::versioned(&inputs.network, &inputs.policies.versions);
     let stock = router.stock_table(inputs.routable_positions());
     let Some(plan) = read_plan(args, &inputs, &stock, now, global)? else {
         return Ok(EXIT_ERROR);
@@ -101,7 +101,7 @@ fn one_stdin(args: &Args) -> anyhow::Result<()> {
         &args.events,
     ]
     .into_iter()
-    .chain(args.files.policy.as_deref())
+    .chain(args.files.policy.iter().map(String::as_str))
     .filter(|p| *p == "-")
     .count();
     if stdin_inputs > 1 {
@@ -140,7 +140,7 @@ fn read_plan(
         &file.plan,
         &inputs.orders,
         &inputs.network,
-        &inputs.policy.clone().into(),
+        &inputs.policies.versions,
         stock,
         now,
     );

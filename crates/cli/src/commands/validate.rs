@@ -1,6 +1,6 @@
 //! `omniroute validate`: every problem of the input files, one per line, on stderr.
 
-use crate::inputs::{print_warnings, Files};
+use crate::inputs::{now, print_warnings, Files};
 use crate::Global;
 use omniroute_adapters::{open_table, InputError, Inputs, Source};
 
@@ -16,17 +16,29 @@ pub struct Args {
     /// Orders file (orders.csv, or .parquet with the same columns), or `-` for stdin.
     #[arg(long, value_name = "FILE")]
     pub orders: Option<String>,
+    /// Reference time for orders without `created_at` (RFC 3339): check a policy version applies
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
 }
 
 /// Validates and reports.
-#[allow(clippy::unnecessary_wraps)] // every command returns the same shape
 pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
+    let now = args.now.as_deref().map(|s| now(Some(s))).transpose()?;
     let result = (|| -> Result<Inputs, InputError> {
         let nodes = open_table(&args.files.nodes)?;
         let stock = open_table(&args.files.stock)?;
         let orders = args.orders.as_deref().map(open_table).transpose()?;
-        let policy = args.files.policy.as_deref().map(Source::open).transpose()?;
-        Inputs::load(&nodes, &stock, orders.as_ref(), policy.as_ref())
+        let policies = args
+            .files
+            .policy
+            .iter()
+            .map(|p| Source::open(p))
+            .collect::<Result<Vec<_>, _>>()?;
+        let inputs = Inputs::load(&nodes, &stock, orders.as_ref(), &policies)?;
+        if let Some(now) = now {
+            inputs.check_now(now)?;
+        }
+        Ok(inputs)
     })();
     match result {
         Ok(inputs) => {
