@@ -144,6 +144,11 @@ impl Inputs {
         }
     }
 
+    /// Where each order starts in the orders file.
+    pub fn order_places(&self) -> &OrderPlaces {
+        &self.places
+    }
+
     /// `E2019` for the orders without `created_at` when `now`, the reference time they are
     /// routed at, is before every policy version (orders with `created_at` were judged by
     /// [`Inputs::load`]). Call it before routing.

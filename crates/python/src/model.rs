@@ -6,7 +6,9 @@
 use crate::errors::{guard, Failure};
 use crate::frame;
 use jiff::Timestamp;
-use omniroute_adapters::{read_nodes, read_orders, read_policy, read_stock, Inputs, Source};
+use omniroute_adapters::{
+    read_nodes, read_orders_placed, read_stock, Inputs, OrderPlaces, PolicyFile, Source,
+};
 use omniroute_core::{self as core, NodeIdx, ServiceLevels, SkuId, Skus, StockRow};
 use pyo3::prelude::*;
 use std::collections::HashMap;
@@ -88,10 +90,17 @@ pub fn timestamp(now: Option<&Bound<'_, PyAny>>) -> PyResult<Timestamp> {
     }
 }
 
-/// A routing policy (`policy.toml`, docs/policy.md).
+/// A routing policy (`policy.toml`, docs/policy.md), with the file it was read from (so that
+/// problems between policy versions can point into it).
 #[pyclass(frozen, module = "omniroute._omniroute")]
 pub struct Policy {
-    pub inner: Arc<core::Policy>,
+    pub file: Arc<PolicyFile>,
+}
+
+impl Policy {
+    pub fn inner(&self) -> &core::Policy {
+        &self.file.policy
+    }
 }
 
 #[pymethods]
@@ -100,17 +109,18 @@ impl Policy {
     #[staticmethod]
     fn default() -> Self {
         Policy {
-            inner: Arc::new(core::Policy::default()),
+            file: Arc::new(PolicyFile::default_policy()),
         }
     }
 
     /// The embedded demo policy (rupee economics, soft SLA, hard same-day).
     #[staticmethod]
     fn demo(py: Python<'_>) -> PyResult<Self> {
-        let p = guard(py, || {
-            read_policy(omniroute_adapters::DEMO_POLICY, "demo/policy.toml").map_err(Failure::from)
+        let f = guard(py, || {
+            let src = Source::text("demo/policy.toml", omniroute_adapters::DEMO_POLICY);
+            PolicyFile::read(&src).map_err(Failure::from)
         })?;
-        Ok(Policy { inner: Arc::new(p) })
+        Ok(Policy { file: Arc::new(f) })
     }
 
     /// Reads a policy from TOML text, or from a file when given a `pathlib.Path` or a string
@@ -119,38 +129,50 @@ impl Policy {
     fn from_toml(py: Python<'_>, text_or_path: &Bound<'_, PyAny>) -> PyResult<Self> {
         let is_path = text_or_path.is_instance(&py.import("pathlib")?.getattr("PurePath")?)?;
         let s: PathBuf = text_or_path.extract()?;
-        let p = guard(py, move || {
-            let (name, text) = if is_path || s.is_file() {
-                let name = s.to_string_lossy().into_owned();
-                let src = Source::open(&name)?;
-                (name, String::from_utf8_lossy(&src.bytes).into_owned())
+        let f = guard(py, move || {
+            let src = if is_path || s.is_file() {
+                Source::open(&s.to_string_lossy())?
             } else {
-                ("<policy text>".to_owned(), s.to_string_lossy().into_owned())
+                Source::text("<policy text>", s.to_string_lossy())
             };
-            read_policy(&text, &name).map_err(Failure::from)
+            PolicyFile::read(&src).map_err(Failure::from)
         })?;
-        Ok(Policy { inner: Arc::new(p) })
+        Ok(Policy { file: Arc::new(f) })
     }
 
     /// Names of the service levels, built-in and defined.
     #[getter]
     fn service_levels(&self) -> Vec<String> {
-        self.inner
+        self.inner()
             .levels
             .iter()
             .map(|(_, n)| n.to_owned())
             .collect()
     }
 
+    /// The instant this version takes effect (`None`: from the beginning of time). Give a
+    /// `Router` several versions to route each order under the one of its `created_at`.
+    #[getter]
+    fn effective_from(&self) -> Option<Timestamp> {
+        self.inner().effective_from
+    }
+
     fn __repr__(&self) -> String {
-        format!("Policy(service_levels={:?})", self.service_levels())
+        match self.inner().effective_from {
+            None => format!("Policy(service_levels={:?})", self.service_levels()),
+            Some(t) => format!(
+                "Policy(service_levels={:?}, effective_from={:?})",
+                self.service_levels(),
+                t.to_string()
+            ),
+        }
     }
 }
 
 fn levels(policy: Option<PyRef<'_, Policy>>) -> ServiceLevels {
     policy.map_or_else(
         || core::Policy::default().levels,
-        |p| p.inner.levels.clone(),
+        |p| p.inner().levels.clone(),
     )
 }
 
@@ -383,16 +405,22 @@ impl Inventory {
     }
 }
 
-/// Orders in arrival order, as read.
+/// Orders in arrival order, as read, and where each starts in its file.
 pub struct OrdersData {
     pub net: Arc<NetData>,
     pub levels: ServiceLevels,
     pub orders: Vec<core::Order>,
+    pub places: OrderPlaces,
     by_id: HashMap<String, usize>,
 }
 
 impl OrdersData {
-    fn new(net: Arc<NetData>, levels: ServiceLevels, orders: Vec<core::Order>) -> Self {
+    fn new(
+        net: Arc<NetData>,
+        levels: ServiceLevels,
+        orders: Vec<core::Order>,
+        places: OrderPlaces,
+    ) -> Self {
         let by_id = orders
             .iter()
             .enumerate()
@@ -402,7 +430,16 @@ impl OrdersData {
             net,
             levels,
             orders,
+            places,
             by_id,
+        }
+    }
+
+    /// Where order `i` starts, as the places of a one-order batch.
+    pub fn place(&self, i: usize) -> OrderPlaces {
+        OrderPlaces {
+            lines: self.places.lines.get(i).copied().into_iter().collect(),
+            ..self.places.clone()
         }
     }
 
@@ -427,14 +464,14 @@ impl Orders {
     ) -> PyResult<Self> {
         let (net, levels) = (network.data.clone(), levels(policy));
         guard(py, move || {
-            let orders = read_orders(
+            let (orders, places) = read_orders_placed(
                 src.bytes.as_slice(),
                 &src.name,
                 &mut net.skus_mut(),
                 &levels,
             )?;
             Ok(Orders {
-                data: Arc::new(OrdersData::new(net, levels, orders.value)),
+                data: Arc::new(OrdersData::new(net, levels, orders.value, places)),
             })
         })
     }
@@ -545,24 +582,45 @@ impl Order {
 }
 
 /// Network, inventory, orders and policy loaded together, every file's problems reported at once
-/// (the CLI's loader).
+/// (the CLI's loader). `policies` are the policy versions in `effective_from` order (one unless
+/// several files were given); `policy` is the earliest.
 #[pyclass(frozen, get_all, module = "omniroute._omniroute")]
 pub struct Scenario {
     pub network: Py<Network>,
     pub inventory: Py<Inventory>,
     pub orders: Py<Orders>,
     pub policy: Py<Policy>,
+    pub policies: Vec<Py<Policy>>,
 }
 
 impl Scenario {
     pub fn new(py: Python<'_>, inputs: Inputs) -> PyResult<Self> {
+        let levels = inputs.policies.versions.levels().clone();
+        let places = inputs.order_places().clone();
         let net = Arc::new(NetData {
             net: inputs.network,
-            levels: inputs.policy.levels.clone(),
+            levels: levels.clone(),
             skus: RwLock::new(inputs.skus),
         });
         let inventory = Inventory::from_rows(net.clone(), &inputs.stock);
-        let orders = OrdersData::new(net.clone(), inputs.policy.levels.clone(), inputs.orders);
+        let orders = OrdersData::new(net.clone(), levels, inputs.orders, places);
+        // The files were read and checked together already; their texts are not needed again.
+        let p = &inputs.policies;
+        let policies = (0..p.versions.len())
+            .map(|k| {
+                let file = PolicyFile {
+                    name: p.files[k].clone(),
+                    text: String::new(),
+                    policy: p.versions.get(k).clone(),
+                };
+                Py::new(
+                    py,
+                    Policy {
+                        file: Arc::new(file),
+                    },
+                )
+            })
+            .collect::<PyResult<Vec<_>>>()?;
         Ok(Scenario {
             network: Py::new(py, Network { data: net })?,
             inventory: Py::new(py, inventory)?,
@@ -572,17 +630,14 @@ impl Scenario {
                     data: Arc::new(orders),
                 },
             )?,
-            policy: Py::new(
-                py,
-                Policy {
-                    inner: Arc::new(inputs.policy),
-                },
-            )?,
+            policy: policies[0].clone_ref(py),
+            policies,
         })
     }
 }
 
-/// Loads nodes, stock, optional orders and an optional policy file together.
+/// Loads nodes, stock, optional orders and optional policy files together: `policy` is one path,
+/// or a list of paths, one per policy version (the CLI's repeated `--policy`).
 #[pyfunction]
 #[pyo3(signature = (nodes, stock, orders=None, policy=None))]
 pub fn load(
@@ -590,22 +645,31 @@ pub fn load(
     nodes: PathBuf,
     stock: PathBuf,
     orders: Option<PathBuf>,
-    policy: Option<PathBuf>,
+    policy: Option<&Bound<'_, PyAny>>,
 ) -> PyResult<Scenario> {
     let path = |p: &PathBuf| p.to_string_lossy().into_owned();
-    let (nodes, stock, orders, policy) = (
-        path(&nodes),
-        path(&stock),
-        orders.as_ref().map(path),
-        policy.as_ref().map(path),
-    );
+    let policies: Vec<String> = match policy {
+        None => Vec::new(),
+        Some(p) => match p.extract::<PathBuf>() {
+            Ok(one) => vec![path(&one)],
+            Err(_) => p
+                .try_iter()?
+                .map(|item| item?.extract::<PathBuf>().map(|p| path(&p)))
+                .collect::<PyResult<_>>()?,
+        },
+    };
+    let (nodes, stock, orders) = (path(&nodes), path(&stock), orders.as_ref().map(path));
     let inputs = guard(py, move || {
-        let open = |p: &Option<String>| p.as_deref().map(Source::open).transpose();
+        let policies = policies
+            .iter()
+            .map(|p| Source::open(p))
+            .collect::<Result<Vec<_>, _>>()?;
+        let orders = orders.as_deref().map(Source::open).transpose()?;
         Ok(Inputs::load(
             &Source::open(&nodes)?,
             &Source::open(&stock)?,
-            open(&orders)?.as_ref(),
-            open(&policy)?.as_ref(),
+            orders.as_ref(),
+            &policies,
         )?)
     })?;
     Scenario::new(py, inputs)

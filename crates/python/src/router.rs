@@ -9,17 +9,19 @@ use crate::model::{timestamp, Inventory, NetData, Order, Orders, OrdersData, Pol
 use crate::reroute::{self, Rerouted};
 use crate::{pool, table};
 use jiff::Timestamp;
+use omniroute_adapters::{Policies, PolicyFile};
 use omniroute_core::{self as core, Load, StockTable};
 use pyo3::prelude::*;
 use rayon::prelude::*;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
-/// Routes orders over one network under one policy.
+/// Routes orders over one network under one policy, or under policy versions (each order under
+/// the version of its `created_at`).
 #[pyclass(frozen, module = "omniroute._omniroute")]
 pub struct Router {
     net: Arc<NetData>,
-    policy: Arc<core::Policy>,
+    policies: Arc<Policies>,
 }
 
 impl Router {
@@ -35,28 +37,69 @@ impl Router {
 
     fn stock(&self, inventory: &Inventory) -> Result<StockTable, Failure> {
         self.same(&inventory.net, "inventory")?;
-        let router = core::Router::new(&self.net.net, &self.policy);
+        let router = self.core();
         Ok(router.stock_table(inventory.ledger.routable_positions()))
+    }
+
+    /// The core router over the policy versions.
+    fn core(&self) -> core::Router<'_> {
+        core::Router::versioned(&self.net.net, &self.policies.versions)
     }
 
     fn orders(&self, orders: &OrdersData) -> Result<(), Failure> {
         self.same(&orders.net, "orders")?;
-        if orders.levels != self.policy.levels {
+        if orders.levels != *self.policies.versions.levels() {
             return Err(Failure::Usage(
                 "the orders were read under another policy's service levels: pass the router's policy to Orders.from_csv/from_frame".into(),
             ));
         }
         Ok(())
     }
+
+    /// `E2019` (a `PolicyError`) when a policy version applies to none of the orders at their
+    /// `created_at` (at `now` without one).
+    fn in_effect(
+        &self,
+        orders: &[core::Order],
+        places: &omniroute_adapters::OrderPlaces,
+        now: Timestamp,
+    ) -> Result<(), Failure> {
+        Ok(self.policies.check_order_times(orders, places, Some(now))?)
+    }
+}
+
+/// One policy, or a sequence of policies (one per version).
+fn policy_files(policy: &Bound<'_, PyAny>) -> PyResult<Vec<Arc<PolicyFile>>> {
+    if let Ok(one) = policy.cast::<Policy>() {
+        return Ok(vec![one.get().file.clone()]);
+    }
+    policy
+        .try_iter()
+        .map_err(|_| {
+            pyo3::exceptions::PyTypeError::new_err("policy must be a Policy or a list of Policy")
+        })?
+        .map(|p| Ok(p?.cast::<Policy>()?.get().file.clone()))
+        .collect()
 }
 
 #[pymethods]
 impl Router {
-    /// A router for `network` under `policy` (the network must have been read with a policy that
-    /// defines the same service levels).
+    /// A router for `network` under `policy`: one `Policy`, or a list of policy versions (each
+    /// order is routed under the one with the latest `effective_from` at or before its
+    /// `created_at`; `PolicyError` E2016–E2018 when they cannot be versions of one policy). The
+    /// network must have been read with a policy that defines the same service levels.
     #[new]
-    fn new(network: PyRef<'_, crate::model::Network>, policy: PyRef<'_, Policy>) -> PyResult<Self> {
-        if network.data.levels != policy.inner.levels {
+    fn new(
+        py: Python<'_>,
+        network: PyRef<'_, crate::model::Network>,
+        policy: &Bound<'_, PyAny>,
+    ) -> PyResult<Self> {
+        let files = policy_files(policy)?;
+        let policies = guard(py, move || {
+            let files: Vec<PolicyFile> = files.iter().map(|f| (**f).clone()).collect();
+            Ok(Policies::new(&files)?)
+        })?;
+        if network.data.levels != *policies.versions.levels() {
             return Err(Failure::Usage(
                 "the network was read under another policy's service levels: pass this policy to Network.from_csv/from_frame".into(),
             )
@@ -64,11 +107,12 @@ impl Router {
         }
         Ok(Router {
             net: network.data.clone(),
-            policy: policy.inner.clone(),
+            policies: Arc::new(policies),
         })
     }
 
-    /// Routes one order against the inventory's routable stock (nothing is reserved).
+    /// Routes one order against the inventory's routable stock (nothing is reserved), under the
+    /// policy version of its `created_at` (or `now`).
     #[pyo3(signature = (order, inventory, *, now=None))]
     fn route(
         &self,
@@ -81,9 +125,12 @@ impl Router {
         let (order, inventory) = (&*order, &*inventory);
         guard(py, || {
             self.orders(&order.data)?;
+            let place = order.data.place(order.index);
+            self.in_effect(std::slice::from_ref(order.get()), &place, now)?;
             let stock = self.stock(inventory)?;
-            let router = core::Router::new(&self.net.net, &self.policy);
-            let d = router.route(order.get(), &stock, &Load::default(), now);
+            let d = self
+                .core()
+                .route(order.get(), &stock, &Load::default(), now);
             Ok(Decision::new(&d, order.get(), &self.net))
         })
     }
@@ -126,9 +173,10 @@ impl Router {
         let (orders, inventory) = (orders.data.clone(), &*inventory);
         guard(py, || {
             self.orders(&orders)?;
+            self.in_effect(&orders.orders, &orders.places, now)?;
             let stock = self.stock(inventory)?;
             let pool = pool::get().map_err(Failure::Usage)?;
-            let router = core::Router::new(&self.net.net, &self.policy).parallel(pool.is_some());
+            let router = self.core().parallel(pool.is_some());
             let mode = if optimise {
                 core::Mode::Optimise(core::OptimiseOptions {
                     time_limit,
@@ -150,7 +198,7 @@ impl Router {
                 plan,
                 orders,
                 stock,
-                self.policy.clone(),
+                self.policies.clone(),
                 now,
                 mode,
             ))
@@ -171,8 +219,9 @@ impl Router {
         let (orders, inventory) = (&*orders.data, &*inventory);
         guard(py, || {
             self.orders(orders)?;
+            self.in_effect(&orders.orders, &orders.places, now)?;
             let stock = self.stock(inventory)?;
-            let router = core::Router::new(&self.net.net, &self.policy);
+            let router = self.core();
             let one = |o: &core::Order| {
                 Decision::new(
                     &router.route(o, &stock, &Load::default(), now),
@@ -200,7 +249,9 @@ impl Router {
     ) -> PyResult<Rerouted> {
         let data = plan.0.clone();
         self.orders(&data.orders)?;
-        if !Arc::ptr_eq(&data.policy, &self.policy) && *data.policy != *self.policy {
+        if !Arc::ptr_eq(&data.policies, &self.policies)
+            && data.policies.versions != self.policies.versions
+        {
             return Err(Failure::Usage(
                 "the plan was routed under another policy than the router's".into(),
             )
@@ -212,14 +263,15 @@ impl Router {
         };
         let events = reroute::read(events, &data.orders, &self.net)?;
         let r = guard(py, || {
-            let router = core::Router::new(&self.net.net, &self.policy);
+            self.in_effect(&data.orders.orders, &data.orders.places, now)?;
+            let router = self.core();
             Ok(router.reroute(&data.orders.orders, &data.plan, &data.stock, &events, now))
         })?;
         let plan = Plan::new(
             r.plan,
             data.orders.clone(),
             r.stock,
-            self.policy.clone(),
+            self.policies.clone(),
             now,
             "rerouted",
         );
@@ -227,7 +279,10 @@ impl Router {
     }
 
     fn __repr__(&self) -> String {
-        format!("Router({} nodes)", self.net.net.len())
+        match self.policies.versions.len() {
+            1 => format!("Router({} nodes)", self.net.net.len()),
+            n => format!("Router({} nodes, {n} policy versions)", self.net.net.len()),
+        }
     }
 }
 
@@ -236,7 +291,7 @@ pub struct PlanData {
     plan: core::Plan,
     orders: Arc<OrdersData>,
     stock: StockTable,
-    policy: Arc<core::Policy>,
+    policies: Arc<Policies>,
     now: Timestamp,
     mode: &'static str,
     table: OnceLock<Py<PyAny>>,
@@ -251,7 +306,7 @@ impl Plan {
         plan: core::Plan,
         orders: Arc<OrdersData>,
         stock: StockTable,
-        policy: Arc<core::Policy>,
+        policies: Arc<Policies>,
         now: Timestamp,
         mode: &'static str,
     ) -> Self {
@@ -259,7 +314,7 @@ impl Plan {
             plan,
             orders,
             stock,
-            policy,
+            policies,
             now,
             mode,
             table: OnceLock::new(),
@@ -344,7 +399,7 @@ impl Plan {
                 &d.plan,
                 &d.orders.orders,
                 &d.orders.net.net,
-                &d.policy,
+                &d.policies.versions,
                 &d.stock,
                 d.now,
             );

@@ -25,6 +25,10 @@ def summarise(day: om.Scenario, now: datetime.datetime) -> dict[str, float]:
     moved: list[str] = r.moved
     review: list[str] = r.review
     saved: int = r.before.cost_cents - r.after.cost_cents
+    later = om.Policy.from_toml('effective_from = "2026-11-26T09:00:00Z"\n')
+    versions: list[om.Policy] = [*day.policies, later]
+    starts: datetime.datetime | None = later.effective_from
+    versioned: om.Plan = om.Router(day.network, versions).route_batch(day.orders, day.inventory, now=now)
     return {
         "bound": float(bound or 0) + (gap or 0.0),
         "moved": float(len(moved) + len(review) + saved * 0),
@@ -33,7 +37,8 @@ def summarise(day: om.Scenario, now: datetime.datetime) -> dict[str, float]:
         "fill_rate": totals.fill_rate,
         "rows": float(plan.decisions.num_rows),
         "dates": float(len(dates) + len(reasons)),
-        "violations": float(len(violations)),
+        "violations": float(len(violations) + len(versioned.check())),
+        "starts": float(starts is not None),
     }
 
 

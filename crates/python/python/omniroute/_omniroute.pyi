@@ -2,7 +2,7 @@
 
 import datetime
 import os
-from typing import Any, Iterable, Mapping, Optional, Union, final
+from typing import Any, Iterable, Mapping, Optional, Sequence, Union, final
 
 import pyarrow  # type: ignore[import-untyped, unused-ignore]
 
@@ -19,6 +19,8 @@ class Policy:
     def from_toml(text_or_path: Union[str, "os.PathLike[str]"]) -> Policy: ...
     @property
     def service_levels(self) -> list[str]: ...
+    @property
+    def effective_from(self) -> Optional[datetime.datetime]: ...
 
 @final
 class Network:
@@ -84,6 +86,8 @@ class Scenario:
     def orders(self) -> Orders: ...
     @property
     def policy(self) -> Policy: ...
+    @property
+    def policies(self) -> list[Policy]: ...
 
 @final
 class CostBreakdown:
@@ -222,7 +226,7 @@ class Plan:
 
 @final
 class Router:
-    def __new__(cls, network: Network, policy: Policy) -> Router: ...
+    def __new__(cls, network: Network, policy: Union[Policy, Sequence[Policy]]) -> Router: ...
     def route(self, order: Order, inventory: Inventory, *, now: _Now = None) -> Decision: ...
     def route_batch(
         self,
@@ -254,7 +258,10 @@ class Rerouted:
     def review(self) -> list[str]: ...
 
 def load(
-    nodes: _Path, stock: _Path, orders: Optional[_Path] = None, policy: Optional[_Path] = None
+    nodes: _Path,
+    stock: _Path,
+    orders: Optional[_Path] = None,
+    policy: Union[_Path, Sequence[_Path], None] = None,
 ) -> Scenario: ...
 def demo() -> Scenario: ...
 def generate(
