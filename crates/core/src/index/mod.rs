@@ -53,6 +53,16 @@ impl ChordSlack {
     }
 }
 
+/// Nodes by squared chord, nearest on top.
+type ChordHeap = std::collections::BinaryHeap<std::cmp::Reverse<(u64, u32)>>;
+
+fn chord_heap(nodes: impl Iterator<Item = (NodeIdx, f64)>) -> ChordHeap {
+    // Squared chords are never negative, so their bits sort as the numbers do.
+    nodes
+        .map(|(n, c)| std::cmp::Reverse((c.to_bits(), n.0)))
+        .collect()
+}
+
 /// Nodes in an R-tree of 3-D unit-sphere points, bulk-loaded, answering nearest-first walks and
 /// radius queries with exact haversine distances.
 ///
@@ -187,15 +197,32 @@ impl SpatialIndex {
         from: LatLng,
         nodes: &[NodeIdx],
     ) -> impl Iterator<Item = (NodeIdx, f64)> + '_ {
-        use std::cmp::Reverse;
         let f = from.unit_vector();
-        // Squared chords are never negative, so their bits sort as the numbers do.
-        let mut heap: std::collections::BinaryHeap<Reverse<(u64, u32)>> = nodes
-            .iter()
-            .map(|&n| Reverse((self.chord2(f, n).to_bits(), n.0)))
-            .collect();
-        let tree =
-            std::iter::from_fn(move || heap.pop().map(|Reverse((c, i))| (i, f64::from_bits(c))));
+        self.by_chord(
+            from,
+            chord_heap(nodes.iter().map(|&n| (n, self.chord2(f, n)))),
+        )
+    }
+
+    /// [`SpatialIndex::nearest_among`] for nodes whose squared chords from `from` (as
+    /// [`SpatialIndex::chord2`] computes them) are known.
+    pub(crate) fn nearest_by_chord(
+        &self,
+        from: LatLng,
+        nodes: &[(NodeIdx, f64)],
+    ) -> impl Iterator<Item = (NodeIdx, f64)> + '_ {
+        self.by_chord(from, chord_heap(nodes.iter().copied()))
+    }
+
+    fn by_chord(
+        &self,
+        from: LatLng,
+        mut heap: ChordHeap,
+    ) -> impl Iterator<Item = (NodeIdx, f64)> + '_ {
+        let tree = std::iter::from_fn(move || {
+            heap.pop()
+                .map(|std::cmp::Reverse((c, i))| (i, f64::from_bits(c)))
+        });
         Nearest::new(&self.points, from, tree)
     }
 

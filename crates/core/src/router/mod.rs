@@ -80,7 +80,9 @@ pub const POSTING_LIMIT: usize = 256;
 pub const WALK_LIMIT: usize = 48;
 
 /// The walk goes on for up to the order's posting size divided by this (when more than
-/// [`WALK_LIMIT`]): past that, reading the posting lists is cheaper than walking every node.
+/// [`WALK_LIMIT`]): past that, reading the posting lists is cheaper than walking every node. It
+/// also hands over early once the nodes that may still help (see [`Walk::narrowed`]) have fewer
+/// posting entries than the order's divided by this.
 const WALK_DIVISOR: usize = 4;
 
 /// A line whose SKU is held by at most this many nodes has its holders scanned up front, so the
@@ -354,6 +356,7 @@ impl<'a> Router<'a> {
             line_min_cents: vec![0; lines],
             line_cover_cents: vec![0; lines],
             sunk_cents: 0,
+            qualified: Vec::new(),
             dominators: Dominators::new(lines),
             dominance: dominance.then_some(total_units),
             sharpened: false,
@@ -440,6 +443,9 @@ struct Walk<'r, 'a> {
     /// from at least as far as its nearest holder that may ship it. Zeros until
     /// [`Walk::sharpen`]. See [`Walk::required`].
     line_cover_cents: Vec<i64>,
+    /// Per line, the holders that may ship it (see [`Walk::sharpen`]) with their squared chord
+    /// to the destination, ascending by node; empty until then.
+    qualified: Vec<Vec<(NodeIdx, f64)>>,
     /// What every solution pays for lines no node may ship (unfilled); 0 until
     /// [`Walk::sharpen`], and under ship-complete. Excluded from `line_cover_cents`.
     sunk_cents: i64,
@@ -519,7 +525,7 @@ impl Walk<'_, '_> {
             if self.beyond_bound(km) || self.partial_pruned(km) {
                 return;
             }
-            if visited.len() == limit || self.narrowed(km).2 < posting {
+            if visited.len() == limit || self.narrowed(km).2 < posting / divisor {
                 // Read the rest from the posting lists rather than walk every node.
                 self.consider_holders(visited, &full, km);
                 return;
@@ -539,7 +545,7 @@ impl Walk<'_, '_> {
         let lines = &self.ctx.order.lines;
         let shortest = (0..lines.len())
             .filter(|l| required & 1 << l != 0)
-            .map(|l| self.stock.holders(lines[l].sku).len())
+            .map(|l| self.line_holders(l))
             .min()
             .unwrap_or(usize::MAX);
         (required, useful, size.min(shortest))
@@ -559,7 +565,7 @@ impl Walk<'_, '_> {
             }
             let nodes = self.holder_set((required, useful), &seen, full);
             let mut narrowed = false;
-            for (n, k) in index.nearest_among(order.destination, &nodes) {
+            for (n, k) in index.nearest_by_chord(order.destination, &nodes) {
                 km = k;
                 if self.beyond_bound(km) || self.partial_pruned(km) {
                     return;
@@ -581,47 +587,60 @@ impl Walk<'_, '_> {
         }
     }
 
-    /// The nodes that hold every line of `required` and some line of `useful`, except those
-    /// `seen` or in `full`, within the distance where [`Walk::partial_pruned`] closes.
+    /// The nodes that may ship every line of `required` and some line of `useful` (from the
+    /// lists [`Walk::sharpen`] kept), except those `seen` or in `full`, within the distance where
+    /// [`Walk::partial_pruned`] closes, with their squared chords.
     fn holder_set(
         &self,
         (required, useful): (u64, u64),
         seen: &[NodeIdx],
         full: &[NodeIdx],
-    ) -> Vec<NodeIdx> {
-        let order = self.ctx.order;
+    ) -> Vec<(NodeIdx, f64)> {
+        debug_assert!(self.sharpened);
         let r = self.router;
-        let index = r.network.index();
-        let mut skip = vec![0u64; index.len().div_ceil(64)];
-        for &n in seen.iter().chain(full) {
-            skip[n.0 as usize / 64] |= 1 << (n.0 % 64);
-        }
-        let mut nodes = Vec::new();
-        if required != 0 {
-            self.stock.full_holders(&needs(order, required), &mut nodes);
-            nodes.retain(|&n| stock_mask(order, self.stock, n) & useful != 0);
-        } else {
-            self.stock.any_holders(&needs(order, useful), &mut nodes);
-        }
         // bound(km) = min_base + round(per_km × km) exceeds best - extra beyond this distance.
-        let level = usize::from(order.service_level.0);
+        let level = usize::from(self.ctx.order.service_level.0);
         let per_km = r.terms.min_per_km_cents[level];
         let slack = self.solver.best_cents() - self.partial_extra() - r.terms.min_base_cents;
         let mut radius = self.reach_limit_km;
         if per_km > 0.0 {
             radius = radius.min((slack as f64 + 1.0) / per_km * (1.0 + 1e-9) + 1e-6);
         }
-        let dest = order.destination.unit_vector();
         let max_chord2 = if radius.is_finite() {
             crate::index::ChordSlack::chord2_upper_bound(radius.max(0.0))
         } else {
             f64::INFINITY
         };
-        nodes.retain(|&n| {
-            skip[n.0 as usize / 64] & (1 << (n.0 % 64)) == 0
-                && index.chord2(dest, n) <= max_chord2
-                && stock_mask(order, self.stock, n) & useful != 0
-        });
+        let mut skip = vec![0u64; r.network.index().len().div_ceil(64)];
+        for &n in seen.iter().chain(full) {
+            skip[n.0 as usize / 64] |= 1 << (n.0 % 64);
+        }
+        let keep = |&(n, chord2): &(NodeIdx, f64)| {
+            chord2 <= max_chord2 && skip[n.0 as usize / 64] & (1 << (n.0 % 64)) == 0
+        };
+        let lines = |m: u64| (0..self.qualified.len()).filter(move |l| m & 1 << l != 0);
+        let mut nodes: Vec<(NodeIdx, f64)> = Vec::new();
+        if required != 0 {
+            let shortest = lines(required)
+                .min_by_key(|&l| self.qualified[l].len())
+                .expect("required is not empty");
+            let ships = |l: usize, n: NodeIdx| {
+                self.qualified[l]
+                    .binary_search_by_key(&n, |&(m, _)| m)
+                    .is_ok()
+            };
+            nodes.extend(self.qualified[shortest].iter().filter(|&e| {
+                keep(e)
+                    && lines(required).all(|l| ships(l, e.0))
+                    && lines(useful).any(|l| ships(l, e.0))
+            }));
+        } else {
+            for l in lines(useful) {
+                nodes.extend(self.qualified[l].iter().filter(|&e| keep(e)));
+            }
+            nodes.sort_unstable_by_key(|&(n, _)| n);
+            nodes.dedup_by_key(|&mut (n, _)| n);
+        }
         nodes
     }
 
@@ -705,7 +724,7 @@ impl Walk<'_, '_> {
         let size = |m: u64| -> usize {
             (0..lines.len())
                 .filter(|l| m & 1 << l != 0)
-                .map(|l| self.stock.holders(lines[l].sku).len())
+                .map(|l| self.line_holders(l))
                 .sum()
         };
         if self.dominance.is_none() || !self.sharpened {
@@ -718,6 +737,14 @@ impl Walk<'_, '_> {
             .map(|m| (m, size(m)))
             .min_by_key(|&(m, size)| (size, m))
             .expect("full is a candidate")
+    }
+
+    /// How many nodes might ship line `l`: those [`Walk::sharpen`] kept, else its SKU's holders.
+    fn line_holders(&self, l: usize) -> usize {
+        match self.qualified.get(l) {
+            Some(q) => q.len(),
+            None => self.stock.holders(self.ctx.order.lines[l].sku).len(),
+        }
     }
 
     fn bound_cents(&self, km: f64) -> i64 {
@@ -835,6 +862,7 @@ impl Walk<'_, '_> {
             let mut per_unit = i64::MAX;
             let (mut low, mut high) = (u32::MAX, 0);
             let (mut far_chord2, mut near_chord2) = (-1.0f64, f64::INFINITY);
+            let mut qualified = Vec::new();
             for (n, units) in self.stock.holdings(line.sku) {
                 if units < line.qty {
                     continue;
@@ -855,10 +883,12 @@ impl Walk<'_, '_> {
                 }
                 far_chord2 = far_chord2.max(chord2);
                 near_chord2 = near_chord2.min(chord2);
+                qualified.push((n, chord2));
                 per_unit = per_unit.min(t.per_unit_cents);
                 low = low.min(t.margin_bps);
                 high = high.max(t.margin_bps);
             }
+            self.qualified.push(qualified);
             let value = line.value_cents();
             let terms = &self.ctx.terms;
             let leave = if terms.ship_complete {
