@@ -1,6 +1,6 @@
 //! decisions.csv written and read back.
 
-use crate::{read_decisions, read_decisions_file, write_decisions};
+use crate::{read_decisions, read_decisions_file, write_decisions, DecisionsFile};
 use omniroute_core::{
     check, LatLng, Network, Node, NodeIdx, NodeKind, Order, OrderLine, Plan, Policy,
     PolicyVersions, Router, Skus, StockTable,
@@ -48,6 +48,20 @@ fn world() -> World {
 
 fn now() -> jiff::Timestamp {
     "2026-11-26T06:00:00Z".parse().unwrap()
+}
+
+/// Reads a decisions file written for `w` back.
+fn read_back(w: &World, text: &str) -> DecisionsFile {
+    read_decisions_file(
+        text.as_bytes(),
+        "d.csv",
+        &w.orders,
+        &w.network,
+        &w.skus,
+        &w.policy,
+        now(),
+    )
+    .unwrap()
 }
 
 fn routed(w: &World) -> (Plan, String) {
@@ -101,16 +115,7 @@ fn each_order_is_repriced_under_its_policy_version() {
     let (plan, text) = routed(&w);
     assert_eq!(plan.decisions[1].shipments[0].cost.fixed_cents, 900);
     assert_eq!(plan.decisions[0].shipments[0].cost.fixed_cents, 500);
-    let file = read_decisions_file(
-        text.as_bytes(),
-        "d.csv",
-        &w.orders,
-        &w.network,
-        &w.skus,
-        &w.policy,
-        now(),
-    )
-    .unwrap();
+    let file = read_back(&w, &text);
     assert!(file.disagreements.is_empty(), "{:?}", file.disagreements);
     assert_eq!(file.plan.totals, plan.totals);
     assert!(check(
@@ -130,16 +135,7 @@ fn a_wrong_cost_is_a_disagreement_not_an_error() {
     let (plan, text) = routed(&w);
     let first = plan.decisions[0].shipments[0].cost.total_cents();
     let text = text.replacen(&format!(",{first},"), ",1,", 1);
-    let file = read_decisions_file(
-        text.as_bytes(),
-        "d.csv",
-        &w.orders,
-        &w.network,
-        &w.skus,
-        &w.policy,
-        now(),
-    )
-    .unwrap();
+    let file = read_back(&w, &text);
     assert_eq!(file.plan.totals, plan.totals);
     assert_eq!(file.disagreements.len(), 1);
     assert_eq!(file.disagreements[0].order, 0);
