@@ -25,10 +25,7 @@ fn main() {
     let now = "2026-11-26T12:00:00Z".parse().unwrap();
     let load = Load::default();
     if let Ok(id) = std::env::var("ORDER") {
-        let o = orders
-            .iter()
-            .find(|o| o.id == id)
-            .expect("order");
+        let o = orders.iter().find(|o| o.id == id).expect("order");
         let t = Instant::now();
         let iters: u32 = std::env::var("ITER")
             .ok()
