@@ -89,9 +89,6 @@ const WALK_DIVISOR: usize = 4;
 /// router knows how far away the line can still be shipped from; longer lists use the SKU's cap.
 pub(crate) const LINE_SCAN_LIMIT: usize = 16;
 
-/// How many of the nearest nodes [`Walk::nearest_holder`] tries before it scans a posting list.
-const NEAREST_HOLDER_STEPS: usize = 64;
-
 /// Routes orders over one network under one policy, or under [`PolicyVersions`] (each order
 /// under the version of its `created_at`, see [`Router::versioned`]). Cheap to share across
 /// threads.
@@ -1107,21 +1104,11 @@ impl Walk<'_, '_> {
         }
     }
 
-    /// The nearest node (ties by index) holding `qty` units of `sku`, with its distance. Long
-    /// posting lists are searched from the spatial index first: a holder is usually among the
-    /// nearest few nodes.
+    /// The nearest node (ties by index) holding `qty` units of `sku`, with its distance: one pass
+    /// of squared chords over the posting list (`SpatialIndex::nearest_of`).
     fn nearest_holder(&self, sku: crate::SkuId, qty: u32) -> Option<(f64, NodeIdx)> {
         let dest = self.ctx.order.destination;
         let index = self.router.network.index();
-        if self.stock.holders(sku).len() > NEAREST_HOLDER_STEPS {
-            let found = index
-                .nearest(dest)
-                .take(NEAREST_HOLDER_STEPS)
-                .find(|&(n, _)| self.stock.qty(n, sku) >= qty);
-            if let Some((n, km)) = found {
-                return Some((km, n));
-            }
-        }
         let holders = self
             .stock
             .holdings(sku)
