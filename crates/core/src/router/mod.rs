@@ -845,6 +845,10 @@ impl Walk<'_, '_> {
         let index = r.network.index();
         let dest = self.ctx.order.destination.unit_vector();
         let level = usize::from(self.ctx.order.service_level.0);
+        let levels = r.policy.levels.len();
+        // Unless the order restricts nodes, an offering node may ship when it has room.
+        let restricted =
+            self.ctx.terms.allowed_kinds.is_some() || !self.ctx.order.excluded.is_empty();
         // The order's own reach limit (the level's transit bands, a hard deadline).
         let limit_chord2 = if self.reach_limit_km < 0.0 {
             -1.0
@@ -868,9 +872,16 @@ impl Walk<'_, '_> {
                 if chord2 > limit_chord2 {
                     continue;
                 }
-                let t = &nodes[n.0 as usize];
-                if chord2 > t.reach_chord2[level] || !may_ship(t, self.ctx, self.load, n, line.qty)
-                {
+                if chord2 > r.terms.offers[n.0 as usize * levels + level] {
+                    continue; // inactive, level not offered, or beyond the node's reach
+                }
+                let t = &r.terms.floors[n.0 as usize];
+                let ships = if restricted {
+                    may_ship(&nodes[n.0 as usize], self.ctx, self.load, n, line.qty)
+                } else {
+                    t.has_room(self.load, n, line.qty)
+                };
+                if !ships {
                     continue;
                 }
                 if let Some(&km) = self.group_reach_km.get(t.profile as usize) {

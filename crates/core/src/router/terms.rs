@@ -88,6 +88,12 @@ impl NodeTerms {
 #[derive(Debug, Clone)]
 pub(crate) struct NetworkTerms {
     pub nodes: Vec<NodeTerms>,
+    /// Per node, what the per-line floors read, packed so that a scan over a posting list
+    /// touches one small record per holder.
+    pub floors: Vec<FloorTerms>,
+    /// Per node and level (`node * levels + level`): the node's `reach_chord2`, or -1 when it
+    /// is inactive or does not offer the level.
+    pub offers: Vec<f64>,
     /// Per level: the smallest base cost (fixed + priority) of any node.
     pub min_base_cents: i64,
     /// Per level: the smallest per-km cost of any node.
@@ -97,6 +103,31 @@ pub(crate) struct NetworkTerms {
     pub max_reach_km: Vec<f64>,
     /// Groups of active nodes that promise alike (same zone, cut-off, handling days, calendar).
     pub profiles: Vec<Profile>,
+}
+
+/// The terms of a node that the per-line cost floors read.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FloorTerms {
+    pub per_unit_cents: i64,
+    pub margin_bps: u32,
+    /// See [`NodeTerms::profile`].
+    pub profile: u32,
+    /// The daily capacities, `u32::MAX` for none.
+    pub capacity_units: u32,
+    pub capacity_shipments: u32,
+}
+
+impl FloorTerms {
+    /// [`super::candidate::may_ship`]'s capacity test.
+    pub(crate) fn has_room(&self, load: &super::Load, node: crate::NodeIdx, units: u32) -> bool {
+        if self.capacity_units == u32::MAX && self.capacity_shipments == u32::MAX {
+            return true;
+        }
+        let (used_units, used_shipments) = load.used(node);
+        (self.capacity_shipments == u32::MAX || used_shipments < self.capacity_shipments)
+            && (self.capacity_units == u32::MAX
+                || self.capacity_units.saturating_sub(used_units) >= units)
+    }
 }
 
 /// Active nodes sharing everything the promise depends on except distance.
@@ -176,8 +207,32 @@ impl NetworkTerms {
             })
             .collect();
         let profiles = profiles(network, &mut nodes, policy.levels.len());
+        let floors = nodes
+            .iter()
+            .map(|t| FloorTerms {
+                per_unit_cents: t.per_unit_cents,
+                margin_bps: t.margin_bps,
+                profile: t.profile,
+                capacity_units: t.capacity_units.unwrap_or(u32::MAX),
+                capacity_shipments: t.capacity_shipments.unwrap_or(u32::MAX),
+            })
+            .collect();
+        let offers = nodes
+            .iter()
+            .flat_map(|t| {
+                (0..policy.levels.len()).map(|l| {
+                    if t.active && t.reach_km[l] > 0.0 {
+                        t.reach_chord2[l]
+                    } else {
+                        -1.0
+                    }
+                })
+            })
+            .collect();
         Self {
             nodes,
+            floors,
+            offers,
             min_base_cents,
             min_per_km_cents,
             max_reach_km,
