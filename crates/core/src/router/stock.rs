@@ -49,6 +49,20 @@ impl Posting {
     }
 }
 
+/// The position of `node` in `nodes` (ascending, holding it) at or after `from`: steps of 1, 2,
+/// 4… then a binary search, so a run of ascending look-ups costs the log of each gap.
+fn gallop(nodes: &[NodeIdx], from: usize, node: NodeIdx) -> usize {
+    let (mut lo, mut step) = (from, 1);
+    while lo + step < nodes.len() && nodes[lo + step] < node {
+        lo += step;
+        step *= 2;
+    }
+    let hi = (lo + step + 1).min(nodes.len());
+    let at = lo + nodes[lo..hi].partition_point(|&m| m < node);
+    debug_assert_eq!(nodes.get(at), Some(&node), "the bitmap says it holds");
+    at
+}
+
 fn bit(bits: &[u64], node: NodeIdx) -> bool {
     bits.get(node.0 as usize / 64)
         .is_some_and(|w| w & (1 << (node.0 % 64)) != 0)
@@ -194,18 +208,26 @@ impl StockTable {
             }
         };
         if postings.iter().all(|p| !p.bits.is_empty()) {
-            // Every SKU is dense: AND the bitmaps, then check quantities above one unit.
+            // Every SKU is dense: AND the bitmaps, then check quantities above one unit, moving
+            // forward through those lists as the nodes ascend.
             let words = postings.iter().map(|p| p.bits.len()).min().unwrap_or(0);
+            let mut big: Vec<(&Posting, u32, usize)> = needs
+                .iter()
+                .zip(&postings)
+                .filter(|((_, need), _)| *need > 1)
+                .map(|(&(_, need), &p)| (p, need, 0))
+                .collect();
             for w in 0..words {
                 let mut word = postings.iter().fold(u64::MAX, |acc, p| acc & p.bits[w]);
                 while word != 0 {
                     let n = NodeIdx((w * 64) as u32 + word.trailing_zeros());
                     word &= word - 1;
-                    let big = needs
-                        .iter()
-                        .zip(&postings)
-                        .filter(|((_, need), _)| *need > 1);
-                    if big.into_iter().all(|(&(_, need), p)| holds(n, p, need)) {
+                    let enough = big.iter_mut().all(|(p, need, at)| {
+                        // A holder (its bit is set), at or after `at`.
+                        *at = gallop(&p.nodes, *at, n);
+                        p.units[*at] >= *need
+                    });
+                    if enough {
                         out.push(n);
                     }
                 }
