@@ -196,11 +196,9 @@ impl Router<'_> {
         let units = u32::try_from(order.units()).unwrap_or(u32::MAX);
         stock_changed
             || touched_limited.iter().any(|&n| {
-                let t = &self.terms.nodes[n.0 as usize];
-                let (used_units, used_shipments) = load.used(n);
-                t.capacity_shipments.is_some_and(|c| used_shipments >= c)
-                    || t.capacity_units
-                        .is_some_and(|c| c.saturating_sub(used_units) < units)
+                !self.terms.nodes[n.0 as usize]
+                    .capacity()
+                    .has_room(load, n, units)
             })
     }
 }

@@ -69,16 +69,7 @@ pub(crate) fn may_ship(
     {
         return false;
     }
-    if terms.capacity_units.is_none() && terms.capacity_shipments.is_none() {
-        return true;
-    }
-    let (used_units, used_shipments) = load.used(node);
-    terms
-        .capacity_shipments
-        .is_none_or(|cap| used_shipments < cap)
-        && terms
-            .capacity_units
-            .is_none_or(|cap| cap.saturating_sub(used_units) >= units)
+    terms.capacity().has_room(load, node, units)
 }
 
 /// Evaluates a node that holds the lines in `mask` ([`stock_mask`]); `Err` carries the first hard

@@ -28,7 +28,7 @@ impl Dominators {
 
     /// Adds a priced node that can ship `mask` for `base` plus `line_cents[l]` per line.
     pub(crate) fn add(&mut self, mask: u64, base: i64, line_cents: &[i64]) {
-        if mask == 0 || self.covered(mask, base, |l| line_cents[l]) {
+        if mask == 0 || self.position(mask, base, &|l| line_cents[l]).is_some() {
             return; // an earlier one is at least as good
         }
         self.masks.push(mask);
@@ -62,11 +62,8 @@ impl Dominators {
             .map(|i| self.masks[i])
     }
 
-    /// A dominator at or below `base` on every line of `mask` (with `base` inclusive).
-    fn covered(&self, mask: u64, base: i64, floor: impl Fn(usize) -> i64) -> bool {
-        self.position(mask, base, &floor).is_some()
-    }
-
+    /// A dominator that ships every line of `mask`, with a base at most `base` and costing at
+    /// most `floor(l)` on each line of `mask`.
     fn position(&self, mask: u64, base: i64, floor: &impl Fn(usize) -> i64) -> Option<usize> {
         (0..self.masks.len()).find(|&i| {
             mask & !self.masks[i] == 0 && self.bases[i] <= base && self.cheap(i, mask, floor)

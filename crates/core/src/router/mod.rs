@@ -225,13 +225,14 @@ impl<'a> Router<'a> {
         t.capacity_units.is_some() || t.capacity_shipments.is_some()
     }
 
-    /// The same router with other candidate-gathering limits (the result must not change).
+    /// The same router with other candidate-gathering limits (the result must not change):
+    /// [`POSTING_LIMIT`], [`WALK_LIMIT`] and [`WALK_DIVISOR`].
     #[cfg(test)]
-    pub(crate) fn with_limits(mut self, posting_limit: usize, walk_limit: usize) -> Self {
-        self.limits = (posting_limit, walk_limit, usize::MAX, 0);
+    pub(crate) fn with_limits(mut self, posting: usize, walk: usize, divisor: usize) -> Self {
+        self.limits = (posting, walk, divisor, 0);
         self.later = std::mem::take(&mut self.later)
             .into_iter()
-            .map(|r| r.with_limits(posting_limit, walk_limit))
+            .map(|r| r.with_limits(posting, walk, divisor))
             .collect();
         self
     }
@@ -879,7 +880,7 @@ impl Walk<'_, '_> {
                 let ships = if restricted {
                     may_ship(&nodes[n.0 as usize], self.ctx, self.load, n, line.qty)
                 } else {
-                    t.has_room(self.load, n, line.qty)
+                    t.capacity.has_room(self.load, n, line.qty)
                 };
                 if !ships {
                     continue;

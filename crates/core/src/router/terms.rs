@@ -78,6 +78,14 @@ impl NodeTerms {
         }
     }
 
+    /// The node's daily capacities.
+    pub(crate) fn capacity(&self) -> Capacity {
+        Capacity {
+            units: self.capacity_units,
+            shipments: self.capacity_shipments,
+        }
+    }
+
     /// The fixed part of a shipment's cost from this node (fixed + priority).
     pub(crate) fn base_cents(&self) -> i64 {
         self.fixed_cents + self.priority_cents
@@ -112,21 +120,27 @@ pub(crate) struct FloorTerms {
     pub margin_bps: u32,
     /// See [`NodeTerms::profile`].
     pub profile: u32,
-    /// The daily capacities, `u32::MAX` for none.
-    pub capacity_units: u32,
-    pub capacity_shipments: u32,
+    pub capacity: Capacity,
 }
 
-impl FloorTerms {
-    /// [`super::candidate::may_ship`]'s capacity test.
-    pub(crate) fn has_room(&self, load: &super::Load, node: crate::NodeIdx, units: u32) -> bool {
-        if self.capacity_units == u32::MAX && self.capacity_shipments == u32::MAX {
+/// A node's daily capacities.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Capacity {
+    pub units: Option<u32>,
+    pub shipments: Option<u32>,
+}
+
+impl Capacity {
+    /// True when the node can still take one more shipment of `units` units today.
+    pub(crate) fn has_room(self, load: &super::Load, node: crate::NodeIdx, units: u32) -> bool {
+        if self.units.is_none() && self.shipments.is_none() {
             return true;
         }
         let (used_units, used_shipments) = load.used(node);
-        (self.capacity_shipments == u32::MAX || used_shipments < self.capacity_shipments)
-            && (self.capacity_units == u32::MAX
-                || self.capacity_units.saturating_sub(used_units) >= units)
+        self.shipments.is_none_or(|cap| used_shipments < cap)
+            && self
+                .units
+                .is_none_or(|cap| cap.saturating_sub(used_units) >= units)
     }
 }
 
@@ -213,8 +227,7 @@ impl NetworkTerms {
                 per_unit_cents: t.per_unit_cents,
                 margin_bps: t.margin_bps,
                 profile: t.profile,
-                capacity_units: t.capacity_units.unwrap_or(u32::MAX),
-                capacity_shipments: t.capacity_shipments.unwrap_or(u32::MAX),
+                capacity: t.capacity(),
             })
             .collect();
         let offers = nodes

@@ -281,11 +281,13 @@ proptest! {
         walk in 0usize..6,
         posting in 0usize..4,
         dense in prop_oneof![Just(1usize), Just(3), Just(usize::MAX)],
+        divisor in prop_oneof![Just(1usize), Just(4), Just(usize::MAX)],
     ) {
         let mut case = case;
         let network = case.network.clone();
         case.stock.bound_holders(|n| network.node(n).location, dense);
-        let router = Router::new(&case.network, &case.policy).with_limits(posting, walk);
+        let router =
+            Router::new(&case.network, &case.policy).with_limits(posting, walk, divisor);
         assert_exact(&router, &case)?;
     }
 
@@ -589,7 +591,7 @@ fn two_far_partial_nodes_beat_a_near_full_dealer_on_every_path() {
     order.service_level = ServiceLevel::STANDARD;
     // The dealer ships both for 500 + 1 + 2 × 400 = 1,301; the warehouses for 2 × 500 + ~55.
     for limits in [(POSTING_LIMIT, WALK_LIMIT), (0, 0), (0, 1)] {
-        let router = Router::new(&network, &policy).with_limits(limits.0, limits.1);
+        let router = Router::new(&network, &policy).with_limits(limits.0, limits.1, usize::MAX);
         let d = router.route(&order, &stock, &Load::default(), now());
         let nodes: Vec<NodeIdx> = d.shipments.iter().map(|s| s.node).collect();
         assert_eq!(nodes, [NodeIdx(1), NodeIdx(2)], "{limits:?}: {d:#?}");
