@@ -175,15 +175,16 @@ fn fast_rounds(
     threads: Option<usize>,
 ) -> (Found, u64) {
     const ROUNDS: u32 = 8;
+    // Each round run gets one slice of the budget; the final phase the rest (at least half).
+    const SLICES: u32 = 2 * ROUNDS;
     let t0 = Instant::now();
-    // The end of the first `k` sixteenths of the budget.
-    let upto = |k: u32| Limits {
-        deadline: limits
+    // The end of the first `k` slices of the time budget.
+    let upto = |k: u32| {
+        limits
             .deadline
-            .map(|d| t0 + d.saturating_duration_since(t0) * k / 16),
-        max_iterations: limits.max_iterations / 16 * u64::from(k),
-        ..limits
+            .map(|d| t0 + d.saturating_duration_since(t0) * k / SLICES)
     };
+    let slice = limits.max_iterations / u64::from(SLICES);
     let (mut best, mut moves) = (incumbent.clone(), 0);
     let mut sols = Vec::new();
     let (mut settled, mut rounds) = (true, 0);
@@ -193,8 +194,9 @@ fn fast_rounds(
         let runs = in_parallel(threads, |k| {
             let mut rng = Rng::new(seed, (u64::from(rounds) << 32) | k as u64);
             let lim = Limits {
-                max_iterations: limits.max_iterations / 16,
-                ..upto(rounds + 1)
+                deadline: upto(rounds + 1),
+                max_iterations: slice,
+                ..limits
             };
             fast::search(s, from, incumbent.clone(), lim, &mut rng)
         });
@@ -214,7 +216,7 @@ fn fast_rounds(
     };
     let start = best.as_ref().map_or(from, |b| &b.0).to_vec();
     let rest = Limits {
-        max_iterations: limits.max_iterations - limits.max_iterations / 16 * u64::from(rounds),
+        max_iterations: limits.max_iterations - slice * u64::from(rounds),
         ..limits
     };
     let runs = in_parallel(threads, |k| {

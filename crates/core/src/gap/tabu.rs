@@ -100,6 +100,11 @@ impl Guide {
     }
 }
 
+/// Moves without a new best after which a search over `items` items restarts from its best.
+pub(crate) fn stall(items: usize) -> u64 {
+    (20 * items as u64).max(2_000)
+}
+
 /// Starting price per unit of excess, per resource: the multiplier, at least the mean cost per
 /// unit of resource over all options.
 pub(crate) fn start_weights(p: &AssignmentProblem, lambda: &[f64]) -> Vec<f64> {
@@ -214,7 +219,7 @@ pub(crate) fn search(
     let floor: Vec<f64> = w.iter().map(|x| x * 0.05).collect();
     let mut tabu = vec![0u64; p.total_options()];
     let tenure = ((p.total_options() as f64).sqrt() / 4.0).max(3.0) as usize;
-    let stall = (20 * n as u64).max(2_000);
+    let stall = stall(n);
     let mut ch = Changes::default();
     let (mut it, mut last) = (0u64, 0u64);
     while it < limits.max_iterations
