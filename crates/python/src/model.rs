@@ -438,8 +438,9 @@ impl OrdersData {
     /// Where order `i` starts, as the places of a one-order batch.
     pub fn place(&self, i: usize) -> OrderPlaces {
         OrderPlaces {
+            file: self.places.file.clone(),
             lines: self.places.lines.get(i).copied().into_iter().collect(),
-            ..self.places.clone()
+            created_at_column: self.places.created_at_column,
         }
     }
 

@@ -35,9 +35,10 @@ impl Router {
         }
     }
 
-    fn stock(&self, inventory: &Inventory) -> Result<StockTable, Failure> {
+    /// The inventory's routable stock as `router` (this router's [`Router::core`]) routes
+    /// against it.
+    fn stock(&self, router: &core::Router, inventory: &Inventory) -> Result<StockTable, Failure> {
         self.same(&inventory.net, "inventory")?;
-        let router = self.core();
         Ok(router.stock_table(inventory.ledger.routable_positions()))
     }
 
@@ -127,10 +128,9 @@ impl Router {
             self.orders(&order.data)?;
             let place = order.data.place(order.index);
             self.in_effect(std::slice::from_ref(order.get()), &place, now)?;
-            let stock = self.stock(inventory)?;
-            let d = self
-                .core()
-                .route(order.get(), &stock, &Load::default(), now);
+            let router = self.core();
+            let stock = self.stock(&router, inventory)?;
+            let d = router.route(order.get(), &stock, &Load::default(), now);
             Ok(Decision::new(&d, order.get(), &self.net))
         })
     }
@@ -174,9 +174,9 @@ impl Router {
         guard(py, || {
             self.orders(&orders)?;
             self.in_effect(&orders.orders, &orders.places, now)?;
-            let stock = self.stock(inventory)?;
             let pool = pool::get().map_err(Failure::Usage)?;
             let router = self.core().parallel(pool.is_some());
+            let stock = self.stock(&router, inventory)?;
             let mode = if optimise {
                 core::Mode::Optimise(core::OptimiseOptions {
                     time_limit,
@@ -220,8 +220,8 @@ impl Router {
         guard(py, || {
             self.orders(orders)?;
             self.in_effect(&orders.orders, &orders.places, now)?;
-            let stock = self.stock(inventory)?;
             let router = self.core();
+            let stock = self.stock(&router, inventory)?;
             let one = |o: &core::Order| {
                 Decision::new(
                     &router.route(o, &stock, &Load::default(), now),

@@ -177,8 +177,8 @@ fn version_problems_name_the_file_and_exit_2() {
     }
 }
 
-/// The other problems of the files are reported with the version problems: `validate` lists
-/// every one, and an order without `created_at` is judged at `--now`.
+/// A file's own problems come first: `validate` reports them and compares the versions only
+/// once every file reads; an order without `created_at` is judged at `--now`.
 #[test]
 fn validate_lists_every_version_problem_and_judges_now() {
     let dir = folder(&[

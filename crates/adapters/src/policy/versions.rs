@@ -154,7 +154,10 @@ impl Policies {
             .enumerate()
             .filter_map(|(i, o)| {
                 let at = o.created_at.or(now)?;
-                (at < starts).then_some((i, o.created_at, at))
+                self.versions
+                    .index_at(at)
+                    .is_none()
+                    .then_some((i, o.created_at, at))
             })
             .collect();
         let mut out: Vec<Problem> = early

@@ -39,7 +39,8 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         .map(|d| (d.order, "COST", d.message))
         .collect();
     let plan = file.plan;
-    let stock = omniroute_core::Router::versioned(&inputs.network, &inputs.policies.versions)
+    // Safety stock is the same in every version: the earliest's router builds the table.
+    let stock = omniroute_core::Router::new(&inputs.network, inputs.policies.versions.earliest())
         .stock_table(inputs.routable_positions());
     for v in check(
         &plan,

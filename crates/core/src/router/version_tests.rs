@@ -281,10 +281,10 @@ fn reroute_reads_max_rejections_from_the_orders_version() {
     assert!(v.is_empty(), "{v:?}");
 }
 
-/// A one-version router and `Router::new` agree, whatever the version's `effective_from` (an
-/// order before it is still routed under it).
+/// An order created before every version's `effective_from` is routed under the earliest
+/// version, not a later one.
 #[test]
-fn one_dated_version_routes_every_order() {
+fn an_order_before_every_version_is_routed_under_the_earliest() {
     let net = Network::new(vec![Node::new(
         "S",
         NodeKind::Store,
@@ -295,7 +295,12 @@ fn one_dated_version_routes_every_order() {
         effective_from: Some(at(86_400 * 30)),
         ..Policy::default()
     };
-    let versions = PolicyVersions::from(p.clone());
+    let mut q = Policy {
+        effective_from: Some(at(86_400 * 60)),
+        ..Policy::default()
+    };
+    q.kinds[NodeKind::Store.index()].fixed_cents = 900;
+    let versions = PolicyVersions::new(vec![q.clone(), p.clone()]).unwrap();
     let stock = StockTable::from_positions([(NodeIdx(0), SkuId(0), 1)]);
     let mut o = Order::new(
         "O",
@@ -309,9 +314,9 @@ fn one_dated_version_routes_every_order() {
     );
     o.created_at = Some(at(0));
     let d = Router::versioned(&net, &versions).route(&o, &stock, &Load::default(), now());
-    assert_eq!(
-        d,
-        Router::new(&net, &p).route(&o, &stock, &Load::default(), now())
-    );
+    let under =
+        |policy: &Policy| Router::new(&net, policy).route(&o, &stock, &Load::default(), now());
+    assert_eq!(d, under(&p));
+    assert_ne!(d, under(&q));
     assert!(d.is_complete());
 }
