@@ -227,24 +227,18 @@ impl SpatialIndex {
     }
 
     /// The first node [`SpatialIndex::nearest_among`] would yield for `nodes`, found in one pass
-    /// of squared chords (no heap): only the nodes whose chord could tie the nearest in km are
-    /// measured.
+    /// of squared chords (no heap, see [`NearestChord`]).
     pub(crate) fn nearest_of(
         &self,
         from: LatLng,
-        nodes: impl Iterator<Item = NodeIdx> + Clone,
+        nodes: impl Iterator<Item = NodeIdx>,
     ) -> Option<(NodeIdx, f64)> {
         let f = from.unit_vector();
-        let least = nodes
-            .clone()
-            .map(|n| self.chord2(f, n))
-            .min_by(f64::total_cmp)?;
-        // Every node whose km could be at most the least chord's km.
-        let reach = ChordSlack::chord2_upper_bound(ChordSlack::km_upper_bound(least));
-        nodes
-            .filter(|&n| self.chord2(f, n) <= reach)
-            .map(|n| (n, from.distance_km(self.points[n.0 as usize])))
-            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
+        let mut nearest = NearestChord::default();
+        for n in nodes {
+            nearest.push(n, self.chord2(f, n));
+        }
+        nearest.finish(self, from)
     }
 
     /// The squared chord from the unit vector `from` to node `idx`, as [`SpatialIndex::nearest`]
@@ -288,6 +282,66 @@ impl SpatialIndex {
             .collect();
         found.sort_unstable_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
         found
+    }
+}
+
+/// The nearest of some nodes, fed one at a time with their squared chords from a point
+/// ([`SpatialIndex::chord2`]): keeps only the nodes whose chord could still tie the least in
+/// haversine km, and measures those alone in [`NearestChord::finish`].
+#[derive(Debug, Clone)]
+pub(crate) struct NearestChord {
+    /// The least squared chord pushed.
+    least: f64,
+    /// Pushed nodes with a squared chord up to [`NearestChord::keep`] of `least` (at the time).
+    near: Vec<(NodeIdx, f64)>,
+    keep: f64,
+}
+
+impl Default for NearestChord {
+    fn default() -> Self {
+        NearestChord {
+            least: f64::INFINITY,
+            near: Vec::new(),
+            keep: f64::INFINITY,
+        }
+    }
+}
+
+impl NearestChord {
+    /// A squared chord up to which a node may still tie one at `least` in km: at least
+    /// `ChordSlack::chord2_upper_bound(ChordSlack::km_upper_bound(least))` (whose slack is about
+    /// 1e-12 relative plus 1e-12 absolute on the chord), without trigonometry.
+    fn keep(least: f64) -> f64 {
+        let chord = least.sqrt() * (1.0 + 1e-9) + 1e-9;
+        chord * chord
+    }
+
+    pub(crate) fn push(&mut self, node: NodeIdx, chord2: f64) {
+        if chord2 > self.keep {
+            return;
+        }
+        if chord2 < self.least {
+            self.least = chord2;
+            self.keep = Self::keep(chord2);
+            let keep = self.keep;
+            self.near.retain(|&(_, c)| c <= keep);
+        }
+        self.near.push((node, chord2));
+    }
+
+    /// The nearest node pushed (ties in km by index) with its haversine km from `from`.
+    pub(crate) fn finish(&self, index: &SpatialIndex, from: LatLng) -> Option<(NodeIdx, f64)> {
+        if self.near.is_empty() {
+            return None;
+        }
+        // Every node whose km could be at most the least chord's km.
+        let reach = ChordSlack::chord2_upper_bound(ChordSlack::km_upper_bound(self.least));
+        debug_assert!(reach <= self.keep);
+        self.near
+            .iter()
+            .filter(|&&(_, c)| c <= reach)
+            .map(|&(n, _)| (n, from.distance_km(index.points[n.0 as usize])))
+            .min_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)))
     }
 }
 

@@ -63,6 +63,7 @@ pub use reason::Reason;
 pub use reroute::{Event, Rerouted};
 pub use stock::{Load, StockTable};
 
+use crate::index::NearestChord;
 use crate::{Network, NodeIdx, Order, Policy, PolicyVersions};
 use candidate::{evaluate, may_ship, stock_mask, OrderCtx, Viable};
 use choose::{Pick, Problem, Solver};
@@ -355,6 +356,7 @@ impl<'a> Router<'a> {
             line_cover_cents: vec![0; lines],
             sunk_cents: 0,
             qualified: Vec::new(),
+            nearest: Vec::new(),
             dominators: Dominators::new(lines),
             dominance: dominance.then_some(total_units),
             sharpened: false,
@@ -444,6 +446,9 @@ struct Walk<'r, 'a> {
     /// Per line, the holders that may ship it (see [`Walk::sharpen`]) with their squared chord
     /// to the destination, ascending by node; empty until then.
     qualified: Vec<Vec<(NodeIdx, f64)>>,
+    /// Per line, its nearest holder with enough units (for its unfilled reason), as
+    /// [`Walk::sharpen`] met them; empty until then.
+    nearest: Vec<NearestChord>,
     /// What every solution pays for lines no node may ship (unfilled); 0 until
     /// [`Walk::sharpen`], and under ship-complete. Excluded from `line_cover_cents`.
     sunk_cents: i64,
@@ -865,11 +870,13 @@ impl Walk<'_, '_> {
             let (mut low, mut high) = (u32::MAX, 0);
             let (mut far_chord2, mut near_chord2) = (-1.0f64, f64::INFINITY);
             let mut qualified = Vec::new();
+            let mut nearest = NearestChord::default();
             for (n, units) in self.stock.holdings(line.sku) {
                 if units < line.qty {
                     continue;
                 }
                 let chord2 = index.chord2(dest, n);
+                nearest.push(n, chord2);
                 if chord2 > limit_chord2 {
                     continue;
                 }
@@ -898,6 +905,7 @@ impl Walk<'_, '_> {
                 high = high.max(t.margin_bps);
             }
             self.qualified.push(qualified);
+            self.nearest.push(nearest);
             let value = line.value_cents();
             let terms = &self.ctx.terms;
             let leave = if terms.ship_complete {
@@ -1116,17 +1124,24 @@ impl Walk<'_, '_> {
         }
     }
 
-    /// The nearest node (ties by index) holding `qty` units of `sku`, with its distance: one pass
-    /// of squared chords over the posting list (`SpatialIndex::nearest_of`).
-    fn nearest_holder(&self, sku: crate::SkuId, qty: u32) -> Option<(f64, NodeIdx)> {
+    /// The nearest node (ties by index) holding enough units for line `l`, with its distance:
+    /// from what [`Walk::sharpen`] met, else one pass of squared chords over the posting list
+    /// (`SpatialIndex::nearest_of`).
+    fn nearest_holder(&self, l: usize) -> Option<(f64, NodeIdx)> {
         let dest = self.ctx.order.destination;
         let index = self.router.network.index();
-        let holders = self
-            .stock
-            .holdings(sku)
-            .filter(move |&(_, units)| units >= qty)
-            .map(|(n, _)| n);
-        let (n, km) = index.nearest_of(dest, holders)?;
+        let (n, km) = match self.nearest.get(l) {
+            Some(nearest) => nearest.finish(index, dest)?,
+            None => {
+                let line = &self.ctx.order.lines[l];
+                let holders = self
+                    .stock
+                    .holdings(line.sku)
+                    .filter(move |&(_, units)| units >= line.qty)
+                    .map(|(n, _)| n);
+                index.nearest_of(dest, holders)?
+            }
+        };
         Some((km, n))
     }
 
@@ -1155,7 +1170,7 @@ impl Walk<'_, '_> {
                 return r;
             }
         }
-        let nearest = self.nearest_holder(line.sku, line.qty);
+        let nearest = self.nearest_holder(l);
         let Some((km, n)) = nearest else {
             return Reason::NoStock;
         };

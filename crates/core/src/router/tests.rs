@@ -259,6 +259,13 @@ fn assert_exact(router: &Router<'_>, case: &Case) -> Result<(), TestCaseError> {
         );
         prop_assert!(v.is_empty(), "violations: {v:?}\n{d:#?}");
         prop_assert_eq!(d.cost_cents(), brute_force(case, order), "{:#?}", d);
+        // NO_STOCK exactly when no node holds enough units for the line.
+        for u in &d.unfilled {
+            let line = &order.lines[u.line];
+            let held = (0..case.network.len())
+                .any(|n| case.stock.qty(NodeIdx(n as u32), line.sku) >= line.qty);
+            prop_assert_eq!(u.reason == Reason::NoStock, !held, "{:#?}", d);
+        }
     }
     Ok(())
 }
