@@ -1130,17 +1130,16 @@ impl Walk<'_, '_> {
     fn nearest_holder(&self, l: usize) -> Option<(f64, NodeIdx)> {
         let dest = self.ctx.order.destination;
         let index = self.router.network.index();
-        let (n, km) = match self.nearest.get(l) {
-            Some(nearest) => nearest.finish(index, dest)?,
-            None => {
-                let line = &self.ctx.order.lines[l];
-                let holders = self
-                    .stock
-                    .holdings(line.sku)
-                    .filter(move |&(_, units)| units >= line.qty)
-                    .map(|(n, _)| n);
-                index.nearest_of(dest, holders)?
-            }
+        let (n, km) = if let Some(nearest) = self.nearest.get(l) {
+            nearest.finish(index, dest)?
+        } else {
+            let line = &self.ctx.order.lines[l];
+            let holders = self
+                .stock
+                .holdings(line.sku)
+                .filter(move |&(_, units)| units >= line.qty)
+                .map(|(n, _)| n);
+            index.nearest_of(dest, holders)?
         };
         Some((km, n))
     }
