@@ -350,7 +350,7 @@ impl<'a> Router<'a> {
             },
             line_reach_km: Vec::new(),
             reach_limit_km: f64::INFINITY,
-            group_reach_km: Vec::new(),
+            group_reach_chord2: Vec::new(),
             partial_extra_cents: partial_extra,
             line_min_cents: vec![0; lines],
             line_cover_cents: vec![0; lines],
@@ -363,7 +363,18 @@ impl<'a> Router<'a> {
             partial_only: false,
         };
         if lines > 0 {
-            (walk.reach_limit_km, walk.group_reach_km) = walk.reach_limit();
+            let groups_km;
+            (walk.reach_limit_km, groups_km) = walk.reach_limit();
+            walk.group_reach_chord2 = groups_km
+                .iter()
+                .map(|&km| {
+                    if km < 0.0 {
+                        -1.0
+                    } else {
+                        crate::index::ChordSlack::chord2_upper_bound(km)
+                    }
+                })
+                .collect();
             walk.line_reach_km = walk.line_reach();
             walk.run();
         }
@@ -428,8 +439,9 @@ struct Walk<'r, 'a> {
     line_reach_km: Vec<f64>,
     /// See [`Walk::reach_limit`].
     reach_limit_km: f64,
-    /// Per promise group, how far it can serve a hard deadline (empty without one).
-    group_reach_km: Vec<f64>,
+    /// Per promise group, the largest squared chord (as the index computes it) of a destination
+    /// it can serve by a hard deadline, -1 when none (empty without a hard deadline).
+    group_reach_chord2: Vec<f64>,
     /// What the lines a partial shipment leaves cost at least: another shipment's base (plus the
     /// split penalty) when allowed, or the cheapest line's unfilled cost unless ship-complete
     /// (never below zero).
@@ -871,7 +883,8 @@ impl Walk<'_, '_> {
             let (mut far_chord2, mut near_chord2) = (-1.0f64, f64::INFINITY);
             let mut qualified = Vec::new();
             let mut nearest = NearestChord::default();
-            for (n, units) in self.stock.holdings(line.sku) {
+            let (holders, held) = self.stock.posting(line.sku);
+            for (&n, &units) in holders.iter().zip(held) {
                 if units < line.qty {
                     continue;
                 }
@@ -892,8 +905,8 @@ impl Walk<'_, '_> {
                 if !ships {
                     continue;
                 }
-                if let Some(&km) = self.group_reach_km.get(t.profile as usize) {
-                    if km < 0.0 || chord2 > crate::index::ChordSlack::chord2_upper_bound(km) {
+                if let Some(&limit) = self.group_reach_chord2.get(t.profile as usize) {
+                    if chord2 > limit {
                         continue; // cannot meet the hard deadline
                     }
                 }

@@ -180,6 +180,13 @@ impl StockTable {
             .map_or(&[], |p| p.nodes.as_slice())
     }
 
+    /// The holders of `sku` (ascending) and their units, side by side.
+    pub(crate) fn posting(&self, sku: SkuId) -> (&[NodeIdx], &[u32]) {
+        self.postings
+            .get(sku.0 as usize)
+            .map_or((&[], &[]), |p| (p.nodes.as_slice(), p.units.as_slice()))
+    }
+
     /// The holders of `sku` with their units, ascending by node.
     pub(crate) fn holdings(&self, sku: SkuId) -> impl Iterator<Item = (NodeIdx, u32)> + Clone + '_ {
         self.postings
@@ -347,6 +354,9 @@ impl Load {
     /// Units and shipments used at a node.
     #[inline]
     pub fn used(&self, node: NodeIdx) -> (u32, u32) {
+        if self.used.is_empty() {
+            return (0, 0); // no hashing: a lone order, or the first of a batch
+        }
         self.used.get(&node).copied().unwrap_or((0, 0))
     }
 
