@@ -194,7 +194,9 @@ impl<'a> Router<'a> {
         router
     }
 
-    /// The router of the version that routes `order` (`self` for one policy).
+    /// The router of the version that routes `order` (`self` for one policy). Every per-order
+    /// entry point is one line, `self.version(order, now).<body>(..)`, whose body routes under
+    /// its own router's policy and so knows nothing of versions.
     #[inline]
     fn version(&self, order: &Order, now: Timestamp) -> &Self {
         match self.versions {
@@ -286,10 +288,20 @@ impl<'a> Router<'a> {
         now: Timestamp,
         prices: Option<&Prices>,
     ) -> Decision {
-        let version = self.version(order, now);
-        if !std::ptr::eq(version, self) {
-            return version.route_priced(order, stock, load, now, prices);
-        }
+        self.version(order, now)
+            .route_under(order, stock, load, now, prices)
+    }
+
+    /// [`Router::route_priced`] under `self`'s own policy, whatever the order's version: the
+    /// caller has already picked the router of that version ([`Router::version`]).
+    fn route_under(
+        &self,
+        order: &Order,
+        stock: &StockTable,
+        load: &Load,
+        now: Timestamp,
+        prices: Option<&Prices>,
+    ) -> Decision {
         let terms = OrderTerms::resolve(order, self.policy);
         let lines = order.lines.len();
         let unfilled_cents: Vec<i64> = order

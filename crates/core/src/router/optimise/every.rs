@@ -42,8 +42,9 @@ struct Priced {
 
 impl Router<'_> {
     /// Every feasible option of `order` routed alone against `stock` (see the module docs) under
-    /// its policy version, with `reason(line)` for the lines an option leaves unfilled. `None` when the order has more
-    /// than [`EXACT_MAX_LINES`] lines or more than [`EXACT_MAX_ASSIGNMENTS`] assignments.
+    /// its policy version, with `reason(line)` for the lines an option leaves unfilled. `None`
+    /// when the order has more than [`EXACT_MAX_LINES`] lines or more than
+    /// [`EXACT_MAX_ASSIGNMENTS`] assignments.
     pub(super) fn every_option(
         &self,
         order: &Order,
@@ -51,10 +52,19 @@ impl Router<'_> {
         now: Timestamp,
         reason: impl Fn(usize) -> Reason,
     ) -> Option<Every> {
-        let version = self.version(order, now);
-        if !std::ptr::eq(version, self) {
-            return version.every_option(order, stock, now, reason);
-        }
+        self.version(order, now)
+            .every_option_under(order, stock, now, reason)
+    }
+
+    /// [`Router::every_option`] under `self`'s own policy, whatever the order's version: the
+    /// caller has already picked the router of that version.
+    fn every_option_under(
+        &self,
+        order: &Order,
+        stock: &StockTable,
+        now: Timestamp,
+        reason: impl Fn(usize) -> Reason,
+    ) -> Option<Every> {
         let lines = order.lines.len();
         if lines > EXACT_MAX_LINES {
             return None;
