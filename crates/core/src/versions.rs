@@ -150,9 +150,9 @@ impl PolicyVersions {
     /// The index (in version order) of the version that applies at `at`: the latest whose
     /// `effective_from` is at or before `at`. `None` when `at` is before every version.
     pub fn index_at(&self, at: Timestamp) -> Option<usize> {
-        self.policies
-            .partition_point(|p| p.effective_from.is_none_or(|from| from <= at))
-            .checked_sub(1)
+        self.starts()
+            .is_none_or(|first| first <= at)
+            .then(|| version_at(&self.policies[1..], later_start, at))
     }
 
     /// The version that applies at `at`, `None` when `at` is before every version.
@@ -164,7 +164,7 @@ impl PolicyVersions {
     /// (at `now` when it has none), or the earliest (0) when the order is older than every
     /// version (the CLI and the Python package reject such an order before routing).
     pub fn index_for(&self, order: &Order, now: Timestamp) -> usize {
-        self.index_at(order.created_at.unwrap_or(now)).unwrap_or(0)
+        version_for(&self.policies[1..], later_start, order, now)
     }
 
     /// The version that routes `order` (see [`PolicyVersions::index_for`]).
@@ -222,6 +222,33 @@ impl PolicyVersions {
     pub fn iter(&self) -> std::slice::Iter<'_, Policy> {
         self.policies.iter()
     }
+}
+
+/// The `effective_from` of a version after the earliest: only the earliest may have none (two
+/// without one would start at once, and `None` sorts first).
+pub(crate) fn later_start(version: &Policy) -> Timestamp {
+    version
+        .effective_from
+        .expect("only the earliest version may have no effective_from")
+}
+
+/// The one rule choosing a version, given the versions after the earliest, ascending by their
+/// `effective_from` (which `start` reads): the index of the version that applies at `at` is how
+/// many of them have started by then, so the earliest (0) also takes every instant before the
+/// first version starts.
+fn version_at<T>(later: &[T], start: impl Fn(&T) -> Timestamp, at: Timestamp) -> usize {
+    later.partition_point(|v| start(v) <= at)
+}
+
+/// The index of the version that routes `order` ([`version_at`]): the one that applies at its
+/// `created_at`, or at `now` when it has none.
+pub(crate) fn version_for<T>(
+    later: &[T],
+    start: impl Fn(&T) -> Timestamp,
+    order: &Order,
+    now: Timestamp,
+) -> usize {
+    version_at(later, start, order.created_at.unwrap_or(now))
 }
 
 impl<'a> IntoIterator for &'a PolicyVersions {

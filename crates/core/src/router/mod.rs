@@ -64,6 +64,7 @@ pub use reroute::{Event, Rerouted};
 pub use stock::{Load, StockTable};
 
 use crate::index::NearestChord;
+use crate::versions::{later_start, version_for};
 use crate::{Network, NodeIdx, Order, Policy, PolicyVersions};
 use candidate::{evaluate, may_ship, stock_mask, OrderCtx, Viable};
 use choose::{Pick, Problem, Solver};
@@ -124,11 +125,10 @@ pub struct Router<'a> {
     limits: (usize, usize, usize, usize),
     /// Route batches across rayon's threads (results do not depend on it).
     parallel: bool,
-    /// A versioned router's versions: `self` routes the orders of the earliest and `later[k - 1]`
-    /// (a one-version router over the same network) those of version `k`. `None` and empty for
-    /// one policy.
-    versions: Option<&'a PolicyVersions>,
-    later: Vec<Router<'a>>,
+    /// A versioned router's versions after the earliest (empty for one policy): `self` routes
+    /// the orders of the earliest and `later[k - 1]`, the `effective_from` of version `k` and a
+    /// one-version router over the same network, those of version `k`.
+    later: Vec<(Timestamp, Router<'a>)>,
 }
 
 impl<'a> Router<'a> {
@@ -140,7 +140,6 @@ impl<'a> Router<'a> {
             terms: NetworkTerms::new(network, policy),
             limits: (POSTING_LIMIT, WALK_LIMIT, WALK_DIVISOR, LINE_SCAN_LIMIT),
             parallel: true,
-            versions: None,
             later: Vec::new(),
         }
     }
@@ -188,9 +187,8 @@ impl<'a> Router<'a> {
         router.later = versions
             .iter()
             .skip(1)
-            .map(|p| Self::new(network, p))
+            .map(|p| (later_start(p), Self::new(network, p)))
             .collect();
-        router.versions = Some(versions);
         router
     }
 
@@ -199,12 +197,9 @@ impl<'a> Router<'a> {
     /// its own router's policy and so knows nothing of versions.
     #[inline]
     fn version(&self, order: &Order, now: Timestamp) -> &Self {
-        match self.versions {
-            Some(v) if !self.later.is_empty() => match v.index_for(order, now) {
-                0 => self,
-                k => &self.later[k - 1],
-            },
-            _ => self,
+        match version_for(&self.later, |&(start, _)| start, order, now) {
+            0 => self,
+            k => &self.later[k - 1].1,
         }
     }
 
@@ -235,7 +230,7 @@ impl<'a> Router<'a> {
         self.limits = (posting, walk, divisor, 0);
         self.later = std::mem::take(&mut self.later)
             .into_iter()
-            .map(|r| r.with_limits(posting, walk, divisor))
+            .map(|(start, r)| (start, r.with_limits(posting, walk, divisor)))
             .collect();
         self
     }

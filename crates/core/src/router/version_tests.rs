@@ -320,3 +320,50 @@ fn an_order_before_every_version_is_routed_under_the_earliest() {
     assert_ne!(d, under(&q));
     assert!(d.is_complete());
 }
+
+/// The router picks the version exactly at its `effective_from` (not a nanosecond before), takes
+/// the reference time for an order without `created_at`, and gives an order older than every
+/// version the earliest: the same index as [`PolicyVersions::index_for`].
+#[test]
+fn the_router_picks_each_orders_version_at_the_boundaries() {
+    let net = Network::new(vec![Node::new(
+        "S",
+        NodeKind::Store,
+        LatLng::new(28.6, 77.2).unwrap(),
+    )])
+    .unwrap();
+    let dated = |secs: i64, split_penalty_cents: i64| {
+        let mut p = Policy {
+            effective_from: Some(at(secs)),
+            ..Policy::default()
+        };
+        p.costs.split_penalty_cents = split_penalty_cents;
+        p
+    };
+    let versions =
+        PolicyVersions::new(vec![dated(7200, 2), dated(3600, 1), dated(10_800, 3)]).unwrap();
+    let router = Router::versioned(&net, &versions);
+    let ns = SignedDuration::from_nanos(1);
+    let mut order = Order::new("O", LatLng::new(28.6, 77.2).unwrap(), Vec::new());
+    for (created_at, now, penalty) in [
+        (Some(at(0)), at(7200), 1),
+        (Some(at(3600) - ns), at(7200), 1),
+        (Some(at(3600)), at(0), 1),
+        (Some(at(7200) - ns), at(0), 1),
+        (Some(at(7200)), at(0), 2),
+        (Some(at(10_800) - ns), at(0), 2),
+        (Some(at(10_800)), at(0), 3),
+        (Some(at(86_400)), at(0), 3),
+        (None, at(0), 1),
+        (None, at(7200), 2),
+        (None, at(10_800), 3),
+    ] {
+        order.created_at = created_at;
+        let policy = router.policy_for(&order, now);
+        assert_eq!(
+            policy.costs.split_penalty_cents, penalty,
+            "created_at {created_at:?}, now {now}"
+        );
+        assert_eq!(policy, versions.get(versions.index_for(&order, now)));
+    }
+}
