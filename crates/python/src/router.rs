@@ -69,26 +69,34 @@ impl Router {
     }
 }
 
-/// One policy, or a sequence of policies (one per version).
+/// One policy, or a non-empty sequence of policies (one per version).
 fn policy_files(policy: &Bound<'_, PyAny>) -> PyResult<Vec<Arc<PolicyFile>>> {
     if let Ok(one) = policy.cast::<Policy>() {
         return Ok(vec![one.get().file.clone()]);
     }
-    policy
+    let files: Vec<Arc<PolicyFile>> = policy
         .try_iter()
         .map_err(|_| {
             pyo3::exceptions::PyTypeError::new_err("policy must be a Policy or a list of Policy")
         })?
         .map(|p| Ok(p?.cast::<Policy>()?.get().file.clone()))
-        .collect()
+        .collect::<PyResult<_>>()?;
+    if files.is_empty() {
+        return Err(Failure::Usage(
+            "the list of policies is empty: pass at least one Policy".into(),
+        )
+        .into());
+    }
+    Ok(files)
 }
 
 #[pymethods]
 impl Router {
-    /// A router for `network` under `policy`: one `Policy`, or a list of policy versions (each
-    /// order is routed under the one with the latest `effective_from` at or before its
-    /// `created_at`; `PolicyError` E2016–E2018 when they cannot be versions of one policy). The
-    /// network must have been read with a policy that defines the same service levels.
+    /// A router for `network` under `policy`: one `Policy`, or a non-empty list of policy
+    /// versions (each order is routed under the one with the latest `effective_from` at or
+    /// before its `created_at`; `PolicyError` E2016–E2018 when they cannot be versions of one
+    /// policy, `ValueError` when the list is empty). The network must have been read with a
+    /// policy that defines the same service levels.
     #[new]
     fn new(
         py: Python<'_>,

@@ -129,6 +129,16 @@ def test_version_problems_are_policy_errors_naming_the_file(
     assert words in err.problems[0].message and err.problems[0].hint
 
 
+@pytest.mark.parametrize("empty", [[], (), iter([])], ids=["list", "tuple", "iterator"])
+def test_no_policy_is_a_usage_error(day: om.Scenario, empty: object) -> None:
+    with pytest.raises(ValueError) as e:
+        om.Router(day.network, empty)  # type: ignore[arg-type]
+    # A plain ValueError (API misuse), not an InputError/PolicyError with a code.
+    assert type(e.value) is ValueError
+    assert not hasattr(e.value, "code")
+    assert str(e.value) == "the list of policies is empty: pass at least one Policy"
+
+
 def test_an_order_older_than_every_version_is_e2019(day: om.Scenario, day_dir: pathlib.Path) -> None:
     late = om.Policy.from_toml(f'effective_from = "{LATE}"\n')
     router = om.Router(day.network, [late])
