@@ -637,9 +637,7 @@ impl Walk<'_, '_> {
         for &n in seen.iter().chain(full) {
             skip[n.0 as usize / 64] |= 1 << (n.0 % 64);
         }
-        let keep = |&(n, chord2): &(NodeIdx, f64)| {
-            chord2 <= max_chord2 && skip[n.0 as usize / 64] & (1 << (n.0 % 64)) == 0
-        };
+        let skipped = |skip: &[u64], n: NodeIdx| skip[n.0 as usize / 64] & (1 << (n.0 % 64)) != 0;
         let lines = |m: u64| (0..self.qualified.len()).filter(move |l| m & 1 << l != 0);
         let mut nodes: Vec<(NodeIdx, f64)> = Vec::new();
         if required != 0 {
@@ -651,17 +649,23 @@ impl Walk<'_, '_> {
                     .binary_search_by_key(&n, |&(m, _)| m)
                     .is_ok()
             };
-            nodes.extend(self.qualified[shortest].iter().filter(|&e| {
-                keep(e)
-                    && lines(required).all(|l| ships(l, e.0))
-                    && lines(useful).any(|l| ships(l, e.0))
+            nodes.extend(self.qualified[shortest].iter().filter(|&&(n, chord2)| {
+                chord2 <= max_chord2
+                    && !skipped(&skip, n)
+                    && lines(required).all(|l| ships(l, n))
+                    && lines(useful).any(|l| ships(l, n))
             }));
         } else {
+            // The union of the useful lines' lists: each node once (its chord is the same in
+            // every list), in no particular order (the caller orders them by chord).
             for l in lines(useful) {
-                nodes.extend(self.qualified[l].iter().filter(|&e| keep(e)));
+                for &(n, chord2) in &self.qualified[l] {
+                    if chord2 <= max_chord2 && !skipped(&skip, n) {
+                        skip[n.0 as usize / 64] |= 1 << (n.0 % 64);
+                        nodes.push((n, chord2));
+                    }
+                }
             }
-            nodes.sort_unstable_by_key(|&(n, _)| n);
-            nodes.dedup_by_key(|&mut (n, _)| n);
         }
         nodes
     }
@@ -888,9 +892,9 @@ impl Walk<'_, '_> {
             let mut per_unit = i64::MAX;
             let (mut low, mut high) = (u32::MAX, 0);
             let (mut far_chord2, mut near_chord2) = (-1.0f64, f64::INFINITY);
-            let mut qualified = Vec::new();
             let mut nearest = NearestChord::default();
             let (holders, held) = self.stock.posting(line.sku);
+            let mut qualified = Vec::with_capacity(holders.len());
             for (&n, &units) in holders.iter().zip(held) {
                 if units < line.qty {
                     continue;

@@ -49,20 +49,6 @@ impl Posting {
     }
 }
 
-/// The position of `node` in `nodes` (ascending, holding it) at or after `from`: steps of 1, 2,
-/// 4… then a binary search, so a run of ascending look-ups costs the log of each gap.
-fn gallop(nodes: &[NodeIdx], from: usize, node: NodeIdx) -> usize {
-    let (mut lo, mut step) = (from, 1);
-    while lo + step < nodes.len() && nodes[lo + step] < node {
-        lo += step;
-        step *= 2;
-    }
-    let hi = (lo + step + 1).min(nodes.len());
-    let at = lo + nodes[lo..hi].partition_point(|&m| m < node);
-    debug_assert_eq!(nodes.get(at), Some(&node), "the bitmap says it holds");
-    at
-}
-
 fn bit(bits: &[u64], node: NodeIdx) -> bool {
     bits.get(node.0 as usize / 64)
         .is_some_and(|w| w & (1 << (node.0 % 64)) != 0)
@@ -215,8 +201,9 @@ impl StockTable {
             }
         };
         if postings.iter().all(|p| !p.bits.is_empty()) {
-            // Every SKU is dense: AND the bitmaps, then check quantities above one unit, moving
-            // forward through those lists as the nodes ascend.
+            // Every SKU is dense: AND the bitmaps, then check quantities above one unit. A
+            // holder's place in its list is its rank in the bitmap (the holders before it), kept
+            // word by word as the AND goes.
             let words = postings.iter().map(|p| p.bits.len()).min().unwrap_or(0);
             let mut big: Vec<(&Posting, u32, usize)> = needs
                 .iter()
@@ -227,16 +214,20 @@ impl StockTable {
             for w in 0..words {
                 let mut word = postings.iter().fold(u64::MAX, |acc, p| acc & p.bits[w]);
                 while word != 0 {
-                    let n = NodeIdx((w * 64) as u32 + word.trailing_zeros());
+                    let b = word.trailing_zeros();
+                    let n = NodeIdx((w * 64) as u32 + b);
                     word &= word - 1;
-                    let enough = big.iter_mut().all(|(p, need, at)| {
-                        // A holder (its bit is set), at or after `at`.
-                        *at = gallop(&p.nodes, *at, n);
-                        p.units[*at] >= *need
+                    let enough = big.iter().all(|&(p, need, before)| {
+                        let at = before + (p.bits[w] & ((1u64 << b) - 1)).count_ones() as usize;
+                        debug_assert_eq!(p.nodes[at], n, "the bitmap and the list agree");
+                        p.units[at] >= need
                     });
                     if enough {
                         out.push(n);
                     }
+                }
+                for (p, _, before) in &mut big {
+                    *before += p.bits[w].count_ones() as usize;
                 }
             }
             return;
@@ -380,5 +371,37 @@ impl Load {
         let mut v: Vec<_> = self.used.iter().map(|(&n, &(u, s))| (n, u, s)).collect();
         v.sort_unstable();
         v
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The nodes holding enough of every SKU, from the bitmaps (with each holder's place in
+        /// its list taken from its rank in the bitmap) or from the lists, are exactly those a scan
+        /// of every node finds; on up to 300 nodes, so ranks cross many 64-bit words.
+        #[test]
+        fn full_holders_are_the_nodes_holding_enough_of_every_sku(
+            rows in proptest::collection::vec((0u32..300, 0u32..4, 1u32..5), 0..900),
+            needs in proptest::collection::vec(1u32..4, 1..4),
+            dense in prop_oneof![Just(1usize), Just(usize::MAX)],
+        ) {
+            let mut table = StockTable::from_positions(
+                rows.iter().map(|&(n, s, q)| (NodeIdx(n), SkuId(s), q)),
+            );
+            table.bound_holders(|_| LatLng::new(0.0, 0.0).unwrap(), dense);
+            let needs: Vec<(SkuId, u32)> =
+                needs.iter().enumerate().map(|(s, &q)| (SkuId(s as u32), q)).collect();
+            let mut found = Vec::new();
+            table.full_holders(&needs, &mut found);
+            let expected: Vec<NodeIdx> = (0..300)
+                .map(NodeIdx)
+                .filter(|&n| needs.iter().all(|&(s, q)| table.qty(n, s) >= q))
+                .collect();
+            prop_assert_eq!(found, expected);
+        }
     }
 }
