@@ -386,6 +386,7 @@ mod tests {
         #[test]
         fn full_holders_are_the_nodes_holding_enough_of_every_sku(
             rows in proptest::collection::vec((0u32..300, 0u32..4, 1u32..5), 0..900),
+            changes in proptest::collection::vec((0u32..320, 0u32..4, 1u32..5, any::<bool>()), 0..60),
             needs in proptest::collection::vec(1u32..4, 1..4),
             dense in prop_oneof![Just(1usize), Just(usize::MAX)],
         ) {
@@ -393,11 +394,19 @@ mod tests {
                 rows.iter().map(|&(n, s, q)| (NodeIdx(n), SkuId(s), q)),
             );
             table.bound_holders(|_| LatLng::new(0.0, 0.0).unwrap(), dense);
+            // Reservations and restocks after the bitmaps are built (new holders, sold out).
+            for &(n, s, q, add) in &changes {
+                if add {
+                    table.add(NodeIdx(n), SkuId(s), q);
+                } else {
+                    table.take(NodeIdx(n), SkuId(s), q);
+                }
+            }
             let needs: Vec<(SkuId, u32)> =
                 needs.iter().enumerate().map(|(s, &q)| (SkuId(s as u32), q)).collect();
             let mut found = Vec::new();
             table.full_holders(&needs, &mut found);
-            let expected: Vec<NodeIdx> = (0..300)
+            let expected: Vec<NodeIdx> = (0..320)
                 .map(NodeIdx)
                 .filter(|&n| needs.iter().all(|&(s, q)| table.qty(n, s) >= q))
                 .collect();
