@@ -22,6 +22,8 @@ use std::time::Instant;
 const NONE: u32 = u32::MAX;
 /// A candidate option: (option, resource, cost, amount).
 type Cand = (u32, u32, i64, i64);
+/// An item's cheapest candidate on one resource: (option, cost, amount), (`NONE`, 0, 0) if none.
+type Cheapest = (u32, i64, i64);
 /// Price factors per move: growth of an over-capacity resource's price while infeasible, and
 /// relaxation of every price while feasible.
 const GROW: f64 = 1.005;
@@ -42,9 +44,9 @@ pub(crate) struct Simple {
     cap: Vec<i64>,
     /// Resources.
     m: usize,
-    /// `on[r * n + i]`: the cheapest shift candidate of item `i` on resource `r` as (option, cost,
-    /// amount), (`NONE`, 0, 0) if none; laid out so a swap scan on one resource stays in cache.
-    on: Vec<(u32, i64, i64)>,
+    /// `on[r * n + i]`: the cheapest shift candidate of item `i` on resource `r`; laid out so a
+    /// swap scan on one resource stays in cache.
+    on: Vec<Cheapest>,
     /// Per item: shift candidates as (option, resource, cost, amount), smallest reduced cost
     /// first; `cand_start` gives the ranges.
     cand: Vec<Cand>,
@@ -69,11 +71,9 @@ impl Simple {
             .map(|o| p.uses(o).next().map_or(0, |u| p.use_amount(u)))
             .collect();
         let cost: Vec<i64> = (0..p.total_options()).map(|o| p.cost(o)).collect();
-        let mut on = vec![(NONE, 0, 0); n * m];
-        let (mut cand, mut cand_start) = (Vec::new(), vec![0u32]);
         let shifts = 20;
         let swaps = 5;
-        for i in 0..n {
+        let (on, cand, cand_start) = candidates(n, m, |i, out| {
             let mut rc: Vec<(f64, u32)> = p
                 .options(i)
                 .map(|o| {
@@ -86,21 +86,11 @@ impl Simple {
                 })
                 .collect();
             rc.sort_unstable_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
-            cand.extend(rc.iter().take(shifts).map(|x| {
+            out.extend(rc.iter().take(shifts).map(|x| {
                 let o = x.1 as usize;
                 (x.1, res[o], cost[o], amt[o])
             }));
-            for &(_, o) in rc.iter().take(shifts) {
-                if res[o as usize] != NONE {
-                    let e = &mut on[res[o as usize] as usize * n + i];
-                    let o_ = o as usize;
-                    if e.0 == NONE || cost[o_] < e.1 {
-                        *e = (o, cost[o_], amt[o_]);
-                    }
-                }
-            }
-            cand_start.push(cand.len() as u32);
-        }
+        });
         Some(Self {
             res,
             amt,
@@ -130,14 +120,8 @@ impl Simple {
     /// one of them.
     pub(crate) fn restricted(&self, sols: &[Vec<u32>]) -> Self {
         let n = self.cand_start.len() - 1;
-        let mut out = Self {
-            on: vec![(NONE, 0, 0); n * self.m],
-            cand: Vec::new(),
-            cand_start: vec![0],
-            ..self.clone()
-        };
         let mut used: Vec<u32> = Vec::new();
-        for i in 0..n {
+        let (on, cand, cand_start) = candidates(n, self.m, |i, out| {
             used.clear();
             used.extend(sols.iter().map(|x| x[i]));
             used.sort_unstable();
@@ -152,19 +136,41 @@ impl Simple {
                     let o_ = o as usize;
                     (o, self.res[o_], self.cost[o_], self.amt[o_])
                 });
-            for c in kept.copied().chain(other) {
-                out.cand.push(c);
-                if c.1 != NONE {
-                    let e = &mut out.on[c.1 as usize * n + i];
-                    if e.0 == NONE || c.2 < e.1 {
-                        *e = (c.0, c.2, c.3);
-                    }
+            out.extend(kept.copied().chain(other));
+        });
+        Self {
+            on,
+            cand,
+            cand_start,
+            ..self.clone()
+        }
+    }
+}
+
+/// The candidate tables of `n` items on `m` resources (`Simple`'s `on`, `cand` and `cand_start`):
+/// `push(i, out)` appends item `i`'s candidates to `out` in their order, and `on` keeps the
+/// cheapest of them on each resource (the first on ties).
+fn candidates(
+    n: usize,
+    m: usize,
+    mut push: impl FnMut(usize, &mut Vec<Cand>),
+) -> (Vec<Cheapest>, Vec<Cand>, Vec<u32>) {
+    let mut on = vec![(NONE, 0, 0); n * m];
+    let (mut cand, mut cand_start) = (Vec::new(), vec![0u32]);
+    for i in 0..n {
+        let first = cand.len();
+        push(i, &mut cand);
+        for &(o, r, c, a) in &cand[first..] {
+            if r != NONE {
+                let e = &mut on[r as usize * n + i];
+                if e.0 == NONE || c < e.1 {
+                    *e = (o, c, a);
                 }
             }
-            out.cand_start.push(out.cand.len() as u32);
         }
-        out
+        cand_start.push(cand.len() as u32);
     }
+    (on, cand, cand_start)
 }
 
 /// The current assignment: option per item, loads, the items on each resource, cost and excess.
