@@ -138,11 +138,18 @@ impl Simple {
                 });
             out.extend(kept.copied().chain(other));
         });
+        // Field by field: `..self.clone()` would copy the tables only to drop them.
         Self {
+            res: self.res.clone(),
+            amt: self.amt.clone(),
+            cost: self.cost.clone(),
+            cap: self.cap.clone(),
+            m: self.m,
             on,
             cand,
             cand_start,
-            ..self.clone()
+            swaps: self.swaps,
+            weight: self.weight.clone(),
         }
     }
 }
