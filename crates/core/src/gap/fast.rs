@@ -17,6 +17,7 @@
 use super::rng::Rng;
 use super::tabu::{start_weights, Limits};
 use super::AssignmentProblem;
+use std::ops::Range;
 use std::time::Instant;
 
 const NONE: u32 = u32::MAX;
@@ -106,7 +107,12 @@ impl Simple {
     }
 
     fn cand(&self, i: usize) -> &[Cand] {
-        &self.cand[self.cand_start[i] as usize..self.cand_start[i + 1] as usize]
+        &self.cand[self.cand_range(i)]
+    }
+
+    /// Where item `i`'s candidates are in `cand`.
+    fn cand_range(&self, i: usize) -> Range<usize> {
+        self.cand_start[i] as usize..self.cand_start[i + 1] as usize
     }
 
     /// Moves without a new best after which a search restarts from its best.
@@ -301,12 +307,15 @@ impl Exit {
 impl Run<'_> {
     /// Per item `k`, its two best exits (shift candidates) to two different resources other than
     /// its own: a chain that starts on resource `a` takes the first whose resource is not `a`.
-    fn exits(&self, w: &[f64], tabu: &[u64], it: u64) -> Vec<Exit> {
+    /// `enter`: the weighted excess change of entering each candidate's resource, as this move's
+    /// shift scan priced it (see `best_move`).
+    fn exits(&self, enter: &[f64], tabu: &[u64], it: u64) -> Vec<Exit> {
         let s = self.s;
         let mut out = vec![Exit::NONE; 2 * self.choice.len()];
         for (k, two) in out.chunks_exact_mut(2).enumerate() {
             let own = s.res[self.choice[k] as usize];
-            for &(q, c, qc, qa) in s.cand(k) {
+            let at = s.cand_range(k);
+            for (&(q, c, qc, qa), &pen) in s.cand[at.clone()].iter().zip(&enter[at]) {
                 if c == own {
                     continue;
                 }
@@ -315,7 +324,7 @@ impl Run<'_> {
                     c,
                     amt: qa,
                     dc: qc - self.cur[k].0,
-                    pen: pen(self, w, c, qa),
+                    pen,
                     tabu: tabu[q as usize] > it,
                 };
                 if two[0].q != NONE && two[0].c == c {
@@ -372,6 +381,7 @@ pub(crate) fn search(
     let mut w = s.weight.clone();
     let floor: Vec<f64> = w.iter().map(|x| x * 0.05).collect();
     let mut tabu = vec![0u64; s.res.len()];
+    let mut enter = vec![0.0; s.cand.len()];
     let tenure = ((s.cand.len() as f64).sqrt() / 8.0).max(6.0) as usize;
     let stall = s.stall();
     let (mut it, mut last) = (0u64, 0u64);
@@ -383,7 +393,7 @@ pub(crate) fn search(
     {
         it += 1;
         let best_cost = best.as_ref().map_or(i64::MAX, |b| b.1);
-        let (mv, _) = best_move(&run, &w, &tabu, it, best_cost);
+        let (mv, _) = best_move(&run, &w, &tabu, it, best_cost, &mut enter);
         match mv {
             None => tabu.fill(0),
             Some(Move::Shift(i, o)) => {
@@ -426,8 +436,18 @@ pub(crate) fn search(
     (best, it)
 }
 
-/// The best admissible move and its value (cost change plus weighted excess change).
-fn best_move(run: &Run, w: &[f64], tabu: &[u64], it: u64, best_cost: i64) -> (Option<Move>, f64) {
+/// The best admissible move and its value (cost change plus weighted excess change). `enter` (one
+/// entry per candidate, as `Simple::cand`) is scratch: the shift scan writes there the weighted
+/// excess change of entering each candidate's resource, for every candidate off its item's own
+/// resource, and the exits of the same move read it back.
+fn best_move(
+    run: &Run,
+    w: &[f64],
+    tabu: &[u64],
+    it: u64,
+    best_cost: i64,
+    enter: &mut [f64],
+) -> (Option<Move>, f64) {
     let s = run.s;
     let n = run.choice.len();
     let (mut mv, mut val) = (None, f64::INFINITY);
@@ -437,19 +457,20 @@ fn best_move(run: &Run, w: &[f64], tabu: &[u64], it: u64, best_cost: i64) -> (Op
         let cur = run.choice[i] as usize;
         let (a, x) = (s.res[cur], s.amt[cur]);
         let leave = pen(run, w, a, -x);
-        let cand = s.cand(i);
-        for &(o, b, oc, oa) in cand {
+        let at = s.cand_range(i);
+        for (&(o, b, oc, oa), enter_b) in s.cand[at.clone()].iter().zip(&mut enter[at]) {
             let o = o as usize;
             if o == cur {
                 continue;
             }
             let dc = oc - run.cur[i].0;
-            let v = dc as f64
-                + if a == b {
-                    pen(run, w, a, oa - x)
-                } else {
-                    leave + pen(run, w, b, oa)
-                };
+            let moved = if a == b {
+                pen(run, w, a, oa - x)
+            } else {
+                *enter_b = pen(run, w, b, oa);
+                leave + *enter_b
+            };
+            let v = dc as f64 + moved;
             if v < val {
                 let dex = if a == b {
                     run.dex(a, oa - x)
@@ -468,7 +489,7 @@ fn best_move(run: &Run, w: &[f64], tabu: &[u64], it: u64, best_cost: i64) -> (Op
     // No improving shift: look at swaps and ejection chains too. A chain moves i to resource b
     // and ejects a k of b to a third resource c; k's part of its value does not depend on i (c is
     // neither a nor b), so each item's best exits are found once per move, not once per chain.
-    let exits = run.exits(w, tabu, it);
+    let exits = run.exits(enter, tabu, it);
     for i in 0..run.choice.len() {
         let cur = run.choice[i] as usize;
         let (a, x) = (s.res[cur], s.amt[cur]);
