@@ -921,8 +921,13 @@ impl Walk<'_, '_> {
                         continue; // cannot meet the hard deadline
                     }
                 }
-                far_chord2 = far_chord2.max(chord2);
-                near_chord2 = near_chord2.min(chord2);
+                // Plain comparisons: chords are never NaN (`f64::max` would test for it).
+                if chord2 > far_chord2 {
+                    far_chord2 = chord2;
+                }
+                if chord2 < near_chord2 {
+                    near_chord2 = chord2;
+                }
                 qualified.push((n, chord2));
                 per_unit = per_unit.min(t.per_unit_cents);
                 low = low.min(t.margin_bps);
