@@ -78,10 +78,11 @@ impl Default for Policies {
 }
 
 impl Policies {
-    /// Takes `files` (in the order given, at least one) as versions of one policy, reporting
-    /// every problem between them at once: `E2016` service levels that differ, `E2017` a safety
-    /// stock or capacity that differs, `E2018` two versions that take effect at the same instant
-    /// (or both have no `effective_from`).
+    /// Takes `files` (in the order given) as versions of one policy, reporting every problem
+    /// between them at once: `E2016` service levels that differ, `E2017` a safety stock or
+    /// capacity that differs, `E2018` two versions that take effect at the same instant (or both
+    /// have no `effective_from`). No files at all is the default policy, as when the CLI is given
+    /// no `--policy`.
     ///
     /// ```
     /// # use omniroute_adapters::{Policies, PolicyFile, Source};
@@ -97,6 +98,9 @@ impl Policies {
     ///
     /// Every problem found.
     pub fn new(files: &[PolicyFile]) -> Result<Self, InputError> {
+        if files.is_empty() {
+            return Ok(Self::default());
+        }
         let policies: Vec<Policy> = files.iter().map(|f| f.policy.clone()).collect();
         let problems: Vec<Problem> = PolicyVersions::conflicts(&policies)
             .iter()
