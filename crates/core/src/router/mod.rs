@@ -878,6 +878,9 @@ impl Walk<'_, '_> {
         // Unless the order restricts nodes, an offering node may ship when it has room.
         let restricted =
             self.ctx.terms.allowed_kinds.is_some() || !self.ctx.order.excluded.is_empty();
+        // Without node restrictions, deadline groups or capacity used, a holder in reach ships
+        // when its capacities allow one shipment of the line.
+        let plain = !restricted && self.group_reach_chord2.is_empty() && self.load.is_empty();
         // The order's own reach limit (the level's transit bands, a hard deadline).
         let limit_chord2 = if self.reach_limit_km < 0.0 {
             -1.0
@@ -908,18 +911,20 @@ impl Walk<'_, '_> {
                     continue; // inactive, level not offered, or beyond the node's reach
                 }
                 let t = &r.terms.floors[n.0 as usize];
-                let ships = if restricted {
-                    may_ship(&nodes[n.0 as usize], self.ctx, self.load, n, line.qty)
+                let ships = if plain {
+                    t.capacity.has_room_idle(line.qty)
                 } else {
-                    t.capacity.has_room(self.load, n, line.qty)
+                    (if restricted {
+                        may_ship(&nodes[n.0 as usize], self.ctx, self.load, n, line.qty)
+                    } else {
+                        t.capacity.has_room(self.load, n, line.qty)
+                    }) && self
+                        .group_reach_chord2
+                        .get(t.profile as usize)
+                        .is_none_or(|&limit| chord2 <= limit) // else it misses the deadline
                 };
                 if !ships {
                     continue;
-                }
-                if let Some(&limit) = self.group_reach_chord2.get(t.profile as usize) {
-                    if chord2 > limit {
-                        continue; // cannot meet the hard deadline
-                    }
                 }
                 // Plain comparisons: chords are never NaN (`f64::max` would test for it).
                 if chord2 > far_chord2 {

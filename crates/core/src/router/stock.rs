@@ -354,6 +354,11 @@ pub struct Load {
 }
 
 impl Load {
+    /// True while no node has anything loaded.
+    pub fn is_empty(&self) -> bool {
+        self.used.is_empty()
+    }
+
     /// Units and shipments used at a node.
     #[inline]
     pub fn used(&self, node: NodeIdx) -> (u32, u32) {

@@ -131,6 +131,11 @@ pub(crate) struct Capacity {
 }
 
 impl Capacity {
+    /// [`Capacity::has_room`] at a node nothing is loaded on yet.
+    pub(crate) fn has_room_idle(self, units: u32) -> bool {
+        self.shipments.is_none_or(|cap| cap > 0) && self.units.is_none_or(|cap| cap >= units)
+    }
+
     /// True when the node can still take one more shipment of `units` units today.
     pub(crate) fn has_room(self, load: &super::Load, node: crate::NodeIdx, units: u32) -> bool {
         if self.units.is_none() && self.shipments.is_none() {
