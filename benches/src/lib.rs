@@ -3,6 +3,11 @@
 
 use omniroute_adapters::{generate, india_cities, GenConfig, Inputs};
 
+/// The allocator the `omniroute` CLI uses (crates/cli/src/main.rs), so every bench and example
+/// measures the router as the CLI runs it.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 /// The router-latency instance of DESIGN §9: 10,000 nodes (40 warehouses, 1,960 stores, 8,000
 /// dealers), 50,000 SKUs, `orders` orders of up to 5 lines, seed 7.
 pub fn network_10k(orders: u32) -> Inputs {
