@@ -17,6 +17,12 @@ mod table;
 
 use pyo3::prelude::*;
 
+/// The allocator of the `omniroute` CLI: the router allocates a few short-lived buffers per
+/// order, which mimalloc serves faster than the system allocator (benches/README.md). It serves
+/// this module's Rust allocations only; Python objects keep Python's.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[pymodule]
 fn _omniroute(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<model::Policy>()?;
