@@ -217,3 +217,22 @@ proptest! {
         prop_assert_eq!(index.nearest_of(from, nodes.iter().copied()), all.first().copied());
     }
 }
+
+#[test]
+fn nearest_chord_keeps_every_chord_that_could_tie() {
+    // `NearestChord::keep` must cover the exact tie reach for every squared chord on the sphere
+    // (0 to 4), from a node at the destination to one at its antipode.
+    let mut c = 0.0f64;
+    while c <= 4.0 {
+        let exact = ChordSlack::chord2_upper_bound(ChordSlack::km_upper_bound(c));
+        assert!(
+            NearestChord::keep(c) >= exact,
+            "chord2 {c}: keep {} < {exact}",
+            NearestChord::keep(c)
+        );
+        c = if c == 0.0 { 1e-30 } else { c * 1.01 };
+    }
+    assert!(
+        NearestChord::keep(4.0) >= ChordSlack::chord2_upper_bound(ChordSlack::km_upper_bound(4.0))
+    );
+}
