@@ -40,7 +40,7 @@ impl Posting {
             .iter()
             .map(|x| x.count_ones() as usize)
             .sum::<usize>()
-            + (self.bits[w] & ((1u64 << b) - 1)).count_ones() as usize;
+            + bits_below(self.bits[w], b);
         debug_assert_eq!(self.nodes[before], node, "the bitmap and the list agree");
         Ok(before)
     }
@@ -59,6 +59,11 @@ impl Posting {
             self.bits[w] &= !(1 << b);
         }
     }
+}
+
+/// How many bits of `word` are set below bit `b`.
+fn bits_below(word: u64, b: u32) -> usize {
+    (word & ((1u64 << b) - 1)).count_ones() as usize
 }
 
 fn bit(bits: &[u64], node: NodeIdx) -> bool {
@@ -186,7 +191,7 @@ impl StockTable {
     }
 
     /// The holders of `sku` with their units, ascending by node.
-    pub(crate) fn holdings(&self, sku: SkuId) -> impl Iterator<Item = (NodeIdx, u32)> + Clone + '_ {
+    pub(crate) fn holdings(&self, sku: SkuId) -> impl Iterator<Item = (NodeIdx, u32)> + '_ {
         self.postings
             .get(sku.0 as usize)
             .into_iter()
@@ -230,7 +235,7 @@ impl StockTable {
                     let n = NodeIdx((w * 64) as u32 + b);
                     word &= word - 1;
                     let enough = big.iter().all(|&(p, need, before)| {
-                        let at = before + (p.bits[w] & ((1u64 << b) - 1)).count_ones() as usize;
+                        let at = before + bits_below(p.bits[w], b);
                         debug_assert_eq!(p.nodes[at], n, "the bitmap and the list agree");
                         p.units[at] >= need
                     });
@@ -411,12 +416,20 @@ mod tests {
                 rows.iter().map(|&(n, s, q)| (NodeIdx(n), SkuId(s), q)),
             );
             table.bound_holders(|_| LatLng::new(0.0, 0.0).unwrap(), dense);
+            // The same positions in a plain map: the oracle shares no code with the table.
+            let mut held = std::collections::HashMap::<(u32, u32), u32>::new();
+            for &(n, s, q) in &rows {
+                *held.entry((n, s)).or_default() += q;
+            }
             // Reservations and restocks after the bitmaps are built (new holders, sold out).
             for &(n, s, q, add) in &changes {
+                let units = held.entry((n, s)).or_default();
                 if add {
                     table.add(NodeIdx(n), SkuId(s), q);
+                    *units += q;
                 } else {
                     table.take(NodeIdx(n), SkuId(s), q);
+                    *units -= q.min(*units);
                 }
             }
             let needs: Vec<(SkuId, u32)> =
@@ -425,7 +438,11 @@ mod tests {
             table.full_holders(&needs, &mut found);
             let expected: Vec<NodeIdx> = (0..320)
                 .map(NodeIdx)
-                .filter(|&n| needs.iter().all(|&(s, q)| table.qty(n, s) >= q))
+                .filter(|&n| {
+                    needs
+                        .iter()
+                        .all(|&(s, q)| held.get(&(n.0, s.0)).copied().unwrap_or(0) >= q)
+                })
                 .collect();
             prop_assert_eq!(found, expected);
         }
