@@ -102,7 +102,7 @@ pub(crate) struct NetworkTerms {
     /// Per node and level (`node * levels + level`): the node's `reach_chord2`, or -1 when it
     /// is inactive or does not offer the level.
     pub offers: Vec<f64>,
-    /// Per level: the smallest base cost (fixed + priority) of any node.
+    /// The smallest base cost (fixed + priority) of any node.
     pub min_base_cents: i64,
     /// Per level: the smallest per-km cost of any node.
     pub min_per_km_cents: Vec<f64>,
@@ -133,15 +133,16 @@ pub(crate) struct Capacity {
 impl Capacity {
     /// [`Capacity::has_room`] at a node nothing is loaded on yet.
     pub(crate) fn has_room_idle(self, units: u32) -> bool {
-        self.shipments.is_none_or(|cap| cap > 0) && self.units.is_none_or(|cap| cap >= units)
+        self.fits((0, 0), units)
     }
 
     /// True when the node can still take one more shipment of `units` units today.
     pub(crate) fn has_room(self, load: &super::Load, node: crate::NodeIdx, units: u32) -> bool {
-        if self.units.is_none() && self.shipments.is_none() {
-            return true;
-        }
-        let (used_units, used_shipments) = load.used(node);
+        self.units.is_none() && self.shipments.is_none() || self.fits(load.used(node), units)
+    }
+
+    /// One more shipment of `units` units fits beside `used` (units, shipments).
+    fn fits(self, (used_units, used_shipments): (u32, u32), units: u32) -> bool {
         self.shipments.is_none_or(|cap| used_shipments < cap)
             && self
                 .units
