@@ -865,8 +865,12 @@ impl Walk<'_, '_> {
                 > best
     }
 
-    /// Computes [`Walk::line_min_cents`]: per line, the cheapest handling and margin among the
-    /// holders with enough stock (one pass over its posting list).
+    /// One pass over each line's posting list. Over the holders with enough units: the nearest
+    /// ([`Walk::nearest`], for an unfilled reason). Over those that may also ship it (reach,
+    /// deadline, capacity, restrictions): [`Walk::line_min_cents`] (the cheapest handling and
+    /// margin), [`Walk::line_reach_km`] (the furthest), [`Walk::line_cover_cents`] (from the
+    /// nearest) and [`Walk::qualified`]; a line with none adds its unfilled cost to
+    /// [`Walk::sunk_cents`].
     fn sharpen(&mut self) {
         self.sharpened = true;
         let r = self.router;
