@@ -14,7 +14,7 @@ fn main() {
     eprintln!("generated and loaded in {:.2} s", t.elapsed().as_secs_f64());
     let router = Router::new(&inputs.network, inputs.policies.versions.earliest());
     let stock = router.stock_table(inputs.routable_positions());
-    let now = "2026-11-26T12:00:00Z".parse().unwrap();
+    let now = omniroute_benches::now();
     for (label, parallel) in [("one thread", false), ("parallel", true)] {
         let router = router.clone().parallel(parallel);
         let t = Instant::now();

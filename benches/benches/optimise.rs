@@ -20,7 +20,7 @@ fn main() {
     let inputs = network_2k(orders);
     let router = Router::new(&inputs.network, inputs.policies.versions.earliest());
     let stock = router.stock_table(inputs.routable_positions());
-    let now = "2026-11-26T12:00:00Z".parse().unwrap();
+    let now = omniroute_benches::now();
     let t = Instant::now();
     let seq = router.route_batch(&inputs.orders, &stock, now, &Mode::Sequential);
     let seq_s = t.elapsed().as_secs_f64();

@@ -5,7 +5,7 @@
 //! each timed alone (figures and the machine they came from are in benches/README.md).
 
 use criterion::{criterion_main, Criterion};
-use omniroute_benches::network_10k;
+use omniroute_benches::{network_10k, now, three_line_orders};
 use omniroute_core::{Load, Router};
 use std::hint::black_box;
 use std::time::Instant;
@@ -14,12 +14,8 @@ fn bench(c: &mut Criterion) {
     let inputs = network_10k(20_000);
     let router = Router::new(&inputs.network, inputs.policies.versions.earliest());
     let stock = router.stock_table(inputs.routable_positions());
-    let orders: Vec<_> = inputs
-        .orders
-        .iter()
-        .filter(|o| o.lines.len() == 3)
-        .collect();
-    let now = "2026-11-26T12:00:00Z".parse().unwrap();
+    let orders = three_line_orders(&inputs);
+    let now = now();
     let load = Load::default();
     let mut i = 0;
     c.bench_function("route_one_3_line_order_10k_nodes", |b| {

@@ -8,7 +8,7 @@
 //! ORDER=ORD-0002892 ITER=100000 cargo run --release -p omniroute-benches --example route_tail  # one order, repeated (for perf)
 //! SLOW=50 cargo run --release -p omniroute-benches --example route_tail  # the 50 slowest, in turn, cold
 //! ```
-use omniroute_benches::network_10k;
+use omniroute_benches::{network_10k, now, three_line_orders};
 use omniroute_core::{CandidateOutcome, Load, Router};
 use std::hint::black_box;
 use std::time::Instant;
@@ -17,12 +17,8 @@ fn main() {
     let inputs = network_10k(20_000);
     let router = Router::new(&inputs.network, inputs.policies.versions.earliest());
     let stock = router.stock_table(inputs.routable_positions());
-    let orders: Vec<_> = inputs
-        .orders
-        .iter()
-        .filter(|o| o.lines.len() == 3)
-        .collect();
-    let now = "2026-11-26T12:00:00Z".parse().unwrap();
+    let orders = three_line_orders(&inputs);
+    let now = now();
     let load = Load::default();
     if let Ok(id) = std::env::var("ORDER") {
         let o = orders.iter().find(|o| o.id == id).expect("order");

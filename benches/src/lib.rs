@@ -2,6 +2,7 @@
 //! the same readers the CLI uses, so the benches measure the real code path on real-sized data.
 
 use omniroute_adapters::{generate, india_cities, GenConfig, Inputs};
+use omniroute_core::Order;
 
 /// The allocator the `omniroute` CLI uses (crates/cli/src/main.rs), so every bench and example
 /// measures the router as the CLI runs it.
@@ -39,6 +40,21 @@ pub fn network_2k(orders: u32) -> Inputs {
         ..GenConfig::demo()
     };
     load(&cfg)
+}
+
+/// The reference time of every bench: orders without `created_at` are routed as of it
+/// (`benches/compare/run.sh` passes the same `--now`).
+pub fn now() -> jiff::Timestamp {
+    "2026-11-26T12:00:00Z".parse().expect("a valid instant")
+}
+
+/// The *route* bench's orders (DESIGN §9: one 3-line order): every 3-line order of `inputs`.
+pub fn three_line_orders(inputs: &Inputs) -> Vec<&Order> {
+    inputs
+        .orders
+        .iter()
+        .filter(|o| o.lines.len() == 3)
+        .collect()
 }
 
 fn load(cfg: &GenConfig) -> Inputs {
