@@ -72,7 +72,7 @@ pub enum VersionError {
 /// assert_eq!(versions.given(1), 0, "the dated version was given first");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone)]
 pub struct PolicyVersions {
     /// Ascending by `effective_from`, `None` first.
     policies: Vec<Policy>,
@@ -251,6 +251,14 @@ pub(crate) fn version_for<T>(
     version_at(later, start, order.created_at.unwrap_or(now))
 }
 
+/// The same versions, whatever order they were given in (`given` only says where each came
+/// from, for messages).
+impl PartialEq for PolicyVersions {
+    fn eq(&self, other: &Self) -> bool {
+        self.policies == other.policies
+    }
+}
+
 impl<'a> IntoIterator for &'a PolicyVersions {
     type Item = &'a Policy;
     type IntoIter = std::slice::Iter<'a, Policy>;
@@ -288,6 +296,18 @@ mod tests {
         };
         p.costs.split_penalty_cents = split_penalty_cents;
         p
+    }
+
+    #[test]
+    fn versions_given_in_another_order_are_the_same_versions() {
+        let (jan, feb) = (
+            dated("2026-01-01T00:00:00Z", 0),
+            dated("2026-02-01T00:00:00Z", 900),
+        );
+        let a = PolicyVersions::new(vec![jan.clone(), feb.clone()]).unwrap();
+        let b = PolicyVersions::new(vec![feb, jan.clone()]).unwrap();
+        assert_eq!(a, b);
+        assert_ne!(a, PolicyVersions::new(vec![jan]).unwrap());
     }
 
     fn ts(s: &str) -> Timestamp {
