@@ -89,9 +89,8 @@ impl Inputs {
         let levels = files
             .first()
             .map_or_else(ServiceLevels::default, |f| f.policy.levels.clone());
-        let policies = if policies.is_empty() {
-            Some(Policies::default())
-        } else if files.len() == policies.len() {
+        // No files is the default policy (`Policies::new`); a file that did not read is reported.
+        let policies = if files.len() == policies.len() {
             keep(Policies::new(&files), &mut problems)
         } else {
             None
