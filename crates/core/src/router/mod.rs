@@ -126,9 +126,9 @@ pub struct Router<'a> {
     /// Route batches across rayon's threads (results do not depend on it).
     parallel: bool,
     /// A versioned router's versions after the earliest (empty for one policy): `self` routes
-    /// the orders of the earliest and `later[k - 1]`, the `effective_from` of version `k` and a
-    /// one-version router over the same network, those of version `k`.
-    later: Vec<(Timestamp, Router<'a>)>,
+    /// the orders of the earliest and `later[k - 1]`, a one-version router over the same network,
+    /// those of version `k` (which starts at its policy's `effective_from`).
+    later: Vec<Router<'a>>,
 }
 
 impl<'a> Router<'a> {
@@ -187,7 +187,7 @@ impl<'a> Router<'a> {
         router.later = versions
             .iter()
             .skip(1)
-            .map(|p| (later_start(p), Self::new(network, p)))
+            .map(|p| Self::new(network, p))
             .collect();
         router
     }
@@ -197,9 +197,9 @@ impl<'a> Router<'a> {
     /// its own router's policy and so knows nothing of versions.
     #[inline]
     fn version(&self, order: &Order, now: Timestamp) -> &Self {
-        match version_for(&self.later, |&(start, _)| start, order, now) {
+        match version_for(&self.later, |r| later_start(r.policy), order, now) {
             0 => self,
-            k => &self.later[k - 1].1,
+            k => &self.later[k - 1],
         }
     }
 
@@ -230,7 +230,7 @@ impl<'a> Router<'a> {
         self.limits = (posting, walk, divisor, 0);
         self.later = std::mem::take(&mut self.later)
             .into_iter()
-            .map(|(start, r)| (start, r.with_limits(posting, walk, divisor)))
+            .map(|r| r.with_limits(posting, walk, divisor))
             .collect();
         self
     }
