@@ -5,15 +5,13 @@
 //! `benches/compare/run.sh`.
 
 use omniroute_benches::network_2k;
-use omniroute_core::Router;
 use std::time::Instant;
 
 fn main() {
     let t = Instant::now();
     let inputs = network_2k(100_000);
     eprintln!("generated and loaded in {:.2} s", t.elapsed().as_secs_f64());
-    let router = Router::new(&inputs.network, inputs.policies.versions.earliest());
-    let stock = router.stock_table(inputs.routable_positions());
+    let (router, stock) = omniroute_benches::router(&inputs);
     let now = omniroute_benches::now();
     for (label, parallel) in [("one thread", false), ("parallel", true)] {
         let router = router.clone().parallel(parallel);

@@ -5,7 +5,7 @@
 //! `OPT_SECONDS`, the assignment solve's time limit, default 60).
 
 use omniroute_benches::network_2k;
-use omniroute_core::{Mode, OptimiseOptions, Router};
+use omniroute_core::{Mode, OptimiseOptions};
 use std::time::{Duration, Instant};
 
 fn main() {
@@ -18,8 +18,7 @@ fn main() {
     let orders = env("OPT_ORDERS", 100_000) as u32;
     let seconds = env("OPT_SECONDS", 60);
     let inputs = network_2k(orders);
-    let router = Router::new(&inputs.network, inputs.policies.versions.earliest());
-    let stock = router.stock_table(inputs.routable_positions());
+    let (router, stock) = omniroute_benches::router(&inputs);
     let now = omniroute_benches::now();
     let t = Instant::now();
     let seq = router.route_batch(&inputs.orders, &stock, now, &Mode::Sequential);

@@ -6,14 +6,13 @@
 
 use criterion::{criterion_main, Criterion};
 use omniroute_benches::{network_10k, now, three_line_orders};
-use omniroute_core::{Load, Router};
+use omniroute_core::Load;
 use std::hint::black_box;
 use std::time::Instant;
 
 fn bench(c: &mut Criterion) {
     let inputs = network_10k(20_000);
-    let router = Router::new(&inputs.network, inputs.policies.versions.earliest());
-    let stock = router.stock_table(inputs.routable_positions());
+    let (router, stock) = omniroute_benches::router(&inputs);
     let orders = three_line_orders(&inputs);
     let now = now();
     let load = Load::default();

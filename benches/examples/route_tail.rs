@@ -9,14 +9,13 @@
 //! SLOW=50 cargo run --release -p omniroute-benches --example route_tail  # the 50 slowest, in turn, cold
 //! ```
 use omniroute_benches::{network_10k, now, three_line_orders};
-use omniroute_core::{CandidateOutcome, Load, Router};
+use omniroute_core::{CandidateOutcome, Load};
 use std::hint::black_box;
 use std::time::Instant;
 
 fn main() {
     let inputs = network_10k(20_000);
-    let router = Router::new(&inputs.network, inputs.policies.versions.earliest());
-    let stock = router.stock_table(inputs.routable_positions());
+    let (router, stock) = omniroute_benches::router(&inputs);
     let orders = three_line_orders(&inputs);
     let now = now();
     let load = Load::default();

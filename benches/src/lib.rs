@@ -2,7 +2,7 @@
 //! the same readers the CLI uses, so the benches measure the real code path on real-sized data.
 
 use omniroute_adapters::{generate, india_cities, GenConfig, Inputs};
-use omniroute_core::Order;
+use omniroute_core::{Order, Router, StockTable};
 
 /// The allocator the `omniroute` CLI uses (crates/cli/src/main.rs), so every bench and example
 /// measures the router as the CLI runs it.
@@ -40,6 +40,14 @@ pub fn network_2k(orders: u32) -> Inputs {
         ..GenConfig::demo()
     };
     load(&cfg)
+}
+
+/// The router of `inputs`' (earliest) policy and the stock table it routes against, as the CLI
+/// builds them.
+pub fn router(inputs: &Inputs) -> (Router<'_>, StockTable) {
+    let router = Router::new(&inputs.network, inputs.policies.versions.earliest());
+    let stock = router.stock_table(inputs.routable_positions());
+    (router, stock)
 }
 
 /// The reference time of every bench: orders without `created_at` are routed as of it
