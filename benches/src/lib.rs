@@ -3,6 +3,7 @@
 
 use omniroute_adapters::{generate, india_cities, GenConfig, Inputs};
 use omniroute_core::{Order, Router, StockTable};
+use std::sync::Arc;
 
 /// The allocator the `omniroute` CLI uses (crates/cli/src/main.rs), so every bench and example
 /// measures the router as the CLI runs it.
@@ -44,8 +45,11 @@ pub fn network_2k(orders: u32) -> Inputs {
 
 /// The router of `inputs`' (earliest) policy and the stock table it routes against, as the CLI
 /// builds them.
-pub fn router(inputs: &Inputs) -> (Router<'_>, StockTable) {
-    let router = Router::new(&inputs.network, inputs.policies.versions.earliest());
+pub fn router(inputs: &Inputs) -> (Router, StockTable) {
+    let router = Router::new(
+        Arc::clone(&inputs.network),
+        inputs.policies.versions.earliest().clone(),
+    );
     let stock = router.stock_table(inputs.routable_positions());
     (router, stock)
 }

@@ -13,7 +13,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Node::new("ST-GGN", NodeKind::Store, LatLng::new(28.46, 77.03)?),
     ])?;
     let policy = Policy::default();
-    let router = Router::new(&network, &policy);
+    let router = Router::new(network.clone(), policy.clone());
     let stock = StockTable::from_positions([(NodeIdx(0), tee, 40), (NodeIdx(1), tee, 2)]);
     let order = Order::new(
         "O-1",

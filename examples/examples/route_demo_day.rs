@@ -6,7 +6,7 @@ use omniroute_core::{check, Router};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let inputs = Inputs::demo()?;
-    let router = Router::versioned(&inputs.network, &inputs.policies.versions);
+    let router = Router::versioned(inputs.network.clone(), &inputs.policies.versions);
     let stock = router.stock_table(inputs.routable_positions());
     let now = "2026-11-26T12:00:00Z".parse()?;
     let plan = router.route_sequential(&inputs.orders, &stock, now);

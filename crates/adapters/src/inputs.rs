@@ -8,6 +8,7 @@ use crate::{
 use jiff::Timestamp;
 use omniroute_core::{Network, NodeIdx, Order, ServiceLevels, SkuId, Skus};
 use std::io::Read;
+use std::sync::Arc;
 
 /// The demo policy, embedded.
 pub const DEMO_POLICY: &str = include_str!("../data/demo-policy.toml");
@@ -53,8 +54,8 @@ impl Source {
 /// A validated routing input.
 #[derive(Debug, Clone)]
 pub struct Inputs {
-    /// The nodes.
-    pub network: Network,
+    /// The nodes (shared, so a router built over them can be kept beside the inputs).
+    pub network: Arc<Network>,
     /// Every SKU named in stock or orders.
     pub skus: Skus,
     /// Stock rows as read.
@@ -130,7 +131,7 @@ impl Inputs {
         match (problems.is_empty(), network, stock_rows, orders, policies) {
             (true, Some(network), Some(stock), Some((orders, places)), Some(policies)) => {
                 Ok(Inputs {
-                    network,
+                    network: Arc::new(network),
                     skus,
                     stock,
                     orders,

@@ -68,7 +68,7 @@ impl Drop for Delayed {
 
 /// Routes `orders` with `Router::route_sequential_with`, ticking the bar as chunks complete.
 pub fn route_sequential(
-    router: &Router<'_>,
+    router: &Router,
     orders: &[Order],
     stock: &StockTable,
     now: Timestamp,
@@ -86,7 +86,7 @@ pub fn route_sequential(
 /// cost and the gap to the bound so far, and the time left of `--time-limit` (counting down
 /// between reports) or, with `--iterations`, the time taken.
 pub fn optimise(
-    router: &Router<'_>,
+    router: &Router,
     orders: &[Order],
     stock: &StockTable,
     now: Timestamp,
@@ -158,7 +158,7 @@ mod tests {
         ])
         .unwrap();
         let policy = Policy::default();
-        let router = Router::new(&net, &policy);
+        let router = Router::new(net.clone(), policy.clone());
         let stock =
             StockTable::from_positions([(NodeIdx(0), SkuId(0), 1), (NodeIdx(1), SkuId(0), 5)]);
         let line = OrderLine {

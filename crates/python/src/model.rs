@@ -17,7 +17,7 @@ use std::sync::{Arc, RwLock};
 
 /// A network with the service levels it was read under and the SKU names of its stock and orders.
 pub struct NetData {
-    pub net: core::Network,
+    pub net: Arc<core::Network>,
     pub levels: ServiceLevels,
     pub skus: RwLock<Skus>,
 }
@@ -191,7 +191,7 @@ impl Network {
         })?;
         Ok(Network {
             data: Arc::new(NetData {
-                net: net.0,
+                net: Arc::new(net.0),
                 levels: net.1,
                 skus: RwLock::default(),
             }),

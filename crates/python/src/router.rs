@@ -43,8 +43,8 @@ impl Router {
     }
 
     /// The core router over the policy versions.
-    fn core(&self) -> core::Router<'_> {
-        core::Router::versioned(&self.net.net, &self.policies.versions)
+    fn core(&self) -> core::Router {
+        core::Router::versioned(self.net.net.clone(), &self.policies.versions)
     }
 
     fn orders(&self, orders: &OrdersData) -> Result<(), Failure> {

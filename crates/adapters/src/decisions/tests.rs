@@ -65,8 +65,11 @@ fn read_back(w: &World, text: &str) -> DecisionsFile {
 }
 
 fn routed(w: &World) -> (Plan, String) {
-    let plan =
-        Router::versioned(&w.network, &w.policy).route_sequential(&w.orders, &w.stock, now());
+    let plan = Router::versioned(w.network.clone(), &w.policy).route_sequential(
+        &w.orders,
+        &w.stock,
+        now(),
+    );
     let mut out = Vec::new();
     write_decisions(&mut out, &w.orders, &plan, &w.network, &w.skus).unwrap();
     (plan, String::from_utf8(out).unwrap())

@@ -40,8 +40,11 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         .collect();
     let plan = file.plan;
     // Safety stock is the same in every version: the earliest's router builds the table.
-    let stock = omniroute_core::Router::new(&inputs.network, inputs.policies.versions.earliest())
-        .stock_table(inputs.routable_positions());
+    let stock = omniroute_core::Router::new(
+        inputs.network.clone(),
+        inputs.policies.versions.earliest().clone(),
+    )
+    .stock_table(inputs.routable_positions());
     for v in check(
         &plan,
         &inputs.orders,

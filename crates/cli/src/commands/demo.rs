@@ -25,7 +25,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     if let Some(n) = args.orders {
         inputs.orders.truncate(n);
     }
-    let router = Router::versioned(&inputs.network, &inputs.policies.versions);
+    let router = Router::versioned(inputs.network.clone(), &inputs.policies.versions);
     let stock = router.stock_table(inputs.routable_positions());
     let now = jiff::Timestamp::now();
     let start = Instant::now();

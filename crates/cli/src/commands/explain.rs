@@ -49,7 +49,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         )
         .into());
     };
-    let router = Router::versioned(&inputs.network, &inputs.policies.versions);
+    let router = Router::versioned(inputs.network.clone(), &inputs.policies.versions);
     let stock = router.stock_table(inputs.routable_positions());
     let plan = progress::route_sequential(&router, &inputs.orders[..=i], &stock, now, global);
     let (order, d) = (&inputs.orders[i], &plan.decisions[i]);

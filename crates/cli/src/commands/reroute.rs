@@ -49,7 +49,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     plan_out::check_target(args.out.as_deref(), args.format)?;
     one_stdin(args)?;
     let inputs = load(&args.files, Some(&args.orders), global, now)?;
-    let router = Router::versioned(&inputs.network, &inputs.policies.versions);
+    let router = Router::versioned(inputs.network.clone(), &inputs.policies.versions);
     let stock = router.stock_table(inputs.routable_positions());
     let Some(plan) = read_plan(args, &inputs, &stock, now, global)? else {
         return Ok(EXIT_ERROR);

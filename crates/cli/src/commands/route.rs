@@ -102,7 +102,8 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     plan_out::check_target(args.out.as_deref(), args.format)?;
     let parallel = threads(args.threads)?;
     let inputs = args.batch.load(global, now)?;
-    let router = Router::versioned(&inputs.network, &inputs.policies.versions).parallel(parallel);
+    let router =
+        Router::versioned(inputs.network.clone(), &inputs.policies.versions).parallel(parallel);
     let stock = router.stock_table(inputs.routable_positions());
     let start = Instant::now();
     let sequential = progress::route_sequential(&router, &inputs.orders, &stock, now, global);

@@ -91,7 +91,7 @@ impl Plan {
     }
 }
 
-impl Router<'_> {
+impl Router {
     /// Routes `orders` in arrival order against a working copy of `stock`: each order sees the
     /// stock and capacity left by the ones before it. `now` is the reference time for orders
     /// without `created_at`.
@@ -164,7 +164,7 @@ impl Router<'_> {
     }
 }
 
-impl Router<'_> {
+impl Router {
     /// True when `guess`, routed before the earlier orders of its chunk were applied, may differ
     /// from routing `order` now. Stock and load only shrink and grow, and the router reads them
     /// only through "does this node hold enough of this SKU for the order's lines" (masks, SKU

@@ -70,6 +70,7 @@ use candidate::{evaluate, may_ship, stock_mask, OrderCtx, Viable};
 use choose::{Pick, Problem, Solver};
 use dominance::Dominators;
 use jiff::Timestamp;
+use std::sync::Arc;
 use terms::{NetworkTerms, OrderTerms};
 
 /// When the order's SKUs' posting lists add up to at most this many entries, the holders are the
@@ -104,7 +105,7 @@ pub(crate) const LINE_SCAN_LIMIT: usize = 16;
 ///     Node::new("S1", NodeKind::Store, LatLng::new(28.50, 77.10)?),
 /// ])?;
 /// let policy = Policy::default();
-/// let router = Router::new(&net, &policy);
+/// let router = Router::new(net.clone(), policy.clone());
 /// let stock = StockTable::from_positions([(NodeIdx(0), tee, 10), (NodeIdx(1), tee, 1)]);
 /// let order = Order::new("O1", LatLng::new(28.52, 77.12)?, vec![OrderLine {
 ///     line_no: 1, sku: tee, qty: 1, unit_price_cents: None,
@@ -116,9 +117,9 @@ pub(crate) const LINE_SCAN_LIMIT: usize = 16;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 #[derive(Debug, Clone)]
-pub struct Router<'a> {
-    network: &'a Network,
-    policy: &'a Policy,
+pub struct Router {
+    network: Arc<Network>,
+    policy: Arc<Policy>,
     terms: NetworkTerms,
     /// [`POSTING_LIMIT`], [`WALK_LIMIT`], the divisor of the posting size that extends the walk,
     /// and `LINE_SCAN_LIMIT`; tests change them to exercise every path.
@@ -128,16 +129,19 @@ pub struct Router<'a> {
     /// A versioned router's versions after the earliest (empty for one policy): `self` routes
     /// the orders of the earliest and `later[k - 1]`, a one-version router over the same network,
     /// those of version `k` (which starts at its policy's `effective_from`).
-    later: Vec<Router<'a>>,
+    later: Vec<Router>,
 }
 
-impl<'a> Router<'a> {
-    /// Prepares a router: resolves every node's terms under the policy once.
-    pub fn new(network: &'a Network, policy: &'a Policy) -> Self {
+impl Router {
+    /// Prepares a router: resolves every node's terms under the policy once. The router owns (or
+    /// shares, through the `Arc`s) the network and the policy, so it can be built once and kept
+    /// (a service, a binding) and shared across threads.
+    pub fn new(network: impl Into<Arc<Network>>, policy: impl Into<Arc<Policy>>) -> Self {
+        let (network, policy) = (network.into(), policy.into());
         Self {
+            terms: NetworkTerms::new(&network, &policy),
             network,
             policy,
-            terms: NetworkTerms::new(network, policy),
             limits: (POSTING_LIMIT, WALK_LIMIT, WALK_DIVISOR, LINE_SCAN_LIMIT),
             parallel: true,
             later: Vec::new(),
@@ -167,7 +171,7 @@ impl<'a> Router<'a> {
     /// march.effective_from = Some("2026-03-01T00:00:00Z".parse()?);
     /// march.costs.split_penalty_cents = 5_000;
     /// let versions = PolicyVersions::new(vec![Policy::default(), march])?;
-    /// let router = Router::versioned(&net, &versions);
+    /// let router = Router::versioned(net.clone(), &versions);
     /// let stock = StockTable::from_positions([
     ///     (NodeIdx(0), tee, 1), (NodeIdx(1), cap, 1), (NodeIdx(2), tee, 1), (NodeIdx(2), cap, 1),
     /// ]);
@@ -182,12 +186,13 @@ impl<'a> Router<'a> {
     /// assert_eq!(in_march.shipments.len(), 1); // the far warehouse ships both lines
     /// # Ok::<(), Box<dyn std::error::Error>>(())
     /// ```
-    pub fn versioned(network: &'a Network, versions: &'a PolicyVersions) -> Self {
-        let mut router = Self::new(network, versions.earliest());
+    pub fn versioned(network: impl Into<Arc<Network>>, versions: &PolicyVersions) -> Self {
+        let network = network.into();
+        let mut router = Self::new(Arc::clone(&network), versions.earliest().clone());
         router.later = versions
             .iter()
             .skip(1)
-            .map(|p| Self::new(network, p))
+            .map(|p| Self::new(Arc::clone(&network), p.clone()))
             .collect();
         router
     }
@@ -197,7 +202,7 @@ impl<'a> Router<'a> {
     /// its own router's policy and so knows nothing of versions.
     #[inline]
     fn version(&self, order: &Order, now: Timestamp) -> &Self {
-        match version_for(&self.later, |r| later_start(r.policy), order, now) {
+        match version_for(&self.later, |r| later_start(&r.policy), order, now) {
             0 => self,
             k => &self.later[k - 1],
         }
@@ -205,8 +210,8 @@ impl<'a> Router<'a> {
 
     /// The policy `order` is routed under: the version of its `created_at` (or `now`) for a
     /// versioned router, else the one policy.
-    pub fn policy_for(&self, order: &Order, now: Timestamp) -> &'a Policy {
-        self.version(order, now).policy
+    pub fn policy_for(&self, order: &Order, now: Timestamp) -> &Policy {
+        &self.version(order, now).policy
     }
 
     /// Turns batch parallelism on or off (on by default). Plans are identical either way; off
@@ -236,13 +241,18 @@ impl<'a> Router<'a> {
     }
 
     /// The network.
-    pub fn network(&self) -> &'a Network {
-        self.network
+    pub fn network(&self) -> &Network {
+        &self.network
+    }
+
+    /// The shared network, for a caller that keeps it beside the router.
+    pub fn network_arc(&self) -> &Arc<Network> {
+        &self.network
     }
 
     /// The policy (the earliest version of a versioned router; see [`Router::policy_for`]).
-    pub fn policy(&self) -> &'a Policy {
-        self.policy
+    pub fn policy(&self) -> &Policy {
+        &self.policy
     }
 
     /// Builds the stock table the router routes against from `(node, sku, routable)` positions,
@@ -297,7 +307,7 @@ impl<'a> Router<'a> {
         now: Timestamp,
         prices: Option<&Prices>,
     ) -> Decision {
-        let terms = OrderTerms::resolve(order, self.policy);
+        let terms = OrderTerms::resolve(order, &self.policy);
         let lines = order.lines.len();
         let unfilled_cents: Vec<i64> = order
             .lines
@@ -427,8 +437,8 @@ impl Prices {
     }
 }
 
-struct Walk<'r, 'a> {
-    router: &'r Router<'a>,
+struct Walk<'r> {
+    router: &'r Router,
     prices: Option<&'r Prices>,
     ctx: &'r OrderCtx<'r>,
     stock: &'r StockTable,
@@ -512,7 +522,7 @@ fn sku_groups(order: &Order) -> Vec<(u64, crate::SkuId)> {
     groups
 }
 
-impl Walk<'_, '_> {
+impl Walk<'_> {
     fn run(&mut self) {
         let order = self.ctx.order;
         let every = needs(order, u64::MAX);
@@ -1040,8 +1050,8 @@ impl Walk<'_, '_> {
             return;
         }
         let outcome = match evaluate(
-            r.network,
-            r.policy,
+            &r.network,
+            &r.policy,
             &r.terms.nodes[node.0 as usize],
             self.ctx,
             self.load,
@@ -1213,8 +1223,8 @@ impl Walk<'_, '_> {
         };
         let r = self.router;
         match evaluate(
-            r.network,
-            r.policy,
+            &r.network,
+            &r.policy,
             &r.terms.nodes[n.0 as usize],
             self.ctx,
             self.load,

@@ -102,7 +102,7 @@ impl Default for OptimiseOptions {
     }
 }
 
-impl Router<'_> {
+impl Router {
     /// Routes a batch in the given mode. See [`Router::route_sequential`] and the module docs of
     /// optimise mode.
     pub fn route_batch(
@@ -387,7 +387,7 @@ fn seq_reason(seq: &Decision, l: usize) -> Reason {
 
 /// The decision that ships nothing, with the sequential decision's reasons where it had them,
 /// priced under the order's policy version.
-fn unfilled(order: &Order, seq: &Decision, router: &Router<'_>, now: Timestamp) -> Decision {
+fn unfilled(order: &Order, seq: &Decision, router: &Router, now: Timestamp) -> Decision {
     let policy = router.policy_for(order, now);
     let per_unit = super::terms::OrderTerms::resolve(order, policy).unfilled_per_unit_cents;
     super::decision::ship_nothing(seq, order, per_unit, |l| seq_reason(seq, l))

@@ -81,7 +81,7 @@ pub struct Rerouted {
     pub stock: StockTable,
 }
 
-impl Router<'_> {
+impl Router {
     /// Applies `events` to `plan` (made for `orders` from starting stock `stock`), moving only the
     /// orders that must move. See the module docs for each event.
     pub fn reroute(
@@ -158,8 +158,8 @@ impl Router<'_> {
     }
 }
 
-struct State<'r, 'a> {
-    router: &'r Router<'a>,
+struct State<'r> {
+    router: &'r Router,
     orders: Vec<Order>,
     decisions: Vec<Decision>,
     left: StockTable,
@@ -171,7 +171,7 @@ struct State<'r, 'a> {
     now: Timestamp,
 }
 
-impl State<'_, '_> {
+impl State<'_> {
     /// Orders with a shipped line matching `hit(node, sku)`, in arrival order.
     fn shipping_from(&self, hit: impl Fn(NodeIdx, SkuId) -> bool) -> Vec<usize> {
         (0..self.orders.len())

@@ -39,7 +39,7 @@ proptest! {
 
     #[test]
     fn reroute_keeps_plans_feasible_and_moves_only_what_it_may((case, events) in case_and_events()) {
-        let router = Router::new(&case.network, &case.policy);
+        let router = Router::new(case.network.clone(), case.policy.clone());
         let plan = router.route_sequential(&case.orders, &case.stock, now());
         let r = router.reroute(&case.orders, &plan, &case.stock, &events, now());
         // Feasible against the corrected starting stock (every cost recomputed).
@@ -95,7 +95,7 @@ fn too_many_rejections_send_the_order_to_review() {
     ])
     .unwrap();
     let policy = Policy::default(); // max_rejections = 3
-    let router = Router::new(&net, &policy);
+    let router = Router::new(net.clone(), policy.clone());
     let stock = StockTable::from_positions((0..4).map(|n| (NodeIdx(n), SkuId(0), 1)));
     let line = OrderLine {
         line_no: 1,
@@ -144,7 +144,7 @@ fn a_stock_correction_moves_the_latest_user_only() {
     ])
     .unwrap();
     let policy = Policy::default();
-    let router = Router::new(&net, &policy);
+    let router = Router::new(net.clone(), policy.clone());
     let stock = StockTable::from_positions([(NodeIdx(0), SkuId(0), 2), (NodeIdx(1), SkuId(0), 5)]);
     let line = OrderLine {
         line_no: 1,

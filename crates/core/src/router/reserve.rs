@@ -6,7 +6,7 @@ use super::{Decision, Load, Router, StockTable};
 use crate::{Inventory, InventoryError, Order, ReservationId, ReserveLine};
 use jiff::{SignedDuration, Timestamp};
 
-impl Router<'_> {
+impl Router {
     /// Routes `order` against `stock` and `load` exactly as [`Router::route`] does, then reserves
     /// the shipped lines in `inventory` under `id` for `ttl`, all lines or none. On success the
     /// decision's units are taken out of `stock` and its shipments added to `load`, so the next
@@ -19,7 +19,7 @@ impl Router<'_> {
     /// let inventory = Inventory::new();
     /// inventory.replace_snapshot([StockRow { node: NodeIdx(0), sku: SkuId(0), on_hand: 2, reserved: 0, safety_stock: 0 }]);
     /// let policy = Policy::default();
-    /// let router = Router::new(&net, &policy);
+    /// let router = Router::new(net.clone(), policy.clone());
     /// let mut stock = router.stock_table(inventory.routable_positions());
     /// let order = Order::new("O", LatLng::new(28.5, 77.1)?, vec![OrderLine { line_no: 1, sku: SkuId(0), qty: 2, unit_price_cents: None }]);
     /// let now: jiff::Timestamp = "2026-11-26T06:00:00Z".parse()?;
@@ -88,7 +88,7 @@ mod tests {
             },
         ]);
         let policy = Policy::default();
-        let router = Router::new(&net, &policy);
+        let router = Router::new(net.clone(), policy.clone());
         let mut stock = router.stock_table(inventory.routable_positions());
         let now: jiff::Timestamp = "2026-11-26T06:00:00Z".parse().unwrap();
         let ttl = jiff::SignedDuration::from_mins(15);

@@ -245,7 +245,7 @@ fn price(case: &Case, order: &Order, rules: &OrderRules, assign: &[usize]) -> Op
 
 /// Every single-order decision of `router` passes the checker and costs exactly the brute-force
 /// optimum.
-fn assert_exact(router: &Router<'_>, case: &Case) -> Result<(), TestCaseError> {
+fn assert_exact(router: &Router, case: &Case) -> Result<(), TestCaseError> {
     for order in &case.orders {
         let d = router.route(order, &case.stock, &Load::default(), now());
         let plan = Plan::from_decisions(std::slice::from_ref(order), vec![d.clone()]);
@@ -276,7 +276,7 @@ proptest! {
     /// Every single-order decision passes the checker and costs exactly the brute-force optimum.
     #[test]
     fn route_equals_brute_force_optimum(case in arb_case(9, 4, 3)) {
-        let router = Router::new(&case.network, &case.policy);
+        let router = Router::new(case.network.clone(), case.policy.clone());
         assert_exact(&router, &case)?;
     }
 
@@ -294,7 +294,7 @@ proptest! {
         let network = case.network.clone();
         case.stock.bound_holders(|n| network.node(n).location, dense);
         let router =
-            Router::new(&case.network, &case.policy).with_limits(posting, walk, divisor);
+            Router::new(case.network.clone(), case.policy.clone()).with_limits(posting, walk, divisor);
         assert_exact(&router, &case)?;
     }
 
@@ -302,7 +302,7 @@ proptest! {
     #[test]
     fn parallel_batch_equals_serial(case in arb_case(20, 4, 40)) {
         let pool = rayon::ThreadPoolBuilder::new().num_threads(3).build().unwrap();
-        let router = Router::new(&case.network, &case.policy);
+        let router = Router::new(case.network.clone(), case.policy.clone());
         let parallel = pool.install(|| router.clone().route_sequential(&case.orders, &case.stock, now()));
         let serial = router.parallel(false).route_sequential(&case.orders, &case.stock, now());
         prop_assert_eq!(parallel.decisions, serial.decisions);
@@ -311,7 +311,7 @@ proptest! {
     /// Sequential batches pass the checker (stock and capacity shared across orders).
     #[test]
     fn sequential_plan_passes_checker(case in arb_case(30, 5, 12)) {
-        let router = Router::new(&case.network, &case.policy);
+        let router = Router::new(case.network.clone(), case.policy.clone());
         let plan = router.route_sequential(&case.orders, &case.stock, now());
         let v = check(&plan, &case.orders, &case.network, &case.policy.clone().into(), &case.stock, now());
         prop_assert!(v.is_empty(), "violations: {v:?}");
@@ -329,7 +329,7 @@ proptest! {
     /// costs exactly the brute-force optimum of the whole batch and its bound equals it.
     #[test]
     fn optimise_equals_the_brute_force_optimum_on_tiny_batches(case in arb_case(5, 2, 3)) {
-        let router = Router::new(&case.network, &case.policy);
+        let router = Router::new(case.network.clone(), case.policy.clone());
         let seq = router.route_sequential(&case.orders, &case.stock, now());
         let opts = OptimiseOptions { iteration_limit: Some(2_000), single_thread: true, ..OptimiseOptions::default() };
         let plan = router.route_batch(&case.orders, &case.stock, now(), &Mode::Optimise(opts));
@@ -359,7 +359,7 @@ fn posting_and_walk_agree() {
     }
     let network = Network::new(nodes).unwrap();
     let policy = Policy::default();
-    let router = Router::new(&network, &policy);
+    let router = Router::new(network.clone(), policy.clone());
     let many = StockTable::from_positions((0..400).map(|i| (NodeIdx(i), SkuId(0), 1 + i % 3)));
     let few = StockTable::from_positions(
         (0..400)
@@ -409,7 +409,7 @@ fn unfillable_lines_carry_reasons() {
     inactive[1].active = false;
     let network = Network::new(inactive).unwrap();
     let policy = Policy::default();
-    let router = Router::new(&network, &policy);
+    let router = Router::new(network.clone(), policy.clone());
     let stock = StockTable::from_positions([(NodeIdx(0), SkuId(1), 5), (NodeIdx(1), SkuId(2), 5)]);
     let dest = LatLng::new(28.61, 77.21).unwrap();
     let lines = vec![
@@ -457,7 +457,7 @@ fn max_shipments_one_forces_single_node() {
     ])
     .unwrap();
     let policy = Policy::default();
-    let router = Router::new(&network, &policy);
+    let router = Router::new(network.clone(), policy.clone());
     let stock = StockTable::from_positions([
         (NodeIdx(0), SkuId(1), 1),
         (NodeIdx(1), SkuId(2), 1),
@@ -598,7 +598,11 @@ fn two_far_partial_nodes_beat_a_near_full_dealer_on_every_path() {
     order.service_level = ServiceLevel::STANDARD;
     // The dealer ships both for 500 + 1 + 2 × 400 = 1,301; the warehouses for 2 × 500 + ~55.
     for limits in [(POSTING_LIMIT, WALK_LIMIT), (0, 0), (0, 1)] {
-        let router = Router::new(&network, &policy).with_limits(limits.0, limits.1, usize::MAX);
+        let router = Router::new(network.clone(), policy.clone()).with_limits(
+            limits.0,
+            limits.1,
+            usize::MAX,
+        );
         let d = router.route(&order, &stock, &Load::default(), now());
         let nodes: Vec<NodeIdx> = d.shipments.iter().map(|s| s.node).collect();
         assert_eq!(nodes, [NodeIdx(1), NodeIdx(2)], "{limits:?}: {d:#?}");

@@ -154,14 +154,14 @@ proptest! {
     #[test]
     fn each_order_is_routed_as_its_versions_router_would((case, given) in arb_versioned(10, 3, 10)) {
         let versions = PolicyVersions::new(given.clone()).unwrap();
-        let router = Router::versioned(&case.network, &versions);
+        let router = Router::versioned(case.network.clone(), &versions);
         let mut stock = case.stock.clone();
         let mut load = Load::default();
         let mut decisions = Vec::new();
         for order in &case.orders {
             let policy = expected(&given, order);
             prop_assert_eq!(router.policy_for(order, now()), policy);
-            let alone = Router::new(&case.network, policy);
+            let alone = Router::new(case.network.clone(), policy.clone());
             prop_assert_eq!(
                 router.route(order, &case.stock, &Load::default(), now()),
                 alone.route(order, &case.stock, &Load::default(), now()),
@@ -185,7 +185,7 @@ proptest! {
     #[test]
     fn optimised_plans_price_each_order_under_its_version((case, given) in arb_versioned(5, 2, 4)) {
         let versions = PolicyVersions::new(given).unwrap();
-        let router = Router::versioned(&case.network, &versions);
+        let router = Router::versioned(case.network.clone(), &versions);
         let seq = router.route_sequential(&case.orders, &case.stock, now());
         let opts = OptimiseOptions { iteration_limit: Some(500), single_thread: true, ..OptimiseOptions::default() };
         for exact in [true, false] {
@@ -214,8 +214,8 @@ proptest! {
         changed[k] = version(&case.policy, Some(from), &change);
         let changed = PolicyVersions::new(changed).unwrap();
         let (a, b) = (
-            Router::versioned(&case.network, &versions),
-            Router::versioned(&case.network, &changed),
+            Router::versioned(case.network.clone(), &versions),
+            Router::versioned(case.network.clone(), &changed),
         );
         let (pa, pb) = (
             a.route_sequential(&case.orders, &case.stock, now()),
@@ -248,7 +248,7 @@ fn reroute_reads_max_rejections_from_the_orders_version() {
     };
     strict.dealers.max_rejections = 1;
     let versions = PolicyVersions::new(vec![Policy::default(), strict]).unwrap();
-    let router = Router::versioned(&net, &versions);
+    let router = Router::versioned(net.clone(), &versions);
     let stock = StockTable::from_positions((0..2).map(|n| (NodeIdx(n), SkuId(0), 5)));
     let line = OrderLine {
         line_no: 1,
@@ -313,9 +313,10 @@ fn an_order_before_every_version_is_routed_under_the_earliest() {
         }],
     );
     o.created_at = Some(at(0));
-    let d = Router::versioned(&net, &versions).route(&o, &stock, &Load::default(), now());
-    let under =
-        |policy: &Policy| Router::new(&net, policy).route(&o, &stock, &Load::default(), now());
+    let d = Router::versioned(net.clone(), &versions).route(&o, &stock, &Load::default(), now());
+    let under = |policy: &Policy| {
+        Router::new(net.clone(), policy.clone()).route(&o, &stock, &Load::default(), now())
+    };
     assert_eq!(d, under(&p));
     assert_ne!(d, under(&q));
     assert!(d.is_complete());
@@ -342,7 +343,7 @@ fn the_router_picks_each_orders_version_at_the_boundaries() {
     };
     let versions =
         PolicyVersions::new(vec![dated(7200, 2), dated(3600, 1), dated(10_800, 3)]).unwrap();
-    let router = Router::versioned(&net, &versions);
+    let router = Router::versioned(net.clone(), &versions);
     let ns = SignedDuration::from_nanos(1);
     let mut order = Order::new("O", LatLng::new(28.6, 77.2).unwrap(), Vec::new());
     for (created_at, now, penalty) in [

@@ -40,7 +40,7 @@ struct Priced {
     promised_date: Date,
 }
 
-impl Router<'_> {
+impl Router {
     /// Every feasible option of `order` routed alone against `stock` (see the module docs) under
     /// its policy version, with `reason(line)` for the lines an option leaves unfilled. `None`
     /// when the order has more than [`EXACT_MAX_LINES`] lines or more than
@@ -69,7 +69,7 @@ impl Router<'_> {
         if lines > EXACT_MAX_LINES {
             return None;
         }
-        let terms = OrderTerms::resolve(order, self.policy);
+        let terms = OrderTerms::resolve(order, &self.policy);
         let ctx = OrderCtx {
             order,
             terms,
@@ -128,32 +128,37 @@ impl Router<'_> {
         for (km, node) in nodes {
             let t = &self.terms.nodes[node.0 as usize];
             let mask = stock_mask(order, stock, node);
-            let outcome = match evaluate(self.network, self.policy, t, ctx, &empty, node, km, mask)
-            {
-                Ok(v) => {
-                    let mut line_cents = vec![0; order.lines.len()];
-                    self.line_cents(node, order, &mut line_cents);
-                    let cost_cents = v.base_cents
-                        + (0..line_cents.len())
-                            .filter(|&l| v.mask & (1 << l) != 0)
-                            .map(|l| line_cents[l])
-                            .sum::<i64>();
-                    let promised_date = v.promised_date.unwrap_or_else(|| {
-                        promised_date_at(self.network.node(node), t, ctx.created_at, v.transit_days)
+            let outcome =
+                match evaluate(&self.network, &self.policy, t, ctx, &empty, node, km, mask) {
+                    Ok(v) => {
+                        let mut line_cents = vec![0; order.lines.len()];
+                        self.line_cents(node, order, &mut line_cents);
+                        let cost_cents = v.base_cents
+                            + (0..line_cents.len())
+                                .filter(|&l| v.mask & (1 << l) != 0)
+                                .map(|l| line_cents[l])
+                                .sum::<i64>();
+                        let promised_date = v.promised_date.unwrap_or_else(|| {
+                            promised_date_at(
+                                self.network.node(node),
+                                t,
+                                ctx.created_at,
+                                v.transit_days,
+                            )
                             .expect("always_ships nodes open within the horizon")
-                    });
-                    priced.push(Priced {
-                        v,
-                        line_cents,
-                        promised_date,
-                    });
-                    CandidateOutcome::Priced {
-                        lines_mask: v.mask,
-                        cost_cents,
+                        });
+                        priced.push(Priced {
+                            v,
+                            line_cents,
+                            promised_date,
+                        });
+                        CandidateOutcome::Priced {
+                            lines_mask: v.mask,
+                            cost_cents,
+                        }
                     }
-                }
-                Err(reason) => CandidateOutcome::Filtered(reason),
-            };
+                    Err(reason) => CandidateOutcome::Filtered(reason),
+                };
             candidates.push(Candidate {
                 node,
                 distance_km: km,

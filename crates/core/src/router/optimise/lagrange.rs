@@ -21,7 +21,7 @@ pub(super) struct Pricing {
     pub max_rounds: Option<usize>,
 }
 
-impl Router<'_> {
+impl Router {
     /// Each order is routed alone against the starting stock with prices on what it uses. Every
     /// priced decision joins the order's options, and the best dual value is returned: a lower
     /// bound on any plan's cost, valid for any prices ≥ 0 because each order's priced decision is

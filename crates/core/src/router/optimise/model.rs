@@ -18,7 +18,7 @@ pub(super) enum Resource {
     Shipments(NodeIdx),
 }
 
-impl Router<'_> {
+impl Router {
     /// The capacity of a resource (`None`: unlimited; node capacities are the same in every
     /// policy version).
     pub(super) fn capacity(&self, stock: &StockTable, r: Resource) -> Option<i64> {

@@ -44,7 +44,7 @@ fn deterministic() -> OptimiseOptions {
 
 /// Runs optimise mode (exact solve on or off) and returns the plan and every report.
 fn run(
-    router: &Router<'_>,
+    router: &Router,
     orders: &[Order],
     stock: &StockTable,
     exact: bool,
@@ -57,7 +57,7 @@ fn run(
 }
 
 /// The near unit to one order, the far store to the other: (solo cost, far cost).
-fn near_and_far(router: &Router<'_>, order: &Order, stock: &StockTable) -> (i64, i64) {
+fn near_and_far(router: &Router, order: &Order, stock: &StockTable) -> (i64, i64) {
     let solo = router
         .route(order, stock, &Load::default(), now())
         .cost_cents();
@@ -72,7 +72,7 @@ fn near_and_far(router: &Router<'_>, order: &Order, stock: &StockTable) -> (i64,
 fn prices_on_contended_stock_raise_the_bound_above_the_solo_sum() {
     let (net, stock, orders) = contended();
     let policy = Policy::default();
-    let router = Router::new(&net, &policy);
+    let router = Router::new(net.clone(), policy.clone());
     let (plan, _) = run(&router, &orders, &stock, false);
     let (solo, far) = near_and_far(&router, &orders[0], &stock);
     assert_eq!(plan.totals.cost_cents, solo + far, "one near, one far");
@@ -89,7 +89,7 @@ fn prices_on_contended_stock_raise_the_bound_above_the_solo_sum() {
 fn a_tiny_batch_is_solved_exactly_with_a_zero_gap() {
     let (net, stock, orders) = contended();
     let policy = Policy::default();
-    let router = Router::new(&net, &policy);
+    let router = Router::new(net.clone(), policy.clone());
     let plan = router.route_batch(&orders, &stock, now(), &Mode::Optimise(deterministic()));
     let (solo, far) = near_and_far(&router, &orders[0], &stock);
     assert_eq!(plan.totals.cost_cents, solo + far);
@@ -122,7 +122,7 @@ fn the_exact_solve_beats_sequential_where_arrival_order_misleads() {
         Order::new("B", dest, vec![one_unit(0), second]),
     ];
     let policy = Policy::default();
-    let router = Router::new(&net, &policy);
+    let router = Router::new(net.clone(), policy.clone());
     let seq = router.route_sequential(&orders, &stock, now());
     let (plan, _) = run(&router, &orders, &stock, true);
     assert!(plan.totals.cost_cents < seq.totals.cost_cents);
@@ -167,7 +167,7 @@ fn assert_monotone(reports: &[OptimiseProgress], expected: &[OptimisePhase], pla
 fn progress_of_a_tiny_batch_ends_done_after_the_exact_search() {
     let (net, stock, orders) = contended();
     let policy = Policy::default();
-    let router = Router::new(&net, &policy);
+    let router = Router::new(net.clone(), policy.clone());
     let (plan, reports) = run(&router, &orders, &stock, true);
     assert_monotone(
         &reports,
@@ -205,7 +205,7 @@ fn many_stores() -> (Network, StockTable, Vec<Order>) {
 fn progress_of_a_large_batch_goes_through_pricing_and_search() {
     let (net, stock, orders) = many_stores();
     let policy = Policy::default();
-    let router = Router::new(&net, &policy);
+    let router = Router::new(net.clone(), policy.clone());
     let (plan, reports) = run(&router, &orders, &stock, true);
     assert_monotone(
         &reports,
@@ -221,7 +221,7 @@ fn progress_of_a_large_batch_goes_through_pricing_and_search() {
 fn optimise_from_the_sequential_plan_gives_optimise_with_s_plan() {
     for (net, stock, orders) in [contended(), many_stores()] {
         let policy = Policy::default();
-        let router = Router::new(&net, &policy);
+        let router = Router::new(net.clone(), policy.clone());
         let with = router.optimise_with(&orders, &stock, now(), &deterministic(), &|_| {});
         let sequential = router.route_sequential(&orders, &stock, now());
         let reports = Mutex::new(Vec::new());
@@ -246,7 +246,7 @@ fn optimise_from_the_sequential_plan_gives_optimise_with_s_plan() {
 fn optimise_from_a_plan_of_other_orders_panics() {
     let (net, stock, orders) = contended();
     let policy = Policy::default();
-    let router = Router::new(&net, &policy);
+    let router = Router::new(net.clone(), policy.clone());
     let sequential = router.route_sequential(&orders[..1], &stock, now());
     router.optimise_from(
         &orders,
