@@ -13,7 +13,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         Node::new("ST-GGN", NodeKind::Store, LatLng::new(28.46, 77.03)?),
     ])?;
     let policy = Policy::default();
-    let router = Router::new(network.clone(), policy.clone());
+    let router = Router::new(network, policy); // built once, kept: it owns both
     let stock = StockTable::from_positions([(NodeIdx(0), tee, 40), (NodeIdx(1), tee, 2)]);
     let order = Order::new(
         "O-1",
@@ -35,13 +35,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!(
         "{} ships from {} ({:.1} km), promised {}, cost {} cents",
         order.id,
-        network.node(ship.node).id,
+        router.network().node(ship.node).id,
         ship.distance_km,
         ship.promised_date,
         decision.cost_cents()
     );
     assert_eq!(
-        network.node(ship.node).id,
+        router.network().node(ship.node).id,
         "ST-GGN",
         "the nearer store wins"
     );
