@@ -12,6 +12,7 @@ mod ids;
 mod index;
 mod ledger;
 mod level;
+mod limits;
 mod network;
 mod node;
 mod order;
@@ -33,6 +34,10 @@ pub use ledger::{
     StockRow,
 };
 pub use level::{ServiceLevel, ServiceLevels};
+pub use limits::{
+    order_within_limits, MAX_MARGIN_BPS, MAX_MONEY_CENTS, MAX_ORDER_UNITS, MAX_PER_KM_CENTS,
+    MAX_PRIORITY,
+};
 pub use network::{Network, NetworkError};
 pub use node::{Calendar, DealerTerms, Node, NodeCosts, NodeKind, UnknownNodeKind};
 pub use order::{Order, OrderLine, SplitRule};

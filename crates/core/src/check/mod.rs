@@ -1,7 +1,9 @@
 //! The independent checker: verifies a plan against its inputs and policy from scratch (stock,
-//! capacity, reach, SLA, split rules, cost). It shares no code with the router beyond the model,
-//! the promise calendar and the two rounding rules of DESIGN §3, so it is the oracle of the
-//! router's property tests and of `omniroute check`.
+//! capacity, reach, SLA, split rules, cost). It shares no code with the router beyond the model
+//! and the promise calendar, so it is the oracle of the router's property tests and of
+//! `omniroute check`. It prices in 128-bit integers from the raw terms (DESIGN §3's rounding
+//! rules written again), so a cost that wrapped round or was clamped to the input limits in the
+//! plan is a `COST` violation.
 
 mod rules;
 
@@ -49,7 +51,7 @@ pub fn check(
     let mut out = Vec::new();
     let mut taken: FxHashMap<(NodeIdx, SkuId), u64> = FxHashMap::default();
     let mut load: FxHashMap<NodeIdx, (u64, u64)> = FxHashMap::default();
-    let mut total = 0i64;
+    let mut total = 0i128;
     for (i, (order, d)) in orders.iter().zip(&plan.decisions).enumerate() {
         let mut v = |code, message: String| {
             out.push(Violation {
@@ -75,7 +77,7 @@ pub fn check(
                 l.0 += u64::from(line.qty);
             }
         }
-        total += d.cost_cents();
+        total += i128::from(d.cost_cents());
     }
     for (&(node, sku), &units) in &taken {
         let have = u64::from(routable(stock, network, policy, node, sku));
@@ -113,7 +115,7 @@ pub fn check(
             }
         }
     }
-    if total != plan.totals.cost_cents {
+    if total != i128::from(plan.totals.cost_cents) {
         out.push(Violation {
             order: usize::MAX,
             code: "COST",
@@ -189,12 +191,14 @@ fn check_decision(
             "ship-complete order shipped in part".into(),
         );
     }
-    let mut total = 0i64;
+    // In 128-bit integers: a cost that wrapped round (or saturated) in the plan disagrees.
+    let mut total = 0i128;
     for (i, s) in d.shipments.iter().enumerate() {
         match shipment_cost(order, s.node, &s.lines, i > 0, network, policy, &rules, now) {
             Err((code, message)) => v(code, message),
             Ok(ShipmentCheck {
                 cost,
+                exact_cents,
                 promised_date,
                 distance_km,
             }) => {
@@ -202,6 +206,15 @@ fn check_decision(
                     v(
                         "COST",
                         format!("shipment {i}: reported {:?}, expected {cost:?}", s.cost),
+                    );
+                }
+                if i128::from(s.cost.total_cents()) != exact_cents {
+                    v(
+                        "COST",
+                        format!(
+                            "shipment {i}: reported {} cents in all, expected {exact_cents}",
+                            s.cost.total_cents()
+                        ),
                     );
                 }
                 if promised_date != s.promised_date {
@@ -222,14 +235,14 @@ fn check_decision(
                         ),
                     );
                 }
-                total += cost.total_cents();
+                total = total.saturating_add(exact_cents);
             }
         }
     }
     for u in &d.unfilled {
-        total += rules.unfilled_per_unit_cents * i64::from(order.lines[u.line].qty);
+        total = total.saturating_add(rules::unfilled_exact_cents(&rules, order.lines[u.line].qty));
     }
-    if total != d.cost_cents() {
+    if total != i128::from(d.cost_cents()) {
         v(
             "COST",
             format!("decision total {} expected {total}", d.cost_cents()),

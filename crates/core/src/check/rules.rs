@@ -1,9 +1,7 @@
 //! The checker's own reading of the policy for one order and one shipment.
 
 use crate::promise::{days_late, order_date, promise, transit_days, PromiseNode};
-use crate::{
-    distance_cents, margin_cents, CostBreakdown, Network, NodeIdx, NodeKind, Order, Policy, Sla,
-};
+use crate::{CostBreakdown, Network, NodeIdx, NodeKind, Order, Policy, Sla};
 use jiff::civil::Date;
 use jiff::Timestamp;
 
@@ -80,8 +78,11 @@ impl OrderRules {
 /// What the checker derives for a feasible shipment.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct ShipmentCheck {
-    /// The shipment's cost from scratch.
+    /// The shipment's cost from scratch, each term saturated to `i64`.
     pub cost: CostBreakdown,
+    /// The shipment's total cost from scratch in 128-bit integers, from the policy's and the
+    /// node's raw terms: a reported cost that wrapped round or saturated differs from it.
+    pub exact_cents: i128,
     /// Its delivery date.
     pub promised_date: Date,
     /// Its distance.
@@ -160,26 +161,66 @@ pub fn shipment_cost(
         .or(terms.per_km_cents)
         .unwrap_or(kind.per_km_cents);
     let per_unit = n.costs.per_unit_cents.unwrap_or(kind.per_unit_cents);
-    let mut cost = CostBreakdown {
-        fixed_cents: n.costs.fixed_cents.unwrap_or(kind.fixed_cents),
-        distance_cents: distance_cents(per_km, km),
-        priority_cents: policy.costs.priority_step_cents * i64::from(n.priority),
-        split_penalty_cents: if is_extra {
-            rules.split_penalty_cents
+    let wide = |cents: i64| i128::from(cents);
+    let line_terms = lines_exact_cents(order, lines, per_unit, n.margin_bps());
+    let terms = [
+        wide(n.costs.fixed_cents.unwrap_or(kind.fixed_cents)),
+        // round_half_up as the router's distance_cents, saturating at the i128 range (NaN: 0).
+        (per_km * km + 0.5).floor() as i128,
+        line_terms.0,
+        line_terms.1,
+        wide(policy.costs.priority_step_cents) * i128::from(n.priority),
+        if is_extra {
+            wide(rules.split_penalty_cents)
         } else {
             0
         },
-        lateness_cents: i64::from(late) * policy.costs.lateness_per_day_cents,
-        ..CostBreakdown::default()
+        i128::from(late) * wide(policy.costs.lateness_per_day_cents),
+    ];
+    let narrow =
+        |cents: i128| i64::try_from(cents).unwrap_or(if cents < 0 { i64::MIN } else { i64::MAX });
+    let cost = CostBreakdown {
+        fixed_cents: narrow(terms[0]),
+        distance_cents: narrow(terms[1]),
+        handling_cents: narrow(terms[2]),
+        margin_cents: narrow(terms[3]),
+        priority_cents: narrow(terms[4]),
+        split_penalty_cents: narrow(terms[5]),
+        lateness_cents: narrow(terms[6]),
+        unfilled_cents: 0,
     };
-    for &l in lines {
-        let line = &order.lines[l];
-        cost.handling_cents += per_unit * i64::from(line.qty);
-        cost.margin_cents += margin_cents(n.margin_bps(), line.value_cents());
-    }
     Ok(ShipmentCheck {
         cost,
+        exact_cents: terms.into_iter().fold(0, i128::saturating_add),
         promised_date: p.delivered_by,
         distance_km: km,
     })
+}
+
+/// Handling and margin of shipping `lines` of `order`, in 128-bit integers.
+fn lines_exact_cents(
+    order: &Order,
+    lines: &[usize],
+    per_unit: i64,
+    margin_bps: u32,
+) -> (i128, i128) {
+    lines
+        .iter()
+        .map(|&l| {
+            let line = &order.lines[l];
+            let value = i128::from(line.unit_price_cents.unwrap_or(0)) * i128::from(line.qty);
+            let margin = i128::from(margin_bps)
+                .saturating_mul(value)
+                .saturating_add(5_000)
+                .div_euclid(10_000);
+            (i128::from(per_unit) * i128::from(line.qty), margin)
+        })
+        .fold((0, 0), |(h, m), (lh, lm)| {
+            (h.saturating_add(lh), m.saturating_add(lm))
+        })
+}
+
+/// What leaving `qty` units unfilled costs under `rules`, in 128-bit integers.
+pub(super) fn unfilled_exact_cents(rules: &OrderRules, qty: u32) -> i128 {
+    i128::from(rules.unfilled_per_unit_cents) * i128::from(qty)
 }

@@ -71,7 +71,7 @@ impl Plan {
         let mut load = Load::default();
         for (order, d) in orders.iter().zip(&decisions) {
             totals.orders += 1;
-            totals.cost_cents += d.cost_cents();
+            totals.cost_cents = totals.cost_cents.saturating_add(d.cost_cents());
             totals.distance_km += d.distance_km();
             totals.units_ordered += order.units();
             totals.shipments += d.shipments.len() as u64;

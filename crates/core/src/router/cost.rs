@@ -1,4 +1,7 @@
-//! The cost of a decision, broken down by the terms of DESIGN §3. Every number is cents.
+//! The cost of a decision, broken down by the terms of DESIGN §3. Every number is cents. Sums
+//! and products saturate: within the input limits ([`crate::MAX_MONEY_CENTS`] and the rest)
+//! nothing comes near `i64::MAX`, and beyond them a cost sticks at the top instead of wrapping
+//! round to a negative one.
 
 use std::ops::AddAssign;
 
@@ -24,38 +27,74 @@ pub struct CostBreakdown {
 }
 
 impl CostBreakdown {
-    /// The objective: the sum of every term.
+    /// The objective: the sum of every term (saturating).
     pub fn total_cents(&self) -> i64 {
-        self.fixed_cents
-            + self.distance_cents
-            + self.handling_cents
-            + self.margin_cents
-            + self.priority_cents
-            + self.split_penalty_cents
-            + self.lateness_cents
-            + self.unfilled_cents
+        [
+            self.distance_cents,
+            self.handling_cents,
+            self.margin_cents,
+            self.priority_cents,
+            self.split_penalty_cents,
+            self.lateness_cents,
+            self.unfilled_cents,
+        ]
+        .into_iter()
+        .fold(self.fixed_cents, i64::saturating_add)
     }
 }
 
 impl AddAssign for CostBreakdown {
     fn add_assign(&mut self, o: Self) {
-        self.fixed_cents += o.fixed_cents;
-        self.distance_cents += o.distance_cents;
-        self.handling_cents += o.handling_cents;
-        self.margin_cents += o.margin_cents;
-        self.priority_cents += o.priority_cents;
-        self.split_penalty_cents += o.split_penalty_cents;
-        self.lateness_cents += o.lateness_cents;
-        self.unfilled_cents += o.unfilled_cents;
+        self.fixed_cents = self.fixed_cents.saturating_add(o.fixed_cents);
+        self.distance_cents = self.distance_cents.saturating_add(o.distance_cents);
+        self.handling_cents = self.handling_cents.saturating_add(o.handling_cents);
+        self.margin_cents = self.margin_cents.saturating_add(o.margin_cents);
+        self.priority_cents = self.priority_cents.saturating_add(o.priority_cents);
+        self.split_penalty_cents = self
+            .split_penalty_cents
+            .saturating_add(o.split_penalty_cents);
+        self.lateness_cents = self.lateness_cents.saturating_add(o.lateness_cents);
+        self.unfilled_cents = self.unfilled_cents.saturating_add(o.unfilled_cents);
     }
 }
 
-/// `round_half_up(per_km_cents × km)`, the distance term of one shipment.
+/// `round_half_up(per_km_cents × km)`, the distance term of one shipment (saturating; NaN is 0).
 pub fn distance_cents(per_km_cents: f64, distance_km: f64) -> i64 {
     (per_km_cents * distance_km + 0.5).floor() as i64
 }
 
-/// Dealer margin on one line: `round_half_up(margin_bps × value / 10000)`.
+/// Dealer margin on one line: `round_half_up(margin_bps × value / 10000)` (saturating).
 pub fn margin_cents(margin_bps: u32, value_cents: i64) -> i64 {
-    (i64::from(margin_bps) * value_cents + 5_000).div_euclid(10_000)
+    // In i64 when it fits (the hot path of pricing a line); in i128 otherwise.
+    if let Some(v) = i64::from(margin_bps)
+        .checked_mul(value_cents)
+        .and_then(|v| v.checked_add(5_000))
+    {
+        return v.div_euclid(10_000);
+    }
+    let exact = (i128::from(margin_bps) * i128::from(value_cents) + 5_000).div_euclid(10_000);
+    i64::try_from(exact).unwrap_or(if exact < 0 { i64::MIN } else { i64::MAX })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sums_and_products_saturate_instead_of_wrapping() {
+        let dear = CostBreakdown {
+            fixed_cents: i64::MAX,
+            distance_cents: distance_cents(1e308, 10.0),
+            handling_cents: 5,
+            ..CostBreakdown::default()
+        };
+        assert_eq!(dear.distance_cents, i64::MAX);
+        assert_eq!(dear.total_cents(), i64::MAX);
+        let mut sum = dear;
+        sum += dear;
+        assert_eq!(sum.fixed_cents, i64::MAX);
+        assert_eq!(margin_cents(10_000, i64::MAX), i64::MAX);
+        assert_eq!(margin_cents(800, i64::MAX / 2), 368_934_881_474_191_032);
+        assert_eq!(margin_cents(800, 12_345), 988, "987.6 rounds half up");
+    }
 }

@@ -273,6 +273,12 @@ impl Router {
 
     /// Routes one order against `stock` and the capacity already used in `load`. `now` is the
     /// reference time for orders without `created_at`. Pure: nothing is reserved.
+    ///
+    /// # Panics
+    ///
+    /// When the order is beyond the input limits ([`crate::order_within_limits`]: more than
+    /// [`crate::MAX_ORDER_UNITS`] units, or a unit price outside `0..=MAX_MONEY_CENTS`), whose
+    /// costs the router could not add up exactly. The orders reader rejects such orders.
     pub fn route(
         &self,
         order: &Order,
@@ -293,6 +299,11 @@ impl Router {
         now: Timestamp,
         prices: Option<&Prices>,
     ) -> Decision {
+        assert!(
+            crate::order_within_limits(order),
+            "order {} is beyond the input limits (MAX_ORDER_UNITS, MAX_MONEY_CENTS)",
+            order.id
+        );
         self.version(order, now)
             .route_under(order, stock, load, now, prices)
     }

@@ -286,7 +286,7 @@ impl Router {
             }
             let solo = self.route(order, stock, &empty, now);
             if order.lines.len() <= super::EXACT_MAX_LINES {
-                bound += solo.cost_cents();
+                bound = bound.saturating_add(solo.cost_cents());
             }
             let mut list = vec![seq.clone(), solo.clone()];
             let mut restricted = order.clone();

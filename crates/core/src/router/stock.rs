@@ -111,7 +111,8 @@ impl StockTable {
                 let mut p = Posting::default();
                 for (node, units) in list {
                     if p.nodes.last() == Some(&node) {
-                        *p.units.last_mut().expect("parallel vectors") += units;
+                        let held = p.units.last_mut().expect("parallel vectors");
+                        *held = held.saturating_add(units);
                     } else {
                         p.nodes.push(node);
                         p.units.push(units);
@@ -137,7 +138,7 @@ impl StockTable {
         }
         let p = &mut self.postings[s];
         match p.nodes.binary_search(&node) {
-            Ok(i) => p.units[i] += units,
+            Ok(i) => p.units[i] = p.units[i].saturating_add(units),
             Err(i) => {
                 p.nodes.insert(i, node);
                 p.units.insert(i, units);
@@ -376,8 +377,8 @@ impl Load {
     /// Records one shipment of `units` at a node.
     pub fn add_shipment(&mut self, node: NodeIdx, units: u32) {
         let e = self.used.entry(node).or_insert((0, 0));
-        e.0 += units;
-        e.1 += 1;
+        e.0 = e.0.saturating_add(units);
+        e.1 = e.1.saturating_add(1);
     }
 
     /// Removes one shipment of `units` at a node (re-routing releases it).

@@ -1,8 +1,10 @@
 //! Effective terms: node columns merged over the policy's per-kind defaults, and the policy's rules
 //! resolved for one order. Resolving happens once per router (nodes) or once per order (rules), so
-//! the hot loop reads plain numbers.
+//! the hot loop reads plain numbers. Money, per-km cost, margin and priority are clamped to the
+//! input limits ([`crate::MAX_MONEY_CENTS`] and the rest) here, so no sum over an order's terms
+//! can overflow.
 
-use crate::{LatLng, Network, Node, NodeIdx, NodeKind, Order, Policy, ServiceLevel, Sla};
+use crate::{limits, LatLng, Network, Node, NodeIdx, NodeKind, Order, Policy, ServiceLevel, Sla};
 use jiff::civil::Time;
 
 /// A node's effective terms under a policy.
@@ -41,10 +43,12 @@ impl NodeTerms {
         let per_km_cents = (0..levels)
             .map(|l| {
                 let level = ServiceLevel(l as u8);
-                node.costs
-                    .per_km_cents
-                    .or(policy.level(level).per_km_cents)
-                    .unwrap_or(kind.per_km_cents)
+                limits::per_km(
+                    node.costs
+                        .per_km_cents
+                        .or(policy.level(level).per_km_cents)
+                        .unwrap_or(kind.per_km_cents),
+                )
             })
             .collect();
         let reach_km: Vec<f64> = (0..levels)
@@ -55,10 +59,11 @@ impl NodeTerms {
             })
             .collect();
         Self {
-            fixed_cents: node.costs.fixed_cents.unwrap_or(kind.fixed_cents),
-            per_unit_cents: node.costs.per_unit_cents.unwrap_or(kind.per_unit_cents),
-            priority_cents: policy.costs.priority_step_cents * i64::from(node.priority),
-            margin_bps: node.margin_bps(),
+            fixed_cents: limits::money(node.costs.fixed_cents.unwrap_or(kind.fixed_cents)),
+            per_unit_cents: limits::money(node.costs.per_unit_cents.unwrap_or(kind.per_unit_cents)),
+            priority_cents: limits::money(policy.costs.priority_step_cents)
+                * i64::from(limits::priority(node.priority)),
+            margin_bps: node.margin_bps().min(limits::MAX_MARGIN_BPS),
             per_km_cents,
             reach_chord2: reach_km
                 .iter()
@@ -310,6 +315,9 @@ impl OrderTerms {
         allow_split = order.split.allow_split.unwrap_or(allow_split);
         max_shipments = order.split.max_shipments.unwrap_or(max_shipments);
         terms.ship_complete = order.split.ship_complete.unwrap_or(ship_complete);
+        terms.unfilled_per_unit_cents = limits::money(terms.unfilled_per_unit_cents);
+        terms.split_penalty_cents = limits::money(terms.split_penalty_cents);
+        terms.lateness_per_day_cents = limits::money(terms.lateness_per_day_cents);
         terms.max_shipments = if allow_split {
             usize::from(max_shipments.max(1))
         } else {

@@ -63,7 +63,8 @@ impl Router {
             let mut used: FxHashMap<Resource, i64> = FxHashMap::default();
             for (order, d) in orders.iter().zip(&decisions) {
                 if order.lines.len() <= crate::router::EXACT_MAX_LINES {
-                    value += d.cost_cents() + prices.of(order, d);
+                    value =
+                        value.saturating_add(d.cost_cents().saturating_add(prices.of(order, d)));
                 }
                 for (r, amount) in uses_of(order, d) {
                     *used.entry(r).or_insert(0) += amount;
