@@ -8,6 +8,7 @@ use crate::InputError;
 use jiff::tz::TimeZone;
 use omniroute_core::{
     DealerTerms, Network, NetworkError, Node, NodeKind, ServiceLevel, ServiceLevels,
+    MAX_MARGIN_BPS, MAX_MONEY_CENTS, MAX_PER_KM_CENTS, MAX_PRIORITY,
 };
 use std::collections::HashMap;
 use std::io::Read;
@@ -191,13 +192,15 @@ fn read_node(row: &mut Row<'_>, c: &Cols, id: Option<&str>) -> Option<Node> {
     );
     let cutoff_local = row.time(c.cutoff_local);
     let handling_days = row.int(c.handling_days, 0, u8::MAX.into()).map(|v| v as u8);
-    let fixed_cents = row.int(c.fixed_cents, 0, i64::MAX);
-    let per_km_cents = row.float(c.per_km_cents, 0.0, None);
-    let per_unit_cents = row.int(c.per_unit_cents, 0, i64::MAX);
-    let margin_bps = row.int(c.margin_bps, 0, 10_000).map(|v| v as u32);
+    let fixed_cents = row.int(c.fixed_cents, 0, MAX_MONEY_CENTS);
+    let per_km_cents = row.float(c.per_km_cents, 0.0, Some(MAX_PER_KM_CENTS));
+    let per_unit_cents = row.int(c.per_unit_cents, 0, MAX_MONEY_CENTS);
+    let margin_bps = row
+        .int(c.margin_bps, 0, MAX_MARGIN_BPS.into())
+        .map(|v| v as u32);
     let acceptance_rate = row.float(c.acceptance_rate, 0.0, Some(1.0));
     let priority = row
-        .int(c.priority, i32::MIN.into(), i32::MAX.into())
+        .int(c.priority, (-MAX_PRIORITY).into(), MAX_PRIORITY.into())
         .map(|v| v as i32);
     let active = row.boolean(c.active);
     let closed = row.weekdays(c.closed_weekdays);

@@ -7,7 +7,10 @@ use super::{Loaded, SkuStage};
 use crate::InputError;
 use jiff::civil::Date;
 use jiff::Timestamp;
-use omniroute_core::{LatLng, Order, OrderLine, ServiceLevel, ServiceLevels, Skus, SplitRule};
+use omniroute_core::{
+    LatLng, Order, OrderLine, ServiceLevel, ServiceLevels, Skus, SplitRule, MAX_MONEY_CENTS,
+    MAX_ORDER_UNITS,
+};
 use std::collections::HashMap;
 use std::io::Read;
 
@@ -108,11 +111,32 @@ struct Building {
     first_line: u64,
     head: Option<Head>,
     rows: u32,
+    /// Units over the lines so far.
+    units: u64,
     lines: Vec<OrderLine>,
     line_nos: HashMap<u32, u64>,
 }
 
 impl Building {
+    /// Adds `line`, read from `row`; the line that takes the order past [`MAX_ORDER_UNITS`]
+    /// units is `E1009`.
+    fn push(&mut self, line: OrderLine, row: &mut Row<'_>, qty: Col) {
+        let before = self.units;
+        self.units += u64::from(line.qty);
+        if before <= MAX_ORDER_UNITS && self.units > MAX_ORDER_UNITS {
+            row.error(
+                code::RANGE,
+                qty,
+                format!(
+                    "order {:?} asks for {} units up to this line, more than {MAX_ORDER_UNITS}",
+                    self.id, self.units
+                ),
+                &format!("split it into orders of at most {MAX_ORDER_UNITS} units"),
+            );
+        }
+        self.lines.push(line);
+    }
+
     fn into_order(self) -> Option<Order> {
         let head = self.head?;
         let mut order = Order::new(self.id, head.destination, self.lines);
@@ -195,7 +219,7 @@ pub fn read_orders_placed(
         let head = read_head(&mut row, &c, levels);
         let sku = row.text(c.sku).map(|name| stage.id(skus, name));
         let qty = row.text(c.qty).and_then(|_| quantity(&mut row, c.qty));
-        let unit_price_cents = row.int(c.unit_price_cents, 0, i64::MAX);
+        let unit_price_cents = row.int(c.unit_price_cents, 0, MAX_MONEY_CENTS);
         let line_no = row.int(c.line_no, 1, u32::MAX.into()).map(|v| v as u32);
         let Some(id) = id else { continue };
 
@@ -220,6 +244,7 @@ pub fn read_orders_placed(
                     first_line: row.line,
                     head: None,
                     rows: 0,
+                    units: 0,
                     lines: Vec::new(),
                     line_nos: HashMap::new(),
                 }
@@ -254,12 +279,13 @@ pub fn read_orders_placed(
             order.line_nos.insert(line_no, row.line);
         }
         if let (Some(sku), Some(qty)) = (sku, qty) {
-            order.lines.push(OrderLine {
+            let line = OrderLine {
                 line_no,
                 sku,
                 qty,
                 unit_price_cents,
-            });
+            };
+            order.push(line, &mut row, c.qty);
         }
     }
     if let Some(b) = current {
@@ -328,5 +354,6 @@ fn quantity(row: &mut Row<'_>, col: Col) -> Option<u32> {
         );
         return None;
     }
-    row.in_range(col, v, 1, u32::MAX.into()).map(|v| v as u32)
+    row.in_range(col, v, 1, MAX_ORDER_UNITS as i64)
+        .map(|v| v as u32)
 }

@@ -3,6 +3,7 @@
 
 use super::report::{did_you_mean, Code, Ctx};
 use super::tree::{Item, Key, Value};
+use omniroute_core::{MAX_MONEY_CENTS, MAX_PER_KM_CENTS};
 
 /// A table of the policy with its key path (`kinds.dealer`), its keys checked against a list.
 pub(super) struct Section<'t> {
@@ -62,13 +63,13 @@ impl<'t> Section<'t> {
             .map(|(_, item)| (item, join(&self.path, key)))
     }
 
-    /// A cost in cents: an integer, 0 or more.
+    /// A cost in cents: an integer from 0 to [`MAX_MONEY_CENTS`].
     pub fn cents(&self, ctx: &mut Ctx<'_>, key: &str) -> Option<i64> {
         let (item, path) = self.get(key)?;
         cents(ctx, item, &path)
     }
 
-    /// A per-km cost in cents: a finite number, 0 or more.
+    /// A per-km cost in cents: a finite number from 0 to [`MAX_PER_KM_CENTS`].
     pub fn per_km(&self, ctx: &mut Ctx<'_>, key: &str) -> Option<f64> {
         let (item, path) = self.get(key)?;
         let v = number(ctx, item, &path)?;
@@ -82,6 +83,10 @@ impl<'t> Section<'t> {
         }
         if v < 0.0 {
             negative_cost(ctx, item, &path, v);
+            return None;
+        }
+        if v > MAX_PER_KM_CENTS {
+            above_limit(ctx, item, &path, v, MAX_PER_KM_CENTS);
             return None;
         }
         Some(v)
@@ -145,11 +150,30 @@ fn negative_cost(ctx: &mut Ctx<'_>, item: &Item, path: &str, v: impl std::fmt::D
     );
 }
 
+/// `E2014`: a cost above omniroute's input limit.
+fn above_limit(
+    ctx: &mut Ctx<'_>,
+    item: &Item,
+    path: &str,
+    v: impl std::fmt::Display,
+    limit: impl std::fmt::Display,
+) {
+    ctx.report(
+        Code::OutOfRange,
+        item.locate(),
+        format!("`{path}` is {v}, above the limit of {limit} cents"),
+    );
+}
+
 /// A cost in cents at `item`.
 pub(super) fn cents(ctx: &mut Ctx<'_>, item: &Item, path: &str) -> Option<i64> {
     match item.value {
         Value::Integer(v) if v < 0 => {
             negative_cost(ctx, item, path, v);
+            None
+        }
+        Value::Integer(v) if v > MAX_MONEY_CENTS => {
+            above_limit(ctx, item, path, v, MAX_MONEY_CENTS);
             None
         }
         Value::Integer(v) => Some(v),
