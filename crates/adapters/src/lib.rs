@@ -6,6 +6,8 @@
 mod csv;
 mod decisions;
 mod events;
+#[cfg(test)]
+mod extreme_tests;
 mod gen;
 mod inputs;
 mod parquet;
