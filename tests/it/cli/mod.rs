@@ -3,6 +3,7 @@
 mod demo_gen;
 mod explain;
 mod help;
+mod limits;
 mod parquet;
 mod pipe;
 mod reroute;
