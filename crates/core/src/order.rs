@@ -18,9 +18,11 @@ pub struct OrderLine {
 }
 
 impl OrderLine {
-    /// Line value in cents (0 without a price).
+    /// Line value in cents (0 without a price; saturating).
     pub fn value_cents(&self) -> i64 {
-        self.unit_price_cents.unwrap_or(0) * i64::from(self.qty)
+        self.unit_price_cents
+            .unwrap_or(0)
+            .saturating_mul(i64::from(self.qty))
     }
 }
 

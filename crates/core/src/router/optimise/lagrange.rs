@@ -71,10 +71,10 @@ impl Router {
                 }
             }
             let cap = |r: Resource| self.capacity(stock, r);
-            value -= lambda
+            value = lambda
                 .keys()
-                .map(|&r| price_of(&prices, r) * cap(r).unwrap_or(0))
-                .sum::<i64>();
+                .map(|&r| price_of(&prices, r).saturating_mul(cap(r).unwrap_or(0)))
+                .fold(value, i64::saturating_sub);
             if value > best {
                 best = value;
                 stalled = 0;
@@ -121,10 +121,12 @@ impl Router {
     }
 }
 
+/// The multipliers in whole cents, each at most [`crate::MAX_MONEY_CENTS`] (any non-negative
+/// prices give a valid bound; capped ones keep every priced cost far from overflowing).
 fn to_prices(lambda: &FxHashMap<Resource, f64>) -> Prices {
     let mut p = Prices::default();
     for (&r, &l) in lambda {
-        let cents = l.round() as i64;
+        let cents = (l.round() as i64).min(crate::MAX_MONEY_CENTS);
         if cents <= 0 {
             continue;
         }
