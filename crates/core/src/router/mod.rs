@@ -33,7 +33,10 @@
 //! 5. **Explain**: every considered node with its cost or its reason.
 //!
 //! Costs assume non-negative policy terms (the policy reader rejects negative costs); a negative
-//! node priority with a positive `priority_step_cents` is allowed and lowers the bound.
+//! node priority with a positive `priority_step_cents` is allowed and lowers the bound. Every
+//! money term is clamped to `0..=MAX_MONEY_CENTS` (and per-km cost, margin and priority to their
+//! limits) when the terms are resolved, and orders beyond [`crate::order_within_limits`] are
+//! refused, so no cost of an order can overflow (see `limits.rs`).
 
 mod batch;
 mod candidate;
