@@ -241,3 +241,45 @@ fn check_flags_oversold_stock() {
         .code(1);
     assert!(stdout(&out).contains("STOCK"), "{}", stdout(&out));
 }
+
+#[test]
+fn check_holds_back_the_policys_safety_stock_once() {
+    // 10 units, 2 held back for warehouses: an order of 8 ships (8 routable) and checks clean;
+    // one of 9 is unfilled. The checker used to take the 2 off twice (6 routable: STOCK).
+    let tmp = tempfile::tempdir().unwrap();
+    let p = |name: &str| tmp.path().join(name);
+    std::fs::write(
+        p("nodes.csv"),
+        "node_id,lat,lon,kind\nW1,28.6,77.2,warehouse\n",
+    )
+    .unwrap();
+    std::fs::write(p("stock.csv"), "node_id,sku,qty\nW1,K1,10\n").unwrap();
+    std::fs::write(p("policy.toml"), "[kinds.warehouse]\nsafety_stock = 2\n").unwrap();
+    for (qty, routed, checked) in [(8, 0, 0), (9, 1, 0)] {
+        std::fs::write(
+            p("orders.csv"),
+            format!("order_id,sku,qty,dest_lat,dest_lon\nO1,K1,{qty},28.5,77.1\n"),
+        )
+        .unwrap();
+        let inputs = |cmd: &mut assert_cmd::Command| {
+            cmd.arg("--nodes")
+                .arg(p("nodes.csv"))
+                .arg("--stock")
+                .arg(p("stock.csv"))
+                .arg("--orders")
+                .arg(p("orders.csv"))
+                .arg("--policy")
+                .arg(p("policy.toml"))
+                .args(["--now", "2026-11-26T06:00:00Z", "--no-progress"]);
+        };
+        let mut route = omniroute();
+        route.arg("route").arg("--out").arg(p("d.csv"));
+        inputs(&mut route);
+        route.assert().code(routed);
+        let mut check = omniroute();
+        check.arg("check").arg("--decisions").arg(p("d.csv"));
+        inputs(&mut check);
+        let out = check.assert().code(checked);
+        assert_eq!(stdout(&out), "", "qty {qty}");
+    }
+}

@@ -39,12 +39,9 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         .map(|d| (d.order, "COST", d.message))
         .collect();
     let plan = file.plan;
-    // Safety stock is the same in every version: the earliest's router builds the table.
-    let stock = omniroute_core::Router::new(
-        inputs.network.clone(),
-        inputs.policies.versions.earliest().clone(),
-    )
-    .stock_table(inputs.routable_positions());
+    // The stock the batch started from, before the policy's routing-only safety stock: the
+    // checker holds that back itself (a router's table has it taken off already).
+    let stock = omniroute_core::StockTable::from_positions(inputs.routable_positions());
     for v in check(
         &plan,
         &inputs.orders,
