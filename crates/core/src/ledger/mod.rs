@@ -27,7 +27,8 @@
 //!
 //! - A snapshot replaces `on_hand`, the bulk `external_reserved` and `safety_stock` of every
 //!   position (positions absent from it drop to 0), and keeps live reservations, incoming stock,
-//!   the counters and the delta sequence numbers.
+//!   the counters and the delta sequence numbers ([`Inventory::reset_seq`] restarts a node's
+//!   numbering when its feed restarts).
 //! - Units reserved but not yet committed stay on hand; a reservation that passed its expiry
 //!   still holds its units until [`Inventory::expire`] sweeps it or it is committed or released.
 //! - The core reads no clock: `now` is a parameter of reserve, commit and expire.
@@ -92,7 +93,7 @@ const DEFAULT_SHARDS: usize = 64;
 pub struct Inventory {
     shards: Box<[Mutex<Shard>]>,
     books: Box<[Mutex<Book>]>,
-    last_seq: Mutex<FxHashMap<NodeIdx, u64>>,
+    seqs: Mutex<FxHashMap<NodeIdx, delta::SeqState>>,
 }
 
 impl Default for Inventory {
@@ -114,7 +115,7 @@ impl Inventory {
         Inventory {
             shards: (0..n).map(|_| Mutex::default()).collect(),
             books: (0..n).map(|_| Mutex::default()).collect(),
-            last_seq: Mutex::default(),
+            seqs: Mutex::default(),
         }
     }
 
@@ -159,9 +160,10 @@ impl Inventory {
         out
     }
 
-    /// The last applied delta sequence number of `node`, if any delta was applied there.
+    /// The highest delta sequence number of `node` up to which every delta was applied (its
+    /// unbroken run; numbers applied above a gap are not counted), if the node has a run.
     pub fn last_seq(&self, node: NodeIdx) -> Option<u64> {
-        self.last_seq.lock().get(&node).copied()
+        self.seqs.lock().get(&node).map(delta::SeqState::contiguous)
     }
 
     /// Number of live reservations (expired ones included until swept).

@@ -3,7 +3,7 @@
 use super::*;
 use jiff::{SignedDuration, Timestamp};
 use proptest::prelude::*;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 type Key = (u32, u32);
 
@@ -70,7 +70,7 @@ impl MPos {
 struct Model {
     pos: BTreeMap<Key, MPos>,
     res: BTreeMap<u64, (Vec<(Key, i64)>, i64)>,
-    seq: BTreeMap<u32, u64>,
+    seq: BTreeMap<u32, (u64, BTreeSet<u64>)>,
 }
 
 impl Model {
@@ -85,14 +85,26 @@ impl Model {
         let mut next = self.clone();
         let mut out = Vec::new();
         for &(n, seq, s, change) in deltas {
-            let last = next.seq.get(&n).copied();
-            let outcome = match last {
-                Some(l) if seq <= l => DeltaOutcome::Duplicate,
-                Some(l) if seq > l + 1 => DeltaOutcome::Gap {
-                    expected: l + 1,
-                    got: seq,
-                },
-                _ => DeltaOutcome::Applied,
+            // Per node: the first number and every number applied since; the lowest missing
+            // number above the first decides between Applied and Gap.
+            let outcome = match next.seq.get(&n) {
+                Some((start, applied)) if seq <= *start || applied.contains(&seq) => {
+                    DeltaOutcome::Duplicate
+                }
+                Some((start, applied)) => {
+                    let missing = (start + 1..=u64::MAX)
+                        .find(|m| !applied.contains(m))
+                        .unwrap();
+                    if missing == seq {
+                        DeltaOutcome::Applied
+                    } else {
+                        DeltaOutcome::Gap {
+                            expected: missing,
+                            got: seq,
+                        }
+                    }
+                }
+                None => DeltaOutcome::Applied,
             };
             if outcome != DeltaOutcome::Duplicate {
                 let p = next.pos.entry((n, s)).or_default();
@@ -101,7 +113,11 @@ impl Model {
                 }
                 p.on_hand += change;
                 p.delta_in += change;
-                next.seq.insert(n, seq);
+                next.seq
+                    .entry(n)
+                    .or_insert((seq, BTreeSet::new()))
+                    .1
+                    .insert(seq);
             }
             out.push(outcome);
         }
@@ -325,6 +341,53 @@ proptest! {
             seen.retain(|(_, _, p)| *p != Position::default());
             prop_assert_eq!(seen, expected(&model), "after op {} {:?}", i, op);
             prop_assert_eq!(inv.live_reservations(), model.res.len());
+        }
+    }
+}
+
+/// Deltas numbered `1..=changes.len()` per node, each `copies` times, in a shuffled order.
+fn shuffled_feed() -> impl Strategy<Value = (Vec<Vec<i64>>, Vec<Delta>)> {
+    let changes = prop::collection::vec(prop::collection::vec(-9..10i64, 1..25), 1..3);
+    (changes, prop::collection::vec(1..4usize, 50)).prop_flat_map(|(changes, copies)| {
+        let mut feed = Vec::new();
+        for (node, node_changes) in changes.iter().enumerate() {
+            for (i, &change) in node_changes.iter().enumerate() {
+                let d = Delta {
+                    node: NodeIdx(node as u32),
+                    seq: i as u64 + 1,
+                    sku: SkuId(0),
+                    change,
+                };
+                feed.extend(std::iter::repeat_n(d, copies[i]));
+            }
+        }
+        (Just(changes), Just(feed).prop_shuffle())
+    })
+}
+
+proptest! {
+    #[test]
+    fn any_order_of_a_feed_with_duplicates_applies_each_number_once(
+        (changes, feed) in shuffled_feed(),
+        batch in 1..5usize,
+    ) {
+        let inv = Inventory::with_shards(2);
+        let nodes = 0..changes.len() as u32;
+        inv.replace_snapshot(nodes.clone().map(|node| super::tests::row(node, 0, 1_000)));
+        for node in nodes {
+            inv.reset_seq(NodeIdx(node), Some(0));
+        }
+        let mut applied = 0;
+        for chunk in feed.chunks(batch) {
+            let outcomes = inv.apply_deltas(chunk).unwrap();
+            applied += outcomes.iter().filter(|o| **o != DeltaOutcome::Duplicate).count();
+        }
+        prop_assert_eq!(applied, changes.iter().map(Vec::len).sum::<usize>());
+        for (node, node_changes) in changes.iter().enumerate() {
+            let node = NodeIdx(node as u32);
+            let want = 1_000 + node_changes.iter().sum::<i64>();
+            prop_assert_eq!(i64::from(inv.position(node, SkuId(0)).on_hand), want);
+            prop_assert_eq!(inv.last_seq(node), Some(node_changes.len() as u64));
         }
     }
 }

@@ -152,11 +152,98 @@ fn deltas_first_any_seq_then_in_order_duplicates_ignored_gaps_reported() {
             got: 45
         }
     );
-    assert_eq!(inv.last_seq(n(0)), Some(45));
+    assert_eq!(inv.last_seq(n(0)), Some(42), "45 is applied above the gap");
     assert_eq!(inv.last_seq(n(1)), None);
     let p = inv.position(n(0), s(1));
     assert_eq!((p.on_hand, p.delta_in), (10, 0));
     balanced(&inv);
+}
+
+#[test]
+fn a_late_delta_that_fills_a_gap_is_applied_once() {
+    let inv = ledger(&[(0, 1, 10)]);
+    let outcomes = inv
+        .apply_deltas(&[delta(0, 1, 1, 1), delta(0, 3, 1, 1)])
+        .unwrap();
+    let gap = DeltaOutcome::Gap {
+        expected: 2,
+        got: 3,
+    };
+    assert_eq!(outcomes, [DeltaOutcome::Applied, gap]);
+    let late = delta(0, 2, 1, 100);
+    assert_eq!(inv.apply_delta(late).unwrap(), DeltaOutcome::Applied);
+    assert_eq!(inv.apply_delta(late).unwrap(), DeltaOutcome::Duplicate);
+    assert_eq!(
+        inv.apply_delta(delta(0, 3, 1, 1)).unwrap(),
+        DeltaOutcome::Duplicate
+    );
+    assert_eq!(inv.position(n(0), s(1)).on_hand, 112);
+    assert_eq!(inv.last_seq(n(0)), Some(3));
+    assert_eq!(
+        inv.apply_delta(delta(0, 4, 1, -2)).unwrap(),
+        DeltaOutcome::Applied
+    );
+    assert_eq!(inv.position(n(0), s(1)).on_hand, 110);
+    balanced(&inv);
+}
+
+#[test]
+fn a_huge_seq_does_not_block_the_node_and_reset_seq_restarts_it() {
+    let inv = ledger(&[(0, 1, 10)]);
+    inv.apply_delta(delta(0, 1, 1, 1)).unwrap();
+    let huge = inv.apply_delta(delta(0, u64::MAX, 1, 1)).unwrap();
+    assert_eq!(
+        huge,
+        DeltaOutcome::Gap {
+            expected: 2,
+            got: u64::MAX
+        }
+    );
+    assert_eq!(
+        inv.apply_delta(delta(0, 2, 1, 1)).unwrap(),
+        DeltaOutcome::Applied
+    );
+    assert_eq!(inv.position(n(0), s(1)).on_hand, 13);
+
+    // A node whose first delta was u64::MAX has no number left above it: reset it.
+    let stuck = ledger(&[(0, 1, 10)]);
+    stuck.apply_delta(delta(0, u64::MAX, 1, 1)).unwrap();
+    assert_eq!(
+        stuck.apply_delta(delta(0, 5, 1, 1)).unwrap(),
+        DeltaOutcome::Duplicate
+    );
+    stuck.reset_seq(n(0), None);
+    assert_eq!(stuck.last_seq(n(0)), None);
+    assert_eq!(
+        stuck.apply_delta(delta(0, 5, 1, 1)).unwrap(),
+        DeltaOutcome::Applied
+    );
+    stuck.reset_seq(n(0), Some(9));
+    assert_eq!(
+        stuck.apply_delta(delta(0, 9, 1, 1)).unwrap(),
+        DeltaOutcome::Duplicate
+    );
+    assert_eq!(
+        stuck.apply_delta(delta(0, 10, 1, 1)).unwrap(),
+        DeltaOutcome::Applied
+    );
+    assert_eq!(stuck.position(n(0), s(1)).on_hand, 13);
+}
+
+#[test]
+fn numbers_waiting_above_a_gap_are_bounded() {
+    let inv = ledger(&[(0, 1, 10)]);
+    inv.reset_seq(n(0), Some(0));
+    let waiting = delta::MAX_WAITING_SEQS as u64;
+    let batch: Vec<Delta> = (2..=waiting + 1).map(|seq| delta(0, seq, 1, 0)).collect();
+    inv.apply_deltas(&batch).unwrap();
+    assert_eq!(inv.last_seq(n(0)), Some(0), "1 is still awaited");
+    inv.apply_delta(delta(0, waiting + 2, 1, 0)).unwrap();
+    assert_eq!(inv.last_seq(n(0)), Some(waiting + 2), "1 was given up");
+    assert_eq!(
+        inv.apply_delta(delta(0, 1, 1, 5)).unwrap(),
+        DeltaOutcome::Duplicate
+    );
 }
 
 #[test]
