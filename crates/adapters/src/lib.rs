@@ -13,6 +13,7 @@ mod inputs;
 mod parquet;
 mod policy;
 mod problem;
+mod reroute;
 
 pub use self::csv::{
     read_nodes, read_orders, read_orders_placed, read_stock, Loaded, OrderPlaces, StockRecord,
@@ -33,3 +34,4 @@ pub use gen::{
 pub use inputs::{Inputs, Source, DEMO_POLICY};
 pub use policy::{read_policy, Policies, PolicyFile};
 pub use problem::{InputError, Problem};
+pub use reroute::{event_lines, reroute_problem};

@@ -71,13 +71,39 @@ fn node_down_moves_exactly_the_orders_shipping_from_it_and_the_result_checks() {
     assert_eq!(stdout(&out), "");
 }
 
+/// The small instance with three dealers of 1 % margin holding the only CAPs, ever farther from
+/// O4 (DL-FBD, DL-2, DL-3), the plan `route` makes for it, and `events`.
+fn dealers_folder(events: &str) -> tempfile::TempDir {
+    let tmp = folder(events);
+    let nodes = std::fs::read_to_string(tmp.path().join("nodes.csv")).unwrap();
+    let nodes = nodes.replace(",1000\n", ",100\n")
+        + "DL-2,dealer,28.4500,77.3100,100\nDL-3,dealer,28.5000,77.3100,100\n";
+    std::fs::write(tmp.path().join("nodes.csv"), nodes).unwrap();
+    let stock = std::fs::read_to_string(tmp.path().join("stock.csv")).unwrap();
+    let stock = stock.replace("WH-DEL,CAP,5\n", "") + "DL-2,CAP,1\nDL-3,CAP,1\n";
+    std::fs::write(tmp.path().join("stock.csv"), stock).unwrap();
+    let out = on_files(tmp.path(), &["route", "--no-progress"])
+        .args(["--out", "decisions.csv"])
+        .assert()
+        .code(1);
+    drop(out);
+    let plan = std::fs::read_to_string(tmp.path().join("decisions.csv")).unwrap();
+    assert_eq!(shipping_from(&plan, "DL-FBD"), ["O4"], "{plan}");
+    tmp
+}
+
+fn dealer_event(kind: &str, order: &str, node: &str) -> String {
+    format!("{{\"type\":\"{kind}\",\"order_id\":\"{order}\",\"node_id\":\"{node}\"}}\n")
+}
+
 #[test]
 fn three_rejections_send_an_order_to_the_review_queue() {
-    let rejected = "{\"type\":\"dealer_rejected\",\"order_id\":\"O4\",\"node_id\":\"DL-FBD\"}\n";
-    let tmp = folder(&format!(
-        "{rejected}{}{}",
-        rejected.replace("DL-FBD", "WH-DEL"),
-        "{\"type\":\"dealer_timed_out\",\"order_id\":\"O4\",\"node_id\":\"ST-NOI\"}\n"
+    let rejected = |node| dealer_event("dealer_rejected", "O4", node);
+    let tmp = dealers_folder(&format!(
+        "{}{}{}",
+        rejected("DL-FBD"),
+        rejected("DL-2"),
+        dealer_event("dealer_timed_out", "O4", "DL-3")
     ));
     let out = reroute(tmp.path(), &["--out", "new.csv"]).code(1);
     let err = stderr(&out);
@@ -85,19 +111,63 @@ fn three_rejections_send_an_order_to_the_review_queue() {
     assert!(err.contains("review queue: 1 order(s): O4\n"), "{err}");
     let new = std::fs::read_to_string(tmp.path().join("new.csv")).unwrap();
     assert!(new.contains("\nO4,1,CAP,1,,,,,3000,EXCLUDED\n"), "{new}");
-    // Two rejections are not enough: O4 only leaves WH-DEL.
-    let tmp = folder(&format!(
-        "{rejected}{}",
-        rejected.replace("DL-FBD", "WH-DEL")
-    ));
+    // Two rejections are not enough: O4 goes to the third dealer.
+    let tmp = dealers_folder(&format!("{}{}", rejected("DL-FBD"), rejected("DL-2")));
+    let out = reroute(tmp.path(), &[]).code(1);
+    assert!(
+        stderr(&out).contains("review queue: none\n"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(shipping_from(&stdout(&out), "DL-3"), ["O4"]);
+}
+
+#[test]
+fn a_repeated_rejection_counts_once() {
+    let copy = dealer_event("dealer_rejected", "O4", "DL-FBD");
+    let tmp = dealers_folder(&format!("{copy}{copy}{copy}"));
     let out = reroute(tmp.path(), &[]).code(1);
     let err = stderr(&out);
     assert!(err.contains("review queue: none\n"), "{err}");
-    assert!(
-        !stdout(&out).contains("O4,1,CAP,1,WH-DEL"),
-        "{}",
-        stdout(&out)
-    );
+    assert!(err.contains("moved: 1 order(s): O4\n"), "{err}");
+    assert_eq!(shipping_from(&stdout(&out), "DL-2"), ["O4"]);
+}
+
+#[test]
+fn a_rejection_that_does_not_fit_the_plan_is_an_error_with_its_line() {
+    let node_down = "{\"type\":\"node_down\",\"node_id\":\"ST-GGN\"}\n";
+    let cases = [
+        // DL-2 does not ship O4 (DL-FBD does); the blank line still counts.
+        (
+            format!("{node_down}\n{}", dealer_event("dealer_rejected", "O4", "DL-2")),
+            "error: events.ndjson:3:0: E3110 dealer `DL-2` refuses order `O4`, which it does not ship at this point of the events",
+        ),
+        // A warehouse does not take offers.
+        (
+            dealer_event("dealer_timed_out", "O1", "WH-DEL"),
+            "error: events.ndjson:1:0: E3109 node `WH-DEL` refuses order `O1` but is a warehouse, not a dealer",
+        ),
+    ];
+    for (events, expected) in cases {
+        let tmp = dealers_folder(&events);
+        let out = reroute(tmp.path(), &["--out", "new.csv"]).code(2);
+        let err = stderr(&out);
+        assert!(err.starts_with(expected), "{err}");
+        assert!(!tmp.path().join("new.csv").exists(), "nothing is written");
+    }
+}
+
+#[test]
+fn an_order_back_on_its_node_after_node_down_and_up_is_not_moved() {
+    let down = "{\"type\":\"node_down\",\"node_id\":\"WH-DEL\"}\n";
+    let tmp = folder(&format!("{down}{}", down.replace("node_down", "node_up")));
+    let out = reroute(tmp.path(), &["-q", "--format", "json"]).code(1);
+    let plan: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    // O2, O4 and O5 are unfilled while WH-DEL is down (no TEE left elsewhere; the dealer's
+    // margin costs more than leaving the CAP) and ship from WH-DEL again when it is up.
+    let new = stdout(&reroute(tmp.path(), &["-q"]).code(1));
+    assert_eq!(new, SMALL_DECISIONS, "the plan is back as it was");
+    assert_eq!(plan["moved"], serde_json::json!([]));
 }
 
 #[test]

@@ -13,10 +13,11 @@
 //! Problems, each with its line (header = 1) and column (1-based; 0 for the whole file):
 //! `E1104` the file cannot be read (header, missing column, broken row), `E1105` unknown order id,
 //! `E1106` unknown node, `E1107` a `line_no` the order does not have (or whose optional `sku`
-//! cell names another SKU), `E1108` a line written
-//! twice, `E1109` a line of an order missing, `E1110` a number or date that cannot be read,
-//! `E1111` an unknown or missing reason code on an unfilled line, `E1112` one shipment number
-//! naming two nodes. Line numbers come from the csv reader (a file with CRLF line ends or blank
+//! or `qty` cell differs from the order line), `E1108` a line written
+//! twice, `E1109` a line of an order missing, `E1110` a number or date that cannot be read (a
+//! shipment number of 0, a distance that is not a finite number ≥ 0),
+//! `E1111` an unknown or missing reason code on an unfilled line, or a reason on a shipped one,
+//! `E1112` one shipment number naming two nodes. Line numbers come from the csv reader (a file with CRLF line ends or blank
 //! lines is numbered by records).
 
 use crate::{InputError, Problem, MAX_PROBLEMS};
@@ -28,6 +29,7 @@ use omniroute_core::{
 };
 use std::collections::HashMap;
 use std::io::Read;
+use std::num::NonZeroU32;
 
 const COLUMNS: [&str; 8] = [
     "order_id",
@@ -206,8 +208,10 @@ fn columns(
     if problems.total > 0 {
         return None;
     }
-    if let Some(i) = find("sku") {
-        cols.insert("sku", i);
+    for optional in ["sku", "qty"] {
+        if let Some(i) = find(optional) {
+            cols.insert(optional, i);
+        }
     }
     Some(cols)
 }
@@ -358,22 +362,25 @@ fn read_row(
         );
         return;
     };
-    let sku = skus.name(order.lines[li].sku);
-    if !row.get("sku").is_empty() && row.get("sku") != sku {
-        problems.push(
-            "E1107",
-            line,
-            row.col("sku"),
-            format!(
-                "line {line_no} of order `{}` is `{sku}`, not `{}`",
-                order.id,
-                row.get("sku")
-            ),
-        );
+    if !same_line(row, order, li, skus, problems) {
         return;
     }
     let cost = row.parse::<i64>("cost_cents", "a whole number of cents", problems);
     let shipped = !row.get("node_id").is_empty();
+    if shipped && !row.get("reason").is_empty() {
+        problems.push(
+            "E1111",
+            line,
+            row.col("reason"),
+            format!(
+                "line {line_no} of order `{}` ships from `{}` but has reason `{}`",
+                order.id,
+                row.get("node_id"),
+                row.get("reason")
+            ),
+        );
+        return;
+    }
     let parsed = if shipped {
         shipped_cells(row, network, problems)
     } else {
@@ -421,6 +428,35 @@ fn read_row(
     }
 }
 
+/// True when the row's optional `sku` and `qty` cells match order line `li`, else `E1107`.
+fn same_line(
+    row: &Row<'_>,
+    order: &Order,
+    li: usize,
+    skus: &Skus,
+    problems: &mut Problems<'_>,
+) -> bool {
+    let line = &order.lines[li];
+    let sku = skus.name(line.sku);
+    let (column, differs) = if !row.get("sku").is_empty() && row.get("sku") != sku {
+        ("sku", format!("`{sku}`, not `{}`", row.get("sku")))
+    } else if row.cols.contains_key("qty") && row.get("qty").parse::<u32>().ok() != Some(line.qty) {
+        (
+            "qty",
+            format!("{} units, not `{}`", line.qty, row.get("qty")),
+        )
+    } else {
+        return true;
+    };
+    problems.push(
+        "E1107",
+        row.line,
+        row.col(column),
+        format!("line {} of order `{}` is {differs}", line.line_no, order.id),
+    );
+    false
+}
+
 /// The node, shipment number, distance and date of a shipped row, or their problems.
 fn shipped_cells(
     row: &Row<'_>,
@@ -436,10 +472,23 @@ fn shipped_cells(
             format!("node `{}` is not in the nodes file", row.get("node_id")),
         );
     }
-    let number = row.parse::<u32>("shipment", "a shipment number (1, 2, …)", problems);
-    let km = row.parse::<f64>("distance_km", "a distance in km", problems);
+    let number = row.parse::<NonZeroU32>("shipment", "a shipment number (1, 2, …)", problems);
+    let km = row.parse::<Km>("distance_km", "a distance in km (a number ≥ 0)", problems);
     let date = row.parse::<Date>("promised_date", "a date (YYYY-MM-DD)", problems);
-    Some((node?, number?, km?, date?))
+    Some((node?, number?.get(), km?.0, date?))
+}
+
+/// A distance cell: a finite number of km, at least 0.
+struct Km(f64);
+
+impl std::str::FromStr for Km {
+    type Err = ();
+    fn from_str(text: &str) -> Result<Self, ()> {
+        match text.parse::<f64>() {
+            Ok(km) if km.is_finite() && km >= 0.0 => Ok(Km(km)),
+            _ => Err(()),
+        }
+    }
 }
 
 /// Adds one shipped row to its shipment (`E1112` when the number already names another node).

@@ -192,3 +192,92 @@ O1,2,MUG,1,ST,1,5.000,2026-11-27,500,
     assert!(err.problems().iter().all(|p| p.code == "E1104"));
     assert_eq!(err.problems().len(), 6);
 }
+
+/// `w` with a third node, FAR, holding the GLOVE that O2 wants but beyond its reach.
+fn with_far_glove(mut w: World) -> World {
+    let p = |lat, lon| LatLng::new(lat, lon).unwrap();
+    let mut far = Node::new("FAR", NodeKind::Store, p(12.97, 77.59));
+    far.reach_km = vec![(w.orders[1].service_level, 10.0)];
+    w.network = Network::new(vec![
+        Node::new("WH", NodeKind::Warehouse, p(28.61, 77.21)),
+        Node::new("ST", NodeKind::Store, p(28.46, 77.03)),
+        far,
+    ])
+    .unwrap();
+    w.stock.add(NodeIdx(2), w.skus.get("GLOVE").unwrap(), 3);
+    w
+}
+
+/// Each tampering of a routed decisions file is caught: by the reader (a code) or by the
+/// checker (a violation).
+#[test]
+fn every_tampering_of_a_routed_file_is_caught() {
+    let w = with_far_glove(world());
+    let (plan, text) = routed(&w);
+    let rows: Vec<&str> = text.lines().collect();
+    // The file as route wrote it: O1's two lines ship, O2's GLOVE is out of reach.
+    let row = |start: &str| rows.iter().position(|r| r.starts_with(start)).unwrap();
+    let (tee, glove) = (row("O1,1,TEE,2,WH,"), row("O2,1,GLOVE,1,,"));
+    assert!(rows[glove].ends_with(",OUT_OF_REACH"), "{text}");
+    let v = check(&plan, &w.orders, &w.network, &w.policy, &w.stock, now());
+    assert!(v.is_empty(), "{v:?}");
+    let per_unit = plan.decisions[1].cost.unfilled_cents;
+    // Rewrites cell `column` (0-based) of row `row` (header = 0).
+    let cell = |row: usize, column: usize, value: &str| {
+        let mut out: Vec<String> = rows.iter().map(|r| (*r).to_owned()).collect();
+        let mut cells: Vec<&str> = rows[row].split(',').collect();
+        cells[column] = value;
+        out[row] = cells.join(",");
+        out.join("\n") + "\n"
+    };
+    let unshipped = format!("O1,1,TEE,2,,,,,{},NO_STOCK", 2 * per_unit);
+    let cases: Vec<(&str, String, &str)> = vec![
+        ("distance NaN", cell(tee, 6, "NaN"), "E1110"),
+        ("distance inf", cell(tee, 6, "inf"), "E1110"),
+        ("distance negative", cell(tee, 6, "-1"), "E1110"),
+        ("shipment 0", cell(tee, 5, "0"), "E1110"),
+        ("qty + 1", cell(tee, 3, "3"), "E1107"),
+        ("qty 0", cell(tee, 3, "0"), "E1107"),
+        ("qty empty", cell(tee, 3, ""), "E1107"),
+        ("shipped with a reason", cell(tee, 9, "NO_STOCK"), "E1111"),
+        (
+            "shipped line rewritten as unfilled NO_STOCK",
+            text.replacen(rows[tee], &unshipped, 1),
+            "REASON",
+        ),
+        (
+            "OUT_OF_REACH swapped for NO_STOCK",
+            cell(glove, 9, "NO_STOCK"),
+            "REASON",
+        ),
+        (
+            "OUT_OF_REACH swapped for SHIP_COMPLETE",
+            cell(glove, 9, "SHIP_COMPLETE"),
+            "REASON",
+        ),
+        (
+            "OUT_OF_REACH swapped for SPLIT_LIMIT",
+            cell(glove, 9, "SPLIT_LIMIT"),
+            "REASON",
+        ),
+        (
+            "OUT_OF_REACH swapped for NODE_INACTIVE",
+            cell(glove, 9, "NODE_INACTIVE"),
+            "REASON",
+        ),
+    ];
+    let mut missed = Vec::new();
+    for (what, tampered, code) in cases {
+        let found: Vec<&str> = match read(&w, &tampered) {
+            Err(e) => e.problems().iter().map(|p| p.code).collect(),
+            Ok(back) => check(&back, &w.orders, &w.network, &w.policy, &w.stock, now())
+                .iter()
+                .map(|v| v.code)
+                .collect(),
+        };
+        if !found.contains(&code) {
+            missed.push(format!("{what}: wanted {code}, got {found:?}"));
+        }
+    }
+    assert!(missed.is_empty(), "{missed:#?}");
+}

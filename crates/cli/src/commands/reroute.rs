@@ -7,7 +7,7 @@ use crate::output::rupees;
 use crate::plan_out::{self, Format};
 use crate::{Global, EXIT_ERROR};
 use jiff::Timestamp;
-use omniroute_adapters::{read_events, Inputs, Source};
+use omniroute_adapters::{event_lines, read_events, reroute_problem, Inputs, Source};
 use omniroute_core::{check, Plan, PlanTotals, Router, StockTable};
 use serde_json::json;
 use std::fmt::Write as _;
@@ -68,7 +68,21 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
             return Ok(EXIT_ERROR);
         }
     };
-    let r = router.reroute(&inputs.orders, &plan, &stock, &events, now);
+    let r = match router.reroute(&inputs.orders, &plan, &stock, &events, now) {
+        Ok(r) => r,
+        Err(e) => {
+            let line = event_lines(&src.bytes).get(e.event()).copied().unwrap_or(0);
+            let orders = &inputs.orders;
+            print_problems(&reroute_problem(
+                &e,
+                &src.name,
+                line,
+                orders,
+                &inputs.network,
+            ));
+            return Ok(EXIT_ERROR);
+        }
+    };
     let ids = |list: &[usize]| -> Vec<&str> {
         list.iter().map(|&i| inputs.orders[i].id.as_str()).collect()
     };

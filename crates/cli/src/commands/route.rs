@@ -42,13 +42,14 @@ pub struct Args {
     /// Sequential (arrival order) or optimise (the whole batch at once).
     #[arg(long, value_enum, default_value_t = ModeArg::Sequential)]
     pub mode: ModeArg,
-    /// Optimise: wall-clock budget of the search, in seconds [default: 10].
+    /// Optimise: wall-clock deadline of the whole run, in seconds [default: 10].
     #[arg(long, value_name = "SECONDS", value_parser = seconds)]
     pub time_limit: Option<Duration>,
     /// Optimise: seed of the search [default: 0].
     #[arg(long, value_name = "N")]
     pub seed: Option<u64>,
-    /// Optimise: moves per search run; the plan no longer depends on the machine's speed.
+    /// Optimise: moves per search run, a cap besides --time-limit; a run that ends within the
+    /// time limit no longer depends on the machine's speed.
     #[arg(long, value_name = "N")]
     pub iterations: Option<u64>,
     /// Threads to use; 1 runs everything on one thread [default: every core].
@@ -113,6 +114,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
             let opts = OptimiseOptions {
                 time_limit: args.time_limit.unwrap_or(Duration::from_secs(10)),
                 iteration_limit: args.iterations,
+                started: Some(start),
                 seed: args.seed.unwrap_or(0),
                 single_thread: !parallel,
             };

@@ -5,6 +5,7 @@
 //! rules written again), so a cost that wrapped round or was clamped to the input limits in the
 //! plan is a `COST` violation.
 
+mod reasons;
 mod rules;
 
 use crate::{Decision, Network, NodeIdx, Order, Plan, Policy, PolicyVersions, SkuId, StockTable};
@@ -21,7 +22,8 @@ pub struct Violation {
     pub order: usize,
     /// Stable code: `LINE_TWICE`, `LINE_MISSING`, `STOCK`, `CAPACITY_UNITS`,
     /// `CAPACITY_SHIPMENTS`, `REACH`, `SLA`, `SPLIT`, `SHIP_COMPLETE`, `INACTIVE`, `EXCLUDED`,
-    /// `KIND`, `COST`, `PROMISE`.
+    /// `KIND`, `COST`, `PROMISE`, `REASON` (an unfilled line's reason that the inputs prove
+    /// false).
     pub code: &'static str,
     /// What is wrong.
     pub message: String,
@@ -78,6 +80,22 @@ pub fn check(
             }
         }
         total += i128::from(d.cost_cents());
+    }
+    let bounds = reasons::StockBounds {
+        start: stock,
+        routable: &|n, s| routable(stock, network, policy, n, s),
+        taken: &taken,
+        network,
+    };
+    for (i, (order, d)) in orders.iter().zip(&plan.decisions).enumerate() {
+        let rules = OrderRules::of(order, policies.for_order(order, now));
+        reasons::check_reasons(order, d, &rules, &bounds, &mut |code, message| {
+            out.push(Violation {
+                order: i,
+                code,
+                message,
+            });
+        });
     }
     for (&(node, sku), &units) in &taken {
         let have = u64::from(routable(stock, network, policy, node, sku));
@@ -226,7 +244,7 @@ fn check_decision(
                         ),
                     );
                 }
-                if (distance_km - s.distance_km).abs() > 1e-9 {
+                if s.distance_km.is_nan() || (distance_km - s.distance_km).abs() > 1e-9 {
                     v(
                         "COST",
                         format!(

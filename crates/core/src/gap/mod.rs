@@ -9,8 +9,8 @@
 //! `fast` when every option uses at most one resource (classic GAP; moves evaluated in O(1)),
 //! `tabu` otherwise.
 //! [`evaluate_assignment`] is the independent feasibility and cost check. The solver reads a
-//! monotonic clock only to honour `time_limit`; with `iteration_limit` set it is clock-free and
-//! deterministic.
+//! monotonic clock only to honour `time_limit`; with `iteration_limit` set it is deterministic
+//! whenever it ends within `time_limit`.
 
 // Optimisation code names items i, k, options o, q, resources r and the problem p, as the
 // literature does.

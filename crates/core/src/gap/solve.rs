@@ -13,12 +13,14 @@ use std::time::{Duration, Instant};
 /// How to solve.
 ///
 /// Determinism: with `iteration_limit` set, the result depends only on the problem, `seed`,
-/// `start` and the number of runs (`threads`), on any machine. With only a `time_limit`, the same
+/// `start` and the number of runs (`threads`), on any machine, as long as the solve ends within
+/// `time_limit` (a hard cap either way). With only a `time_limit`, the same
 /// inputs on the same machine give the same result as long as the machine is as fast as before;
 /// a busier or faster machine may stop at another step.
 #[derive(Clone, Debug)]
 pub struct SolveOptions {
-    /// Wall-clock budget of the whole solve (ignored when `iteration_limit` is set).
+    /// Wall-clock budget of the whole solve; with `iteration_limit` set, a cap that stops the
+    /// moves early (and makes the result depend on the machine) only if they take longer.
     pub time_limit: Duration,
     /// Moves per search run (for classic GAP, shared by a run's multi-start rounds and its final
     /// phase); when set the solve reads no clock for stopping and is deterministic.
@@ -75,7 +77,7 @@ const DUAL_STEPS: u64 = 1_500;
 pub fn solve_assignment(problem: &AssignmentProblem, opts: &SolveOptions) -> AssignmentSolution {
     let t0 = Instant::now();
     let p = problem;
-    let deadline = opts.iteration_limit.is_none().then(|| t0 + opts.time_limit);
+    let deadline = t0.checked_add(opts.time_limit);
     let start: Option<Vec<u32>> = opts.start.as_ref().filter(|s| valid(p, s)).map(|s| {
         s.iter()
             .enumerate()
@@ -87,7 +89,11 @@ pub fn solve_assignment(problem: &AssignmentProblem, opts: &SolveOptions) -> Ass
         .map(|s| super::state::State::new(p, s))
         .filter(|s| s.excess == 0);
     let incumbent = incumbent.map(|s| (s.choice, s.cost));
-    let dual_deadline = deadline.map(|_| t0 + opts.time_limit / 5);
+    // Without an iteration limit the dual gets a fifth of the time; with one, its step cap.
+    let dual_deadline = match opts.iteration_limit {
+        None => t0.checked_add(opts.time_limit / 5),
+        Some(_) => deadline,
+    };
     let dual = subgradient(
         p,
         incumbent,
@@ -178,11 +184,16 @@ fn fast_rounds(
     // Each round run gets one slice of the budget; the final phase the rest (at least half).
     const SLICES: u32 = 2 * ROUNDS;
     let t0 = Instant::now();
-    // The end of the first `k` slices of the time budget.
+    // The end of the first `k` slices of the time budget; with an iteration limit, rounds
+    // are sliced by moves and the deadline is only the hard cap.
     let upto = |k: u32| {
-        limits
-            .deadline
-            .map(|d| t0 + d.saturating_duration_since(t0) * k / SLICES)
+        limits.deadline.map(|d| {
+            if limits.max_iterations == u64::MAX {
+                t0 + d.saturating_duration_since(t0) * k / SLICES
+            } else {
+                d
+            }
+        })
     };
     let slice = limits.max_iterations / u64::from(SLICES);
     let (mut best, mut moves) = (incumbent.clone(), 0);

@@ -63,7 +63,7 @@ pub use cost::{distance_cents, margin_cents, CostBreakdown};
 pub use decision::{Candidate, CandidateOutcome, Decision, Shipment, UnfilledLine};
 pub use optimise::{Mode, OptimiseOptions, OptimisePhase, OptimiseProgress, ALTERNATIVES};
 pub use reason::Reason;
-pub use reroute::{Event, Rerouted};
+pub use reroute::{Event, RerouteError, Rerouted};
 pub use stock::{Load, StockTable};
 
 use crate::index::NearestChord;

@@ -9,7 +9,7 @@
 //!    then *every* feasible assignment of whole lines to nodes or to "unfilled" (`every.rs`: the
 //!    router's own hard rules and prices), and a branch-and-bound (`crate::gap::exact`) picks
 //!    the cheapest jointly feasible combination. If it finishes within [`EXACT_MAX_NODES`]
-//!    (1,000,000) nodes (and, with no iteration limit, within the time limit), the plan is
+//!    (1,000,000) nodes and within the time limit, the plan is
 //!    optimal and its bound equals its cost (gap 0): the search is the proof. It always finishes
 //!    when the product of the orders' option counts is at most 400,000 (the search places at
 //!    most `orders + 2 × product` options). Otherwise the batch goes on as a large one.
@@ -27,6 +27,18 @@
 //!    (the priced router is the pricing step); each round's dual value is a valid bound and its
 //!    decisions join the options. Orders of more than [`EXACT_MAX_LINES`](super::EXACT_MAX_LINES)
 //!    lines are routed heuristically and add 0 to the bound.
+//!
+//! **Time.** `time_limit` is a deadline for the whole run, counted from
+//! [`OptimiseOptions::started`] (the call by default); `iteration_limit` is a further cap, and
+//! a run that ends within the deadline is deterministic. Past the deadline each phase stops at
+//! its next check and the run returns the best plan so far (never worse than the sequential
+//! one) with a valid bound. What can overrun: the sequential pass is never cut (it is the start
+//! plan: it takes what routing the batch takes); building options checks the clock after each
+//! order (past the deadline, the remaining orders keep their sequential decision and add 0 to
+//! the bound), so it overruns by one order's routing; the exact search checks every 4,096 nodes;
+//! a pricing round routes every order once and is not cut (it starts only before the pricing
+//! deadline, half-way through the time left, so it overruns only when one round takes more
+//! than half the time left); the search checks every 8 moves.
 //!
 //! Explanations: a chosen option other than the sequential decision keeps the candidates of the
 //! order's solo routing (every node the router weighed; in the exact solve, every node holding
@@ -79,11 +91,16 @@ pub enum Mode {
 /// Settings of [`Mode::Optimise`].
 #[derive(Debug, Clone, PartialEq)]
 pub struct OptimiseOptions {
-    /// Wall-clock budget of the assignment solve.
+    /// Wall-clock budget of the whole run, counted from `started`: a deadline every phase
+    /// checks (see the module docs for what can overrun it).
     pub time_limit: Duration,
-    /// Moves per search run; when set the solve is deterministic on any machine (the exact
-    /// search of tiny batches then stops on its node budget only).
+    /// Moves per search run (and at most 8 pricing rounds), a cap besides the time limit; a run
+    /// that ends within the time limit is then deterministic on any machine.
     pub iteration_limit: Option<u64>,
+    /// When the run's clock started, if before the call: a caller that routed the sequential
+    /// plan itself ([`Router::optimise_from`]) passes the instant it began, so that the time
+    /// limit covers the whole run. `None`: the call.
+    pub started: Option<Instant>,
     /// Seed of the search.
     pub seed: u64,
     /// Solve on the calling thread only (the plan is deterministic either way for a fixed
@@ -96,6 +113,7 @@ impl Default for OptimiseOptions {
         Self {
             time_limit: Duration::from_secs(10),
             iteration_limit: None,
+            started: None,
             seed: 0,
             single_thread: false,
         }
@@ -136,8 +154,8 @@ impl Router {
     /// [`Router::optimise_with`] from `sequential`, the plan of
     /// [`Router::route_sequential`]`(orders, stock, now)` already computed by the caller (for
     /// its own progress display, say), so the sequential pass is not run again. It does what
-    /// [`Router::optimise_with`] does from there: the same plan for a fixed `iteration_limit`,
-    /// and the time limit counts from the call (from the end of the sequential pass there).
+    /// [`Router::optimise_with`] does from there: the same plan for a fixed `iteration_limit`;
+    /// the time limit counts from [`OptimiseOptions::started`], else from the call.
     /// Progress starts at the end of the [`OptimisePhase::Sequential`] phase.
     ///
     /// # Panics
@@ -173,7 +191,12 @@ impl Router {
         exact: bool,
         progress: &(dyn Fn(&OptimiseProgress) + Sync),
     ) -> Plan {
+        let deadline = opts
+            .started
+            .unwrap_or_else(Instant::now)
+            .checked_add(opts.time_limit);
         let report = Reporter::new(progress);
+        report.deadline(deadline);
         let n = orders.len().max(1) as f64;
         let sequential = match sequential {
             Some(plan) => {
@@ -185,15 +208,13 @@ impl Router {
             }),
         };
         report.best(sequential.totals.cost_cents);
-        let started = Instant::now();
         let proven = if exact {
-            self.optimise_exact(orders, stock, now, opts, &sequential, &report)
+            self.optimise_exact(orders, stock, now, deadline, &sequential, &report)
         } else {
             None
         };
         let plan = proven.unwrap_or_else(|| {
-            let time_limit = opts.time_limit.saturating_sub(started.elapsed());
-            self.optimise_large(orders, stock, now, opts, time_limit, sequential, &report)
+            self.optimise_large(orders, stock, now, opts, deadline, sequential, &report)
         });
         report.done(plan.totals.cost_cents, plan.bound_cents);
         plan
@@ -206,7 +227,7 @@ impl Router {
         orders: &[Order],
         stock: &StockTable,
         now: Timestamp,
-        opts: &OptimiseOptions,
+        deadline: Option<Instant>,
         sequential: &Plan,
         report: &Reporter<'_>,
     ) -> Option<Plan> {
@@ -236,11 +257,6 @@ impl Router {
         }
         report.phase(OptimisePhase::Exact, 0.0);
         let problem = self.assignment(orders, &options, stock);
-        let deadline = opts
-            .iteration_limit
-            .is_none()
-            .then(|| Instant::now() + opts.time_limit);
-        report.deadline(deadline);
         let limits = ExactLimits {
             max_nodes: EXACT_MAX_NODES,
             deadline,
@@ -256,7 +272,8 @@ impl Router {
             return None;
         }
         let (choice, cost) = solution.best?;
-        let mut plan = chosen_plan(orders, stock, options, &choice, |i, _| {
+        let terms = |o: &Order| self.split_terms(o, now);
+        let mut plan = chosen_plan(orders, stock, options, &choice, terms, |i, _| {
             std::mem::take(&mut explain[i])
         });
         debug_assert_eq!(plan.totals.cost_cents, cost);
@@ -272,10 +289,11 @@ impl Router {
         stock: &StockTable,
         now: Timestamp,
         opts: &OptimiseOptions,
-        time_limit: Duration,
+        deadline: Option<Instant>,
         sequential: Plan,
         report: &Reporter<'_>,
     ) -> Plan {
+        let past = || deadline.is_some_and(|d| Instant::now() >= d);
         let empty = Load::default();
         let mut bound = 0i64;
         let mut options: Vec<Vec<Decision>> = Vec::with_capacity(orders.len());
@@ -283,6 +301,11 @@ impl Router {
         for (i, (order, seq)) in orders.iter().zip(&sequential.decisions).enumerate() {
             if i % every == 0 {
                 report.phase(OptimisePhase::Options, i as f64 / orders.len() as f64);
+            }
+            if past() {
+                // Out of time: the sequential decision only, and 0 to the bound.
+                options.push(vec![seq.clone()]);
+                continue;
             }
             let solo = self.route(order, stock, &empty, now);
             if order.lines.len() <= super::EXACT_MAX_LINES {
@@ -299,7 +322,14 @@ impl Router {
                     .excluded
                     .extend(last.shipments.iter().map(|s| s.node));
                 last = self.route(&restricted, stock, &empty, now);
-                list.push(last.clone());
+                // Its EXCLUDED reasons name the nodes left out here, not the order's own.
+                let mut alternative = last.clone();
+                for u in &mut alternative.unfilled {
+                    if u.reason == Reason::Excluded {
+                        u.reason = seq_reason(seq, u.line);
+                    }
+                }
+                list.push(alternative);
             }
             list.push(unfilled(order, seq, self, now));
             let mut unique: Vec<Decision> = Vec::with_capacity(list.len());
@@ -311,11 +341,17 @@ impl Router {
             options.push(unique);
         }
         report.bound(bound);
-        let started = Instant::now();
-        report.deadline(opts.iteration_limit.is_none().then(|| started + time_limit));
+        // Pricing gets half the time left, or all of it with an iteration limit (rounds capped).
+        let pricing_deadline = match opts.iteration_limit {
+            None => deadline.map(|d| {
+                let now = Instant::now();
+                now + d.saturating_duration_since(now) / 2
+            }),
+            Some(_) => deadline,
+        };
         let limits = Pricing {
             upper_cents: sequential.totals.cost_cents,
-            budget: time_limit / 2,
+            deadline: pricing_deadline,
             max_rounds: opts.iteration_limit.map(|_| 8),
         };
         let priced = self.lagrangian(orders, stock, now, &mut options, &limits, report);
@@ -325,15 +361,18 @@ impl Router {
         let solution = solve_assignment(
             &problem,
             &SolveOptions {
-                time_limit: time_limit.saturating_sub(started.elapsed()),
+                time_limit: deadline.map_or(Duration::MAX, |d| {
+                    d.saturating_duration_since(Instant::now())
+                }),
                 iteration_limit: opts.iteration_limit,
                 seed: opts.seed,
                 threads: opts.single_thread.then_some(1),
                 start: Some(vec![0; orders.len()]),
             },
         );
-        let mut plan = chosen_plan(orders, stock, options, &solution.choice, |_, opts_i| {
-            opts_i[1.min(opts_i.len() - 1)].candidates.clone()
+        let terms = |o: &Order| self.split_terms(o, now);
+        let mut plan = chosen_plan(orders, stock, options, &solution.choice, terms, |_, o| {
+            o[1.min(o.len() - 1)].candidates.clone()
         });
         if plan.totals.cost_cents > sequential.totals.cost_cents || !solution.feasible {
             plan = sequential; // never worse than the start
@@ -351,6 +390,7 @@ fn chosen_plan(
     stock: &StockTable,
     options: Vec<Vec<Decision>>,
     choice: &[usize],
+    terms: impl Fn(&Order) -> (usize, bool),
     mut candidates: impl FnMut(usize, &[Decision]) -> Vec<Candidate>,
 ) -> Plan {
     let mut decisions = Vec::with_capacity(orders.len());
@@ -373,7 +413,60 @@ fn chosen_plan(
         apply(order, &d, &mut check_stock, &mut check_load);
         decisions.push(d);
     }
+    for (order, d) in orders.iter().zip(&mut decisions) {
+        settle_reasons(order, d, (stock, &check_stock), terms(order));
+    }
     Plan::from_decisions(orders, decisions)
+}
+
+/// Makes the unfilled reasons a decision brought from elsewhere (the sequential run, a route
+/// without some nodes, a plan before events) true of the plan it ended in, whose batch started
+/// with `start` and leaves `left`: `NO_STOCK` while `left` holds the units, `SPLIT_LIMIT` below
+/// the order's most shipments, and `SHIP_COMPLETE` on an order that is not ship-complete or
+/// ships in part become [`Reason::Uneconomic`] (the units were there and the plan is better off
+/// without the line); a reason naming a node that
+/// held the units becomes [`Reason::NoStock`] when no node held them at the start. `terms` is
+/// the order's (max shipments, ship complete).
+pub(super) fn settle_reasons(
+    order: &Order,
+    d: &mut Decision,
+    (start, left): (&StockTable, &StockTable),
+    (max_shipments, ship_complete): (usize, bool),
+) {
+    let holds = |stock: &StockTable, l: usize| {
+        let line = &order.lines[l];
+        let holders = stock.holders(line.sku).iter();
+        holders
+            .into_iter()
+            .any(|&n| stock.qty(n, line.sku) >= line.qty)
+    };
+    let shipments = d.shipments.len();
+    for u in &mut d.unfilled {
+        u.reason = match u.reason {
+            Reason::NoStock if holds(left, u.line) => Reason::Uneconomic,
+            Reason::SplitLimit if shipments < max_shipments => Reason::Uneconomic,
+            Reason::ShipComplete if !ship_complete || shipments > 0 => Reason::Uneconomic,
+            Reason::OutOfReach
+            | Reason::SlaUnreachable
+            | Reason::NoCapacity
+            | Reason::NodeInactive
+            | Reason::KindNotAllowed
+            | Reason::OutsideTerritory
+                if !holds(start, u.line) =>
+            {
+                Reason::NoStock
+            }
+            r => r,
+        };
+    }
+}
+
+impl Router {
+    /// The order's most shipments and whether it ships complete, under its policy version.
+    pub(super) fn split_terms(&self, order: &Order, now: Timestamp) -> (usize, bool) {
+        let terms = super::terms::OrderTerms::resolve(order, self.policy_for(order, now));
+        (terms.max_shipments, terms.ship_complete)
+    }
 }
 
 /// Why the sequential decision left line `l` unfilled ([`Reason::Uneconomic`] if it shipped it:
@@ -395,7 +488,7 @@ fn unfilled(order: &Order, seq: &Decision, router: &Router, now: Timestamp) -> D
 
 /// True when two decisions make the same shipments (same nodes with the same lines, in any
 /// order).
-fn same_shipments(a: &Decision, b: &Decision) -> bool {
+pub(super) fn same_shipments(a: &Decision, b: &Decision) -> bool {
     a.shipments.len() == b.shipments.len()
         && a.shipments.iter().all(|x| {
             b.shipments

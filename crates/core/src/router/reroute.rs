@@ -7,8 +7,11 @@
 //! - `NodeUp(n)`: `n` may be used again; orders with unfilled lines are re-routed (they can only
 //!   gain: an order moves only if its new decision is cheaper).
 //! - `Rejected` / `TimedOut { order, node }`: the dealer refused the offer; the order excludes
-//!   `node` for good and moves. After `max_rejections` refusals (of the order's policy version)
-//!   the order goes to the review queue and ships nothing.
+//!   `node` for good and moves. After `max_rejections` refusals by distinct dealers (of the
+//!   order's policy version) the order goes to the review queue and ships nothing. A refusal
+//!   repeated (same order and node) counts once; one naming a node that is not a dealer
+//!   ([`RerouteError::NotADealer`]) or that does not ship the order at that point
+//!   ([`RerouteError::NotOffered`]) is an error, and nothing is re-routed.
 //! - `StockCorrection { node, sku, routable }`: the starting stock of the position is now
 //!   `routable`; if the plan ships more than that from it, the latest orders (in arrival order)
 //!   using it move until it fits.
@@ -16,12 +19,15 @@
 //!   are re-routed and move if that is cheaper.
 //!
 //! A moved order is routed with [`Router::route`] against the stock and capacity left by every
-//! other order, so the result is feasible; an order that did not need to move keeps its decision
-//! exactly.
+//! other order, so the result is feasible; an order that did not need to move keeps its
+//! shipments exactly. An order is listed as moved when its shipments differ from the plan's
+//! (one moved away and back is not). At the end, unfilled reasons that the final stock makes
+//! false (`NO_STOCK` where stock was freed later, say) are brought up to date.
 
 use super::batch::apply;
+use super::optimise::{same_shipments, settle_reasons};
 use super::{Decision, Load, Plan, PlanTotals, Reason, Router, StockTable};
-use crate::{NodeIdx, Order, SkuId};
+use crate::{NodeIdx, NodeKind, Order, SkuId};
 use jiff::Timestamp;
 
 /// Something that happened after a plan was made.
@@ -66,6 +72,57 @@ pub enum Event {
     },
 }
 
+/// Why events cannot be applied to a plan. Each has a stable `E31xx` code (`docs/errors.md`).
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum RerouteError {
+    /// A dealer event names a node that is not a dealer.
+    #[error("event #{event}: node #{} is not a dealer, so it cannot reject order #{order}", .node.0)]
+    NotADealer {
+        /// Index of the event.
+        event: usize,
+        /// Index of the order.
+        order: usize,
+        /// The node.
+        node: NodeIdx,
+    },
+    /// A dealer event names a dealer that does not ship the order (at that point of the events).
+    #[error("event #{event}: order #{order} does not ship from node #{}, so it cannot reject it", .node.0)]
+    NotOffered {
+        /// Index of the event.
+        event: usize,
+        /// Index of the order.
+        order: usize,
+        /// The dealer.
+        node: NodeIdx,
+    },
+}
+
+impl RerouteError {
+    /// The stable code: `E3109` not a dealer, `E3110` not offered.
+    ///
+    /// ```
+    /// # use omniroute_core::{NodeIdx, RerouteError};
+    /// let e = RerouteError::NotADealer { event: 0, order: 2, node: NodeIdx(1) };
+    /// assert_eq!(e.code(), "E3109");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            RerouteError::NotADealer { .. } => "E3109",
+            RerouteError::NotOffered { .. } => "E3110",
+        }
+    }
+
+    /// Index of the event at fault, in the events given to [`Router::reroute`].
+    pub fn event(&self) -> usize {
+        match *self {
+            RerouteError::NotADealer { event, .. } | RerouteError::NotOffered { event, .. } => {
+                event
+            }
+        }
+    }
+}
+
 /// What re-routing did.
 #[derive(Debug, Clone)]
 pub struct Rerouted {
@@ -73,7 +130,7 @@ pub struct Rerouted {
     pub plan: Plan,
     /// Totals of the plan before the events.
     pub before: PlanTotals,
-    /// Orders whose decision changed, ascending, without repeats.
+    /// Orders whose shipments changed, ascending, without repeats.
     pub moved: Vec<usize>,
     /// Orders sent to the review queue (too many rejections), ascending.
     pub review: Vec<usize>,
@@ -83,7 +140,8 @@ pub struct Rerouted {
 
 impl Router {
     /// Applies `events` to `plan` (made for `orders` from starting stock `stock`), moving only the
-    /// orders that must move. See the module docs for each event.
+    /// orders that must move. See the module docs for each event; a dealer event that does not
+    /// fit the plan is an error.
     pub fn reroute(
         &self,
         orders: &[Order],
@@ -91,7 +149,7 @@ impl Router {
         stock: &StockTable,
         events: &[Event],
         now: Timestamp,
-    ) -> Rerouted {
+    ) -> Result<Rerouted, RerouteError> {
         let mut start = stock.clone();
         let mut left = stock.clone();
         let mut load = Load::default();
@@ -105,12 +163,11 @@ impl Router {
             left,
             load,
             down: Vec::new(),
-            rejections: vec![0; orders.len()],
-            moved: Vec::new(),
+            rejected: vec![Vec::new(); orders.len()],
             review: Vec::new(),
             now,
         };
-        for &event in events {
+        for (k, &event) in events.iter().enumerate() {
             match event {
                 Event::NodeDown(n) => {
                     state.down.push(n);
@@ -123,7 +180,7 @@ impl Router {
                     state.reroute_all(&unfilled, false);
                 }
                 Event::Rejected { order, node } | Event::TimedOut { order, node } => {
-                    state.reject(order, node);
+                    state.reject(k, order, node)?;
                 }
                 Event::StockCorrection {
                     node,
@@ -143,18 +200,27 @@ impl Router {
                 }
             }
         }
-        let mut moved = state.moved;
-        moved.sort_unstable();
-        moved.dedup();
+        let mut decisions = state.decisions;
+        for (order, d) in orders.iter().zip(&mut decisions) {
+            settle_reasons(
+                order,
+                d,
+                (&start, &state.left),
+                self.split_terms(order, now),
+            );
+        }
+        let moved = (0..orders.len())
+            .filter(|&i| !same_shipments(&plan.decisions[i], &decisions[i]))
+            .collect();
         let mut review = state.review;
         review.sort_unstable();
-        Rerouted {
-            plan: Plan::from_decisions(orders, state.decisions),
+        Ok(Rerouted {
+            plan: Plan::from_decisions(orders, decisions),
             before: plan.totals,
             moved,
             review,
             stock: start,
-        }
+        })
     }
 }
 
@@ -165,8 +231,8 @@ struct State<'r> {
     left: StockTable,
     load: Load,
     down: Vec<NodeIdx>,
-    rejections: Vec<u32>,
-    moved: Vec<usize>,
+    /// Per order, the dealers that refused it.
+    rejected: Vec<Vec<NodeIdx>>,
     review: Vec<usize>,
     now: Timestamp,
 }
@@ -221,19 +287,34 @@ impl State<'_> {
         debug_assert!(must || !keep_old || fits(&self.orders[i], &old, &self.left));
         let d = if keep_old { old } else { new };
         apply(&self.orders[i], &d, &mut self.left, &mut self.load);
-        if !keep_old {
-            self.moved.push(i);
-        }
         self.decisions[i] = d;
     }
 
-    fn reject(&mut self, i: usize, node: NodeIdx) {
+    /// Dealer `node` refused order `i` (event `event`).
+    fn reject(&mut self, event: usize, i: usize, node: NodeIdx) -> Result<(), RerouteError> {
+        if self.rejected[i].contains(&node) {
+            return Ok(()); // a copy of a refusal already applied
+        }
+        if self.router.network.node(node).kind != NodeKind::Dealer {
+            return Err(RerouteError::NotADealer {
+                event,
+                order: i,
+                node,
+            });
+        }
+        if !self.decisions[i].shipments.iter().any(|s| s.node == node) {
+            return Err(RerouteError::NotOffered {
+                event,
+                order: i,
+                node,
+            });
+        }
+        self.rejected[i].push(node);
         if !self.orders[i].excluded.contains(&node) {
             self.orders[i].excluded.push(node);
         }
-        self.rejections[i] += 1;
         let policy = self.router.policy_for(&self.orders[i], self.now);
-        if self.rejections[i] >= policy.dealers.max_rejections {
+        if self.rejected[i].len() >= policy.dealers.max_rejections as usize {
             let old = self.decisions[i].clone();
             release(&self.orders[i], &old, &mut self.left, &mut self.load);
             let per_unit =
@@ -244,10 +325,10 @@ impl State<'_> {
             d.rules.push("review queue: too many rejections".into());
             self.decisions[i] = d;
             self.review.push(i);
-            self.moved.push(i);
-        } else if self.decisions[i].shipments.iter().any(|s| s.node == node) {
+        } else {
             self.reroute_one(i, true);
         }
+        Ok(())
     }
 
     /// The position's starting stock went from `was` to `now`; move the latest users until the

@@ -38,19 +38,39 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
     #[test]
-    fn reroute_keeps_plans_feasible_and_moves_only_what_it_may((case, events) in case_and_events()) {
+    fn reroute_keeps_plans_feasible_and_moves_only_what_it_may((case, mut events) in case_and_events()) {
         let router = Router::new(case.network.clone(), case.policy.clone());
         let plan = router.route_sequential(&case.orders, &case.stock, now());
-        let r = router.reroute(&case.orders, &plan, &case.stock, &events, now());
+        let r = match router.reroute(&case.orders, &plan, &case.stock, &events, now()) {
+            Ok(r) => r,
+            Err(e) => {
+                // The events before the bad one apply, and the bad one is a new refusal by a
+                // node that is not a dealer or does not ship the order there.
+                let k = e.event();
+                events.truncate(k + 1);
+                let Some(Event::Rejected { order, node } | Event::TimedOut { order, node }) = events.pop() else {
+                    panic!("{e} names event {k}, not a dealer event: {events:?}");
+                };
+                let before = router.reroute(&case.orders, &plan, &case.stock, &events, now()).unwrap();
+                let ships = before.plan.decisions[order].shipments.iter().any(|s| s.node == node);
+                let dealer = case.network.node(node).kind == NodeKind::Dealer;
+                let again = events.iter().any(|e| matches!(*e,
+                    Event::Rejected { order: o, node: n } | Event::TimedOut { order: o, node: n } if (o, n) == (order, node)));
+                prop_assert!(!again, "{e}: a repeated refusal is no error");
+                match e {
+                    RerouteError::NotADealer { .. } => prop_assert!(!dealer, "{e}"),
+                    RerouteError::NotOffered { .. } => prop_assert!(dealer && !ships, "{e}"),
+                }
+                before
+            }
+        };
         // Feasible against the corrected starting stock (every cost recomputed).
         let v = check(&r.plan, &case.orders, &case.network, &case.policy.clone().into(), &r.stock, now());
         prop_assert!(v.is_empty(), "violations: {v:?}\nevents {events:?}");
-        // Unmoved orders keep their decision exactly; moved ones changed.
+        // Unmoved orders keep their shipments exactly; moved ones changed them.
         for i in 0..case.orders.len() {
-            if r.moved.contains(&i) {
-                continue;
-            }
-            prop_assert_eq!(&r.plan.decisions[i], &plan.decisions[i], "order {} changed but is not listed as moved", i);
+            let same = r.plan.decisions[i].shipments == plan.decisions[i].shipments;
+            prop_assert_eq!(same, !r.moved.contains(&i), "order {} moved: {:?}", i, r.moved);
         }
         // An order may move only if an event touched it: it shipped from a node that went down or
         // rejected it, used a corrected position, or had an unfilled line (which new stock or a
@@ -111,11 +131,15 @@ fn too_many_rejections_send_the_order_to_review() {
     let plan = router.route_sequential(&orders, &stock, now());
     assert_eq!(plan.decisions[0].shipments[0].node, NodeIdx(0));
     let mut events = Vec::new();
-    let mut r = router.reroute(&orders, &plan, &stock, &events, now());
+    let mut r = router
+        .reroute(&orders, &plan, &stock, &events, now())
+        .unwrap();
     for expected in [NodeIdx(1), NodeIdx(2)] {
         let node = r.plan.decisions[0].shipments[0].node;
         events.push(Event::Rejected { order: 0, node });
-        r = router.reroute(&orders, &plan, &stock, &events, now());
+        r = router
+            .reroute(&orders, &plan, &stock, &events, now())
+            .unwrap();
         assert_eq!(
             r.plan.decisions[0].shipments[0].node, expected,
             "moves to the next dealer"
@@ -126,7 +150,9 @@ fn too_many_rejections_send_the_order_to_review() {
         order: 0,
         node: NodeIdx(2),
     });
-    let r = router.reroute(&orders, &plan, &stock, &events, now());
+    let r = router
+        .reroute(&orders, &plan, &stock, &events, now())
+        .unwrap();
     assert_eq!(r.review, vec![0]);
     assert!(
         r.plan.decisions[0].shipments.is_empty(),
@@ -167,7 +193,9 @@ fn a_stock_correction_moves_the_latest_user_only() {
         sku: SkuId(0),
         routable: 1,
     }];
-    let r = router.reroute(&orders, &plan, &stock, &events, now());
+    let r = router
+        .reroute(&orders, &plan, &stock, &events, now())
+        .unwrap();
     assert_eq!(
         r.moved,
         vec![1],
@@ -175,4 +203,127 @@ fn a_stock_correction_moves_the_latest_user_only() {
     );
     assert_eq!(r.plan.decisions[0], plan.decisions[0]);
     assert_eq!(r.plan.decisions[1].shipments[0].node, NodeIdx(1));
+}
+
+/// One order of one unit of SKU 0 near D1; `nodes` hold a unit each.
+fn one_order(nodes: Vec<Node>) -> (Network, StockTable, Vec<Order>) {
+    let n = nodes.len() as u32;
+    let net = Network::new(nodes).unwrap();
+    let stock = StockTable::from_positions((0..n).map(|i| (NodeIdx(i), SkuId(0), 1)));
+    let line = OrderLine {
+        line_no: 1,
+        sku: SkuId(0),
+        qty: 1,
+        unit_price_cents: None,
+    };
+    let dest = LatLng::new(28.60, 77.20).unwrap();
+    (net, stock, vec![Order::new("O", dest, vec![line])])
+}
+
+fn dealers(n: u32) -> Vec<Node> {
+    (0..n)
+        .map(|i| {
+            let at = LatLng::new(28.60 + 0.02 * f64::from(i), 77.20).unwrap();
+            Node::new(format!("D{}", i + 1), NodeKind::Dealer, at)
+        })
+        .collect()
+}
+
+#[test]
+fn a_repeated_rejection_counts_once() {
+    let (net, stock, orders) = one_order(dealers(4));
+    let policy = Policy::default(); // max_rejections = 3
+    let router = Router::new(net.clone(), policy.clone());
+    let plan = router.route_sequential(&orders, &stock, now());
+    let d1 = Event::Rejected {
+        order: 0,
+        node: NodeIdx(0),
+    };
+    let timed_out = Event::TimedOut {
+        order: 0,
+        node: NodeIdx(0),
+    };
+    let r = router
+        .reroute(&orders, &plan, &stock, &[d1, d1, timed_out], now())
+        .unwrap();
+    assert!(r.review.is_empty(), "one refusal, not three");
+    assert_eq!(r.plan.decisions[0].shipments[0].node, NodeIdx(1));
+    assert_eq!(r.moved, vec![0]);
+}
+
+#[test]
+fn a_rejection_by_a_node_without_the_order_or_not_a_dealer_is_an_error() {
+    let mut nodes = dealers(2);
+    nodes.push(Node::new(
+        "WH",
+        NodeKind::Warehouse,
+        LatLng::new(28.9, 77.5).unwrap(),
+    ));
+    let (net, stock, orders) = one_order(nodes);
+    let policy = Policy::default();
+    let router = Router::new(net.clone(), policy.clone());
+    let plan = router.route_sequential(&orders, &stock, now());
+    assert_eq!(plan.decisions[0].shipments[0].node, NodeIdx(0));
+    let reject = |node| Event::Rejected {
+        order: 0,
+        node: NodeIdx(node),
+    };
+    let err = router
+        .reroute(&orders, &plan, &stock, &[reject(1)], now())
+        .unwrap_err();
+    let not_offered = RerouteError::NotOffered {
+        event: 0,
+        order: 0,
+        node: NodeIdx(1),
+    };
+    assert_eq!((err.code(), &err), ("E3110", &not_offered));
+    let err = router
+        .reroute(&orders, &plan, &stock, &[reject(2)], now())
+        .unwrap_err();
+    assert_eq!(err.code(), "E3109");
+    // After D1 refuses, the order is D2's: D2 may refuse it, and D1 again is a repeat (two
+    // refusals of three: the warehouse ships it).
+    let r = router.reroute(
+        &orders,
+        &plan,
+        &stock,
+        &[reject(0), reject(1), reject(0)],
+        now(),
+    );
+    let r = r.unwrap();
+    assert_eq!(r.plan.decisions[0].shipments[0].node, NodeIdx(2));
+    assert!(r.review.is_empty());
+    let err = router
+        .reroute(
+            &orders,
+            &plan,
+            &stock,
+            &[reject(0), reject(0), reject(2)],
+            now(),
+        )
+        .unwrap_err();
+    assert_eq!((err.code(), err.event()), ("E3109", 2));
+}
+
+#[test]
+fn an_order_back_where_it_was_is_not_moved() {
+    let (net, stock, orders) = one_order(vec![Node::new(
+        "A",
+        NodeKind::Store,
+        LatLng::new(28.60, 77.20).unwrap(),
+    )]);
+    let policy = Policy::default();
+    let router = Router::new(net.clone(), policy.clone());
+    let plan = router.route_sequential(&orders, &stock, now());
+    let (down, up) = (Event::NodeDown(NodeIdx(0)), Event::NodeUp(NodeIdx(0)));
+    let r = router
+        .reroute(&orders, &plan, &stock, &[down], now())
+        .unwrap();
+    assert_eq!(r.moved, vec![0], "nothing else ships it while A is down");
+    assert!(r.plan.decisions[0].shipments.is_empty());
+    let r = router
+        .reroute(&orders, &plan, &stock, &[down, up], now())
+        .unwrap();
+    assert_eq!(r.plan.decisions[0].shipments, plan.decisions[0].shipments);
+    assert!(r.moved.is_empty(), "back on A: not moved");
 }

@@ -273,7 +273,9 @@ fn reroute_reads_max_rejections_from_the_orders_version() {
             node: NodeIdx(0),
         },
     ];
-    let r = router.reroute(&orders, &plan, &stock, &events, now());
+    let r = router
+        .reroute(&orders, &plan, &stock, &events, now())
+        .unwrap();
     assert_eq!(r.review, vec![1]);
     assert_eq!(r.plan.decisions[0].shipments[0].node, NodeIdx(1));
     assert!(r.plan.decisions[1].shipments.is_empty());

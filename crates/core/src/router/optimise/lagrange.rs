@@ -9,15 +9,15 @@ use crate::Order;
 use jiff::Timestamp;
 use rayon::prelude::*;
 use rustc_hash::FxHashMap;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 /// What the pricing rounds may use.
 pub(super) struct Pricing {
     /// Cost of a known plan (the step target).
     pub upper_cents: i64,
-    /// Wall-clock budget (ignored when `max_rounds` is set).
-    pub budget: Duration,
-    /// Rounds at most, for a clock-free run.
+    /// No round starts after this instant.
+    pub deadline: Option<Instant>,
+    /// Rounds at most (a run with an iteration limit).
     pub max_rounds: Option<usize>,
 }
 
@@ -26,7 +26,7 @@ impl Router {
     /// priced decision joins the order's options, and the best dual value is returned: a lower
     /// bound on any plan's cost, valid for any prices ≥ 0 because each order's priced decision is
     /// its exact priced optimum (orders beyond the exact line limit count 0). Stops after
-    /// `max_rounds` rounds (when given), when `budget` is spent, or when the priced decisions fit
+    /// `max_rounds` rounds (when given), at the deadline, or when the priced decisions fit
     /// together.
     pub(super) fn lagrangian(
         &self,
@@ -44,14 +44,16 @@ impl Router {
         let mut theta = 0.05;
         let mut stalled = 0;
         for round in 0.. {
-            let done = match limits.max_rounds {
-                Some(m) => round as f64 / m.max(1) as f64,
-                None => started.elapsed().as_secs_f64() / limits.budget.as_secs_f64().max(1e-9),
-            };
-            report.phase(OptimisePhase::Pricing, done);
-            if limits.max_rounds.is_some_and(|m| round >= m)
-                || (limits.max_rounds.is_none() && started.elapsed() > limits.budget)
-            {
+            let by_time = limits.deadline.map(|d| {
+                let budget = d.saturating_duration_since(started).as_secs_f64();
+                started.elapsed().as_secs_f64() / budget.max(1e-9)
+            });
+            let by_rounds = limits.max_rounds.map(|m| round as f64 / m.max(1) as f64);
+            report.phase(
+                OptimisePhase::Pricing,
+                by_time.unwrap_or(0.0).max(by_rounds.unwrap_or(0.0)),
+            );
+            if limits.max_rounds.is_some_and(|m| round >= m) || by_time.is_some_and(|f| f >= 1.0) {
                 break;
             }
             let prices = to_prices(&lambda);

@@ -69,7 +69,8 @@ pub struct OptimiseProgress {
     pub best_cents: Option<i64>,
     /// The best proven lower bound on any plan's cost, cents, when one is known.
     pub bound_cents: Option<i64>,
-    /// Wall-clock budget left of the run's time limit (`None` with an iteration limit).
+    /// Wall-clock budget left of the run's time limit (`None` if the limit is beyond what the
+    /// clock can represent).
     pub time_left: Option<Duration>,
 }
 

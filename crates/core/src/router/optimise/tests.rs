@@ -4,6 +4,7 @@
 use super::{OptimisePhase, OptimisePhase as P, OptimiseProgress, EXACT_MAX_OPTIONS};
 use crate::*;
 use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 fn now() -> jiff::Timestamp {
     "2026-11-26T06:00:00Z".parse().unwrap()
@@ -157,9 +158,10 @@ fn assert_monotone(reports: &[OptimiseProgress], expected: &[OptimisePhase], pla
     assert_eq!(phases, expected);
     let best: Vec<i64> = reports.iter().filter_map(|p| p.best_cents).collect();
     assert!(best.windows(2).all(|w| w[0] >= w[1]), "{best:?}");
+    let left: Vec<_> = reports.iter().map(|p| p.time_left).collect();
     assert!(
-        reports.iter().all(|p| p.time_left.is_none()),
-        "iteration limit: no clock"
+        left.iter().all(Option::is_some) && left.windows(2).all(|w| w[0] >= w[1]),
+        "the time limit holds with an iteration limit too: {left:?}"
     );
 }
 
@@ -256,4 +258,37 @@ fn optimise_from_a_plan_of_other_orders_panics() {
         sequential,
         &|_| {},
     );
+}
+
+#[test]
+fn a_deadline_already_passed_returns_the_sequential_plan_with_a_valid_bound() {
+    let (net, stock, orders) = many_stores();
+    let policy = Policy::default();
+    let router = Router::new(net.clone(), policy.clone());
+    let sequential = router.route_sequential(&orders, &stock, now());
+    let passed = [
+        OptimiseOptions {
+            time_limit: Duration::ZERO,
+            ..deterministic()
+        },
+        OptimiseOptions {
+            started: Some(Instant::now().checked_sub(Duration::from_secs(60)).unwrap()),
+            ..deterministic()
+        },
+    ];
+    for opts in passed {
+        let reports = Mutex::new(Vec::new());
+        let plan = router.optimise_with(&orders, &stock, now(), &opts, &|p| {
+            reports.lock().unwrap().push(*p);
+        });
+        assert_eq!(plan.decisions, sequential.decisions, "{opts:?}");
+        // No order was routed again: every order adds 0 to the bound (the solo sum is > 0).
+        assert_eq!(plan.bound_cents, Some(0), "{opts:?}");
+        let reports = reports.into_inner().unwrap();
+        let pricing = reports.iter().filter(|p| p.phase == P::Pricing).count();
+        assert_eq!(pricing, 1, "the pricing loop stops before its first round");
+        assert_eq!(reports.last().unwrap().time_left, Some(Duration::ZERO));
+        let v = check(&plan, &orders, &net, &policy.clone().into(), &stock, now());
+        assert!(v.is_empty(), "{v:?}");
+    }
 }
