@@ -87,6 +87,48 @@ pub fn guard<T: Send>(
         .map_err(PyErr::from)
 }
 
+/// How often a long call looks for a signal (Ctrl-C) while the core works.
+const SIGNAL_CHECK: std::time::Duration = std::time::Duration::from_millis(50);
+
+/// [`guard`] for long calls: runs `f` on a worker thread and, with the GIL released, waits for
+/// it, taking the GIL back every 50 ms to run Python's signal handlers. A handler that raises
+/// (Ctrl-C: `KeyboardInterrupt`) ends the call at once with its exception; the core cannot be
+/// stopped part-way, so the worker runs to its end in the background (for optimise mode at most
+/// its time limit) and its result is dropped.
+pub fn interruptible<T: Send + 'static>(
+    py: Python<'_>,
+    f: impl FnOnce() -> Result<T, Failure> + Send + 'static,
+) -> PyResult<T> {
+    use std::sync::mpsc::{channel, RecvTimeoutError};
+    let (tx, rx) = channel();
+    let worker = std::thread::Builder::new()
+        .name("omniroute-call".into())
+        .spawn(move || {
+            let out = catch_unwind(AssertUnwindSafe(f)).unwrap_or_else(|p| Err(panic_failure(&p)));
+            // The caller may have gone (a signal): then nobody wants the result.
+            let _ = tx.send(out);
+        });
+    if let Err(e) = worker {
+        return Err(Failure::Panic(format!("cannot start a thread: {e}")).into());
+    }
+    // A `Receiver` is not `Sync`: the wait borrows it across the GIL release through a mutex.
+    let rx = std::sync::Mutex::new(rx);
+    let wait = || {
+        rx.lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+            .recv_timeout(SIGNAL_CHECK)
+    };
+    loop {
+        match py.detach(wait) {
+            Ok(out) => return out.map_err(PyErr::from),
+            Err(RecvTimeoutError::Timeout) => py.check_signals()?,
+            Err(RecvTimeoutError::Disconnected) => {
+                return Err(Failure::Panic("the worker thread ended without a result".into()).into())
+            }
+        }
+    }
+}
+
 fn panic_failure(payload: &Box<dyn std::any::Any + Send>) -> Failure {
     let m = payload
         .downcast_ref::<&str>()

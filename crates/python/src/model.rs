@@ -314,7 +314,8 @@ impl Inventory {
     }
 
     /// Holds every line `(node_id, sku, qty)` of reservation `reservation_id` atomically, for
-    /// `ttl_seconds` from `now`; raises `InventoryError` (E3003 short, E3004 duplicate id).
+    /// `ttl_seconds` from `now` (reservations expired by `now` are released first); raises
+    /// `InventoryError` (E3003 short, E3004 duplicate id).
     #[pyo3(signature = (reservation_id, lines, *, ttl_seconds, now=None))]
     fn reserve(
         &self,
@@ -332,10 +333,21 @@ impl Inventory {
         let ttl = jiff::SignedDuration::try_from_secs_f64(ttl_seconds)
             .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("ttl_seconds: {e}")))?;
         guard(py, || {
+            self.ledger.expire(now);
             Ok(self
                 .ledger
                 .reserve(core::ReservationId(reservation_id), &lines, now, ttl)?)
         })
+    }
+
+    /// Releases every reservation expired at `now` (default: the current time) and returns
+    /// their ids, sorted. `reserve` and the router's calls do this at their own `now` first,
+    /// so an expired reservation never holds stock they see.
+    #[pyo3(signature = (*, now=None))]
+    fn expire(&self, py: Python<'_>, now: Option<&Bound<'_, PyAny>>) -> PyResult<Vec<u64>> {
+        let now = timestamp(now)?;
+        let ids = guard(py, || Ok(self.ledger.expire(now)))?;
+        Ok(ids.into_iter().map(|id| id.0).collect())
     }
 
     /// Ships a live reservation: on hand goes down. Raises `InventoryError` (E3005 unknown,

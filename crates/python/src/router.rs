@@ -4,12 +4,12 @@
 //! work runs on the `OMNIROUTE_NUM_THREADS` pool (`pool.rs`).
 
 use crate::decision::{Decision, PlanTotals, Violation};
-use crate::errors::{guard, Failure};
+use crate::errors::{guard, interruptible, Failure};
 use crate::model::{timestamp, Inventory, NetData, Order, Orders, OrdersData, Policy};
 use crate::reroute::{self, Rerouted};
 use crate::{pool, table};
 use jiff::Timestamp;
-use omniroute_adapters::{Policies, PolicyFile};
+use omniroute_adapters::{reroute_problem, Policies, PolicyFile};
 use omniroute_core::{self as core, Load, StockTable};
 use pyo3::prelude::*;
 use rayon::prelude::*;
@@ -35,10 +35,16 @@ impl Router {
         }
     }
 
-    /// The inventory's routable stock as `router` (this router's [`Router::core`]) routes
-    /// against it.
-    fn stock(&self, router: &core::Router, inventory: &Inventory) -> Result<StockTable, Failure> {
+    /// The inventory's routable stock at `now`, as `router` (this router's [`Router::core`])
+    /// routes against it: reservations expired by then are released first, so they hold nothing.
+    fn stock(
+        &self,
+        router: &core::Router,
+        inventory: &Inventory,
+        now: Timestamp,
+    ) -> Result<StockTable, Failure> {
         self.same(&inventory.net, "inventory")?;
+        inventory.ledger.expire(now);
         Ok(router.stock_table(inventory.ledger.routable_positions()))
     }
 
@@ -137,7 +143,7 @@ impl Router {
             let place = order.data.place(order.index);
             self.in_effect(std::slice::from_ref(order.get()), &place, now)?;
             let router = self.core();
-            let stock = self.stock(&router, inventory)?;
+            let stock = self.stock(&router, inventory, now)?;
             let d = router.route(order.get(), &stock, &Load::default(), now);
             Ok(Decision::new(&d, order.get(), &self.net))
         })
@@ -179,16 +185,21 @@ impl Router {
         })?;
         let now = timestamp(now)?;
         let (orders, inventory) = (orders.data.clone(), &*inventory);
-        guard(py, || {
+        let (pool, router, stock) = guard(py, || {
             self.orders(&orders)?;
             self.in_effect(&orders.orders, &orders.places, now)?;
             let pool = pool::get().map_err(Failure::Usage)?;
             let router = self.core().parallel(pool.is_some());
-            let stock = self.stock(&router, inventory)?;
+            let stock = self.stock(&router, inventory, now)?;
+            Ok((pool, router, stock))
+        })?;
+        let policies = self.policies.clone();
+        interruptible(py, move || {
             let mode = if optimise {
                 core::Mode::Optimise(core::OptimiseOptions {
                     time_limit,
                     iteration_limit: iterations,
+                    started: None,
                     seed,
                     single_thread: pool.as_ref().is_none_or(|p| p.current_num_threads() == 1),
                 })
@@ -202,14 +213,7 @@ impl Router {
                 None => run(),
             };
             let mode = if optimise { "optimise" } else { "sequential" };
-            Ok(Plan::new(
-                plan,
-                orders,
-                stock,
-                self.policies.clone(),
-                now,
-                mode,
-            ))
+            Ok(Plan::new(plan, orders, stock, policies.clone(), now, mode))
         })
     }
 
@@ -229,7 +233,7 @@ impl Router {
             self.orders(orders)?;
             self.in_effect(&orders.orders, &orders.places, now)?;
             let router = self.core();
-            let stock = self.stock(&router, inventory)?;
+            let stock = self.stock(&router, inventory, now)?;
             let one = |o: &core::Order| {
                 Decision::new(
                     &router.route(o, &stock, &Load::default(), now),
@@ -270,10 +274,17 @@ impl Router {
             Some(_) => timestamp(now)?,
         };
         let events = reroute::read(events, &data.orders, &self.net)?;
-        let r = guard(py, || {
-            self.in_effect(&data.orders.orders, &data.orders.places, now)?;
-            let router = self.core();
-            Ok(router.reroute(&data.orders.orders, &data.plan, &data.stock, &events, now))
+        guard(py, || self.in_effect(&data.orders.orders, &data.orders.places, now))?;
+        let (router, data_in) = (self.core(), data.clone());
+        let r = interruptible(py, move || {
+            let data = data_in;
+            let orders = &data.orders.orders;
+            router
+                .reroute(orders, &data.plan, &data.stock, &events, now)
+                .map_err(|e| {
+                    let line = e.event() as u64 + 1;
+                    reroute_problem(&e, "<events>", line, orders, router.network()).into()
+                })
         })?;
         let plan = Plan::new(
             r.plan,

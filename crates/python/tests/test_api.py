@@ -108,6 +108,29 @@ def test_ledger_reserve_commit_release(day_dir: pathlib.Path) -> None:
     assert inv.routable(s.node_id, line.sku) == before + 5
 
 
+def test_expired_reservations_hold_nothing(day_dir: pathlib.Path) -> None:
+    net = om.Network.from_csv(day_dir / "nodes.csv")
+    inv = om.Inventory.from_csv(day_dir / "stock.csv", net)
+    orders = om.Orders.from_csv(day_dir / "orders.csv", net)
+    router = om.Router(net, om.Policy.default())
+    order = next(o for o in (orders[i] for i in range(50)) if router.route(o, inv, now=NOW).shipments)
+    s = router.route(order, inv, now=NOW).shipments[0]
+    line = s.lines[0]
+    before = inv.routable(s.node_id, line.sku)
+    inv.reserve(1, [(s.node_id, line.sku, before)], ttl_seconds=60, now=NOW)
+    assert inv.routable(s.node_id, line.sku) == 0
+    assert inv.expire(now="2026-11-26T12:00:59Z") == [] and inv.live_reservations == 1
+    # Routing a minute later does not see the expired hold: it is released first.
+    later = "2026-11-26T12:01:00Z"
+    assert s.node_id in {x.node_id for x in router.route(order, inv, now=later).shipments}
+    assert inv.live_reservations == 0 and inv.routable(s.node_id, line.sku) == before
+    # So does a reservation, and expire() says which it released.
+    inv.reserve(2, [(s.node_id, line.sku, before)], ttl_seconds=60, now=NOW)
+    inv.reserve(3, [(s.node_id, line.sku, before)], ttl_seconds=60, now=later)
+    assert inv.expire(now="2026-11-26T12:02:00Z") == [3]
+    assert inv.routable(s.node_id, line.sku) == before
+
+
 def test_objects_from_other_networks_are_refused(day: om.Scenario, day_dir: pathlib.Path) -> None:
     other = om.Network.from_csv(day_dir / "nodes.csv")
     router = om.Router(other, om.Policy.default())

@@ -75,26 +75,64 @@ def test_node_down_moves_exactly_the_orders_shipping_from_it(day: om.Scenario, s
     assert up.plan.check() == [] and up.after.cost_cents <= r.after.cost_cents
 
 
-def test_three_rejections_send_the_order_to_review(day: om.Scenario, sequential: om.Plan) -> None:
-    router = om.Router(day.network, day.policy)
-    df = sequential.decisions.to_pandas()
-    order_id = next(o for o in day.orders.ids if df.loc[df["order_id"] == o, "node_id"].notna().all())
-    first = sequential.decision(order_id).shipments[0].node_id
-    others = [n for n in day.network.node_ids if n != first][:2]
-    events = [
-        {"type": "dealer_rejected", "order_id": order_id, "node_id": first},
-        {"type": "dealer_timed_out", "order_id": order_id, "node_id": others[0]},
-        types.MappingProxyType({"type": "dealer_rejected", "order_id": order_id, "node_id": others[1]}),
-    ]
-    two = router.reroute(sequential, events[:2])
-    assert two.review == [] and order_id in two.moved
-    assert first not in {s.node_id for s in two.plan.decision(order_id).shipments}
-    three = router.reroute(sequential, events)
-    assert three.review == [order_id] and order_id in three.moved
-    d = three.plan.decision(order_id)
+@pytest.fixture(scope="module")
+def dealers(tmp_path_factory: pytest.TempPathFactory) -> om.Scenario:
+    """O1 wants the one CAP that each of three dealers (1 % margin) holds, DL-1 nearest."""
+    d = tmp_path_factory.mktemp("dealers")
+    (d / "nodes.csv").write_text(
+        "node_id,kind,lat,lon,margin_bps\n"
+        "DL-1,dealer,28.4089,77.3178,100\nDL-2,dealer,28.4500,77.3100,100\n"
+        "DL-3,dealer,28.5000,77.3100,100\nWH-DEL,warehouse,28.6139,77.2090,\n"
+    )
+    (d / "stock.csv").write_text("node_id,sku,qty\nDL-1,CAP,1\nDL-2,CAP,1\nDL-3,CAP,1\nWH-DEL,TEE,5\n")
+    (d / "orders.csv").write_text(
+        "order_id,line_no,sku,qty,dest_lat,dest_lon,unit_price_cents,created_at\n"
+        "O1,1,CAP,1,28.4100,77.3100,59900,2026-11-26T07:00:00Z\n"
+        "O2,1,TEE,1,28.6000,77.2000,49900,2026-11-26T07:00:00Z\n"
+    )
+    return om.load(d / "nodes.csv", d / "stock.csv", d / "orders.csv")
+
+
+def refusal(node: str, kind: str = "dealer_rejected", order: str = "O1") -> dict[str, str]:
+    return {"type": kind, "order_id": order, "node_id": node}
+
+
+def test_three_rejections_send_the_order_to_review(dealers: om.Scenario) -> None:
+    router = om.Router(dealers.network, dealers.policy)
+    plan = router.route_batch(dealers.orders, dealers.inventory, now=NOW)
+    assert plan.decision("O1").shipments[0].node_id == "DL-1"
+    two = router.reroute(plan, [refusal("DL-1"), refusal("DL-2", "dealer_timed_out")])
+    assert two.review == [] and two.moved == ["O1"]
+    assert two.plan.decision("O1").shipments[0].node_id == "DL-3"
+    events = [refusal("DL-1"), refusal("DL-2"), types.MappingProxyType(refusal("DL-3"))]
+    three = router.reroute(plan, events)
+    assert three.review == ["O1"] and three.moved == ["O1"]
+    d = three.plan.decision("O1")
     assert d.shipments == [] and {u.reason for u in d.unfilled} == {"EXCLUDED"}
     assert any("review" in rule for rule in d.rules)
     assert three.plan.check() == []
+
+
+def test_a_repeated_refusal_counts_once(dealers: om.Scenario) -> None:
+    router = om.Router(dealers.network, dealers.policy)
+    plan = router.route_batch(dealers.orders, dealers.inventory, now=NOW)
+    copies = [refusal("DL-1"), refusal("DL-1"), refusal("DL-1", "dealer_timed_out")]
+    r = router.reroute(plan, copies)
+    assert r.review == [] and r.moved == ["O1"]
+    assert r.plan.decision("O1").shipments[0].node_id == "DL-2"
+
+
+def test_a_refusal_that_does_not_fit_the_plan_is_an_input_error(dealers: om.Scenario) -> None:
+    router = om.Router(dealers.network, dealers.policy)
+    plan = router.route_batch(dealers.orders, dealers.inventory, now=NOW)
+    cases = [
+        ([{"type": "node_up", "node_id": "DL-2"}, refusal("DL-2")], ("E3110", 2)),
+        ([refusal("WH-DEL", order="O2")], ("E3109", 1)),
+    ]
+    for events, (code, line) in cases:
+        with pytest.raises(om.InputError) as e:
+            router.reroute(plan, events)
+        assert (e.value.code, e.value.file, e.value.line) == (code, "<events>", line)
 
 
 def test_stock_correction_and_arrival(day: om.Scenario, sequential: om.Plan) -> None:

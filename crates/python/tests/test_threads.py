@@ -3,13 +3,17 @@ answer), OMNIROUTE_NUM_THREADS is read, and the pool works in a forked child."""
 
 from __future__ import annotations
 
+import _thread
 import multiprocessing as mp
 import os
+import pathlib
 import subprocess
 import sys
 import threading
+import time
 
 import pyarrow as pa
+import pytest
 
 import omniroute as om
 from conftest import NOW
@@ -90,3 +94,20 @@ def test_sequential_plans_are_the_same_on_any_number_of_threads() -> None:
         for n in ("1", "2")
     ]
     assert outs[0] == outs[1] and len(outs[0].split()) == 2
+
+
+def test_ctrl_c_interrupts_a_long_optimise(tmp_path: pathlib.Path) -> None:
+    """SIGINT during a 10 s optimise raises KeyboardInterrupt within a few seconds, not at the end."""
+    om.generate(seed=3, orders=3000, out=tmp_path)
+    big = om.load(tmp_path / "nodes.csv", tmp_path / "stock.csv", tmp_path / "orders.csv")
+    router = om.Router(big.network, big.policy)
+    timer = threading.Timer(0.5, _thread.interrupt_main)
+    start = time.monotonic()
+    timer.start()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            router.route_batch(big.orders, big.inventory, mode="optimise", now=NOW, time_limit=10.0)
+    finally:
+        timer.cancel()
+    elapsed = time.monotonic() - start
+    assert elapsed < 4.0, f"KeyboardInterrupt after {elapsed:.1f} s"
