@@ -17,8 +17,10 @@
 //! `E3101` not valid JSON (the parser's column), `E3102` unknown event type, `E3103` missing
 //! field, `E3104` unknown node, `E3105` unknown order, `E3106` unknown SKU, `E3107` negative
 //! quantity, `E3108` a field of the wrong type (an id that is not a string, a quantity that is
-//! not a whole number or above 4,294,967,295, a line that is not an object).
+//! not a whole number or above 4,294,967,295, a line that is not an object), `E3109` a key
+//! repeated in one object.
 
+use crate::problem::clip;
 use crate::{InputError, Problem, MAX_PROBLEMS};
 use omniroute_core::{Event, Network, NodeIdx, Order, SkuId, Skus};
 use serde_json::{Map, Value};
@@ -155,7 +157,7 @@ impl Place<'_> {
                 self.push(
                     "E3108",
                     self.column_of(key),
-                    format!("`{key}` must be a string, not `{v}`"),
+                    format!("`{key}` must be a string, not `{}`", clip(&v.to_string())),
                     "write ids in double quotes",
                 );
                 None
@@ -170,7 +172,7 @@ impl Place<'_> {
             self.push(
                 "E3104",
                 self.column_of("node_id"),
-                format!("node `{id}` is not in the nodes file"),
+                format!("node `{}` is not in the nodes file", clip(id)),
                 "use a node_id of the nodes file the plan was made with",
             );
         }
@@ -184,7 +186,7 @@ impl Place<'_> {
             self.push(
                 "E3105",
                 self.column_of("order_id"),
-                format!("order `{id}` is not in the orders file"),
+                format!("order `{}` is not in the orders file", clip(id)),
                 "use an order_id of the orders file the plan was made with",
             );
         }
@@ -198,7 +200,10 @@ impl Place<'_> {
             self.push(
                 "E3106",
                 self.column_of("sku"),
-                format!("sku `{name}` is in neither the stock nor the orders file"),
+                format!(
+                    "sku `{}` is in neither the stock nor the orders file",
+                    clip(name)
+                ),
                 "check the spelling (SKUs are case-sensitive)",
             );
         }
@@ -231,7 +236,10 @@ impl Place<'_> {
             self.push(
                 "E3108",
                 column,
-                format!("`{key}` must be a whole number of units, not `{v}`"),
+                format!(
+                    "`{key}` must be a whole number of units, not `{}`",
+                    clip(&v.to_string())
+                ),
                 "write a whole number from 0 to 4294967295, without quotes",
             );
         }
@@ -263,6 +271,20 @@ fn parse_line(at: &mut Place<'_>, ctx: &Ctx<'_>) -> Option<Event> {
             return None;
         }
     };
+    if let Err(e) = serde_json::from_str::<NoRepeatedKeys>(at.text) {
+        let message = e.to_string();
+        let message = message
+            .rsplit_once(" at line ")
+            .map_or(message.as_str(), |(m, _)| m)
+            .to_owned();
+        at.push(
+            "E3109",
+            e.column() as u64,
+            message,
+            "give each key once in an object: a repeated key would silently take the last value",
+        );
+        return None;
+    }
     let Value::Object(obj) = value else {
         at.push(
             "E3108",
@@ -318,11 +340,65 @@ fn parse_line(at: &mut Place<'_>, ctx: &Ctx<'_>) -> Option<Event> {
             at.push(
                 "E3102",
                 at.column_of("type"),
-                format!("unknown event type `{other}`"),
+                format!("unknown event type `{}`", clip(other)),
                 &format!("use one of {TYPES}"),
             );
             None
         }
+    }
+}
+
+/// A JSON value in which no object repeats a key (`serde_json::Value` keeps the last one
+/// silently); deserializing fails at the repeated key.
+struct NoRepeatedKeys;
+
+impl<'de> serde::Deserialize<'de> for NoRepeatedKeys {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        d.deserialize_any(NoRepeatedKeys)
+    }
+}
+
+impl<'de> serde::de::Visitor<'de> for NoRepeatedKeys {
+    type Value = NoRepeatedKeys;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any JSON value")
+    }
+    fn visit_bool<E>(self, _: bool) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_i64<E>(self, _: i64) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_u64<E>(self, _: u64) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_f64<E>(self, _: f64) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_str<E>(self, _: &str) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_unit<E>(self) -> Result<Self, E> {
+        Ok(self)
+    }
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self, A::Error> {
+        while seq.next_element::<NoRepeatedKeys>()?.is_some() {}
+        Ok(self)
+    }
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self, A::Error> {
+        let mut keys = std::collections::HashSet::new();
+        while let Some(key) = map.next_key::<String>()? {
+            if keys.contains(&key) {
+                return Err(serde::de::Error::custom(format!(
+                    "key `{}` appears twice in one object",
+                    clip(&key)
+                )));
+            }
+            keys.insert(key);
+            map.next_value::<NoRepeatedKeys>()?;
+        }
+        Ok(self)
     }
 }
 
@@ -415,6 +491,37 @@ mod tests {
                 ("E3108", 5, 52),
                 ("E3103", 6, 1),
                 ("E3108", 7, 1),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_repeated_key_is_an_error_at_the_key() {
+        let err = read(concat!(
+            "{\"type\":\"node_down\",\"node_id\":\"XX\",\"node_id\":\"WH\"}\n",
+            "{\"type\":\"node_up\",\"node_id\":\"WH\",\"extra\":{\"a\":1,\"a\":2}}\n",
+        ))
+        .unwrap_err();
+        let got: Vec<_> = err
+            .problems()
+            .iter()
+            .map(|p| (p.code, p.line, p.column, p.message.clone()))
+            .collect();
+        assert_eq!(
+            got,
+            vec![
+                (
+                    "E3109",
+                    1,
+                    44,
+                    "key `node_id` appears twice in one object".to_owned()
+                ),
+                (
+                    "E3109",
+                    2,
+                    52,
+                    "key `a` appears twice in one object".to_owned()
+                ),
             ]
         );
     }

@@ -1,6 +1,7 @@
 //! Loading a whole routing input (nodes, stock, orders, policy) at once, with every problem of
 //! every file gathered before anything is returned.
 
+use crate::csv::check_stock_alone;
 use crate::{
     read_nodes, read_orders_placed, read_stock, InputError, Instance, OrderPlaces, Policies,
     PolicyFile, Problem, StockRecord,
@@ -74,7 +75,8 @@ impl Inputs {
     /// Reads every source. The policy files are read first (they define the service levels):
     /// each is a version of the policy (docs/policy.md, `effective_from`), the default policy
     /// when there is none. Then nodes, then stock and orders; an order created before every
-    /// version is `E2019`. Every problem of every file readable so far is reported together.
+    /// version is `E2019`. Every problem of every file is reported together (when nodes.csv is
+    /// rejected, the stock file's problems that do not depend on the nodes still are).
     pub fn load(
         nodes: &Source,
         stock: &Source,
@@ -104,7 +106,7 @@ impl Inputs {
             &mut problems,
         );
         let mut skus = Skus::default();
-        let stock_rows = network.as_ref().and_then(|net| {
+        let stock_rows = if let Some(net) = &network {
             keep(
                 read_stock(stock.bytes.as_slice(), &stock.name, net, &mut skus).map(|l| {
                     warnings.extend(l.warnings);
@@ -112,7 +114,13 @@ impl Inputs {
                 }),
                 &mut problems,
             )
-        });
+        } else {
+            keep(
+                check_stock_alone(stock.bytes.as_slice(), &stock.name),
+                &mut problems,
+            );
+            None
+        };
         let orders = match orders {
             None => Some((Vec::new(), OrderPlaces::default())),
             Some(src) => keep(

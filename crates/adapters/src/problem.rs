@@ -1,7 +1,25 @@
 //! Input problems: every problem found in a file, each with a stable code, its place and a hint.
 
+use std::borrow::Cow;
 use std::fmt;
 use thiserror::Error;
+
+/// Echoed input values are cut to this many characters (then `…`): a 10 MB field is not
+/// printed whole.
+pub(crate) const SHOWN_CHARS: usize = 80;
+
+/// `text` cut to [`SHOWN_CHARS`] characters, with `…` when it was longer: for echoing input
+/// values in messages.
+pub(crate) fn clip(text: &str) -> Cow<'_, str> {
+    clip_to(text, SHOWN_CHARS)
+}
+
+fn clip_to(text: &str, chars: usize) -> Cow<'_, str> {
+    match text.char_indices().nth(chars) {
+        None => Cow::Borrowed(text),
+        Some((end, _)) => Cow::Owned(format!("{}…", &text[..end])),
+    }
+}
 
 /// One problem in an input, with a stable code (`E1xxx` files, `E2xxx` policy, `E3xxx`
 /// inventory events, `E4xxx` dealer channel) documented in `docs/errors.md`.
@@ -22,12 +40,18 @@ pub struct Problem {
 }
 
 impl fmt::Display for Problem {
-    /// `file:line:column: CODE message (hint: …)`.
+    /// `file:line:column: CODE message (hint: …)`; a message or hint longer than 10 ×
+    /// [`SHOWN_CHARS`] (one that echoes a long value not clipped where it was made) is cut.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
             "{}:{}:{}: {} {} (hint: {})",
-            self.file, self.line, self.column, self.code, self.message, self.hint
+            clip(&self.file),
+            self.line,
+            self.column,
+            self.code,
+            clip_to(&self.message, 10 * SHOWN_CHARS),
+            clip_to(&self.hint, 10 * SHOWN_CHARS)
         )
     }
 }
@@ -63,5 +87,28 @@ impl InputError {
                 hint: "check the path and permissions".into(),
             }],
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn long_values_are_clipped() {
+        assert_eq!(clip("short"), "short");
+        let long = "é".repeat(10_000_000);
+        let shown = clip(&long);
+        assert_eq!(shown.chars().count(), SHOWN_CHARS + 1);
+        assert!(shown.ends_with('…'));
+        let p = Problem {
+            code: "E1008",
+            file: "orders.csv".into(),
+            line: 2,
+            column: 3,
+            message: format!("qty {long:?} is not a whole number"),
+            hint: "write digits".into(),
+        };
+        assert!(p.to_string().len() < 2_000);
     }
 }

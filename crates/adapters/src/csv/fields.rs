@@ -3,8 +3,10 @@
 
 use super::code;
 use super::sheet::Problems;
+use crate::problem::clip;
 use csv::StringRecord;
 use jiff::civil::{Date, Time, Weekday};
+use jiff::fmt::temporal::{Pieces, PiecesOffset};
 use jiff::Timestamp;
 use omniroute_core::LatLng;
 
@@ -104,6 +106,7 @@ impl<'a> Row<'a> {
         let value = parse(text);
         if value.is_none() {
             let name = self.name(col?);
+            let text = clip(text);
             self.error(code, col, format!("{name} {text:?} is not {what}"), hint);
         }
         value
@@ -234,8 +237,8 @@ impl<'a> Row<'a> {
             col,
             code::DATE,
             "an RFC 3339 timestamp",
-            "write a time with its offset, like 2025-03-31T09:30:00+05:30 or 2025-03-31T04:00:00Z",
-            |s| s.parse().ok(),
+            "write a time with its offset (from -23:59 to +23:59), like 2025-03-31T09:30:00+05:30 or 2025-03-31T04:00:00Z",
+            parse_timestamp,
         )
     }
 
@@ -275,7 +278,7 @@ impl<'a> Row<'a> {
                 out.push(v);
             } else {
                 let name = col.map_or("", |i| self.name(i));
-                let message = format!("{name} item {item:?} is not {what}");
+                let message = format!("{name} item {:?} is not {what}", clip(item));
                 self.error(code, col, message, hint);
             }
         }
@@ -320,6 +323,19 @@ fn parse_date(s: &str) -> Option<Date> {
     s.parse().ok()
 }
 
+/// An RFC 3339 timestamp: jiff's parser, with the offset's hours limited to RFC 3339's 00–23
+/// (jiff accepts up to ±25:59:59).
+fn parse_timestamp(s: &str) -> Option<Timestamp> {
+    let ts = s.parse().ok()?;
+    let pieces = Pieces::parse(s).ok()?;
+    if let Some(PiecesOffset::Numeric(n)) = pieces.offset() {
+        if n.offset().seconds().unsigned_abs() >= 24 * 3600 {
+            return None;
+        }
+    }
+    Some(ts)
+}
+
 fn parse_weekday(s: &str) -> Option<Weekday> {
     const NAMES: [(&str, Weekday); 7] = [
         ("monday", Weekday::Monday),
@@ -362,5 +378,25 @@ mod tests {
         assert_eq!(parse_weekday("thurs"), Some(Weekday::Thursday));
         assert_eq!(parse_weekday("su"), None);
         assert_eq!(parse_weekday("funday"), None);
+    }
+
+    #[test]
+    fn timestamp_offsets_stay_within_rfc_3339() {
+        for good in [
+            "2025-03-31T09:30:00+05:30",
+            "2025-03-31T04:00:00Z",
+            "2025-03-31T04:00:00+23:59",
+            "2025-03-31T04:00:00-23:59",
+        ] {
+            assert!(parse_timestamp(good).is_some(), "{good}");
+        }
+        for bad in [
+            "2025-03-31T04:00:00+25:00",
+            "2025-03-31T04:00:00-24:00",
+            "2025-03-31T04:00:00+24:30",
+            "2025-03-31 09:30",
+        ] {
+            assert_eq!(parse_timestamp(bad), None, "{bad}");
+        }
     }
 }

@@ -25,6 +25,7 @@ mod tests;
 pub use nodes::read_nodes;
 pub use orders::{read_orders, read_orders_placed, OrderPlaces};
 pub use sheet::MAX_PROBLEMS;
+pub(crate) use stock::check_stock_alone;
 pub use stock::{read_stock, StockRecord};
 
 use crate::{InputError, Problem};

@@ -4,6 +4,7 @@ use super::code;
 use super::fields::{Col, Row};
 use super::sheet::Sheet;
 use super::{file_error, Loaded};
+use crate::problem::clip;
 use crate::InputError;
 use jiff::tz::TimeZone;
 use omniroute_core::{
@@ -132,7 +133,7 @@ pub fn read_nodes(
                 row.error(
                     code::DUPLICATE_NODE,
                     cols.node_id,
-                    format!("node id {id:?} is already used on line {line}"),
+                    format!("node id {:?} is already used on line {line}", clip(id)),
                     "give every node its own node_id, or delete the repeated row",
                 );
             } else {

@@ -4,6 +4,7 @@ use super::code;
 use super::fields::{Col, Row};
 use super::sheet::Sheet;
 use super::{Loaded, SkuStage};
+use crate::problem::clip;
 use crate::InputError;
 use jiff::civil::Date;
 use jiff::Timestamp;
@@ -235,7 +236,7 @@ pub fn read_orders_placed(
                     row.error(
                         code::NON_CONTIGUOUS,
                         c.order_id,
-                        format!("order {id:?} appears again after other orders (its lines start on line {first})"),
+                        format!("order {:?} appears again after other orders (its lines start on line {first})", clip(id)),
                         "put all lines of an order on consecutive rows",
                     );
                 }
@@ -259,7 +260,7 @@ pub fn read_orders_placed(
                     row.error(
                         code::ORDER_MISMATCH,
                         col,
-                        format!("{name} differs from line {} of order {id:?}", order.first_line),
+                        format!("{name} differs from line {} of order {:?}", order.first_line, clip(id)),
                         "repeat the same order-level values on every line of an order (or give the lines their own order_id)",
                     );
                 }
@@ -272,7 +273,7 @@ pub fn read_orders_placed(
             row.error(
                 code::DUPLICATE_LINE,
                 c.line_no,
-                format!("line_no {line_no} of order {id:?} is already used on line {line}"),
+                format!("line_no {line_no} of order {:?} is already used on line {line}", clip(id)),
                 "give every line of an order its own line_no (or leave line_no empty to number them 1, 2, 3…)",
             );
         } else {

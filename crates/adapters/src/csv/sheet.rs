@@ -2,8 +2,10 @@
 
 use super::code;
 use super::fields::Row;
+use crate::problem::clip;
 use crate::{InputError, Problem};
 use csv::{ByteRecord, StringRecord};
+use std::collections::HashSet;
 use std::io::{Cursor, Read};
 
 type Input = Cursor<Vec<u8>>;
@@ -176,13 +178,14 @@ impl Sheet {
                 return Err(problems.into_error());
             }
         }
+        let mut seen = HashSet::with_capacity(header.len());
         for (i, name) in header.iter().enumerate() {
-            if !name.is_empty() && header[..i].contains(name) {
+            if !name.is_empty() && !seen.insert(name.as_str()) {
                 problems.error(
                     code::DUPLICATE_COLUMN,
                     1,
                     i as u64 + 1,
-                    format!("column {name:?} appears more than once"),
+                    format!("column {:?} appears more than once", clip(name)),
                     "keep one column of each name",
                 );
             }
@@ -229,7 +232,7 @@ impl Sheet {
                 &format!(
                     "add a {:?} column to the header (the header is: {})",
                     names[0],
-                    self.header.join(",")
+                    clip(&self.header.join(","))
                 ),
             );
         }
@@ -264,7 +267,7 @@ impl Sheet {
             if !self.claimed[i] {
                 let message = match self.header[i].as_str() {
                     "" => "column without a name is ignored".to_owned(),
-                    name => format!("unknown column {name:?} is ignored"),
+                    name => format!("unknown column {:?} is ignored", clip(name)),
                 };
                 self.problems
                     .warning(code::UNKNOWN_COLUMN, 1, i as u64 + 1, message, &hint);

@@ -4,6 +4,7 @@ use super::code;
 use super::fields::Row;
 use super::sheet::Sheet;
 use super::{Loaded, SkuStage};
+use crate::problem::clip;
 use crate::InputError;
 use omniroute_core::{Network, NodeIdx, SkuId, Skus};
 use std::collections::HashMap;
@@ -49,6 +50,23 @@ pub fn read_stock(
     network: &Network,
     skus: &mut Skus,
 ) -> Result<Loaded<Vec<StockRecord>>, InputError> {
+    read(input, file, Some(network), skus)
+}
+
+/// Reads `stock.csv` when its nodes could not be read: reports every problem that does not
+/// depend on the nodes (an unknown node or a repeated position cannot be told), so that one bad
+/// row of nodes.csv does not hide the stock file's own problems.
+pub(crate) fn check_stock_alone(input: impl Read, file: &str) -> Result<(), InputError> {
+    read(input, file, None, &mut Skus::default()).map(|_| ())
+}
+
+/// Reads `stock.csv`; without `network`, node ids are not looked up and nothing is returned.
+fn read(
+    input: impl Read,
+    file: &str,
+    network: Option<&Network>,
+    skus: &mut Skus,
+) -> Result<Loaded<Vec<StockRecord>>, InputError> {
     let mut sheet = Sheet::open(input, file)?;
     let node_id = sheet.required(&["node_id"]);
     let sku = sheet.required(&["sku"]);
@@ -62,13 +80,13 @@ pub fn read_stock(
     let mut records = Vec::new();
     while let Some(mut row) = sheet.next_row()? {
         let node_text = row.text(node_id);
-        let node = node_text.and_then(|id| {
+        let node = node_text.zip(network).and_then(|(id, network)| {
             let node = network.find(id);
             if node.is_none() {
                 row.error(
                     code::UNKNOWN_NODE,
                     node_id,
-                    format!("node {id:?} is not in the network"),
+                    format!("node {:?} is not in the network", clip(id)),
                     "add the node to nodes.csv, or fix the node_id",
                 );
             }
@@ -88,8 +106,8 @@ pub fn read_stock(
                 sku,
                 format!(
                     "stock of sku {:?} at node {:?} is already given on line {line}",
-                    sku_text.unwrap_or_default(),
-                    node_text.unwrap_or_default()
+                    clip(sku_text.unwrap_or_default()),
+                    clip(node_text.unwrap_or_default())
                 ),
                 "give each (node_id, sku) pair once; add the quantities up if both rows are right",
             );
