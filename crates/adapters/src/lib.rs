@@ -29,7 +29,8 @@ pub use decisions::{
 };
 pub use events::read_events;
 pub use gen::{
-    demo_instance, generate, india_cities, read_cities, write_instance, City, GenConfig, Instance,
+    demo_instance, generate, india_cities, read_cities, temp_file_in, write_instance, City,
+    GenConfig, GenError, GenLimits, Instance, GEN_LIMITS,
 };
 pub use inputs::{Inputs, Source, DEMO_POLICY};
 pub use policy::{read_policy, Policies, PolicyFile};

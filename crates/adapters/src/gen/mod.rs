@@ -52,7 +52,7 @@ mod write;
 mod tests;
 
 pub use cities::{india_cities, read_cities, City};
-pub use write::write_instance;
+pub use write::{temp_file_in, write_instance};
 
 use jiff::civil::Date;
 use rand::SeedableRng;
@@ -107,6 +107,93 @@ impl GenConfig {
             store_min_population: 100_000,
             zipf_s: 1.1,
         }
+    }
+}
+
+/// The largest counts [`GenConfig::check`] accepts: beyond them the files would take gigabytes
+/// (and the allocation could fail). Warehouses list ~92 % of the SKUs, so their product is
+/// limited too.
+pub const GEN_LIMITS: GenLimits = GenLimits {
+    nodes: 200_000,
+    skus: 1_000_000,
+    orders: 1_000_000,
+    warehouse_positions: 10_000_000,
+};
+
+/// Limits on a generated instance's size (see [`GEN_LIMITS`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct GenLimits {
+    /// Most warehouses + stores + dealers.
+    pub nodes: u64,
+    /// Most SKUs.
+    pub skus: u64,
+    /// Most orders.
+    pub orders: u64,
+    /// Most warehouses × SKUs.
+    pub warehouse_positions: u64,
+}
+
+/// A [`GenConfig`] that [`generate`] should not be given.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum GenError {
+    /// A count is above its limit in [`GEN_LIMITS`].
+    #[error("{what} is {value}, above the limit of {limit}")]
+    TooLarge {
+        /// What was counted (for example `orders`).
+        what: &'static str,
+        /// The count asked for.
+        value: u64,
+        /// The limit.
+        limit: u64,
+    },
+    /// A count is 0, so a file would have no rows and the readers would reject it.
+    #[error("{what} is 0: {file} would have no rows, which the readers reject")]
+    Empty {
+        /// What was counted.
+        what: &'static str,
+        /// The file left without rows.
+        file: &'static str,
+    },
+}
+
+impl GenConfig {
+    /// Checks the counts: at most [`GEN_LIMITS`], and at least one node, SKU and order (a file
+    /// without rows is rejected by the readers).
+    ///
+    /// ```
+    /// use omniroute_adapters::{GenConfig, GenError};
+    /// assert_eq!(GenConfig::demo().check(), Ok(()));
+    /// let huge = GenConfig { orders: u32::MAX, ..GenConfig::demo() };
+    /// assert!(matches!(huge.check(), Err(GenError::TooLarge { what: "orders", .. })));
+    /// ```
+    pub fn check(&self) -> Result<(), GenError> {
+        let nodes = u64::from(self.warehouses) + u64::from(self.stores) + u64::from(self.dealers);
+        let l = GEN_LIMITS;
+        for (what, value, limit) in [
+            ("the number of nodes", nodes, l.nodes),
+            ("skus", u64::from(self.skus), l.skus),
+            ("orders", u64::from(self.orders), l.orders),
+            (
+                "warehouses × skus",
+                u64::from(self.warehouses) * u64::from(self.skus),
+                l.warehouse_positions,
+            ),
+        ] {
+            if value > limit {
+                return Err(GenError::TooLarge { what, value, limit });
+            }
+        }
+        for (what, value, file) in [
+            ("the number of nodes", nodes, "nodes.csv"),
+            ("skus", u64::from(self.skus), "stock.csv"),
+            ("orders", u64::from(self.orders), "orders.csv"),
+        ] {
+            if value == 0 {
+                return Err(GenError::Empty { what, file });
+            }
+        }
+        Ok(())
     }
 }
 

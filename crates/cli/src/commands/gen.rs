@@ -3,7 +3,9 @@
 use crate::failure::Failure;
 use crate::Global;
 use anyhow::Context;
-use omniroute_adapters::{generate, india_cities, read_cities, write_instance, GenConfig, Source};
+use omniroute_adapters::{
+    generate, india_cities, read_cities, write_instance, GenConfig, GenError, Source,
+};
 use std::path::PathBuf;
 
 /// Arguments of `omniroute gen`. Every count defaults to the embedded demo scenario's.
@@ -62,6 +64,18 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         day: args.day.unwrap_or(d.day),
         ..d
     };
+    cfg.check().map_err(|e| match e {
+        GenError::Empty { .. } => Failure::new(
+            "E1132",
+            e.to_string(),
+            "ask for at least one node, one SKU and one order",
+        ),
+        _ => Failure::new(
+            "E1131",
+            e.to_string(),
+            "generate less (docs/errors.md lists the limits), or several instances",
+        ),
+    })?;
     let cities = match &args.cities {
         None => india_cities(),
         Some(path) => {
