@@ -1,7 +1,7 @@
 //! Turning every failure into one line on stderr with a stable code and a hint, and an exit code.
 //!
 //! CLI codes (documented in `docs/errors.md`): `E1100` any other command-line failure, `E1101`
-//! unknown order id, `E1102` invalid `--now` time, `E1103` cannot write an output, `E1113` the plan
+//! unknown order id, `E1102` invalid `--now` time, `E1103` cannot write an output, `E1130` an output that is also an input, `E1113` the plan
 //! given to `reroute` breaks its inputs' rules, `E1204` `--format parquet` without `--out`,
 //! `E1199` internal error (a panic). Input-file
 //! problems keep the adapters' codes (`E1000`–`E1025`, `E1104`–`E1112` decisions.csv, `E1201`–`E1203` Parquet files, `E19xx`,
@@ -61,15 +61,25 @@ fn pipe(e: &(dyn std::error::Error + 'static)) -> bool {
     false
 }
 
-/// Prints every problem of a rejected input, one per line (for files `validate` does not read:
-/// decisions and events).
+/// At most this many problems of a rejected input are printed; then a count of the rest.
+pub const SHOWN_PROBLEMS: usize = 100;
+
+/// Prints the problems of a rejected input, one per line (the first [`SHOWN_PROBLEMS`], then
+/// `… and N more`).
 pub fn print_problems(e: &InputError) {
-    for p in e.problems() {
+    let problems = e.problems();
+    for p in problems.iter().take(SHOWN_PROBLEMS) {
         crate::note!("error: {p}");
+    }
+    if problems.len() > SHOWN_PROBLEMS {
+        crate::note!(
+            "error: … and {} more problem(s); run `omniroute validate` with the same files to list them all",
+            problems.len() - SHOWN_PROBLEMS
+        );
     }
 }
 
-/// Prints `e` as one line (plus a count of further input problems) and returns the exit code.
+/// Prints `e` (every problem of a rejected input) and returns the exit code.
 pub fn report(e: &anyhow::Error) -> u8 {
     if is_broken_pipe(e) {
         return EXIT_OK;
@@ -77,18 +87,11 @@ pub fn report(e: &anyhow::Error) -> u8 {
     if let Some(f) = e.downcast_ref::<Failure>() {
         crate::note!("error: {f}");
     } else if let Some(ie) = e.downcast_ref::<InputError>() {
-        let problems = ie.problems();
-        if let Some(first) = problems.first() {
-            crate::note!("error: {first}");
-        }
-        if problems.len() > 1 {
-            crate::note!(
-                "error: {} more problem(s); run `omniroute validate` with the same files to list them all",
-                problems.len() - 1
-            );
-        }
+        print_problems(ie);
     } else if e.chain().any(<dyn std::error::Error>::is::<std::io::Error>) {
-        crate::note!("error: E1000 {e:#} (hint: check the path and permissions)");
+        // Inputs are read through the adapters (`InputError`, `E1000`): a bare I/O error is a
+        // write (stdout, `gen`'s files).
+        crate::note!("error: E1103 {e:#} (hint: check that the folder exists and is writable, and that the disk has room)");
     } else {
         crate::note!("error: E1100 {e:#} (hint: run the command with --help for its usage)");
     }

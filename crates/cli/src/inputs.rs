@@ -4,6 +4,7 @@ use crate::failure::{print_problems, Failure};
 use crate::Global;
 use jiff::Timestamp;
 use omniroute_adapters::{open_table, read_decisions_file, DecisionsFile, Inputs, Source};
+use std::path::Path;
 
 /// `--nodes`, `--stock`, `--policy` (the orders file is added by each command).
 #[derive(Debug, Clone, clap::Args)]
@@ -31,7 +32,21 @@ pub struct Batch {
     pub orders: String,
 }
 
+impl Files {
+    /// The paths of the nodes, stock and policy files, as given.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        [self.nodes.as_str(), self.stock.as_str()]
+            .into_iter()
+            .chain(self.policy.iter().map(String::as_str))
+    }
+}
+
 impl Batch {
+    /// The paths of every file of the batch, as given.
+    pub fn paths(&self) -> impl Iterator<Item = &str> {
+        self.files.paths().chain([self.orders.as_str()])
+    }
+
     /// Reads and validates the files (see [`load`]).
     pub fn load(&self, global: Global, now: Timestamp) -> anyhow::Result<Inputs> {
         load(&self.files, Some(&self.orders), global, now)
@@ -46,18 +61,7 @@ pub fn load(
     global: Global,
     now: Timestamp,
 ) -> anyhow::Result<Inputs> {
-    let all = [files.nodes.as_str(), files.stock.as_str()]
-        .into_iter()
-        .chain(orders)
-        .chain(files.policy.iter().map(String::as_str));
-    if all.filter(|p| *p == "-").count() > 1 {
-        return Err(Failure::new(
-            "E1100",
-            "more than one input is `-` (stdin)",
-            "read at most one file from stdin and pass the others as paths",
-        )
-        .into());
-    }
+    check_paths(files.paths().chain(orders), None)?;
     let nodes = open_table(&files.nodes)?;
     let stock = open_table(&files.stock)?;
     let orders = orders.map(open_table).transpose()?;
@@ -70,6 +74,41 @@ pub fn load(
     print_warnings(&inputs.warnings, global);
     inputs.check_now(now)?;
     Ok(inputs)
+}
+
+/// Refuses, before any work, more than one input read from `-` (stdin) (`E1100`) and an `out`
+/// that is the same file as an input (`E1130`: writing it would destroy the input).
+pub fn check_paths<'a>(
+    inputs: impl IntoIterator<Item = &'a str>,
+    out: Option<&Path>,
+) -> anyhow::Result<()> {
+    let inputs: Vec<&str> = inputs.into_iter().collect();
+    if inputs.iter().filter(|p| **p == "-").count() > 1 {
+        return Err(Failure::new(
+            "E1100",
+            "more than one input is `-` (stdin)",
+            "read at most one file from stdin and pass the others as paths",
+        )
+        .into());
+    }
+    let Some(out) = out.filter(|o| *o != Path::new("-")) else {
+        return Ok(());
+    };
+    if let Some(input) = inputs
+        .iter()
+        .find(|i| **i != "-" && same_file::is_same_file(i, out).unwrap_or(false))
+    {
+        return Err(Failure::new(
+            "E1130",
+            format!(
+                "--out {} is the input {input}: writing it would destroy the input",
+                out.display()
+            ),
+            "write the output to another file",
+        )
+        .into());
+    }
+    Ok(())
 }
 
 /// Prints warnings: all with `-v`, else the first five and a count.

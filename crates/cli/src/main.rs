@@ -92,6 +92,14 @@ fn main() -> ExitCode {
         eprintln!("error: E1199 internal error: {msg}{place} (hint: this is a bug in omniroute; please report it with the command you ran)");
         std::process::exit(i32::from(EXIT_ERROR));
     }));
+    // Past the file size limit (`ulimit -f`) a write raises SIGXFSZ, which would kill the process
+    // with the temporary output left behind; with a handler the write fails with EFBIG instead,
+    // reported as `E1103` and the temporary file removed.
+    #[cfg(unix)]
+    let _ = signal_hook::flag::register(
+        signal_hook::consts::SIGXFSZ,
+        std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false)),
+    );
     let cli = Cli::parse();
     let global = cli.global;
     let result = match cli.command {

@@ -4,7 +4,6 @@ use crate::decision_json;
 use crate::failure::{is_broken_pipe, Failure};
 use crate::output::{create, open};
 use crate::{EXIT_OK, EXIT_UNFILLED};
-use anyhow::Context;
 use omniroute_adapters::{write_decisions, write_decisions_parquet, Inputs};
 use omniroute_core::{Plan, PlanTotals};
 use serde_json::{json, Value};
@@ -77,10 +76,17 @@ pub fn write_or_closed(
     head: &Value,
 ) -> anyhow::Result<bool> {
     match write(out, format, inputs, plan, head) {
+        Ok(()) => Ok(true),
         Err(e) if is_broken_pipe(&e) => Ok(false),
-        other => {
-            other.context("cannot write the decisions")?;
-            Ok(true)
+        Err(e) if e.is::<Failure>() => Err(e),
+        Err(e) => {
+            let target = out.map_or_else(|| "stdout".to_owned(), |p| p.display().to_string());
+            Err(Failure::new(
+                "E1103",
+                format!("cannot write the decisions to {target}: {e:#}"),
+                "check that the disk has room and the file size limit (ulimit -f) allows the output; a file given with --out is left as it was",
+            )
+            .into())
         }
     }
 }
@@ -95,7 +101,7 @@ pub fn write(
     plan: &Plan,
     head: &Value,
 ) -> anyhow::Result<()> {
-    let mut out = match format {
+    let out = match format {
         Format::Parquet => return write_parquet(out, inputs, plan),
         Format::Csv => {
             let mut out = open(out)?;
@@ -133,8 +139,7 @@ pub fn write(
             out
         }
     };
-    out.flush()?;
-    Ok(())
+    out.finish()
 }
 
 /// Writes `plan` as a Parquet file at `out` (`E1204` without one).
@@ -151,6 +156,5 @@ fn write_parquet(out: Option<&Path>, inputs: &Inputs, plan: &Plan) -> anyhow::Re
         &inputs.network,
         &inputs.skus,
     )?;
-    file.flush()?;
-    Ok(())
+    file.finish()
 }

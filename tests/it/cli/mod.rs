@@ -3,6 +3,7 @@
 mod demo_gen;
 mod explain;
 mod help;
+mod hostile;
 mod limits;
 mod parquet;
 mod pipe;

@@ -1,6 +1,6 @@
 //! `omniroute check`: an independent check of a decisions file against its inputs and policy.
 
-use crate::inputs::{now, read_decisions, Batch};
+use crate::inputs::{check_paths, now, read_decisions, Batch};
 use crate::{Global, EXIT_ERROR, EXIT_OK, EXIT_UNFILLED};
 use omniroute_core::check;
 use std::io::Write;
@@ -26,6 +26,7 @@ pub struct Args {
 /// Checks the file and prints violations.
 pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     let now = now(args.now.as_deref())?;
+    check_paths(args.batch.paths().chain([args.decisions.as_str()]), None)?;
     let inputs = args.batch.load(global, now)?;
     // The reader re-prices every shipment from scratch; where the file's cost or distance
     // (3 decimals) differ it says so, and the core checker judges the rest (rules, stock,

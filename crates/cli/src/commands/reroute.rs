@@ -2,7 +2,7 @@
 //! correction or arrival) to a plan, moving only the orders that must or can gain (DESIGN §5).
 
 use crate::failure::{print_problems, Failure};
-use crate::inputs::{load, now, read_decisions, Files};
+use crate::inputs::{check_paths, load, now, read_decisions, Files};
 use crate::output::rupees;
 use crate::plan_out::{self, Format};
 use crate::{Global, EXIT_ERROR};
@@ -47,7 +47,11 @@ pub struct Args {
 pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     let now = now(args.now.as_deref())?;
     plan_out::check_target(args.out.as_deref(), args.format)?;
-    one_stdin(args)?;
+    let inputs = args
+        .files
+        .paths()
+        .chain([args.orders.as_str(), &args.plan, &args.events]);
+    check_paths(inputs, args.out.as_deref())?;
     let inputs = load(&args.files, Some(&args.orders), global, now)?;
     let router = Router::versioned(inputs.network.clone(), &inputs.policies.versions);
     let stock = router.stock_table(inputs.routable_positions());
@@ -103,30 +107,6 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         list("review queue", &ids(&r.review), global);
     }
     Ok(code)
-}
-
-/// At most one input may be `-` (stdin).
-fn one_stdin(args: &Args) -> anyhow::Result<()> {
-    let stdin_inputs = [
-        args.files.nodes.as_str(),
-        &args.files.stock,
-        &args.orders,
-        &args.plan,
-        &args.events,
-    ]
-    .into_iter()
-    .chain(args.files.policy.iter().map(String::as_str))
-    .filter(|p| *p == "-")
-    .count();
-    if stdin_inputs > 1 {
-        return Err(Failure::new(
-            "E1100",
-            "more than one input is `-` (stdin)",
-            "read at most one file from stdin and pass the others as paths",
-        )
-        .into());
-    }
-    Ok(())
 }
 
 /// Reads `--plan` and checks it fits its inputs (`E1113` otherwise); `None` after printing the

@@ -2,7 +2,7 @@
 //! written as decisions.csv, JSON, NDJSON or Parquet.
 
 use crate::failure::Failure;
-use crate::inputs::{now, Batch};
+use crate::inputs::{check_paths, now, Batch};
 use crate::output::rupees;
 use crate::plan_out::{self, Format};
 use crate::{progress, Global};
@@ -101,6 +101,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         }
     }
     plan_out::check_target(args.out.as_deref(), args.format)?;
+    check_paths(args.batch.paths(), args.out.as_deref())?;
     let parallel = threads(args.threads)?;
     let inputs = args.batch.load(global, now)?;
     let router =

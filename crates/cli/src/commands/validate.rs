@@ -1,6 +1,6 @@
 //! `omniroute validate`: every problem of the input files, one per line, on stderr.
 
-use crate::inputs::{now, print_warnings, Files};
+use crate::inputs::{check_paths, now, print_warnings, Files};
 use crate::Global;
 use omniroute_adapters::{open_table, InputError, Inputs, Source};
 
@@ -24,6 +24,7 @@ pub struct Args {
 /// Validates and reports.
 pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     let now = args.now.as_deref().map(|s| now(Some(s))).transpose()?;
+    check_paths(args.files.paths().chain(args.orders.as_deref()), None)?;
     let result = (|| -> Result<Inputs, InputError> {
         let nodes = open_table(&args.files.nodes)?;
         let stock = open_table(&args.files.stock)?;
