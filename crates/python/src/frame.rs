@@ -66,7 +66,7 @@ pub fn to_csv(batches: &[RecordBatch], schema: &Schema) -> Result<Vec<u8>, Failu
             for c in &columns {
                 cell.clear();
                 let written = match c {
-                    Column::Float(a) if a.is_valid(row) && a.value(row).is_finite() => {
+                    Column::Float(a) if a.is_valid(row) && !a.value(row).is_nan() => {
                         write!(cell, "{}", a.value(row))
                     }
                     Column::Float(_) => Ok(()),
@@ -83,8 +83,9 @@ pub fn to_csv(batches: &[RecordBatch], schema: &Schema) -> Result<Vec<u8>, Failu
 
 /// How a column's cells are written. Floats use Rust's shortest round-trip form, which writes a
 /// whole number without a fraction (`120`, not `120.0`): pandas turns an integer column with
-/// missing cells into floats, and the readers want integers there. NaN and infinities are
-/// written as empty cells (pandas' missing value).
+/// missing cells into floats, and the readers want integers there. NaN is written as an empty
+/// cell (pandas' missing value); infinities as `inf` and `-inf`, so the readers reject them as
+/// they would in a file (they are not missing values, and an empty cell would take the default).
 enum Column<'a> {
     Float(Float64Array),
     Other(ArrayFormatter<'a>),

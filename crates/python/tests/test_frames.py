@@ -59,3 +59,44 @@ def test_frame_without_optional_columns() -> None:
 def test_not_a_table_is_a_type_error() -> None:
     with pytest.raises(TypeError):
         om.Network.from_frame([1, 2, 3])
+
+
+@pytest.mark.parametrize(
+    ("kind", "column", "value"),
+    [
+        ("nodes", "per_km_cents", float("inf")),
+        ("nodes", "max_km_standard", float("-inf")),
+        ("stock", "reserved", float("inf")),
+    ],
+)
+def test_infinities_in_a_frame_are_the_csv_readers_errors(
+    tmp_path: pathlib.Path, kind: str, column: str, value: float
+) -> None:
+    """±inf is not a missing value: a frame gives the error the same value gives in a CSV file
+    (it used to become an empty cell, i.e. the default)."""
+    nodes = {"node_id": ["W1"], "lat": [28.61], "lon": [77.21]}
+    stock = {"node_id": ["W1"], "sku": ["TEE"], "qty": [10]}
+    table = dict(nodes if kind == "nodes" else stock)
+    table[column] = [value]
+    text = ",".join(table) + "\n" + ",".join(str(v[0]) for v in table.values()) + "\n"
+    path = tmp_path / f"{kind}.csv"
+    path.write_text(text)
+    net = om.Network.from_frame(pa.table(nodes))
+
+    def load(frame: bool) -> om.InputError:
+        with pytest.raises(om.InputError) as e:
+            if kind == "nodes":
+                om.Network.from_frame(pa.table(table)) if frame else om.Network.from_csv(path)
+            else:
+                om.Inventory.from_frame(pa.table(table), net) if frame else om.Inventory.from_csv(path, net)
+        return e.value
+
+    from_csv, from_frame = load(frame=False), load(frame=True)
+    assert from_csv.code in ("E1008", "E1009")
+    assert (from_frame.code, from_frame.line, from_frame.column) == (from_csv.code, 2, len(table))
+    # NaN stays pandas' missing value: the default.
+    table[column] = [float("nan")]
+    if kind == "nodes":
+        om.Network.from_frame(pa.table(table))
+    else:
+        om.Inventory.from_frame(pa.table(table), net)
