@@ -247,6 +247,15 @@ impl Place<'_> {
     }
 }
 
+/// serde_json's message without its " at line L column C" (the problem carries the place).
+fn without_place(e: &serde_json::Error) -> String {
+    let message = e.to_string();
+    message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(m, _)| m)
+        .to_owned()
+}
+
 /// Parses one non-blank line into an event, or records its problems.
 fn parse_line(at: &mut Place<'_>, ctx: &Ctx<'_>) -> Option<Event> {
     let value: Value = match serde_json::from_str(at.text) {
@@ -257,30 +266,20 @@ fn parse_line(at: &mut Place<'_>, ctx: &Ctx<'_>) -> Option<Event> {
                 .split('\n')
                 .nth(e.line().saturating_sub(1))
                 .map_or(0, |_| e.column() as u64);
-            let message = e.to_string();
-            let message = message
-                .rsplit_once(" at line ")
-                .map_or(message.as_str(), |(m, _)| m)
-                .to_owned();
             at.push(
                 "E3101",
                 column,
-                format!("not valid JSON: {message}"),
+                format!("not valid JSON: {}", without_place(&e)),
                 "write one JSON object per line, for example {\"type\":\"node_down\",\"node_id\":\"WH-1\"}",
             );
             return None;
         }
     };
     if let Err(e) = serde_json::from_str::<NoRepeatedKeys>(at.text) {
-        let message = e.to_string();
-        let message = message
-            .rsplit_once(" at line ")
-            .map_or(message.as_str(), |(m, _)| m)
-            .to_owned();
         at.push(
             "E3109",
             e.column() as u64,
-            message,
+            without_place(&e),
             "give each key once in an object: a repeated key would silently take the last value",
         );
         return None;

@@ -184,42 +184,36 @@ fn many_problems_are_capped_with_a_count() {
     );
 }
 
-#[test]
-fn stock_problems_are_reported_even_when_nodes_fail() {
+/// Stderr of `omniroute validate` (exit 2) on the fixture `small` with files replaced.
+fn validate_small_with(files: &[(&str, &str)]) -> String {
     let dir = small_copy();
-    std::fs::write(dir.path().join("nodes.csv"), "node_id,lat,lon\nW1,91,0\n").unwrap();
-    std::fs::write(
-        dir.path().join("stock.csv"),
-        "node_id,sku,qty\nW1,TEE,many\n",
-    )
-    .unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
     let out = omniroute()
         .current_dir(dir.path())
         .arg("validate")
         .args(FILES)
         .assert()
         .code(2);
-    let err = stderr(&out);
+    stderr(&out)
+}
+
+#[test]
+fn stock_problems_are_reported_even_when_nodes_fail() {
+    let err = validate_small_with(&[
+        ("nodes.csv", "node_id,lat,lon\nW1,91,0\n"),
+        ("stock.csv", "node_id,sku,qty\nW1,TEE,many\n"),
+    ]);
     assert!(err.contains("nodes.csv:2:2: E1010"), "{err}");
     assert!(err.contains("stock.csv:2:3: E1008"), "{err}");
 }
 
 #[test]
 fn a_huge_field_is_not_echoed_whole() {
-    let dir = small_copy();
     let huge = "9".repeat(10 * 1024 * 1024);
-    std::fs::write(
-        dir.path().join("stock.csv"),
-        format!("node_id,sku,qty\nWH-DEL,TEE,{huge}x\n"),
-    )
-    .unwrap();
-    let out = omniroute()
-        .current_dir(dir.path())
-        .arg("validate")
-        .args(FILES)
-        .assert()
-        .code(2);
-    let err = stderr(&out);
+    let stock = format!("node_id,sku,qty\nWH-DEL,TEE,{huge}x\n");
+    let err = validate_small_with(&[("stock.csv", &stock)]);
     assert!(err.len() < 1_000, "{} bytes on stderr", err.len());
     assert!(err.contains("E1008 qty \"99999"), "{err}");
     assert!(err.contains("…\" is not a whole number"), "{err}");
