@@ -518,7 +518,7 @@ mod tests {
                 (
                     "E3109",
                     2,
-                    52,
+                    51,
                     "key `a` appears twice in one object".to_owned()
                 ),
             ]
