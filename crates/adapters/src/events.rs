@@ -247,7 +247,7 @@ impl Place<'_> {
     }
 }
 
-/// serde_json's message without its " at line L column C" (the problem carries the place).
+/// `serde_json`'s message without its " at line L column C" (the problem carries the place).
 fn without_place(e: &serde_json::Error) -> String {
     let message = e.to_string();
     message

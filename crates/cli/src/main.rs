@@ -78,6 +78,9 @@ pub enum Command {
 }
 
 fn main() -> ExitCode {
+    // A panic is a bug: the hook keeps its message and place, and `main` reports it as `E1199`
+    // once it unwinds here. A panic caught on the way (the Parquet reader turns one from its
+    // decoders into `E1201`) prints nothing.
     std::panic::set_hook(Box::new(|info| {
         let msg = info
             .payload()
@@ -89,8 +92,9 @@ fn main() -> ExitCode {
             .location()
             .map(|l| format!(" at {}:{}", l.file(), l.line()))
             .unwrap_or_default();
-        eprintln!("error: E1199 internal error: {msg}{place} (hint: this is a bug in omniroute; please report it with the command you ran)");
-        std::process::exit(i32::from(EXIT_ERROR));
+        *LAST_PANIC
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner) = Some(format!("{msg}{place}"));
     }));
     // Past the file size limit (`ulimit -f`) a write raises SIGXFSZ, which would kill the process
     // with the temporary output left behind; with a handler the write fails with EFBIG instead,
@@ -102,7 +106,7 @@ fn main() -> ExitCode {
     );
     let cli = Cli::parse();
     let global = cli.global;
-    let result = match cli.command {
+    let result = std::panic::catch_unwind(|| match cli.command {
         Command::Demo(a) => commands::demo::run(&a, global),
         Command::Gen(a) => commands::gen::run(&a, global),
         Command::Validate(a) => commands::validate::run(&a, global),
@@ -111,12 +115,24 @@ fn main() -> ExitCode {
         Command::Explain(a) => commands::explain::run(&a, global),
         Command::Check(a) => commands::check::run(&a, global),
         Command::Completions(a) => commands::completions::run(&a),
-    };
+    });
     match result {
-        Ok(code) => ExitCode::from(code),
-        Err(e) => ExitCode::from(failure::report(&e)),
+        Ok(Ok(code)) => ExitCode::from(code),
+        Ok(Err(e)) => ExitCode::from(failure::report(&e)),
+        Err(_) => {
+            let what = LAST_PANIC
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner)
+                .take()
+                .unwrap_or_else(|| "unknown panic".to_owned());
+            eprintln!("error: E1199 internal error: {what} (hint: this is a bug in omniroute; please report it with the command you ran)");
+            ExitCode::from(EXIT_ERROR)
+        }
     }
 }
+
+/// The message and place of the last panic, kept by the panic hook for `main` to report.
+static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
 
 /// Writes one diagnostic line to stderr, ignoring a closed stderr.
 #[macro_export]

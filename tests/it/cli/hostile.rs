@@ -240,3 +240,25 @@ fn gen_refuses_sizes_beyond_its_limits_and_empty_files() {
     }
     assert!(!dir.path().join("g").exists());
 }
+
+#[test]
+fn a_parquet_file_the_decoder_panics_on_is_e1201() {
+    let dir = small_copy();
+    let damaged = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../crates/adapters/src/parquet/damaged-arrow-schema.parquet");
+    std::fs::copy(damaged, dir.path().join("nodes.parquet")).unwrap();
+    let out = omniroute()
+        .current_dir(dir.path())
+        .args([
+            "validate",
+            "--nodes",
+            "nodes.parquet",
+            "--stock",
+            "stock.csv",
+        ])
+        .assert()
+        .code(2);
+    let err = stderr(&out);
+    assert!(err.starts_with("nodes.parquet:0:0: E1201 "), "{err}");
+    assert!(!err.contains("panicked") && !err.contains("E1199"), "{err}");
+}

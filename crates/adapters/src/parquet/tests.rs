@@ -101,6 +101,16 @@ fn a_file_that_is_not_parquet_is_e1201() {
 }
 
 #[test]
+fn a_damaged_stored_arrow_schema_is_e1201_not_a_panic() {
+    // Found by fuzz/parquet: a decisions.parquet whose stored Arrow schema names an unknown
+    // type, on which arrow-ipc reaches `unimplemented!`.
+    let bytes = include_bytes!("damaged-arrow-schema.parquet").to_vec();
+    let e = parquet_to_csv(bytes, "d.parquet").unwrap_err();
+    assert_eq!(codes(&e), [("E1201", 0, 0)]);
+    assert!(e.problems()[0].message.contains("decoder failed"), "{e}");
+}
+
+#[test]
 fn a_column_without_a_text_form_is_e1202() {
     let file = parquet(vec![
         ("node_id", Arc::new(StringArray::from(vec!["W1"]))),
