@@ -17,7 +17,7 @@
 //! `E3101` not valid JSON (the parser's column), `E3102` unknown event type, `E3103` missing
 //! field, `E3104` unknown node, `E3105` unknown order, `E3106` unknown SKU, `E3107` negative
 //! quantity, `E3108` a field of the wrong type (an id that is not a string, a quantity that is
-//! not a whole number or above 4,294,967,295, a line that is not an object), `E3109` a key
+//! not a whole number or above 4,294,967,295, a line that is not an object), `E3111` a key
 //! repeated in one object.
 
 use crate::problem::clip;
@@ -277,7 +277,7 @@ fn parse_line(at: &mut Place<'_>, ctx: &Ctx<'_>) -> Option<Event> {
     };
     if let Err(e) = serde_json::from_str::<NoRepeatedKeys>(at.text) {
         at.push(
-            "E3109",
+            "E3111",
             e.column() as u64,
             without_place(&e),
             "give each key once in an object: a repeated key would silently take the last value",
@@ -510,13 +510,13 @@ mod tests {
             got,
             vec![
                 (
-                    "E3109",
+                    "E3111",
                     1,
                     44,
                     "key `node_id` appears twice in one object".to_owned()
                 ),
                 (
-                    "E3109",
+                    "E3111",
                     2,
                     51,
                     "key `a` appears twice in one object".to_owned()
