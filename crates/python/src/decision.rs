@@ -248,11 +248,12 @@ pub struct Violation {
 }
 
 impl Violation {
-    pub fn new(v: &core::Violation, orders: &[core::Order]) -> Self {
+    /// The core's violation, its order and SKU named by id.
+    pub fn new(v: &core::Violation, orders: &[core::Order], skus: &core::Skus) -> Self {
         Violation {
             order_id: orders.get(v.order).map(|o| o.id.clone()),
             code: v.code,
-            message: v.message.clone(),
+            message: v.describe(&|s| skus.name(s).to_owned()),
         }
     }
 }

@@ -15,8 +15,14 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 pub enum Failure {
     /// Rejected input (`E1xxx`), or a rejected policy (every problem `E2xxx`).
     Input(InputError),
-    /// A refused inventory event (`E3xxx`).
-    Inventory(InventoryError),
+    /// A refused inventory event (`E3xxx`), its message naming nodes and SKUs by id where the
+    /// caller could name them (`NetData::refused`).
+    Inventory {
+        /// The stable code.
+        code: &'static str,
+        /// What was refused.
+        message: String,
+    },
     /// The caller broke a precondition of the API (objects from different networks, a bad mode).
     Usage(String),
     /// A panic in Rust: a bug, reported as `OmnirouteError` instead of crashing Python.
@@ -31,7 +37,10 @@ impl From<InputError> for Failure {
 
 impl From<InventoryError> for Failure {
     fn from(e: InventoryError) -> Self {
-        Failure::Inventory(e)
+        Failure::Inventory {
+            code: e.code(),
+            message: e.to_string(),
+        }
     }
 }
 
@@ -61,8 +70,8 @@ impl Failure {
                 let cls = class(py, if policy { "PolicyError" } else { "InputError" })?;
                 PyErr::from_value(cls.call1((e.to_string(), list))?)
             }
-            Failure::Inventory(e) => {
-                PyErr::from_value(class(py, "InventoryError")?.call1((e.to_string(), e.code()))?)
+            Failure::Inventory { code, message } => {
+                PyErr::from_value(class(py, "InventoryError")?.call1((message, code))?)
             }
             Failure::Usage(m) => PyValueError::new_err(m),
             Failure::Panic(m) => PyErr::from_value(class(py, "OmnirouteError")?.call1((

@@ -37,6 +37,17 @@ impl NetData {
             .ok_or_else(|| Failure::Usage(format!("unknown sku {sku:?}")))
     }
 
+    /// A refused inventory event as a failure whose message names nodes and SKUs by id.
+    pub fn refused(&self, e: &core::InventoryError) -> Failure {
+        let skus = self.skus();
+        Failure::Inventory {
+            code: e.code(),
+            message: e.describe(&|n| self.net.node(n).id.clone(), &|s| {
+                skus.name(s).to_owned()
+            }),
+        }
+    }
+
     pub fn skus(&self) -> std::sync::RwLockReadGuard<'_, Skus> {
         self.skus
             .read()
@@ -334,9 +345,9 @@ impl Inventory {
             .map_err(|e| pyo3::exceptions::PyValueError::new_err(format!("ttl_seconds: {e}")))?;
         guard(py, || {
             self.ledger.expire(now);
-            Ok(self
-                .ledger
-                .reserve(core::ReservationId(reservation_id), &lines, now, ttl)?)
+            self.ledger
+                .reserve(core::ReservationId(reservation_id), &lines, now, ttl)
+                .map_err(|e| self.net.refused(&e))
         })
     }
 
@@ -361,9 +372,9 @@ impl Inventory {
     ) -> PyResult<()> {
         let now = timestamp(now)?;
         guard(py, || {
-            Ok(self
-                .ledger
-                .commit(core::ReservationId(reservation_id), now)?)
+            self.ledger
+                .commit(core::ReservationId(reservation_id), now)
+                .map_err(|e| self.net.refused(&e))
         })
     }
 
@@ -386,12 +397,14 @@ impl Inventory {
     ) -> PyResult<&'static str> {
         let (node, sku) = (self.net.node(node_id)?, self.net.sku(sku)?);
         let out = guard(py, || {
-            Ok(self.ledger.apply_delta(core::Delta {
-                node,
-                seq,
-                sku,
-                change,
-            })?)
+            self.ledger
+                .apply_delta(core::Delta {
+                    node,
+                    seq,
+                    sku,
+                    change,
+                })
+                .map_err(|e| self.net.refused(&e))
         })?;
         Ok(match out {
             core::DeltaOutcome::Applied => "applied",
@@ -403,7 +416,11 @@ impl Inventory {
     /// A return: `qty` units back on hand at `node_id` at once.
     fn return_units(&self, py: Python<'_>, node_id: &str, sku: &str, qty: u32) -> PyResult<()> {
         let (node, sku) = (self.net.node(node_id)?, self.net.sku(sku)?);
-        guard(py, || Ok(self.ledger.return_units(node, sku, qty)?))
+        guard(py, || {
+            self.ledger
+                .return_units(node, sku, qty)
+                .map_err(|e| self.net.refused(&e))
+        })
     }
 
     /// Number of live reservations.

@@ -423,7 +423,7 @@ impl Plan {
                 d.now,
             );
             Ok(v.iter()
-                .map(|v| Violation::new(v, &d.orders.orders))
+                .map(|v| Violation::new(v, &d.orders.orders, &d.orders.net.skus()))
                 .collect())
         })
     }

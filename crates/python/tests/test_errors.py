@@ -68,6 +68,8 @@ def test_inventory_error_codes(day_dir: pathlib.Path) -> None:
     with pytest.raises(om.InventoryError) as e2:
         inv.reserve(1, [(node, row["sku"], 10**6)], ttl_seconds=60, now=NOW)
     assert e2.value.code == "E3003"
+    # The message names the node and the SKU by id, not by the core's internal index.
+    assert f"node {node} sku {row['sku']} has" in str(e2.value), str(e2.value)
     inv.reserve(1, [(node, row["sku"], 0)], ttl_seconds=60, now=NOW)
     with pytest.raises(om.InventoryError) as e3:
         inv.reserve(1, [(node, row["sku"], 0)], ttl_seconds=60, now=NOW)

@@ -239,7 +239,12 @@ fn check_flags_oversold_stock() {
         .arg(&decisions)
         .assert()
         .code(1);
-    assert!(stdout(&out).contains("STOCK"), "{}", stdout(&out));
+    // The SKU by its id, not the core's index.
+    assert!(
+        stdout(&out).contains("(batch): STOCK sku TEE: node ST-NOI ships 3 but had 2 routable\n"),
+        "{}",
+        stdout(&out)
+    );
 }
 
 #[test]

@@ -51,7 +51,8 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         &stock,
         now,
     ) {
-        violations.push((v.order, v.code, v.message));
+        let message = v.describe(&|s| inputs.skus.name(s).to_owned());
+        violations.push((v.order, v.code, message));
     }
     violations.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.cmp(b.1)));
     violations.dedup();

@@ -55,7 +55,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     let inputs = load(&args.files, Some(&args.orders), global, now)?;
     let router = Router::versioned(inputs.network.clone(), &inputs.policies.versions);
     let stock = router.stock_table(inputs.routable_positions());
-    let Some(plan) = read_plan(args, &inputs, &stock, now, global)? else {
+    let Some(plan) = read_plan(args, &inputs, now, global)? else {
         return Ok(EXIT_ERROR);
     };
     let src = Source::open(&args.events)?;
@@ -114,7 +114,6 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
 fn read_plan(
     args: &Args,
     inputs: &Inputs,
-    stock: &StockTable,
     now: Timestamp,
     global: Global,
 ) -> anyhow::Result<Option<Plan>> {
@@ -130,12 +129,13 @@ fn read_plan(
             );
         }
     }
+    // The stock before the policy's safety stock, which the checker holds back itself.
     let broken = check(
         &file.plan,
         &inputs.orders,
         &inputs.network,
         &inputs.policies.versions,
-        stock,
+        &StockTable::from_positions(inputs.routable_positions()),
         now,
     );
     if let Some(v) = broken.first() {
@@ -149,7 +149,7 @@ fn read_plan(
                 "the plan breaks {} rule(s) of its inputs, first: {id}: {} {}",
                 broken.len(),
                 v.code,
-                v.message
+                v.describe(&|s| inputs.skus.name(s).to_owned())
             ),
             "run `omniroute check` with the same files; reroute starts from a plan that fits its inputs",
         )

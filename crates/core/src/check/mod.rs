@@ -25,13 +25,37 @@ pub struct Violation {
     /// `KIND`, `COST`, `PROMISE`, `REASON` (an unfilled line's reason that the inputs prove
     /// false).
     pub code: &'static str,
-    /// What is wrong.
+    /// What is wrong (nodes by id; the SKU, if any, is [`Violation::sku`]).
     pub message: String,
+    /// The SKU a stock violation is about: the core knows SKUs by index only, so front ends
+    /// name it with [`Violation::describe`].
+    pub sku: Option<SkuId>,
 }
 
+impl Violation {
+    fn new(order: usize, code: &'static str, message: String) -> Self {
+        Self {
+            order,
+            code,
+            message,
+            sku: None,
+        }
+    }
+
+    /// The message, preceded by the SKU as `sku` writes it when the violation is about one.
+    pub fn describe(&self, sku: &dyn Fn(SkuId) -> String) -> String {
+        match self.sku {
+            Some(s) => format!("sku {}: {}", sku(s), self.message),
+            None => self.message.clone(),
+        }
+    }
+}
+
+/// Shows the SKU by index (`sku #3`); front ends name it with [`Violation::describe`].
 impl fmt::Display for Violation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "order #{}: {} {}", self.order, self.code, self.message)
+        let message = self.describe(&|s| format!("#{}", s.0));
+        write!(f, "order #{}: {} {message}", self.order, self.code)
     }
 }
 
@@ -56,11 +80,7 @@ pub fn check(
     let mut total = 0i128;
     for (i, (order, d)) in orders.iter().zip(&plan.decisions).enumerate() {
         let mut v = |code, message: String| {
-            out.push(Violation {
-                order: i,
-                code,
-                message,
-            });
+            out.push(Violation::new(i, code, message));
         };
         check_decision(
             order,
@@ -90,24 +110,22 @@ pub fn check(
     for (i, (order, d)) in orders.iter().zip(&plan.decisions).enumerate() {
         let rules = OrderRules::of(order, policies.for_order(order, now));
         reasons::check_reasons(order, d, &rules, &bounds, &mut |code, message| {
-            out.push(Violation {
-                order: i,
-                code,
-                message,
-            });
+            out.push(Violation::new(i, code, message));
         });
     }
     for (&(node, sku), &units) in &taken {
         let have = u64::from(routable(stock, network, policy, node, sku));
         if units > have {
             out.push(Violation {
-                order: usize::MAX,
-                code: "STOCK",
-                message: format!(
-                    "node {} ships {units} of sku #{} but had {have} routable",
-                    network.node(node).id,
-                    sku.0
-                ),
+                sku: Some(sku),
+                ..Violation::new(
+                    usize::MAX,
+                    "STOCK",
+                    format!(
+                        "node {} ships {units} but had {have} routable",
+                        network.node(node).id
+                    ),
+                )
             });
         }
     }
@@ -116,32 +134,32 @@ pub fn check(
         let kind = policy.kind(n.kind);
         if let Some(cap) = n.capacity_units.or(kind.capacity_units) {
             if units > u64::from(cap) {
-                out.push(Violation {
-                    order: usize::MAX,
-                    code: "CAPACITY_UNITS",
-                    message: format!("node {} ships {units} units, capacity {cap}", n.id),
-                });
+                out.push(Violation::new(
+                    usize::MAX,
+                    "CAPACITY_UNITS",
+                    format!("node {} ships {units} units, capacity {cap}", n.id),
+                ));
             }
         }
         if let Some(cap) = n.capacity_shipments.or(kind.capacity_shipments) {
             if shipments > u64::from(cap) {
-                out.push(Violation {
-                    order: usize::MAX,
-                    code: "CAPACITY_SHIPMENTS",
-                    message: format!("node {} makes {shipments} shipments, capacity {cap}", n.id),
-                });
+                out.push(Violation::new(
+                    usize::MAX,
+                    "CAPACITY_SHIPMENTS",
+                    format!("node {} makes {shipments} shipments, capacity {cap}", n.id),
+                ));
             }
         }
     }
     if total != i128::from(plan.totals.cost_cents) {
-        out.push(Violation {
-            order: usize::MAX,
-            code: "COST",
-            message: format!(
+        out.push(Violation::new(
+            usize::MAX,
+            "COST",
+            format!(
                 "plan total {} but decisions add up to {total}",
                 plan.totals.cost_cents
             ),
-        });
+        ));
     }
     out.sort_by(|a, b| a.order.cmp(&b.order).then(a.code.cmp(b.code)));
     out

@@ -5,16 +5,13 @@
 use super::ReservationId;
 use crate::{NodeIdx, SkuId};
 use jiff::Timestamp;
+use std::fmt;
 
 /// Why an inventory event was refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum InventoryError {
     /// A delta would take on-hand below zero.
-    #[error(
-        "delta seq {seq} for node {} sku {} would make on_hand negative ({on_hand} {change:+})",
-        .node.0, .sku.0
-    )]
     NegativeOnHand {
         /// The delta's node.
         node: NodeIdx,
@@ -28,7 +25,6 @@ pub enum InventoryError {
         change: i64,
     },
     /// A delta or a return would take on-hand above `u32::MAX`.
-    #[error("on_hand of node {} sku {} would exceed {}", .node.0, .sku.0, u32::MAX)]
     QuantityOverflow {
         /// The node.
         node: NodeIdx,
@@ -36,10 +32,6 @@ pub enum InventoryError {
         sku: SkuId,
     },
     /// A reservation line asks for more than is routable; nothing was reserved.
-    #[error(
-        "reservation {id}: node {} sku {} has {routable} routable, {wanted} wanted",
-        .node.0, .sku.0
-    )]
     InsufficientStock {
         /// The refused reservation.
         id: ReservationId,
@@ -53,19 +45,16 @@ pub enum InventoryError {
         routable: u32,
     },
     /// A live reservation already has this id.
-    #[error("reservation {id} already exists")]
     DuplicateReservation {
         /// The id in use.
         id: ReservationId,
     },
     /// No live reservation has this id (never made, or already committed, released or expired).
-    #[error("no live reservation {id}")]
     UnknownReservation {
         /// The unknown id.
         id: ReservationId,
     },
     /// A commit came at or after the reservation's expiry; the reservation was released.
-    #[error("reservation {id} expired at {expires_at} and was released")]
     Expired {
         /// The expired reservation.
         id: ReservationId,
@@ -74,10 +63,6 @@ pub enum InventoryError {
     },
     /// A commit found fewer units on hand than reserved (stock was corrected down after the
     /// reservation); nothing shipped and the reservation is still live.
-    #[error(
-        "reservation {id}: node {} sku {} has {on_hand} on hand, {reserved} to ship",
-        .node.0, .sku.0
-    )]
     ShortOnCommit {
         /// The reservation.
         id: ReservationId,
@@ -91,7 +76,6 @@ pub enum InventoryError {
         on_hand: u32,
     },
     /// A one-node snapshot carried a row for another node; nothing was replaced.
-    #[error("snapshot for node {} has a row for node {}", .expected.0, .got.0)]
     SnapshotNodeMismatch {
         /// The node being replaced.
         expected: NodeIdx,
@@ -100,7 +84,87 @@ pub enum InventoryError {
     },
 }
 
+impl std::error::Error for InventoryError {}
+
+/// Shows nodes and SKUs by index (`node #0 sku #3`): the core does not know their ids. Front ends
+/// name them with [`InventoryError::describe`].
+impl fmt::Display for InventoryError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.describe(&|n| format!("#{}", n.0), &|s| format!("#{}", s.0)))
+    }
+}
+
 impl InventoryError {
+    /// The message with each node and SKU written by `node` and `sku` (a front end passes their
+    /// ids, so a user never reads an internal index).
+    ///
+    /// ```
+    /// # use omniroute_core::{InventoryError, NodeIdx, ReservationId, SkuId};
+    /// let e = InventoryError::InsufficientStock {
+    ///     id: ReservationId(7), node: NodeIdx(0), sku: SkuId(3), wanted: 2, routable: 1,
+    /// };
+    /// assert_eq!(e.to_string(), "reservation 7: node #0 sku #3 has 1 routable, 2 wanted");
+    /// let named = e.describe(&|_| "W1".into(), &|_| "TEE-M".into());
+    /// assert_eq!(named, "reservation 7: node W1 sku TEE-M has 1 routable, 2 wanted");
+    /// ```
+    pub fn describe(
+        &self,
+        node: &dyn Fn(NodeIdx) -> String,
+        sku: &dyn Fn(SkuId) -> String,
+    ) -> String {
+        match self {
+            Self::NegativeOnHand {
+                node: n,
+                seq,
+                sku: s,
+                on_hand,
+                change,
+            } => format!(
+                "delta seq {seq} for node {} sku {} would make on_hand negative ({on_hand} {change:+})",
+                node(*n),
+                sku(*s)
+            ),
+            Self::QuantityOverflow { node: n, sku: s } => format!(
+                "on_hand of node {} sku {} would exceed {}",
+                node(*n),
+                sku(*s),
+                u32::MAX
+            ),
+            Self::InsufficientStock {
+                id,
+                node: n,
+                sku: s,
+                wanted,
+                routable,
+            } => format!(
+                "reservation {id}: node {} sku {} has {routable} routable, {wanted} wanted",
+                node(*n),
+                sku(*s)
+            ),
+            Self::DuplicateReservation { id } => format!("reservation {id} already exists"),
+            Self::UnknownReservation { id } => format!("no live reservation {id}"),
+            Self::Expired { id, expires_at } => {
+                format!("reservation {id} expired at {expires_at} and was released")
+            }
+            Self::ShortOnCommit {
+                id,
+                node: n,
+                sku: s,
+                reserved,
+                on_hand,
+            } => format!(
+                "reservation {id}: node {} sku {} has {on_hand} on hand, {reserved} to ship",
+                node(*n),
+                sku(*s)
+            ),
+            Self::SnapshotNodeMismatch { expected, got } => format!(
+                "snapshot for node {} has a row for node {}",
+                node(*expected),
+                node(*got)
+            ),
+        }
+    }
+
     /// The stable code of this error (`E3001`…), documented in `docs/errors.md`.
     ///
     /// ```
