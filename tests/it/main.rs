@@ -2,6 +2,7 @@
 
 mod cli;
 mod docs;
+mod fingerprint;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
