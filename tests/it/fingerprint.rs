@@ -81,12 +81,9 @@ fn render(out: &mut String, d: &Decision) {
             c.distance_km.to_bits(),
             c.chosen
         );
-        match c.outcome {
-            CandidateOutcome::Priced {
-                lines_mask,
-                cost_cents,
-            } => {
-                let lines: Vec<u32> = (0..64).filter(|l| lines_mask & 1 << l != 0).collect();
+        match &c.outcome {
+            CandidateOutcome::Priced { lines, cost_cents } => {
+                let lines: Vec<usize> = lines.iter().collect();
                 let _ = write!(out, " {lines:?} {cost_cents};");
             }
             CandidateOutcome::Filtered(r) => {

@@ -1,7 +1,7 @@
 //! Decisions as JSON values, for `route --format json|ndjson` and `explain --format json`.
 
 use omniroute_adapters::Inputs;
-use omniroute_core::{CandidateOutcome, CostBreakdown, Decision, Order};
+use omniroute_core::{CandidateOutcome, CostBreakdown, Decision, LineSet, Order};
 use serde_json::{json, Value};
 
 /// The cost breakdown by term, in cents, with its total.
@@ -80,13 +80,10 @@ pub fn decision(order: &Order, d: &Decision, inputs: &Inputs, candidates: bool) 
                     "distance_km": round3(c.distance_km),
                     "chosen": c.chosen,
                 });
-                match c.outcome {
-                    CandidateOutcome::Priced {
-                        lines_mask,
-                        cost_cents,
-                    } => {
+                match &c.outcome {
+                    CandidateOutcome::Priced { lines, cost_cents } => {
                         o["cost_cents"] = json!(cost_cents);
-                        o["line_nos"] = json!(line_nos(order, lines_mask));
+                        o["line_nos"] = json!(line_nos(order, lines));
                     }
                     CandidateOutcome::Filtered(r) => o["reason"] = json!(r.code()),
                 }
@@ -102,15 +99,12 @@ pub fn decision(order: &Order, d: &Decision, inputs: &Inputs, candidates: bool) 
 pub fn ranked(d: &Decision) -> Vec<&omniroute_core::Candidate> {
     let mut v: Vec<_> = d.candidates.iter().collect();
     v.sort_by(|a, b| {
-        let key = |c: &omniroute_core::Candidate| match c.outcome {
-            CandidateOutcome::Priced {
-                lines_mask,
-                cost_cents,
-            } => (
+        let key = |c: &omniroute_core::Candidate| match &c.outcome {
+            CandidateOutcome::Priced { lines, cost_cents } => (
                 u8::from(!c.chosen),
                 0u8,
-                u32::MAX - lines_mask.count_ones(),
-                cost_cents,
+                usize::MAX - lines.len(),
+                *cost_cents,
                 0.0,
             ),
             CandidateOutcome::Filtered(_) => (1, 1, 0, 0, c.distance_km),
@@ -125,14 +119,8 @@ pub fn ranked(d: &Decision) -> Vec<&omniroute_core::Candidate> {
 }
 
 /// The line numbers of the lines in `mask`.
-pub fn line_nos(order: &Order, mask: u64) -> Vec<u32> {
-    order
-        .lines
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| mask & (1 << i) != 0)
-        .map(|(_, l)| l.line_no)
-        .collect()
+pub fn line_nos(order: &Order, lines: &LineSet) -> Vec<u32> {
+    lines.iter().map(|i| order.lines[i].line_no).collect()
 }
 
 /// Rounds to 3 decimals (metres), as decisions.csv does.

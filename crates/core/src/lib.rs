@@ -48,8 +48,8 @@ pub use policy::{
 pub use promise::{days_late, order_date, promise, transit_days, Promise, PromiseNode};
 pub use router::{
     distance_cents, margin_cents, Candidate, CandidateOutcome, CostBreakdown, Decision, Event,
-    Load, Mode, OptimiseOptions, OptimisePhase, OptimiseProgress, Plan, PlanTotals, Reason,
-    RerouteError, Rerouted, Router, Shipment, StockTable, UnfilledLine, ALTERNATIVES,
+    LineSet, Load, Mode, OptimiseOptions, OptimisePhase, OptimiseProgress, Plan, PlanTotals,
+    Reason, RerouteError, Rerouted, Router, Shipment, StockTable, UnfilledLine, ALTERNATIVES,
     EXACT_MAX_LINES, POSTING_LIMIT, WALK_LIMIT,
 };
 pub use versions::{PolicyVersions, VersionError};

@@ -119,12 +119,7 @@ impl Decision {
     pub fn new(d: &core::Decision, order: &core::Order, net: &NetData) -> Self {
         let skus = net.skus();
         let node_id = |n: core::NodeIdx| net.net.node(n).id.clone();
-        let line_nos = |mask: u64| {
-            (0..order.lines.len())
-                .filter(|i| mask >> i & 1 == 1)
-                .map(|i| order.lines[i].line_no)
-                .collect()
-        };
+        let line_nos = |lines: &core::LineSet| lines.iter().map(|i| order.lines[i].line_no).collect();
         Decision {
             order_id: order.id.clone(),
             shipments: d
@@ -155,11 +150,10 @@ impl Decision {
                 .candidates
                 .iter()
                 .map(|c| {
-                    let (line_nos, cost_cents, reason) = match c.outcome {
-                        CandidateOutcome::Priced {
-                            lines_mask,
-                            cost_cents,
-                        } => (line_nos(lines_mask), Some(cost_cents), None),
+                    let (line_nos, cost_cents, reason) = match &c.outcome {
+                        CandidateOutcome::Priced { lines, cost_cents } => {
+                            (line_nos(lines), Some(*cost_cents), None)
+                        }
                         CandidateOutcome::Filtered(r) => (Vec::new(), None, Some(r.code())),
                     };
                     Candidate {

@@ -171,15 +171,9 @@ fn table(
     )?;
     for (rank, c) in ranked(d).into_iter().enumerate() {
         let node = net.node(c.node);
-        let (what, lines) = match c.outcome {
-            CandidateOutcome::Priced {
-                lines_mask,
-                cost_cents,
-            } => {
-                let nos: Vec<String> = line_nos(order, lines_mask)
-                    .iter()
-                    .map(u32::to_string)
-                    .collect();
+        let (what, lines) = match &c.outcome {
+            CandidateOutcome::Priced { lines, cost_cents } => {
+                let nos: Vec<String> = line_nos(order, lines).iter().map(u32::to_string).collect();
                 (format!("{cost_cents} cents"), nos.join(","))
             }
             CandidateOutcome::Filtered(r) => (r.code().to_owned(), String::new()),

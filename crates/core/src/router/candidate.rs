@@ -1,19 +1,19 @@
 //! Evaluating one candidate node for one order: hard filters, promise, and per-line costs.
 
 use super::terms::{NodeTerms, OrderTerms};
-use super::{cost, Load, Reason, StockTable};
+use super::{cost, LineSet, Load, Reason, StockTable};
 use crate::promise::{days_late, order_date, promise, transit_days, PromiseNode};
 use crate::{Network, NodeIdx, Order, Policy, Sla};
 use jiff::civil::Date;
 use jiff::Timestamp;
 
 /// A node that passed every hard rule, with what it can ship and at what cost.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub(crate) struct Viable {
     pub node: NodeIdx,
     pub distance_km: f64,
-    /// Lines the node can ship (bit i = line i).
-    pub mask: u64,
+    /// Lines the node can ship.
+    pub lines: LineSet,
     /// Units the node may still ship today (`u32::MAX` = unlimited).
     pub units_left: u32,
     /// Cost of a shipment before its lines: fixed + priority + distance + lateness.
@@ -36,15 +36,15 @@ pub(crate) struct OrderCtx<'a> {
     pub units: Vec<u32>,
 }
 
-/// The lines of `order` that `node` holds enough routable stock to ship (bit i = line i).
-pub(crate) fn stock_mask(order: &Order, stock: &StockTable, node: NodeIdx) -> u64 {
-    let mut mask = 0u64;
+/// The lines of `order` that `node` holds enough routable stock to ship.
+pub(crate) fn stock_lines(order: &Order, stock: &StockTable, node: NodeIdx) -> LineSet {
+    let mut lines = LineSet::new();
     for (i, line) in order.lines.iter().enumerate() {
         if stock.qty(node, line.sku) >= line.qty {
-            mask |= 1 << i;
+            lines.insert(i);
         }
     }
-    mask
+    lines
 }
 
 /// False when a rule that depends on neither distance nor date keeps `node` from shipping a line
@@ -72,8 +72,8 @@ pub(crate) fn may_ship(
     terms.capacity().has_room(load, node, units)
 }
 
-/// Evaluates a node that holds the lines in `mask` ([`stock_mask`]); `Err` carries the first hard
-/// rule it fails.
+/// Evaluates a node that holds the lines in `lines` ([`stock_lines`]); `Err` carries the first
+/// hard rule it fails.
 #[allow(clippy::too_many_arguments)]
 pub(crate) fn evaluate(
     network: &Network,
@@ -83,7 +83,7 @@ pub(crate) fn evaluate(
     load: &Load,
     node: NodeIdx,
     distance_km: f64,
-    mut mask: u64,
+    mut lines: LineSet,
 ) -> Result<Viable, Reason> {
     let n = network.node(node);
     let order = ctx.order;
@@ -98,7 +98,7 @@ pub(crate) fn evaluate(
             return Err(Reason::KindNotAllowed);
         }
     }
-    if mask == 0 {
+    if lines.is_empty() {
         return Err(Reason::NoStock);
     }
     let level = usize::from(order.service_level.0);
@@ -131,10 +131,10 @@ pub(crate) fn evaluate(
         .map_or(u32::MAX, |cap| cap.saturating_sub(used_units));
     for (i, &u) in ctx.units.iter().enumerate() {
         if u > units_left {
-            mask &= !(1 << i);
+            lines.remove(i);
         }
     }
-    if mask == 0 {
+    if lines.is_empty() {
         return Err(Reason::NoCapacity);
     }
     let deadline_days = policy.level(order.service_level).deadline_days;
@@ -160,7 +160,7 @@ pub(crate) fn evaluate(
     Ok(Viable {
         node,
         distance_km,
-        mask,
+        lines,
         units_left,
         base_cents: terms.base_cents() + distance_cents + lateness_cents,
         distance_cents,

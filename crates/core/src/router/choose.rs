@@ -4,13 +4,16 @@
 //! that adds one node at a time (each node ships at most once), with one layer per shipment count
 //! so the split rule (`max_shipments`) and ship-complete are honoured, and a per-node choice table
 //! for reconstruction. Each node's unit capacity limits the subsets it may ship. Beyond that, a
-//! greedy cover (the shipment that saves the most per step) is used: documented as a heuristic.
+//! heuristic for orders of any number of lines ([`Greedy`]: a greedy cover improved by local
+//! search), which only ever ships a line from a node that can ship it.
 //!
 //! Ties keep the earlier candidate and the fewer shipments, so the result is deterministic. The
 //! router feeds candidates in a fixed order (see the router's module docs: full holders nearest
 //! first, then other nodes nearest first, ties by node index).
 
 use super::candidate::Viable;
+use super::greedy::Greedy;
+use super::LineSet;
 
 /// Orders with at most this many lines are chosen exactly.
 pub const EXACT_MAX_LINES: usize = 12;
@@ -26,32 +29,31 @@ pub(crate) struct Problem {
     pub max_shipments: usize,
     pub ship_complete: bool,
     pub split_penalty_cents: i64,
-    /// Masks of lines that share a SKU (groups of two or more lines only): a node must hold the
-    /// group's combined quantity to ship the lines together.
-    pub sku_groups: Vec<u64>,
+    /// Lines that share a SKU (groups of two or more lines only): a node must hold the group's
+    /// combined quantity to ship the lines together.
+    pub sku_groups: Vec<LineSet>,
 }
 
 impl Problem {
     /// True when `sub` fits the node's stock of every shared SKU (`group_stock[g]` units of
     /// group `g`'s SKU).
-    fn groups_fit(&self, sub: u64, group_stock: &[u32]) -> bool {
-        self.sku_groups.iter().zip(group_stock).all(|(&g, &have)| {
-            let mut m = sub & g;
-            let mut units = 0u64;
-            while m != 0 {
-                units += u64::from(self.units[m.trailing_zeros() as usize]);
-                m &= m - 1;
-            }
+    pub(crate) fn groups_fit(&self, sub: &LineSet, group_stock: &[u32]) -> bool {
+        self.sku_groups.iter().zip(group_stock).all(|(g, &have)| {
+            let units: u64 = sub
+                .intersection(g)
+                .iter()
+                .map(|l| u64::from(self.units[l]))
+                .sum();
             units <= u64::from(have)
         })
     }
 }
 
 /// One chosen shipment: the viable node's position in the candidate list and its lines.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct Pick {
     pub viable: usize,
-    pub mask: u64,
+    pub lines: LineSet,
 }
 
 /// Incremental solver: feed viable nodes nearest first, read the best objective at any time.
@@ -81,7 +83,7 @@ impl Solver {
     pub(crate) fn best_cents(&self) -> i64 {
         match self {
             Solver::Exact(e) => e.best.0,
-            Solver::Greedy(g) => g.best_cents,
+            Solver::Greedy(g) => g.best_cents(),
         }
     }
 
@@ -94,22 +96,24 @@ impl Solver {
     /// two such shipments. `i64::MIN` when unknown (greedy).
     pub(crate) fn rest_bound_cents(
         &mut self,
-        open: u64,
+        open: &LineSet,
         line_min: &[i64],
         base: i64,
         partial_only: bool,
     ) -> i64 {
         match self {
-            Solver::Exact(e) => e.rest_bound(open as usize, line_min, base, partial_only),
+            Solver::Exact(e) => {
+                e.rest_bound(open.low_bits() as usize, line_min, base, partial_only)
+            }
             Solver::Greedy(_) => i64::MIN,
         }
     }
 
     /// The best set of shipments, in candidate order.
-    pub(crate) fn picks(&self) -> Vec<Pick> {
+    pub(crate) fn picks(&mut self) -> Vec<Pick> {
         match self {
             Solver::Exact(e) => e.picks(),
-            Solver::Greedy(g) => g.picks.clone(),
+            Solver::Greedy(g) => g.picks(),
         }
     }
 }
@@ -169,7 +173,7 @@ impl Exact {
 
     fn add(&mut self, v: &Viable, line_cents: &[i64], group_stock: &[u32]) {
         let masks = 1usize << self.lines;
-        let avail_all = v.mask as usize;
+        let avail_all = v.lines.low_bits() as usize;
         // Subset costs at this node, for subsets of what it can ship.
         self.subset_cost[0] = v.base_cents;
         // Ascending submask order, so each subset's smaller part is priced first.
@@ -196,7 +200,9 @@ impl Exact {
                 while sub != 0 {
                     if self.subset_units[sub] <= u64::from(v.units_left)
                         && (self.p.sku_groups.is_empty()
-                            || self.p.groups_fit(sub as u64, group_stock))
+                            || self
+                                .p
+                                .groups_fit(&LineSet::from_bits(sub as u64), group_stock))
                     {
                         let cost = here + self.subset_cost[sub] + penalty;
                         let slot = (k + 1) * masks + (mask | sub);
@@ -300,7 +306,7 @@ impl Exact {
             if sub != 0 {
                 picks.push(Pick {
                     viable: *viable,
-                    mask: sub as u64,
+                    lines: LineSet::from_bits(sub as u64),
                 });
                 k -= 1;
                 mask &= !sub;
@@ -308,92 +314,5 @@ impl Exact {
         }
         picks.reverse();
         picks
-    }
-}
-
-/// Greedy cover for large orders: repeatedly add the shipment with the largest saving over
-/// leaving its lines unfilled, while shipments remain. Re-run from scratch as nodes arrive.
-pub(crate) struct Greedy {
-    p: Problem,
-    nodes: Vec<(Viable, Vec<i64>, Vec<u32>)>,
-    best_cents: i64,
-    picks: Vec<Pick>,
-}
-
-impl Greedy {
-    fn new(p: Problem) -> Self {
-        let best_cents = p.unfilled_cents.iter().sum();
-        Self {
-            p,
-            nodes: Vec::new(),
-            best_cents,
-            picks: Vec::new(),
-        }
-    }
-
-    fn add(&mut self, v: &Viable, line_cents: &[i64], group_stock: &[u32]) {
-        self.nodes
-            .push((*v, line_cents.to_vec(), group_stock.to_vec()));
-        let (cost, picks) = self.solve();
-        if cost < self.best_cents {
-            self.best_cents = cost;
-            self.picks = picks;
-        }
-    }
-
-    fn solve(&self) -> (i64, Vec<Pick>) {
-        let lines = self.p.units.len();
-        let full: u64 = if lines == 64 {
-            u64::MAX
-        } else {
-            (1 << lines) - 1
-        };
-        let mut remaining = full;
-        let mut used = vec![false; self.nodes.len()];
-        let mut picks = Vec::new();
-        let mut total: i64 = self.p.unfilled_cents.iter().sum();
-        while picks.len() < self.p.max_shipments && remaining != 0 {
-            let penalty = if picks.is_empty() {
-                0
-            } else {
-                self.p.split_penalty_cents
-            };
-            let mut best: Option<(i64, usize, u64, i64)> = None;
-            for (i, (v, lc, gs)) in self.nodes.iter().enumerate() {
-                if used[i] {
-                    continue;
-                }
-                let (mut mask, mut units, mut ship, mut saved) =
-                    (0u64, 0u64, v.base_cents + penalty, 0);
-                for (l, &line_cents) in lc.iter().enumerate().take(lines) {
-                    let bit = 1u64 << l;
-                    if v.mask & remaining & bit != 0
-                        && units + u64::from(self.p.units[l]) <= u64::from(v.units_left)
-                        && self.p.groups_fit(mask | bit, gs)
-                    {
-                        mask |= bit;
-                        units += u64::from(self.p.units[l]);
-                        ship += line_cents;
-                        saved += self.p.unfilled_cents[l];
-                    }
-                }
-                let gain = saved - ship;
-                if mask != 0 && gain > 0 && best.is_none_or(|b| gain > b.0) {
-                    best = Some((gain, i, mask, ship));
-                }
-            }
-            let Some((gain, i, mask, _)) = best else {
-                break;
-            };
-            used[i] = true;
-            remaining &= !mask;
-            total -= gain;
-            picks.push(Pick { viable: i, mask });
-        }
-        if self.p.ship_complete && remaining != 0 {
-            return (self.p.unfilled_cents.iter().sum(), Vec::new());
-        }
-        picks.sort_by_key(|p| p.viable);
-        (total, picks)
     }
 }

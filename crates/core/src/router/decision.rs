@@ -1,6 +1,6 @@
 //! What routing one order returns: shipments, unfilled lines with reasons, and the explanation.
 
-use super::{CostBreakdown, Reason};
+use super::{CostBreakdown, LineSet, Reason};
 use crate::NodeIdx;
 use jiff::civil::Date;
 
@@ -31,13 +31,13 @@ pub struct UnfilledLine {
 }
 
 /// What the router made of one candidate node.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum CandidateOutcome {
-    /// The node could ship the lines in `lines_mask` (bit i = line i); `cost_cents` is the cost
-    /// of shipping all of them from it alone.
+    /// The node could ship `lines`; `cost_cents` is the cost of shipping all of them from it
+    /// alone.
     Priced {
         /// Lines it could ship.
-        lines_mask: u64,
+        lines: LineSet,
         /// Cost of that one shipment.
         cost_cents: i64,
     },
@@ -46,7 +46,7 @@ pub enum CandidateOutcome {
 }
 
 /// One considered node, in the order the router met them (nearest first).
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Candidate {
     /// The node.
     pub node: NodeIdx,

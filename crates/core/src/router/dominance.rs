@@ -8,11 +8,13 @@
 //! capacity for every line at once, so only nodes that can take the whole order's units are kept,
 //! and only for orders whose lines have distinct SKUs and whose shipment bases cannot be negative.
 
-/// The priced nodes that may dominate later candidates: (lines mask, base, per-line cost).
+use super::LineSet;
+
+/// The priced nodes that may dominate later candidates: (lines, base, per-line cost).
 #[derive(Debug, Default)]
 pub(crate) struct Dominators {
     lines: usize,
-    masks: Vec<u64>,
+    masks: Vec<LineSet>,
     bases: Vec<i64>,
     /// `lines` costs per dominator.
     costs: Vec<i64>,
@@ -27,11 +29,11 @@ impl Dominators {
     }
 
     /// Adds a priced node that can ship `mask` for `base` plus `line_cents[l]` per line.
-    pub(crate) fn add(&mut self, mask: u64, base: i64, line_cents: &[i64]) {
-        if mask == 0 || self.position(mask, base, &|l| line_cents[l]).is_some() {
+    pub(crate) fn add(&mut self, mask: &LineSet, base: i64, line_cents: &[i64]) {
+        if mask.is_empty() || self.position(mask, base, &|l| line_cents[l]).is_some() {
             return; // an earlier one is at least as good
         }
-        self.masks.push(mask);
+        self.masks.push(mask.clone());
         self.bases.push(base);
         self.costs.extend_from_slice(&line_cents[..self.lines]);
     }
@@ -40,40 +42,38 @@ impl Dominators {
     /// costs no more than `floor(l)` on each line of `mask`.
     pub(crate) fn dominates(
         &self,
-        mask: u64,
+        mask: &LineSet,
         base_floor: i64,
         floor: impl Fn(usize) -> i64,
     ) -> bool {
         self.position(mask, base_floor - 1, &floor).is_some()
     }
 
-    /// The lines masks of the dominators whose base is below `base_floor` and whose every line
+    /// The lines of the dominators whose base is below `base_floor` and whose every line
     /// costs at most `floors[l]`: each dominates every node with such floors that ships only
     /// lines of its mask.
     pub(crate) fn below<'a>(
         &'a self,
         base_floor: i64,
         floors: &'a [i64],
-    ) -> impl Iterator<Item = u64> + 'a {
+    ) -> impl Iterator<Item = &'a LineSet> + 'a {
         (0..self.masks.len())
             .filter(move |&i| {
-                self.bases[i] < base_floor && self.cheap(i, self.masks[i], |l| floors[l])
+                self.bases[i] < base_floor && self.cheap(i, &self.masks[i], |l| floors[l])
             })
-            .map(|i| self.masks[i])
+            .map(|i| &self.masks[i])
     }
 
     /// A dominator that ships every line of `mask`, with a base at most `base` and costing at
     /// most `floor(l)` on each line of `mask`.
-    fn position(&self, mask: u64, base: i64, floor: &impl Fn(usize) -> i64) -> Option<usize> {
+    fn position(&self, mask: &LineSet, base: i64, floor: &impl Fn(usize) -> i64) -> Option<usize> {
         (0..self.masks.len()).find(|&i| {
-            mask & !self.masks[i] == 0 && self.bases[i] <= base && self.cheap(i, mask, floor)
+            mask.is_subset(&self.masks[i]) && self.bases[i] <= base && self.cheap(i, mask, floor)
         })
     }
 
-    fn cheap(&self, i: usize, mask: u64, floor: impl Fn(usize) -> i64) -> bool {
+    fn cheap(&self, i: usize, mask: &LineSet, floor: impl Fn(usize) -> i64) -> bool {
         let costs = &self.costs[i * self.lines..(i + 1) * self.lines];
-        (0..self.lines)
-            .filter(|l| mask & 1 << l != 0)
-            .all(|l| costs[l] <= floor(l))
+        mask.iter().all(|l| costs[l] <= floor(l))
     }
 }

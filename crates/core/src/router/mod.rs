@@ -39,11 +39,15 @@
 //! refused, so no cost of an order can overflow (see `limits.rs`).
 
 mod batch;
+#[cfg(test)]
+mod big_order_tests;
 mod candidate;
 mod choose;
 mod cost;
 mod decision;
 mod dominance;
+mod greedy;
+mod line_set;
 mod optimise;
 mod reason;
 mod reroute;
@@ -61,6 +65,7 @@ pub use batch::{Plan, PlanTotals};
 pub use choose::EXACT_MAX_LINES;
 pub use cost::{distance_cents, margin_cents, CostBreakdown};
 pub use decision::{Candidate, CandidateOutcome, Decision, Shipment, UnfilledLine};
+pub use line_set::LineSet;
 pub use optimise::{Mode, OptimiseOptions, OptimisePhase, OptimiseProgress, ALTERNATIVES};
 pub use reason::Reason;
 pub use reroute::{Event, RerouteError, Rerouted};
@@ -69,7 +74,7 @@ pub use stock::{Load, StockTable};
 use crate::index::NearestChord;
 use crate::versions::{later_start, version_for};
 use crate::{Network, NodeIdx, Order, Policy, PolicyVersions};
-use candidate::{evaluate, may_ship, stock_mask, OrderCtx, Viable};
+use candidate::{evaluate, may_ship, stock_lines, OrderCtx, Viable};
 use choose::{Pick, Problem, Solver};
 use dominance::Dominators;
 use jiff::Timestamp;
@@ -321,6 +326,43 @@ impl Router {
         now: Timestamp,
         prices: Option<&Prices>,
     ) -> Decision {
+        self.with_walk(order, stock, load, now, prices, |mut walk, rules| {
+            if !order.lines.is_empty() {
+                walk.run();
+            }
+            walk.finish(rules)
+        })
+    }
+
+    /// A lower bound on the cost of every decision for `order` against `stock` and `load`
+    /// (prices, being non-negative, only add to it): optimise mode's bound for an order the
+    /// router does not route exactly (more than [`EXACT_MAX_LINES`] lines). Each line costs at
+    /// least the cheaper of its unfilled cost and its cheapest handling and margin at a node
+    /// that may ship it; shipping anything costs at least one shipment from the nearest such
+    /// node; shipping nothing costs every line's unfilled cost.
+    pub(crate) fn floor_cents(
+        &self,
+        order: &Order,
+        stock: &StockTable,
+        load: &Load,
+        now: Timestamp,
+    ) -> i64 {
+        self.version(order, now)
+            .with_walk(order, stock, load, now, None, |mut walk, _| {
+                walk.floor_cents()
+            })
+    }
+
+    /// Prepares the search for `order` and hands it to `f` with the policy rules that apply.
+    fn with_walk<T>(
+        &self,
+        order: &Order,
+        stock: &StockTable,
+        load: &Load,
+        now: Timestamp,
+        prices: Option<&Prices>,
+        f: impl FnOnce(Walk<'_>, Vec<String>) -> T,
+    ) -> T {
         let terms = OrderTerms::resolve(order, &self.policy);
         let lines = order.lines.len();
         let unfilled_cents: Vec<i64> = order
@@ -346,7 +388,7 @@ impl Router {
         let partial_extra = another.min(leave).max(0);
         let problem = Problem {
             units: order.lines.iter().map(|l| l.qty).collect(),
-            sku_groups: sku_groups.iter().map(|&(m, _)| m).collect(),
+            sku_groups: sku_groups.iter().map(|(m, _)| m.clone()).collect(),
             unfilled_cents,
             max_shipments: terms.max_shipments,
             ship_complete: terms.ship_complete,
@@ -354,7 +396,7 @@ impl Router {
         };
         let rules = terms.rules.clone();
         // Dominance needs whole-order merges to stay feasible and costs that only add up.
-        let dominance = lines < 64 && sku_groups.is_empty() && self.terms.min_base_cents >= 0;
+        let dominance = sku_groups.is_empty() && self.terms.min_base_cents >= 0;
         let total_units: u64 = order.lines.iter().map(|l| u64::from(l.qty)).sum();
         let ctx = OrderCtx {
             order,
@@ -374,11 +416,7 @@ impl Router {
             line_cents: vec![0; lines],
             group_stock: vec![0; sku_groups.len()],
             sku_groups,
-            full: if lines >= 64 {
-                u64::MAX
-            } else {
-                (1u64 << lines) - 1
-            },
+            full: LineSet::full(lines),
             line_reach_km: Vec::new(),
             reach_limit_km: f64::INFINITY,
             group_reach_chord2: Vec::new(),
@@ -390,6 +428,7 @@ impl Router {
             nearest: Vec::new(),
             dominators: Dominators::new(lines),
             dominance: dominance.then_some(total_units),
+            near_km: f64::INFINITY,
             sharpened: false,
             partial_only: false,
         };
@@ -407,9 +446,8 @@ impl Router {
                 })
                 .collect();
             walk.line_reach_km = walk.line_reach();
-            walk.run();
         }
-        walk.finish(rules)
+        f(walk, rules)
     }
 
     fn line_cents(&self, node: NodeIdx, order: &Order, out: &mut [i64]) {
@@ -461,11 +499,11 @@ struct Walk<'r> {
     viables: Vec<Viable>,
     candidates: Vec<Candidate>,
     line_cents: Vec<i64>,
-    /// Lines sharing a SKU: (mask, SKU), and scratch for a node's stock of each.
-    sku_groups: Vec<(u64, crate::SkuId)>,
+    /// Lines sharing a SKU: (lines, SKU), and scratch for a node's stock of each.
+    sku_groups: Vec<(LineSet, crate::SkuId)>,
     group_stock: Vec<u32>,
-    /// Every line of the order (bit i = line i).
-    full: u64,
+    /// Every line of the order.
+    full: LineSet,
     /// Per line, see [`Walk::line_reach`].
     line_reach_km: Vec<f64>,
     /// See [`Walk::reach_limit`].
@@ -499,22 +537,30 @@ struct Walk<'r> {
     dominators: Dominators,
     /// The order's units when dominance applies to this order (else `None`).
     dominance: Option<u64>,
+    /// The distance of the nearest holder that may ship some line (a lower bound, km; infinite
+    /// when none may); unset until [`Walk::sharpen`].
+    near_km: f64,
     sharpened: bool,
     /// No node still to come can ship every line alone, or none that can could beat the best
     /// (set once phase 1 has weighed the full holders).
     partial_only: bool,
 }
 
-/// Each SKU of the lines in `lines` (bit i = line i) once, with the most units one of those lines
-/// asks for: a node holding that much of every SKU can ship those lines (as far as stock goes).
-fn needs(order: &Order, lines: u64) -> Vec<(crate::SkuId, u32)> {
+/// What a node at some distance or further must hold to help ([`Walk::narrowed`]).
+struct Narrowed {
+    /// Every line of [`Walk::required`].
+    required: LineSet,
+    /// Some line of [`Walk::useful`].
+    useful: LineSet,
+    /// About how many posting entries such nodes have.
+    postings: usize,
+}
+
+/// Each SKU of the lines in `lines` once, with the most units one of those lines asks for: a
+/// node holding that much of every SKU can ship those lines (as far as stock goes).
+fn needs(order: &Order, lines: &LineSet) -> Vec<(crate::SkuId, u32)> {
     let mut needs: Vec<(crate::SkuId, u32)> = Vec::new();
-    for (_, line) in order
-        .lines
-        .iter()
-        .enumerate()
-        .filter(|(i, _)| lines & 1 << i != 0)
-    {
+    for line in lines.iter().map(|i| &order.lines[i]) {
         match needs.iter_mut().find(|(s, _)| *s == line.sku) {
             Some((_, q)) => *q = (*q).max(line.qty),
             None => needs.push((line.sku, line.qty)),
@@ -524,22 +570,22 @@ fn needs(order: &Order, lines: u64) -> Vec<(crate::SkuId, u32)> {
 }
 
 /// Groups of two or more lines that order the same SKU.
-fn sku_groups(order: &Order) -> Vec<(u64, crate::SkuId)> {
-    let mut groups: Vec<(u64, crate::SkuId)> = Vec::new();
+fn sku_groups(order: &Order) -> Vec<(LineSet, crate::SkuId)> {
+    let mut groups: Vec<(LineSet, crate::SkuId)> = Vec::new();
     for (i, line) in order.lines.iter().enumerate() {
         match groups.iter_mut().find(|(_, s)| *s == line.sku) {
-            Some((m, _)) => *m |= 1 << i,
-            None => groups.push((1 << i, line.sku)),
+            Some((m, _)) => m.insert(i),
+            None => groups.push((LineSet::from_iter([i]), line.sku)),
         }
     }
-    groups.retain(|(m, _)| m.count_ones() > 1);
+    groups.retain(|(m, _)| m.len() > 1);
     groups
 }
 
 impl Walk<'_> {
     fn run(&mut self) {
         let order = self.ctx.order;
-        let every = needs(order, u64::MAX);
+        let every = needs(order, &self.full);
         let posting: usize = every
             .iter()
             .map(|&(s, _)| self.stock.holders(s).len())
@@ -571,7 +617,7 @@ impl Walk<'_> {
             if self.beyond_bound(km) || self.partial_pruned(km) {
                 return;
             }
-            if visited.len() == limit || self.narrowed(km).2 < posting / divisor {
+            if visited.len() == limit || self.narrowed(km).postings < posting / divisor {
                 // Read the rest from the posting lists rather than walk every node.
                 self.consider_holders(visited, &full, km);
                 return;
@@ -583,18 +629,20 @@ impl Walk<'_> {
         }
     }
 
-    /// What a node at `km` or further must hold to help: every line of [`Walk::required`] and
-    /// some line of [`Walk::useful`]; and about how many posting entries such nodes have.
-    fn narrowed(&self, km: f64) -> (u64, u64, usize) {
+    /// What a node at `km` or further must hold to help (see [`Narrowed`]).
+    fn narrowed(&self, km: f64) -> Narrowed {
         let required = self.required(km);
         let (useful, size) = self.useful(km);
-        let lines = &self.ctx.order.lines;
-        let shortest = (0..lines.len())
-            .filter(|l| required & 1 << l != 0)
+        let shortest = required
+            .iter()
             .map(|l| self.line_holders(l))
             .min()
             .unwrap_or(usize::MAX);
-        (required, useful, size.min(shortest))
+        Narrowed {
+            required,
+            useful,
+            postings: size.min(shortest),
+        }
     }
 
     /// Phase 2 from the posting lists: the nodes not yet `seen` (nor `full`, weighed in phase 1)
@@ -605,22 +653,23 @@ impl Walk<'_> {
         let order = self.ctx.order;
         let index = self.router.network.index();
         loop {
-            let (required, useful, size) = self.narrowed(km);
-            if required == self.full || useful == 0 {
+            let narrowed = self.narrowed(km);
+            if narrowed.required == self.full || narrowed.useful.is_empty() {
                 return;
             }
-            let nodes = self.holder_set((required, useful), &seen, full);
+            let size = narrowed.postings;
+            let nodes = self.holder_set(&narrowed, &seen, full);
             let mut narrowed = false;
             for (n, k) in index.nearest_by_chord(order.destination, &nodes) {
                 km = k;
                 if self.beyond_bound(km) || self.partial_pruned(km) {
                     return;
                 }
-                let (r, u, s) = self.narrowed(km);
-                if r == self.full || u == 0 {
+                let now = self.narrowed(km);
+                if now.required == self.full || now.useful.is_empty() {
                     return;
                 }
-                if s <= size / 2 {
+                if now.postings <= size / 2 {
                     narrowed = true;
                     break;
                 }
@@ -638,7 +687,9 @@ impl Walk<'_> {
     /// [`Walk::partial_pruned`] closes, with their squared chords.
     fn holder_set(
         &self,
-        (required, useful): (u64, u64),
+        Narrowed {
+            required, useful, ..
+        }: &Narrowed,
         seen: &[NodeIdx],
         full: &[NodeIdx],
     ) -> Vec<(NodeIdx, f64)> {
@@ -662,10 +713,21 @@ impl Walk<'_> {
             skip[n.0 as usize / 64] |= 1 << (n.0 % 64);
         }
         let skipped = |skip: &[u64], n: NodeIdx| skip[n.0 as usize / 64] & (1 << (n.0 % 64)) != 0;
-        let lines = |m: u64| (0..self.qualified.len()).filter(move |l| m & 1 << l != 0);
         let mut nodes: Vec<(NodeIdx, f64)> = Vec::new();
-        if required != 0 {
-            let shortest = lines(required)
+        if required.is_empty() {
+            // The union of the useful lines' lists: each node once (its chord is the same in
+            // every list), in no particular order (the caller orders them by chord).
+            for l in useful.iter() {
+                for &(n, chord2) in &self.qualified[l] {
+                    if chord2 <= max_chord2 && !skipped(&skip, n) {
+                        skip[n.0 as usize / 64] |= 1 << (n.0 % 64);
+                        nodes.push((n, chord2));
+                    }
+                }
+            }
+        } else {
+            let shortest = required
+                .iter()
                 .min_by_key(|&l| self.qualified[l].len())
                 .expect("required is not empty");
             let ships = |l: usize, n: NodeIdx| {
@@ -676,20 +738,9 @@ impl Walk<'_> {
             nodes.extend(self.qualified[shortest].iter().filter(|&&(n, chord2)| {
                 chord2 <= max_chord2
                     && !skipped(&skip, n)
-                    && lines(required).all(|l| ships(l, n))
-                    && lines(useful).any(|l| ships(l, n))
+                    && required.iter().all(|l| ships(l, n))
+                    && useful.iter().any(|l| ships(l, n))
             }));
-        } else {
-            // The union of the useful lines' lists: each node once (its chord is the same in
-            // every list), in no particular order (the caller orders them by chord).
-            for l in lines(useful) {
-                for &(n, chord2) in &self.qualified[l] {
-                    if chord2 <= max_chord2 && !skipped(&skip, n) {
-                        skip[n.0 as usize / 64] |= 1 << (n.0 % 64);
-                        nodes.push((n, chord2));
-                    }
-                }
-            }
         }
         nodes
     }
@@ -707,14 +758,14 @@ impl Walk<'_> {
                 (self.partial_only
                     && (self.partial_pruned(km)
                         || self.required(km) == self.full
-                        || self.useful(km).0 == 0))
+                        || self.useful(km).0.is_empty()))
                     || self.beyond_bound(km)
             };
             if closed {
                 break;
             }
             if whole {
-                self.consider_masked(n, km, self.full);
+                self.consider_masked(n, km, self.full.clone());
             } else {
                 self.consider(n, km);
             }
@@ -739,18 +790,19 @@ impl Walk<'_> {
     /// node's shipment (the one-shipment bound) plus what line `l` costs elsewhere
     /// ([`Walk::line_cover_cents`]); the node's other lines and every other term are
     /// non-negative. Only grows with the distance and as the best improves.
-    fn required(&self, km: f64) -> u64 {
+    fn required(&self, km: f64) -> LineSet {
         let over = self.solver.best_cents() - self.bound_cents(km) - self.sunk_cents;
         self.line_cover_cents
             .iter()
             .enumerate()
             .filter(|(_, &c)| c > over)
-            .fold(0, |m, (i, _)| m | 1 << i)
+            .map(|(i, _)| i)
+            .collect()
     }
 
     /// True when a priced node dominates `node` at `km` for the lines of `mask` (see
     /// [`dominance`]): `node`'s own fixed, priority, distance and line costs are its floor.
-    fn dominated(&self, node: NodeIdx, km: f64, mask: u64) -> bool {
+    fn dominated(&self, node: NodeIdx, km: f64, mask: &LineSet) -> bool {
         if self.dominance.is_none() {
             return false;
         }
@@ -769,23 +821,20 @@ impl Walk<'_> {
     /// than any such node's floor (the one-shipment bound and each line's
     /// [`Walk::line_min_cents`]) dominates every node shipping only its lines. Of several such
     /// dominators, the one that leaves the shortest lists.
-    fn useful(&self, km: f64) -> (u64, usize) {
-        let lines = &self.ctx.order.lines;
-        let size = |m: u64| -> usize {
-            (0..lines.len())
-                .filter(|l| m & 1 << l != 0)
-                .map(|l| self.line_holders(l))
-                .sum()
-        };
+    fn useful(&self, km: f64) -> (LineSet, usize) {
+        let size = |m: &LineSet| -> usize { m.iter().map(|l| self.line_holders(l)).sum() };
         if self.dominance.is_none() || !self.sharpened {
-            return (self.full, size(self.full));
+            return (self.full.clone(), size(&self.full));
         }
         self.dominators
             .below(self.bound_cents(km), &self.line_min_cents)
-            .map(|m| self.full & !m)
-            .chain([self.full])
-            .map(|m| (m, size(m)))
-            .min_by_key(|&(m, size)| (size, m))
+            .map(|m| self.full.difference(m))
+            .chain([self.full.clone()])
+            .map(|m| {
+                let s = size(&m);
+                (m, s)
+            })
+            .min_by(|a, b| (a.1, &a.0).cmp(&(b.1, &b.0)))
             .expect("full is a candidate")
     }
 
@@ -795,6 +844,41 @@ impl Walk<'_> {
             Some(q) => q.len(),
             None => self.stock.holders(self.ctx.order.lines[l].sku).len(),
         }
+    }
+
+    /// See [`Router::floor_cents`].
+    fn floor_cents(&mut self) -> i64 {
+        if self.ctx.order.lines.is_empty() {
+            return 0;
+        }
+        if !self.sharpened {
+            self.sharpen();
+        }
+        let terms = &self.ctx.terms;
+        let unfilled =
+            |l: usize| terms.unfilled_per_unit_cents * i64::from(self.ctx.order.lines[l].qty);
+        let lines = self.ctx.order.lines.len();
+        let nothing: i64 = (0..lines).map(unfilled).sum();
+        let each: i64 = (0..lines)
+            .map(|l| {
+                let leave = if terms.ship_complete {
+                    choose::INF
+                } else {
+                    unfilled(l)
+                };
+                self.line_min_cents[l].min(leave)
+            })
+            .fold(0, |a, c| a.saturating_add(c).min(choose::INF));
+        let min_base = self.router.terms.min_base_cents;
+        let shipments = if min_base < 0 {
+            // With a negative base, every allowed shipment may lower the cost.
+            min_base * terms.max_shipments.min(lines) as i64
+        } else if self.near_km.is_finite() {
+            self.bound_cents(self.near_km)
+        } else {
+            choose::INF
+        };
+        nothing.min(shipments.saturating_add(each))
     }
 
     fn bound_cents(&self, km: f64) -> i64 {
@@ -879,13 +963,13 @@ impl Walk<'_> {
             self.sharpen();
         }
         let open = self.open_lines(km);
-        if open == 0 {
+        if open.is_empty() {
             return true;
         }
         bound >= 0
             && self
                 .solver
-                .rest_bound_cents(open, &self.line_min_cents, bound, self.partial_only)
+                .rest_bound_cents(&open, &self.line_min_cents, bound, self.partial_only)
                 > best
     }
 
@@ -989,8 +1073,9 @@ impl Walk<'_> {
                     + margin_cents(low, value).min(margin_cents(high, value));
                 let far = crate::index::ChordSlack::km_upper_bound(far_chord2);
                 self.line_reach_km[l] = self.line_reach_km[l].min(far);
+                let near = crate::index::ChordSlack::km_lower_bound(near_chord2).max(0.0);
+                self.near_km = self.near_km.min(near);
                 if terms.max_shipments >= 2 && r.terms.min_base_cents >= 0 {
-                    let near = crate::index::ChordSlack::km_lower_bound(near_chord2).max(0.0);
                     elsewhere = r.terms.min_base_cents
                         + terms.split_penalty_cents
                         + distance_cents(r.terms.min_per_km_cents[level], near)
@@ -1009,12 +1094,13 @@ impl Walk<'_> {
     /// Lines that a node at `km` or further might still ship: a line whose SKU has a short
     /// posting list is open while some holder with enough stock, within its own reach, lies at
     /// `km` or further; lines with long posting lists are always open.
-    fn open_lines(&self, km: f64) -> u64 {
+    fn open_lines(&self, km: f64) -> LineSet {
         self.line_reach_km
             .iter()
             .enumerate()
             .filter(|(_, &last)| last >= km)
-            .fold(0, |m, (i, _)| m | 1 << i)
+            .map(|(i, _)| i)
+            .collect()
     }
 
     /// Per line: the distance of the furthest holder that might ship it (`-1` when none can):
@@ -1047,20 +1133,20 @@ impl Walk<'_> {
     }
 
     fn consider(&mut self, node: NodeIdx, km: f64) {
-        let mask = stock_mask(self.ctx.order, self.stock, node);
-        self.consider_masked(node, km, mask);
+        let lines = stock_lines(self.ctx.order, self.stock, node);
+        self.consider_masked(node, km, lines);
     }
 
-    /// [`Walk::consider`] for a node whose [`stock_mask`] is known.
-    fn consider_masked(&mut self, node: NodeIdx, km: f64, mask: u64) {
+    /// [`Walk::consider`] for a node whose [`stock_lines`] are known.
+    fn consider_masked(&mut self, node: NodeIdx, km: f64, mask: LineSet) {
         let r = self.router;
-        if mask != 0
+        if !mask.is_empty()
             && mask != self.full
-            && (self.partial_pruned(km) || self.required(km) & !mask != 0)
+            && (self.partial_pruned(km) || !self.required(km).is_subset(&mask))
         {
             return; // priced out: see `partial_pruned` and `required`
         }
-        if mask != 0 && self.dominated(node, km, mask) {
+        if !mask.is_empty() && self.dominated(node, km, &mask) {
             return;
         }
         let outcome = match evaluate(
@@ -1092,16 +1178,14 @@ impl Walk<'_> {
                     .dominance
                     .is_some_and(|units| u64::from(v.units_left) >= units)
                 {
-                    self.dominators.add(v.mask, v.base_cents, &self.line_cents);
+                    self.dominators
+                        .add(&v.lines, v.base_cents, &self.line_cents);
                 }
-                let cost = v.base_cents
-                    + (0..self.line_cents.len())
-                        .filter(|i| v.mask & (1 << i) != 0)
-                        .map(|i| self.line_cents[i])
-                        .sum::<i64>();
+                let cost = v.base_cents + v.lines.iter().map(|i| self.line_cents[i]).sum::<i64>();
+                let lines = v.lines.clone();
                 self.viables.push(v);
                 CandidateOutcome::Priced {
-                    lines_mask: v.mask,
+                    lines,
                     cost_cents: cost,
                 }
             }
@@ -1120,13 +1204,11 @@ impl Walk<'_> {
         let picks: Vec<Pick> = self.solver.picks();
         let mut shipments = Vec::with_capacity(picks.len());
         let mut total = CostBreakdown::default();
-        let mut shipped = 0u64;
+        let mut shipped = LineSet::new();
         for (i, pick) in picks.iter().enumerate() {
-            let v = self.viables[pick.viable];
+            let v = &self.viables[pick.viable];
             let t = &self.router.terms.nodes[v.node.0 as usize];
-            let lines: Vec<usize> = (0..order.lines.len())
-                .filter(|l| pick.mask & (1 << l) != 0)
-                .collect();
+            let lines: Vec<usize> = pick.lines.iter().collect();
             let mut cost = CostBreakdown {
                 fixed_cents: t.fixed_cents,
                 distance_cents: v.distance_cents,
@@ -1146,7 +1228,7 @@ impl Walk<'_> {
                 cost.handling_cents += t.per_unit_cents * i64::from(line.qty);
                 cost.margin_cents += margin_cents(t.margin_bps, line.value_cents());
             }
-            shipped |= pick.mask;
+            shipped.extend_from(&pick.lines);
             total += cost;
             for c in &mut self.candidates {
                 if c.node == v.node {
@@ -1167,10 +1249,10 @@ impl Walk<'_> {
             });
         }
         let unfilled: Vec<UnfilledLine> = (0..order.lines.len())
-            .filter(|l| shipped & (1 << l) == 0)
+            .filter(|&l| !shipped.contains(l))
             .map(|l| UnfilledLine {
                 line: l,
-                reason: self.unfilled_reason(l, shipments.len(), shipped),
+                reason: self.unfilled_reason(l, shipments.len(), &shipped),
             })
             .collect();
         for u in &unfilled {
@@ -1207,15 +1289,14 @@ impl Walk<'_> {
     }
 
     /// Why line `l` is unfilled: the most specific reason the router met.
-    fn unfilled_reason(&self, l: usize, shipments: usize, shipped: u64) -> Reason {
-        let bit = 1u64 << l;
+    fn unfilled_reason(&self, l: usize, shipments: usize, shipped: &LineSet) -> Reason {
         // Some node could ship it: one the router weighed, or (when the bounds read the posting
         // lists) a holder that passed every distance-free rule and the reach and deadline
         // limits, which the bounds then proved not worth it.
-        let could = self.viables.iter().any(|v| v.mask & bit != 0)
+        let could = self.viables.iter().any(|v| v.lines.contains(l))
             || (self.sharpened && self.line_min_cents[l] < choose::INF);
         if could {
-            if self.ctx.terms.ship_complete && shipped == 0 {
+            if self.ctx.terms.ship_complete && shipped.is_empty() {
                 return Reason::ShipComplete;
             }
             if shipments >= self.ctx.terms.max_shipments {
@@ -1244,7 +1325,7 @@ impl Walk<'_> {
             self.load,
             n,
             km,
-            stock_mask(self.ctx.order, self.stock, n),
+            stock_lines(self.ctx.order, self.stock, n),
         ) {
             Err(reason) => reason,
             Ok(_) => Reason::Uneconomic,

@@ -26,7 +26,8 @@
 //!    then raise prices on over-used stock and capacity and route every order again with them
 //!    (the priced router is the pricing step); each round's dual value is a valid bound and its
 //!    decisions join the options. Orders of more than [`EXACT_MAX_LINES`](super::EXACT_MAX_LINES)
-//!    lines are routed heuristically and add 0 to the bound.
+//!    lines are routed heuristically and add their floor (`Router::floor_cents`: each line's
+//!    cheapest handling or unfilled cost, plus one shipment) to the bound instead.
 //!
 //! **Time.** `time_limit` is a deadline for the whole run, counted from
 //! [`OptimiseOptions::started`] (the call by default); `iteration_limit` is a further cap, and
@@ -308,9 +309,11 @@ impl Router {
                 continue;
             }
             let solo = self.route(order, stock, &empty, now);
-            if order.lines.len() <= super::EXACT_MAX_LINES {
-                bound = bound.saturating_add(solo.cost_cents());
-            }
+            bound = bound.saturating_add(if order.lines.len() <= super::EXACT_MAX_LINES {
+                solo.cost_cents()
+            } else {
+                self.floor_cents(order, stock, &empty, now)
+            });
             let mut list = vec![seq.clone(), solo.clone()];
             let mut restricted = order.clone();
             let mut last = solo;

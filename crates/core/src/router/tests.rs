@@ -17,11 +17,22 @@ pub(super) struct Case {
     pub orders: Vec<Order>,
 }
 
-#[allow(clippy::too_many_lines)]
 pub(super) fn arb_case(
     max_nodes: usize,
     max_lines: usize,
     max_orders: usize,
+) -> impl Strategy<Value = Case> {
+    arb_case_with(max_nodes, max_lines, max_orders, 6, 60)
+}
+
+/// [`arb_case`] over `skus` SKUs with up to `stock_rows` stock rows.
+#[allow(clippy::too_many_lines)]
+pub(super) fn arb_case_with(
+    max_nodes: usize,
+    max_lines: usize,
+    max_orders: usize,
+    skus: u32,
+    stock_rows: usize,
 ) -> impl Strategy<Value = Case> {
     let node = (
         20.0..24.0f64,
@@ -34,7 +45,7 @@ pub(super) fn arb_case(
         0u32..1500,
         0i32..3,
     );
-    let line = (0u32..6, 1u32..4, prop::option::of(100i64..5000));
+    let line = (0u32..skus, 1u32..4, prop::option::of(100i64..5000));
     let order = (
         20.0..24.0f64,
         76.0..80.0f64,
@@ -46,7 +57,7 @@ pub(super) fn arb_case(
     );
     (
         prop::collection::vec(node, 1..=max_nodes),
-        prop::collection::vec((0usize..64, 0u32..6, 0u32..5), 0..60),
+        prop::collection::vec((0usize..64, 0u32..skus, 0u32..5), 0..stock_rows),
         prop::collection::vec(order, 1..=max_orders),
         (0i64..400, 100i64..4000, any::<bool>(), 0i64..300),
     )

@@ -9,11 +9,11 @@
 //! SKU add up) and each node's unit capacity. Any plan for the batch gives each order one of
 //! these options, so choosing among them loses nothing.
 
-use super::super::candidate::{evaluate, promised_date_at, stock_mask, OrderCtx, Viable};
+use super::super::candidate::{evaluate, promised_date_at, stock_lines, OrderCtx, Viable};
 use super::super::terms::OrderTerms;
 use super::super::{
-    margin_cents, Candidate, CandidateOutcome, CostBreakdown, Decision, Load, Reason, Router,
-    Shipment, StockTable, UnfilledLine, EXACT_MAX_LINES,
+    margin_cents, Candidate, CandidateOutcome, CostBreakdown, Decision, LineSet, Load, Reason,
+    Router, Shipment, StockTable, UnfilledLine, EXACT_MAX_LINES,
 };
 use crate::{NodeIdx, Order};
 use jiff::civil::Date;
@@ -81,7 +81,7 @@ impl Router {
         let per_line: Vec<Vec<usize>> = (0..lines)
             .map(|l| {
                 (0..priced.len())
-                    .filter(|&i| priced[i].v.mask & (1 << l) != 0)
+                    .filter(|&i| priced[i].v.lines.contains(l))
                     .collect()
             })
             .collect();
@@ -127,17 +127,14 @@ impl Router {
         let mut candidates = Vec::with_capacity(nodes.len());
         for (km, node) in nodes {
             let t = &self.terms.nodes[node.0 as usize];
-            let mask = stock_mask(order, stock, node);
+            let held = stock_lines(order, stock, node);
             let outcome =
-                match evaluate(&self.network, &self.policy, t, ctx, &empty, node, km, mask) {
+                match evaluate(&self.network, &self.policy, t, ctx, &empty, node, km, held) {
                     Ok(v) => {
                         let mut line_cents = vec![0; order.lines.len()];
                         self.line_cents(node, order, &mut line_cents);
-                        let cost_cents = v.base_cents
-                            + (0..line_cents.len())
-                                .filter(|&l| v.mask & (1 << l) != 0)
-                                .map(|l| line_cents[l])
-                                .sum::<i64>();
+                        let cost_cents =
+                            v.base_cents + v.lines.iter().map(|l| line_cents[l]).sum::<i64>();
                         let promised_date = v.promised_date.unwrap_or_else(|| {
                             promised_date_at(
                                 self.network.node(node),
@@ -147,15 +144,13 @@ impl Router {
                             )
                             .expect("always_ships nodes open within the horizon")
                         });
+                        let lines = v.lines.clone();
                         priced.push(Priced {
                             v,
                             line_cents,
                             promised_date,
                         });
-                        CandidateOutcome::Priced {
-                            lines_mask: v.mask,
-                            cost_cents,
-                        }
+                        CandidateOutcome::Priced { lines, cost_cents }
                     }
                     Err(reason) => CandidateOutcome::Filtered(reason),
                 };
@@ -183,27 +178,28 @@ impl Router {
         let order = ctx.order;
         let lines = order.lines.len();
         // (node in `priced`, lines) per shipment, nearest node first as the router lists them.
-        let mut ships: Vec<(usize, u64)> = Vec::new();
+        let mut ships: Vec<(usize, LineSet)> = Vec::new();
         for l in (0..lines).filter(|&l| pick[l] > 0) {
             let i = per_line[l][pick[l] - 1];
             match ships.iter_mut().find(|s| s.0 == i) {
-                Some(s) => s.1 |= 1 << l,
-                None => ships.push((i, 1 << l)),
+                Some(s) => s.1.insert(l),
+                None => ships.push((i, LineSet::from_iter([l]))),
             }
         }
         ships.sort_unstable();
-        let shipped: u64 = ships.iter().fold(0, |m, s| m | s.1);
+        let shipped: usize = ships.iter().map(|s| s.1.len()).sum();
         if ships.len() > ctx.terms.max_shipments
-            || (ctx.terms.ship_complete && shipped != 0 && shipped.count_ones() as usize != lines)
+            || (ctx.terms.ship_complete && shipped != 0 && shipped != lines)
         {
             return None;
         }
         let mut shipments = Vec::with_capacity(ships.len());
         let mut total = CostBreakdown::default();
-        for (k, &(i, mask)) in ships.iter().enumerate() {
+        for (k, (i, mask)) in ships.iter().enumerate() {
+            let i = *i;
             let p = &priced[i];
             let node = p.v.node;
-            let in_mask: Vec<usize> = (0..lines).filter(|&l| mask & (1 << l) != 0).collect();
+            let in_mask: Vec<usize> = mask.iter().collect();
             let units: u32 = in_mask.iter().map(|&l| order.lines[l].qty).sum();
             let sku_fits = in_mask.iter().all(|&l| {
                 let sku = order.lines[l].sku;
@@ -250,7 +246,7 @@ impl Router {
             });
         }
         let unfilled: Vec<UnfilledLine> = (0..lines)
-            .filter(|&l| shipped & (1 << l) == 0)
+            .filter(|&l| pick[l] == 0)
             .map(|l| UnfilledLine {
                 line: l,
                 reason: reason(l),

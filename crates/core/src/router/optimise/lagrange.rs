@@ -25,8 +25,9 @@ impl Router {
     /// Each order is routed alone against the starting stock with prices on what it uses. Every
     /// priced decision joins the order's options, and the best dual value is returned: a lower
     /// bound on any plan's cost, valid for any prices ≥ 0 because each order's priced decision is
-    /// its exact priced optimum (orders beyond the exact line limit count 0). Stops after
-    /// `max_rounds` rounds (when given), at the deadline, or when the priced decisions fit
+    /// its exact priced optimum (orders beyond the exact line limit count their floor,
+    /// `Router::floor_cents`). Stops after `max_rounds` rounds (when given), at the deadline, or
+    /// when the priced decisions fit
     /// together.
     pub(super) fn lagrangian(
         &self,
@@ -43,6 +44,14 @@ impl Router {
         let mut best = i64::MIN;
         let mut theta = 0.05;
         let mut stalled = 0;
+        // Orders beyond the exact line limit count their floor (prices ≥ 0 only add to it).
+        let floors: Vec<Option<i64>> = orders
+            .iter()
+            .map(|o| {
+                (o.lines.len() > crate::router::EXACT_MAX_LINES)
+                    .then(|| self.floor_cents(o, stock, &empty, now))
+            })
+            .collect();
         for round in 0.. {
             let by_time = limits.deadline.map(|d| {
                 let budget = d.saturating_duration_since(started).as_secs_f64();
@@ -63,11 +72,11 @@ impl Router {
                 .collect();
             let mut value = 0i64;
             let mut used: FxHashMap<Resource, i64> = FxHashMap::default();
-            for (order, d) in orders.iter().zip(&decisions) {
-                if order.lines.len() <= crate::router::EXACT_MAX_LINES {
-                    value =
-                        value.saturating_add(d.cost_cents().saturating_add(prices.of(order, d)));
-                }
+            for ((order, d), floor) in orders.iter().zip(&decisions).zip(&floors) {
+                value = value.saturating_add(match floor {
+                    None => d.cost_cents().saturating_add(prices.of(order, d)),
+                    Some(floor) => *floor,
+                });
                 for (r, amount) in uses_of(order, d) {
                     *used.entry(r).or_insert(0) += amount;
                 }
