@@ -1,6 +1,9 @@
 //! What routing one order returns: shipments, unfilled lines with reasons, and the explanation.
 
-use super::{CostBreakdown, LineSet, Reason};
+use super::candidate::{evaluate, promised_date_at, stock_lines};
+use super::choose::{self, Pick};
+use super::search::Search;
+use super::{margin_cents, CostBreakdown, LineSet, Reason};
 use crate::NodeIdx;
 use jiff::civil::Date;
 
@@ -118,4 +121,142 @@ pub(crate) fn ship_nothing(
         c.chosen = false;
     }
     d
+}
+
+impl Search<'_> {
+    /// The decision: the solver's best shipments with their costs and promises, the unfilled
+    /// lines with their reasons, and every candidate considered.
+    pub(super) fn finish(mut self, rules: Vec<String>) -> Decision {
+        let order = self.ctx.order;
+        let picks: Vec<Pick> = self.solver.picks();
+        let mut shipments = Vec::with_capacity(picks.len());
+        let mut total = CostBreakdown::default();
+        let mut shipped = LineSet::new();
+        for (i, pick) in picks.iter().enumerate() {
+            let v = &self.viables[pick.viable];
+            let t = &self.router.terms.nodes[v.node.0 as usize];
+            let lines: Vec<usize> = pick.lines.iter().collect();
+            let mut cost = CostBreakdown {
+                fixed_cents: t.fixed_cents,
+                distance_cents: v.distance_cents,
+                priority_cents: t.priority_cents,
+                lateness_cents: v.lateness_cents,
+                split_penalty_cents: if i > 0 {
+                    self.ctx.terms.split_penalty_cents
+                } else {
+                    0
+                },
+                ..CostBreakdown::default()
+            };
+            let mut units = 0;
+            for &l in &lines {
+                let line = &order.lines[l];
+                units += line.qty;
+                cost.handling_cents += t.per_unit_cents * i64::from(line.qty);
+                cost.margin_cents += margin_cents(t.margin_bps, line.value_cents());
+            }
+            shipped.extend_from(&pick.lines);
+            total += cost;
+            for c in &mut self.candidates {
+                if c.node == v.node {
+                    c.chosen = true;
+                }
+            }
+            shipments.push(Shipment {
+                node: v.node,
+                lines,
+                units,
+                distance_km: v.distance_km,
+                promised_date: v.promised_date.unwrap_or_else(|| {
+                    let n = self.router.network.node(v.node);
+                    promised_date_at(n, t, self.ctx.created_at, v.transit_days)
+                        .expect("always_ships nodes open within the horizon")
+                }),
+                cost,
+            });
+        }
+        let unfilled: Vec<UnfilledLine> = (0..order.lines.len())
+            .filter(|&l| !shipped.contains(l))
+            .map(|l| UnfilledLine {
+                line: l,
+                reason: self.unfilled_reason(l, shipments.len(), &shipped),
+            })
+            .collect();
+        for u in &unfilled {
+            total.unfilled_cents +=
+                self.ctx.terms.unfilled_per_unit_cents * i64::from(order.lines[u.line].qty);
+        }
+        Decision {
+            shipments,
+            unfilled,
+            cost: total,
+            candidates: self.candidates,
+            rules,
+        }
+    }
+
+    /// The nearest node (ties by index) holding enough units for line `l`, with its distance:
+    /// from what the line floors met, else one pass of squared chords over the posting list
+    /// (`SpatialIndex::nearest_of`).
+    fn nearest_holder(&self, l: usize) -> Option<(f64, NodeIdx)> {
+        let dest = self.ctx.order.destination;
+        let index = self.router.network.index();
+        let (n, km) = if let Some(floors) = &self.floors {
+            let nearest = &floors.nearest[l];
+            nearest.finish(index, dest)?
+        } else {
+            let line = &self.ctx.order.lines[l];
+            let holders = self
+                .stock
+                .holdings(line.sku)
+                .filter(move |&(_, units)| units >= line.qty)
+                .map(|(n, _)| n);
+            index.nearest_of(dest, holders)?
+        };
+        Some((km, n))
+    }
+
+    /// Why line `l` is unfilled: the most specific reason the router met.
+    fn unfilled_reason(&self, l: usize, shipments: usize, shipped: &LineSet) -> Reason {
+        // Some node could ship it: one the router weighed, or (when the bounds read the posting
+        // lists) a holder that passed every distance-free rule and the reach and deadline
+        // limits, which the bounds then proved not worth it.
+        let could = self.viables.iter().any(|v| v.lines.contains(l))
+            || (self.floors.as_ref()).is_some_and(|f| f.min_cents[l] < choose::INF);
+        if could {
+            if self.ctx.terms.ship_complete && shipped.is_empty() {
+                return Reason::ShipComplete;
+            }
+            if shipments >= self.ctx.terms.max_shipments {
+                return Reason::SplitLimit;
+            }
+            return Reason::Uneconomic;
+        }
+        // No viable node could ship it: the reason of the nearest node holding enough stock.
+        let line = &self.ctx.order.lines[l];
+        let holds = |n: NodeIdx| self.stock.qty(n, line.sku) >= line.qty;
+        if let Some(c) = self.candidates.iter().find(|c| holds(c.node)) {
+            if let CandidateOutcome::Filtered(r) = c.outcome {
+                return r;
+            }
+        }
+        let nearest = self.nearest_holder(l);
+        let Some((km, n)) = nearest else {
+            return Reason::NoStock;
+        };
+        let r = self.router;
+        match evaluate(
+            &r.network,
+            &r.policy,
+            &r.terms.nodes[n.0 as usize],
+            self.ctx,
+            self.load,
+            n,
+            km,
+            stock_lines(self.ctx.order, self.stock, n),
+        ) {
+            Err(reason) => reason,
+            Ok(_) => Reason::Uneconomic,
+        }
+    }
 }

@@ -1,22 +1,10 @@
-//! The choice for orders of more than [`EXACT_MAX_LINES`](super::EXACT_MAX_LINES) lines, where a
-//! DP over subsets of lines is out of reach: a heuristic, for orders of any number of lines.
+//! The choice for orders of more than [`EXACT_MAX_LINES`](super::EXACT_MAX_LINES) lines: a
+//! greedy cover improved by local search (docs/router.md, "Choosing"), for any number of lines.
 //!
-//! 1. **Greedy cover.** While shipments remain, add the unused node whose shipment saves the
-//!    most over leaving its lines unfilled (the lines it takes: those it can ship that are still
-//!    open, in line order, while its unit capacity and its stock of shared SKUs allow, and, unless
-//!    ship-complete, only lines it ships for less than their unfilled cost).
-//! 2. **Local search.** Until no move lowers the cost: move one line to another node (a used
-//!    one, or a new shipment while the split rule allows) or leave it unfilled; or close a
-//!    shipment, sending each of its lines to the cheapest other used node with room or leaving it
-//!    unfilled. Under ship-complete a line is never left unfilled (a cover that cannot ship every
-//!    line ships nothing).
-//!
-//! Every move keeps each line at a node that can ship it (`Viable::lines`), within the node's
-//! unit capacity and its stock of every SKU that several lines share: the result never ships what
-//! is not there. Nodes are fed nearest first; the search is run again each time the number of
-//! nodes has doubled and once at the end ([`Greedy::picks`]), so its best cost, which the
-//! candidate scan's bounds read, is always that of a feasible solution. Deterministic: ties keep
-//! the earlier node.
+//! Invariants: a line is only ever placed at a node whose `Viable::lines` hold it, within the
+//! node's unit capacity and its stock of every SKU several lines share, so no result ships what
+//! is not there; the best cost only falls and is always a feasible solution's; deterministic
+//! (ties keep the earlier node).
 
 use super::candidate::Viable;
 use super::choose::{Pick, Problem};
@@ -26,20 +14,20 @@ use super::LineSet;
 const MAX_MOVES: usize = 10_000;
 
 /// A node fed to the heuristic.
-struct Node {
-    lines: LineSet,
-    units_left: u64,
-    base_cents: i64,
-    line_cents: Vec<i64>,
-    group_stock: Vec<u32>,
+pub(super) struct Node {
+    pub lines: LineSet,
+    pub units_left: u64,
+    pub base_cents: i64,
+    pub line_cents: Vec<i64>,
+    pub group_stock: Vec<u32>,
 }
 
 /// See the module docs.
 pub(crate) struct Greedy {
-    p: Problem,
-    nodes: Vec<Node>,
+    pub(super) p: Problem,
+    pub(super) nodes: Vec<Node>,
     /// Per line, its SKU group (an index into `p.sku_groups`), if any.
-    group_of: Vec<Option<usize>>,
+    pub(super) group_of: Vec<Option<usize>>,
     best_cents: i64,
     best: Vec<Pick>,
     /// How many nodes the last search saw.
@@ -47,13 +35,13 @@ pub(crate) struct Greedy {
 }
 
 /// One solution under construction: per line its node, per node its load.
-struct State {
-    at: Vec<Option<usize>>,
-    lines_at: Vec<usize>,
-    units_at: Vec<u64>,
+pub(super) struct State {
+    pub at: Vec<Option<usize>>,
+    pub lines_at: Vec<usize>,
+    pub units_at: Vec<u64>,
     /// `group_at[n * groups + g]`: units of group `g` at node `n`.
-    group_at: Vec<u64>,
-    shipments: usize,
+    pub group_at: Vec<u64>,
+    pub shipments: usize,
 }
 
 impl Greedy {
@@ -135,7 +123,7 @@ impl Greedy {
         }
     }
 
-    /// Step 1 of the module docs.
+    /// The greedy cover: while shipments remain, open the unused node that saves the most.
     fn cover(&self) -> State {
         let mut s = self.empty_state();
         while s.shipments < self.p.max_shipments {
@@ -159,7 +147,9 @@ impl Greedy {
         s
     }
 
-    /// What opening node `n` saves, and the open lines it takes (step 1).
+    /// What opening node `n` saves, and the open lines it takes: those it can ship, in line
+    /// order, while its capacity and shared-SKU stock allow and (unless ship-complete) it ships
+    /// them for less than their unfilled cost.
     fn take(&self, s: &State, n: usize, penalty: i64) -> (i64, Vec<usize>) {
         let node = &self.nodes[n];
         let (mut units, mut gain) = (0u64, -(node.base_cents + penalty));
@@ -185,7 +175,7 @@ impl Greedy {
     }
 
     /// Moves line `l` to node `to` (`None`: unfilled).
-    fn place(&self, state: &mut State, l: usize, to: Option<usize>) {
+    pub(super) fn place(&self, state: &mut State, l: usize, to: Option<usize>) {
         let units = u64::from(self.p.units[l]);
         if let Some(from) = state.at[l] {
             state.lines_at[from] -= 1;
@@ -212,7 +202,7 @@ impl Greedy {
     }
 
     /// True when node `n` can take line `l` on top of what it ships in `s`.
-    fn fits(&self, s: &State, n: usize, l: usize) -> bool {
+    pub(super) fn fits(&self, s: &State, n: usize, l: usize) -> bool {
         let node = &self.nodes[n];
         let u = u64::from(self.p.units[l]);
         node.lines.contains(l)
@@ -223,11 +213,11 @@ impl Greedy {
     }
 
     /// The split penalty of `k` shipments.
-    fn penalty(&self, k: usize) -> i64 {
+    pub(super) fn penalty(&self, k: usize) -> i64 {
         self.p.split_penalty_cents * k.saturating_sub(1) as i64
     }
 
-    fn cost(&self, s: &State) -> i64 {
+    pub(super) fn cost(&self, s: &State) -> i64 {
         let lines: i64 = (0..s.at.len())
             .map(|l| match s.at[l] {
                 Some(n) => self.nodes[n].line_cents[l],
@@ -239,91 +229,5 @@ impl Greedy {
             .map(|n| self.nodes[n].base_cents)
             .sum();
         lines + bases + self.penalty(s.shipments)
-    }
-
-    /// The best single-line move, applied; false when none lowers the cost.
-    fn move_line(&self, s: &mut State) -> bool {
-        let mut best: Option<(i64, usize, Option<usize>)> = None;
-        for l in 0..s.at.len() {
-            let from = s.at[l];
-            // Removing the line: its own cost, and the shipment when it ships alone.
-            let closes = from.is_some_and(|n| s.lines_at[n] == 1);
-            let k = s.shipments - usize::from(closes);
-            let here = match from {
-                None => self.p.unfilled_cents[l],
-                Some(n) => self.nodes[n].line_cents[l],
-            };
-            let out = here
-                + from
-                    .filter(|_| closes)
-                    .map_or(0, |n| self.nodes[n].base_cents)
-                + self.penalty(s.shipments)
-                - self.penalty(k);
-            let targets = (0..self.nodes.len()).map(Some);
-            let targets = targets.chain((!self.p.ship_complete).then_some(None));
-            for to in targets.filter(|&to| to != from) {
-                let into = match to {
-                    None => self.p.unfilled_cents[l],
-                    Some(n) => {
-                        let opens = s.lines_at[n] == 0;
-                        if !self.fits(s, n, l) || (opens && k >= self.p.max_shipments) {
-                            continue;
-                        }
-                        let open_cents = if opens {
-                            self.nodes[n].base_cents + self.penalty(k + 1) - self.penalty(k)
-                        } else {
-                            0
-                        };
-                        self.nodes[n].line_cents[l] + open_cents
-                    }
-                };
-                let delta = into - out;
-                if delta < 0 && best.is_none_or(|(b, ..)| delta < b) {
-                    best = Some((delta, l, to));
-                }
-            }
-        }
-        let Some((_, l, to)) = best else { return false };
-        self.place(s, l, to);
-        true
-    }
-
-    /// The first shipment whose closing lowers the cost, closed; false when none does.
-    fn close_shipment(&self, s: &mut State) -> bool {
-        for n in 0..self.nodes.len() {
-            if s.lines_at[n] == 0 {
-                continue;
-            }
-            let before = self.cost(s);
-            let lines: Vec<usize> = (0..s.at.len()).filter(|&l| s.at[l] == Some(n)).collect();
-            let undo: Vec<(usize, Option<usize>)> = lines.iter().map(|&l| (l, s.at[l])).collect();
-            let mut placed = true;
-            for &l in &lines {
-                let to = (0..self.nodes.len())
-                    .filter(|&m| m != n && s.lines_at[m] > 0 && self.fits(s, m, l))
-                    .min_by_key(|&m| self.nodes[m].line_cents[l]);
-                let to = match to {
-                    Some(m)
-                        if self.p.ship_complete
-                            || self.nodes[m].line_cents[l] < self.p.unfilled_cents[l] =>
-                    {
-                        Some(m)
-                    }
-                    _ if self.p.ship_complete => {
-                        placed = false;
-                        break;
-                    }
-                    _ => None,
-                };
-                self.place(s, l, to);
-            }
-            if placed && self.cost(s) < before {
-                return true;
-            }
-            for (l, at) in undo {
-                self.place(s, l, at);
-            }
-        }
-        false
     }
 }
