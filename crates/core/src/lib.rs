@@ -5,6 +5,9 @@
 //! optimiser. It does no file or network I/O and reads no clock: time is always a parameter. File
 //! formats live in `omniroute-adapters`.
 
+// Every public item is documented (the workspace only warns).
+#![deny(missing_docs)]
+
 mod check;
 mod gap;
 mod geo;
