@@ -196,7 +196,7 @@ impl Router {
         let units = u32::try_from(order.units()).unwrap_or(u32::MAX);
         stock_changed
             || touched_limited.iter().any(|&n| {
-                !self.terms.nodes[n.0 as usize]
+                !self.earliest().terms.nodes[n.0 as usize]
                     .capacity()
                     .has_room(load, n, units)
             })

@@ -32,6 +32,7 @@ mod line_set;
 mod line_set_tests;
 mod nearest;
 mod optimise;
+mod policy_router;
 mod postings;
 mod prices;
 mod reach;
@@ -64,8 +65,8 @@ pub(crate) use prices::Prices;
 
 use crate::{Network, NodeIdx, Order, Policy};
 use jiff::Timestamp;
+use policy_router::PolicyRouter;
 use std::sync::Arc;
-use terms::NetworkTerms;
 
 /// When the order's SKUs' posting lists add up to at most this many entries, the holders are the
 /// candidates; beyond it the router walks the spatial index nearest-first.
@@ -135,16 +136,12 @@ impl Limits {
 /// ```
 #[derive(Debug, Clone)]
 pub struct Router {
-    network: Arc<Network>,
-    policy: Arc<Policy>,
-    terms: NetworkTerms,
-    limits: Limits,
+    /// One single-policy router per policy version with its start (`effective_from`), ascending
+    /// by start; one entry for one policy. The earliest also routes every order created before
+    /// the first start ([`Router::versioned`]).
+    versions: Vec<(Option<Timestamp>, PolicyRouter)>,
     /// Route batches across rayon's threads (results do not depend on it).
     parallel: bool,
-    /// A versioned router's versions after the earliest (empty for one policy): `self` routes
-    /// the orders of the earliest and `later[k - 1]`, a one-version router over the same network,
-    /// those of version `k` (which starts at its policy's `effective_from`).
-    later: Vec<Router>,
 }
 
 impl Router {
@@ -152,14 +149,13 @@ impl Router {
     /// shares, through the `Arc`s) the network and the policy, so it can be built once and kept
     /// (a service, a binding) and shared across threads.
     pub fn new(network: impl Into<Arc<Network>>, policy: impl Into<Arc<Policy>>) -> Self {
-        let (network, policy) = (network.into(), policy.into());
+        let policy = policy.into();
         Self {
-            terms: NetworkTerms::new(&network, &policy),
-            network,
-            policy,
-            limits: Limits::DEFAULT,
+            versions: vec![(
+                policy.effective_from,
+                PolicyRouter::new(network.into(), policy),
+            )],
             parallel: true,
-            later: Vec::new(),
         }
     }
 
@@ -173,7 +169,7 @@ impl Router {
 
     /// True when the node has a daily capacity in units or shipments (the same in every version).
     pub(crate) fn capacity_limited(&self, node: NodeIdx) -> bool {
-        let t = &self.terms.nodes[node.0 as usize];
+        let t = &self.earliest().terms.nodes[node.0 as usize];
         t.capacity_units.is_some() || t.capacity_shipments.is_some()
     }
 
@@ -181,32 +177,30 @@ impl Router {
     /// [`POSTING_LIMIT`], [`WALK_LIMIT`] and [`WALK_DIVISOR`]; every line's holders are scanned.
     #[cfg(test)]
     pub(crate) fn with_limits(mut self, posting: usize, walk: usize, divisor: usize) -> Self {
-        self.limits = Limits {
-            posting,
-            walk,
-            divisor,
-            line_scan: 0,
-        };
-        self.later = std::mem::take(&mut self.later)
-            .into_iter()
-            .map(|r| r.with_limits(posting, walk, divisor))
-            .collect();
+        for (_, version) in &mut self.versions {
+            version.limits = Limits {
+                posting,
+                walk,
+                divisor,
+                line_scan: 0,
+            };
+        }
         self
     }
 
     /// The network.
     pub fn network(&self) -> &Network {
-        &self.network
+        &self.earliest().network
     }
 
     /// The shared network, for a caller that keeps it beside the router.
     pub fn network_arc(&self) -> &Arc<Network> {
-        &self.network
+        &self.earliest().network
     }
 
     /// The policy (the earliest version of a versioned router; see [`Router::policy_for`]).
     pub fn policy(&self) -> &Policy {
-        &self.policy
+        &self.earliest().policy
     }
 
     /// Builds the stock table the router routes against from `(node, sku, routable)` positions,
@@ -216,11 +210,12 @@ impl Router {
         &self,
         positions: impl IntoIterator<Item = (NodeIdx, crate::SkuId, u32)>,
     ) -> StockTable {
+        let earliest = self.earliest();
         let mut table = StockTable::from_positions(positions.into_iter().map(|(n, s, q)| {
-            let held = self.terms.nodes[n.0 as usize].safety_stock;
+            let held = earliest.terms.nodes[n.0 as usize].safety_stock;
             (n, s, q.saturating_sub(held))
         }));
-        let index = self.network.index();
+        let index = earliest.network.index();
         table.bound_holders(|n| index.location(n), stock::DENSE_MIN_HOLDERS);
         table
     }
@@ -258,13 +253,8 @@ impl Router {
             "order {} is beyond the input limits (MAX_ORDER_UNITS, MAX_MONEY_CENTS)",
             order.id
         );
-        let router = self.version(order, now);
-        router.search(order, stock, load, now, prices, |mut search, rules| {
-            if !order.lines.is_empty() {
-                search.run();
-            }
-            search.finish(rules)
-        })
+        self.version(order, now)
+            .route_under(order, stock, load, now, prices)
     }
 
     /// A lower bound on the cost of every decision for `order` against `stock` and `load`
@@ -280,18 +270,7 @@ impl Router {
         load: &Load,
         now: Timestamp,
     ) -> i64 {
-        let router = self.version(order, now);
-        router.search(order, stock, load, now, None, |search, _| {
-            search.floor_cents()
-        })
-    }
-
-    /// Handling and margin of each of `order`'s lines at `node`, into `out`.
-    fn line_cents(&self, node: NodeIdx, order: &Order, out: &mut [i64]) {
-        let t = &self.terms.nodes[node.0 as usize];
-        for (slot, line) in out.iter_mut().zip(&order.lines) {
-            *slot = t.per_unit_cents * i64::from(line.qty)
-                + margin_cents(t.margin_bps, line.value_cents());
-        }
+        self.version(order, now)
+            .floor_under(order, stock, load, now)
     }
 }

@@ -2,7 +2,7 @@
 //! the transit that still meets it from each group of nodes that promise alike).
 
 use super::candidate::OrderCtx;
-use super::Router;
+use super::policy_router::PolicyRouter;
 use crate::index::ChordSlack;
 
 /// See the module docs.
@@ -26,7 +26,7 @@ impl Reach {
     /// The level's reach limit and, for a hard deadline, the furthest distance whose transit
     /// still meets it from some group of nodes that promise alike (zone, cut-off, handling,
     /// calendar), and each group's own limit.
-    pub(super) fn of(r: &Router, ctx: &OrderCtx<'_>) -> Self {
+    pub(super) fn of(r: &PolicyRouter, ctx: &OrderCtx<'_>) -> Self {
         let order = ctx.order;
         let level = usize::from(order.service_level.0);
         let terms = r.policy.level(order.service_level);

@@ -295,7 +295,7 @@ impl State<'_> {
         if self.rejected[i].contains(&node) {
             return Ok(()); // a copy of a refusal already applied
         }
-        if self.router.network.node(node).kind != NodeKind::Dealer {
+        if self.router.network().node(node).kind != NodeKind::Dealer {
             return Err(RerouteError::NotADealer {
                 event,
                 order: i,

@@ -9,16 +9,17 @@ use super::candidate::{evaluate, stock_lines, OrderCtx, Viable};
 use super::choose::{self, Problem, Solver};
 use super::dominance::Dominators;
 use super::floors::LineFloors;
+use super::policy_router::PolicyRouter;
 use super::reach::Reach;
 use super::{distance_cents, margin_cents, Candidate, CandidateOutcome, LineSet};
-use super::{Load, Prices, Router, StockTable};
+use super::{Load, Prices, StockTable};
 use crate::{NodeIdx, Order, SkuId};
 use jiff::Timestamp;
 
 /// Everything the scan of one order knows: its inputs, the solver fed so far, the explanation
 /// gathered so far and what the bounds read.
 pub(super) struct Search<'r> {
-    pub router: &'r Router,
+    pub router: &'r PolicyRouter,
     pub prices: Option<&'r Prices>,
     pub ctx: &'r OrderCtx<'r>,
     pub stock: &'r StockTable,
@@ -52,7 +53,7 @@ pub(super) struct Search<'r> {
     group_stock: Vec<u32>,
 }
 
-impl Router {
+impl PolicyRouter {
     /// Prepares the search for `order` and hands it to `f` with the policy rules that apply.
     pub(super) fn search<T>(
         &self,

@@ -1,7 +1,8 @@
 //! Routing under policy versions: each order under the version of its `created_at`.
 
+use super::policy_router::PolicyRouter;
 use super::Router;
-use crate::versions::{later_start, version_for};
+use crate::versions::version_for;
 use crate::{Network, Order, Policy, PolicyVersions};
 use jiff::Timestamp;
 use std::sync::Arc;
@@ -47,24 +48,34 @@ impl Router {
     /// ```
     pub fn versioned(network: impl Into<Arc<Network>>, versions: &PolicyVersions) -> Self {
         let network = network.into();
-        let mut router = Self::new(Arc::clone(&network), versions.earliest().clone());
-        router.later = versions
-            .iter()
-            .skip(1)
-            .map(|p| Self::new(Arc::clone(&network), p.clone()))
-            .collect();
-        router
+        Self {
+            versions: versions
+                .iter()
+                .map(|p| {
+                    let router = PolicyRouter::new(Arc::clone(&network), Arc::new(p.clone()));
+                    (p.effective_from, router)
+                })
+                .collect(),
+            parallel: true,
+        }
     }
 
-    /// The router of the version that routes `order` (`self` for one policy). Every per-order
-    /// entry point is one line, `self.version(order, now).<body>(..)`, whose body routes under
-    /// its own router's policy and so knows nothing of versions.
+    /// The router of the earliest version (the only one for one policy): node capacities and
+    /// safety stock are the same in every version.
+    pub(super) fn earliest(&self) -> &PolicyRouter {
+        &self.versions[0].1
+    }
+
+    /// The router of the version that routes `order` (the only one for one policy). Every
+    /// per-order entry point is one line, `self.version(order, now).<body>(..)`, whose body
+    /// routes under that router's policy and so knows nothing of versions.
     #[inline]
-    pub(super) fn version(&self, order: &Order, now: Timestamp) -> &Self {
-        match version_for(&self.later, |r| later_start(&r.policy), order, now) {
-            0 => self,
-            k => &self.later[k - 1],
-        }
+    pub(super) fn version(&self, order: &Order, now: Timestamp) -> &PolicyRouter {
+        let later = &self.versions[1..];
+        let start = |v: &(Option<Timestamp>, PolicyRouter)| {
+            v.0.expect("only the earliest version may have no effective_from")
+        };
+        &self.versions[version_for(later, start, order, now)].1
     }
 
     /// The policy `order` is routed under: the version of its `created_at` (or `now`) for a

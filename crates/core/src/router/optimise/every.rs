@@ -10,6 +10,7 @@
 //! these options, so choosing among them loses nothing.
 
 use super::super::candidate::{evaluate, promised_date_at, stock_lines, OrderCtx, Viable};
+use super::super::policy_router::PolicyRouter;
 use super::super::terms::OrderTerms;
 use super::super::{
     margin_cents, Candidate, CandidateOutcome, CostBreakdown, Decision, LineSet, Load, Reason,
@@ -55,8 +56,10 @@ impl Router {
         self.version(order, now)
             .every_option_under(order, stock, now, reason)
     }
+}
 
-    /// [`Router::every_option`] under `self`'s own policy, whatever the order's version: the
+impl PolicyRouter {
+    /// [`Router::every_option`] under this router's policy, whatever the order's version: the
     /// caller has already picked the router of that version.
     fn every_option_under(
         &self,

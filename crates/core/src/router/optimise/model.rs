@@ -24,8 +24,10 @@ impl Router {
     pub(super) fn capacity(&self, stock: &StockTable, r: Resource) -> Option<i64> {
         match r {
             Resource::Stock(n, sku) => Some(i64::from(stock.qty(n, sku))),
-            Resource::Units(n) => self.terms.nodes[n.0 as usize].capacity_units.map(i64::from),
-            Resource::Shipments(n) => self.terms.nodes[n.0 as usize]
+            Resource::Units(n) => {
+                (self.earliest().terms.nodes[n.0 as usize].capacity_units).map(i64::from)
+            }
+            Resource::Shipments(n) => self.earliest().terms.nodes[n.0 as usize]
                 .capacity_shipments
                 .map(i64::from),
         }
