@@ -216,7 +216,7 @@ impl Search<'_> {
         let unfilled =
             |l: usize| terms.unfilled_per_unit_cents * i64::from(self.ctx.order.lines[l].qty);
         let lines = self.ctx.order.lines.len();
-        let nothing: i64 = (0..lines).map(unfilled).sum();
+        let nothing = (0..lines).map(unfilled).fold(0, i64::saturating_add);
         let each: i64 = (0..lines)
             .map(|l| {
                 let leave = if terms.ship_complete {
@@ -230,7 +230,7 @@ impl Search<'_> {
         let min_base = self.router.terms.min_base_cents;
         let shipments = if min_base < 0 {
             // With a negative base, every allowed shipment may lower the cost.
-            min_base * terms.max_shipments.min(lines) as i64
+            min_base.saturating_mul(terms.max_shipments.min(lines) as i64)
         } else if floors.near_km.is_finite() {
             self.bounds().shipment_cents(floors.near_km)
         } else {
