@@ -16,6 +16,7 @@ mod index;
 mod ledger;
 mod level;
 mod limits;
+mod live;
 mod network;
 mod node;
 mod order;
@@ -41,6 +42,7 @@ pub use limits::{
     order_within_limits, MAX_MARGIN_BPS, MAX_MONEY_CENTS, MAX_ORDER_UNITS, MAX_PER_KM_CENTS,
     MAX_PRIORITY,
 };
+pub use live::LiveStock;
 pub use network::{Network, NetworkError};
 pub use node::{Calendar, DealerTerms, Node, NodeCosts, NodeKind, UnknownNodeKind};
 pub use order::{Order, OrderLine, SplitRule};

@@ -155,6 +155,21 @@ impl Inventory {
     /// sorted. Each is released atomically; reservations made or settled while the sweep runs
     /// may be left to the next one.
     pub fn expire(&self, now: Timestamp) -> Vec<ReservationId> {
+        self.expire_held(now)
+            .into_iter()
+            .map(|(id, _)| id)
+            .collect()
+    }
+
+    /// The lines and expiry of live reservation `id` (lines at one position merged), if live.
+    pub fn reservation(&self, id: ReservationId) -> Option<(Vec<ReserveLine>, Timestamp)> {
+        let book = self.book(id).lock();
+        book.get(&id).map(|r| (r.lines.clone(), r.expires_at))
+    }
+
+    /// [`Inventory::expire`], returning with each released id the lines it held (so a caller
+    /// that mirrors routable stock knows which positions changed).
+    pub fn expire_held(&self, now: Timestamp) -> Vec<(ReservationId, Vec<ReserveLine>)> {
         let mut due: Vec<(ReservationId, Arc<Reservation>)> = Vec::new();
         for book in &*self.books {
             let book = book.lock();
@@ -172,7 +187,7 @@ impl Inventory {
             if book.get(&id).is_some_and(|r| Arc::ptr_eq(r, &seen)) {
                 free(&mut locked, &seen);
                 book.remove(&id);
-                expired.push(id);
+                expired.push((id, seen.lines.clone()));
             }
         }
         expired

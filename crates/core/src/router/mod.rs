@@ -203,6 +203,13 @@ impl Router {
         &self.earliest().policy
     }
 
+    /// Units of every SKU the policy holds back from routing at `node` (the routing-only safety
+    /// stock of its kind, the same in every version): [`Router::stock_table`] lists a position
+    /// with `routable − safety_hold(node)` units.
+    pub fn safety_hold(&self, node: NodeIdx) -> u32 {
+        self.earliest().terms.nodes[node.0 as usize].safety_stock
+    }
+
     /// Builds the stock table the router routes against from `(node, sku, routable)` positions,
     /// holding back the policy's routing-only safety stock per node kind (the same in every
     /// version).
