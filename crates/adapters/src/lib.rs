@@ -4,12 +4,14 @@
 //! hand the core plain values. Nothing here prices or chooses.
 
 mod csv;
+mod decision_json;
 mod decisions;
 mod events;
 #[cfg(test)]
 mod extreme_tests;
 mod gen;
 mod inputs;
+mod order_json;
 mod parquet;
 mod policy;
 mod problem;
@@ -23,6 +25,9 @@ pub use self::parquet::{
     decisions_record_batch, decisions_schema, is_parquet_path, open_table, parquet_to_csv,
     write_decisions_parquet,
 };
+pub use decision_json::{
+    cost_json, decision_json, line_nos, ranked_candidates, round3, DecisionNames,
+};
 pub use decisions::{
     decision_rows, read_decisions, read_decisions_file, write_decisions, DecisionRow,
     DecisionsFile, Disagreement, DECISIONS_HEADER,
@@ -33,6 +38,7 @@ pub use gen::{
     GenConfig, GenError, GenLimits, Instance, GEN_LIMITS,
 };
 pub use inputs::{Inputs, Source, DEMO_POLICY};
+pub use order_json::{read_order_json, FieldProblem, JsonOrder, ORDER_JSON};
 pub use policy::{read_policy, Policies, PolicyFile};
 pub use problem::{InputError, Problem};
 pub use reroute::{event_lines, reroute_problem};

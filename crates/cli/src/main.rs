@@ -5,7 +5,6 @@
 //! 2 bad input or I/O error. A closed stdout (broken pipe) ends quietly.
 
 mod commands;
-mod decision_json;
 mod failure;
 mod inputs;
 mod output;

@@ -1,10 +1,9 @@
 //! Writing a plan as decisions.csv, one JSON document, NDJSON or Parquet (`route` and `reroute`).
 
-use crate::decision_json;
 use crate::failure::{is_broken_pipe, Failure};
 use crate::output::{create, open};
 use crate::{EXIT_OK, EXIT_UNFILLED};
-use omniroute_adapters::{write_decisions, write_decisions_parquet, Inputs};
+use omniroute_adapters::{decision_json, round3, write_decisions, write_decisions_parquet, Inputs};
 use omniroute_core::{Plan, PlanTotals};
 use serde_json::{json, Value};
 use std::io::Write;
@@ -47,7 +46,7 @@ pub fn totals(t: &PlanTotals) -> Value {
         "fill_rate": t.fill_rate(),
         "shipments": t.shipments,
         "split_orders": t.split_orders,
-        "distance_km": decision_json::round3(t.distance_km),
+        "distance_km": round3(t.distance_km),
         "cost_cents": t.cost_cents,
     })
 }
@@ -128,7 +127,7 @@ pub fn write(
                 if json && i > 0 {
                     out.write_all(b",\n")?;
                 }
-                serde_json::to_writer(&mut out, &decision_json::decision(o, d, inputs, false))?;
+                serde_json::to_writer(&mut out, &decision_json(o, d, &inputs.names(), false))?;
                 if !json {
                     out.write_all(b"\n")?;
                 }

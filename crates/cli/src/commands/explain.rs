@@ -1,11 +1,10 @@
 //! `omniroute explain ORDER_ID`: why one order went where it did.
 
-use crate::decision_json::{self, line_nos, ranked};
 use crate::failure::Failure;
 use crate::inputs::{now, Batch};
 use crate::{progress, Global, EXIT_OK};
 use jiff::Timestamp;
-use omniroute_adapters::Inputs;
+use omniroute_adapters::{decision_json, line_nos, ranked_candidates, Inputs};
 use omniroute_core::{CandidateOutcome, CostBreakdown, Decision, Order, Router};
 use std::io::Write;
 
@@ -58,7 +57,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         Format::Json => {
             serde_json::to_writer_pretty(
                 &mut out,
-                &decision_json::decision(order, d, &inputs, true),
+                &decision_json(order, d, &inputs.names(), true),
             )?;
             writeln!(out)?;
         }
@@ -169,7 +168,7 @@ fn table(
         "  rank  {:<16} {:<10} {:>10}  {:<22} lines",
         "node", "kind", "km", "cost / reason"
     )?;
-    for (rank, c) in ranked(d).into_iter().enumerate() {
+    for (rank, c) in ranked_candidates(d).into_iter().enumerate() {
         let node = net.node(c.node);
         let (what, lines) = match &c.outcome {
             CandidateOutcome::Priced { lines, cost_cents } => {

@@ -1,11 +1,51 @@
-//! Decisions as JSON values, for `route --format json|ndjson` and `explain --format json`.
+//! Decisions as JSON values: the one writer behind `route --format json|ndjson`,
+//! `explain --format json` and the HTTP service's answers.
 
-use omniroute_adapters::Inputs;
-use omniroute_core::{CandidateOutcome, CostBreakdown, Decision, LineSet, Order};
+use crate::Inputs;
+use omniroute_core::{
+    Candidate, CandidateOutcome, CostBreakdown, Decision, LineSet, Network, Order, PlanTotals,
+    ServiceLevels, SkuId, Skus,
+};
 use serde_json::{json, Value};
 
+/// What a decision's JSON names nodes, SKUs and service levels by.
+#[derive(Debug, Clone, Copy)]
+pub struct DecisionNames<'a> {
+    /// The nodes (ids and kinds).
+    pub network: &'a Network,
+    /// The SKUs of the order's lines.
+    pub skus: &'a Skus,
+    /// Names of SKUs past the end of `skus` (an order's SKUs the table did not know,
+    /// [`crate::JsonOrder::new_skus`]).
+    pub new_skus: &'a [String],
+    /// The service levels (the policy's).
+    pub levels: &'a ServiceLevels,
+}
+
+impl Inputs {
+    /// The names of this input, for [`decision_json`].
+    pub fn names(&self) -> DecisionNames<'_> {
+        DecisionNames {
+            network: &self.network,
+            skus: &self.skus,
+            new_skus: &[],
+            levels: self.policies.versions.levels(),
+        }
+    }
+}
+
+impl DecisionNames<'_> {
+    /// The name of a SKU of `skus` or `new_skus`.
+    pub fn sku(&self, id: SkuId) -> &str {
+        match (id.0 as usize).checked_sub(self.skus.len()) {
+            Some(k) => &self.new_skus[k],
+            None => self.skus.name(id),
+        }
+    }
+}
+
 /// The cost breakdown by term, in cents, with its total.
-pub fn cost(c: &CostBreakdown) -> Value {
+pub fn cost_json(c: &CostBreakdown) -> Value {
     json!({
         "fixed_cents": c.fixed_cents,
         "distance_cents": c.distance_cents,
@@ -19,15 +59,20 @@ pub fn cost(c: &CostBreakdown) -> Value {
     })
 }
 
-fn line(order: &Order, l: usize, inputs: &Inputs) -> Value {
+fn line(order: &Order, l: usize, names: &DecisionNames<'_>) -> Value {
     let line = &order.lines[l];
-    json!({ "line_no": line.line_no, "sku": inputs.skus.name(line.sku), "qty": line.qty })
+    json!({ "line_no": line.line_no, "sku": names.sku(line.sku), "qty": line.qty })
 }
 
 /// One order's decision: shipments, unfilled lines with reasons and the cost breakdown, plus the
 /// candidates when `candidates` is set.
-pub fn decision(order: &Order, d: &Decision, inputs: &Inputs, candidates: bool) -> Value {
-    let net = &inputs.network;
+pub fn decision_json(
+    order: &Order,
+    d: &Decision,
+    names: &DecisionNames<'_>,
+    candidates: bool,
+) -> Value {
+    let net = names.network;
     let shipments: Vec<Value> = d
         .shipments
         .iter()
@@ -38,12 +83,12 @@ pub fn decision(order: &Order, d: &Decision, inputs: &Inputs, candidates: bool) 
                 "shipment": n + 1,
                 "node_id": node.id,
                 "kind": node.kind.as_str(),
-                "lines": s.lines.iter().map(|&l| line(order, l, inputs)).collect::<Vec<_>>(),
+                "lines": s.lines.iter().map(|&l| line(order, l, names)).collect::<Vec<_>>(),
                 "units": s.units,
                 "distance_km": round3(s.distance_km),
                 "promised_date": s.promised_date.to_string(),
                 "cost_cents": s.cost.total_cents(),
-                "cost": cost(&s.cost),
+                "cost": cost_json(&s.cost),
             })
         })
         .collect();
@@ -51,24 +96,24 @@ pub fn decision(order: &Order, d: &Decision, inputs: &Inputs, candidates: bool) 
         .unfilled
         .iter()
         .map(|u| {
-            let mut v = line(order, u.line, inputs);
+            let mut v = line(order, u.line, names);
             v["reason"] = json!(u.reason.code());
             v
         })
         .collect();
     let mut v = json!({
         "order_id": order.id,
-        "service_level": inputs.policies.versions.levels().name(order.service_level),
+        "service_level": names.levels.name(order.service_level),
         "complete": d.is_complete(),
         "cost_cents": d.cost_cents(),
         "distance_km": round3(d.distance_km()),
         "shipments": shipments,
         "unfilled": unfilled,
-        "cost": cost(&d.cost),
+        "cost": cost_json(&d.cost),
         "rules": d.rules,
     });
     if candidates {
-        v["candidates"] = ranked(d)
+        v["candidates"] = ranked_candidates(d)
             .into_iter()
             .enumerate()
             .map(|(rank, c)| {
@@ -96,10 +141,10 @@ pub fn decision(order: &Order, d: &Decision, inputs: &Inputs, candidates: bool) 
 
 /// Candidates ranked for people: chosen nodes first, then priced nodes by lines covered (most
 /// first) and cost, then filtered nodes nearest first; ties on node index.
-pub fn ranked(d: &Decision) -> Vec<&omniroute_core::Candidate> {
+pub fn ranked_candidates(d: &Decision) -> Vec<&Candidate> {
     let mut v: Vec<_> = d.candidates.iter().collect();
     v.sort_by(|a, b| {
-        let key = |c: &omniroute_core::Candidate| match &c.outcome {
+        let key = |c: &Candidate| match &c.outcome {
             CandidateOutcome::Priced { lines, cost_cents } => (
                 u8::from(!c.chosen),
                 0u8,
