@@ -3,6 +3,7 @@
 mod cli;
 mod docs;
 mod fingerprint;
+mod serve;
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;

@@ -139,6 +139,21 @@ pub fn decision_json(
     v
 }
 
+/// A plan's totals as JSON.
+pub fn totals_json(t: &PlanTotals) -> Value {
+    json!({
+        "orders": t.orders,
+        "orders_complete": t.orders_complete,
+        "units_ordered": t.units_ordered,
+        "units_filled": t.units_filled,
+        "fill_rate": t.fill_rate(),
+        "shipments": t.shipments,
+        "split_orders": t.split_orders,
+        "distance_km": round3(t.distance_km),
+        "cost_cents": t.cost_cents,
+    })
+}
+
 /// Candidates ranked for people: chosen nodes first, then priced nodes by lines covered (most
 /// first) and cost, then filtered nodes nearest first; ties on node index.
 pub fn ranked_candidates(d: &Decision) -> Vec<&Candidate> {

@@ -72,6 +72,8 @@ pub enum Command {
     Explain(commands::explain::Args),
     /// Check a decisions file against its inputs and policy (stock, capacity, reach, SLA, cost).
     Check(commands::check::Args),
+    /// Serve routing, reservations and live stock as JSON over HTTP (a bearer token is required).
+    Serve(commands::serve::Args),
     /// Print a shell completion script.
     Completions(commands::completions::Args),
 }
@@ -113,6 +115,7 @@ fn main() -> ExitCode {
         Command::Reroute(a) => commands::reroute::run(&a, global),
         Command::Explain(a) => commands::explain::run(&a, global),
         Command::Check(a) => commands::check::run(&a, global),
+        Command::Serve(a) => commands::serve::run(&a, global),
         Command::Completions(a) => commands::completions::run(&a),
     });
     match result {

@@ -3,9 +3,9 @@
 use crate::failure::{is_broken_pipe, Failure};
 use crate::output::{create, open};
 use crate::{EXIT_OK, EXIT_UNFILLED};
-use omniroute_adapters::{decision_json, round3, write_decisions, write_decisions_parquet, Inputs};
-use omniroute_core::{Plan, PlanTotals};
-use serde_json::{json, Value};
+use omniroute_adapters::{decision_json, write_decisions, write_decisions_parquet, Inputs};
+use omniroute_core::Plan;
+use serde_json::Value;
 use std::io::Write;
 use std::path::Path;
 
@@ -34,21 +34,6 @@ pub fn check_target(out: Option<&Path>, format: Format) -> anyhow::Result<()> {
         .into());
     }
     Ok(())
-}
-
-/// A plan's totals as JSON.
-pub fn totals(t: &PlanTotals) -> Value {
-    json!({
-        "orders": t.orders,
-        "orders_complete": t.orders_complete,
-        "units_ordered": t.units_ordered,
-        "units_filled": t.units_filled,
-        "fill_rate": t.fill_rate(),
-        "shipments": t.shipments,
-        "split_orders": t.split_orders,
-        "distance_km": round3(t.distance_km),
-        "cost_cents": t.cost_cents,
-    })
 }
 
 /// The exit code of a plan: `EXIT_OK` when every line is routed, `EXIT_UNFILLED` when some are

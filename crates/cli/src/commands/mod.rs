@@ -7,4 +7,5 @@ pub mod explain;
 pub mod gen;
 pub mod reroute;
 pub mod route;
+pub mod serve;
 pub mod validate;

@@ -92,8 +92,8 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     };
     let head = json!({
         "events": events.len(),
-        "before": plan_out::totals(&r.before),
-        "totals": plan_out::totals(&r.plan.totals),
+        "before": omniroute_adapters::totals_json(&r.before),
+        "totals": omniroute_adapters::totals_json(&r.plan.totals),
         "moved": ids(&r.moved),
         "review": ids(&r.review),
     });

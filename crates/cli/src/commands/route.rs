@@ -142,7 +142,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     let code = plan_out::exit_code(&plan);
     let head = json!({
         "mode": if sequential.is_some() { "optimise" } else { "sequential" },
-        "totals": plan_out::totals(&plan.totals),
+        "totals": omniroute_adapters::totals_json(&plan.totals),
         "sequential_cost_cents": sequential.unwrap_or(plan.totals.cost_cents),
         "bound_cents": plan.bound_cents,
         "gap": plan.gap(),

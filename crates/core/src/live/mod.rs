@@ -175,6 +175,12 @@ impl LiveStock {
         self.table.read().qty(node, sku)
     }
 
+    /// A copy of the table as it is now, to route a batch against without holding up the live
+    /// stock.
+    pub fn stock_table(&self) -> StockTable {
+        self.table.read().clone()
+    }
+
     /// Number of live reservations (expired ones included until swept).
     pub fn live_reservations(&self) -> usize {
         self.inventory.live_reservations()

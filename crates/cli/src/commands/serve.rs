@@ -1,0 +1,84 @@
+//! `omniroute serve`: loads the nodes, stock and policy once and answers JSON over HTTP
+//! (DESIGN §8, crates/server) until SIGTERM or Ctrl-C.
+
+use crate::failure::Failure;
+use crate::inputs::{self, Files};
+use crate::{Global, EXIT_OK};
+use anyhow::Context;
+use jiff::{SignedDuration, Timestamp};
+use omniroute_server::{serve, shutdown_signal, Config, Service, TOKEN_VAR};
+use std::io::IsTerminal;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Arguments of `omniroute serve`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  OMNIROUTE_API_TOKEN=secret omniroute serve --nodes nodes.csv --stock stock.csv --listen 127.0.0.1:8080\n\nEvery /v1 request needs `Authorization: Bearer $OMNIROUTE_API_TOKEN`; serve refuses to start\nwithout the variable. Logs go to stderr (RUST_LOG=debug for more). SIGTERM or Ctrl-C stops\naccepting and lets the requests in flight finish."
+)]
+pub struct Args {
+    /// The nodes, stock and policy files.
+    #[command(flatten)]
+    pub files: Files,
+    /// Address to listen on (port 0: any free port, logged at start).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub listen: SocketAddr,
+    /// Worker threads [default: every core].
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub threads: Option<u16>,
+    /// Seconds a reservation holds its units unless committed or released.
+    #[arg(long, value_name = "SECONDS", default_value_t = 900, value_parser = clap::value_parser!(u32).range(1..))]
+    pub reservation_ttl: u32,
+    /// Largest request body, bytes (larger: 413).
+    #[arg(long, value_name = "BYTES", default_value_t = 1 << 20)]
+    pub max_body: usize,
+}
+
+/// Loads the inputs and serves until a shutdown signal.
+pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
+    let token = std::env::var(TOKEN_VAR).unwrap_or_default();
+    if token.trim().is_empty() {
+        return Err(Failure::new(
+            "E5008",
+            format!("{TOKEN_VAR} is not set"),
+            format!("export {TOKEN_VAR}=<a long random secret>; clients send it as a bearer token"),
+        )
+        .into());
+    }
+    let level = if global.quiet { "warn" } else { "info" };
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(level));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(std::io::stderr().is_terminal())
+        .with_writer(std::io::stderr)
+        .init();
+    let inputs = inputs::load(&args.files, None, global, Timestamp::now())?;
+    let ttl = SignedDuration::from_secs(i64::from(args.reservation_ttl));
+    let service = Arc::new(Service::new(inputs, ttl));
+    let config = Config {
+        max_body_bytes: args.max_body,
+        timeout: Duration::from_secs(60),
+        ..Config::new(token)
+    };
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    if let Some(n) = args.threads {
+        runtime.worker_threads(usize::from(n));
+    }
+    let runtime = runtime
+        .enable_all()
+        .build()
+        .context("cannot start the runtime")?;
+    runtime.block_on(async {
+        let listener = tokio::net::TcpListener::bind(args.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", args.listen))?;
+        let addr = listener.local_addr()?;
+        tracing::info!(%addr, "listening");
+        serve(listener, service, &config, shutdown_signal())
+            .await
+            .context("the server stopped")
+    })?;
+    Ok(EXIT_OK)
+}

@@ -1,0 +1,120 @@
+//! omniroute-server: `omniroute serve`, the HTTP service of DESIGN §8.
+//!
+//! One [`Service`] holds the network, the policy versions, a router built once and the live
+//! ledger with the router's stock table kept in step ([`omniroute_core::LiveStock`]); [`app`] is
+//! its axum router and [`serve`] runs it until a shutdown signal, finishing the requests in
+//! flight. Orders are read by the adapters' orders reader and decisions written by the CLI's
+//! writer, so both are the CLI's.
+
+mod error;
+mod http;
+mod metrics;
+mod openapi;
+mod service;
+
+pub use error::ApiError;
+pub use http::app;
+pub use service::{Service, MAX_BATCH_SECONDS};
+
+use jiff::Timestamp;
+use std::fmt;
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+/// The environment variable holding the bearer token every `/v1` request must carry.
+pub const TOKEN_VAR: &str = "OMNIROUTE_API_TOKEN";
+
+/// How the service runs.
+#[derive(Clone)]
+pub struct Config {
+    /// The bearer token (`OMNIROUTE_API_TOKEN`), never empty.
+    pub token: String,
+    /// Largest request body, bytes (larger: 413).
+    pub max_body_bytes: usize,
+    /// Longest a request may take (longer: 408).
+    pub timeout: Duration,
+    /// How often expired reservations are swept (released).
+    pub sweep_every: Duration,
+}
+
+impl fmt::Debug for Config {
+    /// Everything but the token.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("token", &"<hidden>")
+            .field("max_body_bytes", &self.max_body_bytes)
+            .field("timeout", &self.timeout)
+            .field("sweep_every", &self.sweep_every)
+            .finish()
+    }
+}
+
+impl Config {
+    /// A config with `token` and the defaults: 1 MiB bodies, 60 s per request (a batch may
+    /// optimise for up to [`MAX_BATCH_SECONDS`]), expired reservations swept every second.
+    pub fn new(token: impl Into<String>) -> Self {
+        Config {
+            token: token.into(),
+            max_body_bytes: 1 << 20,
+            timeout: Duration::from_secs(60),
+            sweep_every: Duration::from_secs(1),
+        }
+    }
+}
+
+/// Serves `service` on `listener` until `shutdown` completes, then lets the requests in flight
+/// finish. Expired reservations are swept meanwhile ([`Config::sweep_every`]).
+pub async fn serve(
+    listener: TcpListener,
+    service: Arc<Service>,
+    config: &Config,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let sweeper = {
+        let service = Arc::clone(&service);
+        let every = config.sweep_every;
+        tokio::spawn(async move {
+            let mut tick = tokio::time::interval(every);
+            loop {
+                tick.tick().await;
+                let n = service.expire(Timestamp::now());
+                if n > 0 {
+                    tracing::info!(expired = n, "reservations expired");
+                }
+            }
+        })
+    };
+    let result = axum::serve(listener, app(service, config))
+        .with_graceful_shutdown(shutdown)
+        .await;
+    sweeper.abort();
+    result
+}
+
+/// Completes on SIGTERM or Ctrl-C (SIGINT).
+pub async fn shutdown_signal() {
+    let ctrl_c = async {
+        // If the handler cannot be installed, wait for SIGTERM alone.
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = term => {},
+    }
+    tracing::info!("shutting down: finishing the requests in flight");
+}

@@ -1,0 +1,399 @@
+//! What the endpoints do, without HTTP: a kept router over the live stock ([`LiveStock`]), the
+//! names decisions are written with, and the orders routed so far. Every answer is a JSON value
+//! or an [`ApiError`]; decisions are written by the CLI's writer
+//! ([`omniroute_adapters::decision_json`]).
+
+use crate::error::ApiError;
+use crate::metrics::Metrics;
+use axum::http::StatusCode;
+use jiff::{SignedDuration, Timestamp};
+use omniroute_adapters::{
+    decision_json, read_order_json, totals_json, DecisionNames, Inputs, JsonOrder, Policies,
+};
+use omniroute_core::{
+    Delta, DeltaOutcome, LiveStock, Mode, Network, NodeIdx, OptimiseOptions, Order, ReservationId,
+    Router, SkuId, Skus, StockRow,
+};
+use parking_lot::{Mutex, RwLock};
+use rustc_hash::FxHashMap;
+use serde_json::{json, Value};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Longest optimise budget a batch may ask for, seconds.
+pub const MAX_BATCH_SECONDS: f64 = 20.0;
+
+/// An order routed and reserved through `POST /v1/orders`.
+#[derive(Debug, Clone)]
+struct Routed {
+    reservation: ReservationId,
+    expires_at: Timestamp,
+    status: &'static str,
+    /// The decision with its ranked candidates (`omniroute explain --format json`).
+    explanation: Value,
+}
+
+/// The state behind every endpoint (`Send + Sync`, shared by `Arc`).
+#[derive(Debug)]
+pub struct Service {
+    live: LiveStock,
+    network: Arc<Network>,
+    policies: Policies,
+    /// The SKU table; a delta may add a SKU. Held for reading across a whole request that
+    /// numbers an order's SKUs, so the numbering cannot change under it.
+    skus: RwLock<Skus>,
+    /// Orders reserved, by order id; and the order of each reservation.
+    orders: RwLock<FxHashMap<String, Routed>>,
+    reservations: Mutex<FxHashMap<ReservationId, String>>,
+    next_id: AtomicU64,
+    ttl: SignedDuration,
+    pub(crate) metrics: Metrics,
+}
+
+impl Service {
+    /// Builds the router once and loads the ledger from the inputs' stock; reservations live
+    /// for `ttl` unless committed or released.
+    pub fn new(inputs: Inputs, ttl: SignedDuration) -> Self {
+        let router = Router::versioned(Arc::clone(&inputs.network), &inputs.policies.versions);
+        let rows = inputs.stock.iter().map(|r| StockRow {
+            node: r.node,
+            sku: r.sku,
+            on_hand: r.on_hand,
+            reserved: r.reserved,
+            safety_stock: r.safety_stock,
+        });
+        Service {
+            live: LiveStock::new(router, rows),
+            network: inputs.network,
+            policies: inputs.policies,
+            skus: RwLock::new(inputs.skus),
+            orders: RwLock::default(),
+            reservations: Mutex::default(),
+            next_id: AtomicU64::new(1),
+            ttl,
+            metrics: Metrics::default(),
+        }
+    }
+
+    /// The live stock (for audits and tests).
+    pub fn live(&self) -> &LiveStock {
+        &self.live
+    }
+
+    fn names<'a>(&'a self, skus: &'a Skus, order: &'a JsonOrder) -> DecisionNames<'a> {
+        DecisionNames {
+            network: &self.network,
+            skus,
+            new_skus: &order.new_skus,
+            levels: self.policies.versions.levels(),
+        }
+    }
+
+    /// `POST /v1/quote`: the order's decision against the live stock; nothing is reserved.
+    pub fn quote(&self, body: &Value, now: Timestamp) -> Result<Value, ApiError> {
+        let skus = self.skus.read();
+        let order = read_order_json(body, &skus, &self.policies, now)
+            .map_err(|p| ApiError::order(&p, ""))?;
+        let decision = self.live.quote(&order.order, now);
+        self.metrics.orders_routed.inc();
+        Ok(decision_json(
+            &order.order,
+            &decision,
+            &self.names(&skus, &order),
+            false,
+        ))
+    }
+
+    /// `POST /v1/orders`: routes and reserves atomically; 409 while the order has a live
+    /// reservation.
+    pub fn reserve(&self, body: &Value, now: Timestamp) -> Result<Value, ApiError> {
+        let skus = self.skus.read();
+        let order = read_order_json(body, &skus, &self.policies, now)
+            .map_err(|p| ApiError::order(&p, ""))?;
+        let o = &order.order;
+        // One reservation per order at a time: the order's entry is checked and claimed under
+        // the orders lock, so two requests for the same order cannot both reserve.
+        let mut orders = self.orders.write();
+        if let Some(r) = orders.get(&o.id) {
+            if self.live.reservation(r.reservation).is_some() {
+                return Err(ApiError::new(
+                    StatusCode::CONFLICT,
+                    crate::error::code::ORDER_RESERVED,
+                    format!("order `{}` has live reservation {}", o.id, r.reservation),
+                    "commit or release it first (POST /v1/reservations/{id}/commit or /release)",
+                )
+                .at("order_id"));
+            }
+        }
+        let id = ReservationId(self.next_id.fetch_add(1, Ordering::Relaxed));
+        let decision = self.live.route_and_reserve(o, id, now, self.ttl)?;
+        let expires_at = now.checked_add(self.ttl).unwrap_or(Timestamp::MAX);
+        let names = self.names(&skus, &order);
+        let routed = Routed {
+            reservation: id,
+            expires_at,
+            status: "reserved",
+            explanation: decision_json(o, &decision, &names, true),
+        };
+        orders.insert(o.id.clone(), routed);
+        self.reservations.lock().insert(id, o.id.clone());
+        self.metrics.orders_routed.inc();
+        Ok(json!({
+            "reservation_id": id.to_string(),
+            "expires_at": expires_at.to_string(),
+            "decision": decision_json(o, &decision, &names, false),
+        }))
+    }
+
+    /// `POST /v1/reservations/{id}/commit`.
+    pub fn commit(&self, id: &str, now: Timestamp) -> Result<Value, ApiError> {
+        let id = reservation_id(id)?;
+        let result = self.live.commit(id, now);
+        match &result {
+            Ok(()) => self.settled(id, "committed"),
+            Err(e) if e.code() == "E3006" => self.settled(id, "expired"),
+            Err(_) => {}
+        }
+        result?;
+        Ok(json!({"reservation_id": id.to_string(), "status": "committed"}))
+    }
+
+    /// `POST /v1/reservations/{id}/release`.
+    pub fn release(&self, id: &str) -> Result<Value, ApiError> {
+        let id = reservation_id(id)?;
+        self.live.release(id)?;
+        self.settled(id, "released");
+        Ok(json!({"reservation_id": id.to_string(), "status": "released"}))
+    }
+
+    /// Releases the reservations expired at `now`; returns how many.
+    pub fn expire(&self, now: Timestamp) -> usize {
+        let expired = self.live.expire(now);
+        for &id in &expired {
+            self.settled(id, "expired");
+        }
+        expired.len()
+    }
+
+    fn settled(&self, id: ReservationId, status: &'static str) {
+        // The reservations lock is let go before the orders lock is taken (`reserve` takes
+        // them the other way round).
+        let order = self.reservations.lock().remove(&id);
+        if let Some(order) = order {
+            if let Some(r) = self.orders.write().get_mut(&order) {
+                if r.reservation == id {
+                    r.status = status;
+                }
+            }
+        }
+    }
+
+    /// `POST /v1/stock/deltas`: `[{"node_id", "seq", "sku", "change"}]`, applied all or none;
+    /// duplicates ignored, gaps applied and reported.
+    pub fn deltas(&self, body: &Value) -> Result<Value, ApiError> {
+        let hint = "send an array of {\"node_id\", \"seq\", \"sku\", \"change\"}";
+        let items = body
+            .as_array()
+            .ok_or_else(|| ApiError::invalid("", "the body is not a JSON array", hint))?;
+        let mut parsed = Vec::with_capacity(items.len());
+        for (i, item) in items.iter().enumerate() {
+            let text = |k: &str| item.get(k).and_then(Value::as_str);
+            let at = |k: &str| format!("[{i}].{k}");
+            let node_id = text("node_id")
+                .ok_or_else(|| ApiError::invalid(at("node_id"), "node_id is not a string", hint))?;
+            let node = self.node(node_id, &at("node_id"))?;
+            let sku = text("sku")
+                .filter(|s| !s.trim().is_empty())
+                .ok_or_else(|| {
+                    ApiError::invalid(at("sku"), "sku is not a non-empty string", hint)
+                })?;
+            let seq = item.get("seq").and_then(Value::as_u64).ok_or_else(|| {
+                ApiError::invalid(at("seq"), "seq is not a whole number from 0 up", hint)
+            })?;
+            let change = item.get("change").and_then(Value::as_i64).ok_or_else(|| {
+                ApiError::invalid(at("change"), "change is not a whole number of units", hint)
+            })?;
+            parsed.push((node, sku.trim(), seq, change));
+        }
+        let deltas: Vec<Delta> = {
+            let mut skus = self.skus.write();
+            parsed
+                .iter()
+                .map(|&(node, sku, seq, change)| Delta {
+                    node,
+                    seq,
+                    sku: skus.intern(sku),
+                    change,
+                })
+                .collect()
+        };
+        let outcomes = self.live.apply_deltas(&deltas)?;
+        let mut applied = 0;
+        let mut duplicates = 0;
+        let mut gaps = Vec::new();
+        for ((&(_, _, seq, _), d), outcome) in parsed.iter().zip(&deltas).zip(&outcomes) {
+            match outcome {
+                DeltaOutcome::Applied => applied += 1,
+                DeltaOutcome::Duplicate => duplicates += 1,
+                DeltaOutcome::Gap { expected, got } => {
+                    applied += 1;
+                    let node = &self.network.node(d.node).id;
+                    gaps.push(json!({"node_id": node, "expected": expected, "got": got}));
+                    debug_assert_eq!(*got, seq);
+                }
+            }
+        }
+        self.metrics.deltas_applied.inc_by(applied);
+        Ok(json!({"applied": applied, "duplicates": duplicates, "gaps": gaps}))
+    }
+
+    /// `GET /v1/stock?node_id=..&sku=..`: the ledger's position and the units the router may use
+    /// (`routable`, after the policy's safety hold).
+    pub fn stock(&self, node_id: Option<&str>, sku: Option<&str>) -> Result<Value, ApiError> {
+        let hint = "give both query parameters, for example /v1/stock?node_id=W1&sku=TEE";
+        let node_id =
+            node_id.ok_or_else(|| ApiError::invalid("node_id", "node_id is missing", hint))?;
+        let sku_name = sku.ok_or_else(|| ApiError::invalid("sku", "sku is missing", hint))?;
+        let node = self.node(node_id, "node_id")?;
+        let sku = self.skus.read().get(sku_name).ok_or_else(|| {
+            ApiError::not_found(
+                "sku",
+                format!("sku `{sku_name}` is not in the stock"),
+                "check the SKU (names are case-sensitive)",
+            )
+        })?;
+        let p = self.live.position(node, sku);
+        Ok(json!({
+            "node_id": node_id,
+            "sku": sku_name,
+            "on_hand": p.on_hand,
+            "reserved": p.reserved,
+            "safety_stock": p.safety_stock,
+            "routable": self.live.routable(node, sku),
+        }))
+    }
+
+    /// `GET /v1/orders/{order_id}`: the reservation and the decision with its ranked candidates.
+    pub fn order(&self, order_id: &str) -> Result<Value, ApiError> {
+        let orders = self.orders.read();
+        let r = orders.get(order_id).ok_or_else(|| {
+            ApiError::not_found(
+                "order_id",
+                format!("order `{order_id}` was not routed by POST /v1/orders"),
+                "check the id (ids are case-sensitive); quotes are not kept",
+            )
+        })?;
+        Ok(json!({
+            "order_id": order_id,
+            "reservation_id": r.reservation.to_string(),
+            "expires_at": r.expires_at.to_string(),
+            "status": r.status,
+            "decision": r.explanation,
+        }))
+    }
+
+    /// `POST /v1/batch`: `{"orders": [...], "mode": "sequential" | "optimise", "time_limit_s"?,
+    /// "seed"?, "iterations"?}` routed against a copy of the live stock; nothing is reserved.
+    pub fn batch(&self, body: &Value, now: Timestamp) -> Result<Value, ApiError> {
+        let hint = "send {\"orders\": [...], \"mode\": \"sequential\" or \"optimise\"}";
+        let items = body
+            .get("orders")
+            .and_then(Value::as_array)
+            .ok_or_else(|| ApiError::invalid("orders", "orders is not an array", hint))?;
+        let mode = match body.get("mode").map(|m| m.as_str()) {
+            None | Some(Some("sequential")) => Mode::Sequential,
+            Some(Some("optimise")) => Mode::Optimise(optimise_options(body)?),
+            Some(_) => {
+                return Err(ApiError::invalid(
+                    "mode",
+                    "mode is not sequential or optimise",
+                    hint,
+                ))
+            }
+        };
+        let skus = self.skus.read();
+        let read: Vec<JsonOrder> = items
+            .iter()
+            .enumerate()
+            .map(|(i, o)| {
+                read_order_json(o, &skus, &self.policies, now)
+                    .map_err(|p| ApiError::order(&p, &format!("orders[{i}].")))
+            })
+            .collect::<Result<_, _>>()?;
+        let orders: Vec<Order> = read.iter().map(|o| o.order.clone()).collect();
+        let stock = self.live.stock_table();
+        let plan = self.live.router().route_batch(&orders, &stock, now, &mode);
+        self.metrics.orders_routed.inc_by(orders.len() as u64);
+        let decisions: Vec<Value> = read
+            .iter()
+            .zip(&plan.decisions)
+            .map(|(o, d)| decision_json(&o.order, d, &self.names(&skus, o), false))
+            .collect();
+        Ok(json!({
+            "mode": if matches!(mode, Mode::Sequential) { "sequential" } else { "optimise" },
+            "totals": totals_json(&plan.totals),
+            "bound_cents": plan.bound_cents,
+            "gap": plan.gap(),
+            "decisions": decisions,
+        }))
+    }
+
+    fn node(&self, node_id: &str, field: &str) -> Result<NodeIdx, ApiError> {
+        self.network.find(node_id).ok_or_else(|| {
+            ApiError::not_found(
+                field,
+                format!("node `{node_id}` is not in the network"),
+                "check the id against nodes.csv (ids are case-sensitive)",
+            )
+        })
+    }
+
+    /// Live reservations, for the metrics.
+    pub(crate) fn live_reservations(&self) -> usize {
+        self.live.live_reservations()
+    }
+
+    /// A SKU's id, if known (for tests and audits).
+    pub fn sku(&self, name: &str) -> Option<SkuId> {
+        self.skus.read().get(name)
+    }
+}
+
+/// A reservation id from a path: the number `POST /v1/orders` gave; anything else is unknown.
+fn reservation_id(s: &str) -> Result<ReservationId, ApiError> {
+    s.parse::<u64>().map(ReservationId).map_err(|_| {
+        ApiError::not_found(
+            "id",
+            format!("no live reservation {s}"),
+            "use the reservation_id POST /v1/orders returned",
+        )
+    })
+}
+
+fn optimise_options(body: &Value) -> Result<OptimiseOptions, ApiError> {
+    let hint = "time_limit_s: seconds from 0 to 20; seed and iterations: whole numbers";
+    let secs = match body.get("time_limit_s") {
+        None => 5.0,
+        Some(v) => v
+            .as_f64()
+            .filter(|s| (0.0..=MAX_BATCH_SECONDS).contains(s))
+            .ok_or_else(|| {
+                ApiError::invalid("time_limit_s", "time_limit_s is out of range", hint)
+            })?,
+    };
+    let whole = |k: &str| match body.get(k) {
+        None => Ok(None),
+        Some(v) => v
+            .as_u64()
+            .map(Some)
+            .ok_or_else(|| ApiError::invalid(k, format!("{k} is not a whole number"), hint)),
+    };
+    Ok(OptimiseOptions {
+        time_limit: Duration::from_secs_f64(secs),
+        iteration_limit: whole("iterations")?,
+        seed: whole("seed")?.unwrap_or(0),
+        single_thread: false,
+        started: None,
+    })
+}
