@@ -22,6 +22,7 @@ fn help_of_every_command() {
         "reroute",
         "explain",
         "check",
+        "serve",
         "completions",
     ] {
         let text = help(&[cmd]);

@@ -37,6 +37,22 @@ use jiff::{SignedDuration, Timestamp};
 use parking_lot::{RwLock, RwLockUpgradableReadGuard};
 use std::sync::Arc;
 
+impl Decision {
+    /// The units this decision of `order` ships, as reservation lines (one per shipped line).
+    pub fn reserve_lines(&self, order: &Order) -> Vec<ReserveLine> {
+        self.shipments
+            .iter()
+            .flat_map(|s| {
+                s.lines.iter().map(|&l| ReserveLine {
+                    node: s.node,
+                    sku: order.lines[l].sku,
+                    qty: order.lines[l].qty,
+                })
+            })
+            .collect()
+    }
+}
+
 /// A kept router and the live ledger it routes against (`Send + Sync`; every method takes
 /// `&self`).
 ///
@@ -106,17 +122,7 @@ impl LiveStock {
     ) -> Result<Decision, InventoryError> {
         let table = self.table.upgradable_read();
         let decision = self.router.route(order, &table, &Load::default(), now);
-        let lines: Vec<ReserveLine> = decision
-            .shipments
-            .iter()
-            .flat_map(|s| {
-                s.lines.iter().map(|&l| ReserveLine {
-                    node: s.node,
-                    sku: order.lines[l].sku,
-                    qty: order.lines[l].qty,
-                })
-            })
-            .collect();
+        let lines = decision.reserve_lines(order);
         let mut table = RwLockUpgradableReadGuard::upgrade(table);
         self.inventory.reserve(id, &lines, now, ttl)?;
         self.sync(&mut table, lines.iter().map(|l| (l.node, l.sku)));

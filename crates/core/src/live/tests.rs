@@ -260,7 +260,8 @@ fn concurrent_reservations_never_oversell() {
         on_hand_and_shipped += u64::from(p.on_hand) + p.shipped;
     }
     assert_eq!(on_hand_and_shipped, given_in);
-    // The decisions took nearly every unit given in: a third of the orders release theirs.
-    assert!(held.iter().flatten().sum::<u32>() > 60, "{held:?}");
+    // Contended: the decisions kept more than the 12 units of the snapshot (some of the deltas'
+    // units too), and a third of the orders released theirs for others.
+    assert!(held.iter().flatten().sum::<u32>() > 20, "{held:?}");
     assert_in_step(&live);
 }
