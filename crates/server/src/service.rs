@@ -11,8 +11,8 @@ use omniroute_adapters::{
     decision_json, read_order_json, totals_json, DecisionNames, Inputs, JsonOrder, Policies,
 };
 use omniroute_core::{
-    Delta, DeltaOutcome, LiveStock, Mode, Network, NodeIdx, OptimiseOptions, Order, ReservationId,
-    Router, SkuId, Skus, StockRow,
+    Delta, DeltaOutcome, InventoryError, LiveStock, Mode, Network, NodeIdx, OptimiseOptions, Order,
+    ReservationId, Router, SkuId, Skus, StockRow,
 };
 use parking_lot::{Mutex, RwLock};
 use rustc_hash::FxHashMap;
@@ -127,7 +127,10 @@ impl Service {
             }
         }
         let id = ReservationId(self.next_id.fetch_add(1, Ordering::Relaxed));
-        let decision = self.live.route_and_reserve(o, id, now, self.ttl)?;
+        let decision = self
+            .live
+            .route_and_reserve(o, id, now, self.ttl)
+            .map_err(|e| self.ledger_error(&e, &skus))?;
         let expires_at = now.checked_add(self.ttl).unwrap_or(Timestamp::MAX);
         let names = self.names(&skus, &order);
         let routed = Routed {
@@ -155,14 +158,16 @@ impl Service {
             Err(e) if e.code() == "E3006" => self.settled(id, "expired"),
             Err(_) => {}
         }
-        result?;
+        result.map_err(|e| self.ledger_error(&e, &self.skus.read()))?;
         Ok(json!({"reservation_id": id.to_string(), "status": "committed"}))
     }
 
     /// `POST /v1/reservations/{id}/release`.
     pub fn release(&self, id: &str) -> Result<Value, ApiError> {
         let id = reservation_id(id)?;
-        self.live.release(id)?;
+        self.live
+            .release(id)
+            .map_err(|e| self.ledger_error(&e, &self.skus.read()))?;
         self.settled(id, "released");
         Ok(json!({"reservation_id": id.to_string(), "status": "released"}))
     }
@@ -228,7 +233,10 @@ impl Service {
                 })
                 .collect()
         };
-        let outcomes = self.live.apply_deltas(&deltas)?;
+        let outcomes = self
+            .live
+            .apply_deltas(&deltas)
+            .map_err(|e| self.ledger_error(&e, &self.skus.read()))?;
         let mut applied = 0;
         let mut duplicates = 0;
         let mut gaps = Vec::new();
@@ -337,6 +345,21 @@ impl Service {
             "gap": plan.gap(),
             "decisions": decisions,
         }))
+    }
+
+    /// A ledger refusal with its status and code, its message naming nodes and SKUs by id.
+    fn ledger_error(&self, e: &InventoryError, skus: &Skus) -> ApiError {
+        let node = |n: NodeIdx| self.network.node(n).id.clone();
+        let sku = |s: SkuId| {
+            if (s.0 as usize) < skus.len() {
+                skus.name(s).to_owned()
+            } else {
+                format!("#{}", s.0)
+            }
+        };
+        let mut api = ApiError::from(e.clone());
+        api.message = e.describe(&node, &sku);
+        api
     }
 
     fn node(&self, node_id: &str, field: &str) -> Result<NodeIdx, ApiError> {

@@ -414,6 +414,11 @@ async fn deltas_apply_report_duplicates_and_gaps() {
         )
         .await;
     assert_eq!((st, code(&v)), (StatusCode::UNPROCESSABLE_ENTITY, "E3001"));
+    let message = v["error"]["message"].as_str().unwrap();
+    assert!(
+        message.contains("ST-GGN") && message.contains("MUG"),
+        "{message}"
+    );
     let (_, v) = s
         .call(Method::GET, "/v1/stock?node_id=ST-GGN&sku=MUG", None)
         .await;
