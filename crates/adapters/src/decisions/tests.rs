@@ -261,8 +261,8 @@ fn every_tampering_of_a_routed_file_is_caught() {
             "REASON",
         ),
         (
-            "OUT_OF_REACH swapped for NODE_INACTIVE",
-            cell(glove, 9, "NODE_INACTIVE"),
+            "OUT_OF_REACH swapped for KIND_NOT_ALLOWED",
+            cell(glove, 9, "KIND_NOT_ALLOWED"),
             "REASON",
         ),
     ];

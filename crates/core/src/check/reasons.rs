@@ -7,8 +7,9 @@
 //! - `NO_STOCK` is false if some node still holds `qty` routable units after the plan;
 //! - a reason naming a node that held the stock (`OUT_OF_REACH`, `SLA_UNREACHABLE`,
 //!   `NO_CAPACITY`, `NODE_INACTIVE`, `KIND_NOT_ALLOWED`, `OUTSIDE_TERRITORY`) is false if no
-//!   node held `qty` units at the start; `NODE_INACTIVE` and `KIND_NOT_ALLOWED` also need such a
-//!   node to be inactive or of a kind not allowed;
+//!   node held `qty` units at the start; `KIND_NOT_ALLOWED` also needs such a node to be of a
+//!   kind not allowed (`NODE_INACTIVE` does not need it inactive in the inputs: a `node_down`
+//!   event takes it down after routing);
 //! - `SHIP_COMPLETE` is false unless the order is ship-complete and ships nothing;
 //! - `SPLIT_LIMIT` is false unless the order already makes its most shipments.
 //!
@@ -81,7 +82,6 @@ pub(super) fn check_reasons(
                 let fits = |n: NodeIdx| {
                     let node = stock.network.node(n);
                     match reason {
-                        Reason::NodeInactive => !node.active,
                         Reason::KindNotAllowed => rules
                             .allowed_kinds
                             .as_ref()
