@@ -4,7 +4,7 @@
 use crate::Inputs;
 use omniroute_core::{
     Candidate, CandidateOutcome, CostBreakdown, Decision, LineSet, Network, Order, PlanTotals,
-    ServiceLevels, SkuId, Skus,
+    ReasonCounts, ServiceLevels, SkuId, Skus,
 };
 use serde_json::{json, Value};
 
@@ -151,7 +151,21 @@ pub fn totals_json(t: &PlanTotals) -> Value {
         "split_orders": t.split_orders,
         "distance_km": round3(t.distance_km),
         "cost_cents": t.cost_cents,
+        "unfilled_lines": t.unfilled_by_reason.total(),
+        "unfilled_by_reason": reason_counts_json(&t.unfilled_by_reason),
     })
+}
+
+/// Unfilled lines counted by reason as a JSON object keyed by reason code (reasons never counted
+/// are left out).
+pub fn reason_counts_json(counts: &ReasonCounts) -> Value {
+    Value::Object(
+        counts
+            .by_count()
+            .into_iter()
+            .map(|(reason, n)| (reason.code().to_owned(), Value::from(n)))
+            .collect(),
+    )
 }
 
 /// Candidates ranked for people: chosen nodes first, then priced nodes by lines covered (most

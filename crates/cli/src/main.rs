@@ -10,6 +10,7 @@ mod inputs;
 mod output;
 mod plan_out;
 mod progress;
+mod unfilled;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;

@@ -54,7 +54,7 @@ pub use promise::{days_late, order_date, promise, transit_days, Promise, Promise
 pub use router::{
     distance_cents, margin_cents, Candidate, CandidateOutcome, CostBreakdown, Decision, Event,
     LineSet, Load, Mode, OptimiseOptions, OptimisePhase, OptimiseProgress, Plan, PlanTotals,
-    Reason, RerouteError, Rerouted, Router, Shipment, StockTable, UnfilledLine, ALTERNATIVES,
-    EXACT_MAX_LINES, POSTING_LIMIT, WALK_LIMIT,
+    Reason, ReasonCounts, RerouteError, Rerouted, Router, Shipment, StockTable, UnfilledLine,
+    ALTERNATIVES, EXACT_MAX_LINES, POSTING_LIMIT, WALK_LIMIT,
 };
 pub use versions::{PolicyVersions, VersionError};

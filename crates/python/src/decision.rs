@@ -4,6 +4,7 @@
 use crate::model::NetData;
 use omniroute_core::{self as core, CandidateOutcome, Skus};
 use pyo3::prelude::*;
+use std::collections::BTreeMap;
 
 /// Cost by term, in cents; `total_cents` is the objective.
 #[pyclass(frozen, get_all, module = "omniroute._omniroute")]
@@ -183,6 +184,10 @@ pub struct PlanTotals {
     shipments: u64,
     split_orders: u64,
     fill_rate: f64,
+    /// Unfilled lines.
+    unfilled_lines: u64,
+    /// Unfilled lines by reason code (`SLA_UNREACHABLE`, …); reasons never counted are left out.
+    unfilled_by_reason: BTreeMap<String, u64>,
 }
 
 impl From<&core::PlanTotals> for PlanTotals {
@@ -197,6 +202,13 @@ impl From<&core::PlanTotals> for PlanTotals {
             shipments: t.shipments,
             split_orders: t.split_orders,
             fill_rate: t.fill_rate(),
+            unfilled_lines: t.unfilled_by_reason.total(),
+            unfilled_by_reason: t
+                .unfilled_by_reason
+                .by_count()
+                .into_iter()
+                .map(|(reason, n)| (reason.code().to_owned(), n))
+                .collect(),
         }
     }
 }
@@ -221,6 +233,8 @@ impl PlanTotals {
         d.set_item("shipments", self.shipments)?;
         d.set_item("split_orders", self.split_orders)?;
         d.set_item("fill_rate", self.fill_rate)?;
+        d.set_item("unfilled_lines", self.unfilled_lines)?;
+        d.set_item("unfilled_by_reason", self.unfilled_by_reason.clone())?;
         Ok(d)
     }
 

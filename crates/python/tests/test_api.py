@@ -37,6 +37,22 @@ def test_route_batch_table_totals_and_check(day: om.Scenario) -> None:
     assert plan.check() == [] and om.check(plan) == []
 
 
+def test_totals_count_unfilled_lines_by_reason(day: om.Scenario) -> None:
+    # The totals count the unfilled lines by the reason each row of the table carries.
+    router = om.Router(day.network, day.policy)
+    plan = router.route_batch(day.orders, day.inventory, now=NOW)
+    reasons = [r for r in plan.decisions.column("reason").to_pylist() if r]
+    expected: dict[str, int] = {}
+    for r in reasons:
+        expected[r] = expected.get(r, 0) + 1
+    t = plan.totals
+    assert reasons, "the fixture day leaves some lines unfilled"
+    assert t.unfilled_by_reason == expected
+    assert t.unfilled_lines == len(reasons) == sum(expected.values())
+    assert t.to_dict()["unfilled_by_reason"] == expected
+    assert all(code.isupper() for code in t.unfilled_by_reason)
+
+
 def test_route_one_order_is_typed_and_explained(day: om.Scenario) -> None:
     router = om.Router(day.network, day.policy)
     order = day.orders[0]

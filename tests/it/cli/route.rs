@@ -1,6 +1,6 @@
 //! `route` and `check` on the hand-written `small` instance: 4 nodes around Delhi, 5 orders.
 
-use crate::{check_small, fixture, omniroute, on_small, stderr, stdout, FILES};
+use crate::{check_small, fixture, omniroute, on_files, on_small, stderr, stdout, FILES};
 
 /// O1 goes to the nearer store; O2 splits (MUG only at ST-GGN, TEE×2 from the warehouse); O3's
 /// SKU is nowhere; O4 goes to the warehouse because the dealer's 10 % margin on ₹599 costs more
@@ -21,7 +21,57 @@ fn route_writes_expected_decisions_and_exits_1_on_unfilled() {
     assert_eq!(stdout(&out), EXPECTED);
     assert_eq!(
         stderr(&out),
-        "routed 5 orders (4 complete): fill rate 87.50 %, 5 shipments, 76.9 km, cost ₹55.38 (5538 cents)\n"
+        "routed 5 orders (4 complete): fill rate 87.50 %, 5 shipments, 76.9 km, cost ₹55.38 (5538 cents)\n\
+         unfilled: 1 line: NO_STOCK 1\n"
+    );
+}
+
+/// Orders without `created_at` promised by 2020-01-02: at the current time (no `--now`) no node
+/// can make it, and the summary says why and names `--now`; as of 2020-01-01 they all ship.
+#[test]
+fn summary_counts_unfilled_by_reason_and_names_now_when_the_clock_explains_them() {
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["nodes.csv", "stock.csv"] {
+        std::fs::copy(fixture("small").join(f), dir.path().join(f)).unwrap();
+    }
+    std::fs::write(
+        dir.path().join("orders.csv"),
+        "order_id,sku,qty,dest_lat,dest_lon,promised_by\n\
+         A,TEE,1,28.57,77.32,2020-01-02\n\
+         B,MUG,1,28.46,77.03,2020-01-02\n",
+    )
+    .unwrap();
+    let out = on_files(dir.path(), &["route", "--no-progress", "--format", "json"])
+        .assert()
+        .code(1);
+    let err = stderr(&out);
+    assert!(
+        err.contains("unfilled: 2 lines: SLA_UNREACHABLE 2\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains(
+            "hint: 2 of the 2 unfilled lines are SLA_UNREACHABLE on orders without created_at"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("pass --now RFC3339"), "{err}");
+    let json: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(json["totals"]["unfilled_lines"], 2);
+    assert_eq!(
+        json["totals"]["unfilled_by_reason"],
+        serde_json::json!({"SLA_UNREACHABLE": 2})
+    );
+    let out = on_files(
+        dir.path(),
+        &["route", "--no-progress", "--now", "2020-01-01T04:00:00Z"],
+    )
+    .assert()
+    .code(0);
+    let err = stderr(&out);
+    assert!(
+        err.contains("unfilled: none\n") && !err.contains("hint"),
+        "{err}"
     );
 }
 

@@ -103,6 +103,10 @@ fn figures(
         ),
         ("Fill rate", format!("{:.2} %", t.fill_rate() * 100.0)),
         (
+            "Unfilled",
+            crate::unfilled::breakdown(&t.unfilled_by_reason),
+        ),
+        (
             "Orders split",
             format!(
                 "{} ({})",
@@ -127,11 +131,7 @@ fn figures(
             "Average cost per order",
             format!(
                 "₹{}",
-                rupees(if t.orders == 0 {
-                    0
-                } else {
-                    t.cost_cents / t.orders as i64
-                })
+                rupees(t.cost_cents.checked_div(t.orders as i64).unwrap_or(0))
             ),
         ),
         (

@@ -1,5 +1,5 @@
 //! `omniroute reroute`: apply events (node down/up, dealer rejected or timed out, stock
-//! correction or arrival) to a plan, moving only the orders that must or can gain (DESIGN §5).
+//! correction or arrival) to a plan, moving only the orders that must or can gain (docs/design.md §5).
 
 use crate::failure::{print_problems, Failure};
 use crate::inputs::{check_paths, load, now, read_decisions, Files};
@@ -103,6 +103,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     }
     if !global.quiet {
         table(&r.before, &r.plan.totals, events.len());
+        crate::unfilled::note(&r.plan, &inputs.orders, args.now.is_some());
         list("moved", &ids(&r.moved), global);
         list("review queue", &ids(&r.review), global);
     }

@@ -1,4 +1,4 @@
-//! `omniroute route`: a batch in arrival order (sequential) or optimised as a whole (DESIGN §5),
+//! `omniroute route`: a batch in arrival order (sequential) or optimised as a whole (docs/design.md §5),
 //! written as decisions.csv, JSON, NDJSON or Parquet.
 
 use crate::failure::Failure;
@@ -152,6 +152,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     }
     if !global.quiet {
         summary(&plan, sequential);
+        crate::unfilled::note(&plan, &inputs.orders, args.now.is_some());
         if global.verbose > 0 {
             crate::note!("routing took {:.3} s", elapsed.as_secs_f64());
         }

@@ -1,7 +1,7 @@
-//! Sequential batch routing (DESIGN §5): orders in arrival order, each against the stock and
+//! Sequential batch routing (docs/design.md §5): orders in arrival order, each against the stock and
 //! capacity left by the ones before, exactly what an OMS does live.
 
-use super::{Decision, Load, Router, StockTable};
+use super::{Decision, Load, Reason, ReasonCounts, Router, StockTable};
 use crate::{NodeIdx, Order, SkuId};
 use jiff::Timestamp;
 use rayon::prelude::*;
@@ -26,6 +26,8 @@ pub struct PlanTotals {
     pub shipments: u64,
     /// Orders shipped in more than one shipment.
     pub split_orders: u64,
+    /// Unfilled lines, counted by the reason each carries.
+    pub unfilled_by_reason: ReasonCounts,
 }
 
 impl PlanTotals {
@@ -65,6 +67,20 @@ impl Plan {
         })
     }
 
+    /// The unfilled lines the batch's reference time may explain: `SLA_UNREACHABLE` lines of
+    /// orders without `created_at`, whose promise was judged at the `now` the batch was routed
+    /// at (after the day's cut-offs, a same-day or next-day promise may be out of reach).
+    /// `orders` are the plan's orders, in order.
+    pub fn unfilled_at_reference_time(&self, orders: &[Order]) -> u64 {
+        orders
+            .iter()
+            .zip(&self.decisions)
+            .filter(|(o, _)| o.created_at.is_none())
+            .flat_map(|(_, d)| &d.unfilled)
+            .filter(|u| u.reason == Reason::SlaUnreachable)
+            .count() as u64
+    }
+
     /// Builds a plan (totals and load) from decisions.
     pub fn from_decisions(orders: &[Order], decisions: Vec<Decision>) -> Self {
         let mut totals = PlanTotals::default();
@@ -80,6 +96,9 @@ impl Plan {
             for s in &d.shipments {
                 totals.units_filled += u64::from(s.units);
                 load.add_shipment(s.node, s.units);
+            }
+            for u in &d.unfilled {
+                totals.unfilled_by_reason.add(u.reason);
             }
         }
         Self {
@@ -212,5 +231,60 @@ pub(crate) fn apply(order: &Order, d: &Decision, stock: &mut StockTable, load: &
             debug_assert_eq!(taken, line.qty, "router chose more than the stock");
         }
         load.add_shipment(s.node, s.units);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{CostBreakdown, LatLng, OrderLine, UnfilledLine};
+
+    fn order(id: &str, lines: u32, created: bool) -> Order {
+        let lines = (1..=lines)
+            .map(|line_no| OrderLine {
+                line_no,
+                sku: SkuId(line_no),
+                qty: 1,
+                unit_price_cents: None,
+            })
+            .collect();
+        let mut o = Order::new(id, LatLng::new(28.6, 77.2).unwrap(), lines);
+        o.created_at = created.then(|| "2026-11-26T06:00:00Z".parse().unwrap());
+        o
+    }
+
+    fn unfilled(reasons: &[Reason]) -> Decision {
+        Decision {
+            shipments: Vec::new(),
+            unfilled: reasons
+                .iter()
+                .enumerate()
+                .map(|(line, &reason)| UnfilledLine { line, reason })
+                .collect(),
+            cost: CostBreakdown::default(),
+            candidates: Vec::new(),
+            rules: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn totals_count_unfilled_lines_by_reason() {
+        let orders = [
+            order("A", 2, false),
+            order("B", 1, true),
+            order("C", 1, false),
+        ];
+        let decisions = vec![
+            unfilled(&[Reason::SlaUnreachable, Reason::NoStock]),
+            unfilled(&[Reason::SlaUnreachable]),
+            unfilled(&[Reason::SlaUnreachable]),
+        ];
+        let plan = Plan::from_decisions(&orders, decisions);
+        let counts = plan.totals.unfilled_by_reason;
+        assert_eq!(counts.get(Reason::SlaUnreachable), 3);
+        assert_eq!(counts.get(Reason::NoStock), 1);
+        assert_eq!(counts.total(), 4);
+        // B has a created_at: its promise did not depend on the reference time.
+        assert_eq!(plan.unfilled_at_reference_time(&orders), 2);
     }
 }

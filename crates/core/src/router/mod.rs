@@ -1,4 +1,4 @@
-//! The router: the least-cost shipments for one order (DESIGN §4), and why.
+//! The router: the least-cost shipments for one order (docs/design.md §4), and why.
 //!
 //! Contract: [`Router::route`] is a pure function of (network, policy, stock, load, order, time)
 //! returning the decision of least cost (DESIGN §3) over every assignment of whole lines to nodes
@@ -57,7 +57,7 @@ pub use cost::{distance_cents, margin_cents, CostBreakdown};
 pub use decision::{Candidate, CandidateOutcome, Decision, Shipment, UnfilledLine};
 pub use line_set::LineSet;
 pub use optimise::{Mode, OptimiseOptions, OptimisePhase, OptimiseProgress, ALTERNATIVES};
-pub use reason::Reason;
+pub use reason::{Reason, ReasonCounts};
 pub use reroute::{Event, RerouteError, Rerouted};
 pub use stock::{Load, StockTable};
 
