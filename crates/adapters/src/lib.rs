@@ -35,8 +35,8 @@ pub use decisions::{
 };
 pub use events::read_events;
 pub use gen::{
-    demo_instance, generate, india_cities, read_cities, temp_file_in, write_instance, City,
-    GenConfig, GenError, GenLimits, Instance, GEN_LIMITS,
+    country_cities, demo_instance, generate, india_cities, read_cities, temp_file_in,
+    write_instance, City, GenConfig, GenError, GenLimits, Instance, GEN_LIMITS,
 };
 pub use inputs::{Inputs, Source, DEMO_POLICY};
 pub use order_json::{read_order_json, FieldProblem, JsonOrder, ORDER_JSON};

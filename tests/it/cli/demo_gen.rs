@@ -101,3 +101,66 @@ fn gen_output_validates_and_routes() {
         .assert()
         .success();
 }
+
+/// FNV-1a, 64 bits: a stable fingerprint of a file's bytes.
+fn fnv1a(bytes: &[u8]) -> u64 {
+    bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
+        (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// `gen --seed 7` (the README's day) makes the same bytes as before `--country` existed: the
+/// fingerprints were taken with the CLI built at c964f85, before the world list was added.
+#[test]
+fn gen_seed_7_is_byte_identical_to_the_pinned_indian_day() {
+    let tmp = tempfile::tempdir().unwrap();
+    for (dir, extra) in [("default", None), ("in", Some("IN"))] {
+        let out = tmp.path().join(dir);
+        let mut cmd = omniroute();
+        cmd.args(["gen", "--quiet", "--seed", "7", "--out"])
+            .arg(&out);
+        if let Some(code) = extra {
+            cmd.args(["--country", code]);
+        }
+        cmd.assert().success();
+        for (file, len, hash) in [
+            ("nodes.csv", 40_990, 0x300e_0b67_a6a4_bf38_u64),
+            ("stock.csv", 1_287_687, 0xa3cd_27ae_f265_5717),
+            ("orders.csv", 809_734, 0x13cc_7b0a_dcc5_7f5c),
+        ] {
+            let bytes = std::fs::read(out.join(file)).unwrap();
+            assert_eq!((bytes.len(), fnv1a(&bytes)), (len, hash), "{dir}/{file}");
+        }
+    }
+}
+
+#[test]
+fn gen_country_draws_from_the_embedded_world_list() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("fr");
+    omniroute()
+        .args(["gen", "--country", "fr", "--orders", "50", "--skus", "100"])
+        .args(["--seed", "1", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let nodes = std::fs::read_to_string(out.join("nodes.csv")).unwrap();
+    assert_eq!(nodes.lines().count(), 1 + 466);
+    assert!(nodes.contains(",Europe/Paris,"), "{nodes}");
+    assert!(!nodes.contains("Asia/Kolkata"), "{nodes}");
+    assert!(nodes.contains("WH-PAR-01,warehouse,"), "{nodes}");
+    let out = on_files(&out, &["route", "--no-progress", "--quiet"])
+        .args(["--out", "d.csv"])
+        .assert();
+    assert!(matches!(out.get_output().status.code(), Some(0 | 1)));
+
+    let out = omniroute()
+        .args(["gen", "--country", "XX", "--out"])
+        .arg(tmp.path().join("xx"))
+        .assert()
+        .code(2);
+    let err = stderr(&out);
+    assert!(err.contains("E1905"), "{err}");
+    assert!(err.contains("ISO 3166"), "{err}");
+    assert!(!tmp.path().join("xx").exists());
+}

@@ -1,9 +1,9 @@
 //! A seeded generator of realistic routing instances, and the embedded default scenario.
 //!
-//! [`generate`] turns a list of real places ([`City`], for example [`india_cities`]) and a
-//! [`GenConfig`] into the three CSV files of DESIGN §7 ([`Instance`]). The same seed gives
-//! byte-identical output: every draw comes from one `ChaCha8Rng` in a fixed order and nothing is
-//! read back from a hash map.
+//! [`generate`] turns a list of real places ([`City`], for example [`india_cities`] or
+//! [`country_cities`]) and a [`GenConfig`] into the three CSV files of docs/design.md §7
+//! ([`Instance`]). The same seed gives byte-identical output: every draw comes from one
+//! `ChaCha8Rng` in a fixed order and nothing is read back from a hash map.
 //!
 //! Realism choices, each a plain constant in its file:
 //! - **Warehouses** (`network.rs`) sit in the most populous cities, no two within 300 km (the
@@ -46,12 +46,14 @@ mod network;
 mod orders;
 mod sample;
 mod stock;
+mod world;
 mod write;
 
 #[cfg(test)]
 mod tests;
 
 pub use cities::{india_cities, read_cities, City};
+pub use world::country_cities;
 pub use write::{temp_file_in, write_instance};
 
 use jiff::civil::Date;
@@ -204,7 +206,7 @@ impl Default for GenConfig {
     }
 }
 
-/// A generated instance: the text of the three input files of DESIGN §7.
+/// A generated instance: the text of the three input files of docs/design.md §7.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Instance {
     /// `nodes.csv`: warehouses, then stores, then dealers.

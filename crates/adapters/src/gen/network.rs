@@ -13,7 +13,7 @@ use std::fmt::Write;
 const WAREHOUSE_SPACING_KM: f64 = 300.0;
 /// Cities above this population are tagged `metro`.
 const METRO_POPULATION: u64 = 1_000_000;
-/// `nodes.csv` header, in DESIGN §7's names.
+/// `nodes.csv` header, in the names of `docs/design.md` §7.
 const HEADER: &str = "node_id,kind,lat,lon,timezone,cutoff_local,handling_days,capacity_units,\
 capacity_shipments,max_km_same_day,max_km_next_day,max_km_standard,fixed_cents,per_km_cents,\
 margin_bps,priority,active,tags\n";
@@ -216,7 +216,7 @@ fn fold(c: char) -> Option<char> {
     Some(base.to_ascii_uppercase())
 }
 
-/// `nodes.csv` text (DESIGN §7), one row per node in generation order.
+/// `nodes.csv` text (docs/design.md §7), one row per node in generation order.
 pub(super) fn nodes_csv(cities: &[City], nodes: &[GenNode]) -> String {
     let mut out = String::with_capacity(HEADER.len() + nodes.len() * 120);
     out.push_str(HEADER);

@@ -22,7 +22,7 @@ pub(super) const LINES_DECAY: f64 = 0.45;
 pub(super) const QTY_WEIGHTS: [f64; 3] = [0.85, 0.10, 0.05];
 const LEVELS: [(&str, f64); 3] = [("same_day", 0.10), ("next_day", 0.25), ("standard", 0.65)];
 const CHANNELS: [(&str, f64); 3] = [("web", 0.45), ("app", 0.35), ("marketplace", 0.20)];
-/// `orders.csv` header, in DESIGN §7's names.
+/// `orders.csv` header, in the names of `docs/design.md` §7.
 const HEADER: &str = "order_id,line_no,sku,qty,dest_lat,dest_lon,service_level,created_at,\
 unit_price_cents,channel,allow_split,max_shipments\n";
 
@@ -38,7 +38,7 @@ struct GenOrder {
     lines: Vec<(u32, u8)>,
 }
 
-/// `orders.csv` text (DESIGN §7): `cfg.orders` orders on `cfg.day`, in `created_at` order (ids
+/// `orders.csv` text (docs/design.md §7): `cfg.orders` orders on `cfg.day`, in `created_at` order (ids
 /// follow that order). With an empty catalogue there are no lines and so no rows.
 pub(super) fn orders_csv(
     cities: &[City],

@@ -17,7 +17,7 @@ const WAREHOUSE_MISSING: f64 = 0.08;
 /// Most SKUs a store or a dealer carries.
 const STORE_RANGE_MAX: usize = 2_500;
 const DEALER_RANGE_MAX: f64 = 250.0;
-/// `stock.csv` header, in DESIGN §7's names.
+/// `stock.csv` header, in the names of `docs/design.md` §7.
 const HEADER: &str = "node_id,sku,qty,reserved,safety_stock\n";
 
 /// The SKUs of an instance.
@@ -82,7 +82,7 @@ impl Catalogue {
     }
 }
 
-/// `stock.csv` text (DESIGN §7): per node in node order, its positions by SKU id.
+/// `stock.csv` text (docs/design.md §7): per node in node order, its positions by SKU id.
 /// `units_per_day` is the expected number of units ordered in the day, which sizes the depth.
 pub(super) fn stock_csv(
     nodes: &[GenNode],

@@ -4,14 +4,15 @@ use crate::failure::Failure;
 use crate::Global;
 use anyhow::Context;
 use omniroute_adapters::{
-    generate, india_cities, read_cities, write_instance, GenConfig, GenError, Source,
+    country_cities, generate, india_cities, read_cities, write_instance, GenConfig, GenError,
+    Source,
 };
 use std::path::PathBuf;
 
 /// Arguments of `omniroute gen`. Every count defaults to the embedded demo scenario's.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Example:\n  omniroute gen --out day1 --seed 7 --orders 1000\n  omniroute gen --out fr --cities cities.csv --country FR --warehouses 3"
+    after_help = "Example:\n  omniroute gen --out day1 --seed 7 --orders 1000\n  omniroute gen --out fr --country FR --warehouses 3\n  omniroute gen --out mine --cities cities.csv"
 )]
 pub struct Args {
     /// Folder to write nodes.csv, stock.csv and orders.csv into (created if missing).
@@ -42,11 +43,13 @@ pub struct Args {
     #[arg(long, value_name = "DATE")]
     pub day: Option<jiff::civil::Date>,
     /// Places to draw from (GeoNames-style CSV: name, lat, lon, population, timezone…) instead
-    /// of the embedded Indian cities.
+    /// of the embedded ones.
     #[arg(long, value_name = "PATH")]
     pub cities: Option<String>,
-    /// Keep only this country's places (ISO 3166 code; needs a `country` column).
-    #[arg(long, value_name = "CC", requires = "cities")]
+    /// Draw from this country's places (ISO 3166 code: FR, US, BR…): the embedded world city
+    /// list, or, with --cities, that file's rows of the country (needs a `country`
+    /// column) [default: IN, the embedded Indian cities].
+    #[arg(long, value_name = "CC")]
     pub country: Option<String>,
 }
 
@@ -76,9 +79,16 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
             "generate less (docs/errors.md lists the limits), or several instances",
         ),
     })?;
-    let cities = match &args.cities {
-        None => india_cities(),
-        Some(path) => {
+    let cities = match (&args.cities, &args.country) {
+        (None, None) => india_cities(),
+        (None, Some(code)) => country_cities(code).ok_or_else(|| {
+            Failure::new(
+                "E1905",
+                format!("no embedded places for country `{code}`"),
+                "give a two-letter ISO 3166 code such as FR, US or BR, or your own places with --cities FILE",
+            )
+        })?,
+        (Some(path), _) => {
             let src = Source::open(path)?;
             read_cities(src.bytes.as_slice(), args.country.as_deref())?
         }
