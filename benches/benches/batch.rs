@@ -1,4 +1,4 @@
-//! Sequential batch throughput (DESIGN §9): 100,000 orders on a 2,000-node network.
+//! Sequential batch throughput (docs/design.md §9): 100,000 orders on a 2,000-node network.
 //!
 //! Run: `cargo bench -p omniroute-benches --bench batch`. Prints orders/s, total cost, fill rate
 //! and km for the sequential plan; the comparison with a pandas + scikit-learn greedy is

@@ -1,4 +1,4 @@
-//! OR-Library and Yagiura GAP instances solved by omniroute's assignment core (DESIGN §5, §9).
+//! OR-Library and Yagiura GAP instances solved by omniroute's assignment core (docs/design.md §5, §9).
 //!
 //! Run: `cargo bench -p omniroute-benches --bench orlib_gap`. Reads every problem in
 //! `benches/data/orlib-gap/orlib` (vendored: gap1–12 and types A–D) and, where the folder holds

@@ -1,4 +1,4 @@
-//! Router latency (DESIGN §9): one 3-line order on a 10,000-node, 50,000-SKU network.
+//! Router latency (docs/design.md §9): one 3-line order on a 10,000-node, 50,000-SKU network.
 //!
 //! Run: `cargo bench -p omniroute-benches --bench route`. Criterion reports the mean; the
 //! `latency` group below also prints p50 / p99 over every 3-line order of the generated day,

@@ -20,7 +20,7 @@ node with a cheaper far one, and looks no further than K nodes. What it honours:
 Because it ignores every hard rule, its total cost is an optimistic (low) estimate for a greedy
 that would have to honour them; omniroute, which honours them all, may leave more lines unfilled.
 
-Pricing: exactly the objective of omniroute's default policy (DESIGN §3), with the per-node
+Pricing: exactly the objective of omniroute's default policy (docs/design.md §3), with the per-node
 overrides of nodes.csv that omniroute itself applies (``fixed_cents``, ``per_km_cents``), i.e.
 per shipment ``fixed (500) + round_half_up(per_km (0.5) x km)`` (haversine, R = 6371.0088 km,
 destination to node), no per-unit cost, no split penalty; dealer margin

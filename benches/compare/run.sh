@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# omniroute vs a pandas + scikit-learn BallTree nearest-k greedy (DESIGN §9), on ONE generated
+# omniroute vs a pandas + scikit-learn BallTree nearest-k greedy (docs/design.md §9), on ONE generated
 # instance, in the same run: throughput (orders/s), total cost (cents, omniroute's default-policy
 # objective), fill rate, and the ratios.
 #

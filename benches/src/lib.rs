@@ -10,7 +10,7 @@ use std::sync::Arc;
 #[global_allocator]
 static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-/// The router-latency instance of DESIGN §9: 10,000 nodes (40 warehouses, 1,960 stores, 8,000
+/// The router-latency instance of docs/design.md §9: 10,000 nodes (40 warehouses, 1,960 stores, 8,000
 /// dealers), 50,000 SKUs, `orders` orders of up to 5 lines, seed 7.
 pub fn network_10k(orders: u32) -> Inputs {
     let cfg = GenConfig {
@@ -27,7 +27,7 @@ pub fn network_10k(orders: u32) -> Inputs {
     load(&cfg)
 }
 
-/// The batch instance of DESIGN §9: 2,000 nodes (20 warehouses, 380 stores, 1,600 dealers),
+/// The batch instance of docs/design.md §9: 2,000 nodes (20 warehouses, 380 stores, 1,600 dealers),
 /// 20,000 SKUs, `orders` orders, seed 11.
 pub fn network_2k(orders: u32) -> Inputs {
     let cfg = GenConfig {
@@ -60,7 +60,7 @@ pub fn now() -> jiff::Timestamp {
     "2026-11-26T12:00:00Z".parse().expect("a valid instant")
 }
 
-/// The *route* bench's orders (DESIGN §9: one 3-line order): every 3-line order of `inputs`.
+/// The *route* bench's orders (docs/design.md §9: one 3-line order): every 3-line order of `inputs`.
 pub fn three_line_orders(inputs: &Inputs) -> Vec<&Order> {
     inputs
         .orders

@@ -1,4 +1,6 @@
-//! The docs stay true: every error code the code base can emit has a heading in docs/errors.md.
+//! The docs stay true: every error code the code base can emit has a heading in docs/errors.md,
+//! every `docs/design.md §N` reference names a section of it, and no tracked file points outside
+//! the repository.
 
 use std::path::Path;
 
@@ -39,4 +41,96 @@ fn every_error_code_has_a_heading_in_errors_md() {
         missing.is_empty(),
         "codes without a heading in docs/errors.md: {missing:?}"
     );
+}
+
+/// The tracked files (`git ls-files`), or `None` outside a git checkout.
+fn tracked_files(root: &Path) -> Option<Vec<String>> {
+    let out = std::process::Command::new("git")
+        .args(["ls-files", "-z"])
+        .current_dir(root)
+        .output()
+        .ok()?;
+    out.status.success().then(|| {
+        String::from_utf8_lossy(&out.stdout)
+            .split('\0')
+            .filter(|p| !p.is_empty())
+            .map(str::to_owned)
+            .collect()
+    })
+}
+
+#[test]
+fn no_tracked_file_names_a_path_outside_the_repository() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let Some(files) = tracked_files(&root) else {
+        eprintln!("not a git checkout: nothing to check");
+        return;
+    };
+    assert!(
+        files.len() > 100,
+        "found only {} tracked files",
+        files.len()
+    );
+    // Written in pieces so that this file does not match itself.
+    let outside = [
+        ["..", "/shared"].concat(),
+        ["shared", "/data/"].concat(),
+        ["/wo", "rk/"].concat(),
+        ["/ro", "ot/"].concat(),
+        ["/ho", "me/"].concat(),
+        ["/Us", "ers/"].concat(),
+        ["C:", "\\Users"].concat(),
+    ];
+    let mut found = Vec::new();
+    for file in &files {
+        // Binary files (gzip, Parquet) are not text: skip what is not UTF-8.
+        let Ok(text) = std::fs::read_to_string(root.join(file)) else {
+            continue;
+        };
+        for (n, line) in text.lines().enumerate() {
+            if let Some(p) = outside.iter().find(|p| line.contains(p.as_str())) {
+                found.push(format!("{file}:{}: `{p}` in {}", n + 1, line.trim()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "tracked files name paths outside the repository:\n{}",
+        found.join("\n")
+    );
+}
+
+#[test]
+fn design_references_name_sections_of_docs_design_md() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let Some(files) = tracked_files(&root) else {
+        eprintln!("not a git checkout: nothing to check");
+        return;
+    };
+    let design = std::fs::read_to_string(root.join("docs/design.md")).unwrap();
+    let mut cited = 0;
+    let mut dangling = Vec::new();
+    for file in &files {
+        let Ok(text) = std::fs::read_to_string(root.join(file)) else {
+            continue;
+        };
+        // In pieces, as above.
+        for marker in [["design.md", " §"].concat(), ["design.md`", " §"].concat()] {
+            for (i, _) in text.match_indices(&marker) {
+                let digits: String = text[i + marker.len()..]
+                    .chars()
+                    .take_while(char::is_ascii_digit)
+                    .collect();
+                if text[i + marker.len()..].starts_with('N') {
+                    continue; // the placeholder in "cite it as `docs/design.md §N`"
+                }
+                cited += 1;
+                if digits.is_empty() || !design.contains(&format!("\n## {digits}. ")) {
+                    dangling.push(format!("{file}: §{digits}"));
+                }
+            }
+        }
+    }
+    assert!(cited > 30, "found only {cited} references");
+    assert!(dangling.is_empty(), "no such section: {dangling:?}");
 }

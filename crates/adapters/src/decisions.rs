@@ -1,4 +1,4 @@
-//! decisions.csv (DESIGN §7): one row per order line.
+//! decisions.csv (docs/design.md §7): one row per order line.
 //!
 //! Columns: `order_id,line_no,sku,qty,node_id,shipment,distance_km,promised_date,cost_cents,reason`.
 //! A shipped line names its node, its shipment number within the order (1…), the shipment's

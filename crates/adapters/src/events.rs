@@ -1,5 +1,5 @@
 //! events.ndjson: what happened after a plan was made, one JSON object per line, for
-//! `omniroute reroute` (DESIGN §5). See `docs/formats.md`.
+//! `omniroute reroute` (docs/design.md §5). See `docs/formats.md`.
 //!
 //! ```text
 //! {"type":"node_down","node_id":"WH-DEL-01"}

@@ -1,4 +1,4 @@
-//! The routing policy: every priced term of the objective (DESIGN §3) and every hard rule's
+//! The routing policy: every priced term of the objective (docs/design.md §3) and every hard rule's
 //! defaults. [`Policy::default`] is the documented default policy.
 
 use crate::{NodeKind, ServiceLevel, ServiceLevels};
@@ -194,7 +194,7 @@ fn hm(h: i8, m: i8) -> Time {
 }
 
 impl Default for Policy {
-    /// DESIGN §3's default: fixed 500, `per_km` 0.5, unfilled 3000 per unit, no split penalty,
+    /// The default of `docs/design.md` §3: fixed 500, `per_km` 0.5, unfilled 3000 per unit, no split penalty,
     /// splits allowed (up to 3 shipments), lines never split, SLA hard. Reach per kind:
     /// warehouses 50 km same day, 600 km next day, anywhere standard; stores 30 / 250 / anywhere;
     /// dealers 25 / 150 / 600; suppliers standard only; lockers 10 km same day only.

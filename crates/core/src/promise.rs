@@ -1,4 +1,4 @@
-//! The delivery promise (DESIGN §4 step 3): when a node starts handling an order, when the
+//! The delivery promise (docs/design.md §4 step 3): when a node starts handling an order, when the
 //! parcel leaves and the date it is delivered by. Pure functions, no allocation, no clock.
 //!
 //! The exact semantics are documented on [`promise`], the public entry point.

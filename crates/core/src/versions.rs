@@ -1,4 +1,4 @@
-//! Policy versions (DESIGN §7 `effective_from`): several policies, each routing the orders created
+//! Policy versions (docs/design.md §7 `effective_from`): several policies, each routing the orders created
 //! from its `effective_from` until the next version's. [`PolicyVersions`] is validated at
 //! construction, so choosing a version cannot fail.
 //!

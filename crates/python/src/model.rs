@@ -116,7 +116,7 @@ impl Policy {
 
 #[pymethods]
 impl Policy {
-    /// DESIGN §3's default policy.
+    /// The default policy (`docs/design.md` §3).
     #[staticmethod]
     fn default() -> Self {
         Policy {

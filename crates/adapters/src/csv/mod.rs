@@ -1,4 +1,4 @@
-//! CSV readers for `nodes.csv`, `stock.csv` and `orders.csv` (DESIGN §7).
+//! CSV readers for `nodes.csv`, `stock.csv` and `orders.csv` (docs/design.md §7).
 //!
 //! Rules shared by the three readers:
 //! - the first row is the header; column names are trimmed and matched case-insensitively, in

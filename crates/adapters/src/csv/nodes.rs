@@ -98,7 +98,7 @@ impl Cols {
 
 /// Reads `nodes.csv` into a [`Network`] (nodes in file order).
 ///
-/// Columns `node_id`, `lat`, `lon` are required; the optional ones are listed in DESIGN §7 plus
+/// Columns `node_id`, `lat`, `lon` are required; the optional ones are listed in docs/design.md §7 plus
 /// `per_unit_cents`, `acceptance_rate`, `closed_weekdays` (`sat;sun`) and `holidays`
 /// (`;`-separated `YYYY-MM-DD`). `max_km_<level>` is read for every level in `levels`. Missing
 /// or empty cells take the defaults of [`Node::new`] (kind `store`, UTC, active, priority 0, no

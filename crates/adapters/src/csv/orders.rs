@@ -156,7 +156,7 @@ impl Building {
 /// when the whole file is accepted).
 ///
 /// Columns `order_id`, `sku`, `qty`, `dest_lat`, `dest_lon` are required; the optional ones are
-/// listed in DESIGN §7 plus `ship_complete` and `tags` (`;`-separated). `line_no` defaults to the
+/// listed in docs/design.md §7 plus `ship_complete` and `tags` (`;`-separated). `line_no` defaults to the
 /// row's position in its order (1, 2, 3…); `service_level` to `standard` and must name a level of
 /// `levels`. Order-level fields (destination, service level, times, priority, channel, split rule,
 /// tags) must be the same on every line of an order (`E1022`), and an order's lines must be on

@@ -63,7 +63,7 @@ pub struct Disagreement {
     pub message: String,
 }
 
-/// Reads decisions.csv (DESIGN §7) for `orders` and rebuilds the [`Plan`] it describes, with
+/// Reads decisions.csv (docs/design.md §7) for `orders` and rebuilds the [`Plan`] it describes, with
 /// every cost recomputed. See the module docs for the problems reported; all of them are
 /// gathered before returning.
 pub fn read_decisions(

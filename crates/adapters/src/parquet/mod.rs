@@ -1,4 +1,4 @@
-//! Parquet in and out, for large batches (DESIGN §7).
+//! Parquet in and out, for large batches (docs/design.md §7).
 //!
 //! Inputs are not validated twice: a Parquet file (nodes, stock, orders, decisions) is turned
 //! into the CSV text the CSV readers take, cell by cell, and read by them, so every `E10xx` and

@@ -1,9 +1,9 @@
 //! The independent checker: verifies a plan against its inputs and policy from scratch (stock,
 //! capacity, reach, SLA, split rules, cost). It shares no code with the router beyond the model
 //! and the promise calendar, so it is the oracle of the router's property tests and of
-//! `omniroute check`. It prices in 128-bit integers from the raw terms (DESIGN §3's rounding
-//! rules written again), so a cost that wrapped round or was clamped to the input limits in the
-//! plan is a `COST` violation.
+//! `omniroute check`. It prices in 128-bit integers from the raw terms (the rounding rules of
+//! docs/design.md §3 written again), so a cost that wrapped round or was clamped to the input
+//! limits in the plan is a `COST` violation.
 
 mod reasons;
 mod rules;

@@ -1,4 +1,4 @@
-//! The general assignment core (DESIGN §5): items (jobs, orders) each pick exactly one option;
+//! The general assignment core (docs/design.md §5): items (jobs, orders) each pick exactly one option;
 //! options have an integer cost and consume integer amounts of resources with capacities. Classic
 //! GAP is the case of one resource per agent; the router's optimise mode is the case of options =
 //! sets of shipments consuming (node, SKU) stock and node capacity, plus an "unfilled" option that

@@ -1,5 +1,5 @@
-//! The cost of a decision, broken down by the terms of DESIGN §3. Every number is cents. Sums
-//! and products saturate: within the input limits ([`crate::MAX_MONEY_CENTS`] and the rest)
+//! The cost of a decision, broken down by the terms of docs/design.md §3. Every number is cents.
+//! Sums and products saturate: within the input limits ([`crate::MAX_MONEY_CENTS`] and the rest)
 //! nothing comes near `i64::MAX`, and beyond them a cost sticks at the top instead of wrapping
 //! round to a negative one.
 

@@ -1,4 +1,4 @@
-//! Optimise mode (DESIGN §5): one plan for a whole batch under shared stock and capacity.
+//! Optimise mode (docs/design.md §5): one plan for a whole batch under shared stock and capacity.
 //!
 //! 1. The sequential plan is the start (the result is never worse).
 //! 2. **Tiny batches are solved exactly.** A batch is *tiny* when every order has at most

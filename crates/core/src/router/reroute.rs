@@ -1,4 +1,4 @@
-//! Re-routing after events (DESIGN §5): move only the orders that must move, keep the rest.
+//! Re-routing after events (docs/design.md §5): move only the orders that must move, keep the rest.
 //!
 //! The plan's remaining stock and load are rebuilt from the batch's starting stock, then events
 //! apply in order:
