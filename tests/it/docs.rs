@@ -43,27 +43,31 @@ fn every_error_code_has_a_heading_in_errors_md() {
     );
 }
 
-/// The tracked files (`git ls-files`), or `None` outside a git checkout.
-fn tracked_files(root: &Path) -> Option<Vec<String>> {
+/// Every tracked text file (`git ls-files`; binary files such as gzip or Parquet, which are
+/// not UTF-8, are left out) as (path, text), or `None` outside a git checkout.
+fn tracked_texts(root: &Path) -> Option<Vec<(String, String)>> {
     let out = std::process::Command::new("git")
         .args(["ls-files", "-z"])
         .current_dir(root)
         .output()
-        .ok()?;
-    out.status.success().then(|| {
-        String::from_utf8_lossy(&out.stdout)
-            .split('\0')
-            .filter(|p| !p.is_empty())
-            .map(str::to_owned)
-            .collect()
-    })
+        .ok()
+        .filter(|out| out.status.success());
+    let Some(out) = out else {
+        eprintln!("not a git checkout: nothing to check");
+        return None;
+    };
+    let files = String::from_utf8_lossy(&out.stdout)
+        .split('\0')
+        .filter(|p| !p.is_empty())
+        .filter_map(|p| Some((p.to_owned(), std::fs::read_to_string(root.join(p)).ok()?)))
+        .collect();
+    Some(files)
 }
 
 #[test]
 fn no_tracked_file_names_a_path_outside_the_repository() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let Some(files) = tracked_files(&root) else {
-        eprintln!("not a git checkout: nothing to check");
+    let Some(files) = tracked_texts(&root) else {
         return;
     };
     assert!(
@@ -82,11 +86,7 @@ fn no_tracked_file_names_a_path_outside_the_repository() {
         ["C:", "\\Users"].concat(),
     ];
     let mut found = Vec::new();
-    for file in &files {
-        // Binary files (gzip, Parquet) are not text: skip what is not UTF-8.
-        let Ok(text) = std::fs::read_to_string(root.join(file)) else {
-            continue;
-        };
+    for (file, text) in &files {
         for (n, line) in text.lines().enumerate() {
             if let Some(p) = outside.iter().find(|p| line.contains(p.as_str())) {
                 found.push(format!("{file}:{}: `{p}` in {}", n + 1, line.trim()));
@@ -103,17 +103,13 @@ fn no_tracked_file_names_a_path_outside_the_repository() {
 #[test]
 fn design_references_name_sections_of_docs_design_md() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let Some(files) = tracked_files(&root) else {
-        eprintln!("not a git checkout: nothing to check");
+    let Some(files) = tracked_texts(&root) else {
         return;
     };
     let design = std::fs::read_to_string(root.join("docs/design.md")).unwrap();
     let mut cited = 0;
     let mut dangling = Vec::new();
-    for file in &files {
-        let Ok(text) = std::fs::read_to_string(root.join(file)) else {
-            continue;
-        };
+    for (file, text) in &files {
         // In pieces, as above.
         for marker in [["design.md", " §"].concat(), ["design.md`", " §"].concat()] {
             for (i, _) in text.match_indices(&marker) {
