@@ -1,9 +1,10 @@
 //! omniroute-core: the pure order-routing engine.
 //!
 //! It holds the domain model ([`Node`], [`Order`], [`Network`]), the spatial index, the inventory
-//! ledger, the [`Policy`] (and its [`PolicyVersions`]) and (as they land) the router and the batch
-//! optimiser. It does no file or network I/O and reads no clock: time is always a parameter. File
-//! formats live in `omniroute-adapters`.
+//! ledger, the [`Policy`] (and its [`PolicyVersions`]), the [`Router`] (one order, a batch in
+//! arrival order, an optimised batch, re-routing after events) and the independent [`check`]er.
+//! It does no file or network I/O and reads no clock: time is always a parameter. File formats
+//! live in `omniroute-adapters`; the design is `docs/design.md` in the repository.
 
 // Every public item is documented (the workspace only warns).
 #![deny(missing_docs)]
