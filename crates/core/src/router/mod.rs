@@ -1,8 +1,8 @@
 //! The router: the least-cost shipments for one order (docs/design.md §4), and why.
 //!
 //! Contract: [`Router::route`] is a pure function of (network, policy, stock, load, order, time)
-//! returning the decision of least cost (DESIGN §3) over every assignment of whole lines to nodes
-//! (or to "unfilled") that the hard rules allow: exactly the one a scan of every node would give,
+//! returning the decision of least cost (docs/design.md §3) over every assignment of whole lines
+//! to nodes (or to "unfilled") that the hard rules allow: exactly the one a scan of every node would give,
 //! for orders of up to [`EXACT_MAX_LINES`] lines; a heuristic that never ships what is not there
 //! beyond. Ties break on the order candidates are met (nearest first, then node index). Every
 //! decision lists each node weighed with its cost or reason and a reason per unfilled line.
