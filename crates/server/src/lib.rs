@@ -1,4 +1,4 @@
-//! omniroute-server: `omniroute serve`, the HTTP service of DESIGN §8.
+//! omniroute-server: `omniroute serve`, the HTTP service of `docs/design.md` §8.
 //!
 //! One [`Service`] holds the network, the policy versions, a router built once and the live
 //! ledger with the router's stock table kept in step ([`omniroute_core::LiveStock`]); [`app`] is

@@ -10,7 +10,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
 /// The API description.
 #[derive(OpenApi)]
 #[openapi(
-    info(title = "omniroute", description = "Order routing as a service (DESIGN §8)"),
+    info(title = "omniroute", description = "Order routing as a service (docs/design.md §8)"),
     paths(
         crate::http::healthz,
         crate::http::metrics,

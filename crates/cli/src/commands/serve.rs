@@ -1,5 +1,5 @@
 //! `omniroute serve`: loads the nodes, stock and policy once and answers JSON over HTTP
-//! (DESIGN §8, crates/server) until SIGTERM or Ctrl-C.
+//! (`docs/design.md` §8, crates/server) until SIGTERM or Ctrl-C.
 
 use crate::failure::Failure;
 use crate::inputs::{self, Files};
