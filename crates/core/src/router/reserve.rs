@@ -3,7 +3,7 @@
 
 use super::batch::apply;
 use super::{Decision, Load, Router, StockTable};
-use crate::{Inventory, InventoryError, Order, ReservationId, ReserveLine};
+use crate::{Inventory, InventoryError, Order, ReservationId};
 use jiff::{SignedDuration, Timestamp};
 
 impl Router {
@@ -42,18 +42,7 @@ impl Router {
         ttl: SignedDuration,
     ) -> Result<Decision, InventoryError> {
         let decision = self.route(order, stock, load, now);
-        let lines: Vec<ReserveLine> = decision
-            .shipments
-            .iter()
-            .flat_map(|s| {
-                s.lines.iter().map(|&l| ReserveLine {
-                    node: s.node,
-                    sku: order.lines[l].sku,
-                    qty: order.lines[l].qty,
-                })
-            })
-            .collect();
-        inventory.reserve(id, &lines, now, ttl)?;
+        inventory.reserve(id, &decision.reserve_lines(order), now, ttl)?;
         apply(order, &decision, stock, load);
         Ok(decision)
     }
