@@ -316,25 +316,13 @@ fn check_holds_back_the_policys_safety_stock_once() {
             format!("order_id,sku,qty,dest_lat,dest_lon\nO1,K1,{qty},28.5,77.1\n"),
         )
         .unwrap();
-        let inputs = |cmd: &mut assert_cmd::Command| {
-            cmd.arg("--nodes")
-                .arg(p("nodes.csv"))
-                .arg("--stock")
-                .arg(p("stock.csv"))
-                .arg("--orders")
-                .arg(p("orders.csv"))
-                .arg("--policy")
-                .arg(p("policy.toml"))
-                .args(["--now", "2026-11-26T06:00:00Z", "--no-progress"]);
+        let run = |args: &[&str]| {
+            let mut cmd = on_files(tmp.path(), args);
+            cmd.args(["--policy", "policy.toml", "--now", "2026-11-26T06:00:00Z"]);
+            cmd.arg("--no-progress").assert()
         };
-        let mut route = omniroute();
-        route.arg("route").arg("--out").arg(p("d.csv"));
-        inputs(&mut route);
-        route.assert().code(routed);
-        let mut check = omniroute();
-        check.arg("check").arg("--decisions").arg(p("d.csv"));
-        inputs(&mut check);
-        let out = check.assert().code(checked);
+        run(&["route", "--out", "d.csv"]).code(routed);
+        let out = run(&["check", "--decisions", "d.csv"]).code(checked);
         assert_eq!(stdout(&out), "", "qty {qty}");
     }
 }
