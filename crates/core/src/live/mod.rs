@@ -37,22 +37,6 @@ use jiff::{SignedDuration, Timestamp};
 use parking_lot::{RwLock, RwLockUpgradableReadGuard};
 use std::sync::Arc;
 
-impl Decision {
-    /// The units this decision of `order` ships, as reservation lines (one per shipped line).
-    pub fn reserve_lines(&self, order: &Order) -> Vec<ReserveLine> {
-        self.shipments
-            .iter()
-            .flat_map(|s| {
-                s.lines.iter().map(|&l| ReserveLine {
-                    node: s.node,
-                    sku: order.lines[l].sku,
-                    qty: order.lines[l].qty,
-                })
-            })
-            .collect()
-    }
-}
-
 /// A kept router and the live ledger it routes against (`Send + Sync`; every method takes
 /// `&self`).
 ///

@@ -4,7 +4,7 @@ use super::candidate::{evaluate, promised_date_at, stock_lines};
 use super::choose::{self, Pick};
 use super::search::Search;
 use super::{margin_cents, CostBreakdown, LineSet, Reason};
-use crate::NodeIdx;
+use crate::{NodeIdx, Order, ReserveLine};
 use jiff::civil::Date;
 
 /// One parcel from one node.
@@ -77,6 +77,20 @@ pub struct Decision {
 }
 
 impl Decision {
+    /// The units this decision of `order` ships, as reservation lines (one per shipped line).
+    pub fn reserve_lines(&self, order: &Order) -> Vec<ReserveLine> {
+        self.shipments
+            .iter()
+            .flat_map(|s| {
+                s.lines.iter().map(|&l| ReserveLine {
+                    node: s.node,
+                    sku: order.lines[l].sku,
+                    qty: order.lines[l].qty,
+                })
+            })
+            .collect()
+    }
+
     /// True when every line ships.
     pub fn is_complete(&self) -> bool {
         self.unfilled.is_empty()

@@ -64,7 +64,7 @@ impl PolicyRouter {
         prices: Option<&Prices>,
         f: impl FnOnce(Search<'_>, Vec<String>) -> T,
     ) -> T {
-        let terms = super::terms::OrderTerms::resolve(order, &self.policy);
+        let mut terms = super::terms::OrderTerms::resolve(order, &self.policy);
         let lines = order.lines.len();
         let unfilled_cents: Vec<i64> = order
             .lines
@@ -94,10 +94,11 @@ impl PolicyRouter {
             ship_complete: terms.ship_complete,
             split_penalty_cents: terms.split_penalty_cents,
         };
-        let rules = terms.rules.clone();
+        // The rules are reported, never read again by the search: move them out.
+        let rules = std::mem::take(&mut terms.rules);
         // Dominance needs whole-order merges to stay feasible and costs that only add up.
         let dominance = sku_groups.is_empty() && self.terms.min_base_cents >= 0;
-        let total_units: u64 = order.lines.iter().map(|l| u64::from(l.qty)).sum();
+        let total_units = order.units();
         let ctx = OrderCtx {
             order,
             terms,
