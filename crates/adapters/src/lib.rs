@@ -15,6 +15,7 @@ mod order_json;
 mod parquet;
 mod policy;
 mod problem;
+mod refusal;
 mod reroute;
 
 pub use self::csv::{
@@ -42,4 +43,5 @@ pub use inputs::{Inputs, Source, DEMO_POLICY};
 pub use order_json::{read_order_json, FieldProblem, JsonOrder, ORDER_JSON};
 pub use policy::{read_policy, Policies, PolicyFile};
 pub use problem::{InputError, Problem};
+pub use refusal::refusal_message;
 pub use reroute::{event_lines, reroute_problem};

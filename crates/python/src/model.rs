@@ -42,9 +42,7 @@ impl NetData {
         let skus = self.skus();
         Failure::Inventory {
             code: e.code(),
-            message: e.describe(&|n| self.net.node(n).id.clone(), &|s| {
-                skus.name(s).to_owned()
-            }),
+            message: omniroute_adapters::refusal_message(e, &self.net, &skus),
         }
     }
 

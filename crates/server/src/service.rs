@@ -8,7 +8,8 @@ use crate::metrics::Metrics;
 use axum::http::StatusCode;
 use jiff::{SignedDuration, Timestamp};
 use omniroute_adapters::{
-    decision_json, read_order_json, totals_json, DecisionNames, Inputs, JsonOrder, Policies,
+    decision_json, read_order_json, refusal_message, totals_json, DecisionNames, Inputs, JsonOrder,
+    Policies,
 };
 use omniroute_core::{
     Delta, DeltaOutcome, InventoryError, LiveStock, Mode, Network, NodeIdx, OptimiseOptions, Order,
@@ -155,7 +156,7 @@ impl Service {
         let result = self.live.commit(id, now);
         match &result {
             Ok(()) => self.settled(id, "committed"),
-            Err(e) if e.code() == "E3006" => self.settled(id, "expired"),
+            Err(InventoryError::Expired { .. }) => self.settled(id, "expired"),
             Err(_) => {}
         }
         result.map_err(|e| self.ledger_error(&e, &self.skus.read()))?;
@@ -349,16 +350,8 @@ impl Service {
 
     /// A ledger refusal with its status and code, its message naming nodes and SKUs by id.
     fn ledger_error(&self, e: &InventoryError, skus: &Skus) -> ApiError {
-        let node = |n: NodeIdx| self.network.node(n).id.clone();
-        let sku = |s: SkuId| {
-            if (s.0 as usize) < skus.len() {
-                skus.name(s).to_owned()
-            } else {
-                format!("#{}", s.0)
-            }
-        };
         let mut api = ApiError::from(e.clone());
-        api.message = e.describe(&node, &sku);
+        api.message = refusal_message(e, &self.network, skus);
         api
     }
 
