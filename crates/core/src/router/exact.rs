@@ -22,6 +22,9 @@ pub(crate) struct Exact {
     unfilled_of: Vec<i64>,
     /// Scratch: cost of each subset at the node being added.
     subset_cost: Vec<i64>,
+    /// A zeroed choice table left by a node that changed nothing, for the next node to fill
+    /// (most nodes change nothing, so most adds allocate nothing).
+    spare_choice: Vec<u16>,
     /// Scratch of [`Exact::rest_bound`] (a cell, so that bound is a read).
     floor_in: std::cell::RefCell<Vec<i64>>,
     /// (objective, k, mask) of the best solution so far.
@@ -55,6 +58,7 @@ impl Exact {
             subset_units,
             unfilled_of,
             subset_cost: vec![0; masks],
+            spare_choice: Vec::new(),
             floor_in: std::cell::RefCell::new(vec![0; masks]),
             best,
             added: 0,
@@ -76,7 +80,10 @@ impl Exact {
             let low = s.trailing_zeros() as usize;
             self.subset_cost[s] = self.subset_cost[s & (s - 1)] + line_cents[low];
         }
-        let mut choice = vec![0u16; self.k_max * masks];
+        let mut choice = std::mem::take(&mut self.spare_choice);
+        if choice.is_empty() {
+            choice = vec![0u16; self.k_max * masks];
+        }
         let mut changed = false;
         for k in (0..self.k_max).rev() {
             let penalty = if k > 0 { self.p.split_penalty_cents } else { 0 };
@@ -109,6 +116,9 @@ impl Exact {
         if changed {
             self.choices.push((self.added, choice));
             self.refresh_best();
+        } else {
+            // Nothing was written: the table is still all zeros.
+            self.spare_choice = choice;
         }
         self.added += 1;
     }
