@@ -222,8 +222,10 @@ pub(crate) async fn metrics(State(s): Shared) -> Response {
 
 /// This description.
 #[utoipa::path(get, path = "/openapi.json", responses((status = 200, description = "OpenAPI 3.1")))]
-pub(crate) async fn openapi() -> Json<utoipa::openapi::OpenApi> {
-    Json(Api::openapi())
+pub(crate) async fn openapi() -> Json<&'static utoipa::openapi::OpenApi> {
+    // Generated once: the document is fixed by the code.
+    static SPEC: std::sync::OnceLock<utoipa::openapi::OpenApi> = std::sync::OnceLock::new();
+    Json(SPEC.get_or_init(Api::openapi))
 }
 
 /// The order's decision against the live stock; nothing is reserved.
