@@ -31,6 +31,16 @@ use std::io::Read;
 const TYPES: &str =
     "node_down, node_up, dealer_rejected, dealer_timed_out, stock_correction, stock_arrival";
 
+/// A line the events reader skips: UTF-8 text that is only whitespace (Unicode's, as `str::trim`
+/// sees it). [`crate::event_lines`] numbers events with the same rule.
+pub(crate) fn blank_line(raw: &[u8]) -> bool {
+    std::str::from_utf8(raw).is_ok_and(is_blank)
+}
+
+fn is_blank(text: &str) -> bool {
+    text.trim().is_empty()
+}
+
 /// Reads events.ndjson, naming nodes, orders (of `orders`, by id) and SKUs that must exist.
 pub fn read_events(
     mut input: impl Read,
@@ -72,7 +82,7 @@ pub fn read_events(
                 "the line is not UTF-8 text".into(),
                 "save the file as UTF-8",
             ),
-            Ok(text) if text.trim().is_empty() => continue,
+            Ok(text) if is_blank(text) => continue,
             Ok(text) => {
                 at.text = text;
                 if let Some(e) = parse_line(&mut at, &ctx) {

@@ -8,7 +8,7 @@ use omniroute_core::{Network, Order, RerouteError};
 pub fn event_lines(data: &[u8]) -> Vec<u64> {
     data.split(|&b| b == b'\n')
         .zip(1..)
-        .filter(|(raw, _)| !raw.iter().all(u8::is_ascii_whitespace))
+        .filter(|(raw, _)| !crate::events::blank_line(raw))
         .map(|(_, line)| line)
         .collect()
 }
@@ -60,5 +60,7 @@ mod tests {
     fn blank_lines_are_not_events() {
         assert_eq!(event_lines(b"{}\n\n  \r\n{}\n{}"), vec![1, 4, 5]);
         assert!(event_lines(b"").is_empty());
+        // A line of a no-break space is blank to the reader (str::trim), so to the numbering.
+        assert_eq!(event_lines("{}\n\u{a0}\n{}".as_bytes()), vec![1, 3]);
     }
 }
