@@ -12,6 +12,8 @@ use omniroute_core::{Decision, Network, Order, Plan, Skus};
 use std::io::Write;
 
 mod read;
+mod rebuild;
+mod row;
 #[cfg(test)]
 mod tests;
 

@@ -90,6 +90,120 @@ impl InputError {
     }
 }
 
+/// At most this many problems are listed for one file; then `E1025` says more were left out.
+pub const MAX_PROBLEMS: usize = 1000;
+
+/// The errors and warnings found in one input, errors capped at [`MAX_PROBLEMS`] (then one
+/// `E1025` says how the list was cut). Every reader of a file collects its problems here.
+pub(crate) struct Problems {
+    file: String,
+    errors: Vec<Problem>,
+    warnings: Vec<Problem>,
+    /// Errors found, including those past the cap.
+    total: usize,
+    /// Reading stopped at the cap with input left unread.
+    stopped: bool,
+}
+
+impl Problems {
+    pub fn new(file: &str) -> Self {
+        Self {
+            file: file.to_owned(),
+            errors: Vec::new(),
+            warnings: Vec::new(),
+            total: 0,
+            stopped: false,
+        }
+    }
+
+    /// The input's name as given.
+    pub fn file(&self) -> &str {
+        &self.file
+    }
+
+    fn make(
+        &self,
+        code: &'static str,
+        line: u64,
+        column: u64,
+        message: String,
+        hint: &str,
+    ) -> Problem {
+        Problem {
+            code,
+            file: self.file.clone(),
+            line,
+            column,
+            message,
+            hint: hint.to_owned(),
+        }
+    }
+
+    /// Records an error (dropped, but counted, once [`MAX_PROBLEMS`] are listed).
+    pub fn error(
+        &mut self,
+        code: &'static str,
+        line: u64,
+        column: u64,
+        message: String,
+        hint: &str,
+    ) {
+        self.total += 1;
+        if self.errors.len() < MAX_PROBLEMS {
+            let p = self.make(code, line, column, message, hint);
+            self.errors.push(p);
+        }
+    }
+
+    /// Records a warning.
+    pub fn warning(
+        &mut self,
+        code: &'static str,
+        line: u64,
+        column: u64,
+        message: String,
+        hint: &str,
+    ) {
+        let p = self.make(code, line, column, message, hint);
+        self.warnings.push(p);
+    }
+
+    /// Errors found so far, including those past the cap.
+    pub fn total(&self) -> usize {
+        self.total
+    }
+
+    /// True once [`MAX_PROBLEMS`] errors are found: a reader stops there.
+    pub fn is_full(&self) -> bool {
+        self.total >= MAX_PROBLEMS
+    }
+
+    /// Notes that reading stopped at the cap, `unread` telling whether input was left.
+    pub fn stop(&mut self, unread: bool) {
+        self.stopped = unread;
+    }
+
+    /// The warnings, for an input without errors.
+    pub fn into_warnings(self) -> Vec<Problem> {
+        self.warnings
+    }
+
+    /// Every error, then `E1025` when the list was cut.
+    pub fn into_error(mut self) -> InputError {
+        if self.stopped || self.total > self.errors.len() {
+            let p = self.make(
+                crate::csv::code::TOO_MANY,
+                0,
+                0,
+                format!("too many problems: only the first {MAX_PROBLEMS} are listed"),
+                "fix the problems listed (they often share one cause) and load the file again",
+            );
+            self.errors.push(p);
+        }
+        InputError::Invalid(self.errors)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

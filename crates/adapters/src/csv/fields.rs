@@ -2,8 +2,8 @@
 //! (with the field's line and column) and returns `None`; the reader then drops the row.
 
 use super::code;
-use super::sheet::Problems;
 use crate::problem::clip;
+use crate::problem::Problems;
 use csv::StringRecord;
 use jiff::civil::{Date, Time, Weekday};
 use jiff::fmt::temporal::{Pieces, PiecesOffset};

@@ -22,9 +22,9 @@ mod stock;
 #[cfg(test)]
 mod tests;
 
+pub use crate::problem::MAX_PROBLEMS;
 pub use nodes::read_nodes;
 pub use orders::{read_orders, read_orders_placed, OrderPlaces};
-pub use sheet::MAX_PROBLEMS;
 pub(crate) use stock::check_stock_alone;
 pub use stock::{read_stock, StockRecord};
 

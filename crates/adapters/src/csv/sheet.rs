@@ -2,111 +2,16 @@
 
 use super::code;
 use super::fields::Row;
-use crate::problem::clip;
-use crate::{InputError, Problem};
+use crate::problem::{clip, Problems};
+use crate::InputError;
+use crate::Problem;
 use csv::{ByteRecord, StringRecord};
 use std::collections::HashSet;
 use std::io::{Cursor, Read};
 
 type Input = Cursor<Vec<u8>>;
 
-/// At most this many problems are listed for one file; then `E1025` says more were left out.
-pub const MAX_PROBLEMS: usize = 1000;
-
 const BOM: &[u8] = b"\xEF\xBB\xBF";
-
-/// Errors and warnings found in one file.
-pub(crate) struct Problems {
-    file: String,
-    errors: Vec<Problem>,
-    warnings: Vec<Problem>,
-    /// Errors found, including those past the cap.
-    total: usize,
-    /// Reading stopped at the cap with rows left unread.
-    stopped: bool,
-}
-
-impl Problems {
-    fn new(file: &str) -> Self {
-        Self {
-            file: file.to_owned(),
-            errors: Vec::new(),
-            warnings: Vec::new(),
-            total: 0,
-            stopped: false,
-        }
-    }
-
-    fn make(
-        &self,
-        code: &'static str,
-        line: u64,
-        column: u64,
-        message: String,
-        hint: &str,
-    ) -> Problem {
-        Problem {
-            code,
-            file: self.file.clone(),
-            line,
-            column,
-            message,
-            hint: hint.to_owned(),
-        }
-    }
-
-    /// Records an error (dropped, but counted, once [`MAX_PROBLEMS`] are listed).
-    pub fn error(
-        &mut self,
-        code: &'static str,
-        line: u64,
-        column: u64,
-        message: String,
-        hint: &str,
-    ) {
-        self.total += 1;
-        if self.errors.len() < MAX_PROBLEMS {
-            let p = self.make(code, line, column, message, hint);
-            self.errors.push(p);
-        }
-    }
-
-    /// Records a warning.
-    pub fn warning(
-        &mut self,
-        code: &'static str,
-        line: u64,
-        column: u64,
-        message: String,
-        hint: &str,
-    ) {
-        let p = self.make(code, line, column, message, hint);
-        self.warnings.push(p);
-    }
-
-    /// Errors found so far, including those past the cap.
-    pub fn total(&self) -> usize {
-        self.total
-    }
-
-    fn is_full(&self) -> bool {
-        self.total >= MAX_PROBLEMS
-    }
-
-    fn into_error(mut self) -> InputError {
-        if self.stopped || self.total > self.errors.len() {
-            let p = self.make(
-                code::TOO_MANY,
-                0,
-                0,
-                format!("too many problems: only the first {MAX_PROBLEMS} are listed"),
-                "fix the problems listed (they often share one cause) and load the file again",
-            );
-            self.errors.push(p);
-        }
-        InputError::Invalid(self.errors)
-    }
-}
 
 /// A CSV input with its header read; hands out rows and collects problems.
 ///
@@ -281,10 +186,11 @@ impl Sheet {
         loop {
             let mut bytes = std::mem::take(&mut self.record).into_byte_record();
             if self.problems.is_full() {
-                self.problems.stopped = read(&mut self.reader, &mut bytes, &self.problems.file)?;
+                let more = read(&mut self.reader, &mut bytes, self.problems.file())?;
+                self.problems.stop(more);
                 return Ok(None);
             }
-            if !read(&mut self.reader, &mut bytes, &self.problems.file)? {
+            if !read(&mut self.reader, &mut bytes, self.problems.file())? {
                 return Ok(None);
             }
             self.rows += 1;
@@ -330,10 +236,10 @@ impl Sheet {
                 "add at least one row under the header",
             );
         }
-        if self.problems.total > 0 {
+        if self.problems.total() > 0 {
             return Err(self.problems.into_error());
         }
-        Ok(self.problems.warnings)
+        Ok(self.problems.into_warnings())
     }
 }
 

@@ -193,6 +193,30 @@ O1,2,MUG,1,ST,1,5.000,2026-11-27,500,
     assert_eq!(err.problems().len(), 6);
 }
 
+#[test]
+fn a_long_cell_is_echoed_cut_to_80_characters() {
+    let w = world();
+    let long = "Z".repeat(10_000);
+    let text = format!(
+        "order_id,line_no,node_id,shipment,distance_km,promised_date,cost_cents,reason\n\
+         {long},1,WH,1,12.000,2026-11-27,510,\n\
+         O1,1,{long},1,12.000,2026-11-27,510,\n\
+         O1,2,,,,,3000,{long}\n"
+    );
+    let err = read(&w, &text).unwrap_err();
+    let problems = &err.problems()[..3];
+    let codes: Vec<_> = problems.iter().map(|p| p.code).collect();
+    assert_eq!(codes, ["E1105", "E1106", "E1111"]);
+    for p in problems {
+        assert!(p.message.chars().count() < 200, "{}", p.message);
+        assert!(
+            p.message.contains(&format!("{}…", "Z".repeat(80))),
+            "{}",
+            p.message
+        );
+    }
+}
+
 /// `w` with a third node, FAR, holding the GLOVE that O2 wants but beyond its reach.
 fn with_far_glove(mut w: World) -> World {
     let p = |lat, lon| LatLng::new(lat, lon).unwrap();

@@ -1,0 +1,87 @@
+//! A decision rebuilt from the file's rows, every shipment re-priced.
+
+use super::row::FileOrder;
+use jiff::Timestamp;
+use omniroute_core::{
+    shipment_cost, CostBreakdown, Decision, Network, Order, OrderRules, Policy, Shipment,
+    UnfilledLine,
+};
+
+/// Rebuilds one decision, re-pricing each shipment; `disagree` hears every figure of the file
+/// that differs from the recomputed one.
+pub(super) fn rebuild(
+    order: &Order,
+    mut f: FileOrder,
+    network: &Network,
+    policy: &Policy,
+    now: Timestamp,
+    disagree: &mut impl FnMut(String),
+) -> Decision {
+    f.shipments.sort_by_key(|s| s.number);
+    f.unfilled.sort_by_key(|u| u.0);
+    let rules = OrderRules::of(order, policy);
+    let mut total = CostBreakdown::default();
+    let mut shipments = Vec::with_capacity(f.shipments.len());
+    for (i, s) in f.shipments.iter_mut().enumerate() {
+        s.lines.sort_unstable();
+        let units = s.lines.iter().map(|&l| order.lines[l].qty).sum();
+        let (cost, distance_km) =
+            match shipment_cost(order, s.node, &s.lines, i > 0, network, policy, &rules, now) {
+                Ok(c) => {
+                    if c.cost.total_cents() != s.cost_cents {
+                        disagree(format!(
+                            "shipment {}: file says {} cents, expected {}",
+                            s.number,
+                            s.cost_cents,
+                            c.cost.total_cents()
+                        ));
+                    }
+                    if (c.distance_km - s.distance_km).abs() > 0.0005 + 1e-9 {
+                        disagree(format!(
+                            "shipment {}: file says {} km, expected {:.3}",
+                            s.number, s.distance_km, c.distance_km
+                        ));
+                    }
+                    (c.cost, c.distance_km)
+                }
+                // The core checker reports the broken rule; keep the file's figures.
+                Err(_) => (
+                    CostBreakdown {
+                        fixed_cents: s.cost_cents,
+                        ..CostBreakdown::default()
+                    },
+                    s.distance_km,
+                ),
+            };
+        total += cost;
+        shipments.push(Shipment {
+            node: s.node,
+            lines: std::mem::take(&mut s.lines),
+            units,
+            distance_km,
+            promised_date: s.promised_date,
+            cost,
+        });
+    }
+    for &(l, _, file_cents) in &f.unfilled {
+        let cents = rules.unfilled_per_unit_cents * i64::from(order.lines[l].qty);
+        if cents != file_cents {
+            disagree(format!(
+                "line {}: file says {file_cents} cents unfilled, expected {cents}",
+                order.lines[l].line_no
+            ));
+        }
+        total.unfilled_cents += cents;
+    }
+    Decision {
+        shipments,
+        unfilled: f
+            .unfilled
+            .iter()
+            .map(|&(line, reason, _)| UnfilledLine { line, reason })
+            .collect(),
+        cost: total,
+        candidates: Vec::new(),
+        rules: Vec::new(),
+    }
+}
