@@ -1,10 +1,10 @@
 //! Loading a whole routing input (nodes, stock, orders, policy) at once, with every problem of
 //! every file gathered before anything is returned.
 
-use crate::csv::check_stock_alone;
+use crate::csv::{check_stock_alone, read_stock_bytes};
 use crate::{
-    read_nodes, read_orders_placed, read_stock, InputError, Instance, OrderPlaces, Policies,
-    PolicyFile, Problem, StockRecord,
+    read_nodes, read_orders_placed, InputError, Instance, OrderPlaces, Policies, PolicyFile,
+    Problem, StockRecord,
 };
 use jiff::Timestamp;
 use omniroute_core::{Network, NodeIdx, Order, ServiceLevels, SkuId, Skus};
@@ -108,17 +108,14 @@ impl Inputs {
         let mut skus = Skus::default();
         let stock_rows = if let Some(net) = &network {
             keep(
-                read_stock(stock.bytes.as_slice(), &stock.name, net, &mut skus).map(|l| {
+                read_stock_bytes(&stock.bytes, &stock.name, net, &mut skus).map(|l| {
                     warnings.extend(l.warnings);
                     l.value
                 }),
                 &mut problems,
             )
         } else {
-            keep(
-                check_stock_alone(stock.bytes.as_slice(), &stock.name),
-                &mut problems,
-            );
+            keep(check_stock_alone(&stock.bytes, &stock.name), &mut problems);
             None
         };
         let orders = match orders {

@@ -25,7 +25,7 @@ mod tests;
 pub use crate::problem::MAX_PROBLEMS;
 pub use nodes::read_nodes;
 pub use orders::{read_orders, read_orders_placed, OrderPlaces};
-pub(crate) use stock::check_stock_alone;
+pub(crate) use stock::{check_stock_alone, read_stock_bytes};
 pub use stock::{read_stock, StockRecord};
 
 use crate::{InputError, Problem};
@@ -92,6 +92,14 @@ impl SkuStage {
     pub fn id(&mut self, skus: &Skus, sku: &str) -> SkuId {
         skus.get(sku)
             .unwrap_or_else(|| SkuId(self.base + self.fresh.intern(sku)))
+    }
+
+    /// The name of `id` (one of `skus`, or staged).
+    pub fn name<'a>(&'a self, skus: &'a Skus, id: SkuId) -> &'a str {
+        match id.0.checked_sub(self.base) {
+            Some(i) => self.fresh.name(i),
+            None => skus.name(id),
+        }
     }
 
     /// Adds the new names to `skus`, in first-seen order, so they get the staged ids.

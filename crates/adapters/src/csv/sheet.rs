@@ -6,10 +6,12 @@ use crate::problem::{clip, Problems};
 use crate::InputError;
 use crate::Problem;
 use csv::{ByteRecord, StringRecord};
+use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::{Cursor, Read};
 
-type Input = Cursor<Vec<u8>>;
+/// The whole input, borrowed from the caller or read into memory.
+type Input<'a> = Cursor<Cow<'a, [u8]>>;
 
 const BOM: &[u8] = b"\xEF\xBB\xBF";
 
@@ -17,8 +19,8 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 ///
 /// The input is read into memory first: the csv crate's own line numbers are off after CRLF
 /// line ends and blank lines, so [`Lines`] counts them from the bytes.
-pub(crate) struct Sheet {
-    reader: csv::Reader<Input>,
+pub(crate) struct Sheet<'a> {
+    reader: csv::Reader<Input<'a>>,
     lines: Lines,
     header: Vec<String>,
     claimed: Vec<bool>,
@@ -27,9 +29,8 @@ pub(crate) struct Sheet {
     problems: Problems,
 }
 
-impl Sheet {
-    /// Opens `input` and reads its header. Whole-file problems (empty, not UTF-8, wrong
-    /// delimiter) are returned at once since no row can be read past them.
+impl Sheet<'static> {
+    /// Reads `input` into memory and opens it (see [`Sheet::over`]).
     pub fn open(mut input: impl Read, file: &str) -> Result<Self, InputError> {
         let mut data = Vec::new();
         input.read_to_end(&mut data).map_err(|e| InputError::Io {
@@ -39,6 +40,19 @@ impl Sheet {
         if data.starts_with(BOM) {
             data.drain(..BOM.len());
         }
+        Sheet::start(Cow::Owned(data), file)
+    }
+}
+
+impl<'a> Sheet<'a> {
+    /// Opens the file `data` in place, with no copy, and reads its header.
+    pub fn over(data: &'a [u8], file: &str) -> Result<Self, InputError> {
+        Sheet::start(Cow::Borrowed(data.strip_prefix(BOM).unwrap_or(data)), file)
+    }
+
+    /// Reads the header. Whole-file problems (empty, not UTF-8, wrong delimiter) are returned
+    /// at once since no row can be read past them.
+    fn start(data: Cow<'a, [u8]>, file: &str) -> Result<Self, InputError> {
         let input = Cursor::new(data);
         let mut reader = csv::ReaderBuilder::new()
             .has_headers(false)
@@ -223,6 +237,34 @@ impl Sheet {
                 }
             }
         }
+    }
+
+    /// Reports an error found after the rows were read (for example a repeated key), at
+    /// `line` and 1-based `column`.
+    pub fn error(
+        &mut self,
+        code: &'static str,
+        line: u64,
+        column: u64,
+        message: String,
+        hint: &str,
+    ) {
+        self.problems.error(code, line, column, message, hint);
+    }
+
+    /// About how many data rows are left, from the length of the rows in the next 64 KiB:
+    /// for sizing a reader's output once instead of growing it row by row.
+    pub fn rows_hint(&self) -> usize {
+        let data = self.reader.get_ref().get_ref();
+        let at = (self.reader.position().byte() as usize).min(data.len());
+        let rest = &data[at..];
+        let sample = &rest[..rest.len().min(64 * 1024)];
+        if sample.is_empty() {
+            return 0;
+        }
+        #[allow(clippy::naive_bytecount)] // 64 KiB once per file
+        let ends = sample.iter().filter(|&&b| b == b'\n').count() + 1;
+        (rest.len() as u64 * ends as u64 / sample.len() as u64) as usize + 1
     }
 
     /// Ends the read: the warnings when the file had data rows and no error, else every error.

@@ -312,3 +312,39 @@ fn problems_display_with_place_code_and_hint() {
         "{shown}"
     );
 }
+
+#[test]
+fn every_repeated_stock_position_names_its_first_line_in_line_order() {
+    // Rows out of key order (the reader sorts to find repeats), a pair given three times, and
+    // a repeat whose other cell is bad too.
+    let text = b"node_id,sku,qty\nS1,B,1\nW1,A,1\nS1,B,2\nW1,B,1\nW1,A,-1\nS1,B,3\n";
+    let problems = errors(stock(text));
+    let found: Vec<_> = problems
+        .iter()
+        .map(|p| (p.code, p.line, p.column, p.message.clone()))
+        .collect();
+    assert_eq!(
+        found,
+        vec![
+            ("E1011", 6, 3, "qty -1 is negative".to_owned()),
+            (
+                "E1021",
+                4,
+                2,
+                "stock of sku \"B\" at node \"S1\" is already given on line 2".to_owned()
+            ),
+            (
+                "E1021",
+                6,
+                2,
+                "stock of sku \"A\" at node \"W1\" is already given on line 3".to_owned()
+            ),
+            (
+                "E1021",
+                7,
+                2,
+                "stock of sku \"B\" at node \"S1\" is already given on line 2".to_owned()
+            ),
+        ]
+    );
+}
