@@ -178,6 +178,23 @@ impl Problems {
         self.total >= MAX_PROBLEMS
     }
 
+    /// Adds the problems of a part of the same input read on its own, its lines moved down by
+    /// `lines` (a problem about the whole input stays at line 0).
+    pub fn absorb(&mut self, part: Problems, lines: u64) {
+        let shift = |mut p: Problem| {
+            if p.line > 0 {
+                p.line += lines;
+            }
+            p
+        };
+        let room = MAX_PROBLEMS.saturating_sub(self.errors.len());
+        self.errors
+            .extend(part.errors.into_iter().take(room).map(shift));
+        self.warnings.extend(part.warnings.into_iter().map(shift));
+        self.total += part.total;
+        self.stopped |= part.stopped;
+    }
+
     /// Notes that reading stopped at the cap, `unread` telling whether input was left.
     pub fn stop(&mut self, unread: bool) {
         self.stopped = unread;

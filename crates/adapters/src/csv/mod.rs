@@ -102,6 +102,19 @@ impl SkuStage {
         }
     }
 
+    /// Stages the names `other` (a stage on the same `skus`, of the rows after this one's)
+    /// saw first, in its order, and returns the renaming of `other`'s ids into this stage's.
+    pub fn absorb(&mut self, skus: &Skus, other: &SkuStage) -> impl Fn(SkuId) -> SkuId + use<> {
+        let base = other.base;
+        let ids: Vec<SkuId> = (0..other.fresh.len() as u32)
+            .map(|i| self.id(skus, other.fresh.name(i)))
+            .collect();
+        move |sku| match sku.0.checked_sub(base) {
+            Some(i) => ids[i as usize],
+            None => sku,
+        }
+    }
+
     /// Adds the new names to `skus`, in first-seen order, so they get the staged ids.
     pub fn commit(self, skus: &mut Skus) {
         for i in 0..self.fresh.len() as u32 {

@@ -10,6 +10,10 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::{Cursor, Read};
 
+mod parts;
+
+pub(crate) use parts::MIN_PART;
+
 /// The whole input, borrowed from the caller or read into memory.
 type Input<'a> = Cursor<Cow<'a, [u8]>>;
 

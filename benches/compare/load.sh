@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Loading, omniroute vs pyarrow (docs/design.md §9, "CSV readers at least as fast as
+# pyarrow.csv.read_csv"), on ONE generated instance in the same run: the wall and CPU time of
+# `omniroute validate` (read and check nodes.csv, stock.csv and orders.csv, every problem code
+# kept) against `pyarrow.csv.read_csv` of the same three files (no checks), best of --runs each,
+# and the ratio.
+#
+#   benches/compare/load.sh [--orders N] [--runs R]
+#
+#   --orders N  orders in the instance (default 20000; the stock file is ~1.44 M rows either way)
+#   --runs R    runs of each side, alternating; the best is reported (default 5)
+#
+# Needs cargo and python3.11; creates (or reuses) benches/compare/.venv with the pinned
+# requirements.txt. A benchmark, not a test: scripts/test does not run it.
+set -euo pipefail
+
+orders=20000
+runs=5
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --orders) orders="${2:?--orders needs a number}"; shift 2 ;;
+        --runs) runs="${2:?--runs needs a number}"; shift 2 ;;
+        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "load.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+case "$orders" in ''|*[!0-9]*|0) echo "load.sh: --orders must be a positive integer" >&2; exit 2 ;; esac
+case "$runs" in ''|*[!0-9]*|0) echo "load.sh: --runs must be a positive integer" >&2; exit 2 ;; esac
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(cd "$here/../.." && pwd)"
+cd "$root"
+
+python="${PYTHON:-python3.11}"
+venv="$here/.venv"
+if [ ! -x "$venv/bin/python" ]; then
+    echo "== creating $venv" >&2
+    "$python" -m venv "$venv"
+fi
+"$venv/bin/python" -m pip install --quiet --disable-pip-version-check -r "$here/requirements.txt"
+
+echo "== cargo build --release -p omniroute-cli" >&2
+cargo build --release -p omniroute-cli
+bin="${CARGO_TARGET_DIR:-$root/target}/release/omniroute"
+
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/omniroute-load.XXXXXX")"
+trap 'rm -rf "$tmp"' EXIT
+"$bin" gen --out "$tmp" --seed 11 --warehouses 20 --stores 380 --dealers 1600 --skus 20000 \
+    --orders "$orders" >&2
+
+"$venv/bin/python" - "$bin" "$tmp" "$runs" <<'PY'
+import os, resource, subprocess, sys, time
+import pyarrow.csv as pacsv
+
+bin, tmp, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+files = [os.path.join(tmp, f) for f in ("nodes.csv", "stock.csv", "orders.csv")]
+cmd = [bin, "validate", "--nodes", files[0], "--stock", files[1], "--orders", files[2]]
+
+def omniroute():
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+    wall = time.perf_counter() - t
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu
+
+def pyarrow():
+    t, c = time.perf_counter(), time.process_time()
+    for f in files:
+        pacsv.read_csv(f)
+    return time.perf_counter() - t, time.process_time() - c
+
+best = {"omniroute validate": (1e9, 1e9), "pyarrow.csv.read_csv": (1e9, 1e9)}
+for _ in range(runs):
+    for name, f in (("omniroute validate", omniroute), ("pyarrow.csv.read_csv", pyarrow)):
+        wall, cpu = f()
+        best[name] = (min(best[name][0], wall), min(best[name][1], cpu))
+rows = sum(1 for _ in open(files[1])) - 1
+print(f"== {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}, {os.cpu_count()} cores, "
+      f"load average {os.getloadavg()[0]:.2f}, stock.csv {rows} rows, "
+      f"{os.path.getsize(files[1]) / 1e6:.1f} MB, best of {runs}")
+for name, (wall, cpu) in best.items():
+    print(f"{name:22} wall {wall:6.3f} s   cpu {cpu:6.3f} s")
+(ow, oc), (pw, pc) = best["omniroute validate"], best["pyarrow.csv.read_csv"]
+print(f"ratio omniroute / pyarrow: wall {ow / pw:.2f}x, cpu {oc / pc:.2f}x")
+PY

@@ -1,0 +1,93 @@
+//! A sheet's rows split into parts read on their own threads, and joined back in file order.
+//!
+//! A part is a [`Sheet`] over a run of whole rows: it numbers its lines from its own start,
+//! and [`Sheet::join`] moves its problems to their lines in the file. Splitting needs every line
+//! end to be a row end, so a file that quotes any field is read on one thread.
+
+use super::{Lines, Sheet};
+use csv::StringRecord;
+use std::borrow::Cow;
+use std::io::Cursor;
+
+/// A part is at least this many bytes long: rows shorter than two parts are read on one
+/// thread.
+pub(crate) const MIN_PART: usize = 1 << 20;
+
+impl<'a> Sheet<'a> {
+    /// The rows not read yet, split at line ends into up to `parts` sheets of at least
+    /// `min_bytes` ([`MIN_PART`] but in tests), in file order, to be read on their own threads and handed back to
+    /// [`Sheet::join`]. Empty, meaning "read `self`", when the rows are too short to split, the
+    /// file is not borrowed, or a field is quoted (a quoted field may hold a line end).
+    pub fn split(&self, parts: usize, min_bytes: usize) -> Vec<Sheet<'a>> {
+        let Cow::Borrowed(data) = self.reader.get_ref().get_ref() else {
+            return Vec::new();
+        };
+        let data: &'a [u8] = data;
+        let at = rows_start(data, self.reader.position().byte());
+        let rows = &data[at..];
+        let parts = parts.min(rows.len() / min_bytes.max(1));
+        if parts < 2 || rows.contains(&b'"') {
+            return Vec::new();
+        }
+        let mut out = Vec::with_capacity(parts);
+        let mut start = at;
+        for k in 1..=parts {
+            let target = (at + rows.len() * k / parts).max(start);
+            let end = match data[target..].iter().position(|&b| b == b'\n') {
+                Some(i) if k < parts => target + i + 1,
+                _ => data.len(),
+            };
+            if end > start {
+                out.push(self.part(&data[start..end]));
+            }
+            start = end;
+        }
+        out
+    }
+
+    /// A sheet with this one's header over `rows`, numbering lines from the start of `rows`.
+    fn part(&self, rows: &'a [u8]) -> Sheet<'a> {
+        Sheet {
+            reader: csv::ReaderBuilder::new()
+                .has_headers(false)
+                .flexible(true)
+                .from_reader(Cursor::new(Cow::Borrowed(rows))),
+            lines: Lines::default(),
+            header: self.header.clone(),
+            claimed: self.claimed.clone(),
+            record: StringRecord::new(),
+            rows: 0,
+            problems: super::Problems::new(self.problems.file()),
+        }
+    }
+
+    /// Takes back the parts of [`Sheet::split`], read to their end, in order: their rows and
+    /// problems (moved to their lines in the file) join this sheet's. Returns the line offset
+    /// of each part: a row's line in the file is its line in the part plus its part's offset.
+    pub fn join(&mut self, parts: Vec<Sheet<'a>>) -> Vec<u64> {
+        let data: &[u8] = self.reader.get_ref().get_ref();
+        let at = rows_start(data, self.reader.position().byte());
+        let mut offset = Lines::default().line_at(&data[..at], at) - 1;
+        let mut offsets = Vec::with_capacity(parts.len());
+        for mut part in parts {
+            offsets.push(offset);
+            let rows: &[u8] = part.reader.get_ref().get_ref();
+            offset += part.lines.line_at(rows, rows.len()) - 1;
+            self.rows += part.rows;
+            self.problems
+                .absorb(part.problems, offsets[offsets.len() - 1]);
+        }
+        offsets
+    }
+}
+
+/// Where the rows begin, given the reader's position after the header: past the `\n` of a
+/// `\r\n` the reader stopped inside.
+fn rows_start(data: &[u8], position: u64) -> usize {
+    let at = (position as usize).min(data.len());
+    if data[..at].ends_with(b"\r") && data.get(at) == Some(&b'\n') {
+        at + 1
+    } else {
+        at
+    }
+}
