@@ -7,7 +7,9 @@ use crate::{
     Problem, StockRecord,
 };
 use jiff::Timestamp;
-use omniroute_core::{Network, NodeIdx, Order, ServiceLevels, SkuId, Skus};
+use omniroute_core::{
+    LiveStock, Network, NodeIdx, Order, Router, ServiceLevels, SkuId, Skus, StockRow,
+};
 use std::io::Read;
 use std::sync::Arc;
 
@@ -189,6 +191,21 @@ impl Inputs {
             Some(&Source::text("demo/orders.csv", inst.orders_csv)),
             &[Source::text("demo/policy.toml", DEMO_POLICY)],
         )
+    }
+
+    /// A router built once over the network and every policy version, with the live ledger
+    /// loaded from the stock rows (reserved and safety stock as read): what a long-running
+    /// front end (the HTTP service, the C ABI) routes and reserves against.
+    pub fn live_stock(&self) -> LiveStock {
+        let router = Router::versioned(Arc::clone(&self.network), &self.policies.versions);
+        let rows = self.stock.iter().map(|r| StockRow {
+            node: r.node,
+            sku: r.sku,
+            on_hand: r.on_hand,
+            reserved: r.reserved,
+            safety_stock: r.safety_stock,
+        });
+        LiveStock::new(router, rows)
     }
 
     /// `(node, sku, routable)` for every stock row: `on_hand − reserved − safety_stock`, never

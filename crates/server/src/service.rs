@@ -13,7 +13,7 @@ use omniroute_adapters::{
 };
 use omniroute_core::{
     Delta, DeltaOutcome, InventoryError, LiveStock, Mode, Network, NodeIdx, OptimiseOptions, Order,
-    ReservationId, Router, SkuId, Skus, StockRow,
+    ReservationId, SkuId, Skus,
 };
 use parking_lot::{Mutex, RwLock};
 use rustc_hash::FxHashMap;
@@ -56,16 +56,8 @@ impl Service {
     /// Builds the router once and loads the ledger from the inputs' stock; reservations live
     /// for `ttl` unless committed or released.
     pub fn new(inputs: Inputs, ttl: SignedDuration) -> Self {
-        let router = Router::versioned(Arc::clone(&inputs.network), &inputs.policies.versions);
-        let rows = inputs.stock.iter().map(|r| StockRow {
-            node: r.node,
-            sku: r.sku,
-            on_hand: r.on_hand,
-            reserved: r.reserved,
-            safety_stock: r.safety_stock,
-        });
         Service {
-            live: LiveStock::new(router, rows),
+            live: inputs.live_stock(),
             network: inputs.network,
             policies: inputs.policies,
             skus: RwLock::new(inputs.skus),
