@@ -1,0 +1,3 @@
+module omniroute.example/routeorders
+
+go 1.19
