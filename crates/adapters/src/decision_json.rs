@@ -1,7 +1,7 @@
 //! Decisions as JSON values: the one writer behind `route --format json|ndjson`,
 //! `explain --format json` and the HTTP service's answers.
 
-use crate::Inputs;
+use crate::{Inputs, JsonOrder, Policies};
 use omniroute_core::{
     Candidate, CandidateOutcome, CostBreakdown, Decision, LineSet, Network, Order, PlanTotals,
     ReasonCounts, ServiceLevels, SkuId, Skus,
@@ -30,6 +30,24 @@ impl Inputs {
             skus: &self.skus,
             new_skus: &[],
             levels: self.policies.versions.levels(),
+        }
+    }
+}
+
+impl JsonOrder {
+    /// The names of this order's decision: the network's nodes, the shared SKU table the order
+    /// was read against plus the SKUs it did not know, the policies' service levels.
+    pub fn names<'a>(
+        &'a self,
+        network: &'a Network,
+        skus: &'a Skus,
+        policies: &'a Policies,
+    ) -> DecisionNames<'a> {
+        DecisionNames {
+            network,
+            skus,
+            new_skus: &self.new_skus,
+            levels: policies.versions.levels(),
         }
     }
 }

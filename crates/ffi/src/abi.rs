@@ -2,7 +2,7 @@
 //! panic crosses) and returns `OMNIROUTE_OK` or `OMNIROUTE_ERROR` with `*err` set. Strings
 //! given out are the library's: free them with `omniroute_string_free`.
 
-use crate::boundary::{self, give, handle, out, text, time};
+use crate::boundary::{self, give, out, text, time};
 use crate::error::OmError;
 use crate::router::OmRouter;
 use std::ffi::{c_char, c_int, CString};
@@ -110,21 +110,18 @@ unsafe fn route(
     err: *mut *mut OmError,
     candidates: bool,
 ) -> c_int {
-    let body = || {
-        // SAFETY: a live handle, strings or NULL and an out-pointer (the contract).
-        let (router, order, now, out_json) = unsafe {
+    let f = |router: &OmRouter| {
+        // SAFETY: a string, and a string or NULL (the contract).
+        let (order, now) = unsafe {
             (
-                handle(router, "router")?,
                 text(order_json, "order_json")?,
                 time(now_rfc3339, "now_rfc3339")?,
-                out(out_json, "out_json")?,
             )
         };
-        *out_json = give(router.route(order, now, candidates)?);
-        Ok(())
+        router.route(order, now, candidates)
     };
-    // SAFETY: `err` is NULL or valid for writing a pointer (the contract).
-    unsafe { boundary::status(err, body) }
+    // SAFETY: a live handle and places for the answer and the error (the contract).
+    unsafe { boundary::json_out(router, out_json, err, f) }
 }
 
 /// Routes one order and reserves its shipped lines in the live ledger, atomically, until now +
@@ -145,11 +142,10 @@ pub unsafe extern "C" fn omniroute_reserve_json(
     out_json: *mut *mut c_char,
     err: *mut *mut OmError,
 ) -> c_int {
-    let body = || {
-        // SAFETY: a live handle, strings or NULL and out-pointers (the contract).
-        let (router, order, now, out_id, out_json) = unsafe {
+    let f = |router: &OmRouter| {
+        // SAFETY: strings or NULL and places for the answers (the contract).
+        let (order, now, out_id, out_json) = unsafe {
             (
-                handle(router, "router")?,
                 text(order_json, "order_json")?,
                 time(now_rfc3339, "now_rfc3339")?,
                 out(out_reservation_id, "out_reservation_id")?,
@@ -161,8 +157,8 @@ pub unsafe extern "C" fn omniroute_reserve_json(
         *out_json = give(json);
         Ok(())
     };
-    // SAFETY: `err` is NULL or valid for writing a pointer (the contract).
-    unsafe { boundary::status(err, body) }
+    // SAFETY: a live handle and a place for the error (the contract).
+    unsafe { boundary::on_router(router, err, f) }
 }
 
 /// Ships reservation `reservation_id`: its units leave on-hand. Committed at or after its expiry,
@@ -179,14 +175,13 @@ pub unsafe extern "C" fn omniroute_commit(
     now_rfc3339: *const c_char,
     err: *mut *mut OmError,
 ) -> c_int {
-    let body = || {
-        // SAFETY: a live handle and a string or NULL (the contract).
-        let (router, now) =
-            unsafe { (handle(router, "router")?, time(now_rfc3339, "now_rfc3339")?) };
+    let f = |router: &OmRouter| {
+        // SAFETY: a string or NULL (the contract).
+        let now = unsafe { time(now_rfc3339, "now_rfc3339") }?;
         router.commit(reservation_id, now)
     };
-    // SAFETY: `err` is NULL or valid for writing a pointer (the contract).
-    unsafe { boundary::status(err, body) }
+    // SAFETY: a live handle and a place for the error (the contract).
+    unsafe { boundary::on_router(router, err, f) }
 }
 
 /// Frees reservation `reservation_id`: its units are routable again (unknown: `E3005`).
@@ -200,13 +195,9 @@ pub unsafe extern "C" fn omniroute_release(
     reservation_id: u64,
     err: *mut *mut OmError,
 ) -> c_int {
-    let body = || {
-        // SAFETY: a live handle (the contract).
-        let router = unsafe { handle(router, "router") }?;
-        router.release(reservation_id)
-    };
-    // SAFETY: `err` is NULL or valid for writing a pointer (the contract).
-    unsafe { boundary::status(err, body) }
+    let f = |router: &OmRouter| router.release(reservation_id);
+    // SAFETY: a live handle and a place for the error (the contract).
+    unsafe { boundary::on_router(router, err, f) }
 }
 
 /// Releases every reservation expired at `now_rfc3339` (NULL: now); `*out_count` gets how many.
@@ -222,11 +213,10 @@ pub unsafe extern "C" fn omniroute_expire(
     out_count: *mut u64,
     err: *mut *mut OmError,
 ) -> c_int {
-    let body = || {
-        // SAFETY: a live handle, a string or NULL and an out-pointer (the contract).
-        let (router, now, out_count) = unsafe {
+    let f = |router: &OmRouter| {
+        // SAFETY: a string or NULL and a place for the count (the contract).
+        let (now, out_count) = unsafe {
             (
-                handle(router, "router")?,
                 time(now_rfc3339, "now_rfc3339")?,
                 out(out_count, "out_count")?,
             )
@@ -234,8 +224,8 @@ pub unsafe extern "C" fn omniroute_expire(
         *out_count = router.expire(now) as u64;
         Ok(())
     };
-    // SAFETY: `err` is NULL or valid for writing a pointer (the contract).
-    unsafe { boundary::status(err, body) }
+    // SAFETY: a live handle and a place for the error (the contract).
+    unsafe { boundary::on_router(router, err, f) }
 }
 
 /// Applies stock deltas, all or none: `deltas_json` is a JSON array of `{"node_id", "seq",
@@ -254,20 +244,13 @@ pub unsafe extern "C" fn omniroute_apply_deltas_json(
     out_json: *mut *mut c_char,
     err: *mut *mut OmError,
 ) -> c_int {
-    let body = || {
-        // SAFETY: a live handle, a string and an out-pointer (the contract).
-        let (router, deltas, out_json) = unsafe {
-            (
-                handle(router, "router")?,
-                text(deltas_json, "deltas_json")?,
-                out(out_json, "out_json")?,
-            )
-        };
-        *out_json = give(router.apply_deltas(deltas)?);
-        Ok(())
+    let f = |router: &OmRouter| {
+        // SAFETY: a string (the contract).
+        let deltas = unsafe { text(deltas_json, "deltas_json") }?;
+        router.apply_deltas(deltas)
     };
-    // SAFETY: `err` is NULL or valid for writing a pointer (the contract).
-    unsafe { boundary::status(err, body) }
+    // SAFETY: a live handle and places for the answer and the error (the contract).
+    unsafe { boundary::json_out(router, out_json, err, f) }
 }
 
 /// Adds `qty` returned units of `sku` to on-hand at `node_id` at once (an in-store return).
@@ -284,19 +267,13 @@ pub unsafe extern "C" fn omniroute_return_units(
     qty: u32,
     err: *mut *mut OmError,
 ) -> c_int {
-    let body = || {
-        // SAFETY: a live handle and strings (the contract).
-        let (router, node_id, sku) = unsafe {
-            (
-                handle(router, "router")?,
-                text(node_id, "node_id")?,
-                text(sku, "sku")?,
-            )
-        };
+    let f = |router: &OmRouter| {
+        // SAFETY: strings (the contract).
+        let (node_id, sku) = unsafe { (text(node_id, "node_id")?, text(sku, "sku")?) };
         router.return_units(node_id, sku, qty)
     };
-    // SAFETY: `err` is NULL or valid for writing a pointer (the contract).
-    unsafe { boundary::status(err, body) }
+    // SAFETY: a live handle and a place for the error (the contract).
+    unsafe { boundary::on_router(router, err, f) }
 }
 
 /// One stock position: `*out_json` gets `{"node_id", "sku", "on_hand", "reserved",
@@ -314,21 +291,13 @@ pub unsafe extern "C" fn omniroute_stock_json(
     out_json: *mut *mut c_char,
     err: *mut *mut OmError,
 ) -> c_int {
-    let body = || {
-        // SAFETY: a live handle, strings and an out-pointer (the contract).
-        let (router, node_id, sku, out_json) = unsafe {
-            (
-                handle(router, "router")?,
-                text(node_id, "node_id")?,
-                text(sku, "sku")?,
-                out(out_json, "out_json")?,
-            )
-        };
-        *out_json = give(router.stock(node_id, sku)?);
-        Ok(())
+    let f = |router: &OmRouter| {
+        // SAFETY: strings (the contract).
+        let (node_id, sku) = unsafe { (text(node_id, "node_id")?, text(sku, "sku")?) };
+        router.stock(node_id, sku)
     };
-    // SAFETY: `err` is NULL or valid for writing a pointer (the contract).
-    unsafe { boundary::status(err, body) }
+    // SAFETY: a live handle and places for the answer and the error (the contract).
+    unsafe { boundary::json_out(router, out_json, err, f) }
 }
 
 /// Frees a string the library gave out (NULL is ignored).

@@ -3,6 +3,7 @@
 //! readers below (null pointers, invalid UTF-8 and bad times are errors, never crashes).
 
 use crate::error::{c_string, code, OmError};
+use crate::router::OmRouter;
 use jiff::Timestamp;
 use std::ffi::{c_char, c_int, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -54,6 +55,48 @@ pub(crate) unsafe fn status(
         Some(()) => OMNIROUTE_OK,
         None => OMNIROUTE_ERROR,
     }
+}
+
+/// The body of an entry point on a router: `f` runs on the router behind `router` (null: `E7001`),
+/// through [`status`].
+///
+/// # Safety
+///
+/// `router` is null or a live handle for the whole call; `err` as [`call`].
+pub(crate) unsafe fn on_router(
+    router: *const OmRouter,
+    err: *mut *mut OmError,
+    f: impl FnOnce(&OmRouter) -> Result<(), OmError>,
+) -> c_int {
+    let body = || {
+        // SAFETY: null or a live handle (this function's contract).
+        let router = unsafe { handle(router, "router") }?;
+        f(router)
+    };
+    // SAFETY: passed on from this function's own contract.
+    unsafe { status(err, body) }
+}
+
+/// [`on_router`] for a call that answers JSON: `*out_json` gets what `f` returns (a string to free
+/// with `omniroute_string_free`). `out_json` is checked before `f` runs.
+///
+/// # Safety
+///
+/// As [`on_router`]; `out_json` is null or valid for writing a pointer.
+pub(crate) unsafe fn json_out(
+    router: *const OmRouter,
+    out_json: *mut *mut c_char,
+    err: *mut *mut OmError,
+    f: impl FnOnce(&OmRouter) -> Result<String, OmError>,
+) -> c_int {
+    let body = |router: &OmRouter| {
+        // SAFETY: null or valid for writing a pointer (this function's contract).
+        let out_json = unsafe { out(out_json, "out_json") }?;
+        *out_json = give(f(router)?);
+        Ok(())
+    };
+    // SAFETY: passed on from this function's own contract.
+    unsafe { on_router(router, err, body) }
 }
 
 /// The UTF-8 text at `p`, the argument named `arg`.

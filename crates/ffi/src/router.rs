@@ -6,8 +6,8 @@
 use crate::error::{code, OmError};
 use jiff::{SignedDuration, Timestamp};
 use omniroute_adapters::{
-    decision_json, open_table, read_order_json, refusal_message, DecisionNames, Inputs, JsonOrder,
-    Policies, Source,
+    decision_json, open_table, read_order_json, refusal_message, Inputs, JsonOrder, Policies,
+    Source,
 };
 use omniroute_core::{
     Delta, DeltaOutcome, InventoryError, LiveStock, Network, NodeIdx, ReservationId, SkuId, Skus,
@@ -75,15 +75,6 @@ impl OmRouter {
         &self.live
     }
 
-    fn names<'a>(&'a self, skus: &'a Skus, order: &'a JsonOrder) -> DecisionNames<'a> {
-        DecisionNames {
-            network: &self.network,
-            skus,
-            new_skus: &order.new_skus,
-            levels: self.policies.versions.levels(),
-        }
-    }
-
     fn read_order(&self, json: &str, skus: &Skus, now: Timestamp) -> Result<JsonOrder, OmError> {
         let body: Value = serde_json::from_str(json).map_err(|e| {
             OmError::new(
@@ -101,7 +92,7 @@ impl OmRouter {
         let skus = self.skus.read();
         let order = self.read_order(order, &skus, now)?;
         let decision = self.live.quote(&order.order, now);
-        let names = self.names(&skus, &order);
+        let names = order.names(&self.network, &skus, &self.policies);
         Ok(decision_json(&order.order, &decision, &names, candidates).to_string())
     }
 
@@ -134,7 +125,7 @@ impl OmRouter {
             .live
             .route_and_reserve(&order.order, id, now, ttl)
             .map_err(|e| self.ledger_error(&e, &skus))?;
-        let names = self.names(&skus, &order);
+        let names = order.names(&self.network, &skus, &self.policies);
         Ok((
             id.0,
             decision_json(&order.order, &decision, &names, false).to_string(),

@@ -75,12 +75,7 @@ impl Service {
     }
 
     fn names<'a>(&'a self, skus: &'a Skus, order: &'a JsonOrder) -> DecisionNames<'a> {
-        DecisionNames {
-            network: &self.network,
-            skus,
-            new_skus: &order.new_skus,
-            levels: self.policies.versions.levels(),
-        }
+        order.names(&self.network, skus, &self.policies)
     }
 
     /// `POST /v1/quote`: the order's decision against the live stock; nothing is reserved.
