@@ -14,6 +14,7 @@ mod gap;
 mod geo;
 mod ids;
 mod index;
+mod kpis;
 mod ledger;
 mod level;
 mod limits;
@@ -34,6 +35,10 @@ pub use gap::{
 };
 pub use ids::{Interner, NodeIdx, SkuId, Skus};
 pub use index::SpatialIndex;
+pub use kpis::{
+    kpi_diff, reroute_counts, KindFigures, KpiDiff, KpiInputs, KpiRow, Kpis, NodeLoad, PromiseDays,
+    RerouteCause, RerouteCounts, NOT_AVAILABLE,
+};
 pub use ledger::{
     Delta, DeltaOutcome, Incoming, Inventory, InventoryError, Position, ReservationId, ReserveLine,
     StockRow,

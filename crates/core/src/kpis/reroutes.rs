@@ -1,0 +1,123 @@
+//! Re-routes by cause: which event moved which order.
+//!
+//! [`Router::reroute`] reports the orders whose shipments changed, not why. Replaying the events
+//! one prefix at a time and comparing each order's shipments before and after event `k` charges
+//! every move to the event that made it (an order moved twice counts twice). It costs one
+//! re-route per event, fine for a day's events; the final prefix is the ordinary re-route.
+
+use crate::{Event, Order, Plan, RerouteError, Rerouted, Router, StockTable};
+use jiff::Timestamp;
+
+/// The kind of event that moved an order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[non_exhaustive]
+pub enum RerouteCause {
+    /// A node went down.
+    NodeDown,
+    /// A node came back.
+    NodeUp,
+    /// A dealer rejected the offer.
+    DealerRejected,
+    /// A dealer let the offer time out.
+    DealerTimedOut,
+    /// A stock count was corrected.
+    StockCorrection,
+    /// Stock arrived.
+    StockArrival,
+}
+
+impl RerouteCause {
+    /// Every cause, in declaration order (the order of [`RerouteCounts::moves`]).
+    pub const ALL: [RerouteCause; 6] = [
+        RerouteCause::NodeDown,
+        RerouteCause::NodeUp,
+        RerouteCause::DealerRejected,
+        RerouteCause::DealerTimedOut,
+        RerouteCause::StockCorrection,
+        RerouteCause::StockArrival,
+    ];
+
+    /// The event type's name in events.ndjson.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RerouteCause::NodeDown => "node_down",
+            RerouteCause::NodeUp => "node_up",
+            RerouteCause::DealerRejected => "dealer_rejected",
+            RerouteCause::DealerTimedOut => "dealer_timed_out",
+            RerouteCause::StockCorrection => "stock_correction",
+            RerouteCause::StockArrival => "stock_arrival",
+        }
+    }
+
+    /// The cause of `event`.
+    pub fn of(event: &Event) -> Self {
+        match event {
+            Event::NodeDown(_) => RerouteCause::NodeDown,
+            Event::NodeUp(_) => RerouteCause::NodeUp,
+            Event::Rejected { .. } => RerouteCause::DealerRejected,
+            Event::TimedOut { .. } => RerouteCause::DealerTimedOut,
+            Event::StockCorrection { .. } => RerouteCause::StockCorrection,
+            Event::StockArrival { .. } => RerouteCause::StockArrival,
+        }
+    }
+}
+
+/// What re-routing did, counted.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RerouteCounts {
+    /// Events applied.
+    pub events: u64,
+    /// Moves charged to each cause, indexed like [`RerouteCause::ALL`].
+    pub moves: [u64; RerouteCause::ALL.len()],
+    /// Orders whose final shipments differ from the plan's.
+    pub orders_moved: u64,
+    /// Orders sent to the review queue.
+    pub review: u64,
+}
+
+impl RerouteCounts {
+    /// Moves charged to `cause`.
+    pub fn moves_by(&self, cause: RerouteCause) -> u64 {
+        self.moves[cause as usize]
+    }
+
+    /// Every move (an order moved by two events counts twice).
+    pub fn total_moves(&self) -> u64 {
+        self.moves.iter().sum()
+    }
+}
+
+/// [`Router::reroute`] of `events` on `plan`, and its moves charged to the events that made them.
+pub fn reroute_counts(
+    router: &Router,
+    orders: &[Order],
+    plan: &Plan,
+    stock: &StockTable,
+    events: &[Event],
+    now: Timestamp,
+) -> Result<(Rerouted, RerouteCounts), RerouteError> {
+    let mut counts = RerouteCounts {
+        events: events.len() as u64,
+        ..RerouteCounts::default()
+    };
+    let mut before = plan.decisions.clone();
+    let mut last = None;
+    for k in 1..=events.len() {
+        let r = router.reroute(orders, plan, stock, &events[..k], now)?;
+        let moved = before
+            .iter()
+            .zip(&r.plan.decisions)
+            .filter(|(a, b)| a.shipments != b.shipments)
+            .count() as u64;
+        counts.moves[RerouteCause::of(&events[k - 1]) as usize] += moved;
+        before.clone_from(&r.plan.decisions);
+        last = Some(r);
+    }
+    let r = match last {
+        Some(r) => r,
+        None => router.reroute(orders, plan, stock, events, now)?,
+    };
+    counts.orders_moved = r.moved.len() as u64;
+    counts.review = r.review.len() as u64;
+    Ok((r, counts))
+}
