@@ -49,6 +49,7 @@ pub fn app(service: Arc<Service>, config: &Config) -> Router {
         .route("/stock/deltas", post(deltas))
         .route("/stock", get(stock))
         .route("/batch", post(batch))
+        .route("/kpis", get(crate::service::kpis::get_kpis))
         .route_layer(from_fn_with_state(token, auth));
     Router::new()
         .route("/healthz", get(healthz))

@@ -23,6 +23,7 @@ use utoipa::{Modify, OpenApi, ToSchema};
         crate::http::deltas,
         crate::http::stock,
         crate::http::batch,
+        crate::service::kpis::get_kpis,
     ),
     modifiers(&Bearer),
 )]

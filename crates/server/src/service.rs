@@ -3,6 +3,8 @@
 //! or an [`ApiError`]; decisions are written by the CLI's writer
 //! ([`omniroute_adapters::decision_json`]).
 
+pub(crate) mod kpis;
+
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 use axum::http::StatusCode;
@@ -50,14 +52,17 @@ pub struct Service {
     next_id: AtomicU64,
     ttl: SignedDuration,
     pub(crate) metrics: Metrics,
+    kpis: kpis::KpiLog,
 }
 
 impl Service {
     /// Builds the router once and loads the ledger from the inputs' stock; reservations live
     /// for `ttl` unless committed or released.
     pub fn new(inputs: Inputs, ttl: SignedDuration) -> Self {
+        let live = inputs.live_stock();
         Service {
-            live: inputs.live_stock(),
+            kpis: kpis::KpiLog::new(live.stock_table()),
+            live,
             network: inputs.network,
             policies: inputs.policies,
             skus: RwLock::new(inputs.skus),
@@ -127,6 +132,7 @@ impl Service {
             status: "reserved",
             explanation: decision_json(o, &decision, &names, true),
         };
+        self.kpis.record(o, &decision, now);
         orders.insert(o.id.clone(), routed);
         self.reservations.lock().insert(id, o.id.clone());
         self.metrics.orders_routed.inc();

@@ -32,6 +32,7 @@ async fn health_metrics_and_openapi() {
             "/metrics",
             "/openapi.json",
             "/v1/batch",
+            "/v1/kpis",
             "/v1/orders",
             "/v1/orders/{order_id}",
             "/v1/quote",

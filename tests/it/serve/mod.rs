@@ -2,6 +2,7 @@
 //! client is reqwest; nothing is mocked.
 
 mod endpoints;
+mod kpis;
 mod race;
 
 use omniroute_adapters::{Inputs, Source};

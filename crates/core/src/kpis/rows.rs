@@ -23,6 +23,20 @@ pub struct KpiRow {
     pub unit: &'static str,
 }
 
+impl KpiRow {
+    /// [`NOT_AVAILABLE`] for the figures that need dealer offers, else `None`.
+    pub fn note(&self) -> Option<&'static str> {
+        OFFER_FIGURES.contains(&self.name).then_some(NOT_AVAILABLE)
+    }
+}
+
+/// The figures that wait for dealer offers.
+const OFFER_FIGURES: [&str; 3] = [
+    "offer_acceptance_rate",
+    "offer_time_to_accept_s",
+    "channel_conflict_orders",
+];
+
 fn row(
     name: &'static str,
     key: impl Into<String>,
@@ -100,9 +114,12 @@ impl Kpis {
             Some(self.dealer_margin_cents as f64),
             "cents",
         ));
-        rows.push(row("offer_acceptance_rate", "", None, "ratio"));
-        rows.push(row("offer_time_to_accept_s", "", None, "seconds"));
-        rows.push(row("channel_conflict_orders", "", None, "orders"));
+        for (name, unit) in OFFER_FIGURES
+            .into_iter()
+            .zip(["ratio", "seconds", "orders"])
+        {
+            rows.push(row(name, "", None, unit));
+        }
         let r = self.reroutes.as_ref();
         rows.push(row(
             "reroute_events",

@@ -202,6 +202,19 @@ fn rows_carry_cost_per_order_by_term_and_mark_offer_figures_not_available() {
     assert_eq!(value("node_utilisation", "WH"), Some(0.2));
     assert_eq!(value("node_units", "DL"), Some(4.0));
     assert_eq!(value("offer_acceptance_rate", ""), None);
+    let offers: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.note().is_some())
+        .map(|r| r.name)
+        .collect();
+    assert_eq!(
+        offers,
+        [
+            "offer_acceptance_rate",
+            "offer_time_to_accept_s",
+            "channel_conflict_orders"
+        ]
+    );
     assert_eq!(value("channel_conflict_orders", ""), None);
     // No re-routing: its figures are undefined, not zero.
     assert_eq!(value("reroutes", ""), None);
