@@ -16,6 +16,7 @@ mod parquet;
 mod policy;
 mod problem;
 mod refusal;
+mod report;
 mod reroute;
 
 pub use self::csv::{
@@ -44,4 +45,5 @@ pub use order_json::{read_order_json, FieldProblem, JsonOrder, ORDER_JSON};
 pub use policy::{read_policy, Policies, PolicyFile};
 pub use problem::{InputError, Problem};
 pub use refusal::refusal_message;
+pub use report::{report_data, report_html, ReportPage, LOAD_NODES, MAP_DELIVERIES};
 pub use reroute::{event_lines, reroute_problem};

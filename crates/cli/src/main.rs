@@ -73,6 +73,8 @@ pub enum Command {
     Explain(commands::explain::Args),
     /// Check a decisions file against its inputs and policy (stock, capacity, reach, SLA, cost).
     Check(commands::check::Args),
+    /// Write a plan's key figures as one self-contained HTML page (charts and a map).
+    Report(commands::report::Args),
     /// Serve routing, reservations and live stock as JSON over HTTP (a bearer token is required).
     Serve(commands::serve::Args),
     /// Print a shell completion script.
@@ -116,6 +118,7 @@ fn main() -> ExitCode {
         Command::Reroute(a) => commands::reroute::run(&a, global),
         Command::Explain(a) => commands::explain::run(&a, global),
         Command::Check(a) => commands::check::run(&a, global),
+        Command::Report(a) => commands::report::run(&a, global),
         Command::Serve(a) => commands::serve::run(&a, global),
         Command::Completions(a) => commands::completions::run(&a),
     });

@@ -9,6 +9,7 @@ mod decision;
 mod errors;
 mod frame;
 mod gen;
+mod kpis;
 mod model;
 mod pool;
 mod reroute;
@@ -45,6 +46,7 @@ fn _omniroute(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(model::load, m)?)?;
     m.add_function(wrap_pyfunction!(model::demo, m)?)?;
     m.add_function(wrap_pyfunction!(gen::generate, m)?)?;
+    m.add_function(wrap_pyfunction!(kpis::kpis, m)?)?;
     m.add_function(wrap_pyfunction!(pool::num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(pool::_after_fork_in_child, m)?)?;
     m.add_function(wrap_pyfunction!(errors::_panic_for_test, m)?)?;

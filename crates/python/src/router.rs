@@ -343,6 +343,12 @@ impl Plan {
     pub fn core(&self) -> &core::Plan {
         &self.0.plan
     }
+
+    /// The plan and what it was routed from: orders, starting stock, policies, reference time.
+    pub fn parts(&self) -> (&core::Plan, &OrdersData, &StockTable, &Policies, Timestamp) {
+        let d = &self.0;
+        (&d.plan, &d.orders, &d.stock, &d.policies, d.now)
+    }
 }
 
 #[pymethods]

@@ -5,6 +5,7 @@ pub mod completions;
 pub mod demo;
 pub mod explain;
 pub mod gen;
+pub mod report;
 pub mod reroute;
 pub mod route;
 pub mod serve;

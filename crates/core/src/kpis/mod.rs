@@ -194,6 +194,12 @@ impl Kpis {
         ratio(self.split_orders, self.orders_shipped)
     }
 
+    /// Shipped orders promised the same or the next day over shipped orders.
+    pub fn same_or_next_day_share(&self) -> Option<f64> {
+        let [same, next, ..] = self.promise_days.orders;
+        ratio(same + next, self.orders_shipped)
+    }
+
     /// Shipment km over units shipped.
     pub fn km_per_unit(&self) -> Option<f64> {
         (self.units_filled > 0).then(|| self.distance_km / self.units_filled as f64)

@@ -107,6 +107,12 @@ impl Kpis {
         for (bucket, n) in PromiseDays::BUCKETS.iter().zip(self.promise_days.orders) {
             rows.push(row("promise_days", *bucket, count(n), "orders"));
         }
+        rows.push(row(
+            "same_or_next_day_share",
+            "",
+            self.same_or_next_day_share(),
+            "ratio",
+        ));
         rows.push(row("dealer_share", "", self.dealer_share(), "ratio"));
         rows.push(row(
             "dealer_margin_paid_cents",

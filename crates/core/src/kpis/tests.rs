@@ -169,6 +169,7 @@ fn figures_of_a_small_plan_match_the_hand_computed_ones() {
     assert_eq!(k.kind(NodeKind::Supplier), fig(0, 0, 0));
     assert_eq!(k.km_per_unit(), Some(100.0 / 7.0));
     assert_eq!(k.promise_days.orders, [1, 0, 1, 0, 1]);
+    assert_eq!(k.same_or_next_day_share(), Some(1.0 / 3.0));
     assert_eq!(k.dealer_share(), Some(2.0 / 3.0));
     assert_eq!(k.dealer_margin_cents, 190);
     // B×3 (o1) and B×1 (o3): the warehouse had no B; A×2 and A×1 it could have filled.

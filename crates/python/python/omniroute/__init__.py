@@ -45,6 +45,7 @@ from ._omniroute import (
     _after_fork_in_child,
     demo,
     generate,
+    kpis,
     load,
     num_threads,
 )
@@ -84,6 +85,7 @@ __all__ = [
     "check",
     "demo",
     "generate",
+    "kpis",
     "load",
     "num_threads",
 ]

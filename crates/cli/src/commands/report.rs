@@ -1,0 +1,144 @@
+//! `omniroute report`: a plan's key figures (docs/kpis.md) as one self-contained HTML page.
+
+use crate::failure::Failure;
+use crate::inputs::{check_paths, now, read_decisions, Batch};
+use crate::output;
+use crate::{Global, EXIT_ERROR, EXIT_OK};
+use jiff::Timestamp;
+use omniroute_adapters::{report_html, Inputs, ReportPage};
+use omniroute_core::{check, KpiInputs, Kpis, Plan, RerouteCounts, Router, StockTable};
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Arguments of `omniroute report`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  omniroute report --nodes nodes.csv --stock stock.csv --orders orders.csv --decisions decisions.csv --out report.html\n\nWrites one HTML file that opens with no network access: the key figures (docs/kpis.md),\npromised delivery days, cost per order by term, node load, dealers and a map of nodes and\ndeliveries. Pass the same --policy and --now as the route run. Exit 0 when written, 2 on bad\ninput (E8001: the decisions break their inputs' rules) or an I/O error."
+)]
+pub struct Args {
+    /// The nodes, stock, policy and orders files of the route run.
+    #[command(flatten)]
+    pub batch: Batch,
+    /// Decisions file (decisions.csv, or .parquet) written by `omniroute route`, or `-` for stdin.
+    #[arg(long, value_name = "FILE")]
+    pub decisions: String,
+    /// Where to write the HTML page.
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+    /// The page's title [default: omniroute report: <orders file>].
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Reference time of the route run, for orders without `created_at` (RFC 3339) [default: the
+    /// current time].
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+}
+
+/// Reads the plan, computes its figures and writes the page.
+pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
+    let now = now(args.now.as_deref())?;
+    let paths = args.batch.paths().chain([args.decisions.as_str()]);
+    check_paths(paths, Some(&args.out))?;
+    let inputs = args.batch.load(global, now)?;
+    let Some(file) = read_decisions(&args.decisions, &inputs, now)? else {
+        return Ok(EXIT_ERROR);
+    };
+    let stock = StockTable::from_positions(inputs.routable_positions());
+    let broken = check(
+        &file.plan,
+        &inputs.orders,
+        &inputs.network,
+        &inputs.policies.versions,
+        &stock,
+        now,
+    );
+    if !broken.is_empty() {
+        return Err(Failure::new(
+            "E8001",
+            format!(
+                "the decisions break {} rule(s) of their inputs: their figures would mislead",
+                broken.len()
+            ),
+            "run `omniroute check` with the same files and --now; report a plan that fits its inputs",
+        )
+        .into());
+    }
+    let kpis = plan_kpis(&inputs, &file.plan, now, None);
+    let title = args
+        .title
+        .clone()
+        .unwrap_or_else(|| format!("omniroute report: {}", args.batch.orders));
+    let subtitle = format!(
+        "{} orders, {} nodes · decisions {} · reference time {now}",
+        inputs.orders.len(),
+        inputs.network.len(),
+        args.decisions
+    );
+    write_page(&args.out, &title, &subtitle, &inputs, &file.plan, &kpis)?;
+    if !global.quiet {
+        crate::note!("{}", summary(&kpis));
+        crate::note!("wrote {}", args.out.display());
+    }
+    Ok(EXIT_OK)
+}
+
+/// The figures of `plan` over `inputs`, judged against the starting stock the router routes
+/// against (the policy's safety stock held back).
+pub fn plan_kpis(
+    inputs: &Inputs,
+    plan: &Plan,
+    now: Timestamp,
+    reroutes: Option<&RerouteCounts>,
+) -> Kpis {
+    let router = Router::versioned(inputs.network.clone(), &inputs.policies.versions);
+    let stock = router.stock_table(inputs.routable_positions());
+    Kpis::compute(&KpiInputs {
+        network: &inputs.network,
+        orders: &inputs.orders,
+        plan,
+        policy: router.policy(),
+        stock: &stock,
+        now,
+        reroutes,
+    })
+}
+
+/// Writes the report page to `out` (a temporary file renamed into place).
+pub fn write_page(
+    out: &std::path::Path,
+    title: &str,
+    subtitle: &str,
+    inputs: &Inputs,
+    plan: &Plan,
+    kpis: &Kpis,
+) -> anyhow::Result<()> {
+    let html = report_html(&ReportPage {
+        title,
+        subtitle,
+        network: &inputs.network,
+        orders: &inputs.orders,
+        plan,
+        kpis,
+    });
+    let mut file = output::create(out)?;
+    file.write_all(html.as_bytes())
+        .map_err(|e| output::cannot_write(out, &e))?;
+    file.finish()
+}
+
+/// One line: orders, fill rate, same/next-day share, cost per order.
+pub fn summary(k: &Kpis) -> String {
+    let pct = |x: Option<f64>| x.map_or("n/a".to_owned(), |x| format!("{:.2} %", x * 100.0));
+    let per_order = if k.orders > 0 {
+        output::rupees(k.cost.total_cents() / k.orders as i64)
+    } else {
+        "n/a".to_owned()
+    };
+    format!(
+        "{} orders: fill rate {}, promised same or next day {}, split {}, cost per order ₹{per_order}",
+        k.orders,
+        pct(k.fill_rate()),
+        pct(k.same_or_next_day_share()),
+        pct(k.split_rate()),
+    )
+}
