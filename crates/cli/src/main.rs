@@ -75,6 +75,8 @@ pub enum Command {
     Check(commands::check::Args),
     /// Write a plan's key figures as one self-contained HTML page (charts and a map).
     Report(commands::report::Args),
+    /// Replay days of orders and events under a policy and a second one; print the figures.
+    Simulate(commands::simulate::Args),
     /// Serve routing, reservations and live stock as JSON over HTTP (a bearer token is required).
     Serve(commands::serve::Args),
     /// Print a shell completion script.
@@ -119,6 +121,7 @@ fn main() -> ExitCode {
         Command::Explain(a) => commands::explain::run(&a, global),
         Command::Check(a) => commands::check::run(&a, global),
         Command::Report(a) => commands::report::run(&a, global),
+        Command::Simulate(a) => commands::simulate::run(&a, global),
         Command::Serve(a) => commands::serve::run(&a, global),
         Command::Completions(a) => commands::completions::run(&a),
     });

@@ -36,8 +36,8 @@ pub use gap::{
 pub use ids::{Interner, NodeIdx, SkuId, Skus};
 pub use index::SpatialIndex;
 pub use kpis::{
-    kpi_diff, reroute_counts, KindFigures, KpiDiff, KpiInputs, KpiRow, Kpis, NodeLoad, PromiseDays,
-    RerouteCause, RerouteCounts, NOT_AVAILABLE,
+    kpi_diff, replay_day, reroute_counts, KindFigures, KpiDiff, KpiInputs, KpiRow, Kpis, NodeLoad,
+    PromiseDays, ReplayedDay, RerouteCause, RerouteCounts, NOT_AVAILABLE,
 };
 pub use ledger::{
     Delta, DeltaOutcome, Incoming, Inventory, InventoryError, Position, ReservationId, ReserveLine,

@@ -7,6 +7,7 @@ mod hostile;
 mod limits;
 mod parquet;
 mod pipe;
+mod report;
 mod reroute;
 mod route;
 mod validate;

@@ -78,6 +78,34 @@ pub fn report_data(page: &ReportPage<'_>) -> Value {
                    "utilisation": n.utilisation()})
         })
         .collect();
+    let (nodes, deliveries, map_note) = map_data(page);
+    let dealer_orders = k.kind(NodeKind::Dealer).orders;
+    let cards = cards(&rows);
+    json!({
+        "title": page.title,
+        "subtitle": page.subtitle,
+        "kpis": rows.iter().map(row_json).collect::<Vec<_>>(),
+        "cards": cards,
+        "promise_days": promise,
+        "cost_per_order": cost,
+        "nodes_by_load": by_load,
+        "nodes_by_load_more": more,
+        "nodes": nodes,
+        "deliveries": deliveries,
+        "map_note": map_note,
+        "dealers": {
+            "orders": dealer_orders,
+            "other_orders": k.orders_shipped - dealer_orders,
+            "margin_cents": value("dealer_margin_paid_cents", ""),
+            "offers_note": NOT_AVAILABLE,
+        },
+    })
+}
+
+/// The map's nodes (with units shipped), its deliveries (at most [`MAP_DELIVERIES`],
+/// destinations rounded) and the note under it.
+fn map_data(page: &ReportPage<'_>) -> (Vec<Value>, Vec<Value>, String) {
+    let (network, k) = (page.network, page.kpis);
     let units: Vec<u32> = {
         let mut u = vec![0; network.len()];
         k.nodes.iter().for_each(|n| u[n.node.0 as usize] = n.units);
@@ -119,12 +147,16 @@ pub fn report_data(page: &ReportPage<'_>) -> Value {
     } else {
         format!("{total} shipments; destinations rounded to 0.01°")
     };
-    let dealer_orders = k.kind(NodeKind::Dealer).orders;
+    (nodes, deliveries, map_note)
+}
+
+/// The headline figures.
+fn cards(rows: &[KpiRow]) -> Vec<Value> {
     let card = |label: &str, name: &str, key: &str| {
         let r = rows.iter().find(|r| r.name == name && r.key == key);
         json!({"label": label, "value": r.and_then(|r| r.value), "unit": r.map_or("", |r| r.unit)})
     };
-    let cards = [
+    vec![
         card("orders", "orders", ""),
         card("fill rate (units)", "fill_rate", ""),
         card("promised same or next day", "same_or_next_day_share", ""),
@@ -133,26 +165,7 @@ pub fn report_data(page: &ReportPage<'_>) -> Value {
         card("cost per order", "cost_per_order_cents", "total"),
         card("orders via dealers", "dealer_share", ""),
         card("stock-outs avoided", "stockouts_avoided", ""),
-    ];
-    json!({
-        "title": page.title,
-        "subtitle": page.subtitle,
-        "kpis": rows.iter().map(row_json).collect::<Vec<_>>(),
-        "cards": cards,
-        "promise_days": promise,
-        "cost_per_order": cost,
-        "nodes_by_load": by_load,
-        "nodes_by_load_more": more,
-        "nodes": nodes,
-        "deliveries": deliveries,
-        "map_note": map_note,
-        "dealers": {
-            "orders": dealer_orders,
-            "other_orders": k.orders_shipped - dealer_orders,
-            "margin_cents": value("dealer_margin_paid_cents", ""),
-            "offers_note": NOT_AVAILABLE,
-        },
-    })
+    ]
 }
 
 /// Escapes text for HTML.

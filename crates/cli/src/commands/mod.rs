@@ -9,4 +9,5 @@ pub mod report;
 pub mod reroute;
 pub mod route;
 pub mod serve;
+pub mod simulate;
 pub mod validate;

@@ -6,7 +6,9 @@ use crate::output;
 use crate::{Global, EXIT_ERROR, EXIT_OK};
 use jiff::Timestamp;
 use omniroute_adapters::{report_html, Inputs, ReportPage};
-use omniroute_core::{check, KpiInputs, Kpis, Plan, RerouteCounts, Router, StockTable};
+use omniroute_core::{
+    check, KpiInputs, Kpis, Network, Order, Plan, RerouteCounts, Router, StockTable,
+};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -63,7 +65,9 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         )
         .into());
     }
-    let kpis = plan_kpis(&inputs, &file.plan, now, None);
+    let router = Router::versioned(inputs.network.clone(), &inputs.policies.versions);
+    let stock = router.stock_table(inputs.routable_positions());
+    let kpis = plan_kpis_with(&inputs, &router, &file.plan, &stock, now, None);
     let title = args
         .title
         .clone()
@@ -74,7 +78,10 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         inputs.network.len(),
         args.decisions
     );
-    write_page(&args.out, &title, &subtitle, &inputs, &file.plan, &kpis)?;
+    let (network, orders) = (&inputs.network, &inputs.orders);
+    write_page(
+        &args.out, &title, &subtitle, network, orders, &file.plan, &kpis,
+    )?;
     if !global.quiet {
         crate::note!("{}", summary(&kpis));
         crate::note!("wrote {}", args.out.display());
@@ -82,22 +89,22 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     Ok(EXIT_OK)
 }
 
-/// The figures of `plan` over `inputs`, judged against the starting stock the router routes
-/// against (the policy's safety stock held back).
-pub fn plan_kpis(
+/// The figures of `plan` over `inputs`, routed by `router` from `stock` (the table the router
+/// routes against: the policy's safety stock held back).
+pub fn plan_kpis_with(
     inputs: &Inputs,
+    router: &Router,
     plan: &Plan,
+    stock: &StockTable,
     now: Timestamp,
     reroutes: Option<&RerouteCounts>,
 ) -> Kpis {
-    let router = Router::versioned(inputs.network.clone(), &inputs.policies.versions);
-    let stock = router.stock_table(inputs.routable_positions());
     Kpis::compute(&KpiInputs {
         network: &inputs.network,
         orders: &inputs.orders,
         plan,
         policy: router.policy(),
-        stock: &stock,
+        stock,
         now,
         reroutes,
     })
@@ -108,15 +115,16 @@ pub fn write_page(
     out: &std::path::Path,
     title: &str,
     subtitle: &str,
-    inputs: &Inputs,
+    network: &Network,
+    orders: &[Order],
     plan: &Plan,
     kpis: &Kpis,
 ) -> anyhow::Result<()> {
     let html = report_html(&ReportPage {
         title,
         subtitle,
-        network: &inputs.network,
-        orders: &inputs.orders,
+        network,
+        orders,
         plan,
         kpis,
     });

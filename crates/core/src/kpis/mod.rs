@@ -4,9 +4,11 @@
 //! starting stock in, numbers out. [`Kpis::rows`] flattens them into one long table, the form
 //! every front end (CLI, report, Python, HTTP) shows.
 
+mod replay;
 mod reroutes;
 mod rows;
 
+pub use replay::{replay_day, ReplayedDay};
 pub use reroutes::{reroute_counts, RerouteCause, RerouteCounts};
 pub use rows::{kpi_diff, KpiDiff, KpiRow, NOT_AVAILABLE};
 
@@ -216,6 +218,56 @@ impl Kpis {
     /// The figures of one node kind.
     pub fn kind(&self, kind: NodeKind) -> KindFigures {
         self.by_kind[kind.index()]
+    }
+
+    /// Adds `other` (another day of the same network) to these figures: counts, costs and km
+    /// add up; a node's units, shipments and capacity add up, so its utilisation is over every
+    /// day's capacity; re-routes and stock-outs avoided add up where either side has them.
+    pub fn merge(&mut self, other: &Kpis) {
+        self.orders += other.orders;
+        self.orders_shipped += other.orders_shipped;
+        self.orders_complete += other.orders_complete;
+        self.units_ordered += other.units_ordered;
+        self.units_filled += other.units_filled;
+        self.split_orders += other.split_orders;
+        for (a, b) in self.by_kind.iter_mut().zip(&other.by_kind) {
+            a.orders += b.orders;
+            a.shipments += b.shipments;
+            a.units += b.units;
+        }
+        self.distance_km += other.distance_km;
+        self.cost += other.cost;
+        for (a, b) in self
+            .promise_days
+            .orders
+            .iter_mut()
+            .zip(other.promise_days.orders)
+        {
+            *a += b;
+        }
+        self.dealer_margin_cents += other.dealer_margin_cents;
+        for n in &other.nodes {
+            match self.nodes.binary_search_by_key(&n.node, |m| m.node) {
+                Ok(i) => {
+                    let m = &mut self.nodes[i];
+                    m.units += n.units;
+                    m.shipments += n.shipments;
+                    m.capacity_units = m.capacity_units.zip(n.capacity_units).map(|(a, b)| a + b);
+                }
+                Err(i) => self.nodes.insert(i, *n),
+            }
+        }
+        self.reroutes = match (self.reroutes.take(), &other.reroutes) {
+            (Some(mut a), Some(b)) => {
+                a.add(b);
+                Some(a)
+            }
+            (a, b) => a.or_else(|| b.clone()),
+        };
+        self.stockouts_avoided = match (self.stockouts_avoided, other.stockouts_avoided) {
+            (Some(a), Some(b)) => Some(a + b),
+            (a, b) => a.or(b),
+        };
     }
 }
 

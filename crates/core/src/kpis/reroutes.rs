@@ -81,6 +81,16 @@ impl RerouteCounts {
         self.moves[cause as usize]
     }
 
+    /// Adds another run's counts.
+    pub fn add(&mut self, other: &RerouteCounts) {
+        self.events += other.events;
+        for (a, b) in self.moves.iter_mut().zip(other.moves) {
+            *a += b;
+        }
+        self.orders_moved += other.orders_moved;
+        self.review += other.review;
+    }
+
     /// Every move (an order moved by two events counts twice).
     pub fn total_moves(&self) -> u64 {
         self.moves.iter().sum()

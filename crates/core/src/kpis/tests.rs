@@ -305,3 +305,70 @@ fn reroute_counts_charge_each_move_to_the_event_that_made_it() {
         r.plan.decisions
     );
 }
+
+#[test]
+fn merging_two_days_adds_counts_and_capacities() {
+    let (network, orders, plan, stock) = plan();
+    let day = kpis_of(&network, &orders, &plan, &stock);
+    let mut two = day.clone();
+    two.merge(&day);
+    assert_eq!((two.orders, two.units_filled, two.split_orders), (8, 14, 2));
+    assert_eq!(two.promise_days.orders, [2, 0, 2, 0, 2]);
+    assert_eq!(two.fill_rate(), day.fill_rate());
+    assert_eq!(two.dealer_margin_cents, 380);
+    assert_eq!(two.stockouts_avoided, Some(4));
+    assert_eq!(two.cost.total_cents(), 2 * 14_240);
+    // WH: 4 units over two days of 10.
+    assert_eq!(
+        (two.nodes[0].units, two.nodes[0].capacity_units),
+        (4, Some(20))
+    );
+    assert_eq!(two.nodes[0].utilisation(), Some(0.2));
+    assert_eq!(two.reroutes, None);
+}
+
+#[test]
+fn replaying_a_day_skips_rejections_never_offered_and_carries_the_stock_left() {
+    let w0 = Node::new("W0", NodeKind::Warehouse, LatLng::new(28.6, 77.2).unwrap());
+    let d1 = Node::new("D1", NodeKind::Dealer, LatLng::new(20.0, 73.0).unwrap());
+    let network = Network::new(vec![w0, d1]).unwrap();
+    let created = Some("2026-11-26T06:30:00Z");
+    let orders = vec![
+        order("a", &[(0, 1)], created),
+        order("b", &[(0, 2)], created),
+    ];
+    let router = Router::new(network, Policy::default());
+    let stock = router.stock_table([(NodeIdx(0), SkuId(0), 2), (NodeIdx(1), SkuId(0), 9)]);
+    let now = at("2026-11-26T06:30:00Z");
+    // The dealer never got order a (W0 ships it): its rejection is skipped; 4 units arrive at W0.
+    let events = [
+        Event::Rejected {
+            order: 0,
+            node: NodeIdx(1),
+        },
+        Event::StockArrival {
+            node: NodeIdx(0),
+            sku: SkuId(0),
+            qty: 4,
+        },
+    ];
+    let day = replay_day(&router, &orders, &stock, &events, now).unwrap();
+    assert_eq!(day.skipped, [0]);
+    let counts = day.reroutes.as_ref().unwrap();
+    assert_eq!(counts.events, 1);
+    // W0 started with 2 + 4 and ships a (1) and b (2): 3 left; the dealer keeps its 9.
+    assert_eq!(day.start.qty(NodeIdx(0), SkuId(0)), 6);
+    assert_eq!(day.left.qty(NodeIdx(0), SkuId(0)), 3);
+    assert_eq!(day.left.qty(NodeIdx(1), SkuId(0)), 9);
+    assert!(day.plan.decisions.iter().all(Decision::is_complete));
+    // A warehouse cannot reject: an input error, named by its place in the given list.
+    let bad = [
+        events[1],
+        Event::Rejected {
+            order: 1,
+            node: NodeIdx(0),
+        },
+    ];
+    let e = replay_day(&router, &orders, &stock, &bad, now).unwrap_err();
+    assert_eq!((e.code(), e.event()), ("E3109", 1));
+}

@@ -1,0 +1,336 @@
+//! `omniroute simulate`: replay one or several days of orders with their events under a policy,
+//! and under a second one (`--against`), and print the key figures side by side.
+//!
+//! Each day is routed in arrival order from the stock the day before left (the first day from
+//! `--stock`), then its events re-route it (`omniroute_core::replay_day`). Stock carries over by
+//! SKU name. The figures of every day are added up (`Kpis::merge`). No clock or randomness is
+//! read beyond `--now`: the same inputs print the same bytes.
+
+use super::report::{plan_kpis_with, write_page};
+use crate::failure::{print_problems, Failure};
+use crate::inputs::{check_paths, load, now, Files};
+use crate::output;
+use crate::{Global, EXIT_ERROR, EXIT_OK};
+use jiff::Timestamp;
+use omniroute_adapters::{event_lines, read_events, reroute_problem, Inputs, Source};
+use omniroute_core::{
+    kpi_diff, replay_day, KpiDiff, Kpis, Network, Order, Plan, Router, SkuId, StockTable,
+};
+use std::fmt::Write as _;
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// Arguments of `omniroute simulate`.
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Example:\n  omniroute simulate --nodes nodes.csv --stock stock.csv --orders day1.csv --orders day2.csv --events day1.ndjson --policy a.toml --against b.toml --now 2026-11-26T09:00:00+05:30\n\nThe i-th --events file (events.ndjson, as `reroute` reads) applies to the i-th --orders file.\nDealer rejections of orders the replayed policy never offered to that dealer are skipped.\nPrints the key figures (docs/kpis.md) under --policy (A) and --against (B) and B − A; pass\n--now for a reproducible run. Exit 0 when done, 2 on bad input or an I/O error."
+)]
+pub struct Args {
+    /// The nodes, stock and policy (A) files.
+    #[command(flatten)]
+    pub files: Files,
+    /// Orders file of one day (orders.csv or .parquet); repeat for several days, in order.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub orders: Vec<String>,
+    /// Events file (NDJSON) of the day of the same position; repeat (fewer than days: the later
+    /// days have none).
+    #[arg(long, value_name = "FILE")]
+    pub events: Vec<String>,
+    /// The second policy (B), once per version; without it only A is replayed.
+    #[arg(long, value_name = "FILE")]
+    pub against: Vec<String>,
+    /// Output format of the table.
+    #[arg(long, value_enum, default_value_t = TableFormat::Text)]
+    pub format: TableFormat,
+    /// Also write report-a.html (and report-b.html) into this folder.
+    #[arg(long, value_name = "DIR")]
+    pub report_dir: Option<PathBuf>,
+    /// Reference time for orders without `created_at` (RFC 3339) [default: the current time].
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+}
+
+/// How the figures are printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TableFormat {
+    /// Aligned columns, node rows left out.
+    Text,
+    /// CSV: name,key,unit,a,b,delta, every row.
+    Csv,
+}
+
+/// Every day replayed under one policy.
+struct Replayed {
+    kpis: Kpis,
+    network: Arc<Network>,
+    orders: Vec<Order>,
+    plan: Plan,
+    skipped: usize,
+}
+
+/// Replays the days under A (and B) and prints the figures.
+pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
+    let now = now(args.now.as_deref())?;
+    if args.events.len() > args.orders.len() {
+        return Err(Failure::new(
+            "E8010",
+            format!(
+                "{} --events files for {} --orders files: each events file belongs to the day of the same position",
+                args.events.len(),
+                args.orders.len()
+            ),
+            "give one --orders file per day, in order, and at most one --events file per day",
+        )
+        .into());
+    }
+    let paths = args
+        .files
+        .paths()
+        .chain(args.against.iter().map(String::as_str));
+    check_paths(
+        paths.chain(args.orders.iter().chain(&args.events).map(String::as_str)),
+        None,
+    )?;
+    let Some(a) = replay(args, &args.files, now, global)? else {
+        return Ok(EXIT_ERROR);
+    };
+    let b = if args.against.is_empty() {
+        None
+    } else {
+        let files = Files {
+            policy: args.against.clone(),
+            ..args.files.clone()
+        };
+        let Some(b) = replay(args, &files, now, global)? else {
+            return Ok(EXIT_ERROR);
+        };
+        Some(b)
+    };
+    let rows_a = a.kpis.rows(&a.network);
+    let rows_b = b
+        .as_ref()
+        .map_or_else(Vec::new, |b| b.kpis.rows(&b.network));
+    let diff = kpi_diff(&rows_a, &rows_b);
+    let text = match args.format {
+        TableFormat::Text => text_table(&diff, b.is_some()),
+        TableFormat::Csv => csv_table(&diff),
+    };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()?;
+    if let Some(dir) = &args.report_dir {
+        std::fs::create_dir_all(dir).map_err(|e| output::cannot_write(dir, &e))?;
+        for (name, r, policy) in [
+            ("a", Some(&a), &args.files.policy),
+            ("b", b.as_ref(), &args.against),
+        ] {
+            let Some(r) = r else { continue };
+            let title = format!("omniroute simulate: policy {}", name.to_uppercase());
+            let subtitle = format!(
+                "{} day(s), {} orders · policy {} · reference time {now}",
+                args.orders.len(),
+                r.orders.len(),
+                if policy.is_empty() {
+                    "default".to_owned()
+                } else {
+                    policy.join(", ")
+                }
+            );
+            let path = dir.join(format!("report-{name}.html"));
+            write_page(
+                &path, &title, &subtitle, &r.network, &r.orders, &r.plan, &r.kpis,
+            )?;
+        }
+    }
+    if !global.quiet {
+        for (name, r) in [("A", Some(&a)), ("B", b.as_ref())] {
+            let Some(r) = r else { continue };
+            crate::note!("policy {name}: {}", super::report::summary(&r.kpis));
+            if r.skipped > 0 {
+                crate::note!(
+                    "policy {name}: skipped {} dealer event(s) for orders it never offered to that dealer",
+                    r.skipped
+                );
+            }
+        }
+    }
+    Ok(EXIT_OK)
+}
+
+/// Every day under the policy of `files`; `None` after printing an input's problems.
+fn replay(
+    args: &Args,
+    files: &Files,
+    now: Timestamp,
+    global: Global,
+) -> anyhow::Result<Option<Replayed>> {
+    let mut total: Option<Kpis> = None;
+    let mut carried: Option<(StockTable, Inputs)> = None;
+    let (mut orders, mut decisions, mut skipped) = (Vec::new(), Vec::new(), 0);
+    for (day, path) in args.orders.iter().enumerate() {
+        let inputs = load(files, Some(path), global, now)?;
+        let router = Router::versioned(inputs.network.clone(), &inputs.policies.versions);
+        let stock = match &carried {
+            None => router.stock_table(inputs.routable_positions()),
+            Some((left, before)) => carry(&router, left, before, &inputs),
+        };
+        let events = match args.events.get(day) {
+            None => Vec::new(),
+            Some(p) => {
+                let src = Source::open(p)?;
+                match read_events(
+                    src.bytes.as_slice(),
+                    &src.name,
+                    &inputs.orders,
+                    &inputs.network,
+                    &inputs.skus,
+                ) {
+                    Ok(e) => e,
+                    Err(e) => {
+                        print_problems(&e);
+                        return Ok(None);
+                    }
+                }
+            }
+        };
+        let replayed = match replay_day(&router, &inputs.orders, &stock, &events, now) {
+            Ok(r) => r,
+            Err(e) => {
+                let src = Source::open(&args.events[day])?;
+                let line = event_lines(&src.bytes).get(e.event()).copied().unwrap_or(0);
+                print_problems(&reroute_problem(
+                    &e,
+                    &src.name,
+                    line,
+                    &inputs.orders,
+                    &inputs.network,
+                ));
+                return Ok(None);
+            }
+        };
+        let kpis = plan_kpis_with(
+            &inputs,
+            &router,
+            &replayed.plan,
+            &stock,
+            now,
+            replayed.reroutes.as_ref(),
+        );
+        match &mut total {
+            None => total = Some(kpis),
+            Some(t) => t.merge(&kpis),
+        }
+        skipped += replayed.skipped.len();
+        orders.extend(inputs.orders.iter().cloned());
+        decisions.extend(replayed.plan.decisions);
+        carried = Some((replayed.left, inputs));
+    }
+    let plan = Plan::from_decisions(&orders, decisions);
+    let network = carried.map(|(_, inputs)| inputs.network);
+    Ok(total.zip(network).map(|(kpis, network)| Replayed {
+        kpis,
+        network,
+        orders,
+        plan,
+        skipped,
+    }))
+}
+
+/// The stock `left` by the day of `before`, as the router of the next day (`inputs`) routes
+/// against it: SKUs matched by name (a SKU the next day does not know is left out: none of its
+/// orders can ask for it), the policy's hold given back and taken again by `stock_table`.
+fn carry(router: &Router, left: &StockTable, before: &Inputs, inputs: &Inputs) -> StockTable {
+    let mut positions = Vec::new();
+    for i in 0..before.skus.len() {
+        let sku = SkuId(i as u32);
+        let Some(next) = inputs.skus.get(before.skus.name(sku)) else {
+            continue;
+        };
+        for &node in left.holders(sku) {
+            positions.push((node, next, left.qty(node, sku) + router.safety_hold(node)));
+        }
+    }
+    router.stock_table(positions)
+}
+
+/// A value as its unit reads.
+fn show(v: Option<f64>, unit: &str) -> String {
+    match v {
+        None => "n/a".to_owned(),
+        Some(x) => match unit {
+            "ratio" => format!("{:.2} %", x * 100.0),
+            "cents" | "km" => format!("{x:.2}"),
+            _ => format!("{x:.0}"),
+        },
+    }
+}
+
+fn show_delta(d: &KpiDiff) -> String {
+    match (d.delta(), d.unit) {
+        (None, _) => "n/a".to_owned(),
+        (Some(x), "ratio") => format!("{:+.2} pp", x * 100.0),
+        (Some(x), "cents" | "km") => format!("{x:+.2}"),
+        (Some(x), _) => format!("{x:+.0}"),
+    }
+}
+
+/// The figures without the per-node rows, aligned; money in currency units.
+fn text_table(diff: &[KpiDiff], against: bool) -> String {
+    let mut s = String::new();
+    let _ = writeln!(
+        s,
+        "{:<40} {:>16} {:>16} {:>16}",
+        "figure",
+        "A",
+        if against { "B" } else { "" },
+        if against { "B − A" } else { "" }
+    );
+    for d in diff.iter().filter(|d| !d.name.starts_with("node_")) {
+        let label = if d.key.is_empty() {
+            d.name.to_owned()
+        } else {
+            format!("{} · {}", d.name, d.key)
+        };
+        let (b, delta) = if against {
+            (show(d.b, d.unit), show_delta(d))
+        } else {
+            (String::new(), String::new())
+        };
+        let _ = writeln!(
+            s,
+            "{label:<40} {:>16} {b:>16} {delta:>16}",
+            show(d.a, d.unit)
+        );
+    }
+    s.lines()
+        .map(str::trim_end)
+        .fold(String::new(), |mut out, l| {
+            out.push_str(l);
+            out.push('\n');
+            out
+        })
+}
+
+/// Every row as CSV (empty cells where a value is undefined).
+fn csv_table(diff: &[KpiDiff]) -> String {
+    let cell = |v: Option<f64>| v.map_or(String::new(), |x| x.to_string());
+    let mut s = String::from("name,key,unit,a,b,delta\n");
+    for d in diff {
+        let key = if d.key.contains([',', '"', '\n']) {
+            format!("\"{}\"", d.key.replace('"', "\"\""))
+        } else {
+            d.key.clone()
+        };
+        let _ = writeln!(
+            s,
+            "{},{key},{},{},{},{}",
+            d.name,
+            d.unit,
+            cell(d.a),
+            cell(d.b),
+            cell(d.delta())
+        );
+    }
+    s
+}

@@ -1,0 +1,144 @@
+//! `report` and `simulate` on the hand-written `small` instance.
+
+use super::route::SMALL_DECISIONS;
+use crate::{fixture, on_files, stderr, stdout};
+use serde_json::Value;
+
+/// Stores and dealers reach nowhere: warehouses only.
+const WAREHOUSES_ONLY: &str = "[kinds.store]\nreach_km = { same_day = 0, next_day = 0, standard = 0 }\n\n[kinds.dealer]\nreach_km = { same_day = 0, next_day = 0, standard = 0 }\n";
+
+const NOW: &str = "2026-11-26T04:00:00Z";
+
+/// A scratch folder with the small instance, its decisions.csv and wh-only.toml.
+fn folder() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().unwrap();
+    for name in ["nodes.csv", "stock.csv", "orders.csv"] {
+        std::fs::copy(fixture("small").join(name), tmp.path().join(name)).unwrap();
+    }
+    std::fs::write(tmp.path().join("decisions.csv"), SMALL_DECISIONS).unwrap();
+    std::fs::write(tmp.path().join("wh-only.toml"), WAREHOUSES_ONLY).unwrap();
+    tmp
+}
+
+/// The JSON a report page embeds.
+fn page_data(html: &str) -> Value {
+    let start = html.find("id=\"report-data\">").unwrap() + "id=\"report-data\">".len();
+    let end = start + html[start..].find("</script>").unwrap();
+    serde_json::from_str(&html[start..end]).unwrap()
+}
+
+fn figure(data: &Value, name: &str, key: &str) -> Value {
+    data["kpis"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["name"] == name && r["key"] == key)
+        .unwrap_or_else(|| panic!("no {name}/{key}"))["value"]
+        .clone()
+}
+
+#[test]
+fn report_writes_one_page_with_the_plans_figures() {
+    let tmp = folder();
+    let out = on_files(tmp.path(), &["report", "--decisions", "decisions.csv"])
+        .args(["--out", "report.html", "--now", NOW, "--title", "Small day"])
+        .assert()
+        .code(0);
+    assert!(
+        stderr(&out).contains("5 orders: fill rate 87.50 %"),
+        "{}",
+        stderr(&out)
+    );
+    let html = std::fs::read_to_string(tmp.path().join("report.html")).unwrap();
+    assert!(html.starts_with("<!DOCTYPE html>") && html.contains("<title>Small day</title>"));
+    let data = page_data(&html);
+    // 7 of 8 units (O3's GLOVE is nowhere); O2 splits over ST-GGN and WH-DEL.
+    assert_eq!(figure(&data, "fill_rate", ""), 0.875);
+    assert_eq!(figure(&data, "split_rate", ""), 0.25);
+    assert_eq!(figure(&data, "orders_by_kind", "warehouse"), 3.0);
+    assert_eq!(figure(&data, "orders_by_kind", "store"), 2.0);
+    assert_eq!(figure(&data, "node_units", "WH-DEL"), 5.0);
+    assert_eq!(data["deliveries"].as_array().unwrap().len(), 5);
+}
+
+#[test]
+fn report_refuses_decisions_that_break_their_inputs() {
+    let tmp = folder();
+    // O5's two TEE from ST-NOI, which holds two and ships one to O1.
+    let broken = SMALL_DECISIONS.replace("O5,1,TEE,2,WH-DEL", "O5,1,TEE,2,ST-NOI");
+    std::fs::write(tmp.path().join("decisions.csv"), broken).unwrap();
+    let out = on_files(
+        tmp.path(),
+        &["report", "-q", "--decisions", "decisions.csv"],
+    )
+    .args(["--out", "report.html", "--now", NOW])
+    .assert()
+    .code(2);
+    assert!(stderr(&out).contains("E8001"), "{}", stderr(&out));
+    assert!(!tmp.path().join("report.html").exists());
+}
+
+#[test]
+fn simulate_compares_two_policies_the_same_way_every_run() {
+    let tmp = folder();
+    let run = || {
+        let out = on_files(tmp.path(), &["simulate", "-q", "--against", "wh-only.toml"])
+            .args(["--now", NOW, "--format", "csv", "--report-dir", "reports"])
+            .assert()
+            .code(0);
+        stdout(&out)
+    };
+    let csv = run();
+    assert_eq!(csv, run(), "the same inputs print the same bytes");
+    assert!(csv.starts_with("name,key,unit,a,b,delta\n"), "{csv}");
+    // Warehouses only: O2's MUG (only at ST-GGN) is left unfilled, 6 of 8 units.
+    assert!(
+        csv.contains("\nfill_rate,,ratio,0.875,0.75,-0.125\n"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("\norders_by_kind,store,orders,2,0,-2\n"),
+        "{csv}"
+    );
+    assert!(csv.contains("\noffer_acceptance_rate,,ratio,,,\n"), "{csv}");
+    for page in ["report-a.html", "report-b.html"] {
+        let html = std::fs::read_to_string(tmp.path().join("reports").join(page)).unwrap();
+        assert_eq!(figure(&page_data(&html), "orders", ""), 5.0, "{page}");
+    }
+}
+
+#[test]
+fn simulate_replays_days_with_their_events_and_carries_the_stock() {
+    let tmp = folder();
+    std::fs::write(
+        tmp.path().join("day1.ndjson"),
+        "{\"type\":\"node_down\",\"node_id\":\"WH-DEL\"}\n",
+    )
+    .unwrap();
+    let out = on_files(tmp.path(), &["simulate", "-q", "--orders", "orders.csv"])
+        .args(["--events", "day1.ndjson", "--now", NOW, "--format", "csv"])
+        .assert()
+        .code(0);
+    let csv = stdout(&out);
+    // Two days of 5 orders; WH-DEL down on day 1 moves its 3 orders.
+    assert!(csv.contains("\norders,,orders,10,,\n"), "{csv}");
+    assert!(
+        csv.contains("\nreroutes_by_cause,node_down,moves,3,,\n"),
+        "{csv}"
+    );
+    assert!(csv.contains("\nreroute_events,,events,1,,\n"), "{csv}");
+    // Without events: day 1 ships ST-GGN's one MUG, so day 2's O2 finds none (7 + 6 of 16).
+    let out = on_files(tmp.path(), &["simulate", "-q", "--orders", "orders.csv"])
+        .args(["--now", NOW, "--format", "csv"])
+        .assert()
+        .code(0);
+    let csv = stdout(&out);
+    assert!(csv.contains("\nunits_ordered,,units,16,,\n"), "{csv}");
+    assert!(csv.contains("\nunits_filled,,units,13,,\n"), "{csv}");
+    // More events files than days is refused.
+    let out = on_files(tmp.path(), &["simulate", "-q", "--events", "day1.ndjson"])
+        .args(["--events", "day1.ndjson", "--now", NOW])
+        .assert()
+        .code(2);
+    assert!(stderr(&out).contains("E8010"), "{}", stderr(&out));
+}
