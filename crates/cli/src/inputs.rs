@@ -3,7 +3,11 @@
 use crate::failure::{print_problems, Failure};
 use crate::Global;
 use jiff::Timestamp;
-use omniroute_adapters::{open_table, read_decisions_file, DecisionsFile, Inputs, Source};
+use omniroute_adapters::{
+    event_lines, open_table, read_decisions_file, read_events, reroute_problem, DecisionsFile,
+    Inputs, Source,
+};
+use omniroute_core::{Event, RerouteError};
 use std::path::Path;
 
 /// `--nodes`, `--stock`, `--policy` (the orders file is added by each command).
@@ -170,4 +174,38 @@ pub fn read_decisions(
             Ok(None)
         }
     }
+}
+
+/// An events file (NDJSON, `-` for stdin) read against its inputs, with the file kept to place a
+/// later refusal ([`print_reroute_error`]); `None` after printing the file's problems.
+pub fn read_events_file(
+    path: &str,
+    inputs: &Inputs,
+) -> anyhow::Result<Option<(Source, Vec<Event>)>> {
+    let src = Source::open(path)?;
+    match read_events(
+        src.bytes.as_slice(),
+        &src.name,
+        &inputs.orders,
+        &inputs.network,
+        &inputs.skus,
+    ) {
+        Ok(events) => Ok(Some((src, events))),
+        Err(e) => {
+            print_problems(&e);
+            Ok(None)
+        }
+    }
+}
+
+/// Prints a re-routing refusal placed on its event's line of `src`.
+pub fn print_reroute_error(e: &RerouteError, src: &Source, inputs: &Inputs) {
+    let line = event_lines(&src.bytes).get(e.event()).copied().unwrap_or(0);
+    print_problems(&reroute_problem(
+        e,
+        &src.name,
+        line,
+        &inputs.orders,
+        &inputs.network,
+    ));
 }

@@ -1,13 +1,15 @@
 //! `omniroute reroute`: apply events (node down/up, dealer rejected or timed out, stock
 //! correction or arrival) to a plan, moving only the orders that must or can gain (docs/design.md §5).
 
-use crate::failure::{print_problems, Failure};
-use crate::inputs::{check_paths, load, now, read_decisions, Files};
+use crate::failure::Failure;
+use crate::inputs::{
+    check_paths, load, now, print_reroute_error, read_decisions, read_events_file, Files,
+};
 use crate::output::rupees;
 use crate::plan_out::{self, Format};
 use crate::{Global, EXIT_ERROR};
 use jiff::Timestamp;
-use omniroute_adapters::{event_lines, read_events, reroute_problem, Inputs, Source};
+use omniroute_adapters::Inputs;
 use omniroute_core::{check, Plan, PlanTotals, Router, StockTable};
 use serde_json::json;
 use std::fmt::Write as _;
@@ -58,32 +60,13 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     let Some(plan) = read_plan(args, &inputs, now, global)? else {
         return Ok(EXIT_ERROR);
     };
-    let src = Source::open(&args.events)?;
-    let events = match read_events(
-        src.bytes.as_slice(),
-        &src.name,
-        &inputs.orders,
-        &inputs.network,
-        &inputs.skus,
-    ) {
-        Ok(e) => e,
-        Err(e) => {
-            print_problems(&e);
-            return Ok(EXIT_ERROR);
-        }
+    let Some((src, events)) = read_events_file(&args.events, &inputs)? else {
+        return Ok(EXIT_ERROR);
     };
     let r = match router.reroute(&inputs.orders, &plan, &stock, &events, now) {
         Ok(r) => r,
         Err(e) => {
-            let line = event_lines(&src.bytes).get(e.event()).copied().unwrap_or(0);
-            let orders = &inputs.orders;
-            print_problems(&reroute_problem(
-                &e,
-                &src.name,
-                line,
-                orders,
-                &inputs.network,
-            ));
+            print_reroute_error(&e, &src, &inputs);
             return Ok(EXIT_ERROR);
         }
     };

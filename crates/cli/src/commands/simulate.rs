@@ -7,12 +7,12 @@
 //! read beyond `--now`: the same inputs print the same bytes.
 
 use super::report::{plan_kpis_with, write_page};
-use crate::failure::{print_problems, Failure};
-use crate::inputs::{check_paths, load, now, Files};
+use crate::failure::Failure;
+use crate::inputs::{check_paths, load, now, print_reroute_error, read_events_file, Files};
 use crate::output;
 use crate::{Global, EXIT_ERROR, EXIT_OK};
 use jiff::Timestamp;
-use omniroute_adapters::{event_lines, read_events, reroute_problem, Inputs, Source};
+use omniroute_adapters::Inputs;
 use omniroute_core::{
     kpi_diff, replay_day, KpiDiff, Kpis, Network, Order, Plan, Router, SkuId, StockTable,
 };
@@ -175,37 +175,22 @@ fn replay(
             None => router.stock_table(inputs.routable_positions()),
             Some((left, before)) => carry(&router, left, before, &inputs),
         };
-        let events = match args.events.get(day) {
-            None => Vec::new(),
+        let (src, events) = match args.events.get(day) {
+            None => (None, Vec::new()),
             Some(p) => {
-                let src = Source::open(p)?;
-                match read_events(
-                    src.bytes.as_slice(),
-                    &src.name,
-                    &inputs.orders,
-                    &inputs.network,
-                    &inputs.skus,
-                ) {
-                    Ok(e) => e,
-                    Err(e) => {
-                        print_problems(&e);
-                        return Ok(None);
-                    }
-                }
+                let Some((src, events)) = read_events_file(p, &inputs)? else {
+                    return Ok(None);
+                };
+                (Some(src), events)
             }
         };
         let replayed = match replay_day(&router, &inputs.orders, &stock, &events, now) {
             Ok(r) => r,
             Err(e) => {
-                let src = Source::open(&args.events[day])?;
-                let line = event_lines(&src.bytes).get(e.event()).copied().unwrap_or(0);
-                print_problems(&reroute_problem(
-                    &e,
-                    &src.name,
-                    line,
-                    &inputs.orders,
-                    &inputs.network,
-                ));
+                // Only a day with events can be refused.
+                if let Some(src) = &src {
+                    print_reroute_error(&e, src, &inputs);
+                }
                 return Ok(None);
             }
         };
