@@ -36,20 +36,28 @@ impl KpiLog {
         }
     }
 
-    /// Keeps `order`'s decision (replacing an earlier one of the same id); an order without
-    /// `created_at` counts from `now`, the time it was routed.
+    /// Keeps `order`'s decision (replacing an earlier one of the same id) without its
+    /// explanation (the figures need only the shipments); an order without `created_at` counts
+    /// from `now`, the time it was routed.
     pub(crate) fn record(&self, order: &Order, decision: &Decision, now: Timestamp) {
         let mut order = order.clone();
         order.created_at.get_or_insert(now);
+        let decision = Decision {
+            shipments: decision.shipments.clone(),
+            unfilled: decision.unfilled.clone(),
+            cost: decision.cost,
+            candidates: Vec::new(),
+            rules: Vec::new(),
+        };
         let mut r = self.routed.lock();
         if let Some(&i) = r.by_id.get(&order.id) {
             r.orders[i] = order;
-            r.decisions[i] = decision.clone();
+            r.decisions[i] = decision;
         } else {
             let i = r.orders.len();
             r.by_id.insert(order.id.clone(), i);
             r.orders.push(order);
-            r.decisions.push(decision.clone());
+            r.decisions.push(decision);
         }
     }
 }
