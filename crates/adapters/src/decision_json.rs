@@ -73,6 +73,8 @@ pub fn cost_json(c: &CostBreakdown) -> Value {
         "split_penalty_cents": c.split_penalty_cents,
         "lateness_cents": c.lateness_cents,
         "unfilled_cents": c.unfilled_cents,
+        "reject_risk_cents": c.reject_risk_cents,
+        "outside_territory_cents": c.outside_territory_cents,
         "total_cents": c.total_cents(),
     })
 }

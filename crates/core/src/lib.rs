@@ -10,6 +10,7 @@
 #![deny(missing_docs)]
 
 mod check;
+mod dealers;
 mod gap;
 mod geo;
 mod ids;
@@ -29,6 +30,11 @@ mod versions;
 
 pub use crate::geo::{chord_for_km, km_for_chord, LatLng, LatLngError, EARTH_RADIUS_KM};
 pub use check::{check, shipment_cost, OrderRules, ShipmentCheck, Violation};
+pub use dealers::{
+    acceptance_timeout_s, expected_reject_cents, in_territory, outside_territory_cents, reject_ppm,
+    reject_risk_cents, AcceptanceCounts, AcceptancePrior, DealerBook, Offer, OfferError, OfferId,
+    OfferOutcomes, OfferState, OrderOffers, RejectReason, Standing,
+};
 pub use gap::{
     evaluate_assignment, solve_assignment, AssignOption, AssignmentProblem, AssignmentSolution,
     Infeasibility, ItemId, ModelError, ResourceId, SolveOptions,

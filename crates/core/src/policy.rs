@@ -85,17 +85,30 @@ pub struct SplitDefaults {
     pub ship_complete: bool,
 }
 
-/// Dealer handling rules.
+/// Dealer handling rules (docs/policy.md `[dealers]`; the offer flow is [`crate::dealers`]).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DealerRules {
     /// After this many rejections an order goes to the review queue.
     pub max_rejections: u32,
     /// Hours a dealer that rejects often is left out.
     pub cool_down_hours: u32,
+    /// Refusals (rejects or time-outs) in a row after which a dealer cools down (0: never).
+    pub cool_down_after: u32,
     /// Default seconds a dealer has to accept.
     pub acceptance_timeout_s: u32,
     /// Dealers are required (not just preferred) inside their territory.
     pub territory_required: bool,
+    /// Cents added to a dealer's shipment to a destination outside its territory, where
+    /// territories are preferred rather than required (0: no preference).
+    pub outside_territory_cents: i64,
+    /// What one refused offer costs besides the wait: re-routing and the next node's premium,
+    /// in cents (0, with `delay_cost_per_hour_cents` 0: rejects are not priced).
+    pub reject_cost_cents: i64,
+    /// What an order waiting on an offer that is then refused costs per hour, in cents; the
+    /// wait is the dealer's acceptance timeout.
+    pub delay_cost_per_hour_cents: i64,
+    /// The Beta prior of every dealer's acceptance rate.
+    pub prior: crate::AcceptancePrior,
 }
 
 /// A destination box in degrees (min ≤ max; a box may not cross the antimeridian).
@@ -263,8 +276,13 @@ impl Default for Policy {
             dealers: DealerRules {
                 max_rejections: 3,
                 cool_down_hours: 24,
+                cool_down_after: 3,
                 acceptance_timeout_s: 900,
                 territory_required: false,
+                outside_territory_cents: 0,
+                reject_cost_cents: 0,
+                delay_cost_per_hour_cents: 0,
+                prior: crate::AcceptancePrior::default(),
             },
             rules: Vec::new(),
         }

@@ -52,6 +52,7 @@ const CASES: &[(&str, &str, u64, u64, &str)] = &[
     ("[levels.express]\ndeadline_days = 1\n", "E2015", 1, 9, "`levels.express.transit` is required"),
     ("[levels.express]\ntransit = [{ days = 1 }]\n", "E2015", 2, 12, "`levels.express.transit[0].max_km`"),
     ("[[rules]]\nwhen = { channel = \"web\" }\n", "E2015", 1, 1, "`rules[0].name` is required"),
+    ("[dealers]\nterritory_required = true\noutside_territory_cents = 5\n", "E2040", 3, 27, "`dealers.outside_territory_cents`"),
 ];
 
 #[test]

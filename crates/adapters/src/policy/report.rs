@@ -45,6 +45,8 @@ pub(super) enum Code {
     VersionStart,
     /// E2019: an order is older than every policy version.
     BeforeVersions,
+    /// E2040: dealer rules that contradict each other.
+    DealerConflict,
 }
 
 impl Code {
@@ -70,6 +72,7 @@ impl Code {
             Code::VersionResource => "E2017",
             Code::VersionStart => "E2018",
             Code::BeforeVersions => "E2019",
+            Code::DealerConflict => "E2040",
         }
     }
 
@@ -107,6 +110,10 @@ impl Code {
             }
             Code::VersionStart => "give each policy version its own effective_from",
             Code::BeforeVersions => "add a policy version that applies to the order",
+            Code::DealerConflict => {
+                "set territory_required = false to price the outside of a territory, or drop \
+                 outside_territory_cents to require territories"
+            }
         }
     }
 }

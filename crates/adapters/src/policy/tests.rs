@@ -89,6 +89,24 @@ const OVERRIDES: &[(&str, Edit)] = &[
     ("[dealers]\nterritory_required = true", |p| {
         p.dealers.territory_required = true;
     }),
+    (
+        "[dealers]\nreject_cost_cents = 900\ndelay_cost_per_hour_cents = 40",
+        |p| {
+            (
+                p.dealers.reject_cost_cents,
+                p.dealers.delay_cost_per_hour_cents,
+            ) = (900, 40);
+        },
+    ),
+    (
+        "[dealers]\ncool_down_after = 5\noutside_territory_cents = 70",
+        |p| {
+            (p.dealers.cool_down_after, p.dealers.outside_territory_cents) = (5, 70);
+        },
+    ),
+    ("[dealers]\nprior_accepts = 3\nprior_rejects = 2", |p| {
+        (p.dealers.prior.accepts, p.dealers.prior.rejects) = (3, 2);
+    }),
     ("[kinds.dealer]\nfixed_cents = 350", |p| {
         kind(p, NodeKind::Dealer).fixed_cents = 350;
     }),

@@ -22,6 +22,12 @@ const DEALERS: &[&str] = &[
     "cool_down_hours",
     "acceptance_timeout_s",
     "territory_required",
+    "cool_down_after",
+    "outside_territory_cents",
+    "reject_cost_cents",
+    "delay_cost_per_hour_cents",
+    "prior_accepts",
+    "prior_rejects",
 ];
 
 /// Reads `effective_from`, `sla`, `[costs]`, `[split]` and `[dealers]` into `policy`.
@@ -50,6 +56,24 @@ pub(super) fn read(ctx: &mut Ctx<'_>, top: &Section<'_>, policy: &mut Policy) {
         set(&mut d.cool_down_hours, s.uint(ctx, DEALERS[1]));
         set(&mut d.acceptance_timeout_s, s.uint(ctx, DEALERS[2]));
         set(&mut d.territory_required, s.boolean(ctx, DEALERS[3]));
+        set(&mut d.cool_down_after, s.uint(ctx, DEALERS[4]));
+        set(&mut d.outside_territory_cents, s.cents(ctx, DEALERS[5]));
+        set(&mut d.reject_cost_cents, s.cents(ctx, DEALERS[6]));
+        set(&mut d.delay_cost_per_hour_cents, s.cents(ctx, DEALERS[7]));
+        set(&mut d.prior.accepts, s.uint(ctx, DEALERS[8]));
+        set(&mut d.prior.rejects, s.uint(ctx, DEALERS[9]));
+        if d.territory_required && d.outside_territory_cents > 0 {
+            if let Some((item, path)) = s.get(DEALERS[5]) {
+                ctx.report(
+                    Code::DealerConflict,
+                    item.locate(),
+                    format!(
+                        "`{path}` prices the outside of a territory, but `territory_required` \
+                         keeps dealers inside theirs"
+                    ),
+                );
+            }
+        }
     }
 }
 

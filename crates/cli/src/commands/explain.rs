@@ -77,6 +77,8 @@ fn terms(c: &CostBreakdown) -> String {
         ("split", c.split_penalty_cents),
         ("lateness", c.lateness_cents),
         ("unfilled", c.unfilled_cents),
+        ("reject risk", c.reject_risk_cents),
+        ("outside territory", c.outside_territory_cents),
     ];
     let parts: Vec<String> = all
         .iter()

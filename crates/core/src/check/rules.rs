@@ -134,6 +134,7 @@ pub fn shipment_cost(
             format!("node {} is {km:.1} km away, reach {reach}", n.id),
         ));
     }
+    let dealer = dealer_terms(n, order, policy)?;
     let terms = policy.level(level);
     let transit = transit_days(&terms.transit, km)
         .ok_or_else(|| ("REACH", format!("no transit band covers {km:.1} km")))?;
@@ -176,6 +177,8 @@ pub fn shipment_cost(
             0
         },
         i128::from(late) * wide(policy.costs.lateness_per_day_cents),
+        dealer[0],
+        dealer[1],
     ];
     let narrow =
         |cents: i128| i64::try_from(cents).unwrap_or(if cents < 0 { i64::MIN } else { i64::MAX });
@@ -188,6 +191,8 @@ pub fn shipment_cost(
         split_penalty_cents: narrow(terms[5]),
         lateness_cents: narrow(terms[6]),
         unfilled_cents: 0,
+        reject_risk_cents: narrow(terms[7]),
+        outside_territory_cents: narrow(terms[8]),
     };
     Ok(ShipmentCheck {
         cost,
@@ -195,6 +200,30 @@ pub fn shipment_cost(
         promised_date: p.delivered_by,
         distance_km: km,
     })
+}
+
+/// A dealer's territory rule and its priced terms (expected refusal cost, outside territory),
+/// read by the model's dealer functions (docs/design.md §6).
+fn dealer_terms(
+    n: &crate::Node,
+    order: &Order,
+    policy: &Policy,
+) -> Result<[i128; 2], (&'static str, String)> {
+    let dealers = &policy.dealers;
+    if dealers.territory_required && crate::in_territory(n, order.destination) == Some(false) {
+        return Err((
+            "TERRITORY",
+            format!("node {} ships outside its territory", n.id),
+        ));
+    }
+    Ok([
+        i128::from(crate::reject_risk_cents(n, dealers)),
+        i128::from(crate::outside_territory_cents(
+            n,
+            order.destination,
+            dealers,
+        )),
+    ])
 }
 
 /// Handling and margin of shipping `lines` of `order`, in 128-bit integers.

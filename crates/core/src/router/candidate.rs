@@ -16,10 +16,12 @@ pub(crate) struct Viable {
     pub lines: LineSet,
     /// Units the node may still ship today (`u32::MAX` = unlimited).
     pub units_left: u32,
-    /// Cost of a shipment before its lines: fixed + priority + distance + lateness.
+    /// Cost of a shipment before its lines: fixed + priority + reject risk + distance +
+    /// lateness + outside territory.
     pub base_cents: i64,
     pub distance_cents: i64,
     pub lateness_cents: i64,
+    pub territory_cents: i64,
     /// Transit days for the distance and level.
     pub transit_days: u8,
     /// The promised delivery date; computed here only when a deadline needs it, else by
@@ -110,14 +112,9 @@ pub(crate) fn evaluate(
     else {
         return Err(Reason::OutOfReach);
     };
-    if policy.dealers.territory_required {
-        if let Some(territory) = n.dealer.as_ref().and_then(|d| d.territory.as_ref()) {
-            use geo::Contains;
-            let p = geo::Point::new(order.destination.lon_deg(), order.destination.lat_deg());
-            if !territory.contains(&p) {
-                return Err(Reason::OutsideTerritory);
-            }
-        }
+    if policy.dealers.territory_required && crate::in_territory(n, order.destination) == Some(false)
+    {
+        return Err(Reason::OutsideTerritory);
     }
     let (used_units, used_shipments) = load.used(node);
     if terms
@@ -157,14 +154,16 @@ pub(crate) fn evaluate(
     }
     let lateness_cents = i64::from(late_days) * ctx.terms.lateness_per_day_cents;
     let distance_cents = cost::distance_cents(terms.per_km_cents[level], distance_km);
+    let territory_cents = crate::outside_territory_cents(n, order.destination, &policy.dealers);
     Ok(Viable {
         node,
         distance_km,
         lines,
         units_left,
-        base_cents: terms.base_cents() + distance_cents + lateness_cents,
+        base_cents: terms.base_cents() + distance_cents + lateness_cents + territory_cents,
         distance_cents,
         lateness_cents,
+        territory_cents,
         transit_days: transit,
         promised_date,
     })

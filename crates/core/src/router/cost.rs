@@ -24,6 +24,10 @@ pub struct CostBreakdown {
     pub lateness_cents: i64,
     /// Unfilled units.
     pub unfilled_cents: i64,
+    /// Expected cost of a dealer refusing the offer (`crate::reject_risk_cents`).
+    pub reject_risk_cents: i64,
+    /// A dealer shipping outside its preferred territory (`crate::outside_territory_cents`).
+    pub outside_territory_cents: i64,
 }
 
 impl CostBreakdown {
@@ -37,6 +41,8 @@ impl CostBreakdown {
             self.split_penalty_cents,
             self.lateness_cents,
             self.unfilled_cents,
+            self.reject_risk_cents,
+            self.outside_territory_cents,
         ]
         .into_iter()
         .fold(self.fixed_cents, i64::saturating_add)
@@ -55,6 +61,10 @@ impl AddAssign for CostBreakdown {
             .saturating_add(o.split_penalty_cents);
         self.lateness_cents = self.lateness_cents.saturating_add(o.lateness_cents);
         self.unfilled_cents = self.unfilled_cents.saturating_add(o.unfilled_cents);
+        self.reject_risk_cents = self.reject_risk_cents.saturating_add(o.reject_risk_cents);
+        self.outside_territory_cents = self
+            .outside_territory_cents
+            .saturating_add(o.outside_territory_cents);
     }
 }
 

@@ -155,6 +155,8 @@ impl Search<'_> {
                 distance_cents: v.distance_cents,
                 priority_cents: t.priority_cents,
                 lateness_cents: v.lateness_cents,
+                reject_risk_cents: t.reject_risk_cents,
+                outside_territory_cents: v.territory_cents,
                 split_penalty_cents: if i > 0 {
                     self.ctx.terms.split_penalty_cents
                 } else {

@@ -20,6 +20,8 @@ mod bounds;
 mod candidate;
 mod choose;
 mod cost;
+#[cfg(test)]
+mod dealer_tests;
 mod decision;
 mod dominance;
 mod exact;

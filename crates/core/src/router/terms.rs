@@ -13,6 +13,8 @@ pub(crate) struct NodeTerms {
     pub fixed_cents: i64,
     pub per_unit_cents: i64,
     pub priority_cents: i64,
+    /// Expected cost of a refusal, for dealers ([`crate::reject_risk_cents`]).
+    pub reject_risk_cents: i64,
     pub margin_bps: u32,
     /// Per level: per-km cost.
     pub per_km_cents: Vec<f64>,
@@ -63,6 +65,7 @@ impl NodeTerms {
             per_unit_cents: limits::money(node.costs.per_unit_cents.unwrap_or(kind.per_unit_cents)),
             priority_cents: limits::money(policy.costs.priority_step_cents)
                 * i64::from(limits::priority(node.priority)),
+            reject_risk_cents: crate::reject_risk_cents(node, &policy.dealers),
             margin_bps: node.margin_bps().min(limits::MAX_MARGIN_BPS),
             per_km_cents,
             reach_chord2: reach_km
@@ -91,9 +94,9 @@ impl NodeTerms {
         }
     }
 
-    /// The fixed part of a shipment's cost from this node (fixed + priority).
+    /// The fixed part of a shipment's cost from this node (fixed + priority + reject risk).
     pub(crate) fn base_cents(&self) -> i64 {
-        self.fixed_cents + self.priority_cents
+        self.fixed_cents + self.priority_cents + self.reject_risk_cents
     }
 }
 

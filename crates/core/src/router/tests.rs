@@ -256,7 +256,7 @@ fn price(case: &Case, order: &Order, rules: &OrderRules, assign: &[usize]) -> Op
 
 /// Every single-order decision of `router` passes the checker and costs exactly the brute-force
 /// optimum.
-fn assert_exact(router: &Router, case: &Case) -> Result<(), TestCaseError> {
+pub(super) fn assert_exact(router: &Router, case: &Case) -> Result<(), TestCaseError> {
     for order in &case.orders {
         let d = router.route(order, &case.stock, &Load::default(), now());
         let plan = Plan::from_decisions(std::slice::from_ref(order), vec![d.clone()]);

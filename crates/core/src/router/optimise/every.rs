@@ -222,6 +222,8 @@ impl PolicyRouter {
                 distance_cents: p.v.distance_cents,
                 priority_cents: t.priority_cents,
                 lateness_cents: p.v.lateness_cents,
+                reject_risk_cents: t.reject_risk_cents,
+                outside_territory_cents: p.v.territory_cents,
                 split_penalty_cents: if k > 0 {
                     ctx.terms.split_penalty_cents
                 } else {
