@@ -3,6 +3,7 @@
 //! Adapters read and validate outside data, report every problem at once with a stable code, and
 //! hand the core plain values. Nothing here prices or chooses.
 
+pub mod channel;
 mod csv;
 mod decision_json;
 mod decisions;
@@ -18,6 +19,7 @@ mod problem;
 mod refusal;
 mod report;
 mod reroute;
+mod territories;
 
 pub use self::csv::{
     read_nodes, read_orders, read_orders_placed, read_stock, Loaded, OrderPlaces, StockRecord,
@@ -47,3 +49,4 @@ pub use problem::{InputError, Problem};
 pub use refusal::refusal_message;
 pub use report::{report_data, report_html, ReportPage, LOAD_NODES, MAP_DELIVERIES};
 pub use reroute::{event_lines, reroute_problem};
+pub use territories::{read_territories, with_territories, Territories};

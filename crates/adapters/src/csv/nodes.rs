@@ -16,7 +16,8 @@ use std::io::Read;
 
 const KNOWN: &str = "node_id, lat, lon, kind, capacity_units, capacity_shipments, max_km_<level>, \
     timezone, cutoff_local, handling_days, fixed_cents, per_km_cents, per_unit_cents, margin_bps, \
-    acceptance_rate, priority, active, tags, closed_weekdays, holidays";
+    acceptance_rate, acceptance_timeout_s, whatsapp, priority, active, tags, closed_weekdays, \
+    holidays";
 
 const U32_MAX: i64 = u32::MAX as i64;
 
@@ -37,6 +38,8 @@ struct Cols {
     per_unit_cents: Col,
     margin_bps: Col,
     acceptance_rate: Col,
+    acceptance_timeout_s: Col,
+    whatsapp: Col,
     priority: Col,
     active: Col,
     tags: Col,
@@ -81,6 +84,8 @@ impl Cols {
             per_unit_cents: opt("per_unit_cents"),
             margin_bps: opt("margin_bps"),
             acceptance_rate: opt("acceptance_rate"),
+            acceptance_timeout_s: opt("acceptance_timeout_s"),
+            whatsapp: opt("whatsapp"),
             priority: opt("priority"),
             active: opt("active"),
             tags: opt("tags"),
@@ -99,11 +104,12 @@ impl Cols {
 /// Reads `nodes.csv` into a [`Network`] (nodes in file order).
 ///
 /// Columns `node_id`, `lat`, `lon` are required; the optional ones are listed in docs/design.md §7 plus
-/// `per_unit_cents`, `acceptance_rate`, `closed_weekdays` (`sat;sun`) and `holidays`
+/// `per_unit_cents`, `acceptance_rate`, `acceptance_timeout_s`, `whatsapp` (checked as E.164,
+/// `E4020`; read by [`crate::channel::read_contacts`]), `closed_weekdays` (`sat;sun`) and `holidays`
 /// (`;`-separated `YYYY-MM-DD`). `max_km_<level>` is read for every level in `levels`. Missing
 /// or empty cells take the defaults of [`Node::new`] (kind `store`, UTC, active, priority 0, no
 /// overrides). Every dealer gets [`DealerTerms`] (margin 0 unless `margin_bps` says otherwise);
-/// `margin_bps` and `acceptance_rate` on other kinds are ignored with warning `W1002`.
+/// the dealer-only columns on other kinds are ignored with warning `W1002`.
 ///
 /// ```
 /// # use omniroute_adapters::read_nodes;
@@ -200,6 +206,17 @@ fn read_node(row: &mut Row<'_>, c: &Cols, id: Option<&str>) -> Option<Node> {
         .int(c.margin_bps, 0, MAX_MARGIN_BPS.into())
         .map(|v| v as u32);
     let acceptance_rate = row.float(c.acceptance_rate, 0.0, Some(1.0));
+    let acceptance_timeout_s = row
+        .int(c.acceptance_timeout_s, 0, U32_MAX)
+        .map(|v| v as u32);
+    // The number itself is read by `read_contacts` (the channel's), never into the model.
+    let whatsapp = row.parse(
+        c.whatsapp,
+        crate::channel::BAD_PHONE,
+        "an E.164 phone number",
+        crate::channel::PHONE_HINT,
+        |s| crate::channel::is_e164(s).then_some(()),
+    );
     let priority = row
         .int(c.priority, (-MAX_PRIORITY).into(), MAX_PRIORITY.into())
         .map(|v| v as i32);
@@ -210,6 +227,8 @@ fn read_node(row: &mut Row<'_>, c: &Cols, id: Option<&str>) -> Option<Node> {
         for (col, value) in [
             (c.margin_bps, margin_bps.is_some()),
             (c.acceptance_rate, acceptance_rate.is_some()),
+            (c.acceptance_timeout_s, acceptance_timeout_s.is_some()),
+            (c.whatsapp, whatsapp.is_some()),
         ] {
             if value {
                 row.warning(
@@ -243,7 +262,7 @@ fn read_node(row: &mut Row<'_>, c: &Cols, id: Option<&str>) -> Option<Node> {
         node.dealer = Some(DealerTerms {
             margin_bps: margin_bps.unwrap_or(0),
             territory: None,
-            acceptance_timeout_s: None,
+            acceptance_timeout_s,
             acceptance_rate,
         });
     }
