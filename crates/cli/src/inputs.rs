@@ -4,8 +4,8 @@ use crate::failure::{print_problems, Failure};
 use crate::Global;
 use jiff::Timestamp;
 use omniroute_adapters::{
-    event_lines, open_table, read_decisions_file, read_events, reroute_problem, DecisionsFile,
-    Inputs, Source,
+    event_lines, open_table, read_decisions_file, read_events, read_territories, reroute_problem,
+    with_territories, DecisionsFile, Inputs, Source,
 };
 use omniroute_core::{Event, RerouteError};
 use std::path::Path;
@@ -23,6 +23,9 @@ pub struct Files {
     /// `created_at`, docs/policy.md); the default policy when absent.
     #[arg(long, value_name = "FILE")]
     pub policy: Vec<String>,
+    /// Dealers' territories (a GeoJSON FeatureCollection, `properties.node_id` per feature).
+    #[arg(long, value_name = "FILE")]
+    pub territories: Option<String>,
 }
 
 /// `--nodes`, `--stock`, `--policy` and `--orders`: the files of a batch to route.
@@ -42,6 +45,7 @@ impl Files {
         [self.nodes.as_str(), self.stock.as_str()]
             .into_iter()
             .chain(self.policy.iter().map(String::as_str))
+            .chain(self.territories.as_deref())
     }
 }
 
@@ -74,7 +78,11 @@ pub fn load(
         .iter()
         .map(|p| Source::open(p))
         .collect::<Result<Vec<_>, _>>()?;
-    let inputs = Inputs::load(&nodes, &stock, orders.as_ref(), &policies)?;
+    let mut inputs = Inputs::load(&nodes, &stock, orders.as_ref(), &policies)?;
+    if let Some(path) = &files.territories {
+        let territories = read_territories(&Source::open(path)?, &inputs.network)?;
+        inputs.network = std::sync::Arc::new(with_territories(&inputs.network, &territories));
+    }
     print_warnings(&inputs.warnings, global);
     inputs.check_now(now)?;
     Ok(inputs)

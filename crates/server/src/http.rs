@@ -40,7 +40,7 @@ type Answer = Result<Json<Value>, ApiError>;
 /// The whole service as an axum router.
 pub fn app(service: Arc<Service>, config: &Config) -> Router {
     let token: Arc<[u8]> = config.token.as_bytes().into();
-    let v1 = Router::new()
+    let mut v1 = Router::new()
         .route("/quote", post(quote))
         .route("/orders", post(reserve))
         .route("/orders/{order_id}", get(order))
@@ -49,13 +49,19 @@ pub fn app(service: Arc<Service>, config: &Config) -> Router {
         .route("/stock/deltas", post(deltas))
         .route("/stock", get(stock))
         .route("/batch", post(batch))
-        .route("/kpis", get(crate::service::kpis::get_kpis))
-        .route_layer(from_fn_with_state(token, auth));
+        .route("/kpis", get(crate::service::kpis::get_kpis));
+    let mut webhooks = Router::new();
+    if let Some(d) = &config.dealers {
+        v1 = v1.merge(crate::dealers::v1_routes(d.clone()));
+        webhooks = crate::dealers::webhook_routes(d.clone());
+    }
+    let v1 = v1.route_layer(from_fn_with_state(token, auth));
     Router::new()
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics))
         .route("/openapi.json", get(openapi))
         .nest("/v1", v1)
+        .merge(webhooks)
         .route_layer(from_fn_with_state(Arc::clone(&service), observe))
         .fallback(unknown_route)
         .with_state(service)

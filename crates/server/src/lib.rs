@@ -6,12 +6,14 @@
 //! flight. Orders are read by the adapters' orders reader and decisions written by the CLI's
 //! writer, so both are the CLI's.
 
+mod dealers;
 mod error;
 mod http;
 mod metrics;
 mod openapi;
 mod service;
 
+pub use dealers::{Dealers, Desk, WebhookSecrets};
 pub use error::ApiError;
 pub use http::app;
 pub use service::{Service, MAX_BATCH_SECONDS};
@@ -37,6 +39,8 @@ pub struct Config {
     pub timeout: Duration,
     /// How often expired reservations are swept (released).
     pub sweep_every: Duration,
+    /// Dealer offers on WhatsApp (`None`: no `/v1/offers`, no `/webhooks/whatsapp`).
+    pub dealers: Option<Dealers>,
 }
 
 impl fmt::Debug for Config {
@@ -47,6 +51,7 @@ impl fmt::Debug for Config {
             .field("max_body_bytes", &self.max_body_bytes)
             .field("timeout", &self.timeout)
             .field("sweep_every", &self.sweep_every)
+            .field("dealers", &self.dealers.is_some())
             .finish()
     }
 }
@@ -60,6 +65,7 @@ impl Config {
             max_body_bytes: 1 << 20,
             timeout: Duration::from_secs(60),
             sweep_every: Duration::from_secs(1),
+            dealers: None,
         }
     }
 }
@@ -86,10 +92,17 @@ pub async fn serve(
             }
         })
     };
+    let timeouts = config
+        .dealers
+        .clone()
+        .map(|d| tokio::spawn(dealers::run_timeouts(d, config.sweep_every)));
     let result = axum::serve(listener, app(service, config))
         .with_graceful_shutdown(shutdown)
         .await;
     sweeper.abort();
+    if let Some(t) = timeouts {
+        t.abort();
+    }
     result
 }
 

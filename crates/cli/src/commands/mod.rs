@@ -10,4 +10,5 @@ pub mod reroute;
 pub mod route;
 pub mod serve;
 pub mod simulate;
+mod serve_dealers;
 pub mod validate;

@@ -33,6 +33,14 @@ pub struct Args {
     /// Largest request body, bytes (larger: 413).
     #[arg(long, value_name = "BYTES", default_value_t = 1 << 20)]
     pub max_body: usize,
+    /// Offer dealer shipments on WhatsApp (/v1/offers, /webhooks/whatsapp): needs the access
+    /// token, phone number id, app secret and verify token in the environment (README,
+    /// "Dealers") and dealers' numbers in the nodes file's whatsapp column.
+    #[arg(long)]
+    pub dealers: bool,
+    /// Where WhatsApp messages are posted (the Graph API, or a stand-in).
+    #[arg(long, value_name = "URL", default_value = omniroute_adapters::channel::whatsapp::DEFAULT_BASE_URL)]
+    pub whatsapp_base_url: String,
 }
 
 /// Loads the inputs and serves until a shutdown signal.
@@ -56,10 +64,22 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         .init();
     let inputs = inputs::load(&args.files, None, global, Timestamp::now())?;
     let ttl = SignedDuration::from_secs(i64::from(args.reservation_ttl));
+    let desk_inputs = args.dealers.then(|| {
+        (
+            Arc::clone(&inputs.network),
+            inputs.skus.clone(),
+            inputs.policies.clone(),
+        )
+    });
     let service = Arc::new(Service::new(inputs, ttl));
+    let dealers = match desk_inputs {
+        Some(parts) => Some(super::serve_dealers::dealers(args, &service, parts)?),
+        None => None,
+    };
     let config = Config {
         max_body_bytes: args.max_body,
         timeout: Duration::from_secs(60),
+        dealers,
         ..Config::new(token)
     };
     let mut runtime = tokio::runtime::Builder::new_multi_thread();

@@ -1,0 +1,430 @@
+//! The dealer desk: offers of routed orders to dealers and what their answers do.
+//!
+//! An order placed on the desk is routed against the live stock (as a quote: offers reserve
+//! nothing) without the dealers that refused it, the dealers cooling down and the dealers
+//! without a WhatsApp number. If its decision ships from a dealer, the first such dealer gets an
+//! offer; a reject or a time-out re-routes the order and offers the next dealer, until
+//! `max_rejections` refusals send it to review. An accept sends the dealer the customer's name,
+//! phone and address, which appear nowhere else (no log line, no answer of the API).
+
+use crate::error::ApiError;
+use crate::Service;
+use axum::http::StatusCode;
+use jiff::Timestamp;
+use omniroute_adapters::channel::whatsapp::{
+    parse_webhook, verify_signature, InboundKind, WebhookError,
+};
+use omniroute_adapters::channel::{Action, Contacts, Customer, Message, OfferLine, OfferMessage};
+use omniroute_adapters::{decision_json, read_order_json, DecisionNames, Policies};
+use omniroute_core::{
+    DealerBook, Network, NodeIdx, NodeKind, Offer, OfferId, OfferState, Order, OrderOffers,
+    RejectReason, Skus,
+};
+use parking_lot::Mutex;
+use serde_json::{json, Value};
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+/// A message to send once the desk's lock is released: (the dealer's number, the message).
+pub(crate) type Outgoing = (String, Message);
+
+/// Where an order on the desk stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Stage {
+    /// Waiting for a dealer's answer.
+    Offered,
+    /// A dealer accepted.
+    Accepted,
+    /// The decision ships from no dealer (or nothing): nothing to offer.
+    Routed,
+    /// Refused `max_rejections` times: for a person to look at.
+    Review,
+}
+
+impl Stage {
+    fn as_str(self) -> &'static str {
+        match self {
+            Stage::Offered => "offered",
+            Stage::Accepted => "accepted",
+            Stage::Routed => "routed",
+            Stage::Review => "review",
+        }
+    }
+}
+
+/// One order on the desk.
+struct Flow {
+    order: Order,
+    new_skus: Vec<String>,
+    area: Option<String>,
+    customer: Customer,
+    offers: OrderOffers,
+    stage: Stage,
+    decision: Value,
+}
+
+#[derive(Default)]
+struct State {
+    next_offer: u64,
+    flows: HashMap<String, Flow>,
+    offer_order: HashMap<OfferId, String>,
+    /// Webhook items already applied (their keys): a delivery repeated is applied once.
+    seen: HashSet<String>,
+    book: DealerBook,
+}
+
+/// The webhook's secrets: the app secret that signs POSTs (`WHATSAPP_APP_SECRET`) and the
+/// handshake's verify token (`WHATSAPP_VERIFY_TOKEN`). `Debug` hides them.
+#[derive(Clone)]
+pub struct WebhookSecrets {
+    /// The app secret.
+    pub app_secret: String,
+    /// The verify token.
+    pub verify_token: String,
+}
+
+impl std::fmt::Debug for WebhookSecrets {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("WebhookSecrets(<hidden>)")
+    }
+}
+
+/// The dealer desk (see the module head).
+pub struct Desk {
+    service: Arc<Service>,
+    network: Arc<Network>,
+    skus: Skus,
+    policies: Policies,
+    contacts: Contacts,
+    app_secret: String,
+    verify_token: String,
+    state: Mutex<State>,
+}
+
+impl std::fmt::Debug for Desk {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Desk(<dealer offers>)")
+    }
+}
+
+fn webhook_error(e: &WebhookError) -> ApiError {
+    let status = match e {
+        WebhookError::MissingSignature | WebhookError::BadSignature => StatusCode::UNAUTHORIZED,
+        WebhookError::Handshake => StatusCode::FORBIDDEN,
+        _ => StatusCode::BAD_REQUEST,
+    };
+    ApiError::new(status, e.code(), e.to_string(), "see docs/errors.md")
+}
+
+impl Desk {
+    /// A desk for `service`, whose inputs had this network, SKUs and policies, reaching
+    /// dealers at `contacts`, with the webhook `secrets`.
+    pub fn new(
+        service: Arc<Service>,
+        (network, skus, policies): (Arc<Network>, Skus, Policies),
+        contacts: Contacts,
+        secrets: WebhookSecrets,
+    ) -> Self {
+        Self {
+            service,
+            network,
+            skus,
+            policies,
+            contacts,
+            app_secret: secrets.app_secret,
+            verify_token: secrets.verify_token,
+            state: Mutex::new(State::default()),
+        }
+    }
+
+    /// The verify token of the GET handshake.
+    pub(crate) fn verify_token(&self) -> &str {
+        &self.verify_token
+    }
+
+    /// `POST /v1/offers`: an order (the JSON of `POST /v1/quote` plus `dest_area` and
+    /// `customer: {name, phone, address}`) routed and offered.
+    pub(crate) fn place(
+        &self,
+        body: &Value,
+        now: Timestamp,
+    ) -> Result<(Value, Vec<Outgoing>), ApiError> {
+        let mut order_body = body.clone();
+        let (area, customer) = match order_body.as_object_mut() {
+            Some(o) => (o.remove("dest_area"), o.remove("customer")),
+            None => (None, None),
+        };
+        let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or("").to_owned();
+        let customer = Customer {
+            name: text(customer.as_ref().and_then(|c| c.get("name"))),
+            phone: text(customer.as_ref().and_then(|c| c.get("phone"))),
+            address: text(customer.as_ref().and_then(|c| c.get("address"))),
+        };
+        let order = read_order_json(&order_body, &self.skus, &self.policies, now)
+            .map_err(|p| ApiError::order(&p, ""))?;
+        let id = order.order.id.clone();
+        let mut state = self.state.lock();
+        if state.flows.contains_key(&id) {
+            return Err(ApiError::new(
+                StatusCode::CONFLICT,
+                crate::error::code::ORDER_RESERVED,
+                format!("order `{id}` is already on the dealer desk"),
+                "give each order its own id",
+            )
+            .at("order_id"));
+        }
+        let flow = Flow {
+            order: order.order,
+            new_skus: order.new_skus,
+            area: area.and_then(|a| a.as_str().map(str::to_owned)),
+            customer,
+            offers: OrderOffers::default(),
+            stage: Stage::Routed,
+            decision: Value::Null,
+        };
+        state.flows.insert(id.clone(), flow);
+        let out = self.offer_next(&mut state, &id, now);
+        Ok((self.history_of(&state, &id), out))
+    }
+
+    /// Routes the order again without the dealers it may not go to, and offers it to the first
+    /// dealer its decision ships from.
+    fn offer_next(&self, state: &mut State, order_id: &str, now: Timestamp) -> Vec<Outgoing> {
+        let cooling = state.book.cooling(now);
+        let State {
+            flows,
+            offer_order,
+            next_offer,
+            ..
+        } = state;
+        let flow = flows.get_mut(order_id).expect("the order is on the desk");
+        let rules = self.policies.versions.for_order(&flow.order, now).dealers;
+        if flow.offers.needs_review(&rules) {
+            flow.stage = Stage::Review;
+            return Vec::new();
+        }
+        flow.offers.exclude_refusers(&mut flow.order);
+        let unreachable = self
+            .network
+            .nodes()
+            .iter()
+            .enumerate()
+            .filter(|(_, n)| n.kind == NodeKind::Dealer && !self.contacts.contains_key(&n.id));
+        for node in unreachable.map(|(i, _)| NodeIdx(i as u32)).chain(cooling) {
+            if !flow.order.excluded.contains(&node) {
+                flow.order.excluded.push(node);
+            }
+        }
+        let decision = self.service.live().quote(&flow.order, now);
+        let names = DecisionNames {
+            network: &self.network,
+            skus: &self.skus,
+            new_skus: &flow.new_skus,
+            levels: self.policies.versions.levels(),
+        };
+        flow.decision = decision_json(&flow.order, &decision, &names, false);
+        let Some(shipment) = decision
+            .shipments
+            .iter()
+            .find(|s| self.network.node(s.node).kind == NodeKind::Dealer)
+        else {
+            flow.stage = Stage::Routed;
+            return Vec::new();
+        };
+        *next_offer += 1;
+        let offer = Offer::new(
+            OfferId(*next_offer),
+            order_id,
+            &self.network,
+            shipment.node,
+            &rules,
+            now,
+        )
+        .expect("the shipment's node is a dealer");
+        let message = OfferMessage {
+            offer: offer.id,
+            order_id: order_id.to_owned(),
+            lines: shipment
+                .lines
+                .iter()
+                .map(|&l| {
+                    let line = &flow.order.lines[l];
+                    OfferLine {
+                        sku: names.sku(line.sku).to_owned(),
+                        qty: line.qty,
+                    }
+                })
+                .collect(),
+            area: flow.area.clone(),
+            promised_date: shipment.promised_date,
+            margin_cents: shipment.cost.margin_cents,
+            deadline: offer.deadline,
+        };
+        let number = self.contacts[&self.network.node(shipment.node).id].clone();
+        offer_order.insert(offer.id, order_id.to_owned());
+        flow.offers.offers.push(offer);
+        flow.stage = Stage::Offered;
+        vec![(number, Message::Offer(message))]
+    }
+
+    /// `POST /webhooks/whatsapp`: checks the signature, parses, and applies every item not seen
+    /// before. Nothing is applied from a body that is refused. Also gives the numbers that wrote
+    /// (their 24-hour windows are open).
+    pub(crate) fn webhook(
+        &self,
+        body: &[u8],
+        signature: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(Value, Vec<Outgoing>, Vec<String>), ApiError> {
+        verify_signature(self.app_secret.as_bytes(), body, signature)
+            .map_err(|e| webhook_error(&e))?;
+        let items = parse_webhook(body).map_err(|e| webhook_error(&e))?;
+        let mut state = self.state.lock();
+        for item in &items {
+            if let InboundKind::Reply { offer, .. } = item.kind {
+                if !state.offer_order.contains_key(&offer) {
+                    return Err(ApiError::new(
+                        StatusCode::NOT_FOUND,
+                        "E4032",
+                        format!("offer {offer} is not known"),
+                        "answer an offer this server sent",
+                    ));
+                }
+            }
+        }
+        let (mut applied, mut repeated) = (0, 0);
+        let mut out = Vec::new();
+        let wrote: Vec<String> = items
+            .iter()
+            .filter(|i| !matches!(i.kind, InboundKind::Status { .. }))
+            .map(|i| i.from.clone())
+            .collect();
+        for item in items {
+            if !state.seen.insert(item.key.clone()) {
+                repeated += 1;
+                continue;
+            }
+            let InboundKind::Reply { offer, action } = item.kind else {
+                continue;
+            };
+            applied += 1;
+            out.extend(self.answer(&mut state, offer, action, now));
+        }
+        Ok((
+            json!({"applied": applied, "repeated": repeated}),
+            out,
+            wrote,
+        ))
+    }
+
+    /// A dealer's answer to `offer`. An answer the offer's state does not allow (late, twice)
+    /// changes nothing.
+    fn answer(
+        &self,
+        state: &mut State,
+        offer: OfferId,
+        action: Action,
+        now: Timestamp,
+    ) -> Vec<Outgoing> {
+        let order_id = state.offer_order[&offer].clone();
+        let flow = state
+            .flows
+            .get_mut(&order_id)
+            .expect("offers belong to orders");
+        let rules = self.policies.versions.for_order(&flow.order, now).dealers;
+        let Some(o) = flow.offers.offers.iter_mut().find(|o| o.id == offer) else {
+            return Vec::new();
+        };
+        let moved = match action {
+            Action::Accept => o.accept(now),
+            Action::Reject => o.reject(now, RejectReason::Declined),
+            Action::CallMe => return Vec::new(),
+        };
+        if let Err(e) = moved {
+            tracing::info!(
+                code = e.code(),
+                offer = offer.0,
+                "dealer answer not applied"
+            );
+            return Vec::new();
+        }
+        let done = o.clone();
+        state.book.record(&done, &rules);
+        if done.state == (OfferState::Accepted { at: now }) {
+            flow.stage = Stage::Accepted;
+            let number = self.contacts[&self.network.node(done.node).id].clone();
+            return vec![(
+                number,
+                Message::Customer {
+                    offer,
+                    order_id: order_id.clone(),
+                    customer: flow.customer.clone(),
+                },
+            )];
+        }
+        self.offer_next(state, &order_id, now)
+    }
+
+    /// Times out the offers past their deadline and re-routes their orders.
+    pub(crate) fn tick(&self, now: Timestamp) -> Vec<Outgoing> {
+        let mut state = self.state.lock();
+        let mut expired = Vec::new();
+        for (id, flow) in &mut state.flows {
+            for o in &mut flow.offers.offers {
+                if o.expire(now) {
+                    expired.push((id.clone(), o.clone()));
+                }
+            }
+        }
+        expired.sort_by_key(|(_, o)| o.id);
+        let mut out = Vec::new();
+        for (order_id, offer) in expired {
+            let rules = self
+                .policies
+                .versions
+                .for_order(&state.flows[&order_id].order, now)
+                .dealers;
+            state.book.record(&offer, &rules);
+            out.extend(self.offer_next(&mut state, &order_id, now));
+        }
+        out
+    }
+
+    /// `GET /v1/offers/{order_id}`: the order's stage, offers and current decision (never the
+    /// customer).
+    pub(crate) fn history(&self, order_id: &str) -> Result<Value, ApiError> {
+        let state = self.state.lock();
+        if !state.flows.contains_key(order_id) {
+            return Err(ApiError::not_found(
+                "order_id",
+                format!("order `{order_id}` is not on the dealer desk"),
+                "place it with POST /v1/offers",
+            ));
+        }
+        Ok(self.history_of(&state, order_id))
+    }
+
+    fn history_of(&self, state: &State, order_id: &str) -> Value {
+        let flow = &state.flows[order_id];
+        let offers: Vec<Value> = flow
+            .offers
+            .offers
+            .iter()
+            .map(|o| {
+                json!({
+                    "offer_id": o.id.0,
+                    "node_id": self.network.node(o.node).id,
+                    "state": o.state.as_str(),
+                    "offered_at": o.offered_at.to_string(),
+                    "deadline": o.deadline.to_string(),
+                })
+            })
+            .collect();
+        json!({
+            "order_id": order_id,
+            "stage": flow.stage.as_str(),
+            "offers": offers,
+            "decision": flow.decision,
+        })
+    }
+}
