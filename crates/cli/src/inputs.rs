@@ -5,7 +5,7 @@ use crate::Global;
 use jiff::Timestamp;
 use omniroute_adapters::{
     event_lines, open_table, read_decisions_file, read_events, read_territories, reroute_problem,
-    with_territories, DecisionsFile, Inputs, Source,
+    with_territories, DecisionsFile, InputError, Inputs, Source,
 };
 use omniroute_core::{Event, RerouteError};
 use std::path::Path;
@@ -79,13 +79,19 @@ pub fn load(
         .map(|p| Source::open(p))
         .collect::<Result<Vec<_>, _>>()?;
     let mut inputs = Inputs::load(&nodes, &stock, orders.as_ref(), &policies)?;
+    add_territories(files, &mut inputs)?;
+    print_warnings(&inputs.warnings, global);
+    inputs.check_now(now)?;
+    Ok(inputs)
+}
+
+/// Sets the dealers' territories of `--territories`, if given, on the inputs' network.
+pub fn add_territories(files: &Files, inputs: &mut Inputs) -> Result<(), InputError> {
     if let Some(path) = &files.territories {
         let territories = read_territories(&Source::open(path)?, &inputs.network)?;
         inputs.network = std::sync::Arc::new(with_territories(&inputs.network, &territories));
     }
-    print_warnings(&inputs.warnings, global);
-    inputs.check_now(now)?;
-    Ok(inputs)
+    Ok(())
 }
 
 /// Refuses, before any work, more than one input read from `-` (stdin) (`E1100`) and an `out`

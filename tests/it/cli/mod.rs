@@ -1,5 +1,6 @@
 //! Tests of the `omniroute` command line.
 
+mod dealers;
 mod demo_gen;
 mod explain;
 mod help;

@@ -35,7 +35,8 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
             .iter()
             .map(|p| Source::open(p))
             .collect::<Result<Vec<_>, _>>()?;
-        let inputs = Inputs::load(&nodes, &stock, orders.as_ref(), &policies)?;
+        let mut inputs = Inputs::load(&nodes, &stock, orders.as_ref(), &policies)?;
+        crate::inputs::add_territories(&args.files, &mut inputs)?;
         if let Some(now) = now {
             inputs.check_now(now)?;
         }

@@ -8,8 +8,9 @@
 //! - a reason naming a node that held the stock (`OUT_OF_REACH`, `SLA_UNREACHABLE`,
 //!   `NO_CAPACITY`, `NODE_INACTIVE`, `KIND_NOT_ALLOWED`, `OUTSIDE_TERRITORY`) is false if no
 //!   node held `qty` units at the start; `KIND_NOT_ALLOWED` also needs such a node to be of a
-//!   kind not allowed, `OUTSIDE_TERRITORY` a dealer whose territory leaves the destination out (`NODE_INACTIVE` does not need it inactive in the inputs: a `node_down`
-//!   event takes it down after routing);
+//!   kind not allowed, `OUTSIDE_TERRITORY` a dealer whose territory leaves the destination out
+//!   (`NODE_INACTIVE` does not need it inactive in the inputs: a `node_down` event takes it
+//!   down after routing);
 //! - `SHIP_COMPLETE` is false unless the order is ship-complete and ships nothing;
 //! - `SPLIT_LIMIT` is false unless the order already makes its most shipments.
 //!
