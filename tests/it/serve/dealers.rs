@@ -7,7 +7,7 @@ use axum::http::StatusCode as AxumStatus;
 use omniroute_adapters::channel::read_contacts;
 use omniroute_adapters::channel::whatsapp::{sign, CloudApi, CloudApiConfig, Template};
 use omniroute_adapters::{Inputs, Source};
-use omniroute_server::{serve, Config, Dealers, Desk, Service, WebhookSecrets};
+use omniroute_server::{Config, Dealers, Desk, Service, WebhookSecrets};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::sync::{Arc, Mutex};
@@ -98,23 +98,7 @@ async fn start(cloud: &str) -> Server {
         desk: Arc::new(desk),
         channel: Arc::new(channel),
     });
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let base = format!("http://{}", listener.local_addr().unwrap());
-    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-    let s = Arc::clone(&service);
-    let done = tokio::spawn(async move {
-        serve(listener, s, &config, async {
-            let _ = stopped.await;
-        })
-        .await
-    });
-    Server {
-        base,
-        client: reqwest::Client::new(),
-        service,
-        stop: Some(stop),
-        done: Some(done),
-    }
+    Server::serving(service, config).await
 }
 
 /// A button reply to `offer` from `from`, as Meta posts it.

@@ -38,6 +38,11 @@ impl Server {
         let service = Arc::new(Service::new(inputs, jiff::SignedDuration::from_secs(ttl_s)));
         let mut cfg = Config::new(TOKEN);
         config(&mut cfg);
+        Self::serving(service, cfg).await
+    }
+
+    /// Serves `service` with `cfg` on a free loopback port.
+    pub async fn serving(service: Arc<Service>, cfg: Config) -> Self {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let base = format!("http://{}", listener.local_addr().unwrap());
         let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
