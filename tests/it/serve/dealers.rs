@@ -229,6 +229,12 @@ async fn a_rejected_offer_moves_to_the_next_dealer_and_an_accept_gets_the_custom
     assert_eq!((status, code(&e)), (StatusCode::BAD_REQUEST, "E4030"));
     let (status, e) = signed(&server, reply("wamid.X", "919800000012", 999, "accept")).await;
     assert_eq!((status, code(&e)), (StatusCode::NOT_FOUND, "E4032"));
+    let (status, e) = signed(&server, reply("wamid.Y", "919800000011", offer2, "accept")).await;
+    assert_eq!(
+        (status, code(&e)),
+        (StatusCode::FORBIDDEN, "E4036"),
+        "D1 answering D2's offer"
+    );
     let (_, after) = server.call(Method::GET, "/v1/offers/O1", None).await;
     assert_eq!(after, history, "refused webhooks changed nothing");
     assert_eq!(cloud.got().len(), 2);

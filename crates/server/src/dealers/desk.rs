@@ -282,12 +282,29 @@ impl Desk {
         let mut state = self.state.lock();
         for item in &items {
             if let InboundKind::Reply { offer, .. } = item.kind {
-                if !state.offer_order.contains_key(&offer) {
+                let Some(order_id) = state.offer_order.get(&offer) else {
                     return Err(ApiError::new(
                         StatusCode::NOT_FOUND,
                         "E4032",
                         format!("offer {offer} is not known"),
                         "answer an offer this server sent",
+                    ));
+                };
+                let dealer = state.flows[order_id]
+                    .offers
+                    .offers
+                    .iter()
+                    .find(|o| o.id == offer)
+                    .map(|o| self.network.node(o.node).id.as_str());
+                let number = dealer.and_then(|d| self.contacts.get(d));
+                if number.map(|n| n.trim_start_matches('+'))
+                    != Some(item.from.trim_start_matches('+'))
+                {
+                    return Err(ApiError::new(
+                        StatusCode::FORBIDDEN,
+                        "E4036",
+                        format!("offer {offer} was not sent to the number that answered it"),
+                        "only the dealer an offer went to can answer it",
                     ));
                 }
             }
