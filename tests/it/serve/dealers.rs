@@ -67,7 +67,9 @@ impl StandIn {
 
 async fn start(cloud: &str) -> Server {
     let nodes = Source::text("nodes.csv", NODES);
-    let inputs = Inputs::load(&nodes, &Source::text("stock.csv", STOCK), None, &[]).unwrap();
+    // One refusal cools a dealer down for a day.
+    let policy = Source::text("policy.toml", "[dealers]\ncool_down_after = 1\n");
+    let inputs = Inputs::load(&nodes, &Source::text("stock.csv", STOCK), None, &[policy]).unwrap();
     let parts = (
         Arc::clone(&inputs.network),
         inputs.skus.clone(),
@@ -259,6 +261,26 @@ async fn a_rejected_offer_moves_to_the_next_dealer_and_an_accept_gets_the_custom
     assert!(
         text.contains("Asha Rao") && text.contains("12 MG Road"),
         "{text}"
+    );
+
+    // D1 refused once, so it cools down: a new order near it goes to D2, and D1 gets nothing.
+    let (_, placed) = server
+        .call(Method::POST, "/v1/offers", Some(&offer_order("O3", "TEE")))
+        .await;
+    assert_eq!(states(&placed), pairs(&[("D2", "offered")]), "{placed}");
+    let to: Vec<String> = cloud
+        .got()
+        .iter()
+        .map(|m| m["to"].as_str().unwrap().to_owned())
+        .collect();
+    assert_eq!(
+        to,
+        [
+            "+919800000011",
+            "+919800000012",
+            "+919800000012",
+            "+919800000012"
+        ]
     );
     server.stop().await;
 }
