@@ -163,6 +163,35 @@ fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Unsigned, wrongly signed, malformed, unknown-offer and wrong-sender webhooks are refused with
+/// their codes and change nothing.
+async fn refusals_change_nothing(
+    server: &Server,
+    cloud: &StandIn,
+    body: &[u8],
+    offer2: u64,
+    history: &Value,
+) {
+    let (status, e) = post_webhook(server, body.to_vec(), None).await;
+    assert_eq!((status, code(&e)), (StatusCode::UNAUTHORIZED, "E4033"));
+    let wrong = sign(b"not the secret", body);
+    let (status, e) = post_webhook(server, body.to_vec(), Some(wrong)).await;
+    assert_eq!((status, code(&e)), (StatusCode::UNAUTHORIZED, "E4034"));
+    let (status, e) = signed(server, b"{\"object\": ".to_vec()).await;
+    assert_eq!((status, code(&e)), (StatusCode::BAD_REQUEST, "E4030"));
+    let (status, e) = signed(server, reply("wamid.X", "919800000012", 999, "accept")).await;
+    assert_eq!((status, code(&e)), (StatusCode::NOT_FOUND, "E4032"));
+    let (status, e) = signed(server, reply("wamid.Y", "919800000011", offer2, "accept")).await;
+    assert_eq!(
+        (status, code(&e)),
+        (StatusCode::FORBIDDEN, "E4036"),
+        "D1 answering D2's offer"
+    );
+    let (_, after) = server.call(Method::GET, "/v1/offers/O1", None).await;
+    assert_eq!(&after, history, "refused webhooks changed nothing");
+    assert_eq!(cloud.got().len(), 2);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_rejected_offer_moves_to_the_next_dealer_and_an_accept_gets_the_customer() {
     let cloud = StandIn::default();
@@ -220,26 +249,8 @@ async fn a_rejected_offer_moves_to_the_next_dealer_and_an_accept_gets_the_custom
         (StatusCode::OK, Some(1))
     );
 
-    // Refusals change nothing.
     let body = reply("wamid.A2", "919800000012", offer2, "accept");
-    let (status, e) = post_webhook(&server, body.clone(), None).await;
-    assert_eq!((status, code(&e)), (StatusCode::UNAUTHORIZED, "E4033"));
-    let wrong = sign(b"not the secret", &body);
-    let (status, e) = post_webhook(&server, body.clone(), Some(wrong)).await;
-    assert_eq!((status, code(&e)), (StatusCode::UNAUTHORIZED, "E4034"));
-    let (status, e) = signed(&server, b"{\"object\": ".to_vec()).await;
-    assert_eq!((status, code(&e)), (StatusCode::BAD_REQUEST, "E4030"));
-    let (status, e) = signed(&server, reply("wamid.X", "919800000012", 999, "accept")).await;
-    assert_eq!((status, code(&e)), (StatusCode::NOT_FOUND, "E4032"));
-    let (status, e) = signed(&server, reply("wamid.Y", "919800000011", offer2, "accept")).await;
-    assert_eq!(
-        (status, code(&e)),
-        (StatusCode::FORBIDDEN, "E4036"),
-        "D1 answering D2's offer"
-    );
-    let (_, after) = server.call(Method::GET, "/v1/offers/O1", None).await;
-    assert_eq!(after, history, "refused webhooks changed nothing");
-    assert_eq!(cloud.got().len(), 2);
+    refusals_change_nothing(&server, &cloud, &body, offer2, &history).await;
 
     // D2 accepts: it, and only it, gets the customer.
     let (status, _) = signed(&server, body).await;
@@ -332,5 +343,8 @@ async fn the_handshake_answers_the_challenge_for_the_verify_token() {
         StatusCode::UNAUTHORIZED,
         "/v1/offers needs the bearer token"
     );
+    let huge = vec![b' '; (1 << 20) + 1];
+    let (status, e) = signed(&server, huge).await;
+    assert_eq!((status, code(&e)), (StatusCode::PAYLOAD_TOO_LARGE, "E5003"));
     server.stop().await;
 }
