@@ -9,6 +9,6 @@ pub mod report;
 pub mod reroute;
 pub mod route;
 pub mod serve;
-pub mod simulate;
 mod serve_dealers;
+pub mod simulate;
 pub mod validate;
