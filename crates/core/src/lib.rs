@@ -54,7 +54,7 @@ pub use limits::{
     order_within_limits, MAX_MARGIN_BPS, MAX_MONEY_CENTS, MAX_ORDER_UNITS, MAX_PER_KM_CENTS,
     MAX_PRIORITY,
 };
-pub use live::LiveStock;
+pub use live::{KeptTable, LiveStock, TrackedInventory, JOURNAL_POSITIONS};
 pub use network::{Network, NetworkError};
 pub use node::{Calendar, DealerTerms, Node, NodeCosts, NodeKind, UnknownNodeKind};
 pub use order::{Order, OrderLine, SplitRule};

@@ -1,6 +1,8 @@
 //! Live stock: a kept [`Router`], the concurrent [`Inventory`] and the router's [`StockTable`]
 //! kept in step with it, for a long-running service or binding that routes and reserves orders
-//! one at a time while stock changes.
+//! one at a time while stock changes; with the node capacity the day's orders use
+//! (`day_load.rs`), so capacity counts across orders as in a sequential batch. For a front end
+//! whose routers and ledgers are separate objects, `tracked.rs` keeps one table per router.
 //!
 //! # In step, incrementally
 //!
@@ -26,13 +28,20 @@
 //! its reservation time gives. Routing one order takes microseconds, so serialising the
 //! reservations costs little and keeps the decision exactly the dry run's.
 
+mod day_load;
 #[cfg(test)]
 mod tests;
+mod tracked;
+#[cfg(test)]
+mod tracked_tests;
+
+pub use tracked::{KeptTable, TrackedInventory, JOURNAL_POSITIONS};
 
 use crate::{
-    Decision, Delta, DeltaOutcome, Inventory, InventoryError, Load, NodeIdx, Order, Position,
+    Decision, Delta, DeltaOutcome, Inventory, InventoryError, NodeIdx, Order, Position,
     ReservationId, ReserveLine, Router, SkuId, StockRow, StockTable,
 };
+use day_load::DayLoad;
 use jiff::{SignedDuration, Timestamp};
 use parking_lot::{RwLock, RwLockUpgradableReadGuard};
 use std::sync::Arc;
@@ -64,7 +73,14 @@ use std::sync::Arc;
 pub struct LiveStock {
     router: Arc<Router>,
     inventory: Inventory,
-    table: RwLock<StockTable>,
+    table: RwLock<Kept>,
+}
+
+/// What the router reads, in step with the ledger: the stock table and the day's node load.
+#[derive(Debug)]
+struct Kept {
+    stock: StockTable,
+    load: DayLoad,
 }
 
 impl LiveStock {
@@ -73,11 +89,14 @@ impl LiveStock {
         let router = router.into();
         let inventory = Inventory::new();
         inventory.replace_snapshot(rows);
-        let table = router.stock_table(inventory.routable_positions());
+        let stock = router.stock_table(inventory.routable_positions());
         LiveStock {
             router,
             inventory,
-            table: RwLock::new(table),
+            table: RwLock::new(Kept {
+                stock,
+                load: DayLoad::default(),
+            }),
         }
     }
 
@@ -86,11 +105,13 @@ impl LiveStock {
         &self.router
     }
 
-    /// Routes `order` against the live stock; nothing is reserved. `now` is the reference time
-    /// for an order without `created_at`.
+    /// Routes `order` against the live stock and the node capacity the day's orders use
+    /// (`day_load.rs`); nothing is reserved. `now` is the reference time for an order without
+    /// `created_at`.
     pub fn quote(&self, order: &Order, now: Timestamp) -> Decision {
-        let table = self.table.read();
-        self.router.route(order, &table, &Load::default(), now)
+        let kept = self.table.read();
+        self.router
+            .route(order, &kept.stock, &kept.load.at(now), now)
     }
 
     /// Routes `order` and reserves its shipped lines under `id` until `now + ttl`, atomically
@@ -104,49 +125,67 @@ impl LiveStock {
         now: Timestamp,
         ttl: SignedDuration,
     ) -> Result<Decision, InventoryError> {
-        let table = self.table.upgradable_read();
-        let decision = self.router.route(order, &table, &Load::default(), now);
+        let kept = self.table.upgradable_read();
+        let decision = self
+            .router
+            .route(order, &kept.stock, &kept.load.at(now), now);
         let lines = decision.reserve_lines(order);
-        let mut table = RwLockUpgradableReadGuard::upgrade(table);
+        let mut kept = RwLockUpgradableReadGuard::upgrade(kept);
         self.inventory.reserve(id, &lines, now, ttl)?;
-        self.sync(&mut table, lines.iter().map(|l| (l.node, l.sku)));
+        self.sync(&mut kept.stock, lines.iter().map(|l| (l.node, l.sku)));
+        kept.load.hold(id, &decision, now);
         Ok(decision)
     }
 
     /// Ships reservation `id` ([`Inventory::commit`]). An expired one is released instead
     /// ([`InventoryError::Expired`]) and its units are routable again.
     pub fn commit(&self, id: ReservationId, now: Timestamp) -> Result<(), InventoryError> {
-        self.settle(id, |inv| inv.commit(id, now))
+        self.settle(id, |inv, load| {
+            let result = inv.commit(id, now);
+            match result {
+                Ok(()) => load.commit(id, now),
+                Err(InventoryError::Expired { .. }) => load.free(id),
+                Err(_) => {}
+            }
+            result
+        })
     }
 
     /// Frees reservation `id` ([`Inventory::release`]).
     pub fn release(&self, id: ReservationId) -> Result<(), InventoryError> {
-        self.settle(id, |inv| inv.release(id))
+        self.settle(id, |inv, load| {
+            inv.release(id)?;
+            load.free(id);
+            Ok(())
+        })
     }
 
     /// Releases every reservation expired at `now`; returns their ids, sorted.
     pub fn expire(&self, now: Timestamp) -> Vec<ReservationId> {
-        let mut table = self.table.write();
+        let mut kept = self.table.write();
         let expired = self.inventory.expire_held(now);
         let touched = expired.iter().flat_map(|(_, lines)| lines);
-        self.sync(&mut table, touched.map(|l| (l.node, l.sku)));
+        self.sync(&mut kept.stock, touched.map(|l| (l.node, l.sku)));
+        for (id, _) in &expired {
+            kept.load.free(*id);
+        }
         expired.into_iter().map(|(id, _)| id).collect()
     }
 
     /// Applies sequenced deltas, all or nothing ([`Inventory::apply_deltas`]: duplicates
     /// ignored, gaps applied and reported).
     pub fn apply_deltas(&self, deltas: &[Delta]) -> Result<Vec<DeltaOutcome>, InventoryError> {
-        let mut table = self.table.write();
+        let mut kept = self.table.write();
         let outcomes = self.inventory.apply_deltas(deltas)?;
-        self.sync(&mut table, deltas.iter().map(|d| (d.node, d.sku)));
+        self.sync(&mut kept.stock, deltas.iter().map(|d| (d.node, d.sku)));
         Ok(outcomes)
     }
 
     /// Adds returned units to on-hand ([`Inventory::return_units`]).
     pub fn return_units(&self, node: NodeIdx, sku: SkuId, qty: u32) -> Result<(), InventoryError> {
-        let mut table = self.table.write();
+        let mut kept = self.table.write();
         self.inventory.return_units(node, sku, qty)?;
-        self.sync(&mut table, [(node, sku)]);
+        self.sync(&mut kept.stock, [(node, sku)]);
         Ok(())
     }
 
@@ -162,13 +201,13 @@ impl LiveStock {
 
     /// Units of `sku` the router may use at `node` now (the table's figure).
     pub fn routable(&self, node: NodeIdx, sku: SkuId) -> u32 {
-        self.table.read().qty(node, sku)
+        self.table.read().stock.qty(node, sku)
     }
 
     /// A copy of the table as it is now, to route a batch against without holding up the live
-    /// stock.
+    /// stock (a batch counts capacity from zero).
     pub fn stock_table(&self) -> StockTable {
-        self.table.read().clone()
+        self.table.read().stock.clone()
     }
 
     /// Number of live reservations (expired ones included until swept).
@@ -185,33 +224,42 @@ impl LiveStock {
     fn settle(
         &self,
         id: ReservationId,
-        op: impl FnOnce(&Inventory) -> Result<(), InventoryError>,
+        op: impl FnOnce(&Inventory, &mut DayLoad) -> Result<(), InventoryError>,
     ) -> Result<(), InventoryError> {
-        let mut table = self.table.write();
+        let mut kept = self.table.write();
         let lines = self
             .inventory
             .reservation(id)
             .map(|(lines, _)| lines)
             .unwrap_or_default();
-        let result = op(&self.inventory);
-        self.sync(&mut table, lines.iter().map(|l| (l.node, l.sku)));
+        let result = op(&self.inventory, &mut kept.load);
+        self.sync(&mut kept.stock, lines.iter().map(|l| (l.node, l.sku)));
         result
     }
 
-    /// Sets each touched position of the table to the ledger's routable units less the
-    /// policy's hold: what [`Router::stock_table`] would list for it.
+    /// Brings the touched positions of the table in step with the ledger.
     fn sync(&self, table: &mut StockTable, touched: impl IntoIterator<Item = (NodeIdx, SkuId)>) {
-        for (node, sku) in touched {
-            let want = self
-                .inventory
-                .routable(node, sku)
-                .saturating_sub(self.router.safety_hold(node));
-            let have = table.qty(node, sku);
-            if want > have {
-                table.add(node, sku, want - have);
-            } else {
-                table.take(node, sku, have - want);
-            }
+        sync_positions(&self.router, &self.inventory, table, touched);
+    }
+}
+
+/// Sets each touched position of `table` to `inventory`'s routable units less `router`'s safety
+/// hold ([`Router::safety_hold`]): what [`Router::stock_table`] would list for it.
+fn sync_positions(
+    router: &Router,
+    inventory: &Inventory,
+    table: &mut StockTable,
+    touched: impl IntoIterator<Item = (NodeIdx, SkuId)>,
+) {
+    for (node, sku) in touched {
+        let want = inventory
+            .routable(node, sku)
+            .saturating_sub(router.safety_hold(node));
+        let have = table.qty(node, sku);
+        if want > have {
+            table.add(node, sku, want - have);
+        } else {
+            table.take(node, sku, have - want);
         }
     }
 }

@@ -4,10 +4,10 @@ use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::sync::Arc;
 
-const NODES: u32 = 6;
-const SKUS: u32 = 4;
+pub(super) const NODES: u32 = 6;
+pub(super) const SKUS: u32 = 4;
 
-fn network() -> Network {
+pub(super) fn network() -> Network {
     let kinds = [NodeKind::Store, NodeKind::Warehouse, NodeKind::Dealer];
     Network::new(
         (0..NODES)
@@ -21,13 +21,13 @@ fn network() -> Network {
 }
 
 /// A policy that holds back one unit at every store, so the table differs from the ledger.
-fn policy() -> Policy {
+pub(super) fn policy() -> Policy {
     let mut p = Policy::default();
     p.kinds[NodeKind::Store.index()].safety_stock = 1;
     p
 }
 
-fn rows(units: u32) -> Vec<StockRow> {
+pub(super) fn rows(units: u32) -> Vec<StockRow> {
     (0..NODES)
         .flat_map(|n| {
             (0..SKUS).map(move |s| StockRow {
@@ -55,7 +55,7 @@ fn order(id: usize, skus: &[(u32, u32)]) -> Order {
     Order::new(format!("O{id}"), LatLng::new(28.6, 77.2).unwrap(), lines)
 }
 
-fn now() -> Timestamp {
+pub(super) fn now() -> Timestamp {
     "2026-11-26T06:00:00Z".parse().unwrap()
 }
 
@@ -264,4 +264,41 @@ fn concurrent_reservations_never_oversell() {
     // units too), and a third of the orders released theirs for others.
     assert!(held.iter().flatten().sum::<u32>() > 20, "{held:?}");
     assert_in_step(&live);
+}
+
+/// Node capacity counts across orders: a store that ships once a day takes one reserved order;
+/// a release gives its shipment back, a commit keeps it until the next (UTC) day.
+#[test]
+fn the_days_capacity_counts_across_reservations() {
+    let mut p = Policy::default();
+    p.kinds[NodeKind::Store.index()].capacity_shipments = Some(1);
+    // N0 (a store) is nearest; N1 (a warehouse) has no capacity limit.
+    let live = LiveStock::new(Router::new(network(), p), rows(5));
+    let o = |i| {
+        let mut o = order(i, &[(0, 1)]);
+        o.destination = LatLng::new(28.5, 77.1).unwrap(); // at N0
+        o
+    };
+    let ttl = SignedDuration::from_mins(15);
+    let first = |d: &Decision| d.shipments[0].node;
+    let a = live
+        .route_and_reserve(&o(1), ReservationId(1), now(), ttl)
+        .unwrap();
+    assert_eq!(first(&a), NodeIdx(0));
+    // N0's one shipment of the day is taken: the next order goes elsewhere.
+    assert_ne!(first(&live.quote(&o(2), now())), NodeIdx(0));
+    live.release(ReservationId(1)).unwrap();
+    assert_eq!(first(&live.quote(&o(2), now())), NodeIdx(0));
+    live.route_and_reserve(&o(3), ReservationId(3), now(), ttl)
+        .unwrap();
+    live.commit(ReservationId(3), now()).unwrap();
+    assert_ne!(first(&live.quote(&o(4), now())), NodeIdx(0));
+    // An expired reservation gives its shipment back too.
+    let tomorrow = now() + SignedDuration::from_hours(24);
+    assert_eq!(first(&live.quote(&o(4), tomorrow)), NodeIdx(0));
+    live.route_and_reserve(&o(5), ReservationId(5), tomorrow, ttl)
+        .unwrap();
+    assert_ne!(first(&live.quote(&o(6), tomorrow)), NodeIdx(0));
+    assert_eq!(live.expire(tomorrow + ttl), vec![ReservationId(5)]);
+    assert_eq!(first(&live.quote(&o(6), tomorrow)), NodeIdx(0));
 }
