@@ -268,8 +268,17 @@ fn without_place(e: &serde_json::Error) -> String {
 
 /// Parses one non-blank line into an event, or records its problems.
 fn parse_line(at: &mut Place<'_>, ctx: &Ctx<'_>) -> Option<Event> {
-    let value: Value = match serde_json::from_str(at.text) {
+    let value: Value = match crate::parse_json_unique(at.text.as_bytes()) {
         Ok(v) => v,
+        Err(e) if e.is_data() => {
+            at.push(
+                "E3111",
+                e.column() as u64,
+                without_place(&e),
+                "give each key once in an object: a repeated key would silently take the last value",
+            );
+            return None;
+        }
         Err(e) => {
             let column = at
                 .text
@@ -285,15 +294,6 @@ fn parse_line(at: &mut Place<'_>, ctx: &Ctx<'_>) -> Option<Event> {
             return None;
         }
     };
-    if let Err(e) = serde_json::from_str::<NoRepeatedKeys>(at.text) {
-        at.push(
-            "E3111",
-            e.column() as u64,
-            without_place(&e),
-            "give each key once in an object: a repeated key would silently take the last value",
-        );
-        return None;
-    }
     let Value::Object(obj) = value else {
         at.push(
             "E3108",
@@ -354,60 +354,6 @@ fn parse_line(at: &mut Place<'_>, ctx: &Ctx<'_>) -> Option<Event> {
             );
             None
         }
-    }
-}
-
-/// A JSON value in which no object repeats a key (`serde_json::Value` keeps the last one
-/// silently); deserializing fails at the repeated key.
-struct NoRepeatedKeys;
-
-impl<'de> serde::Deserialize<'de> for NoRepeatedKeys {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(NoRepeatedKeys)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for NoRepeatedKeys {
-    type Value = NoRepeatedKeys;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Self, E> {
-        Ok(self)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Self, E> {
-        Ok(self)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Self, E> {
-        Ok(self)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Self, E> {
-        Ok(self)
-    }
-    fn visit_str<E>(self, _: &str) -> Result<Self, E> {
-        Ok(self)
-    }
-    fn visit_unit<E>(self) -> Result<Self, E> {
-        Ok(self)
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Self, A::Error> {
-        while seq.next_element::<NoRepeatedKeys>()?.is_some() {}
-        Ok(self)
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Self, A::Error> {
-        let mut keys = std::collections::HashSet::new();
-        while let Some(key) = map.next_key::<String>()? {
-            if keys.contains(&key) {
-                return Err(serde::de::Error::custom(format!(
-                    "key `{}` appears twice in one object",
-                    clip(&key)
-                )));
-            }
-            keys.insert(key);
-            map.next_value::<NoRepeatedKeys>()?;
-        }
-        Ok(self)
     }
 }
 

@@ -12,6 +12,7 @@ mod events;
 mod extreme_tests;
 mod gen;
 mod inputs;
+mod json_unique;
 mod order_json;
 mod parquet;
 mod policy;
@@ -43,6 +44,7 @@ pub use gen::{
     write_instance, City, GenConfig, GenError, GenLimits, Instance, GEN_LIMITS,
 };
 pub use inputs::{Inputs, Source, DEMO_POLICY};
+pub use json_unique::parse_json_unique;
 pub use order_json::{read_order_json, FieldProblem, JsonOrder, ORDER_JSON};
 pub use policy::{read_policy, Policies, PolicyFile};
 pub use problem::{InputError, Problem};
