@@ -18,6 +18,8 @@ pub(crate) mod code {
     pub const INVALID: &str = "E5006";
     pub const TIMEOUT: &str = "E5007";
     pub const INTERNAL: &str = "E5009";
+    pub const REPEATED_KEY: &str = "E5010";
+    pub const BAD_QUERY: &str = "E5011";
 }
 
 /// One refused request.

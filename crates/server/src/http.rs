@@ -8,7 +8,7 @@ use crate::openapi::{
 };
 use crate::{Config, Service};
 use axum::body::{Body, Bytes};
-use axum::extract::rejection::BytesRejection;
+use axum::extract::rejection::{BytesRejection, QueryRejection};
 use axum::extract::{DefaultBodyLimit, MatchedPath, Path, Query, Request, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE, WWW_AUTHENTICATE};
 use axum::http::{HeaderValue, StatusCode};
@@ -190,7 +190,8 @@ async fn unknown_route() -> ApiError {
     )
 }
 
-/// The body as JSON: 413 over the limit, 400 when it is not JSON.
+/// The body as JSON: 413 over the limit, 400 when it is not JSON (`E5001`) or an object repeats
+/// a key (`E5010`: the last value would win silently).
 fn json_body(body: Result<Bytes, BytesRejection>) -> Result<Value, ApiError> {
     let bytes = body.map_err(|e| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -204,7 +205,18 @@ fn json_body(body: Result<Bytes, BytesRejection>) -> Result<Value, ApiError> {
             )
         }
     })?;
-    serde_json::from_slice(&bytes).map_err(|e| ApiError::malformed(&e))
+    omniroute_adapters::parse_json_unique(&bytes).map_err(|e| {
+        if e.is_data() {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                code::REPEATED_KEY,
+                format!("the body repeats a key: {e}"),
+                "give each key once in an object",
+            )
+        } else {
+            ApiError::malformed(&e)
+        }
+    })
 }
 
 /// Liveness: 200 while the server answers.
@@ -295,11 +307,32 @@ pub(crate) async fn deltas(State(s): Shared, body: Result<Bytes, BytesRejection>
 /// One position of the live stock.
 #[utoipa::path(get, path = "/v1/stock", security(("bearer" = [])),
     params(("node_id" = String, Query), ("sku" = String, Query)),
-    responses((status = 200, body = StockReply), (status = 401, body = ErrorBody),
+    responses((status = 200, body = StockReply), (status = 400, body = ErrorBody, description = "a malformed query string"),
+              (status = 401, body = ErrorBody),
               (status = 404, body = ErrorBody), (status = 422, body = ErrorBody)))]
-pub(crate) async fn stock(State(s): Shared, Query(q): Query<HashMap<String, String>>) -> Answer {
-    let get = |k: &str| q.get(k).map(String::as_str);
-    s.stock(get("node_id"), get("sku")).map(Json)
+pub(crate) async fn stock(
+    State(s): Shared,
+    q: Result<Query<Vec<(String, String)>>, QueryRejection>,
+) -> Answer {
+    let Query(pairs) = q.map_err(|e| bad_query(&e.body_text()))?;
+    let mut q: HashMap<&str, &str> = HashMap::new();
+    for (k, v) in &pairs {
+        if q.insert(k, v).is_some() {
+            return Err(bad_query(&format!("`{k}` is given twice")).at(k.as_str()));
+        }
+    }
+    s.stock(q.get("node_id").copied(), q.get("sku").copied())
+        .map(Json)
+}
+
+/// A query string that cannot be read (400, `E5011`).
+fn bad_query(why: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::BAD_REQUEST,
+        code::BAD_QUERY,
+        format!("the query string is malformed: {why}"),
+        "give each parameter once, URL-encoded, for example /v1/stock?node_id=W1&sku=TEE",
+    )
 }
 
 /// Routes a batch against the live stock, sequentially or optimised; nothing is reserved.

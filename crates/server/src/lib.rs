@@ -11,11 +11,13 @@ mod error;
 mod http;
 mod metrics;
 mod openapi;
+mod orders;
 mod service;
 
 pub use dealers::{Dealers, Desk, WebhookSecrets};
 pub use error::ApiError;
 pub use http::app;
+pub use orders::KEEP_SETTLED_ORDERS;
 pub use service::{Service, MAX_BATCH_SECONDS};
 
 use jiff::Timestamp;

@@ -1,13 +1,17 @@
 //! What the endpoints do, without HTTP: a kept router over the live stock ([`LiveStock`]), the
-//! names decisions are written with, and the orders routed so far. Every answer is a JSON value
-//! or an [`ApiError`]; decisions are written by the CLI's writer
+//! names decisions are written with, and the orders routed so far ([`OrderBook`]). Every answer
+//! is a JSON value or an [`ApiError`]; decisions are written by the CLI's writer
 //! ([`omniroute_adapters::decision_json`]).
+//!
+//! Locks: the SKU table is read-locked while a request reads and writes its orders' SKUs, and
+//! written only by a delta that names a new SKU; routing one order takes the live stock's own
+//! lock; a batch routes against a copy of the table with no lock held (see [`Service::batch`]).
 
 pub(crate) mod kpis;
 
 use crate::error::ApiError;
 use crate::metrics::Metrics;
-use axum::http::StatusCode;
+use crate::orders::{OrderBook, Routed, KEEP_SETTLED_ORDERS};
 use jiff::{SignedDuration, Timestamp};
 use omniroute_adapters::{
     decision_json, read_order_json, refusal_message, totals_json, DecisionNames, Inputs, JsonOrder,
@@ -17,9 +21,9 @@ use omniroute_core::{
     Delta, DeltaOutcome, InventoryError, LiveStock, Mode, Network, NodeIdx, OptimiseOptions, Order,
     ReservationId, SkuId, Skus,
 };
-use parking_lot::{Mutex, RwLock};
-use rustc_hash::FxHashMap;
+use parking_lot::RwLock;
 use serde_json::{json, Value};
+use std::borrow::Cow;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,28 +31,17 @@ use std::time::Duration;
 /// Longest optimise budget a batch may ask for, seconds.
 pub const MAX_BATCH_SECONDS: f64 = 20.0;
 
-/// An order routed and reserved through `POST /v1/orders`.
-#[derive(Debug, Clone)]
-struct Routed {
-    reservation: ReservationId,
-    expires_at: Timestamp,
-    status: &'static str,
-    /// The decision with its ranked candidates (`omniroute explain --format json`).
-    explanation: Value,
-}
-
 /// The state behind every endpoint (`Send + Sync`, shared by `Arc`).
 #[derive(Debug)]
 pub struct Service {
     live: LiveStock,
     network: Arc<Network>,
     policies: Policies,
-    /// The SKU table; a delta may add a SKU. Held for reading across a whole request that
-    /// numbers an order's SKUs, so the numbering cannot change under it.
+    /// The SKU table; a delta may add a SKU. Held for reading across a request that numbers an
+    /// order's SKUs and routes it, so the numbering cannot change under it.
     skus: RwLock<Skus>,
-    /// Orders reserved, by order id; and the order of each reservation.
-    orders: RwLock<FxHashMap<String, Routed>>,
-    reservations: Mutex<FxHashMap<ReservationId, String>>,
+    /// Orders reserved through `POST /v1/orders`.
+    orders: OrderBook,
     next_id: AtomicU64,
     ttl: SignedDuration,
     pub(crate) metrics: Metrics,
@@ -66,12 +59,24 @@ impl Service {
             network: inputs.network,
             policies: inputs.policies,
             skus: RwLock::new(inputs.skus),
-            orders: RwLock::default(),
-            reservations: Mutex::default(),
+            orders: OrderBook::new(KEEP_SETTLED_ORDERS),
             next_id: AtomicU64::new(1),
             ttl,
             metrics: Metrics::default(),
         }
+    }
+
+    /// Keeps the records of at most `n` settled orders for `GET /v1/orders/{order_id}`
+    /// ([`KEEP_SETTLED_ORDERS`] by default).
+    #[must_use]
+    pub fn keep_settled_orders(mut self, n: usize) -> Self {
+        self.orders = OrderBook::new(n);
+        self
+    }
+
+    /// Orders whose records `GET /v1/orders/{order_id}` answers (live and settled).
+    pub fn orders_kept(&self) -> usize {
+        self.orders.len()
     }
 
     /// The live stock (for audits and tests).
@@ -99,47 +104,37 @@ impl Service {
     }
 
     /// `POST /v1/orders`: routes and reserves atomically; 409 while the order has a live
-    /// reservation.
+    /// reservation or another request is reserving it. The order id is claimed first, then the
+    /// order routed and reserved under the live stock's lock alone, then recorded.
     pub fn reserve(&self, body: &Value, now: Timestamp) -> Result<Value, ApiError> {
         let skus = self.skus.read();
         let order = read_order_json(body, &skus, &self.policies, now)
             .map_err(|p| ApiError::order(&p, ""))?;
         let o = &order.order;
-        // One reservation per order at a time: the order's entry is checked and claimed under
-        // the orders lock, so two requests for the same order cannot both reserve.
-        let mut orders = self.orders.write();
-        if let Some(r) = orders.get(&o.id) {
-            if self.live.reservation(r.reservation).is_some() {
-                return Err(ApiError::new(
-                    StatusCode::CONFLICT,
-                    crate::error::code::ORDER_RESERVED,
-                    format!("order `{}` has live reservation {}", o.id, r.reservation),
-                    "commit or release it first (POST /v1/reservations/{id}/commit or /release)",
-                )
-                .at("order_id"));
-            }
-        }
+        let claim = self
+            .orders
+            .claim(&o.id, |id| self.live.reservation(id).is_some())?;
         let id = ReservationId(self.next_id.fetch_add(1, Ordering::Relaxed));
         let decision = self
             .live
             .route_and_reserve(o, id, now, self.ttl)
             .map_err(|e| self.ledger_error(&e, &skus))?;
         let expires_at = now.checked_add(self.ttl).unwrap_or(Timestamp::MAX);
-        let names = self.names(&skus, &order);
-        let routed = Routed {
+        // Written once, with the candidates kept for GET /v1/orders; the reply leaves them out.
+        let explanation = decision_json(o, &decision, &self.names(&skus, &order), true);
+        let reply = without_candidates(&explanation);
+        claim.record(Routed {
             reservation: id,
             expires_at,
             status: "reserved",
-            explanation: decision_json(o, &decision, &names, true),
-        };
+            explanation,
+        });
         self.kpis.record(o, &decision, now);
-        orders.insert(o.id.clone(), routed);
-        self.reservations.lock().insert(id, o.id.clone());
         self.metrics.orders_routed.inc();
         Ok(json!({
             "reservation_id": id.to_string(),
             "expires_at": expires_at.to_string(),
-            "decision": decision_json(o, &decision, &names, false),
+            "decision": reply,
         }))
     }
 
@@ -176,16 +171,7 @@ impl Service {
     }
 
     fn settled(&self, id: ReservationId, status: &'static str) {
-        // The reservations lock is let go before the orders lock is taken (`reserve` takes
-        // them the other way round).
-        let order = self.reservations.lock().remove(&id);
-        if let Some(order) = order {
-            if let Some(r) = self.orders.write().get_mut(&order) {
-                if r.reservation == id {
-                    r.status = status;
-                }
-            }
-        }
+        self.orders.settle(id, status);
     }
 
     /// `POST /v1/stock/deltas`: `[{"node_id", "seq", "sku", "change"}]`, applied all or none;
@@ -215,18 +201,28 @@ impl Service {
             })?;
             parsed.push((node, sku.trim(), seq, change));
         }
-        let deltas: Vec<Delta> = {
+        // The SKU table is written only when a delta names a SKU it does not know.
+        let known: Option<Vec<SkuId>> = {
+            let skus = self.skus.read();
+            parsed.iter().map(|&(_, sku, _, _)| skus.get(sku)).collect()
+        };
+        let ids = known.unwrap_or_else(|| {
             let mut skus = self.skus.write();
             parsed
                 .iter()
-                .map(|&(node, sku, seq, change)| Delta {
-                    node,
-                    seq,
-                    sku: skus.intern(sku),
-                    change,
-                })
+                .map(|&(_, sku, _, _)| skus.intern(sku))
                 .collect()
-        };
+        });
+        let deltas: Vec<Delta> = parsed
+            .iter()
+            .zip(ids)
+            .map(|(&(node, _, seq, change), sku)| Delta {
+                node,
+                seq,
+                sku,
+                change,
+            })
+            .collect();
         let outcomes = self
             .live
             .apply_deltas(&deltas)
@@ -278,25 +274,24 @@ impl Service {
 
     /// `GET /v1/orders/{order_id}`: the reservation and the decision with its ranked candidates.
     pub fn order(&self, order_id: &str) -> Result<Value, ApiError> {
-        let orders = self.orders.read();
-        let r = orders.get(order_id).ok_or_else(|| {
+        self.orders.answer(order_id).ok_or_else(|| {
             ApiError::not_found(
                 "order_id",
-                format!("order `{order_id}` was not routed by POST /v1/orders"),
-                "check the id (ids are case-sensitive); quotes are not kept",
+                format!("order `{order_id}` was not routed by POST /v1/orders, or was settled long ago"),
+                "check the id (ids are case-sensitive); quotes are not kept, nor more than the latest 100,000 settled orders",
             )
-        })?;
-        Ok(json!({
-            "order_id": order_id,
-            "reservation_id": r.reservation.to_string(),
-            "expires_at": r.expires_at.to_string(),
-            "status": r.status,
-            "decision": r.explanation,
-        }))
+        })
     }
 
     /// `POST /v1/batch`: `{"orders": [...], "mode": "sequential" | "optimise", "time_limit_s"?,
     /// "seed"?, "iterations"?}` routed against a copy of the live stock; nothing is reserved.
+    ///
+    /// The orders are read and the table copied under the SKU table's read lock, which is let go
+    /// before routing (an optimise run takes seconds, and a waiting writer would hold up every
+    /// reader). Taken together, the copy holds only SKUs the orders were numbered against, so a
+    /// SKU an order names that the table did not know (id `skus.len() + k`) has no stock in it
+    /// even if a delta adds a SKU meanwhile; the decisions are then written with those ids
+    /// moved past the grown table (`names_after`).
     pub fn batch(&self, body: &Value, now: Timestamp) -> Result<Value, ApiError> {
         let hint = "send {\"orders\": [...], \"mode\": \"sequential\" or \"optimise\"}";
         let items = body
@@ -314,23 +309,29 @@ impl Service {
                 ))
             }
         };
-        let skus = self.skus.read();
-        let read: Vec<JsonOrder> = items
-            .iter()
-            .enumerate()
-            .map(|(i, o)| {
-                read_order_json(o, &skus, &self.policies, now)
-                    .map_err(|p| ApiError::order(&p, &format!("orders[{i}].")))
-            })
-            .collect::<Result<_, _>>()?;
+        let (read, known, stock) = {
+            let skus = self.skus.read();
+            let read: Vec<JsonOrder> = items
+                .iter()
+                .enumerate()
+                .map(|(i, o)| {
+                    read_order_json(o, &skus, &self.policies, now)
+                        .map_err(|p| ApiError::order(&p, &format!("orders[{i}].")))
+                })
+                .collect::<Result<_, _>>()?;
+            (read, skus.len(), self.live.stock_table())
+        };
         let orders: Vec<Order> = read.iter().map(|o| o.order.clone()).collect();
-        let stock = self.live.stock_table();
         let plan = self.live.router().route_batch(&orders, &stock, now, &mode);
         self.metrics.orders_routed.inc_by(orders.len() as u64);
+        let skus = self.skus.read();
         let decisions: Vec<Value> = read
             .iter()
             .zip(&plan.decisions)
-            .map(|(o, d)| decision_json(&o.order, d, &self.names(&skus, o), false))
+            .map(|(o, d)| {
+                let o = names_after(o, known, skus.len());
+                decision_json(&o.order, d, &self.names(&skus, &o), false)
+            })
             .collect();
         Ok(json!({
             "mode": if matches!(mode, Mode::Sequential) { "sequential" } else { "optimise" },
@@ -367,6 +368,32 @@ impl Service {
     pub fn sku(&self, name: &str) -> Option<SkuId> {
         self.skus.read().get(name)
     }
+}
+
+/// The decision of [`decision_json`] without its `candidates`.
+fn without_candidates(explanation: &Value) -> Value {
+    let fields = explanation.as_object().into_iter().flatten();
+    Value::Object(
+        fields
+            .filter(|(k, _)| *k != "candidates")
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+    )
+}
+
+/// `order`, read against a SKU table of `known` SKUs, for writing with the table grown to `now`
+/// SKUs: the ids of SKUs it did not know (`known + k`) become `now + k`, past the grown table.
+fn names_after(order: &JsonOrder, known: usize, now: usize) -> Cow<'_, JsonOrder> {
+    if known == now || order.new_skus.is_empty() {
+        return Cow::Borrowed(order);
+    }
+    let mut moved = order.clone();
+    for line in &mut moved.order.lines {
+        if line.sku.0 as usize >= known {
+            line.sku = SkuId((line.sku.0 as usize - known + now) as u32);
+        }
+    }
+    Cow::Owned(moved)
 }
 
 /// A reservation id from a path: the number `POST /v1/orders` gave; anything else is unknown.

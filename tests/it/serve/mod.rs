@@ -5,6 +5,7 @@ mod dealers;
 mod endpoints;
 mod kpis;
 mod race;
+mod state;
 
 use omniroute_adapters::{Inputs, Source};
 use omniroute_server::{serve, Config, Service};
