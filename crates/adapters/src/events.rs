@@ -54,19 +54,8 @@ pub fn read_events(
         file: file.to_owned(),
         message: e.to_string(),
     })?;
-    let by_id: HashMap<&str, usize> = orders
-        .iter()
-        .enumerate()
-        .map(|(i, o)| (o.id.as_str(), i))
-        .collect();
-    let ctx = Ctx {
-        by_id,
-        network,
-        skus,
-    };
-    let mut events = Vec::new();
-    let mut problems = Vec::new();
-    let mut total = 0usize;
+    let ctx = Ctx::new(orders, network, skus);
+    let mut gathered = Gathered::default();
     for (i, raw) in data.split(|&b| b == b'\n').enumerate() {
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
         let mut at = Place {
@@ -86,31 +75,81 @@ pub fn read_events(
             Ok(text) => {
                 at.text = text;
                 if let Some(e) = parse_line(&mut at, &ctx) {
-                    events.push(e);
+                    gathered.events.push(e);
                 }
             }
         }
-        total += at.problems.len();
-        problems.extend(at.problems);
-        if problems.len() >= MAX_PROBLEMS {
-            problems.truncate(MAX_PROBLEMS);
-            problems.push(Problem {
-                code: "E1025",
-                file: file.to_owned(),
-                line: 0,
-                column: 0,
-                message: format!("too many problems: only the first {MAX_PROBLEMS} are listed"),
-                hint:
-                    "fix the problems listed (they often share one cause) and read the file again"
-                        .into(),
-            });
+        if !gathered.add(file, at.problems) {
             break;
         }
     }
-    if total == 0 {
-        Ok(events)
-    } else {
-        Err(InputError::Invalid(problems))
+    gathered.finish()
+}
+
+/// Reads events that are JSON values already (a front end's objects, such as Python's dicts):
+/// event `i` is "line" `i + 1` of `file`, problems have no column, and everything else, codes
+/// included, is [`read_events`]'.
+pub fn read_event_values(
+    values: impl IntoIterator<Item = Value>,
+    file: &str,
+    orders: &[Order],
+    network: &Network,
+    skus: &Skus,
+) -> Result<Vec<Event>, InputError> {
+    let ctx = Ctx::new(orders, network, skus);
+    let mut gathered = Gathered::default();
+    for (i, value) in values.into_iter().enumerate() {
+        let mut at = Place {
+            file,
+            line: i as u64 + 1,
+            text: "",
+            problems: Vec::new(),
+        };
+        if let Some(e) = event_of(&mut at, value, &ctx) {
+            gathered.events.push(e);
+        }
+        if !gathered.add(file, at.problems) {
+            break;
+        }
+    }
+    gathered.finish()
+}
+
+/// The events read so far and every problem, up to [`MAX_PROBLEMS`].
+#[derive(Default)]
+struct Gathered {
+    events: Vec<Event>,
+    problems: Vec<Problem>,
+    total: usize,
+}
+
+impl Gathered {
+    /// Adds one event's problems; false once there are too many to go on.
+    fn add(&mut self, file: &str, problems: Vec<Problem>) -> bool {
+        self.total += problems.len();
+        self.problems.extend(problems);
+        if self.problems.len() < MAX_PROBLEMS {
+            return true;
+        }
+        self.problems.truncate(MAX_PROBLEMS);
+        self.problems.push(Problem {
+            code: "E1025",
+            file: file.to_owned(),
+            line: 0,
+            column: 0,
+            message: format!("too many problems: only the first {MAX_PROBLEMS} are listed"),
+            hint: "fix the problems listed (they often share one cause) and read the file again"
+                .into(),
+        });
+        false
+    }
+
+    fn finish(self) -> Result<Vec<Event>, InputError> {
+        if self.total == 0 {
+            Ok(self.events)
+        } else {
+            Err(InputError::Invalid(self.problems))
+        }
     }
 }
 
@@ -118,6 +157,21 @@ struct Ctx<'a> {
     by_id: HashMap<&'a str, usize>,
     network: &'a Network,
     skus: &'a Skus,
+}
+
+impl<'a> Ctx<'a> {
+    fn new(orders: &'a [Order], network: &'a Network, skus: &'a Skus) -> Self {
+        let by_id = orders
+            .iter()
+            .enumerate()
+            .map(|(i, o)| (o.id.as_str(), i))
+            .collect();
+        Ctx {
+            by_id,
+            network,
+            skus,
+        }
+    }
 }
 
 /// One line being read, and its problems.
@@ -140,8 +194,12 @@ impl Place<'_> {
         });
     }
 
-    /// Column (1-based, in characters) of `"key"` in the line, else of the object's `{`.
+    /// Column (1-based, in characters) of `"key"` in the line, else of the object's `{`; 0 for
+    /// an event given as a value (no text).
     fn column_of(&self, key: &str) -> u64 {
+        if self.text.is_empty() {
+            return 0;
+        }
         let at = self
             .text
             .find(&format!("\"{key}\""))
@@ -294,13 +352,21 @@ fn parse_line(at: &mut Place<'_>, ctx: &Ctx<'_>) -> Option<Event> {
             return None;
         }
     };
+    event_of(at, value, ctx)
+}
+
+/// The event of one JSON value, or `None` with its problems recorded (every field is checked,
+/// not just the first).
+fn event_of(at: &mut Place<'_>, value: Value, ctx: &Ctx<'_>) -> Option<Event> {
     let Value::Object(obj) = value else {
-        at.push(
-            "E3108",
-            1,
-            "the line is not a JSON object".into(),
-            "write one JSON object per line",
-        );
+        if at.text.is_empty() {
+            let message = format!("event {} is not an object", at.line);
+            let hint = "pass each event as an object, for example {\"type\": \"node_down\", \"node_id\": \"WH-1\"}";
+            at.push("E3108", 0, message, hint);
+        } else {
+            let hint = "write one JSON object per line";
+            at.push("E3108", 1, "the line is not a JSON object".into(), hint);
+        }
         return None;
     };
     let kind = at.string(&obj, "type")?;

@@ -38,7 +38,7 @@ pub use decisions::{
     decision_rows, read_decisions, read_decisions_file, write_decisions, DecisionRow,
     DecisionsFile, Disagreement, DECISIONS_HEADER,
 };
-pub use events::read_events;
+pub use events::{read_event_values, read_events};
 pub use gen::{
     country_cities, demo_instance, generate, india_cities, read_cities, temp_file_in,
     write_instance, City, GenConfig, GenError, GenLimits, Instance, GEN_LIMITS,

@@ -119,3 +119,48 @@ fn a_repeated_key_is_an_error_at_the_key() {
         ]
     );
 }
+
+/// Events given as values read as the same lines of a file do, with the same codes and messages,
+/// without columns.
+#[test]
+fn values_read_as_lines_do() {
+    let lines = [
+        r#"{"type":"node_down","node_id":"WH"}"#,
+        r#"{"type":"explode","node_id":"WH"}"#,
+        r#"{"type":"stock_arrival","node_id":"XX","sku":"NOPE","qty":-2}"#,
+        r#"{"type":"stock_correction","node_id":"WH","sku":"TEE","routable":"3"}"#,
+        r#"{"type":"dealer_rejected","node_id":"DL"}"#,
+        r#"{"type":"dealer_timed_out","order_id":"O1","node_id":"DL"}"#,
+        "[1]",
+    ];
+    let (orders, network, skus) = world();
+    let values = lines.iter().map(|l| serde_json::from_str(l).unwrap());
+    let from_values = read_event_values(values, "<events>", &orders, &network, &skus).unwrap_err();
+    let from_text = read(&lines.join("\n")).unwrap_err();
+    let places = |e: &InputError| -> Vec<_> {
+        e.problems()
+            .iter()
+            .map(|p| (p.code, p.line, p.column, p.message.clone()))
+            .collect()
+    };
+    let (got, want) = (places(&from_values), places(&from_text));
+    assert_eq!(got.len(), 7, "{got:?}");
+    for (g, w) in got.iter().zip(&want) {
+        assert_eq!((g.0, g.1, g.2), (w.0, w.1, 0), "{g:?} {w:?}");
+        if g.0 != "E3108" || g.1 != 7 {
+            assert_eq!(g.3, w.3);
+        }
+    }
+    assert_eq!(got[6].3, "event 7 is not an object");
+    let fine = lines[..1].iter().chain(&lines[5..6]);
+    let values = fine.map(|l| serde_json::from_str(l).unwrap());
+    let events = read_event_values(values, "<events>", &orders, &network, &skus).unwrap();
+    let dl = NodeIdx(1);
+    assert_eq!(
+        events,
+        [
+            Event::NodeDown(NodeIdx(0)),
+            Event::TimedOut { order: 0, node: dl }
+        ]
+    );
+}
