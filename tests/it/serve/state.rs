@@ -50,28 +50,34 @@ async fn a_repeated_key_or_query_parameter_is_refused() {
     s.stop().await;
 }
 
-/// Eight requests reserve one order at once: exactly one reserves, the others get 409.
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn one_order_is_reserved_once_however_many_ask() {
-    let s = Arc::new(Server::start(inputs(STOCK), 900, |_| {}).await);
-    let o = order("ONE", 28.54, 77.39, &[("TEE", 1)]);
-    let asks: Vec<_> = (0..8)
-        .map(|_| {
-            let (s, o) = (Arc::clone(&s), o.clone());
-            tokio::spawn(async move { s.call(Method::POST, "/v1/orders", Some(&o)).await })
-        })
-        .collect();
-    let mut ok = 0;
-    for a in asks {
-        let (st, v) = a.await.unwrap();
-        match st {
-            StatusCode::OK => ok += 1,
-            _ => assert_eq!((st, code(&v)), (StatusCode::CONFLICT, "E5005"), "{v}"),
+/// Eight threads reserve one order at once, fifty times over: each time exactly one reserves and
+/// the others get 409 (`E5005`), although no lock is held while the order routes.
+#[test]
+fn one_order_is_reserved_once_however_many_ask() {
+    let stock = "node_id,sku,qty\nWH-DEL,TEE,1000\nST-NOI,TEE,1000\nST-GGN,TEE,1000\n";
+    let service = Arc::new(Service::new(inputs(stock), SignedDuration::from_mins(15)));
+    for round in 0..50 {
+        let o = order(&format!("ONE-{round}"), 28.54, 77.39, &[("TEE", 1)]);
+        let start = Arc::new(std::sync::Barrier::new(8));
+        let asks: Vec<_> = (0..8)
+            .map(|_| {
+                let (service, o, start) = (Arc::clone(&service), o.clone(), Arc::clone(&start));
+                std::thread::spawn(move || {
+                    start.wait();
+                    service.reserve(&o, now())
+                })
+            })
+            .collect();
+        let mut ok = 0;
+        for a in asks {
+            match a.join().unwrap() {
+                Ok(_) => ok += 1,
+                Err(e) => assert_eq!((e.status.as_u16(), e.code), (409, "E5005"), "{e:?}"),
+            }
         }
+        assert_eq!(ok, 1, "round {round}");
     }
-    assert_eq!(ok, 1);
-    assert_eq!(s.service.live().live_reservations(), 1);
-    Arc::into_inner(s).unwrap().stop().await;
+    assert_eq!(service.live().live_reservations(), 50);
 }
 
 /// A service that keeps two settled orders forgets the oldest beyond them, never a live one.
