@@ -105,12 +105,9 @@ impl TrackedInventory {
             if out.is_err() {
                 return (out, Vec::new());
             }
-            let expires_at = now.checked_add(ttl).unwrap_or(if ttl.is_negative() {
-                Timestamp::MIN
-            } else {
-                Timestamp::MAX
-            });
-            journal.expiries.push(Reverse(expires_at));
+            if let Some((_, expires_at)) = ledger.reservation(id) {
+                journal.expiries.push(Reverse(expires_at));
+            }
             (out, lines.iter().map(|l| (l.node, l.sku)).collect())
         })
     }
