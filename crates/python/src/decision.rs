@@ -120,7 +120,8 @@ impl Decision {
     pub fn new(d: &core::Decision, order: &core::Order, net: &NetData) -> Self {
         let skus = net.skus();
         let node_id = |n: core::NodeIdx| net.net.node(n).id.clone();
-        let line_nos = |lines: &core::LineSet| lines.iter().map(|i| order.lines[i].line_no).collect();
+        let line_nos =
+            |lines: &core::LineSet| lines.iter().map(|i| order.lines[i].line_no).collect();
         Decision {
             order_id: order.id.clone(),
             shipments: d

@@ -132,7 +132,9 @@ pub fn interruptible<T: Send + 'static>(
             Ok(out) => return out.map_err(PyErr::from),
             Err(RecvTimeoutError::Timeout) => py.check_signals()?,
             Err(RecvTimeoutError::Disconnected) => {
-                return Err(Failure::Panic("the worker thread ended without a result".into()).into())
+                return Err(
+                    Failure::Panic("the worker thread ended without a result".into()).into(),
+                )
             }
         }
     }

@@ -1,7 +1,9 @@
 //! `Router` and `Plan`: route one order, a batch (sequential or optimised), independent quotes,
-//! re-route a plan after events, and check a plan. Each call snapshots the ledger's routable
-//! positions into the core's `StockTable`, releases the GIL and calls the core router; parallel
-//! work runs on the `OMNIROUTE_NUM_THREADS` pool (`pool.rs`).
+//! re-route a plan after events, and check a plan. A `Router` builds the core router once and
+//! keeps its stock table in step with the `Inventory` it routes against (`core::KeptTable`:
+//! only the positions touched since its last call are re-read); a batch routes against its own
+//! snapshot of the ledger. Calls release the GIL; parallel work runs on the
+//! `OMNIROUTE_NUM_THREADS` pool (`pool.rs`).
 
 use crate::decision::{Decision, PlanTotals, Violation};
 use crate::errors::{guard, interruptible, Failure};
@@ -10,7 +12,7 @@ use crate::reroute::{self, Rerouted};
 use crate::{pool, table};
 use jiff::Timestamp;
 use omniroute_adapters::{reroute_problem, Policies, PolicyFile};
-use omniroute_core::{self as core, Load, StockTable};
+use omniroute_core::{self as core, KeptTable, Load, StockTable};
 use pyo3::prelude::*;
 use rayon::prelude::*;
 use std::sync::{Arc, OnceLock};
@@ -22,6 +24,9 @@ use std::time::Duration;
 pub struct Router {
     net: Arc<NetData>,
     policies: Arc<Policies>,
+    /// The core router over the policy versions, built once, and its table of the inventory
+    /// last routed against.
+    kept: KeptTable,
 }
 
 impl Router {
@@ -35,22 +40,40 @@ impl Router {
         }
     }
 
-    /// The inventory's routable stock at `now`, as `router` (this router's [`Router::core`])
-    /// routes against it: reservations expired by then are released first, so they hold nothing.
-    fn stock(
+    /// Runs `f` with the core router and its kept table of the inventory's routable stock at
+    /// `now`: reservations expired by then are released first, so they hold nothing.
+    fn with_stock<T>(
+        &self,
+        inventory: &Inventory,
+        now: Timestamp,
+        f: impl FnOnce(&core::Router, &StockTable) -> T,
+    ) -> Result<T, Failure> {
+        self.same(&inventory.net, "inventory")?;
+        inventory.ledger.expire(now);
+        Ok(self
+            .kept
+            .with_table(&inventory.ledger, |table| f(self.core(), table)))
+    }
+
+    /// A snapshot of the inventory at `now` (expired reservations released first) for a batch:
+    /// the router's table, and the routable units before the policy's safety stock, which the
+    /// checker holds back itself.
+    fn snapshot(
         &self,
         router: &core::Router,
         inventory: &Inventory,
         now: Timestamp,
-    ) -> Result<StockTable, Failure> {
+    ) -> Result<(StockTable, StockTable), Failure> {
         self.same(&inventory.net, "inventory")?;
         inventory.ledger.expire(now);
-        Ok(router.stock_table(inventory.ledger.routable_positions()))
+        let positions = inventory.ledger.routable_positions();
+        let table = router.stock_table(positions.iter().copied());
+        Ok((table, StockTable::from_positions(positions)))
     }
 
     /// The core router over the policy versions.
-    fn core(&self) -> core::Router {
-        core::Router::versioned(self.net.net.clone(), &self.policies.versions)
+    fn core(&self) -> &Arc<core::Router> {
+        self.kept.router()
     }
 
     fn orders(&self, orders: &OrdersData) -> Result<(), Failure> {
@@ -120,9 +143,11 @@ impl Router {
             )
             .into());
         }
+        let router = core::Router::versioned(network.data.net.clone(), &policies.versions);
         Ok(Router {
             net: network.data.clone(),
             policies: Arc::new(policies),
+            kept: KeptTable::new(router),
         })
     }
 
@@ -140,11 +165,14 @@ impl Router {
         let (order, inventory) = (&*order, &*inventory);
         guard(py, || {
             self.orders(&order.data)?;
-            let place = order.data.place(order.index);
-            self.in_effect(std::slice::from_ref(order.get()), &place, now)?;
-            let router = self.core();
-            let stock = self.stock(&router, inventory, now)?;
-            let d = router.route(order.get(), &stock, &Load::default(), now);
+            if self.policies.versions.starts().is_some() {
+                // Only versions that start somewhere can miss the order (and need its place).
+                let place = order.data.place(order.index);
+                self.in_effect(std::slice::from_ref(order.get()), &place, now)?;
+            }
+            let d = self.with_stock(inventory, now, |router, stock| {
+                router.route(order.get(), stock, &Load::default(), now)
+            })?;
             Ok(Decision::new(&d, order.get(), &self.net))
         })
     }
@@ -185,13 +213,17 @@ impl Router {
         })?;
         let now = timestamp(now)?;
         let (orders, inventory) = (orders.data.clone(), &*inventory);
-        let (pool, router, stock) = guard(py, || {
+        let (pool, router, stock, raw) = guard(py, || {
             self.orders(&orders)?;
             self.in_effect(&orders.orders, &orders.places, now)?;
             let pool = pool::get().map_err(Failure::Usage)?;
-            let router = self.core().parallel(pool.is_some());
-            let stock = self.stock(&router, inventory, now)?;
-            Ok((pool, router, stock))
+            let router = if pool.is_some() {
+                Arc::clone(self.core())
+            } else {
+                Arc::new((**self.core()).clone().parallel(false))
+            };
+            let (stock, raw) = self.snapshot(&router, inventory, now)?;
+            Ok((pool, router, stock, raw))
         })?;
         let policies = self.policies.clone();
         interruptible(py, move || {
@@ -213,6 +245,7 @@ impl Router {
                 None => run(),
             };
             let mode = if optimise { "optimise" } else { "sequential" };
+            let stock = Stock { table: stock, raw };
             Ok(Plan::new(plan, orders, stock, policies.clone(), now, mode))
         })
     }
@@ -232,18 +265,16 @@ impl Router {
         guard(py, || {
             self.orders(orders)?;
             self.in_effect(&orders.orders, &orders.places, now)?;
-            let router = self.core();
-            let stock = self.stock(&router, inventory, now)?;
-            let one = |o: &core::Order| {
-                Decision::new(
-                    &router.route(o, &stock, &Load::default(), now),
-                    o,
-                    &self.net,
-                )
-            };
-            Ok(match pool::get().map_err(Failure::Usage)? {
-                Some(pool) => pool.install(|| orders.orders.par_iter().map(one).collect()),
-                None => orders.orders.iter().map(one).collect(),
+            let pool = pool::get().map_err(Failure::Usage)?;
+            self.with_stock(inventory, now, |router, stock| {
+                let one = |o: &core::Order| {
+                    let d = router.route(o, stock, &Load::default(), now);
+                    Decision::new(&d, o, &self.net)
+                };
+                match pool {
+                    Some(pool) => pool.install(|| orders.orders.par_iter().map(one).collect()),
+                    None => orders.orders.iter().map(one).collect(),
+                }
             })
         })
     }
@@ -273,23 +304,32 @@ impl Router {
             None => data.now,
             Some(_) => timestamp(now)?,
         };
-        let events = reroute::read(events, &data.orders, &self.net)?;
-        guard(py, || self.in_effect(&data.orders.orders, &data.orders.places, now))?;
-        let (router, data_in) = (self.core(), data.clone());
+        let events = reroute::read(py, events, &data.orders, &self.net)?;
+        guard(py, || {
+            self.in_effect(&data.orders.orders, &data.orders.places, now)
+        })?;
+        let (router, data_in) = (Arc::clone(self.core()), data.clone());
         let r = interruptible(py, move || {
             let data = data_in;
             let orders = &data.orders.orders;
-            router
-                .reroute(orders, &data.plan, &data.stock, &events, now)
+            let r = router
+                .reroute(orders, &data.plan, &data.stock.table, &events, now)
                 .map_err(|e| {
                     let line = e.event() as u64 + 1;
-                    reroute_problem(&e, "<events>", line, orders, router.network()).into()
-                })
-        })?;
+                    reroute_problem(&e, "<events>", line, orders, router.network())
+                })?;
+            let raw = raw_after(&data.stock.raw, &events, &r.stock, &router);
+            Ok((r, raw))
+        });
+        let (r, raw) = r?;
+        let stock = Stock {
+            table: r.stock,
+            raw,
+        };
         let plan = Plan::new(
             r.plan,
             data.orders.clone(),
-            r.stock,
+            stock,
             self.policies.clone(),
             now,
             "rerouted",
@@ -305,11 +345,45 @@ impl Router {
     }
 }
 
+/// The stock a plan started from.
+struct Stock {
+    /// As the router saw it (after the policy's safety stock): what `reroute` starts from.
+    table: StockTable,
+    /// Before the policy's safety stock, which the checker holds back itself.
+    raw: StockTable,
+}
+
+/// `raw` after `events` whose starting stock became `after` (the router's table): each position
+/// a stock event touched is set to its routable units plus the safety hold, so the checker,
+/// which takes the hold off, sees what the router saw.
+fn raw_after(
+    raw: &StockTable,
+    events: &[core::Event],
+    after: &StockTable,
+    router: &core::Router,
+) -> StockTable {
+    let mut raw = raw.clone();
+    for e in events {
+        let (core::Event::StockCorrection { node, sku, .. }
+        | core::Event::StockArrival { node, sku, .. }) = *e
+        else {
+            continue;
+        };
+        let want = after
+            .qty(node, sku)
+            .saturating_add(router.safety_hold(node));
+        let have = raw.qty(node, sku);
+        raw.take(node, sku, have);
+        raw.add(node, sku, want);
+    }
+    raw
+}
+
 /// A routed batch and what it was routed against (for `check` and `reroute`).
 pub struct PlanData {
     plan: core::Plan,
     orders: Arc<OrdersData>,
-    stock: StockTable,
+    stock: Stock,
     policies: Arc<Policies>,
     now: Timestamp,
     mode: &'static str,
@@ -324,7 +398,7 @@ impl Plan {
     fn new(
         plan: core::Plan,
         orders: Arc<OrdersData>,
-        stock: StockTable,
+        stock: Stock,
         policies: Arc<Policies>,
         now: Timestamp,
         mode: &'static str,
@@ -425,7 +499,7 @@ impl Plan {
                 &d.orders.orders,
                 &d.orders.net.net,
                 &d.policies.versions,
-                &d.stock,
+                &d.stock.raw,
                 d.now,
             );
             Ok(v.iter()
