@@ -20,8 +20,8 @@
 //! not a whole number or above 4,294,967,295, a line that is not an object), `E3111` a key
 //! repeated in one object.
 
-use crate::problem::clip;
-use crate::{InputError, Problem, MAX_PROBLEMS};
+use crate::problem::{clip, Problems};
+use crate::{InputError, Problem};
 use omniroute_core::{Event, Network, NodeIdx, Order, SkuId, Skus};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -55,7 +55,7 @@ pub fn read_events(
         message: e.to_string(),
     })?;
     let ctx = Ctx::new(orders, network, skus);
-    let mut gathered = Gathered::default();
+    let mut gathered = Gathered::new(file);
     for (i, raw) in data.split(|&b| b == b'\n').enumerate() {
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
         let mut at = Place {
@@ -79,7 +79,7 @@ pub fn read_events(
                 }
             }
         }
-        if !gathered.add(file, at.problems) {
+        if !gathered.add(at.problems) {
             break;
         }
     }
@@ -97,7 +97,7 @@ pub fn read_event_values(
     skus: &Skus,
 ) -> Result<Vec<Event>, InputError> {
     let ctx = Ctx::new(orders, network, skus);
-    let mut gathered = Gathered::default();
+    let mut gathered = Gathered::new(file);
     for (i, value) in values.into_iter().enumerate() {
         let mut at = Place {
             file,
@@ -108,47 +108,45 @@ pub fn read_event_values(
         if let Some(e) = event_of(&mut at, value, &ctx) {
             gathered.events.push(e);
         }
-        if !gathered.add(file, at.problems) {
+        if !gathered.add(at.problems) {
             break;
         }
     }
     gathered.finish()
 }
 
-/// The events read so far and every problem, up to [`MAX_PROBLEMS`].
-#[derive(Default)]
+/// The events read so far and every problem (the readers' one capped collector).
 struct Gathered {
     events: Vec<Event>,
-    problems: Vec<Problem>,
-    total: usize,
+    problems: Problems,
 }
 
 impl Gathered {
-    /// Adds one event's problems; false once there are too many to go on.
-    fn add(&mut self, file: &str, problems: Vec<Problem>) -> bool {
-        self.total += problems.len();
-        self.problems.extend(problems);
-        if self.problems.len() < MAX_PROBLEMS {
-            return true;
+    fn new(file: &str) -> Self {
+        Gathered {
+            events: Vec::new(),
+            problems: Problems::new(file),
         }
-        self.problems.truncate(MAX_PROBLEMS);
-        self.problems.push(Problem {
-            code: "E1025",
-            file: file.to_owned(),
-            line: 0,
-            column: 0,
-            message: format!("too many problems: only the first {MAX_PROBLEMS} are listed"),
-            hint: "fix the problems listed (they often share one cause) and read the file again"
-                .into(),
-        });
-        false
+    }
+
+    /// Adds one event's problems; false once there are too many to go on.
+    fn add(&mut self, problems: Vec<Problem>) -> bool {
+        for p in problems {
+            self.problems
+                .error(p.code, p.line, p.column, p.message, &p.hint);
+        }
+        if self.problems.is_full() {
+            self.problems.stop(true);
+            return false;
+        }
+        true
     }
 
     fn finish(self) -> Result<Vec<Event>, InputError> {
-        if self.total == 0 {
+        if self.problems.total() == 0 {
             Ok(self.events)
         } else {
-            Err(InputError::Invalid(self.problems))
+            Err(self.problems.into_error())
         }
     }
 }
