@@ -11,9 +11,10 @@ Run from the repository root after `scripts/python-test` (the release wheel in t
 
     target/py-venv/bin/python crates/python/bench/route.py [--routes 10000] [--delta-every K]
 
-Seen on the 2-core development machine (load average about 3, release wheel):
-    --routes 10000:                  p50 10.8 us, p99 40.0 us
-    --routes 10000 --delta-every 1:  p50 11.4 us, p99 42.4 us
+Seen on the shared 2-core development machine (2026-12-05, release wheel, load average 11-13
+while other engineers built, so means and p99s are mostly time spent waiting for a core):
+    --routes 10000:                  p50 18.7 us, p99 87.7 us, mean 116.0 us
+    --routes 10000 --delta-every 1:  p50 19.3 us, p99 99.8 us, mean 112.2 us
 (before the kept router, each call rebuilt the router and the stock table: 3.8 ms per call).
 """
 
