@@ -421,7 +421,8 @@ impl Plan {
     /// The plan and what it was routed from: orders, starting stock, policies, reference time.
     pub fn parts(&self) -> (&core::Plan, &OrdersData, &StockTable, &Policies, Timestamp) {
         let d = &self.0;
-        (&d.plan, &d.orders, &d.stock, &d.policies, d.now)
+        // The KPIs read the stock as the router saw it (the CLI's report does the same).
+        (&d.plan, &d.orders, &d.stock.table, &d.policies, d.now)
     }
 }
 
