@@ -62,6 +62,7 @@ mod tests {
             cost: CostBreakdown::default(),
             candidates: Vec::new(),
             rules: Vec::new(),
+            group: None,
         };
         (order, decision)
     }

@@ -13,6 +13,7 @@ mod check;
 mod dealers;
 mod gap;
 mod geo;
+mod groups;
 mod ids;
 mod index;
 mod kpis;
@@ -39,6 +40,7 @@ pub use gap::{
     evaluate_assignment, solve_assignment, AssignOption, AssignmentProblem, AssignmentSolution,
     Infeasibility, ItemId, ModelError, ResourceId, SolveOptions,
 };
+pub use groups::{GroupChoice, GroupCondition, GroupFailure, GroupSelect, NodeGroup};
 pub use ids::{Interner, NodeIdx, SkuId, Skus};
 pub use index::SpatialIndex;
 pub use kpis::{

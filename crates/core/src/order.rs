@@ -62,6 +62,9 @@ pub struct Order {
     pub split: SplitRule,
     /// Nodes that must not serve this order (for example after a dealer rejected it).
     pub excluded: Vec<NodeIdx>,
+    /// When not empty, only these nodes may serve the order (`only_nodes`; another node is
+    /// `EXCLUDED`).
+    pub pinned: Vec<NodeIdx>,
 }
 
 impl Order {
@@ -79,7 +82,14 @@ impl Order {
             tags: Vec::new(),
             split: SplitRule::default(),
             excluded: Vec::new(),
+            pinned: Vec::new(),
         }
+    }
+
+    /// False when the order's own lists keep `node` from serving it: excluded, or not among
+    /// its pins.
+    pub fn admits(&self, node: NodeIdx) -> bool {
+        !self.excluded.contains(&node) && (self.pinned.is_empty() || self.pinned.contains(&node))
     }
 
     /// Total units over all lines.

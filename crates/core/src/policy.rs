@@ -1,7 +1,7 @@
 //! The routing policy: every priced term of the objective (docs/design.md §3) and every hard rule's
 //! defaults. [`Policy::default`] is the documented default policy.
 
-use crate::{NodeKind, ServiceLevel, ServiceLevels};
+use crate::{NodeGroup, NodeKind, ServiceLevel, ServiceLevels};
 use jiff::civil::Time;
 use jiff::Timestamp;
 
@@ -154,6 +154,11 @@ pub struct Overrides {
     pub sla: Option<Sla>,
     /// Only these node kinds may serve the order.
     pub allowed_kinds: Option<Vec<NodeKind>>,
+    /// Only nodes carrying at least one of these tags may serve the order (`TAG_NOT_ALLOWED`).
+    /// Unlike the other overrides, the tag filters of every matching rule apply together.
+    pub allowed_tags: Option<Vec<String>>,
+    /// Nodes carrying any of these tags may not serve the order (`TAG_NOT_ALLOWED`).
+    pub excluded_tags: Vec<String>,
 }
 
 /// An ordered rule: when `when` holds, `set` overrides the defaults (later rules win).
@@ -165,6 +170,9 @@ pub struct Rule {
     pub when: Condition,
     /// Overrides.
     pub set: Overrides,
+    /// Node groups tried in order (empty: none); the last matching rule with groups decides.
+    /// See [`NodeGroup`].
+    pub groups: Vec<NodeGroup>,
 }
 
 /// The whole policy.

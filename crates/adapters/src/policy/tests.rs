@@ -272,7 +272,9 @@ name = "everything else"
             ship_complete: Some(true),
             sla: Some(Sla::Soft),
             allowed_kinds: Some(vec![NodeKind::Warehouse]),
+            ..Overrides::default()
         },
+        ..Rule::default()
     };
     let second = Rule {
         name: "everything else".into(),

@@ -5,6 +5,7 @@
 //! docs/design.md §3 written again), so a cost that wrapped round or was clamped to the input
 //! limits in the plan is a `COST` violation.
 
+mod groups;
 mod reasons;
 mod rules;
 
@@ -21,8 +22,9 @@ pub struct Violation {
     /// Index of the order in the batch.
     pub order: usize,
     /// Stable code: `LINE_TWICE`, `LINE_MISSING`, `STOCK`, `CAPACITY_UNITS`,
-    /// `CAPACITY_SHIPMENTS`, `REACH`, `SLA`, `SPLIT`, `SHIP_COMPLETE`, `INACTIVE`, `EXCLUDED`,
-    /// `KIND`, `COST`, `PROMISE`, `REASON` (an unfilled line's reason that the inputs prove
+    /// `CAPACITY_SHIPMENTS`, `REACH`, `SLA`, `SPLIT`, `SHIP_COMPLETE`, `INACTIVE`, `EXCLUDED`
+    /// (also a node outside the order's `only_nodes`), `KIND`, `TAG` (a rule's tag filter),
+    /// `GROUP` (a rule's node groups, see `check/groups.rs`), `COST`, `PROMISE`, `REASON` (an unfilled line's reason that the inputs prove
     /// false).
     pub code: &'static str,
     /// What is wrong (nodes by id; the SKU, if any, is [`Violation::sku`]).
@@ -186,6 +188,7 @@ fn check_decision(
     v: &mut impl FnMut(&'static str, String),
 ) {
     let rules = OrderRules::of(order, policy);
+    groups::check_groups(order, d, &rules, network, policy, now, v);
     let mut seen = vec![0u8; order.lines.len()];
     for s in &d.shipments {
         for &l in &s.lines {

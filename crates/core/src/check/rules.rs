@@ -1,7 +1,7 @@
 //! The checker's own reading of the policy for one order and one shipment.
 
 use crate::promise::{days_late, order_date, promise, transit_days, PromiseNode};
-use crate::{CostBreakdown, Network, NodeIdx, NodeKind, Order, Policy, Sla};
+use crate::{CostBreakdown, Network, NodeGroup, NodeIdx, NodeKind, Order, Policy, Sla};
 use jiff::civil::Date;
 use jiff::Timestamp;
 
@@ -21,6 +21,10 @@ pub struct OrderRules {
     pub split_penalty_cents: i64,
     /// Node kinds allowed (`None`: all).
     pub allowed_kinds: Option<Vec<NodeKind>>,
+    /// The tag filters of every matching rule: (`allowed_tags`, `excluded_tags`).
+    pub tag_filters: Vec<(Option<Vec<String>>, Vec<String>)>,
+    /// The last matching rule with node groups: its name and groups.
+    pub groups: Option<(String, Vec<NodeGroup>)>,
 }
 
 impl OrderRules {
@@ -36,6 +40,8 @@ impl OrderRules {
             unfilled_per_unit_cents: policy.costs.unfilled_per_unit_cents,
             split_penalty_cents: policy.costs.split_penalty_cents,
             allowed_kinds: None,
+            tag_filters: Vec::new(),
+            groups: None,
         };
         for rule in &policy.rules {
             let w = &rule.when;
@@ -65,6 +71,13 @@ impl OrderRules {
             r.split_penalty_cents = s.split_penalty_cents.unwrap_or(r.split_penalty_cents);
             if let Some(k) = &s.allowed_kinds {
                 r.allowed_kinds = Some(k.clone());
+            }
+            if s.allowed_tags.is_some() || !s.excluded_tags.is_empty() {
+                r.tag_filters
+                    .push((s.allowed_tags.clone(), s.excluded_tags.clone()));
+            }
+            if !rule.groups.is_empty() {
+                r.groups = Some((rule.name.clone(), rule.groups.clone()));
             }
         }
         let allow = order.split.allow_split.unwrap_or(allow);
@@ -108,19 +121,7 @@ pub fn shipment_cost(
     if !n.active {
         return Err(("INACTIVE", format!("node {} is inactive", n.id)));
     }
-    if order.excluded.contains(&node) {
-        return Err(("EXCLUDED", format!("node {} is excluded", n.id)));
-    }
-    if rules
-        .allowed_kinds
-        .as_ref()
-        .is_some_and(|k| !k.contains(&n.kind))
-    {
-        return Err((
-            "KIND",
-            format!("node {} is a {} and not allowed", n.id, n.kind),
-        ));
-    }
+    node_filters(order, node, n, rules)?;
     let km = order.destination.distance_km(n.location);
     let reach = n.reach_override_km(level).unwrap_or_else(|| {
         kind.reach_km
@@ -224,6 +225,44 @@ fn dealer_terms(
             dealers,
         )),
     ])
+}
+
+/// The order's exclusions and pins, the rules' allowed kinds and tag filters.
+fn node_filters(
+    order: &Order,
+    node: NodeIdx,
+    n: &crate::Node,
+    rules: &OrderRules,
+) -> Result<(), (&'static str, String)> {
+    if order.excluded.contains(&node) {
+        return Err(("EXCLUDED", format!("node {} is excluded", n.id)));
+    }
+    if !order.pinned.is_empty() && !order.pinned.contains(&node) {
+        return Err((
+            "EXCLUDED",
+            format!("node {} is not among the order's only_nodes", n.id),
+        ));
+    }
+    for (allowed, excluded) in &rules.tag_filters {
+        let carries = |list: &[String]| n.tags.iter().any(|t| list.contains(t));
+        if allowed.as_deref().is_some_and(|a| !carries(a)) || carries(excluded) {
+            return Err((
+                "TAG",
+                format!("node {} is kept out by a rule's tag filter", n.id),
+            ));
+        }
+    }
+    if rules
+        .allowed_kinds
+        .as_ref()
+        .is_some_and(|k| !k.contains(&n.kind))
+    {
+        return Err((
+            "KIND",
+            format!("node {} is a {} and not allowed", n.id, n.kind),
+        ));
+    }
+    Ok(())
 }
 
 /// Handling and margin of shipping `lines` of `order`, in 128-bit integers.

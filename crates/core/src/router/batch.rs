@@ -264,6 +264,7 @@ mod tests {
             cost: CostBreakdown::default(),
             candidates: Vec::new(),
             rules: Vec::new(),
+            group: None,
         }
     }
 

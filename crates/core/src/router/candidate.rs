@@ -1,6 +1,9 @@
 //! Evaluating one candidate node for one order: hard filters, promise, and per-line costs.
 
-use super::terms::{NodeTerms, OrderTerms};
+use super::filter::Filter;
+use super::order_terms::OrderTerms;
+use super::policy_router::PolicyRouter;
+use super::terms::NodeTerms;
 use super::{cost, LineSet, Load, Reason, StockTable};
 use crate::promise::{days_late, order_date, promise, transit_days, PromiseNode};
 use crate::{Network, NodeIdx, Order, Policy, Sla};
@@ -36,6 +39,29 @@ pub(crate) struct OrderCtx<'a> {
     pub created_at: Timestamp,
     /// Per line: handling + margin are per node, so only units and value here.
     pub units: Vec<u32>,
+    /// The order's lists, the rules' tag filters and the group tried.
+    pub filter: Filter<'a>,
+}
+
+impl<'a> OrderCtx<'a> {
+    /// The context of `order` under `terms` (resolved by `router`'s policy), trying group
+    /// `group` of the order's group rule when set.
+    pub(crate) fn new(
+        router: &'a PolicyRouter,
+        order: &'a Order,
+        terms: OrderTerms,
+        now: Timestamp,
+        group: Option<usize>,
+    ) -> Self {
+        let group = group.and_then(|g| terms.group_rule.map(|r| (r, g)));
+        Self {
+            filter: Filter::new(&router.sets, &terms.tag_rules, group),
+            order,
+            terms,
+            created_at: order.created_at.unwrap_or(now),
+            units: order.lines.iter().map(|l| l.qty).collect(),
+        }
+    }
 }
 
 /// The lines of `order` that `node` holds enough routable stock to ship.
@@ -50,7 +76,7 @@ pub(crate) fn stock_lines(order: &Order, stock: &StockTable, node: NodeIdx) -> L
 }
 
 /// False when a rule that depends on neither distance nor date keeps `node` from shipping a line
-/// of `units` units of this order: activity, exclusion, allowed kinds, the level not offered at
+/// of `units` units of this order: activity, exclusions, pins, tag filters, group, allowed kinds, the level not offered at
 /// the node, and capacity. The distance-free part of [`evaluate`], for bounds.
 pub(crate) fn may_ship(
     terms: &NodeTerms,
@@ -61,7 +87,7 @@ pub(crate) fn may_ship(
 ) -> bool {
     let order = ctx.order;
     if !terms.active
-        || order.excluded.contains(&node)
+        || ctx.filter.admits(order, node).is_err()
         || ctx
             .terms
             .allowed_kinds
@@ -92,9 +118,7 @@ pub(crate) fn evaluate(
     if !n.active {
         return Err(Reason::NodeInactive);
     }
-    if order.excluded.contains(&node) {
-        return Err(Reason::Excluded);
-    }
+    ctx.filter.admits(order, node)?;
     if let Some(kinds) = &ctx.terms.allowed_kinds {
         if !kinds.contains(&n.kind) {
             return Err(Reason::KindNotAllowed);

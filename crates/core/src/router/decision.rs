@@ -4,7 +4,7 @@ use super::candidate::{evaluate, promised_date_at, stock_lines};
 use super::choose::{self, Pick};
 use super::search::Search;
 use super::{margin_cents, CostBreakdown, LineSet, Reason};
-use crate::{NodeIdx, Order, ReserveLine};
+use crate::{GroupChoice, NodeIdx, Order, ReserveLine};
 use jiff::civil::Date;
 
 /// One parcel from one node.
@@ -74,6 +74,8 @@ pub struct Decision {
     pub candidates: Vec<Candidate>,
     /// Names of the policy rules that applied.
     pub rules: Vec<String>,
+    /// How a rule's node groups decided the order (`None`: no rule with groups applied).
+    pub group: Option<GroupChoice>,
 }
 
 impl Decision {
@@ -208,6 +210,7 @@ impl Search<'_> {
             cost: total,
             candidates: self.candidates,
             rules,
+            group: None,
         }
     }
 

@@ -54,7 +54,7 @@ impl LineFloors {
             near_km: f64::INFINITY,
         };
         // Unless the order restricts nodes, an offering node may ship when it has room.
-        let restricted = s.ctx.terms.allowed_kinds.is_some() || !order.excluded.is_empty();
+        let restricted = s.ctx.terms.allowed_kinds.is_some() || s.ctx.filter.restricts(order);
         let groups = &s.reach.group_chord2;
         // Without node restrictions, deadline groups or capacity used, a holder in reach ships
         // when its capacities allow one shipment of the line.

@@ -25,6 +25,8 @@ mod dealer_tests;
 mod decision;
 mod dominance;
 mod exact;
+mod fallback;
+mod filter;
 mod floors;
 mod full;
 mod greedy;
@@ -34,6 +36,7 @@ mod line_set;
 mod line_set_tests;
 mod nearest;
 mod optimise;
+mod order_terms;
 mod policy_router;
 mod postings;
 mod prices;
@@ -43,6 +46,8 @@ mod reroute;
 #[cfg(test)]
 mod reroute_tests;
 mod reserve;
+#[cfg(test)]
+mod rules_tests;
 mod search;
 mod sparse;
 mod stock;

@@ -312,7 +312,8 @@ impl Router {
                 continue;
             }
             let solo = self.route(order, stock, &empty, now);
-            bound = bound.saturating_add(if order.lines.len() <= super::EXACT_MAX_LINES {
+            let exact = order.lines.len() <= super::EXACT_MAX_LINES && !self.by_groups(order, now);
+            bound = bound.saturating_add(if exact {
                 solo.cost_cents()
             } else {
                 self.floor_cents(order, stock, &empty, now)

@@ -1,8 +1,9 @@
 //! [`PolicyRouter`]: routing under one policy. [`Router`](super::Router) keeps one per policy
 //! version and hands each order to its version's; nothing here knows of versions.
 
+use super::filter::RuleSets;
 use super::terms::NetworkTerms;
-use super::{margin_cents, Decision, Limits, Load, Prices, StockTable};
+use super::{margin_cents, Limits, Load, StockTable};
 use crate::{Network, NodeIdx, Order, Policy};
 use jiff::Timestamp;
 use std::sync::Arc;
@@ -13,6 +14,8 @@ pub(crate) struct PolicyRouter {
     pub(super) network: Arc<Network>,
     pub(super) policy: Arc<Policy>,
     pub(super) terms: NetworkTerms,
+    /// The node sets of the policy rules' tag filters and groups.
+    pub(super) sets: RuleSets,
     pub(super) limits: Limits,
 }
 
@@ -20,27 +23,11 @@ impl PolicyRouter {
     pub(super) fn new(network: Arc<Network>, policy: Arc<Policy>) -> Self {
         Self {
             terms: NetworkTerms::new(&network, &policy),
+            sets: RuleSets::new(&network, &policy),
             network,
             policy,
             limits: Limits::DEFAULT,
         }
-    }
-
-    /// Routes `order` under this policy (see `Router::route_priced`).
-    pub(super) fn route_under(
-        &self,
-        order: &Order,
-        stock: &StockTable,
-        load: &Load,
-        now: Timestamp,
-        prices: Option<&Prices>,
-    ) -> Decision {
-        self.search(order, stock, load, now, prices, |mut search, rules| {
-            if !order.lines.is_empty() {
-                search.run();
-            }
-            search.finish(rules)
-        })
     }
 
     /// `order`'s floor under this policy (see `Router::floor_cents`).
@@ -51,7 +38,7 @@ impl PolicyRouter {
         load: &Load,
         now: Timestamp,
     ) -> i64 {
-        self.search(order, stock, load, now, None, |search, _| {
+        self.search(order, stock, load, now, None, None, |search, _| {
             search.floor_cents()
         })
     }

@@ -29,6 +29,10 @@ pub enum Reason {
     Uneconomic,
     /// The destination lies outside a dealer's territory where territories are required.
     OutsideTerritory,
+    /// A policy rule's tag filter (`allowed_tags`, `excluded_tags`) keeps the node out.
+    TagNotAllowed,
+    /// The node is not in the node group being tried (a rule's `groups`).
+    NotInGroup,
 }
 
 impl Reason {
@@ -46,11 +50,13 @@ impl Reason {
             Reason::ShipComplete => "SHIP_COMPLETE",
             Reason::Uneconomic => "UNECONOMIC",
             Reason::OutsideTerritory => "OUTSIDE_TERRITORY",
+            Reason::TagNotAllowed => "TAG_NOT_ALLOWED",
+            Reason::NotInGroup => "NOT_IN_GROUP",
         }
     }
 
     /// Every reason, in declaration order (the order of [`ReasonCounts`]).
-    pub const ALL: [Reason; 11] = [
+    pub const ALL: [Reason; 13] = [
         Reason::NoStock,
         Reason::OutOfReach,
         Reason::SlaUnreachable,
@@ -62,6 +68,8 @@ impl Reason {
         Reason::ShipComplete,
         Reason::Uneconomic,
         Reason::OutsideTerritory,
+        Reason::TagNotAllowed,
+        Reason::NotInGroup,
     ];
 
     /// Parses a code written by [`Reason::code`].

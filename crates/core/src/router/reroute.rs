@@ -317,8 +317,8 @@ impl State<'_> {
         if self.rejected[i].len() >= policy.dealers.max_rejections as usize {
             let old = self.decisions[i].clone();
             release(&self.orders[i], &old, &mut self.left, &mut self.load);
-            let per_unit =
-                super::terms::OrderTerms::resolve(&self.orders[i], policy).unfilled_per_unit_cents;
+            let per_unit = super::order_terms::OrderTerms::resolve(&self.orders[i], policy)
+                .unfilled_per_unit_cents;
             let mut d = super::decision::ship_nothing(&old, &self.orders[i], per_unit, |_| {
                 Reason::Excluded
             });

@@ -54,7 +54,9 @@ pub(super) struct Search<'r> {
 }
 
 impl PolicyRouter {
-    /// Prepares the search for `order` and hands it to `f` with the policy rules that apply.
+    /// Prepares the search for `order` (over group `group` of its group rule when set) and
+    /// hands it to `f` with the policy rules that apply.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn search<T>(
         &self,
         order: &Order,
@@ -62,9 +64,10 @@ impl PolicyRouter {
         load: &Load,
         now: Timestamp,
         prices: Option<&Prices>,
+        group: Option<usize>,
         f: impl FnOnce(Search<'_>, Vec<String>) -> T,
     ) -> T {
-        let mut terms = super::terms::OrderTerms::resolve(order, &self.policy);
+        let mut terms = super::order_terms::OrderTerms::resolve(order, &self.policy);
         let lines = order.lines.len();
         let unfilled_cents: Vec<i64> = order
             .lines
@@ -99,12 +102,7 @@ impl PolicyRouter {
         // Dominance needs whole-order merges to stay feasible and costs that only add up.
         let dominance = sku_groups.is_empty() && self.terms.min_base_cents >= 0;
         let total_units = order.units();
-        let ctx = OrderCtx {
-            order,
-            terms,
-            created_at: order.created_at.unwrap_or(now),
-            units: order.lines.iter().map(|l| l.qty).collect(),
-        };
+        let ctx = OrderCtx::new(self, order, terms, now, group);
         let reach = if lines > 0 {
             Reach::of(self, &ctx)
         } else {

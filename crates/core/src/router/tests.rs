@@ -160,7 +160,11 @@ fn brute_force(case: &Case, order: &Order) -> i64 {
 
 /// Every assignment of the order's lines to a node or to "unfilled" (`usize::MAX`) that passes
 /// the checker's rules for the order alone, with its cost: an odometer over (nodes + 1)^lines.
-fn feasible_assignments(case: &Case, order: &Order, rules: &OrderRules) -> Vec<(i64, Vec<usize>)> {
+pub(super) fn feasible_assignments(
+    case: &Case,
+    order: &Order,
+    rules: &OrderRules,
+) -> Vec<(i64, Vec<usize>)> {
     let n = case.network.len();
     let lines = order.lines.len();
     let mut out = Vec::new();
@@ -189,7 +193,12 @@ fn feasible_assignments(case: &Case, order: &Order, rules: &OrderRules) -> Vec<(
     }
 }
 
-fn price(case: &Case, order: &Order, rules: &OrderRules, assign: &[usize]) -> Option<i64> {
+pub(super) fn price(
+    case: &Case,
+    order: &Order,
+    rules: &OrderRules,
+    assign: &[usize],
+) -> Option<i64> {
     let mut nodes: Vec<usize> = assign
         .iter()
         .copied()

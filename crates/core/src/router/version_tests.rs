@@ -87,6 +87,7 @@ fn version(base: &Policy, from: Option<Timestamp>, c: &Change) -> Policy {
                 allowed_kinds: Some(vec![NodeKind::Warehouse]),
                 ..Overrides::default()
             },
+            groups: Vec::new(),
         });
     }
     p

@@ -10,8 +10,8 @@
 //! these options, so choosing among them loses nothing.
 
 use super::super::candidate::{evaluate, promised_date_at, stock_lines, OrderCtx, Viable};
+use super::super::order_terms::OrderTerms;
 use super::super::policy_router::PolicyRouter;
-use super::super::terms::OrderTerms;
 use super::super::{
     margin_cents, Candidate, CandidateOutcome, CostBreakdown, Decision, LineSet, Load, Reason,
     Router, Shipment, StockTable, UnfilledLine, EXACT_MAX_LINES,
@@ -73,12 +73,11 @@ impl PolicyRouter {
             return None;
         }
         let terms = OrderTerms::resolve(order, &self.policy);
-        let ctx = OrderCtx {
-            order,
-            terms,
-            created_at: order.created_at.unwrap_or(now),
-            units: order.lines.iter().map(|l| l.qty).collect(),
-        };
+        if terms.group_rule.is_some() {
+            // Which options a rule's groups allow depends on the stock each group finds.
+            return None;
+        }
+        let ctx = OrderCtx::new(self, order, terms, now, None);
         let (priced, candidates) = self.weigh(&ctx, stock);
         // Per line, the nodes that can ship it (indices into `priced`).
         let per_line: Vec<Vec<usize>> = (0..lines)
@@ -267,6 +266,7 @@ impl PolicyRouter {
             cost: total,
             candidates: Vec::new(),
             rules: ctx.terms.rules.clone(),
+            group: None,
         })
     }
 }

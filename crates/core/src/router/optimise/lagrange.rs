@@ -44,11 +44,12 @@ impl Router {
         let mut best = i64::MIN;
         let mut theta = 0.05;
         let mut stalled = 0;
-        // Orders beyond the exact line limit count their floor (prices ≥ 0 only add to it).
+        // Orders beyond the exact line limit count their floor (prices ≥ 0 only add to it), and
+        // so do orders under node groups: a group's decision is not the least over every node.
         let floors: Vec<Option<i64>> = orders
             .iter()
             .map(|o| {
-                (o.lines.len() > crate::router::EXACT_MAX_LINES)
+                (o.lines.len() > crate::router::EXACT_MAX_LINES || self.by_groups(o, now))
                     .then(|| self.floor_cents(o, stock, &empty, now))
             })
             .collect();

@@ -76,6 +76,8 @@ pub(crate) fn settle_reasons(
             | Reason::NodeInactive
             | Reason::KindNotAllowed
             | Reason::OutsideTerritory
+            | Reason::TagNotAllowed
+            | Reason::NotInGroup
                 if !holds(start, u.line) =>
             {
                 Reason::NoStock
@@ -88,7 +90,8 @@ pub(crate) fn settle_reasons(
 impl Router {
     /// The order's most shipments and whether it ships complete, under its policy version.
     pub(crate) fn split_terms(&self, order: &Order, now: Timestamp) -> (usize, bool) {
-        let terms = crate::router::terms::OrderTerms::resolve(order, self.policy_for(order, now));
+        let terms =
+            crate::router::order_terms::OrderTerms::resolve(order, self.policy_for(order, now));
         (terms.max_shipments, terms.ship_complete)
     }
 }
@@ -106,7 +109,8 @@ pub(super) fn seq_reason(seq: &Decision, l: usize) -> Reason {
 /// priced under the order's policy version.
 pub(super) fn unfilled(order: &Order, seq: &Decision, router: &Router, now: Timestamp) -> Decision {
     let policy = router.policy_for(order, now);
-    let per_unit = crate::router::terms::OrderTerms::resolve(order, policy).unfilled_per_unit_cents;
+    let per_unit =
+        crate::router::order_terms::OrderTerms::resolve(order, policy).unfilled_per_unit_cents;
     crate::router::decision::ship_nothing(seq, order, per_unit, |l| seq_reason(seq, l))
 }
 

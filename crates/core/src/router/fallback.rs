@@ -1,0 +1,100 @@
+//! A rule's node groups tried in order (`docs/router.md`, "Node groups"): each group is routed
+//! exactly, the nodes outside it filtered (`NOT_IN_GROUP`); the first decision that meets its
+//! group's condition is taken; when none does, the order is routed over every node its filters
+//! allow (the final default). The decision's `group` names the rule, the group taken and why
+//! each earlier group failed.
+
+use super::order_terms::OrderTerms;
+use super::policy_router::PolicyRouter;
+use super::{Decision, Load, Prices, StockTable};
+use crate::{GroupChoice, Order};
+use jiff::Timestamp;
+
+impl super::Router {
+    /// True when a rule's node groups route `order` (its decision is then the least cost within
+    /// a group, not over every node: optimise mode bounds it by its floor).
+    pub(crate) fn by_groups(&self, order: &Order, now: Timestamp) -> bool {
+        self.version(order, now).group_rule(order).is_some()
+    }
+}
+
+impl PolicyRouter {
+    /// Routes `order` under this policy (see `Router::route_priced`), through the groups of its
+    /// group rule when it has one.
+    pub(super) fn route_under(
+        &self,
+        order: &Order,
+        stock: &StockTable,
+        load: &Load,
+        now: Timestamp,
+        prices: Option<&Prices>,
+    ) -> Decision {
+        let Some(rule) = self.group_rule(order) else {
+            return self.route_in(order, stock, load, now, prices, None);
+        };
+        let rule = &self.policy.rules[rule];
+        let created_at = order.created_at.unwrap_or(now);
+        let mut failed = Vec::new();
+        let mut taken = None;
+        for (g, group) in rule.groups.iter().enumerate() {
+            let d = self.route_in(order, stock, load, now, prices, Some(g));
+            let node = |n: crate::NodeIdx| self.network.node(n);
+            match group
+                .require
+                .judge(order, &d, &self.policy, created_at, node)
+            {
+                Ok(()) => {
+                    taken = Some((d, group.name.clone()));
+                    break;
+                }
+                Err(why) => failed.push((group.name.clone(), why)),
+            }
+        }
+        let (mut d, group) = match taken {
+            Some((d, name)) => (d, Some(name)),
+            None => (self.route_in(order, stock, load, now, prices, None), None),
+        };
+        d.group = Some(GroupChoice {
+            rule: rule.name.clone(),
+            group,
+            failed,
+        });
+        d
+    }
+
+    /// The last of the policy's rules with groups that matches `order` (`None` at once when no
+    /// rule has groups).
+    pub(super) fn group_rule(&self, order: &Order) -> Option<usize> {
+        if self.sets.groups.iter().all(Vec::is_empty) {
+            return None;
+        }
+        OrderTerms::resolve(order, &self.policy).group_rule
+    }
+
+    /// The least-cost decision for `order` over the nodes of group `group` of its group rule
+    /// (every node the filters allow when `None`).
+    fn route_in(
+        &self,
+        order: &Order,
+        stock: &StockTable,
+        load: &Load,
+        now: Timestamp,
+        prices: Option<&Prices>,
+        group: Option<usize>,
+    ) -> Decision {
+        self.search(
+            order,
+            stock,
+            load,
+            now,
+            prices,
+            group,
+            |mut search, rules| {
+                if !order.lines.is_empty() {
+                    search.run();
+                }
+                search.finish(rules)
+            },
+        )
+    }
+}
