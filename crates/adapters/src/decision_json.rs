@@ -132,6 +132,9 @@ pub fn decision_json(
         "cost": cost_json(&d.cost),
         "rules": d.rules,
     });
+    if let Some(g) = &d.group {
+        v["group"] = group_json(g);
+    }
     if candidates {
         v["candidates"] = ranked_candidates(d)
             .into_iter()
@@ -220,4 +223,15 @@ pub fn line_nos(order: &Order, lines: &LineSet) -> Vec<u32> {
 /// Rounds to 3 decimals (metres), as decisions.csv does.
 pub fn round3(km: f64) -> f64 {
     (km * 1000.0).round() / 1000.0
+}
+
+/// How a rule's node groups decided: `{"rule", "group" (null: the default), "failed": [{"group",
+/// "code", "why"}]}`.
+fn group_json(g: &omniroute_core::GroupChoice) -> Value {
+    let failed: Vec<Value> = g
+        .failed
+        .iter()
+        .map(|(name, why)| json!({"group": name, "code": why.code(), "why": why.to_string()}))
+        .collect();
+    json!({"rule": g.rule, "group": g.group, "failed": failed})
 }

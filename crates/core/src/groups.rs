@@ -87,6 +87,9 @@ pub enum GroupFailure {
         /// The order's deadline.
         deadline: Date,
     },
+    /// Read back from a file that records the group taken but not why earlier ones failed
+    /// (decisions.csv).
+    Unrecorded,
 }
 
 impl GroupFailure {
@@ -97,6 +100,7 @@ impl GroupFailure {
             GroupFailure::NotComplete { .. } => "NOT_COMPLETE",
             GroupFailure::TooFar { .. } => "TOO_FAR",
             GroupFailure::Late { .. } => "LATE",
+            GroupFailure::Unrecorded => "UNRECORDED",
         }
     }
 }
@@ -118,6 +122,7 @@ impl fmt::Display for GroupFailure {
             GroupFailure::Late { promised, deadline } => {
                 write!(f, "promised {promised}, after the deadline {deadline}")
             }
+            GroupFailure::Unrecorded => f.write_str("not recorded"),
         }
     }
 }
@@ -133,6 +138,23 @@ pub struct GroupChoice {
     pub group: Option<String>,
     /// Each group tried before, with why it failed, in order.
     pub failed: Vec<(String, GroupFailure)>,
+}
+
+/// `rule "R": group "G" decided; before it "G0" ships nothing`, or `…: every group failed
+/// (…), the default (every node) decided`.
+impl fmt::Display for GroupChoice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "rule {:?}: ", self.rule)?;
+        match &self.group {
+            Some(g) => write!(f, "group {g:?} decided")?,
+            None => f.write_str("every group failed, the default (every node) decided")?,
+        }
+        for (i, (g, why)) in self.failed.iter().enumerate() {
+            f.write_str(if i == 0 { "; before it " } else { ", " })?;
+            write!(f, "{g:?} {why}")?;
+        }
+        Ok(())
+    }
 }
 
 impl GroupCondition {
@@ -190,5 +212,39 @@ impl GroupCondition {
             }
         }
         Ok(())
+    }
+}
+
+impl GroupChoice {
+    /// The group choice a decision read back from a file (which records shipments, not groups)
+    /// stands for, when `rule` (its name and groups) applies to the order: the first group that
+    /// holds every shipment's node and whose condition the decision meets, else the default;
+    /// the groups before it failed for reasons not recorded.
+    pub fn read_back<'n>(
+        rule: (&str, &[NodeGroup]),
+        order: &Order,
+        decision: &Decision,
+        policy: &Policy,
+        created_at: Timestamp,
+        node: impl Fn(crate::NodeIdx) -> &'n Node + Copy,
+    ) -> Self {
+        let (name, groups) = rule;
+        let taken = groups.iter().position(|g| {
+            decision
+                .shipments
+                .iter()
+                .all(|s| g.select.contains(node(s.node)))
+                && g.require
+                    .judge(order, decision, policy, created_at, node)
+                    .is_ok()
+        });
+        Self {
+            rule: name.to_owned(),
+            group: taken.map(|i| groups[i].name.clone()),
+            failed: groups[..taken.unwrap_or(groups.len())]
+                .iter()
+                .map(|g| (g.name.clone(), GroupFailure::Unrecorded))
+                .collect(),
+        }
     }
 }

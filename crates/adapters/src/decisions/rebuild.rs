@@ -3,8 +3,8 @@
 use super::row::FileOrder;
 use jiff::Timestamp;
 use omniroute_core::{
-    shipment_cost, CostBreakdown, Decision, Network, Order, OrderRules, Policy, Shipment,
-    UnfilledLine,
+    shipment_cost, CostBreakdown, Decision, GroupChoice, Network, Order, OrderRules, Policy,
+    Shipment, UnfilledLine,
 };
 
 /// Rebuilds one decision, re-pricing each shipment; `disagree` hears every figure of the file
@@ -73,7 +73,7 @@ pub(super) fn rebuild(
         }
         total.unfilled_cents += cents;
     }
-    Decision {
+    let mut d = Decision {
         shipments,
         unfilled: f
             .unfilled
@@ -83,5 +83,20 @@ pub(super) fn rebuild(
         cost: total,
         candidates: Vec::new(),
         rules: Vec::new(),
+        group: None,
+    };
+    // The file records no group: the one its shipments stand for (`GroupChoice::read_back`).
+    if let Some((name, groups)) = &rules.groups {
+        let created_at = order.created_at.unwrap_or(now);
+        let node = |n| network.node(n);
+        d.group = Some(GroupChoice::read_back(
+            (name, groups),
+            order,
+            &d,
+            policy,
+            created_at,
+            node,
+        ));
     }
+    d
 }

@@ -1,5 +1,6 @@
 //! The `policy.toml` reader. The file's shape is documented in `docs/policy.md`; its problem
-//! codes (`E2001`…`E2015`, and `E2016`…`E2019` between policy versions, `versions.rs`) in
+//! codes (`E2001`…`E2015`, `E2016`…`E2019` between policy versions, `versions.rs`, and
+//! `E2020`…`E2023` for node filters and groups, `groups.rs`) in
 //! `docs/errors.md`.
 //!
 //! Reading starts from [`Policy::default`] and overrides only what the file sets, so every key is
@@ -8,6 +9,7 @@
 //! type, value out of range…) is collected with its key path, line and column. Only a TOML syntax
 //! error stops the walk before it starts.
 
+mod groups;
 mod kinds;
 mod levels;
 mod report;
@@ -19,6 +21,8 @@ mod versions;
 
 #[cfg(test)]
 mod error_tests;
+#[cfg(test)]
+mod group_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]

@@ -45,6 +45,14 @@ pub(super) enum Code {
     VersionStart,
     /// E2019: an order is older than every policy version.
     BeforeVersions,
+    /// E2020: a tag filter that is empty or contradicts itself.
+    BadTagFilter,
+    /// E2021: a node group without a name, or named twice in a rule.
+    BadGroup,
+    /// E2022: a group region that is not a polygon of [lat, lon] points.
+    BadPolygon,
+    /// E2023: a group condition out of range.
+    BadGroupCondition,
     /// E2040: dealer rules that contradict each other.
     DealerConflict,
 }
@@ -72,6 +80,10 @@ impl Code {
             Code::VersionResource => "E2017",
             Code::VersionStart => "E2018",
             Code::BeforeVersions => "E2019",
+            Code::BadTagFilter => "E2020",
+            Code::BadGroup => "E2021",
+            Code::BadPolygon => "E2022",
+            Code::BadGroupCondition => "E2023",
             Code::DealerConflict => "E2040",
         }
     }
@@ -110,6 +122,19 @@ impl Code {
             }
             Code::VersionStart => "give each policy version its own effective_from",
             Code::BeforeVersions => "add a policy version that applies to the order",
+            Code::BadTagFilter => {
+                "list one or more non-empty tags, none both allowed and excluded (see \
+                 docs/policy.md, \"Node filters\")"
+            }
+            Code::BadGroup => {
+                "give every [[rules.groups]] its own non-empty `name` (see docs/policy.md, \
+                 \"Node groups and fallback\")"
+            }
+            Code::BadPolygon => {
+                "write at least 3 [lat, lon] points in degrees, e.g. \
+                 [[28.4, 76.8], [28.9, 76.8], [28.9, 77.5]]"
+            }
+            Code::BadGroupCondition => "write within_km as a finite number of km above 0",
             Code::DealerConflict => {
                 "set territory_required = false to price the outside of a territory, or drop \
                  outside_territory_cents to require territories"

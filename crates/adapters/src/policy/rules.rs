@@ -7,7 +7,7 @@ use super::tree::{Item, Value};
 use omniroute_core::{Condition, NodeKind, Overrides, Policy, Region, Rule};
 
 /// Keys of one rule.
-const RULE: &[&str] = &["name", "when", "set"];
+const RULE: &[&str] = &["name", "when", "set", "groups"];
 /// Keys of a rule's condition.
 const WHEN: &[&str] = &["service_level", "channel", "region", "tags_any"];
 /// Keys of a rule's overrides.
@@ -19,6 +19,8 @@ const SET: &[&str] = &[
     "sla",
     "unfilled_per_unit_cents",
     "split_penalty_cents",
+    "allowed_tags",
+    "excluded_tags",
 ];
 
 /// Reads `[[rules]]` into `policy.rules`, in file order. Levels must already be read.
@@ -49,6 +51,10 @@ pub(super) fn read(ctx: &mut Ctx<'_>, item: &Item, path: &str, policy: &mut Poli
         }
         if let Some(set) = sub(ctx, &s, "set", SET) {
             rule.set = overrides(ctx, &set);
+            super::groups::tag_filters(ctx, &set, &mut rule.set);
+        }
+        if let Some((item, path)) = s.get("groups") {
+            rule.groups = super::groups::read(ctx, item, &path);
         }
         policy.rules.push(rule);
     }
@@ -112,7 +118,11 @@ fn overrides(ctx: &mut Ctx<'_>, s: &Section<'_>) -> Overrides {
 }
 
 /// An array of strings; reports each element that is not one.
-fn strings<'t>(ctx: &mut Ctx<'_>, item: &'t Item, path: &str) -> Vec<(&'t str, &'t Item, String)> {
+pub(super) fn strings<'t>(
+    ctx: &mut Ctx<'_>,
+    item: &'t Item,
+    path: &str,
+) -> Vec<(&'t str, &'t Item, String)> {
     let Value::Array(items) = &item.value else {
         wrong_type(ctx, item, path, "an array of strings");
         return Vec::new();

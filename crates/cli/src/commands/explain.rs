@@ -138,6 +138,9 @@ fn table(
     if !d.rules.is_empty() {
         writeln!(out, "rules: {}", d.rules.join(", "))?;
     }
+    if let Some(g) = &d.group {
+        writeln!(out, "groups: {g}")?;
+    }
     writeln!(out, "\nshipments:")?;
     if d.shipments.is_empty() {
         writeln!(out, "  (none)")?;
