@@ -1,10 +1,9 @@
 //! Loading a whole routing input (nodes, stock, orders, policy) at once, with every problem of
 //! every file gathered before anything is returned.
 
-use crate::csv::{check_stock_alone, read_stock_bytes};
+use crate::csv::{check_stock_alone, read_orders_named, read_stock_bytes, NodeNames};
 use crate::{
-    read_nodes, read_orders_placed, InputError, Instance, OrderPlaces, Policies, PolicyFile,
-    Problem, StockRecord,
+    read_nodes, InputError, Instance, OrderPlaces, Policies, PolicyFile, Problem, StockRecord,
 };
 use jiff::Timestamp;
 use omniroute_core::{
@@ -123,12 +122,19 @@ impl Inputs {
         let orders = match orders {
             None => Some((Vec::new(), OrderPlaces::default())),
             Some(src) => keep(
-                read_orders_placed(src.bytes.as_slice(), &src.name, &mut skus, &levels).map(
-                    |(l, places)| {
-                        warnings.extend(l.warnings);
-                        (l.value, places)
-                    },
-                ),
+                read_orders_named(
+                    src.bytes.as_slice(),
+                    &src.name,
+                    &mut skus,
+                    &levels,
+                    network
+                        .as_ref()
+                        .map_or(NodeNames::Unchecked, NodeNames::Network),
+                )
+                .map(|(l, places)| {
+                    warnings.extend(l.warnings);
+                    (l.value, places)
+                }),
                 &mut problems,
             ),
         };

@@ -23,8 +23,8 @@ mod reroute;
 mod territories;
 
 pub use self::csv::{
-    read_nodes, read_orders, read_orders_placed, read_stock, Loaded, OrderPlaces, StockRecord,
-    MAX_PROBLEMS,
+    read_nodes, read_orders, read_orders_in, read_orders_placed, read_stock, Loaded, OrderPlaces,
+    StockRecord, MAX_PROBLEMS,
 };
 pub use self::parquet::{
     decisions_record_batch, decisions_schema, is_parquet_path, open_table, parquet_to_csv,
@@ -45,7 +45,7 @@ pub use gen::{
 };
 pub use inputs::{Inputs, Source, DEMO_POLICY};
 pub use json_unique::parse_json_unique;
-pub use order_json::{read_order_json, FieldProblem, JsonOrder, ORDER_JSON};
+pub use order_json::{read_order_json, read_order_json_in, FieldProblem, JsonOrder, ORDER_JSON};
 pub use policy::{read_policy, Policies, PolicyFile};
 pub use problem::{InputError, Problem};
 pub use refusal::refusal_message;

@@ -6,9 +6,10 @@
 //! JSON becomes the rows of a small orders.csv (one per line, the order's fields repeated), and a
 //! problem's column is mapped back to the JSON field it came from (`dest.lat`, `lines[1].qty`).
 
-use crate::{read_orders, InputError, OrderPlaces, Policies, Problem};
+use crate::csv::{read_orders_named, NodeNames};
+use crate::{InputError, OrderPlaces, Policies, Problem};
 use jiff::Timestamp;
-use omniroute_core::{Order, SkuId, Skus};
+use omniroute_core::{Network, Order, SkuId, Skus};
 use serde_json::Value;
 
 /// The name orders read from JSON carry in their problems' `file`.
@@ -60,11 +61,41 @@ enum From {
 /// assert_eq!(err[0].problem.code, "E1008"); // not a number, as in orders.csv
 /// assert_eq!(err[0].field.as_deref(), Some("lines[1].qty"));
 /// ```
+///
+/// Without the network, node lists (`exclude_nodes`, `only_nodes`) are refused (`E1041`): use
+/// [`read_order_json_in`].
 pub fn read_order_json(
     body: &Value,
     skus: &Skus,
     policies: &Policies,
     now: Timestamp,
+) -> Result<JsonOrder, Vec<FieldProblem>> {
+    read_json(body, skus, policies, now, NodeNames::Missing)
+}
+
+/// [`read_order_json`] with the network its node lists name nodes of: `"exclude_nodes"` and
+/// `"only_nodes"`, arrays of node ids (`E1040` for an id not in the network, `E1042` for a node
+/// in both).
+///
+/// # Errors
+///
+/// Every problem found, each with its JSON field.
+pub fn read_order_json_in(
+    body: &Value,
+    skus: &Skus,
+    network: &Network,
+    policies: &Policies,
+    now: Timestamp,
+) -> Result<JsonOrder, Vec<FieldProblem>> {
+    read_json(body, skus, policies, now, NodeNames::Network(network))
+}
+
+fn read_json(
+    body: &Value,
+    skus: &Skus,
+    policies: &Policies,
+    now: Timestamp,
+    nodes: NodeNames<'_>,
 ) -> Result<JsonOrder, Vec<FieldProblem>> {
     let no_lines = || {
         let problem = Problem {
@@ -96,13 +127,15 @@ pub fn read_order_json(
             .collect::<Vec<_>>()
     };
     let mut local = Skus::default();
-    let orders = read_orders(
+    let orders = read_orders_named(
         csv.as_bytes(),
         ORDER_JSON,
         &mut local,
         policies.versions.levels(),
+        nodes,
     )
     .map_err(to_fields)?
+    .0
     .value;
     let places = OrderPlaces {
         file: ORDER_JSON.to_owned(),

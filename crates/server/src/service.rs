@@ -14,8 +14,8 @@ use crate::metrics::Metrics;
 use crate::orders::{OrderBook, Routed, KEEP_SETTLED_ORDERS};
 use jiff::{SignedDuration, Timestamp};
 use omniroute_adapters::{
-    decision_json, read_order_json, refusal_message, totals_json, DecisionNames, Inputs, JsonOrder,
-    Policies,
+    decision_json, read_order_json_in, refusal_message, totals_json, DecisionNames, Inputs,
+    JsonOrder, Policies,
 };
 use omniroute_core::{
     Delta, DeltaOutcome, InventoryError, LiveStock, Mode, Network, NodeIdx, OptimiseOptions, Order,
@@ -91,7 +91,7 @@ impl Service {
     /// `POST /v1/quote`: the order's decision against the live stock; nothing is reserved.
     pub fn quote(&self, body: &Value, now: Timestamp) -> Result<Value, ApiError> {
         let skus = self.skus.read();
-        let order = read_order_json(body, &skus, &self.policies, now)
+        let order = read_order_json_in(body, &skus, &self.network, &self.policies, now)
             .map_err(|p| ApiError::order(&p, ""))?;
         let decision = self.live.quote(&order.order, now);
         self.metrics.orders_routed.inc();
@@ -108,7 +108,7 @@ impl Service {
     /// order routed and reserved under the live stock's lock alone, then recorded.
     pub fn reserve(&self, body: &Value, now: Timestamp) -> Result<Value, ApiError> {
         let skus = self.skus.read();
-        let order = read_order_json(body, &skus, &self.policies, now)
+        let order = read_order_json_in(body, &skus, &self.network, &self.policies, now)
             .map_err(|p| ApiError::order(&p, ""))?;
         let o = &order.order;
         let claim = self
@@ -315,7 +315,7 @@ impl Service {
                 .iter()
                 .enumerate()
                 .map(|(i, o)| {
-                    read_order_json(o, &skus, &self.policies, now)
+                    read_order_json_in(o, &skus, &self.network, &self.policies, now)
                         .map_err(|p| ApiError::order(&p, &format!("orders[{i}].")))
                 })
                 .collect::<Result<_, _>>()?;

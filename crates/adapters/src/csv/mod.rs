@@ -16,6 +16,7 @@
 
 mod fields;
 mod nodes;
+mod order_nodes;
 mod orders;
 mod sheet;
 mod stock;
@@ -24,7 +25,9 @@ mod tests;
 
 pub use crate::problem::MAX_PROBLEMS;
 pub use nodes::read_nodes;
-pub use orders::{read_orders, read_orders_placed, OrderPlaces};
+pub(crate) use order_nodes::NodeNames;
+pub(crate) use orders::read_orders_named;
+pub use orders::{read_orders, read_orders_in, read_orders_placed, OrderPlaces};
 pub(crate) use stock::{check_stock_alone, read_stock_bytes};
 pub use stock::{read_stock, StockRecord};
 
@@ -68,6 +71,9 @@ pub(crate) mod code {
     pub const NON_CONTIGUOUS: &str = "E1023";
     pub const DUPLICATE_LINE: &str = "E1024";
     pub const TOO_MANY: &str = "E1025";
+    pub const UNKNOWN_ORDER_NODE: &str = "E1040";
+    pub const NODE_LIST_WITHOUT_NETWORK: &str = "E1041";
+    pub const NODE_IN_BOTH_LISTS: &str = "E1042";
     pub const UNKNOWN_COLUMN: &str = "W1001";
     pub const IGNORED_VALUE: &str = "W1002";
 }

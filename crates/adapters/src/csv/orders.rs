@@ -2,6 +2,7 @@
 
 use super::code;
 use super::fields::{Col, Row};
+use super::order_nodes::{node_lists, NodeNames};
 use super::sheet::Sheet;
 use super::{Loaded, SkuStage};
 use crate::problem::clip;
@@ -9,14 +10,15 @@ use crate::InputError;
 use jiff::civil::Date;
 use jiff::Timestamp;
 use omniroute_core::{
-    LatLng, Order, OrderLine, ServiceLevel, ServiceLevels, Skus, SplitRule, MAX_MONEY_CENTS,
-    MAX_ORDER_UNITS,
+    LatLng, Network, NodeIdx, Order, OrderLine, ServiceLevel, ServiceLevels, Skus, SplitRule,
+    MAX_MONEY_CENTS, MAX_ORDER_UNITS,
 };
 use std::collections::HashMap;
 use std::io::Read;
 
 const KNOWN: &str = "order_id, sku, qty, dest_lat, dest_lon, line_no, service_level, created_at, \
-    promised_by, unit_price_cents, priority, channel, allow_split, max_shipments, ship_complete, tags";
+    promised_by, unit_price_cents, priority, channel, allow_split, max_shipments, ship_complete, tags, \
+    exclude_nodes, only_nodes";
 
 /// The columns of `orders.csv` (index in the header, when present).
 struct Cols {
@@ -36,6 +38,8 @@ struct Cols {
     max_shipments: Col,
     ship_complete: Col,
     tags: Col,
+    exclude_nodes: Col,
+    only_nodes: Col,
 }
 
 impl Cols {
@@ -57,6 +61,8 @@ impl Cols {
             max_shipments: sheet.optional("max_shipments"),
             ship_complete: sheet.optional("ship_complete"),
             tags: sheet.optional("tags"),
+            exclude_nodes: sheet.optional("exclude_nodes"),
+            only_nodes: sheet.optional("only_nodes"),
         }
     }
 }
@@ -72,6 +78,8 @@ struct Head {
     channel: Option<String>,
     split: SplitRule,
     tags: Vec<String>,
+    excluded: Vec<NodeIdx>,
+    pinned: Vec<NodeIdx>,
 }
 
 impl Head {
@@ -99,6 +107,8 @@ impl Head {
                 self.split.ship_complete != other.split.ship_complete,
             ),
             (c.tags, self.tags != other.tags),
+            (c.exclude_nodes, self.excluded != other.excluded),
+            (c.only_nodes, self.pinned != other.pinned),
         ]
         .into_iter()
         .filter_map(|(col, differs)| differs.then_some(col))
@@ -148,6 +158,8 @@ impl Building {
         order.channel = head.channel;
         order.split = head.split;
         order.tags = head.tags;
+        order.excluded = head.excluded;
+        order.pinned = head.pinned;
         Some(order)
     }
 }
@@ -196,11 +208,38 @@ pub struct OrderPlaces {
 }
 
 /// [`read_orders`], also returning where each order starts.
+///
+/// Without a network the node lists (`exclude_nodes`, `only_nodes`) cannot be resolved: a
+/// non-empty one is `E1041` (use [`read_orders_in`]).
 pub fn read_orders_placed(
     input: impl Read,
     file: &str,
     skus: &mut Skus,
     levels: &ServiceLevels,
+) -> Result<(Loaded<Vec<Order>>, OrderPlaces), InputError> {
+    read_orders_named(input, file, skus, levels, NodeNames::Missing)
+}
+
+/// [`read_orders_placed`] with the run's network, which the node lists (`exclude_nodes`,
+/// `only_nodes`: `;`-separated node ids) name nodes of (`E1040` for an id not in it, `E1042`
+/// for a node in both lists).
+pub fn read_orders_in(
+    input: impl Read,
+    file: &str,
+    skus: &mut Skus,
+    levels: &ServiceLevels,
+    network: &Network,
+) -> Result<(Loaded<Vec<Order>>, OrderPlaces), InputError> {
+    read_orders_named(input, file, skus, levels, NodeNames::Network(network))
+}
+
+/// The orders reader, node lists resolved against `names`.
+pub(crate) fn read_orders_named(
+    input: impl Read,
+    file: &str,
+    skus: &mut Skus,
+    levels: &ServiceLevels,
+    names: NodeNames<'_>,
 ) -> Result<(Loaded<Vec<Order>>, OrderPlaces), InputError> {
     let mut sheet = Sheet::open(input, file)?;
     let c = Cols::claim(&mut sheet);
@@ -217,7 +256,7 @@ pub fn read_orders_placed(
     let mut current: Option<Building> = None;
     while let Some(mut row) = sheet.next_row()? {
         let id = row.text(c.order_id);
-        let head = read_head(&mut row, &c, levels);
+        let head = read_head(&mut row, &c, levels, names);
         let sku = row.text(c.sku).map(|name| stage.id(skus, name));
         let qty = row.text(c.qty).and_then(|_| quantity(&mut row, c.qty));
         let unit_price_cents = row.int(c.unit_price_cents, 0, MAX_MONEY_CENTS);
@@ -307,7 +346,12 @@ pub fn read_orders_placed(
 }
 
 /// The order-level fields of `row`, or `None` when one of them is bad.
-fn read_head(row: &mut Row<'_>, c: &Cols, levels: &ServiceLevels) -> Option<Head> {
+fn read_head(
+    row: &mut Row<'_>,
+    c: &Cols,
+    levels: &ServiceLevels,
+    nodes: NodeNames<'_>,
+) -> Option<Head> {
     let before = row.errors();
     let destination = row.lat_lng(c.dest_lat, c.dest_lon);
     let names: Vec<&str> = levels.iter().map(|(_, n)| n).collect();
@@ -330,6 +374,7 @@ fn read_head(row: &mut Row<'_>, c: &Cols, levels: &ServiceLevels) -> Option<Head
         max_shipments: row.int(c.max_shipments, 1, u8::MAX.into()).map(|v| v as u8),
         ship_complete: row.boolean(c.ship_complete),
     };
+    let (excluded, pinned) = node_lists(row, c.exclude_nodes, c.only_nodes, nodes)?;
     let head = Head {
         destination: destination?,
         service_level: service_level.unwrap_or(ServiceLevel::STANDARD),
@@ -339,6 +384,8 @@ fn read_head(row: &mut Row<'_>, c: &Cols, levels: &ServiceLevels) -> Option<Head
         channel: row.cell(c.channel).map(str::to_owned),
         split,
         tags: row.list(c.tags),
+        excluded,
+        pinned,
     };
     (row.errors() == before).then_some(head)
 }

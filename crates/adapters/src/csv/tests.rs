@@ -5,6 +5,7 @@ use super::*;
 use jiff::civil::{Date, Time, Weekday};
 use omniroute_core::{Network, NodeKind, Order, ServiceLevel, ServiceLevels};
 
+mod order_nodes;
 mod problems;
 
 fn levels() -> ServiceLevels {

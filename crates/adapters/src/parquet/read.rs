@@ -129,7 +129,7 @@ fn column_types(schema: &Schema, name: &str) -> Vec<Problem> {
                 f.name(),
                 f.data_type()
             ),
-            hint: "store it as a string, an integer, a float, a boolean, a date or a timestamp"
+            hint: "store it as a string, an integer, a float, a boolean, a date, a timestamp or a list of those"
                 .into(),
         })
         .collect()
@@ -138,6 +138,13 @@ fn column_types(schema: &Schema, name: &str) -> Vec<Problem> {
 fn has_text_form(t: &DataType) -> bool {
     if let DataType::Dictionary(_, values) = t {
         return !matches!(**values, DataType::Dictionary(..)) && has_text_form(values);
+    }
+    // A list of scalars is orders.csv's `;`-separated list (`tags`, `exclude_nodes`, …).
+    if let DataType::List(item) | DataType::LargeList(item) = t {
+        return !matches!(
+            item.data_type(),
+            DataType::Dictionary(..) | DataType::List(_) | DataType::LargeList(_)
+        ) && has_text_form(item.data_type());
     }
     matches!(
         t,
@@ -224,6 +231,14 @@ fn write_cell(a: &dyn Array, row: usize, out: &mut String) {
         DataType::Utf8 => write!(out, "{}", a.as_string::<i32>().value(row)),
         DataType::LargeUtf8 => write!(out, "{}", a.as_string::<i64>().value(row)),
         DataType::Utf8View => write!(out, "{}", a.as_string_view().value(row)),
+        DataType::List(_) => {
+            write_list(out, a.as_list::<i32>().value(row).as_ref());
+            Ok(())
+        }
+        DataType::LargeList(_) => {
+            write_list(out, a.as_list::<i64>().value(row).as_ref());
+            Ok(())
+        }
         DataType::Date32 => {
             let days = a.as_primitive::<Date32Type>().value(row);
             write_date(out, i64::from(days))
@@ -243,6 +258,18 @@ fn write_cell(a: &dyn Array, row: usize, out: &mut String) {
         }
         _ => Ok(()),
     };
+}
+
+/// The items of a list cell, `;`-separated (nulls left out).
+fn write_list(out: &mut String, items: &dyn Array) {
+    let mut first = true;
+    for i in (0..items.len()).filter(|&i| !items.is_null(i)) {
+        if !first {
+            out.push(';');
+        }
+        first = false;
+        write_cell(items, i, out);
+    }
 }
 
 /// `YYYY-MM-DD` of a day count from 1970-01-01 (the number itself when out of range, which the

@@ -162,3 +162,18 @@ fn read_write_timestamp(out: &mut String) {
     let row = t.lines().nth(1).unwrap();
     out.push_str(&row.replace(',', "|"));
 }
+
+#[test]
+fn a_list_column_is_a_semicolon_separated_cell() {
+    use arrow_array::builder::{ListBuilder, StringBuilder};
+    let mut b = ListBuilder::new(StringBuilder::new());
+    b.values().append_value("S1");
+    b.values().append_value("S2");
+    b.append(true);
+    b.append(false); // null
+    b.append(true); // empty
+    let lists: ArrayRef = Arc::new(b.finish());
+    let ids: ArrayRef = Arc::new(StringArray::from(vec!["A", "B", "C"]));
+    let csv = text(parquet(vec![("order_id", ids), ("exclude_nodes", lists)]));
+    assert_eq!(csv, "order_id,exclude_nodes\nA,S1;S2\nB,\nC,\n");
+}

@@ -4,7 +4,7 @@ use super::network::{NetData, Network};
 use super::policy::{levels, Policy};
 use super::source;
 use crate::errors::guard;
-use omniroute_adapters::{read_orders_placed, OrderPlaces, Source};
+use omniroute_adapters::{read_orders_in, OrderPlaces, Source};
 use omniroute_core::{self as core, ServiceLevels};
 use pyo3::prelude::*;
 use std::collections::HashMap;
@@ -66,11 +66,12 @@ impl Orders {
     ) -> PyResult<Self> {
         let (net, levels) = (network.data.clone(), levels(policy));
         guard(py, move || {
-            let (orders, places) = read_orders_placed(
+            let (orders, places) = read_orders_in(
                 src.bytes.as_slice(),
                 &src.name,
                 &mut net.skus_mut(),
                 &levels,
+                &net.net,
             )?;
             Ok(Orders {
                 data: Arc::new(OrdersData::new(net, levels, orders.value, places)),
