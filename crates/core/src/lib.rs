@@ -10,6 +10,7 @@
 #![deny(missing_docs)]
 
 mod check;
+mod daily_load;
 mod dealers;
 mod gap;
 mod geo;
@@ -31,6 +32,7 @@ mod versions;
 
 pub use crate::geo::{chord_for_km, km_for_chord, LatLng, LatLngError, EARTH_RADIUS_KM};
 pub use check::{check, shipment_cost, OrderRules, ShipmentCheck, Violation};
+pub use daily_load::DailyLoad;
 pub use dealers::{
     acceptance_timeout_s, expected_reject_cents, in_territory, outside_territory_cents, reject_ppm,
     reject_risk_cents, AcceptanceCounts, AcceptancePrior, DealerBook, Offer, OfferError, OfferId,

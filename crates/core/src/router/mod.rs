@@ -15,6 +15,8 @@
 
 mod batch;
 #[cfg(test)]
+mod batch_tests;
+#[cfg(test)]
 mod big_order_tests;
 mod bounds;
 mod candidate;
@@ -34,6 +36,7 @@ mod greedy_moves;
 mod line_set;
 #[cfg(test)]
 mod line_set_tests;
+mod load;
 mod nearest;
 mod optimise;
 mod order_terms;
@@ -63,10 +66,11 @@ pub use choose::EXACT_MAX_LINES;
 pub use cost::{distance_cents, margin_cents, CostBreakdown};
 pub use decision::{Candidate, CandidateOutcome, Decision, Shipment, UnfilledLine};
 pub use line_set::LineSet;
+pub use load::Load;
 pub use optimise::{Mode, OptimiseOptions, OptimisePhase, OptimiseProgress, ALTERNATIVES};
 pub use reason::{Reason, ReasonCounts};
 pub use reroute::{Event, RerouteError, Rerouted};
-pub use stock::{Load, StockTable};
+pub use stock::StockTable;
 
 pub(crate) use prices::Prices;
 

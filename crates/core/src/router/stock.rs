@@ -8,7 +8,6 @@
 //! SKU" is one bit test and the nodes holding every SKU of an order are a word-wise AND.
 
 use crate::{LatLng, NodeIdx, SkuId};
-use rustc_hash::FxHashMap;
 
 /// A SKU gets a holder bitmap once it has at least this many holders and the bitmap is no larger
 /// than its posting list (one bit per node against eight bytes per holder).
@@ -350,50 +349,6 @@ impl StockTable {
     pub(crate) fn holder_reach_km(&self, sku: SkuId, dest: LatLng) -> Option<f64> {
         let (centre, radius) = (*self.caps.get(sku.0 as usize)?)?;
         Some(dest.distance_km(centre) + radius + 1e-6)
-    }
-}
-
-/// Capacity used per node during a batch (units and shipments).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Load {
-    used: FxHashMap<NodeIdx, (u32, u32)>,
-}
-
-impl Load {
-    /// True while no node has anything loaded.
-    pub fn is_empty(&self) -> bool {
-        self.used.is_empty()
-    }
-
-    /// Units and shipments used at a node.
-    #[inline]
-    pub fn used(&self, node: NodeIdx) -> (u32, u32) {
-        if self.used.is_empty() {
-            return (0, 0); // no hashing: a lone order, or the first of a batch
-        }
-        self.used.get(&node).copied().unwrap_or((0, 0))
-    }
-
-    /// Records one shipment of `units` at a node.
-    pub fn add_shipment(&mut self, node: NodeIdx, units: u32) {
-        let e = self.used.entry(node).or_insert((0, 0));
-        e.0 = e.0.saturating_add(units);
-        e.1 = e.1.saturating_add(1);
-    }
-
-    /// Removes one shipment of `units` at a node (re-routing releases it).
-    pub fn remove_shipment(&mut self, node: NodeIdx, units: u32) {
-        if let Some(e) = self.used.get_mut(&node) {
-            e.0 = e.0.saturating_sub(units);
-            e.1 = e.1.saturating_sub(1);
-        }
-    }
-
-    /// Every node with its (units, shipments), sorted by node.
-    pub fn per_node(&self) -> Vec<(NodeIdx, u32, u32)> {
-        let mut v: Vec<_> = self.used.iter().map(|(&n, &(u, s))| (n, u, s)).collect();
-        v.sort_unstable();
-        v
     }
 }
 
