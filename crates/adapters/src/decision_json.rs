@@ -64,7 +64,7 @@ impl DecisionNames<'_> {
 
 /// The cost breakdown by term, in cents, with its total.
 pub fn cost_json(c: &CostBreakdown) -> Value {
-    json!({
+    let mut v = json!({
         "fixed_cents": c.fixed_cents,
         "distance_cents": c.distance_cents,
         "handling_cents": c.handling_cents,
@@ -76,7 +76,12 @@ pub fn cost_json(c: &CostBreakdown) -> Value {
         "reject_risk_cents": c.reject_risk_cents,
         "outside_territory_cents": c.outside_territory_cents,
         "total_cents": c.total_cents(),
-    })
+    });
+    // Only under a policy's balance term, so other outputs keep their shape.
+    if c.balance_cents != 0 {
+        v["balance_cents"] = json!(c.balance_cents);
+    }
+    v
 }
 
 fn line(order: &Order, l: usize, names: &DecisionNames<'_>) -> Value {

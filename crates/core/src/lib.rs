@@ -9,6 +9,7 @@
 // Every public item is documented (the workspace only warns).
 #![deny(missing_docs)]
 
+mod balance;
 mod check;
 mod daily_load;
 mod dealers;
@@ -31,6 +32,7 @@ mod router;
 mod versions;
 
 pub use crate::geo::{chord_for_km, km_for_chord, LatLng, LatLngError, EARTH_RADIUS_KM};
+pub use balance::Balance;
 pub use check::{check, shipment_cost, OrderRules, ShipmentCheck, Violation};
 pub use daily_load::DailyLoad;
 pub use dealers::{

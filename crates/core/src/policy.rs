@@ -1,7 +1,7 @@
 //! The routing policy: every priced term of the objective (docs/design.md §3) and every hard rule's
 //! defaults. [`Policy::default`] is the documented default policy.
 
-use crate::{NodeGroup, NodeKind, ServiceLevel, ServiceLevels};
+use crate::{Balance, NodeGroup, NodeKind, ServiceLevel, ServiceLevels};
 use jiff::civil::Time;
 use jiff::Timestamp;
 
@@ -196,6 +196,8 @@ pub struct Policy {
     pub dealers: DealerRules,
     /// Ordered rules.
     pub rules: Vec<Rule>,
+    /// The inventory-balance term (`None`: off, the default).
+    pub balance: Option<Balance>,
 }
 
 impl Policy {
@@ -293,6 +295,7 @@ impl Default for Policy {
                 prior: crate::AcceptancePrior::default(),
             },
             rules: Vec::new(),
+            balance: None,
         }
     }
 }

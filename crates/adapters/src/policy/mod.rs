@@ -9,6 +9,7 @@
 //! type, value out of range…) is collected with its key path, line and column. Only a TOML syntax
 //! error stops the walk before it starts.
 
+mod balance;
 mod groups;
 mod kinds;
 mod levels;
@@ -44,6 +45,7 @@ const TOP: &[&str] = &[
     "levels",
     "dealers",
     "rules",
+    "balance",
 ];
 
 /// Reads a policy from the text of a `policy.toml`; `file` names it in problems.
@@ -88,6 +90,9 @@ pub fn read_policy(text: &str, file: &str) -> Result<Policy, InputError> {
     }
     if let Some((item, path)) = top.get("kinds") {
         kinds::read(&mut ctx, item, path, &mut policy);
+    }
+    if let Some((item, path)) = top.get("balance") {
+        policy.balance = balance::read(&mut ctx, item, path);
     }
     if let Some((item, path)) = top.get("rules") {
         rules::read(&mut ctx, item, &path, &mut policy);

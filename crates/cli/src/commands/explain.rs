@@ -79,6 +79,7 @@ fn terms(c: &CostBreakdown) -> String {
         ("unfilled", c.unfilled_cents),
         ("reject risk", c.reject_risk_cents),
         ("outside territory", c.outside_territory_cents),
+        ("balance", c.balance_cents),
     ];
     let parts: Vec<String> = all
         .iter()

@@ -5,11 +5,15 @@
 //! docs/design.md §3 written again), so a cost that wrapped round or was clamped to the input
 //! limits in the plan is a `COST` violation.
 
+mod balance;
 mod groups;
 mod reasons;
 mod rules;
 
-use crate::{Decision, Network, NodeIdx, Order, Plan, Policy, PolicyVersions, SkuId, StockTable};
+use crate::{
+    CostBreakdown, Decision, Network, NodeIdx, Order, Plan, Policy, PolicyVersions, SkuId,
+    StockTable,
+};
 use jiff::Timestamp;
 use rustc_hash::FxHashMap;
 use std::fmt;
@@ -110,10 +114,10 @@ pub fn check(
         network,
     };
     for (i, (order, d)) in orders.iter().zip(&plan.decisions).enumerate() {
-        let rules = OrderRules::of(order, policies.for_order(order, now));
-        reasons::check_reasons(order, d, &rules, &bounds, &mut |code, message| {
-            out.push(Violation::new(i, code, message));
-        });
+        let policy = policies.for_order(order, now);
+        let mut v = |code, message| out.push(Violation::new(i, code, message));
+        reasons::check_reasons(order, d, &OrderRules::of(order, policy), &bounds, &mut v);
+        balance::check_balance(order, d, policy, &bounds, &mut |m| v("COST", m));
     }
     for (&(node, sku), &units) in &taken {
         let have = u64::from(routable(stock, network, policy, node, sku));
@@ -189,25 +193,7 @@ fn check_decision(
 ) {
     let rules = OrderRules::of(order, policy);
     groups::check_groups(order, d, &rules, network, policy, now, v);
-    let mut seen = vec![0u8; order.lines.len()];
-    for s in &d.shipments {
-        for &l in &s.lines {
-            seen[l] += 1;
-        }
-    }
-    for u in &d.unfilled {
-        seen[u.line] += 1;
-    }
-    for (l, &n) in seen.iter().enumerate() {
-        match n {
-            0 => v(
-                "LINE_MISSING",
-                format!("line {l} is neither shipped nor unfilled"),
-            ),
-            1 => {}
-            _ => v("LINE_TWICE", format!("line {l} appears {n} times")),
-        }
-    }
+    check_lines(order, d, v);
     if d.shipments.len() > rules.max_shipments {
         v(
             "SPLIT",
@@ -241,12 +227,18 @@ fn check_decision(
                 promised_date,
                 distance_km,
             }) => {
-                if cost != s.cost {
+                // The balance term is bounded batch-wide (`balance.rs`).
+                let reported = CostBreakdown {
+                    balance_cents: 0,
+                    ..s.cost
+                };
+                if cost != reported {
                     v(
                         "COST",
                         format!("shipment {i}: reported {:?}, expected {cost:?}", s.cost),
                     );
                 }
+                let exact_cents = exact_cents + i128::from(s.cost.balance_cents);
                 if i128::from(s.cost.total_cents()) != exact_cents {
                     v(
                         "COST",
@@ -286,5 +278,28 @@ fn check_decision(
             "COST",
             format!("decision total {} expected {total}", d.cost_cents()),
         );
+    }
+}
+
+/// `LINE_MISSING` or `LINE_TWICE` for every line not shipped or unfilled exactly once.
+fn check_lines(order: &Order, d: &Decision, v: &mut impl FnMut(&'static str, String)) {
+    let mut seen = vec![0u8; order.lines.len()];
+    for s in &d.shipments {
+        for &l in &s.lines {
+            seen[l] += 1;
+        }
+    }
+    for u in &d.unfilled {
+        seen[u.line] += 1;
+    }
+    for (l, &n) in seen.iter().enumerate() {
+        match n {
+            0 => v(
+                "LINE_MISSING",
+                format!("line {l} is neither shipped nor unfilled"),
+            ),
+            1 => {}
+            _ => v("LINE_TWICE", format!("line {l} appears {n} times")),
+        }
     }
 }

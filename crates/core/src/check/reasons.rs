@@ -35,7 +35,7 @@ pub(super) struct StockBounds<'a> {
 
 impl StockBounds<'_> {
     /// Routable units left at a position after the plan.
-    fn left(&self, node: NodeIdx, sku: SkuId) -> u64 {
+    pub(super) fn left(&self, node: NodeIdx, sku: SkuId) -> u64 {
         let taken = self.taken.get(&(node, sku)).copied().unwrap_or(0);
         u64::from((self.routable)(node, sku)).saturating_sub(taken)
     }

@@ -194,6 +194,8 @@ pub fn shipment_cost(
         unfilled_cents: 0,
         reject_risk_cents: narrow(terms[7]),
         outside_territory_cents: narrow(terms[8]),
+        // Priced against the stock the order saw, which the batch-wide check bounds.
+        balance_cents: 0,
     };
     Ok(ShipmentCheck {
         cost,

@@ -28,6 +28,8 @@ pub struct CostBreakdown {
     pub reject_risk_cents: i64,
     /// A dealer shipping outside its preferred territory (`crate::outside_territory_cents`).
     pub outside_territory_cents: i64,
+    /// Inventory balance: units taken below a position's low-stock level ([`crate::Balance`]).
+    pub balance_cents: i64,
 }
 
 impl CostBreakdown {
@@ -43,6 +45,7 @@ impl CostBreakdown {
             self.unfilled_cents,
             self.reject_risk_cents,
             self.outside_territory_cents,
+            self.balance_cents,
         ]
         .into_iter()
         .fold(self.fixed_cents, i64::saturating_add)
@@ -65,6 +68,7 @@ impl AddAssign for CostBreakdown {
         self.outside_territory_cents = self
             .outside_territory_cents
             .saturating_add(o.outside_territory_cents);
+        self.balance_cents = self.balance_cents.saturating_add(o.balance_cents);
     }
 }
 

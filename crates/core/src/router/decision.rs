@@ -172,6 +172,7 @@ impl Search<'_> {
                 units += line.qty;
                 cost.handling_cents += t.per_unit_cents * i64::from(line.qty);
                 cost.margin_cents += margin_cents(t.margin_bps, line.value_cents());
+                cost.balance_cents += self.router.balance_cents(v.node, line, self.stock);
             }
             shipped.extend_from(&pick.lines);
             total += cost;

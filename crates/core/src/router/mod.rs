@@ -13,6 +13,8 @@
 //!
 //! The algorithm, its pieces and the proof of exactness: `docs/router.md`.
 
+#[cfg(test)]
+mod balance_tests;
 mod batch;
 #[cfg(test)]
 mod batch_tests;

@@ -4,7 +4,7 @@
 use super::filter::RuleSets;
 use super::terms::NetworkTerms;
 use super::{margin_cents, Limits, Load, StockTable};
-use crate::{Network, NodeIdx, Order, Policy};
+use crate::{Network, NodeIdx, Order, OrderLine, Policy};
 use jiff::Timestamp;
 use std::sync::Arc;
 
@@ -43,12 +43,32 @@ impl PolicyRouter {
         })
     }
 
-    /// Handling and margin of each of `order`'s lines at `node`, into `out`.
-    pub(super) fn line_cents(&self, node: NodeIdx, order: &Order, out: &mut [i64]) {
+    /// Handling, margin and inventory balance (against `stock`) of each of `order`'s lines at
+    /// `node`, into `out`.
+    pub(super) fn line_cents(
+        &self,
+        node: NodeIdx,
+        order: &Order,
+        stock: &StockTable,
+        out: &mut [i64],
+    ) {
         let t = &self.terms.nodes[node.0 as usize];
         for (slot, line) in out.iter_mut().zip(&order.lines) {
             *slot = t.per_unit_cents * i64::from(line.qty)
                 + margin_cents(t.margin_bps, line.value_cents());
         }
+        if self.policy.balance.is_some() {
+            for (slot, line) in out.iter_mut().zip(&order.lines) {
+                *slot += self.balance_cents(node, line, stock);
+            }
+        }
+    }
+
+    /// The inventory balance of shipping `line` from `node` against `stock` (0 when the policy
+    /// has no balance term).
+    pub(super) fn balance_cents(&self, node: NodeIdx, line: &OrderLine, stock: &StockTable) -> i64 {
+        self.policy
+            .balance
+            .map_or(0, |b| b.cents(stock.qty(node, line.sku), line.qty))
     }
 }

@@ -197,7 +197,7 @@ impl Search<'_> {
             &r.network, &r.policy, t, self.ctx, self.load, node, km, held,
         ) {
             Ok(mut v) => {
-                r.line_cents(node, self.ctx.order, &mut self.line_cents);
+                r.line_cents(node, self.ctx.order, self.stock, &mut self.line_cents);
                 if let Some(p) = self.prices {
                     v.base_cents += p.shipments.get(&node).copied().unwrap_or(0);
                     let unit = p.units.get(&node).copied().unwrap_or(0);

@@ -134,7 +134,7 @@ impl PolicyRouter {
                 match evaluate(&self.network, &self.policy, t, ctx, &empty, node, km, held) {
                     Ok(v) => {
                         let mut line_cents = vec![0; order.lines.len()];
-                        self.line_cents(node, order, &mut line_cents);
+                        self.line_cents(node, order, stock, &mut line_cents);
                         let cost_cents =
                             v.base_cents + v.lines.iter().map(|l| line_cents[l]).sum::<i64>();
                         let promised_date = v.promised_date.unwrap_or_else(|| {
@@ -234,6 +234,7 @@ impl PolicyRouter {
                 let line = &order.lines[l];
                 cost.handling_cents += t.per_unit_cents * i64::from(line.qty);
                 cost.margin_cents += margin_cents(t.margin_bps, line.value_cents());
+                cost.balance_cents += self.balance_cents(node, line, stock);
             }
             debug_assert_eq!(
                 cost.total_cents() - cost.split_penalty_cents,
