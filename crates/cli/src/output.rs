@@ -4,6 +4,7 @@
 
 use crate::failure::Failure;
 use omniroute_adapters::temp_file_in;
+use omniroute_core::Currency;
 use std::io::{BufWriter, StdoutLock, Write};
 use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
@@ -105,7 +106,14 @@ pub fn cannot_write(p: &Path, e: &std::io::Error) -> anyhow::Error {
     .into()
 }
 
-/// Formats cents as rupees with two decimals and thousands separators: `1234567` → `12,345.67`.
+/// Cents for people in the policy's currency (`₹12,345.67`, `CHF 0.05`), or `N cents` without
+/// one.
+pub fn amount(cents: i64, currency: Option<Currency>) -> String {
+    currency.map_or_else(|| format!("{cents} cents"), |c| c.amount(cents))
+}
+
+/// Cents with two decimals and thousands separators, no currency: `1234567` → `12,345.67`
+/// (`report`'s summary; prefer [`amount`], which follows the policy's currency).
 pub fn rupees(cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };
     let c = cents.unsigned_abs();
@@ -131,9 +139,10 @@ mod tests {
 
     #[test]
     fn formats_money() {
-        assert_eq!(rupees(1_234_567), "12,345.67");
-        assert_eq!(rupees(5), "0.05");
-        assert_eq!(rupees(-250), "-2.50");
+        let inr = Currency::new("INR").ok();
+        assert_eq!(amount(1_234_567, inr), "₹12,345.67");
+        assert_eq!(amount(-250, inr), "-₹2.50");
+        assert_eq!(amount(5, None), "5 cents");
         assert_eq!(group(1_000), "1,000");
         assert_eq!(group(999), "999");
     }

@@ -3,7 +3,7 @@
 //! A bar appears only once a run has taken more than a second, and never when stderr is not a
 //! terminal, with `--no-progress` or with `--quiet`.
 
-use crate::output::rupees;
+use crate::output::amount;
 use crate::Global;
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressState, ProgressStyle};
 use jiff::Timestamp;
@@ -121,17 +121,18 @@ pub fn optimise(
             .map(|left| Instant::now() + left);
         bar.update(|b| {
             b.set_position((p.fraction * OPTIMISE_STEPS as f64).round() as u64);
-            b.set_message(message(p));
+            b.set_message(message(p, router.policy().currency));
         });
     };
     router.optimise_from(orders, stock, now, opts, sequential, &report)
 }
 
-/// `search: best ₹1,234.00, gap 2.76 %`: the phase and what is known so far.
-fn message(p: &OptimiseProgress) -> String {
+/// `search: best ₹1,234.00, gap 2.76 %` (the policy's currency, or cents): the phase and what is
+/// known so far.
+fn message(p: &OptimiseProgress, currency: Option<omniroute_core::Currency>) -> String {
     let mut parts: Vec<String> = Vec::new();
     if let Some(best) = p.best_cents {
-        parts.push(format!("best ₹{}", rupees(best)));
+        parts.push(format!("best {}", amount(best, currency)));
     }
     if let Some(gap) = p.gap() {
         parts.push(format!("gap {:.2} %", gap * 100.0));
@@ -180,14 +181,14 @@ mod tests {
         let now = "2026-11-26T06:00:00Z".parse().unwrap();
         let messages = Mutex::new(Vec::new());
         let plan = router.optimise_with(&orders, &stock, now, &opts, &|p| {
-            messages.lock().unwrap().push(message(p));
+            messages.lock().unwrap().push(message(p, None));
         });
         let messages = messages.into_inner().unwrap();
         assert_eq!(messages[0], "sequential");
-        let cost = rupees(plan.totals.cost_cents);
+        let cost = plan.totals.cost_cents;
         assert_eq!(
             messages.last().unwrap(),
-            &format!("done: best ₹{cost}, gap 0.00 %")
+            &format!("done: best {cost} cents, gap 0.00 %")
         );
     }
 }

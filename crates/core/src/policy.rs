@@ -1,7 +1,7 @@
 //! The routing policy: every priced term of the objective (docs/design.md §3) and every hard rule's
 //! defaults. [`Policy::default`] is the documented default policy.
 
-use crate::{Balance, NodeGroup, NodeKind, ServiceLevel, ServiceLevels};
+use crate::{Balance, Currency, NodeGroup, NodeKind, ServiceLevel, ServiceLevels};
 use jiff::civil::Time;
 use jiff::Timestamp;
 
@@ -198,6 +198,8 @@ pub struct Policy {
     pub rules: Vec<Rule>,
     /// The inventory-balance term (`None`: off, the default).
     pub balance: Option<Balance>,
+    /// The currency the cents are in, for people (`None`: plain cents, the default).
+    pub currency: Option<Currency>,
 }
 
 impl Policy {
@@ -296,6 +298,7 @@ impl Default for Policy {
             },
             rules: Vec::new(),
             balance: None,
+            currency: None,
         }
     }
 }

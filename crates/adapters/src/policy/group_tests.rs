@@ -84,39 +84,3 @@ fn bad_filters_and_groups_are_refused_with_codes() {
         assert!(p.message.contains(piece), "{text}\n{}", p.message);
     }
 }
-
-#[test]
-fn the_balance_term_reads_and_is_checked() {
-    let p = read_policy(
-        "[balance]\nbelow_units = 3\nper_unit_cents = 250\n",
-        "p.toml",
-    )
-    .unwrap();
-    assert_eq!(
-        p.balance,
-        Some(omniroute_core::Balance {
-            below_units: 3,
-            per_unit_cents: 250
-        })
-    );
-    assert_eq!(read_policy("", "p.toml").unwrap().balance, None);
-    let cases: &[(&str, &str, u64)] = &[
-        ("[balance]\nbelow_units = 3\n", "E2015", 1),
-        (
-            "[balance]\nbelow_units = 0\nper_unit_cents = 1\n",
-            "E2014",
-            2,
-        ),
-        (
-            "[balance]\nbelow_units = 2\nper_unit_cents = -1\n",
-            "E2004",
-            3,
-        ),
-        ("[balance]\nbelow = 2\n", "E2002", 2),
-    ];
-    for &(text, code, line) in cases {
-        let err = read_policy(text, "bad.toml").expect_err(text);
-        let found: Vec<_> = err.problems().iter().map(|p| (p.code, p.line)).collect();
-        assert!(found.contains(&(code, line)), "{text}\n{found:?}");
-    }
-}

@@ -1,6 +1,7 @@
 //! The `policy.toml` reader. The file's shape is documented in `docs/policy.md`; its problem
 //! codes (`E2001`…`E2015`, `E2016`…`E2019` between policy versions, `versions.rs`, and
-//! `E2020`…`E2023` for node filters and groups, `groups.rs`) in
+//! `E2020`…`E2023` for node filters and groups, `groups.rs`, `E2024`…`E2025` for the currency,
+//! `money.rs`) in
 //! `docs/errors.md`.
 //!
 //! Reading starts from [`Policy::default`] and overrides only what the file sets, so every key is
@@ -9,10 +10,10 @@
 //! type, value out of range…) is collected with its key path, line and column. Only a TOML syntax
 //! error stops the walk before it starts.
 
-mod balance;
 mod groups;
 mod kinds;
 mod levels;
+mod money;
 mod report;
 mod rules;
 mod section;
@@ -24,6 +25,8 @@ mod versions;
 mod error_tests;
 #[cfg(test)]
 mod group_tests;
+#[cfg(test)]
+mod money_tests;
 #[cfg(test)]
 mod tests;
 #[cfg(test)]
@@ -46,6 +49,7 @@ const TOP: &[&str] = &[
     "dealers",
     "rules",
     "balance",
+    "currency",
 ];
 
 /// Reads a policy from the text of a `policy.toml`; `file` names it in problems.
@@ -92,8 +96,9 @@ pub fn read_policy(text: &str, file: &str) -> Result<Policy, InputError> {
         kinds::read(&mut ctx, item, path, &mut policy);
     }
     if let Some((item, path)) = top.get("balance") {
-        policy.balance = balance::read(&mut ctx, item, path);
+        policy.balance = money::balance(&mut ctx, item, path);
     }
+    policy.currency = money::currency(&mut ctx, &top);
     if let Some((item, path)) = top.get("rules") {
         rules::read(&mut ctx, item, &path, &mut policy);
     }

@@ -53,6 +53,10 @@ pub(super) enum Code {
     BadPolygon,
     /// E2023: a group condition out of range.
     BadGroupCondition,
+    /// E2024: a currency that is not an ISO 4217 code.
+    BadCurrency,
+    /// E2025: policy versions name different currencies.
+    VersionCurrency,
     /// E2040: dealer rules that contradict each other.
     DealerConflict,
 }
@@ -84,6 +88,8 @@ impl Code {
             Code::BadGroup => "E2021",
             Code::BadPolygon => "E2022",
             Code::BadGroupCondition => "E2023",
+            Code::BadCurrency => "E2024",
+            Code::VersionCurrency => "E2025",
             Code::DealerConflict => "E2040",
         }
     }
@@ -135,6 +141,8 @@ impl Code {
                  [[28.4, 76.8], [28.9, 76.8], [28.9, 77.5]]"
             }
             Code::BadGroupCondition => "write within_km as a finite number of km above 0",
+            Code::BadCurrency => "write an ISO 4217 code such as \"EUR\", \"USD\" or \"INR\"",
+            Code::VersionCurrency => "give every policy version the same `currency`",
             Code::DealerConflict => {
                 "set territory_required = false to price the outside of a territory, or drop \
                  outside_territory_cents to require territories"

@@ -102,10 +102,11 @@ impl Policies {
             return Ok(Self::default());
         }
         let policies: Vec<Policy> = files.iter().map(|f| f.policy.clone()).collect();
-        let problems: Vec<Problem> = PolicyVersions::conflicts(&policies)
+        let mut problems: Vec<Problem> = PolicyVersions::conflicts(&policies)
             .iter()
             .map(|e| problem(files, e))
             .collect();
+        problems.extend(super::money::currency_conflicts(files));
         if !problems.is_empty() {
             return Err(InputError::Invalid(problems));
         }

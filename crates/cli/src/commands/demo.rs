@@ -1,6 +1,6 @@
 //! `omniroute demo`: a day of orders on the embedded Indian scenario, and its headline figures.
 
-use crate::output::{group, rupees};
+use crate::output::{amount, group};
 use crate::{progress, Global, EXIT_OK};
 use anyhow::Context;
 use omniroute_adapters::Inputs;
@@ -57,6 +57,7 @@ fn figures(
 ) -> Vec<(&'static str, String)> {
     let net = &inputs.network;
     let t = &plan.totals;
+    let currency = inputs.policies.versions.earliest().currency;
     let count = |k: NodeKind| net.nodes().iter().filter(|n| n.kind == k).count() as u64;
     let (mut same, mut next) = (0u64, 0u64);
     let mut units_by_kind = [0u64; NodeKind::ALL.len()];
@@ -122,16 +123,16 @@ fn figures(
         (
             "Total cost",
             format!(
-                "₹{} ({} cents)",
-                rupees(t.cost_cents),
+                "{} ({} cents)",
+                amount(t.cost_cents, currency),
                 group(t.cost_cents.max(0) as u64)
             ),
         ),
         (
             "Average cost per order",
-            format!(
-                "₹{}",
-                rupees(t.cost_cents.checked_div(t.orders as i64).unwrap_or(0))
+            amount(
+                t.cost_cents.checked_div(t.orders as i64).unwrap_or(0),
+                currency,
             ),
         ),
         (

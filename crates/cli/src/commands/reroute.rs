@@ -5,11 +5,12 @@ use crate::failure::Failure;
 use crate::inputs::{
     check_paths, load, now, print_reroute_error, read_decisions, read_events_file, Files,
 };
-use crate::output::rupees;
+use crate::output::amount;
 use crate::plan_out::{self, Format};
 use crate::{Global, EXIT_ERROR};
 use jiff::Timestamp;
 use omniroute_adapters::Inputs;
+use omniroute_core::Currency;
 use omniroute_core::{check, Plan, PlanTotals, Router, StockTable};
 use serde_json::json;
 use std::fmt::Write as _;
@@ -85,7 +86,12 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         return Ok(code);
     }
     if !global.quiet {
-        table(&r.before, &r.plan.totals, events.len());
+        table(
+            &r.before,
+            &r.plan.totals,
+            events.len(),
+            inputs.policies.versions.earliest().currency,
+        );
         crate::unfilled::note(&r.plan, &inputs.orders, args.now.is_some());
         list("moved", &ids(&r.moved), global);
         list("review queue", &ids(&r.review), global);
@@ -143,14 +149,14 @@ fn read_plan(
 }
 
 /// Before and after, side by side.
-fn table(before: &PlanTotals, after: &PlanTotals, events: usize) {
+fn table(before: &PlanTotals, after: &PlanTotals, events: usize, currency: Option<Currency>) {
     crate::note!("applied {events} event(s)");
     crate::note!("{:<10} {:>16} {:>16}", "", "before", "after");
     let row = |label: &str, b: String, a: String| crate::note!("{label:<10} {b:>16} {a:>16}");
     row(
         "cost",
-        format!("₹{}", rupees(before.cost_cents)),
-        format!("₹{}", rupees(after.cost_cents)),
+        amount(before.cost_cents, currency),
+        amount(after.cost_cents, currency),
     );
     row(
         "km",

@@ -3,10 +3,10 @@
 
 use crate::failure::Failure;
 use crate::inputs::{check_paths, now, Batch};
-use crate::output::rupees;
 use crate::plan_out::{self, Format};
 use crate::{progress, Global};
 use anyhow::Context;
+use omniroute_core::{money_text, Currency};
 use omniroute_core::{OptimiseOptions, Plan, Router};
 use serde_json::json;
 use std::path::PathBuf;
@@ -146,12 +146,17 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         "sequential_cost_cents": sequential.unwrap_or(plan.totals.cost_cents),
         "bound_cents": plan.bound_cents,
         "gap": plan.gap(),
+        "currency": inputs.policies.versions.earliest().currency.map(|c| c.to_string()),
     });
     if !plan_out::write_or_closed(args.out.as_deref(), args.format, &inputs, &plan, &head)? {
         return Ok(code);
     }
     if !global.quiet {
-        summary(&plan, sequential);
+        summary(
+            &plan,
+            sequential,
+            inputs.policies.versions.earliest().currency,
+        );
         crate::unfilled::note(&plan, &inputs.orders, args.now.is_some());
         if global.verbose > 0 {
             crate::note!("routing took {:.3} s", elapsed.as_secs_f64());
@@ -161,17 +166,16 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
 }
 
 /// The run's figures on stderr; with optimise, the comparison with sequential and the bound.
-fn summary(plan: &Plan, sequential_cents: Option<i64>) {
+fn summary(plan: &Plan, sequential_cents: Option<i64>, currency: Option<Currency>) {
     let t = &plan.totals;
     crate::note!(
-        "routed {} orders ({} complete): fill rate {:.2} %, {} shipments, {:.1} km, cost ₹{} ({} cents)",
+        "routed {} orders ({} complete): fill rate {:.2} %, {} shipments, {:.1} km, cost {}",
         t.orders,
         t.orders_complete,
         t.fill_rate() * 100.0,
         t.shipments,
         t.distance_km,
-        rupees(t.cost_cents),
-        t.cost_cents,
+        money_text(t.cost_cents, currency),
     );
     if let (Some(seq), Some(bound), Some(gap)) = (sequential_cents, plan.bound_cents, plan.gap()) {
         let saving = if seq == 0 {
@@ -180,11 +184,10 @@ fn summary(plan: &Plan, sequential_cents: Option<i64>) {
             (seq - t.cost_cents) as f64 / seq as f64 * 100.0
         };
         crate::note!(
-            "optimise: sequential ₹{} ({seq} cents), optimised ₹{} ({} cents), saving {saving:.2} %; lower bound ₹{} ({bound} cents), gap {:.2} %",
-            rupees(seq),
-            rupees(t.cost_cents),
-            t.cost_cents,
-            rupees(bound),
+            "optimise: sequential {}, optimised {}, saving {saving:.2} %; lower bound {}, gap {:.2} %",
+            money_text(seq, currency),
+            money_text(t.cost_cents, currency),
+            money_text(bound, currency),
             gap * 100.0,
         );
     }

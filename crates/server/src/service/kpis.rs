@@ -48,6 +48,7 @@ impl KpiLog {
             cost: decision.cost,
             candidates: Vec::new(),
             rules: Vec::new(),
+            group: None,
         };
         let mut r = self.routed.lock();
         if let Some(&i) = r.by_id.get(&order.id) {
