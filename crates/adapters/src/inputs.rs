@@ -141,6 +141,9 @@ impl Inputs {
         if let (Some(policies), Some((orders, places))) = (&policies, &orders) {
             problems.extend(policies.order_time_problems(orders, places, None));
         }
+        if let Some(net) = &network {
+            problems.extend(crate::policy::unknown_group_nodes(&files, net));
+        }
         match (problems.is_empty(), network, stock_rows, orders, policies) {
             (true, Some(network), Some(stock), Some((orders, places)), Some(policies)) => {
                 Ok(Inputs {

@@ -5,7 +5,9 @@ use super::report::{Code, Ctx};
 use super::rules::strings;
 use super::section::{km, number, wrong_type, Section};
 use super::tree::{Item, Value};
-use omniroute_core::{GroupCondition, GroupSelect, NodeGroup, NodeKind, Overrides};
+use super::versions::PolicyFile;
+use crate::Problem;
+use omniroute_core::{GroupCondition, GroupSelect, Network, NodeGroup, NodeKind, Overrides};
 
 /// Keys of one group.
 const GROUP: &[&str] = &[
@@ -198,4 +200,34 @@ fn polygon(ctx: &mut Ctx<'_>, item: &Item, path: &str) -> Option<geo::Polygon<f6
         ring.push(geo::coord! { x: lon, y: lat });
     }
     (ring.len() == points.len()).then(|| geo::Polygon::new(geo::LineString::new(ring), Vec::new()))
+}
+
+/// `E2026` for every node id a group names (`nodes`) that the network does not have; read once
+/// the network is known.
+pub(crate) fn unknown_group_nodes(files: &[PolicyFile], network: &Network) -> Vec<Problem> {
+    let mut out = Vec::new();
+    for f in files {
+        for (r, rule) in f.policy.rules.iter().enumerate() {
+            for (g, group) in rule.groups.iter().enumerate() {
+                for id in group
+                    .select
+                    .node_ids
+                    .iter()
+                    .filter(|id| network.find(id).is_none())
+                {
+                    let mut ctx = Ctx::new(&f.text, &f.name);
+                    ctx.report(
+                        Code::UnknownGroupNode,
+                        None,
+                        format!(
+                            "`rules[{r}].groups[{g}].nodes` names node {id:?} (group {:?}), which is not in nodes.csv",
+                            group.name
+                        ),
+                    );
+                    out.extend(ctx.into_problems());
+                }
+            }
+        }
+    }
+    out
 }

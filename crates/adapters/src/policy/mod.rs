@@ -1,7 +1,7 @@
 //! The `policy.toml` reader. The file's shape is documented in `docs/policy.md`; its problem
 //! codes (`E2001`…`E2015`, `E2016`…`E2019` between policy versions, `versions.rs`, and
 //! `E2020`…`E2023` for node filters and groups, `groups.rs`, `E2024`…`E2025` for the currency,
-//! `money.rs`) in
+//! `money.rs`, `E2026` a group's unknown node, checked with the network) in
 //! `docs/errors.md`.
 //!
 //! Reading starts from [`Policy::default`] and overrides only what the file sets, so every key is
@@ -33,6 +33,7 @@ mod tests;
 mod version_tests;
 
 use crate::InputError;
+pub(crate) use groups::unknown_group_nodes;
 use omniroute_core::Policy;
 use report::{Code, Ctx};
 use section::Section;

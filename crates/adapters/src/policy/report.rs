@@ -57,6 +57,8 @@ pub(super) enum Code {
     BadCurrency,
     /// E2025: policy versions name different currencies.
     VersionCurrency,
+    /// E2026: a node group names a node the network does not have.
+    UnknownGroupNode,
     /// E2040: dealer rules that contradict each other.
     DealerConflict,
 }
@@ -90,6 +92,7 @@ impl Code {
             Code::BadGroupCondition => "E2023",
             Code::BadCurrency => "E2024",
             Code::VersionCurrency => "E2025",
+            Code::UnknownGroupNode => "E2026",
             Code::DealerConflict => "E2040",
         }
     }
@@ -143,6 +146,7 @@ impl Code {
             Code::BadGroupCondition => "write within_km as a finite number of km above 0",
             Code::BadCurrency => "write an ISO 4217 code such as \"EUR\", \"USD\" or \"INR\"",
             Code::VersionCurrency => "give every policy version the same `currency`",
+            Code::UnknownGroupNode => "name nodes by their node_id in nodes.csv, or remove the id",
             Code::DealerConflict => {
                 "set territory_required = false to price the outside of a territory, or drop \
                  outside_territory_cents to require territories"
