@@ -25,7 +25,7 @@ impl Balance {
     /// ```
     /// use omniroute_core::Balance;
     /// let b = Balance { below_units: 3, per_unit_cents: 200 };
-    /// assert_eq!(b.cents(1, 1), 400); // the last unit: 3 below after, 2 before
+    /// assert_eq!(b.cents(1, 1), 200); // the last unit: 3 below after, 2 before
     /// assert_eq!(b.cents(300, 2), 0); // a warehouse with hundreds
     /// assert_eq!(b.cents(4, 3), 400); // 4 → 1: two units into the buffer
     /// ```
