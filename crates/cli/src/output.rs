@@ -121,17 +121,7 @@ pub fn rupees(cents: i64) -> String {
 }
 
 /// Formats an integer with thousands separators.
-pub fn group(n: u64) -> String {
-    let s = n.to_string();
-    let mut out = String::with_capacity(s.len() + s.len() / 3);
-    for (i, ch) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(ch);
-    }
-    out
-}
+pub use omniroute_core::group_thousands as group;
 
 #[cfg(test)]
 mod tests {

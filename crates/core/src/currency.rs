@@ -94,7 +94,7 @@ impl Currency {
         let digits = self.minor_digits();
         let unit = 10u64.pow(digits);
         let c = cents.unsigned_abs();
-        let whole = group(c / unit);
+        let whole = group_thousands(c / unit);
         if digits == 0 {
             format!("{sign}{prefix}{whole}")
         } else {
@@ -122,8 +122,8 @@ pub fn money_text(cents: i64, currency: Option<Currency>) -> String {
     }
 }
 
-/// An integer with thousands separators.
-fn group(n: u64) -> String {
+/// An integer with thousands separators: `1234567` → `1,234,567`.
+pub fn group_thousands(n: u64) -> String {
     let s = n.to_string();
     let mut out = String::with_capacity(s.len() + s.len() / 3);
     for (i, ch) in s.chars().enumerate() {

@@ -35,7 +35,7 @@ mod versions;
 pub use crate::geo::{chord_for_km, km_for_chord, LatLng, LatLngError, EARTH_RADIUS_KM};
 pub use balance::Balance;
 pub use check::{check, shipment_cost, OrderRules, ShipmentCheck, Violation};
-pub use currency::{money_text, BadCurrency, Currency};
+pub use currency::{group_thousands, money_text, BadCurrency, Currency};
 pub use daily_load::DailyLoad;
 pub use dealers::{
     acceptance_timeout_s, expected_reject_cents, in_territory, outside_territory_cents, reject_ppm,

@@ -2,12 +2,12 @@
 //! (`[[rules.groups]]`), with their problems `E2020`…`E2023`.
 
 use super::report::{Code, Ctx};
-use super::rules::strings;
+use super::rules::{kinds, strings};
 use super::section::{km, number, wrong_type, Section};
 use super::tree::{Item, Value};
 use super::versions::PolicyFile;
 use crate::Problem;
-use omniroute_core::{GroupCondition, GroupSelect, Network, NodeGroup, NodeKind, Overrides};
+use omniroute_core::{GroupCondition, GroupSelect, Network, NodeGroup, Overrides};
 
 /// Keys of one group.
 const GROUP: &[&str] = &[
@@ -134,21 +134,6 @@ fn group(ctx: &mut Ctx<'_>, s: &Section<'_>) -> NodeGroup {
         by_promise: s.boolean(ctx, "by_promise").unwrap_or(false),
     };
     g
-}
-
-fn kinds(ctx: &mut Ctx<'_>, item: &Item, path: &str) -> Vec<NodeKind> {
-    let mut out = Vec::new();
-    for (name, at, p) in strings(ctx, item, path) {
-        match name.parse::<NodeKind>() {
-            Ok(kind) => out.push(kind),
-            Err(_) => ctx.report(
-                Code::UnknownKind,
-                at.locate(),
-                format!("`{p}`: unknown node kind {name:?}"),
-            ),
-        }
-    }
-    out
 }
 
 /// `[[lat, lon], …]`: at least 3 points in degrees; the ring closes itself.

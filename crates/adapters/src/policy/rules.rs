@@ -88,17 +88,7 @@ fn condition(ctx: &mut Ctx<'_>, s: &Section<'_>, policy: &Policy) -> Condition {
 fn overrides(ctx: &mut Ctx<'_>, s: &Section<'_>) -> Overrides {
     let mut set = Overrides::default();
     if let Some((item, path)) = s.get("allowed_kinds") {
-        let mut kinds = Vec::new();
-        for (name, at, p) in strings(ctx, item, &path) {
-            match name.parse::<NodeKind>() {
-                Ok(kind) => kinds.push(kind),
-                Err(_) => ctx.report(
-                    Code::UnknownKind,
-                    at.locate(),
-                    format!("`{p}`: unknown node kind {name:?}"),
-                ),
-            }
-        }
+        let kinds = kinds(ctx, item, &path);
         if matches!(&item.value, Value::Array(a) if a.is_empty()) {
             ctx.report(
                 Code::OutOfRange,
@@ -115,6 +105,22 @@ fn overrides(ctx: &mut Ctx<'_>, s: &Section<'_>) -> Overrides {
     set.unfilled_per_unit_cents = s.cents(ctx, "unfilled_per_unit_cents");
     set.split_penalty_cents = s.cents(ctx, "split_penalty_cents");
     set
+}
+
+/// An array of node kinds; reports each that is not one (`E2006`).
+pub(super) fn kinds(ctx: &mut Ctx<'_>, item: &Item, path: &str) -> Vec<NodeKind> {
+    let mut out = Vec::new();
+    for (name, at, p) in strings(ctx, item, path) {
+        match name.parse::<NodeKind>() {
+            Ok(kind) => out.push(kind),
+            Err(_) => ctx.report(
+                Code::UnknownKind,
+                at.locate(),
+                format!("`{p}`: unknown node kind {name:?}"),
+            ),
+        }
+    }
+    out
 }
 
 /// An array of strings; reports each element that is not one.

@@ -3,7 +3,7 @@
 //! (which know the filters and pins), restricted to each group's nodes in turn, and takes the
 //! first group whose least-cost assignments all meet its condition.
 
-use super::tests::{arb_case, feasible_assignments, now, Case};
+use super::tests::{arb_case, check_alone, feasible_assignments, now, Case};
 use crate::*;
 use proptest::prelude::*;
 
@@ -174,15 +174,7 @@ proptest! {
         let router = Router::new(case.network.clone(), case.policy.clone());
         for order in &case.orders {
             let d = router.route(order, &case.stock, &Load::default(), now());
-            let plan = Plan::from_decisions(std::slice::from_ref(order), vec![d.clone()]);
-            let v = check(
-                &plan,
-                std::slice::from_ref(order),
-                &case.network,
-                &case.policy.clone().into(),
-                &case.stock,
-                now(),
-            );
+            let v = check_alone(&case, order, &d);
             prop_assert!(v.is_empty(), "violations: {v:?}\n{d:#?}");
             if let Some((cost, group)) = expected(&case, order) {
                 prop_assert_eq!(d.cost_cents(), cost, "{:#?}", d);

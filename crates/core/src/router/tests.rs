@@ -263,20 +263,25 @@ pub(super) fn price(
     Some(total)
 }
 
+/// The checker's violations of `d`, the decision for `order` of `case` routed alone.
+pub(super) fn check_alone(case: &Case, order: &Order, d: &Decision) -> Vec<Violation> {
+    let plan = Plan::from_decisions(std::slice::from_ref(order), vec![d.clone()]);
+    check(
+        &plan,
+        std::slice::from_ref(order),
+        &case.network,
+        &case.policy.clone().into(),
+        &case.stock,
+        now(),
+    )
+}
+
 /// Every single-order decision of `router` passes the checker and costs exactly the brute-force
 /// optimum.
 pub(super) fn assert_exact(router: &Router, case: &Case) -> Result<(), TestCaseError> {
     for order in &case.orders {
         let d = router.route(order, &case.stock, &Load::default(), now());
-        let plan = Plan::from_decisions(std::slice::from_ref(order), vec![d.clone()]);
-        let v = check(
-            &plan,
-            std::slice::from_ref(order),
-            &case.network,
-            &case.policy.clone().into(),
-            &case.stock,
-            now(),
-        );
+        let v = check_alone(case, order, &d);
         prop_assert!(v.is_empty(), "violations: {v:?}\n{d:#?}");
         prop_assert_eq!(d.cost_cents(), brute_force(case, order), "{:#?}", d);
         // NO_STOCK exactly when no node holds enough units for the line.
