@@ -52,6 +52,8 @@ mod reroute;
 mod reroute_tests;
 mod reserve;
 #[cfg(test)]
+mod rules_example_tests;
+#[cfg(test)]
 mod rules_tests;
 mod search;
 mod sparse;
