@@ -1,12 +1,12 @@
 //! The router behind the handle, in safe Rust: a [`LiveStock`] (router built once, live ledger)
-//! loaded by the adapters' [`Inputs::load`], orders read by [`read_order_json`] and decisions
+//! loaded by the adapters' [`Inputs::load`], orders read by [`read_order_json_in`] and decisions
 //! written by [`decision_json`], as the HTTP service does (crates/server `service.rs`), so a
 //! decision is `omniroute route --format json`'s for the same order.
 
 use crate::error::{code, OmError};
 use jiff::{SignedDuration, Timestamp};
 use omniroute_adapters::{
-    decision_json, open_table, read_order_json, refusal_message, Inputs, JsonOrder, Policies,
+    decision_json, open_table, read_order_json_in, refusal_message, Inputs, JsonOrder, Policies,
     Source,
 };
 use omniroute_core::{
@@ -83,7 +83,8 @@ impl OmRouter {
                 "pass one JSON object: {\"order_id\", \"dest\": {\"lat\", \"lon\"}, \"lines\": [{\"sku\", \"qty\"}]}",
             )
         })?;
-        read_order_json(&body, skus, &self.policies, now).map_err(|p| OmError::order(&p))
+        read_order_json_in(&body, skus, &self.network, &self.policies, now)
+            .map_err(|p| OmError::order(&p))
     }
 
     /// The order's decision against the live stock (with its ranked candidates when

@@ -79,6 +79,7 @@ fn decision(
         cost: total,
         candidates: Vec::new(),
         rules: Vec::new(),
+        group: None,
     }
 }
 
