@@ -2,7 +2,7 @@
 //! `name`, `key`, `value`, `unit`, `note` rows, computed by the core (`Kpis::rows`).
 
 use crate::errors::{guard, Failure};
-use crate::router::Plan;
+use crate::plan::Plan;
 use arrow_array::{ArrayRef, Float64Array, RecordBatch, StringArray};
 use arrow_schema::{DataType, Field, Schema};
 use omniroute_core::{KpiInputs, KpiRow, Kpis};

@@ -11,6 +11,7 @@ mod frame;
 mod gen;
 mod kpis;
 mod model;
+mod plan;
 mod pool;
 mod reroute;
 mod router;
@@ -33,7 +34,7 @@ fn _omniroute(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<model::Order>()?;
     m.add_class::<model::Scenario>()?;
     m.add_class::<router::Router>()?;
-    m.add_class::<router::Plan>()?;
+    m.add_class::<plan::Plan>()?;
     m.add_class::<reroute::Rerouted>()?;
     m.add_class::<decision::Decision>()?;
     m.add_class::<decision::Shipment>()?;

@@ -6,7 +6,7 @@
 use crate::decision::PlanTotals;
 use crate::errors::guard;
 use crate::model::{NetData, OrdersData};
-use crate::router::Plan;
+use crate::plan::Plan;
 use omniroute_adapters::read_event_values;
 use omniroute_core::Event;
 use pyo3::prelude::*;

@@ -5,17 +5,18 @@
 //! snapshot of the ledger. Calls release the GIL; parallel work runs on the
 //! `OMNIROUTE_NUM_THREADS` pool (`pool.rs`).
 
-use crate::decision::{Decision, PlanTotals, Violation};
+use crate::decision::Decision;
 use crate::errors::{guard, interruptible, Failure};
 use crate::model::{timestamp, Inventory, NetData, Order, Orders, OrdersData, Policy};
 use crate::reroute::{self, Rerouted};
-use crate::{pool, table};
+use crate::plan::{raw_after, Plan, Stock};
+use crate::pool;
 use jiff::Timestamp;
 use omniroute_adapters::{reroute_problem, Policies, PolicyFile};
 use omniroute_core::{self as core, KeptTable, Load, StockTable};
 use pyo3::prelude::*;
 use rayon::prelude::*;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::Duration;
 
 /// Routes orders over one network under one policy, or under policy versions (each order under
@@ -342,184 +343,5 @@ impl Router {
             1 => format!("Router({} nodes)", self.net.net.len()),
             n => format!("Router({} nodes, {n} policy versions)", self.net.net.len()),
         }
-    }
-}
-
-/// The stock a plan started from.
-struct Stock {
-    /// As the router saw it (after the policy's safety stock): what `reroute` starts from.
-    table: StockTable,
-    /// Before the policy's safety stock, which the checker holds back itself.
-    raw: StockTable,
-}
-
-/// `raw` after `events` whose starting stock became `after` (the router's table): each position
-/// a stock event touched is set to its routable units plus the safety hold, so the checker,
-/// which takes the hold off, sees what the router saw.
-fn raw_after(
-    raw: &StockTable,
-    events: &[core::Event],
-    after: &StockTable,
-    router: &core::Router,
-) -> StockTable {
-    let mut raw = raw.clone();
-    for e in events {
-        let (core::Event::StockCorrection { node, sku, .. }
-        | core::Event::StockArrival { node, sku, .. }) = *e
-        else {
-            continue;
-        };
-        let want = after
-            .qty(node, sku)
-            .saturating_add(router.safety_hold(node));
-        let have = raw.qty(node, sku);
-        raw.take(node, sku, have);
-        raw.add(node, sku, want);
-    }
-    raw
-}
-
-/// A routed batch and what it was routed against (for `check` and `reroute`).
-pub struct PlanData {
-    plan: core::Plan,
-    orders: Arc<OrdersData>,
-    stock: Stock,
-    policies: Arc<Policies>,
-    now: Timestamp,
-    mode: &'static str,
-    table: OnceLock<Py<PyAny>>,
-}
-
-/// The result of `Router.route_batch` (and `Rerouted.plan`).
-#[pyclass(frozen, module = "omniroute._omniroute")]
-pub struct Plan(Arc<PlanData>);
-
-impl Plan {
-    fn new(
-        plan: core::Plan,
-        orders: Arc<OrdersData>,
-        stock: Stock,
-        policies: Arc<Policies>,
-        now: Timestamp,
-        mode: &'static str,
-    ) -> Self {
-        Plan(Arc::new(PlanData {
-            plan,
-            orders,
-            stock,
-            policies,
-            now,
-            mode,
-            table: OnceLock::new(),
-        }))
-    }
-
-    pub fn core(&self) -> &core::Plan {
-        &self.0.plan
-    }
-
-    /// The plan and what it was routed from: orders, starting stock, policies, reference time.
-    pub fn parts(&self) -> (&core::Plan, &OrdersData, &StockTable, &Policies, Timestamp) {
-        let d = &self.0;
-        // The KPIs read the stock as the router saw it (the CLI's report does the same).
-        (&d.plan, &d.orders, &d.stock.table, &d.policies, d.now)
-    }
-}
-
-#[pymethods]
-impl Plan {
-    /// One row per order line with decisions.csv's columns, as a `pyarrow.Table`.
-    #[getter]
-    fn decisions(&self, py: Python<'_>) -> PyResult<Py<PyAny>> {
-        if let Some(t) = self.0.table.get() {
-            return Ok(t.clone_ref(py));
-        }
-        let data = &self.0;
-        let batch = guard(py, || {
-            table::decisions(&data.plan, &data.orders.orders, &data.orders.net)
-                .map_err(|e| Failure::Panic(e.to_string()))
-        })?;
-        let t = pyo3_arrow::PyTable::try_new(vec![batch], table::schema())?
-            .into_pyarrow(py)?
-            .unbind();
-        Ok(self.0.table.get_or_init(|| t).clone_ref(py))
-    }
-
-    /// Totals: cost, distance, orders, fill rate, shipments, splits.
-    #[getter]
-    fn totals(&self) -> PlanTotals {
-        (&self.0.plan.totals).into()
-    }
-
-    /// A proven lower bound on the cost of any plan for the batch, cents: optimise mode only
-    /// (`None` for sequential and rerouted plans).
-    #[getter]
-    fn bound_cents(&self) -> Option<i64> {
-        self.0.plan.bound_cents
-    }
-
-    /// The optimality gap `(cost − bound) / cost`, `None` without a bound.
-    #[getter]
-    fn gap(&self) -> Option<f64> {
-        self.0.plan.gap()
-    }
-
-    /// `"sequential"`, `"optimise"` or `"rerouted"`.
-    #[getter]
-    fn mode(&self) -> &'static str {
-        self.0.mode
-    }
-
-    /// The typed decision of one order, by position or order id.
-    fn decision(&self, key: &Bound<'_, PyAny>) -> PyResult<Decision> {
-        let data = &self.0;
-        let i = if let Ok(i) = key.extract::<usize>() {
-            Some(i)
-        } else {
-            let id: String = key.extract()?;
-            data.orders.orders.iter().position(|o| o.id == id)
-        };
-        i.filter(|&i| i < data.orders.orders.len())
-            .map(|i| {
-                Decision::new(
-                    &data.plan.decisions[i],
-                    &data.orders.orders[i],
-                    &data.orders.net,
-                )
-            })
-            .ok_or_else(|| pyo3::exceptions::PyKeyError::new_err(key.clone().unbind()))
-    }
-
-    /// Re-checks the plan from scratch with the independent checker; `[]` when it is feasible
-    /// and every cost is right.
-    fn check(&self, py: Python<'_>) -> PyResult<Vec<Violation>> {
-        let d = &self.0;
-        guard(py, || {
-            let v = core::check(
-                &d.plan,
-                &d.orders.orders,
-                &d.orders.net.net,
-                &d.policies.versions,
-                &d.stock.raw,
-                d.now,
-            );
-            Ok(v.iter()
-                .map(|v| Violation::new(v, &d.orders.orders, &d.orders.net.skus()))
-                .collect())
-        })
-    }
-
-    fn __len__(&self) -> usize {
-        self.0.plan.decisions.len()
-    }
-
-    fn __repr__(&self) -> String {
-        let t = &self.0.plan.totals;
-        format!(
-            "Plan(orders={}, cost_cents={}, fill_rate={:.4})",
-            t.orders,
-            t.cost_cents,
-            t.fill_rate()
-        )
     }
 }
