@@ -3,8 +3,8 @@
 
 use crate::{Inputs, JsonOrder, Policies};
 use omniroute_core::{
-    Candidate, CandidateOutcome, CostBreakdown, Decision, LineSet, Network, Order, PlanTotals,
-    ReasonCounts, ServiceLevels, SkuId, Skus,
+    Candidate, CandidateOutcome, CostBreakdown, Decision, LineSet, LiveStock, Network, NodeIdx,
+    Order, PlanTotals, ReasonCounts, ServiceLevels, SkuId, Skus,
 };
 use serde_json::{json, Value};
 
@@ -239,4 +239,23 @@ fn group_json(g: &omniroute_core::GroupChoice) -> Value {
         .map(|(name, why)| json!({"group": name, "code": why.code(), "why": why.to_string()}))
         .collect();
     json!({"rule": g.rule, "group": g.group, "failed": failed})
+}
+
+/// `{"node_id", "sku", "on_hand", "reserved", "safety_stock", "routable"}`: one position of the
+/// live ledger and the units the router may use (after the policy's safety hold), as the
+/// service's `GET /v1/stock` and the C ABI's `omniroute_stock_json` answer.
+pub fn position_json(
+    live: &LiveStock,
+    (node, node_id): (NodeIdx, &str),
+    (sku, sku_name): (SkuId, &str),
+) -> Value {
+    let p = live.position(node, sku);
+    json!({
+        "node_id": node_id,
+        "sku": sku_name,
+        "on_hand": p.on_hand,
+        "reserved": p.reserved,
+        "safety_stock": p.safety_stock,
+        "routable": live.routable(node, sku),
+    })
 }

@@ -6,8 +6,8 @@
 use crate::error::{code, OmError};
 use jiff::{SignedDuration, Timestamp};
 use omniroute_adapters::{
-    decision_json, open_table, read_order_json_in, refusal_message, Inputs, JsonOrder, Policies,
-    Source,
+    decision_json, open_table, position_json, read_order_json_in, refusal_message, Inputs,
+    JsonOrder, Policies, Source,
 };
 use omniroute_core::{
     Delta, DeltaOutcome, InventoryError, LiveStock, Network, NodeIdx, ReservationId, SkuId, Skus,
@@ -221,16 +221,7 @@ impl OmRouter {
     pub fn stock(&self, node_id: &str, sku_name: &str) -> Result<String, OmError> {
         let node = self.node(node_id, "node_id")?;
         let sku = self.sku(sku_name)?;
-        let p = self.live.position(node, sku);
-        Ok(json!({
-            "node_id": node_id,
-            "sku": sku_name,
-            "on_hand": p.on_hand,
-            "reserved": p.reserved,
-            "safety_stock": p.safety_stock,
-            "routable": self.live.routable(node, sku),
-        })
-        .to_string())
+        Ok(position_json(&self.live, (node, node_id), (sku, sku_name)).to_string())
     }
 
     fn node(&self, node_id: &str, field: &str) -> Result<NodeIdx, OmError> {

@@ -14,8 +14,8 @@ use crate::metrics::Metrics;
 use crate::orders::{OrderBook, Routed, KEEP_SETTLED_ORDERS};
 use jiff::{SignedDuration, Timestamp};
 use omniroute_adapters::{
-    decision_json, read_order_json_in, refusal_message, totals_json, DecisionNames, Inputs,
-    JsonOrder, Policies,
+    decision_json, position_json, read_order_json_in, refusal_message, totals_json, DecisionNames,
+    Inputs, JsonOrder, Policies,
 };
 use omniroute_core::{
     Delta, DeltaOutcome, InventoryError, LiveStock, Mode, Network, NodeIdx, OptimiseOptions, Order,
@@ -261,15 +261,7 @@ impl Service {
                 "check the SKU (names are case-sensitive)",
             )
         })?;
-        let p = self.live.position(node, sku);
-        Ok(json!({
-            "node_id": node_id,
-            "sku": sku_name,
-            "on_hand": p.on_hand,
-            "reserved": p.reserved,
-            "safety_stock": p.safety_stock,
-            "routable": self.live.routable(node, sku),
-        }))
+        Ok(position_json(&self.live, (node, node_id), (sku, sku_name)))
     }
 
     /// `GET /v1/orders/{order_id}`: the reservation and the decision with its ranked candidates.
