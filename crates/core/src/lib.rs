@@ -47,7 +47,7 @@ pub use kpis::{
 };
 pub use ledger::{
     Delta, DeltaOutcome, Incoming, Inventory, InventoryError, Position, ReservationId, ReserveLine,
-    StockRow,
+    StockChange, StockOp, StockRow,
 };
 pub use level::{ServiceLevel, ServiceLevels};
 pub use limits::{

@@ -10,12 +10,12 @@ use crate::metrics::Metrics;
 use axum::http::StatusCode;
 use jiff::{SignedDuration, Timestamp};
 use omniroute_adapters::{
-    decision_json, read_order_json, refusal_message, totals_json, DecisionNames, Inputs, JsonOrder,
-    Policies,
+    decision_json, parse_feed_object, read_order_json, refusal_message, totals_json, DecisionNames,
+    Inputs, JsonOrder, Policies,
 };
 use omniroute_core::{
-    Delta, DeltaOutcome, InventoryError, LiveStock, Mode, Network, NodeIdx, OptimiseOptions, Order,
-    ReservationId, SkuId, Skus,
+    DeltaOutcome, InventoryError, LiveStock, Mode, Network, NodeIdx, OptimiseOptions, Order,
+    ReservationId, SkuId, Skus, StockChange,
 };
 use parking_lot::{Mutex, RwLock};
 use rustc_hash::FxHashMap;
@@ -188,53 +188,34 @@ impl Service {
         }
     }
 
-    /// `POST /v1/stock/deltas`: `[{"node_id", "seq", "sku", "change"}]`, applied all or none;
-    /// duplicates ignored, gaps applied and reported.
+    /// `POST /v1/stock/deltas`: an array of stock feed events (the delta stream's objects,
+    /// `docs/formats.md`; `{"node_id", "seq", "sku", "change"}` is an adjust), applied all or
+    /// none; duplicates ignored, gaps applied and reported.
     pub fn deltas(&self, body: &Value) -> Result<Value, ApiError> {
-        let hint = "send an array of {\"node_id\", \"seq\", \"sku\", \"change\"}";
+        let hint = "send an array of {\"op\", \"node_id\", \"sku\", \"qty\", \"seq\"}";
         let items = body
             .as_array()
             .ok_or_else(|| ApiError::invalid("", "the body is not a JSON array", hint))?;
-        let mut parsed = Vec::with_capacity(items.len());
-        for (i, item) in items.iter().enumerate() {
-            let text = |k: &str| item.get(k).and_then(Value::as_str);
-            let at = |k: &str| format!("[{i}].{k}");
-            let node_id = text("node_id")
-                .ok_or_else(|| ApiError::invalid(at("node_id"), "node_id is not a string", hint))?;
-            let node = self.node(node_id, &at("node_id"))?;
-            let sku = text("sku")
-                .filter(|s| !s.trim().is_empty())
-                .ok_or_else(|| {
-                    ApiError::invalid(at("sku"), "sku is not a non-empty string", hint)
-                })?;
-            let seq = item.get("seq").and_then(Value::as_u64).ok_or_else(|| {
-                ApiError::invalid(at("seq"), "seq is not a whole number from 0 up", hint)
-            })?;
-            let change = item.get("change").and_then(Value::as_i64).ok_or_else(|| {
-                ApiError::invalid(at("change"), "change is not a whole number of units", hint)
-            })?;
-            parsed.push((node, sku.trim(), seq, change));
-        }
-        let deltas: Vec<Delta> = {
+        let events = items
+            .iter()
+            .enumerate()
+            .map(|(i, item)| {
+                parse_feed_object(item, "body", i as u64 + 1, &self.network)
+                    .map_err(|p| ApiError::order(&p, &format!("[{i}].")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let deltas: Vec<StockChange> = {
             let mut skus = self.skus.write();
-            parsed
-                .iter()
-                .map(|&(node, sku, seq, change)| Delta {
-                    node,
-                    seq,
-                    sku: skus.intern(sku),
-                    change,
-                })
-                .collect()
+            events.iter().map(|e| e.change(&mut skus)).collect()
         };
         let outcomes = self
             .live
-            .apply_deltas(&deltas)
+            .apply_changes(&deltas)
             .map_err(|e| self.ledger_error(&e, &self.skus.read()))?;
         let mut applied = 0;
         let mut duplicates = 0;
         let mut gaps = Vec::new();
-        for ((&(_, _, seq, _), d), outcome) in parsed.iter().zip(&deltas).zip(&outcomes) {
+        for (d, outcome) in deltas.iter().zip(&outcomes) {
             match outcome {
                 DeltaOutcome::Applied => applied += 1,
                 DeltaOutcome::Duplicate => duplicates += 1,
@@ -242,7 +223,7 @@ impl Service {
                     applied += 1;
                     let node = &self.network.node(d.node).id;
                     gaps.push(json!({"node_id": node, "expected": expected, "got": got}));
-                    debug_assert_eq!(*got, seq);
+                    debug_assert_eq!(*got, d.seq);
                 }
             }
         }

@@ -31,7 +31,7 @@ mod tests;
 
 use crate::{
     Decision, Delta, DeltaOutcome, Inventory, InventoryError, Load, NodeIdx, Order, Position,
-    ReservationId, ReserveLine, Router, SkuId, StockRow, StockTable,
+    ReservationId, ReserveLine, Router, SkuId, StockChange, StockRow, StockTable,
 };
 use jiff::{SignedDuration, Timestamp};
 use parking_lot::{RwLock, RwLockUpgradableReadGuard};
@@ -139,6 +139,18 @@ impl LiveStock {
         let mut table = self.table.write();
         let outcomes = self.inventory.apply_deltas(deltas)?;
         self.sync(&mut table, deltas.iter().map(|d| (d.node, d.sku)));
+        Ok(outcomes)
+    }
+
+    /// Applies sequenced feed events of every kind, all or nothing
+    /// ([`Inventory::apply_changes`]).
+    pub fn apply_changes(
+        &self,
+        changes: &[StockChange],
+    ) -> Result<Vec<DeltaOutcome>, InventoryError> {
+        let mut table = self.table.write();
+        let outcomes = self.inventory.apply_changes(changes)?;
+        self.sync(&mut table, changes.iter().map(|d| (d.node, d.sku)));
         Ok(outcomes)
     }
 
