@@ -59,8 +59,8 @@ pub use network::{Network, NetworkError};
 pub use node::{Calendar, DealerTerms, Node, NodeCosts, NodeKind, UnknownNodeKind};
 pub use order::{Order, OrderLine, SplitRule};
 pub use policy::{
-    Condition, CostTerms, DealerRules, KindDefaults, LevelTerms, Overrides, Policy, Region, Rule,
-    Sla, SplitDefaults, TransitBand,
+    Condition, CostTerms, DealerRules, KindDefaults, LevelTerms, Overrides, Policy, Region,
+    ReturnRules, Rule, Sla, SplitDefaults, TransitBand,
 };
 pub use promise::{days_late, order_date, promise, transit_days, Promise, PromiseNode};
 pub use router::{

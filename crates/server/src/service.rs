@@ -206,7 +206,15 @@ impl Service {
             .collect::<Result<Vec<_>, _>>()?;
         let deltas: Vec<StockChange> = {
             let mut skus = self.skus.write();
-            events.iter().map(|e| e.change(&mut skus)).collect()
+            let now = Timestamp::now();
+            let returns = |at: Option<Timestamp>| {
+                let version = self.policies.versions.at(at.unwrap_or(now));
+                version.map_or_else(Default::default, |p| p.returns)
+            };
+            events
+                .iter()
+                .map(|e| e.change(&mut skus, returns(e.at)))
+                .collect()
         };
         let outcomes = self
             .live

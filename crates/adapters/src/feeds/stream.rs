@@ -4,7 +4,7 @@ use crate::ndjson::{is_blank, Codes, Line};
 use crate::problem::clip;
 use crate::{FieldProblem, Problem};
 use jiff::Timestamp;
-use omniroute_core::{Network, NodeIdx, Skus, StockChange, StockOp};
+use omniroute_core::{Network, NodeIdx, ReturnRules, Skus, StockChange, StockOp};
 use serde_json::{Map, Value};
 use std::io::BufRead;
 
@@ -39,13 +39,19 @@ pub struct FeedEvent {
 }
 
 impl FeedEvent {
-    /// The ledger's event, the SKU numbered in `skus` (added if new).
-    pub fn change(&self, skus: &mut Skus) -> StockChange {
+    /// The ledger's event, the SKU numbered in `skus` (added if new). Under a policy whose
+    /// returns wait for inspection ([`ReturnRules::inspect`]), a return is held
+    /// ([`StockOp::ReturnHeld`]).
+    pub fn change(&self, skus: &mut Skus, returns: ReturnRules) -> StockChange {
+        let op = match self.op {
+            StockOp::Return(q) if returns.inspect => StockOp::ReturnHeld(q),
+            op => op,
+        };
         StockChange {
             node: self.node,
             seq: self.seq,
             sku: skus.intern(&self.sku),
-            op: self.op,
+            op,
         }
     }
 }

@@ -1,6 +1,6 @@
 use super::*;
 use omniroute_core::{
-    Inventory, LatLng, Network, Node, NodeIdx, NodeKind, Skus, StockOp, StockRow,
+    Inventory, LatLng, Network, Node, NodeIdx, NodeKind, ReturnRules, Skus, StockOp, StockRow,
 };
 
 fn network() -> Network {
@@ -132,7 +132,9 @@ fn gaps_duplicates_and_late_events_are_reported_once_each() {
     let mut problems = Vec::new();
     for event in FeedReader::new(text.as_bytes(), "f", &net) {
         let event = event.unwrap();
-        let outcome = inv.apply_changes(&[event.change(&mut skus)]).unwrap()[0];
+        let outcome = inv
+            .apply_changes(&[event.change(&mut skus, ReturnRules::default())])
+            .unwrap()[0];
         problems.extend(report.note(&event, outcome, "f", &net));
     }
     let seen: Vec<(&str, u64, &str)> = problems
@@ -160,4 +162,21 @@ fn gaps_duplicates_and_late_events_are_reported_once_each() {
     );
     assert_eq!(inv.position(NodeIdx(0), tee).on_hand, 15);
     assert_eq!(inv.last_seq(NodeIdx(0)), Some(5));
+}
+
+#[test]
+fn a_return_is_held_when_the_policy_inspects_returns() {
+    let net = network();
+    let text = "{\"op\":\"return\",\"node_id\":\"ST-01\",\"sku\":\"TEE\",\"qty\":2,\"seq\":1}\n";
+    let event = FeedReader::new(text.as_bytes(), "f", &net)
+        .next()
+        .unwrap()
+        .unwrap();
+    let mut skus = Skus::default();
+    let at_once = event.change(&mut skus, ReturnRules::default()).op;
+    let inspected = event.change(&mut skus, ReturnRules { inspect: true }).op;
+    assert_eq!(
+        (at_once, inspected),
+        (StockOp::Return(2), StockOp::ReturnHeld(2))
+    );
 }

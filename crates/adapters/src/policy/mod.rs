@@ -39,6 +39,7 @@ const TOP: &[&str] = &[
     "kinds",
     "levels",
     "dealers",
+    "returns",
     "rules",
 ];
 

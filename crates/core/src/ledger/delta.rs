@@ -125,6 +125,10 @@ pub enum StockOp {
     Ship(u32),
     /// Units come back (an in-store or dealer return): on-hand rises, counted in `returned`.
     Return(u32),
+    /// A return that waits for inspection ([`crate::ReturnRules::inspect`]): as
+    /// [`StockOp::Return`], and the units are held as by [`StockOp::Reserve`] until the feed
+    /// releases them (passed) or ships them (scrapped).
+    ReturnHeld(u32),
 }
 
 /// A sequenced feed event: [`Delta`] generalised to every [`StockOp`]. Sequence numbers are
@@ -231,6 +235,14 @@ impl Draft {
             }
             StockOp::Return(q) => {
                 self.on_hand = on_hand(now + i64::from(q))?;
+                self.returned += u64::from(q);
+            }
+            StockOp::ReturnHeld(q) => {
+                self.on_hand = on_hand(now + i64::from(q))?;
+                self.external_reserved = self
+                    .external_reserved
+                    .checked_add(q)
+                    .ok_or(overflow.clone())?;
                 self.returned += u64::from(q);
             }
         }

@@ -41,6 +41,24 @@ fn each_op_moves_its_own_counters() {
 }
 
 #[test]
+fn a_return_held_for_inspection_is_routable_once_released() {
+    let inv = ledger(&[(0, 0, 2)]);
+    inv.apply_changes(&[change(1, StockOp::ReturnHeld(3))])
+        .unwrap();
+    let p = inv.position(n(0), s(0));
+    assert_eq!(
+        (p.on_hand, p.reserved, p.routable(), p.returned),
+        (5, 3, 2, 3)
+    );
+    // Two passed inspection, one is scrapped.
+    inv.apply_changes(&[change(2, StockOp::Release(2)), change(3, StockOp::Ship(1))])
+        .unwrap();
+    let p = inv.position(n(0), s(0));
+    assert_eq!((p.on_hand, p.reserved, p.routable()), (4, 0, 4));
+    balanced(&inv);
+}
+
+#[test]
 fn a_refused_event_leaves_the_whole_batch_unapplied() {
     let inv = ledger(&[(0, 0, 4)]);
     let batch = [
