@@ -17,6 +17,8 @@ mod ndjson;
 mod order_json;
 mod parquet;
 mod policy;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 mod problem;
 mod refusal;
 mod report;

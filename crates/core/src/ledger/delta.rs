@@ -1,7 +1,7 @@
 //! Sequenced stock events from an external feed (on-hand deltas, counts, holds made outside
 //! omniroute, shipments, returns), and returns.
 
-use super::position::Slot;
+use super::position::{Position, Slot};
 use super::shards::Locked;
 use super::{Inventory, InventoryError};
 use crate::{NodeIdx, SkuId};
@@ -156,37 +156,19 @@ impl From<Delta> for StockChange {
     }
 }
 
-/// The part of a position a feed event may change, worked on before anything is stored.
-#[derive(Debug, Clone, Copy, Default)]
-struct Draft {
-    on_hand: u32,
-    external_reserved: u32,
-    delta_in: i64,
-    shipped: u64,
-    returned: u64,
-}
-
-impl Draft {
-    fn of(slot: Option<&Slot>) -> Self {
-        slot.map_or_else(Draft::default, |s| Draft {
-            on_hand: s.on_hand,
-            external_reserved: s.external_reserved,
-            delta_in: s.delta_in,
-            shipped: s.shipped,
-            returned: s.returned,
-        })
-    }
-
-    fn store(self, slot: &mut Slot) {
-        slot.on_hand = self.on_hand;
-        slot.external_reserved = self.external_reserved;
-        slot.delta_in = self.delta_in;
-        slot.shipped = self.shipped;
-        slot.returned = self.returned;
-    }
-
-    /// The position after `change`, or why it cannot be applied.
-    fn after(mut self, change: &StockChange) -> Result<Self, InventoryError> {
+impl Position {
+    /// The position after feed event `change`, or why the ledger refuses it (on-hand below 0
+    /// or above `u32::MAX`, a release of more than is held). The one rule of every
+    /// [`StockOp`], for this ledger and for any store that keeps positions elsewhere.
+    ///
+    /// ```
+    /// # use omniroute_core::{NodeIdx, Position, SkuId, StockChange, StockOp};
+    /// let p = Position { on_hand: 5, ..Position::default() };
+    /// let ship = StockChange { node: NodeIdx(0), seq: 1, sku: SkuId(0), op: StockOp::Ship(2) };
+    /// assert_eq!(p.after(&ship)?.on_hand, 3);
+    /// # Ok::<(), omniroute_core::InventoryError>(())
+    /// ```
+    pub fn after(mut self, change: &StockChange) -> Result<Position, InventoryError> {
         let (node, sku, seq) = (change.node, change.sku, change.seq);
         let overflow = InventoryError::QuantityOverflow { node, sku };
         let on_hand = |next: i64| -> Result<u32, InventoryError> {
@@ -202,6 +184,7 @@ impl Draft {
             u32::try_from(next).map_err(|_| overflow.clone())
         };
         let now = i64::from(self.on_hand);
+        let live_reserved = self.reserved.saturating_sub(self.external_reserved);
         match change.op {
             StockOp::Adjust(c) => {
                 self.on_hand = on_hand(now.checked_add(c).ok_or(overflow.clone())?)?;
@@ -246,6 +229,7 @@ impl Draft {
                 self.returned += u64::from(q);
             }
         }
+        self.reserved = live_reserved.saturating_add(self.external_reserved);
         Ok(self)
     }
 }
@@ -290,7 +274,7 @@ impl Inventory {
 
         // Validate the whole batch against scratch copies of what it touches.
         let mut seq_after: FxHashMap<NodeIdx, SeqState> = FxHashMap::default();
-        let mut drafts: FxHashMap<(NodeIdx, SkuId), Draft> = FxHashMap::default();
+        let mut drafts: FxHashMap<(NodeIdx, SkuId), Position> = FxHashMap::default();
         let mut outcomes = Vec::with_capacity(changes.len());
         for change in changes {
             let state = seq_after
@@ -299,10 +283,12 @@ impl Inventory {
             let outcome = classify(state, change.seq);
             if outcome != DeltaOutcome::Duplicate {
                 let key = (change.node, change.sku);
-                let draft = drafts
-                    .get(&key)
-                    .copied()
-                    .unwrap_or_else(|| Draft::of(locked.get(change.node, change.sku)));
+                let draft = drafts.get(&key).copied().unwrap_or_else(|| {
+                    locked
+                        .get(change.node, change.sku)
+                        .map(Slot::view)
+                        .unwrap_or_default()
+                });
                 drafts.insert(key, draft.after(change)?);
                 match seq_after.entry(change.node) {
                     Entry::Occupied(mut e) => e.get_mut().record(change.seq),
@@ -323,8 +309,13 @@ impl Inventory {
         }
 
         // Apply: nothing below can fail.
-        for ((node, sku), draft) in drafts {
-            draft.store(locked.slot(node, sku));
+        for ((node, sku), p) in drafts {
+            let slot = locked.slot(node, sku);
+            slot.on_hand = p.on_hand;
+            slot.external_reserved = p.external_reserved;
+            slot.delta_in = p.delta_in;
+            slot.shipped = p.shipped;
+            slot.returned = p.returned;
         }
         seqs.extend(seq_after);
         Ok(outcomes)

@@ -154,6 +154,14 @@ impl LiveStock {
         Ok(outcomes)
     }
 
+    /// Replaces the listed positions ([`Inventory::replace_rows`]): a mirror of positions kept
+    /// elsewhere follows them row by row.
+    pub fn replace_rows(&self, rows: &[StockRow]) {
+        let mut table = self.table.write();
+        self.inventory.replace_rows(rows);
+        self.sync(&mut table, rows.iter().map(|r| (r.node, r.sku)));
+    }
+
     /// Adds returned units to on-hand ([`Inventory::return_units`]).
     pub fn return_units(&self, node: NodeIdx, sku: SkuId, qty: u32) -> Result<(), InventoryError> {
         let mut table = self.table.write();
