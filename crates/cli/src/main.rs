@@ -81,6 +81,9 @@ pub enum Command {
     Serve(commands::serve::Args),
     /// Print a shell completion script.
     Completions(commands::completions::Args),
+    /// The PostgreSQL store: create the schema, load nodes, stock and a delta stream.
+    #[cfg(feature = "postgres")]
+    Db(commands::db::Args),
 }
 
 fn main() -> ExitCode {
@@ -124,6 +127,8 @@ fn main() -> ExitCode {
         Command::Simulate(a) => commands::simulate::run(&a, global),
         Command::Serve(a) => commands::serve::run(&a, global),
         Command::Completions(a) => commands::completions::run(&a),
+        #[cfg(feature = "postgres")]
+        Command::Db(a) => commands::db::run(&a, global),
     });
     match result {
         Ok(Ok(code)) => ExitCode::from(code),

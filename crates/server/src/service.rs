@@ -7,6 +7,7 @@ pub(crate) mod kpis;
 
 use crate::error::ApiError;
 use crate::metrics::Metrics;
+use crate::store::{Ledger, LedgerError};
 use axum::http::StatusCode;
 use jiff::{SignedDuration, Timestamp};
 use omniroute_adapters::{
@@ -40,12 +41,13 @@ struct Routed {
 /// The state behind every endpoint (`Send + Sync`, shared by `Arc`).
 #[derive(Debug)]
 pub struct Service {
-    live: LiveStock,
+    /// The ledger (in memory, or in PostgreSQL with its mirror: `store`).
+    live: Ledger,
     network: Arc<Network>,
     policies: Policies,
     /// The SKU table; a delta may add a SKU. Held for reading across a whole request that
     /// numbers an order's SKUs, so the numbering cannot change under it.
-    skus: RwLock<Skus>,
+    skus: Arc<RwLock<Skus>>,
     /// Orders reserved, by order id; and the order of each reservation.
     orders: RwLock<FxHashMap<String, Routed>>,
     reservations: Mutex<FxHashMap<ReservationId, String>>,
@@ -62,10 +64,10 @@ impl Service {
         let live = inputs.live_stock();
         Service {
             kpis: kpis::KpiLog::new(live.stock_table()),
-            live,
+            live: Ledger::memory(live),
             network: inputs.network,
             policies: inputs.policies,
-            skus: RwLock::new(inputs.skus),
+            skus: Arc::new(RwLock::new(inputs.skus)),
             orders: RwLock::default(),
             reservations: Mutex::default(),
             next_id: AtomicU64::new(1),
@@ -74,8 +76,32 @@ impl Service {
         }
     }
 
-    /// The live stock (for audits and tests).
+    /// [`Service::new`] with the ledger kept in the PostgreSQL database at `url`
+    /// (`crate::store`): the stock is the database's, not the inputs'.
+    #[cfg(feature = "postgres")]
+    pub async fn with_database(
+        inputs: Inputs,
+        ttl: SignedDuration,
+        url: &str,
+    ) -> Result<Self, omniroute_adapters::postgres::DbError> {
+        let mut service = Self::new(inputs, ttl);
+        let router = Arc::clone(service.live.router());
+        let network = Arc::clone(&service.network);
+        let (ledger, first_id) =
+            Ledger::postgres(router, url, network, Arc::clone(&service.skus)).await?;
+        service.live = ledger;
+        service.next_id = AtomicU64::new(first_id);
+        Ok(service)
+    }
+
+    /// The live stock (for audits and tests; with a database, its mirror).
     pub fn live(&self) -> &LiveStock {
+        self.live.mirror()
+    }
+
+    /// The ledger.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    pub(crate) fn ledger(&self) -> &Ledger {
         &self.live
     }
 
@@ -149,7 +175,9 @@ impl Service {
         let result = self.live.commit(id, now);
         match &result {
             Ok(()) => self.settled(id, "committed"),
-            Err(InventoryError::Expired { .. }) => self.settled(id, "expired"),
+            Err(LedgerError::Refused(InventoryError::Expired { .. })) => {
+                self.settled(id, "expired");
+            }
             Err(_) => {}
         }
         result.map_err(|e| self.ledger_error(&e, &self.skus.read()))?;
@@ -331,10 +359,16 @@ impl Service {
     }
 
     /// A ledger refusal with its status and code, its message naming nodes and SKUs by id.
-    fn ledger_error(&self, e: &InventoryError, skus: &Skus) -> ApiError {
-        let mut api = ApiError::from(e.clone());
-        api.message = refusal_message(e, &self.network, skus);
-        api
+    fn ledger_error(&self, e: &LedgerError, skus: &Skus) -> ApiError {
+        match e {
+            LedgerError::Refused(e) => {
+                let mut api = ApiError::from(e.clone());
+                api.message = refusal_message(e, &self.network, skus);
+                api
+            }
+            #[cfg(feature = "postgres")]
+            LedgerError::Db(e) => ApiError::from(e),
+        }
     }
 
     fn node(&self, node_id: &str, field: &str) -> Result<NodeIdx, ApiError> {

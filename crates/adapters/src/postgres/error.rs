@@ -106,7 +106,7 @@ impl From<tokio_postgres::Error> for DbError {
             Some(db) => format!("{}: {}", db.code().code(), db.message()),
             None => e.to_string(),
         };
-        if e.is_closed() || e.as_db_error().is_none() && e.code().is_none() {
+        if e.is_closed() {
             DbError::Connect { message }
         } else {
             DbError::Query { message }

@@ -175,6 +175,39 @@ impl PgStore {
         Ok((last, rows.iter().map(position).collect()))
     }
 
+    /// Live reservation `id`: its expiry and lines (node id, SKU, units), if live.
+    pub async fn reservation(
+        &self,
+        id: ReservationId,
+    ) -> Result<Option<(Timestamp, Vec<(String, String, u32)>)>, DbError> {
+        let mut client = self.client().await;
+        let tx = read_snapshot(&mut client).await?;
+        let row = tx
+            .query_opt(
+                "SELECT expires_at FROM reservations WHERE reservation_id = $1",
+                &[&(id.0 as i64)],
+            )
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let lines = lines_of(&tx, id).await?;
+        tx.commit().await?;
+        let lines = lines
+            .into_iter()
+            .map(|(n, s, q)| (n, s, q as u32))
+            .collect();
+        Ok(Some((row.get(0), lines)))
+    }
+
+    /// Number of live reservations (of every process).
+    pub async fn live_reservations(&self) -> Result<u64, DbError> {
+        let row = self
+            .client()
+            .await
+            .query_one("SELECT count(*) FROM reservations", &[])
+            .await?;
+        Ok(row.get::<_, i64>(0) as u64)
+    }
+
     /// Reserves every line under `id` for `order_id` until `expires_at`, in one transaction,
     /// or nothing: [`InventoryError::InsufficientStock`] names the first short position (in
     /// (node, SKU) order), [`InventoryError::DuplicateReservation`] an order that already has

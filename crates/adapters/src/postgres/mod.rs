@@ -12,6 +12,7 @@
 
 mod error;
 mod ledger;
+mod listen;
 mod load;
 
 #[cfg(test)]
@@ -19,6 +20,7 @@ mod tests;
 
 pub use error::DbError;
 pub use ledger::{PgEvent, PgLine, PgPosition, PgStore};
+pub use listen::listen;
 
 /// The environment variable `--database` falls back to.
 pub const DATABASE_VAR: &str = "DATABASE_URL";
@@ -31,3 +33,24 @@ pub const SCHEMA_VERSION: i32 = 1;
 
 /// The schema (`schema.sql`): idempotent DDL.
 pub const SCHEMA_SQL: &str = include_str!("schema.sql");
+
+/// Creates (after dropping it, if it exists) database `name` on the server of `url` and returns
+/// the URL of the new database: for tests and scratch runs. `name` must be a plain identifier
+/// (letters, digits, `_`).
+pub async fn create_database(url: &str, name: &str) -> Result<String, DbError> {
+    assert!(
+        name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
+        "a plain database name"
+    );
+    let admin = ledger::connect_one(url).await?;
+    // Two statements: neither may run inside a transaction block.
+    admin
+        .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
+        .await?;
+    admin
+        .batch_execute(&format!("CREATE DATABASE {name}"))
+        .await?;
+    let base = url.split('?').next().unwrap_or(url);
+    let base = base.rsplit_once('/').map_or(base, |(b, _)| b);
+    Ok(format!("{base}/{name}"))
+}

@@ -25,15 +25,7 @@ pub(crate) async fn fresh_database(name: &str) -> Option<String> {
         std::process::id(),
         N.fetch_add(1, Ordering::Relaxed)
     );
-    let admin = ledger::connect_one(&url).await.unwrap();
-    for sql in [
-        format!("DROP DATABASE IF EXISTS {db}"),
-        format!("CREATE DATABASE {db}"),
-    ] {
-        admin.batch_execute(&sql).await.unwrap();
-    }
-    let (base, _) = url.rsplit_once('/').unwrap();
-    let url = format!("{base}/{db}");
+    let url = create_database(&url, &db).await.unwrap();
     PgStore::connect(&url, 1)
         .await
         .unwrap()

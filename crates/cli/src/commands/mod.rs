@@ -2,6 +2,8 @@
 
 pub mod check;
 pub mod completions;
+#[cfg(feature = "postgres")]
+pub mod db;
 pub mod demo;
 pub mod explain;
 pub mod gen;
