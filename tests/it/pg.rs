@@ -295,3 +295,90 @@ async fn mirrors_follow(servers: &[Serve], positions: &[PgPosition]) {
         }
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_connection_is_caught_up_and_a_feed_goes_on_past_bad_lines() {
+    let Some(url) =
+        database("a_lost_connection_is_caught_up_and_a_feed_goes_on_past_bad_lines").await
+    else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    load(&url, dir.path(), "node_id,sku,qty\nWH-DEL,TEE,5\n");
+    let server = Serve::start(&url, dir.path()).await;
+    let client = Client::new();
+    let order = |id: &str| json!({"order_id": id, "dest": {"lat": 28.6, "lon": 77.2}, "lines": [{"sku": "TEE", "qty": 1}]});
+    let (st, v) = server.call(&client, "/v1/orders", Some(&order("A"))).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+
+    // Every connection of the serve process is cut, and the stock changes meanwhile.
+    let cut = Command::new("psql")
+        .args([&url, "-qAt", "-c", "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"])
+        .output()
+        .unwrap();
+    assert!(
+        cut.status.success(),
+        "{}",
+        String::from_utf8_lossy(&cut.stderr)
+    );
+    let line = |seq: u64, op: &str, qty: i64| {
+        format!("{{\"op\":\"{op}\",\"node_id\":\"WH-DEL\",\"sku\":\"TEE\",\"qty\":{qty},\"seq\":{seq},\"at\":\"2026-12-05T09:00:00Z\"}}\n")
+    };
+    let feed = [
+        line(1, "adjust", 3),
+        "{\"op\":\"adjust\",\"node_id\":\"WH-DEL\"\n".to_owned(),
+        line(1, "adjust", 3),
+        line(3, "ship", 2),
+        line(2, "return", 1),
+        line(4, "release", 5),
+    ]
+    .concat();
+    std::fs::write(dir.path().join("feed.ndjson"), feed).unwrap();
+    let out = Command::new(bin())
+        .args([
+            "db",
+            "load",
+            "--database",
+            &url,
+            "--nodes",
+            &nodes(),
+            "--stock",
+        ])
+        .arg(dir.path().join("stock.csv"))
+        .arg("--deltas")
+        .arg(dir.path().join("feed.ndjson"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(1), "{stderr}");
+    let summary: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(
+        summary,
+        json!({"applied": 3, "duplicates": 1, "gaps": 1, "out_of_order": 1, "malformed": 1, "refused": 1})
+    );
+    for (code, line) in [("E3201", 2), ("E3210", 4), ("E3211", 5), ("E3220", 6)] {
+        assert!(
+            stderr.contains(&format!("feed.ndjson:{line}:")) && stderr.contains(code),
+            "{code}: {stderr}"
+        );
+    }
+
+    // The process reconnects, re-reads what it missed, and reserves again.
+    let started = Instant::now();
+    loop {
+        let (_, v) = server
+            .call(&client, "/v1/stock?node_id=WH-DEL&sku=TEE", None)
+            .await;
+        if v["on_hand"] == json!(7) && v["reserved"] == json!(1) {
+            break;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "not caught up: {v}"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let (st, v) = server.call(&client, "/v1/orders", Some(&order("B"))).await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    assert_eq!(v["decision"]["shipments"][0]["node_id"], "WH-DEL");
+}

@@ -60,6 +60,7 @@ pub struct PgEvent {
 
 /// A few connections to one database, shared by every request of a process (`Send + Sync`).
 pub struct PgStore {
+    url: String,
     clients: Vec<Mutex<Client>>,
     next: AtomicUsize,
 }
@@ -93,6 +94,7 @@ impl PgStore {
             clients.push(Mutex::new(connect_one(url).await?));
         }
         Ok(PgStore {
+            url: url.to_owned(),
             clients,
             next: AtomicUsize::new(0),
         })
@@ -514,9 +516,17 @@ impl PgStore {
         }
     }
 
+    /// One of the connections, opened again first if it was lost (a server restart): if that
+    /// fails, the lost one is handed out and its next statement fails with `E6001`.
     pub(super) async fn client(&self) -> tokio::sync::MutexGuard<'_, Client> {
         let i = self.next.fetch_add(1, Ordering::Relaxed) % self.clients.len();
-        self.clients[i].lock().await
+        let mut client = self.clients[i].lock().await;
+        if client.is_closed() {
+            if let Ok(fresh) = connect_one(&self.url).await {
+                *client = fresh;
+            }
+        }
+        client
     }
 }
 
