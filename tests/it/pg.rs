@@ -382,3 +382,49 @@ async fn a_lost_connection_is_caught_up_and_a_feed_goes_on_past_bad_lines() {
     assert_eq!(st, StatusCode::OK, "{v}");
     assert_eq!(v["decision"]["shipments"][0]["node_id"], "WH-DEL");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn route_reads_the_database_stock() {
+    let Some(url) = database("route_reads_the_database_stock").await else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    load(&url, dir.path(), "node_id,sku,qty\nWH-DEL,TEE,2\n");
+    std::fs::write(
+        dir.path().join("stock.csv"),
+        "node_id,sku,qty\nWH-DEL,TEE,0\n",
+    )
+    .unwrap();
+    let orders = dir.path().join("orders.csv");
+    std::fs::write(
+        &orders,
+        "order_id,sku,qty,dest_lat,dest_lon\nO1,TEE,1,28.6,77.2\nO2,TEE,1,28.6,77.2\nO3,TEE,1,28.6,77.2\n",
+    )
+    .unwrap();
+    let route = |database: bool| {
+        let mut cmd = Command::new(bin());
+        cmd.args(["route", "--quiet", "--nodes", &nodes(), "--stock"])
+            .arg(dir.path().join("stock.csv"))
+            .arg("--orders")
+            .arg(&orders);
+        if database {
+            cmd.args(["--database", &url]);
+        }
+        let out = cmd.output().unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .matches(",WH-DEL,")
+            .count()
+    };
+    assert_eq!(
+        (route(false), route(true)),
+        (0, 2),
+        "the file has none, the database 2"
+    );
+}

@@ -185,6 +185,42 @@ fn run_load(args: &Load, global: Global, runtime: &tokio::runtime::Runtime) -> a
     })
 }
 
+/// Replaces the stock of `inputs` with the positions of the database at `url` (units held by
+/// reservations and outside omniroute count as reserved).
+pub fn stock_from_database(
+    inputs: &mut omniroute_adapters::Inputs,
+    url: &str,
+) -> anyhow::Result<()> {
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the runtime")?;
+    let (_, positions) = runtime
+        .block_on(async {
+            let store = PgStore::connect(url, 1).await?;
+            store.check_schema().await?;
+            store.positions().await
+        })
+        .map_err(|e| failure(&e))?;
+    let mut stock = Vec::with_capacity(positions.len());
+    for p in positions {
+        let node = inputs.network.find(&p.node_id).ok_or_else(|| {
+            failure(&DbError::UnknownNode {
+                node_id: p.node_id.clone(),
+            })
+        })?;
+        stock.push(omniroute_adapters::StockRecord {
+            node,
+            sku: inputs.skus.intern(&p.sku),
+            on_hand: p.position.on_hand,
+            reserved: p.position.reserved,
+            safety_stock: p.position.safety_stock,
+        });
+    }
+    inputs.stock = stock;
+    Ok(())
+}
+
 /// The database's event for a feed event.
 fn pg_event(
     event: &FeedEvent,
