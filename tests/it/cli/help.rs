@@ -24,6 +24,7 @@ fn help_of_every_command() {
         "check",
         "serve",
         "completions",
+        "watch",
         "db",
     ] {
         let text = help(&[cmd]);

@@ -14,3 +14,4 @@ pub mod serve;
 mod serve_dealers;
 pub mod simulate;
 pub mod validate;
+pub mod watch;
