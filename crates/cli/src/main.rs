@@ -6,6 +6,7 @@
 
 mod commands;
 mod failure;
+mod feed;
 mod inputs;
 mod output;
 mod plan_out;

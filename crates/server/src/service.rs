@@ -234,14 +234,10 @@ impl Service {
             .collect::<Result<Vec<_>, _>>()?;
         let deltas: Vec<StockChange> = {
             let mut skus = self.skus.write();
-            let now = Timestamp::now();
-            let returns = |at: Option<Timestamp>| {
-                let version = self.policies.versions.at(at.unwrap_or(now));
-                version.map_or_else(Default::default, |p| p.returns)
-            };
+            let (versions, now) = (&self.policies.versions, Timestamp::now());
             events
                 .iter()
-                .map(|e| e.change(&mut skus, returns(e.at)))
+                .map(|e| e.change_under(&mut skus, versions, now))
                 .collect()
         };
         let outcomes = self

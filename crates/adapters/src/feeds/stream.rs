@@ -4,7 +4,7 @@ use crate::ndjson::{is_blank, Codes, Line};
 use crate::problem::clip;
 use crate::{FieldProblem, Problem};
 use jiff::Timestamp;
-use omniroute_core::{Network, NodeIdx, ReturnRules, Skus, StockChange, StockOp};
+use omniroute_core::{Network, NodeIdx, PolicyVersions, ReturnRules, Skus, StockChange, StockOp};
 use serde_json::{Map, Value};
 use std::io::BufRead;
 
@@ -53,6 +53,22 @@ impl FeedEvent {
             sku: skus.intern(&self.sku),
             op,
         }
+    }
+}
+
+impl FeedEvent {
+    /// [`FeedEvent::change`] under the policy version in effect at the event's `at` (else at
+    /// `now`): its `[returns]` decide whether a return is held for inspection.
+    pub fn change_under(
+        &self,
+        skus: &mut Skus,
+        versions: &PolicyVersions,
+        now: Timestamp,
+    ) -> StockChange {
+        let returns = versions
+            .at(self.at.unwrap_or(now))
+            .map_or_else(ReturnRules::default, |p| p.returns);
+        self.change(skus, returns)
     }
 }
 

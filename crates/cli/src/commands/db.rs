@@ -7,9 +7,6 @@ use crate::{Global, EXIT_OK, EXIT_UNFILLED};
 use anyhow::Context;
 use jiff::Timestamp;
 use omniroute_adapters::postgres::{DbError, PgEvent, PgStore, DATABASE_VAR};
-use omniroute_adapters::{FeedEvent, FeedReader, SeqReport};
-use omniroute_core::Skus;
-use std::io::BufRead;
 
 /// Arguments of `omniroute db`.
 #[derive(Debug, clap::Args)]
@@ -119,58 +116,23 @@ fn run_load(args: &Load, global: Global, runtime: &tokio::runtime::Runtime) -> a
     let Some(path) = &args.deltas else {
         return Ok(EXIT_OK);
     };
-    let input: Box<dyn BufRead> = if path == "-" {
-        Box::new(std::io::stdin().lock())
-    } else {
-        Box::new(std::io::BufReader::new(std::fs::File::open(path).map_err(
-            |e| {
-                Failure::new(
-                    "E1000",
-                    format!("cannot read {path}: {e}"),
-                    "check the path and permissions",
-                )
-            },
-        )?))
-    };
     let now = Timestamp::now();
-    let mut report = SeqReport::default();
     let network = std::sync::Arc::clone(&inputs.network);
-    for read in FeedReader::new(input, path, &network) {
-        let event = match read {
-            Ok(event) => event,
-            Err(problems) => {
-                report.malformed();
-                for p in problems {
-                    crate::note!("error: {p}");
-                }
-                continue;
-            }
+    let skus = std::cell::RefCell::new(std::mem::take(&mut inputs.skus));
+    let t = crate::feed::follow(path, &network, &|| skus.borrow().clone(), |event| {
+        let change = event.change_under(&mut skus.borrow_mut(), &inputs.policies.versions, now);
+        let pg = PgEvent {
+            change,
+            node_id: network.node(event.node).id.clone(),
+            sku: event.sku.clone(),
+            at: event.at,
         };
-        let returns = inputs
-            .policies
-            .versions
-            .at(event.at.unwrap_or(now))
-            .map_or_else(Default::default, |p| p.returns);
-        let pg = pg_event(&event, &mut inputs.skus, returns, &network);
         match runtime.block_on(store.apply(&[pg])) {
-            Ok((outcomes, _)) => {
-                if let Some(p) = report.note(&event, outcomes[0], path, &network) {
-                    crate::note!("note: {p}");
-                }
-            }
-            Err(DbError::Refused(e)) => {
-                report.refused();
-                let message = omniroute_adapters::refusal_message(&e, &network, &inputs.skus);
-                crate::note!(
-                    "error: {path}:{}:0: {} {message} (hint: the event was not applied; the stream goes on)",
-                    event.line,
-                    e.code()
-                );
-            }
-            Err(e) => return Err(failure(&e).into()),
+            Ok((outcomes, _)) => Ok(Ok(outcomes[0])),
+            Err(DbError::Refused(e)) => Ok(Err(e)),
+            Err(e) => Err(failure(&e).into()),
         }
-    }
-    let t = report.tally;
+    })?;
     println!(
         "{}",
         serde_json::json!({
@@ -219,20 +181,4 @@ pub fn stock_from_database(
     }
     inputs.stock = stock;
     Ok(())
-}
-
-/// The database's event for a feed event.
-fn pg_event(
-    event: &FeedEvent,
-    skus: &mut Skus,
-    returns: omniroute_core::ReturnRules,
-    network: &omniroute_core::Network,
-) -> PgEvent {
-    let change = event.change(skus, returns);
-    PgEvent {
-        change,
-        node_id: network.node(event.node).id.clone(),
-        sku: event.sku.clone(),
-        at: event.at,
-    }
 }

@@ -6,12 +6,9 @@
 use crate::inputs::{check_paths, now, Batch};
 use crate::{Global, EXIT_OK, EXIT_UNFILLED};
 use jiff::SignedDuration;
-use omniroute_adapters::{FeedReader, SeqReport};
-use omniroute_core::{
-    Decision, DeltaOutcome, LiveStock, NodeIdx, Order, ReservationId, Router, SkuId, StockRow,
-};
+use omniroute_core::{Decision, DeltaOutcome, LiveStock, NodeIdx, Order, ReservationId, SkuId};
 use serde_json::json;
-use std::io::{BufRead, Write};
+use std::io::Write;
 
 /// Arguments of `omniroute watch`.
 #[derive(Debug, clap::Args)]
@@ -35,65 +32,24 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     let now = now(args.now.as_deref())?;
     check_paths(args.batch.paths().chain([args.feed.as_str()]), None)?;
     let mut inputs = args.batch.load(global, now)?;
-    let router = Router::versioned(inputs.network.clone(), &inputs.policies.versions);
-    let rows = inputs.stock.iter().map(|r| StockRow {
-        node: r.node,
-        sku: r.sku,
-        on_hand: r.on_hand,
-        reserved: r.reserved,
-        safety_stock: r.safety_stock,
-    });
-    let live = LiveStock::new(router, rows);
+    let live = inputs.live_stock();
     // Held until the watch ends: open orders wait for their shipment, not for a clock.
     let hold = SignedDuration::from_hours(24 * 365);
     let mut open: Vec<Decision> = Vec::with_capacity(inputs.orders.len());
     for (i, order) in inputs.orders.iter().enumerate() {
         open.push(live.route_and_reserve(order, id(i), now, hold)?);
     }
-    let input: Box<dyn BufRead> = if args.feed == "-" {
-        Box::new(std::io::stdin().lock())
-    } else {
-        Box::new(std::io::BufReader::new(std::fs::File::open(&args.feed)?))
-    };
     let network = inputs.network.clone();
-    let mut report = SeqReport::default();
     let mut out = std::io::stdout().lock();
-    for read in FeedReader::new(input, &args.feed, &network) {
-        let event = match read {
-            Ok(event) => event,
-            Err(problems) => {
-                report.malformed();
-                for p in problems {
-                    crate::note!("error: {p}");
-                }
-                continue;
-            }
-        };
-        let returns = inputs
-            .policies
-            .versions
-            .at(event.at.unwrap_or(now))
-            .map_or_else(Default::default, |p| p.returns);
-        let change = event.change(&mut inputs.skus, returns);
+    let skus = std::cell::RefCell::new(std::mem::take(&mut inputs.skus));
+    let t = crate::feed::follow(&args.feed, &network, &|| skus.borrow().clone(), |event| {
+        let change = event.change_under(&mut skus.borrow_mut(), &inputs.policies.versions, now);
         let outcome = match live.apply_changes(&[change]) {
             Ok(outcomes) => outcomes[0],
-            Err(e) => {
-                report.refused();
-                let message = omniroute_adapters::refusal_message(&e, &network, &inputs.skus);
-                crate::note!(
-                    "error: {}:{}:0: {} {message} (hint: the event was not applied; the stream goes on)",
-                    args.feed,
-                    event.line,
-                    e.code()
-                );
-                continue;
-            }
+            Err(e) => return Ok(Err(e)),
         };
-        if let Some(p) = report.note(&event, outcome, &args.feed, &network) {
-            crate::note!("note: {p}");
-        }
         if outcome == DeltaOutcome::Duplicate {
-            continue;
+            return Ok(Ok(outcome));
         }
         for i in short_orders(&live, &open, change.node, change.sku) {
             let order = &inputs.orders[i];
@@ -112,9 +68,9 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
             writeln!(out, "{line}")?;
             open[i] = moved;
         }
-    }
+        Ok(Ok(outcome))
+    })?;
     out.flush()?;
-    let t = report.tally;
     crate::note!(
         "{} applied, {} duplicates, {} gaps, {} out of order, {} malformed, {} refused",
         t.applied,
