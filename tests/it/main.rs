@@ -3,6 +3,7 @@
 mod cli;
 mod docs;
 mod fingerprint;
+mod pg;
 mod serve;
 
 use std::path::{Path, PathBuf};

@@ -20,6 +20,7 @@
 //! not a whole number or above 4,294,967,295, a line that is not an object), `E3111` a key
 //! repeated in one object.
 
+use crate::ndjson::{is_blank, Codes, Line};
 use crate::problem::{clip, Problems};
 use crate::{InputError, Problem};
 use omniroute_core::{Event, Network, NodeIdx, Order, SkuId, Skus};
@@ -27,19 +28,19 @@ use serde_json::{Map, Value};
 use std::collections::HashMap;
 use std::io::Read;
 
+/// The events file's codes for the problems every NDJSON reader finds.
+static CODES: Codes = Codes {
+    json: "E3101",
+    missing: "E3103",
+    wrong_type: "E3108",
+    negative: "E3107",
+    repeated: "E3111",
+    example: "{\"type\":\"node_down\",\"node_id\":\"WH-1\"}",
+};
+
 /// The event types, as written in the `type` field.
 const TYPES: &str =
     "node_down, node_up, dealer_rejected, dealer_timed_out, stock_correction, stock_arrival";
-
-/// A line the events reader skips: UTF-8 text that is only whitespace (Unicode's, as `str::trim`
-/// sees it). [`crate::event_lines`] numbers events with the same rule.
-pub(crate) fn blank_line(raw: &[u8]) -> bool {
-    std::str::from_utf8(raw).is_ok_and(is_blank)
-}
-
-fn is_blank(text: &str) -> bool {
-    text.trim().is_empty()
-}
 
 /// Reads events.ndjson, naming nodes, orders (of `orders`, by id) and SKUs that must exist.
 pub fn read_events(
@@ -58,19 +59,9 @@ pub fn read_events(
     let mut gathered = Gathered::new(file);
     for (i, raw) in data.split(|&b| b == b'\n').enumerate() {
         let raw = raw.strip_suffix(b"\r").unwrap_or(raw);
-        let mut at = Place {
-            file,
-            line: i as u64 + 1,
-            text: "",
-            problems: Vec::new(),
-        };
+        let mut at = Line::new(file, i as u64 + 1, "", &CODES);
         match std::str::from_utf8(raw) {
-            Err(e) => at.push(
-                "E3101",
-                e.valid_up_to() as u64 + 1,
-                "the line is not UTF-8 text".into(),
-                "save the file as UTF-8",
-            ),
+            Err(e) => at.not_utf8(e.valid_up_to()),
             Ok(text) if is_blank(text) => continue,
             Ok(text) => {
                 at.text = text;
@@ -99,13 +90,11 @@ pub fn read_event_values(
     let ctx = Ctx::new(orders, network, skus);
     let mut gathered = Gathered::new(file);
     for (i, value) in values.into_iter().enumerate() {
-        let mut at = Place {
-            file,
-            line: i as u64 + 1,
-            text: "",
-            problems: Vec::new(),
-        };
-        if let Some(e) = event_of(&mut at, value, &ctx) {
+        let mut at = Line::new(file, i as u64 + 1, "", &CODES);
+        if let Some(e) = at
+            .object_of(value)
+            .and_then(|obj| event_of(&mut at, &obj, &ctx))
+        {
             gathered.events.push(e);
         }
         if !gathered.add(at.problems) {
@@ -172,72 +161,15 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// One line being read, and its problems.
-struct Place<'a> {
-    file: &'a str,
-    line: u64,
-    text: &'a str,
-    problems: Vec<Problem>,
-}
-
-impl Place<'_> {
-    fn push(&mut self, code: &'static str, column: u64, message: String, hint: &str) {
-        self.problems.push(Problem {
-            code,
-            file: self.file.to_owned(),
-            line: self.line,
-            column,
-            message,
-            hint: hint.to_owned(),
-        });
-    }
-
-    /// Column (1-based, in characters) of `"key"` in the line, else of the object's `{`; 0 for
-    /// an event given as a value (no text).
-    fn column_of(&self, key: &str) -> u64 {
-        if self.text.is_empty() {
-            return 0;
-        }
-        let at = self
-            .text
-            .find(&format!("\"{key}\""))
-            .or_else(|| self.text.find('{'))
-            .unwrap_or(0);
-        self.text[..at].chars().count() as u64 + 1
-    }
-
-    /// The string field `key`, or a problem (`E3103` missing, `E3108` not a string).
-    fn string<'v>(&mut self, obj: &'v Map<String, Value>, key: &str) -> Option<&'v str> {
-        match obj.get(key) {
-            None | Some(Value::Null) => {
-                self.push(
-                    "E3103",
-                    self.column_of(key),
-                    format!("missing field `{key}`"),
-                    "add the field; see docs/formats.md for each event's fields",
-                );
-                None
-            }
-            Some(Value::String(s)) => Some(s),
-            Some(v) => {
-                self.push(
-                    "E3108",
-                    self.column_of(key),
-                    format!("`{key}` must be a string, not `{}`", clip(&v.to_string())),
-                    "write ids in double quotes",
-                );
-                None
-            }
-        }
-    }
-
-    fn node(&mut self, obj: &Map<String, Value>, ctx: &Ctx<'_>) -> Option<NodeIdx> {
-        let id = self.string(obj, "node_id")?;
-        let node = ctx.network.find(id);
+/// What an events line may name.
+impl Ctx<'_> {
+    fn node(&self, at: &mut Line<'_>, obj: &Map<String, Value>) -> Option<NodeIdx> {
+        let id = at.string(obj, "node_id")?;
+        let node = self.network.find(id);
         if node.is_none() {
-            self.push(
+            at.push_at(
                 "E3104",
-                self.column_of("node_id"),
+                "node_id",
                 format!("node `{}` is not in the nodes file", clip(id)),
                 "use a node_id of the nodes file the plan was made with",
             );
@@ -245,13 +177,13 @@ impl Place<'_> {
         node
     }
 
-    fn order(&mut self, obj: &Map<String, Value>, ctx: &Ctx<'_>) -> Option<usize> {
-        let id = self.string(obj, "order_id")?;
-        let order = ctx.by_id.get(id).copied();
+    fn order(&self, at: &mut Line<'_>, obj: &Map<String, Value>) -> Option<usize> {
+        let id = at.string(obj, "order_id")?;
+        let order = self.by_id.get(id).copied();
         if order.is_none() {
-            self.push(
+            at.push_at(
                 "E3105",
-                self.column_of("order_id"),
+                "order_id",
                 format!("order `{}` is not in the orders file", clip(id)),
                 "use an order_id of the orders file the plan was made with",
             );
@@ -259,13 +191,13 @@ impl Place<'_> {
         order
     }
 
-    fn sku(&mut self, obj: &Map<String, Value>, ctx: &Ctx<'_>) -> Option<SkuId> {
-        let name = self.string(obj, "sku")?;
-        let sku = ctx.skus.get(name);
+    fn sku(&self, at: &mut Line<'_>, obj: &Map<String, Value>) -> Option<SkuId> {
+        let name = at.string(obj, "sku")?;
+        let sku = self.skus.get(name);
         if sku.is_none() {
-            self.push(
+            at.push_at(
                 "E3106",
-                self.column_of("sku"),
+                "sku",
                 format!(
                     "sku `{}` is in neither the stock nor the orders file",
                     clip(name)
@@ -275,102 +207,21 @@ impl Place<'_> {
         }
         sku
     }
-
-    /// The quantity field `key`: a whole number from 0 to `u32::MAX`.
-    fn qty(&mut self, obj: &Map<String, Value>, key: &str) -> Option<u32> {
-        let column = self.column_of(key);
-        let Some(v) = obj.get(key).filter(|v| !v.is_null()) else {
-            self.push(
-                "E3103",
-                column,
-                format!("missing field `{key}`"),
-                "add the field; see docs/formats.md for each event's fields",
-            );
-            return None;
-        };
-        if v.as_f64().is_some_and(|x| x < 0.0) {
-            self.push(
-                "E3107",
-                column,
-                format!("`{key}` is {v}, a negative quantity"),
-                "write 0 or more units",
-            );
-            return None;
-        }
-        let q = v.as_u64().and_then(|q| u32::try_from(q).ok());
-        if q.is_none() {
-            self.push(
-                "E3108",
-                column,
-                format!(
-                    "`{key}` must be a whole number of units, not `{}`",
-                    clip(&v.to_string())
-                ),
-                "write a whole number from 0 to 4294967295, without quotes",
-            );
-        }
-        q
-    }
-}
-
-/// `serde_json`'s message without its " at line L column C" (the problem carries the place).
-fn without_place(e: &serde_json::Error) -> String {
-    let message = e.to_string();
-    message
-        .rsplit_once(" at line ")
-        .map_or(message.as_str(), |(m, _)| m)
-        .to_owned()
 }
 
 /// Parses one non-blank line into an event, or records its problems.
-fn parse_line(at: &mut Place<'_>, ctx: &Ctx<'_>) -> Option<Event> {
-    let value: Value = match crate::parse_json_unique(at.text.as_bytes()) {
-        Ok(v) => v,
-        Err(e) if e.is_data() => {
-            at.push(
-                "E3111",
-                e.column() as u64,
-                without_place(&e),
-                "give each key once in an object: a repeated key would silently take the last value",
-            );
-            return None;
-        }
-        Err(e) => {
-            let column = at
-                .text
-                .split('\n')
-                .nth(e.line().saturating_sub(1))
-                .map_or(0, |_| e.column() as u64);
-            at.push(
-                "E3101",
-                column,
-                format!("not valid JSON: {}", without_place(&e)),
-                "write one JSON object per line, for example {\"type\":\"node_down\",\"node_id\":\"WH-1\"}",
-            );
-            return None;
-        }
-    };
-    event_of(at, value, ctx)
+fn parse_line(at: &mut Line<'_>, ctx: &Ctx<'_>) -> Option<Event> {
+    let obj = at.object()?;
+    event_of(at, &obj, ctx)
 }
 
-/// The event of one JSON value, or `None` with its problems recorded (every field is checked,
+/// The event of one JSON object, or `None` with its problems recorded (every field is checked,
 /// not just the first).
-fn event_of(at: &mut Place<'_>, value: Value, ctx: &Ctx<'_>) -> Option<Event> {
-    let Value::Object(obj) = value else {
-        if at.text.is_empty() {
-            let message = format!("event {} is not an object", at.line);
-            let hint = "pass each event as an object, for example {\"type\": \"node_down\", \"node_id\": \"WH-1\"}";
-            at.push("E3108", 0, message, hint);
-        } else {
-            let hint = "write one JSON object per line";
-            at.push("E3108", 1, "the line is not a JSON object".into(), hint);
-        }
-        return None;
-    };
-    let kind = at.string(&obj, "type")?;
+fn event_of(at: &mut Line<'_>, obj: &Map<String, Value>, ctx: &Ctx<'_>) -> Option<Event> {
+    let kind = at.string(obj, "type")?;
     match kind {
         "node_down" | "node_up" => {
-            let node = at.node(&obj, ctx)?;
+            let node = ctx.node(at, obj)?;
             Some(if kind == "node_down" {
                 Event::NodeDown(node)
             } else {
@@ -378,8 +229,8 @@ fn event_of(at: &mut Place<'_>, value: Value, ctx: &Ctx<'_>) -> Option<Event> {
             })
         }
         "dealer_rejected" | "dealer_timed_out" => {
-            let order = at.order(&obj, ctx);
-            let node = at.node(&obj, ctx);
+            let order = ctx.order(at, obj);
+            let node = ctx.node(at, obj);
             let (order, node) = (order?, node?);
             Some(if kind == "dealer_rejected" {
                 Event::Rejected { order, node }
@@ -388,10 +239,10 @@ fn event_of(at: &mut Place<'_>, value: Value, ctx: &Ctx<'_>) -> Option<Event> {
             })
         }
         "stock_correction" | "stock_arrival" => {
-            let node = at.node(&obj, ctx);
-            let sku = at.sku(&obj, ctx);
+            let node = ctx.node(at, obj);
+            let sku = ctx.sku(at, obj);
             let qty = at.qty(
-                &obj,
+                obj,
                 if kind == "stock_arrival" {
                     "qty"
                 } else {
@@ -410,9 +261,9 @@ fn event_of(at: &mut Place<'_>, value: Value, ctx: &Ctx<'_>) -> Option<Event> {
             })
         }
         other => {
-            at.push(
+            at.push_at(
                 "E3102",
-                at.column_of("type"),
+                "type",
                 format!("unknown event type `{}`", clip(other)),
                 &format!("use one of {TYPES}"),
             );

@@ -1,4 +1,4 @@
-//! omniroute-adapters: file formats, generators and (later) inventory feeds and dealer channels.
+//! omniroute-adapters: file formats, generators, inventory feeds and (later) dealer channels.
 //!
 //! Adapters read and validate outside data, report every problem at once with a stable code, and
 //! hand the core plain values. Nothing here prices or chooses.
@@ -10,12 +10,16 @@ mod decisions;
 mod events;
 #[cfg(test)]
 mod extreme_tests;
+mod feeds;
 mod gen;
 mod inputs;
 mod json_unique;
+mod ndjson;
 mod order_json;
 mod parquet;
 mod policy;
+#[cfg(feature = "postgres")]
+pub mod postgres;
 mod problem;
 mod refusal;
 mod report;
@@ -39,6 +43,9 @@ pub use decisions::{
     DecisionsFile, Disagreement, DECISIONS_HEADER,
 };
 pub use events::{read_event_values, read_events};
+pub use feeds::{
+    parse_feed_object, read_feed_line, FeedEvent, FeedReader, FeedTally, SeqReport, FEED_OPS,
+};
 pub use gen::{
     country_cities, demo_instance, generate, india_cities, read_cities, temp_file_in,
     write_instance, City, GenConfig, GenError, GenLimits, Instance, GEN_LIMITS,

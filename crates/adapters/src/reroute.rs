@@ -8,7 +8,7 @@ use omniroute_core::{Network, Order, RerouteError};
 pub fn event_lines(data: &[u8]) -> Vec<u64> {
     data.split(|&b| b == b'\n')
         .zip(1..)
-        .filter(|(raw, _)| !crate::events::blank_line(raw))
+        .filter(|(raw, _)| !crate::ndjson::blank_line(raw))
         .map(|(_, line)| line)
         .collect()
 }

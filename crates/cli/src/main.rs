@@ -6,6 +6,7 @@
 
 mod commands;
 mod failure;
+mod feed;
 mod inputs;
 mod output;
 mod plan_out;
@@ -81,6 +82,11 @@ pub enum Command {
     Serve(commands::serve::Args),
     /// Print a shell completion script.
     Completions(commands::completions::Args),
+    /// Follow a stock delta stream and re-route the open orders whose node lost their stock.
+    Watch(commands::watch::Args),
+    /// The PostgreSQL store: create the schema, load nodes, stock and a delta stream.
+    #[cfg(feature = "postgres")]
+    Db(commands::db::Args),
 }
 
 fn main() -> ExitCode {
@@ -124,6 +130,9 @@ fn main() -> ExitCode {
         Command::Simulate(a) => commands::simulate::run(&a, global),
         Command::Serve(a) => commands::serve::run(&a, global),
         Command::Completions(a) => commands::completions::run(&a),
+        Command::Watch(a) => commands::watch::run(&a, global),
+        #[cfg(feature = "postgres")]
+        Command::Db(a) => commands::db::run(&a, global),
     });
     match result {
         Ok(Ok(code)) => ExitCode::from(code),

@@ -55,7 +55,7 @@ pub use kpis::{
 };
 pub use ledger::{
     Delta, DeltaOutcome, Incoming, Inventory, InventoryError, Position, ReservationId, ReserveLine,
-    StockRow,
+    StockChange, StockOp, StockRow,
 };
 pub use level::{ServiceLevel, ServiceLevels};
 pub use limits::{
@@ -67,8 +67,8 @@ pub use network::{Network, NetworkError};
 pub use node::{Calendar, DealerTerms, Node, NodeCosts, NodeKind, UnknownNodeKind};
 pub use order::{Order, OrderLine, SplitRule};
 pub use policy::{
-    Condition, CostTerms, DealerRules, KindDefaults, LevelTerms, Overrides, Policy, Region, Rule,
-    Sla, SplitDefaults, TransitBand,
+    Condition, CostTerms, DealerRules, KindDefaults, LevelTerms, Overrides, Policy, Region,
+    ReturnRules, Rule, Sla, SplitDefaults, TransitBand,
 };
 pub use promise::{days_late, order_date, promise, transit_days, Promise, PromiseNode};
 pub use router::{

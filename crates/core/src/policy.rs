@@ -111,6 +111,15 @@ pub struct DealerRules {
     pub prior: crate::AcceptancePrior,
 }
 
+/// What a returned unit is, until it is inspected.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ReturnRules {
+    /// Returns wait for inspection: a returned unit is on hand but held (not routable) until the
+    /// feed reports the inspection (a `release` when it passed, a `ship` when it is scrapped).
+    /// `false` (the default): a returned unit is routable at once.
+    pub inspect: bool,
+}
+
 /// A destination box in degrees (min ≤ max; a box may not cross the antimeridian).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Region {
@@ -194,6 +203,8 @@ pub struct Policy {
     pub sla: Sla,
     /// Dealer rules.
     pub dealers: DealerRules,
+    /// How returns become routable.
+    pub returns: ReturnRules,
     /// Ordered rules.
     pub rules: Vec<Rule>,
     /// The inventory-balance term (`None`: off, the default).
@@ -296,6 +307,7 @@ impl Default for Policy {
                 delay_cost_per_hour_cents: 0,
                 prior: crate::AcceptancePrior::default(),
             },
+            returns: ReturnRules::default(),
             rules: Vec::new(),
             balance: None,
             currency: None,

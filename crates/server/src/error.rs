@@ -136,6 +136,19 @@ impl From<InventoryError> for ApiError {
     }
 }
 
+/// The database failed: 503, with its `E6xxx` code.
+#[cfg(feature = "postgres")]
+impl From<&omniroute_adapters::postgres::DbError> for ApiError {
+    fn from(e: &omniroute_adapters::postgres::DbError) -> Self {
+        Self::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            e.code(),
+            e.to_string(),
+            e.hint(),
+        )
+    }
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let body = json!({"error": {

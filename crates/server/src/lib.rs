@@ -13,12 +13,14 @@ mod metrics;
 mod openapi;
 mod orders;
 mod service;
+mod store;
 
 pub use dealers::{Dealers, Desk, WebhookSecrets};
 pub use error::ApiError;
 pub use http::app;
 pub use orders::KEEP_SETTLED_ORDERS;
 pub use service::{Service, MAX_BATCH_SECONDS};
+pub use store::{Ledger, LedgerError};
 
 use jiff::Timestamp;
 use std::fmt;
@@ -98,6 +100,9 @@ pub async fn serve(
         .dealers
         .clone()
         .map(|d| tokio::spawn(dealers::run_timeouts(d, config.sweep_every)));
+    // With a database, the mirror follows the other processes' changes.
+    #[cfg(feature = "postgres")]
+    let follower = tokio::spawn(store::follow(Arc::clone(&service)));
     let result = axum::serve(listener, app(service, config))
         .with_graceful_shutdown(shutdown)
         .await;
@@ -105,6 +110,8 @@ pub async fn serve(
     if let Some(t) = timeouts {
         t.abort();
     }
+    #[cfg(feature = "postgres")]
+    follower.abort();
     result
 }
 

@@ -113,14 +113,22 @@ pub(crate) struct SettledBody {
     status: String,
 }
 
-/// One on-hand change from a node's feed.
+/// One event of a node's stock feed (docs/formats.md, "Stock delta stream").
 #[derive(ToSchema)]
 pub(crate) struct DeltaBody {
+    /// `adjust`, `set`, `reserve`, `release`, `ship` or `return`; without it, `change` is an
+    /// adjust.
+    op: Option<String>,
     node_id: String,
     /// The node's sequence number (increasing by 1).
     seq: u64,
     sku: String,
-    change: i64,
+    /// Units: signed for `adjust`, 0 or more for the others.
+    qty: Option<i64>,
+    /// Units added or removed (the adjust of the first delta format).
+    change: Option<i64>,
+    /// When the node says it happened (RFC 3339).
+    at: Option<String>,
 }
 
 /// What became of a batch of deltas.

@@ -12,14 +12,15 @@ pub(crate) mod kpis;
 use crate::error::ApiError;
 use crate::metrics::Metrics;
 use crate::orders::{OrderBook, Routed, KEEP_SETTLED_ORDERS};
+use crate::store::{Ledger, LedgerError};
 use jiff::{SignedDuration, Timestamp};
 use omniroute_adapters::{
-    decision_json, position_json, read_order_json_in, refusal_message, totals_json, DecisionNames,
-    Inputs, JsonOrder, Policies,
+    decision_json, parse_feed_object, position_json, read_order_json_in, refusal_message,
+    totals_json, DecisionNames, Inputs, JsonOrder, Policies,
 };
 use omniroute_core::{
-    Delta, DeltaOutcome, InventoryError, LiveStock, Mode, Network, NodeIdx, OptimiseOptions, Order,
-    ReservationId, SkuId, Skus,
+    DeltaOutcome, InventoryError, LiveStock, Mode, Network, NodeIdx, OptimiseOptions, Order,
+    ReservationId, SkuId, Skus, StockChange,
 };
 use parking_lot::RwLock;
 use serde_json::{json, Value};
@@ -34,12 +35,13 @@ pub const MAX_BATCH_SECONDS: f64 = 20.0;
 /// The state behind every endpoint (`Send + Sync`, shared by `Arc`).
 #[derive(Debug)]
 pub struct Service {
-    live: LiveStock,
+    /// The ledger (in memory, or in PostgreSQL with its mirror: `store`).
+    live: Ledger,
     network: Arc<Network>,
     policies: Policies,
     /// The SKU table; a delta may add a SKU. Held for reading across a request that numbers an
     /// order's SKUs and routes it, so the numbering cannot change under it.
-    skus: RwLock<Skus>,
+    skus: Arc<RwLock<Skus>>,
     /// Orders reserved through `POST /v1/orders`.
     orders: OrderBook,
     next_id: AtomicU64,
@@ -55,10 +57,10 @@ impl Service {
         let live = inputs.live_stock();
         Service {
             kpis: kpis::KpiLog::new(live.stock_table()),
-            live,
+            live: Ledger::memory(live),
             network: inputs.network,
             policies: inputs.policies,
-            skus: RwLock::new(inputs.skus),
+            skus: Arc::new(RwLock::new(inputs.skus)),
             orders: OrderBook::new(KEEP_SETTLED_ORDERS),
             next_id: AtomicU64::new(1),
             ttl,
@@ -79,8 +81,32 @@ impl Service {
         self.orders.len()
     }
 
-    /// The live stock (for audits and tests).
+    /// [`Service::new`] with the ledger kept in the PostgreSQL database at `url`
+    /// (`crate::store`): the stock is the database's, not the inputs'.
+    #[cfg(feature = "postgres")]
+    pub async fn with_database(
+        inputs: Inputs,
+        ttl: SignedDuration,
+        url: &str,
+    ) -> Result<Self, omniroute_adapters::postgres::DbError> {
+        let mut service = Self::new(inputs, ttl);
+        let router = Arc::clone(service.live.router());
+        let network = Arc::clone(&service.network);
+        let (ledger, first_id) =
+            Ledger::postgres(router, url, network, Arc::clone(&service.skus)).await?;
+        service.live = ledger;
+        service.next_id = AtomicU64::new(first_id);
+        Ok(service)
+    }
+
+    /// The live stock (for audits and tests; with a database, its mirror).
     pub fn live(&self) -> &LiveStock {
+        self.live.mirror()
+    }
+
+    /// The ledger.
+    #[cfg_attr(not(feature = "postgres"), allow(dead_code))]
+    pub(crate) fn ledger(&self) -> &Ledger {
         &self.live
     }
 
@@ -144,7 +170,9 @@ impl Service {
         let result = self.live.commit(id, now);
         match &result {
             Ok(()) => self.settled(id, "committed"),
-            Err(InventoryError::Expired { .. }) => self.settled(id, "expired"),
+            Err(LedgerError::Refused(InventoryError::Expired { .. })) => {
+                self.settled(id, "expired");
+            }
             Err(_) => {}
         }
         result.map_err(|e| self.ledger_error(&e, &self.skus.read()))?;
@@ -174,63 +202,38 @@ impl Service {
         self.orders.settle(id, status);
     }
 
-    /// `POST /v1/stock/deltas`: `[{"node_id", "seq", "sku", "change"}]`, applied all or none;
-    /// duplicates ignored, gaps applied and reported.
+    /// `POST /v1/stock/deltas`: an array of stock feed events (the delta stream's objects,
+    /// `docs/formats.md`; `{"node_id", "seq", "sku", "change"}` is an adjust), applied all or
+    /// none; duplicates ignored, gaps applied and reported.
     pub fn deltas(&self, body: &Value) -> Result<Value, ApiError> {
-        let hint = "send an array of {\"node_id\", \"seq\", \"sku\", \"change\"}";
+        let hint = "send an array of {\"op\", \"node_id\", \"sku\", \"qty\", \"seq\"}";
         let items = body
             .as_array()
             .ok_or_else(|| ApiError::invalid("", "the body is not a JSON array", hint))?;
-        let mut parsed = Vec::with_capacity(items.len());
-        for (i, item) in items.iter().enumerate() {
-            let text = |k: &str| item.get(k).and_then(Value::as_str);
-            let at = |k: &str| format!("[{i}].{k}");
-            let node_id = text("node_id")
-                .ok_or_else(|| ApiError::invalid(at("node_id"), "node_id is not a string", hint))?;
-            let node = self.node(node_id, &at("node_id"))?;
-            let sku = text("sku")
-                .filter(|s| !s.trim().is_empty())
-                .ok_or_else(|| {
-                    ApiError::invalid(at("sku"), "sku is not a non-empty string", hint)
-                })?;
-            let seq = item.get("seq").and_then(Value::as_u64).ok_or_else(|| {
-                ApiError::invalid(at("seq"), "seq is not a whole number from 0 up", hint)
-            })?;
-            let change = item.get("change").and_then(Value::as_i64).ok_or_else(|| {
-                ApiError::invalid(at("change"), "change is not a whole number of units", hint)
-            })?;
-            parsed.push((node, sku.trim(), seq, change));
-        }
-        // The SKU table is written only when a delta names a SKU it does not know.
-        let known: Option<Vec<SkuId>> = {
-            let skus = self.skus.read();
-            parsed.iter().map(|&(_, sku, _, _)| skus.get(sku)).collect()
-        };
-        let ids = known.unwrap_or_else(|| {
-            let mut skus = self.skus.write();
-            parsed
-                .iter()
-                .map(|&(_, sku, _, _)| skus.intern(sku))
-                .collect()
-        });
-        let deltas: Vec<Delta> = parsed
+        let events = items
             .iter()
-            .zip(ids)
-            .map(|(&(node, _, seq, change), sku)| Delta {
-                node,
-                seq,
-                sku,
-                change,
+            .enumerate()
+            .map(|(i, item)| {
+                parse_feed_object(item, "body", i as u64 + 1, &self.network)
+                    .map_err(|p| ApiError::order(&p, &format!("[{i}].")))
             })
-            .collect();
+            .collect::<Result<Vec<_>, _>>()?;
+        let deltas: Vec<StockChange> = {
+            let mut skus = self.skus.write();
+            let (versions, now) = (&self.policies.versions, Timestamp::now());
+            events
+                .iter()
+                .map(|e| e.change_under(&mut skus, versions, now))
+                .collect()
+        };
         let outcomes = self
             .live
-            .apply_deltas(&deltas)
+            .apply_changes(&deltas)
             .map_err(|e| self.ledger_error(&e, &self.skus.read()))?;
         let mut applied = 0;
         let mut duplicates = 0;
         let mut gaps = Vec::new();
-        for ((&(_, _, seq, _), d), outcome) in parsed.iter().zip(&deltas).zip(&outcomes) {
+        for (d, outcome) in deltas.iter().zip(&outcomes) {
             match outcome {
                 DeltaOutcome::Applied => applied += 1,
                 DeltaOutcome::Duplicate => duplicates += 1,
@@ -238,7 +241,7 @@ impl Service {
                     applied += 1;
                     let node = &self.network.node(d.node).id;
                     gaps.push(json!({"node_id": node, "expected": expected, "got": got}));
-                    debug_assert_eq!(*got, seq);
+                    debug_assert_eq!(*got, d.seq);
                 }
             }
         }
@@ -261,7 +264,11 @@ impl Service {
                 "check the SKU (names are case-sensitive)",
             )
         })?;
-        Ok(position_json(&self.live, (node, node_id), (sku, sku_name)))
+        Ok(position_json(
+            self.live.mirror(),
+            (node, node_id),
+            (sku, sku_name),
+        ))
     }
 
     /// `GET /v1/orders/{order_id}`: the reservation and the decision with its ranked candidates.
@@ -335,10 +342,16 @@ impl Service {
     }
 
     /// A ledger refusal with its status and code, its message naming nodes and SKUs by id.
-    fn ledger_error(&self, e: &InventoryError, skus: &Skus) -> ApiError {
-        let mut api = ApiError::from(e.clone());
-        api.message = refusal_message(e, &self.network, skus);
-        api
+    fn ledger_error(&self, e: &LedgerError, skus: &Skus) -> ApiError {
+        match e {
+            LedgerError::Refused(e) => {
+                let mut api = ApiError::from(e.clone());
+                api.message = refusal_message(e, &self.network, skus);
+                api
+            }
+            #[cfg(feature = "postgres")]
+            LedgerError::Db(e) => ApiError::from(e),
+        }
     }
 
     fn node(&self, node_id: &str, field: &str) -> Result<NodeIdx, ApiError> {

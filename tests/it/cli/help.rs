@@ -24,6 +24,8 @@ fn help_of_every_command() {
         "check",
         "serve",
         "completions",
+        "watch",
+        "db",
     ] {
         let text = help(&[cmd]);
         assert!(text.contains("Example:"), "{cmd} --help has no example");

@@ -13,3 +13,4 @@ mod reroute;
 mod route;
 mod validate;
 mod versions;
+mod watch;

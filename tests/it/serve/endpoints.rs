@@ -432,21 +432,27 @@ async fn deltas_apply_report_duplicates_and_gaps() {
         ),
         (
             json!([{"node_id": "XX", "seq": 1, "sku": "MUG", "change": 1}]),
-            StatusCode::NOT_FOUND,
-            "E5004",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "E3204",
             "[0].node_id",
         ),
         (
             json!([d(7, "MUG", 1), {"node_id": "ST-GGN", "seq": -1, "sku": "MUG", "change": 1}]),
             StatusCode::UNPROCESSABLE_ENTITY,
-            "E5006",
+            "E3205",
             "[1].seq",
         ),
         (
             json!([{"node_id": "ST-GGN", "seq": 8, "sku": "", "change": 1}]),
             StatusCode::UNPROCESSABLE_ENTITY,
-            "E5006",
+            "E3209",
             "[0].sku",
+        ),
+        (
+            json!([{"op": "lend", "node_id": "ST-GGN", "seq": 8, "sku": "MUG", "qty": 1}]),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "E3202",
+            "[0].op",
         ),
     ];
     for (body, status, want, field) in bad {
@@ -454,6 +460,51 @@ async fn deltas_apply_report_duplicates_and_gaps() {
         assert_eq!((st, code(&v)), (status, want), "{body}: {v}");
         assert_eq!(v["error"]["field"], field);
     }
+    s.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn delta_stream_ops_hold_ship_and_return() {
+    let s = Server::start(inputs(STOCK), 900, |_| {}).await;
+    let (_, before) = s
+        .call(Method::GET, "/v1/stock?node_id=WH-DEL&sku=TEE", None)
+        .await;
+    assert_eq!(before["on_hand"], 10, "{before}");
+    // The delta stream's operations: a sale held at the till, shipped, and a return.
+    let op = |seq: u64, op: &str, qty: u32| json!({"op": op, "node_id": "WH-DEL", "seq": seq, "sku": "TEE", "qty": qty, "at": "2026-12-05T09:00:00Z"});
+    let (st, v) = s
+        .call(
+            Method::POST,
+            "/v1/stock/deltas",
+            Some(&json!([
+                op(1, "reserve", 2),
+                op(2, "ship", 2),
+                op(3, "return", 1),
+                op(4, "reserve", 1)
+            ])),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{v}");
+    let (_, v) = s
+        .call(Method::GET, "/v1/stock?node_id=WH-DEL&sku=TEE", None)
+        .await;
+    assert_eq!(
+        (&v["on_hand"], &v["reserved"], &v["routable"]),
+        (&json!(9), &json!(1), &json!(8)),
+        "held 2, shipped them, 1 returned, 1 held"
+    );
+    let (st, v) = s
+        .call(
+            Method::POST,
+            "/v1/stock/deltas",
+            Some(&json!([op(5, "release", 2)])),
+        )
+        .await;
+    assert_eq!(
+        (st, code(&v)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "E3220"),
+        "{v}"
+    );
     s.stop().await;
 }
 

@@ -48,6 +48,7 @@ const TOP: &[&str] = &[
     "kinds",
     "levels",
     "dealers",
+    "returns",
     "rules",
     "balance",
     "currency",

@@ -107,6 +107,7 @@ const OVERRIDES: &[(&str, Edit)] = &[
     ("[dealers]\nprior_accepts = 3\nprior_rejects = 2", |p| {
         (p.dealers.prior.accepts, p.dealers.prior.rejects) = (3, 2);
     }),
+    ("[returns]\ninspect = true", |p| p.returns.inspect = true),
     ("[kinds.dealer]\nfixed_cents = 350", |p| {
         kind(p, NodeKind::Dealer).fixed_cents = 350;
     }),

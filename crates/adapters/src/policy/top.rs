@@ -1,5 +1,5 @@
 //! The top-level scalars and the small sections: `effective_from`, `sla`, `[costs]`, `[split]`,
-//! `[dealers]`.
+//! `[dealers]`, `[returns]`.
 
 use super::report::{Code, Ctx};
 use super::section::{wrong_type, Section};
@@ -30,7 +30,11 @@ const DEALERS: &[&str] = &[
     "prior_rejects",
 ];
 
-/// Reads `effective_from`, `sla`, `[costs]`, `[split]` and `[dealers]` into `policy`.
+/// Keys of `[returns]`.
+const RETURNS: &[&str] = &["inspect"];
+
+/// Reads `effective_from`, `sla`, `[costs]`, `[split]`, `[dealers]` and `[returns]` into
+/// `policy`.
 pub(super) fn read(ctx: &mut Ctx<'_>, top: &Section<'_>, policy: &mut Policy) {
     if let Some((item, path)) = top.get("effective_from") {
         policy.effective_from = timestamp(ctx, item, &path);
@@ -74,6 +78,9 @@ pub(super) fn read(ctx: &mut Ctx<'_>, top: &Section<'_>, policy: &mut Policy) {
                 );
             }
         }
+    }
+    if let Some(s) = sub(ctx, top, "returns", RETURNS) {
+        set(&mut policy.returns.inspect, s.boolean(ctx, RETURNS[0]));
     }
 }
 

@@ -2,6 +2,8 @@
 
 pub mod check;
 pub mod completions;
+#[cfg(feature = "postgres")]
+pub mod db;
 pub mod demo;
 pub mod explain;
 pub mod gen;
@@ -12,3 +14,4 @@ pub mod serve;
 mod serve_dealers;
 pub mod simulate;
 pub mod validate;
+pub mod watch;

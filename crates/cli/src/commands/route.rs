@@ -55,6 +55,11 @@ pub struct Args {
     /// Threads to use; 1 runs everything on one thread [default: every core].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
+    /// Route against the stock of this PostgreSQL database (docs/postgres.md) instead of the
+    /// stock file's (which is still read and checked); nothing is reserved.
+    #[cfg(feature = "postgres")]
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
 }
 
 /// Parses `--time-limit`: seconds, a finite number ≥ 0.
@@ -103,7 +108,12 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     plan_out::check_target(args.out.as_deref(), args.format)?;
     check_paths(args.batch.paths(), args.out.as_deref())?;
     let parallel = threads(args.threads)?;
-    let inputs = args.batch.load(global, now)?;
+    #[allow(unused_mut)]
+    let mut inputs = args.batch.load(global, now)?;
+    #[cfg(feature = "postgres")]
+    if let Some(url) = &args.database {
+        crate::commands::db::stock_from_database(&mut inputs, url)?;
+    }
     let router =
         Router::versioned(inputs.network.clone(), &inputs.policies.versions).parallel(parallel);
     let stock = router.stock_table(inputs.routable_positions());

@@ -41,6 +41,12 @@ pub struct Args {
     /// Where WhatsApp messages are posted (the Graph API, or a stand-in).
     #[arg(long, value_name = "URL", default_value = omniroute_adapters::channel::whatsapp::DEFAULT_BASE_URL)]
     pub whatsapp_base_url: String,
+    /// Keep the ledger in this PostgreSQL database (migrated and loaded with `omniroute db`),
+    /// shared with every serve process on it; the stock file is then read for validation only.
+    /// Without it, the ledger lives in memory.
+    #[cfg(feature = "postgres")]
+    #[arg(long, value_name = "URL")]
+    pub database: Option<String>,
 }
 
 /// Loads the inputs and serves until a shutdown signal.
@@ -71,17 +77,6 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
             inputs.policies.clone(),
         )
     });
-    let service = Arc::new(Service::new(inputs, ttl));
-    let dealers = match desk_inputs {
-        Some(parts) => Some(super::serve_dealers::dealers(args, &service, parts)?),
-        None => None,
-    };
-    let config = Config {
-        max_body_bytes: args.max_body,
-        timeout: Duration::from_secs(60),
-        dealers,
-        ..Config::new(token)
-    };
     let mut runtime = tokio::runtime::Builder::new_multi_thread();
     if let Some(n) = args.threads {
         runtime.worker_threads(usize::from(n));
@@ -91,6 +86,17 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         .build()
         .context("cannot start the runtime")?;
     runtime.block_on(async {
+        let service = Arc::new(service(args, inputs, ttl).await?);
+        let dealers = match desk_inputs {
+            Some(parts) => Some(super::serve_dealers::dealers(args, &service, parts)?),
+            None => None,
+        };
+        let config = Config {
+            max_body_bytes: args.max_body,
+            timeout: Duration::from_secs(60),
+            dealers,
+            ..Config::new(token)
+        };
         let listener = tokio::net::TcpListener::bind(args.listen)
             .await
             .with_context(|| format!("cannot listen on {}", args.listen))?;
@@ -101,4 +107,22 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
             .context("the server stopped")
     })?;
     Ok(EXIT_OK)
+}
+
+/// The service, its ledger in memory or in the database of `--database`.
+async fn service(
+    args: &Args,
+    inputs: omniroute_adapters::Inputs,
+    ttl: SignedDuration,
+) -> anyhow::Result<Service> {
+    #[cfg(feature = "postgres")]
+    if let Some(url) = &args.database {
+        let service = Service::with_database(inputs, ttl, url)
+            .await
+            .map_err(|e| crate::commands::db::failure(&e))?;
+        tracing::info!("ledger in the database");
+        return Ok(service);
+    }
+    let _ = args;
+    Ok(Service::new(inputs, ttl))
 }

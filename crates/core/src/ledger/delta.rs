@@ -1,5 +1,7 @@
-//! Sequenced on-hand deltas from an external feed, and returns.
+//! Sequenced stock events from an external feed (on-hand deltas, counts, holds made outside
+//! omniroute, shipments, returns), and returns.
 
+use super::position::{Position, Slot};
 use super::shards::Locked;
 use super::{Inventory, InventoryError};
 use crate::{NodeIdx, SkuId};
@@ -106,25 +108,130 @@ fn classify(state: Option<&SeqState>, seq: u64) -> DeltaOutcome {
     state.map_or(DeltaOutcome::Applied, |s| s.classify(seq))
 }
 
-/// On-hand after `delta`, or why it cannot be applied.
-fn next_on_hand(on_hand: u32, delta: &Delta) -> Result<u32, InventoryError> {
-    let overflow = InventoryError::QuantityOverflow {
-        node: delta.node,
-        sku: delta.sku,
-    };
-    let next = i64::from(on_hand)
-        .checked_add(delta.change)
-        .ok_or(overflow.clone())?;
-    if next < 0 {
-        return Err(InventoryError::NegativeOnHand {
-            node: delta.node,
-            seq: delta.seq,
-            sku: delta.sku,
-            on_hand,
-            change: delta.change,
-        });
+/// What one sequenced feed event does to its position.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StockOp {
+    /// Adds (positive) or removes (negative) units on hand: a count correction, a receipt.
+    Adjust(i64),
+    /// Sets on-hand to this count.
+    Set(u32),
+    /// Holds units for a sale made outside omniroute (a till, another channel): the position's
+    /// `external_reserved` rises and its routable units fall.
+    Reserve(u32),
+    /// Frees units held by [`StockOp::Reserve`] (or the snapshot's bulk `reserved`).
+    Release(u32),
+    /// Units leave the node: on-hand falls, counted in `shipped`; units held outside
+    /// omniroute are freed first (up to the quantity), as the sale they held is the one shipped.
+    Ship(u32),
+    /// Units come back (an in-store or dealer return): on-hand rises, counted in `returned`.
+    Return(u32),
+    /// A return that waits for inspection ([`crate::ReturnRules::inspect`]): as
+    /// [`StockOp::Return`], and the units are held as by [`StockOp::Reserve`] until the feed
+    /// releases them (passed) or ships them (scrapped).
+    ReturnHeld(u32),
+}
+
+/// A sequenced feed event: [`Delta`] generalised to every [`StockOp`]. Sequence numbers are
+/// shared by all of a node's events, whatever their operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StockChange {
+    /// The reporting node.
+    pub node: NodeIdx,
+    /// The node's sequence number of this event.
+    pub seq: u64,
+    /// The SKU.
+    pub sku: SkuId,
+    /// What happens.
+    pub op: StockOp,
+}
+
+impl From<Delta> for StockChange {
+    fn from(d: Delta) -> Self {
+        StockChange {
+            node: d.node,
+            seq: d.seq,
+            sku: d.sku,
+            op: StockOp::Adjust(d.change),
+        }
     }
-    u32::try_from(next).map_err(|_| overflow)
+}
+
+impl Position {
+    /// The position after feed event `change`, or why the ledger refuses it (on-hand below 0
+    /// or above `u32::MAX`, a release of more than is held). The one rule of every
+    /// [`StockOp`], for this ledger and for any store that keeps positions elsewhere.
+    ///
+    /// ```
+    /// # use omniroute_core::{NodeIdx, Position, SkuId, StockChange, StockOp};
+    /// let p = Position { on_hand: 5, ..Position::default() };
+    /// let ship = StockChange { node: NodeIdx(0), seq: 1, sku: SkuId(0), op: StockOp::Ship(2) };
+    /// assert_eq!(p.after(&ship)?.on_hand, 3);
+    /// # Ok::<(), omniroute_core::InventoryError>(())
+    /// ```
+    pub fn after(mut self, change: &StockChange) -> Result<Position, InventoryError> {
+        let (node, sku, seq) = (change.node, change.sku, change.seq);
+        let overflow = InventoryError::QuantityOverflow { node, sku };
+        let on_hand = |next: i64| -> Result<u32, InventoryError> {
+            if next < 0 {
+                return Err(InventoryError::NegativeOnHand {
+                    node,
+                    seq,
+                    sku,
+                    on_hand: self.on_hand,
+                    change: next - i64::from(self.on_hand),
+                });
+            }
+            u32::try_from(next).map_err(|_| overflow.clone())
+        };
+        let now = i64::from(self.on_hand);
+        let live_reserved = self.reserved.saturating_sub(self.external_reserved);
+        match change.op {
+            StockOp::Adjust(c) => {
+                self.on_hand = on_hand(now.checked_add(c).ok_or(overflow.clone())?)?;
+                self.delta_in += c;
+            }
+            StockOp::Set(q) => {
+                self.delta_in += i64::from(q) - now;
+                self.on_hand = q;
+            }
+            StockOp::Reserve(q) => {
+                self.external_reserved = self
+                    .external_reserved
+                    .checked_add(q)
+                    .ok_or(overflow.clone())?;
+            }
+            StockOp::Release(q) => {
+                self.external_reserved = self.external_reserved.checked_sub(q).ok_or(
+                    InventoryError::ReleaseBeyondHeld {
+                        node,
+                        seq,
+                        sku,
+                        held: self.external_reserved,
+                        release: q,
+                    },
+                )?;
+            }
+            StockOp::Ship(q) => {
+                self.on_hand = on_hand(now - i64::from(q))?;
+                self.external_reserved -= q.min(self.external_reserved);
+                self.shipped += u64::from(q);
+            }
+            StockOp::Return(q) => {
+                self.on_hand = on_hand(now + i64::from(q))?;
+                self.returned += u64::from(q);
+            }
+            StockOp::ReturnHeld(q) => {
+                self.on_hand = on_hand(now + i64::from(q))?;
+                self.external_reserved = self
+                    .external_reserved
+                    .checked_add(q)
+                    .ok_or(overflow.clone())?;
+                self.returned += u64::from(q);
+            }
+        }
+        self.reserved = live_reserved.saturating_add(self.external_reserved);
+        Ok(self)
+    }
 }
 
 impl Inventory {
@@ -150,54 +257,68 @@ impl Inventory {
     /// stock is then 0, and committing the reservation fails with
     /// [`InventoryError::ShortOnCommit`]).
     pub fn apply_deltas(&self, deltas: &[Delta]) -> Result<Vec<DeltaOutcome>, InventoryError> {
-        let mut locked = Locked::skus(&self.shards, deltas.iter().map(|d| d.sku));
+        let changes: Vec<StockChange> = deltas.iter().map(|&d| d.into()).collect();
+        self.apply_changes(&changes)
+    }
+
+    /// [`Inventory::apply_deltas`] for every [`StockOp`]: sequenced, all or nothing, duplicates
+    /// ignored, gaps applied and reported. Fails, changing nothing, if an event would take
+    /// on-hand below 0 or above `u32::MAX`, or release more than is held
+    /// ([`InventoryError::ReleaseBeyondHeld`]).
+    pub fn apply_changes(
+        &self,
+        changes: &[StockChange],
+    ) -> Result<Vec<DeltaOutcome>, InventoryError> {
+        let mut locked = Locked::skus(&self.shards, changes.iter().map(|d| d.sku));
         let mut seqs = self.seqs.lock();
 
         // Validate the whole batch against scratch copies of what it touches.
         let mut seq_after: FxHashMap<NodeIdx, SeqState> = FxHashMap::default();
-        let mut on_hand_after: FxHashMap<(NodeIdx, SkuId), u32> = FxHashMap::default();
-        let mut plan = Vec::with_capacity(deltas.len());
-        for delta in deltas {
-            let state = seq_after.get(&delta.node).or_else(|| seqs.get(&delta.node));
-            let outcome = classify(state, delta.seq);
-            let mut next = None;
+        let mut drafts: FxHashMap<(NodeIdx, SkuId), Position> = FxHashMap::default();
+        let mut outcomes = Vec::with_capacity(changes.len());
+        for change in changes {
+            let state = seq_after
+                .get(&change.node)
+                .or_else(|| seqs.get(&change.node));
+            let outcome = classify(state, change.seq);
             if outcome != DeltaOutcome::Duplicate {
-                let key = (delta.node, delta.sku);
-                let on_hand = on_hand_after
-                    .get(&key)
-                    .copied()
-                    .unwrap_or_else(|| locked.get(delta.node, delta.sku).map_or(0, |s| s.on_hand));
-                let units = next_on_hand(on_hand, delta)?;
-                on_hand_after.insert(key, units);
-                match seq_after.entry(delta.node) {
-                    Entry::Occupied(mut e) => e.get_mut().record(delta.seq),
+                let key = (change.node, change.sku);
+                let draft = drafts.get(&key).copied().unwrap_or_else(|| {
+                    locked
+                        .get(change.node, change.sku)
+                        .map(Slot::view)
+                        .unwrap_or_default()
+                });
+                drafts.insert(key, draft.after(change)?);
+                match seq_after.entry(change.node) {
+                    Entry::Occupied(mut e) => e.get_mut().record(change.seq),
                     Entry::Vacant(e) => {
-                        let state = match seqs.get(&delta.node) {
+                        let state = match seqs.get(&change.node) {
                             Some(state) => {
                                 let mut state = state.clone();
-                                state.record(delta.seq);
+                                state.record(change.seq);
                                 state
                             }
-                            None => SeqState::starting_at(delta.seq),
+                            None => SeqState::starting_at(change.seq),
                         };
                         e.insert(state);
                     }
                 }
-                next = Some(units);
             }
-            plan.push((outcome, next));
+            outcomes.push(outcome);
         }
 
         // Apply: nothing below can fail.
-        for (delta, &(_, next)) in deltas.iter().zip(&plan) {
-            if let Some(units) = next {
-                let slot = locked.slot(delta.node, delta.sku);
-                slot.on_hand = units;
-                slot.delta_in += delta.change;
-            }
+        for ((node, sku), p) in drafts {
+            let slot = locked.slot(node, sku);
+            slot.on_hand = p.on_hand;
+            slot.external_reserved = p.external_reserved;
+            slot.delta_in = p.delta_in;
+            slot.shipped = p.shipped;
+            slot.returned = p.returned;
         }
         seqs.extend(seq_after);
-        Ok(plan.into_iter().map(|(outcome, _)| outcome).collect())
+        Ok(outcomes)
     }
 
     /// Forgets the delta sequence numbers of `node`: with `Some(last)`, the node's run restarts

@@ -75,6 +75,19 @@ pub enum InventoryError {
         /// Units on hand there.
         on_hand: u32,
     },
+    /// A feed's release frees more units than are held outside omniroute at the position.
+    ReleaseBeyondHeld {
+        /// The event's node.
+        node: NodeIdx,
+        /// The event's sequence number.
+        seq: u64,
+        /// The event's SKU.
+        sku: SkuId,
+        /// Units held outside omniroute before the event.
+        held: u32,
+        /// Units the event frees.
+        release: u32,
+    },
     /// A one-node snapshot carried a row for another node; nothing was replaced.
     SnapshotNodeMismatch {
         /// The node being replaced.
@@ -157,6 +170,17 @@ impl InventoryError {
                 node(*n),
                 sku(*s)
             ),
+            Self::ReleaseBeyondHeld {
+                node: n,
+                seq,
+                sku: s,
+                held,
+                release,
+            } => format!(
+                "event seq {seq} for node {} sku {} releases {release} units, {held} are held",
+                node(*n),
+                sku(*s)
+            ),
             Self::SnapshotNodeMismatch { expected, got } => format!(
                 "snapshot for node {} has a row for node {}",
                 node(*expected),
@@ -183,6 +207,7 @@ impl InventoryError {
             Self::Expired { .. } => "E3006",
             Self::ShortOnCommit { .. } => "E3007",
             Self::SnapshotNodeMismatch { .. } => "E3008",
+            Self::ReleaseBeyondHeld { .. } => "E3220",
         }
     }
 }

@@ -41,6 +41,8 @@ mod shards;
 mod snapshot;
 
 #[cfg(test)]
+mod op_tests;
+#[cfg(test)]
 mod prop_tests;
 #[cfg(test)]
 mod reservation_tests;
@@ -49,7 +51,7 @@ mod stress_tests;
 #[cfg(test)]
 mod tests;
 
-pub use delta::{Delta, DeltaOutcome};
+pub use delta::{Delta, DeltaOutcome, StockChange, StockOp};
 pub use error::InventoryError;
 pub use position::{Incoming, Position, StockRow};
 pub use reservation::{ReservationId, ReserveLine};

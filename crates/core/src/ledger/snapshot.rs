@@ -44,6 +44,14 @@ impl Inventory {
         Ok(())
     }
 
+    /// Replaces the listed positions only (on-hand, bulk reserved, safety stock), as one
+    /// atomic change; every other position is untouched. For a ledger that mirrors positions
+    /// kept elsewhere (a database), row by row as they change.
+    pub fn replace_rows(&self, rows: &[StockRow]) {
+        let mut locked = Locked::skus(&self.shards, rows.iter().map(|r| r.sku));
+        apply_rows(&mut locked, rows);
+    }
+
     /// Records the units of `sku` on their way to `node` (replacing the previous figure).
     /// Incoming units are never routable.
     pub fn set_incoming(&self, node: NodeIdx, sku: SkuId, incoming: Incoming) {

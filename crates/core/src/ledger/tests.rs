@@ -384,6 +384,13 @@ fn every_error_code_is_distinct_and_documented() {
             reserved: 1,
             on_hand: 0,
         },
+        InventoryError::ReleaseBeyondHeld {
+            node,
+            seq: 1,
+            sku,
+            held: 0,
+            release: 1,
+        },
         InventoryError::SnapshotNodeMismatch {
             expected: node,
             got: n(1),

@@ -39,7 +39,7 @@ pub use tracked::{KeptTable, TrackedInventory, JOURNAL_POSITIONS};
 
 use crate::{
     Decision, Delta, DeltaOutcome, Inventory, InventoryError, NodeIdx, Order, Position,
-    ReservationId, ReserveLine, Router, SkuId, StockRow, StockTable,
+    ReservationId, ReserveLine, Router, SkuId, StockChange, StockRow, StockTable,
 };
 use day_load::DayLoad;
 use jiff::{SignedDuration, Timestamp};
@@ -179,6 +179,26 @@ impl LiveStock {
         let outcomes = self.inventory.apply_deltas(deltas)?;
         self.sync(&mut kept.stock, deltas.iter().map(|d| (d.node, d.sku)));
         Ok(outcomes)
+    }
+
+    /// Applies sequenced feed events of every kind, all or nothing
+    /// ([`Inventory::apply_changes`]).
+    pub fn apply_changes(
+        &self,
+        changes: &[StockChange],
+    ) -> Result<Vec<DeltaOutcome>, InventoryError> {
+        let mut kept = self.table.write();
+        let outcomes = self.inventory.apply_changes(changes)?;
+        self.sync(&mut kept.stock, changes.iter().map(|d| (d.node, d.sku)));
+        Ok(outcomes)
+    }
+
+    /// Replaces the listed positions ([`Inventory::replace_rows`]): a mirror of positions kept
+    /// elsewhere follows them row by row.
+    pub fn replace_rows(&self, rows: &[StockRow]) {
+        let mut kept = self.table.write();
+        self.inventory.replace_rows(rows);
+        self.sync(&mut kept.stock, rows.iter().map(|r| (r.node, r.sku)));
     }
 
     /// Adds returned units to on-hand ([`Inventory::return_units`]).

@@ -1,0 +1,121 @@
+//! The store's one error family: `E6xxx` for the database, the ledger's own `E3xxx` for a
+//! refusal (a reservation that does not fit, a feed event that would take on-hand below 0).
+
+use omniroute_core::InventoryError;
+use thiserror::Error;
+
+/// Why a database operation failed. Every variant but [`DbError::Refused`] is about the
+/// database; a refusal changed nothing, as the in-memory ledger's do.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+#[non_exhaustive]
+pub enum DbError {
+    /// The server could not be reached or refused the connection (`E6001`).
+    #[error("cannot connect to the database: {message}")]
+    Connect {
+        /// The driver's message.
+        message: String,
+    },
+    /// A statement failed (`E6002`).
+    #[error("database error: {message}")]
+    Query {
+        /// The driver's message, with the server's when there is one.
+        message: String,
+    },
+    /// The database has no omniroute schema, or another version of it (`E6003`).
+    #[error("the database has {} (this omniroute reads version {want})", found.map_or_else(|| "no omniroute schema".to_owned(), |v| format!("schema version {v}")))]
+    Schema {
+        /// The version found, if any.
+        found: Option<i32>,
+        /// The version this build reads.
+        want: i32,
+    },
+    /// A feed event's sequence number is above what PostgreSQL's bigint holds (`E6004`).
+    #[error(
+        "node `{node_id}`: seq {seq} is above 9223372036854775807, the largest the database keeps"
+    )]
+    SeqTooLarge {
+        /// The node.
+        node_id: String,
+        /// The sequence number.
+        seq: u64,
+    },
+    /// The database holds a node the nodes file does not have (`E6005`).
+    #[error("the database has node `{node_id}`, which is not in the nodes file")]
+    UnknownNode {
+        /// The node.
+        node_id: String,
+    },
+    /// No database was named: neither `--database` nor `DATABASE_URL` (`E6006`).
+    #[error("no database: give --database URL or set DATABASE_URL")]
+    NoUrl,
+    /// The ledger refused the change; nothing was written.
+    #[error(transparent)]
+    Refused(InventoryError),
+}
+
+impl DbError {
+    /// The stable code (`docs/errors.md`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            DbError::Connect { .. } => "E6001",
+            DbError::Query { .. } => "E6002",
+            DbError::Schema { .. } => "E6003",
+            DbError::SeqTooLarge { .. } => "E6004",
+            DbError::UnknownNode { .. } => "E6005",
+            DbError::NoUrl => "E6006",
+            DbError::Refused(e) => e.code(),
+        }
+    }
+
+    /// What to do about it.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            DbError::Connect { .. } => {
+                "check the URL (postgresql://user@host:port/db) and that the server is running"
+            }
+            DbError::Query { .. } => {
+                "check the server's log; run `omniroute db migrate` if tables are missing"
+            }
+            DbError::Schema { .. } => "run `omniroute db migrate --database URL` first",
+            DbError::SeqTooLarge { .. } => "restart the node's numbering (a snapshot) below 2^63",
+            DbError::UnknownNode { .. } => {
+                "load the database from the same nodes file (`omniroute db load`), or add the node"
+            }
+            DbError::NoUrl => {
+                "for example --database postgresql://omniroute@127.0.0.1:5432/omniroute"
+            }
+            DbError::Refused(_) => {
+                "the change was not applied; see the ledger's code in docs/errors.md"
+            }
+        }
+    }
+
+    /// Whether the transaction lost a race the server resolves by retrying (serialization
+    /// failure, deadlock).
+    pub(super) fn retryable(e: &tokio_postgres::Error) -> bool {
+        e.code().is_some_and(|c| {
+            *c == tokio_postgres::error::SqlState::T_R_SERIALIZATION_FAILURE
+                || *c == tokio_postgres::error::SqlState::T_R_DEADLOCK_DETECTED
+        })
+    }
+}
+
+impl From<tokio_postgres::Error> for DbError {
+    fn from(e: tokio_postgres::Error) -> Self {
+        let message = match e.as_db_error() {
+            Some(db) => format!("{}: {}", db.code().code(), db.message()),
+            None => e.to_string(),
+        };
+        if e.is_closed() {
+            DbError::Connect { message }
+        } else {
+            DbError::Query { message }
+        }
+    }
+}
+
+impl From<InventoryError> for DbError {
+    fn from(e: InventoryError) -> Self {
+        DbError::Refused(e)
+    }
+}
