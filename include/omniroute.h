@@ -126,9 +126,10 @@ int omniroute_expire(const struct OmRouter *router,
                      uint64_t *out_count,
                      struct OmError **err);
 
-// Applies stock deltas, all or none: `deltas_json` is a JSON array of `{"node_id", "seq",
-// "sku", "change"}` (per-node sequence numbers: a duplicate is ignored, a gap applied and
-// reported). `*out_json` gets `{"applied", "duplicates", "gaps": [{"node_id", "expected",
+// Applies stock feed events, all or none: `deltas_json` is a JSON array of the stock delta
+// stream's objects (`{"op", "node_id", "sku", "qty", "seq", "at"?}` with `op` one of adjust,
+// set, reserve, release, ship, return; `{"node_id", "seq", "sku", "change"}` is an adjust;
+// per-node sequence numbers: a duplicate is ignored, a gap applied and reported). `*out_json` gets `{"applied", "duplicates", "gaps": [{"node_id", "expected",
 // "got"}]}`, as the service's `POST /v1/stock/deltas` answers.
 //
 // # Safety

@@ -44,7 +44,8 @@ pub use decisions::{
 };
 pub use events::{read_event_values, read_events};
 pub use feeds::{
-    parse_feed_object, read_feed_line, FeedEvent, FeedReader, FeedTally, SeqReport, FEED_OPS,
+    feed_outcomes_json, parse_feed_object, read_feed_array, read_feed_line, FeedEvent, FeedReader,
+    FeedTally, SeqReport, FEED_OPS,
 };
 pub use gen::{
     country_cities, demo_instance, generate, india_cities, read_cities, temp_file_in,

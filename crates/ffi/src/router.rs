@@ -6,15 +6,14 @@
 use crate::error::{code, OmError};
 use jiff::{SignedDuration, Timestamp};
 use omniroute_adapters::{
-    decision_json, open_table, position_json, read_order_json_in, refusal_message, Inputs,
-    JsonOrder, Policies, Source,
+    decision_json, feed_outcomes_json, open_table, parse_json_unique, position_json,
+    read_feed_array, read_order_json_in, refusal_message, Inputs, JsonOrder, Policies, Source,
 };
 use omniroute_core::{
-    Delta, DeltaOutcome, InventoryError, LiveStock, Network, NodeIdx, ReservationId, SkuId, Skus,
+    InventoryError, LiveStock, Network, NodeIdx, ReservationId, SkuId, Skus, StockChange,
 };
 use parking_lot::RwLock;
-use serde::Deserialize;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
@@ -31,15 +30,6 @@ pub struct OmRouter {
     /// numbers an order's SKUs, so the numbering cannot change under it.
     skus: RwLock<Skus>,
     next_id: AtomicU64,
-}
-
-/// One delta as JSON: the body of the service's `POST /v1/stock/deltas`, item by item.
-#[derive(Debug, Deserialize)]
-struct DeltaJson {
-    node_id: String,
-    seq: u64,
-    sku: String,
-    change: i64,
 }
 
 impl OmRouter {
@@ -152,12 +142,13 @@ impl OmRouter {
         self.live.expire(now).len()
     }
 
-    /// Applies `[{"node_id", "seq", "sku", "change"}]` all or none (duplicates ignored, gaps
-    /// applied and reported); `{"applied", "duplicates", "gaps": [{"node_id", "expected",
-    /// "got"}]}`, as the service's `POST /v1/stock/deltas` answers.
+    /// Applies an array of stock feed events (the delta stream's objects, `docs/formats.md`;
+    /// `{"node_id", "seq", "sku", "change"}` is an adjust) all or none: duplicates ignored, gaps
+    /// applied and reported; `{"applied", "duplicates", "gaps": [{"node_id", "expected",
+    /// "got"}]}`, as the service's `POST /v1/stock/deltas` reads and answers them.
     pub fn apply_deltas(&self, json: &str) -> Result<String, OmError> {
-        let hint = "pass a JSON array of {\"node_id\", \"seq\", \"sku\", \"change\"}";
-        let items: Vec<DeltaJson> = serde_json::from_str(json).map_err(|e| {
+        let hint = "pass a JSON array of {\"op\", \"node_id\", \"sku\", \"qty\", \"seq\"}";
+        let body = parse_json_unique(json.as_bytes()).map_err(|e| {
             let code = if e.is_data() {
                 code::INVALID_DELTAS
             } else {
@@ -165,45 +156,27 @@ impl OmRouter {
             };
             OmError::new(code, format!("the deltas are not valid: {e}"), hint)
         })?;
-        let mut nodes = Vec::with_capacity(items.len());
-        for (i, d) in items.iter().enumerate() {
-            nodes.push(self.node(&d.node_id, &format!("[{i}].node_id"))?);
-            if d.sku.trim().is_empty() {
-                return Err(OmError::new(code::INVALID_DELTAS, "sku is empty", hint)
-                    .at(format!("[{i}].sku")));
-            }
-        }
-        let deltas: Vec<Delta> = {
+        let items = body.as_array().ok_or_else(|| {
+            OmError::new(
+                code::INVALID_DELTAS,
+                "the deltas are not a JSON array",
+                hint,
+            )
+        })?;
+        let events = read_feed_array(items, &self.network).map_err(|p| OmError::order(&p))?;
+        let changes: Vec<StockChange> = {
             let mut skus = self.skus.write();
-            items
+            let (versions, now) = (&self.policies.versions, Timestamp::now());
+            events
                 .iter()
-                .zip(&nodes)
-                .map(|(d, &node)| Delta {
-                    node,
-                    seq: d.seq,
-                    sku: skus.intern(d.sku.trim()),
-                    change: d.change,
-                })
+                .map(|e| e.change_under(&mut skus, versions, now))
                 .collect()
         };
         let outcomes = self
             .live
-            .apply_deltas(&deltas)
+            .apply_changes(&changes)
             .map_err(|e| self.ledger_error(&e, &self.skus.read()))?;
-        let mut applied = 0u64;
-        let mut duplicates = 0u64;
-        let mut gaps = Vec::new();
-        for (d, outcome) in items.iter().zip(&outcomes) {
-            match outcome {
-                DeltaOutcome::Applied => applied += 1,
-                DeltaOutcome::Duplicate => duplicates += 1,
-                DeltaOutcome::Gap { expected, got } => {
-                    applied += 1;
-                    gaps.push(json!({"node_id": d.node_id, "expected": expected, "got": got}));
-                }
-            }
-        }
-        Ok(json!({"applied": applied, "duplicates": duplicates, "gaps": gaps}).to_string())
+        Ok(feed_outcomes_json(&self.network, &changes, &outcomes).to_string())
     }
 
     /// Adds `qty` returned units of `sku` to on-hand at `node_id` at once.

@@ -15,12 +15,12 @@ use crate::orders::{OrderBook, Routed, KEEP_SETTLED_ORDERS};
 use crate::store::{Ledger, LedgerError};
 use jiff::{SignedDuration, Timestamp};
 use omniroute_adapters::{
-    decision_json, parse_feed_object, position_json, read_order_json_in, refusal_message,
-    totals_json, DecisionNames, Inputs, JsonOrder, Policies,
+    decision_json, feed_outcomes_json, position_json, read_feed_array, read_order_json_in,
+    refusal_message, totals_json, DecisionNames, Inputs, JsonOrder, Policies,
 };
 use omniroute_core::{
-    DeltaOutcome, InventoryError, LiveStock, Mode, Network, NodeIdx, OptimiseOptions, Order,
-    ReservationId, SkuId, Skus, StockChange,
+    InventoryError, LiveStock, Mode, Network, NodeIdx, OptimiseOptions, Order, ReservationId,
+    SkuId, Skus, StockChange,
 };
 use parking_lot::RwLock;
 use serde_json::{json, Value};
@@ -210,14 +210,7 @@ impl Service {
         let items = body
             .as_array()
             .ok_or_else(|| ApiError::invalid("", "the body is not a JSON array", hint))?;
-        let events = items
-            .iter()
-            .enumerate()
-            .map(|(i, item)| {
-                parse_feed_object(item, "body", i as u64 + 1, &self.network)
-                    .map_err(|p| ApiError::order(&p, &format!("[{i}].")))
-            })
-            .collect::<Result<Vec<_>, _>>()?;
+        let events = read_feed_array(items, &self.network).map_err(|p| ApiError::order(&p, ""))?;
         let deltas: Vec<StockChange> = {
             let mut skus = self.skus.write();
             let (versions, now) = (&self.policies.versions, Timestamp::now());
@@ -230,23 +223,11 @@ impl Service {
             .live
             .apply_changes(&deltas)
             .map_err(|e| self.ledger_error(&e, &self.skus.read()))?;
-        let mut applied = 0;
-        let mut duplicates = 0;
-        let mut gaps = Vec::new();
-        for (d, outcome) in deltas.iter().zip(&outcomes) {
-            match outcome {
-                DeltaOutcome::Applied => applied += 1,
-                DeltaOutcome::Duplicate => duplicates += 1,
-                DeltaOutcome::Gap { expected, got } => {
-                    applied += 1;
-                    let node = &self.network.node(d.node).id;
-                    gaps.push(json!({"node_id": node, "expected": expected, "got": got}));
-                    debug_assert_eq!(*got, d.seq);
-                }
-            }
-        }
-        self.metrics.deltas_applied.inc_by(applied);
-        Ok(json!({"applied": applied, "duplicates": duplicates, "gaps": gaps}))
+        let answer = feed_outcomes_json(&self.network, &deltas, &outcomes);
+        self.metrics
+            .deltas_applied
+            .inc_by(answer["applied"].as_u64().unwrap_or(0));
+        Ok(answer)
     }
 
     /// `GET /v1/stock?node_id=..&sku=..`: the ledger's position and the units the router may use

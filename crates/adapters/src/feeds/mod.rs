@@ -12,11 +12,13 @@
 //! (applied, a duplicate, a gap) is the ledger's ([`omniroute_core::Inventory::apply_changes`]);
 //! [`SeqReport`] turns gaps and out-of-order events into coded reports (`E3210`, `E3211`).
 
+mod body;
 mod seq;
 mod stream;
 
 #[cfg(test)]
 mod tests;
 
+pub use body::{feed_outcomes_json, read_feed_array};
 pub use seq::{FeedTally, SeqReport};
 pub use stream::{parse_feed_object, read_feed_line, FeedEvent, FeedReader, FEED_OPS};

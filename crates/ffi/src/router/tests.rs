@@ -122,7 +122,7 @@ fn deltas_apply_all_or_none() {
                           {"node_id": "Z", "seq": 1, "sku": "TEE", "change": 1}]"#,
         )
         .unwrap_err();
-    assert_eq!((e.code(), e.field()), ("E7007", Some("[1].node_id")));
+    assert_eq!((e.code(), e.field()), ("E3204", Some("[1].node_id")));
     let e = r
         .apply_deltas(r#"[{"node_id": "A", "seq": 4, "sku": "TEE", "change": -9}]"#)
         .unwrap_err();
@@ -130,7 +130,18 @@ fn deltas_apply_all_or_none() {
     assert!(e.message().contains("node A sku TEE"), "{}", e.message());
     assert_eq!(stock(&r, "A")["on_hand"], 5, "nothing was applied");
     let e = r.apply_deltas(r#"[{"node_id": "A"}]"#).unwrap_err();
+    assert_eq!((e.code(), e.field()), ("E3203", Some("[0].op")));
+    let e = r.apply_deltas(r#"{"node_id": "A"}"#).unwrap_err();
     assert_eq!(e.code(), "E7006");
+    let e = r
+        .apply_deltas(r#"[{"op": "return", "node_id": "A", "sku": "TEE", "qty": 2, "seq": 4}]"#)
+        .unwrap();
+    assert!(e.contains(r#""applied":1"#), "{e}");
+    assert_eq!(
+        stock(&r, "A")["on_hand"],
+        7,
+        "a return of the feed adds on-hand"
+    );
     assert_eq!(r.apply_deltas("[").unwrap_err().code(), "E7003");
 }
 
