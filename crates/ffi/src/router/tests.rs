@@ -1,4 +1,5 @@
 use super::*;
+use serde_json::json;
 use omniroute_adapters::Source;
 use serde_json::Value;
 
