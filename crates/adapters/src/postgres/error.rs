@@ -92,6 +92,19 @@ impl DbError {
 
     /// Whether the transaction lost a race the server resolves by retrying (serialization
     /// failure, deadlock).
+    /// The connection was lost: closed, an I/O error, or the server shutting down or starting.
+    pub(super) fn lost(e: &tokio_postgres::Error) -> bool {
+        use tokio_postgres::error::SqlState;
+        e.is_closed()
+            || e.code().is_some_and(|c| {
+                *c == SqlState::ADMIN_SHUTDOWN
+                    || *c == SqlState::CRASH_SHUTDOWN
+                    || *c == SqlState::CANNOT_CONNECT_NOW
+            })
+            || std::error::Error::source(e)
+                .is_some_and(<dyn std::error::Error>::is::<std::io::Error>)
+    }
+
     pub(super) fn retryable(e: &tokio_postgres::Error) -> bool {
         e.code().is_some_and(|c| {
             *c == tokio_postgres::error::SqlState::T_R_SERIALIZATION_FAILURE

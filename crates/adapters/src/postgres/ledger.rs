@@ -73,6 +73,9 @@ impl std::fmt::Debug for PgStore {
     }
 }
 
+/// How long a feed event waits for a lost server (a restart) before it fails with `E6001`.
+pub const WAIT_FOR_SERVER: std::time::Duration = std::time::Duration::from_secs(30);
+
 /// Opens one connection; its driver runs on the current tokio runtime.
 pub(super) async fn connect_one(url: &str) -> Result<Client, DbError> {
     let (client, connection) =
@@ -368,7 +371,7 @@ impl PgStore {
         &self,
         now: Timestamp,
     ) -> Result<(Vec<ReservationId>, Vec<PgPosition>), DbError> {
-        self.retrying(|mut client| async move {
+        self.retrying_through_loss(|mut client| async move {
             let tx = client.transaction().await?;
             let due = tx
                 .query(
@@ -406,7 +409,7 @@ impl PgStore {
                 });
             }
         }
-        self.retrying(|mut client| async move {
+        self.retrying_through_loss(|mut client| async move {
             let tx = client.transaction().await?;
             let mut keys: Vec<(&str, &str)> = events
                 .iter()
@@ -505,11 +508,39 @@ impl PgStore {
         F: Fn(tokio::sync::MutexGuard<'s, Client>) -> Fut,
         Fut: std::future::Future<Output = Result<T, Failure>>,
     {
+        self.run(f, false).await
+    }
+
+    /// [`PgStore::retrying`] for a transaction that may run twice (applying feed events, whose
+    /// (node, seq) makes a second run a duplicate; sweeping expired reservations): when the
+    /// connection is lost (a server restart), it waits for the server, up to
+    /// [`WAIT_FOR_SERVER`], and runs `f` again on a new connection.
+    async fn retrying_through_loss<'s, T, F, Fut>(&'s self, f: F) -> Result<T, DbError>
+    where
+        F: Fn(tokio::sync::MutexGuard<'s, Client>) -> Fut,
+        Fut: std::future::Future<Output = Result<T, Failure>>,
+    {
+        self.run(f, true).await
+    }
+
+    async fn run<'s, T, F, Fut>(&'s self, f: F, through_loss: bool) -> Result<T, DbError>
+    where
+        F: Fn(tokio::sync::MutexGuard<'s, Client>) -> Fut,
+        Fut: std::future::Future<Output = Result<T, Failure>>,
+    {
+        let started = std::time::Instant::now();
+        let mut pause = std::time::Duration::from_millis(50);
         let mut attempt = 0;
         loop {
             match f(self.client().await).await {
                 Ok(v) => return Ok(v),
                 Err(Failure::Db(e)) if DbError::retryable(&e) && attempt < 20 => attempt += 1,
+                Err(Failure::Db(e))
+                    if through_loss && DbError::lost(&e) && started.elapsed() < WAIT_FOR_SERVER =>
+                {
+                    tokio::time::sleep(pause).await;
+                    pause = (pause * 2).min(std::time::Duration::from_secs(1));
+                }
                 Err(Failure::Db(e)) => return Err(e.into()),
                 Err(Failure::Other(e)) => return Err(e),
             }

@@ -1,6 +1,6 @@
 use super::*;
-use serde_json::json;
 use omniroute_adapters::Source;
+use serde_json::json;
 use serde_json::Value;
 
 const NODES: &str = "node_id,kind,lat,lon\nA,store,28.60,77.20\nB,store,28.90,77.50\n";

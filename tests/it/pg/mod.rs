@@ -14,8 +14,21 @@ use std::time::{Duration, Instant};
 
 const TOKEN: &str = "pg-test-token-0123456789";
 
+mod restart;
+
+/// Held for reading by every test of the database server, and for writing by the one that
+/// restarts it.
+static SERVER: tokio::sync::RwLock<()> = tokio::sync::RwLock::const_new(());
+
+/// A migrated database of its own for test `name` and a share of the server (no restart while
+/// it is held), or `None` (said loudly) without a server.
+async fn database(name: &str) -> Option<(String, tokio::sync::RwLockReadGuard<'static, ()>)> {
+    let shared = SERVER.read().await;
+    migrated(name).await.map(|url| (url, shared))
+}
+
 /// A migrated database of its own for test `name`, or `None` (said loudly) without a server.
-async fn database(name: &str) -> Option<String> {
+async fn migrated(name: &str) -> Option<String> {
     static N: AtomicU32 = AtomicU32::new(0);
     let Ok(url) = std::env::var(DATABASE_VAR) else {
         eprintln!("\n*** SKIPPED {name}: DATABASE_URL is not set (scripts/pg-test or scripts/test set it) ***\n");
@@ -156,7 +169,8 @@ fn held(decision: &Value) -> Units {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn two_serve_processes_on_one_database_never_oversell() {
-    let Some(url) = database("two_serve_processes_on_one_database_never_oversell").await else {
+    let Some((url, _shared)) = database("two_serve_processes_on_one_database_never_oversell").await
+    else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
@@ -298,7 +312,7 @@ async fn mirrors_follow(servers: &[Serve], positions: &[PgPosition]) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_connection_is_caught_up_and_a_feed_goes_on_past_bad_lines() {
-    let Some(url) =
+    let Some((url, _shared)) =
         database("a_lost_connection_is_caught_up_and_a_feed_goes_on_past_bad_lines").await
     else {
         return;
@@ -385,7 +399,7 @@ async fn a_lost_connection_is_caught_up_and_a_feed_goes_on_past_bad_lines() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn route_reads_the_database_stock() {
-    let Some(url) = database("route_reads_the_database_stock").await else {
+    let Some((url, _shared)) = database("route_reads_the_database_stock").await else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();
