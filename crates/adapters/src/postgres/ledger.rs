@@ -162,20 +162,25 @@ impl PgStore {
     }
 
     /// The positions changed after change `since`, and the last change id, from one snapshot:
-    /// what a follower re-reads after a notification or a reconnect.
+    /// what a follower re-reads after a notification or a reconnect. When the log no longer
+    /// holds every change after `since` (pruned: [`KEEP_CHANGES`]), every position.
     pub async fn changes_since(&self, since: i64) -> Result<(i64, Vec<PgPosition>), DbError> {
         let mut client = self.client().await;
         let tx = read_snapshot(&mut client).await?;
         let last = last_change(&tx).await?;
-        let rows = tx
-            .query(
-                &format!(
-                    "SELECT {COLUMNS} FROM stock_positions WHERE (node_id, sku) IN \
-                     (SELECT node_id, sku FROM stock_changes WHERE change_id > $1)"
-                ),
-                &[&since],
+        let first: i64 = tx
+            .query_one("SELECT coalesce(min(change_id), 0) FROM stock_changes", &[])
+            .await?
+            .get(0);
+        let query = if since + 1 < first {
+            format!("SELECT {COLUMNS} FROM stock_positions WHERE $1::bigint IS NOT NULL")
+        } else {
+            format!(
+                "SELECT {COLUMNS} FROM stock_positions WHERE (node_id, sku) IN \
+                 (SELECT node_id, sku FROM stock_changes WHERE change_id > $1)"
             )
-            .await?;
+        };
+        let rows = tx.query(&query, &[&since]).await?;
         tx.commit().await?;
         Ok((last, rows.iter().map(position).collect()))
     }
@@ -388,6 +393,7 @@ impl PgStore {
                 after.extend(free(&tx, id, &lines, "expired").await?);
                 ids.push(id);
             }
+            prune_changes(&tx).await?;
             tx.commit().await?;
             Ok((ids, after))
         })
@@ -600,6 +606,25 @@ async fn last_change(tx: &Transaction<'_>) -> Result<i64, DbError> {
         .query_one("SELECT coalesce(max(change_id), 0) FROM stock_changes", &[])
         .await?
         .get(0))
+}
+
+/// How long the change log keeps a change. The sweep of expired reservations (each serve process
+/// runs it every second) deletes older ones, always keeping the last; a follower that fell
+/// further behind (a process stopped for longer) re-reads every position instead.
+pub const KEEP_CHANGES: &str = "1 hour";
+
+/// Deletes the changes older than [`KEEP_CHANGES`], except the last one (its id is the log's
+/// position).
+async fn prune_changes(tx: &Transaction<'_>) -> Result<(), tokio_postgres::Error> {
+    tx.execute(
+        &format!(
+            "DELETE FROM stock_changes WHERE changed_at < now() - interval '{KEEP_CHANGES}' \
+             AND change_id < (SELECT max(change_id) FROM stock_changes)"
+        ),
+        &[],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Appends `changed` to the change log in commit order and notifies the followers.

@@ -268,6 +268,36 @@ async fn feed_events_apply_once_all_or_nothing_and_are_followed() {
     names.sort_unstable();
     assert_eq!(names, [("ST", "NEW", 7), ("ST", "TEE", 7)]);
     assert!(store.changes_since(last).await.unwrap().1.is_empty());
+
+    // The sweep prunes changes older than an hour, but the last; a follower behind the pruned
+    // part re-reads every position, one at the last change only what follows.
+    let client = store.client().await;
+    let aged = client
+        .execute(
+            "UPDATE stock_changes SET changed_at = now() - interval '2 hours'",
+            &[],
+        )
+        .await
+        .unwrap();
+    assert!(aged >= 3, "{aged}");
+    drop(client);
+    store.expire(Timestamp::now()).await.unwrap();
+    let client = store.client().await;
+    let left: i64 = client
+        .query_one("SELECT count(*) FROM stock_changes", &[])
+        .await
+        .unwrap()
+        .get(0);
+    assert_eq!(left, 1, "only the last change is kept");
+    drop(client);
+    let (again, all) = store.changes_since(start).await.unwrap();
+    assert_eq!(again, last, "the log keeps its position");
+    assert_eq!(
+        all.len(),
+        4,
+        "every position: WH TEE, ST TEE, ST CAP, ST NEW"
+    );
+    assert!(store.changes_since(last).await.unwrap().1.is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
