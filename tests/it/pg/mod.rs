@@ -40,15 +40,7 @@ async fn migrated(name: &str) -> Option<String> {
         N.fetch_add(1, Ordering::Relaxed)
     );
     let url = create_database(&url, &db).await.unwrap();
-    let out = Command::new(bin())
-        .args(["db", "migrate", "--database", &url])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    succeeds(Command::new(bin()).args(["db", "migrate", "--database", &url]));
     Some(url)
 }
 
@@ -59,28 +51,37 @@ fn nodes() -> String {
         .into_owned()
 }
 
-/// `omniroute db load` of the small network with `stock` (stock.csv text).
-fn load(url: &str, dir: &Path, stock: &str) {
-    let path = dir.join("stock.csv");
-    std::fs::write(&path, stock).unwrap();
-    let out = Command::new(bin())
-        .args([
-            "db",
-            "load",
-            "--database",
-            url,
-            "--nodes",
-            &nodes(),
-            "--stock",
-        ])
-        .arg(&path)
-        .output()
-        .unwrap();
+/// `omniroute db load` of the small network and `dir`'s stock.csv into the database at `url`.
+fn db_load(url: &str, dir: &Path) -> Command {
+    let mut load = Command::new(bin());
+    load.args([
+        "db",
+        "load",
+        "--database",
+        url,
+        "--nodes",
+        &nodes(),
+        "--stock",
+    ])
+    .arg(dir.join("stock.csv"));
+    load
+}
+
+/// Runs `cmd`; its output, after checking it succeeded.
+fn succeeds(cmd: &mut Command) -> std::process::Output {
+    let out = cmd.output().unwrap();
     assert!(
         out.status.success(),
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+    out
+}
+
+/// `omniroute db load` of the small network with `stock` (stock.csv text).
+fn load(url: &str, dir: &Path, stock: &str) {
+    std::fs::write(dir.join("stock.csv"), stock).unwrap();
+    succeeds(&mut db_load(url, dir));
 }
 
 /// An `omniroute serve --database` process, stopped on drop.
@@ -348,17 +349,7 @@ async fn a_lost_connection_is_caught_up_and_a_feed_goes_on_past_bad_lines() {
     ]
     .concat();
     std::fs::write(dir.path().join("feed.ndjson"), feed).unwrap();
-    let out = Command::new(bin())
-        .args([
-            "db",
-            "load",
-            "--database",
-            &url,
-            "--nodes",
-            &nodes(),
-            "--stock",
-        ])
-        .arg(dir.path().join("stock.csv"))
+    let out = db_load(&url, dir.path())
         .arg("--deltas")
         .arg(dir.path().join("feed.ndjson"))
         .output()

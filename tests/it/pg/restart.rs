@@ -2,7 +2,7 @@
 //! scripts/pg-test): the feed loader waits for it and loses no event, and a serve process
 //! follows the database again, its ledger equal to the database's.
 
-use super::{bin, load, migrated, mirrors_follow, nodes, Serve, SERVER};
+use super::{db_load, load, migrated, mirrors_follow, Serve, SERVER};
 use omniroute_adapters::postgres::PgStore;
 use reqwest::{Client, StatusCode};
 use serde_json::{json, Value};
@@ -30,17 +30,7 @@ async fn a_restart_in_the_middle_of_a_feed_loses_no_event() {
     load(&url, dir.path(), "node_id,sku,qty\nWH-DEL,TEE,5\n");
     let server = Serve::start(&url, dir.path()).await;
 
-    let mut feed = Command::new(bin())
-        .args([
-            "db",
-            "load",
-            "--database",
-            &url,
-            "--nodes",
-            &nodes(),
-            "--stock",
-        ])
-        .arg(dir.path().join("stock.csv"))
+    let mut feed = db_load(&url, dir.path())
         .args(["--deltas", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
