@@ -5,7 +5,7 @@ use jiff::Timestamp;
 use omniroute_core::{
     DeltaOutcome, InventoryError, NodeIdx, Position, ReservationId, SkuId, StockChange, StockOp,
 };
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::sync::Mutex;
 use tokio_postgres::{Client, GenericClient, NoTls, Row, Transaction};
@@ -417,56 +417,21 @@ impl PgStore {
         }
         self.retrying_through_loss(|mut client| async move {
             let tx = client.transaction().await?;
-            let mut keys: Vec<(&str, &str)> = events
-                .iter()
-                .map(|e| (e.node_id.as_str(), e.sku.as_str()))
-                .collect();
-            keys.sort_unstable();
-            keys.dedup();
-            let mut positions: BTreeMap<(String, String), Position> = BTreeMap::new();
-            for &(node_id, sku) in &keys {
-                tx.execute(
-                    "INSERT INTO stock_positions (node_id, sku) VALUES ($1, $2) \
-                     ON CONFLICT DO NOTHING",
-                    &[&node_id, &sku],
-                )
-                .await?;
-                let row = tx
-                    .query_one(
-                        &format!(
-                            "SELECT {COLUMNS} FROM stock_positions \
-                             WHERE node_id = $1 AND sku = $2 FOR UPDATE"
-                        ),
-                        &[&node_id, &sku],
-                    )
-                    .await?;
-                positions.insert(
-                    (node_id.to_owned(), sku.to_owned()),
-                    position(&row).position,
-                );
-            }
+            let mut positions = lock_positions(&tx, events).await?;
+            let seen = seen_before(&tx, events).await?;
+            // Each event in order, as the in-memory ledger applies them: its outcome from the
+            // sequence numbers applied before the batch and earlier in it.
+            let mut batch: BTreeMap<&str, BTreeSet<i64>> = BTreeMap::new();
+            let mut fresh = Vec::with_capacity(events.len());
             let mut outcomes = Vec::with_capacity(events.len());
-            for e in events {
+            for (e, &(below_before, applied_before)) in events.iter().zip(&seen) {
                 let seq = e.change.seq as i64;
-                let (op, qty) = op_row(e.change.op);
-                let fresh = tx
-                    .execute(
-                        "INSERT INTO applied_deltas (node_id, seq, sku, op, qty, at) \
-                         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING",
-                        &[&e.node_id, &seq, &e.sku, &op, &qty, &e.at],
-                    )
-                    .await?;
-                if fresh == 0 {
+                let earlier = batch.entry(e.node_id.as_str()).or_default();
+                if applied_before || !earlier.insert(seq) {
                     outcomes.push(DeltaOutcome::Duplicate);
                     continue;
                 }
-                let below: Option<i64> = tx
-                    .query_one(
-                        "SELECT max(seq) FROM applied_deltas WHERE node_id = $1 AND seq < $2",
-                        &[&e.node_id, &seq],
-                    )
-                    .await?
-                    .get(0);
+                let below = below_before.max(earlier.range(..seq).next_back().copied());
                 outcomes.push(match below {
                     Some(b) if b + 1 < seq => DeltaOutcome::Gap {
                         expected: b as u64 + 1,
@@ -477,29 +442,10 @@ impl PgStore {
                 let key = (e.node_id.clone(), e.sku.clone());
                 let p = positions[&key].after(&e.change)?;
                 positions.insert(key, p);
+                fresh.push(e);
             }
-            let mut after = Vec::with_capacity(positions.len());
-            for ((node_id, sku), p) in positions {
-                let row = tx
-                    .query_one(
-                        &format!(
-                            "UPDATE stock_positions SET on_hand = $3, external_reserved = $4, \
-                             shipped = $5, returned = $6, delta_in = $7 \
-                             WHERE node_id = $1 AND sku = $2 RETURNING {COLUMNS}"
-                        ),
-                        &[
-                            &node_id,
-                            &sku,
-                            &i64::from(p.on_hand),
-                            &i64::from(p.external_reserved),
-                            &(p.shipped as i64),
-                            &(p.returned as i64),
-                            &p.delta_in,
-                        ],
-                    )
-                    .await?;
-                after.push(position(&row));
-            }
+            record_applied(&tx, &fresh).await?;
+            let after = write_positions(&tx, positions).await?;
             log_changes(&tx, &after).await?;
             tx.commit().await?;
             Ok((outcomes, after))
@@ -606,6 +552,127 @@ async fn last_change(tx: &Transaction<'_>) -> Result<i64, DbError> {
         .query_one("SELECT coalesce(max(change_id), 0) FROM stock_changes", &[])
         .await?
         .get(0))
+}
+
+/// Creates the positions `events` name (at zero) and locks them, in (node, SKU) byte order as
+/// every writer does; returns them.
+async fn lock_positions(
+    tx: &Transaction<'_>,
+    events: &[PgEvent],
+) -> Result<BTreeMap<(String, String), Position>, tokio_postgres::Error> {
+    let mut keys: Vec<(&str, &str)> = events
+        .iter()
+        .map(|e| (e.node_id.as_str(), e.sku.as_str()))
+        .collect();
+    keys.sort_unstable();
+    keys.dedup();
+    let (nodes, skus): (Vec<&str>, Vec<&str>) = keys.into_iter().unzip();
+    tx.execute(
+        "INSERT INTO stock_positions (node_id, sku) \
+         SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING",
+        &[&nodes, &skus],
+    )
+    .await?;
+    let rows = tx
+        .query(
+            &format!(
+                "SELECT {COLUMNS} FROM stock_positions \
+                 WHERE (node_id, sku) IN (SELECT * FROM unnest($1::text[], $2::text[])) \
+                 ORDER BY node_id COLLATE \"C\", sku COLLATE \"C\" FOR UPDATE"
+            ),
+            &[&nodes, &skus],
+        )
+        .await?;
+    Ok(rows
+        .iter()
+        .map(|row| {
+            let p = position(row);
+            ((p.node_id, p.sku), p.position)
+        })
+        .collect())
+}
+
+/// For each event: the highest sequence number of its node applied before it and below its
+/// own, and whether its own was applied, both as the table stood before the batch.
+async fn seen_before(
+    tx: &Transaction<'_>,
+    events: &[PgEvent],
+) -> Result<Vec<(Option<i64>, bool)>, tokio_postgres::Error> {
+    let nodes: Vec<&str> = events.iter().map(|e| e.node_id.as_str()).collect();
+    let seqs: Vec<i64> = events.iter().map(|e| e.change.seq as i64).collect();
+    let rows = tx
+        .query(
+            "SELECT (SELECT max(a.seq) FROM applied_deltas a WHERE a.node_id = u.n AND a.seq < u.s), \
+                    EXISTS (SELECT 1 FROM applied_deltas a WHERE a.node_id = u.n AND a.seq = u.s) \
+             FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS u(n, s, i) ORDER BY u.i",
+            &[&nodes, &seqs],
+        )
+        .await?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+}
+
+/// Records the events applied (their node and `seq` make a second sending a duplicate).
+async fn record_applied(
+    tx: &Transaction<'_>,
+    fresh: &[&PgEvent],
+) -> Result<(), tokio_postgres::Error> {
+    if fresh.is_empty() {
+        return Ok(());
+    }
+    let nodes: Vec<&str> = fresh.iter().map(|e| e.node_id.as_str()).collect();
+    let seqs: Vec<i64> = fresh.iter().map(|e| e.change.seq as i64).collect();
+    let skus: Vec<&str> = fresh.iter().map(|e| e.sku.as_str()).collect();
+    let (ops, qtys): (Vec<&str>, Vec<i64>) = fresh.iter().map(|e| op_row(e.change.op)).unzip();
+    let ats: Vec<Option<Timestamp>> = fresh.iter().map(|e| e.at).collect();
+    tx.execute(
+        "INSERT INTO applied_deltas (node_id, seq, sku, op, qty, at) SELECT * FROM \
+         unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::timestamptz[])",
+        &[&nodes, &seqs, &skus, &ops, &qtys, &ats],
+    )
+    .await?;
+    Ok(())
+}
+
+/// Writes the feed's figures of `positions` back; returns them as stored, by (node, SKU).
+async fn write_positions(
+    tx: &Transaction<'_>,
+    positions: BTreeMap<(String, String), Position>,
+) -> Result<Vec<PgPosition>, tokio_postgres::Error> {
+    let n = positions.len();
+    let (mut nodes, mut skus) = (Vec::with_capacity(n), Vec::with_capacity(n));
+    let (mut on_hand, mut external, mut shipped, mut returned, mut delta_in) = (
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+        Vec::with_capacity(n),
+    );
+    for ((node_id, sku), p) in positions {
+        nodes.push(node_id);
+        skus.push(sku);
+        on_hand.push(i64::from(p.on_hand));
+        external.push(i64::from(p.external_reserved));
+        shipped.push(p.shipped as i64);
+        returned.push(p.returned as i64);
+        delta_in.push(p.delta_in);
+    }
+    let rows = tx
+        .query(
+            &format!(
+                "UPDATE stock_positions SET on_hand = u.oh, external_reserved = u.er, \
+                 shipped = u.sh, returned = u.rt, delta_in = u.di \
+                 FROM unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[], $5::bigint[], \
+                             $6::bigint[], $7::bigint[]) AS u(n, s, oh, er, sh, rt, di) \
+                 WHERE node_id = u.n AND sku = u.s RETURNING {COLUMNS}"
+            ),
+            &[
+                &nodes, &skus, &on_hand, &external, &shipped, &returned, &delta_in,
+            ],
+        )
+        .await?;
+    let mut after: Vec<PgPosition> = rows.iter().map(position).collect();
+    after.sort_unstable_by(|a, b| (&a.node_id, &a.sku).cmp(&(&b.node_id, &b.sku)));
+    Ok(after)
 }
 
 /// How long the change log keeps a change. The sweep of expired reservations (each serve process
