@@ -50,8 +50,9 @@ pub use groups::{GroupChoice, GroupCondition, GroupFailure, GroupSelect, NodeGro
 pub use ids::{Interner, NodeIdx, SkuId, Skus};
 pub use index::SpatialIndex;
 pub use kpis::{
-    kpi_diff, replay_day, reroute_counts, KindFigures, KpiDiff, KpiInputs, KpiRow, Kpis, NodeLoad,
-    PromiseDays, ReplayedDay, RerouteCause, RerouteCounts, NOT_AVAILABLE,
+    kpi_diff, reject_draw, replay_day, reroute_counts, Day, DayError, KindFigures, KpiDiff,
+    KpiInputs, KpiRow, Kpis, NodeLoad, PromiseDays, Replay, ReplayedDay, RerouteCause,
+    RerouteCounts, NOT_AVAILABLE,
 };
 pub use ledger::{
     Delta, DeltaOutcome, Incoming, Inventory, InventoryError, Position, ReservationId, ReserveLine,

@@ -4,11 +4,13 @@
 //! starting stock in, numbers out. [`Kpis::rows`] flattens them into one long table, the form
 //! every front end (CLI, report, Python, HTTP) shows.
 
+mod rejects;
 mod replay;
 mod reroutes;
 mod rows;
 
-pub use replay::{replay_day, ReplayedDay};
+pub use rejects::reject_draw;
+pub use replay::{replay_day, Day, DayError, Replay, ReplayedDay};
 pub use reroutes::{reroute_counts, RerouteCause, RerouteCounts};
 pub use rows::{kpi_diff, KpiDiff, KpiRow, NOT_AVAILABLE};
 
@@ -168,8 +170,7 @@ impl Kpis {
                 if node.kind == NodeKind::Dealer {
                     k.dealer_margin_cents += s.cost.margin_cents;
                 }
-                let from = order_date(order.created_at.unwrap_or(inputs.now), &node.timezone);
-                days = days.max(s.promised_date.duration_since(from).as_hours() / 24);
+                days = days.max(promise_days(order, s, node, inputs.now));
             }
             for (fig, used) in k.by_kind.iter_mut().zip(kinds) {
                 fig.orders += u64::from(used);
@@ -269,6 +270,18 @@ impl Kpis {
             (a, b) => a.or(b),
         };
     }
+}
+
+/// The days from the order date (`created_at`, else `now`, in the shipping node's zone) to a
+/// shipment's promised date: 0 same day, 1 next day.
+pub(crate) fn promise_days(
+    order: &Order,
+    shipment: &crate::Shipment,
+    node: &crate::Node,
+    now: Timestamp,
+) -> i64 {
+    let from = order_date(order.created_at.unwrap_or(now), &node.timezone);
+    shipment.promised_date.duration_since(from).as_hours() / 24
 }
 
 /// Every node that shipped or has a capacity, with its load and capacity.

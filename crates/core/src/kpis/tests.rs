@@ -373,3 +373,93 @@ fn replaying_a_day_skips_rejections_never_offered_and_carries_the_stock_left() {
     let e = replay_day(&router, &orders, &stock, &bad, now).unwrap_err();
     assert_eq!((e.code(), e.event()), ("E3109", 1));
 }
+
+/// A dealer near every order (rate `rate`), a warehouse far away; `n` one-unit orders.
+fn dealer_day(rate: f64, n: usize) -> (Router, Vec<Order>, StockTable) {
+    let w0 = Node::new("W0", NodeKind::Warehouse, LatLng::new(28.9, 77.4).unwrap());
+    let mut d1 = Node::new("D1", NodeKind::Dealer, LatLng::new(28.56, 77.1).unwrap());
+    d1.dealer = Some(DealerTerms {
+        margin_bps: 0,
+        territory: None,
+        acceptance_timeout_s: None,
+        acceptance_rate: Some(rate),
+    });
+    let network = Network::new(vec![w0, d1]).unwrap();
+    let created = Some("2026-11-26T06:30:00Z");
+    let orders = (0..n)
+        .map(|i| order(&format!("o{i}"), &[(0, 1)], created))
+        .collect();
+    let router = Router::new(network, Policy::default());
+    let stock = router.stock_table([(NodeIdx(0), SkuId(0), 1000), (NodeIdx(1), SkuId(0), 1000)]);
+    (router, orders, stock)
+}
+
+#[test]
+fn seeded_rejects_follow_the_draw_and_reroute_to_the_warehouse() {
+    let (router, orders, stock) = dealer_day(0.5, 40);
+    let now = at("2026-11-26T06:30:00Z");
+    let replay = Replay {
+        router: &router,
+        now,
+        reject_seed: Some(7),
+    };
+    let day = Day {
+        orders: &orders,
+        events: &[],
+    };
+    let r = replay.day(3, day, &stock).unwrap();
+    // Worked out apart from the replay: the orders whose draw is at or above the rate.
+    let rejected: Vec<usize> = (0..40)
+        .filter(|&i| reject_draw(7, 3, &format!("o{i}"), "D1") >= 0.5)
+        .collect();
+    assert!(rejected.len() > 5 && rejected.len() < 35, "{rejected:?}");
+    assert_eq!(r.drawn_rejects, rejected.len() as u64);
+    let counts = r.reroutes.as_ref().unwrap();
+    assert_eq!(counts.events, rejected.len() as u64);
+    assert_eq!(counts.orders_moved, rejected.len() as u64);
+    for (i, d) in r.plan.decisions.iter().enumerate() {
+        let node = u32::from(!rejected.contains(&i));
+        assert_eq!(d.shipments[0].node, NodeIdx(node), "order {i}");
+    }
+    // Same seed, same day; another seed, other rejects.
+    let again = replay.day(3, day, &stock).unwrap();
+    assert_eq!(again.plan.decisions, r.plan.decisions);
+    let other = Replay {
+        reject_seed: Some(8),
+        ..replay
+    };
+    let o = other.day(3, day, &stock).unwrap();
+    assert_ne!(o.plan.decisions, r.plan.decisions);
+    // Without a seed nothing is drawn: every order stays with the dealer.
+    let none = replay_day(&router, &orders, &stock, &[], now).unwrap();
+    assert_eq!(none.drawn_rejects, 0);
+    assert!(none
+        .plan
+        .decisions
+        .iter()
+        .all(|d| d.shipments[0].node == NodeIdx(1)));
+}
+
+#[test]
+fn a_dealer_that_always_accepts_is_never_drawn_to_reject_and_one_that_never_does_always_is() {
+    let now = at("2026-11-26T06:30:00Z");
+    for (rate, expect) in [(1.0, 0), (0.0, 12)] {
+        let (router, orders, stock) = dealer_day(rate, 12);
+        let replay = Replay {
+            router: &router,
+            now,
+            reject_seed: Some(1),
+        };
+        let days = [Day {
+            orders: &orders,
+            events: &[],
+        }; 2];
+        let r = replay.days(&days, &stock).unwrap();
+        assert_eq!(r[0].drawn_rejects, expect);
+        assert_eq!(r[1].drawn_rejects, expect);
+        // The second day starts from what the first left.
+        let left_d1 = if expect == 0 { 1000 - 12 } else { 1000 };
+        assert_eq!(r[0].left.qty(NodeIdx(1), SkuId(0)), left_d1);
+        assert_eq!(r[1].start.qty(NodeIdx(1), SkuId(0)), left_d1);
+    }
+}
