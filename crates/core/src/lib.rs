@@ -28,6 +28,7 @@ mod network;
 mod node;
 mod order;
 mod policy;
+mod positioning;
 mod promise;
 mod router;
 mod versions;
@@ -70,6 +71,10 @@ pub use order::{Order, OrderLine, SplitRule};
 pub use policy::{
     Condition, CostTerms, DealerRules, KindDefaults, LevelTerms, Overrides, Policy, Region,
     ReturnRules, Rule, Sla, SplitDefaults, TransitBand,
+};
+pub use positioning::{
+    apply_moves, candidates, days_cost_cents, recommend_moves, PositionOptions, Positioning,
+    ProvenMove, StockMove,
 };
 pub use promise::{days_late, order_date, promise, transit_days, Promise, PromiseNode};
 pub use router::{
