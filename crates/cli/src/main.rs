@@ -5,6 +5,7 @@
 //! 2 bad input or I/O error. A closed stdout (broken pipe) ends quietly.
 
 mod commands;
+mod days;
 mod failure;
 mod feed;
 mod inputs;
@@ -78,6 +79,8 @@ pub enum Command {
     Report(commands::report::Args),
     /// Replay days of orders and events under a policy and a second one; print the figures.
     Simulate(commands::simulate::Args),
+    /// Recommend stock moves from replayed days, each proven by re-running the days.
+    Position(commands::position::Args),
     /// Serve routing, reservations and live stock as JSON over HTTP (a bearer token is required).
     Serve(commands::serve::Args),
     /// Print a shell completion script.
@@ -128,6 +131,7 @@ fn main() -> ExitCode {
         Command::Check(a) => commands::check::run(&a, global),
         Command::Report(a) => commands::report::run(&a, global),
         Command::Simulate(a) => commands::simulate::run(&a, global),
+        Command::Position(a) => commands::position::run(&a, global),
         Command::Serve(a) => commands::serve::run(&a, global),
         Command::Completions(a) => commands::completions::run(&a),
         Command::Watch(a) => commands::watch::run(&a, global),

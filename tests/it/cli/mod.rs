@@ -8,6 +8,7 @@ mod hostile;
 mod limits;
 mod parquet;
 mod pipe;
+mod position;
 mod report;
 mod reroute;
 mod route;

@@ -7,6 +7,7 @@ pub mod db;
 pub mod demo;
 pub mod explain;
 pub mod gen;
+pub mod position;
 pub mod report;
 pub mod reroute;
 pub mod route;

@@ -2,20 +2,19 @@
 //! and under a second one (`--against`), and print the key figures side by side.
 //!
 //! Each day is routed in arrival order from the stock the day before left (the first day from
-//! `--stock`), then its events re-route it (`omniroute_core::replay_day`). Stock carries over by
-//! SKU name. The figures of every day are added up (`Kpis::merge`). No clock or randomness is
-//! read beyond `--now`: the same inputs print the same bytes.
+//! `--stock`), then its events re-route it (`omniroute_core::Replay`). Stock carries over by
+//! SKU name ([`crate::days`]). With `--seed`, dealer rejects are drawn from each dealer's
+//! acceptance rate and re-routed. The figures of every day are added up (`Kpis::merge`). No
+//! clock or randomness is read beyond `--now` and `--seed`: the same inputs print the same
+//! bytes.
 
-use super::report::{plan_kpis_with, write_page};
-use crate::failure::Failure;
-use crate::inputs::{check_paths, load, now, print_reroute_error, read_events_file, Files};
+use super::report::write_page;
+use crate::days::{check_events_count, Days};
+use crate::inputs::{check_paths, now, Files};
 use crate::output;
 use crate::{Global, EXIT_ERROR, EXIT_OK};
 use jiff::Timestamp;
-use omniroute_adapters::Inputs;
-use omniroute_core::{
-    kpi_diff, replay_day, KpiDiff, Kpis, Network, Order, Plan, Router, SkuId, StockTable,
-};
+use omniroute_core::{kpi_diff, KpiDiff, Kpis, Network, Order, Plan};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -24,7 +23,7 @@ use std::sync::Arc;
 /// Arguments of `omniroute simulate`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Example:\n  omniroute simulate --nodes nodes.csv --stock stock.csv --orders day1.csv --orders day2.csv --events day1.ndjson --policy a.toml --against b.toml --now 2026-11-26T09:00:00+05:30\n\nThe i-th --events file (events.ndjson, as `reroute` reads) applies to the i-th --orders file.\nDealer rejections of orders the replayed policy never offered to that dealer are skipped.\nPrints the key figures (docs/kpis.md) under --policy (A) and --against (B) and B − A; pass\n--now for a reproducible run. Exit 0 when done, 2 on bad input or an I/O error."
+    after_help = "Example:\n  omniroute simulate --nodes nodes.csv --stock stock.csv --orders day1.csv --orders day2.csv --events day1.ndjson --policy a.toml --against b.toml --now 2026-11-26T09:00:00+05:30\n\nThe i-th --events file (events.ndjson, as `reroute` reads) applies to the i-th --orders file.\nDealer rejections of orders the replayed policy never offered to that dealer are skipped.\nWith --seed, every dealer offer is also rejected with the dealer's chance of refusing (its\nacceptance_rate, else the policy's prior), drawn from the seed, and re-routed.\nPrints the key figures (docs/kpis.md) under --policy (A) and --against (B) and B − A; pass\n--now for a reproducible run. Exit 0 when done, 2 on bad input or an I/O error."
 )]
 pub struct Args {
     /// The nodes, stock and policy (A) files.
@@ -49,6 +48,9 @@ pub struct Args {
     /// Reference time for orders without `created_at` (RFC 3339) [default: the current time].
     #[arg(long, value_name = "RFC3339")]
     pub now: Option<String>,
+    /// Draw dealer rejects from this seed (docs/kpis.md); printed with the figures.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
 }
 
 /// How the figures are printed.
@@ -67,23 +69,13 @@ struct Replayed {
     orders: Vec<Order>,
     plan: Plan,
     skipped: usize,
+    drawn: u64,
 }
 
 /// Replays the days under A (and B) and prints the figures.
 pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     let now = now(args.now.as_deref())?;
-    if args.events.len() > args.orders.len() {
-        return Err(Failure::new(
-            "E8010",
-            format!(
-                "{} --events files for {} --orders files: each events file belongs to the day of the same position",
-                args.events.len(),
-                args.orders.len()
-            ),
-            "give one --orders file per day, in order, and at most one --events file per day",
-        )
-        .into());
-    }
+    check_events_count(args.events.len(), args.orders.len())?;
     let paths = args
         .files
         .paths()
@@ -117,6 +109,9 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         TableFormat::Csv => csv_table(&diff),
     };
     let mut out = std::io::stdout().lock();
+    if let (Some(seed), TableFormat::Text) = (args.seed, args.format) {
+        writeln!(out, "dealer rejects drawn from seed {seed}")?;
+    }
     out.write_all(text.as_bytes())?;
     out.flush()?;
     if let Some(dir) = &args.report_dir {
@@ -127,7 +122,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         ] {
             let Some(r) = r else { continue };
             let title = format!("omniroute simulate: policy {}", name.to_uppercase());
-            let subtitle = format!(
+            let mut subtitle = format!(
                 "{} day(s), {} orders · policy {} · reference time {now}",
                 args.orders.len(),
                 r.orders.len(),
@@ -137,6 +132,9 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
                     policy.join(", ")
                 }
             );
+            if let Some(seed) = args.seed {
+                let _ = write!(subtitle, " · dealer rejects drawn from seed {seed}");
+            }
             let path = dir.join(format!("report-{name}.html"));
             write_page(
                 &path, &title, &subtitle, &r.network, &r.orders, &r.plan, &r.kpis,
@@ -147,6 +145,12 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         for (name, r) in [("A", Some(&a)), ("B", b.as_ref())] {
             let Some(r) = r else { continue };
             crate::note!("policy {name}: {}", super::report::summary(&r.kpis));
+            if let Some(seed) = args.seed {
+                crate::note!(
+                    "policy {name}: {} dealer reject(s) drawn from seed {seed}",
+                    r.drawn
+                );
+            }
             if r.skipped > 0 {
                 crate::note!(
                     "policy {name}: skipped {} dealer event(s) for orders it never offered to that dealer",
@@ -165,82 +169,28 @@ fn replay(
     now: Timestamp,
     global: Global,
 ) -> anyhow::Result<Option<Replayed>> {
-    let mut total: Option<Kpis> = None;
-    let mut carried: Option<(StockTable, Inputs)> = None;
-    let (mut orders, mut decisions, mut skipped) = (Vec::new(), Vec::new(), 0);
-    for (day, path) in args.orders.iter().enumerate() {
-        let inputs = load(files, Some(path), global, now)?;
-        let router = Router::versioned(inputs.network.clone(), &inputs.policies.versions);
-        let stock = match &carried {
-            None => router.stock_table(inputs.routable_positions()),
-            Some((left, before)) => carry(&router, left, before, &inputs),
-        };
-        let (src, events) = match args.events.get(day) {
-            None => (None, Vec::new()),
-            Some(p) => {
-                let Some((src, events)) = read_events_file(p, &inputs)? else {
-                    return Ok(None);
-                };
-                (Some(src), events)
-            }
-        };
-        let replayed = match replay_day(&router, &inputs.orders, &stock, &events, now) {
-            Ok(r) => r,
-            Err(e) => {
-                // Only a day with events can be refused.
-                if let Some(src) = &src {
-                    print_reroute_error(&e, src, &inputs);
-                }
-                return Ok(None);
-            }
-        };
-        let kpis = plan_kpis_with(
-            &inputs,
-            &router,
-            &replayed.plan,
-            &stock,
-            now,
-            replayed.reroutes.as_ref(),
-        );
-        match &mut total {
-            None => total = Some(kpis),
-            Some(t) => t.merge(&kpis),
+    let Some(days) = Days::load(files, &args.orders, &args.events, global, now)? else {
+        return Ok(None);
+    };
+    let replayed = match days.replay(now, args.seed).days(&days.list(), &days.start) {
+        Ok(r) => r,
+        Err(e) => {
+            days.print_error(&e);
+            return Ok(None);
         }
-        skipped += replayed.skipped.len();
-        orders.extend(inputs.orders.iter().cloned());
-        decisions.extend(replayed.plan.decisions);
-        carried = Some((replayed.left, inputs));
-    }
-    let plan = Plan::from_decisions(&orders, decisions);
-    let network = carried.map(|(_, inputs)| inputs.network);
-    Ok(total.zip(network).map(|(kpis, network)| Replayed {
-        kpis,
-        network,
-        orders,
-        plan,
-        skipped,
+    };
+    Ok(Some(Replayed {
+        kpis: days.kpis(&replayed, &days.start, now),
+        network: Arc::clone(&days.first().network),
+        orders: days.all_orders(),
+        plan: days.plan(&replayed),
+        skipped: replayed.iter().map(|r| r.skipped.len()).sum(),
+        drawn: replayed.iter().map(|r| r.drawn_rejects).sum(),
     }))
 }
 
-/// The stock `left` by the day of `before`, as the router of the next day (`inputs`) routes
-/// against it: SKUs matched by name (a SKU the next day does not know is left out: none of its
-/// orders can ask for it), the policy's hold given back and taken again by `stock_table`.
-fn carry(router: &Router, left: &StockTable, before: &Inputs, inputs: &Inputs) -> StockTable {
-    let mut positions = Vec::new();
-    for i in 0..before.skus.len() {
-        let sku = SkuId(i as u32);
-        let Some(next) = inputs.skus.get(before.skus.name(sku)) else {
-            continue;
-        };
-        for &node in left.holders(sku) {
-            positions.push((node, next, left.qty(node, sku) + router.safety_hold(node)));
-        }
-    }
-    router.stock_table(positions)
-}
-
 /// A value as its unit reads.
-fn show(v: Option<f64>, unit: &str) -> String {
+pub(crate) fn show(v: Option<f64>, unit: &str) -> String {
     match v {
         None => "n/a".to_owned(),
         Some(x) => match unit {
@@ -261,7 +211,7 @@ fn show_delta(d: &KpiDiff) -> String {
 }
 
 /// The figures without the per-node rows, aligned; money in currency units.
-fn text_table(diff: &[KpiDiff], against: bool) -> String {
+pub(crate) fn text_table(diff: &[KpiDiff], against: bool) -> String {
     let mut s = String::new();
     let _ = writeln!(
         s,
@@ -297,16 +247,21 @@ fn text_table(diff: &[KpiDiff], against: bool) -> String {
         })
 }
 
+/// A CSV cell, quoted when it holds a comma, a quote or a line end.
+pub(crate) fn csv_cell(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_owned()
+    }
+}
+
 /// Every row as CSV (empty cells where a value is undefined).
-fn csv_table(diff: &[KpiDiff]) -> String {
+pub(crate) fn csv_table(diff: &[KpiDiff]) -> String {
     let cell = |v: Option<f64>| v.map_or(String::new(), |x| x.to_string());
     let mut s = String::from("name,key,unit,a,b,delta\n");
     for d in diff {
-        let key = if d.key.contains([',', '"', '\n']) {
-            format!("\"{}\"", d.key.replace('"', "\"\""))
-        } else {
-            d.key.clone()
-        };
+        let key = csv_cell(&d.key);
         let _ = writeln!(
             s,
             "{},{key},{},{},{},{}",

@@ -122,9 +122,8 @@ pub fn recommend_moves(
     let mut moves = Vec::new();
     while moves.len() < options.max_moves {
         let stock = apply_moves(start, &taken);
-        let network = replay.router.network();
         let mut best: Option<(i64, StockMove, Vec<ReplayedDay>)> = None;
-        for c in candidates(network, days, &stock, &current, replay.now, options) {
+        for c in candidates(replay.router, days, &stock, &current, replay.now, options) {
             let mut moved = stock.clone();
             let units = c.apply(&mut moved);
             if units == 0 {

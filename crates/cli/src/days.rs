@@ -1,0 +1,183 @@
+//! Several days of orders and their events, loaded once for replays (`simulate`, `position`).
+//!
+//! Every day is read with the same nodes, stock and policy files; the first day's network,
+//! policy and stock are the replay's (the stock of a later day is what the day before left, so
+//! its `--stock` rows are only validated). Each day's SKUs are matched by name into one table,
+//! so stock carries from day to day and a move names one SKU across the days.
+
+use crate::failure::Failure;
+use crate::inputs::{load, print_reroute_error, read_events_file, Files};
+use crate::Global;
+use jiff::Timestamp;
+use omniroute_adapters::{Inputs, Source};
+use omniroute_core::{
+    Day, DayError, Event, KpiInputs, Kpis, Order, Plan, Replay, ReplayedDay, Router, SkuId, Skus,
+    StockTable,
+};
+
+/// One loaded day.
+struct Loaded {
+    /// The day's own inputs (names for its problems).
+    inputs: Inputs,
+    /// Its orders, SKUs in the shared table.
+    orders: Vec<Order>,
+    /// Its events, SKUs in the shared table.
+    events: Vec<Event>,
+    /// The events file, to place a refusal.
+    src: Option<Source>,
+}
+
+/// The days of a replay under one policy.
+pub struct Days {
+    loaded: Vec<Loaded>,
+    /// Every SKU of every day.
+    pub skus: Skus,
+    /// The router of the policy (over the first day's network).
+    pub router: Router,
+    /// The first day's starting stock.
+    pub start: StockTable,
+}
+
+/// `E8010` when there are more events files than days.
+pub fn check_events_count(events: usize, orders: usize) -> anyhow::Result<()> {
+    if events > orders {
+        return Err(Failure::new(
+            "E8010",
+            format!(
+                "{events} --events files for {orders} --orders files: each events file belongs to the day of the same position"
+            ),
+            "give one --orders file per day, in order, and at most one --events file per day",
+        )
+        .into());
+    }
+    Ok(())
+}
+
+impl Days {
+    /// Loads every day (`orders[i]` with `events[i]`, if any) under the policy of `files`;
+    /// `None` after printing an input's problems.
+    pub fn load(
+        files: &Files,
+        orders: &[String],
+        events: &[String],
+        global: Global,
+        now: Timestamp,
+    ) -> anyhow::Result<Option<Days>> {
+        let mut days: Vec<Loaded> = Vec::new();
+        let mut skus = Skus::default();
+        for (i, path) in orders.iter().enumerate() {
+            let inputs = load(files, Some(path), global, now)?;
+            let (src, mut day_events) = match events.get(i) {
+                None => (None, Vec::new()),
+                Some(p) => match read_events_file(p, &inputs)? {
+                    None => return Ok(None),
+                    Some((src, ev)) => (Some(src), ev),
+                },
+            };
+            let map: Vec<SkuId> = (0..inputs.skus.len())
+                .map(|s| skus.intern(inputs.skus.name(SkuId(s as u32))))
+                .collect();
+            let mut day_orders = inputs.orders.clone();
+            for line in day_orders.iter_mut().flat_map(|o| &mut o.lines) {
+                line.sku = map[line.sku.0 as usize];
+            }
+            for e in &mut day_events {
+                if let Event::StockCorrection { sku, .. } | Event::StockArrival { sku, .. } = e {
+                    *sku = map[sku.0 as usize];
+                }
+            }
+            days.push(Loaded {
+                inputs,
+                orders: day_orders,
+                events: day_events,
+                src,
+            });
+        }
+        let Some(first) = days.first() else {
+            return Ok(None);
+        };
+        let router = Router::versioned(
+            first.inputs.network.clone(),
+            &first.inputs.policies.versions,
+        );
+        // The first day's SKU ids are the shared table's (interned first, in order).
+        let start = router.stock_table(first.inputs.routable_positions());
+        Ok(Some(Days {
+            loaded: days,
+            skus,
+            router,
+            start,
+        }))
+    }
+
+    /// The days as the core replays them.
+    pub fn list(&self) -> Vec<Day<'_>> {
+        self.loaded
+            .iter()
+            .map(|d| Day {
+                orders: &d.orders,
+                events: &d.events,
+            })
+            .collect()
+    }
+
+    /// The first day's inputs (network, policy files).
+    pub fn first(&self) -> &Inputs {
+        &self.loaded[0].inputs
+    }
+
+    /// A replay of these days at `now`, with dealer rejects drawn from `seed`.
+    pub fn replay(&self, now: Timestamp, seed: Option<u64>) -> Replay<'_> {
+        Replay {
+            router: &self.router,
+            now,
+            reject_seed: seed,
+        }
+    }
+
+    /// Prints a day's refused event, placed on its line of the day's events file.
+    pub fn print_error(&self, e: &DayError) {
+        let day = &self.loaded[e.day];
+        // Only a day with events can be refused.
+        if let Some(src) = &day.src {
+            print_reroute_error(&e.source, src, &day.inputs);
+        }
+    }
+
+    /// Every day's orders in one list, in order.
+    pub fn all_orders(&self) -> Vec<Order> {
+        self.loaded.iter().flat_map(|d| d.orders.clone()).collect()
+    }
+
+    /// The figures of the replayed days added up (`Kpis::merge`); each day's stock-outs avoided
+    /// against the stock it started from before its events.
+    pub fn kpis(&self, replayed: &[ReplayedDay], start: &StockTable, now: Timestamp) -> Kpis {
+        let mut total: Option<Kpis> = None;
+        for (i, (day, r)) in self.loaded.iter().zip(replayed).enumerate() {
+            let stock = if i == 0 { start } else { &replayed[i - 1].left };
+            let kpis = Kpis::compute(&KpiInputs {
+                network: self.router.network(),
+                orders: &day.orders,
+                plan: &r.plan,
+                policy: self.router.policy(),
+                stock,
+                now,
+                reroutes: r.reroutes.as_ref(),
+            });
+            match &mut total {
+                None => total = Some(kpis),
+                Some(t) => t.merge(&kpis),
+            }
+        }
+        total.expect("at least one day")
+    }
+
+    /// Every replayed day's decisions in one plan over [`Days::all_orders`].
+    pub fn plan(&self, replayed: &[ReplayedDay]) -> Plan {
+        let decisions = replayed
+            .iter()
+            .flat_map(|r| r.plan.decisions.iter().cloned())
+            .collect();
+        Plan::from_decisions(&self.all_orders(), decisions)
+    }
+}
