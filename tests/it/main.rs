@@ -3,6 +3,7 @@
 mod cli;
 mod docs;
 mod fingerprint;
+mod partition;
 mod pg;
 mod serve;
 

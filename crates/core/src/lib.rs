@@ -27,6 +27,7 @@ mod live;
 mod network;
 mod node;
 mod order;
+mod partition;
 mod policy;
 mod positioning;
 mod promise;
@@ -68,6 +69,7 @@ pub use live::{KeptTable, LiveStock, TrackedInventory, JOURNAL_POSITIONS};
 pub use network::{Network, NetworkError};
 pub use node::{Calendar, DealerTerms, Node, NodeCosts, NodeKind, UnknownNodeKind};
 pub use order::{Order, OrderLine, SplitRule};
+pub use partition::{route_partitioned, split, Cell, Grid, Part, PartitionError, Partitioned};
 pub use policy::{
     Condition, CostTerms, DealerRules, KindDefaults, LevelTerms, Overrides, Policy, Region,
     ReturnRules, Rule, Sla, SplitDefaults, TransitBand,
