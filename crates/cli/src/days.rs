@@ -15,6 +15,43 @@ use omniroute_core::{
     StockTable,
 };
 
+/// The flags of replayed days, shared by `simulate` and `position`.
+#[derive(Debug, Clone, clap::Args)]
+pub struct DaysArgs {
+    /// The nodes, stock and policy files.
+    #[command(flatten)]
+    pub files: Files,
+    /// Orders file of one day (orders.csv or .parquet); repeat for several days, in order.
+    #[arg(long, value_name = "FILE", required = true)]
+    pub orders: Vec<String>,
+    /// Events file (NDJSON) of the day of the same position; repeat (fewer than days: the later
+    /// days have none).
+    #[arg(long, value_name = "FILE")]
+    pub events: Vec<String>,
+    /// Draw dealer rejects from this seed (docs/kpis.md); printed with the figures.
+    #[arg(long, value_name = "N")]
+    pub seed: Option<u64>,
+    /// Reference time for orders without `created_at` (RFC 3339) [default: the current time].
+    #[arg(long, value_name = "RFC3339")]
+    pub now: Option<String>,
+}
+
+impl DaysArgs {
+    /// `--now` (the clock without it), after refusing more events files than days (`E8010`)
+    /// and, before any work, two inputs on stdin or an `out` that is an input.
+    pub fn check<'a>(
+        &'a self,
+        more: impl IntoIterator<Item = &'a str>,
+        out: Option<&std::path::Path>,
+    ) -> anyhow::Result<Timestamp> {
+        let now = crate::inputs::now(self.now.as_deref())?;
+        check_events_count(self.events.len(), self.orders.len())?;
+        let days = self.orders.iter().chain(&self.events).map(String::as_str);
+        crate::inputs::check_paths(self.files.paths().chain(more).chain(days), out)?;
+        Ok(now)
+    }
+}
+
 /// One loaded day.
 struct Loaded {
     /// The day's own inputs (names for its problems).
@@ -39,7 +76,7 @@ pub struct Days {
 }
 
 /// `E8010` when there are more events files than days.
-pub fn check_events_count(events: usize, orders: usize) -> anyhow::Result<()> {
+fn check_events_count(events: usize, orders: usize) -> anyhow::Result<()> {
     if events > orders {
         return Err(Failure::new(
             "E8010",

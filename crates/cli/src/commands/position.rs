@@ -8,8 +8,7 @@
 
 use super::report::write_page;
 use super::simulate::{csv_cell, csv_table, text_table, TableFormat};
-use crate::days::{check_events_count, Days};
-use crate::inputs::{check_paths, now, Files};
+use crate::days::{Days, DaysArgs};
 use crate::output;
 use crate::{Global, EXIT_ERROR, EXIT_OK};
 use jiff::Timestamp;
@@ -27,24 +26,15 @@ use std::path::{Path, PathBuf};
     after_help = "Example:\n  omniroute position --nodes nodes.csv --stock stock.csv --orders day1.csv --orders day2.csv --moves 5 --now 2026-11-26T09:00:00+05:30 --out moves.csv\n\nMoves are made before the first day. Each recommended move was kept because re-running the\ndays with it (the router deciding every order) cost less than without it. Figures: A as\nrecorded, B with the moves. Exit 0 when done, 2 on bad input or an I/O error."
 )]
 pub struct Args {
-    /// The nodes, stock and policy files.
+    /// The days: nodes, stock, policy, orders and events files, seed and reference time.
     #[command(flatten)]
-    pub files: Files,
-    /// Orders file of one day (orders.csv or .parquet); repeat for several days, in order.
-    #[arg(long, value_name = "FILE", required = true)]
-    pub orders: Vec<String>,
-    /// Events file (NDJSON) of the day of the same position; repeat.
-    #[arg(long, value_name = "FILE")]
-    pub events: Vec<String>,
+    pub days: DaysArgs,
     /// Moves recommended at most.
     #[arg(long, value_name = "N", default_value_t = PositionOptions::default().max_moves)]
     pub moves: usize,
     /// Candidate moves re-run per round at most (each is one replay of every day).
     #[arg(long, value_name = "N", default_value_t = PositionOptions::default().max_candidates)]
     pub candidates: usize,
-    /// Draw dealer rejects from this seed in every replay (as `simulate --seed`).
-    #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
     /// Output format of the figures.
     #[arg(long, value_enum, default_value_t = TableFormat::Text)]
     pub format: TableFormat,
@@ -54,21 +44,19 @@ pub struct Args {
     /// Also write report-before.html and report-after.html into this folder.
     #[arg(long, value_name = "DIR")]
     pub report_dir: Option<PathBuf>,
-    /// Reference time for orders without `created_at` (RFC 3339) [default: the current time].
-    #[arg(long, value_name = "RFC3339")]
-    pub now: Option<String>,
 }
 
 /// Searches the moves and prints them with the figures before and after.
 pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
-    let now = now(args.now.as_deref())?;
-    check_events_count(args.events.len(), args.orders.len())?;
-    let inputs = args
-        .files
-        .paths()
-        .chain(args.orders.iter().chain(&args.events).map(String::as_str));
-    check_paths(inputs, args.out.as_deref())?;
-    let Some(days) = Days::load(&args.files, &args.orders, &args.events, global, now)? else {
+    let now = args.days.check([], args.out.as_deref())?;
+    let Some(days) = Days::load(
+        &args.days.files,
+        &args.days.orders,
+        &args.days.events,
+        global,
+        now,
+    )?
+    else {
         return Ok(EXIT_ERROR);
     };
     let options = PositionOptions {
@@ -76,7 +64,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         max_candidates: args.candidates,
         ..PositionOptions::default()
     };
-    let replay = days.replay(now, args.seed);
+    let replay = days.replay(now, args.days.seed);
     let found = match recommend_moves(&replay, &days.list(), &days.start, &options) {
         Ok(f) => f,
         Err(e) => {
@@ -151,8 +139,8 @@ fn moves_text(args: &Args, days: &Days, found: &Positioning) -> String {
         "{} move(s) from {} replay(s) of {} day(s){}",
         found.moves.len(),
         found.replays,
-        args.orders.len(),
-        args.seed.map_or(String::new(), |seed| format!(
+        args.days.orders.len(),
+        args.days.seed.map_or(String::new(), |seed| format!(
             ", dealer rejects drawn from seed {seed}"
         ))
     );
@@ -188,7 +176,7 @@ fn write_reports(
         let title = format!("omniroute position: {name} the moves");
         let subtitle = format!(
             "{} day(s), {} orders · {} move(s) · reference time {now}",
-            args.orders.len(),
+            args.days.orders.len(),
             orders.len(),
             found.moves.len()
         );

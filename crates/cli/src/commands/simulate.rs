@@ -9,8 +9,8 @@
 //! bytes.
 
 use super::report::write_page;
-use crate::days::{check_events_count, Days};
-use crate::inputs::{check_paths, now, Files};
+use crate::days::{Days, DaysArgs};
+use crate::inputs::Files;
 use crate::output;
 use crate::{Global, EXIT_ERROR, EXIT_OK};
 use jiff::Timestamp;
@@ -26,16 +26,9 @@ use std::sync::Arc;
     after_help = "Example:\n  omniroute simulate --nodes nodes.csv --stock stock.csv --orders day1.csv --orders day2.csv --events day1.ndjson --policy a.toml --against b.toml --now 2026-11-26T09:00:00+05:30\n\nThe i-th --events file (events.ndjson, as `reroute` reads) applies to the i-th --orders file.\nDealer rejections of orders the replayed policy never offered to that dealer are skipped.\nWith --seed, every dealer offer is also rejected with the dealer's chance of refusing (its\nacceptance_rate, else the policy's prior), drawn from the seed, and re-routed.\nPrints the key figures (docs/kpis.md) under --policy (A) and --against (B) and B − A; pass\n--now for a reproducible run. Exit 0 when done, 2 on bad input or an I/O error."
 )]
 pub struct Args {
-    /// The nodes, stock and policy (A) files.
+    /// The days: nodes, stock, policy (A), orders and events files, seed and reference time.
     #[command(flatten)]
-    pub files: Files,
-    /// Orders file of one day (orders.csv or .parquet); repeat for several days, in order.
-    #[arg(long, value_name = "FILE", required = true)]
-    pub orders: Vec<String>,
-    /// Events file (NDJSON) of the day of the same position; repeat (fewer than days: the later
-    /// days have none).
-    #[arg(long, value_name = "FILE")]
-    pub events: Vec<String>,
+    pub days: DaysArgs,
     /// The second policy (B), once per version; without it only A is replayed.
     #[arg(long, value_name = "FILE")]
     pub against: Vec<String>,
@@ -45,12 +38,6 @@ pub struct Args {
     /// Also write report-a.html (and report-b.html) into this folder.
     #[arg(long, value_name = "DIR")]
     pub report_dir: Option<PathBuf>,
-    /// Reference time for orders without `created_at` (RFC 3339) [default: the current time].
-    #[arg(long, value_name = "RFC3339")]
-    pub now: Option<String>,
-    /// Draw dealer rejects from this seed (docs/kpis.md); printed with the figures.
-    #[arg(long, value_name = "N")]
-    pub seed: Option<u64>,
 }
 
 /// How the figures are printed.
@@ -74,17 +61,10 @@ struct Replayed {
 
 /// Replays the days under A (and B) and prints the figures.
 pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
-    let now = now(args.now.as_deref())?;
-    check_events_count(args.events.len(), args.orders.len())?;
-    let paths = args
-        .files
-        .paths()
-        .chain(args.against.iter().map(String::as_str));
-    check_paths(
-        paths.chain(args.orders.iter().chain(&args.events).map(String::as_str)),
-        None,
-    )?;
-    let Some(a) = replay(args, &args.files, now, global)? else {
+    let now = args
+        .days
+        .check(args.against.iter().map(String::as_str), None)?;
+    let Some(a) = replay(args, &args.days.files, now, global)? else {
         return Ok(EXIT_ERROR);
     };
     let b = if args.against.is_empty() {
@@ -92,7 +72,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     } else {
         let files = Files {
             policy: args.against.clone(),
-            ..args.files.clone()
+            ..args.days.files.clone()
         };
         let Some(b) = replay(args, &files, now, global)? else {
             return Ok(EXIT_ERROR);
@@ -109,7 +89,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         TableFormat::Csv => csv_table(&diff),
     };
     let mut out = std::io::stdout().lock();
-    if let (Some(seed), TableFormat::Text) = (args.seed, args.format) {
+    if let (Some(seed), TableFormat::Text) = (args.days.seed, args.format) {
         writeln!(out, "dealer rejects drawn from seed {seed}")?;
     }
     out.write_all(text.as_bytes())?;
@@ -117,14 +97,14 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     if let Some(dir) = &args.report_dir {
         std::fs::create_dir_all(dir).map_err(|e| output::cannot_write(dir, &e))?;
         for (name, r, policy) in [
-            ("a", Some(&a), &args.files.policy),
+            ("a", Some(&a), &args.days.files.policy),
             ("b", b.as_ref(), &args.against),
         ] {
             let Some(r) = r else { continue };
             let title = format!("omniroute simulate: policy {}", name.to_uppercase());
             let mut subtitle = format!(
                 "{} day(s), {} orders · policy {} · reference time {now}",
-                args.orders.len(),
+                args.days.orders.len(),
                 r.orders.len(),
                 if policy.is_empty() {
                     "default".to_owned()
@@ -132,7 +112,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
                     policy.join(", ")
                 }
             );
-            if let Some(seed) = args.seed {
+            if let Some(seed) = args.days.seed {
                 let _ = write!(subtitle, " · dealer rejects drawn from seed {seed}");
             }
             let path = dir.join(format!("report-{name}.html"));
@@ -145,7 +125,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         for (name, r) in [("A", Some(&a)), ("B", b.as_ref())] {
             let Some(r) = r else { continue };
             crate::note!("policy {name}: {}", super::report::summary(&r.kpis));
-            if let Some(seed) = args.seed {
+            if let Some(seed) = args.days.seed {
                 crate::note!(
                     "policy {name}: {} dealer reject(s) drawn from seed {seed}",
                     r.drawn
@@ -169,10 +149,13 @@ fn replay(
     now: Timestamp,
     global: Global,
 ) -> anyhow::Result<Option<Replayed>> {
-    let Some(days) = Days::load(files, &args.orders, &args.events, global, now)? else {
+    let Some(days) = Days::load(files, &args.days.orders, &args.days.events, global, now)? else {
         return Ok(None);
     };
-    let replayed = match days.replay(now, args.seed).days(&days.list(), &days.start) {
+    let replayed = match days
+        .replay(now, args.days.seed)
+        .days(&days.list(), &days.start)
+    {
         Ok(r) => r,
         Err(e) => {
             days.print_error(&e);
