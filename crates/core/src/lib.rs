@@ -58,7 +58,7 @@ pub use kpis::{
 };
 pub use ledger::{
     Delta, DeltaOutcome, Incoming, Inventory, InventoryError, Position, ReservationId, ReserveLine,
-    StockChange, StockOp, StockRow,
+    SeqState, StockChange, StockOp, StockRow,
 };
 pub use level::{ServiceLevel, ServiceLevels};
 pub use limits::{

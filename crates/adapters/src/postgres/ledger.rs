@@ -3,15 +3,19 @@
 use super::{DbError, CHANNEL, SCHEMA_VERSION};
 use jiff::Timestamp;
 use omniroute_core::{
-    DeltaOutcome, InventoryError, NodeIdx, Position, ReservationId, SkuId, StockChange, StockOp,
+    DeltaOutcome, InventoryError, NodeIdx, Position, ReservationId, SeqState, SkuId, StockChange,
+    StockOp,
 };
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use tokio::sync::Mutex;
 use tokio_postgres::{Client, GenericClient, NoTls, Row, Transaction};
 
 /// The advisory lock writers append to the change log under.
 const LOG_LOCK: i64 = 0x6f6d_6e69;
+
+/// The first key of the advisory lock each node's feed takes (the second is its id's hash).
+const SEQ_LOCK: i32 = 0x6f6d_7371;
 
 /// The columns of a position, in the order [`position`] reads them.
 pub(super) const COLUMNS: &str =
@@ -418,32 +422,23 @@ impl PgStore {
         self.retrying_through_loss(|mut client| async move {
             let tx = client.transaction().await?;
             let mut positions = lock_positions(&tx, events).await?;
-            let seen = seen_before(&tx, events).await?;
-            // Each event in order, as the in-memory ledger applies them: its outcome from the
-            // sequence numbers applied before the batch and earlier in it.
-            let mut batch: BTreeMap<&str, BTreeSet<i64>> = BTreeMap::new();
+            let mut seqs = lock_seqs(&tx, events).await?;
+            // Each event in order, with the in-memory ledger's rule (SeqState).
             let mut fresh = Vec::with_capacity(events.len());
             let mut outcomes = Vec::with_capacity(events.len());
-            for (e, &(below_before, applied_before)) in events.iter().zip(&seen) {
-                let seq = e.change.seq as i64;
-                let earlier = batch.entry(e.node_id.as_str()).or_default();
-                if applied_before || !earlier.insert(seq) {
-                    outcomes.push(DeltaOutcome::Duplicate);
+            for e in events {
+                let state = seqs.get_mut(e.node_id.as_str()).expect("locked");
+                let outcome = SeqState::next(state, e.change.seq);
+                outcomes.push(outcome);
+                if outcome == DeltaOutcome::Duplicate {
                     continue;
                 }
-                let below = below_before.max(earlier.range(..seq).next_back().copied());
-                outcomes.push(match below {
-                    Some(b) if b + 1 < seq => DeltaOutcome::Gap {
-                        expected: b as u64 + 1,
-                        got: e.change.seq,
-                    },
-                    _ => DeltaOutcome::Applied,
-                });
                 let key = (e.node_id.clone(), e.sku.clone());
                 let p = positions[&key].after(&e.change)?;
                 positions.insert(key, p);
                 fresh.push(e);
             }
+            write_seqs(&tx, &seqs).await?;
             record_applied(&tx, &fresh).await?;
             let after = write_positions(&tx, positions).await?;
             log_changes(&tx, &after).await?;
@@ -592,23 +587,68 @@ async fn lock_positions(
         .collect())
 }
 
-/// For each event: the highest sequence number of its node applied before it and below its
-/// own, and whether its own was applied, both as the table stood before the batch.
-async fn seen_before(
+/// The applied sequence numbers of the nodes `events` name, each node locked for the
+/// transaction (in id order) so two feeds of one node apply one after the other.
+async fn lock_seqs<'e>(
     tx: &Transaction<'_>,
-    events: &[PgEvent],
-) -> Result<Vec<(Option<i64>, bool)>, tokio_postgres::Error> {
-    let nodes: Vec<&str> = events.iter().map(|e| e.node_id.as_str()).collect();
-    let seqs: Vec<i64> = events.iter().map(|e| e.change.seq as i64).collect();
-    let rows = tx
+    events: &'e [PgEvent],
+) -> Result<BTreeMap<&'e str, Option<SeqState>>, tokio_postgres::Error> {
+    let mut nodes: Vec<&str> = events.iter().map(|e| e.node_id.as_str()).collect();
+    nodes.sort_unstable();
+    nodes.dedup();
+    tx.execute(
+        "SELECT pg_advisory_xact_lock($1, hashtext(n)) FROM unnest($2::text[]) AS u(n)",
+        &[&SEQ_LOCK, &nodes],
+    )
+    .await?;
+    let runs = tx
         .query(
-            "SELECT (SELECT max(a.seq) FROM applied_deltas a WHERE a.node_id = u.n AND a.seq < u.s), \
-                    EXISTS (SELECT 1 FROM applied_deltas a WHERE a.node_id = u.n AND a.seq = u.s) \
-             FROM unnest($1::text[], $2::bigint[]) WITH ORDINALITY AS u(n, s, i) ORDER BY u.i",
-            &[&nodes, &seqs],
+            "SELECT node_id, contiguous FROM feed_seqs WHERE node_id = ANY($1)",
+            &[&nodes],
         )
         .await?;
-    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
+    let runs: BTreeMap<String, i64> = runs.iter().map(|r| (r.get(0), r.get(1))).collect();
+    let waiting = tx
+        .query(
+            "SELECT a.node_id, a.seq FROM applied_deltas a JOIN feed_seqs f USING (node_id) \
+             WHERE a.node_id = ANY($1) AND a.seq > f.contiguous",
+            &[&nodes],
+        )
+        .await?;
+    let mut above: BTreeMap<String, Vec<u64>> = BTreeMap::new();
+    for r in &waiting {
+        above
+            .entry(r.get(0))
+            .or_default()
+            .push(r.get::<_, i64>(1) as u64);
+    }
+    Ok(nodes
+        .into_iter()
+        .map(|n| {
+            let state = runs
+                .get(n)
+                .map(|&c| SeqState::with_waiting(c as u64, above.remove(n).unwrap_or_default()));
+            (n, state)
+        })
+        .collect())
+}
+
+/// Writes each node's applied run back.
+async fn write_seqs(
+    tx: &Transaction<'_>,
+    seqs: &BTreeMap<&str, Option<SeqState>>,
+) -> Result<(), tokio_postgres::Error> {
+    let (nodes, runs): (Vec<&str>, Vec<i64>) = seqs
+        .iter()
+        .filter_map(|(n, s)| s.as_ref().map(|s| (*n, s.contiguous() as i64)))
+        .unzip();
+    tx.execute(
+        "INSERT INTO feed_seqs (node_id, contiguous) SELECT * FROM unnest($1::text[], $2::bigint[]) \
+         ON CONFLICT (node_id) DO UPDATE SET contiguous = EXCLUDED.contiguous",
+        &[&nodes, &runs],
+    )
+    .await?;
+    Ok(())
 }
 
 /// Records the events applied (their node and `seq` make a second sending a duplicate).
@@ -626,7 +666,8 @@ async fn record_applied(
     let ats: Vec<Option<Timestamp>> = fresh.iter().map(|e| e.at).collect();
     tx.execute(
         "INSERT INTO applied_deltas (node_id, seq, sku, op, qty, at) SELECT * FROM \
-         unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::timestamptz[])",
+         unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::timestamptz[]) \
+         ON CONFLICT DO NOTHING",
         &[&nodes, &seqs, &skus, &ops, &qtys, &ats],
     )
     .await?;

@@ -72,6 +72,13 @@ CREATE TABLE IF NOT EXISTS applied_deltas (
     PRIMARY KEY (node_id, seq)
 );
 
+-- Each feeding node's applied run: every seq up to `contiguous` counts as applied; the numbers
+-- applied above it are the node's rows of applied_deltas above it (the core's SeqState).
+CREATE TABLE IF NOT EXISTS feed_seqs (
+    node_id    text PRIMARY KEY REFERENCES nodes ON DELETE CASCADE,
+    contiguous bigint NOT NULL
+);
+
 -- The change log followers read: one row per position a committed transaction changed, in
 -- commit order (writers append under one advisory lock, taken just before commit).
 CREATE TABLE IF NOT EXISTS stock_changes (

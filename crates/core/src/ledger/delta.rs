@@ -45,14 +45,15 @@ pub enum DeltaOutcome {
 /// a feed that lost an event for good must not grow the ledger without bound.
 pub(super) const MAX_WAITING_SEQS: usize = 65_536;
 
-/// The delta sequence numbers applied at one node.
+/// The delta sequence numbers applied at one node: the one rule the in-memory ledger and the
+/// PostgreSQL store share.
 ///
 /// Every number up to `contiguous` counts as applied (the node's first delta, or the start a
 /// [`Inventory::reset_seq`] gave, opens the run); `above` holds the numbers applied beyond it,
 /// each with a gap below. A delta is a duplicate if its number is in either; otherwise it is
 /// applied, whatever order it came in.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub(super) struct SeqState {
+pub struct SeqState {
     contiguous: u64,
     above: BTreeSet<u64>,
 }
@@ -64,6 +65,35 @@ impl SeqState {
             contiguous: last,
             above: BTreeSet::new(),
         }
+    }
+
+    /// A node whose applied run ends at `contiguous`, with the numbers `above` it applied too.
+    pub fn with_waiting(contiguous: u64, above: impl IntoIterator<Item = u64>) -> Self {
+        let mut state = SeqState::starting_at(contiguous);
+        for seq in above {
+            if seq > contiguous {
+                state.record(seq);
+            }
+        }
+        state
+    }
+
+    /// What a delta numbered `seq` is to a node with `state` (`None`: no delta yet), and the
+    /// state after it: a duplicate changes nothing; a node's first delta opens its run.
+    pub fn next(state: &mut Option<SeqState>, seq: u64) -> DeltaOutcome {
+        let outcome = classify(state.as_ref(), seq);
+        if outcome != DeltaOutcome::Duplicate {
+            match state {
+                Some(s) => s.record(seq),
+                None => *state = Some(SeqState::starting_at(seq)),
+            }
+        }
+        outcome
+    }
+
+    /// The numbers applied beyond the run, each with a gap below.
+    pub fn waiting(&self) -> impl Iterator<Item = u64> + '_ {
+        self.above.iter().copied()
     }
 
     /// The highest number up to which every delta was applied.

@@ -51,7 +51,7 @@ mod stress_tests;
 #[cfg(test)]
 mod tests;
 
-pub use delta::{Delta, DeltaOutcome, StockChange, StockOp};
+pub use delta::{Delta, DeltaOutcome, SeqState, StockChange, StockOp};
 pub use error::InventoryError;
 pub use position::{Incoming, Position, StockRow};
 pub use reservation::{ReservationId, ReserveLine};
