@@ -43,27 +43,45 @@ impl DailyLoad {
         load
     }
 
-    /// Adds the shipments of `d`, the decision for `order`, on their local days (see the module
-    /// docs; `now` stands in for a missing `created_at`).
-    pub fn record(&mut self, network: &Network, order: &Order, d: &Decision, now: Timestamp) {
+    /// Each shipment of `d`, the decision for `order`, as (node, local date, units): the day it
+    /// counts on (see the module docs; `now` stands in for a missing `created_at`).
+    pub fn shipments<'a>(
+        network: &'a Network,
+        order: &Order,
+        d: &'a Decision,
+        now: Timestamp,
+    ) -> impl Iterator<Item = (NodeIdx, Date, u32)> + 'a {
         let at = order.created_at.unwrap_or(now);
-        for s in &d.shipments {
-            let e = self
-                .used
-                .entry((s.node, Self::day(network, s.node, at)))
-                .or_insert((0, 0));
-            e.0 = e.0.saturating_add(s.units);
-            e.1 = e.1.saturating_add(1);
-        }
+        d.shipments
+            .iter()
+            .map(move |s| (s.node, Self::day(network, s.node, at), s.units))
+    }
+
+    /// Adds the shipments of `d`, the decision for `order`, on their local days.
+    pub fn record(&mut self, network: &Network, order: &Order, d: &Decision, now: Timestamp) {
+        self.add(Self::shipments(network, order, d, now));
     }
 
     /// Takes the shipments of `d` back out (a released reservation, a re-routed order).
     pub fn release(&mut self, network: &Network, order: &Order, d: &Decision, now: Timestamp) {
-        let at = order.created_at.unwrap_or(now);
-        for s in &d.shipments {
-            let key = (s.node, Self::day(network, s.node, at));
+        self.take(Self::shipments(network, order, d, now));
+    }
+
+    /// Adds shipments (node, local date, units), as [`DailyLoad::shipments`] lists them.
+    pub fn add(&mut self, shipments: impl IntoIterator<Item = (NodeIdx, Date, u32)>) {
+        for (node, day, units) in shipments {
+            let e = self.used.entry((node, day)).or_insert((0, 0));
+            e.0 = e.0.saturating_add(units);
+            e.1 = e.1.saturating_add(1);
+        }
+    }
+
+    /// Takes shipments (node, local date, units) back out; a day already forgotten is skipped.
+    pub fn take(&mut self, shipments: impl IntoIterator<Item = (NodeIdx, Date, u32)>) {
+        for (node, day, units) in shipments {
+            let key = (node, day);
             if let Some(e) = self.used.get_mut(&key) {
-                e.0 = e.0.saturating_sub(s.units);
+                e.0 = e.0.saturating_sub(units);
                 e.1 = e.1.saturating_sub(1);
                 if *e == (0, 0) {
                     self.used.remove(&key);
@@ -88,6 +106,29 @@ impl DailyLoad {
     /// Forgets every day before `day` (any zone), so a long-running service keeps a few days.
     pub fn forget_before(&mut self, day: Date) {
         self.used.retain(|&(_, d), _| d >= day);
+    }
+
+    /// The instants `[from, until)` around `now` over which [`DailyLoad::load_at`] gives the
+    /// same load: no node with a recorded day starts a new local day in between (a kept load is
+    /// reused while the time stays inside). Unbounded when nothing is recorded.
+    pub fn same_days(&self, network: &Network, now: Timestamp) -> (Timestamp, Timestamp) {
+        let (mut from, mut until) = (Timestamp::MIN, Timestamp::MAX);
+        let mut seen = rustc_hash::FxHashSet::default();
+        for &(node, _) in self.used.keys() {
+            if !seen.insert(node) {
+                continue;
+            }
+            let local = now.to_zoned(network.node(node).timezone.clone());
+            let start = local.start_of_day().map(|z| z.timestamp());
+            let end = local
+                .tomorrow()
+                .and_then(|z| z.start_of_day())
+                .map(|z| z.timestamp());
+            // A day jiff cannot bound (at the end of its range) is never kept: `now..now`.
+            from = from.max(start.unwrap_or(now));
+            until = until.min(end.unwrap_or(now));
+        }
+        (from, until)
     }
 }
 

@@ -265,6 +265,8 @@ impl Service {
 
     /// `POST /v1/batch`: `{"orders": [...], "mode": "sequential" | "optimise", "time_limit_s"?,
     /// "seed"?, "iterations"?}` routed against a copy of the live stock; nothing is reserved.
+    /// A sequential batch starts from the node capacity the day's reservations use
+    /// ([`omniroute_core::LiveStock::day_load`]); optimise mode counts capacity from zero.
     ///
     /// The orders are read and the table copied under the SKU table's read lock, which is let go
     /// before routing (an optimise run takes seconds, and a waiting writer would hold up every
@@ -302,7 +304,13 @@ impl Service {
             (read, skus.len(), self.live.stock_table())
         };
         let orders: Vec<Order> = read.iter().map(|o| o.order.clone()).collect();
-        let plan = self.live.router().route_batch(&orders, &stock, now, &mode);
+        let router = self.live.router();
+        let plan = if matches!(mode, Mode::Sequential) {
+            let day = self.live.day_load(now);
+            router.route_sequential_from(&orders, &stock, &day, now, &|_| {})
+        } else {
+            router.route_batch(&orders, &stock, now, &mode)
+        };
         self.metrics.orders_routed.inc_by(orders.len() as u64);
         let skus = self.skus.read();
         let decisions: Vec<Value> = read

@@ -13,8 +13,8 @@
 
 use jiff::{SignedDuration, Timestamp};
 use omniroute_core::{
-    Decision, DeltaOutcome, InventoryError, LiveStock, NodeIdx, Order, Position, ReservationId,
-    ReserveLine, Router, SkuId, StockChange, StockTable,
+    Decision, DeltaOutcome, InventoryError, LiveStock, Load, NodeIdx, Order, Position,
+    ReservationId, ReserveLine, Router, SkuId, StockChange, StockTable,
 };
 use std::sync::Arc;
 
@@ -80,6 +80,11 @@ impl Ledger {
     /// [`LiveStock::stock_table`].
     pub fn stock_table(&self) -> StockTable {
         self.live.stock_table()
+    }
+
+    /// [`LiveStock::day_load`].
+    pub fn day_load(&self, now: Timestamp) -> Load {
+        self.live.day_load(now)
     }
 
     /// Routes `order` and reserves its lines under `id` until `now + ttl`, atomically.

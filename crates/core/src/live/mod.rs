@@ -1,7 +1,8 @@
 //! Live stock: a kept [`Router`], the concurrent [`Inventory`] and the router's [`StockTable`]
 //! kept in step with it, for a long-running service or binding that routes and reserves orders
-//! one at a time while stock changes; with the node capacity the day's orders use
-//! (`day_load.rs`), so capacity counts across orders as in a sequential batch. For a front end
+//! one at a time while stock changes; with the node capacity the day's orders use (a
+//! [`DailyLoad`]: each node's local calendar day), so capacity counts across orders as in a
+//! sequential batch. For a front end
 //! whose routers and ledgers are separate objects, `tracked.rs` keeps one table per router.
 //!
 //! # In step, incrementally
@@ -27,8 +28,16 @@
 //! changed in between (restocked elsewhere), so it need not equal what the same order routed at
 //! its reservation time gives. Routing one order takes microseconds, so serialising the
 //! reservations costs little and keeps the decision exactly the dry run's.
+//!
+//! # The day's capacity
+//!
+//! A reservation's shipments count in the [`DailyLoad`] from reserve, on each node's local date
+//! of the order's `created_at` (or the request's `now`); a release or an expiry gives them back,
+//! a commit keeps them (they ship that day). An order is routed against every node's use on its
+//! local date of `now` ([`DailyLoad::load_at`]); that load is kept until a change or until some
+//! node's local day ends ([`DailyLoad::same_days`]), so a quote does not rebuild it. Days
+//! more than two (UTC) days old are forgotten at each reservation.
 
-mod day_load;
 #[cfg(test)]
 mod tests;
 mod tracked;
@@ -38,12 +47,13 @@ mod tracked_tests;
 pub use tracked::{KeptTable, TrackedInventory, JOURNAL_POSITIONS};
 
 use crate::{
-    Decision, Delta, DeltaOutcome, Inventory, InventoryError, NodeIdx, Order, Position,
-    ReservationId, ReserveLine, Router, SkuId, StockChange, StockRow, StockTable,
+    DailyLoad, Decision, Delta, DeltaOutcome, Inventory, InventoryError, Load, NodeIdx, Order,
+    Position, ReservationId, ReserveLine, Router, SkuId, StockChange, StockRow, StockTable,
 };
-use day_load::DayLoad;
+use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
-use parking_lot::{RwLock, RwLockUpgradableReadGuard};
+use parking_lot::{Mutex, RwLock, RwLockUpgradableReadGuard};
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 /// A kept router and the live ledger it routes against (`Send + Sync`; every method takes
@@ -74,13 +84,26 @@ pub struct LiveStock {
     router: Arc<Router>,
     inventory: Inventory,
     table: RwLock<Kept>,
+    /// The load of `daily` over a span of instants, built at the first quote inside it and
+    /// dropped at every change of `daily` (made under the table's write lock).
+    today: Mutex<Option<Arc<Today>>>,
 }
 
-/// What the router reads, in step with the ledger: the stock table and the day's node load.
-#[derive(Debug)]
+/// What the router reads, in step with the ledger: the stock table and the node load per local
+/// day, with the shipments of each live reservation (to give back on release or expiry).
+#[derive(Debug, Default)]
 struct Kept {
     stock: StockTable,
-    load: DayLoad,
+    daily: DailyLoad,
+    held: FxHashMap<ReservationId, Vec<(NodeIdx, Date, u32)>>,
+}
+
+/// [`DailyLoad::load_at`] for every instant of `[from, until)`.
+#[derive(Debug)]
+struct Today {
+    from: Timestamp,
+    until: Timestamp,
+    load: Load,
 }
 
 impl LiveStock {
@@ -95,8 +118,9 @@ impl LiveStock {
             inventory,
             table: RwLock::new(Kept {
                 stock,
-                load: DayLoad::default(),
+                ..Kept::default()
             }),
+            today: Mutex::new(None),
         }
     }
 
@@ -105,13 +129,37 @@ impl LiveStock {
         &self.router
     }
 
-    /// Routes `order` against the live stock and the node capacity the day's orders use
-    /// (`day_load.rs`); nothing is reserved. `now` is the reference time for an order without
+    /// Routes `order` against the live stock and the node capacity the day's orders use (see
+    /// the module docs); nothing is reserved. `now` is the reference time for an order without
     /// `created_at`.
     pub fn quote(&self, order: &Order, now: Timestamp) -> Decision {
         let kept = self.table.read();
-        self.router
-            .route(order, &kept.stock, &kept.load.at(now), now)
+        let load = self.load_at(&kept, now);
+        self.router.route(order, &kept.stock, &load.load, now)
+    }
+
+    /// What every node has used on its local day of `now`, for a batch that starts from the
+    /// day's load ([`Router::route_sequential_from`]).
+    pub fn day_load(&self, now: Timestamp) -> Load {
+        let kept = self.table.read();
+        self.load_at(&kept, now).load.clone()
+    }
+
+    /// The kept load at `now`, built when `now` is outside the kept span.
+    fn load_at(&self, kept: &Kept, now: Timestamp) -> Arc<Today> {
+        let mut today = self.today.lock();
+        if let Some(t) = today.as_ref().filter(|t| t.from <= now && now < t.until) {
+            return t.clone();
+        }
+        let net = self.router.network();
+        let (from, until) = kept.daily.same_days(net, now);
+        let t = Arc::new(Today {
+            from,
+            until,
+            load: kept.daily.load_at(net, now),
+        });
+        *today = Some(t.clone());
+        t
     }
 
     /// Routes `order` and reserves its shipped lines under `id` until `now + ttl`, atomically
@@ -126,25 +174,74 @@ impl LiveStock {
         ttl: SignedDuration,
     ) -> Result<Decision, InventoryError> {
         let kept = self.table.upgradable_read();
-        let decision = self
-            .router
-            .route(order, &kept.stock, &kept.load.at(now), now);
+        let load = self.load_at(&kept, now);
+        let decision = self.router.route(order, &kept.stock, &load.load, now);
         let lines = decision.reserve_lines(order);
         let mut kept = RwLockUpgradableReadGuard::upgrade(kept);
         self.inventory.reserve(id, &lines, now, ttl)?;
         self.sync(&mut kept.stock, lines.iter().map(|l| (l.node, l.sku)));
-        kept.load.hold(id, &decision, now);
+        self.hold(&mut kept, id, order, &decision, now);
         Ok(decision)
+    }
+
+    /// Counts the shipments of `decision`, reserved for `order` under `id` at `now`, in the
+    /// day's load, for a reservation made in a ledger kept elsewhere that this live stock
+    /// mirrors (`serve --database`); [`LiveStock::route_and_reserve`] counts its own.
+    pub fn count_reserved(
+        &self,
+        id: ReservationId,
+        order: &Order,
+        decision: &Decision,
+        now: Timestamp,
+    ) {
+        self.hold(&mut self.table.write(), id, order, decision, now);
+    }
+
+    /// Reservation `id`, counted by [`LiveStock::count_reserved`], was settled elsewhere:
+    /// `shipped` keeps its shipments in the day's load, a release or expiry gives them back.
+    pub fn count_settled(&self, id: ReservationId, shipped: bool) {
+        let mut kept = self.table.write();
+        if shipped {
+            kept.held.remove(&id);
+        } else {
+            kept.free(id);
+            *self.today.lock() = None;
+        }
+    }
+
+    fn hold(
+        &self,
+        kept: &mut Kept,
+        id: ReservationId,
+        order: &Order,
+        decision: &Decision,
+        now: Timestamp,
+    ) {
+        if decision.shipments.is_empty() {
+            return;
+        }
+        let net = self.router.network();
+        let shipments: Vec<_> = DailyLoad::shipments(net, order, decision, now).collect();
+        let utc_day = jiff::tz::TimeZone::UTC.to_datetime(now).date();
+        // Any zone's local date is within a day of UTC's: two days back is over.
+        if let Ok(old) = utc_day.yesterday().and_then(Date::yesterday) {
+            kept.daily.forget_before(old);
+        }
+        kept.daily.add(shipments.iter().copied());
+        kept.held.insert(id, shipments);
+        *self.today.lock() = None;
     }
 
     /// Ships reservation `id` ([`Inventory::commit`]). An expired one is released instead
     /// ([`InventoryError::Expired`]) and its units are routable again.
     pub fn commit(&self, id: ReservationId, now: Timestamp) -> Result<(), InventoryError> {
-        self.settle(id, |inv, load| {
+        self.settle(id, |inv, kept| {
             let result = inv.commit(id, now);
             match result {
-                Ok(()) => load.commit(id, now),
-                Err(InventoryError::Expired { .. }) => load.free(id),
+                Ok(()) => {
+                    kept.held.remove(&id);
+                }
+                Err(InventoryError::Expired { .. }) => kept.free(id),
                 Err(_) => {}
             }
             result
@@ -153,9 +250,9 @@ impl LiveStock {
 
     /// Frees reservation `id` ([`Inventory::release`]).
     pub fn release(&self, id: ReservationId) -> Result<(), InventoryError> {
-        self.settle(id, |inv, load| {
+        self.settle(id, |inv, kept| {
             inv.release(id)?;
-            load.free(id);
+            kept.free(id);
             Ok(())
         })
     }
@@ -167,8 +264,9 @@ impl LiveStock {
         let touched = expired.iter().flat_map(|(_, lines)| lines);
         self.sync(&mut kept.stock, touched.map(|l| (l.node, l.sku)));
         for (id, _) in &expired {
-            kept.load.free(*id);
+            kept.free(*id);
         }
+        *self.today.lock() = None;
         expired.into_iter().map(|(id, _)| id).collect()
     }
 
@@ -225,7 +323,7 @@ impl LiveStock {
     }
 
     /// A copy of the table as it is now, to route a batch against without holding up the live
-    /// stock (a batch counts capacity from zero).
+    /// stock (with [`LiveStock::day_load`], the capacity the day's reservations use).
     pub fn stock_table(&self) -> StockTable {
         self.table.read().stock.clone()
     }
@@ -244,7 +342,7 @@ impl LiveStock {
     fn settle(
         &self,
         id: ReservationId,
-        op: impl FnOnce(&Inventory, &mut DayLoad) -> Result<(), InventoryError>,
+        op: impl FnOnce(&Inventory, &mut Kept) -> Result<(), InventoryError>,
     ) -> Result<(), InventoryError> {
         let mut kept = self.table.write();
         let lines = self
@@ -252,7 +350,8 @@ impl LiveStock {
             .reservation(id)
             .map(|(lines, _)| lines)
             .unwrap_or_default();
-        let result = op(&self.inventory, &mut kept.load);
+        let result = op(&self.inventory, &mut kept);
+        *self.today.lock() = None;
         self.sync(&mut kept.stock, lines.iter().map(|l| (l.node, l.sku)));
         result
     }
@@ -260,6 +359,15 @@ impl LiveStock {
     /// Brings the touched positions of the table in step with the ledger.
     fn sync(&self, table: &mut StockTable, touched: impl IntoIterator<Item = (NodeIdx, SkuId)>) {
         sync_positions(&self.router, &self.inventory, table, touched);
+    }
+}
+
+impl Kept {
+    /// Reservation `id` was released or expired: its shipments are given back.
+    fn free(&mut self, id: ReservationId) {
+        if let Some(shipments) = self.held.remove(&id) {
+            self.daily.take(shipments);
+        }
     }
 }
 

@@ -267,7 +267,7 @@ fn concurrent_reservations_never_oversell() {
 }
 
 /// Node capacity counts across orders: a store that ships once a day takes one reserved order;
-/// a release gives its shipment back, a commit keeps it until the next (UTC) day.
+/// a release gives its shipment back, a commit keeps it until the node's next local day.
 #[test]
 fn the_days_capacity_counts_across_reservations() {
     let mut p = Policy::default();
@@ -301,4 +301,55 @@ fn the_days_capacity_counts_across_reservations() {
     assert_ne!(first(&live.quote(&o(6), tomorrow)), NodeIdx(0));
     assert_eq!(live.expire(tomorrow + ttl), vec![ReservationId(5)]);
     assert_eq!(first(&live.quote(&o(6), tomorrow)), NodeIdx(0));
+}
+
+/// The day is the node's own: a store in Kolkata (UTC+05:30) that ships once a day, full at
+/// 23:00 local, is free again at 00:15 local (18:45 UTC), while the same hour is still the same
+/// day for a store in UTC.
+#[test]
+fn the_days_capacity_follows_each_nodes_local_day() {
+    let mut p = Policy::default();
+    p.kinds[NodeKind::Store.index()].capacity_shipments = Some(1);
+    let mut net = network();
+    let mut nodes: Vec<Node> = net.nodes().to_vec();
+    nodes[0].timezone = jiff::tz::TimeZone::get("Asia/Kolkata").unwrap();
+    nodes[3].timezone = jiff::tz::TimeZone::UTC;
+    net = Network::new(nodes).unwrap();
+    let live = LiveStock::new(Router::new(net, p), rows(5));
+    let at = |i, node: u32| {
+        let mut o = order(i, &[(0, 1)]);
+        o.destination =
+            LatLng::new(28.5 + 0.05 * f64::from(node), 77.1 + 0.03 * f64::from(node)).unwrap();
+        o
+    };
+    let t = |s: &str| -> Timestamp { s.parse().unwrap() };
+    let ttl = SignedDuration::from_hours(2);
+    let first = |d: &Decision| d.shipments[0].node;
+    // 23:00 in Kolkata, 17:30 UTC: both stores ship their one shipment of the day.
+    let evening = t("2026-11-26T17:30:00Z");
+    let a = live
+        .route_and_reserve(&at(1, 0), ReservationId(1), evening, ttl)
+        .unwrap();
+    assert_eq!(first(&a), NodeIdx(0));
+    live.commit(ReservationId(1), evening).unwrap();
+    let b = live
+        .route_and_reserve(&at(2, 3), ReservationId(2), evening, ttl)
+        .unwrap();
+    assert_eq!(first(&b), NodeIdx(3));
+    // A second request the same local day: both stores are full.
+    let later = t("2026-11-26T18:20:00Z"); // 23:50 in Kolkata
+    assert_ne!(first(&live.quote(&at(3, 0), later)), NodeIdx(0));
+    assert_ne!(first(&live.quote(&at(3, 3), later)), NodeIdx(3));
+    assert_eq!(live.day_load(later).used(NodeIdx(0)), (1, 1));
+    // 18:45 UTC is 00:15 the next day in Kolkata: N0 is free, N3 (UTC) still full.
+    let midnight = t("2026-11-26T18:45:00Z");
+    assert_eq!(first(&live.quote(&at(4, 0), midnight)), NodeIdx(0));
+    assert_ne!(first(&live.quote(&at(4, 3), midnight)), NodeIdx(3));
+    assert_eq!(live.day_load(midnight).used(NodeIdx(0)), (0, 0));
+    assert_eq!(live.day_load(midnight).used(NodeIdx(3)), (1, 1));
+    // And back: the kept load of the later instant does not leak to an earlier one.
+    assert_ne!(first(&live.quote(&at(5, 0), later)), NodeIdx(0));
+    // The next UTC day frees N3 too.
+    let next = t("2026-11-27T00:30:00Z");
+    assert_eq!(first(&live.quote(&at(6, 3), next)), NodeIdx(3));
 }

@@ -211,7 +211,10 @@ impl Db {
                 reserved
             });
             match result {
-                Ok(_) => return Ok(decision),
+                Ok(_) => {
+                    live.count_reserved(id, order, &decision, now);
+                    return Ok(decision);
+                }
                 Err(DbError::Refused(InventoryError::InsufficientStock { .. }))
                     if attempt < ROUTE_ATTEMPTS => {}
                 Err(DbError::Refused(e)) => return Err(LedgerError::Refused(e)),
@@ -242,6 +245,11 @@ impl Db {
             done
         })
         .map_err(db_error)?;
+        match &outcome {
+            Ok(()) => live.count_settled(id, true),
+            Err(InventoryError::Expired { .. }) => live.count_settled(id, false),
+            Err(_) => {}
+        }
         Ok(outcome?)
     }
 
@@ -252,6 +260,7 @@ impl Db {
             done
         })
         .map_err(db_error)?;
+        live.count_settled(id, false);
         Ok(())
     }
 
@@ -262,7 +271,12 @@ impl Db {
             swept
         });
         match swept {
-            Ok((ids, _)) => ids,
+            Ok((ids, _)) => {
+                for &id in &ids {
+                    live.count_settled(id, false);
+                }
+                ids
+            }
             Err(e) => {
                 tracing::warn!(code = e.code(), error = %e, "expiry sweep failed");
                 Vec::new()
