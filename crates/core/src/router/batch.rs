@@ -138,6 +138,11 @@ impl Router {
 
     /// [`Router::route_sequential_with`] from capacity already used (a day's load carried in
     /// from earlier batches: [`crate::DailyLoad::load_at`]); the plan's `load` is its own.
+    ///
+    /// # Panics
+    ///
+    /// When an order is beyond the input limits (as [`Router::route`]), checked once per order
+    /// before any is routed.
     pub fn route_sequential_from(
         &self,
         orders: &[Order],
@@ -146,6 +151,10 @@ impl Router {
         now: Timestamp,
         progress: &(dyn Fn(usize) + Sync),
     ) -> Plan {
+        orders.iter().for_each(super::assert_within_limits);
+        let route = |order, stock: &StockTable, load: &Load| {
+            self.route_priced(order, stock, load, now, None)
+        };
         let mut stock = stock.clone();
         let mut load = start.clone();
         let mut decisions = Vec::with_capacity(orders.len());
@@ -157,16 +166,14 @@ impl Router {
         let chunk = if threads > 1 { 8 * threads } else { 256 };
         for batch in orders.chunks(chunk) {
             if threads > 1 {
-                let guesses: Vec<Decision> = batch
-                    .par_iter()
-                    .map(|o| self.route(o, &stock, &load, now))
-                    .collect();
+                let guesses: Vec<Decision> =
+                    batch.par_iter().map(|o| route(o, &stock, &load)).collect();
                 // What earlier orders of the chunk changed: (node, sku, sold out).
                 let mut touched: Vec<(NodeIdx, SkuId, bool)> = Vec::new();
                 let mut touched_limited: FxHashSet<NodeIdx> = FxHashSet::default();
                 for (order, guess) in batch.iter().zip(guesses) {
                     let d = if self.stale(order, &touched, &touched_limited, &stock, &load) {
-                        self.route(order, &stock, &load, now)
+                        route(order, &stock, &load)
                     } else {
                         guess
                     };
@@ -185,7 +192,7 @@ impl Router {
                 }
             } else {
                 for order in batch {
-                    let d = self.route(order, &stock, &load, now);
+                    let d = route(order, &stock, &load);
                     apply(order, &d, &mut stock, &mut load);
                     decisions.push(d);
                 }

@@ -35,7 +35,7 @@ pub(crate) struct Viable {
 /// Everything about the order that every candidate needs, resolved once.
 pub(crate) struct OrderCtx<'a> {
     pub order: &'a Order,
-    pub terms: OrderTerms,
+    pub terms: &'a OrderTerms,
     pub created_at: Timestamp,
     /// Per line: handling + margin are per node, so only units and value here.
     pub units: Vec<u32>,
@@ -49,7 +49,7 @@ impl<'a> OrderCtx<'a> {
     pub(crate) fn new(
         router: &'a PolicyRouter,
         order: &'a Order,
-        terms: OrderTerms,
+        terms: &'a OrderTerms,
         now: Timestamp,
         group: Option<usize>,
     ) -> Self {

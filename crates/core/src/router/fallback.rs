@@ -20,7 +20,7 @@ impl super::Router {
 
 impl PolicyRouter {
     /// Routes `order` under this policy (see `Router::route_priced`), through the groups of its
-    /// group rule when it has one.
+    /// group rule when it has one. The order's terms are resolved once, for every group tried.
     pub(super) fn route_under(
         &self,
         order: &Order,
@@ -29,15 +29,20 @@ impl PolicyRouter {
         now: Timestamp,
         prices: Option<&Prices>,
     ) -> Decision {
-        let Some(rule) = self.group_rule(order) else {
-            return self.route_in(order, stock, load, now, prices, None);
+        let mut terms = OrderTerms::resolve(order, &self.policy);
+        // The rules are reported, never read by the search: move them out.
+        let rules = std::mem::take(&mut terms.rules);
+        let route =
+            |group, rules| self.route_in(order, &terms, rules, stock, load, now, prices, group);
+        let Some(rule) = terms.group_rule else {
+            return route(None, rules);
         };
         let rule = &self.policy.rules[rule];
         let created_at = order.created_at.unwrap_or(now);
         let mut failed = Vec::new();
         let mut taken = None;
         for (g, group) in rule.groups.iter().enumerate() {
-            let d = self.route_in(order, stock, load, now, prices, Some(g));
+            let d = route(Some(g), rules.clone());
             let node = |n: crate::NodeIdx| self.network.node(n);
             match group
                 .require
@@ -52,7 +57,7 @@ impl PolicyRouter {
         }
         let (mut d, group) = match taken {
             Some((d, name)) => (d, Some(name)),
-            None => (self.route_in(order, stock, load, now, prices, None), None),
+            None => (route(None, rules), None),
         };
         d.group = Some(GroupChoice {
             rule: rule.name.clone(),
@@ -71,11 +76,14 @@ impl PolicyRouter {
         OrderTerms::resolve(order, &self.policy).group_rule
     }
 
-    /// The least-cost decision for `order` over the nodes of group `group` of its group rule
-    /// (every node the filters allow when `None`).
+    /// The least-cost decision for `order` under `terms` over the nodes of group `group` of its
+    /// group rule (every node the filters allow when `None`), naming the rules that applied.
+    #[allow(clippy::too_many_arguments)]
     fn route_in(
         &self,
         order: &Order,
+        terms: &OrderTerms,
+        rules: Vec<String>,
         stock: &StockTable,
         load: &Load,
         now: Timestamp,
@@ -84,12 +92,13 @@ impl PolicyRouter {
     ) -> Decision {
         self.search(
             order,
+            terms,
             stock,
             load,
             now,
             prices,
             group,
-            |mut search, rules| {
+            |mut search| {
                 if !order.lines.is_empty() {
                     search.run();
                 }

@@ -249,7 +249,11 @@ impl Router {
     ///
     /// When the order is beyond the input limits ([`crate::order_within_limits`]: more than
     /// [`crate::MAX_ORDER_UNITS`] units, or a unit price outside `0..=MAX_MONEY_CENTS`), whose
-    /// costs the router could not add up exactly. The orders reader rejects such orders.
+    /// costs the router could not add up exactly. No front end can get there: every order the
+    /// CLI, the service, the C ABI and Python route comes through the orders reader (orders.csv,
+    /// Parquet, tables and order JSON alike), which rejects such an order with `E1009` (too many
+    /// units, or a price out of range); only Rust code building an [`Order`] by hand can, and
+    /// [`crate::order_within_limits`] is its check.
     pub fn route(
         &self,
         order: &Order,
@@ -257,11 +261,14 @@ impl Router {
         load: &Load,
         now: Timestamp,
     ) -> Decision {
+        assert_within_limits(order);
         self.route_priced(order, stock, load, now, None)
     }
 
     /// [`Router::route`] with Lagrangian prices added to what each shipment uses (optimise
-    /// mode's pricing step). The decision's cost is still the real cost.
+    /// mode's pricing step). The decision's cost is still the real cost. The caller has checked
+    /// the order's limits ([`assert_within_limits`]): every batch entry point does, once per
+    /// order, before it routes any.
     pub(crate) fn route_priced(
         &self,
         order: &Order,
@@ -270,11 +277,7 @@ impl Router {
         now: Timestamp,
         prices: Option<&Prices>,
     ) -> Decision {
-        assert!(
-            crate::order_within_limits(order),
-            "order {} is beyond the input limits (MAX_ORDER_UNITS, MAX_MONEY_CENTS)",
-            order.id
-        );
+        debug_assert!(crate::order_within_limits(order));
         self.version(order, now)
             .route_under(order, stock, load, now, prices)
     }
@@ -295,4 +298,13 @@ impl Router {
         self.version(order, now)
             .floor_under(order, stock, load, now)
     }
+}
+
+/// The panic of [`Router::route`] (see there) for an order beyond the input limits.
+pub(crate) fn assert_within_limits(order: &Order) {
+    assert!(
+        crate::order_within_limits(order),
+        "order {} is beyond the input limits (MAX_ORDER_UNITS, MAX_MONEY_CENTS)",
+        order.id
+    );
 }

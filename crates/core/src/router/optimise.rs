@@ -164,7 +164,8 @@ impl Router {
     ///
     /// # Panics
     ///
-    /// If `sequential` does not have one decision per order.
+    /// If `sequential` does not have one decision per order, or an order is beyond the input
+    /// limits (as [`Router::route`]).
     pub fn optimise_from(
         &self,
         orders: &[Order],
@@ -179,6 +180,7 @@ impl Router {
             orders.len(),
             "the sequential plan must have one decision per order"
         );
+        orders.iter().for_each(super::assert_within_limits);
         self.optimise(orders, stock, now, opts, Some(sequential), true, progress)
     }
 

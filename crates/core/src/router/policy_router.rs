@@ -38,7 +38,8 @@ impl PolicyRouter {
         load: &Load,
         now: Timestamp,
     ) -> i64 {
-        self.search(order, stock, load, now, None, None, |search, _| {
+        let terms = super::order_terms::OrderTerms::resolve(order, &self.policy);
+        self.search(order, &terms, stock, load, now, None, None, |search| {
             search.floor_cents()
         })
     }

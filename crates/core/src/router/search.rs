@@ -9,6 +9,7 @@ use super::candidate::{evaluate, stock_lines, OrderCtx, Viable};
 use super::choose::{self, Problem, Solver};
 use super::dominance::Dominators;
 use super::floors::LineFloors;
+use super::order_terms::OrderTerms;
 use super::policy_router::PolicyRouter;
 use super::reach::Reach;
 use super::{distance_cents, margin_cents, Candidate, CandidateOutcome, LineSet};
@@ -54,20 +55,21 @@ pub(super) struct Search<'r> {
 }
 
 impl PolicyRouter {
-    /// Prepares the search for `order` (over group `group` of its group rule when set) and
-    /// hands it to `f` with the policy rules that apply.
+    /// Prepares the search for `order` under `terms` (its [`OrderTerms`], resolved once by the
+    /// caller however many groups it tries), over group `group` of its group rule when set, and
+    /// hands it to `f`.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn search<T>(
         &self,
         order: &Order,
+        terms: &OrderTerms,
         stock: &StockTable,
         load: &Load,
         now: Timestamp,
         prices: Option<&Prices>,
         group: Option<usize>,
-        f: impl FnOnce(Search<'_>, Vec<String>) -> T,
+        f: impl FnOnce(Search<'_>) -> T,
     ) -> T {
-        let mut terms = super::order_terms::OrderTerms::resolve(order, &self.policy);
         let lines = order.lines.len();
         let unfilled_cents: Vec<i64> = order
             .lines
@@ -97,8 +99,6 @@ impl PolicyRouter {
             ship_complete: terms.ship_complete,
             split_penalty_cents: terms.split_penalty_cents,
         };
-        // The rules are reported, never read again by the search: move them out.
-        let rules = std::mem::take(&mut terms.rules);
         // Dominance needs whole-order merges to stay feasible and costs that only add up.
         let dominance = sku_groups.is_empty() && self.terms.min_base_cents >= 0;
         let total_units = order.units();
@@ -128,7 +128,7 @@ impl PolicyRouter {
             dominance: dominance.then_some(total_units),
             partial_only: false,
         };
-        f(search, rules)
+        f(search)
     }
 }
 

@@ -77,7 +77,7 @@ impl PolicyRouter {
             // Which options a rule's groups allow depends on the stock each group finds.
             return None;
         }
-        let ctx = OrderCtx::new(self, order, terms, now, None);
+        let ctx = OrderCtx::new(self, order, &terms, now, None);
         let (priced, candidates) = self.weigh(&ctx, stock);
         // Per line, the nodes that can ship it (indices into `priced`).
         let per_line: Vec<Vec<usize>> = (0..lines)
