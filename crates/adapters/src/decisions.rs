@@ -1,16 +1,20 @@
 //! decisions.csv (docs/design.md §7): one row per order line.
 //!
-//! Columns: `order_id,line_no,sku,qty,node_id,shipment,distance_km,promised_date,cost_cents,reason`.
+//! Columns: `order_id,line_no,sku,qty,node_id,shipment,distance_km,promised_date,cost_cents,reason,group`.
 //! A shipped line names its node, its shipment number within the order (1…), the shipment's
 //! distance (km, 3 decimals) and promised date; `cost_cents` holds the whole shipment's cost on the
 //! shipment's first line and 0 on its other lines. An unfilled line has an empty `node_id`,
 //! `shipment`, `distance_km` and `promised_date`, its unfilled cost in `cost_cents` and its reason
-//! code in `reason`. So the `cost_cents` column adds up to the plan's objective.
+//! code in `reason`. So the `cost_cents` column adds up to the plan's objective. `group`, on every
+//! row of an order, is the node group that decided under the policy rule with groups that
+//! applies to it ([`GROUP_DEFAULT`] when none of the rule's groups did and every allowed node
+//! was weighed); empty when no rule with groups applies.
 
 use jiff::civil::Date;
 use omniroute_core::{Decision, Network, Order, Plan, Skus};
 use std::io::Write;
 
+mod group;
 mod read;
 mod rebuild;
 mod row;
@@ -21,7 +25,11 @@ pub use read::{read_decisions, read_decisions_file, DecisionsFile, Disagreement}
 
 /// The header row of decisions.csv.
 pub const DECISIONS_HEADER: &str =
-    "order_id,line_no,sku,qty,node_id,shipment,distance_km,promised_date,cost_cents,reason";
+    "order_id,line_no,sku,qty,node_id,shipment,distance_km,promised_date,cost_cents,reason,group";
+
+/// The `group` cell of a decision taken by a group rule's final default (no group met its
+/// condition); the policy reader refuses it as a group name (`E2021`).
+pub const GROUP_DEFAULT: &str = "*";
 
 /// One decisions.csv row, typed: the one place that lays a plan out as decisions.csv's columns
 /// (see the module docs), for [`write_decisions`], the Parquet writer and the Python bindings.
@@ -49,6 +57,9 @@ pub struct DecisionRow<'a> {
     pub cost_cents: i64,
     /// An unfilled line's reason code; `None` for a shipped line.
     pub reason: Option<&'static str>,
+    /// The node group that decided the order ([`GROUP_DEFAULT`] for the rule's default);
+    /// `None` when no rule with groups applies.
+    pub group: Option<&'a str>,
 }
 
 /// The rows of `plan` over `orders` as decisions.csv lays them out: per order, its shipped lines
@@ -72,6 +83,10 @@ fn order_rows<'a>(
     network: &'a Network,
     skus: &'a Skus,
 ) -> impl Iterator<Item = DecisionRow<'a>> + 'a {
+    let group = d
+        .group
+        .as_ref()
+        .map(|c| c.group.as_deref().unwrap_or(GROUP_DEFAULT));
     let row = move |i: usize| {
         let line = &order.lines[i];
         DecisionRow {
@@ -85,6 +100,7 @@ fn order_rows<'a>(
             promised_date: None,
             cost_cents: 0,
             reason: None,
+            group,
         }
     };
     let shipped = d.shipments.iter().enumerate().flat_map(move |(n, s)| {
@@ -139,6 +155,7 @@ pub fn write_decisions(
             &r.promised_date.map(|d| d.to_string()).unwrap_or_default(),
             &r.cost_cents.to_string(),
             r.reason.unwrap_or(""),
+            r.group.unwrap_or(""),
         ])?;
     }
     w.flush()

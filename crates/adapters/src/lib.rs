@@ -40,7 +40,7 @@ pub use decision_json::{
 };
 pub use decisions::{
     decision_rows, read_decisions, read_decisions_file, write_decisions, DecisionRow,
-    DecisionsFile, Disagreement, DECISIONS_HEADER,
+    DecisionsFile, Disagreement, DECISIONS_HEADER, GROUP_DEFAULT,
 };
 pub use events::{read_event_values, read_events};
 pub use feeds::{

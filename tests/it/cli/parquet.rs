@@ -88,7 +88,7 @@ fn decisions_as_csv(path: &Path) -> String {
         .build()
         .unwrap();
     let mut text = String::from(
-        "order_id,line_no,sku,qty,node_id,shipment,distance_km,promised_date,cost_cents,reason\n",
+        "order_id,line_no,sku,qty,node_id,shipment,distance_km,promised_date,cost_cents,reason,group\n",
     );
     for batch in reader {
         let b = batch.unwrap();
@@ -100,7 +100,10 @@ fn decisions_as_csv(path: &Path) -> String {
             .collect();
         assert_eq!(
             types,
-            [&Utf8, &UInt32, &Utf8, &UInt32, &Utf8, &UInt32, &Float64, &Date32, &Int64, &Utf8]
+            [
+                &Utf8, &UInt32, &Utf8, &UInt32, &Utf8, &UInt32, &Float64, &Date32, &Int64, &Utf8,
+                &Utf8
+            ]
         );
         let s = |c: usize, r: usize| {
             let a = b.column(c).as_string::<i32>();
@@ -138,7 +141,7 @@ fn decisions_as_csv(path: &Path) -> String {
             };
             let _ = writeln!(
                 text,
-                "{},{},{},{},{},{},{km},{date},{},{}",
+                "{},{},{},{},{},{},{km},{date},{},{},{}",
                 s(0, r),
                 u(1, r),
                 s(2, r),
@@ -147,6 +150,7 @@ fn decisions_as_csv(path: &Path) -> String {
                 u(5, r),
                 cost.value(r),
                 s(9, r),
+                s(10, r),
             );
         }
     }

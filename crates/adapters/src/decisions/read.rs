@@ -134,6 +134,9 @@ pub fn read_decisions_file(
         read_row(&row, &by_id, orders, network, skus, &mut out, &mut problems);
     }
     report_missing(orders, &out, cols["line_no"] as u64 + 1, &mut problems);
+    if let Some(&col) = cols.get("group") {
+        super::group::check_group_cells(orders, &out, policies, now, col as u64 + 1, &mut problems);
+    }
     if problems.total() > 0 {
         return Err(problems.into_error());
     }
@@ -184,7 +187,7 @@ fn columns(
     if problems.total() > 0 {
         return None;
     }
-    for optional in ["sku", "qty"] {
+    for optional in ["sku", "qty", "group"] {
         if let Some(i) = find(optional) {
             cols.insert(optional, i);
         }

@@ -91,8 +91,11 @@ pub(super) fn rebuild(
         rules: Vec::new(),
         group: None,
     };
-    // The file records no group: the one its shipments stand for (`GroupChoice::read_back`).
-    if let Some((name, groups)) = &rules.groups {
+    if let (Some((name, groups)), Some((cell, _))) = (&rules.groups, &f.group) {
+        // The file names the group (checked against the rule by `group.rs`).
+        d.group = Some(super::group::named_choice(name, groups, cell));
+    } else if let Some((name, groups)) = &rules.groups {
+        // The file records no group: the one its shipments stand for (`GroupChoice::read_back`).
         let created_at = order.created_at.unwrap_or(now);
         let node = |n| network.node(n);
         d.group = Some(GroupChoice::read_back(

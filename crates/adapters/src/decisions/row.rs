@@ -28,6 +28,8 @@ pub(super) struct FileOrder {
     pub(super) seen: Vec<Option<u64>>,
     /// File line of the order's first row.
     pub(super) first_row: u64,
+    /// The order's `group` cell and its line, when the file has the column.
+    pub(super) group: Option<(String, u64)>,
 }
 
 /// One record of the file with its header's columns and its line.
@@ -102,6 +104,7 @@ pub(super) fn read_row(
     if f.first_row == 0 {
         f.first_row = line;
     }
+    super::group::note_group_cell(row, order, f, problems);
     let Some(line_no) = row.parse::<u32>("line_no", "a line number", problems) else {
         return;
     };

@@ -242,7 +242,7 @@ fn every_tampering_of_a_routed_file_is_caught() {
     // The file as route wrote it: O1's two lines ship, O2's GLOVE is out of reach.
     let row = |start: &str| rows.iter().position(|r| r.starts_with(start)).unwrap();
     let (tee, glove) = (row("O1,1,TEE,2,WH,"), row("O2,1,GLOVE,1,,"));
-    assert!(rows[glove].ends_with(",OUT_OF_REACH"), "{text}");
+    assert!(rows[glove].ends_with(",OUT_OF_REACH,"), "{text}");
     let v = check(&plan, &w.orders, &w.network, &w.policy, &w.stock, now());
     assert!(v.is_empty(), "{v:?}");
     let per_unit = plan.decisions[1].cost.unfilled_cents;
@@ -304,4 +304,67 @@ fn every_tampering_of_a_routed_file_is_caught() {
         }
     }
     assert!(missed.is_empty(), "{missed:#?}");
+}
+
+/// Under a rule with groups, each order's rows name the group that decided; reading the file
+/// back takes it, so `check` judges the named group, and a cell that does not fit is `E1043`.
+#[test]
+fn the_deciding_group_is_written_and_read_back() {
+    use omniroute_core::{GroupChoice, GroupCondition, GroupFailure, GroupSelect, NodeGroup, Rule};
+    let mut w = world();
+    let group = |name: &str, kind, ship_complete| NodeGroup {
+        name: name.into(),
+        select: GroupSelect {
+            kinds: vec![kind],
+            ..GroupSelect::default()
+        },
+        require: GroupCondition {
+            ship_complete,
+            ..GroupCondition::default()
+        },
+    };
+    let mut policy = Policy::default();
+    policy.rules.push(Rule {
+        name: "stores first".into(),
+        groups: vec![
+            group("stores", NodeKind::Store, true),
+            group("warehouses", NodeKind::Warehouse, false),
+        ],
+        ..Rule::default()
+    });
+    w.policy = policy.into();
+    let (plan, text) = routed(&w);
+    // O1: the store lacks the TEEs, the warehouse ships them; O2's GLOVE is nowhere: default.
+    let groups: Vec<&str> = text
+        .lines()
+        .map(|l| l.rsplit(',').next().unwrap())
+        .collect();
+    assert_eq!(groups, ["group", "warehouses", "warehouses", "*"], "{text}");
+    let file = read_back(&w, &text);
+    assert_eq!(
+        file.plan.decisions[0].group,
+        Some(GroupChoice {
+            rule: "stores first".into(),
+            group: Some("warehouses".into()),
+            failed: vec![("stores".into(), GroupFailure::Unrecorded)],
+        })
+    );
+    assert_eq!(file.plan.decisions[1].group.as_ref().unwrap().group, None);
+    assert_eq!(file.plan.totals, plan.totals);
+    let checked = |plan: &Plan| check(plan, &w.orders, &w.network, &w.policy, &w.stock, now());
+    assert!(checked(&file.plan).is_empty());
+    // Naming the stores for O1 (both rows): the checker finds WH outside that group.
+    let stores = text.replace(",warehouses", ",stores");
+    let v = checked(&read_back(&w, &stores).plan);
+    assert!(v.iter().any(|v| v.order == 0 && v.code == "GROUP"), "{v:?}");
+    // A group the rule does not have, or two groups for one order: E1043 at the row.
+    for bad in [
+        text.replace(",warehouses", ",nope"),
+        text.replacen(",warehouses", ",stores", 1),
+        text.replace(",*", ","),
+    ] {
+        let err = read(&w, &bad).unwrap_err();
+        let codes: Vec<_> = err.problems().iter().map(|p| (p.code, p.column)).collect();
+        assert_eq!(codes, [("E1043", 11)], "{bad}");
+    }
 }

@@ -4,7 +4,7 @@
 //! both formats always agree), as typed columns ([`decisions_schema`]): `line_no`, `qty` and
 //! `shipment` `UInt32`, `distance_km` `Float64` (3 decimals, as in the CSV), `promised_date`
 //! `Date32`, `cost_cents` `Int64`, the rest `Utf8`; `node_id`, `shipment`, `distance_km`,
-//! `promised_date` and `reason` are null where the CSV cell is empty. Snappy-compressed.
+//! `promised_date`, `reason` and `group` are null where the CSV cell is empty. Snappy-compressed.
 //! [`decisions_record_batch`] builds the same columns for any rows (the Python bindings' table).
 
 use crate::{decision_rows, DecisionRow};
@@ -37,6 +37,7 @@ pub fn decisions_schema() -> SchemaRef {
         Field::new("promised_date", DataType::Date32, true),
         Field::new("cost_cents", DataType::Int64, false),
         Field::new("reason", DataType::Utf8, true),
+        Field::new("group", DataType::Utf8, true),
     ]))
 }
 
@@ -99,6 +100,7 @@ struct Columns {
     promised_date: Date32Builder,
     cost_cents: Int64Builder,
     reason: StringBuilder,
+    group: StringBuilder,
 }
 
 impl Columns {
@@ -114,6 +116,7 @@ impl Columns {
         self.promised_date.append_option(r.promised_date.map(days));
         self.cost_cents.append_value(r.cost_cents);
         self.reason.append_option(r.reason);
+        self.group.append_option(r.group);
         self.len += 1;
     }
 
@@ -131,6 +134,7 @@ impl Columns {
             Arc::new(self.promised_date.finish()),
             Arc::new(self.cost_cents.finish()),
             Arc::new(self.reason.finish()),
+            Arc::new(self.group.finish()),
         ];
         RecordBatch::try_new(schema.clone(), columns)
     }

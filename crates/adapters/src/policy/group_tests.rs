@@ -71,6 +71,7 @@ fn bad_filters_and_groups_are_refused_with_codes() {
         ("[[rules]]\nname = \"r\"\nset = { allowed_tags = [\"a\"], excluded_tags = [\"a\"] }\n", "E2020", 3, "both allowed and excluded"),
         ("[[rules]]\nname = \"r\"\n[[rules.groups]]\nkinds = [\"store\"]\n", "E2021", 3, "`rules[0].groups[0].name` is required"),
         ("[[rules]]\nname = \"r\"\n[[rules.groups]]\nname = \"g\"\n[[rules.groups]]\nname = \"g\"\n", "E2021", 6, "named twice"),
+        ("[[rules]]\nname = \"r\"\n[[rules.groups]]\nname = \"*\"\n", "E2021", 4, "is reserved"),
         ("[[rules]]\nname = \"r\"\n[[rules.groups]]\nname = \"g\"\nregion = [[1, 2], [3, 4]]\n", "E2022", 5, "at least 3"),
         ("[[rules]]\nname = \"r\"\n[[rules.groups]]\nname = \"g\"\nregion = [[1, 2], [3, 4], [95, 4]]\n", "E2022", 5, "outside"),
         ("[[rules]]\nname = \"r\"\n[[rules.groups]]\nname = \"g\"\nwithin_km = 0\n", "E2023", 5, "above 0"),

@@ -82,6 +82,17 @@ pub(super) fn read(ctx: &mut Ctx<'_>, item: &Item, path: &str) -> Vec<NodeGroup>
                 at.locate(),
                 format!("`{}.name` is required and may not be empty", s.path),
             );
+        } else if group.name == crate::GROUP_DEFAULT {
+            let at = s.get("name").map_or(item, |(it, _)| it);
+            ctx.report(
+                Code::BadGroup,
+                at.locate(),
+                format!(
+                    "`{}.name`: {:?} is reserved (decisions.csv writes it for the rule's default)",
+                    s.path,
+                    crate::GROUP_DEFAULT
+                ),
+            );
         } else if out.iter().any(named) {
             let at = s.get("name").map_or(item, |(it, _)| it);
             ctx.report(

@@ -47,7 +47,7 @@ pub(super) enum Code {
     BeforeVersions,
     /// E2020: a tag filter that is empty or contradicts itself.
     BadTagFilter,
-    /// E2021: a node group without a name, or named twice in a rule.
+    /// E2021: a node group without a name, named `*`, or named twice in a rule.
     BadGroup,
     /// E2022: a group region that is not a polygon of [lat, lon] points.
     BadPolygon,

@@ -4,6 +4,12 @@
 //! position held at the start and what the plan leaves plus what this order itself takes from
 //! it. The cost only grows as the units fall, so it lies between the two prices (both 0 when
 //! the policy has no balance term).
+//!
+//! Why bounds and not the exact figure: the units held at routing time depend on how the plan
+//! was made (a sequential batch prices against what the orders before it left, optimise mode
+//! against the starting stock, re-routing against what the kept orders leave), and a plan, a
+//! decisions.csv above all, does not say which; every one of them lies within the bounds. Where
+//! one order alone ships a position's units the two bounds meet, so the check is exact there.
 
 use super::reasons::StockBounds;
 use crate::{Decision, Order, Policy};

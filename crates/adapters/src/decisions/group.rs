@@ -1,0 +1,98 @@
+//! decisions.csv's `group` column read back: each order's cell names a group of the rule with
+//! groups that applies to it, [`GROUP_DEFAULT`](super::GROUP_DEFAULT) for the rule's default,
+//! or nothing when no such rule applies (`E1043` otherwise).
+
+use crate::problem::{clip, Problems};
+use jiff::Timestamp;
+use omniroute_core::{GroupChoice, GroupFailure, NodeGroup, Order, OrderRules, PolicyVersions};
+
+use super::row::{FileOrder, Row};
+use super::GROUP_DEFAULT;
+
+const HINT: &str = "pass the decisions.csv that `omniroute route` wrote under this policy";
+
+/// Notes the `group` cell of `row`, a row of `order` (`E1043` when an earlier row of the order
+/// named another group).
+pub(super) fn note_group_cell(
+    row: &Row<'_>,
+    order: &Order,
+    f: &mut FileOrder,
+    problems: &mut Problems,
+) {
+    if !row.cols.contains_key("group") {
+        return;
+    }
+    let cell = row.get("group");
+    match &f.group {
+        None => f.group = Some((cell.to_owned(), row.line)),
+        Some((first, at)) if first != cell => problems.error(
+            "E1043",
+            row.line,
+            row.col("group"),
+            format!(
+                "order `{}` names group `{}` here but `{}` on line {at}",
+                order.id,
+                clip(cell),
+                clip(first)
+            ),
+            "an order is decided by one group: write the same `group` on each of its rows",
+        ),
+        Some(_) => {}
+    }
+}
+
+/// `E1043` for every order whose `group` cell does not fit the rule with groups that applies to
+/// it (at the order's first row, in column `column`).
+pub(super) fn check_group_cells(
+    orders: &[Order],
+    out: &[FileOrder],
+    policies: &PolicyVersions,
+    now: Timestamp,
+    column: u64,
+    problems: &mut Problems,
+) {
+    for (order, f) in orders.iter().zip(out) {
+        let Some((cell, line)) = &f.group else {
+            continue;
+        };
+        let rules = OrderRules::of(order, policies.for_order(order, now));
+        let wrong = match &rules.groups {
+            None if cell.is_empty() => None,
+            None => Some(format!(
+                "order `{}` names group `{}`, but no policy rule with groups applies to it",
+                order.id,
+                clip(cell)
+            )),
+            Some((rule, _)) if cell.is_empty() => Some(format!(
+                "order `{}` names no group, but rule `{rule}`'s groups apply to it",
+                order.id
+            )),
+            Some((rule, groups)) => {
+                (cell != GROUP_DEFAULT && !groups.iter().any(|g| g.name == *cell)).then(|| {
+                    format!(
+                        "order `{}` names group `{}`, which rule `{rule}` does not have",
+                        order.id,
+                        clip(cell)
+                    )
+                })
+            }
+        };
+        if let Some(message) = wrong {
+            problems.error("E1043", *line, column, message, HINT);
+        }
+    }
+}
+
+/// The choice a `group` cell records under rule `rule`: the group it names (the default for
+/// [`GROUP_DEFAULT`]), the groups before it failed for reasons the file does not record.
+pub(super) fn named_choice(rule: &str, groups: &[NodeGroup], cell: &str) -> GroupChoice {
+    let taken = groups.iter().position(|g| g.name == cell);
+    GroupChoice {
+        rule: rule.to_owned(),
+        group: taken.map(|i| groups[i].name.clone()),
+        failed: groups[..taken.unwrap_or(groups.len())]
+            .iter()
+            .map(|g| (g.name.clone(), GroupFailure::Unrecorded))
+            .collect(),
+    }
+}
