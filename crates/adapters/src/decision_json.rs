@@ -3,8 +3,8 @@
 
 use crate::{Inputs, JsonOrder, Policies};
 use omniroute_core::{
-    Candidate, CandidateOutcome, CostBreakdown, Decision, LineSet, LiveStock, Network, NodeIdx,
-    Order, PlanTotals, ReasonCounts, ServiceLevels, SkuId, Skus,
+    Candidate, CandidateOutcome, CostBreakdown, Currency, Decision, LineSet, LiveStock, Network,
+    NodeIdx, Order, PlanTotals, ReasonCounts, ServiceLevels, SkuId, Skus,
 };
 use serde_json::{json, Value};
 
@@ -20,6 +20,9 @@ pub struct DecisionNames<'a> {
     pub new_skus: &'a [String],
     /// The service levels (the policy's).
     pub levels: &'a ServiceLevels,
+    /// The policy's currency (its ISO 4217 code is the decision's `currency`; `None`: plain
+    /// cents, `null`).
+    pub currency: Option<Currency>,
 }
 
 impl Inputs {
@@ -30,6 +33,7 @@ impl Inputs {
             skus: &self.skus,
             new_skus: &[],
             levels: self.policies.versions.levels(),
+            currency: self.policies.versions.earliest().currency,
         }
     }
 }
@@ -48,6 +52,7 @@ impl JsonOrder {
             skus,
             new_skus: &self.new_skus,
             levels: policies.versions.levels(),
+            currency: policies.versions.earliest().currency,
         }
     }
 }
@@ -131,6 +136,7 @@ pub fn decision_json(
         "service_level": names.levels.name(order.service_level),
         "complete": d.is_complete(),
         "cost_cents": d.cost_cents(),
+        "currency": names.currency.map(|c| c.code().to_owned()),
         "distance_km": round3(d.distance_km()),
         "shipments": shipments,
         "unfilled": unfilled,

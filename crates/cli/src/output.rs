@@ -112,14 +112,6 @@ pub fn amount(cents: i64, currency: Option<Currency>) -> String {
     currency.map_or_else(|| format!("{cents} cents"), |c| c.amount(cents))
 }
 
-/// Cents with two decimals and thousands separators, no currency: `1234567` → `12,345.67`
-/// (`report`'s summary; prefer [`amount`], which follows the policy's currency).
-pub fn rupees(cents: i64) -> String {
-    let sign = if cents < 0 { "-" } else { "" };
-    let c = cents.unsigned_abs();
-    format!("{sign}{}.{:02}", group(c / 100), c % 100)
-}
-
 /// Formats an integer with thousands separators.
 pub use omniroute_core::group_thousands as group;
 

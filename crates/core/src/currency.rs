@@ -87,10 +87,7 @@ impl Currency {
     /// ```
     pub fn amount(self, cents: i64) -> String {
         let sign = if cents < 0 { "-" } else { "" };
-        let prefix = SYMBOLS
-            .iter()
-            .find(|(c, _)| *c == self.code())
-            .map_or_else(|| format!("{} ", self.code()), |(_, s)| (*s).to_owned());
+        let prefix = self.prefix();
         let digits = self.minor_digits();
         let unit = 10u64.pow(digits);
         let c = cents.unsigned_abs();
@@ -104,6 +101,16 @@ impl Currency {
                 width = digits as usize
             )
         }
+    }
+}
+
+impl Currency {
+    /// What an amount starts with: the symbol (`€`, `₹`…) or the code and a space (`CHF `).
+    pub fn prefix(self) -> String {
+        SYMBOLS
+            .iter()
+            .find(|(c, _)| *c == self.code())
+            .map_or_else(|| format!("{} ", self.code()), |(_, s)| (*s).to_owned())
     }
 }
 

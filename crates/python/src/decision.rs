@@ -92,19 +92,29 @@ pub struct Decision {
     is_complete: bool,
     candidates: Vec<Candidate>,
     rules: Vec<String>,
+    /// The policy's ISO 4217 currency of every `_cents` figure; `None`: plain cents.
+    currency: Option<String>,
 }
 
 #[pymethods]
 impl Decision {
     fn __repr__(&self) -> String {
         format!(
-            "Decision({:?}, shipments={}, unfilled={}, cost_cents={})",
+            "Decision({:?}, shipments={}, unfilled={}, cost_cents={}{})",
             self.order_id,
             self.shipments.len(),
             self.unfilled.len(),
-            self.cost_cents
+            self.cost_cents,
+            in_currency(self.cost_cents, self.currency.as_deref())
         )
     }
+}
+
+/// ` (€5.04)` after a figure in cents, in the policy's currency; nothing without one.
+fn in_currency(cents: i64, code: Option<&str>) -> String {
+    code.and_then(|c| core::Currency::new(c).ok())
+        .map(|c| format!(" ({})", c.amount(cents)))
+        .unwrap_or_default()
 }
 
 fn line(order: &core::Order, i: usize, skus: &Skus) -> Line {
@@ -117,7 +127,12 @@ fn line(order: &core::Order, i: usize, skus: &Skus) -> Line {
 }
 
 impl Decision {
-    pub fn new(d: &core::Decision, order: &core::Order, net: &NetData) -> Self {
+    pub fn new(
+        d: &core::Decision,
+        order: &core::Order,
+        net: &NetData,
+        currency: Option<core::Currency>,
+    ) -> Self {
         let skus = net.skus();
         let node_id = |n: core::NodeIdx| net.net.node(n).id.clone();
         let line_nos =
@@ -169,6 +184,7 @@ impl Decision {
                 })
                 .collect(),
             rules: d.rules.clone(),
+            currency: currency.map(|c| c.code().to_owned()),
         }
     }
 }
@@ -189,11 +205,15 @@ pub struct PlanTotals {
     unfilled_lines: u64,
     /// Unfilled lines by reason code (`SLA_UNREACHABLE`, …); reasons never counted are left out.
     unfilled_by_reason: BTreeMap<String, u64>,
+    /// The policy's ISO 4217 currency of `cost_cents`; `None`: plain cents.
+    currency: Option<String>,
 }
 
-impl From<&core::PlanTotals> for PlanTotals {
-    fn from(t: &core::PlanTotals) -> Self {
+impl PlanTotals {
+    /// The core's totals, their cost in `currency`.
+    pub fn new(t: &core::PlanTotals, currency: Option<core::Currency>) -> Self {
         PlanTotals {
+            currency: currency.map(|c| c.code().to_owned()),
             cost_cents: t.cost_cents,
             distance_km: t.distance_km,
             orders: t.orders,
@@ -218,6 +238,15 @@ impl PlanTotals {
     pub fn cost_cents(&self) -> i64 {
         self.cost_cents
     }
+
+    /// `cost_cents` with its amount in the currency, for reprs: `512 (€5.12)`.
+    pub fn cost_text(&self) -> String {
+        format!(
+            "{}{}",
+            self.cost_cents,
+            in_currency(self.cost_cents, self.currency.as_deref())
+        )
+    }
 }
 
 #[pymethods]
@@ -226,6 +255,7 @@ impl PlanTotals {
     fn to_dict<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, pyo3::types::PyDict>> {
         let d = pyo3::types::PyDict::new(py);
         d.set_item("cost_cents", self.cost_cents)?;
+        d.set_item("currency", self.currency.clone())?;
         d.set_item("distance_km", self.distance_km)?;
         d.set_item("orders", self.orders)?;
         d.set_item("orders_complete", self.orders_complete)?;
@@ -242,7 +272,10 @@ impl PlanTotals {
     fn __repr__(&self) -> String {
         format!(
             "PlanTotals(cost_cents={}, orders={}, fill_rate={:.4}, shipments={})",
-            self.cost_cents, self.orders, self.fill_rate, self.shipments
+            self.cost_text(),
+            self.orders,
+            self.fill_rate,
+            self.shipments
         )
     }
 }

@@ -56,6 +56,13 @@ pub struct PlanData {
     pub(crate) table: OnceLock<Py<PyAny>>,
 }
 
+impl PlanData {
+    /// The policy's currency (every version names the same one).
+    pub(crate) fn currency(&self) -> Option<omniroute_core::Currency> {
+        self.policies.versions.earliest().currency
+    }
+}
+
 /// The result of `Router.route_batch` (and `Rerouted.plan`).
 #[pyclass(frozen, module = "omniroute._omniroute")]
 pub struct Plan(pub(crate) Arc<PlanData>);
@@ -114,7 +121,7 @@ impl Plan {
     /// Totals: cost, distance, orders, fill rate, shipments, splits.
     #[getter]
     fn totals(&self) -> PlanTotals {
-        (&self.0.plan.totals).into()
+        PlanTotals::new(&self.0.plan.totals, self.0.currency())
     }
 
     /// A proven lower bound on the cost of any plan for the batch, cents: optimise mode only
@@ -151,6 +158,7 @@ impl Plan {
                     &data.plan.decisions[i],
                     &data.orders.orders[i],
                     &data.orders.net,
+                    data.currency(),
                 )
             })
             .ok_or_else(|| pyo3::exceptions::PyKeyError::new_err(key.clone().unbind()))
@@ -180,12 +188,12 @@ impl Plan {
     }
 
     fn __repr__(&self) -> String {
-        let t = &self.0.plan.totals;
+        let t = PlanTotals::new(&self.0.plan.totals, self.0.currency());
         format!(
             "Plan(orders={}, cost_cents={}, fill_rate={:.4})",
-            t.orders,
-            t.cost_cents,
-            t.fill_rate()
+            self.0.plan.totals.orders,
+            t.cost_text(),
+            self.0.plan.totals.fill_rate()
         )
     }
 }

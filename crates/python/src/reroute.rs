@@ -120,10 +120,11 @@ impl Rerouted {
         orders: &OrdersData,
     ) -> PyResult<Self> {
         let ids = |is: &[usize]| is.iter().map(|&i| orders.orders[i].id.clone()).collect();
-        let after = PlanTotals::from(&plan.core().totals);
+        let currency = plan.0.currency();
+        let after = PlanTotals::new(&plan.core().totals, currency);
         Ok(Rerouted {
             plan: Py::new(py, plan)?,
-            before: Py::new(py, PlanTotals::from(before))?,
+            before: Py::new(py, PlanTotals::new(before, currency))?,
             after: Py::new(py, after)?,
             moved: ids(moved),
             review: ids(review),
@@ -139,8 +140,8 @@ impl Rerouted {
             "Rerouted(moved={}, review={}, cost_cents {} -> {})",
             self.moved.len(),
             self.review.len(),
-            b.cost_cents(),
-            a.cost_cents()
+            b.cost_text(),
+            a.cost_text()
         )
     }
 }

@@ -72,6 +72,11 @@ impl Router {
         Ok((table, StockTable::from_positions(positions)))
     }
 
+    /// The policy's currency (every version names the same one).
+    fn currency(&self) -> Option<core::Currency> {
+        self.policies.versions.earliest().currency
+    }
+
     /// The core router over the policy versions.
     fn core(&self) -> &Arc<core::Router> {
         self.kept.router()
@@ -174,7 +179,7 @@ impl Router {
             let d = self.with_stock(inventory, now, |router, stock| {
                 router.route(order.get(), stock, &Load::default(), now)
             })?;
-            Ok(Decision::new(&d, order.get(), &self.net))
+            Ok(Decision::new(&d, order.get(), &self.net, self.currency()))
         })
     }
 
@@ -270,7 +275,7 @@ impl Router {
             self.with_stock(inventory, now, |router, stock| {
                 let one = |o: &core::Order| {
                     let d = router.route(o, stock, &Load::default(), now);
-                    Decision::new(&d, o, &self.net)
+                    Decision::new(&d, o, &self.net, self.currency())
                 };
                 match pool {
                     Some(pool) => pool.install(|| orders.orders.par_iter().map(one).collect()),

@@ -160,3 +160,23 @@ def test_demo_scenario_and_policies() -> None:
     assert "same_day" in om.Policy.demo().service_levels
     soft = om.Policy.from_toml('sla = "soft"\n[costs]\nsplit_penalty_cents = 500\n')
     assert soft.service_levels == om.Policy.default().service_levels
+
+
+def test_reprs_show_costs_in_the_policys_currency(day: om.Scenario, tmp_path: pathlib.Path) -> None:
+    euros = tmp_path / "eur.toml"
+    euros.write_text('currency = "EUR"\n')
+    router = om.Router(day.network, om.Policy.from_toml(euros))
+    d = router.route(day.orders[0], day.inventory, now=NOW)
+    assert d.currency == "EUR"
+    euro = f"{d.cost_cents // 100:,}.{d.cost_cents % 100:02}"
+    assert repr(d).endswith(f"cost_cents={d.cost_cents} (€{euro}))"), repr(d)
+    plan = router.route_batch(day.orders, day.inventory, now=NOW)
+    t = plan.totals
+    assert t.currency == "EUR" and t.to_dict()["currency"] == "EUR"
+    assert f"cost_cents={t.cost_cents} (€" in repr(plan) and "(€" in repr(t)
+    assert plan.decision(0).currency == "EUR"
+    assert "₹" not in repr(plan) + repr(t) + repr(d)
+    # No currency: plain cents.
+    plain = om.Router(day.network, day.policy).route(day.orders[0], day.inventory, now=NOW)
+    assert plain.currency is None
+    assert repr(plain).endswith(f"cost_cents={plain.cost_cents})")

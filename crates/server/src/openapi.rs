@@ -83,6 +83,8 @@ pub(crate) struct DecisionBody {
     service_level: String,
     complete: bool,
     cost_cents: i64,
+    /// The policy's ISO 4217 currency of every `_cents` figure; `null`: plain cents.
+    currency: Option<String>,
     distance_km: f64,
     #[schema(value_type = Vec<Object>)]
     shipments: Vec<()>,

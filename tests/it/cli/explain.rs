@@ -33,3 +33,36 @@ fn explain_unknown_order_is_e1101() {
     let out = on_small(&["explain", "O9"]).assert().code(2);
     insta::assert_snapshot!("explain_unknown_order", stderr(&out));
 }
+
+/// Under a policy that names its currency, explain's amounts are in it (never rupees), the
+/// JSON says which, and the cents stay as they are.
+#[test]
+fn explain_shows_amounts_in_the_policys_currency() {
+    let dir = tempfile::tempdir().unwrap();
+    let policy = dir.path().join("policy.toml");
+    std::fs::write(&policy, "currency = \"EUR\"\n").unwrap();
+    let policy = policy.to_str().unwrap();
+    let out = on_small(&["explain", "O5", "--policy", policy])
+        .assert()
+        .success();
+    let text = stdout(&out);
+    assert!(
+        text.contains("total: fixed 500 + distance 10 = €5.10 (510 cents)\n"),
+        "{text}"
+    );
+    assert!(text.contains("  €5.10  "), "{text}");
+    assert!(!text.contains('₹'), "{text}");
+    let out = on_small(&["explain", "O5", "--policy", policy, "--format", "json"])
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(
+        (v["currency"].as_str(), v["cost_cents"].as_i64()),
+        (Some("EUR"), Some(510))
+    );
+    let out = on_small(&["explain", "O5", "--format", "json"])
+        .assert()
+        .success();
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert!(v["currency"].is_null());
+}

@@ -8,7 +8,9 @@
 //! Destinations on the map are rounded to 0.01° (about 1 km): a report shows where deliveries
 //! go, not customers' addresses.
 
-use omniroute_core::{KpiRow, Kpis, Network, NodeKind, Order, Plan, PromiseDays, NOT_AVAILABLE};
+use omniroute_core::{
+    Currency, KpiRow, Kpis, Network, NodeKind, Order, Plan, PromiseDays, NOT_AVAILABLE,
+};
 use serde_json::{json, Value};
 
 /// The page, with `__TITLE__` and `__DATA__` to fill.
@@ -35,6 +37,8 @@ pub struct ReportPage<'a> {
     pub plan: &'a Plan,
     /// Its figures.
     pub kpis: &'a Kpis,
+    /// The policy's currency: every amount is shown in it (`None`: plain cents).
+    pub currency: Option<Currency>,
 }
 
 fn row_json(r: &KpiRow) -> Value {
@@ -84,6 +88,9 @@ pub fn report_data(page: &ReportPage<'_>) -> Value {
     json!({
         "title": page.title,
         "subtitle": page.subtitle,
+        "currency": page.currency.map(|c| json!({
+            "code": c.code(), "prefix": c.prefix(), "minor_digits": c.minor_digits(),
+        })),
         "kpis": rows.iter().map(row_json).collect::<Vec<_>>(),
         "cards": cards,
         "promise_days": promise,

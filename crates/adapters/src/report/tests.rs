@@ -64,6 +64,31 @@ fn page_of(f: impl FnOnce(&ReportPage<'_>)) {
         orders: &orders,
         plan: &plan,
         kpis: &kpis,
+        currency: None,
+    });
+}
+
+/// The page's amounts follow the policy's currency: its code, prefix and minor unit are in the
+/// data the script formats with, and none (plain cents) is `null`.
+#[test]
+fn the_currency_is_in_the_data() {
+    page_of(|page| {
+        assert_eq!(report_data(page)["currency"], serde_json::Value::Null);
+        let eur = ReportPage {
+            currency: Some(omniroute_core::Currency::new("EUR").unwrap()),
+            ..*page
+        };
+        let d = report_data(&eur);
+        assert_eq!(
+            d["currency"],
+            serde_json::json!({"code": "EUR", "prefix": "€", "minor_digits": 2})
+        );
+        let jpy = ReportPage {
+            currency: Some(omniroute_core::Currency::new("JPY").unwrap()),
+            ..*page
+        };
+        assert_eq!(report_data(&jpy)["currency"]["minor_digits"], 0);
+        assert!(!report_html(&eur).contains('₹'));
     });
 }
 

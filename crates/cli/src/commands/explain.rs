@@ -5,7 +5,9 @@ use crate::inputs::{now, Batch};
 use crate::{progress, Global, EXIT_OK};
 use jiff::Timestamp;
 use omniroute_adapters::{decision_json, line_nos, ranked_candidates, Inputs};
-use omniroute_core::{CandidateOutcome, CostBreakdown, Decision, Order, Router};
+use omniroute_core::{
+    money_text, CandidateOutcome, CostBreakdown, Currency, Decision, Order, Router,
+};
 use std::io::Write;
 
 /// Output format.
@@ -67,7 +69,9 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     Ok(EXIT_OK)
 }
 
-fn terms(c: &CostBreakdown) -> String {
+/// The breakdown's terms in cents and their total for people (`… = €5.12 (512 cents)` in the
+/// policy's currency, `… = 512 cents` without one).
+fn terms(c: &CostBreakdown, currency: Option<Currency>) -> String {
     let all = [
         ("fixed", c.fixed_cents),
         ("distance", c.distance_cents),
@@ -91,7 +95,7 @@ fn terms(c: &CostBreakdown) -> String {
     } else {
         parts.join(" + ")
     };
-    format!("{sum} = {} cents", c.total_cents())
+    format!("{sum} = {}", money_text(c.total_cents(), currency))
 }
 
 fn table(
@@ -102,6 +106,7 @@ fn table(
     now: Timestamp,
 ) -> std::io::Result<()> {
     let net = &inputs.network;
+    let currency = inputs.policies.versions.earliest().currency;
     let line_text = |l: usize| {
         let line = &order.lines[l];
         format!(
@@ -159,7 +164,7 @@ fn table(
             s.promised_date,
             lines.join(", ")
         )?;
-        writeln!(out, "     cost: {}", terms(&s.cost))?;
+        writeln!(out, "     cost: {}", terms(&s.cost, currency))?;
     }
     if !d.unfilled.is_empty() {
         writeln!(out, "\nunfilled:")?;
@@ -167,7 +172,7 @@ fn table(
             writeln!(out, "  {} {}", line_text(u.line), u.reason.code())?;
         }
     }
-    writeln!(out, "\ntotal: {}", terms(&d.cost))?;
+    writeln!(out, "\ntotal: {}", terms(&d.cost, currency))?;
     writeln!(out, "\ncandidates ({} considered):", d.candidates.len())?;
     writeln!(
         out,
@@ -179,7 +184,7 @@ fn table(
         let (what, lines) = match &c.outcome {
             CandidateOutcome::Priced { lines, cost_cents } => {
                 let nos: Vec<String> = line_nos(order, lines).iter().map(u32::to_string).collect();
-                (format!("{cost_cents} cents"), nos.join(","))
+                (crate::output::amount(*cost_cents, currency), nos.join(","))
             }
             CandidateOutcome::Filtered(r) => (r.code().to_owned(), String::new()),
         };

@@ -12,6 +12,7 @@ use crate::days::{Days, DaysArgs};
 use crate::output;
 use crate::{Global, EXIT_ERROR, EXIT_OK};
 use jiff::Timestamp;
+use omniroute_adapters::ReportPage;
 use omniroute_core::{
     apply_moves, kpi_diff, recommend_moves, Kpis, PositionOptions, Positioning, ProvenMove,
     StockMove,
@@ -184,12 +185,15 @@ fn write_reports(
         let plan = days.plan(replayed);
         write_page(
             &path,
-            &title,
-            &subtitle,
-            days.router.network(),
-            &orders,
-            &plan,
-            kpis,
+            &ReportPage {
+                title: &title,
+                subtitle: &subtitle,
+                network: days.router.network(),
+                orders: &orders,
+                plan: &plan,
+                kpis,
+                currency: days.router.policy().currency,
+            },
         )?;
     }
     Ok(())

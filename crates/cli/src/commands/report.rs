@@ -6,9 +6,7 @@ use crate::output;
 use crate::{Global, EXIT_ERROR, EXIT_OK};
 use jiff::Timestamp;
 use omniroute_adapters::{report_html, Inputs, ReportPage};
-use omniroute_core::{
-    check, KpiInputs, Kpis, Network, Order, Plan, RerouteCounts, Router, StockTable,
-};
+use omniroute_core::{check, Currency, KpiInputs, Kpis, Plan, RerouteCounts, Router, StockTable};
 use std::io::Write;
 use std::path::PathBuf;
 
@@ -78,12 +76,21 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         inputs.network.len(),
         args.decisions
     );
-    let (network, orders) = (&inputs.network, &inputs.orders);
+    let currency = inputs.policies.versions.earliest().currency;
     write_page(
-        &args.out, &title, &subtitle, network, orders, &file.plan, &kpis,
+        &args.out,
+        &ReportPage {
+            title: &title,
+            subtitle: &subtitle,
+            network: &inputs.network,
+            orders: &inputs.orders,
+            plan: &file.plan,
+            kpis: &kpis,
+            currency,
+        },
     )?;
     if !global.quiet {
-        crate::note!("{}", summary(&kpis));
+        crate::note!("{}", summary(&kpis, currency));
         crate::note!("wrote {}", args.out.display());
     }
     Ok(EXIT_OK)
@@ -111,39 +118,24 @@ pub fn plan_kpis_with(
 }
 
 /// Writes the report page to `out` (a temporary file renamed into place).
-pub fn write_page(
-    out: &std::path::Path,
-    title: &str,
-    subtitle: &str,
-    network: &Network,
-    orders: &[Order],
-    plan: &Plan,
-    kpis: &Kpis,
-) -> anyhow::Result<()> {
-    let html = report_html(&ReportPage {
-        title,
-        subtitle,
-        network,
-        orders,
-        plan,
-        kpis,
-    });
+pub fn write_page(out: &std::path::Path, page: &ReportPage<'_>) -> anyhow::Result<()> {
+    let html = report_html(page);
     let mut file = output::create(out)?;
     file.write_all(html.as_bytes())
         .map_err(|e| output::cannot_write(out, &e))?;
     file.finish()
 }
 
-/// One line: orders, fill rate, same/next-day share, cost per order.
-pub fn summary(k: &Kpis) -> String {
+/// One line: orders, fill rate, same/next-day share, cost per order (in `currency`, else cents).
+pub fn summary(k: &Kpis, currency: Option<Currency>) -> String {
     let pct = |x: Option<f64>| x.map_or("n/a".to_owned(), |x| format!("{:.2} %", x * 100.0));
     let per_order = if k.orders > 0 {
-        output::rupees(k.cost.total_cents() / k.orders as i64)
+        output::amount(k.cost.total_cents() / k.orders as i64, currency)
     } else {
         "n/a".to_owned()
     };
     format!(
-        "{} orders: fill rate {}, promised same or next day {}, split {}, cost per order ₹{per_order}",
+        "{} orders: fill rate {}, promised same or next day {}, split {}, cost per order {per_order}",
         k.orders,
         pct(k.fill_rate()),
         pct(k.same_or_next_day_share()),

@@ -14,7 +14,8 @@ use crate::inputs::Files;
 use crate::output;
 use crate::{Global, EXIT_ERROR, EXIT_OK};
 use jiff::Timestamp;
-use omniroute_core::{kpi_diff, KpiDiff, Kpis, Network, Order, Plan};
+use omniroute_adapters::ReportPage;
+use omniroute_core::{kpi_diff, Currency, KpiDiff, Kpis, Network, Order, Plan};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -57,6 +58,8 @@ struct Replayed {
     plan: Plan,
     skipped: usize,
     drawn: u64,
+    /// The policy's currency (every version names the same one).
+    currency: Option<Currency>,
 }
 
 /// Replays the days under A (and B) and prints the figures.
@@ -117,14 +120,26 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
             }
             let path = dir.join(format!("report-{name}.html"));
             write_page(
-                &path, &title, &subtitle, &r.network, &r.orders, &r.plan, &r.kpis,
+                &path,
+                &ReportPage {
+                    title: &title,
+                    subtitle: &subtitle,
+                    network: &r.network,
+                    orders: &r.orders,
+                    plan: &r.plan,
+                    kpis: &r.kpis,
+                    currency: r.currency,
+                },
             )?;
         }
     }
     if !global.quiet {
         for (name, r) in [("A", Some(&a)), ("B", b.as_ref())] {
             let Some(r) = r else { continue };
-            crate::note!("policy {name}: {}", super::report::summary(&r.kpis));
+            crate::note!(
+                "policy {name}: {}",
+                super::report::summary(&r.kpis, r.currency)
+            );
             if let Some(seed) = args.days.seed {
                 crate::note!(
                     "policy {name}: {} dealer reject(s) drawn from seed {seed}",
@@ -169,6 +184,7 @@ fn replay(
         plan: days.plan(&replayed),
         skipped: replayed.iter().map(|r| r.skipped.len()).sum(),
         drawn: replayed.iter().map(|r| r.drawn_rejects).sum(),
+        currency: days.first().policies.versions.earliest().currency,
     }))
 }
 

@@ -221,6 +221,7 @@ impl Desk {
             skus: &self.skus,
             new_skus: &flow.new_skus,
             levels: self.policies.versions.levels(),
+            currency: self.policies.versions.earliest().currency,
         };
         flow.decision = decision_json(&flow.order, &decision, &names, false);
         let Some(shipment) = decision
