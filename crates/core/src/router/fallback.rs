@@ -16,6 +16,45 @@ impl super::Router {
     pub(crate) fn by_groups(&self, order: &Order, now: Timestamp) -> bool {
         self.version(order, now).group_rule(order).is_some()
     }
+
+    /// `order` routed (with `prices`, as `Router::route_priced`) within the node group of
+    /// `choice`, the group that decided another decision for the same order: optimise mode's
+    /// options for an order under node groups all come from the group its own routing against
+    /// the starting stock took, so a group is never passed over because another order took its
+    /// stock. The decision records `choice`; `None` when it does not meet that group's
+    /// condition. Without a choice (no rule with groups), the plain routing.
+    pub(crate) fn route_within(
+        &self,
+        order: &Order,
+        stock: &StockTable,
+        load: &Load,
+        now: Timestamp,
+        prices: Option<&Prices>,
+        choice: Option<&GroupChoice>,
+    ) -> Option<Decision> {
+        let Some(choice) = choice else {
+            return Some(self.route_priced(order, stock, load, now, prices));
+        };
+        let router = self.version(order, now);
+        let mut terms = OrderTerms::resolve(order, &router.policy);
+        let rules = std::mem::take(&mut terms.rules);
+        let rule = &router.policy.rules[terms.group_rule?];
+        let g = match &choice.group {
+            None => None,
+            Some(name) => Some(rule.groups.iter().position(|g| g.name == *name)?),
+        };
+        let mut d = router.route_in(order, &terms, rules, stock, load, now, prices, g);
+        if let Some(g) = g {
+            let node = |n: crate::NodeIdx| router.network.node(n);
+            let created_at = order.created_at.unwrap_or(now);
+            rule.groups[g]
+                .require
+                .judge(order, &d, &router.policy, created_at, node)
+                .ok()?;
+        }
+        d.group = Some(choice.clone());
+        Some(d)
+    }
 }
 
 impl PolicyRouter {

@@ -320,6 +320,7 @@ impl Router {
             } else {
                 self.floor_cents(order, stock, &empty, now)
             });
+            let group = solo.group.clone();
             let mut list = vec![seq.clone(), solo.clone()];
             let mut restricted = order.clone();
             let mut last = solo;
@@ -330,7 +331,13 @@ impl Router {
                 restricted
                     .excluded
                     .extend(last.shipments.iter().map(|s| s.node));
-                last = self.route(&restricted, stock, &empty, now);
+                // Within the group `solo` took (`Router::route_within`): none left there, stop.
+                let within = group.as_ref();
+                let Some(next) = self.route_within(&restricted, stock, &empty, now, None, within)
+                else {
+                    break;
+                };
+                last = next;
                 // Its EXCLUDED reasons name the nodes left out here, not the order's own.
                 let mut alternative = last.clone();
                 for u in &mut alternative.unfilled {
@@ -340,7 +347,10 @@ impl Router {
                 }
                 list.push(alternative);
             }
-            list.push(unfilled(order, seq, self, now));
+            // Shipping nothing meets no group's condition: only under the default (or no group).
+            if seq.group.as_ref().is_none_or(|c| c.group.is_none()) {
+                list.push(unfilled(order, seq, self, now));
+            }
             let mut unique: Vec<Decision> = Vec::with_capacity(list.len());
             for d in list {
                 if !unique.iter().any(|u| same_shipments(u, &d)) {

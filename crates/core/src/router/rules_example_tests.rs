@@ -123,3 +123,62 @@ fn a_plan_shipping_from_an_excluded_tag_or_outside_its_group_is_a_violation() {
         CandidateOutcome::Filtered(Reason::Excluded)
     );
 }
+
+/// Optimise mode honours a rule's group fallback: an order whose first group can ship it
+/// complete from the starting stock ships from that group, even where sending it to a later
+/// group would free the group's stock for another order (docs/policy.md, "Node groups").
+/// NEAR holds one unit; O1 sits by NEAR and O2 by FAR, the rule tries NEAR (ship complete)
+/// first. The sequential plan sends O1 to NEAR and O2, finding NEAR empty, to FAR by the
+/// default. Swapping them would cost less, but O1 can ship complete from NEAR, so its group is
+/// NEAR: the optimised plan keeps O1 there, names that group and passes the checker.
+#[test]
+fn optimise_keeps_each_order_in_the_group_its_starting_stock_decides() {
+    let at = |lat, lon| LatLng::new(lat, lon).unwrap();
+    let near = Node::new("NEAR", NodeKind::Store, at(28.50, 77.10));
+    let far = Node::new("FAR", NodeKind::Warehouse, at(28.90, 77.50));
+    let network = Network::new(vec![near, far]).unwrap();
+    let sku = SkuId(0);
+    let stock = StockTable::from_positions([(NodeIdx(0), sku, 1), (NodeIdx(1), sku, 9)]);
+    let order = |id: &str, lat, lon| {
+        let line = OrderLine {
+            line_no: 1,
+            sku,
+            qty: 1,
+            unit_price_cents: None,
+        };
+        Order::new(id, at(lat, lon), vec![line])
+    };
+    // O1 is between the two (NEAR a little nearer); O2 is at NEAR's door.
+    let orders = [order("O1", 28.69, 77.29), order("O2", 28.50, 77.10)];
+    let mut policy = Policy::default();
+    policy.rules.push(Rule {
+        name: "near first".into(),
+        groups: vec![NodeGroup {
+            name: "near".into(),
+            select: GroupSelect {
+                node_ids: vec!["NEAR".into()],
+                ..GroupSelect::default()
+            },
+            require: GroupCondition {
+                ship_complete: true,
+                ..GroupCondition::default()
+            },
+        }],
+        ..Rule::default()
+    });
+    let router = Router::new(network.clone(), policy.clone()).parallel(false);
+    let seq = router.route_sequential(&orders, &stock, now());
+    let node = |p: &Plan, i: usize| p.decisions[i].shipments[0].node;
+    assert_eq!((node(&seq, 0), node(&seq, 1)), (NodeIdx(0), NodeIdx(1)));
+    let opts = OptimiseOptions {
+        iteration_limit: Some(50),
+        single_thread: true,
+        ..OptimiseOptions::default()
+    };
+    let plan = router.route_batch(&orders, &stock, now(), &Mode::Optimise(opts));
+    assert_eq!(node(&plan, 0), NodeIdx(0), "{:?}", plan.decisions[0]);
+    let group = plan.decisions[0].group.as_ref().unwrap();
+    assert_eq!(group.group.as_deref(), Some("near"));
+    let v = check(&plan, &orders, &network, &policy.into(), &stock, now());
+    assert!(v.is_empty(), "{v:?}");
+}

@@ -22,13 +22,36 @@ pub(super) struct Pricing {
 }
 
 impl Router {
+    /// Every order routed alone against `stock` under `prices`; one under node groups within
+    /// the group its unpriced decision (`decided`) took, or that decision when no priced one
+    /// there meets the group's condition.
+    fn priced_round(
+        &self,
+        orders: &[Order],
+        decided: &[Option<Decision>],
+        stock: &StockTable,
+        now: Timestamp,
+        prices: &Prices,
+    ) -> Vec<Decision> {
+        let empty = Load::default();
+        orders
+            .par_iter()
+            .zip(decided)
+            .map(|(o, decided)| match decided {
+                None => self.route_priced(o, stock, &empty, now, Some(prices)),
+                Some(d) => self
+                    .route_within(o, stock, &empty, now, Some(prices), d.group.as_ref())
+                    .unwrap_or_else(|| d.clone()),
+            })
+            .collect()
+    }
+
     /// Each order is routed alone against the starting stock with prices on what it uses. Every
     /// priced decision joins the order's options, and the best dual value is returned: a lower
     /// bound on any plan's cost, valid for any prices ≥ 0 because each order's priced decision is
-    /// its exact priced optimum (orders beyond the exact line limit count their floor,
-    /// `Router::floor_cents`). Stops after `max_rounds` rounds (when given), at the deadline, or
-    /// when the priced decisions fit
-    /// together.
+    /// its exact priced optimum (orders beyond the exact line limit or under node groups count
+    /// their floor, `Router::floor_cents`). Stops after `max_rounds` rounds (when given), at the
+    /// deadline, or when the priced decisions fit together.
     pub(super) fn lagrangian(
         &self,
         orders: &[Order],
@@ -53,6 +76,15 @@ impl Router {
                     .then(|| self.floor_cents(o, stock, &empty, now))
             })
             .collect();
+        // The group each order under node groups takes against the starting stock: its priced
+        // decisions stay within it (`Router::route_within`), else it keeps that decision.
+        let decided: Vec<Option<Decision>> = orders
+            .iter()
+            .map(|o| {
+                self.by_groups(o, now)
+                    .then(|| self.route(o, stock, &empty, now))
+            })
+            .collect();
         for round in 0.. {
             let by_time = limits.deadline.map(|d| {
                 let budget = d.saturating_duration_since(started).as_secs_f64();
@@ -67,10 +99,7 @@ impl Router {
                 break;
             }
             let prices = to_prices(&lambda);
-            let decisions: Vec<Decision> = orders
-                .par_iter()
-                .map(|o| self.route_priced(o, stock, &empty, now, Some(&prices)))
-                .collect();
+            let decisions = self.priced_round(orders, &decided, stock, now, &prices);
             let mut value = 0i64;
             let mut used: FxHashMap<Resource, i64> = FxHashMap::default();
             for ((order, d), floor) in orders.iter().zip(&decisions).zip(&floors) {
