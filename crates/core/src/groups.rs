@@ -238,6 +238,13 @@ impl GroupChoice {
                     .judge(order, decision, policy, created_at, node)
                     .is_ok()
         });
+        Self::recorded(name, groups, taken)
+    }
+
+    /// The choice under the rule named `name`, with groups `groups`, when group `taken` decided
+    /// (`None`: the default), the groups before it failed for reasons not recorded (a decision
+    /// read from a file).
+    pub fn recorded(name: &str, groups: &[NodeGroup], taken: Option<usize>) -> Self {
         Self {
             rule: name.to_owned(),
             group: taken.map(|i| groups[i].name.clone()),

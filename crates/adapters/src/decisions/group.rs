@@ -4,7 +4,7 @@
 
 use crate::problem::{clip, Problems};
 use jiff::Timestamp;
-use omniroute_core::{GroupChoice, GroupFailure, NodeGroup, Order, OrderRules, PolicyVersions};
+use omniroute_core::{GroupChoice, NodeGroup, Order, OrderRules, PolicyVersions};
 
 use super::row::{FileOrder, Row};
 use super::GROUP_DEFAULT;
@@ -86,13 +86,5 @@ pub(super) fn check_group_cells(
 /// The choice a `group` cell records under rule `rule`: the group it names (the default for
 /// [`GROUP_DEFAULT`]), the groups before it failed for reasons the file does not record.
 pub(super) fn named_choice(rule: &str, groups: &[NodeGroup], cell: &str) -> GroupChoice {
-    let taken = groups.iter().position(|g| g.name == cell);
-    GroupChoice {
-        rule: rule.to_owned(),
-        group: taken.map(|i| groups[i].name.clone()),
-        failed: groups[..taken.unwrap_or(groups.len())]
-            .iter()
-            .map(|g| (g.name.clone(), GroupFailure::Unrecorded))
-            .collect(),
-    }
+    GroupChoice::recorded(rule, groups, groups.iter().position(|g| g.name == cell))
 }
