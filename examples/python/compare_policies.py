@@ -24,7 +24,10 @@ import pandas as pd  # noqa: E402
 import omniroute as om  # noqa: E402
 
 NOW = "2026-11-26T12:00:00Z"
+# An Indian day: both policies name their currency, so the figures below are rupees.
+DEFAULT = 'currency = "INR"\n'
 CONSOLIDATE = """
+currency = "INR"
 sla = "soft"
 [costs]
 split_penalty_cents = 2000
@@ -47,7 +50,7 @@ def main() -> None:
     args.out.mkdir(parents=True, exist_ok=True)
 
     day = om.generate(seed=11, orders=args.orders)
-    policies = {"default": om.Policy.default(), "consolidate": om.Policy.from_toml(CONSOLIDATE)}
+    policies = {"default": om.Policy.from_toml(DEFAULT), "consolidate": om.Policy.from_toml(CONSOLIDATE)}
     results = {name: route(day, p) for name, p in policies.items()}
 
     fig, (cost_ax, days_ax) = plt.subplots(1, 2, figsize=(11, 4.2))
@@ -83,6 +86,7 @@ def main() -> None:
     opt = router.route_batch(day.orders, day.inventory, mode="optimise", now=NOW,
                              time_limit=args.time_limit, seed=0)
     assert om.check(opt) == [] and opt.bound_cents is not None and opt.gap is not None
+    assert seq.totals.currency == "INR"
     print(f"\n{'mode':<12} {'cost ₹':>12} {'fill rate':>10} {'bound ₹':>12} {'gap':>7}")
     for p in (seq, opt):
         bound = "" if p.bound_cents is None else f"{p.bound_cents / 100:,.2f}"
