@@ -5,6 +5,7 @@
 //! lock is released; a message that cannot be sent is logged by code and offer id only.
 
 mod desk;
+mod flow;
 
 pub use desk::{Desk, WebhookSecrets};
 

@@ -19,8 +19,8 @@ use omniroute_adapters::{
     refusal_message, totals_json, DecisionNames, Inputs, JsonOrder, Policies,
 };
 use omniroute_core::{
-    InventoryError, LiveStock, Mode, Network, NodeIdx, OptimiseOptions, Order, ReservationId,
-    SkuId, Skus, StockChange,
+    Decision, InventoryError, LiveStock, Mode, Network, NodeIdx, OptimiseOptions, Order,
+    ReservationId, Router, SkuId, Skus, StockChange,
 };
 use parking_lot::RwLock;
 use serde_json::{json, Value};
@@ -162,6 +162,27 @@ impl Service {
             "expires_at": expires_at.to_string(),
             "decision": reply,
         }))
+    }
+
+    /// Routes `order` by `router` (the dealer desk's) and reserves it under a new reservation
+    /// until `now + ttl`. Not recorded for `GET /v1/orders`: the desk keeps its own record.
+    pub(crate) fn reserve_by(
+        &self,
+        router: &Router,
+        order: &Order,
+        now: Timestamp,
+        ttl: SignedDuration,
+    ) -> Result<(ReservationId, Decision), ApiError> {
+        let id = ReservationId(self.next_id.fetch_add(1, Ordering::Relaxed));
+        self.live
+            .route_and_reserve_by(router, order, id, now, ttl)
+            .map(|d| (id, d))
+            .map_err(|e| self.ledger_error(&e, &self.skus.read()))
+    }
+
+    /// How long a reservation lives unless committed or released.
+    pub(crate) fn ttl(&self) -> SignedDuration {
+        self.ttl
     }
 
     /// `POST /v1/reservations/{id}/commit`.

@@ -95,11 +95,26 @@ impl Ledger {
         now: Timestamp,
         ttl: SignedDuration,
     ) -> Result<Decision, LedgerError> {
+        self.route_and_reserve_by(self.live.router(), order, id, now, ttl)
+    }
+
+    /// [`Ledger::route_and_reserve`] by `router`, another router over the same network and
+    /// policies ([`LiveStock::quote_by`]).
+    pub fn route_and_reserve_by(
+        &self,
+        router: &Router,
+        order: &Order,
+        id: ReservationId,
+        now: Timestamp,
+        ttl: SignedDuration,
+    ) -> Result<Decision, LedgerError> {
         #[cfg(feature = "postgres")]
         if let Some(db) = &self.db {
-            return db.route_and_reserve(&self.live, order, id, now, ttl);
+            return db.route_and_reserve(&self.live, router, order, id, now, ttl);
         }
-        Ok(self.live.route_and_reserve(order, id, now, ttl)?)
+        Ok(self
+            .live
+            .route_and_reserve_by(router, order, id, now, ttl)?)
     }
 
     /// Ships reservation `id` (an expired one is released: [`InventoryError::Expired`]).

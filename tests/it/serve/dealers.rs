@@ -26,7 +26,7 @@ const STOCK: &str = "node_id,sku,qty\nD1,TEE,5\nD2,TEE,5\nW1,TEE,5\nD3,CAP,5\nW1
 
 /// The stand-in Cloud API: records every message body; answers 500 to the first `fail` posts.
 #[derive(Clone, Default)]
-struct StandIn {
+pub(super) struct StandIn {
     got: Arc<Mutex<Vec<Value>>>,
     fail: Arc<Mutex<u32>>,
 }
@@ -50,7 +50,7 @@ async fn receive(State(s): State<StandIn>, body: axum::body::Bytes) -> (AxumStat
 }
 
 impl StandIn {
-    async fn start(&self) -> String {
+    pub(super) async fn start(&self) -> String {
         let app = axum::Router::new()
             .route("/PHONE-ID/messages", axum::routing::post(receive))
             .with_state(self.clone());
@@ -60,16 +60,22 @@ impl StandIn {
         base
     }
 
-    fn got(&self) -> Vec<Value> {
+    pub(super) fn got(&self) -> Vec<Value> {
         self.got.lock().unwrap().clone()
     }
 }
 
 async fn start(cloud: &str) -> Server {
-    let nodes = Source::text("nodes.csv", NODES);
     // One refusal cools a dealer down for a day.
-    let policy = Source::text("policy.toml", "[dealers]\ncool_down_after = 1\n");
-    let inputs = Inputs::load(&nodes, &Source::text("stock.csv", STOCK), None, &[policy]).unwrap();
+    start_with(cloud, NODES, STOCK, "[dealers]\ncool_down_after = 1\n").await
+}
+
+/// `serve` with the dealer desk over these nodes, stock and policy (file texts), sending to the
+/// stand-in at `cloud`.
+pub(super) async fn start_with(cloud: &str, nodes: &str, stock: &str, policy: &str) -> Server {
+    let nodes = Source::text("nodes.csv", nodes);
+    let policy = Source::text("policy.toml", policy);
+    let inputs = Inputs::load(&nodes, &Source::text("stock.csv", stock), None, &[policy]).unwrap();
     let parts = (
         Arc::clone(&inputs.network),
         inputs.skus.clone(),
@@ -104,7 +110,7 @@ async fn start(cloud: &str) -> Server {
 }
 
 /// A button reply to `offer` from `from`, as Meta posts it.
-fn reply(wamid: &str, from: &str, offer: u64, action: &str) -> Vec<u8> {
+pub(super) fn reply(wamid: &str, from: &str, offer: u64, action: &str) -> Vec<u8> {
     json!({"object": "whatsapp_business_account", "entry": [{"id": "WABA", "changes": [{
         "field": "messages", "value": {"messaging_product": "whatsapp", "messages": [{
             "from": from, "id": wamid, "timestamp": "1764900000", "type": "interactive",
@@ -131,19 +137,19 @@ async fn post_webhook(
     (status, resp.json().await.unwrap_or(Value::Null))
 }
 
-async fn signed(server: &Server, body: Vec<u8>) -> (StatusCode, Value) {
+pub(super) async fn signed(server: &Server, body: Vec<u8>) -> (StatusCode, Value) {
     let sig = sign(SECRET.as_bytes(), &body);
     post_webhook(server, body, Some(sig)).await
 }
 
-fn offer_order(id: &str, sku: &str) -> Value {
+pub(super) fn offer_order(id: &str, sku: &str) -> Value {
     let mut o = super::order(id, 19.10, 72.85, &[(sku, 1)]);
     o["dest_area"] = json!("Andheri West 400053");
     o["customer"] = json!({"name": "Asha Rao", "phone": "+919800000001", "address": "12 MG Road"});
     o
 }
 
-fn states(history: &Value) -> Vec<(String, String)> {
+pub(super) fn states(history: &Value) -> Vec<(String, String)> {
     history["offers"]
         .as_array()
         .unwrap()
@@ -157,7 +163,7 @@ fn states(history: &Value) -> Vec<(String, String)> {
         .collect()
 }
 
-fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
+pub(super) fn pairs(v: &[(&str, &str)]) -> Vec<(String, String)> {
     v.iter()
         .map(|(a, b)| ((*a).to_owned(), (*b).to_owned()))
         .collect()
@@ -320,6 +326,11 @@ async fn an_offer_not_answered_in_time_moves_on() {
         "{history}"
     );
     assert_eq!(cloud.got().len(), 1, "W1 is not a dealer: no second offer");
+    for (node, reserved) in [("D3", 0), ("W1", 1)] {
+        let path = format!("/v1/stock?node_id={node}&sku=CAP");
+        let (_, p) = server.call(Method::GET, &path, None).await;
+        assert_eq!(p["reserved"], reserved, "{p}: D3's unit is free, W1's held");
+    }
     server.stop().await;
 }
 

@@ -1,6 +1,7 @@
 //! `omniroute serve` through real HTTP: the server runs in-process on 127.0.0.1 (port 0), the
 //! client is reqwest; nothing is mocked.
 
+mod dealer_parts;
 mod dealers;
 mod endpoints;
 mod kpis;

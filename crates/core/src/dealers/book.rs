@@ -5,7 +5,7 @@
 //! an accept resets the run) gets no offer for `cool_down_hours` after the last of them.
 
 use super::{AcceptanceCounts, Offer, OfferState};
-use crate::{DealerRules, NodeIdx, Order};
+use crate::{DealerRules, Network, NodeIdx, Order};
 use jiff::{SignedDuration, Timestamp};
 use std::collections::BTreeMap;
 
@@ -153,6 +153,26 @@ impl DealerBook {
         rules: &DealerRules,
     ) -> f64 {
         rules.prior.rate(known_rate, self.standing(node).seen)
+    }
+
+    /// `network` with the acceptance rate of every dealer this book has seen answer replaced by
+    /// its estimate ([`DealerBook::acceptance_rate`]), so a router built over it prices a
+    /// refusal ([`crate::reject_risk_cents`]) from the outcomes observed so far. The other nodes
+    /// are unchanged.
+    pub fn observed_network(&self, network: &Network, rules: &DealerRules) -> Network {
+        let mut nodes = network.nodes().to_vec();
+        for (&node, s) in &self.standings {
+            if s.seen == AcceptanceCounts::default() {
+                continue;
+            }
+            if let Some(d) = nodes
+                .get_mut(node.0 as usize)
+                .and_then(|n| n.dealer.as_mut())
+            {
+                d.acceptance_rate = Some(rules.prior.rate(d.acceptance_rate, s.seen));
+            }
+        }
+        Network::new(nodes).expect("the same nodes, rates aside, are a valid network")
     }
 }
 

@@ -133,9 +133,15 @@ impl LiveStock {
     /// the module docs); nothing is reserved. `now` is the reference time for an order without
     /// `created_at`.
     pub fn quote(&self, order: &Order, now: Timestamp) -> Decision {
+        self.quote_by(&self.router, order, now)
+    }
+
+    /// [`LiveStock::quote`] by `router`, another router over the same network and policies
+    /// whose terms differ (the dealer desk's, pricing observed acceptance rates).
+    pub fn quote_by(&self, router: &Router, order: &Order, now: Timestamp) -> Decision {
         let kept = self.table.read();
         let load = self.load_at(&kept, now);
-        self.router.route(order, &kept.stock, &load.load, now)
+        router.route(order, &kept.stock, &load.load, now)
     }
 
     /// What every node has used on its local day of `now`, for a batch that starts from the
@@ -173,9 +179,21 @@ impl LiveStock {
         now: Timestamp,
         ttl: SignedDuration,
     ) -> Result<Decision, InventoryError> {
+        self.route_and_reserve_by(&self.router, order, id, now, ttl)
+    }
+
+    /// [`LiveStock::route_and_reserve`] by `router` (see [`LiveStock::quote_by`]).
+    pub fn route_and_reserve_by(
+        &self,
+        router: &Router,
+        order: &Order,
+        id: ReservationId,
+        now: Timestamp,
+        ttl: SignedDuration,
+    ) -> Result<Decision, InventoryError> {
         let kept = self.table.upgradable_read();
         let load = self.load_at(&kept, now);
-        let decision = self.router.route(order, &kept.stock, &load.load, now);
+        let decision = router.route(order, &kept.stock, &load.load, now);
         let lines = decision.reserve_lines(order);
         let mut kept = RwLockUpgradableReadGuard::upgrade(kept);
         self.inventory.reserve(id, &lines, now, ttl)?;

@@ -1,24 +1,35 @@
 //! The dealer desk: offers of routed orders to dealers and what their answers do.
 //!
-//! An order placed on the desk is routed against the live stock (as a quote: offers reserve
-//! nothing) without the dealers that refused it, the dealers cooling down and the dealers
-//! without a WhatsApp number. If its decision ships from a dealer, the first such dealer gets an
-//! offer; a reject or a time-out re-routes the order and offers the next dealer, until
-//! `max_rejections` refusals send it to review. An accept sends the dealer the customer's name,
-//! phone and address, which appear nowhere else (no log line, no answer of the API).
+//! An order placed on the desk is routed against the live stock without the dealers that refused
+//! it, the dealers cooling down and the dealers without a WhatsApp number, and each of its
+//! shipments is reserved in the service's ledger as a part of its own (`flow.rs`; so it works
+//! with `--database` too). Every dealer part is offered to its dealer, and its reservation lives
+//! for the dealer's acceptance timeout plus the service's reservation TTL. An accept keeps the
+//! reservation, to be committed (`POST /v1/reservations/{id}/commit`) when the dealer ships, as
+//! for `POST /v1/orders`, and sends the dealer the customer's name, phone and address, which
+//! appear nowhere else (no log line, no answer of the API). A reject or a time-out releases that
+//! part's units and routes its lines again, as one shipment (so the order never has more
+//! shipments than its first routing), without that dealer, reserving and offering the new part
+//! in turn, until `max_rejections` refusals send the order to review.
+//!
+//! Ranking learns: every answer is recorded in the [`DealerBook`], and the desk routes by a
+//! router built over the network with each answering dealer's estimated acceptance rate
+//! ([`DealerBook::observed_network`]), rebuilt after an answer, so a dealer that keeps refusing
+//! carries a growing refusal risk (`reject_risk_cents`) into the next orders.
 
+use super::flow::{Flow, Part, Stage};
 use crate::error::ApiError;
 use crate::Service;
 use axum::http::StatusCode;
-use jiff::Timestamp;
+use jiff::{SignedDuration, Timestamp};
 use omniroute_adapters::channel::whatsapp::{
     parse_webhook, verify_signature, InboundKind, WebhookError,
 };
 use omniroute_adapters::channel::{Action, Contacts, Customer, Message, OfferLine, OfferMessage};
 use omniroute_adapters::{decision_json, read_order_json, DecisionNames, Policies};
 use omniroute_core::{
-    DealerBook, Network, NodeIdx, NodeKind, Offer, OfferId, OfferState, Order, OrderOffers,
-    RejectReason, Skus,
+    acceptance_timeout_s, DealerBook, Network, NodeIdx, NodeKind, Offer, OfferId, OfferState,
+    Order, OrderOffers, RejectReason, Router, Skus,
 };
 use parking_lot::Mutex;
 use serde_json::{json, Value};
@@ -28,42 +39,6 @@ use std::sync::Arc;
 /// A message to send once the desk's lock is released: (the dealer's number, the message).
 pub(crate) type Outgoing = (String, Message);
 
-/// Where an order on the desk stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Stage {
-    /// Waiting for a dealer's answer.
-    Offered,
-    /// A dealer accepted.
-    Accepted,
-    /// The decision ships from no dealer (or nothing): nothing to offer.
-    Routed,
-    /// Refused `max_rejections` times: for a person to look at.
-    Review,
-}
-
-impl Stage {
-    fn as_str(self) -> &'static str {
-        match self {
-            Stage::Offered => "offered",
-            Stage::Accepted => "accepted",
-            Stage::Routed => "routed",
-            Stage::Review => "review",
-        }
-    }
-}
-
-/// One order on the desk.
-struct Flow {
-    order: Order,
-    new_skus: Vec<String>,
-    area: Option<String>,
-    customer: Customer,
-    offers: OrderOffers,
-    stage: Stage,
-    decision: Value,
-}
-
-#[derive(Default)]
 struct State {
     next_offer: u64,
     flows: HashMap<String, Flow>,
@@ -71,6 +46,10 @@ struct State {
     /// Webhook items already applied (their keys): a delivery repeated is applied once.
     seen: HashSet<String>,
     book: DealerBook,
+    /// The router the desk routes by: over the observed acceptance rates.
+    router: Arc<Router>,
+    /// The book changed since `router` was built.
+    stale: bool,
 }
 
 /// The webhook's secrets: the app secret that signs POSTs (`WHATSAPP_APP_SECRET`) and the
@@ -126,14 +105,22 @@ impl Desk {
         secrets: WebhookSecrets,
     ) -> Self {
         Self {
-            service,
             network,
             skus,
             policies,
             contacts,
             app_secret: secrets.app_secret,
             verify_token: secrets.verify_token,
-            state: Mutex::new(State::default()),
+            state: Mutex::new(State {
+                next_offer: 0,
+                flows: HashMap::new(),
+                offer_order: HashMap::new(),
+                seen: HashSet::new(),
+                book: DealerBook::default(),
+                router: Arc::clone(service.live().router()),
+                stale: false,
+            }),
+            service,
         }
     }
 
@@ -179,30 +166,41 @@ impl Desk {
             area: area.and_then(|a| a.as_str().map(str::to_owned)),
             customer,
             offers: OrderOffers::default(),
+            parts: Vec::new(),
             stage: Stage::Routed,
             decision: Value::Null,
         };
+        let lines: Vec<usize> = (0..flow.order.lines.len()).collect();
         state.flows.insert(id.clone(), flow);
-        let out = self.offer_next(&mut state, &id, now);
+        let out = self.route_lines(&mut state, &id, &lines, now);
         Ok((self.history_of(&state, &id), out))
     }
 
-    /// Routes the order again without the dealers it may not go to, and offers it to the first
-    /// dealer its decision ships from.
-    fn offer_next(&self, state: &mut State, order_id: &str, now: Timestamp) -> Vec<Outgoing> {
-        let cooling = state.book.cooling(now);
-        let State {
-            flows,
-            offer_order,
-            next_offer,
-            ..
-        } = state;
-        let flow = flows.get_mut(order_id).expect("the order is on the desk");
-        let rules = self.policies.versions.for_order(&flow.order, now).dealers;
-        if flow.offers.needs_review(&rules) {
-            flow.stage = Stage::Review;
-            return Vec::new();
+    /// The router over the observed acceptance rates, rebuilt if the book changed.
+    fn router(&self, state: &mut State, now: Timestamp) -> Arc<Router> {
+        if state.stale {
+            let versions = &self.policies.versions;
+            let rules = versions
+                .at(now)
+                .unwrap_or_else(|| versions.earliest())
+                .dealers;
+            let network = state.book.observed_network(&self.network, &rules);
+            state.router = Arc::new(Router::versioned(network, versions));
+            state.stale = true;
         }
+        Arc::clone(&state.router)
+    }
+
+    /// Records the end of `offer` in the book; the next routing prices what it shows.
+    fn record(&self, state: &mut State, offer: &Offer, order: &Order, now: Timestamp) {
+        let rules = self.policies.versions.for_order(order, now).dealers;
+        state.book.record(offer, &rules);
+        state.stale = true;
+    }
+
+    /// Leaves out of `flow`'s order the dealers that refused it, those `cooling` down and those
+    /// without a number.
+    fn exclude(&self, flow: &mut Flow, cooling: Vec<NodeIdx>) {
         flow.offers.exclude_refusers(&mut flow.order);
         let unreachable = self
             .network
@@ -215,7 +213,38 @@ impl Desk {
                 flow.order.excluded.push(node);
             }
         }
-        let decision = self.service.live().quote(&flow.order, now);
+    }
+
+    /// Routes the order's `lines` (indices into its lines) without the dealers it may not go
+    /// to, reserves each shipment as a part and offers every dealer part to its dealer. Lines
+    /// of a refused part (some parts already kept) go as one shipment.
+    fn route_lines(
+        &self,
+        state: &mut State,
+        order_id: &str,
+        lines: &[usize],
+        now: Timestamp,
+    ) -> Vec<Outgoing> {
+        let cooling = state.book.cooling(now);
+        let router = self.router(state, now);
+        let State {
+            flows,
+            offer_order,
+            next_offer,
+            ..
+        } = state;
+        let flow = flows.get_mut(order_id).expect("the order is on the desk");
+        let rules = self.policies.versions.for_order(&flow.order, now).dealers;
+        if flow.offers.needs_review(&rules) {
+            flow.stage = Stage::Review;
+            return Vec::new();
+        }
+        self.exclude(flow, cooling);
+        let mut sub = flow.sub_order(lines);
+        if !flow.parts.is_empty() {
+            sub.split.max_shipments = Some(1);
+        }
+        let decision = self.service.live().quote_by(&router, &sub, now);
         let names = DecisionNames {
             network: &self.network,
             skus: &self.skus,
@@ -223,49 +252,75 @@ impl Desk {
             levels: self.policies.versions.levels(),
             currency: self.policies.versions.earliest().currency,
         };
-        flow.decision = decision_json(&flow.order, &decision, &names, false);
-        let Some(shipment) = decision
-            .shipments
-            .iter()
-            .find(|s| self.network.node(s.node).kind == NodeKind::Dealer)
-        else {
-            flow.stage = Stage::Routed;
-            return Vec::new();
-        };
-        *next_offer += 1;
-        let offer = Offer::new(
-            OfferId(*next_offer),
-            order_id,
-            &self.network,
-            shipment.node,
-            &rules,
-            now,
-        )
-        .expect("the shipment's node is a dealer");
-        let message = OfferMessage {
-            offer: offer.id,
-            order_id: order_id.to_owned(),
-            lines: shipment
-                .lines
-                .iter()
-                .map(|&l| {
-                    let line = &flow.order.lines[l];
-                    OfferLine {
-                        sku: names.sku(line.sku).to_owned(),
-                        qty: line.qty,
-                    }
-                })
-                .collect(),
-            area: flow.area.clone(),
-            promised_date: shipment.promised_date,
-            margin_cents: shipment.cost.margin_cents,
-            deadline: offer.deadline,
-        };
-        let number = self.contacts[&self.network.node(shipment.node).id].clone();
-        offer_order.insert(offer.id, order_id.to_owned());
-        flow.offers.offers.push(offer);
-        flow.stage = Stage::Offered;
-        vec![(number, Message::Offer(message))]
+        flow.decision = decision_json(&sub, &decision, &names, false);
+        let mut out = Vec::new();
+        for shipment in &decision.shipments {
+            let kept: Vec<usize> = shipment.lines.iter().map(|&l| lines[l]).collect();
+            let mut pinned = flow.sub_order(&kept);
+            pinned.pinned = vec![shipment.node];
+            let node = self.network.node(shipment.node);
+            let mut ttl = self.service.ttl();
+            if node.kind == NodeKind::Dealer {
+                let wait = SignedDuration::from_secs(i64::from(acceptance_timeout_s(node, &rules)));
+                ttl = ttl.saturating_add(wait);
+            }
+            // The units were routable a moment ago; another request may have taken them since.
+            let (reservation, reserved) = match self.service.reserve_by(&router, &pinned, now, ttl)
+            {
+                Ok(r) => r,
+                Err(e) => {
+                    tracing::warn!(code = e.code, "a dealer desk part was not reserved");
+                    continue;
+                }
+            };
+            let Some(shipped) = reserved.shipments.first() else {
+                continue;
+            };
+            let mut part = Part {
+                lines: shipped.lines.iter().map(|&l| kept[l]).collect(),
+                node: shipped.node,
+                reservation,
+                offer: None,
+            };
+            if node.kind == NodeKind::Dealer {
+                *next_offer += 1;
+                let offer = Offer::new(
+                    OfferId(*next_offer),
+                    order_id,
+                    &self.network,
+                    shipped.node,
+                    &rules,
+                    now,
+                )
+                .expect("the shipment's node is a dealer");
+                let message = OfferMessage {
+                    offer: offer.id,
+                    order_id: order_id.to_owned(),
+                    lines: part
+                        .lines
+                        .iter()
+                        .map(|&l| {
+                            let line = &flow.order.lines[l];
+                            OfferLine {
+                                sku: names.sku(line.sku).to_owned(),
+                                qty: line.qty,
+                            }
+                        })
+                        .collect(),
+                    area: flow.area.clone(),
+                    promised_date: shipped.promised_date,
+                    margin_cents: shipped.cost.margin_cents,
+                    deadline: offer.deadline,
+                };
+                out.push((self.contacts[&node.id].clone(), Message::Offer(message)));
+                offer_order.insert(offer.id, order_id.to_owned());
+                part.offer = Some(offer.id);
+                flow.offers.offers.push(offer);
+            }
+            flow.parts.push(part);
+        }
+        flow.restage();
+        out
     }
 
     /// `POST /webhooks/whatsapp`: checks the signature, parses, and applies every item not seen
@@ -349,7 +404,6 @@ impl Desk {
             .flows
             .get_mut(&order_id)
             .expect("offers belong to orders");
-        let rules = self.policies.versions.for_order(&flow.order, now).dealers;
         let Some(o) = flow.offers.offers.iter_mut().find(|o| o.id == offer) else {
             return Vec::new();
         };
@@ -367,9 +421,14 @@ impl Desk {
             return Vec::new();
         }
         let done = o.clone();
-        state.book.record(&done, &rules);
-        if done.state == (OfferState::Accepted { at: now }) {
-            flow.stage = Stage::Accepted;
+        let order = flow.order.clone();
+        self.record(state, &done, &order, now);
+        if matches!(done.state, OfferState::Accepted { .. }) {
+            let flow = state
+                .flows
+                .get_mut(&order_id)
+                .expect("offers belong to orders");
+            flow.restage();
             let number = self.contacts[&self.network.node(done.node).id].clone();
             return vec![(
                 number,
@@ -380,7 +439,35 @@ impl Desk {
                 },
             )];
         }
-        self.offer_next(state, &order_id, now)
+        self.refused(state, &order_id, offer, now)
+    }
+
+    /// Offer `offer` of `order_id` was refused: its part's units are released and its lines
+    /// routed again.
+    fn refused(
+        &self,
+        state: &mut State,
+        order_id: &str,
+        offer: OfferId,
+        now: Timestamp,
+    ) -> Vec<Outgoing> {
+        let flow = state
+            .flows
+            .get_mut(order_id)
+            .expect("offers belong to orders");
+        let Some(part) = flow.take_part(offer) else {
+            flow.restage();
+            return Vec::new();
+        };
+        if let Err(e) = self.service.release(&part.reservation.to_string()) {
+            // Expired or released through the API already: the units are free either way.
+            tracing::info!(
+                code = e.code,
+                offer = offer.0,
+                "an offered part was not live"
+            );
+        }
+        self.route_lines(state, order_id, &part.lines, now)
     }
 
     /// Times out the offers past their deadline and re-routes their orders.
@@ -397,13 +484,9 @@ impl Desk {
         expired.sort_by_key(|(_, o)| o.id);
         let mut out = Vec::new();
         for (order_id, offer) in expired {
-            let rules = self
-                .policies
-                .versions
-                .for_order(&state.flows[&order_id].order, now)
-                .dealers;
-            state.book.record(&offer, &rules);
-            out.extend(self.offer_next(&mut state, &order_id, now));
+            let order = state.flows[&order_id].order.clone();
+            self.record(&mut state, &offer, &order, now);
+            out.extend(self.refused(&mut state, &order_id, offer.id, now));
         }
         out
     }
@@ -438,10 +521,21 @@ impl Desk {
                 })
             })
             .collect();
+        let sku = |l: usize| {
+            let names = DecisionNames {
+                network: &self.network,
+                skus: &self.skus,
+                new_skus: &flow.new_skus,
+                levels: self.policies.versions.levels(),
+            };
+            names.sku(flow.order.lines[l].sku).to_owned()
+        };
+        let node_id = |n: NodeIdx| self.network.node(n).id.clone();
         json!({
             "order_id": order_id,
             "stage": flow.stage.as_str(),
             "offers": offers,
+            "parts": flow.parts_json(node_id, sku),
             "decision": flow.decision,
         })
     }

@@ -185,6 +185,7 @@ impl Db {
     pub(super) fn route_and_reserve(
         &self,
         live: &LiveStock,
+        router: &Router,
         order: &Order,
         id: ReservationId,
         now: Timestamp,
@@ -194,7 +195,7 @@ impl Db {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let decision = live.quote(order, now);
+            let decision = live.quote_by(router, order, now);
             let lines = self.lines(&decision.reserve_lines(order));
             let stored = json!({
                 "order_id": order.id,

@@ -100,3 +100,28 @@ fn outcomes_count_offers_by_state() {
         }
     );
 }
+
+#[test]
+fn the_observed_network_prices_refusals_from_outcomes() {
+    let mut rules = Policy::default().dealers;
+    rules.reject_cost_cents = 1_000;
+    let mut book = DealerBook::default();
+    for i in 0..3 {
+        book.record(&rejected(i, 0, 0), &rules);
+    }
+    let mut accepted = offer(9, 2, 0);
+    accepted.accept(t(1)).unwrap();
+    book.record(&accepted, &rules);
+    let net = network();
+    let seen = book.observed_network(&net, &rules);
+    let rate = |n: &Network, i: usize| n.nodes()[i].dealer.as_ref().unwrap().acceptance_rate;
+    // Beta(9, 1) after three refusals: 9 / 13; after one accept: 10 / 11.
+    assert_eq!(rate(&seen, 0), Some(9.0 / 13.0));
+    assert_eq!(rate(&seen, 2), Some(10.0 / 11.0));
+    assert_eq!(rate(&net, 0), None, "the network itself is unchanged");
+    assert_eq!(seen.nodes()[1], net.nodes()[1], "not a dealer");
+    // The refusal risk follows: 4/13 of 1000 against the prior's 1/10.
+    assert_eq!(crate::reject_risk_cents(&seen.nodes()[0], &rules), 308);
+    assert_eq!(crate::reject_risk_cents(&net.nodes()[0], &rules), 100);
+    assert_eq!(crate::reject_risk_cents(&seen.nodes()[2], &rules), 91);
+}
