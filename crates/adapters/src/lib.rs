@@ -27,8 +27,8 @@ mod reroute;
 mod territories;
 
 pub use self::csv::{
-    read_nodes, read_orders, read_orders_in, read_orders_placed, read_stock, Loaded, OrderPlaces,
-    StockRecord, MAX_PROBLEMS,
+    read_nodes, read_orders, read_orders_in, read_orders_placed, read_stock, CustomerFields,
+    Loaded, OrderPlaces, StockRecord, MAX_CUSTOMER_CHARS, MAX_PROBLEMS,
 };
 pub use self::parquet::{
     decisions_record_batch, decisions_schema, is_parquet_path, open_table, parquet_to_csv,

@@ -23,6 +23,9 @@ pub struct JsonOrder {
     pub order: Order,
     /// The names of the SKUs the table did not know, in id order.
     pub new_skus: Vec<String>,
+    /// The customer fields (`customer_name`, `customer_phone`, `dest_address`, `dest_area`),
+    /// kept apart from the order so no decision carries them.
+    pub customer: crate::CustomerFields,
 }
 
 /// A problem in a JSON order with the JSON field it is about (`None` for the whole order).
@@ -127,20 +130,21 @@ fn read_json(
             .collect::<Vec<_>>()
     };
     let mut local = Skus::default();
-    let orders = read_orders_named(
+    let (read, read_places) = read_orders_named(
         csv.as_bytes(),
         ORDER_JSON,
         &mut local,
         policies.versions.levels(),
         nodes,
     )
-    .map_err(to_fields)?
-    .0
-    .value;
+    .map_err(to_fields)?;
+    let orders = read.value;
+    let customer = read_places.customers.into_iter().next().unwrap_or_default();
     let places = OrderPlaces {
         file: ORDER_JSON.to_owned(),
         lines: vec![2; orders.len()],
         created_at_column: column_of(&columns, "created_at"),
+        customers: Vec::new(),
     };
     policies
         .check_order_times(&orders, &places, Some(now))
@@ -158,7 +162,11 @@ fn read_json(
             SkuId((skus.len() + k) as u32)
         });
     }
-    Ok(JsonOrder { order, new_skus })
+    Ok(JsonOrder {
+        order,
+        new_skus,
+        customer,
+    })
 }
 
 /// The 1-based column of `name`, 0 when absent.

@@ -86,3 +86,56 @@ fn a_bad_territories_file_is_refused_with_codes() {
     let err = stderr(&out);
     assert!(err.contains("E4012") && err.contains("GONE"), "{err}");
 }
+
+/// The customer fields of orders.csv are read (no unknown-column warning) and appear in no
+/// output of a run: decisions in every format, explanations, the summary and the log.
+#[test]
+fn customer_fields_appear_in_no_output() {
+    let tmp = tempfile::tempdir().unwrap();
+    let orders =
+        "order_id,sku,qty,dest_lat,dest_lon,customer_name,customer_phone,dest_address,dest_area\n\
+                  O1,TEE,1,19.10,72.85,Asha Rao,+919800000001,12 MG Road,Andheri West\n";
+    for (name, text) in [
+        ("nodes.csv", NODES),
+        ("stock.csv", STOCK),
+        ("orders.csv", orders),
+    ] {
+        std::fs::write(tmp.path().join(name), text).unwrap();
+    }
+    let files = [
+        "--nodes",
+        "nodes.csv",
+        "--stock",
+        "stock.csv",
+        "--orders",
+        "orders.csv",
+    ];
+    let mut seen = String::new();
+    for format in ["csv", "json"] {
+        let out = omniroute()
+            .current_dir(tmp.path())
+            .args(["route", "--no-progress", "--format", format])
+            .args(files)
+            .args(["--out", &format!("d.{format}")])
+            .assert()
+            .code(0);
+        seen += &stdout(&out);
+        seen += &stderr(&out);
+        seen += &std::fs::read_to_string(tmp.path().join(format!("d.{format}"))).unwrap();
+    }
+    for run in [&["validate"][..], &["explain", "O1", "--format", "json"]] {
+        let out = omniroute()
+            .current_dir(tmp.path())
+            .args(run)
+            .args(files)
+            .assert()
+            .code(0);
+        seen += &stdout(&out);
+        seen += &stderr(&out);
+    }
+    assert!(seen.contains("O1"), "the runs wrote the order: {seen}");
+    assert!(!seen.contains("W1001"), "the columns are known: {seen}");
+    for secret in ["Asha", "9800000001", "MG Road", "Andheri"] {
+        assert!(!seen.contains(secret), "{secret} in an output: {seen}");
+    }
+}

@@ -354,6 +354,16 @@ async fn the_handshake_answers_the_challenge_for_the_verify_token() {
         StatusCode::UNAUTHORIZED,
         "/v1/offers needs the bearer token"
     );
+    let mut bad_phone = offer_order("B1", "TEE");
+    bad_phone["customer"]["phone"] = json!("call me");
+    let (status, e) = server
+        .call(Method::POST, "/v1/offers", Some(&bad_phone))
+        .await;
+    assert_eq!(
+        (status, code(&e)),
+        (StatusCode::UNPROCESSABLE_ENTITY, "E1050")
+    );
+    assert!(!e.to_string().contains("call me"), "{e}");
     let huge = vec![b' '; (1 << 20) + 1];
     let (status, e) = signed(&server, huge).await;
     assert_eq!((status, code(&e)), (StatusCode::PAYLOAD_TOO_LARGE, "E5003"));

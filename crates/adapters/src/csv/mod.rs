@@ -14,6 +14,7 @@
 //!
 //! The codes are documented in `docs/errors.md`.
 
+mod customer;
 mod fields;
 mod nodes;
 mod order_nodes;
@@ -24,6 +25,7 @@ mod stock;
 mod tests;
 
 pub use crate::problem::MAX_PROBLEMS;
+pub use customer::{CustomerFields, MAX_CUSTOMER_CHARS};
 pub use nodes::read_nodes;
 pub(crate) use order_nodes::NodeNames;
 pub(crate) use orders::read_orders_named;

@@ -1,6 +1,7 @@
 //! `orders.csv`: one row per order line, the lines of an order on consecutive rows.
 
 use super::code;
+use super::customer::{CustomerCols, CustomerFields};
 use super::fields::{Col, Row};
 use super::order_nodes::{node_lists, NodeNames};
 use super::sheet::Sheet;
@@ -18,7 +19,7 @@ use std::io::Read;
 
 const KNOWN: &str = "order_id, sku, qty, dest_lat, dest_lon, line_no, service_level, created_at, \
     promised_by, unit_price_cents, priority, channel, allow_split, max_shipments, ship_complete, tags, \
-    exclude_nodes, only_nodes";
+    exclude_nodes, only_nodes, customer_name, customer_phone, dest_address, dest_area";
 
 /// The columns of `orders.csv` (index in the header, when present).
 struct Cols {
@@ -40,6 +41,7 @@ struct Cols {
     tags: Col,
     exclude_nodes: Col,
     only_nodes: Col,
+    customer: CustomerCols,
 }
 
 impl Cols {
@@ -63,6 +65,7 @@ impl Cols {
             tags: sheet.optional("tags"),
             exclude_nodes: sheet.optional("exclude_nodes"),
             only_nodes: sheet.optional("only_nodes"),
+            customer: CustomerCols::claim(sheet),
         }
     }
 }
@@ -126,6 +129,7 @@ struct Building {
     units: u64,
     lines: Vec<OrderLine>,
     line_nos: HashMap<u32, u64>,
+    customer: Option<CustomerFields>,
 }
 
 impl Building {
@@ -146,6 +150,20 @@ impl Building {
             );
         }
         self.lines.push(line);
+    }
+
+    /// Reads the row's customer fields: the order's first ones, which later lines repeat.
+    fn keep_customer(&mut self, row: &mut Row<'_>, cols: &CustomerCols) {
+        cols.keep(row, &mut self.customer, (self.first_line, &self.id));
+    }
+
+    /// Adds the order, where it starts and its customer to what was read.
+    fn finish(self, orders: &mut Vec<Order>, places: &mut OrderPlaces) {
+        places.lines.push(self.first_line);
+        places
+            .customers
+            .push(self.customer.clone().unwrap_or_default());
+        orders.extend(self.into_order());
     }
 
     fn into_order(self) -> Option<Order> {
@@ -205,6 +223,9 @@ pub struct OrderPlaces {
     pub lines: Vec<u64>,
     /// The 1-based column of `created_at` (0 when the file has none).
     pub created_at_column: u64,
+    /// Each order's customer fields (`csv/customer.rs`; empty when not given), in order; empty
+    /// when unknown.
+    pub customers: Vec<CustomerFields>,
 }
 
 /// [`read_orders`], also returning where each order starts.
@@ -251,6 +272,7 @@ pub(crate) fn read_orders_named(
         file: file.to_owned(),
         lines: Vec::new(),
         created_at_column: c.created_at.map_or(0, |i| i as u64 + 1),
+        customers: Vec::new(),
     };
     let mut done: HashMap<String, u64> = HashMap::new();
     let mut current: Option<Building> = None;
@@ -268,8 +290,7 @@ pub(crate) fn read_orders_named(
             previous => {
                 if let Some(b) = previous {
                     done.insert(b.id.clone(), b.first_line);
-                    places.lines.push(b.first_line);
-                    orders.extend(b.into_order());
+                    b.finish(&mut orders, &mut places);
                 }
                 if let Some(&first) = done.get(id) {
                     row.error(
@@ -287,6 +308,7 @@ pub(crate) fn read_orders_named(
                     units: 0,
                     lines: Vec::new(),
                     line_nos: HashMap::new(),
+                    customer: None,
                 }
             }
         };
@@ -307,6 +329,7 @@ pub(crate) fn read_orders_named(
             (None, head) => order.head = head,
             (Some(_), None) => {}
         }
+        order.keep_customer(&mut row, &c.customer);
         let line_no = line_no.unwrap_or(order.rows);
         if let Some(&line) = order.line_nos.get(&line_no) {
             row.error(
@@ -329,8 +352,7 @@ pub(crate) fn read_orders_named(
         }
     }
     if let Some(b) = current {
-        places.lines.push(b.first_line);
-        orders.extend(b.into_order());
+        b.finish(&mut orders, &mut places);
     }
     let warnings = sheet.finish()?;
     // An order without a head (a bad row) fails the file above, so the two lists align.

@@ -47,6 +47,7 @@ impl OrdersData {
             file: self.places.file.clone(),
             lines: self.places.lines.get(i).copied().into_iter().collect(),
             created_at_column: self.places.created_at_column,
+            customers: self.places.customers.get(i).cloned().into_iter().collect(),
         }
     }
 }

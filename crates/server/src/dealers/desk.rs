@@ -25,7 +25,7 @@ use jiff::{SignedDuration, Timestamp};
 use omniroute_adapters::channel::whatsapp::{
     parse_webhook, verify_signature, InboundKind, WebhookError,
 };
-use omniroute_adapters::channel::{Action, Contacts, Customer, Message, OfferLine, OfferMessage};
+use omniroute_adapters::channel::{Action, Contacts, Message, OfferLine, OfferMessage};
 use omniroute_adapters::{decision_json, read_order_json, DecisionNames, Policies};
 use omniroute_core::{
     acceptance_timeout_s, DealerBook, Network, NodeIdx, NodeKind, Offer, OfferId, OfferState,
@@ -35,6 +35,13 @@ use parking_lot::Mutex;
 use serde_json::{json, Value};
 use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
+
+/// The keys of `customer` in `POST /v1/offers` and the order fields they are.
+const CUSTOMER_KEYS: [(&str, &str); 3] = [
+    ("name", "customer_name"),
+    ("phone", "customer_phone"),
+    ("address", "dest_address"),
+];
 
 /// A message to send once the desk's lock is released: (the dealer's number, the message).
 pub(crate) type Outgoing = (String, Message);
@@ -136,17 +143,17 @@ impl Desk {
         body: &Value,
         now: Timestamp,
     ) -> Result<(Value, Vec<Outgoing>), ApiError> {
+        // `customer: {name, phone, address}` is the flat customer fields of an order.
         let mut order_body = body.clone();
-        let (area, customer) = match order_body.as_object_mut() {
-            Some(o) => (o.remove("dest_area"), o.remove("customer")),
-            None => (None, None),
-        };
-        let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or("").to_owned();
-        let customer = Customer {
-            name: text(customer.as_ref().and_then(|c| c.get("name"))),
-            phone: text(customer.as_ref().and_then(|c| c.get("phone"))),
-            address: text(customer.as_ref().and_then(|c| c.get("address"))),
-        };
+        if let Some(o) = order_body.as_object_mut() {
+            if let Some(c) = o.remove("customer") {
+                for (key, flat) in CUSTOMER_KEYS {
+                    if let Some(v) = c.get(key) {
+                        o.insert(flat.to_owned(), v.clone());
+                    }
+                }
+            }
+        }
         let order = read_order_json(&order_body, &self.skus, &self.policies, now)
             .map_err(|p| ApiError::order(&p, ""))?;
         let id = order.order.id.clone();
@@ -163,8 +170,8 @@ impl Desk {
         let flow = Flow {
             order: order.order,
             new_skus: order.new_skus,
-            area: area.and_then(|a| a.as_str().map(str::to_owned)),
-            customer,
+            area: order.customer.area,
+            customer: order.customer.customer,
             offers: OrderOffers::default(),
             parts: Vec::new(),
             stage: Stage::Routed,
