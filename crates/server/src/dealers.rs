@@ -6,8 +6,10 @@
 
 mod desk;
 mod flow;
+mod seen;
 
 pub use desk::{Desk, WebhookSecrets};
+pub use seen::KEEP_WEBHOOK_IDS;
 
 use crate::error::ApiError;
 use axum::body::Bytes;

@@ -15,7 +15,7 @@ mod orders;
 mod service;
 mod store;
 
-pub use dealers::{Dealers, Desk, WebhookSecrets};
+pub use dealers::{Dealers, Desk, WebhookSecrets, KEEP_WEBHOOK_IDS};
 pub use error::ApiError;
 pub use http::app;
 pub use orders::KEEP_SETTLED_ORDERS;

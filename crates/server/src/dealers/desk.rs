@@ -18,6 +18,7 @@
 //! carries a growing refusal risk (`reject_risk_cents`) into the next orders.
 
 use super::flow::{Flow, Part, Stage};
+use super::seen::{Seen, KEEP_WEBHOOK_IDS};
 use crate::error::ApiError;
 use crate::Service;
 use axum::http::StatusCode;
@@ -33,7 +34,7 @@ use omniroute_core::{
 };
 use parking_lot::Mutex;
 use serde_json::{json, Value};
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 /// The keys of `customer` in `POST /v1/offers` and the order fields they are.
@@ -51,7 +52,7 @@ struct State {
     flows: HashMap<String, Flow>,
     offer_order: HashMap<OfferId, String>,
     /// Webhook items already applied (their keys): a delivery repeated is applied once.
-    seen: HashSet<String>,
+    seen: Seen,
     book: DealerBook,
     /// The router the desk routes by: over the observed acceptance rates.
     router: Arc<Router>,
@@ -122,7 +123,7 @@ impl Desk {
                 next_offer: 0,
                 flows: HashMap::new(),
                 offer_order: HashMap::new(),
-                seen: HashSet::new(),
+                seen: Seen::new(KEEP_WEBHOOK_IDS),
                 book: DealerBook::default(),
                 router: Arc::clone(service.live().router()),
                 stale: false,
@@ -380,7 +381,7 @@ impl Desk {
             .map(|i| i.from.clone())
             .collect();
         for item in items {
-            if !state.seen.insert(item.key.clone()) {
+            if !state.seen.insert(&item.key) {
                 repeated += 1;
                 continue;
             }
