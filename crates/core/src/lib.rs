@@ -53,8 +53,8 @@ pub use ids::{Interner, NodeIdx, SkuId, Skus};
 pub use index::SpatialIndex;
 pub use kpis::{
     kpi_diff, reject_draw, replay_day, reroute_counts, Day, DayError, KindFigures, KpiDiff,
-    KpiInputs, KpiRow, Kpis, NodeLoad, PromiseDays, Replay, ReplayedDay, RerouteCause,
-    RerouteCounts, NOT_AVAILABLE,
+    KpiInputs, KpiRow, Kpis, NodeLoad, OfferFigures, PromiseDays, Replay, ReplayedDay,
+    RerouteCause, RerouteCounts, NOT_AVAILABLE,
 };
 pub use ledger::{
     Delta, DeltaOutcome, Incoming, Inventory, InventoryError, Position, ReservationId, ReserveLine,

@@ -180,6 +180,11 @@ impl Service {
             .map_err(|e| self.ledger_error(&e, &self.skus.read()))
     }
 
+    /// Counts an answered dealer offer for `GET /v1/kpis`.
+    pub(crate) fn record_offer(&self, offer: &omniroute_core::Offer) {
+        self.kpis.record_offer(offer);
+    }
+
     /// How long a reservation lives unless committed or released.
     pub(crate) fn ttl(&self) -> SignedDuration {
         self.ttl

@@ -207,5 +207,21 @@ async fn a_dealer_that_keeps_refusing_loses_the_next_order() {
     assert_eq!(states(&placed), pairs(&[("D2", "offered")]), "{placed}");
     let cost = &placed["decision"]["shipments"][0]["cost"];
     assert_eq!(cost["reject_risk_cents"], 250, "{cost}");
+
+    // GET /v1/kpis counts the answers: two accepts of four.
+    let (_, kpis) = server.call(Method::GET, "/v1/kpis", None).await;
+    let figure = |name: &str| {
+        kpis["kpis"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["name"] == name)
+            .unwrap()
+            .clone()
+    };
+    assert_eq!(figure("offer_acceptance_rate")["value"], 0.5, "{kpis}");
+    let wait = figure("offer_time_to_accept_s")["value"].as_f64().unwrap();
+    assert!((0.0..60.0).contains(&wait), "{wait}");
+    assert!(figure("offer_acceptance_rate").get("note").is_none());
     server.stop().await;
 }

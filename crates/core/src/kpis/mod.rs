@@ -4,11 +4,13 @@
 //! starting stock in, numbers out. [`Kpis::rows`] flattens them into one long table, the form
 //! every front end (CLI, report, Python, HTTP) shows.
 
+mod offers;
 mod rejects;
 mod replay;
 mod reroutes;
 mod rows;
 
+pub use offers::OfferFigures;
 pub use rejects::reject_draw;
 pub use replay::{replay_day, Day, DayError, Replay, ReplayedDay};
 pub use reroutes::{reroute_counts, RerouteCause, RerouteCounts};
@@ -121,6 +123,12 @@ pub struct Kpis {
     /// Shipped lines the order's nearest warehouse could not have filled from its starting
     /// stock (`None` when the network has no warehouse). See docs/kpis.md.
     pub stockouts_avoided: Option<u64>,
+    /// Answered dealer offers, when known: `compute` leaves it `None`; a caller that follows
+    /// offers (`omniroute serve --dealers`) sets it.
+    pub offers: Option<OfferFigures>,
+    /// Shipped orders inside a dealer's territory that none of its dealers ships any part of
+    /// (`None` when no dealer has a territory).
+    pub channel_conflict_orders: Option<u64>,
 }
 
 fn ratio(num: u64, den: u64) -> Option<f64> {
@@ -152,6 +160,8 @@ impl Kpis {
             nodes: Vec::new(),
             reroutes: inputs.reroutes.cloned(),
             stockouts_avoided: None,
+            offers: None,
+            channel_conflict_orders: offers::channel_conflicts(network, orders, plan),
         };
         for (order, d) in orders.iter().zip(&plan.decisions) {
             k.cost += d.cost;
@@ -267,6 +277,18 @@ impl Kpis {
         };
         self.stockouts_avoided = match (self.stockouts_avoided, other.stockouts_avoided) {
             (Some(a), Some(b)) => Some(a + b),
+            (a, b) => a.or(b),
+        };
+        self.channel_conflict_orders =
+            match (self.channel_conflict_orders, other.channel_conflict_orders) {
+                (Some(a), Some(b)) => Some(a + b),
+                (a, b) => a.or(b),
+            };
+        self.offers = match (self.offers, other.offers) {
+            (Some(mut a), Some(b)) => {
+                a.add(&b);
+                Some(a)
+            }
             (a, b) => a.or(b),
         };
     }

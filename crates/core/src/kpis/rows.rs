@@ -1,12 +1,12 @@
 //! The figures as one long table (`name`, `key`, `value`, `unit`), the form the CLI prints, the
 //! report draws, Python returns and `GET /v1/kpis` serves; and the difference of two such tables.
 
-use super::{Kpis, PromiseDays, RerouteCause};
+use super::{Kpis, OfferFigures, PromiseDays, RerouteCause};
 use crate::{CostBreakdown, Network, NodeKind};
 use rustc_hash::FxHashMap;
 
-/// The note on figures that need dealer offers (acceptance, time to accept, territory
-/// conflicts): they are not computed until the dealer offer state exists.
+/// The note on figures that need dealer offers (acceptance, time to accept: from the offers a
+/// service follows) or territories (channel conflicts) when there are none.
 pub const NOT_AVAILABLE: &str = "not available until offers exist";
 
 /// One figure.
@@ -24,9 +24,10 @@ pub struct KpiRow {
 }
 
 impl KpiRow {
-    /// [`NOT_AVAILABLE`] for the figures that need dealer offers, else `None`.
+    /// [`NOT_AVAILABLE`] for a figure that needs dealer offers or territories and has no value,
+    /// else `None`.
     pub fn note(&self) -> Option<&'static str> {
-        OFFER_FIGURES.contains(&self.name).then_some(NOT_AVAILABLE)
+        (OFFER_FIGURES.contains(&self.name) && self.value.is_none()).then_some(NOT_AVAILABLE)
     }
 }
 
@@ -120,11 +121,18 @@ impl Kpis {
             Some(self.dealer_margin_cents as f64),
             "cents",
         ));
-        for (name, unit) in OFFER_FIGURES
+        let offers = self.offers.as_ref();
+        let conflicts = self.channel_conflict_orders.map(|n| n as f64);
+        for ((name, unit), value) in OFFER_FIGURES
             .into_iter()
             .zip(["ratio", "seconds", "orders"])
+            .zip([
+                offers.and_then(OfferFigures::acceptance_rate),
+                offers.and_then(OfferFigures::mean_time_to_accept_s),
+                conflicts,
+            ])
         {
-            rows.push(row(name, "", None, unit));
+            rows.push(row(name, "", value, unit));
         }
         let r = self.reroutes.as_ref();
         rows.push(row(

@@ -463,3 +463,54 @@ fn a_dealer_that_always_accepts_is_never_drawn_to_reject_and_one_that_never_does
         assert_eq!(r[1].start.qty(NodeIdx(1), SkuId(0)), left_d1);
     }
 }
+
+#[test]
+fn offer_figures_and_channel_conflicts() {
+    use ::geo::{polygon, MultiPolygon};
+    let (mut network, orders, plan, stock) = plan();
+    let k = kpis_of(&network, &orders, &plan, &stock);
+    assert_eq!(k.channel_conflict_orders, None, "no territory");
+    // DL's territory holds every destination: o0 ships from WH alone (a conflict); o1 and o3
+    // ship from DL; o2 ships nothing.
+    let mut nodes = network.nodes().to_vec();
+    nodes[2].dealer = Some(DealerTerms {
+        margin_bps: 0,
+        territory: Some(MultiPolygon(vec![polygon![
+            (x: 77.0, y: 28.5), (x: 77.2, y: 28.5), (x: 77.2, y: 28.6), (x: 77.0, y: 28.6)
+        ]])),
+        acceptance_timeout_s: None,
+        acceptance_rate: None,
+    });
+    network = Network::new(nodes).unwrap();
+    let mut k = kpis_of(&network, &orders, &plan, &stock);
+    assert_eq!(k.channel_conflict_orders, Some(1));
+
+    let rules = Policy::default().dealers;
+    let t0 = at("2026-11-26T06:00:00Z");
+    let offer = |id| Offer::new(OfferId(id), "o1", &network, NodeIdx(2), &rules, t0).unwrap();
+    let mut figures = OfferFigures::default();
+    let mut accepted = offer(1);
+    accepted.accept(at("2026-11-26T06:01:30Z")).unwrap();
+    let mut rejected = offer(2);
+    rejected.reject(t0, RejectReason::Declined).unwrap();
+    let mut timed_out = offer(3);
+    timed_out.expire(at("2026-11-27T00:00:00Z"));
+    for o in [&accepted, &rejected, &timed_out, &offer(4)] {
+        figures.record(o);
+    }
+    assert_eq!((figures.accepted, figures.refused), (1, 2));
+    k.offers = Some(figures);
+    let rows = k.rows(&network);
+    let value = |name: &str| rows.iter().find(|r| r.name == name).unwrap().value;
+    assert_eq!(value("offer_acceptance_rate"), Some(1.0 / 3.0));
+    assert_eq!(value("offer_time_to_accept_s"), Some(90.0));
+    assert_eq!(value("channel_conflict_orders"), Some(1.0));
+    assert!(
+        rows.iter().all(|r| r.note().is_none()),
+        "every figure has a value"
+    );
+    let mut twice = k.clone();
+    twice.merge(&k);
+    assert_eq!(twice.offers.map(|f| f.accepted), Some(2));
+    assert_eq!(twice.channel_conflict_orders, Some(2));
+}

@@ -204,6 +204,7 @@ impl Desk {
         let rules = self.policies.versions.for_order(order, now).dealers;
         state.book.record(offer, &rules);
         state.stale = true;
+        self.service.record_offer(offer);
     }
 
     /// Leaves out of `flow`'s order the dealers that refused it, those `cooling` down and those

@@ -1,13 +1,16 @@
 //! `GET /v1/kpis`: the key figures (docs/kpis.md) of the orders routed and reserved through
 //! `POST /v1/orders` since the service started, the latest decision per order id (a released or
 //! expired order still counts: it was routed). Quotes and batches are not kept. Stock-outs
-//! avoided are judged against the stock the service started with.
+//! avoided are judged against the stock the service started with. The offer figures count the
+//! dealer offers answered on the dealer desk (`serve --dealers`), as they are answered.
 
 use super::Service;
 use axum::extract::State;
 use axum::Json;
 use jiff::Timestamp;
-use omniroute_core::{Decision, KpiInputs, KpiRow, Kpis, Order, Plan, StockTable};
+use omniroute_core::{
+    Decision, KpiInputs, KpiRow, Kpis, Offer, OfferFigures, Order, Plan, StockTable,
+};
 use parking_lot::Mutex;
 use rustc_hash::FxHashMap;
 use serde_json::{json, Value};
@@ -18,6 +21,8 @@ use std::sync::Arc;
 pub(crate) struct KpiLog {
     start: StockTable,
     routed: Mutex<Routed>,
+    /// Answered offers (`None` until the first answer).
+    offers: Mutex<Option<OfferFigures>>,
 }
 
 #[derive(Debug, Default)]
@@ -33,7 +38,13 @@ impl KpiLog {
         KpiLog {
             start,
             routed: Mutex::default(),
+            offers: Mutex::default(),
         }
+    }
+
+    /// Counts an answered offer.
+    pub(crate) fn record_offer(&self, offer: &Offer) {
+        self.offers.lock().get_or_insert_default().record(offer);
     }
 
     /// Keeps `order`'s decision (replacing an earlier one of the same id) without its
@@ -80,7 +91,7 @@ impl Service {
             (r.orders.clone(), r.decisions.clone())
         };
         let plan = Plan::from_decisions(&orders, decisions);
-        let kpis = Kpis::compute(&KpiInputs {
+        let mut kpis = Kpis::compute(&KpiInputs {
             network: &self.network,
             orders: &orders,
             plan: &plan,
@@ -89,6 +100,7 @@ impl Service {
             now,
             reroutes: None,
         });
+        kpis.offers = *self.kpis.offers.lock();
         let rows: Vec<Value> = kpis.rows(&self.network).iter().map(row_json).collect();
         json!({"orders": orders.len(), "kpis": rows})
     }
@@ -105,7 +117,8 @@ pub(crate) struct KpiBody {
     /// Null when undefined (a ratio of nothing) or not available yet.
     value: Option<f64>,
     unit: String,
-    /// `not available until offers exist` on the figures that need dealer offers.
+    /// `not available until offers exist` on the figures that need dealer offers or
+    /// territories and have no value.
     note: Option<String>,
 }
 
