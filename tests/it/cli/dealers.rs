@@ -102,14 +102,7 @@ fn customer_fields_appear_in_no_output() {
     ] {
         std::fs::write(tmp.path().join(name), text).unwrap();
     }
-    let files = [
-        "--nodes",
-        "nodes.csv",
-        "--stock",
-        "stock.csv",
-        "--orders",
-        "orders.csv",
-    ];
+    let files = crate::FILES;
     let mut seen = String::new();
     for format in ["csv", "json"] {
         let out = omniroute()
