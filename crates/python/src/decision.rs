@@ -18,6 +18,9 @@ pub struct CostBreakdown {
     split_penalty_cents: i64,
     lateness_cents: i64,
     unfilled_cents: i64,
+    reject_risk_cents: i64,
+    outside_territory_cents: i64,
+    balance_cents: i64,
     total_cents: i64,
 }
 
@@ -32,6 +35,9 @@ impl From<&core::CostBreakdown> for CostBreakdown {
             split_penalty_cents: c.split_penalty_cents,
             lateness_cents: c.lateness_cents,
             unfilled_cents: c.unfilled_cents,
+            reject_risk_cents: c.reject_risk_cents,
+            outside_territory_cents: c.outside_territory_cents,
+            balance_cents: c.balance_cents,
             total_cents: c.total_cents(),
         }
     }

@@ -180,3 +180,29 @@ def test_reprs_show_costs_in_the_policys_currency(day: om.Scenario, tmp_path: pa
     plain = om.Router(day.network, day.policy).route(day.orders[0], day.inventory, now=NOW)
     assert plain.currency is None
     assert repr(plain).endswith(f"cost_cents={plain.cost_cents})")
+
+
+def test_cost_breakdown_prices_a_dealers_refusal_risk(tmp_path: pathlib.Path) -> None:
+    (tmp_path / "nodes.csv").write_text(
+        "node_id,lat,lon,kind,acceptance_rate\nNEAR,19.11,72.85,dealer,0.5\n"
+    )
+    (tmp_path / "stock.csv").write_text("node_id,sku,qty\nNEAR,TEE,5\n")
+    (tmp_path / "orders.csv").write_text(
+        "order_id,sku,qty,dest_lat,dest_lon\nO1,TEE,1,19.10,72.85\n"
+    )
+    policy = om.Policy.from_toml("[dealers]\nreject_cost_cents = 2000\n")
+    network = om.Network.from_csv(tmp_path / "nodes.csv", policy)
+    orders = om.Orders.from_csv(tmp_path / "orders.csv", network, policy)
+    stock = om.Inventory.from_csv(tmp_path / "stock.csv", network)
+    d = om.Router(network, policy).route(orders[0], stock, now=NOW)
+    cost = d.shipments[0].cost
+    # Half the offers refused, a refusal costs 2000: 1000 expected.
+    assert cost.reject_risk_cents == 1000
+    assert (cost.outside_territory_cents, cost.balance_cents) == (0, 0)
+    terms = (
+        cost.fixed_cents + cost.distance_cents + cost.handling_cents + cost.margin_cents
+        + cost.priority_cents + cost.split_penalty_cents + cost.lateness_cents
+        + cost.unfilled_cents + cost.reject_risk_cents + cost.outside_territory_cents
+        + cost.balance_cents
+    )
+    assert terms == cost.total_cents
