@@ -536,6 +536,7 @@ impl Desk {
                 skus: &self.skus,
                 new_skus: &flow.new_skus,
                 levels: self.policies.versions.levels(),
+                currency: self.policies.versions.earliest().currency,
             };
             names.sku(flow.order.lines[l].sku).to_owned()
         };
