@@ -7,7 +7,10 @@
 //! [`solve_assignment`] runs a Lagrangian relaxation of the capacities (a valid lower bound),
 //! repairs the pricing solutions into feasible ones, and improves the best with a tabu search:
 //! `fast` when every option uses at most one resource (classic GAP; moves evaluated in O(1)),
-//! `tabu` otherwise.
+//! `tabu` otherwise. When every option uses at most one resource, a branch and bound on the
+//! Lagrangian relaxation of the assignment constraints (`proof`: per-resource knapsacks) runs
+//! first on a tenth of the budget; it proves small classic GAPs optimal, and its root bound is
+//! the one reported otherwise.
 //! [`evaluate_assignment`] is the independent feasibility and cost check. The solver reads a
 //! monotonic clock only to honour `time_limit`; with `iteration_limit` set it is deterministic
 //! whenever it ends within `time_limit`.
@@ -21,6 +24,7 @@ pub(crate) mod exact;
 mod fast;
 mod lagrange;
 mod problem;
+pub(crate) mod proof;
 mod repair;
 mod rng;
 mod solve;

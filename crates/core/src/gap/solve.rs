@@ -4,6 +4,7 @@
 
 use super::fast::{self, Simple};
 use super::lagrange::{subgradient, Budget};
+use super::proof::{prove, start_multipliers, ProofLimits};
 use super::rng::Rng;
 use super::tabu::{search, Guide, Limits};
 use super::AssignmentProblem;
@@ -54,13 +55,15 @@ pub struct AssignmentSolution {
     pub choice: Vec<usize>,
     /// Total cost of `choice`.
     pub cost: i64,
-    /// A valid lower bound on the optimum (Lagrangian relaxation of the capacities).
+    /// A valid lower bound on the optimum: the cost when the solve proved it optimal, else the
+    /// best of the Lagrangian relaxations of the capacities and (when every option uses at most
+    /// one resource) of the assignment constraints.
     pub lower_bound: i64,
     /// `(cost − lower_bound) / |cost|` (0 when both are 0; infinite when not feasible).
     pub gap: f64,
     /// Whether `choice` keeps every resource within capacity.
     pub feasible: bool,
-    /// Subgradient steps plus local-search moves, over all runs.
+    /// Subgradient steps, proof nodes and local-search moves, over all runs.
     pub iterations: u64,
     /// Wall-clock time taken.
     pub elapsed: Duration,
@@ -71,10 +74,22 @@ type Found = Option<(Vec<u32>, i64)>;
 
 /// Subgradient steps at most.
 const DUAL_STEPS: u64 = 1_500;
+/// Nodes of the proof by knapsack bounds when the solve is bounded by iterations.
+const PROOF_NODES: u64 = 2_000;
 
 /// Solves an assignment problem: minimise the total cost with every item on exactly one option and
 /// every resource within capacity.
 pub fn solve_assignment(problem: &AssignmentProblem, opts: &SolveOptions) -> AssignmentSolution {
+    solve_with(problem, opts, true)
+}
+
+/// [`solve_assignment`], with the proof by knapsack bounds (`proof::prove`) or without it (the
+/// search alone, as the tests that pin its moves need).
+pub(crate) fn solve_with(
+    problem: &AssignmentProblem,
+    opts: &SolveOptions,
+    proof: bool,
+) -> AssignmentSolution {
     let t0 = Instant::now();
     let p = problem;
     let deadline = t0.checked_add(opts.time_limit);
@@ -104,7 +119,14 @@ pub fn solve_assignment(problem: &AssignmentProblem, opts: &SolveOptions) -> Ass
     );
     let mut iterations = dual.iterations;
     let mut best = dual.best.clone();
-    if best.as_ref().is_none_or(|b| b.1 > dual.bound) {
+    let mut bound = dual.bound;
+    let mut proven = best.as_ref().is_some_and(|b| b.1 <= bound);
+    if proof && !proven {
+        let (found, b, done, nodes) = prove_first(p, opts, t0, &dual.lambda, best, bound);
+        (best, bound, proven) = (found, b, done);
+        iterations += nodes;
+    }
+    if !proven {
         let simple = Simple::new(p, &dual.lambda);
         let guide = simple.is_none().then(|| Guide::new(p, &dual.lambda));
         let from = best.as_ref().map_or_else(
@@ -114,7 +136,7 @@ pub fn solve_assignment(problem: &AssignmentProblem, opts: &SolveOptions) -> Ass
         let limits = Limits {
             deadline,
             max_iterations: opts.iteration_limit.unwrap_or(u64::MAX),
-            target: dual.bound,
+            target: bound,
         };
         let (found, its) = match (&simple, &guide) {
             (Some(s), _) => fast_rounds(s, &from, &best, limits, opts.seed, opts.threads),
@@ -144,7 +166,7 @@ pub fn solve_assignment(problem: &AssignmentProblem, opts: &SolveOptions) -> Ass
         .enumerate()
         .map(|(i, &k)| p.option_cost(i, k))
         .sum::<i64>();
-    let lower_bound = if p.item_count() == 0 { 0 } else { dual.bound };
+    let lower_bound = if p.item_count() == 0 { 0 } else { bound };
     let gap = if !feasible {
         f64::INFINITY
     } else if cost == lower_bound {
@@ -277,4 +299,39 @@ fn valid(p: &AssignmentProblem, choice: &[usize]) -> bool {
             .iter()
             .enumerate()
             .all(|(i, &k)| k < p.option_count(i))
+}
+
+/// The proof by knapsack bounds (`proof::prove`) before the search, on a tenth of the time (or a
+/// node budget with an iteration limit); when it stops short its root bound still guides and
+/// stops the search. Returns the best found, the bound, whether it is proven and the nodes.
+fn prove_first(
+    p: &AssignmentProblem,
+    opts: &SolveOptions,
+    t0: Instant,
+    lambda: &[f64],
+    best: Found,
+    bound: i64,
+) -> (Found, i64, bool, u64) {
+    let limits = match opts.iteration_limit {
+        None => ProofLimits {
+            max_nodes: u64::MAX,
+            deadline: t0.checked_add(opts.time_limit / 10),
+        },
+        Some(_) => ProofLimits {
+            max_nodes: PROOF_NODES,
+            deadline: t0.checked_add(opts.time_limit),
+        },
+    };
+    match prove(p, best.clone(), start_multipliers(p, lambda), limits) {
+        None => (best, bound, false, 0),
+        Some(proof) => {
+            // Proven infeasible: the bound of the relaxation stays the reported one.
+            let bound = if proof.best.is_some() || !proof.proven {
+                bound.max(proof.bound)
+            } else {
+                bound
+            };
+            (proof.best, bound, proof.proven, proof.nodes)
+        }
+    }
 }

@@ -284,7 +284,7 @@ fn classic_gap_search_is_pinned_move_for_move() {
     ];
     for ((m, n, seed), expected) in cases {
         let p = type_d_gap(m, n, seed);
-        let sol = solve_assignment(&p, &opts(32_000));
+        let sol = solve::solve_with(&p, &opts(32_000), false);
         assert_eq!(evaluate_assignment(&p, &sol.choice), Ok(sol.cost));
         let got = (
             sol.cost,
@@ -293,5 +293,27 @@ fn classic_gap_search_is_pinned_move_for_move() {
             fingerprint(&sol.choice),
         );
         assert_eq!(got, expected, "type_d_gap({m}, {n}, {seed})");
+    }
+}
+
+#[test]
+fn classic_gap_with_the_proof_closes_the_pinned_cases() {
+    // The cases above, with the proof by knapsack bounds first: each is proven optimal (bound =
+    // cost) and the search never runs. (agents, jobs, seed) -> (cost, lower bound)
+    let cases = [
+        ((4, 9, 0), (173, 173)),
+        ((5, 30, 1), (517, 517)),
+        ((20, 100, 3), (1681, 1681)),
+    ];
+    for ((m, n, seed), expected) in cases {
+        let p = type_d_gap(m, n, seed);
+        let sol = solve_assignment(&p, &opts(32_000));
+        assert_eq!(evaluate_assignment(&p, &sol.choice), Ok(sol.cost));
+        assert_eq!(
+            (sol.cost, sol.lower_bound),
+            expected,
+            "type_d_gap({m}, {n}, {seed})"
+        );
+        assert!(sol.gap == 0.0, "gap {}", sol.gap);
     }
 }
