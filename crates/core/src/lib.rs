@@ -81,8 +81,8 @@ pub use positioning::{
 pub use promise::{days_late, order_date, promise, transit_days, Promise, PromiseNode};
 pub use router::{
     distance_cents, margin_cents, Candidate, CandidateOutcome, CostBreakdown, Decision, Event,
-    LineSet, Load, Mode, OptimiseOptions, OptimisePhase, OptimiseProgress, Plan, PlanTotals,
-    Reason, ReasonCounts, RerouteError, Rerouted, Router, Shipment, StockTable, UnfilledLine,
-    ALTERNATIVES, EXACT_MAX_LINES, POSTING_LIMIT, WALK_LIMIT,
+    LineSet, Load, Mode, OptimiseModel, OptimiseOptions, OptimisePhase, OptimiseProgress, Plan,
+    PlanTotals, Reason, ReasonCounts, RerouteError, Rerouted, Router, Shipment, StockTable,
+    UnfilledLine, ALTERNATIVES, EXACT_MAX_LINES, POSTING_LIMIT, WALK_LIMIT,
 };
 pub use versions::{PolicyVersions, VersionError};

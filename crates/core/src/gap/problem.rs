@@ -195,6 +195,11 @@ impl AssignmentProblem {
         self.capacity[r.index()] as u64
     }
 
+    /// Every resource's capacity, by index.
+    pub fn resource_capacities(&self) -> impl Iterator<Item = u64> + '_ {
+        self.capacity.iter().map(|&c| c as u64)
+    }
+
     /// Number of options of an item.
     pub fn option_count(&self, item: usize) -> usize {
         self.options(item).len()

@@ -71,7 +71,9 @@ pub use cost::{distance_cents, margin_cents, CostBreakdown};
 pub use decision::{Candidate, CandidateOutcome, Decision, Shipment, UnfilledLine};
 pub use line_set::LineSet;
 pub use load::Load;
-pub use optimise::{Mode, OptimiseOptions, OptimisePhase, OptimiseProgress, ALTERNATIVES};
+pub use optimise::{
+    Mode, OptimiseModel, OptimiseOptions, OptimisePhase, OptimiseProgress, ALTERNATIVES,
+};
 pub use reason::{Reason, ReasonCounts};
 pub use reroute::{Event, RerouteError, Rerouted};
 pub use stock::StockTable;

@@ -49,6 +49,7 @@
 //! it first under its own progress bar), so the sequential pass runs once.
 
 mod every;
+mod export;
 mod lagrange;
 mod large;
 mod model;
@@ -57,6 +58,7 @@ mod progress;
 #[cfg(test)]
 mod tests;
 
+pub use export::OptimiseModel;
 pub(super) use plan::{same_shipments, settle_reasons};
 pub use progress::{OptimisePhase, OptimiseProgress};
 
