@@ -19,6 +19,7 @@
 // literature does.
 #![allow(clippy::many_single_char_names)]
 
+mod eject;
 mod evaluate;
 pub(crate) mod exact;
 mod fast;

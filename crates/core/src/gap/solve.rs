@@ -2,6 +2,7 @@
 //! combined in a fixed order; for classic GAP, rounds of short runs and then one phase that
 //! recombines their results (`fast_rounds`).
 
+use super::eject::descend_ejecting;
 use super::fast::{self, Simple};
 use super::lagrange::{subgradient, Budget};
 use super::proof::{prove, start_multipliers, ProofLimits};
@@ -140,13 +141,18 @@ pub(crate) fn solve_with(
         };
         let (found, its) = match (&simple, &guide) {
             (Some(s), _) => fast_rounds(s, &from, &best, limits, opts.seed, opts.threads),
-            (None, Some(g)) => keep_best(
-                best.clone(),
-                in_parallel(opts.threads, |k| {
-                    let mut rng = Rng::new(opts.seed, k as u64);
-                    search(p, g, &from, best.clone(), limits, &mut rng)
-                }),
-            ),
+            (None, Some(g)) => {
+                // Tabu moves scan every item: a descent with ejections first gets far cheaper.
+                let best = descend_first(p, best.clone(), deadline);
+                let from = best.as_ref().map_or(from, |b| b.0.clone());
+                keep_best(
+                    best.clone(),
+                    in_parallel(opts.threads, |k| {
+                        let mut rng = Rng::new(opts.seed, k as u64);
+                        search(p, g, &from, best.clone(), limits, &mut rng)
+                    }),
+                )
+            }
             (None, None) => (best.clone(), 0),
         };
         iterations += its;
@@ -334,4 +340,12 @@ fn prove_first(
             (proof.best, bound, proof.proven, proof.nodes)
         }
     }
+}
+
+/// The descent with ejections (`eject.rs`) from the incumbent, if there is one.
+fn descend_first(p: &AssignmentProblem, best: Found, deadline: Option<Instant>) -> Found {
+    let (choice, _) = best?;
+    let mut s = super::state::State::new(p, &choice);
+    descend_ejecting(&mut s, deadline);
+    Some((s.choice, s.cost))
 }

@@ -90,6 +90,16 @@ impl<'p> State<'p> {
             .all(|&(r, d)| d <= 0 || self.load[r as usize] + d <= cap[r as usize])
     }
 
+    /// The one resource the changes would put over capacity, if there is exactly one.
+    pub(crate) fn single_over(&self, ch: &Changes) -> Option<usize> {
+        let cap = self.p.capacities();
+        let mut over =
+            ch.0.iter()
+                .filter(|&&(r, d)| d > 0 && self.load[r as usize] + d > cap[r as usize]);
+        let first = over.next()?.0 as usize;
+        over.next().is_none().then_some(first)
+    }
+
     /// Moves item `i` to global option `o`.
     pub(crate) fn shift(&mut self, i: usize, o: usize) {
         let old = self.choice[i] as usize;
