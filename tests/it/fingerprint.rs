@@ -7,7 +7,8 @@
 //!
 //! The instance: the generator at seed 11 (2,000 nodes, 20,000 SKUs, orders of 1 to 12 lines, the
 //! exact DP's whole range) under the demo policy (soft SLA, a hard same-day rule, dealer margins,
-//! split penalty), routed one order after another on one thread.
+//! split penalty), routed one order after another on one thread, and again speculatively on two
+//! threads, which must give the same plan byte for byte.
 
 use omniroute_adapters::{generate, india_cities, GenConfig, Inputs, Source, DEMO_POLICY};
 use omniroute_core::{CandidateOutcome, Decision, Plan, Router};
@@ -17,7 +18,8 @@ use std::sync::Arc;
 /// The plan's hash and its totals, as pinned.
 const PINNED: (u64, i64, u64) = (17_597_294_694_840_126_348, 394_559_468, 40_243);
 
-fn plan() -> Plan {
+/// The plan on one thread (`threads` = 1) or speculatively on `threads` threads.
+fn plan(threads: usize) -> Plan {
     let cfg = GenConfig {
         seed: 11,
         warehouses: 20,
@@ -41,10 +43,14 @@ fn plan() -> Plan {
         Arc::clone(&inputs.network),
         inputs.policies.versions.earliest().clone(),
     )
-    .parallel(false);
+    .parallel(threads > 1);
     let stock = router.stock_table(inputs.routable_positions());
     let now = "2026-11-26T12:00:00Z".parse().expect("a valid instant");
-    router.route_sequential(&inputs.orders, &stock, now)
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .expect("a thread pool");
+    pool.install(|| router.route_sequential(&inputs.orders, &stock, now))
 }
 
 /// One decision as text, every number exact (distances by their bits).
@@ -103,7 +109,15 @@ fn fnv1a(bytes: &[u8]) -> u64 {
 
 #[test]
 fn a_20000_order_plan_is_unchanged() {
-    let plan = plan();
+    assert_pinned(&plan(1));
+}
+
+#[test]
+fn the_plan_on_two_threads_is_the_same() {
+    assert_pinned(&plan(2));
+}
+
+fn assert_pinned(plan: &Plan) {
     assert_eq!(plan.decisions.len(), 20_000);
     let mut text = String::new();
     for d in &plan.decisions {

@@ -2,10 +2,8 @@
 //! capacity left by the ones before, exactly what an OMS does live.
 
 use super::{Decision, Load, Reason, ReasonCounts, Router, StockTable};
-use crate::{NodeIdx, Order, SkuId};
+use crate::Order;
 use jiff::Timestamp;
-use rayon::prelude::*;
-use rustc_hash::FxHashSet;
 
 /// Totals of a plan.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
@@ -116,10 +114,11 @@ impl Router {
     /// without `created_at`.
     ///
     /// With parallelism on ([`Router::parallel`], the default) orders are routed speculatively in
-    /// chunks across rayon's threads against the state before the chunk, then committed in
-    /// order; an order whose inputs an earlier order of its chunk changed (one of its SKUs was
-    /// shipped, or a capacity-limited node it looked at was used) is routed again on the spot.
-    /// The plan is therefore identical to the one-thread run.
+    /// windows across rayon's threads against the state before the window, then committed in
+    /// order; an order whose inputs an earlier order changed since its guess (one of its SKUs
+    /// sold out or fell below its need at a node, or a capacity-limited node it could use lost
+    /// the room for it) is routed again, with the next few stale ones, in parallel
+    /// (`speculate.rs`). The plan is therefore identical to the one-thread run.
     pub fn route_sequential(&self, orders: &[Order], stock: &StockTable, now: Timestamp) -> Plan {
         self.route_sequential_with(orders, stock, now, &|_| {})
     }
@@ -152,9 +151,6 @@ impl Router {
         progress: &(dyn Fn(usize) + Sync),
     ) -> Plan {
         orders.iter().for_each(super::assert_within_limits);
-        let route = |order, stock: &StockTable, load: &Load| {
-            self.route_priced(order, stock, load, now, None)
-        };
         let mut stock = stock.clone();
         let mut load = start.clone();
         let mut decisions = Vec::with_capacity(orders.len());
@@ -163,82 +159,27 @@ impl Router {
         } else {
             1
         };
-        let chunk = if threads > 1 { 8 * threads } else { 256 };
-        for batch in orders.chunks(chunk) {
-            if threads > 1 {
-                let guesses: Vec<Decision> =
-                    batch.par_iter().map(|o| route(o, &stock, &load)).collect();
-                // What earlier orders of the chunk changed: (node, sku, sold out).
-                let mut touched: Vec<(NodeIdx, SkuId, bool)> = Vec::new();
-                let mut touched_limited: FxHashSet<NodeIdx> = FxHashSet::default();
-                for (order, guess) in batch.iter().zip(guesses) {
-                    let d = if self.stale(order, &touched, &touched_limited, &stock, &load) {
-                        route(order, &stock, &load)
-                    } else {
-                        guess
-                    };
-                    for s in &d.shipments {
-                        for &l in &s.lines {
-                            let sku = order.lines[l].sku;
-                            let left = stock.qty(s.node, sku) - order.lines[l].qty;
-                            touched.push((s.node, sku, left == 0));
-                        }
-                        if self.capacity_limited(s.node) {
-                            touched_limited.insert(s.node);
-                        }
-                    }
-                    apply(order, &d, &mut stock, &mut load);
-                    decisions.push(d);
-                }
-            } else {
+        if threads > 1 {
+            self.route_speculating(
+                orders,
+                &mut stock,
+                &mut load,
+                now,
+                threads,
+                &mut decisions,
+                progress,
+            );
+        } else {
+            for batch in orders.chunks(256) {
                 for order in batch {
-                    let d = route(order, &stock, &load);
+                    let d = self.route_priced(order, &stock, &load, now, None);
                     apply(order, &d, &mut stock, &mut load);
                     decisions.push(d);
                 }
+                progress(decisions.len());
             }
-            progress(decisions.len());
         }
         Plan::from_decisions(orders, decisions)
-    }
-}
-
-impl Router {
-    /// True when `guess`, routed before the earlier orders of its chunk were applied, may differ
-    /// from routing `order` now. Stock and load only shrink and grow, and the router reads them
-    /// only through "does this node hold enough of this SKU for the order's lines" (masks, SKU
-    /// groups, posting lists, the unfilled-line reasons) and "does this node's capacity bind for
-    /// this order". A guess is kept when every change of the chunk leaves those answers as they
-    /// were: no SKU of the order sold out anywhere or fell below the order's need at a node, and
-    /// no node used since binds the order's capacity now. (Capacities are the same in every
-    /// policy version, so `self`'s terms serve every order.)
-    fn stale(
-        &self,
-        order: &Order,
-        touched: &[(NodeIdx, SkuId, bool)],
-        touched_limited: &FxHashSet<NodeIdx>,
-        stock: &StockTable,
-        load: &Load,
-    ) -> bool {
-        let need = |sku: SkuId| -> u32 {
-            order
-                .lines
-                .iter()
-                .filter(|l| l.sku == sku)
-                .map(|l| l.qty)
-                .sum()
-        };
-        let stock_changed = touched.iter().any(|&(n, sku, sold_out)| {
-            let need = need(sku);
-            need > 0 && (sold_out || stock.qty(n, sku) < need)
-        });
-        let units = u32::try_from(order.units()).unwrap_or(u32::MAX);
-        stock_changed
-            || touched_limited.iter().any(|&n| {
-                !self.earliest().terms.nodes[n.0 as usize]
-                    .capacity()
-                    .has_room(load, n, units)
-            })
     }
 }
 

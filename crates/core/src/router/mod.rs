@@ -57,6 +57,7 @@ mod rules_example_tests;
 mod rules_tests;
 mod search;
 mod sparse;
+mod speculate;
 mod stock;
 mod terms;
 #[cfg(test)]
@@ -182,12 +183,6 @@ impl Router {
     pub fn parallel(mut self, on: bool) -> Self {
         self.parallel = on;
         self
-    }
-
-    /// True when the node has a daily capacity in units or shipments (the same in every version).
-    pub(crate) fn capacity_limited(&self, node: NodeIdx) -> bool {
-        let t = &self.earliest().terms.nodes[node.0 as usize];
-        t.capacity_units.is_some() || t.capacity_shipments.is_some()
     }
 
     /// The same router with other candidate-gathering limits (the result must not change):
