@@ -1,0 +1,83 @@
+//! The sequential batch on one thread and on two (issue 20, docs/design.md §9): wall and CPU time
+//! of each, and whether the two plans are identical decision for decision.
+//!
+//! `cargo run --release -p omniroute-benches --example batch_threads` with env `OPT_ORDERS`
+//! (default 20,000), `COUNTRY` (default US) and `RUNS` (default 3, alternating; the best of each
+//! is printed): 20 warehouses, 380 stores, 1,600 dealers, 20,000 SKUs, seed 11 (the comparison
+//! instance of `benches/compare/run.sh`). CPU time is the process's user + system time from
+//! `/proc/self/stat` (10 ms ticks), so it counts both threads' work.
+
+use omniroute_adapters::{country_cities, generate, GenConfig, Inputs};
+use std::time::Instant;
+
+/// User + system CPU seconds of this process so far.
+fn cpu_s() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start at the last ')'.
+    let rest = stat.rsplit_once(')').map_or("", |x| x.1);
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name and state.
+    f.get(10)
+        .zip(f.get(11))
+        .map_or(0.0, |(u, s)| (u + s) / 100.0)
+}
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let env = |k: &str, d: u64| {
+        std::env::var(k)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d)
+    };
+    let orders = u32::try_from(env("OPT_ORDERS", 20_000))?;
+    let runs = env("RUNS", 3);
+    let country = std::env::var("COUNTRY").unwrap_or_else(|_| "US".into());
+    let cities = country_cities(&country).ok_or("no embedded places for COUNTRY")?;
+    let cfg = GenConfig {
+        seed: 11,
+        warehouses: 20,
+        stores: 380,
+        dealers: 1_600,
+        skus: 20_000,
+        orders,
+        ..GenConfig::demo()
+    };
+    let inputs = Inputs::from_instance("bench", &generate(&cities, &cfg))?;
+    let (router, stock) = omniroute_benches::router(&inputs);
+    let now = omniroute_benches::now();
+    let one = router.clone().parallel(false);
+    let two = rayon::ThreadPoolBuilder::new().num_threads(2).build()?;
+    let mut best = [(f64::MAX, f64::MAX); 2];
+    let mut plans = [None, None];
+    for _ in 0..runs {
+        for (k, slot) in best.iter_mut().enumerate() {
+            let (t, c) = (Instant::now(), cpu_s());
+            let plan = if k == 0 {
+                one.route_sequential(&inputs.orders, &stock, now)
+            } else {
+                two.install(|| router.route_sequential(&inputs.orders, &stock, now))
+            };
+            let (wall, cpu) = (t.elapsed().as_secs_f64(), cpu_s() - c);
+            *slot = (slot.0.min(wall), slot.1.min(cpu));
+            plans[k] = Some(plan);
+        }
+    }
+    let [Some(a), Some(b)] = plans else {
+        return Err("no runs".into());
+    };
+    let same = a.decisions == b.decisions;
+    println!(
+        "{orders} orders, cost {} cents; 1 thread {:.3} s wall / {:.2} s CPU; 2 threads {:.3} s \
+         wall / {:.2} s CPU; ratio {:.2}x wall; identical plans: {same}",
+        a.totals.cost_cents,
+        best[0].0,
+        best[0].1,
+        best[1].0,
+        best[1].1,
+        best[0].0 / best[1].0,
+    );
+    Ok(())
+}
