@@ -7,7 +7,6 @@
 //! instance of `benches/compare/run.sh`). CPU time is the process's user + system time from
 //! `/proc/self/stat` (10 ms ticks), so it counts both threads' work.
 
-use omniroute_adapters::{country_cities, generate, GenConfig, Inputs};
 use std::time::Instant;
 
 /// User + system CPU seconds of this process so far.
@@ -32,20 +31,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .and_then(|v| v.parse().ok())
             .unwrap_or(d)
     };
-    let orders = u32::try_from(env("OPT_ORDERS", 20_000))?;
+    let (inputs, orders) = omniroute_benches::comparison_instance()?;
     let runs = env("RUNS", 3);
-    let country = std::env::var("COUNTRY").unwrap_or_else(|_| "US".into());
-    let cities = country_cities(&country).ok_or("no embedded places for COUNTRY")?;
-    let cfg = GenConfig {
-        seed: 11,
-        warehouses: 20,
-        stores: 380,
-        dealers: 1_600,
-        skus: 20_000,
-        orders,
-        ..GenConfig::demo()
-    };
-    let inputs = Inputs::from_instance("bench", &generate(&cities, &cfg))?;
     let (router, stock) = omniroute_benches::router(&inputs);
     let now = omniroute_benches::now();
     let one = router.clone().parallel(false);

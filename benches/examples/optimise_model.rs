@@ -9,7 +9,6 @@
 //! capacities, then per item its option count and per option `cost uses (resource amount)…`.
 //! Prints one JSON line of figures.
 
-use omniroute_adapters::{country_cities, generate, GenConfig, Inputs};
 use omniroute_core::{solve_assignment, OptimiseOptions, SolveOptions};
 use std::fmt::Write as _;
 use std::time::{Duration, Instant};
@@ -24,20 +23,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let out = std::env::args()
         .nth(1)
         .ok_or("usage: optimise_model OUT.txt")?;
-    let orders = u32::try_from(env("OPT_ORDERS", 20_000))?;
+    let (inputs, orders) = omniroute_benches::comparison_instance()?;
     let seconds = env("OPT_SECONDS", 20);
-    let country = std::env::var("COUNTRY").unwrap_or_else(|_| "US".into());
-    let cities = country_cities(&country).ok_or("no embedded places for COUNTRY")?;
-    let cfg = GenConfig {
-        seed: 11,
-        warehouses: 20,
-        stores: 380,
-        dealers: 1_600,
-        skus: 20_000,
-        orders,
-        ..GenConfig::demo()
-    };
-    let inputs = Inputs::from_instance("bench", &generate(&cities, &cfg))?;
     let (router, stock) = omniroute_benches::router(&inputs);
     let now = omniroute_benches::now();
     let started = Instant::now();

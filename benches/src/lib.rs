@@ -1,7 +1,7 @@
 //! Shared set-up for omniroute's benchmarks: seeded instances from the generator, loaded through
 //! the same readers the CLI uses, so the benches measure the real code path on real-sized data.
 
-use omniroute_adapters::{generate, india_cities, GenConfig, Inputs};
+use omniroute_adapters::{country_cities, generate, india_cities, GenConfig, Inputs};
 use omniroute_core::{Order, Router, StockTable};
 use std::sync::Arc;
 
@@ -41,6 +41,32 @@ pub fn network_2k(orders: u32) -> Inputs {
         ..GenConfig::demo()
     };
     load(&cfg)
+}
+
+/// The comparison instance of `benches/compare/run.sh` as `omniroute gen` makes it, on
+/// `$COUNTRY`'s embedded places (default US): 2,000 nodes (20 warehouses, 380 stores, 1,600
+/// dealers), 20,000 SKUs, `$OPT_ORDERS` orders (default 20,000), seed 11; and the order count.
+///
+/// # Errors
+///
+/// When `$COUNTRY` has no embedded places or `$OPT_ORDERS` is not a count.
+pub fn comparison_instance() -> Result<(Inputs, u32), Box<dyn std::error::Error>> {
+    let orders: u32 = std::env::var("OPT_ORDERS").map_or(Ok(20_000), |v| v.parse())?;
+    let country = std::env::var("COUNTRY").unwrap_or_else(|_| "US".into());
+    let cities = country_cities(&country).ok_or("no embedded places for COUNTRY")?;
+    let cfg = GenConfig {
+        seed: 11,
+        warehouses: 20,
+        stores: 380,
+        dealers: 1_600,
+        skus: 20_000,
+        orders,
+        ..GenConfig::demo()
+    };
+    Ok((
+        Inputs::from_instance("bench", &generate(&cities, &cfg))?,
+        orders,
+    ))
 }
 
 /// The router of `inputs`' (earliest) policy and the stock table it routes against, as the CLI
