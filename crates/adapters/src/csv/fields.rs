@@ -13,11 +13,39 @@ use omniroute_core::LatLng;
 /// A column of the file: its index when the header has it.
 pub(crate) type Col = Option<usize>;
 
+/// The cells of one row: a record the csv crate read, or a line split at its commas.
+#[derive(Clone, Copy)]
+pub(crate) enum Cells<'a> {
+    Record(&'a StringRecord),
+    /// A line and where each of its fields starts and ends.
+    Split(&'a str, &'a [(usize, usize)]),
+}
+
+impl<'a> Cells<'a> {
+    /// The untrimmed cell `i`.
+    fn get(self, i: usize) -> Option<&'a str> {
+        match self {
+            Cells::Record(record) => record.get(i),
+            Cells::Split(line, bounds) => bounds.get(i).map(|&(a, b)| &line[a..b]),
+        }
+    }
+}
+
+/// `text` without leading and trailing whitespace (as [`str::trim`]), at once when it starts
+/// and ends with a visible ASCII character, as most cells do.
+fn trim(text: &str) -> &str {
+    match text.as_bytes() {
+        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
+        [only] if only.is_ascii_graphic() => text,
+        _ => text.trim(),
+    }
+}
+
 /// One data row being read.
 pub(crate) struct Row<'a> {
     /// Line of the row in the file (the header is line 1).
     pub line: u64,
-    record: &'a StringRecord,
+    record: Cells<'a>,
     header: &'a [String],
     problems: &'a mut Problems,
     start: usize,
@@ -26,7 +54,7 @@ pub(crate) struct Row<'a> {
 impl<'a> Row<'a> {
     pub(crate) fn new(
         line: u64,
-        record: &'a StringRecord,
+        record: Cells<'a>,
         header: &'a [String],
         problems: &'a mut Problems,
     ) -> Self {
@@ -71,8 +99,7 @@ impl<'a> Row<'a> {
 
     /// The trimmed cell, or `None` when the column is absent or the cell empty.
     pub fn cell(&self, col: Col) -> Option<&'a str> {
-        let record: &'a StringRecord = self.record;
-        let text = record.get(col?)?.trim();
+        let text = trim(self.record.get(col?)?);
         (!text.is_empty()).then_some(text)
     }
 

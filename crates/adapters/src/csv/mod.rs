@@ -98,8 +98,8 @@ impl SkuStage {
 
     /// The id `sku` has (or will have once committed).
     pub fn id(&mut self, skus: &Skus, sku: &str) -> SkuId {
-        skus.get(sku)
-            .unwrap_or_else(|| SkuId(self.base + self.fresh.intern(sku)))
+        let known = if skus.is_empty() { None } else { skus.get(sku) };
+        known.unwrap_or_else(|| SkuId(self.base + self.fresh.intern(sku)))
     }
 
     /// The name of `id` (one of `skus`, or staged).

@@ -1,7 +1,7 @@
 //! One CSV input being read: BOM, header, column claims, rows and the problems found so far.
 
 use super::code;
-use super::fields::Row;
+use super::fields::{Cells, Row};
 use crate::problem::{clip, Problems};
 use crate::InputError;
 use crate::Problem;
@@ -11,6 +11,11 @@ use std::collections::HashSet;
 use std::io::{Cursor, Read};
 
 mod parts;
+mod plain;
+#[cfg(test)]
+mod plain_tests;
+
+use plain::{line_ends, Plain};
 
 pub(crate) use parts::MIN_PART;
 
@@ -29,8 +34,20 @@ pub(crate) struct Sheet<'a> {
     header: Vec<String>,
     claimed: Vec<bool>,
     record: StringRecord,
+    /// How the rows are read: chosen at the first row.
+    mode: Mode,
     rows: u64,
     problems: Problems,
+}
+
+/// How a sheet reads its rows.
+enum Mode {
+    /// No row read yet.
+    Unread,
+    /// Through the csv crate: some field is quoted.
+    Csv,
+    /// Lines split at commas: no field is quoted.
+    Plain(Plain),
 }
 
 impl Sheet<'static> {
@@ -119,6 +136,7 @@ impl<'a> Sheet<'a> {
             claimed: vec![false; header.len()],
             header,
             record: StringRecord::new(),
+            mode: Mode::Unread,
             rows: 0,
             problems,
         })
@@ -201,6 +219,15 @@ impl<'a> Sheet<'a> {
     /// The next data row with as many fields as the header and valid UTF-8; rows that are not
     /// are reported and skipped. `None` at the end, or once [`MAX_PROBLEMS`] are found.
     pub fn next_row(&mut self) -> Result<Option<Row<'_>>, InputError> {
+        if let Mode::Unread = self.mode {
+            let data: &[u8] = self.reader.get_ref().get_ref();
+            let at = parts::rows_start(data, self.reader.position().byte());
+            self.mode =
+                Plain::over(data, at, line_ends(&data[..at]) + 1).map_or(Mode::Csv, Mode::Plain);
+        }
+        if let Mode::Plain(_) = self.mode {
+            return Ok(self.next_plain());
+        }
         loop {
             let mut bytes = std::mem::take(&mut self.record).into_byte_record();
             if self.problems.is_full() {
@@ -219,23 +246,59 @@ impl<'a> Sheet<'a> {
                     code::FIELD_COUNT,
                     line,
                     0,
-                    format!(
-                        "row has {} fields but the header has {}",
-                        bytes.len(),
-                        self.header.len()
-                    ),
-                    "give every row one field per header column; quote fields that contain commas",
+                    field_count(bytes.len(), self.header.len()),
+                    FIELD_COUNT_HINT,
                 );
                 continue;
             }
             match StringRecord::from_byte_record(bytes) {
                 Ok(record) => {
                     self.record = record;
-                    let row = Row::new(line, &self.record, &self.header, &mut self.problems);
+                    let cells = Cells::Record(&self.record);
+                    let row = Row::new(line, cells, &self.header, &mut self.problems);
                     return Ok(Some(row));
                 }
                 Err(e) => {
                     let column = e.utf8_error().field() as u64 + 1;
+                    self.problems
+                        .error(code::ENCODING, line, column, not_utf8(), ENCODING_HINT);
+                }
+            }
+        }
+    }
+
+    /// [`Sheet::next_row`] when no field is quoted: the same rows, lines and problems.
+    fn next_plain(&mut self) -> Option<Row<'_>> {
+        let Mode::Plain(plain) = &mut self.mode else {
+            return None;
+        };
+        let data: &[u8] = self.reader.get_ref().get_ref();
+        loop {
+            if self.problems.is_full() {
+                let more = plain.next(data).is_some();
+                self.problems.stop(more);
+                return None;
+            }
+            let line = plain.next(data)?;
+            self.rows += 1;
+            let fields = plain.bounds().len();
+            if fields != self.header.len() {
+                self.problems.error(
+                    code::FIELD_COUNT,
+                    line,
+                    0,
+                    field_count(fields, self.header.len()),
+                    FIELD_COUNT_HINT,
+                );
+                continue;
+            }
+            match std::str::from_utf8(plain.row(data)) {
+                Ok(text) => {
+                    let cells = Cells::Split(text, plain.bounds());
+                    return Some(Row::new(line, cells, &self.header, &mut self.problems));
+                }
+                Err(e) => {
+                    let column = plain.field_at(e.valid_up_to()) as u64 + 1;
                     self.problems
                         .error(code::ENCODING, line, column, not_utf8(), ENCODING_HINT);
                 }
@@ -256,8 +319,9 @@ impl<'a> Sheet<'a> {
         self.problems.error(code, line, column, message, hint);
     }
 
-    /// About how many data rows are left, from the length of the rows in the next 64 KiB:
-    /// for sizing a reader's output once instead of growing it row by row.
+    /// About how many data rows are left, from the length of the rows in the next 64 KiB and an
+    /// eighth more (rows further on may be shorter): for sizing a reader's output once instead
+    /// of growing it row by row. Capacity never written to costs no memory.
     pub fn rows_hint(&self) -> usize {
         let data = self.reader.get_ref().get_ref();
         let at = (self.reader.position().byte() as usize).min(data.len());
@@ -268,7 +332,8 @@ impl<'a> Sheet<'a> {
         }
         #[allow(clippy::naive_bytecount)] // 64 KiB once per file
         let ends = sample.iter().filter(|&&b| b == b'\n').count() + 1;
-        (rest.len() as u64 * ends as u64 / sample.len() as u64) as usize + 1
+        let rows = rest.len() as u64 * ends as u64 / sample.len() as u64;
+        (rows + rows / 8) as usize + 16
     }
 
     /// Ends the read: the warnings when the file had data rows and no error, else every error.
@@ -287,6 +352,13 @@ impl<'a> Sheet<'a> {
         }
         Ok(self.problems.into_warnings())
     }
+}
+
+const FIELD_COUNT_HINT: &str =
+    "give every row one field per header column; quote fields that contain commas";
+
+fn field_count(fields: usize, header: usize) -> String {
+    format!("row has {fields} fields but the header has {header}")
 }
 
 const ENCODING_HINT: &str = "save the file as UTF-8 (for example \"CSV UTF-8\" in a spreadsheet)";

@@ -100,15 +100,20 @@ fn read(
 ) -> Result<Loaded<Vec<StockRecord>>, InputError> {
     let cols = Cols::claim(&mut sheet);
     sheet.end_header(KNOWN);
+    let whole = sheet.rows_hint();
     let mut parts = sheet.split(threads.count, threads.min_bytes);
     let read = if parts.is_empty() {
-        read_rows(&mut sheet, &cols, network, skus)?
+        read_rows(&mut sheet, &cols, network, skus, whole)?
     } else {
-        let shared: &Skus = skus;
+        let (shared, cols): (&Skus, &Cols) = (skus, &cols);
         let each = std::thread::scope(|s| {
             let handles: Vec<_> = parts
                 .iter_mut()
-                .map(|part| s.spawn(|| read_rows(part, &cols, network, shared)))
+                .enumerate()
+                .map(|(k, part)| {
+                    let rows = if k == 0 { whole } else { 0 };
+                    s.spawn(move || read_rows(part, cols, network, shared, rows))
+                })
                 .collect();
             handles
                 .into_iter()

@@ -4,6 +4,7 @@
 //! and [`Sheet::join`] moves its problems to their lines in the file. Splitting needs every line
 //! end to be a row end, so a file that quotes any field is read on one thread.
 
+use super::plain::line_ends;
 use super::{Lines, Sheet};
 use csv::StringRecord;
 use std::borrow::Cow;
@@ -56,6 +57,7 @@ impl<'a> Sheet<'a> {
             header: self.header.clone(),
             claimed: self.claimed.clone(),
             record: StringRecord::new(),
+            mode: super::Mode::Unread,
             rows: 0,
             problems: super::Problems::new(self.problems.file()),
         }
@@ -67,12 +69,12 @@ impl<'a> Sheet<'a> {
     pub fn join(&mut self, parts: Vec<Sheet<'a>>) -> Vec<u64> {
         let data: &[u8] = self.reader.get_ref().get_ref();
         let at = rows_start(data, self.reader.position().byte());
-        let mut offset = Lines::default().line_at(&data[..at], at) - 1;
+        let mut offset = line_ends(&data[..at]);
         let mut offsets = Vec::with_capacity(parts.len());
-        for mut part in parts {
+        for part in parts {
             offsets.push(offset);
             let rows: &[u8] = part.reader.get_ref().get_ref();
-            offset += part.lines.line_at(rows, rows.len()) - 1;
+            offset += line_ends(rows);
             self.rows += part.rows;
             self.problems
                 .absorb(part.problems, offsets[offsets.len() - 1]);
@@ -83,7 +85,7 @@ impl<'a> Sheet<'a> {
 
 /// Where the rows begin, given the reader's position after the header: past the `\n` of a
 /// `\r\n` the reader stopped inside.
-fn rows_start(data: &[u8], position: u64) -> usize {
+pub(super) fn rows_start(data: &[u8], position: u64) -> usize {
     let at = (position as usize).min(data.len());
     if data[..at].ends_with(b"\r") && data.get(at) == Some(&b'\n') {
         at + 1

@@ -67,7 +67,15 @@ impl Positions {
         if self.ascending {
             return Vec::new();
         }
-        self.rows.sort_unstable();
+        // Equal keys only need to end up side by side. When every node's rows come in one run
+        // (files are usually grouped by node), sorting each run on its own does that, in cache.
+        if grouped_by_node(&self.rows) {
+            for run in self.rows.chunk_by_mut(|a, b| a.0 >> 32 == b.0 >> 32) {
+                run.sort_unstable();
+            }
+        } else {
+            self.rows.sort_unstable();
+        }
         let mut out: Vec<(NodeIdx, SkuId, u64, u64)> = self
             .rows
             .chunk_by(|a, b| a.0 == b.0)
@@ -82,5 +90,49 @@ impl Positions {
             .collect();
         out.sort_unstable_by_key(|r| r.2);
         out
+    }
+}
+
+/// True when the rows of each node come in one run, none split across two.
+fn grouped_by_node(rows: &[(u64, u64)]) -> bool {
+    let nodes = rows
+        .iter()
+        .map(|r| (r.0 >> 32) as usize)
+        .max()
+        .map_or(0, |n| n + 1);
+    let mut seen = vec![false; nodes];
+    rows.chunk_by(|a, b| a.0 >> 32 == b.0 >> 32)
+        .all(|run| !std::mem::replace(&mut seen[(run[0].0 >> 32) as usize], true))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Positions;
+    use omniroute_core::{NodeIdx, SkuId};
+    use proptest::prelude::*;
+    use std::collections::HashMap;
+
+    proptest! {
+        /// Grouped by node or not, the repeats are those a map of first lines finds.
+        #[test]
+        fn repeats_match_a_map(pairs in prop::collection::vec((0u32..4, 0u32..5), 0..40), grouped in any::<bool>()) {
+            let mut pairs = pairs;
+            if grouped {
+                pairs.sort_by_key(|p| p.0);
+            }
+            let mut positions = Positions::with_capacity(0);
+            let mut first = HashMap::new();
+            let mut want = Vec::new();
+            for (i, &(n, s)) in pairs.iter().enumerate() {
+                let line = i as u64 * 2 + 2;
+                positions.push(NodeIdx(n), SkuId(s), line);
+                if let Some(&f) = first.get(&(n, s)) {
+                    want.push((NodeIdx(n), SkuId(s), line, f));
+                } else {
+                    first.insert((n, s), line);
+                }
+            }
+            prop_assert_eq!(positions.repeated(), want);
+        }
     }
 }

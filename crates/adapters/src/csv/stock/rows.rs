@@ -42,16 +42,19 @@ pub(super) struct Rows {
     pub stage: SkuStage,
 }
 
-/// Reads every row of `sheet`, giving new SKU names ids staged on top of `skus`.
+/// Reads every row of `sheet`, giving new SKU names ids staged on top of `skus`. The outputs
+/// are sized for `rows` rows (more when the sheet holds more): the first part of a file read in
+/// parts is sized for the whole file, so that [`Rows::concat`] appends the other parts in place.
 pub(super) fn read_rows(
     sheet: &mut Sheet<'_>,
     cols: &Cols,
     network: Option<&Network>,
     skus: &Skus,
+    rows: usize,
 ) -> Result<Rows, InputError> {
     let mut stage = SkuStage::new(skus);
     let mut records = Vec::with_capacity(if network.is_some() {
-        sheet.rows_hint()
+        rows.max(sheet.rows_hint())
     } else {
         0
     });
