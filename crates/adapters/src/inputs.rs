@@ -1,10 +1,10 @@
 //! Loading a whole routing input (nodes, stock, orders, policy) at once, with every problem of
 //! every file gathered before anything is returned.
 
-use crate::csv::{check_stock_alone, read_orders_named, read_stock_bytes, NodeNames};
-use crate::{
-    read_nodes, InputError, Instance, OrderPlaces, Policies, PolicyFile, Problem, StockRecord,
+use crate::csv::{
+    check_stock_alone, read_nodes_bytes, read_orders_bytes, read_stock_bytes, NodeNames,
 };
+use crate::{InputError, Instance, OrderPlaces, Policies, PolicyFile, Problem, StockRecord};
 use jiff::Timestamp;
 use omniroute_core::{
     LiveStock, Network, NodeIdx, Order, Router, ServiceLevels, SkuId, Skus, StockRow,
@@ -100,7 +100,7 @@ impl Inputs {
             None
         };
         let network = keep(
-            read_nodes(nodes.bytes.as_slice(), &nodes.name, &levels).map(|l| {
+            read_nodes_bytes(&nodes.bytes, &nodes.name, &levels).map(|l| {
                 warnings.extend(l.warnings);
                 l.value
             }),
@@ -122,8 +122,8 @@ impl Inputs {
         let orders = match orders {
             None => Some((Vec::new(), OrderPlaces::default())),
             Some(src) => keep(
-                read_orders_named(
-                    src.bytes.as_slice(),
+                read_orders_bytes(
+                    &src.bytes,
                     &src.name,
                     &mut skus,
                     &levels,

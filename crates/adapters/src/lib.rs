@@ -27,8 +27,9 @@ mod reroute;
 mod territories;
 
 pub use self::csv::{
-    read_nodes, read_orders, read_orders_in, read_orders_placed, read_stock, CustomerFields,
-    Loaded, OrderPlaces, StockRecord, MAX_CUSTOMER_CHARS, MAX_PROBLEMS,
+    read_nodes, read_nodes_table, read_orders, read_orders_in, read_orders_placed,
+    read_orders_table_in, read_stock, read_stock_table, CustomerFields, Loaded, OrderPlaces,
+    StockRecord, Table, MAX_CUSTOMER_CHARS, MAX_PROBLEMS,
 };
 pub use self::parquet::{
     decisions_record_batch, decisions_schema, is_parquet_path, open_table, parquet_to_csv,

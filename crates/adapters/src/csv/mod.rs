@@ -21,17 +21,22 @@ mod order_nodes;
 mod orders;
 mod sheet;
 mod stock;
+mod table;
 #[cfg(test)]
 mod tests;
 
 pub use crate::problem::MAX_PROBLEMS;
 pub use customer::{CustomerFields, MAX_CUSTOMER_CHARS};
-pub use nodes::read_nodes;
+pub(crate) use nodes::read_nodes_bytes;
+pub use nodes::{read_nodes, read_nodes_table};
 pub(crate) use order_nodes::NodeNames;
-pub(crate) use orders::read_orders_named;
-pub use orders::{read_orders, read_orders_in, read_orders_placed, OrderPlaces};
+pub use orders::{
+    read_orders, read_orders_in, read_orders_placed, read_orders_table_in, OrderPlaces,
+};
+pub(crate) use orders::{read_orders_bytes, read_orders_named};
 pub(crate) use stock::{check_stock_alone, read_stock_bytes};
-pub use stock::{read_stock, StockRecord};
+pub use stock::{read_stock, read_stock_table, StockRecord};
+pub use table::Table;
 
 use crate::{InputError, Problem};
 use omniroute_core::{Interner, SkuId, Skus};

@@ -127,7 +127,31 @@ pub fn read_nodes(
     file: &str,
     levels: &ServiceLevels,
 ) -> Result<Loaded<Network>, InputError> {
-    let mut sheet = Sheet::open(input, file)?;
+    read_sheet(Sheet::open(input, file)?, file, levels)
+}
+
+/// [`read_nodes`] over a file already in memory, with no copy of it.
+pub(crate) fn read_nodes_bytes(
+    data: &[u8],
+    file: &str,
+    levels: &ServiceLevels,
+) -> Result<Loaded<Network>, InputError> {
+    read_sheet(Sheet::over(data, file)?, file, levels)
+}
+
+/// [`read_nodes`] over a table of columns (see [`crate::Table`]): the same checks and codes.
+pub fn read_nodes_table(
+    table: &crate::Table,
+    levels: &ServiceLevels,
+) -> Result<Loaded<Network>, InputError> {
+    read_sheet(Sheet::table(table)?, &table.name, levels)
+}
+
+fn read_sheet(
+    mut sheet: Sheet<'_>,
+    file: &str,
+    levels: &ServiceLevels,
+) -> Result<Loaded<Network>, InputError> {
     let cols = Cols::claim(&mut sheet, levels);
     sheet.end_header(KNOWN);
     let mut nodes = Vec::new();

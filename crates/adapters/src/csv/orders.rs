@@ -262,7 +262,38 @@ pub(crate) fn read_orders_named(
     levels: &ServiceLevels,
     names: NodeNames<'_>,
 ) -> Result<(Loaded<Vec<Order>>, OrderPlaces), InputError> {
-    let mut sheet = Sheet::open(input, file)?;
+    read_sheet(Sheet::open(input, file)?, file, skus, levels, names)
+}
+
+/// [`read_orders_named`] over a file already in memory, with no copy of it.
+pub(crate) fn read_orders_bytes(
+    data: &[u8],
+    file: &str,
+    skus: &mut Skus,
+    levels: &ServiceLevels,
+    names: NodeNames<'_>,
+) -> Result<(Loaded<Vec<Order>>, OrderPlaces), InputError> {
+    read_sheet(Sheet::over(data, file)?, file, skus, levels, names)
+}
+
+/// [`read_orders_in`] over a table of columns (see [`crate::Table`]): the same checks and codes.
+pub fn read_orders_table_in(
+    table: &crate::Table,
+    skus: &mut Skus,
+    levels: &ServiceLevels,
+    network: &Network,
+) -> Result<(Loaded<Vec<Order>>, OrderPlaces), InputError> {
+    let names = NodeNames::Network(network);
+    read_sheet(Sheet::table(table)?, &table.name, skus, levels, names)
+}
+
+fn read_sheet(
+    mut sheet: Sheet<'_>,
+    file: &str,
+    skus: &mut Skus,
+    levels: &ServiceLevels,
+    names: NodeNames<'_>,
+) -> Result<(Loaded<Vec<Order>>, OrderPlaces), InputError> {
     let c = Cols::claim(&mut sheet);
     sheet.end_header(KNOWN);
 
@@ -276,9 +307,10 @@ pub(crate) fn read_orders_named(
     };
     let mut done: HashMap<String, u64> = HashMap::new();
     let mut current: Option<Building> = None;
+    let level_hint = level_hint(levels);
     while let Some(mut row) = sheet.next_row()? {
         let id = row.text(c.order_id);
-        let head = read_head(&mut row, &c, levels, names);
+        let head = read_head(&mut row, &c, (levels, &level_hint), names);
         let sku = row.text(c.sku).map(|name| stage.id(skus, name));
         let qty = row.text(c.qty).and_then(|_| quantity(&mut row, c.qty));
         let unit_price_cents = row.int(c.unit_price_cents, 0, MAX_MONEY_CENTS);
@@ -367,25 +399,30 @@ pub(crate) fn read_orders_named(
     ))
 }
 
-/// The order-level fields of `row`, or `None` when one of them is bad.
+/// The hint of an unknown service level.
+fn level_hint(levels: &ServiceLevels) -> String {
+    let names: Vec<&str> = levels.iter().map(|(_, n)| n).collect();
+    format!(
+        "use one of {} (or define the level in the policy)",
+        names.join(", ")
+    )
+}
+
+/// The order-level fields of `row`, or `None` when one of them is bad; `levels` with the hint
+/// of an unknown one.
 fn read_head(
     row: &mut Row<'_>,
     c: &Cols,
-    levels: &ServiceLevels,
+    (levels, hint): (&ServiceLevels, &str),
     nodes: NodeNames<'_>,
 ) -> Option<Head> {
     let before = row.errors();
     let destination = row.lat_lng(c.dest_lat, c.dest_lon);
-    let names: Vec<&str> = levels.iter().map(|(_, n)| n).collect();
-    let hint = format!(
-        "use one of {} (or define the level in the policy)",
-        names.join(", ")
-    );
     let service_level = row.parse(
         c.service_level,
         code::SERVICE_LEVEL,
         "a known service level",
-        &hint,
+        hint,
         |s| levels.get(s),
     );
     let created_at = row.timestamp(c.created_at);

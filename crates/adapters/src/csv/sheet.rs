@@ -2,6 +2,7 @@
 
 use super::code;
 use super::fields::{Cells, Row};
+use super::table::{Table, TableRows};
 use crate::problem::{clip, Problems};
 use crate::InputError;
 use crate::Problem;
@@ -35,19 +36,21 @@ pub(crate) struct Sheet<'a> {
     claimed: Vec<bool>,
     record: StringRecord,
     /// How the rows are read: chosen at the first row.
-    mode: Mode,
+    mode: Mode<'a>,
     rows: u64,
     problems: Problems,
 }
 
 /// How a sheet reads its rows.
-enum Mode {
+enum Mode<'a> {
     /// No row read yet.
     Unread,
     /// Through the csv crate: some field is quoted.
     Csv,
     /// Lines split at commas: no field is quoted.
     Plain(Plain),
+    /// The rows of a table of columns.
+    Table(TableRows<'a>),
 }
 
 impl Sheet<'static> {
@@ -69,6 +72,17 @@ impl<'a> Sheet<'a> {
     /// Opens the file `data` in place, with no copy, and reads its header.
     pub fn over(data: &'a [u8], file: &str) -> Result<Self, InputError> {
         Sheet::start(Cow::Borrowed(data.strip_prefix(BOM).unwrap_or(data)), file)
+    }
+
+    /// Reads the rows of `table` (see [`crate::Table`]).
+    pub fn table(table: &'a Table) -> Result<Self, InputError> {
+        let none = csv::ReaderBuilder::new()
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(Cursor::new(Cow::Borrowed(&[][..])));
+        let mut sheet = Sheet::with_header(none, &table.columns, Problems::new(&table.name))?;
+        sheet.mode = Mode::Table(TableRows::new(table));
+        Ok(sheet)
     }
 
     /// Reads the header. Whole-file problems (empty, not UTF-8, wrong delimiter) are returned
@@ -99,7 +113,19 @@ impl<'a> Sheet<'a> {
                 return Err(problems.into_error());
             }
         };
-        let header: Vec<String> = header
+        let header: Vec<String> = header.iter().map(str::to_owned).collect();
+        Sheet::with_header(reader, &header, problems)
+    }
+
+    /// A sheet whose header is `names` (trimmed and lowercased here), reading its rows from
+    /// `reader`; reports a header that is one field holding another delimiter, or a repeated
+    /// column name.
+    fn with_header(
+        reader: csv::Reader<Input<'a>>,
+        names: &[String],
+        mut problems: Problems,
+    ) -> Result<Self, InputError> {
+        let header: Vec<String> = names
             .iter()
             .map(|h| h.trim().to_ascii_lowercase())
             .collect();
@@ -225,8 +251,10 @@ impl<'a> Sheet<'a> {
             self.mode =
                 Plain::over(data, at, line_ends(&data[..at]) + 1).map_or(Mode::Csv, Mode::Plain);
         }
-        if let Mode::Plain(_) = self.mode {
-            return Ok(self.next_plain());
+        match self.mode {
+            Mode::Plain(_) => return Ok(self.next_plain()),
+            Mode::Table(_) => return self.next_in_table(),
+            Mode::Unread | Mode::Csv => {}
         }
         loop {
             let mut bytes = std::mem::take(&mut self.record).into_byte_record();
@@ -306,6 +334,34 @@ impl<'a> Sheet<'a> {
         }
     }
 
+    /// [`Sheet::next_row`] over a table.
+    fn next_in_table(&mut self) -> Result<Option<Row<'_>>, InputError> {
+        let Mode::Table(rows) = &mut self.mode else {
+            return Ok(None);
+        };
+        let file = self.problems.file();
+        let failed = |e: arrow_schema::ArrowError| InputError::Io {
+            file: file.to_owned(),
+            message: format!("cannot read the table: {e}"),
+        };
+        if self.problems.is_full() {
+            let more = rows.next().map_err(failed)?.is_some();
+            self.problems.stop(more);
+            return Ok(None);
+        }
+        let Some(line) = rows.next().map_err(failed)? else {
+            return Ok(None);
+        };
+        self.rows += 1;
+        let cells = Cells::Split(rows.text(), rows.bounds());
+        Ok(Some(Row::new(
+            line,
+            cells,
+            &self.header,
+            &mut self.problems,
+        )))
+    }
+
     /// Reports an error found after the rows were read (for example a repeated key), at
     /// `line` and 1-based `column`.
     pub fn error(
@@ -323,6 +379,9 @@ impl<'a> Sheet<'a> {
     /// eighth more (rows further on may be shorter): for sizing a reader's output once instead
     /// of growing it row by row. Capacity never written to costs no memory.
     pub fn rows_hint(&self) -> usize {
+        if let Mode::Table(rows) = &self.mode {
+            return rows.remaining();
+        }
         let data = self.reader.get_ref().get_ref();
         let at = (self.reader.position().byte() as usize).min(data.len());
         let rest = &data[at..];

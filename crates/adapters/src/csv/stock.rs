@@ -76,6 +76,15 @@ pub(crate) fn read_stock_bytes(
     )
 }
 
+/// [`read_stock`] over a table of columns (see [`crate::Table`]): the same checks and codes.
+pub fn read_stock_table(
+    table: &crate::Table,
+    network: &Network,
+    skus: &mut Skus,
+) -> Result<Loaded<Vec<StockRecord>>, InputError> {
+    read(Sheet::table(table)?, Some(network), skus, Threads::all())
+}
+
 /// Reads `stock.csv` when its nodes could not be read: reports every problem that does not
 /// depend on the nodes (an unknown node or a repeated position cannot be told), so that one bad
 /// row of nodes.csv does not hide the stock file's own problems.

@@ -7,6 +7,7 @@ use omniroute_core::{Network, NodeKind, Order, ServiceLevel, ServiceLevels};
 
 mod order_nodes;
 mod problems;
+mod table;
 
 fn levels() -> ServiceLevels {
     let mut levels = ServiceLevels::default();

@@ -1,0 +1,164 @@
+//! A table of columns reads as the CSV file of the same content: the same values, the same
+//! problems (codes, messages, lines, columns).
+
+use crate::{read_nodes, read_nodes_table, read_orders_in, read_orders_table_in, read_stock};
+use crate::{read_stock_table, Table};
+use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray, UInt8Array};
+use arrow_schema::{Field, Schema};
+use omniroute_core::{Network, ServiceLevels, Skus};
+use std::sync::Arc;
+
+fn table(name: &str, columns: Vec<(&str, ArrayRef)>, split_at: usize) -> Table {
+    let fields: Vec<Field> = columns
+        .iter()
+        .map(|(n, a)| Field::new(*n, a.data_type().clone(), true))
+        .collect();
+    let schema = Arc::new(Schema::new(fields));
+    let batch =
+        RecordBatch::try_new(schema.clone(), columns.into_iter().map(|c| c.1).collect()).unwrap();
+    // Two batches, to read across their boundary.
+    let (a, b) = (
+        batch.slice(0, split_at),
+        batch.slice(split_at, batch.num_rows() - split_at),
+    );
+    Table::new(name, &schema, vec![a, b])
+}
+
+fn text(values: &[Option<&str>]) -> ArrayRef {
+    Arc::new(StringArray::from(values.to_vec()))
+}
+
+fn network() -> Network {
+    let nodes = table(
+        "nodes frame",
+        vec![
+            ("node_id", text(&[Some("W1"), Some("S1")])),
+            ("LAT", Arc::new(Float64Array::from(vec![28.6, 19.1]))),
+            ("lon", Arc::new(Float64Array::from(vec![77.2, 72.9]))),
+        ],
+        1,
+    );
+    let from_table = read_nodes_table(&nodes, &ServiceLevels::default())
+        .unwrap()
+        .value;
+    let csv = "node_id,LAT,lon\nW1,28.6,77.2\nS1,19.1,72.9\n";
+    let from_csv = read_nodes(csv.as_bytes(), "nodes frame", &ServiceLevels::default()).unwrap();
+    assert_eq!(format!("{from_table:?}"), format!("{:?}", from_csv.value));
+    from_table
+}
+
+#[test]
+fn stock_from_a_table_is_stock_from_its_csv() {
+    let net = network();
+    let read = |stock: &Table, csv: &str| {
+        let (mut a, mut b) = (Skus::default(), Skus::default());
+        let from_table = read_stock_table(stock, &net, &mut a).map(|l| l.value);
+        let from_csv = read_stock(csv.as_bytes(), "stock frame", &net, &mut b).map(|l| l.value);
+        (
+            from_table.map_err(|e| e.problems()),
+            from_csv.map_err(|e| e.problems()),
+        )
+    };
+    let good = table(
+        "stock frame",
+        vec![
+            ("node_id", text(&[Some("W1"), Some(" S1 "), Some("W1")])),
+            ("sku", text(&[Some("A"), Some("A"), Some("B")])),
+            ("qty", Arc::new(Int64Array::from(vec![3, 5, 7]))),
+            (
+                "reserved",
+                Arc::new(Float64Array::from(vec![Some(1.0), Some(f64::NAN), None])),
+            ),
+        ],
+        2,
+    );
+    let (t, c) = read(
+        &good,
+        "node_id,sku,qty,reserved\nW1,A,3,1\n S1 ,A,5,\nW1,B,7,\n",
+    );
+    assert_eq!(t.as_ref().map(Vec::len), Ok(3), "{t:?}");
+    assert_eq!(t, c);
+
+    let bad = table(
+        "stock frame",
+        vec![
+            ("node_id", text(&[Some("W1"), Some("X9"), Some("W1"), None])),
+            ("sku", text(&[Some("A"), Some("A"), Some("A"), Some("C")])),
+            ("qty", Arc::new(Int64Array::from(vec![-1, 2, 3, 4]))),
+            ("extra", Arc::new(UInt8Array::from(vec![1, 2, 3, 4]))),
+        ],
+        1,
+    );
+    let csv = "node_id,sku,qty,extra\nW1,A,-1,1\nX9,A,2,2\nW1,A,3,3\n,C,4,4\n";
+    let (t, c) = read(&bad, csv);
+    let problems = t.clone().unwrap_err();
+    let places: Vec<(&str, u64, u64)> = problems
+        .iter()
+        .map(|p| (p.code, p.line, p.column))
+        .collect();
+    assert_eq!(
+        places,
+        [
+            ("E1011", 2, 3),
+            ("E1020", 3, 1),
+            ("E1007", 5, 1),
+            ("E1021", 4, 2)
+        ]
+    );
+    assert_eq!(t, c);
+}
+
+#[test]
+fn orders_from_a_table_are_orders_from_their_csv() {
+    let net = network();
+    let orders = table(
+        "orders frame",
+        vec![
+            ("order_id", text(&[Some("O1"), Some("O1"), Some("O2")])),
+            ("sku", text(&[Some("A"), Some("B"), Some("A")])),
+            ("qty", Arc::new(Int64Array::from(vec![1, 2, 0]))),
+            (
+                "dest_lat",
+                Arc::new(Float64Array::from(vec![28.0, 28.0, 19.0])),
+            ),
+            (
+                "dest_lon",
+                Arc::new(Float64Array::from(vec![77.0, 77.0, 72.5])),
+            ),
+            (
+                "service_level",
+                text(&[Some("standard"), Some("standard"), Some("warp")]),
+            ),
+            ("exclude_nodes", text(&[Some("S1"), Some("S1"), None])),
+        ],
+        1,
+    );
+    let csv = "order_id,sku,qty,dest_lat,dest_lon,service_level,exclude_nodes\n\
+               O1,A,1,28,77,standard,S1\nO1,B,2,28,77,standard,S1\nO2,A,0,19,72.5,warp,\n";
+    let levels = ServiceLevels::default();
+    let (mut a, mut b) = (Skus::default(), Skus::default());
+    let t = read_orders_table_in(&orders, &mut a, &levels, &net).map_err(|e| e.problems());
+    let c = read_orders_in(csv.as_bytes(), "orders frame", &mut b, &levels, &net)
+        .map_err(|e| e.problems());
+    let problems = t.as_ref().unwrap_err();
+    assert_eq!(
+        problems
+            .iter()
+            .map(|p| (p.code, p.line))
+            .collect::<Vec<_>>(),
+        [("E1018", 4), ("E1011", 4)]
+    );
+    assert_eq!(format!("{t:?}"), format!("{c:?}"));
+    // Without the bad row, the same orders.
+    let good = Table::new(
+        "orders frame",
+        &Schema::new(orders.batches[0].schema().fields().clone()),
+        vec![orders.batches[0].clone(), orders.batches[1].slice(0, 1)],
+    );
+    let t = read_orders_table_in(&good, &mut a, &levels, &net).map(|(l, p)| (l.value, p));
+    let csv = csv.rsplit_once("O2").unwrap().0;
+    let c = read_orders_in(csv.as_bytes(), "orders frame", &mut b, &levels, &net)
+        .map(|(l, p)| (l.value, p));
+    assert_eq!(format!("{t:?}"), format!("{c:?}"));
+    assert_eq!(t.unwrap().0.len(), 1);
+}
