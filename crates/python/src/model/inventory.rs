@@ -2,9 +2,9 @@
 //! `Router` keep its stock table in step).
 
 use super::network::{NetData, Network};
-use super::{source, timestamp};
+use super::{source, timestamp, Input};
 use crate::errors::{guard, Failure};
-use omniroute_adapters::{read_stock, Source};
+use omniroute_adapters::{read_stock, read_stock_table};
 use omniroute_core::{self as core, StockRow};
 use pyo3::prelude::*;
 use std::path::PathBuf;
@@ -33,15 +33,15 @@ impl Inventory {
         }
     }
 
-    fn read(py: Python<'_>, src: Source, network: &Network) -> PyResult<Self> {
+    fn read(py: Python<'_>, src: Input, network: &Network) -> PyResult<Self> {
         let net = network.data.clone();
         guard(py, move || {
-            let rows = read_stock(
-                src.bytes.as_slice(),
-                &src.name,
-                &net.net,
-                &mut net.skus_mut(),
-            )?;
+            let mut skus = net.skus_mut();
+            let rows = match &src {
+                Input::File(f) => read_stock(f.bytes.as_slice(), &f.name, &net.net, &mut skus),
+                Input::Table(t) => read_stock_table(t, &net.net, &mut skus),
+            }?;
+            drop(skus);
             Ok(Inventory::from_rows(net, &rows.value))
         })
     }

@@ -18,29 +18,32 @@ pub use scenario::{demo, load, Scenario};
 use crate::errors::{guard, Failure};
 use crate::frame;
 use jiff::Timestamp;
-use omniroute_adapters::Source;
+use omniroute_adapters::{Source, Table};
 use pyo3::prelude::*;
 use std::path::PathBuf;
 
-/// Where a table comes from: a CSV path, or an Arrow table written to CSV bytes.
+/// What a constructor reads: a CSV file, or an Arrow table whose columns the same readers read
+/// row by row (`omniroute_adapters::Table`, no CSV text in between).
+enum Input {
+    File(Source),
+    Table(Table),
+}
+
+/// Where a table comes from: a CSV path, or an Arrow table.
 fn source(
     py: Python<'_>,
     path: Option<PathBuf>,
     table: Option<&Bound<'_, PyAny>>,
     name: &str,
-) -> PyResult<Source> {
+) -> PyResult<Input> {
     match (path, table) {
         (Some(p), _) => {
             let p = p.to_string_lossy().into_owned();
-            guard(py, move || Source::open(&p).map_err(Failure::from))
+            guard(py, move || Source::open(&p).map_err(Failure::from)).map(Input::File)
         }
         (None, Some(t)) => {
             let (batches, schema) = frame::read(t)?;
-            let name = name.to_owned();
-            guard(py, move || {
-                let bytes = frame::to_csv(&batches, &schema)?;
-                Ok(Source { name, bytes })
-            })
+            Ok(Input::Table(Table::new(name, &schema, batches)))
         }
         (None, None) => unreachable!("callers pass a path or a table"),
     }

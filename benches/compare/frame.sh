@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# Frames in, omniroute vs pyarrow (docs/design.md §9, "1 M rows no slower than pyarrow's CSV read
+# of them"), in ONE run: `Inventory.from_frame` of a pyarrow table of 1,000,000 stock rows (read
+# column by column by the stock.csv reader, every check kept) against `pyarrow.csv.read_csv` of
+# the same rows as a CSV file, best of --runs each, wall and CPU time, and the ratio.
+#
+#   benches/compare/frame.sh [--runs R]
+#
+# Needs the Python package installed in target/py-venv (scripts/python-test builds it there) or
+# the Python named by $PYTHON, with pyarrow. A benchmark, not a test: scripts/test does not run it.
+set -euo pipefail
+
+runs=5
+while [ $# -gt 0 ]; do
+    case "$1" in
+        --runs) runs="${2:?--runs needs a number}"; shift 2 ;;
+        -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        *) echo "frame.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
+    esac
+done
+case "$runs" in ''|*[!0-9]*|0) echo "frame.sh: --runs must be a positive integer" >&2; exit 2 ;; esac
+
+root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
+cd "$root"
+python="${PYTHON:-$root/target/py-venv/bin/python}"
+"$python" -c "import omniroute, pyarrow" || {
+    echo "frame.sh: $python cannot import omniroute and pyarrow (run scripts/python-test)" >&2
+    exit 2
+}
+cargo build --release -q -p omniroute-cli
+bin="${CARGO_TARGET_DIR:-$root/target}/release/omniroute"
+
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/omniroute-frame.XXXXXX")"
+trap 'rm -rf "$tmp"' EXIT
+"$bin" gen --out "$tmp" --seed 11 --warehouses 20 --stores 380 --dealers 1600 --skus 20000 \
+    --orders 10 >&2
+head -n 1000001 "$tmp/stock.csv" > "$tmp/stock-1m.csv"
+
+"$python" - "$tmp" "$runs" <<'PY'
+import os, sys, time
+import pyarrow.csv as pacsv
+import omniroute as om
+
+tmp, runs = sys.argv[1], int(sys.argv[2])
+stock = os.path.join(tmp, "stock-1m.csv")
+net = om.Network.from_csv(os.path.join(tmp, "nodes.csv"))
+table = pacsv.read_csv(stock)
+
+def timed(f):
+    t, c = time.perf_counter(), time.process_time()
+    f()
+    return time.perf_counter() - t, time.process_time() - c
+
+sides = {
+    "Inventory.from_frame": lambda: om.Inventory.from_frame(table, net),
+    "pyarrow.csv.read_csv": lambda: pacsv.read_csv(stock),
+}
+best = {name: (1e9, 1e9) for name in sides}
+for _ in range(runs):
+    for name, f in sides.items():
+        wall, cpu = timed(f)
+        best[name] = (min(best[name][0], wall), min(best[name][1], cpu))
+print(f"== {time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}, {os.cpu_count()} cores, "
+      f"load average {os.getloadavg()[0]:.2f}, {table.num_rows} stock rows, best of {runs}")
+for name, (wall, cpu) in best.items():
+    print(f"{name:22} wall {wall:6.3f} s   cpu {cpu:6.3f} s")
+(fw, fc), (pw, pc) = best["Inventory.from_frame"], best["pyarrow.csv.read_csv"]
+print(f"ratio from_frame / read_csv: wall {fw / pw:.2f}x, cpu {fc / pc:.2f}x")
+PY
