@@ -17,7 +17,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::{Json, Router};
 use jiff::Timestamp;
-use serde_json::Value;
+use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
@@ -52,7 +52,10 @@ pub fn app(service: Arc<Service>, config: &Config) -> Router {
         .route("/kpis", get(crate::service::kpis::get_kpis));
     let mut webhooks = Router::new();
     if let Some(d) = &config.dealers {
-        v1 = v1.merge(crate::dealers::v1_routes(d.clone()));
+        // `GET /v1/orders/{order_id}` shows an order's offers too.
+        v1 = v1
+            .merge(crate::dealers::v1_routes(d.clone()))
+            .layer(axum::Extension(d.clone()));
         webhooks = crate::dealers::webhook_routes(d.clone());
     }
     let v1 = v1.route_layer(from_fn_with_state(token, auth));
@@ -272,8 +275,21 @@ pub(crate) async fn reserve(State(s): Shared, body: Result<Bytes, BytesRejection
     params(("order_id" = String, Path, description = "The order's id")),
     responses((status = 200, body = OrderReply), (status = 401, body = ErrorBody),
               (status = 404, body = ErrorBody)))]
-pub(crate) async fn order(State(s): Shared, Path(order_id): Path<String>) -> Answer {
-    s.order(&order_id).map(Json)
+pub(crate) async fn order(
+    State(s): Shared,
+    dealers: Option<axum::Extension<crate::dealers::Dealers>>,
+    Path(order_id): Path<String>,
+) -> Answer {
+    let offers = dealers.and_then(|d| d.desk.history(&order_id).ok());
+    match (s.order(&order_id), offers) {
+        (Ok(mut order), Some(offers)) => {
+            order["offers"] = offers;
+            Ok(Json(order))
+        }
+        // An order placed with POST /v1/offers: its reservations are its parts'.
+        (Err(_), Some(offers)) => Ok(Json(json!({"order_id": order_id, "offers": offers}))),
+        (answer, None) => answer.map(Json),
+    }
 }
 
 /// Ships a reservation.

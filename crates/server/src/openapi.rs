@@ -170,6 +170,11 @@ pub(crate) struct OrderReply {
     /// `reserved`, `committed`, `released` or `expired`.
     status: String,
     decision: DecisionBody,
+    /// With `serve --dealers`, for an order placed with `POST /v1/offers`: its stage, offers
+    /// and current decision, as `GET /v1/offers/{order_id}` answers (an order placed there has
+    /// only `order_id` and `offers`).
+    #[schema(value_type = Option<Object>)]
+    offers: Option<serde_json::Value>,
 }
 
 /// A batch to route against the live stock (nothing is reserved).

@@ -271,6 +271,10 @@ async fn a_rejected_offer_moves_to_the_next_dealer_and_an_accept_gets_the_custom
         !history.to_string().contains("Asha"),
         "the API never shows the customer"
     );
+    // GET /v1/orders/{id} shows the same offer history.
+    let (status, order) = server.call(Method::GET, "/v1/orders/O1", None).await;
+    assert_eq!(status, StatusCode::OK, "{order}");
+    assert_eq!(order["offers"], history);
     let got = cloud.got();
     assert_eq!(got.len(), 3);
     assert_eq!(got[2]["to"], "+919800000012");
