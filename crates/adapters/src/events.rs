@@ -6,6 +6,7 @@
 //! {"type":"node_up","node_id":"WH-DEL-01"}
 //! {"type":"dealer_rejected","order_id":"ORD-1","node_id":"DL-0001"}
 //! {"type":"dealer_timed_out","order_id":"ORD-1","node_id":"DL-0001"}
+//! {"type":"dealer_accepted","order_id":"ORD-1","node_id":"DL-0001"}
 //! {"type":"stock_correction","node_id":"ST-0001","sku":"TEE-M","routable":3}
 //! {"type":"stock_arrival","node_id":"WH-DEL-01","sku":"TEE-M","qty":10}
 //! ```
@@ -40,7 +41,7 @@ static CODES: Codes = Codes {
 
 /// The event types, as written in the `type` field.
 const TYPES: &str =
-    "node_down, node_up, dealer_rejected, dealer_timed_out, stock_correction, stock_arrival";
+    "node_down, node_up, dealer_rejected, dealer_timed_out, dealer_accepted, stock_correction, stock_arrival";
 
 /// Reads events.ndjson, naming nodes, orders (of `orders`, by id) and SKUs that must exist.
 pub fn read_events(
@@ -228,14 +229,14 @@ fn event_of(at: &mut Line<'_>, obj: &Map<String, Value>, ctx: &Ctx<'_>) -> Optio
                 Event::NodeUp(node)
             })
         }
-        "dealer_rejected" | "dealer_timed_out" => {
+        "dealer_rejected" | "dealer_timed_out" | "dealer_accepted" => {
             let order = ctx.order(at, obj);
             let node = ctx.node(at, obj);
             let (order, node) = (order?, node?);
-            Some(if kind == "dealer_rejected" {
-                Event::Rejected { order, node }
-            } else {
-                Event::TimedOut { order, node }
+            Some(match kind {
+                "dealer_rejected" => Event::Rejected { order, node },
+                "dealer_timed_out" => Event::TimedOut { order, node },
+                _ => Event::Accepted { order, node },
             })
         }
         "stock_correction" | "stock_arrival" => {

@@ -25,20 +25,28 @@ pub fn reroute_problem(
     let (message, hint) = match *e {
         RerouteError::NotADealer { order, node, .. } => (
             format!(
-                "node `{}` refuses order `{}` but is a {}, not a dealer",
+                "node `{}` answers the offer of order `{}` but is a {}, not a dealer",
                 network.node(node).id,
                 orders[order].id,
                 network.node(node).kind
             ),
-            "only a dealer rejects or lets an offer time out: check the node_id",
+            "only a dealer accepts, rejects or lets an offer time out: check the node_id",
         ),
         RerouteError::NotOffered { order, node, .. } => (
             format!(
-                "dealer `{}` refuses order `{}`, which it does not ship at this point of the events",
+                "dealer `{}` answers the offer of order `{}`, which it does not ship at this point of the events",
                 network.node(node).id,
                 orders[order].id
             ),
-            "a dealer can refuse only an order the plan (after the earlier events) gives it: check the order_id and node_id",
+            "a dealer can answer only an order the plan (after the earlier events) gives it: check the order_id and node_id",
+        ),
+        RerouteError::AlreadyAccepted { order, node, .. } => (
+            format!(
+                "dealer `{}` refuses order `{}`, which it accepted earlier in the events",
+                network.node(node).id,
+                orders[order].id
+            ),
+            "an accepted offer cannot be refused: check the order of the events",
         ),
         _ => (e.to_string(), "check the event against the plan"),
     };

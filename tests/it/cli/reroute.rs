@@ -140,12 +140,21 @@ fn a_rejection_that_does_not_fit_the_plan_is_an_error_with_its_line() {
         // DL-2 does not ship O4 (DL-FBD does); the blank line still counts.
         (
             format!("{node_down}\n{}", dealer_event("dealer_rejected", "O4", "DL-2")),
-            "error: events.ndjson:3:0: E3110 dealer `DL-2` refuses order `O4`, which it does not ship at this point of the events",
+            "error: events.ndjson:3:0: E3110 dealer `DL-2` answers the offer of order `O4`, which it does not ship at this point of the events",
         ),
         // A warehouse does not take offers.
         (
             dealer_event("dealer_timed_out", "O1", "WH-DEL"),
-            "error: events.ndjson:1:0: E3109 node `WH-DEL` refuses order `O1` but is a warehouse, not a dealer",
+            "error: events.ndjson:1:0: E3109 node `WH-DEL` answers the offer of order `O1` but is a warehouse, not a dealer",
+        ),
+        // DL-FBD accepted O4 and cannot refuse it afterwards.
+        (
+            format!(
+                "{}{}",
+                dealer_event("dealer_accepted", "O4", "DL-FBD"),
+                dealer_event("dealer_rejected", "O4", "DL-FBD")
+            ),
+            "error: events.ndjson:2:0: E3112 dealer `DL-FBD` refuses order `O4`, which it accepted earlier in the events",
         ),
     ];
     for (events, expected) in cases {

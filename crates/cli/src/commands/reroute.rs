@@ -19,7 +19,7 @@ use std::path::PathBuf;
 /// Arguments of `omniroute reroute`.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Example:\n  printf '{\"type\":\"node_down\",\"node_id\":\"WH-DEL-01\"}\\n' > events.ndjson\n  omniroute reroute --nodes nodes.csv --stock stock.csv --orders orders.csv --plan decisions.csv --events events.ndjson --out new-decisions.csv\n\nEvents, one JSON object per line (docs/formats.md): node_down, node_up (node_id);\ndealer_rejected, dealer_timed_out (order_id, node_id); stock_correction (node_id, sku,\nroutable); stock_arrival (node_id, sku, qty). Pass the same --policy and --now as the route run.\nWrites the new decisions; prints before/after cost, km and fill rate, the moved orders and the\nreview queue on stderr. Exit 0 when every line is routed, 1 when some are unfilled, 2 on bad\ninput or an I/O error."
+    after_help = "Example:\n  printf '{\"type\":\"node_down\",\"node_id\":\"WH-DEL-01\"}\\n' > events.ndjson\n  omniroute reroute --nodes nodes.csv --stock stock.csv --orders orders.csv --plan decisions.csv --events events.ndjson --out new-decisions.csv\n\nEvents, one JSON object per line (docs/formats.md): node_down, node_up (node_id);\ndealer_rejected, dealer_timed_out, dealer_accepted (order_id, node_id); stock_correction\n(node_id, sku, routable); stock_arrival (node_id, sku, qty). Pass the same --policy and --now as\nthe route run.\nWrites the new decisions; prints before/after cost, km and fill rate, the moved orders and the\nreview queue on stderr. Exit 0 when every line is routed, 1 when some are unfilled, 2 on bad\ninput or an I/O error."
 )]
 pub struct Args {
     /// The nodes, stock and policy files of the route run.

@@ -194,5 +194,8 @@ fn renumber(e: &RerouteError, event: usize) -> RerouteError {
         RerouteError::NotOffered { order, node, .. } => {
             RerouteError::NotOffered { event, order, node }
         }
+        RerouteError::AlreadyAccepted { order, node, .. } => {
+            RerouteError::AlreadyAccepted { event, order, node }
+        }
     }
 }

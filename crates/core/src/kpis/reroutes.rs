@@ -49,16 +49,17 @@ impl RerouteCause {
         }
     }
 
-    /// The cause of `event`.
-    pub fn of(event: &Event) -> Self {
-        match event {
+    /// The cause `event` is; `None` for a dealer's accept, which moves no order.
+    pub fn of(event: &Event) -> Option<Self> {
+        Some(match event {
             Event::NodeDown(_) => RerouteCause::NodeDown,
             Event::NodeUp(_) => RerouteCause::NodeUp,
             Event::Rejected { .. } => RerouteCause::DealerRejected,
             Event::TimedOut { .. } => RerouteCause::DealerTimedOut,
             Event::StockCorrection { .. } => RerouteCause::StockCorrection,
             Event::StockArrival { .. } => RerouteCause::StockArrival,
-        }
+            Event::Accepted { .. } => return None,
+        })
     }
 }
 
@@ -119,7 +120,10 @@ pub fn reroute_counts(
             .zip(&r.plan.decisions)
             .filter(|(a, b)| a.shipments != b.shipments)
             .count() as u64;
-        counts.moves[RerouteCause::of(&events[k - 1]) as usize] += moved;
+        match RerouteCause::of(&events[k - 1]) {
+            Some(cause) => counts.moves[cause as usize] += moved,
+            None => debug_assert_eq!(moved, 0, "an accept moves no order"),
+        }
         before.clone_from(&r.plan.decisions);
         last = Some(r);
     }

@@ -45,6 +45,16 @@ pub enum Event {
         /// The dealer.
         node: NodeIdx,
     },
+    /// A dealer accepted the order's offer: no optional move (after a node comes back or stock
+    /// arrives) touches the order any more, and a later refusal of it by that dealer is an error
+    /// ([`RerouteError::AlreadyAccepted`]). A move the order must make (another of its nodes
+    /// went down) still routes it again.
+    Accepted {
+        /// Index of the order in the batch.
+        order: usize,
+        /// The dealer.
+        node: NodeIdx,
+    },
     /// A dealer let the offer time out.
     TimedOut {
         /// Index of the order in the batch.
@@ -77,7 +87,7 @@ pub enum Event {
 #[non_exhaustive]
 pub enum RerouteError {
     /// A dealer event names a node that is not a dealer.
-    #[error("event #{event}: node #{} is not a dealer, so it cannot reject order #{order}", .node.0)]
+    #[error("event #{event}: node #{} is not a dealer, so it cannot answer the offer of order #{order}", .node.0)]
     NotADealer {
         /// Index of the event.
         event: usize,
@@ -87,8 +97,18 @@ pub enum RerouteError {
         node: NodeIdx,
     },
     /// A dealer event names a dealer that does not ship the order (at that point of the events).
-    #[error("event #{event}: order #{order} does not ship from node #{}, so it cannot reject it", .node.0)]
+    #[error("event #{event}: order #{order} does not ship from node #{}, so it cannot answer its offer", .node.0)]
     NotOffered {
+        /// Index of the event.
+        event: usize,
+        /// Index of the order.
+        order: usize,
+        /// The dealer.
+        node: NodeIdx,
+    },
+    /// A dealer refuses (or lets time out) an order it accepted before.
+    #[error("event #{event}: dealer node #{} accepted order #{order} before, so it cannot refuse it now", .node.0)]
+    AlreadyAccepted {
         /// Index of the event.
         event: usize,
         /// Index of the order.
@@ -99,7 +119,7 @@ pub enum RerouteError {
 }
 
 impl RerouteError {
-    /// The stable code: `E3109` not a dealer, `E3110` not offered.
+    /// The stable code: `E3109` not a dealer, `E3110` not offered, `E3112` accepted before.
     ///
     /// ```
     /// # use omniroute_core::{NodeIdx, RerouteError};
@@ -110,15 +130,16 @@ impl RerouteError {
         match self {
             RerouteError::NotADealer { .. } => "E3109",
             RerouteError::NotOffered { .. } => "E3110",
+            RerouteError::AlreadyAccepted { .. } => "E3112",
         }
     }
 
     /// Index of the event at fault, in the events given to [`Router::reroute`].
     pub fn event(&self) -> usize {
         match *self {
-            RerouteError::NotADealer { event, .. } | RerouteError::NotOffered { event, .. } => {
-                event
-            }
+            RerouteError::NotADealer { event, .. }
+            | RerouteError::NotOffered { event, .. }
+            | RerouteError::AlreadyAccepted { event, .. } => event,
         }
     }
 }
@@ -164,6 +185,7 @@ impl Router {
             load,
             down: Vec::new(),
             rejected: vec![Vec::new(); orders.len()],
+            accepted: vec![Vec::new(); orders.len()],
             review: Vec::new(),
             now,
         };
@@ -182,6 +204,7 @@ impl Router {
                 Event::Rejected { order, node } | Event::TimedOut { order, node } => {
                     state.reject(k, order, node)?;
                 }
+                Event::Accepted { order, node } => state.accept(k, order, node)?,
                 Event::StockCorrection {
                     node,
                     sku,
@@ -233,6 +256,8 @@ struct State<'r> {
     down: Vec<NodeIdx>,
     /// Per order, the dealers that refused it.
     rejected: Vec<Vec<NodeIdx>>,
+    /// Per order, the dealers that accepted it.
+    accepted: Vec<Vec<NodeIdx>>,
     review: Vec<usize>,
     now: Timestamp,
 }
@@ -264,9 +289,12 @@ impl State<'_> {
             .collect()
     }
 
+    /// Routes `orders` again; an optional move skips the orders a dealer accepted.
     fn reroute_all(&mut self, orders: &[usize], must: bool) {
         for &i in orders {
-            self.reroute_one(i, must);
+            if must || self.accepted[i].is_empty() {
+                self.reroute_one(i, must);
+            }
         }
     }
 
@@ -290,11 +318,18 @@ impl State<'_> {
         self.decisions[i] = d;
     }
 
-    /// Dealer `node` refused order `i` (event `event`).
-    fn reject(&mut self, event: usize, i: usize, node: NodeIdx) -> Result<(), RerouteError> {
-        if self.rejected[i].contains(&node) {
-            return Ok(()); // a copy of a refusal already applied
+    /// Dealer `node` accepted order `i` (event `event`).
+    fn accept(&mut self, event: usize, i: usize, node: NodeIdx) -> Result<(), RerouteError> {
+        if self.accepted[i].contains(&node) {
+            return Ok(()); // a copy of an accept already applied
         }
+        self.offered(event, i, node)?;
+        self.accepted[i].push(node);
+        Ok(())
+    }
+
+    /// Order `i` ships from dealer `node`, or the error of event `event` that says it should.
+    fn offered(&self, event: usize, i: usize, node: NodeIdx) -> Result<(), RerouteError> {
         if self.router.network().node(node).kind != NodeKind::Dealer {
             return Err(RerouteError::NotADealer {
                 event,
@@ -309,6 +344,22 @@ impl State<'_> {
                 node,
             });
         }
+        Ok(())
+    }
+
+    /// Dealer `node` refused order `i` (event `event`).
+    fn reject(&mut self, event: usize, i: usize, node: NodeIdx) -> Result<(), RerouteError> {
+        if self.rejected[i].contains(&node) {
+            return Ok(()); // a copy of a refusal already applied
+        }
+        if self.accepted[i].contains(&node) {
+            return Err(RerouteError::AlreadyAccepted {
+                event,
+                order: i,
+                node,
+            });
+        }
+        self.offered(event, i, node)?;
         self.rejected[i].push(node);
         if !self.orders[i].excluded.contains(&node) {
             self.orders[i].excluded.push(node);

@@ -6,7 +6,7 @@ use crate::*;
 use proptest::prelude::*;
 
 fn arb_events(nodes: usize, orders: usize) -> impl Strategy<Value = Vec<Event>> {
-    let event = (0u8..6, 0..nodes, 0..orders.max(1), 0u32..6, 0u32..4).prop_map(
+    let event = (0u8..7, 0..nodes, 0..orders.max(1), 0u32..6, 0u32..4).prop_map(
         |(kind, node, order, sku, qty)| {
             let node = NodeIdx(node as u32);
             let sku = SkuId(sku);
@@ -15,6 +15,7 @@ fn arb_events(nodes: usize, orders: usize) -> impl Strategy<Value = Vec<Event>> 
                 1 => Event::NodeUp(node),
                 2 => Event::Rejected { order, node },
                 3 => Event::TimedOut { order, node },
+                6 => Event::Accepted { order, node },
                 4 => Event::StockCorrection {
                     node,
                     sku,
@@ -44,22 +45,28 @@ proptest! {
         let r = match router.reroute(&case.orders, &plan, &case.stock, &events, now()) {
             Ok(r) => r,
             Err(e) => {
-                // The events before the bad one apply, and the bad one is a new refusal by a
-                // node that is not a dealer or does not ship the order there.
+                // The events before the bad one apply, and the bad one is a new dealer event by
+                // a node that is not a dealer or does not ship the order there, or a refusal
+                // by a dealer that accepted the order before.
                 let k = e.event();
                 events.truncate(k + 1);
-                let Some(Event::Rejected { order, node } | Event::TimedOut { order, node }) = events.pop() else {
+                let bad = events.pop();
+                let Some(Event::Rejected { order, node } | Event::TimedOut { order, node } | Event::Accepted { order, node }) = bad else {
                     panic!("{e} names event {k}, not a dealer event: {events:?}");
                 };
+                let refusal = !matches!(bad, Some(Event::Accepted { .. }));
                 let before = router.reroute(&case.orders, &plan, &case.stock, &events, now()).unwrap();
                 let ships = before.plan.decisions[order].shipments.iter().any(|s| s.node == node);
                 let dealer = case.network.node(node).kind == NodeKind::Dealer;
-                let again = events.iter().any(|e| matches!(*e,
+                let refused = events.iter().any(|e| matches!(*e,
                     Event::Rejected { order: o, node: n } | Event::TimedOut { order: o, node: n } if (o, n) == (order, node)));
-                prop_assert!(!again, "{e}: a repeated refusal is no error");
+                let accepted = events.iter().any(|e| matches!(*e, Event::Accepted { order: o, node: n } if (o, n) == (order, node)));
+                let repeated = if refusal { refused } else { accepted };
+                prop_assert!(!repeated, "{e}: a repeated event is no error");
                 match e {
                     RerouteError::NotADealer { .. } => prop_assert!(!dealer, "{e}"),
                     RerouteError::NotOffered { .. } => prop_assert!(dealer && !ships, "{e}"),
+                    RerouteError::AlreadyAccepted { .. } => prop_assert!(refusal && accepted, "{e}"),
                 }
                 before
             }
@@ -94,6 +101,21 @@ proptest! {
                 if !events[k..].contains(&Event::NodeUp(n)) {
                     prop_assert!(r.plan.decisions.iter().all(|d| d.shipments.iter().all(|s| s.node != n)), "down node {:?} still ships", n);
                 }
+            }
+        }
+        // An accepted order makes no optional move afterwards: with no event that forces a move
+        // (a node down, a stock correction, a later refusal of it), its shipments stay as they
+        // were at the accept.
+        if !events.iter().any(|e| matches!(e, Event::NodeDown(_) | Event::StockCorrection { .. })) {
+            for (k, e) in events.iter().enumerate() {
+                let Event::Accepted { order, .. } = *e else { continue };
+                let refused_after = events[k..].iter().any(|e| matches!(*e,
+                    Event::Rejected { order: o, .. } | Event::TimedOut { order: o, .. } if o == order));
+                if refused_after {
+                    continue;
+                }
+                let at = router.reroute(&case.orders, &plan, &case.stock, &events[..k], now()).unwrap();
+                prop_assert_eq!(&r.plan.decisions[order].shipments, &at.plan.decisions[order].shipments, "accepted order {} moved", order);
             }
         }
         // A node that rejected an order never serves it afterwards.
@@ -326,4 +348,70 @@ fn an_order_back_where_it_was_is_not_moved() {
         .unwrap();
     assert_eq!(r.plan.decisions[0].shipments, plan.decisions[0].shipments);
     assert!(r.moved.is_empty(), "back on A: not moved");
+}
+
+#[test]
+fn an_accepted_order_stays_and_its_dealer_cannot_refuse_it_later() {
+    let at = |lat| LatLng::new(lat, 77.20).unwrap();
+    let net = Network::new(vec![
+        Node::new("D1", NodeKind::Dealer, at(28.60)),
+        Node::new("W", NodeKind::Warehouse, at(28.61)),
+    ])
+    .unwrap();
+    let router = Router::new(net, Policy::default());
+    // D1 holds the first line's SKU; nobody holds the second's yet.
+    let stock = StockTable::from_positions([(NodeIdx(0), SkuId(0), 1)]);
+    let line = |line_no, sku| OrderLine {
+        line_no,
+        sku: SkuId(sku),
+        qty: 1,
+        unit_price_cents: None,
+    };
+    let orders = vec![Order::new("O", at(28.61), vec![line(1, 0), line(2, 1)])];
+    let plan = router.route_sequential(&orders, &stock, now());
+    assert_eq!(plan.decisions[0].shipments[0].node, NodeIdx(0));
+    assert_eq!(plan.decisions[0].unfilled.len(), 1);
+    let arrival = |sku| Event::StockArrival {
+        node: NodeIdx(1),
+        sku: SkuId(sku),
+        qty: 1,
+    };
+    // Without an accept, both SKUs arriving at W move the whole order there.
+    let r = router
+        .reroute(&orders, &plan, &stock, &[arrival(0), arrival(1)], now())
+        .unwrap();
+    assert_eq!(r.plan.decisions[0].shipments.len(), 1);
+    assert_eq!(r.plan.decisions[0].shipments[0].node, NodeIdx(1));
+    // Accepted by D1, it stays.
+    let accepted = Event::Accepted {
+        order: 0,
+        node: NodeIdx(0),
+    };
+    let r = router
+        .reroute(
+            &orders,
+            &plan,
+            &stock,
+            &[accepted, arrival(0), arrival(1)],
+            now(),
+        )
+        .unwrap();
+    assert!(r.moved.is_empty(), "{:?}", r.plan.decisions[0]);
+    // D1 cannot refuse it afterwards; an accept by a node that does not ship it is an error.
+    let refused = Event::Rejected {
+        order: 0,
+        node: NodeIdx(0),
+    };
+    let e = router
+        .reroute(&orders, &plan, &stock, &[accepted, refused], now())
+        .unwrap_err();
+    assert_eq!((e.code(), e.event()), ("E3112", 1));
+    let stranger = Event::Accepted {
+        order: 0,
+        node: NodeIdx(1),
+    };
+    let e = router
+        .reroute(&orders, &plan, &stock, &[stranger], now())
+        .unwrap_err();
+    assert_eq!(e.code(), "E3109", "W is not a dealer");
 }
