@@ -254,13 +254,7 @@ impl Desk {
             sub.split.max_shipments = Some(1);
         }
         let decision = self.service.live().quote_by(&router, &sub, now);
-        let names = DecisionNames {
-            network: &self.network,
-            skus: &self.skus,
-            new_skus: &flow.new_skus,
-            levels: self.policies.versions.levels(),
-            currency: self.policies.versions.earliest().currency,
-        };
+        let names = self.names(&flow.new_skus);
         flow.decision = decision_json(&sub, &decision, &names, false);
         let mut out = Vec::new();
         for shipment in &decision.shipments {
@@ -500,6 +494,18 @@ impl Desk {
         out
     }
 
+    /// The names an order's decision is written with (`new_skus`: the order's SKUs the table
+    /// did not know).
+    fn names<'a>(&'a self, new_skus: &'a [String]) -> DecisionNames<'a> {
+        DecisionNames {
+            network: &self.network,
+            skus: &self.skus,
+            new_skus,
+            levels: self.policies.versions.levels(),
+            currency: self.policies.versions.earliest().currency,
+        }
+    }
+
     /// `GET /v1/offers/{order_id}`: the order's stage, offers and current decision (never the
     /// customer).
     pub(crate) fn history(&self, order_id: &str) -> Result<Value, ApiError> {
@@ -531,13 +537,7 @@ impl Desk {
             })
             .collect();
         let sku = |l: usize| {
-            let names = DecisionNames {
-                network: &self.network,
-                skus: &self.skus,
-                new_skus: &flow.new_skus,
-                levels: self.policies.versions.levels(),
-                currency: self.policies.versions.earliest().currency,
-            };
+            let names = self.names(&flow.new_skus);
             names.sku(flow.order.lines[l].sku).to_owned()
         };
         let node_id = |n: NodeIdx| self.network.node(n).id.clone();
