@@ -10,10 +10,13 @@
 //! follower re-reads the positions changed since the last id it saw (after a notification, and
 //! after a reconnect, which loses none).
 
+mod conn;
 mod error;
+mod feed;
 mod ledger;
 mod listen;
 mod load;
+mod reservations;
 
 #[cfg(test)]
 mod tests;
@@ -42,7 +45,7 @@ pub async fn create_database(url: &str, name: &str) -> Result<String, DbError> {
         name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_'),
         "a plain database name"
     );
-    let admin = ledger::connect_one(url).await?;
+    let admin = conn::connect_one(url).await?;
     // Two statements: neither may run inside a transaction block.
     admin
         .batch_execute(&format!("DROP DATABASE IF EXISTS {name}"))
