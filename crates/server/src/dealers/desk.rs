@@ -17,6 +17,8 @@
 //! ([`DealerBook::observed_network`]), rebuilt after an answer, so a dealer that keeps refusing
 //! carries a growing refusal risk (`reject_risk_cents`) into the next orders.
 
+mod history;
+
 use super::flow::{Flow, Part, Stage};
 use super::seen::{Seen, KEEP_WEBHOOK_IDS};
 use crate::error::ApiError;
@@ -27,7 +29,7 @@ use omniroute_adapters::channel::whatsapp::{
     parse_webhook, verify_signature, InboundKind, WebhookError,
 };
 use omniroute_adapters::channel::{Action, Contacts, Message, OfferLine, OfferMessage};
-use omniroute_adapters::{decision_json, read_order_json, DecisionNames, Policies};
+use omniroute_adapters::{decision_json, read_order_json, Policies};
 use omniroute_core::{
     acceptance_timeout_s, DealerBook, Network, NodeIdx, NodeKind, Offer, OfferId, OfferState,
     Order, OrderOffers, RejectReason, Router, Skus,
@@ -492,61 +494,5 @@ impl Desk {
             out.extend(self.refused(&mut state, &order_id, offer.id, now));
         }
         out
-    }
-
-    /// The names an order's decision is written with (`new_skus`: the order's SKUs the table
-    /// did not know).
-    fn names<'a>(&'a self, new_skus: &'a [String]) -> DecisionNames<'a> {
-        DecisionNames {
-            network: &self.network,
-            skus: &self.skus,
-            new_skus,
-            levels: self.policies.versions.levels(),
-            currency: self.policies.versions.earliest().currency,
-        }
-    }
-
-    /// `GET /v1/offers/{order_id}`: the order's stage, offers and current decision (never the
-    /// customer).
-    pub(crate) fn history(&self, order_id: &str) -> Result<Value, ApiError> {
-        let state = self.state.lock();
-        if !state.flows.contains_key(order_id) {
-            return Err(ApiError::not_found(
-                "order_id",
-                format!("order `{order_id}` is not on the dealer desk"),
-                "place it with POST /v1/offers",
-            ));
-        }
-        Ok(self.history_of(&state, order_id))
-    }
-
-    fn history_of(&self, state: &State, order_id: &str) -> Value {
-        let flow = &state.flows[order_id];
-        let offers: Vec<Value> = flow
-            .offers
-            .offers
-            .iter()
-            .map(|o| {
-                json!({
-                    "offer_id": o.id.0,
-                    "node_id": self.network.node(o.node).id,
-                    "state": o.state.as_str(),
-                    "offered_at": o.offered_at.to_string(),
-                    "deadline": o.deadline.to_string(),
-                })
-            })
-            .collect();
-        let sku = |l: usize| {
-            let names = self.names(&flow.new_skus);
-            names.sku(flow.order.lines[l].sku).to_owned()
-        };
-        let node_id = |n: NodeIdx| self.network.node(n).id.clone();
-        json!({
-            "order_id": order_id,
-            "stage": flow.stage.as_str(),
-            "offers": offers,
-            "parts": flow.parts_json(node_id, sku),
-            "decision": flow.decision,
-        })
     }
 }
