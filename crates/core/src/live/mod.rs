@@ -52,7 +52,7 @@ use crate::{
 };
 use jiff::civil::Date;
 use jiff::{SignedDuration, Timestamp};
-use parking_lot::{Mutex, RwLock, RwLockUpgradableReadGuard};
+use parking_lot::{RwLock, RwLockUpgradableReadGuard};
 use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
@@ -86,7 +86,8 @@ pub struct LiveStock {
     table: RwLock<Kept>,
     /// The load of `daily` over a span of instants, built at the first quote inside it and
     /// dropped at every change of `daily` (made under the table's write lock).
-    today: Mutex<Option<Arc<Today>>>,
+    /// Read-locked by every quote, so quotes do not queue on it.
+    today: RwLock<Option<Arc<Today>>>,
 }
 
 /// What the router reads, in step with the ledger: the stock table and the node load per local
@@ -120,7 +121,7 @@ impl LiveStock {
                 stock,
                 ..Kept::default()
             }),
-            today: Mutex::new(None),
+            today: RwLock::new(None),
         }
     }
 
@@ -153,9 +154,17 @@ impl LiveStock {
 
     /// The kept load at `now`, built when `now` is outside the kept span.
     fn load_at(&self, kept: &Kept, now: Timestamp) -> Arc<Today> {
-        let mut today = self.today.lock();
-        if let Some(t) = today.as_ref().filter(|t| t.from <= now && now < t.until) {
-            return t.clone();
+        let holds = |t: &Option<Arc<Today>>| {
+            t.as_ref()
+                .filter(|t| t.from <= now && now < t.until)
+                .cloned()
+        };
+        if let Some(t) = holds(&self.today.read()) {
+            return t;
+        }
+        let mut today = self.today.write();
+        if let Some(t) = holds(&today) {
+            return t;
         }
         let net = self.router.network();
         let (from, until) = kept.daily.same_days(net, now);
@@ -223,7 +232,7 @@ impl LiveStock {
             kept.held.remove(&id);
         } else {
             kept.free(id);
-            *self.today.lock() = None;
+            *self.today.write() = None;
         }
     }
 
@@ -247,7 +256,7 @@ impl LiveStock {
         }
         kept.daily.add(shipments.iter().copied());
         kept.held.insert(id, shipments);
-        *self.today.lock() = None;
+        *self.today.write() = None;
     }
 
     /// Ships reservation `id` ([`Inventory::commit`]). An expired one is released instead
@@ -284,7 +293,7 @@ impl LiveStock {
         for (id, _) in &expired {
             kept.free(*id);
         }
-        *self.today.lock() = None;
+        *self.today.write() = None;
         expired.into_iter().map(|(id, _)| id).collect()
     }
 
@@ -369,7 +378,7 @@ impl LiveStock {
             .map(|(lines, _)| lines)
             .unwrap_or_default();
         let result = op(&self.inventory, &mut kept);
-        *self.today.lock() = None;
+        *self.today.write() = None;
         self.sync(&mut kept.stock, lines.iter().map(|l| (l.node, l.sku)));
         result
     }
