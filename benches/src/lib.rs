@@ -27,18 +27,26 @@ pub fn network_10k(orders: u32) -> Inputs {
     load(&cfg)
 }
 
-/// The batch instance of docs/design.md §9: 2,000 nodes (20 warehouses, 380 stores, 1,600 dealers),
-/// 20,000 SKUs, `orders` orders, seed 11.
-pub fn network_2k(orders: u32) -> Inputs {
-    let cfg = GenConfig {
+/// 2,000 nodes (20 warehouses, 380 stores, 1,600 dealers), 20,000 SKUs, `orders` orders, seed
+/// 11: the shape of the batch and comparison instances.
+fn config_2k(orders: u32) -> GenConfig {
+    GenConfig {
         seed: 11,
         warehouses: 20,
         stores: 380,
         dealers: 1_600,
         skus: 20_000,
         orders,
-        categories: 40,
         ..GenConfig::demo()
+    }
+}
+
+/// The batch instance of docs/design.md §9: 2,000 nodes (20 warehouses, 380 stores, 1,600 dealers),
+/// 20,000 SKUs, `orders` orders, seed 11.
+pub fn network_2k(orders: u32) -> Inputs {
+    let cfg = GenConfig {
+        categories: 40,
+        ..config_2k(orders)
     };
     load(&cfg)
 }
@@ -54,15 +62,7 @@ pub fn comparison_instance() -> Result<(Inputs, u32), Box<dyn std::error::Error>
     let orders: u32 = std::env::var("OPT_ORDERS").map_or(Ok(20_000), |v| v.parse())?;
     let country = std::env::var("COUNTRY").unwrap_or_else(|_| "US".into());
     let cities = country_cities(&country).ok_or("no embedded places for COUNTRY")?;
-    let cfg = GenConfig {
-        seed: 11,
-        warehouses: 20,
-        stores: 380,
-        dealers: 1_600,
-        skus: 20_000,
-        orders,
-        ..GenConfig::demo()
-    };
+    let cfg = config_2k(orders);
     Ok((
         Inputs::from_instance("bench", &generate(&cities, &cfg))?,
         orders,
