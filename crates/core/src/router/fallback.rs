@@ -7,7 +7,7 @@
 use super::order_terms::OrderTerms;
 use super::policy_router::PolicyRouter;
 use super::{Decision, Load, Prices, StockTable};
-use crate::{GroupChoice, Order};
+use crate::{GroupChoice, GroupFailure, NodeGroup, Order};
 use jiff::Timestamp;
 
 impl super::Router {
@@ -45,12 +45,7 @@ impl super::Router {
         };
         let mut d = router.route_in(order, &terms, rules, stock, load, now, prices, g);
         if let Some(g) = g {
-            let node = |n: crate::NodeIdx| router.network.node(n);
-            let created_at = order.created_at.unwrap_or(now);
-            rule.groups[g]
-                .require
-                .judge(order, &d, &router.policy, created_at, node)
-                .ok()?;
+            router.judge(&rule.groups[g], order, &d, now).ok()?;
         }
         d.group = Some(choice.clone());
         Some(d)
@@ -58,6 +53,21 @@ impl super::Router {
 }
 
 impl PolicyRouter {
+    /// Whether decision `d` of `order` meets `group`'s condition under this policy.
+    fn judge(
+        &self,
+        group: &NodeGroup,
+        order: &Order,
+        d: &Decision,
+        now: Timestamp,
+    ) -> Result<(), GroupFailure> {
+        let node = |n: crate::NodeIdx| self.network.node(n);
+        let created_at = order.created_at.unwrap_or(now);
+        group
+            .require
+            .judge(order, d, &self.policy, created_at, node)
+    }
+
     /// Routes `order` under this policy (see `Router::route_priced`), through the groups of its
     /// group rule when it has one. The order's terms are resolved once, for every group tried.
     pub(super) fn route_under(
@@ -77,16 +87,11 @@ impl PolicyRouter {
             return route(None, rules);
         };
         let rule = &self.policy.rules[rule];
-        let created_at = order.created_at.unwrap_or(now);
         let mut failed = Vec::new();
         let mut taken = None;
         for (g, group) in rule.groups.iter().enumerate() {
             let d = route(Some(g), rules.clone());
-            let node = |n: crate::NodeIdx| self.network.node(n);
-            match group
-                .require
-                .judge(order, &d, &self.policy, created_at, node)
-            {
+            match self.judge(group, order, &d, now) {
                 Ok(()) => {
                     taken = Some((d, group.name.clone()));
                     break;
