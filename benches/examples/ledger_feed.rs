@@ -16,6 +16,7 @@
 //! ```
 use omniroute_adapters::postgres::{create_database, PgEvent, PgStore, DATABASE_VAR};
 use omniroute_adapters::{demo_instance, FeedReader, Inputs, DEMO_POLICY};
+use omniroute_benches::{env, orders};
 use serde_json::Value;
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
@@ -24,13 +25,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const TOKEN: &str = "bench-token-0123456789";
-
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default)
-}
 
 /// `n` adjust events over the stock's positions in turn, +1 and -1 alternating so stock never
 /// runs out, each node's `seq` counting from 1.
@@ -146,7 +140,13 @@ fn main() {
     std::fs::write(dir.join("nodes.csv"), &inst.nodes_csv).unwrap();
     std::fs::write(dir.join("stock.csv"), &inst.stock_csv).unwrap();
     std::fs::write(dir.join("policy.toml"), DEMO_POLICY).unwrap();
-    let bodies = Arc::new(order_bodies(&inst.orders_csv));
+    let bodies: Arc<Vec<Value>> = Arc::new(
+        orders(&inst.orders_csv)
+            .1
+            .into_iter()
+            .map(|(o, _)| o)
+            .collect(),
+    );
     let per_client = env("N", 300);
     for processes in [1, 2] {
         let servers: Vec<Serve> = (0..processes).map(|_| Serve::start(&url, &dir)).collect();
@@ -158,37 +158,6 @@ fn main() {
         );
     }
     std::fs::remove_dir_all(&dir).ok();
-}
-
-/// The demo's orders as JSON bodies (orders.csv rows grouped by order id).
-fn order_bodies(orders_csv: &str) -> Vec<Value> {
-    let mut lines = orders_csv.lines();
-    let cols: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let at = |name: &str| cols.iter().position(|c| *c == name).unwrap();
-    let (id, lat, lon, sku, qty) = (
-        at("order_id"),
-        at("dest_lat"),
-        at("dest_lon"),
-        at("sku"),
-        at("qty"),
-    );
-    let mut out: Vec<Value> = Vec::new();
-    for row in lines {
-        let f: Vec<&str> = row.split(',').collect();
-        if out.last().is_none_or(|o| o["order_id"] != f[id]) {
-            out.push(serde_json::json!({
-                "order_id": f[id],
-                "dest": {"lat": f[lat].parse::<f64>().unwrap(), "lon": f[lon].parse::<f64>().unwrap()},
-                "lines": [],
-            }));
-        }
-        let line = serde_json::json!({"sku": f[sku], "qty": f[qty].parse::<u32>().unwrap()});
-        out.last_mut().unwrap()["lines"]
-            .as_array_mut()
-            .unwrap()
-            .push(line);
-    }
-    out
 }
 
 /// `clients` tasks reserve `per_client` orders each (unique ids per run), client `c` on server

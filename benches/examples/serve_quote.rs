@@ -9,65 +9,13 @@
 //! cargo run --release -p omniroute-benches --example serve_quote
 //! ```
 use omniroute_adapters::{demo_instance, Inputs, DEMO_POLICY};
+use omniroute_benches::{env, orders};
 use omniroute_server::{serve, Config, Service};
-use serde_json::{json, Map, Value};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 const TOKEN: &str = "bench-token";
-/// Line-level columns of orders.csv; every other column is the order's.
-const LINE_COLUMNS: [&str; 4] = ["sku", "qty", "line_no", "unit_price_cents"];
-
-fn env(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(default)
-}
-
-/// orders.csv rows as JSON orders (same names; `dest_lat`/`dest_lon` nested under `dest`), with
-/// each order's rows as CSV text for the CLI.
-fn orders(csv_text: &str) -> (String, Vec<(Value, String)>) {
-    let mut lines = csv_text.lines();
-    let header = lines.next().expect("a header").to_owned();
-    let cols: Vec<&str> = header.split(',').collect();
-    let mut out: Vec<(Value, String)> = Vec::new();
-    for row in lines {
-        let cells: Vec<&str> = row.split(',').collect();
-        let get = |name: &str| cols.iter().position(|c| *c == name).map(|i| cells[i]);
-        let id = get("order_id").expect("order_id");
-        if out.last().is_none_or(|(o, _)| o["order_id"] != id) {
-            let mut top = Map::new();
-            for (c, v) in cols.iter().zip(&cells) {
-                if !LINE_COLUMNS.contains(c) && !c.starts_with("dest_") && !v.is_empty() {
-                    top.insert((*c).to_owned(), json!(v));
-                }
-            }
-            top.insert(
-                "dest".into(),
-                json!({"lat": get("dest_lat").unwrap(), "lon": get("dest_lon").unwrap()}),
-            );
-            top.insert("lines".into(), json!([]));
-            out.push((Value::Object(top), String::new()));
-        }
-        let (order, rows) = out.last_mut().expect("pushed");
-        let mut line = Map::new();
-        for c in LINE_COLUMNS {
-            if let Some(v) = get(c).filter(|v| !v.is_empty()) {
-                line.insert(c.to_owned(), json!(v));
-            }
-        }
-        order["lines"]
-            .as_array_mut()
-            .unwrap()
-            .push(Value::Object(line));
-        rows.push_str(row);
-        rows.push('\n');
-    }
-    (header, out)
-}
-
 fn percentile(sorted: &[Duration], p: f64) -> f64 {
     sorted[((sorted.len() - 1) as f64 * p) as usize].as_secs_f64() * 1e6
 }

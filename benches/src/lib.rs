@@ -3,6 +3,7 @@
 
 use omniroute_adapters::{country_cities, generate, india_cities, GenConfig, Inputs};
 use omniroute_core::{Order, Router, StockTable};
+use serde_json::{json, Map, Value};
 use std::sync::Arc;
 
 /// The allocator the `omniroute` CLI uses (crates/cli/src/main.rs), so every bench and example
@@ -98,4 +99,57 @@ pub fn three_line_orders(inputs: &Inputs) -> Vec<&Order> {
 fn load(cfg: &GenConfig) -> Inputs {
     let inst = generate(&india_cities(), cfg);
     Inputs::from_instance("bench", &inst).expect("generated instances are valid")
+}
+
+/// Line-level columns of orders.csv; every other column is the order's.
+const LINE_COLUMNS: [&str; 4] = ["sku", "qty", "line_no", "unit_price_cents"];
+
+/// The environment variable `name` as a count, else `default`.
+pub fn env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(default)
+}
+
+/// orders.csv rows as JSON orders (same names; `dest_lat`/`dest_lon` nested under `dest`), with
+/// each order's rows as CSV text for the CLI.
+pub fn orders(csv_text: &str) -> (String, Vec<(Value, String)>) {
+    let mut lines = csv_text.lines();
+    let header = lines.next().expect("a header").to_owned();
+    let cols: Vec<&str> = header.split(',').collect();
+    let mut out: Vec<(Value, String)> = Vec::new();
+    for row in lines {
+        let cells: Vec<&str> = row.split(',').collect();
+        let get = |name: &str| cols.iter().position(|c| *c == name).map(|i| cells[i]);
+        let id = get("order_id").expect("order_id");
+        if out.last().is_none_or(|(o, _)| o["order_id"] != id) {
+            let mut top = Map::new();
+            for (c, v) in cols.iter().zip(&cells) {
+                if !LINE_COLUMNS.contains(c) && !c.starts_with("dest_") && !v.is_empty() {
+                    top.insert((*c).to_owned(), json!(v));
+                }
+            }
+            top.insert(
+                "dest".into(),
+                json!({"lat": get("dest_lat").unwrap(), "lon": get("dest_lon").unwrap()}),
+            );
+            top.insert("lines".into(), json!([]));
+            out.push((Value::Object(top), String::new()));
+        }
+        let (order, rows) = out.last_mut().expect("pushed");
+        let mut line = Map::new();
+        for c in LINE_COLUMNS {
+            if let Some(v) = get(c).filter(|v| !v.is_empty()) {
+                line.insert(c.to_owned(), json!(v));
+            }
+        }
+        order["lines"]
+            .as_array_mut()
+            .unwrap()
+            .push(Value::Object(line));
+        rows.push_str(row);
+        rows.push('\n');
+    }
+    (header, out)
 }
