@@ -155,15 +155,16 @@ impl PgStore {
             .query_one("SELECT coalesce(min(change_id), 0) FROM stock_changes", &[])
             .await?
             .get(0);
-        let query = if since + 1 < first {
-            format!("SELECT {COLUMNS} FROM stock_positions WHERE $1::bigint IS NOT NULL")
+        let rows = if since + 1 < first {
+            let every = format!("SELECT {COLUMNS} FROM stock_positions");
+            tx.query(&every, &[]).await?
         } else {
-            format!(
+            let changed = format!(
                 "SELECT {COLUMNS} FROM stock_positions WHERE (node_id, sku) IN \
                  (SELECT node_id, sku FROM stock_changes WHERE change_id > $1)"
-            )
+            );
+            tx.query(&changed, &[&since]).await?
         };
-        let rows = tx.query(&query, &[&since]).await?;
         tx.commit().await?;
         Ok((last, rows.iter().map(position).collect()))
     }
