@@ -7,6 +7,7 @@ use jiff::Timestamp;
 use omniroute_core::{NodeIdx, Position, ReservationId, SkuId, StockChange};
 use std::sync::atomic::AtomicUsize;
 use tokio::sync::Mutex;
+use tokio_postgres::types::Type;
 use tokio_postgres::{Client, Row, Transaction};
 
 /// The advisory lock writers append to the change log under.
@@ -244,19 +245,34 @@ pub(super) async fn log_changes(
     tx: &Transaction<'_>,
     changed: &[PgPosition],
 ) -> Result<(), tokio_postgres::Error> {
-    if changed.is_empty() {
-        return Ok(());
-    }
     let nodes: Vec<&str> = changed.iter().map(|p| p.node_id.as_str()).collect();
     let skus: Vec<&str> = changed.iter().map(|p| p.sku.as_str()).collect();
-    tx.execute("SELECT pg_advisory_xact_lock($1)", &[&LOG_LOCK])
-        .await?;
-    tx.execute(
-        "INSERT INTO stock_changes (node_id, sku) SELECT * FROM unnest($1::text[], $2::text[])",
-        &[&nodes, &skus],
+    log_keys(tx, &nodes, &skus).await
+}
+
+/// [`log_changes`] by (node id, SKU) pairs, its three statements sent in one pipeline (so a
+/// caller can send it beside the statements that change the positions).
+pub(super) async fn log_keys(
+    tx: &Transaction<'_>,
+    nodes: &[&str],
+    skus: &[&str],
+) -> Result<(), tokio_postgres::Error> {
+    if nodes.is_empty() {
+        return Ok(());
+    }
+    let notify = format!("NOTIFY {CHANNEL}");
+    futures_util::future::try_join3(
+        tx.execute_typed(
+            "SELECT pg_advisory_xact_lock($1)",
+            &[(&LOG_LOCK, Type::INT8)],
+        ),
+        tx.execute_typed(
+            "INSERT INTO stock_changes (node_id, sku) SELECT * FROM unnest($1, $2)",
+            &[(&nodes, Type::TEXT_ARRAY), (&skus, Type::TEXT_ARRAY)],
+        ),
+        tx.execute_typed(&notify, &[]),
     )
     .await?;
-    tx.execute(&format!("NOTIFY {CHANNEL}"), &[]).await?;
     Ok(())
 }
 

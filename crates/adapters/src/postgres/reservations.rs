@@ -2,11 +2,12 @@
 //! updates or none, then committed, released or swept when they expire.
 
 use super::conn::Failure;
-use super::ledger::{log_changes, position, prune_changes, PgLine, PgPosition, PgStore, COLUMNS};
+use super::ledger::{log_keys, position, prune_changes, PgLine, PgPosition, PgStore, COLUMNS};
 use super::DbError;
 use jiff::Timestamp;
 use omniroute_core::{InventoryError, NodeIdx, ReservationId, SkuId};
 use std::collections::BTreeMap;
+use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::{GenericClient, Transaction};
 
 impl PgStore {
@@ -29,33 +30,72 @@ impl PgStore {
                 .or_insert((l.node, l.sku, 0));
             e.2 += i64::from(l.qty);
         }
-        let merged = &merged;
+        let (nodes, skus): (Vec<&str>, Vec<&str>) = merged.keys().copied().unzip();
+        let qtys: Vec<i64> = merged.values().map(|v| v.2).collect();
+        let (merged, nodes, skus, qtys) = (&merged, &nodes, &skus, &qtys);
+        let update = format!(
+            "UPDATE stock_positions SET reserved = reserved + $3 \
+             WHERE node_id = $1 AND sku = $2 \
+             AND on_hand - reserved - external_reserved - safety_stock >= $3 \
+             RETURNING {COLUMNS}"
+        );
+        let update = &update;
         self.retrying(|mut client| async move {
             let tx = client.transaction().await?;
-            let inserted = tx
-                .execute(
+            let rid = id.0 as i64;
+            // Every statement goes out in one pipeline (one round trip), the positions in
+            // (node, SKU) order so that two reservations lock them in the same order; the
+            // answers are read after, and any refusal rolls the whole transaction back.
+            let (inserted, rows, lines, decided, logged) = futures_util::future::join5(
+                tx.execute_typed(
                     "INSERT INTO reservations (reservation_id, order_id, expires_at) \
                      VALUES ($1, $2, $3) ON CONFLICT DO NOTHING",
-                    &[&(id.0 as i64), &order_id, &expires_at],
-                )
-                .await?;
-            if inserted == 0 {
+                    &[
+                        (&rid, Type::INT8),
+                        (&order_id, Type::TEXT),
+                        (&expires_at, Type::TIMESTAMPTZ),
+                    ],
+                ),
+                futures_util::future::join_all(nodes.iter().zip(skus.iter()).zip(qtys).map(
+                    |((node_id, sku), qty)| {
+                        let tx = &tx;
+                        async move {
+                            let params: [(&(dyn ToSql + Sync), Type); 3] =
+                                [(node_id, Type::TEXT), (sku, Type::TEXT), (qty, Type::INT8)];
+                            tx.query_typed_opt(update, &params).await
+                        }
+                    },
+                )),
+                tx.execute_typed(
+                    "INSERT INTO reservation_lines (reservation_id, node_id, sku, qty) \
+                     SELECT $1, * FROM unnest($2, $3, $4)",
+                    &[
+                        (&rid, Type::INT8),
+                        (nodes, Type::TEXT_ARRAY),
+                        (skus, Type::TEXT_ARRAY),
+                        (qtys, Type::INT8_ARRAY),
+                    ],
+                ),
+                tx.execute_typed(
+                    "INSERT INTO decisions (reservation_id, order_id, status, decision) \
+                     VALUES ($1, $2, 'reserved', $3) ON CONFLICT (reservation_id) DO UPDATE \
+                     SET status = 'reserved', decision = EXCLUDED.decision",
+                    &[
+                        (&rid, Type::INT8),
+                        (&order_id, Type::TEXT),
+                        (&tokio_postgres::types::Json(decision), Type::JSONB),
+                    ],
+                ),
+                log_keys(&tx, nodes, skus),
+            )
+            .await;
+            // A duplicate makes the line rows collide: it is the answer, not that error.
+            if inserted? == 0 {
                 return Err(InventoryError::DuplicateReservation { id }.into());
             }
             let mut after = Vec::with_capacity(merged.len());
-            for (&(node_id, sku), &(node, sku_id, qty)) in merged {
-                let row = tx
-                    .query_opt(
-                        &format!(
-                            "UPDATE stock_positions SET reserved = reserved + $3 \
-                             WHERE node_id = $1 AND sku = $2 \
-                             AND on_hand - reserved - external_reserved - safety_stock >= $3 \
-                             RETURNING {COLUMNS}"
-                        ),
-                        &[&node_id, &sku, &qty],
-                    )
-                    .await?;
-                let Some(row) = row else {
+            for (row, (&(node_id, sku), &(node, sku_id, qty))) in rows.into_iter().zip(merged) {
+                let Some(row) = row? else {
                     let routable = routable(&tx, node_id, sku).await?;
                     return Err(InventoryError::InsufficientStock {
                         id,
@@ -66,26 +106,11 @@ impl PgStore {
                     }
                     .into());
                 };
-                tx.execute(
-                    "INSERT INTO reservation_lines (reservation_id, node_id, sku, qty) \
-                     VALUES ($1, $2, $3, $4)",
-                    &[&(id.0 as i64), &node_id, &sku, &qty],
-                )
-                .await?;
                 after.push(position(&row));
             }
-            tx.execute(
-                "INSERT INTO decisions (reservation_id, order_id, status, decision) \
-                 VALUES ($1, $2, 'reserved', $3) ON CONFLICT (reservation_id) DO UPDATE \
-                 SET status = 'reserved', decision = EXCLUDED.decision",
-                &[
-                    &(id.0 as i64),
-                    &order_id,
-                    &tokio_postgres::types::Json(decision),
-                ],
-            )
-            .await?;
-            log_changes(&tx, &after).await?;
+            lines?;
+            decided?;
+            logged?;
             tx.commit().await?;
             Ok(after)
         })
@@ -110,19 +135,15 @@ impl PgStore {
                 tx.commit().await?;
                 return Ok((after, Err(InventoryError::Expired { id, expires_at })));
             }
+            let ship = format!(
+                "UPDATE stock_positions SET on_hand = on_hand - $3, \
+                 reserved = reserved - $3, shipped = shipped + $3 \
+                 WHERE node_id = $1 AND sku = $2 AND on_hand >= $3 RETURNING {COLUMNS}"
+            );
+            let (rows, settled) = per_line(&tx, id, &lines, &ship, "committed").await;
             let mut after = Vec::with_capacity(lines.len());
-            for (node_id, sku, qty) in &lines {
-                let row = tx
-                    .query_opt(
-                        &format!(
-                            "UPDATE stock_positions SET on_hand = on_hand - $3, \
-                             reserved = reserved - $3, shipped = shipped + $3 \
-                             WHERE node_id = $1 AND sku = $2 AND on_hand >= $3 RETURNING {COLUMNS}"
-                        ),
-                        &[node_id, sku, qty],
-                    )
-                    .await?;
-                let Some(row) = row else {
+            for (row, (node_id, sku, qty)) in rows.into_iter().zip(&lines) {
+                let Some(row) = row? else {
                     let on_hand: i64 = tx
                         .query_one(
                             "SELECT on_hand FROM stock_positions WHERE node_id = $1 AND sku = $2",
@@ -142,8 +163,7 @@ impl PgStore {
                 };
                 after.push(position(&row));
             }
-            settle(&tx, id, "committed").await?;
-            log_changes(&tx, &after).await?;
+            settled?;
             tx.commit().await?;
             Ok((after, Ok(())))
         })
@@ -233,40 +253,64 @@ async fn free(
     id: ReservationId,
     lines: &[(String, String, i64)],
     status: &str,
-) -> Result<Vec<PgPosition>, tokio_postgres::Error> {
+) -> Result<Vec<PgPosition>, Failure> {
+    let give_back = format!(
+        "UPDATE stock_positions SET reserved = reserved - $3 \
+         WHERE node_id = $1 AND sku = $2 RETURNING {COLUMNS}"
+    );
+    let (rows, settled) = per_line(tx, id, lines, &give_back, status).await;
     let mut after = Vec::with_capacity(lines.len());
-    for (node_id, sku, qty) in lines {
-        let row = tx
-            .query_one(
-                &format!(
-                    "UPDATE stock_positions SET reserved = reserved - $3 \
-                     WHERE node_id = $1 AND sku = $2 RETURNING {COLUMNS}"
-                ),
-                &[node_id, sku, qty],
-            )
-            .await?;
+    for row in rows {
+        let Some(row) = row? else {
+            return Err(Failure::Other(DbError::Query {
+                message: format!("reservation {}: a line's stock position is gone", id.0),
+            }));
+        };
         after.push(position(&row));
     }
-    settle(tx, id, status).await?;
-    log_changes(tx, &after).await?;
+    settled?;
     Ok(after)
 }
 
-/// Ends live reservation `id` with `status`.
-async fn settle(
+/// Runs `update` (parameters: node id, SKU, units) for each of reservation `id`'s `lines`,
+/// ends the reservation with `status` and logs the change, all in one pipeline (one round
+/// trip), in the lines' (node, SKU) order. Returns each line's updated row (`None`: the
+/// update's condition refused it) and the outcome of the rest; a caller that finds a refusal
+/// returns an error, and the transaction rolls back.
+async fn per_line(
     tx: &Transaction<'_>,
     id: ReservationId,
+    lines: &[(String, String, i64)],
+    update: &str,
     status: &str,
-) -> Result<(), tokio_postgres::Error> {
-    let id = id.0 as i64;
-    tx.execute("DELETE FROM reservations WHERE reservation_id = $1", &[&id])
-        .await?;
-    tx.execute(
-        "UPDATE decisions SET status = $2 WHERE reservation_id = $1",
-        &[&id, &status],
+) -> (
+    Vec<Result<Option<tokio_postgres::Row>, tokio_postgres::Error>>,
+    Result<(), tokio_postgres::Error>,
+) {
+    let rid = id.0 as i64;
+    let nodes: Vec<&str> = lines.iter().map(|l| l.0.as_str()).collect();
+    let skus: Vec<&str> = lines.iter().map(|l| l.1.as_str()).collect();
+    let (rows, deleted, marked, logged) = futures_util::future::join4(
+        futures_util::future::join_all(lines.iter().map(|(node_id, sku, qty)| async move {
+            tx.query_typed_opt(
+                update,
+                &[(node_id, Type::TEXT), (sku, Type::TEXT), (qty, Type::INT8)],
+            )
+            .await
+        })),
+        tx.execute_typed(
+            "DELETE FROM reservations WHERE reservation_id = $1",
+            &[(&rid, Type::INT8)],
+        ),
+        tx.execute_typed(
+            "UPDATE decisions SET status = $2 WHERE reservation_id = $1",
+            &[(&rid, Type::INT8), (&status, Type::TEXT)],
+        ),
+        log_keys(tx, &nodes, &skus),
     )
-    .await?;
-    Ok(())
+    .await;
+    let settled = deleted.and(marked).and(logged);
+    (rows, settled)
 }
 
 async fn routable(
