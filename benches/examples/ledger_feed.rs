@@ -14,6 +14,9 @@
 //! cargo build --release -p omniroute-cli
 //! scripts/pg-test cargo run --release -p omniroute-benches --example ledger_feed
 //! ```
+//!
+//! `OMNIROUTE_BIN=path` runs part 3 with another build of the CLI; `EVENTS`, `PG_EVENTS` and `N`
+//! (orders per client) size the parts.
 use omniroute_adapters::postgres::{create_database, PgEvent, PgStore, DATABASE_VAR};
 use omniroute_adapters::{demo_instance, FeedReader, Inputs, DEMO_POLICY};
 use omniroute_benches::{env, orders};
@@ -215,7 +218,11 @@ impl Serve {
             .local_addr()
             .unwrap()
             .port();
-        let bin = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/omniroute");
+        // `OMNIROUTE_BIN` names another build (to compare two in one sitting).
+        let bin = std::env::var_os("OMNIROUTE_BIN").map_or_else(
+            || PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/release/omniroute"),
+            PathBuf::from,
+        );
         let child = Command::new(&bin)
             .args([
                 "serve",
