@@ -127,7 +127,16 @@ pub struct Promise {
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn promise(node: &PromiseNode<'_>, created_at: Timestamp, transit_days: u8) -> Option<Promise> {
-    let local = node.timezone.to_datetime(created_at);
+    promise_local(node, node.timezone.to_datetime(created_at), transit_days)
+}
+
+/// [`promise`] for an order placed at `local`, the node's local time of its creation (for
+/// callers that promise from many nodes of one zone and convert the instant once).
+pub(crate) fn promise_local(
+    node: &PromiseNode<'_>,
+    local: jiff::civil::DateTime,
+    transit_days: u8,
+) -> Option<Promise> {
     let mut days = Days::new(node.calendar, local.date())?;
     if local.time() >= node.cutoff_local || !days.is_open() {
         days.next_working_day()?;

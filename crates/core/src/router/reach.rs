@@ -39,29 +39,38 @@ impl Reach {
                 group_chord2: Vec::new(),
             };
         }
+        // The order's local time in each zone, converted once per zone (a profile's zone is
+        // its own index or an earlier one's).
+        let mut local = Vec::with_capacity(r.terms.profiles.len());
         let groups: Vec<f64> = r
             .terms
             .profiles
             .iter()
-            .map(|p| {
+            .enumerate()
+            .map(|(i, p)| {
+                let node = r.network.node(p.node);
+                let zone = p.zone as usize;
+                local.push(if zone == i {
+                    node.timezone.to_datetime(ctx.created_at)
+                } else {
+                    local[zone]
+                });
                 if p.max_reach_km[level] <= 0.0 {
                     return -1.0;
                 }
-                let node = r.network.node(p.node);
                 let pn = crate::PromiseNode {
                     timezone: &node.timezone,
                     cutoff_local: p.cutoff_local,
                     handling_days: p.handling_days,
                     calendar: &node.calendar,
                 };
-                let Some(promise) = crate::promise(&pn, ctx.created_at, 0) else {
+                let Some(promise) = crate::promise::promise_local(&pn, local[i], 0) else {
                     return -1.0;
                 };
                 let deadline = order.promised_by.or_else(|| {
-                    terms.deadline_days.map(|d| {
-                        crate::order_date(ctx.created_at, &node.timezone)
-                            + jiff::Span::new().days(i64::from(d))
-                    })
+                    terms
+                        .deadline_days
+                        .map(|d| local[i].date() + jiff::Span::new().days(i64::from(d)))
                 });
                 let Some(deadline) = deadline else {
                     return -1.0;

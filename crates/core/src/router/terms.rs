@@ -162,6 +162,9 @@ impl Capacity {
 pub(crate) struct Profile {
     /// A node of the group (its zone and calendar stand for all).
     pub node: NodeIdx,
+    /// The first profile of the same time zone (itself when it is the first, or its zone has
+    /// no name): local times are converted once per zone.
+    pub zone: u32,
     pub cutoff_local: Time,
     pub handling_days: u8,
     /// Per level: the largest reach of the group's nodes.
@@ -184,8 +187,13 @@ fn profiles(network: &Network, nodes: &mut [NodeTerms], levels: usize) -> Vec<Pr
                 && rep.timezone.iana_name() == n.timezone.iana_name()
         };
         let k = out.iter().position(same).unwrap_or_else(|| {
+            let zone = n.timezone.iana_name().and_then(|name| {
+                out.iter()
+                    .position(|p| network.node(p.node).timezone.iana_name() == Some(name))
+            });
             out.push(Profile {
                 node: NodeIdx(i as u32),
+                zone: u32::try_from(zone.unwrap_or(out.len())).expect("fewer than 2^32 nodes"),
                 cutoff_local: t.cutoff_local,
                 handling_days: t.handling_days,
                 max_reach_km: vec![0.0; levels],
