@@ -10,20 +10,6 @@
 use std::time::Instant;
 
 /// User + system CPU seconds of this process so far.
-fn cpu_s() -> f64 {
-    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
-    // Fields after the command name (which may hold spaces) start at the last ')'.
-    let rest = stat.rsplit_once(')').map_or("", |x| x.1);
-    let f: Vec<f64> = rest
-        .split_whitespace()
-        .filter_map(|x| x.parse().ok())
-        .collect();
-    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name and state.
-    f.get(10)
-        .zip(f.get(11))
-        .map_or(0.0, |(u, s)| (u + s) / 100.0)
-}
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let env = |k: &str, d: u64| {
         std::env::var(k)
@@ -41,13 +27,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut plans = [None, None];
     for _ in 0..runs {
         for (k, slot) in best.iter_mut().enumerate() {
-            let (t, c) = (Instant::now(), cpu_s());
+            let (t, c) = (Instant::now(), omniroute_benches::cpu_s());
             let plan = if k == 0 {
                 one.route_sequential(&inputs.orders, &stock, now)
             } else {
                 two.install(|| router.route_sequential(&inputs.orders, &stock, now))
             };
-            let (wall, cpu) = (t.elapsed().as_secs_f64(), cpu_s() - c);
+            let (wall, cpu) = (t.elapsed().as_secs_f64(), omniroute_benches::cpu_s() - c);
             *slot = (slot.0.min(wall), slot.1.min(cpu));
             plans[k] = Some(plan);
         }

@@ -104,6 +104,21 @@ fn load(cfg: &GenConfig) -> Inputs {
 /// Line-level columns of orders.csv; every other column is the order's.
 const LINE_COLUMNS: [&str; 4] = ["sku", "qty", "line_no", "unit_price_cents"];
 
+/// This process's CPU time so far (user + system, `/proc/self/stat`, 10 ms ticks), seconds.
+pub fn cpu_s() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start at the last ')'.
+    let rest = stat.rsplit_once(')').map_or("", |x| x.1);
+    let f: Vec<f64> = rest
+        .split_whitespace()
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 after the name and state.
+    f.get(10)
+        .zip(f.get(11))
+        .map_or(0.0, |(u, s)| (u + s) / 100.0)
+}
+
 /// The environment variable `name` as a count, else `default`.
 pub fn env(name: &str, default: usize) -> usize {
     std::env::var(name)
