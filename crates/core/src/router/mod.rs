@@ -55,6 +55,7 @@ mod reserve;
 mod rules_example_tests;
 #[cfg(test)]
 mod rules_tests;
+mod scan_limits;
 mod search;
 mod sparse;
 mod speculate;
@@ -80,53 +81,13 @@ pub use reroute::{Event, RerouteError, Rerouted};
 pub use stock::StockTable;
 
 pub(crate) use prices::Prices;
+pub(crate) use scan_limits::Limits;
+pub use scan_limits::{POSTING_LIMIT, WALK_LIMIT};
 
 use crate::{Network, NodeIdx, Order, Policy};
 use jiff::Timestamp;
 use policy_router::PolicyRouter;
 use std::sync::Arc;
-
-/// When the order's SKUs' posting lists add up to at most this many entries, the holders are the
-/// candidates; beyond it the router walks the spatial index nearest-first.
-pub const POSTING_LIMIT: usize = 256;
-
-/// The nearest-first walk visits at least this many nodes (and up to half the order's posting
-/// size); if the cost bound has not closed by then, the remaining candidates come from the posting
-/// lists: only the nodes that hold every line when partial nodes are priced out, else every holder.
-pub const WALK_LIMIT: usize = 48;
-
-/// The walk goes on for up to the order's posting size divided by this (when more than
-/// [`WALK_LIMIT`]): past that, reading the posting lists is cheaper than walking every node. It
-/// also hands over early once the nodes that may still help have fewer posting entries than the
-/// order's divided by this.
-const WALK_DIVISOR: usize = 4;
-
-/// A line whose SKU is held by at most this many nodes has its holders scanned up front, so the
-/// router knows how far away the line can still be shipped from; longer lists use the SKU's cap.
-pub(crate) const LINE_SCAN_LIMIT: usize = 16;
-
-/// The candidate-gathering limits (the result does not depend on them; tests change them to
-/// exercise every path).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Limits {
-    /// [`POSTING_LIMIT`].
-    pub posting: usize,
-    /// [`WALK_LIMIT`].
-    pub walk: usize,
-    /// [`WALK_DIVISOR`].
-    pub divisor: usize,
-    /// [`LINE_SCAN_LIMIT`].
-    pub line_scan: usize,
-}
-
-impl Limits {
-    const DEFAULT: Self = Self {
-        posting: POSTING_LIMIT,
-        walk: WALK_LIMIT,
-        divisor: WALK_DIVISOR,
-        line_scan: LINE_SCAN_LIMIT,
-    };
-}
 
 /// Routes orders over one network under one policy, or under [`PolicyVersions`] (each order
 /// under the version of its `created_at`, see [`Router::versioned`]). Cheap to share across
@@ -186,7 +147,7 @@ impl Router {
     }
 
     /// The same router with other candidate-gathering limits (the result must not change):
-    /// [`POSTING_LIMIT`], [`WALK_LIMIT`] and [`WALK_DIVISOR`]; every line's holders are scanned.
+    /// [`POSTING_LIMIT`], [`WALK_LIMIT`] and [`WALK_DIVISOR`](scan_limits::WALK_DIVISOR); every line's holders are scanned.
     #[cfg(test)]
     pub(crate) fn with_limits(mut self, posting: usize, walk: usize, divisor: usize) -> Self {
         for (_, version) in &mut self.versions {

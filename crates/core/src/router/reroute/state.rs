@@ -1,0 +1,241 @@
+//! The re-routing state and the moves each event makes: release an order, route it again
+//! against what the others leave, and keep the old decision when an optional move gains nothing.
+
+use super::RerouteError;
+use crate::router::batch::apply;
+use crate::router::{Decision, Load, Reason, Router, StockTable};
+use crate::{NodeIdx, NodeKind, Order, SkuId};
+use jiff::Timestamp;
+
+/// The plan being re-routed: its orders and decisions, the stock and capacity they leave, and
+/// what the events so far said (nodes down, refusals, acceptances, the review queue).
+pub(super) struct State<'r> {
+    router: &'r Router,
+    orders: Vec<Order>,
+    pub(super) decisions: Vec<Decision>,
+    pub(super) left: StockTable,
+    load: Load,
+    pub(super) down: Vec<NodeIdx>,
+    /// Per order, the dealers that refused it.
+    rejected: Vec<Vec<NodeIdx>>,
+    /// Per order, the dealers that accepted it.
+    accepted: Vec<Vec<NodeIdx>>,
+    pub(super) review: Vec<usize>,
+    now: Timestamp,
+}
+
+impl<'r> State<'r> {
+    /// The state after `plan` (made for `orders` from starting stock `stock`), before any event.
+    pub(super) fn new(
+        router: &'r Router,
+        orders: &[Order],
+        plan: &[Decision],
+        stock: &StockTable,
+        now: Timestamp,
+    ) -> Self {
+        let mut left = stock.clone();
+        let mut load = Load::default();
+        for (order, d) in orders.iter().zip(plan) {
+            apply(order, d, &mut left, &mut load);
+        }
+        State {
+            router,
+            orders: orders.to_vec(),
+            decisions: plan.to_vec(),
+            left,
+            load,
+            down: Vec::new(),
+            rejected: vec![Vec::new(); orders.len()],
+            accepted: vec![Vec::new(); orders.len()],
+            review: Vec::new(),
+            now,
+        }
+    }
+
+    /// Orders with a shipped line matching `hit(node, sku)`, in arrival order.
+    pub(super) fn shipping_from(&self, hit: impl Fn(NodeIdx, SkuId) -> bool) -> Vec<usize> {
+        (0..self.orders.len())
+            .filter(|&i| {
+                self.decisions[i].shipments.iter().any(|s| {
+                    s.lines
+                        .iter()
+                        .any(|&l| hit(s.node, self.orders[i].lines[l].sku))
+                })
+            })
+            .collect()
+    }
+
+    /// Orders (not in review) with an unfilled line whose SKU matches.
+    pub(super) fn with_unfilled(&self, sku: impl Fn(SkuId) -> bool) -> Vec<usize> {
+        (0..self.orders.len())
+            .filter(|i| !self.review.contains(i))
+            .filter(|&i| {
+                self.decisions[i]
+                    .unfilled
+                    .iter()
+                    .any(|u| sku(self.orders[i].lines[u.line].sku))
+            })
+            .collect()
+    }
+
+    /// Routes `orders` again; an optional move skips the orders a dealer accepted.
+    pub(super) fn reroute_all(&mut self, orders: &[usize], must: bool) {
+        for &i in orders {
+            if must || self.accepted[i].is_empty() {
+                self.reroute_one(i, must);
+            }
+        }
+    }
+
+    /// Releases order `i`'s decision and routes it again; when the move is optional it is kept
+    /// only if cheaper.
+    fn reroute_one(&mut self, i: usize, must: bool) {
+        let old = self.decisions[i].clone();
+        release(&self.orders[i], &old, &mut self.left, &mut self.load);
+        self.route_released(i, old, must);
+    }
+
+    /// Routes order `i`, whose decision `old` was already released, against what is left.
+    fn route_released(&mut self, i: usize, old: Decision, must: bool) {
+        let mut order = self.orders[i].clone();
+        order.excluded.extend(self.down.iter().copied());
+        let new = self.router.route(&order, &self.left, &self.load, self.now);
+        let keep_old = !must && new.cost_cents() >= old.cost_cents();
+        debug_assert!(must || !keep_old || fits(&self.orders[i], &old, &self.left));
+        let d = if keep_old { old } else { new };
+        apply(&self.orders[i], &d, &mut self.left, &mut self.load);
+        self.decisions[i] = d;
+    }
+
+    /// Dealer `node` accepted order `i` (event `event`).
+    pub(super) fn accept(
+        &mut self,
+        event: usize,
+        i: usize,
+        node: NodeIdx,
+    ) -> Result<(), RerouteError> {
+        if self.accepted[i].contains(&node) {
+            return Ok(()); // a copy of an accept already applied
+        }
+        self.offered(event, i, node)?;
+        self.accepted[i].push(node);
+        Ok(())
+    }
+
+    /// Order `i` ships from dealer `node`, or the error of event `event` that says it should.
+    fn offered(&self, event: usize, i: usize, node: NodeIdx) -> Result<(), RerouteError> {
+        if self.router.network().node(node).kind != NodeKind::Dealer {
+            return Err(RerouteError::NotADealer {
+                event,
+                order: i,
+                node,
+            });
+        }
+        if !self.decisions[i].shipments.iter().any(|s| s.node == node) {
+            return Err(RerouteError::NotOffered {
+                event,
+                order: i,
+                node,
+            });
+        }
+        Ok(())
+    }
+
+    /// Dealer `node` refused order `i` (event `event`).
+    pub(super) fn reject(
+        &mut self,
+        event: usize,
+        i: usize,
+        node: NodeIdx,
+    ) -> Result<(), RerouteError> {
+        if self.rejected[i].contains(&node) {
+            return Ok(()); // a copy of a refusal already applied
+        }
+        if self.accepted[i].contains(&node) {
+            return Err(RerouteError::AlreadyAccepted {
+                event,
+                order: i,
+                node,
+            });
+        }
+        self.offered(event, i, node)?;
+        self.rejected[i].push(node);
+        if !self.orders[i].excluded.contains(&node) {
+            self.orders[i].excluded.push(node);
+        }
+        let policy = self.router.policy_for(&self.orders[i], self.now);
+        if self.rejected[i].len() >= policy.dealers.max_rejections as usize {
+            let old = self.decisions[i].clone();
+            release(&self.orders[i], &old, &mut self.left, &mut self.load);
+            let per_unit = crate::router::order_terms::OrderTerms::resolve(&self.orders[i], policy)
+                .unfilled_per_unit_cents;
+            let mut d =
+                crate::router::decision::ship_nothing(&old, &self.orders[i], per_unit, |_| {
+                    Reason::Excluded
+                });
+            d.rules.push("review queue: too many rejections".into());
+            self.decisions[i] = d;
+            self.review.push(i);
+        } else {
+            self.reroute_one(i, true);
+        }
+        Ok(())
+    }
+
+    /// The position's starting stock went from `was` to `now`; move the latest users until the
+    /// plan fits.
+    pub(super) fn correct(&mut self, node: NodeIdx, sku: SkuId, was: u32, now: u32) {
+        if now >= was {
+            self.left.add(node, sku, now - was);
+            let waiting = self.with_unfilled(|l| l == sku);
+            self.reroute_all(&waiting, false);
+            return;
+        }
+        let cut = was - now;
+        let remaining = self.left.qty(node, sku);
+        self.left.take(node, sku, cut.min(remaining));
+        let mut short = cut.saturating_sub(remaining);
+        let users = self.shipping_from(|n, s| n == node && s == sku);
+        for &i in users.iter().rev() {
+            if short == 0 {
+                break;
+            }
+            let shipped: u32 = self.decisions[i]
+                .shipments
+                .iter()
+                .filter(|s| s.node == node)
+                .flat_map(|s| s.lines.iter())
+                .filter(|&&l| self.orders[i].lines[l].sku == sku)
+                .map(|&l| self.orders[i].lines[l].qty)
+                .sum();
+            // Release the order, drop its units of this position from the stock (they no longer
+            // exist), then route it again against what is left.
+            let old = self.decisions[i].clone();
+            release(&self.orders[i], &old, &mut self.left, &mut self.load);
+            let gone = shipped.min(short);
+            self.left.take(node, sku, gone);
+            short -= gone;
+            self.route_released(i, old, true);
+        }
+    }
+}
+
+/// Puts a decision's units back into `stock` and removes its shipments from `load`.
+fn release(order: &Order, d: &Decision, stock: &mut StockTable, load: &mut Load) {
+    for s in &d.shipments {
+        for &l in &s.lines {
+            let line = &order.lines[l];
+            stock.add(s.node, line.sku, line.qty);
+        }
+        load.remove_shipment(s.node, s.units);
+    }
+}
+
+/// True when `stock` still holds every line `d` ships (an optional move may keep it).
+fn fits(order: &Order, d: &Decision, stock: &StockTable) -> bool {
+    d.shipments.iter().all(|s| {
+        s.lines
+            .iter()
+            .all(|&l| stock.qty(s.node, order.lines[l].sku) >= order.lines[l].qty)
+    })
+}

@@ -1,0 +1,45 @@
+//! How candidates are gathered: when the posting lists are the candidates, how long the
+//! nearest-first walk goes on, which lines have their holders scanned up front. The decision
+//! does not depend on these (the tests change them to exercise every path); the speed does.
+
+/// When the order's SKUs' posting lists add up to at most this many entries, the holders are the
+/// candidates; beyond it the router walks the spatial index nearest-first.
+pub const POSTING_LIMIT: usize = 256;
+
+/// The nearest-first walk visits at least this many nodes (and up to half the order's posting
+/// size); if the cost bound has not closed by then, the remaining candidates come from the posting
+/// lists: only the nodes that hold every line when partial nodes are priced out, else every holder.
+pub const WALK_LIMIT: usize = 48;
+
+/// The walk goes on for up to the order's posting size divided by this (when more than
+/// [`WALK_LIMIT`]): past that, reading the posting lists is cheaper than walking every node. It
+/// also hands over early once the nodes that may still help have fewer posting entries than the
+/// order's divided by this.
+pub(crate) const WALK_DIVISOR: usize = 4;
+
+/// A line whose SKU is held by at most this many nodes has its holders scanned up front, so the
+/// router knows how far away the line can still be shipped from; longer lists use the SKU's cap.
+pub(crate) const LINE_SCAN_LIMIT: usize = 16;
+
+/// The candidate-gathering limits (the result does not depend on them; tests change them to
+/// exercise every path).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Limits {
+    /// [`POSTING_LIMIT`].
+    pub posting: usize,
+    /// [`WALK_LIMIT`].
+    pub walk: usize,
+    /// [`WALK_DIVISOR`].
+    pub divisor: usize,
+    /// [`LINE_SCAN_LIMIT`].
+    pub line_scan: usize,
+}
+
+impl Limits {
+    pub(crate) const DEFAULT: Self = Self {
+        posting: POSTING_LIMIT,
+        walk: WALK_LIMIT,
+        divisor: WALK_DIVISOR,
+        line_scan: LINE_SCAN_LIMIT,
+    };
+}

@@ -1,0 +1,106 @@
+//! The nodes that hold every SKU of an order in the quantity it needs (a word-wise AND of the
+//! bitmaps when every SKU has one, else a walk of the shortest list), or any of them.
+
+use super::posting::{bit, bits_below, Posting};
+use super::StockTable;
+use crate::{NodeIdx, SkuId};
+
+impl StockTable {
+    /// Nodes holding at least `need` units of every `(sku, need)` of `needs` (non-empty, distinct
+    /// SKUs), ascending, into `out`.
+    pub(crate) fn full_holders(&self, needs: &[(SkuId, u32)], out: &mut Vec<NodeIdx>) {
+        out.clear();
+        let posting = |s: SkuId| self.postings.get(s.0 as usize);
+        let Some(postings) = needs
+            .iter()
+            .map(|&(s, _)| posting(s))
+            .collect::<Option<Vec<_>>>()
+        else {
+            return; // a SKU nobody holds
+        };
+        let holds = |n: NodeIdx, p: &Posting, need: u32| {
+            if need <= 1 && !p.bits.is_empty() {
+                bit(&p.bits, n)
+            } else {
+                p.find(n).is_ok_and(|i| p.units[i] >= need)
+            }
+        };
+        if postings.iter().all(|p| !p.bits.is_empty()) {
+            // Every SKU is dense: AND the bitmaps, then check quantities above one unit. A
+            // holder's place in its list is its rank in the bitmap (the holders before it), kept
+            // word by word as the AND goes.
+            let words = postings.iter().map(|p| p.bits.len()).min().unwrap_or(0);
+            let mut big: Vec<(&Posting, u32, usize)> = needs
+                .iter()
+                .zip(&postings)
+                .filter(|((_, need), _)| *need > 1)
+                .map(|(&(_, need), &p)| (p, need, 0))
+                .collect();
+            for w in 0..words {
+                let mut word = postings.iter().fold(u64::MAX, |acc, p| acc & p.bits[w]);
+                while word != 0 {
+                    let b = word.trailing_zeros();
+                    let n = NodeIdx((w * 64) as u32 + b);
+                    word &= word - 1;
+                    let enough = big.iter().all(|&(p, need, before)| {
+                        let at = before + bits_below(p.bits[w], b);
+                        debug_assert_eq!(p.nodes[at], n, "the bitmap and the list agree");
+                        p.units[at] >= need
+                    });
+                    if enough {
+                        out.push(n);
+                    }
+                }
+                for (p, _, before) in &mut big {
+                    *before += p.bits[w].count_ones() as usize;
+                }
+            }
+            return;
+        }
+        // Walk the shortest list and look the node up in the others.
+        let (k, shortest) = postings
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, p)| p.nodes.len())
+            .expect("needs is not empty");
+        let need = needs[k].1;
+        for (&n, &u) in shortest.nodes.iter().zip(&shortest.units) {
+            if u >= need
+                && needs
+                    .iter()
+                    .zip(&postings)
+                    .all(|(&(_, need), p)| holds(n, p, need))
+            {
+                out.push(n);
+            }
+        }
+    }
+
+    /// Nodes holding some of the SKUs of `needs` (any quantity), ascending, into `out`: an OR of
+    /// the bitmaps when every SKU has one, else a merge of the posting lists.
+    pub(crate) fn any_holders(&self, needs: &[(SkuId, u32)], out: &mut Vec<NodeIdx>) {
+        out.clear();
+        let postings: Vec<&Posting> = needs
+            .iter()
+            .filter_map(|&(s, _)| self.postings.get(s.0 as usize))
+            .collect();
+        if postings.len() > 1 && postings.iter().all(|p| !p.bits.is_empty()) {
+            let words = postings.iter().map(|p| p.bits.len()).max().unwrap_or(0);
+            for w in 0..words {
+                let mut word = postings
+                    .iter()
+                    .fold(0, |acc, p| acc | p.bits.get(w).copied().unwrap_or(0));
+                while word != 0 {
+                    out.push(NodeIdx((w * 64) as u32 + word.trailing_zeros()));
+                    word &= word - 1;
+                }
+            }
+            return;
+        }
+        for p in postings {
+            out.extend_from_slice(&p.nodes);
+        }
+        out.sort_unstable();
+        out.dedup();
+    }
+}

@@ -1,0 +1,155 @@
+//! What the router routes against: routable quantity per (node, SKU) kept as per-SKU posting
+//! lists, and the capacity already used per node. Both are plain values, so a batch can route
+//! against its own working copy while the live ledger goes on.
+//!
+//! Each SKU's posting list holds its holders sorted by node with their units inline (one source of
+//! truth: a position at zero is not listed). A SKU held by many nodes also gets a bitmap over the
+//! nodes (set by [`StockTable::bound_holders`], then kept up to date), so "does this node hold the
+//! SKU" is one bit test and the nodes holding every SKU of an order are a word-wise AND.
+//!
+//! `posting.rs` is one SKU's list and bitmap, `holders.rs` the nodes holding every (or any) SKU
+//! of an order, `caps.rs` prepares the table for routing (bitmaps and a cap around each SKU's
+//! holders). Invariant: a listed holder has units > 0, and when a SKU has a bitmap, bit n is set
+//! exactly when node n is listed.
+
+mod caps;
+mod holders;
+mod posting;
+#[cfg(test)]
+mod tests;
+
+use crate::{LatLng, NodeIdx, SkuId};
+use posting::Posting;
+
+/// A SKU gets a holder bitmap once it has at least this many holders and the bitmap is no larger
+/// than its posting list (one bit per node against eight bytes per holder).
+pub(crate) const DENSE_MIN_HOLDERS: usize = 64;
+
+/// Routable units per (node, SKU) as per-SKU posting lists.
+///
+/// ```
+/// # use omniroute_core::{NodeIdx, SkuId, StockTable};
+/// let stock = StockTable::from_positions([(NodeIdx(3), SkuId(7), 2), (NodeIdx(0), SkuId(7), 5)]);
+/// assert_eq!(stock.qty(NodeIdx(3), SkuId(7)), 2);
+/// assert_eq!(stock.holders(SkuId(7)), &[NodeIdx(0), NodeIdx(3)]);
+/// assert_eq!(stock.qty(NodeIdx(1), SkuId(7)), 0);
+/// ```
+#[derive(Debug, Clone, Default)]
+pub struct StockTable {
+    postings: Vec<Posting>,
+    /// Per SKU, a spherical cap (centre, radius in km) holding every holder, when known: a
+    /// destination cannot be served with the SKU from further than its distance to the centre
+    /// plus the radius. Set by [`StockTable::bound_holders`]; a new holder forgets it.
+    caps: Vec<Option<(LatLng, f64)>>,
+}
+
+impl StockTable {
+    /// Builds the table from (node, SKU, routable units); zero rows are skipped and repeated
+    /// positions add up.
+    pub fn from_positions(rows: impl IntoIterator<Item = (NodeIdx, SkuId, u32)>) -> Self {
+        let mut lists: Vec<Vec<(NodeIdx, u32)>> = Vec::new();
+        for (node, sku, units) in rows {
+            if units == 0 {
+                continue;
+            }
+            let s = sku.0 as usize;
+            if lists.len() <= s {
+                lists.resize(s + 1, Vec::new());
+            }
+            lists[s].push((node, units));
+        }
+        let postings = lists
+            .into_iter()
+            .map(|mut list| {
+                list.sort_unstable_by_key(|&(n, _)| n);
+                let mut p = Posting::default();
+                for (node, units) in list {
+                    if p.nodes.last() == Some(&node) {
+                        let held = p.units.last_mut().expect("parallel vectors");
+                        *held = held.saturating_add(units);
+                    } else {
+                        p.nodes.push(node);
+                        p.units.push(units);
+                    }
+                }
+                p
+            })
+            .collect();
+        StockTable {
+            postings,
+            caps: Vec::new(),
+        }
+    }
+
+    /// Adds units at a position.
+    pub fn add(&mut self, node: NodeIdx, sku: SkuId, units: u32) {
+        if units == 0 {
+            return;
+        }
+        let s = sku.0 as usize;
+        if self.postings.len() <= s {
+            self.postings.resize(s + 1, Posting::default());
+        }
+        let p = &mut self.postings[s];
+        match p.nodes.binary_search(&node) {
+            Ok(i) => p.units[i] = p.units[i].saturating_add(units),
+            Err(i) => {
+                p.nodes.insert(i, node);
+                p.units.insert(i, units);
+                p.set_bit(node, true);
+                if let Some(cap) = self.caps.get_mut(s) {
+                    *cap = None;
+                }
+            }
+        }
+    }
+
+    /// Removes up to `units` at a position; returns how many were removed.
+    pub fn take(&mut self, node: NodeIdx, sku: SkuId, units: u32) -> u32 {
+        let Some(p) = self.postings.get_mut(sku.0 as usize) else {
+            return 0;
+        };
+        let Ok(i) = p.find(node) else {
+            return 0;
+        };
+        let taken = units.min(p.units[i]);
+        p.units[i] -= taken;
+        if p.units[i] == 0 {
+            p.nodes.remove(i);
+            p.units.remove(i);
+            p.set_bit(node, false);
+        }
+        taken
+    }
+
+    /// Routable units at a position.
+    #[inline]
+    pub fn qty(&self, node: NodeIdx, sku: SkuId) -> u32 {
+        self.postings
+            .get(sku.0 as usize)
+            .and_then(|p| p.find(node).ok().map(|i| p.units[i]))
+            .unwrap_or(0)
+    }
+
+    /// Nodes that hold the SKU (positive quantity), ascending.
+    pub fn holders(&self, sku: SkuId) -> &[NodeIdx] {
+        self.postings
+            .get(sku.0 as usize)
+            .map_or(&[], |p| p.nodes.as_slice())
+    }
+
+    /// The holders of `sku` (ascending) and their units, side by side.
+    pub(crate) fn posting(&self, sku: SkuId) -> (&[NodeIdx], &[u32]) {
+        self.postings
+            .get(sku.0 as usize)
+            .map_or((&[], &[]), |p| (p.nodes.as_slice(), p.units.as_slice()))
+    }
+
+    /// The holders of `sku` with their units, ascending by node.
+    pub(crate) fn holdings(&self, sku: SkuId) -> impl Iterator<Item = (NodeIdx, u32)> + '_ {
+        self.postings
+            .get(sku.0 as usize)
+            .into_iter()
+            .flat_map(|p| p.nodes.iter().copied().zip(p.units.iter().copied()))
+    }
+}
