@@ -3,8 +3,8 @@
 
 use crate::{Inputs, JsonOrder, Policies};
 use omniroute_core::{
-    Candidate, CandidateOutcome, CostBreakdown, Currency, Decision, LineSet, LiveStock, Network,
-    NodeIdx, Order, PlanTotals, ReasonCounts, ServiceLevels, SkuId, Skus,
+    CandidateOutcome, CostBreakdown, Currency, Decision, LineSet, LiveStock, Network, NodeIdx,
+    Order, PlanTotals, ReasonCounts, ServiceLevels, SkuId, Skus,
 };
 use serde_json::{json, Value};
 
@@ -147,7 +147,8 @@ pub fn decision_json(
         v["group"] = group_json(g);
     }
     if candidates {
-        v["candidates"] = ranked_candidates(d)
+        v["candidates"] = d
+            .ranked_candidates()
             .into_iter()
             .enumerate()
             .map(|(rank, c)| {
@@ -200,30 +201,6 @@ pub fn reason_counts_json(counts: &ReasonCounts) -> Value {
             .map(|(reason, n)| (reason.code().to_owned(), Value::from(n)))
             .collect(),
     )
-}
-
-/// Candidates ranked for people: chosen nodes first, then priced nodes by lines covered (most
-/// first) and cost, then filtered nodes nearest first; ties on node index.
-pub fn ranked_candidates(d: &Decision) -> Vec<&Candidate> {
-    let mut v: Vec<_> = d.candidates.iter().collect();
-    v.sort_by(|a, b| {
-        let key = |c: &Candidate| match &c.outcome {
-            CandidateOutcome::Priced { lines, cost_cents } => (
-                u8::from(!c.chosen),
-                0u8,
-                usize::MAX - lines.len(),
-                *cost_cents,
-                0.0,
-            ),
-            CandidateOutcome::Filtered(_) => (1, 1, 0, 0, c.distance_km),
-        };
-        let (ka, kb) = (key(a), key(b));
-        (ka.0, ka.1, ka.2, ka.3)
-            .cmp(&(kb.0, kb.1, kb.2, kb.3))
-            .then(ka.4.total_cmp(&kb.4))
-            .then(a.node.cmp(&b.node))
-    });
-    v
 }
 
 /// The line numbers of the lines in `mask`.

@@ -36,8 +36,8 @@ pub use self::parquet::{
     write_decisions_parquet,
 };
 pub use decision_json::{
-    cost_json, decision_json, line_nos, position_json, ranked_candidates, reason_counts_json,
-    round3, totals_json, DecisionNames,
+    cost_json, decision_json, line_nos, position_json, reason_counts_json, round3, totals_json,
+    DecisionNames,
 };
 pub use decisions::{
     decision_rows, read_decisions, read_decisions_file, write_decisions, DecisionRow,

@@ -170,8 +170,8 @@ impl Decision {
             distance_km: d.distance_km(),
             is_complete: d.is_complete(),
             candidates: d
-                .candidates
-                .iter()
+                .ranked_candidates()
+                .into_iter()
                 .map(|c| {
                     let (line_nos, cost_cents, reason) = match &c.outcome {
                         CandidateOutcome::Priced { lines, cost_cents } => {

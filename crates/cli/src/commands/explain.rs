@@ -4,7 +4,7 @@ use crate::failure::Failure;
 use crate::inputs::{now, Batch};
 use crate::{progress, Global, EXIT_OK};
 use jiff::Timestamp;
-use omniroute_adapters::{decision_json, line_nos, ranked_candidates, Inputs};
+use omniroute_adapters::{decision_json, line_nos, Inputs};
 use omniroute_core::{
     money_text, CandidateOutcome, CostBreakdown, Currency, Decision, Order, Router,
 };
@@ -179,7 +179,7 @@ fn table(
         "  rank  {:<16} {:<10} {:>10}  {:<22} lines",
         "node", "kind", "km", "cost / reason"
     )?;
-    for (rank, c) in ranked_candidates(d).into_iter().enumerate() {
+    for (rank, c) in d.ranked_candidates().into_iter().enumerate() {
         let node = net.node(c.node);
         let (what, lines) = match &c.outcome {
             CandidateOutcome::Priced { lines, cost_cents } => {

@@ -45,6 +45,7 @@ mod order_terms;
 mod policy_router;
 mod postings;
 mod prices;
+mod ranking;
 mod reach;
 mod reason;
 mod reroute;
