@@ -4,9 +4,10 @@
 use crate::{Inputs, JsonOrder, Policies};
 use omniroute_core::{
     CandidateOutcome, CostBreakdown, Currency, Decision, LineSet, LiveStock, Network, NodeIdx,
-    Order, PlanTotals, ReasonCounts, ServiceLevels, SkuId, Skus,
+    Order, Plan, PlanTotals, ReasonCounts, ServiceLevels, SkuId, Skus,
 };
 use serde_json::{json, Value};
+use std::io::Write;
 
 /// What a decision's JSON names nodes, SKUs and service levels by.
 #[derive(Debug, Clone, Copy)]
@@ -201,6 +202,37 @@ pub fn reason_counts_json(counts: &ReasonCounts) -> Value {
             .map(|(reason, n)| (reason.code().to_owned(), Value::from(n)))
             .collect(),
     )
+}
+
+/// Writes `plan`'s decisions (without candidates) to `out`: with `head` (an object of the run's
+/// figures), one JSON document, the head's fields then the decisions under `decisions`; without,
+/// NDJSON, one decision per line. Decisions are streamed one by one.
+pub fn write_plan_json(
+    out: &mut impl Write,
+    inputs: &Inputs,
+    plan: &Plan,
+    head: Option<&Value>,
+) -> std::io::Result<()> {
+    if let Some(head) = head {
+        let head = serde_json::to_string(head)?;
+        let fields = head.strip_suffix('}').unwrap_or("{");
+        let comma = if fields.len() > 1 { "," } else { "" };
+        writeln!(out, "{fields}{comma}\"decisions\":[")?;
+    }
+    let names = inputs.names();
+    for (i, (o, d)) in inputs.orders.iter().zip(&plan.decisions).enumerate() {
+        if head.is_some() && i > 0 {
+            out.write_all(b",\n")?;
+        }
+        serde_json::to_writer(&mut *out, &decision_json(o, d, &names, false))?;
+        if head.is_none() {
+            out.write_all(b"\n")?;
+        }
+    }
+    if head.is_some() {
+        out.write_all(b"\n]}\n")?;
+    }
+    Ok(())
 }
 
 /// The line numbers of the lines in `mask`.

@@ -8,12 +8,14 @@ mod csv;
 mod decision_json;
 mod decisions;
 mod events;
+mod explain;
 #[cfg(test)]
 mod extreme_tests;
 mod feeds;
 mod gen;
 mod inputs;
 mod json_unique;
+mod kpi_tables;
 mod ndjson;
 mod order_json;
 mod parquet;
@@ -37,13 +39,14 @@ pub use self::parquet::{
 };
 pub use decision_json::{
     cost_json, decision_json, line_nos, position_json, reason_counts_json, round3, totals_json,
-    DecisionNames,
+    write_plan_json, DecisionNames,
 };
 pub use decisions::{
     decision_rows, read_decisions, read_decisions_file, write_decisions, DecisionRow,
     DecisionsFile, Disagreement, DECISIONS_HEADER, GROUP_DEFAULT,
 };
 pub use events::{read_event_values, read_events};
+pub use explain::{amount, reference_time_hint, unfilled_breakdown, write_explanation};
 pub use feeds::{
     feed_outcomes_json, parse_feed_object, read_feed_array, read_feed_line, FeedEvent, FeedReader,
     FeedTally, SeqReport, FEED_OPS,
@@ -54,6 +57,7 @@ pub use gen::{
 };
 pub use inputs::{Inputs, Source, DEMO_POLICY};
 pub use json_unique::parse_json_unique;
+pub use kpi_tables::{csv_cell, kpi_csv_table, kpi_text_table};
 pub use order_json::{read_order_json, read_order_json_in, FieldProblem, JsonOrder, ORDER_JSON};
 pub use policy::{read_policy, Policies, PolicyFile};
 pub use problem::{InputError, Problem};

@@ -11,8 +11,7 @@ use crate::Global;
 use jiff::Timestamp;
 use omniroute_adapters::{Inputs, Source};
 use omniroute_core::{
-    Day, DayError, Event, KpiInputs, Kpis, Order, Plan, Replay, ReplayedDay, Router, SkuId, Skus,
-    StockTable,
+    Day, DayError, Event, Kpis, Order, Plan, Replay, ReplayedDay, Router, SkuId, Skus, StockTable,
 };
 
 /// The flags of replayed days, shared by `simulate` and `position`.
@@ -186,35 +185,13 @@ impl Days {
         self.loaded.iter().flat_map(|d| d.orders.clone()).collect()
     }
 
-    /// The figures of the replayed days added up (`Kpis::merge`); each day's stock-outs avoided
-    /// against the stock it started from before its events.
+    /// The figures of the replayed days added up (`Replay::kpis`).
     pub fn kpis(&self, replayed: &[ReplayedDay], start: &StockTable, now: Timestamp) -> Kpis {
-        let mut total: Option<Kpis> = None;
-        for (i, (day, r)) in self.loaded.iter().zip(replayed).enumerate() {
-            let stock = if i == 0 { start } else { &replayed[i - 1].left };
-            let kpis = Kpis::compute(&KpiInputs {
-                network: self.router.network(),
-                orders: &day.orders,
-                plan: &r.plan,
-                policy: self.router.policy(),
-                stock,
-                now,
-                reroutes: r.reroutes.as_ref(),
-            });
-            match &mut total {
-                None => total = Some(kpis),
-                Some(t) => t.merge(&kpis),
-            }
-        }
-        total.expect("at least one day")
+        self.replay(now, None).kpis(&self.list(), replayed, start)
     }
 
     /// Every replayed day's decisions in one plan over [`Days::all_orders`].
     pub fn plan(&self, replayed: &[ReplayedDay]) -> Plan {
-        let decisions = replayed
-            .iter()
-            .flat_map(|r| r.plan.decisions.iter().cloned())
-            .collect();
-        Plan::from_decisions(&self.all_orders(), decisions)
+        Replay::plan(&self.list(), replayed)
     }
 }

@@ -4,7 +4,6 @@
 
 use crate::failure::Failure;
 use omniroute_adapters::temp_file_in;
-use omniroute_core::Currency;
 use std::io::{BufWriter, StdoutLock, Write};
 use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
@@ -108,9 +107,7 @@ pub fn cannot_write(p: &Path, e: &std::io::Error) -> anyhow::Error {
 
 /// Cents for people in the policy's currency (`₹12,345.67`, `CHF 0.05`), or `N cents` without
 /// one.
-pub fn amount(cents: i64, currency: Option<Currency>) -> String {
-    currency.map_or_else(|| format!("{cents} cents"), |c| c.amount(cents))
-}
+pub use omniroute_adapters::amount;
 
 /// Formats an integer with thousands separators.
 pub use omniroute_core::group_thousands as group;
@@ -120,11 +117,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn formats_money() {
-        let inr = Currency::new("INR").ok();
-        assert_eq!(amount(1_234_567, inr), "₹12,345.67");
-        assert_eq!(amount(-250, inr), "-₹2.50");
-        assert_eq!(amount(5, None), "5 cents");
+    fn groups_thousands() {
         assert_eq!(group(1_000), "1,000");
         assert_eq!(group(999), "999");
     }

@@ -3,10 +3,9 @@
 use crate::failure::{is_broken_pipe, Failure};
 use crate::output::{create, open};
 use crate::{EXIT_OK, EXIT_UNFILLED};
-use omniroute_adapters::{decision_json, write_decisions, write_decisions_parquet, Inputs};
+use omniroute_adapters::{write_decisions, write_decisions_parquet, write_plan_json, Inputs};
 use omniroute_core::Plan;
 use serde_json::Value;
-use std::io::Write;
 use std::path::Path;
 
 /// Output format of the decisions.
@@ -100,26 +99,8 @@ pub fn write(
         }
         Format::Json | Format::Ndjson => {
             let mut out = open(out)?;
-            let json = format == Format::Json;
-            if json {
-                // The head's fields, then the decisions streamed one by one.
-                let head = serde_json::to_string(head)?;
-                let fields = head.strip_suffix('}').unwrap_or("{");
-                let comma = if fields.len() > 1 { "," } else { "" };
-                writeln!(out, "{fields}{comma}\"decisions\":[")?;
-            }
-            for (i, (o, d)) in inputs.orders.iter().zip(&plan.decisions).enumerate() {
-                if json && i > 0 {
-                    out.write_all(b",\n")?;
-                }
-                serde_json::to_writer(&mut out, &decision_json(o, d, &inputs.names(), false))?;
-                if !json {
-                    out.write_all(b"\n")?;
-                }
-            }
-            if json {
-                out.write_all(b"\n]}\n")?;
-            }
+            let head = (format == Format::Json).then_some(head);
+            write_plan_json(&mut out, inputs, plan, head)?;
             out
         }
     };

@@ -19,32 +19,6 @@ pub(crate) struct Stock {
     pub raw: StockTable,
 }
 
-/// `raw` after `events` whose starting stock became `after` (the router's table): each position
-/// a stock event touched is set to its routable units plus the safety hold, so the checker,
-/// which takes the hold off, sees what the router saw.
-pub(crate) fn raw_after(
-    raw: &StockTable,
-    events: &[core::Event],
-    after: &StockTable,
-    router: &core::Router,
-) -> StockTable {
-    let mut raw = raw.clone();
-    for e in events {
-        let (core::Event::StockCorrection { node, sku, .. }
-        | core::Event::StockArrival { node, sku, .. }) = *e
-        else {
-            continue;
-        };
-        let want = after
-            .qty(node, sku)
-            .saturating_add(router.safety_hold(node));
-        let have = raw.qty(node, sku);
-        raw.take(node, sku, have);
-        raw.add(node, sku, want);
-    }
-    raw
-}
-
 /// A routed batch and what it was routed against (for `check` and `reroute`).
 pub struct PlanData {
     pub(crate) plan: core::Plan,

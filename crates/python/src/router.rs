@@ -9,7 +9,7 @@ use crate::decision::Decision;
 use crate::errors::{guard, interruptible, Failure};
 use crate::model::{timestamp, Inventory, NetData, Order, Orders, OrdersData, Policy};
 use crate::reroute::{self, Rerouted};
-use crate::plan::{raw_after, Plan, Stock};
+use crate::plan::{Plan, Stock};
 use crate::pool;
 use jiff::Timestamp;
 use omniroute_adapters::{reroute_problem, Policies, PolicyFile};
@@ -324,7 +324,7 @@ impl Router {
                     let line = e.event() as u64 + 1;
                     reroute_problem(&e, "<events>", line, orders, router.network())
                 })?;
-            let raw = raw_after(&data.stock.raw, &events, &r.stock, &router);
+            let raw = router.raw_stock_after(&data.stock.raw, &events, &r.stock);
             Ok((r, raw))
         });
         let (r, raw) = r?;

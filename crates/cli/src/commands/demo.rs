@@ -105,7 +105,7 @@ fn figures(
         ("Fill rate", format!("{:.2} %", t.fill_rate() * 100.0)),
         (
             "Unfilled",
-            crate::unfilled::breakdown(&t.unfilled_by_reason),
+            omniroute_adapters::unfilled_breakdown(&t.unfilled_by_reason),
         ),
         (
             "Orders split",

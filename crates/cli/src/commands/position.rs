@@ -7,12 +7,13 @@
 //! (B) side by side.
 
 use super::report::write_page;
-use super::simulate::{csv_cell, csv_table, text_table, TableFormat};
+use super::simulate::TableFormat;
 use crate::days::{Days, DaysArgs};
 use crate::output;
 use crate::{Global, EXIT_ERROR, EXIT_OK};
 use jiff::Timestamp;
 use omniroute_adapters::ReportPage;
+use omniroute_adapters::{csv_cell, kpi_csv_table as csv_table, kpi_text_table as text_table};
 use omniroute_core::{
     apply_moves, kpi_diff, recommend_moves, Kpis, PositionOptions, Positioning, ProvenMove,
     StockMove,

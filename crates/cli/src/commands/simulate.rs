@@ -14,8 +14,8 @@ use crate::inputs::Files;
 use crate::output;
 use crate::{Global, EXIT_ERROR, EXIT_OK};
 use jiff::Timestamp;
-use omniroute_adapters::ReportPage;
-use omniroute_core::{kpi_diff, Currency, KpiDiff, Kpis, Network, Order, Plan};
+use omniroute_adapters::{kpi_csv_table as csv_table, kpi_text_table as text_table, ReportPage};
+use omniroute_core::{kpi_diff, Currency, Kpis, Network, Order, Plan};
 use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::PathBuf;
@@ -186,90 +186,4 @@ fn replay(
         drawn: replayed.iter().map(|r| r.drawn_rejects).sum(),
         currency: days.first().policies.versions.earliest().currency,
     }))
-}
-
-/// A value as its unit reads.
-pub(crate) fn show(v: Option<f64>, unit: &str) -> String {
-    match v {
-        None => "n/a".to_owned(),
-        Some(x) => match unit {
-            "ratio" => format!("{:.2} %", x * 100.0),
-            "cents" | "km" => format!("{x:.2}"),
-            _ => format!("{x:.0}"),
-        },
-    }
-}
-
-fn show_delta(d: &KpiDiff) -> String {
-    match (d.delta(), d.unit) {
-        (None, _) => "n/a".to_owned(),
-        (Some(x), "ratio") => format!("{:+.2} pp", x * 100.0),
-        (Some(x), "cents" | "km") => format!("{x:+.2}"),
-        (Some(x), _) => format!("{x:+.0}"),
-    }
-}
-
-/// The figures without the per-node rows, aligned; money in currency units.
-pub(crate) fn text_table(diff: &[KpiDiff], against: bool) -> String {
-    let mut s = String::new();
-    let _ = writeln!(
-        s,
-        "{:<40} {:>16} {:>16} {:>16}",
-        "figure",
-        "A",
-        if against { "B" } else { "" },
-        if against { "B − A" } else { "" }
-    );
-    for d in diff.iter().filter(|d| !d.name.starts_with("node_")) {
-        let label = if d.key.is_empty() {
-            d.name.to_owned()
-        } else {
-            format!("{} · {}", d.name, d.key)
-        };
-        let (b, delta) = if against {
-            (show(d.b, d.unit), show_delta(d))
-        } else {
-            (String::new(), String::new())
-        };
-        let _ = writeln!(
-            s,
-            "{label:<40} {:>16} {b:>16} {delta:>16}",
-            show(d.a, d.unit)
-        );
-    }
-    s.lines()
-        .map(str::trim_end)
-        .fold(String::new(), |mut out, l| {
-            out.push_str(l);
-            out.push('\n');
-            out
-        })
-}
-
-/// A CSV cell, quoted when it holds a comma, a quote or a line end.
-pub(crate) fn csv_cell(s: &str) -> String {
-    if s.contains([',', '"', '\n']) {
-        format!("\"{}\"", s.replace('"', "\"\""))
-    } else {
-        s.to_owned()
-    }
-}
-
-/// Every row as CSV (empty cells where a value is undefined).
-pub(crate) fn csv_table(diff: &[KpiDiff]) -> String {
-    let cell = |v: Option<f64>| v.map_or(String::new(), |x| x.to_string());
-    let mut s = String::from("name,key,unit,a,b,delta\n");
-    for d in diff {
-        let key = csv_cell(&d.key);
-        let _ = writeln!(
-            s,
-            "{},{key},{},{},{},{}",
-            d.name,
-            d.unit,
-            cell(d.a),
-            cell(d.b),
-            cell(d.delta())
-        );
-    }
-    s
 }

@@ -8,7 +8,7 @@
 //! skipped (and counted), not an error. Every other refusal is the caller's input error.
 
 use super::rejects::draw_rejects;
-use super::{reroute_counts, RerouteCounts};
+use super::{reroute_counts, KpiInputs, Kpis, RerouteCounts};
 use crate::{Event, NodeIdx, Order, Plan, RerouteError, Router, StockTable};
 use jiff::Timestamp;
 use rustc_hash::FxHashSet;
@@ -154,6 +154,43 @@ impl Replay<'_> {
             out.push(replayed);
         }
         Ok(out)
+    }
+
+    /// The figures of the replayed `days` added up ([`Kpis::merge`]); each day's stock-outs
+    /// avoided against the stock it started from before its events (`start` for the first).
+    ///
+    /// # Panics
+    ///
+    /// When `days` is empty.
+    pub fn kpis(&self, days: &[Day<'_>], replayed: &[ReplayedDay], start: &StockTable) -> Kpis {
+        let mut total: Option<Kpis> = None;
+        for (i, (day, r)) in days.iter().zip(replayed).enumerate() {
+            let stock = if i == 0 { start } else { &replayed[i - 1].left };
+            let kpis = Kpis::compute(&KpiInputs {
+                network: self.router.network(),
+                orders: day.orders,
+                plan: &r.plan,
+                policy: self.router.policy(),
+                stock,
+                now: self.now,
+                reroutes: r.reroutes.as_ref(),
+            });
+            match &mut total {
+                None => total = Some(kpis),
+                Some(t) => t.merge(&kpis),
+            }
+        }
+        total.expect("at least one day")
+    }
+
+    /// Every replayed day's decisions in one plan over the days' orders, in order.
+    pub fn plan(days: &[Day<'_>], replayed: &[ReplayedDay]) -> Plan {
+        let orders: Vec<Order> = days.iter().flat_map(|d| d.orders.iter().cloned()).collect();
+        let decisions = replayed
+            .iter()
+            .flat_map(|r| r.plan.decisions.iter().cloned())
+            .collect();
+        Plan::from_decisions(&orders, decisions)
     }
 
     /// Re-routes `routed` with the `kept` events, dropping (into `skipped`) each dealer event

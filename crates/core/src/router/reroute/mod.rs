@@ -123,3 +123,30 @@ impl Router {
         })
     }
 }
+
+impl Router {
+    /// The stock before the policy's safety hold (`raw`, what [`crate::check`] takes) after
+    /// `events` whose starting stock for the router became `after` ([`Rerouted::stock`]): each
+    /// position a stock event touched is set to its routable units plus the hold, so the
+    /// checker, which takes the hold off, sees what the router saw.
+    pub fn raw_stock_after(
+        &self,
+        raw: &StockTable,
+        events: &[Event],
+        after: &StockTable,
+    ) -> StockTable {
+        let mut raw = raw.clone();
+        for e in events {
+            let (Event::StockCorrection { node, sku, .. } | Event::StockArrival { node, sku, .. }) =
+                *e
+            else {
+                continue;
+            };
+            let want = after.qty(node, sku).saturating_add(self.safety_hold(node));
+            let have = raw.qty(node, sku);
+            raw.take(node, sku, have);
+            raw.add(node, sku, want);
+        }
+        raw
+    }
+}
