@@ -1,5 +1,6 @@
 //! Input problems: every problem found in a file, each with a stable code, its place and a hint.
 
+use omniroute_core::codes::{Code, Family};
 use std::borrow::Cow;
 use std::fmt;
 use thiserror::Error;
@@ -37,6 +38,14 @@ pub struct Problem {
     pub message: String,
     /// What to do about it.
     pub hint: String,
+}
+
+impl Problem {
+    /// The code's family (which Python exception it raises), from the code's enum variant;
+    /// `None` for a code not declared in `omniroute_core::codes`.
+    pub fn family(&self) -> Option<Family> {
+        Code::find(self.code).map(Code::family)
+    }
 }
 
 impl fmt::Display for Problem {

@@ -11,6 +11,7 @@
 
 mod balance;
 mod check;
+pub mod codes;
 mod currency;
 mod daily_load;
 mod dealers;

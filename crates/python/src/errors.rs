@@ -5,6 +5,7 @@
 //! and pickle them; this module only looks them up and fills them.
 
 use omniroute_adapters::InputError;
+use omniroute_core::codes::Family;
 use omniroute_core::InventoryError;
 use pyo3::exceptions::PyValueError;
 use pyo3::prelude::*;
@@ -53,7 +54,7 @@ impl Failure {
         Ok(match self {
             Failure::Input(e) => {
                 let problems = e.problems();
-                let policy = problems.iter().all(|p| p.code.starts_with("E2"));
+                let policy = problems.iter().all(|p| p.family() == Some(Family::Policy));
                 let list = problems
                     .iter()
                     .map(|p| {
