@@ -8,19 +8,8 @@ use omniroute_adapters::FieldProblem;
 use omniroute_core::InventoryError;
 use serde_json::json;
 
-/// The `E5xxx` codes.
-pub(crate) mod code {
-    pub const MALFORMED: &str = "E5001";
-    pub const UNAUTHORIZED: &str = "E5002";
-    pub const TOO_LARGE: &str = "E5003";
-    pub const NOT_FOUND: &str = "E5004";
-    pub const ORDER_RESERVED: &str = "E5005";
-    pub const INVALID: &str = "E5006";
-    pub const TIMEOUT: &str = "E5007";
-    pub const INTERNAL: &str = "E5009";
-    pub const REPEATED_KEY: &str = "E5010";
-    pub const BAD_QUERY: &str = "E5011";
-}
+/// The `E5xxx` codes (`omniroute_core::codes`).
+pub(crate) use omniroute_core::codes::ServeCode;
 
 /// One refused request.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -65,7 +54,7 @@ impl ApiError {
     pub fn malformed(e: &serde_json::Error) -> Self {
         Self::new(
             StatusCode::BAD_REQUEST,
-            code::MALFORMED,
+            ServeCode::Malformed.id(),
             format!("the body is not valid JSON: {e}"),
             "send one JSON document with Content-Type: application/json",
         )
@@ -75,7 +64,7 @@ impl ApiError {
     pub fn invalid(field: impl Into<String>, message: impl Into<String>, hint: &str) -> Self {
         Self::new(
             StatusCode::UNPROCESSABLE_ENTITY,
-            code::INVALID,
+            ServeCode::Invalid.id(),
             message,
             hint,
         )
@@ -84,7 +73,13 @@ impl ApiError {
 
     /// Something the request names does not exist (404).
     pub fn not_found(field: impl Into<String>, message: impl Into<String>, hint: &str) -> Self {
-        Self::new(StatusCode::NOT_FOUND, code::NOT_FOUND, message, hint).at(field)
+        Self::new(
+            StatusCode::NOT_FOUND,
+            ServeCode::NotFound.id(),
+            message,
+            hint,
+        )
+        .at(field)
     }
 
     /// The first problem of a JSON order, with its reader's code (422), the field prefixed by
@@ -93,7 +88,7 @@ impl ApiError {
         let Some(first) = problems.first() else {
             return Self::new(
                 StatusCode::UNPROCESSABLE_ENTITY,
-                code::INVALID,
+                ServeCode::Invalid.id(),
                 "the order was refused",
                 "check the order",
             );

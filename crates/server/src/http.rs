@@ -1,7 +1,7 @@
 //! The routes, their handlers and the middleware: bearer auth on `/v1`, metrics, request ids and
 //! tracing, body limit, timeout, panics caught, and every error as JSON.
 
-use crate::error::{code, ApiError};
+use crate::error::{ApiError, ServeCode};
 use crate::openapi::{
     Api, BatchBody, BatchReply, DecisionBody, DeltaBody, DeltasReply, ErrorBody, OrderBody,
     OrderReply, ReservedBody, SettledBody, StockReply,
@@ -113,7 +113,7 @@ impl MakeRequestId for Ids {
 fn internal() -> Response {
     ApiError::new(
         StatusCode::INTERNAL_SERVER_ERROR,
-        code::INTERNAL,
+        ServeCode::Internal.id(),
         "internal error",
         "report it with the request id (the x-request-id header)",
     )
@@ -131,7 +131,7 @@ async fn auth(State(token): State<Arc<[u8]>>, req: Request, next: Next) -> Respo
     }
     let mut r = ApiError::new(
         StatusCode::UNAUTHORIZED,
-        code::UNAUTHORIZED,
+        ServeCode::Unauthorized.id(),
         "missing or wrong bearer token",
         "send Authorization: Bearer $OMNIROUTE_API_TOKEN",
     )
@@ -167,7 +167,7 @@ async fn json_errors(req: Request, next: Next) -> Response {
         StatusCode::PAYLOAD_TOO_LARGE if !is_json => too_large().into_response(),
         StatusCode::REQUEST_TIMEOUT if !is_json => ApiError::new(
             StatusCode::REQUEST_TIMEOUT,
-            code::TIMEOUT,
+            ServeCode::Timeout.id(),
             "the request took too long",
             "retry; send smaller batches or a shorter time_limit_s",
         )
@@ -179,7 +179,7 @@ async fn json_errors(req: Request, next: Next) -> Response {
 fn too_large() -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
-        code::TOO_LARGE,
+        ServeCode::TooLarge.id(),
         "the body is larger than the server takes",
         "send fewer orders or deltas per request, or start serve with a larger --max-body",
     )
@@ -202,7 +202,7 @@ fn json_body(body: Result<Bytes, BytesRejection>) -> Result<Value, ApiError> {
         } else {
             ApiError::new(
                 StatusCode::BAD_REQUEST,
-                code::MALFORMED,
+                ServeCode::Malformed.id(),
                 format!("cannot read the body: {e}"),
                 "send the whole body",
             )
@@ -212,7 +212,7 @@ fn json_body(body: Result<Bytes, BytesRejection>) -> Result<Value, ApiError> {
         if e.is_data() {
             ApiError::new(
                 StatusCode::BAD_REQUEST,
-                code::REPEATED_KEY,
+                ServeCode::RepeatedKey.id(),
                 format!("the body repeats a key: {e}"),
                 "give each key once in an object",
             )
@@ -345,7 +345,7 @@ pub(crate) async fn stock(
 fn bad_query(why: &str) -> ApiError {
     ApiError::new(
         StatusCode::BAD_REQUEST,
-        code::BAD_QUERY,
+        ServeCode::BadQuery.id(),
         format!("the query string is malformed: {why}"),
         "give each parameter once, URL-encoded, for example /v1/stock?node_id=W1&sku=TEE",
     )
@@ -364,7 +364,7 @@ pub(crate) async fn batch(State(s): Shared, body: Result<Bytes, BytesRejection>)
         .map_err(|_| {
             ApiError::new(
                 StatusCode::INTERNAL_SERVER_ERROR,
-                code::INTERNAL,
+                ServeCode::Internal.id(),
                 "the batch failed",
                 "report it with the request id (the x-request-id header)",
             )

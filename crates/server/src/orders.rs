@@ -7,7 +7,7 @@
 //! (committed, released, expired) beyond [`KEEP_SETTLED_ORDERS`] are forgotten, oldest first; a
 //! live reservation's record is always kept.
 
-use crate::error::{code, ApiError};
+use crate::error::{ApiError, ServeCode};
 use axum::http::StatusCode;
 use jiff::Timestamp;
 use omniroute_core::ReservationId;
@@ -102,7 +102,7 @@ impl OrderBook {
         if let Some(message) = held {
             return Err(ApiError::new(
                 StatusCode::CONFLICT,
-                code::ORDER_RESERVED,
+                ServeCode::OrderReserved.id(),
                 message,
                 "commit or release it first (POST /v1/reservations/{id}/commit or /release)",
             )

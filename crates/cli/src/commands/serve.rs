@@ -6,6 +6,7 @@ use crate::inputs::{self, Files};
 use crate::{Global, EXIT_OK};
 use anyhow::Context;
 use jiff::{SignedDuration, Timestamp};
+use omniroute_core::codes::ServeCode;
 use omniroute_server::{serve, shutdown_signal, Config, Service, TOKEN_VAR};
 use std::io::IsTerminal;
 use std::net::SocketAddr;
@@ -54,7 +55,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     let token = std::env::var(TOKEN_VAR).unwrap_or_default();
     if token.trim().is_empty() {
         return Err(Failure::new(
-            "E5008",
+            ServeCode::NoToken.id(),
             format!("{TOKEN_VAR} is not set"),
             format!("export {TOKEN_VAR}=<a long random secret>; clients send it as a bearer token"),
         )

@@ -164,7 +164,7 @@ impl Desk {
         if state.flows.contains_key(&id) {
             return Err(ApiError::new(
                 StatusCode::CONFLICT,
-                crate::error::code::ORDER_RESERVED,
+                crate::error::ServeCode::OrderReserved.id(),
                 format!("order `{id}` is already on the dealer desk"),
                 "give each order its own id",
             )
