@@ -1,6 +1,7 @@
 //! The store's one error family: `E6xxx` for the database, the ledger's own `E3xxx` for a
 //! refusal (a reservation that does not fit, a feed event that would take on-hand below 0).
 
+use omniroute_core::codes::DatabaseCode;
 use omniroute_core::InventoryError;
 use thiserror::Error;
 
@@ -57,37 +58,32 @@ impl DbError {
     /// The stable code (`docs/errors.md`).
     pub fn code(&self) -> &'static str {
         match self {
-            DbError::Connect { .. } => "E6001",
-            DbError::Query { .. } => "E6002",
-            DbError::Schema { .. } => "E6003",
-            DbError::SeqTooLarge { .. } => "E6004",
-            DbError::UnknownNode { .. } => "E6005",
-            DbError::NoUrl => "E6006",
             DbError::Refused(e) => e.code(),
+            _ => self.database_code().map_or("", DatabaseCode::id),
         }
     }
 
     /// What to do about it.
     pub fn hint(&self) -> &'static str {
         match self {
-            DbError::Connect { .. } => {
-                "check the URL (postgresql://user@host:port/db) and that the server is running"
-            }
-            DbError::Query { .. } => {
-                "check the server's log; run `omniroute db migrate` if tables are missing"
-            }
-            DbError::Schema { .. } => "run `omniroute db migrate --database URL` first",
-            DbError::SeqTooLarge { .. } => "restart the node's numbering (a snapshot) below 2^63",
-            DbError::UnknownNode { .. } => {
-                "load the database from the same nodes file (`omniroute db load`), or add the node"
-            }
-            DbError::NoUrl => {
-                "for example --database postgresql://omniroute@127.0.0.1:5432/omniroute"
-            }
             DbError::Refused(_) => {
                 "the change was not applied; see the ledger's code in docs/errors.md"
             }
+            _ => self.database_code().map_or("", DatabaseCode::hint),
         }
+    }
+
+    /// The `E6xxx` code, for every variant but a refusal (which carries the ledger's).
+    fn database_code(&self) -> Option<DatabaseCode> {
+        Some(match self {
+            DbError::Connect { .. } => DatabaseCode::Connect,
+            DbError::Query { .. } => DatabaseCode::Query,
+            DbError::Schema { .. } => DatabaseCode::Schema,
+            DbError::SeqTooLarge { .. } => DatabaseCode::SeqTooLarge,
+            DbError::UnknownNode { .. } => DatabaseCode::UnknownNode,
+            DbError::NoUrl => DatabaseCode::NoUrl,
+            DbError::Refused(_) => return None,
+        })
     }
 
     /// Whether the transaction lost a race the server resolves by retrying (serialization
