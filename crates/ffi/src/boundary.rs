@@ -2,7 +2,7 @@
 //! panic (nothing unwinds into C) and hands the error out; arguments come in through the checked
 //! readers below (null pointers, invalid UTF-8 and bad times are errors, never crashes).
 
-use crate::error::{c_string, code, OmError};
+use crate::error::{c_string, AbiCode, OmError};
 use crate::router::OmRouter;
 use jiff::Timestamp;
 use std::ffi::{c_char, c_int, CStr};
@@ -113,7 +113,7 @@ pub(crate) unsafe fn text<'a>(p: *const c_char, arg: &str) -> Result<&'a str, Om
     let bytes = unsafe { CStr::from_ptr(p) };
     bytes.to_str().map_err(|e| {
         OmError::new(
-            code::INVALID_UTF8,
+            AbiCode::InvalidUtf8.id(),
             format!(
                 "`{arg}` is not valid UTF-8 (byte {} is not)",
                 e.valid_up_to()
@@ -138,7 +138,7 @@ pub(crate) unsafe fn time(p: *const c_char, arg: &str) -> Result<Timestamp, OmEr
     let s = unsafe { text(p, arg) }?;
     s.parse().map_err(|e| {
         OmError::new(
-            code::INVALID_TIME,
+            AbiCode::InvalidTime.id(),
             format!("`{arg}` {s:?} is not an RFC 3339 time: {e}"),
             "write it like 2026-11-26T06:00:00Z (or pass NULL for now)",
         )

@@ -8,17 +8,7 @@ use std::ffi::{c_char, CString};
 use std::ptr;
 
 /// The `E70xx` codes: what only the C ABI can get wrong (`docs/errors.md`).
-pub(crate) mod code {
-    pub const NULL_POINTER: &str = "E7001";
-    pub const INVALID_UTF8: &str = "E7002";
-    pub const MALFORMED_JSON: &str = "E7003";
-    pub const INVALID_TIME: &str = "E7004";
-    pub const INVALID_TTL: &str = "E7005";
-    pub const INVALID_DELTAS: &str = "E7006";
-    pub const UNKNOWN_NODE: &str = "E7007";
-    pub const UNKNOWN_SKU: &str = "E7008";
-    pub const PANIC: &str = "E7009";
-}
+pub(crate) use omniroute_core::codes::AbiCode;
 
 /// Why a call failed (opaque to C: read it with `omniroute_error_code`, `_message`, `_hint`,
 /// `_field`; free it with `omniroute_error_free`).
@@ -59,7 +49,7 @@ impl OmError {
     /// A null pointer where `arg` must point somewhere.
     pub(crate) fn null(arg: &str) -> Self {
         Self::new(
-            code::NULL_POINTER,
+            AbiCode::NullPointer.id(),
             format!("`{arg}` is a null pointer"),
             "pass a valid pointer (only arguments documented as nullable may be NULL)",
         )
@@ -74,7 +64,7 @@ impl OmError {
             .or_else(|| payload.downcast_ref::<String>().cloned())
             .unwrap_or_else(|| "no message".to_owned());
         Self::new(
-            code::PANIC,
+            AbiCode::Panic.id(),
             format!("internal error (a panic was caught at the C boundary): {what}"),
             "this is a bug in omniroute: please report it with the call that caused it",
         )
@@ -85,7 +75,7 @@ impl OmError {
     pub(crate) fn input(e: &InputError) -> Self {
         let problems = e.problems();
         let Some(first) = problems.first() else {
-            return Self::new(code::PANIC, e.to_string(), "check the input files");
+            return Self::new(AbiCode::Panic.id(), e.to_string(), "check the input files");
         };
         let lines: Vec<String> = problems.iter().map(ToString::to_string).collect();
         Self::new(first.code, lines.join("\n"), first.hint.clone())
@@ -94,7 +84,11 @@ impl OmError {
     /// The first problem of a JSON order (as the HTTP service reports it), with its JSON field.
     pub(crate) fn order(problems: &[FieldProblem]) -> Self {
         let Some(first) = problems.first() else {
-            return Self::new(code::PANIC, "the order was refused", "check the order");
+            return Self::new(
+                AbiCode::Panic.id(),
+                "the order was refused",
+                "check the order",
+            );
         };
         let p = &first.problem;
         let e = Self::new(p.code, p.message.clone(), p.hint.clone());

@@ -3,7 +3,7 @@
 //! written by [`decision_json`], as the HTTP service does (crates/server `service.rs`), so a
 //! decision is `omniroute route --format json`'s for the same order.
 
-use crate::error::{code, OmError};
+use crate::error::{AbiCode, OmError};
 use jiff::{SignedDuration, Timestamp};
 use omniroute_adapters::{
     decision_json, feed_outcomes_json, open_table, parse_json_unique, position_json,
@@ -68,7 +68,7 @@ impl OmRouter {
     fn read_order(&self, json: &str, skus: &Skus, now: Timestamp) -> Result<JsonOrder, OmError> {
         let body: Value = serde_json::from_str(json).map_err(|e| {
             OmError::new(
-                code::MALFORMED_JSON,
+                AbiCode::MalformedJson.id(),
                 format!("the order is not valid JSON: {e}"),
                 "pass one JSON object: {\"order_id\", \"dest\": {\"lat\", \"lon\"}, \"lines\": [{\"sku\", \"qty\"}]}",
             )
@@ -101,7 +101,7 @@ impl OmRouter {
             .map(SignedDuration::from_secs)
             .ok_or_else(|| {
                 OmError::new(
-                    code::INVALID_TTL,
+                    AbiCode::InvalidTtl.id(),
                     format!(
                         "ttl_seconds {ttl_seconds} is not from 1 to {OMNIROUTE_MAX_TTL_SECONDS}"
                     ),
@@ -150,15 +150,15 @@ impl OmRouter {
         let hint = "pass a JSON array of {\"op\", \"node_id\", \"sku\", \"qty\", \"seq\"}";
         let body = parse_json_unique(json.as_bytes()).map_err(|e| {
             let code = if e.is_data() {
-                code::INVALID_DELTAS
+                AbiCode::InvalidDeltas.id()
             } else {
-                code::MALFORMED_JSON
+                AbiCode::MalformedJson.id()
             };
             OmError::new(code, format!("the deltas are not valid: {e}"), hint)
         })?;
         let items = body.as_array().ok_or_else(|| {
             OmError::new(
-                code::INVALID_DELTAS,
+                AbiCode::InvalidDeltas.id(),
                 "the deltas are not a JSON array",
                 hint,
             )
@@ -200,7 +200,7 @@ impl OmRouter {
     fn node(&self, node_id: &str, field: &str) -> Result<NodeIdx, OmError> {
         self.network.find(node_id).ok_or_else(|| {
             OmError::new(
-                code::UNKNOWN_NODE,
+                AbiCode::UnknownNode.id(),
                 format!("node `{node_id}` is not in the network"),
                 "check the id against nodes.csv (ids are case-sensitive)",
             )
@@ -211,7 +211,7 @@ impl OmRouter {
     fn sku(&self, name: &str) -> Result<SkuId, OmError> {
         self.skus.read().get(name).ok_or_else(|| {
             OmError::new(
-                code::UNKNOWN_SKU,
+                AbiCode::UnknownSku.id(),
                 format!("sku `{name}` is not in the stock"),
                 "check the SKU (names are case-sensitive)",
             )
