@@ -10,6 +10,7 @@ use crate::inputs::{load, print_reroute_error, read_events_file, Files};
 use crate::Global;
 use jiff::Timestamp;
 use omniroute_adapters::{Inputs, Source};
+use omniroute_core::codes::ReportCode;
 use omniroute_core::{
     Day, DayError, Event, Kpis, Order, Plan, Replay, ReplayedDay, Router, SkuId, Skus, StockTable,
 };
@@ -78,7 +79,7 @@ pub struct Days {
 fn check_events_count(events: usize, orders: usize) -> anyhow::Result<()> {
     if events > orders {
         return Err(Failure::new(
-            "E8010",
+            ReportCode::TooManyEvents.id(),
             format!(
                 "{events} --events files for {orders} --orders files: each events file belongs to the day of the same position"
             ),

@@ -6,6 +6,7 @@ use crate::output;
 use crate::{Global, EXIT_ERROR, EXIT_OK};
 use jiff::Timestamp;
 use omniroute_adapters::{report_html, Inputs, ReportPage};
+use omniroute_core::codes::ReportCode;
 use omniroute_core::{check, Currency, KpiInputs, Kpis, Plan, RerouteCounts, Router, StockTable};
 use std::io::Write;
 use std::path::PathBuf;
@@ -54,7 +55,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     );
     if !broken.is_empty() {
         return Err(Failure::new(
-            "E8001",
+            ReportCode::BrokenPlan.id(),
             format!(
                 "the decisions break {} rule(s) of their inputs: their figures would mislead",
                 broken.len()

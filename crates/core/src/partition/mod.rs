@@ -16,6 +16,7 @@
 //! both runs and may differ when its candidates differ. Unfilled lines may carry a different
 //! reason (the region's view of why).
 
+use crate::codes::ReportCode;
 use crate::{Decision, Load, Network, NetworkError, NodeIdx, Order, Plan, Router, SkuId};
 use jiff::Timestamp;
 use rayon::prelude::*;
@@ -40,8 +41,8 @@ impl PartitionError {
     /// The stable code: `E8011` bad cell, `E8012` a region's network.
     pub fn code(&self) -> &'static str {
         match self {
-            PartitionError::BadCell(_) => "E8011",
-            PartitionError::Network(_) => "E8012",
+            PartitionError::BadCell(_) => ReportCode::BadCell.id(),
+            PartitionError::Network(_) => ReportCode::RegionNetwork.id(),
         }
     }
 }
