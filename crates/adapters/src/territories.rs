@@ -8,6 +8,7 @@ use crate::problem::clip;
 use crate::{InputError, Problem, Source};
 use geo::{LineString, MultiPolygon, Polygon};
 use geojson::{GeoJson, Value};
+use omniroute_core::codes::ChannelCode;
 use omniroute_core::{Network, NodeIdx, NodeKind};
 use std::collections::BTreeMap;
 
@@ -54,7 +55,7 @@ fn features(source: &Source) -> Result<Vec<geojson::Feature>, Refusal> {
     match String::from_utf8_lossy(&source.bytes).parse::<GeoJson>() {
         Ok(GeoJson::FeatureCollection(c)) => Ok(c.features),
         Ok(_) => Err((
-            "E4010",
+            ChannelCode::NotACollection.id(),
             "the file is GeoJSON but not a FeatureCollection".into(),
             HINT_COLLECTION,
             (0, 0),
@@ -65,7 +66,7 @@ fn features(source: &Source) -> Result<Vec<geojson::Feature>, Refusal> {
                 _ => (0, 0),
             };
             Err((
-                "E4010",
+                ChannelCode::NotACollection.id(),
                 format!("the file is not GeoJSON: {e}"),
                 HINT_COLLECTION,
                 place,
@@ -88,28 +89,28 @@ fn territory(
         .and_then(|v| v.as_str());
     let Some(id) = id else {
         return refuse(
-            "E4011",
+            ChannelCode::NoNodeId.id(),
             " has no string properties.node_id".into(),
-            "give every feature \"properties\": {\"node_id\": \"<a dealer of nodes.csv>\"}",
+            ChannelCode::NoNodeId.hint(),
         );
     };
     let node = match network.find(id) {
         None => {
             return refuse(
-                "E4012",
+                ChannelCode::UnknownTerritoryNode.id(),
                 format!(": node_id {:?} is not in the nodes file", clip(id)),
-                "use the node_id of a dealer in nodes.csv, or drop the feature",
+                ChannelCode::UnknownTerritoryNode.hint(),
             )
         }
         Some(n) if network.node(n).kind != NodeKind::Dealer => {
             return refuse(
-                "E4013",
+                ChannelCode::TerritoryNotADealer.id(),
                 format!(
                     ": node {:?} is a {}, and only dealers have territories",
                     clip(id),
                     network.node(n).kind
                 ),
-                "set the node's kind to dealer, or drop the feature",
+                ChannelCode::TerritoryNotADealer.hint(),
             )
         }
         Some(n) => n,
@@ -120,9 +121,9 @@ fn territory(
         other => {
             let found = other.as_ref().map_or("no geometry", Value::type_name);
             return refuse(
-                "E4014",
+                ChannelCode::NotAPolygon.id(),
                 format!(" has {found}, not a Polygon or MultiPolygon"),
-                "give the feature a Polygon or MultiPolygon geometry",
+                ChannelCode::NotAPolygon.hint(),
             );
         }
     };
@@ -134,9 +135,7 @@ fn territory(
     Ok((node, polygons))
 }
 
-const HINT_COLLECTION: &str =
-    "write a GeoJSON FeatureCollection: {\"type\": \"FeatureCollection\", \
-    \"features\": [...]} (docs/formats.md)";
+const HINT_COLLECTION: &str = ChannelCode::NotACollection.hint();
 
 /// A GeoJSON polygon (exterior ring, then holes) as a `geo` polygon, each ring closed with at
 /// least four positions of finite longitude in [-180, 180] and latitude in [-90, 90].
@@ -145,9 +144,9 @@ fn polygon(rings: &[Vec<Vec<f64>>]) -> Result<Polygon<f64>, (&'static str, Strin
     for (r, ring) in rings.iter().enumerate() {
         if ring.len() < 4 || ring.first() != ring.last() {
             return Err((
-                "E4015",
+                ChannelCode::OpenRing.id(),
                 format!("ring {r} is not closed with at least 4 positions"),
-                "repeat the first position at the end of every ring (GeoJSON, RFC 7946 §3.1.6)",
+                ChannelCode::OpenRing.hint(),
             ));
         }
         let mut points = Vec::with_capacity(ring.len());
@@ -158,10 +157,9 @@ fn polygon(rings: &[Vec<Vec<f64>>]) -> Result<Polygon<f64>, (&'static str, Strin
             );
             if !(lon.is_finite() && lat.is_finite() && lon.abs() <= 180.0 && lat.abs() <= 90.0) {
                 return Err((
-                    "E4016",
+                    ChannelCode::OutsideWorld.id(),
                     format!("ring {r} has position [{lon}, {lat}] outside the world"),
-                    "write [longitude, latitude] in degrees: longitude first, in [-180, 180], \
-                     latitude in [-90, 90]",
+                    ChannelCode::OutsideWorld.hint(),
                 ));
             }
             points.push((lon, lat));
@@ -170,7 +168,7 @@ fn polygon(rings: &[Vec<Vec<f64>>]) -> Result<Polygon<f64>, (&'static str, Strin
     }
     let mut lines = lines.into_iter();
     let exterior = lines.next().ok_or((
-        "E4015",
+        ChannelCode::OpenRing.id(),
         "a polygon has no ring".to_owned(),
         "give every polygon an exterior ring",
     ))?;

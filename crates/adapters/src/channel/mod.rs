@@ -13,15 +13,15 @@ pub use contacts::{read_contacts, Contacts};
 
 use jiff::civil::Date;
 use jiff::Timestamp;
+use omniroute_core::codes::ChannelCode;
 use omniroute_core::OfferId;
 use std::fmt;
 use std::future::Future;
 
 /// The code of a `whatsapp` cell that is not an E.164 number.
-pub(crate) const BAD_PHONE: &str = "E4020";
+pub(crate) const BAD_PHONE: &str = ChannelCode::BadPhone.id();
 /// What to do about it.
-pub(crate) const PHONE_HINT: &str =
-    "write + then the country code and number, digits only, like +919812345678";
+pub(crate) const PHONE_HINT: &str = ChannelCode::BadPhone.hint();
 
 /// True for an E.164 number: `+`, a non-zero digit, then 6 to 14 more digits.
 pub fn is_e164(s: &str) -> bool {
@@ -163,9 +163,9 @@ impl ChannelError {
     /// The stable code: `E4021` refused, `E4022` unavailable, `E4023` not configured.
     pub fn code(&self) -> &'static str {
         match self {
-            ChannelError::Refused { .. } => "E4021",
-            ChannelError::Unavailable { .. } => "E4022",
-            ChannelError::NotConfigured(_) => "E4023",
+            ChannelError::Refused { .. } => ChannelCode::SendRefused.id(),
+            ChannelError::Unavailable { .. } => ChannelCode::SendUnavailable.id(),
+            ChannelError::NotConfigured(_) => ChannelCode::NotConfigured.id(),
         }
     }
 }

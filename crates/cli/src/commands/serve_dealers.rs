@@ -7,6 +7,7 @@ use omniroute_adapters::channel::whatsapp::{
     CloudApi, CloudApiConfig, APP_SECRET_VAR, VERIFY_TOKEN_VAR,
 };
 use omniroute_adapters::{open_table, Policies};
+use omniroute_core::codes::ChannelCode;
 use omniroute_core::{Network, Skus};
 use omniroute_server::{Dealers, Desk, Service, WebhookSecrets};
 use std::sync::Arc;
@@ -17,7 +18,7 @@ fn secret(name: &'static str) -> anyhow::Result<String> {
         .filter(|v| !v.trim().is_empty())
         .ok_or_else(|| {
             Failure::new(
-                "E4023",
+                ChannelCode::NotConfigured.id(),
                 format!("{name} is not set"),
                 format!("export {name} (see docs/errors.md#e4023)"),
             )
@@ -32,7 +33,7 @@ pub(super) fn dealers(
     parts: (Arc<Network>, Skus, Policies),
 ) -> anyhow::Result<Dealers> {
     let config = CloudApiConfig::from_env(&args.whatsapp_base_url)
-        .map_err(|e| Failure::new(e.code(), e.to_string(), "see docs/errors.md#e4023"))?;
+        .map_err(|e| Failure::new(e.code(), e.to_string(), ChannelCode::NotConfigured.hint()))?;
     let secrets = WebhookSecrets {
         app_secret: secret(APP_SECRET_VAR)?,
         verify_token: secret(VERIFY_TOKEN_VAR)?,

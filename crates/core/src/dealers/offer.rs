@@ -11,6 +11,7 @@
 //! timed out whether or not [`Offer::expire`] ran yet.
 
 use super::acceptance_timeout_s;
+use crate::codes::ChannelCode;
 use crate::{DealerRules, Network, NodeIdx, NodeKind};
 use jiff::{SignedDuration, Timestamp};
 use std::fmt;
@@ -137,9 +138,9 @@ impl OfferError {
     /// The stable code: `E4001` not a dealer, `E4002` illegal move, `E4003` late answer.
     pub fn code(&self) -> &'static str {
         match self {
-            OfferError::NotADealer { .. } => "E4001",
-            OfferError::Illegal { .. } => "E4002",
-            OfferError::Late { .. } => "E4003",
+            OfferError::NotADealer { .. } => ChannelCode::OfferNotADealer.id(),
+            OfferError::Illegal { .. } => ChannelCode::IllegalMove.id(),
+            OfferError::Late { .. } => ChannelCode::LateAnswer.id(),
         }
     }
 }

@@ -30,6 +30,7 @@ use omniroute_adapters::channel::whatsapp::{
 };
 use omniroute_adapters::channel::{Action, Contacts, Message, OfferLine, OfferMessage};
 use omniroute_adapters::{decision_json, read_order_json, Policies};
+use omniroute_core::codes::ChannelCode;
 use omniroute_core::{
     acceptance_timeout_s, DealerBook, Network, NodeIdx, NodeKind, Offer, OfferId, OfferState,
     Order, OrderOffers, RejectReason, Router, Skus,
@@ -346,9 +347,9 @@ impl Desk {
                 let Some(order_id) = state.offer_order.get(&offer) else {
                     return Err(ApiError::new(
                         StatusCode::NOT_FOUND,
-                        "E4032",
+                        ChannelCode::UnknownButton.id(),
                         format!("offer {offer} is not known"),
-                        "answer an offer this server sent",
+                        ChannelCode::UnknownButton.hint(),
                     ));
                 };
                 let dealer = state.flows[order_id]
@@ -363,9 +364,9 @@ impl Desk {
                 {
                     return Err(ApiError::new(
                         StatusCode::FORBIDDEN,
-                        "E4036",
+                        ChannelCode::WrongNumber.id(),
                         format!("offer {offer} was not sent to the number that answered it"),
-                        "only the dealer an offer went to can answer it",
+                        ChannelCode::WrongNumber.hint(),
                     ));
                 }
             }

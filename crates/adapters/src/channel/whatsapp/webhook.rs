@@ -9,6 +9,7 @@
 
 use super::super::{parse_button_id, Action};
 use hmac::{Hmac, Mac};
+use omniroute_core::codes::ChannelCode;
 use omniroute_core::OfferId;
 use serde_json::Value;
 use sha2::Sha256;
@@ -42,12 +43,12 @@ impl WebhookError {
     /// The stable code.
     pub fn code(&self) -> &'static str {
         match self {
-            WebhookError::Malformed(_) => "E4030",
-            WebhookError::NotWhatsApp(_) => "E4031",
-            WebhookError::UnknownButton(_) => "E4032",
-            WebhookError::MissingSignature => "E4033",
-            WebhookError::BadSignature => "E4034",
-            WebhookError::Handshake => "E4035",
+            WebhookError::Malformed(_) => ChannelCode::WebhookMalformed.id(),
+            WebhookError::NotWhatsApp(_) => ChannelCode::NotWhatsApp.id(),
+            WebhookError::UnknownButton(_) => ChannelCode::UnknownButton.id(),
+            WebhookError::MissingSignature => ChannelCode::MissingSignature.id(),
+            WebhookError::BadSignature => ChannelCode::BadSignature.id(),
+            WebhookError::Handshake => ChannelCode::Handshake.id(),
         }
     }
 }
