@@ -24,6 +24,7 @@
 use crate::ndjson::{is_blank, Codes, Line};
 use crate::problem::{clip, Problems};
 use crate::{InputError, Problem};
+use omniroute_core::codes::InventoryCode;
 use omniroute_core::{Event, Network, NodeIdx, Order, SkuId, Skus};
 use serde_json::{Map, Value};
 use std::collections::HashMap;
@@ -31,11 +32,11 @@ use std::io::Read;
 
 /// The events file's codes for the problems every NDJSON reader finds.
 static CODES: Codes = Codes {
-    json: "E3101",
-    missing: "E3103",
-    wrong_type: "E3108",
-    negative: "E3107",
-    repeated: "E3111",
+    json: InventoryCode::EventJson.id(),
+    missing: InventoryCode::EventMissingField.id(),
+    wrong_type: InventoryCode::EventWrongType.id(),
+    negative: InventoryCode::EventNegative.id(),
+    repeated: InventoryCode::EventRepeatedKey.id(),
     example: "{\"type\":\"node_down\",\"node_id\":\"WH-1\"}",
 };
 
@@ -169,10 +170,10 @@ impl Ctx<'_> {
         let node = self.network.find(id);
         if node.is_none() {
             at.push_at(
-                "E3104",
+                InventoryCode::EventUnknownNode.id(),
                 "node_id",
                 format!("node `{}` is not in the nodes file", clip(id)),
-                "use a node_id of the nodes file the plan was made with",
+                InventoryCode::EventUnknownNode.hint(),
             );
         }
         node
@@ -183,10 +184,10 @@ impl Ctx<'_> {
         let order = self.by_id.get(id).copied();
         if order.is_none() {
             at.push_at(
-                "E3105",
+                InventoryCode::EventUnknownOrder.id(),
                 "order_id",
                 format!("order `{}` is not in the orders file", clip(id)),
-                "use an order_id of the orders file the plan was made with",
+                InventoryCode::EventUnknownOrder.hint(),
             );
         }
         order
@@ -197,13 +198,13 @@ impl Ctx<'_> {
         let sku = self.skus.get(name);
         if sku.is_none() {
             at.push_at(
-                "E3106",
+                InventoryCode::EventUnknownSku.id(),
                 "sku",
                 format!(
                     "sku `{}` is in neither the stock nor the orders file",
                     clip(name)
                 ),
-                "check the spelling (SKUs are case-sensitive)",
+                InventoryCode::EventUnknownSku.hint(),
             );
         }
         sku
@@ -263,7 +264,7 @@ fn event_of(at: &mut Line<'_>, obj: &Map<String, Value>, ctx: &Ctx<'_>) -> Optio
         }
         other => {
             at.push_at(
-                "E3102",
+                InventoryCode::UnknownEventType.id(),
                 "type",
                 format!("unknown event type `{}`", clip(other)),
                 &format!("use one of {TYPES}"),

@@ -3,6 +3,7 @@
 
 use super::FeedEvent;
 use crate::Problem;
+use omniroute_core::codes::InventoryCode;
 use omniroute_core::{DeltaOutcome, Network, NodeIdx};
 use std::collections::HashMap;
 
@@ -61,20 +62,23 @@ impl SeqReport {
         if let DeltaOutcome::Gap { expected, got } = outcome {
             self.tally.gaps += 1;
             return Some(problem(
-                "E3210",
-                format!("node `{node}`: seq {got} applied, {expected}..{} missing", got - 1),
-                "the missing events are applied if they come; if they are lost, send a snapshot of the node",
+                InventoryCode::SeqGap.id(),
+                format!(
+                    "node `{node}`: seq {got} applied, {expected}..{} missing",
+                    got - 1
+                ),
+                InventoryCode::SeqGap.hint(),
             ));
         }
         if late {
             self.tally.out_of_order += 1;
             return Some(problem(
-                "E3211",
+                InventoryCode::SeqLate.id(),
                 format!(
                     "node `{node}`: seq {} applied after seq {}",
                     event.seq, self.highest[&event.node]
                 ),
-                "the feed reorders events; they are applied once each, whatever their order",
+                InventoryCode::SeqLate.hint(),
             ));
         }
         None

@@ -4,6 +4,7 @@ use crate::ndjson::{is_blank, Codes, Line};
 use crate::problem::clip;
 use crate::{FieldProblem, Problem};
 use jiff::Timestamp;
+use omniroute_core::codes::InventoryCode;
 use omniroute_core::{Network, NodeIdx, PolicyVersions, ReturnRules, Skus, StockChange, StockOp};
 use serde_json::{Map, Value};
 use std::io::BufRead;
@@ -12,11 +13,11 @@ use std::io::BufRead;
 pub const FEED_OPS: &str = "adjust, set, reserve, release, ship, return";
 
 static CODES: Codes = Codes {
-    json: "E3201",
-    missing: "E3203",
-    wrong_type: "E3205",
-    negative: "E3206",
-    repeated: "E3207",
+    json: InventoryCode::FeedJson.id(),
+    missing: InventoryCode::FeedMissingField.id(),
+    wrong_type: InventoryCode::FeedWrongType.id(),
+    negative: InventoryCode::FeedNegative.id(),
+    repeated: InventoryCode::FeedRepeatedKey.id(),
     example: "{\"op\":\"adjust\",\"node_id\":\"ST-01\",\"sku\":\"TEE-M\",\"qty\":-2,\"seq\":41}",
 };
 
@@ -249,7 +250,7 @@ fn op(at: &mut Line<'_>, obj: &Map<String, Value>) -> Option<Op> {
         "return" => Op::Return,
         other => {
             at.push_at(
-                "E3202",
+                InventoryCode::UnknownOp.id(),
                 "op",
                 format!("unknown op `{}`", clip(other)),
                 &format!("use one of {FEED_OPS}"),
@@ -264,10 +265,10 @@ fn node(at: &mut Line<'_>, obj: &Map<String, Value>, network: &Network) -> Optio
     let node = network.find(id);
     if node.is_none() {
         at.push_at(
-            "E3204",
+            InventoryCode::FeedUnknownNode.id(),
             "node_id",
             format!("node `{}` is not in the network", clip(id)),
-            "check the node_id against nodes.csv (ids are case-sensitive)",
+            InventoryCode::FeedUnknownNode.hint(),
         );
     }
     node
@@ -277,10 +278,10 @@ fn sku(at: &mut Line<'_>, obj: &Map<String, Value>) -> Option<String> {
     let name = at.string(obj, "sku")?.trim();
     if name.is_empty() {
         at.push_at(
-            "E3209",
+            InventoryCode::EmptySku.id(),
             "sku",
             "`sku` is empty".into(),
-            "name the SKU the event is about",
+            InventoryCode::EmptySku.hint(),
         );
         return None;
     }
@@ -315,17 +316,17 @@ fn timestamp(at: &mut Line<'_>, obj: &Map<String, Value>) -> Result<Option<Times
             Ok(t) => Ok(Some(t)),
             Err(e) => {
                 at.push_at(
-                    "E3208",
+                    InventoryCode::BadEventTime.id(),
                     "at",
                     format!("`at` is not an RFC 3339 time: {e}"),
-                    "write a time with its offset, for example 2026-12-05T09:00:00Z",
+                    InventoryCode::BadEventTime.hint(),
                 );
                 Err(())
             }
         },
         Some(v) => {
             at.push_at(
-                "E3208",
+                InventoryCode::BadEventTime.id(),
                 "at",
                 format!("`at` must be a string, not `{}`", clip(&v.to_string())),
                 "write a time with its offset in double quotes, for example \"2026-12-05T09:00:00Z\"",

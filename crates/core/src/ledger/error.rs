@@ -3,6 +3,7 @@
 //! [`InventoryError::Expired`], whose whole point is that the reservation was released.
 
 use super::ReservationId;
+use crate::codes::InventoryCode;
 use crate::{NodeIdx, SkuId};
 use jiff::Timestamp;
 use std::fmt;
@@ -199,15 +200,15 @@ impl InventoryError {
     /// ```
     pub fn code(&self) -> &'static str {
         match self {
-            Self::NegativeOnHand { .. } => "E3001",
-            Self::QuantityOverflow { .. } => "E3002",
-            Self::InsufficientStock { .. } => "E3003",
-            Self::DuplicateReservation { .. } => "E3004",
-            Self::UnknownReservation { .. } => "E3005",
-            Self::Expired { .. } => "E3006",
-            Self::ShortOnCommit { .. } => "E3007",
-            Self::SnapshotNodeMismatch { .. } => "E3008",
-            Self::ReleaseBeyondHeld { .. } => "E3220",
+            Self::NegativeOnHand { .. } => InventoryCode::NegativeOnHand.id(),
+            Self::QuantityOverflow { .. } => InventoryCode::QuantityOverflow.id(),
+            Self::InsufficientStock { .. } => InventoryCode::InsufficientStock.id(),
+            Self::DuplicateReservation { .. } => InventoryCode::DuplicateReservation.id(),
+            Self::UnknownReservation { .. } => InventoryCode::UnknownReservation.id(),
+            Self::Expired { .. } => InventoryCode::Expired.id(),
+            Self::ShortOnCommit { .. } => InventoryCode::ShortOnCommit.id(),
+            Self::SnapshotNodeMismatch { .. } => InventoryCode::SnapshotNodeMismatch.id(),
+            Self::ReleaseBeyondHeld { .. } => InventoryCode::ReleaseBeyondHeld.id(),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Why events cannot be applied to a plan: a dealer event that does not fit it.
 
+use crate::codes::InventoryCode;
 use crate::NodeIdx;
 #[cfg(doc)]
 use crate::Router;
@@ -50,9 +51,9 @@ impl RerouteError {
     /// ```
     pub fn code(&self) -> &'static str {
         match self {
-            RerouteError::NotADealer { .. } => "E3109",
-            RerouteError::NotOffered { .. } => "E3110",
-            RerouteError::AlreadyAccepted { .. } => "E3112",
+            RerouteError::NotADealer { .. } => InventoryCode::EventNotADealer.id(),
+            RerouteError::NotOffered { .. } => InventoryCode::EventNotOffered.id(),
+            RerouteError::AlreadyAccepted { .. } => InventoryCode::EventAlreadyAccepted.id(),
         }
     }
 
