@@ -9,6 +9,7 @@
 use crate::csv::{read_orders_named, NodeNames};
 use crate::{InputError, OrderPlaces, Policies, Problem};
 use jiff::Timestamp;
+use omniroute_core::codes::InputCode;
 use omniroute_core::{Network, Order, SkuId, Skus};
 use serde_json::Value;
 
@@ -102,7 +103,7 @@ fn read_json(
 ) -> Result<JsonOrder, Vec<FieldProblem>> {
     let no_lines = || {
         let problem = Problem {
-            code: "E1001",
+            code: InputCode::EmptyFile.id(),
             file: ORDER_JSON.to_owned(),
             line: 0,
             column: 0,

@@ -1,5 +1,6 @@
 //! Input problems: every problem found in a file, each with a stable code, its place and a hint.
 
+use omniroute_core::codes::InputCode;
 use omniroute_core::codes::{Code, Family};
 use std::borrow::Cow;
 use std::fmt;
@@ -88,7 +89,7 @@ impl InputError {
         match self {
             InputError::Invalid(p) => p.clone(),
             InputError::Io { file, message } => vec![Problem {
-                code: "E1000",
+                code: InputCode::Unreadable.id(),
                 file: file.clone(),
                 line: 0,
                 column: 0,
@@ -218,7 +219,7 @@ impl Problems {
     pub fn into_error(mut self) -> InputError {
         if self.stopped || self.total > self.errors.len() {
             let p = self.make(
-                crate::csv::code::TOO_MANY,
+                InputCode::TooMany.id(),
                 0,
                 0,
                 format!("too many problems: only the first {MAX_PROBLEMS} are listed"),

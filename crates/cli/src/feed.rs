@@ -4,6 +4,7 @@
 
 use crate::failure::Failure;
 use omniroute_adapters::{refusal_message, FeedEvent, FeedReader, FeedTally, SeqReport};
+use omniroute_core::codes::InputCode;
 use omniroute_core::{DeltaOutcome, InventoryError, Network, Skus};
 use std::io::BufRead;
 
@@ -21,7 +22,7 @@ pub fn follow(
     } else {
         let file = std::fs::File::open(path).map_err(|e| {
             Failure::new(
-                "E1000",
+                InputCode::Unreadable.id(),
                 format!("cannot read {path}: {e}"),
                 "check the path and permissions",
             )

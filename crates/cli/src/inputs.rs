@@ -7,6 +7,7 @@ use omniroute_adapters::{
     event_lines, open_table, read_decisions_file, read_events, read_territories, reroute_problem,
     with_territories, DecisionsFile, InputError, Inputs, Source,
 };
+use omniroute_core::codes::InputCode;
 use omniroute_core::{Event, RerouteError};
 use std::path::Path;
 
@@ -103,7 +104,7 @@ pub fn check_paths<'a>(
     let inputs: Vec<&str> = inputs.into_iter().collect();
     if inputs.iter().filter(|p| **p == "-").count() > 1 {
         return Err(Failure::new(
-            "E1100",
+            InputCode::CommandLine.id(),
             "more than one input is `-` (stdin)",
             "read at most one file from stdin and pass the others as paths",
         )
@@ -117,7 +118,7 @@ pub fn check_paths<'a>(
         .find(|i| **i != "-" && same_file::is_same_file(i, out).unwrap_or(false))
     {
         return Err(Failure::new(
-            "E1130",
+            InputCode::OutputIsInput.id(),
             format!(
                 "--out {} is the input {input}: writing it would destroy the input",
                 out.display()
@@ -156,7 +157,7 @@ pub fn now(arg: Option<&str>) -> anyhow::Result<Timestamp> {
         None => Ok(Timestamp::now()),
         Some(s) => s.parse::<Timestamp>().map_err(|e| {
             Failure::new(
-                "E1102",
+                InputCode::BadNow.id(),
                 format!("invalid --now time `{s}`: {e}"),
                 "give an RFC 3339 time with an offset, for example 2026-11-26T09:30:00+05:30",
             )

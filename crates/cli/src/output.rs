@@ -4,6 +4,7 @@
 
 use crate::failure::Failure;
 use omniroute_adapters::temp_file_in;
+use omniroute_core::codes::InputCode;
 use std::io::{BufWriter, StdoutLock, Write};
 use std::path::{Path, PathBuf};
 use tempfile::NamedTempFile;
@@ -98,7 +99,7 @@ pub fn create(p: &Path) -> anyhow::Result<Staged> {
 /// `E1103`: the output `p` cannot be written.
 pub fn cannot_write(p: &Path, e: &std::io::Error) -> anyhow::Error {
     Failure::new(
-        "E1103",
+        InputCode::CannotWrite.id(),
         format!("cannot write {}: {e}", p.display()),
         "check that the folder exists and is writable, and that the disk has room",
     )

@@ -4,6 +4,7 @@ use crate::failure::{is_broken_pipe, Failure};
 use crate::output::{create, open};
 use crate::{EXIT_OK, EXIT_UNFILLED};
 use omniroute_adapters::{write_decisions, write_decisions_parquet, write_plan_json, Inputs};
+use omniroute_core::codes::InputCode;
 use omniroute_core::Plan;
 use serde_json::Value;
 use std::path::Path;
@@ -26,7 +27,7 @@ pub enum Format {
 pub fn check_target(out: Option<&Path>, format: Format) -> anyhow::Result<()> {
     if format == Format::Parquet && out.is_none_or(|p| p == Path::new("-")) {
         return Err(Failure::new(
-            "E1204",
+            InputCode::ParquetToTerminal.id(),
             "--format parquet writes a binary file, not to stdout",
             "add --out FILE, for example --out decisions.parquet",
         )
@@ -65,7 +66,7 @@ pub fn write_or_closed(
         Err(e) => {
             let target = out.map_or_else(|| "stdout".to_owned(), |p| p.display().to_string());
             Err(Failure::new(
-                "E1103",
+                InputCode::CannotWrite.id(),
                 format!("cannot write the decisions to {target}: {e:#}"),
                 "check that the disk has room and the file size limit (ulimit -f) allows the output; a file given with --out is left as it was",
             )

@@ -7,11 +7,11 @@
 //! longer than [`MAX_CUSTOMER_CHARS`] characters or holding a control character (a line break).
 //! Every line of an order repeats the same values (`E1022`, as for the other order fields).
 
-use super::code::ORDER_MISMATCH;
 use super::fields::{Col, Row};
 use super::sheet::Sheet;
 use crate::channel::{is_e164, Customer, PHONE_HINT};
 use crate::problem::clip;
+use omniroute_core::codes::InputCode;
 use std::fmt;
 
 /// Longest customer value, in characters.
@@ -58,7 +58,7 @@ impl CustomerCols {
             if v.chars().count() > MAX_CUSTOMER_CHARS || v.chars().any(char::is_control) {
                 let name = col.map_or("", |i| row.name(i));
                 row.error(
-                    "E1051",
+                    InputCode::CustomerFieldTooLong.id(),
                     col,
                     format!("{name} is longer than {MAX_CUSTOMER_CHARS} characters or holds a control character"),
                     "write it on one line, shortened",
@@ -77,7 +77,7 @@ impl CustomerCols {
         let phone = &fields.customer.phone;
         if !phone.is_empty() && !is_e164(phone) {
             row.error(
-                "E1050",
+                InputCode::BadCustomerPhone.id(),
                 self.phone,
                 "customer_phone is not an E.164 number".into(),
                 PHONE_HINT,
@@ -112,7 +112,7 @@ impl CustomerCols {
         if let Some(col) = differs {
             let name = col.map_or("", |i| row.name(i));
             row.error(
-                ORDER_MISMATCH,
+                InputCode::OrderMismatch.id(),
                 col,
                 format!("{name} differs from line {first} of order {:?}", clip(id)),
                 "repeat the same customer on every line of an order",

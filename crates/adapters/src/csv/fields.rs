@@ -1,13 +1,13 @@
 //! One data row and the field parsers shared by the readers. Each parser reports its own problem
 //! (with the field's line and column) and returns `None`; the reader then drops the row.
 
-use super::code;
 use crate::problem::clip;
 use crate::problem::Problems;
 use csv::StringRecord;
 use jiff::civil::{Date, Time, Weekday};
 use jiff::fmt::temporal::{Pieces, PiecesOffset};
 use jiff::Timestamp;
+use omniroute_core::codes::InputCode;
 use omniroute_core::LatLng;
 
 /// A column of the file: its index when the header has it.
@@ -110,7 +110,7 @@ impl<'a> Row<'a> {
         if text.is_none() {
             let name = self.name(i);
             self.error(
-                code::EMPTY_VALUE,
+                InputCode::EmptyValue.id(),
                 col,
                 format!("{name} is empty"),
                 &format!("fill in {name}; it is required"),
@@ -143,7 +143,7 @@ impl<'a> Row<'a> {
     pub fn int(&mut self, col: Col, min: i64, max: i64) -> Option<i64> {
         let v = self.parse(
             col,
-            code::NUMBER,
+            InputCode::Number.id(),
             "a whole number",
             "write digits only, like 12 or -3",
             |s| s.parse().ok(),
@@ -158,7 +158,7 @@ impl<'a> Row<'a> {
         }
         let name = self.name(col?);
         self.error(
-            code::RANGE,
+            InputCode::Range.id(),
             col,
             format!("{name} {v} is out of range"),
             &format!("use a value from {min} to {max}"),
@@ -176,7 +176,7 @@ impl<'a> Row<'a> {
         let name = self.name(col?);
         let to = max.map_or_else(|| "upwards".to_owned(), |max| format!("to {max}"));
         self.error(
-            code::RANGE,
+            InputCode::Range.id(),
             col,
             format!("{name} {v} is out of range"),
             &format!("use a finite value from {min} {to}"),
@@ -187,7 +187,7 @@ impl<'a> Row<'a> {
     fn number(&mut self, col: Col) -> Option<f64> {
         self.parse(
             col,
-            code::NUMBER,
+            InputCode::Number.id(),
             "a number",
             "write a decimal number with a point, like 12.5",
             |s| s.parse().ok(),
@@ -213,7 +213,7 @@ impl<'a> Row<'a> {
         }
         let name = self.name(col?);
         self.error(
-            code::LAT_LON,
+            InputCode::LatLon.id(),
             col,
             format!("{name} {v} is not a finite number from -{limit} to {limit}"),
             "write WGS84 decimal degrees (latitude -90..90, longitude -180..180); check lat and lon are not swapped",
@@ -225,7 +225,7 @@ impl<'a> Row<'a> {
     pub fn boolean(&mut self, col: Col) -> Option<bool> {
         self.parse(
             col,
-            code::BOOLEAN,
+            InputCode::Boolean.id(),
             "true or false",
             "write true/false, yes/no or 1/0",
             |s| match s.to_ascii_lowercase().as_str() {
@@ -240,7 +240,7 @@ impl<'a> Row<'a> {
     pub fn time(&mut self, col: Col) -> Option<Time> {
         self.parse(
             col,
-            code::TIME,
+            InputCode::Time.id(),
             "a time HH:MM",
             "write a 24-hour local time like 14:30",
             parse_hh_mm,
@@ -251,7 +251,7 @@ impl<'a> Row<'a> {
     pub fn date(&mut self, col: Col) -> Option<Date> {
         self.parse(
             col,
-            code::DATE,
+            InputCode::Date.id(),
             "a date YYYY-MM-DD",
             "write a date like 2025-03-31",
             parse_date,
@@ -262,7 +262,7 @@ impl<'a> Row<'a> {
     pub fn timestamp(&mut self, col: Col) -> Option<Timestamp> {
         self.parse(
             col,
-            code::DATE,
+            InputCode::Date.id(),
             "an RFC 3339 timestamp",
             "write a time with its offset (from -23:59 to +23:59), like 2025-03-31T09:30:00+05:30 or 2025-03-31T04:00:00Z",
             parse_timestamp,
@@ -273,7 +273,7 @@ impl<'a> Row<'a> {
     pub fn dates(&mut self, col: Col) -> Vec<Date> {
         self.list_of(
             col,
-            code::DATE,
+            InputCode::Date.id(),
             "a date YYYY-MM-DD",
             "write dates like 2025-01-26;2025-08-15",
             parse_date,
@@ -284,7 +284,7 @@ impl<'a> Row<'a> {
     pub fn weekdays(&mut self, col: Col) -> Vec<Weekday> {
         self.list_of(
             col,
-            code::WEEKDAY,
+            InputCode::Weekday.id(),
             "a weekday",
             "write weekday names like sun or sat;sun",
             parse_weekday,

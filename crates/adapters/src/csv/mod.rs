@@ -51,36 +51,9 @@ pub struct Loaded<T> {
     pub warnings: Vec<Problem>,
 }
 
-/// The stable codes used by the CSV readers (see `docs/errors.md`).
+/// The warning codes of the CSV readers (see `docs/errors.md`); the error codes are
+/// `omniroute_core::codes::InputCode`.
 pub(crate) mod code {
-    pub const EMPTY_FILE: &str = "E1001";
-    pub const ENCODING: &str = "E1002";
-    pub const DELIMITER: &str = "E1003";
-    pub const MISSING_COLUMN: &str = "E1004";
-    pub const DUPLICATE_COLUMN: &str = "E1005";
-    pub const FIELD_COUNT: &str = "E1006";
-    pub const EMPTY_VALUE: &str = "E1007";
-    pub const NUMBER: &str = "E1008";
-    pub const RANGE: &str = "E1009";
-    pub const LAT_LON: &str = "E1010";
-    pub const QUANTITY: &str = "E1011";
-    pub const BOOLEAN: &str = "E1012";
-    pub const TIME: &str = "E1013";
-    pub const DATE: &str = "E1014";
-    pub const NODE_KIND: &str = "E1015";
-    pub const TIME_ZONE: &str = "E1016";
-    pub const WEEKDAY: &str = "E1017";
-    pub const SERVICE_LEVEL: &str = "E1018";
-    pub const DUPLICATE_NODE: &str = "E1019";
-    pub const UNKNOWN_NODE: &str = "E1020";
-    pub const DUPLICATE_STOCK: &str = "E1021";
-    pub const ORDER_MISMATCH: &str = "E1022";
-    pub const NON_CONTIGUOUS: &str = "E1023";
-    pub const DUPLICATE_LINE: &str = "E1024";
-    pub const TOO_MANY: &str = "E1025";
-    pub const UNKNOWN_ORDER_NODE: &str = "E1040";
-    pub const NODE_LIST_WITHOUT_NETWORK: &str = "E1041";
-    pub const NODE_IN_BOTH_LISTS: &str = "E1042";
     pub const UNKNOWN_COLUMN: &str = "W1001";
     pub const IGNORED_VALUE: &str = "W1002";
 }

@@ -7,6 +7,7 @@ use super::{file_error, Loaded};
 use crate::problem::clip;
 use crate::InputError;
 use jiff::tz::TimeZone;
+use omniroute_core::codes::InputCode;
 use omniroute_core::{
     DealerTerms, Network, NetworkError, Node, NodeKind, ServiceLevel, ServiceLevels,
     MAX_MARGIN_BPS, MAX_MONEY_CENTS, MAX_PER_KM_CENTS, MAX_PRIORITY,
@@ -161,7 +162,7 @@ fn read_sheet(
         if let Some(id) = id {
             if let Some(&line) = first_line.get(id) {
                 row.error(
-                    code::DUPLICATE_NODE,
+                    InputCode::DuplicateNode.id(),
                     cols.node_id,
                     format!("node id {:?} is already used on line {line}", clip(id)),
                     "give every node its own node_id, or delete the repeated row",
@@ -179,13 +180,13 @@ fn read_sheet(
     let network = Network::new(nodes).map_err(|e| match e {
         NetworkError::DuplicateNode(id) => file_error(
             file,
-            code::DUPLICATE_NODE,
+            InputCode::DuplicateNode.id(),
             format!("duplicate node id {id:?}"),
             "give every node its own node_id",
         ),
         other => file_error(
             file,
-            code::EMPTY_FILE,
+            InputCode::EmptyFile.id(),
             other.to_string(),
             "add at least one node row",
         ),
@@ -201,7 +202,7 @@ fn read_node(row: &mut Row<'_>, c: &Cols, id: Option<&str>) -> Option<Node> {
     let location = row.lat_lng(c.lat, c.lon);
     let kind = row.parse(
         c.kind,
-        code::NODE_KIND,
+        InputCode::NodeKind.id(),
         "a node kind",
         "use warehouse, store, dealer, supplier or locker",
         |s| s.parse().ok(),
@@ -216,7 +217,7 @@ fn read_node(row: &mut Row<'_>, c: &Cols, id: Option<&str>) -> Option<Node> {
         .collect();
     let timezone = row.parse(
         c.timezone,
-        code::TIME_ZONE,
+        InputCode::TimeZone.id(),
         "a known IANA time zone",
         "use a name like Asia/Kolkata or Europe/Berlin (or leave empty for UTC)",
         |s| TimeZone::get(s).ok(),

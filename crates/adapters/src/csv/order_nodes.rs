@@ -3,9 +3,9 @@
 //! Problems: `E1040` an id not in nodes.csv, `E1041` lists given where no network is known,
 //! `E1042` a node in both lists.
 
-use super::code;
 use super::fields::{Col, Row};
 use crate::problem::clip;
+use omniroute_core::codes::InputCode;
 use omniroute_core::{Network, NodeIdx};
 
 /// What node ids are resolved against.
@@ -35,7 +35,7 @@ pub(crate) fn node_lists(
             _ => "",
         };
         row.error(
-            code::NODE_IN_BOTH_LISTS,
+            InputCode::NodeInBothLists.id(),
             only,
             format!(
                 "node {:?} is both in only_nodes and in exclude_nodes",
@@ -57,7 +57,7 @@ fn resolve(row: &mut Row<'_>, col: Col, names: NodeNames<'_>) -> Vec<NodeIdx> {
         NodeNames::Missing => {
             if !ids.is_empty() {
                 row.error(
-                    code::NODE_LIST_WITHOUT_NETWORK,
+                    InputCode::NodeListWithoutNetwork.id(),
                     col,
                     format!("{column} names nodes, but no network was given to find them in"),
                     "read the orders with the network (the CLI and Python do; in Rust call \
@@ -71,7 +71,7 @@ fn resolve(row: &mut Row<'_>, col: Col, names: NodeNames<'_>) -> Vec<NodeIdx> {
                     Some(n) if !out.contains(&n) => out.push(n),
                     Some(_) => {}
                     None => row.error(
-                        code::UNKNOWN_ORDER_NODE,
+                        InputCode::UnknownOrderNode.id(),
                         col,
                         format!(
                             "{column} names node {:?}, which is not in nodes.csv",

@@ -1,6 +1,5 @@
 //! `orders.csv`: one row per order line, the lines of an order on consecutive rows.
 
-use super::code;
 use super::customer::{CustomerCols, CustomerFields};
 use super::fields::{Col, Row};
 use super::order_nodes::{node_lists, NodeNames};
@@ -10,6 +9,7 @@ use crate::problem::clip;
 use crate::InputError;
 use jiff::civil::Date;
 use jiff::Timestamp;
+use omniroute_core::codes::InputCode;
 use omniroute_core::{
     LatLng, Network, NodeIdx, Order, OrderLine, ServiceLevel, ServiceLevels, Skus, SplitRule,
     MAX_MONEY_CENTS, MAX_ORDER_UNITS,
@@ -140,7 +140,7 @@ impl Building {
         self.units += u64::from(line.qty);
         if before <= MAX_ORDER_UNITS && self.units > MAX_ORDER_UNITS {
             row.error(
-                code::RANGE,
+                InputCode::Range.id(),
                 qty,
                 format!(
                     "order {:?} asks for {} units up to this line, more than {MAX_ORDER_UNITS}",
@@ -326,7 +326,7 @@ fn read_sheet(
                 }
                 if let Some(&first) = done.get(id) {
                     row.error(
-                        code::NON_CONTIGUOUS,
+                        InputCode::NonContiguous.id(),
                         c.order_id,
                         format!("order {:?} appears again after other orders (its lines start on line {first})", clip(id)),
                         "put all lines of an order on consecutive rows",
@@ -351,7 +351,7 @@ fn read_sheet(
                 for col in first.diff(&head, &c) {
                     let name = col.map_or("", |i| row.name(i));
                     row.error(
-                        code::ORDER_MISMATCH,
+                        InputCode::OrderMismatch.id(),
                         col,
                         format!("{name} differs from line {} of order {:?}", order.first_line, clip(id)),
                         "repeat the same order-level values on every line of an order (or give the lines their own order_id)",
@@ -365,7 +365,7 @@ fn read_sheet(
         let line_no = line_no.unwrap_or(order.rows);
         if let Some(&line) = order.line_nos.get(&line_no) {
             row.error(
-                code::DUPLICATE_LINE,
+                InputCode::DuplicateLine.id(),
                 c.line_no,
                 format!("line_no {line_no} of order {:?} is already used on line {line}", clip(id)),
                 "give every line of an order its own line_no (or leave line_no empty to number them 1, 2, 3…)",
@@ -420,7 +420,7 @@ fn read_head(
     let destination = row.lat_lng(c.dest_lat, c.dest_lon);
     let service_level = row.parse(
         c.service_level,
-        code::SERVICE_LEVEL,
+        InputCode::ServiceLevel.id(),
         "a known service level",
         hint,
         |s| levels.get(s),
@@ -454,7 +454,7 @@ fn quantity(row: &mut Row<'_>, col: Col) -> Option<u32> {
     let v = row.int(col, i64::MIN, i64::MAX)?;
     if v <= 0 {
         row.error(
-            code::QUANTITY,
+            InputCode::Quantity.id(),
             col,
             format!("{} {v} is not positive", col.map_or("qty", |i| row.name(i))),
             "order at least 1 unit per line, or delete the line",

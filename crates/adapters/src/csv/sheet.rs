@@ -7,6 +7,7 @@ use crate::problem::{clip, Problems};
 use crate::InputError;
 use crate::Problem;
 use csv::{ByteRecord, StringRecord};
+use omniroute_core::codes::InputCode;
 use std::borrow::Cow;
 use std::collections::HashSet;
 use std::io::{Cursor, Read};
@@ -97,7 +98,7 @@ impl<'a> Sheet<'a> {
         let mut bytes = ByteRecord::new();
         if !read(&mut reader, &mut bytes, file)? {
             problems.error(
-                code::EMPTY_FILE,
+                InputCode::EmptyFile.id(),
                 0,
                 0,
                 "the file is empty: there is no header row".into(),
@@ -109,7 +110,13 @@ impl<'a> Sheet<'a> {
             Ok(h) => h,
             Err(e) => {
                 let column = e.utf8_error().field() as u64 + 1;
-                problems.error(code::ENCODING, 1, column, not_utf8(), ENCODING_HINT);
+                problems.error(
+                    InputCode::Encoding.id(),
+                    1,
+                    column,
+                    not_utf8(),
+                    ENCODING_HINT,
+                );
                 return Err(problems.into_error());
             }
         };
@@ -135,7 +142,7 @@ impl<'a> Sheet<'a> {
                 .find(|(_, d)| only.contains(*d))
             {
                 problems.error(
-                    code::DELIMITER,
+                    InputCode::Delimiter.id(),
                     1,
                     1,
                     format!("the header is one field containing {name}: fields are not separated by commas"),
@@ -148,7 +155,7 @@ impl<'a> Sheet<'a> {
         for (i, name) in header.iter().enumerate() {
             if !name.is_empty() && !seen.insert(name.as_str()) {
                 problems.error(
-                    code::DUPLICATE_COLUMN,
+                    InputCode::DuplicateColumn.id(),
                     1,
                     i as u64 + 1,
                     format!("column {:?} appears more than once", clip(name)),
@@ -181,7 +188,7 @@ impl<'a> Sheet<'a> {
         let found: Vec<usize> = names.iter().filter_map(|n| self.optional(n)).collect();
         for &extra in found.iter().skip(1) {
             self.problems.error(
-                code::DUPLICATE_COLUMN,
+                InputCode::DuplicateColumn.id(),
                 1,
                 extra as u64 + 1,
                 format!("columns {} mean the same thing", names.join(" and ")),
@@ -192,7 +199,7 @@ impl<'a> Sheet<'a> {
             let also: Vec<String> = names[1..].iter().map(|n| format!(" (or {n:?})")).collect();
             let also = also.concat();
             self.problems.error(
-                code::MISSING_COLUMN,
+                InputCode::MissingColumn.id(),
                 1,
                 0,
                 format!("required column {:?}{also} is missing", names[0]),
@@ -271,7 +278,7 @@ impl<'a> Sheet<'a> {
             let line = self.lines.line_at(self.reader.get_ref().get_ref(), start);
             if bytes.len() != self.header.len() {
                 self.problems.error(
-                    code::FIELD_COUNT,
+                    InputCode::FieldCount.id(),
                     line,
                     0,
                     field_count(bytes.len(), self.header.len()),
@@ -288,8 +295,13 @@ impl<'a> Sheet<'a> {
                 }
                 Err(e) => {
                     let column = e.utf8_error().field() as u64 + 1;
-                    self.problems
-                        .error(code::ENCODING, line, column, not_utf8(), ENCODING_HINT);
+                    self.problems.error(
+                        InputCode::Encoding.id(),
+                        line,
+                        column,
+                        not_utf8(),
+                        ENCODING_HINT,
+                    );
                 }
             }
         }
@@ -312,7 +324,7 @@ impl<'a> Sheet<'a> {
             let fields = plain.bounds().len();
             if fields != self.header.len() {
                 self.problems.error(
-                    code::FIELD_COUNT,
+                    InputCode::FieldCount.id(),
                     line,
                     0,
                     field_count(fields, self.header.len()),
@@ -327,8 +339,13 @@ impl<'a> Sheet<'a> {
                 }
                 Err(e) => {
                     let column = plain.field_at(e.valid_up_to()) as u64 + 1;
-                    self.problems
-                        .error(code::ENCODING, line, column, not_utf8(), ENCODING_HINT);
+                    self.problems.error(
+                        InputCode::Encoding.id(),
+                        line,
+                        column,
+                        not_utf8(),
+                        ENCODING_HINT,
+                    );
                 }
             }
         }
@@ -399,7 +416,7 @@ impl<'a> Sheet<'a> {
     pub fn finish(mut self) -> Result<Vec<Problem>, InputError> {
         if self.rows == 0 {
             self.problems.error(
-                code::EMPTY_FILE,
+                InputCode::EmptyFile.id(),
                 0,
                 0,
                 "the file has a header but no rows".into(),

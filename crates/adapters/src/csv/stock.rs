@@ -1,10 +1,10 @@
 //! `stock.csv`: one row per (node, SKU) position.
 
-use super::code;
 use super::sheet::{Sheet, MIN_PART};
 use super::Loaded;
 use crate::problem::clip;
 use crate::InputError;
+use omniroute_core::codes::InputCode;
 use omniroute_core::{Network, NodeIdx, SkuId, Skus};
 use rows::{read_rows, Cols, Rows};
 use std::io::Read;
@@ -141,7 +141,7 @@ fn read(
         let sku_column = cols.sku.map_or(0, |i| i as u64 + 1);
         for (node, sku_id, line, first) in positions.repeated() {
             sheet.error(
-                code::DUPLICATE_STOCK,
+                InputCode::DuplicateStock.id(),
                 line,
                 sku_column,
                 format!(

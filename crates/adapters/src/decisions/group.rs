@@ -4,6 +4,7 @@
 
 use crate::problem::{clip, Problems};
 use jiff::Timestamp;
+use omniroute_core::codes::InputCode;
 use omniroute_core::{GroupChoice, NodeGroup, Order, OrderRules, PolicyVersions};
 
 use super::row::{FileOrder, Row};
@@ -26,7 +27,7 @@ pub(super) fn note_group_cell(
     match &f.group {
         None => f.group = Some((cell.to_owned(), row.line)),
         Some((first, at)) if first != cell => problems.error(
-            "E1043",
+            InputCode::BadGroupCell.id(),
             row.line,
             row.col("group"),
             format!(
@@ -78,7 +79,7 @@ pub(super) fn check_group_cells(
             }
         };
         if let Some(message) = wrong {
-            problems.error("E1043", *line, column, message, HINT);
+            problems.error(InputCode::BadGroupCell.id(), *line, column, message, HINT);
         }
     }
 }

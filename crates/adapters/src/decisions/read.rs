@@ -25,6 +25,7 @@ use super::row::{read_row, FileOrder, Row};
 use crate::problem::Problems;
 use crate::InputError;
 use jiff::Timestamp;
+use omniroute_core::codes::InputCode;
 use omniroute_core::{Network, Order, Plan, PolicyVersions, Skus};
 use std::collections::HashMap;
 use std::io::Read;
@@ -121,7 +122,13 @@ pub fn read_decisions_file(
             Ok(r) => r,
             Err(e) => {
                 let line = e.position().map_or(0, csv::Position::line);
-                problems.error("E1104", line, 0, format!("cannot read the row: {e}"), HINT);
+                problems.error(
+                    InputCode::DecisionsUnreadable.id(),
+                    line,
+                    0,
+                    format!("cannot read the row: {e}"),
+                    HINT,
+                );
                 continue;
             }
         };
@@ -166,7 +173,13 @@ fn columns(
     let headers = match rdr.headers() {
         Ok(h) => h.clone(),
         Err(e) => {
-            problems.error("E1104", 1, 0, format!("cannot read the header: {e}"), HINT);
+            problems.error(
+                InputCode::DecisionsUnreadable.id(),
+                1,
+                0,
+                format!("cannot read the header: {e}"),
+                HINT,
+            );
             return None;
         }
     };
@@ -181,7 +194,13 @@ fn columns(
             Some(i) => {
                 cols.insert(name, i);
             }
-            None => problems.error("E1104", 1, 0, format!("missing column `{name}`"), HINT),
+            None => problems.error(
+                InputCode::DecisionsUnreadable.id(),
+                1,
+                0,
+                format!("missing column `{name}`"),
+                HINT,
+            ),
         }
     }
     if problems.total() > 0 {
@@ -211,7 +230,7 @@ fn report_missing(
                     (0, 0)
                 };
                 problems.error(
-                    "E1109",
+                    InputCode::DecisionsLineMissing.id(),
                     line,
                     column,
                     format!(

@@ -4,6 +4,7 @@
 use super::read::HINT;
 use crate::problem::{clip, Problems};
 use jiff::civil::Date;
+use omniroute_core::codes::InputCode;
 use omniroute_core::{Network, NodeIdx, Order, Reason, Skus};
 use std::collections::HashMap;
 use std::num::NonZeroU32;
@@ -64,7 +65,7 @@ impl Row<'_> {
         let v = text.parse::<T>().ok();
         if v.is_none() {
             problems.error(
-                "E1110",
+                InputCode::DecisionsValue.id(),
                 self.line,
                 self.col(name),
                 format!("`{name}` `{}` is not {what}", clip(text)),
@@ -76,6 +77,26 @@ impl Row<'_> {
 }
 
 /// Checks one row and adds it to its order in `out`, or reports its problems.
+/// The reason of an unfilled row (empty `node_id`), or `E1111` when it has none or an unknown one.
+fn unfilled_reason(row: &Row<'_>, problems: &mut Problems) -> Option<Reason> {
+    let reason = Reason::from_code(row.get("reason"));
+    if reason.is_none() {
+        let message = if row.get("reason").is_empty() {
+            "an unfilled line (empty `node_id`) needs a reason code".to_owned()
+        } else {
+            format!("unknown reason `{}`", clip(row.get("reason")))
+        };
+        problems.error(
+            InputCode::DecisionsReason.id(),
+            row.line,
+            row.col("reason"),
+            message,
+            HINT,
+        );
+    }
+    reason
+}
+
 pub(super) fn read_row(
     row: &Row<'_>,
     by_id: &HashMap<&str, usize>,
@@ -88,7 +109,7 @@ pub(super) fn read_row(
     let line = row.line;
     let Some(&oi) = by_id.get(row.get("order_id")) else {
         problems.error(
-            "E1105",
+            InputCode::DecisionsUnknownOrder.id(),
             line,
             row.col("order_id"),
             format!(
@@ -110,7 +131,7 @@ pub(super) fn read_row(
     };
     let Some(li) = order.lines.iter().position(|l| l.line_no == line_no) else {
         problems.error(
-            "E1107",
+            InputCode::DecisionsWrongLine.id(),
             line,
             row.col("line_no"),
             format!("order `{}` has no line {line_no}", order.id),
@@ -125,7 +146,7 @@ pub(super) fn read_row(
     let shipped = !row.get("node_id").is_empty();
     if shipped && !row.get("reason").is_empty() {
         problems.error(
-            "E1111",
+            InputCode::DecisionsReason.id(),
             line,
             row.col("reason"),
             format!(
@@ -145,7 +166,7 @@ pub(super) fn read_row(
     };
     if let Some(first) = f.seen[li] {
         problems.error(
-            "E1108",
+            InputCode::DecisionsLineTwice.id(),
             line,
             row.col("line_no"),
             format!(
@@ -158,13 +179,7 @@ pub(super) fn read_row(
     }
     f.seen[li] = Some(line);
     if !shipped {
-        let Some(reason) = Reason::from_code(row.get("reason")) else {
-            let message = if row.get("reason").is_empty() {
-                "an unfilled line (empty `node_id`) needs a reason code".to_owned()
-            } else {
-                format!("unknown reason `{}`", clip(row.get("reason")))
-            };
-            problems.error("E1111", line, row.col("reason"), message, HINT);
+        let Some(reason) = unfilled_reason(row, problems) else {
             return;
         };
         if let Some(cost) = cost {
@@ -207,7 +222,7 @@ fn same_line(
         return true;
     };
     problems.error(
-        "E1107",
+        InputCode::DecisionsWrongLine.id(),
         row.line,
         row.col(column),
         format!("line {} of order `{}` is {differs}", line.line_no, order.id),
@@ -225,7 +240,7 @@ fn shipped_cells(
     let node = network.find(row.get("node_id"));
     if node.is_none() {
         problems.error(
-            "E1106",
+            InputCode::DecisionsUnknownNode.id(),
             row.line,
             row.col("node_id"),
             format!(
@@ -270,7 +285,7 @@ fn add_shipment(
             s.cost_cents += row_shipment.cost_cents;
         }
         Some(s) => problems.error(
-            "E1112",
+            InputCode::ShipmentTwoNodes.id(),
             row.line,
             row.col("node_id"),
             format!(

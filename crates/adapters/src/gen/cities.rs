@@ -2,6 +2,7 @@
 
 use crate::{InputError, Problem};
 use jiff::tz::TimeZone;
+use omniroute_core::codes::InputCode;
 use std::collections::BTreeMap;
 use std::io::Read;
 
@@ -67,7 +68,7 @@ pub fn read_cities(input: impl Read, country: Option<&str>) -> Result<Vec<City>,
             Err(e) if e.is_io_error() => return Err(io_error(&e)),
             Err(e) => {
                 problems.push(problem(
-                    "E1904",
+                    InputCode::CitiesRow.id(),
                     line,
                     0,
                     format!("unreadable row: {e}"),
@@ -115,7 +116,7 @@ impl Columns {
             let found = col(name);
             if found.is_none() {
                 problems.push(problem(
-                    "E1901",
+                    InputCode::CitiesColumn.id(),
                     1,
                     0,
                     format!("missing column `{name}`"),
@@ -156,7 +157,13 @@ impl Columns {
                 _ => {
                     let msg = format!("`{text}` is not a number in [{lo}, {hi}]");
                     let hint = "write decimal degrees (WGS84)";
-                    problems.push(problem("E1902", line, c as u64 + 1, msg, hint));
+                    problems.push(problem(
+                        InputCode::CitiesValue.id(),
+                        line,
+                        c as u64 + 1,
+                        msg,
+                        hint,
+                    ));
                     None
                 }
             }
@@ -170,7 +177,13 @@ impl Columns {
             Some((c, text)) => text.parse::<u64>().ok().or_else(|| {
                 let msg = format!("population `{text}` is not a whole number");
                 let hint = "write the population as digits, or leave the cell empty";
-                problems.push(problem("E1902", line, c as u64 + 1, msg, hint));
+                problems.push(problem(
+                    InputCode::CitiesValue.id(),
+                    line,
+                    c as u64 + 1,
+                    msg,
+                    hint,
+                ));
                 None
             }),
         };
@@ -185,7 +198,13 @@ impl Columns {
             let column = self.timezone.map_or(0, |c| c as u64 + 1);
             let msg = format!("unknown time zone `{zone}`");
             let hint = "use an IANA time zone name such as Asia/Kolkata";
-            problems.push(problem("E1903", line, column, msg, hint));
+            problems.push(problem(
+                InputCode::CitiesTimeZone.id(),
+                line,
+                column,
+                msg,
+                hint,
+            ));
         }
         Some(City {
             name: cell(record, Some(self.name)).to_owned(),

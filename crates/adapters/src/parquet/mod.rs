@@ -24,13 +24,6 @@ pub use write::{decisions_record_batch, decisions_schema, write_decisions_parque
 
 use crate::{InputError, Source};
 
-/// The codes of this module (see `docs/errors.md`).
-pub(crate) mod code {
-    pub const UNREADABLE: &str = "E1201";
-    pub const COLUMN_TYPE: &str = "E1202";
-    pub const COMPRESSION: &str = "E1203";
-}
-
 /// The four bytes a Parquet file starts (and ends) with.
 const MAGIC: &[u8] = b"PAR1";
 

@@ -1,6 +1,5 @@
 //! A Parquet file's rows as CSV text, for the CSV readers.
 
-use super::code;
 use crate::{InputError, Problem};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
@@ -11,6 +10,7 @@ use arrow_array::types::{
 use arrow_array::{Array, ArrayRef};
 use arrow_schema::{DataType, Schema, TimeUnit};
 use jiff::{civil, tz::TimeZone, SignedDuration, Timestamp};
+use omniroute_core::codes::InputCode;
 use parquet::arrow::arrow_reader::{ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
 use parquet::basic::Compression;
 use parquet::file::metadata::{ParquetMetaData, RowGroupMetaData};
@@ -70,7 +70,7 @@ fn decoding<T>(name: &str, f: impl FnOnce() -> T) -> Result<T, InputError> {
 
 fn unreadable(name: &str, e: impl Display) -> InputError {
     InputError::Invalid(vec![Problem {
-        code: code::UNREADABLE,
+        code: InputCode::ParquetUnreadable.id(),
         file: name.to_owned(),
         line: 0,
         column: 0,
@@ -100,7 +100,7 @@ fn codecs(meta: &ParquetMetaData, name: &str) -> Vec<Problem> {
     }
     seen.into_iter()
         .map(|codec| Problem {
-            code: code::COMPRESSION,
+            code: InputCode::ParquetCompression.id(),
             file: name.to_owned(),
             line: 0,
             column: 0,
@@ -120,7 +120,7 @@ fn column_types(schema: &Schema, name: &str) -> Vec<Problem> {
         .enumerate()
         .filter(|(_, f)| !has_text_form(f.data_type()))
         .map(|(i, f)| Problem {
-            code: code::COLUMN_TYPE,
+            code: InputCode::ParquetColumnType.id(),
             file: name.to_owned(),
             line: 1,
             column: i as u64 + 1,

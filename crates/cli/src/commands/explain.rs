@@ -4,6 +4,7 @@ use crate::failure::Failure;
 use crate::inputs::{now, Batch};
 use crate::{progress, Global, EXIT_OK};
 use omniroute_adapters::{decision_json, write_explanation};
+use omniroute_core::codes::InputCode;
 use omniroute_core::Router;
 use std::io::Write;
 
@@ -41,7 +42,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     let inputs = args.batch.load(global, now)?;
     let Some(i) = inputs.orders.iter().position(|o| o.id == args.order_id) else {
         return Err(Failure::new(
-            "E1101",
+            InputCode::UnknownOrder.id(),
             format!("order `{}` is not in {}", args.order_id, args.batch.orders),
             "check the id against the order_id column (ids are case-sensitive)",
         )

@@ -7,6 +7,7 @@ use omniroute_adapters::{
     country_cities, generate, india_cities, read_cities, write_instance, GenConfig, GenError,
     Source,
 };
+use omniroute_core::codes::InputCode;
 use std::path::PathBuf;
 
 /// Arguments of `omniroute gen`. Every count defaults to the embedded demo scenario's.
@@ -69,12 +70,12 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     };
     cfg.check().map_err(|e| match e {
         GenError::Empty { .. } => Failure::new(
-            "E1132",
+            InputCode::GenEmpty.id(),
             e.to_string(),
             "ask for at least one node, one SKU and one order",
         ),
         _ => Failure::new(
-            "E1131",
+            InputCode::GenTooLarge.id(),
             e.to_string(),
             "generate less (docs/errors.md lists the limits), or several instances",
         ),
@@ -83,7 +84,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         (None, None) => india_cities(),
         (None, Some(code)) => country_cities(code).ok_or_else(|| {
             Failure::new(
-                "E1905",
+                InputCode::NoPlaceInCountry.id(),
                 format!("no embedded places for country `{code}`"),
                 "give a two-letter ISO 3166 code such as FR, US or BR, or your own places with --cities FILE",
             )
@@ -95,7 +96,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     };
     if cities.is_empty() && cfg.warehouses + cfg.stores + cfg.dealers > 0 {
         return Err(Failure::new(
-            "E1100",
+            InputCode::CommandLine.id(),
             "no places to put nodes in",
             "check the --cities file and the --country code",
         )

@@ -10,6 +10,7 @@ use crate::plan_out::{self, Format};
 use crate::{Global, EXIT_ERROR};
 use jiff::Timestamp;
 use omniroute_adapters::Inputs;
+use omniroute_core::codes::InputCode;
 use omniroute_core::Currency;
 use omniroute_core::{check, Plan, PlanTotals, Router, StockTable};
 use serde_json::json;
@@ -134,7 +135,7 @@ fn read_plan(
             .get(v.order)
             .map_or("(batch)", |o| o.id.as_str());
         return Err(Failure::new(
-            "E1113",
+            InputCode::PlanBreaksInputs.id(),
             format!(
                 "the plan breaks {} rule(s) of its inputs, first: {id}: {} {}",
                 broken.len(),

@@ -6,6 +6,7 @@ use crate::inputs::{check_paths, now, Batch};
 use crate::plan_out::{self, Format};
 use crate::{progress, Global};
 use anyhow::Context;
+use omniroute_core::codes::InputCode;
 use omniroute_core::{money_text, Currency};
 use omniroute_core::{OptimiseOptions, Plan, Router};
 use serde_json::json;
@@ -97,7 +98,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
         ] {
             if given {
                 return Err(Failure::new(
-                    "E1100",
+                    InputCode::CommandLine.id(),
                     format!("{flag} applies to --mode optimise only"),
                     "add --mode optimise, or drop the flag",
                 )

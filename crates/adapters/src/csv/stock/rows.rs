@@ -3,12 +3,12 @@
 
 use super::positions::Positions;
 use super::StockRecord;
-use crate::csv::code;
 use crate::csv::fields::{Col, Row};
 use crate::csv::sheet::Sheet;
 use crate::csv::SkuStage;
 use crate::problem::clip;
 use crate::InputError;
+use omniroute_core::codes::InputCode;
 use omniroute_core::{Network, Skus};
 
 /// The columns of `stock.csv`.
@@ -65,7 +65,7 @@ pub(super) fn read_rows(
             let node = network.find(id);
             if node.is_none() {
                 row.error(
-                    code::UNKNOWN_NODE,
+                    InputCode::UnknownNode.id(),
                     cols.node_id,
                     format!("node {:?} is not in the network", clip(id)),
                     "add the node to nodes.csv, or fix the node_id",
@@ -129,7 +129,7 @@ fn units(row: &mut Row<'_>, col: Option<usize>) -> Option<u32> {
     let v = row.int(col, i64::MIN, i64::MAX)?;
     if v < 0 {
         row.error(
-            code::QUANTITY,
+            InputCode::Quantity.id(),
             col,
             format!("{} {v} is negative", col.map_or("qty", |i| row.name(i))),
             "stock quantities are units from 0 up",
