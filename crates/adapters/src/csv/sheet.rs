@@ -295,13 +295,7 @@ impl<'a> Sheet<'a> {
                 }
                 Err(e) => {
                     let column = e.utf8_error().field() as u64 + 1;
-                    self.problems.error(
-                        InputCode::Encoding.id(),
-                        line,
-                        column,
-                        not_utf8(),
-                        ENCODING_HINT,
-                    );
+                    not_utf8_at(&mut self.problems, line, column);
                 }
             }
         }
@@ -339,13 +333,7 @@ impl<'a> Sheet<'a> {
                 }
                 Err(e) => {
                     let column = plain.field_at(e.valid_up_to()) as u64 + 1;
-                    self.problems.error(
-                        InputCode::Encoding.id(),
-                        line,
-                        column,
-                        not_utf8(),
-                        ENCODING_HINT,
-                    );
+                    not_utf8_at(&mut self.problems, line, column);
                 }
             }
         }
@@ -438,6 +426,17 @@ fn field_count(fields: usize, header: usize) -> String {
 }
 
 const ENCODING_HINT: &str = "save the file as UTF-8 (for example \"CSV UTF-8\" in a spreadsheet)";
+
+/// `E1002` at `line`, `column`: a field that is not UTF-8.
+fn not_utf8_at(problems: &mut Problems, line: u64, column: u64) {
+    problems.error(
+        InputCode::Encoding.id(),
+        line,
+        column,
+        not_utf8(),
+        ENCODING_HINT,
+    );
+}
 
 fn not_utf8() -> String {
     "the text is not valid UTF-8 (Latin-1, Windows-1252 or UTF-16?)".into()
