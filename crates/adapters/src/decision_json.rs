@@ -110,7 +110,7 @@ pub fn decision_json(
         .enumerate()
         .map(|(n, s)| {
             let node = net.node(s.node);
-            json!({
+            let mut v = json!({
                 "shipment": n + 1,
                 "node_id": node.id,
                 "kind": node.kind.as_str(),
@@ -120,7 +120,13 @@ pub fn decision_json(
                 "promised_date": s.promised_date.to_string(),
                 "cost_cents": s.cost.total_cents(),
                 "cost": cost_json(&s.cost),
-            })
+            });
+            if let Some(arrival) = s.arrival {
+                v["source"] = json!(crate::SOURCE_INCOMING);
+                v["arrival_date"] = json!(arrival.to_string());
+                v["why"] = json!(incoming_why(arrival));
+            }
+            v
         })
         .collect();
     let unfilled: Vec<Value> = d
@@ -173,6 +179,15 @@ pub fn decision_json(
             .collect();
     }
     v
+}
+
+/// Why a shipment ships from incoming stock, for people (JSON `why`, `explain`).
+pub fn incoming_why(arrival: jiff::civil::Date) -> String {
+    format!(
+        "no stock on hand could ship these lines; the policy promises incoming stock \
+         ([incoming] promise), which arrives at the node on {arrival}, so the parcel leaves \
+         no earlier and the promise meets the order's deadline"
+    )
 }
 
 /// A plan's totals as JSON.

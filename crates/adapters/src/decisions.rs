@@ -1,6 +1,6 @@
 //! decisions.csv (docs/design.md §7): one row per order line.
 //!
-//! Columns: `order_id,line_no,sku,qty,node_id,shipment,distance_km,promised_date,cost_cents,reason,group`.
+//! Columns: `order_id,line_no,sku,qty,node_id,shipment,distance_km,promised_date,cost_cents,reason,group,source,arrival_date`.
 //! A shipped line names its node, its shipment number within the order (1…), the shipment's
 //! distance (km, 3 decimals) and promised date; `cost_cents` holds the whole shipment's cost on the
 //! shipment's first line and 0 on its other lines. An unfilled line has an empty `node_id`,
@@ -8,7 +8,9 @@
 //! code in `reason`. So the `cost_cents` column adds up to the plan's objective. `group`, on every
 //! row of an order, is the node group that decided under the policy rule with groups that
 //! applies to it ([`GROUP_DEFAULT`] when none of the rule's groups did and every allowed node
-//! was weighed); empty when no rule with groups applies.
+//! was weighed); empty when no rule with groups applies. `source` is `on_hand` or `incoming` on a
+//! shipped line (empty on an unfilled one) and `arrival_date`, for a shipment from incoming
+//! stock (`[incoming] promise`), the date its units arrive at the node.
 
 use jiff::civil::Date;
 use omniroute_core::{Decision, Network, Order, Plan, Skus};
@@ -24,8 +26,8 @@ mod tests;
 pub use read::{read_decisions, read_decisions_file, DecisionsFile, Disagreement};
 
 /// The header row of decisions.csv.
-pub const DECISIONS_HEADER: &str =
-    "order_id,line_no,sku,qty,node_id,shipment,distance_km,promised_date,cost_cents,reason,group";
+pub const DECISIONS_HEADER: &str = "order_id,line_no,sku,qty,node_id,shipment,distance_km,\
+promised_date,cost_cents,reason,group,source,arrival_date";
 
 /// The `group` cell of a decision taken by a group rule's final default (no group met its
 /// condition); the policy reader refuses it as a group name (`E2021`).
@@ -60,7 +62,17 @@ pub struct DecisionRow<'a> {
     /// The node group that decided the order ([`GROUP_DEFAULT`] for the rule's default);
     /// `None` when no rule with groups applies.
     pub group: Option<&'a str>,
+    /// Where a shipped line's units come from ([`SOURCE_ON_HAND`] or [`SOURCE_INCOMING`]);
+    /// `None` for an unfilled line.
+    pub source: Option<&'static str>,
+    /// For a line shipped from incoming stock, the date its shipment's units arrive.
+    pub arrival_date: Option<Date>,
 }
+
+/// The `source` of a line shipped from stock on hand.
+pub const SOURCE_ON_HAND: &str = "on_hand";
+/// The `source` of a line shipped from incoming stock.
+pub const SOURCE_INCOMING: &str = "incoming";
 
 /// The rows of `plan` over `orders` as decisions.csv lays them out: per order, its shipped lines
 /// shipment by shipment, then its unfilled lines.
@@ -101,6 +113,8 @@ fn order_rows<'a>(
             cost_cents: 0,
             reason: None,
             group,
+            source: None,
+            arrival_date: None,
         }
     };
     let shipped = d.shipments.iter().enumerate().flat_map(move |(n, s)| {
@@ -110,6 +124,12 @@ fn order_rows<'a>(
             distance_km: Some(s.distance_km),
             promised_date: Some(s.promised_date),
             cost_cents: if k == 0 { s.cost.total_cents() } else { 0 },
+            source: Some(if s.arrival.is_some() {
+                SOURCE_INCOMING
+            } else {
+                SOURCE_ON_HAND
+            }),
+            arrival_date: s.arrival,
             ..row(l)
         })
     });
@@ -156,6 +176,8 @@ pub fn write_decisions(
             &r.cost_cents.to_string(),
             r.reason.unwrap_or(""),
             r.group.unwrap_or(""),
+            r.source.unwrap_or(""),
+            &r.arrival_date.map(|d| d.to_string()).unwrap_or_default(),
         ])?;
     }
     w.flush()

@@ -146,6 +146,9 @@ pub fn write_explanation(
             lines.join(", ")
         )?;
         writeln!(out, "     cost: {}", terms(&s.cost, currency))?;
+        if let Some(arrival) = s.arrival {
+            writeln!(out, "     from incoming stock: {}", crate::incoming_why(arrival))?;
+        }
     }
     if !d.unfilled.is_empty() {
         writeln!(out, "\nunfilled:")?;

@@ -7,7 +7,7 @@ use crate::csv::{
 use crate::{InputError, Instance, OrderPlaces, Policies, PolicyFile, Problem, StockRecord};
 use jiff::Timestamp;
 use omniroute_core::{
-    LiveStock, Network, NodeIdx, Order, Router, ServiceLevels, SkuId, Skus, StockRow,
+    IncomingStock, LiveStock, Network, NodeIdx, Order, Router, ServiceLevels, SkuId, Skus, StockRow,
 };
 use std::io::Read;
 use std::sync::Arc;
@@ -215,6 +215,12 @@ impl Inputs {
             safety_stock: r.safety_stock,
         });
         LiveStock::new(router, rows)
+    }
+
+    /// The stock rows' incoming units with their arrival dates (stock.csv's `incoming_qty` and
+    /// `incoming_date`), for `Router::promise_incoming` and the checker.
+    pub fn incoming(&self) -> IncomingStock {
+        IncomingStock::from_positions(self.stock.iter().map(|r| (r.node, r.sku, r.incoming)))
     }
 
     /// `(node, sku, routable)` for every stock row: `on_hand − reserved − safety_stock`, never

@@ -38,12 +38,12 @@ pub use self::parquet::{
     write_decisions_parquet,
 };
 pub use decision_json::{
-    cost_json, decision_json, line_nos, position_json, reason_counts_json, round3, totals_json,
-    write_plan_json, DecisionNames,
+    cost_json, decision_json, incoming_why, line_nos, position_json, reason_counts_json, round3,
+    totals_json, write_plan_json, DecisionNames,
 };
 pub use decisions::{
     decision_rows, read_decisions, read_decisions_file, write_decisions, DecisionRow,
-    DecisionsFile, Disagreement, DECISIONS_HEADER, GROUP_DEFAULT,
+    DecisionsFile, Disagreement, DECISIONS_HEADER, GROUP_DEFAULT, SOURCE_INCOMING, SOURCE_ON_HAND,
 };
 pub use events::{read_event_values, read_events};
 pub use explain::{amount, reference_time_hint, unfilled_breakdown, write_explanation};

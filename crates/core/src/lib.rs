@@ -19,6 +19,7 @@ mod gap;
 mod geo;
 mod groups;
 mod ids;
+mod incoming;
 mod index;
 mod kpis;
 mod ledger;
@@ -37,7 +38,7 @@ mod versions;
 
 pub use crate::geo::{chord_for_km, km_for_chord, LatLng, LatLngError, EARTH_RADIUS_KM};
 pub use balance::Balance;
-pub use check::{check, shipment_cost, OrderRules, ShipmentCheck, Violation};
+pub use check::{check, check_with_incoming, shipment_cost, OrderRules, ShipmentCheck, Violation};
 pub use currency::{group_thousands, money_text, BadCurrency, Currency};
 pub use daily_load::DailyLoad;
 pub use dealers::{
@@ -51,6 +52,7 @@ pub use gap::{
 };
 pub use groups::{GroupChoice, GroupCondition, GroupFailure, GroupSelect, NodeGroup};
 pub use ids::{Interner, NodeIdx, SkuId, Skus};
+pub use incoming::{IncomingLot, IncomingStock};
 pub use index::SpatialIndex;
 pub use kpis::{
     kpi_diff, reject_draw, replay_day, reroute_counts, Day, DayError, KindFigures, KpiDiff,
@@ -72,14 +74,16 @@ pub use node::{Calendar, DealerTerms, Node, NodeCosts, NodeKind, UnknownNodeKind
 pub use order::{Order, OrderLine, SplitRule};
 pub use partition::{route_partitioned, split, Cell, Grid, Part, PartitionError, Partitioned};
 pub use policy::{
-    Condition, CostTerms, DealerRules, KindDefaults, LevelTerms, Overrides, Policy, Region,
-    ReturnRules, Rule, Sla, SplitDefaults, TransitBand,
+    Condition, CostTerms, DealerRules, IncomingRules, KindDefaults, LevelTerms, Overrides, Policy,
+    Region, ReturnRules, Rule, Sla, SplitDefaults, TransitBand,
 };
 pub use positioning::{
     apply_moves, candidates, days_cost_cents, recommend_moves, PositionOptions, Positioning,
     ProvenMove, StockMove,
 };
-pub use promise::{days_late, order_date, promise, transit_days, Promise, PromiseNode};
+pub use promise::{
+    days_late, deadline, order_date, promise, ready_at, transit_days, Promise, PromiseNode,
+};
 pub use router::{
     distance_cents, margin_cents, Candidate, CandidateOutcome, CostBreakdown, Decision, Event,
     LineSet, Load, Mode, OptimiseModel, OptimiseOptions, OptimisePhase, OptimiseProgress, Plan,

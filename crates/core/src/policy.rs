@@ -120,6 +120,26 @@ pub struct ReturnRules {
     pub inspect: bool,
 }
 
+/// Whether the promise may use incoming stock (`[incoming]`, docs/policy.md).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct IncomingRules {
+    /// Lines the on-hand stock left unfilled may be promised from stock arriving in time
+    /// ([`crate::Router::promise_incoming`]). `false` (the default): incoming stock is never used.
+    pub promise: bool,
+    /// For an order without a deadline (no `promised_by`, no `deadline_days` for its level), an
+    /// incoming promise may deliver at most this many days after the order's date (default 14).
+    pub horizon_days: u16,
+}
+
+impl Default for IncomingRules {
+    fn default() -> Self {
+        Self {
+            promise: false,
+            horizon_days: 14,
+        }
+    }
+}
+
 /// A destination box in degrees (min ≤ max; a box may not cross the antimeridian).
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Region {
@@ -205,6 +225,8 @@ pub struct Policy {
     pub dealers: DealerRules,
     /// How returns become routable.
     pub returns: ReturnRules,
+    /// Whether the promise may use incoming stock.
+    pub incoming: IncomingRules,
     /// Ordered rules.
     pub rules: Vec<Rule>,
     /// The inventory-balance term (`None`: off, the default).
@@ -308,6 +330,7 @@ impl Default for Policy {
                 prior: crate::AcceptancePrior::default(),
             },
             returns: ReturnRules::default(),
+            incoming: IncomingRules::default(),
             rules: Vec::new(),
             balance: None,
             currency: None,

@@ -210,6 +210,49 @@ pub fn order_date(created_at: Timestamp, tz: &TimeZone) -> Date {
     tz.to_datetime(created_at).date()
 }
 
+/// An order's deadline at a node in zone `tz`: its `promised_by`, else its level's
+/// `deadline_days` after the [`order_date`]; `None` when it has neither.
+///
+/// ```
+/// use jiff::{civil::date, tz::TimeZone, Timestamp};
+/// use omniroute_core::deadline;
+///
+/// let created_at: Timestamp = "2026-03-05T20:00:00Z".parse()?;
+/// assert_eq!(deadline(None, Some(2), created_at, &TimeZone::UTC), Some(date(2026, 3, 7)));
+/// assert_eq!(deadline(Some(date(2026, 3, 6)), Some(2), created_at, &TimeZone::UTC), Some(date(2026, 3, 6)));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn deadline(
+    promised_by: Option<Date>,
+    deadline_days: Option<u8>,
+    created_at: Timestamp,
+    tz: &TimeZone,
+) -> Option<Date> {
+    promised_by.or_else(|| {
+        deadline_days.map(|d| order_date(created_at, tz) + jiff::Span::new().days(i64::from(d)))
+    })
+}
+
+/// When stock arriving on the local date `arrival` at a node in zone `tz` can start handling
+/// for an order created at `created_at`: the later of the two, the arrival counting from the
+/// start of its day (`None` past jiff's range). [`promise`] from this instant is the incoming
+/// promise: the parcel never leaves before the stock is there.
+///
+/// ```
+/// use jiff::{civil::date, tz::TimeZone, Timestamp};
+/// use omniroute_core::ready_at;
+///
+/// let created_at: Timestamp = "2026-03-05T20:00:00Z".parse()?;
+/// let ready = ready_at(created_at, date(2026, 3, 9), &TimeZone::UTC);
+/// assert_eq!(ready, Some("2026-03-09T00:00:00Z".parse()?));
+/// assert_eq!(ready_at(created_at, date(2026, 3, 1), &TimeZone::UTC), Some(created_at));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+pub fn ready_at(created_at: Timestamp, arrival: Date, tz: &TimeZone) -> Option<Timestamp> {
+    let start = arrival.to_zoned(tz.clone()).ok()?.timestamp();
+    Some(start.max(created_at))
+}
+
 /// A forward walk over a node's calendar, one date at a time.
 ///
 /// This is the router's hot path, so instead of asking [`Calendar::is_open`] at every step (which

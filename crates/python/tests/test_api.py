@@ -14,7 +14,7 @@ from conftest import NOW
 
 COLUMNS = [
     "order_id", "line_no", "sku", "qty", "node_id", "shipment",
-    "distance_km", "promised_date", "cost_cents", "reason", "group",
+    "distance_km", "promised_date", "cost_cents", "reason", "group", "source", "arrival_date",
 ]
 
 

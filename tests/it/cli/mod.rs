@@ -5,6 +5,7 @@ mod demo_gen;
 mod explain;
 mod help;
 mod hostile;
+mod incoming;
 mod limits;
 mod parquet;
 mod pipe;

@@ -88,7 +88,7 @@ fn decisions_as_csv(path: &Path) -> String {
         .build()
         .unwrap();
     let mut text = String::from(
-        "order_id,line_no,sku,qty,node_id,shipment,distance_km,promised_date,cost_cents,reason,group\n",
+        "order_id,line_no,sku,qty,node_id,shipment,distance_km,promised_date,cost_cents,reason,group,source,arrival_date\n",
     );
     for batch in reader {
         let b = batch.unwrap();
@@ -102,7 +102,7 @@ fn decisions_as_csv(path: &Path) -> String {
             types,
             [
                 &Utf8, &UInt32, &Utf8, &UInt32, &Utf8, &UInt32, &Float64, &Date32, &Int64, &Utf8,
-                &Utf8
+                &Utf8, &Utf8, &Date32
             ]
         );
         let s = |c: usize, r: usize| {
@@ -122,7 +122,17 @@ fn decisions_as_csv(path: &Path) -> String {
             }
         };
         let km = b.column(6).as_primitive::<Float64Type>();
-        let date = b.column(7).as_primitive::<Date32Type>();
+        let day = |c: usize, r: usize| {
+            let a = b.column(c).as_primitive::<Date32Type>();
+            if a.is_null(r) {
+                return String::new();
+            }
+            let days = i64::from(a.value(r));
+            jiff::civil::date(1970, 1, 1)
+                .checked_add(jiff::SignedDuration::from_hours(days * 24))
+                .unwrap()
+                .to_string()
+        };
         let cost = b.column(8).as_primitive::<Int64Type>();
         for r in 0..b.num_rows() {
             let km = if km.is_null(r) {
@@ -130,18 +140,10 @@ fn decisions_as_csv(path: &Path) -> String {
             } else {
                 format!("{:.3}", km.value(r))
             };
-            let date = if date.is_null(r) {
-                String::new()
-            } else {
-                let days = i64::from(date.value(r));
-                jiff::civil::date(1970, 1, 1)
-                    .checked_add(jiff::SignedDuration::from_hours(days * 24))
-                    .unwrap()
-                    .to_string()
-            };
+            let date = day(7, r);
             let _ = writeln!(
                 text,
-                "{},{},{},{},{},{},{km},{date},{},{},{}",
+                "{},{},{},{},{},{},{km},{date},{},{},{},{},{}",
                 s(0, r),
                 u(1, r),
                 s(2, r),
@@ -151,6 +153,8 @@ fn decisions_as_csv(path: &Path) -> String {
                 cost.value(r),
                 s(9, r),
                 s(10, r),
+                s(11, r),
+                day(12, r),
             );
         }
     }

@@ -110,7 +110,7 @@ fn three_rejections_send_an_order_to_the_review_queue() {
     assert!(err.contains("moved: 1 order(s): O4\n"), "{err}");
     assert!(err.contains("review queue: 1 order(s): O4\n"), "{err}");
     let new = std::fs::read_to_string(tmp.path().join("new.csv")).unwrap();
-    assert!(new.contains("\nO4,1,CAP,1,,,,,3000,EXCLUDED,\n"), "{new}");
+    assert!(new.contains("\nO4,1,CAP,1,,,,,3000,EXCLUDED,,,\n"), "{new}");
     // Two rejections are not enough: O4 goes to the third dealer.
     let tmp = dealers_folder(&format!("{}{}", rejected("DL-FBD"), rejected("DL-2")));
     let out = reroute(tmp.path(), &[]).code(1);

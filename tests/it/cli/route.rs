@@ -6,13 +6,13 @@ use crate::{check_small, fixture, omniroute, on_files, on_small, stderr, stdout,
 /// SKU is nowhere; O4 goes to the warehouse because the dealer's 10 % margin on ₹599 costs more
 /// than the extra km; O5 finds ST-NOI with one TEE left after O1, so the warehouse ships.
 const EXPECTED: &str = "\
-order_id,line_no,sku,qty,node_id,shipment,distance_km,promised_date,cost_cents,reason,group
-O1,1,TEE,1,ST-NOI,1,7.925,2026-11-27,504,,
-O2,2,MUG,1,ST-GGN,1,0.337,2026-11-27,500,,
-O2,1,TEE,2,WH-DEL,2,24.466,2026-11-27,512,,
-O3,1,GLOVE,1,,,,,3000,NO_STOCK,
-O4,1,CAP,1,WH-DEL,1,24.727,2026-11-27,512,,
-O5,1,TEE,2,WH-DEL,1,19.491,2026-11-27,510,,
+order_id,line_no,sku,qty,node_id,shipment,distance_km,promised_date,cost_cents,reason,group,source,arrival_date
+O1,1,TEE,1,ST-NOI,1,7.925,2026-11-27,504,,,on_hand,
+O2,2,MUG,1,ST-GGN,1,0.337,2026-11-27,500,,,on_hand,
+O2,1,TEE,2,WH-DEL,2,24.466,2026-11-27,512,,,on_hand,
+O3,1,GLOVE,1,,,,,3000,NO_STOCK,,,
+O4,1,CAP,1,WH-DEL,1,24.727,2026-11-27,512,,,on_hand,
+O5,1,TEE,2,WH-DEL,1,19.491,2026-11-27,510,,,on_hand,
 ";
 
 #[test]

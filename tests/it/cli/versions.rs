@@ -34,13 +34,13 @@ fn run(dir: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
 /// 1,012 cents); under the later version the split would cost 6,012, so the warehouse ships the
 /// TEEs and the MUG is left unfilled (512 + 3,000). O4 and O5 ship one line each: unchanged.
 const EXPECTED: &str = "\
-order_id,line_no,sku,qty,node_id,shipment,distance_km,promised_date,cost_cents,reason,group
-O1,1,TEE,1,ST-NOI,1,7.925,2026-11-27,504,,
-O2,1,TEE,2,WH-DEL,1,24.466,2026-11-27,512,,
-O2,2,MUG,1,,,,,3000,UNECONOMIC,
-O3,1,GLOVE,1,,,,,3000,NO_STOCK,
-O4,1,CAP,1,WH-DEL,1,24.727,2026-11-27,512,,
-O5,1,TEE,2,WH-DEL,1,19.491,2026-11-27,510,,
+order_id,line_no,sku,qty,node_id,shipment,distance_km,promised_date,cost_cents,reason,group,source,arrival_date
+O1,1,TEE,1,ST-NOI,1,7.925,2026-11-27,504,,,on_hand,
+O2,1,TEE,2,WH-DEL,1,24.466,2026-11-27,512,,,on_hand,
+O2,2,MUG,1,,,,,3000,UNECONOMIC,,,
+O3,1,GLOVE,1,,,,,3000,NO_STOCK,,,
+O4,1,CAP,1,WH-DEL,1,24.727,2026-11-27,512,,,on_hand,
+O5,1,TEE,2,WH-DEL,1,19.491,2026-11-27,510,,,on_hand,
 ";
 
 #[test]
@@ -69,7 +69,7 @@ fn orders_on_each_side_of_effective_from_follow_their_version() {
     // With the base policy alone O2 splits.
     let base = run(dir.path(), &["route", "--quiet", "--policy", "base.toml"]).code(1);
     assert!(
-        stdout(&base).contains("O2,2,MUG,1,ST-GGN,1,0.337,2026-11-27,500,,\n"),
+        stdout(&base).contains("O2,2,MUG,1,ST-GGN,1,0.337,2026-11-27,500,,,on_hand,\n"),
         "{}",
         stdout(&base)
     );

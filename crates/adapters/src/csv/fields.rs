@@ -342,7 +342,7 @@ fn parse_hh_mm(s: &str) -> Option<Time> {
     Time::new(h.parse().ok()?, m.parse().ok()?, 0, 0).ok()
 }
 
-fn parse_date(s: &str) -> Option<Date> {
+pub(super) fn parse_date(s: &str) -> Option<Date> {
     let b = s.as_bytes();
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return None;

@@ -5,14 +5,15 @@ use super::Loaded;
 use crate::problem::clip;
 use crate::InputError;
 use omniroute_core::codes::InputCode;
-use omniroute_core::{Network, NodeIdx, SkuId, Skus};
+use omniroute_core::{Incoming, Network, NodeIdx, SkuId, Skus};
 use rows::{read_rows, Cols, Rows};
 use std::io::Read;
 
 mod positions;
 mod rows;
 
-const KNOWN: &str = "node_id, sku, qty (or on_hand), reserved, safety_stock";
+const KNOWN: &str =
+    "node_id, sku, qty (or on_hand), reserved, safety_stock, incoming_qty, incoming_date";
 
 /// One row of `stock.csv`: the stock of one SKU at one node, in units.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -27,13 +28,17 @@ pub struct StockRecord {
     pub reserved: u32,
     /// Units held back from routing.
     pub safety_stock: u32,
+    /// Units on their way and the date they arrive (`incoming_qty`, `incoming_date`; none when
+    /// the row gives neither).
+    pub incoming: Incoming,
 }
 
 /// Reads `stock.csv` for the nodes of `network`, interning new SKUs into `skus` (only when the
 /// whole file is accepted).
 ///
 /// Columns `node_id`, `sku`, `qty` (or its synonym `on_hand`) are required; `reserved` and
-/// `safety_stock` are optional (default 0). Quantities are whole units from 0 up; a node id not
+/// `safety_stock` are optional (default 0), and so are `incoming_qty` with `incoming_date` (units
+/// on their way and the ISO date they arrive: both or neither, `E3250`–`E3252`). Quantities are whole units from 0 up; a node id not
 /// in `network` (`E1020`) and a repeated (node, SKU) pair (`E1021`, listed after the rows' own
 /// problems, naming the pair's first line) are errors.
 ///

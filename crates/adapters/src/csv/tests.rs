@@ -144,6 +144,7 @@ fn good_stock_file_parses_with_values_and_defaults() {
         on_hand,
         reserved,
         safety_stock,
+        incoming: omniroute_core::Incoming::default(),
     };
     assert_eq!(
         loaded.value,

@@ -165,7 +165,8 @@ pub fn read_decisions_file(
     })
 }
 
-/// The column of each name in the header (`sku` optional), or `None` with `E1104` problems.
+/// The column of each name in the header (`sku`, `qty`, `group`, `arrival_date` optional), or
+/// `None` with `E1104` problems.
 fn columns(
     rdr: &mut csv::Reader<&[u8]>,
     problems: &mut Problems,
@@ -206,7 +207,7 @@ fn columns(
     if problems.total() > 0 {
         return None;
     }
-    for optional in ["sku", "qty", "group"] {
+    for optional in ["sku", "qty", "group", "arrival_date"] {
         if let Some(i) = find(optional) {
             cols.insert(optional, i);
         }

@@ -67,6 +67,7 @@ pub(super) fn rebuild(
             distance_km,
             promised_date: s.promised_date,
             cost,
+            arrival: s.arrival,
         });
     }
     for &(l, _, file_cents) in &f.unfilled {

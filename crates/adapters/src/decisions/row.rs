@@ -17,6 +17,8 @@ pub(super) struct FileShipment {
     pub(super) distance_km: f64,
     pub(super) promised_date: Date,
     pub(super) cost_cents: i64,
+    /// The `arrival_date` cell: the shipment ships from incoming stock arriving then.
+    pub(super) arrival: Option<Date>,
 }
 
 /// One order's rows.
@@ -188,7 +190,7 @@ pub(super) fn read_row(
         return;
     }
     let Some(cost) = cost else { return };
-    if let Some((node, number, km, date)) = parsed {
+    if let Some((node, number, km, date, arrival)) = parsed {
         let s = FileShipment {
             number,
             node,
@@ -196,6 +198,7 @@ pub(super) fn read_row(
             distance_km: km,
             promised_date: date,
             cost_cents: cost,
+            arrival,
         };
         add_shipment(f, s, row, &order.id, network, problems);
     }
@@ -231,12 +234,13 @@ fn same_line(
     false
 }
 
-/// The node, shipment number, distance and date of a shipped row, or their problems.
+/// The node, shipment number, distance, date and (for a shipment from incoming stock) arrival
+/// date of a shipped row, or their problems.
 fn shipped_cells(
     row: &Row<'_>,
     network: &Network,
     problems: &mut Problems,
-) -> Option<(NodeIdx, u32, f64, Date)> {
+) -> Option<(NodeIdx, u32, f64, Date, Option<Date>)> {
     let node = network.find(row.get("node_id"));
     if node.is_none() {
         problems.error(
@@ -253,7 +257,13 @@ fn shipped_cells(
     let number = row.parse::<NonZeroU32>("shipment", "a shipment number (1, 2, …)", problems);
     let km = row.parse::<Km>("distance_km", "a distance in km (a number ≥ 0)", problems);
     let date = row.parse::<Date>("promised_date", "a date (YYYY-MM-DD)", problems);
-    Some((node?, number?.get(), km?.0, date?))
+    let arrival = match row.get("arrival_date") {
+        "" => Some(None),
+        _ => row
+            .parse::<Date>("arrival_date", "a date (YYYY-MM-DD)", problems)
+            .map(Some),
+    };
+    Some((node?, number?.get(), km?.0, date?, arrival?))
 }
 
 /// A distance cell: a finite number of km, at least 0.

@@ -4,7 +4,8 @@
 //! both formats always agree), as typed columns ([`decisions_schema`]): `line_no`, `qty` and
 //! `shipment` `UInt32`, `distance_km` `Float64` (3 decimals, as in the CSV), `promised_date`
 //! `Date32`, `cost_cents` `Int64`, the rest `Utf8`; `node_id`, `shipment`, `distance_km`,
-//! `promised_date`, `reason` and `group` are null where the CSV cell is empty. Snappy-compressed.
+//! `promised_date`, `reason`, `group`, `source` and `arrival_date` (`Date32`) are null where the
+//! CSV cell is empty. Snappy-compressed.
 //! [`decisions_record_batch`] builds the same columns for any rows (the Python bindings' table).
 
 use crate::{decision_rows, DecisionRow};
@@ -38,6 +39,8 @@ pub fn decisions_schema() -> SchemaRef {
         Field::new("cost_cents", DataType::Int64, false),
         Field::new("reason", DataType::Utf8, true),
         Field::new("group", DataType::Utf8, true),
+        Field::new("source", DataType::Utf8, true),
+        Field::new("arrival_date", DataType::Date32, true),
     ]))
 }
 
@@ -101,6 +104,8 @@ struct Columns {
     cost_cents: Int64Builder,
     reason: StringBuilder,
     group: StringBuilder,
+    source: StringBuilder,
+    arrival_date: Date32Builder,
 }
 
 impl Columns {
@@ -117,6 +122,8 @@ impl Columns {
         self.cost_cents.append_value(r.cost_cents);
         self.reason.append_option(r.reason);
         self.group.append_option(r.group);
+        self.source.append_option(r.source);
+        self.arrival_date.append_option(r.arrival_date.map(days));
         self.len += 1;
     }
 
@@ -135,6 +142,8 @@ impl Columns {
             Arc::new(self.cost_cents.finish()),
             Arc::new(self.reason.finish()),
             Arc::new(self.group.finish()),
+            Arc::new(self.source.finish()),
+            Arc::new(self.arrival_date.finish()),
         ];
         RecordBatch::try_new(schema.clone(), columns)
     }

@@ -53,6 +53,10 @@ const CASES: &[(&str, &str, u64, u64, &str)] = &[
     ("[levels.express]\ntransit = [{ days = 1 }]\n", "E2015", 2, 12, "`levels.express.transit[0].max_km`"),
     ("[[rules]]\nwhen = { channel = \"web\" }\n", "E2015", 1, 1, "`rules[0].name` is required"),
     ("[dealers]\nterritory_required = true\noutside_territory_cents = 5\n", "E2040", 3, 27, "`dealers.outside_territory_cents`"),
+    ("[incoming]\npromise = true\nhorizon_days = 0\n", "E2050", 3, 16, "`incoming.horizon_days` must be from 1 to 366"),
+    ("[incoming]\nhorizon_days = 400\n", "E2050", 2, 16, "found 400"),
+    ("[incoming]\npromise = \"yes\"\n", "E2003", 2, 11, "true or false"),
+    ("[incoming]\npromis = true\n", "E2002", 2, 1, "`incoming.promis`"),
 ];
 
 #[test]

@@ -1,7 +1,8 @@
 //! The `policy.toml` reader. The file's shape is documented in `docs/policy.md`; its problem
 //! codes (`E2001`…`E2015`, `E2016`…`E2019` between policy versions, `versions.rs`, and
 //! `E2020`…`E2023` for node filters and groups, `groups.rs`, `E2024`…`E2025` for the currency,
-//! `money.rs`, `E2026` a group's unknown node, checked with the network) in
+//! `money.rs`, `E2026` a group's unknown node, checked with the network, `E2040` dealer rules, `E2050`
+//! `[incoming]`) in
 //! `docs/errors.md`.
 //!
 //! Reading starts from [`Policy::default`] and overrides only what the file sets, so every key is
@@ -49,6 +50,7 @@ const TOP: &[&str] = &[
     "levels",
     "dealers",
     "returns",
+    "incoming",
     "rules",
     "balance",
     "currency",

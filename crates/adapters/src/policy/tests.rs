@@ -108,6 +108,9 @@ const OVERRIDES: &[(&str, Edit)] = &[
         (p.dealers.prior.accepts, p.dealers.prior.rejects) = (3, 2);
     }),
     ("[returns]\ninspect = true", |p| p.returns.inspect = true),
+    ("[incoming]\npromise = true\nhorizon_days = 30", |p| {
+        (p.incoming.promise, p.incoming.horizon_days) = (true, 30);
+    }),
     ("[kinds.dealer]\nfixed_cents = 350", |p| {
         kind(p, NodeKind::Dealer).fixed_cents = 350;
     }),

@@ -1,5 +1,5 @@
 //! The top-level scalars and the small sections: `effective_from`, `sla`, `[costs]`, `[split]`,
-//! `[dealers]`, `[returns]`.
+//! `[dealers]`, `[returns]`, `[incoming]`.
 
 use super::report::{Code, Ctx};
 use super::section::{wrong_type, Section};
@@ -32,8 +32,10 @@ const DEALERS: &[&str] = &[
 
 /// Keys of `[returns]`.
 const RETURNS: &[&str] = &["inspect"];
+/// Keys of `[incoming]`.
+const INCOMING: &[&str] = &["promise", "horizon_days"];
 
-/// Reads `effective_from`, `sla`, `[costs]`, `[split]`, `[dealers]` and `[returns]` into
+/// Reads `effective_from`, `sla`, `[costs]`, `[split]`, `[dealers]`, `[returns]` and `[incoming]` into
 /// `policy`.
 pub(super) fn read(ctx: &mut Ctx<'_>, top: &Section<'_>, policy: &mut Policy) {
     if let Some((item, path)) = top.get("effective_from") {
@@ -82,6 +84,28 @@ pub(super) fn read(ctx: &mut Ctx<'_>, top: &Section<'_>, policy: &mut Policy) {
     if let Some(s) = sub(ctx, top, "returns", RETURNS) {
         set(&mut policy.returns.inspect, s.boolean(ctx, RETURNS[0]));
     }
+    if let Some(s) = sub(ctx, top, "incoming", INCOMING) {
+        set(&mut policy.incoming.promise, s.boolean(ctx, INCOMING[0]));
+        set(&mut policy.incoming.horizon_days, horizon_days(ctx, &s));
+    }
+}
+
+/// `[incoming] horizon_days`: 1 to 366 (`E2050`).
+fn horizon_days(ctx: &mut Ctx<'_>, s: &Section<'_>) -> Option<u16> {
+    let (item, path) = s.get(INCOMING[1])?;
+    let Value::Integer(v) = item.value else {
+        wrong_type(ctx, item, &path, "an integer");
+        return None;
+    };
+    if !(1..=366).contains(&v) {
+        ctx.report(
+            Code::IncomingHorizon,
+            item.locate(),
+            format!("`{path}` must be from 1 to 366, found {v}"),
+        );
+        return None;
+    }
+    u16::try_from(v).ok()
 }
 
 /// Overwrites `slot` when the file set a valid value.

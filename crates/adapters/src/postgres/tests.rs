@@ -51,6 +51,7 @@ fn world() -> (Network, Skus, Vec<StockRecord>) {
         on_hand,
         reserved: 0,
         safety_stock: 0,
+        incoming: omniroute_core::Incoming::default(),
     };
     (
         network,

@@ -2,7 +2,7 @@
 
 use crate::inputs::{check_paths, now, read_decisions, Batch};
 use crate::{Global, EXIT_ERROR, EXIT_OK, EXIT_UNFILLED};
-use omniroute_core::check;
+use omniroute_core::check_with_incoming;
 use std::io::Write;
 
 /// Arguments of `omniroute check`.
@@ -43,12 +43,13 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     // The stock the batch started from, before the policy's routing-only safety stock: the
     // checker holds that back itself (a router's table has it taken off already).
     let stock = omniroute_core::StockTable::from_positions(inputs.routable_positions());
-    for v in check(
+    for v in check_with_incoming(
         &plan,
         &inputs.orders,
         &inputs.network,
         &inputs.policies.versions,
         &stock,
+        &inputs.incoming(),
         now,
     ) {
         let message = v.describe(&|s| inputs.skus.name(s).to_owned());

@@ -177,6 +177,7 @@ pub fn stock_from_database(
             on_hand: p.position.on_hand,
             reserved: p.position.reserved,
             safety_stock: p.position.safety_stock,
+            incoming: p.position.incoming,
         });
     }
     inputs.stock = stock;

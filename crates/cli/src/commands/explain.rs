@@ -50,7 +50,9 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     };
     let router = Router::versioned(inputs.network.clone(), &inputs.policies.versions);
     let stock = router.stock_table(inputs.routable_positions());
-    let plan = progress::route_sequential(&router, &inputs.orders[..=i], &stock, now, global);
+    let orders = &inputs.orders[..=i];
+    let plan = progress::route_sequential(&router, orders, &stock, now, global);
+    let plan = router.promise_incoming(orders, plan, &inputs.incoming(), now);
     let (order, d) = (&inputs.orders[i], &plan.decisions[i]);
     let mut out = std::io::stdout().lock();
     match args.format {

@@ -149,6 +149,8 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
             (plan, Some(cost))
         }
     };
+    // Lines stock on hand left unfilled, promised from incoming stock (`[incoming] promise`).
+    let plan = router.promise_incoming(&inputs.orders, plan, &inputs.incoming(), now);
     let elapsed = start.elapsed();
     let code = plan_out::exit_code(&plan);
     let head = json!({

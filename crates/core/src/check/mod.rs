@@ -7,12 +7,13 @@
 
 mod balance;
 mod groups;
+mod incoming;
 mod reasons;
 mod rules;
 
 use crate::{
-    CostBreakdown, Decision, Network, NodeIdx, Order, Plan, Policy, PolicyVersions, SkuId,
-    StockTable,
+    CostBreakdown, Decision, IncomingStock, Network, NodeIdx, Order, Plan, Policy, PolicyVersions,
+    SkuId, StockTable,
 };
 use jiff::Timestamp;
 use rustc_hash::FxHashMap;
@@ -28,6 +29,7 @@ pub struct Violation {
     /// Stable code: `LINE_TWICE`, `LINE_MISSING`, `STOCK`, `CAPACITY_UNITS`,
     /// `CAPACITY_SHIPMENTS`, `REACH`, `SLA`, `SPLIT`, `SHIP_COMPLETE`, `INACTIVE`, `EXCLUDED`
     /// (also a node outside the order's `only_nodes`), `KIND`, `TAG` (a rule's tag filter),
+    /// `INCOMING` (incoming stock over-promised or shipped before it arrives),
     /// `GROUP` (a rule's node groups, see `check/groups.rs`), `COST`, `PROMISE`, `REASON` (an unfilled line's reason that the inputs prove
     /// false).
     pub code: &'static str,
@@ -69,7 +71,8 @@ impl fmt::Display for Violation {
 /// (each order against the version of its `created_at`, or `now` without one: see
 /// [`PolicyVersions::for_order`]; a single [`Policy`] converts with `.into()`), the stock the
 /// batch started from and the reference time. An empty result means the plan is feasible and
-/// every reported cost is right.
+/// every reported cost is right. A shipment from incoming stock is an `INCOMING` violation here
+/// (there is none); [`check_with_incoming`] checks plans that promise incoming stock.
 pub fn check(
     plan: &Plan,
     orders: &[Order],
@@ -78,10 +81,30 @@ pub fn check(
     stock: &StockTable,
     now: Timestamp,
 ) -> Vec<Violation> {
+    let none = IncomingStock::default();
+    check_with_incoming(plan, orders, network, policies, stock, &none, now)
+}
+
+/// [`check`] for a plan that may ship from `incoming` stock (`Router::promise_incoming`): the
+/// units a plan promises per (node, SKU) from incoming stock are at most its incoming units
+/// (`INCOMING`), each such line's position arrives by its shipment's arrival date
+/// (`INCOMING`), its promise is not earlier than a parcel leaving after the arrival allows
+/// (`PROMISE`) and meets the order's deadline, or the policy's `[incoming] horizon_days`
+/// without one (`SLA`).
+pub fn check_with_incoming(
+    plan: &Plan,
+    orders: &[Order],
+    network: &Network,
+    policies: &PolicyVersions,
+    stock: &StockTable,
+    incoming: &IncomingStock,
+    now: Timestamp,
+) -> Vec<Violation> {
     // Safety stock and capacities are the same in every version.
     let policy = policies.earliest();
     let mut out = Vec::new();
     let mut taken: FxHashMap<(NodeIdx, SkuId), u64> = FxHashMap::default();
+    let mut promised: FxHashMap<(NodeIdx, SkuId), u64> = FxHashMap::default();
     let mut load: FxHashMap<NodeIdx, (u64, u64)> = FxHashMap::default();
     let mut total = 0i128;
     for (i, (order, d)) in orders.iter().zip(&plan.decisions).enumerate() {
@@ -93,15 +116,21 @@ pub fn check(
             d,
             network,
             policies.for_order(order, now),
+            incoming,
             now,
             &mut v,
         );
         for s in &d.shipments {
             let l = load.entry(s.node).or_insert((0, 0));
             l.1 += 1;
+            let from = if s.arrival.is_some() {
+                &mut promised
+            } else {
+                &mut taken
+            };
             for &li in &s.lines {
                 let line = &order.lines[li];
-                *taken.entry((s.node, line.sku)).or_insert(0) += u64::from(line.qty);
+                *from.entry((s.node, line.sku)).or_insert(0) += u64::from(line.qty);
                 l.0 += u64::from(line.qty);
             }
         }
@@ -135,6 +164,7 @@ pub fn check(
             });
         }
     }
+    incoming::check_promised(&promised, incoming, network, &mut out);
     for (&node, &(units, shipments)) in &load {
         let n = network.node(node);
         let kind = policy.kind(n.kind);
@@ -188,6 +218,7 @@ fn check_decision(
     d: &Decision,
     network: &Network,
     policy: &Policy,
+    incoming: &IncomingStock,
     now: Timestamp,
     v: &mut impl FnMut(&'static str, String),
 ) {
@@ -248,7 +279,11 @@ fn check_decision(
                         ),
                     );
                 }
-                if promised_date != s.promised_date {
+                if let Some(arrival) = s.arrival {
+                    incoming::check_incoming_shipment(
+                        order, i, s, arrival, network, policy, incoming, now, v,
+                    );
+                } else if promised_date != s.promised_date {
                     v(
                         "PROMISE",
                         format!(

@@ -1,6 +1,6 @@
 //! The checker's own reading of the policy for one order and one shipment.
 
-use crate::promise::{days_late, order_date, promise, transit_days, PromiseNode};
+use crate::promise::{days_late, deadline, promise, transit_days, PromiseNode};
 use crate::{CostBreakdown, Network, NodeGroup, NodeIdx, NodeKind, Order, Policy, Sla};
 use jiff::civil::Date;
 use jiff::Timestamp;
@@ -140,19 +140,9 @@ pub fn shipment_cost(
     let transit = transit_days(&terms.transit, km)
         .ok_or_else(|| ("REACH", format!("no transit band covers {km:.1} km")))?;
     let created = order.created_at.unwrap_or(now);
-    let pn = PromiseNode {
-        timezone: &n.timezone,
-        cutoff_local: n.cutoff_local.unwrap_or(kind.cutoff_local),
-        handling_days: n.handling_days.unwrap_or(kind.handling_days),
-        calendar: &n.calendar,
-    };
-    let p = promise(&pn, created, transit)
+    let p = promise(&promise_node(n, policy), created, transit)
         .ok_or_else(|| ("SLA", format!("node {} never ships", n.id)))?;
-    let deadline = order.promised_by.or_else(|| {
-        terms
-            .deadline_days
-            .map(|d| order_date(created, &n.timezone) + jiff::Span::new().days(i64::from(d)))
-    });
+    let deadline = deadline(order.promised_by, terms.deadline_days, created, &n.timezone);
     let late = deadline.map_or(0, |d| days_late(p.delivered_by, d));
     if late > 0 && rules.sla == Sla::Hard {
         return Err(("SLA", format!("node {} delivers {late} day(s) late", n.id)));
@@ -203,6 +193,17 @@ pub fn shipment_cost(
         promised_date: p.delivered_by,
         distance_km: km,
     })
+}
+
+/// The node's promise inputs: its own values, else its kind's defaults under `policy`.
+pub(super) fn promise_node<'n>(n: &'n crate::Node, policy: &Policy) -> PromiseNode<'n> {
+    let kind = policy.kind(n.kind);
+    PromiseNode {
+        timezone: &n.timezone,
+        cutoff_local: n.cutoff_local.unwrap_or(kind.cutoff_local),
+        handling_days: n.handling_days.unwrap_or(kind.handling_days),
+        calendar: &n.calendar,
+    }
 }
 
 /// A dealer's territory rule and its priced terms (expected refusal cost, outside territory),

@@ -71,5 +71,11 @@ family_codes! {
         SeqLate = "E3211" => "the feed reorders events; they are applied once each, whatever their order",
         /// A `release` frees more units than are held outside omniroute.
         ReleaseBeyondHeld = "E3220" => "check the feed for a lost reserve, or send a snapshot of the node",
+        /// stock.csv: an `incoming_qty` that is not a whole number of units.
+        IncomingQty = "E3250" => "write incoming_qty as a whole number from 0, or leave both incoming cells empty",
+        /// stock.csv: an `incoming_date` that is not a date.
+        IncomingDate = "E3251" => "write incoming_date as YYYY-MM-DD, or leave both incoming cells empty",
+        /// stock.csv: `incoming_qty` without `incoming_date`, or the other way round.
+        IncomingPair = "E3252" => "give both incoming_qty and incoming_date, or neither",
     }
 }

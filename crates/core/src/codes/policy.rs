@@ -65,5 +65,8 @@ family_codes! {
         /// Dealer rules that contradict each other.
         DealerConflict = "E2040" => "set territory_required = false to price the outside of a territory, or drop \
              outside_territory_cents to require territories",
+        /// `[incoming] horizon_days` outside 1 to 366.
+        IncomingHorizon = "E2050" => "write horizon_days from 1 to 366: the days after the order date an incoming \
+             promise may deliver when the order has no deadline",
     }
 }

@@ -49,6 +49,7 @@ fn ship(
         distance_km: km,
         promised_date: day,
         cost,
+        arrival: None,
     }
 }
 

@@ -5,7 +5,7 @@ use super::order_terms::OrderTerms;
 use super::policy_router::PolicyRouter;
 use super::terms::NodeTerms;
 use super::{cost, LineSet, Load, Reason, StockTable};
-use crate::promise::{days_late, order_date, promise, transit_days, PromiseNode};
+use crate::promise::{days_late, deadline, promise, transit_days, PromiseNode};
 use crate::{Network, NodeIdx, Order, Policy, Sla};
 use jiff::civil::Date;
 use jiff::Timestamp;
@@ -165,11 +165,12 @@ pub(crate) fn evaluate(
         let Some(delivered_by) = promised_date_at(n, terms, ctx.created_at, transit) else {
             return Err(Reason::SlaUnreachable);
         };
-        let deadline = order.promised_by.or_else(|| {
-            deadline_days.map(|d| {
-                order_date(ctx.created_at, &n.timezone) + jiff::Span::new().days(i64::from(d))
-            })
-        });
+        let deadline = deadline(
+            order.promised_by,
+            deadline_days,
+            ctx.created_at,
+            &n.timezone,
+        );
         late_days = deadline.map_or(0, |d| days_late(delivered_by, d));
         if late_days > 0 && ctx.terms.sla == Sla::Hard {
             return Err(Reason::SlaUnreachable);

@@ -1,9 +1,10 @@
 //! What routing one order returns: shipments, unfilled lines with reasons, and the explanation.
 
-use super::candidate::{evaluate, promised_date_at, stock_lines};
+use super::candidate::{evaluate, promised_date_at, stock_lines, Viable};
 use super::choose::{self, Pick};
+use super::policy_router::PolicyRouter;
 use super::search::Search;
-use super::{margin_cents, CostBreakdown, LineSet, Reason};
+use super::{margin_cents, CostBreakdown, LineSet, Reason, StockTable};
 use crate::{GroupChoice, NodeIdx, Order, ReserveLine};
 use jiff::civil::Date;
 
@@ -22,6 +23,9 @@ pub struct Shipment {
     pub promised_date: Date,
     /// The shipment's cost (split penalty included for every shipment after the first).
     pub cost: CostBreakdown,
+    /// `Some(date)` when it ships from incoming stock (`Router::promise_incoming`): the date the
+    /// last of its units arrive at the node; `None` for stock on hand.
+    pub arrival: Option<Date>,
 }
 
 /// A line that could not be filled, and why.
@@ -109,6 +113,43 @@ impl Decision {
     }
 }
 
+impl PolicyRouter {
+    /// The cost of shipping `lines` of `order` from the viable node `v` (the split penalty
+    /// `split_cents` for a shipment after the first), and its units; inventory balance priced
+    /// against `stock` (none for units that are not on hand).
+    pub(super) fn shipment_cost(
+        &self,
+        v: &Viable,
+        order: &Order,
+        lines: &[usize],
+        split_cents: i64,
+        stock: Option<&StockTable>,
+    ) -> (CostBreakdown, u32) {
+        let t = &self.terms.nodes[v.node.0 as usize];
+        let mut cost = CostBreakdown {
+            fixed_cents: t.fixed_cents,
+            distance_cents: v.distance_cents,
+            priority_cents: t.priority_cents,
+            lateness_cents: v.lateness_cents,
+            reject_risk_cents: t.reject_risk_cents,
+            outside_territory_cents: v.territory_cents,
+            split_penalty_cents: split_cents,
+            ..CostBreakdown::default()
+        };
+        let mut units = 0;
+        for &l in lines {
+            let line = &order.lines[l];
+            units += line.qty;
+            cost.handling_cents += t.per_unit_cents * i64::from(line.qty);
+            cost.margin_cents += margin_cents(t.margin_bps, line.value_cents());
+            if let Some(stock) = stock {
+                cost.balance_cents += self.balance_cents(v.node, line, stock);
+            }
+        }
+        (cost, units)
+    }
+}
+
 /// `from` with nothing shipped: every line of `order` unfilled with `reason(line)`, priced at
 /// `unfilled_per_unit_cents`, no candidate chosen; the explanation and rules are kept.
 pub(crate) fn ship_nothing(
@@ -152,28 +193,14 @@ impl Search<'_> {
             let v = &self.viables[pick.viable];
             let t = &self.router.terms.nodes[v.node.0 as usize];
             let lines: Vec<usize> = pick.lines.iter().collect();
-            let mut cost = CostBreakdown {
-                fixed_cents: t.fixed_cents,
-                distance_cents: v.distance_cents,
-                priority_cents: t.priority_cents,
-                lateness_cents: v.lateness_cents,
-                reject_risk_cents: t.reject_risk_cents,
-                outside_territory_cents: v.territory_cents,
-                split_penalty_cents: if i > 0 {
-                    self.ctx.terms.split_penalty_cents
-                } else {
-                    0
-                },
-                ..CostBreakdown::default()
+            let split_cents = if i > 0 {
+                self.ctx.terms.split_penalty_cents
+            } else {
+                0
             };
-            let mut units = 0;
-            for &l in &lines {
-                let line = &order.lines[l];
-                units += line.qty;
-                cost.handling_cents += t.per_unit_cents * i64::from(line.qty);
-                cost.margin_cents += margin_cents(t.margin_bps, line.value_cents());
-                cost.balance_cents += self.router.balance_cents(v.node, line, self.stock);
-            }
+            let (cost, units) =
+                self.router
+                    .shipment_cost(v, order, &lines, split_cents, Some(self.stock));
             shipped.extend_from(&pick.lines);
             total += cost;
             for c in &mut self.candidates {
@@ -192,6 +219,7 @@ impl Search<'_> {
                         .expect("always_ships nodes open within the horizon")
                 }),
                 cost,
+                arrival: None,
             });
         }
         let unfilled: Vec<UnfilledLine> = (0..order.lines.len())

@@ -35,6 +35,9 @@ mod floors;
 mod full;
 mod greedy;
 mod greedy_moves;
+mod incoming;
+#[cfg(test)]
+mod incoming_tests;
 mod line_set;
 #[cfg(test)]
 mod line_set_tests;

@@ -3,13 +3,13 @@
 
 use super::positions::Positions;
 use super::StockRecord;
-use crate::csv::fields::{Col, Row};
+use crate::csv::fields::{parse_date, Col, Row};
 use crate::csv::sheet::Sheet;
 use crate::csv::SkuStage;
 use crate::problem::clip;
 use crate::InputError;
-use omniroute_core::codes::InputCode;
-use omniroute_core::{Network, Skus};
+use omniroute_core::codes::{InputCode, InventoryCode};
+use omniroute_core::{Incoming, Network, Skus};
 
 /// The columns of `stock.csv`.
 pub(super) struct Cols {
@@ -18,6 +18,8 @@ pub(super) struct Cols {
     qty: Col,
     reserved: Col,
     safety_stock: Col,
+    incoming_qty: Col,
+    incoming_date: Col,
 }
 
 impl Cols {
@@ -28,6 +30,8 @@ impl Cols {
             qty: sheet.required(&["qty", "on_hand"]),
             reserved: sheet.optional("reserved"),
             safety_stock: sheet.optional("safety_stock"),
+            incoming_qty: sheet.optional("incoming_qty"),
+            incoming_date: sheet.optional("incoming_date"),
         }
     }
 }
@@ -77,6 +81,7 @@ pub(super) fn read_rows(
         let on_hand = row.text(cols.qty).and_then(|_| units(&mut row, cols.qty));
         let reserved = units(&mut row, cols.reserved);
         let safety_stock = units(&mut row, cols.safety_stock);
+        let incoming = incoming(&mut row, cols);
         let (Some(node), Some(sku_id)) = (node, sku_id) else {
             continue;
         };
@@ -88,6 +93,7 @@ pub(super) fn read_rows(
                 on_hand: on_hand.unwrap_or(0),
                 reserved: reserved.unwrap_or(0),
                 safety_stock: safety_stock.unwrap_or(0),
+                incoming: incoming.unwrap_or_default(),
             });
         }
     }
@@ -137,4 +143,42 @@ fn units(row: &mut Row<'_>, col: Option<usize>) -> Option<u32> {
         return None;
     }
     row.in_range(col, v, 0, u32::MAX.into()).map(|v| v as u32)
+}
+
+/// The row's incoming units: `incoming_qty` (whole units from 0, `E3250`) arriving on
+/// `incoming_date` (an ISO date, `E3251`), both or neither (`E3252`, at the empty one).
+fn incoming(row: &mut Row<'_>, cols: &Cols) -> Option<Incoming> {
+    let (qty_col, date_col) = (cols.incoming_qty, cols.incoming_date);
+    let qty = row.parse(
+        qty_col,
+        InventoryCode::IncomingQty.id(),
+        "a whole number of units from 0",
+        "write the units on their way as digits, like 12",
+        |s| s.parse::<u32>().ok(),
+    );
+    let date = row.parse(
+        date_col,
+        InventoryCode::IncomingDate.id(),
+        "a date YYYY-MM-DD",
+        "write the date the units arrive like 2026-03-31",
+        parse_date,
+    );
+    match (row.cell(qty_col), row.cell(date_col)) {
+        (Some(_), None) => pair_error(row, date_col.or(qty_col), "incoming_qty", "incoming_date"),
+        (None, Some(_)) => pair_error(row, qty_col.or(date_col), "incoming_date", "incoming_qty"),
+        _ => {}
+    }
+    Some(Incoming {
+        qty: qty?,
+        expected: Some(date?),
+    })
+}
+
+fn pair_error(row: &mut Row<'_>, col: Col, given: &str, missing: &str) {
+    row.error(
+        InventoryCode::IncomingPair.id(),
+        col,
+        format!("{given} is given without {missing}"),
+        "give incoming_qty and incoming_date together, or leave both empty",
+    );
 }

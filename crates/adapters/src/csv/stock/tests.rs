@@ -85,3 +85,50 @@ fn a_split_file_really_is_read_in_parts() {
         "a quoted field is read on one thread"
     );
 }
+
+#[test]
+fn incoming_columns_are_read_both_or_neither() {
+    let text = "node_id,sku,qty,incoming_qty,incoming_date\n\
+                W1,A,1,5,2026-03-09\n\
+                S1,A,2,,\n";
+    let (out, _) = read_with(text.as_bytes(), 1);
+    let (records, _) = out.expect("accepted");
+    let incoming = omniroute_core::Incoming {
+        qty: 5,
+        expected: Some(jiff::civil::date(2026, 3, 9)),
+    };
+    assert_eq!(records[0].incoming, incoming);
+    assert_eq!(records[1].incoming, omniroute_core::Incoming::default());
+}
+
+#[test]
+fn bad_incoming_cells_give_their_codes_at_line_and_column() {
+    let text = "node_id,sku,incoming_date,qty,incoming_qty\n\
+                W1,A,2026-03-09,1,-2\n\
+                W1,B,9 March,1,3\n\
+                W1,C,,1,3\n\
+                W1,D,2026-03-09,1,\n\
+                W1,E,2026-02-30,1,x\n";
+    let (out, _) = read_with(text.as_bytes(), 1);
+    let found: Vec<(&str, u64, u64)> = out
+        .as_ref()
+        .expect_err("rejected")
+        .iter()
+        .map(|p| (p.code, p.line, p.column))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("E3250", 2, 5),
+            ("E3251", 3, 3),
+            ("E3252", 4, 3),
+            ("E3252", 5, 5),
+            ("E3250", 6, 5),
+            ("E3251", 6, 3),
+        ]
+    );
+    // Without an incoming_qty column, a date alone points at itself.
+    let (out, _) = read_with(b"node_id,sku,qty,incoming_date\nW1,A,1,2026-03-09\n", 1);
+    let p = &out.expect_err("rejected")[0];
+    assert_eq!((p.code, p.line, p.column), ("E3252", 2, 4));
+}

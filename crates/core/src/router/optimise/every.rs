@@ -13,8 +13,8 @@ use super::super::candidate::{evaluate, promised_date_at, stock_lines, OrderCtx,
 use super::super::order_terms::OrderTerms;
 use super::super::policy_router::PolicyRouter;
 use super::super::{
-    margin_cents, Candidate, CandidateOutcome, CostBreakdown, Decision, LineSet, Load, Reason,
-    Router, Shipment, StockTable, UnfilledLine, EXACT_MAX_LINES,
+    Candidate, CandidateOutcome, CostBreakdown, Decision, LineSet, Load, Reason, Router, Shipment,
+    StockTable, UnfilledLine, EXACT_MAX_LINES,
 };
 use crate::{NodeIdx, Order};
 use jiff::civil::Date;
@@ -215,27 +215,12 @@ impl PolicyRouter {
             if units > p.v.units_left || !sku_fits {
                 return None;
             }
-            let t = &self.terms.nodes[node.0 as usize];
-            let mut cost = CostBreakdown {
-                fixed_cents: t.fixed_cents,
-                distance_cents: p.v.distance_cents,
-                priority_cents: t.priority_cents,
-                lateness_cents: p.v.lateness_cents,
-                reject_risk_cents: t.reject_risk_cents,
-                outside_territory_cents: p.v.territory_cents,
-                split_penalty_cents: if k > 0 {
-                    ctx.terms.split_penalty_cents
-                } else {
-                    0
-                },
-                ..CostBreakdown::default()
+            let split_cents = if k > 0 {
+                ctx.terms.split_penalty_cents
+            } else {
+                0
             };
-            for &l in &in_mask {
-                let line = &order.lines[l];
-                cost.handling_cents += t.per_unit_cents * i64::from(line.qty);
-                cost.margin_cents += margin_cents(t.margin_bps, line.value_cents());
-                cost.balance_cents += self.balance_cents(node, line, stock);
-            }
+            let (cost, _) = self.shipment_cost(&p.v, order, &in_mask, split_cents, Some(stock));
             debug_assert_eq!(
                 cost.total_cents() - cost.split_penalty_cents,
                 p.v.base_cents + in_mask.iter().map(|&l| p.line_cents[l]).sum::<i64>()
@@ -248,6 +233,7 @@ impl PolicyRouter {
                 distance_km: p.v.distance_km,
                 promised_date: p.promised_date,
                 cost,
+                arrival: None,
             });
         }
         let unfilled: Vec<UnfilledLine> = (0..lines)
