@@ -16,7 +16,7 @@ const LOG_LOCK: i64 = 0x6f6d_6e69;
 /// The columns of a position, in the order [`position`] reads them.
 pub(super) const COLUMNS: &str =
     "node_id, sku, on_hand, reserved, external_reserved, safety_stock, \
-                       shipped, returned, delta_in, snapshot_in, incoming_qty";
+                       shipped, returned, delta_in, snapshot_in, incoming_qty, incoming_date";
 
 /// A position as the database holds it, by node id and SKU name. `position.reserved` is live
 /// reservations plus units held outside omniroute, as the in-memory ledger's view counts them.
@@ -290,7 +290,7 @@ pub(super) fn position(row: &Row) -> PgPosition {
             safety_stock: units(5),
             incoming: omniroute_core::Incoming {
                 qty: units(10),
-                expected: None,
+                expected: row.get(11),
             },
             shipped: row.get::<_, i64>(6) as u64,
             returned: row.get::<_, i64>(7) as u64,

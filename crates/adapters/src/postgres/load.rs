@@ -8,8 +8,10 @@ use omniroute_core::{Network, Skus};
 impl PgStore {
     /// Writes every node of `network` (new ones added, known ones updated) and replaces the
     /// stock with `stock` as a snapshot does: listed positions take the row's on-hand, bulk
-    /// reserved and safety stock, positions not listed drop to 0; live reservations and
-    /// counters are kept. One transaction. Returns the number of positions written.
+    /// reserved and safety stock, and its incoming units and their date (`incoming_qty`,
+    /// `incoming_date`: 0 and none when the row gives none), positions not listed drop to 0
+    /// (their incoming units are kept); live reservations and counters are kept. One
+    /// transaction. Returns the number of positions written.
     pub async fn load(
         &self,
         network: &Network,
@@ -46,16 +48,22 @@ impl PgStore {
         let column = |f: fn(&StockRecord) -> u32| -> Vec<i64> {
             stock.iter().map(|r| i64::from(f(r))).collect()
         };
+        let arrivals: Vec<Option<jiff::civil::Date>> =
+            stock.iter().map(|r| r.incoming.expected).collect();
         let rows = tx
             .query(
                 &format!(
                     "INSERT INTO stock_positions AS p \
-                     (node_id, sku, on_hand, external_reserved, safety_stock, snapshot_in) \
-                     SELECT n, s, q, r, h, q FROM unnest($1::text[], $2::text[], $3::int8[], \
-                     $4::int8[], $5::int8[]) AS t(n, s, q, r, h) \
+                     (node_id, sku, on_hand, external_reserved, safety_stock, snapshot_in, \
+                     incoming_qty, incoming_date) \
+                     SELECT n, s, q, r, h, q, i, d FROM unnest($1::text[], $2::text[], \
+                     $3::int8[], $4::int8[], $5::int8[], $6::int8[], $7::date[]) \
+                     AS t(n, s, q, r, h, i, d) \
                      ON CONFLICT (node_id, sku) DO UPDATE SET on_hand = EXCLUDED.on_hand, \
                      external_reserved = EXCLUDED.external_reserved, \
                      safety_stock = EXCLUDED.safety_stock, \
+                     incoming_qty = EXCLUDED.incoming_qty, \
+                     incoming_date = EXCLUDED.incoming_date, \
                      snapshot_in = p.snapshot_in + EXCLUDED.on_hand RETURNING {}",
                     super::ledger::COLUMNS
                 ),
@@ -65,6 +73,8 @@ impl PgStore {
                     &column(|r| r.on_hand),
                     &column(|r| r.reserved),
                     &column(|r| r.safety_stock),
+                    &column(|r| r.incoming.qty),
+                    &arrivals,
                 ],
             )
             .await?;

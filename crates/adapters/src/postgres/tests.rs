@@ -436,3 +436,36 @@ async fn the_database_applies_feed_batches_as_the_memory_ledger_does() {
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn load_fills_the_incoming_units_and_their_date() {
+    let Some(url) = fresh_database("load_fills_the_incoming_units_and_their_date").await else {
+        return;
+    };
+    let store = PgStore::connect(&url, 1).await.unwrap();
+    let (network, skus, mut stock) = world();
+    let arriving = omniroute_core::Incoming {
+        qty: 7,
+        expected: Some(jiff::civil::date(2026, 12, 9)),
+    };
+    stock[1].incoming = arriving;
+    store.load(&network, &skus, &stock).await.unwrap();
+    let (_, positions) = store.positions().await.unwrap();
+    let at = |node: &str, sku: &str| {
+        let p = positions.iter().find(|p| p.node_id == node && p.sku == sku);
+        p.unwrap().position.incoming
+    };
+    assert_eq!(at("ST", "TEE"), arriving);
+    assert_eq!(at("WH", "TEE"), omniroute_core::Incoming::default());
+    // A later load whose row gives none clears them.
+    stock[1].incoming = omniroute_core::Incoming::default();
+    store.load(&network, &skus, &stock).await.unwrap();
+    let (_, positions) = store.positions().await.unwrap();
+    let p = positions
+        .iter()
+        .find(|p| p.node_id == "ST" && p.sku == "TEE");
+    assert_eq!(
+        p.unwrap().position.incoming,
+        omniroute_core::Incoming::default()
+    );
+}
