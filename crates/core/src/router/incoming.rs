@@ -112,29 +112,32 @@ impl PolicyRouter {
         for u in &d.unfilled {
             open.insert(u.line);
         }
-        let mut work = (left.clone(), load.clone());
+        // Each node ships at most once per order, so the units and capacity of the nodes still
+        // weighed are those before this order: `left` and `load` change only once it is settled.
         while d.shipments.len() + added.len() < terms.max_shipments {
             let shipped = d.shipments.iter().chain(&added).count();
             let taken: Vec<NodeIdx> = d.shipments.iter().chain(&added).map(|s| s.node).collect();
-            let best = holders(order, &open, &work.0)
+            let best = holders(order, &open, left)
                 .into_iter()
                 .filter(|n| !taken.contains(n))
-                .filter_map(|n| self.offer(&ctx, n, &open, &work, shipped > 0))
+                .filter_map(|n| self.offer(&ctx, n, &open, left, load, shipped > 0))
                 .filter(|o| o.saving_cents > 0)
                 .min_by_key(|o| (-o.saving_cents, o.shipment.node));
             let Some(best) = best else { break };
-            let s = best.shipment;
-            for &l in &s.lines {
+            for &l in &best.shipment.lines {
                 open.remove(l);
-                work.0.take(s.node, order.lines[l].sku, order.lines[l].qty);
             }
-            work.1.add_shipment(s.node, s.units);
-            added.push(s);
+            added.push(best.shipment);
         }
         if added.is_empty() || (terms.ship_complete && !open.is_empty()) {
             return false;
         }
-        (*left, *load) = work;
+        for s in &added {
+            for &l in &s.lines {
+                left.take(s.node, order.lines[l].sku, order.lines[l].qty);
+            }
+            load.add_shipment(s.node, s.units);
+        }
         d.unfilled.retain(|u| open.contains(u.line));
         let unfilled_units: i64 = d
             .unfilled
@@ -152,18 +155,18 @@ impl PolicyRouter {
         true
     }
 
-    /// What `node` can promise of the `open` lines from the incoming units and load of `work`:
-    /// the lines whose arrival still meets the deadline, within its capacity, priced.
+    /// What `node` can promise of the `open` lines from the incoming units `left` with the
+    /// capacity `load` leaves: the lines whose arrival still meets the deadline, priced.
     fn offer(
         &self,
         ctx: &OrderCtx<'_>,
         node: NodeIdx,
         open: &LineSet,
-        work: &(IncomingStock, Load),
+        left: &IncomingStock,
+        load: &Load,
         extra: bool,
     ) -> Option<Offer> {
         let order = ctx.order;
-        let (left, load) = work;
         let mut lines = LineSet::new();
         for l in open.iter() {
             if left.qty(node, order.lines[l].sku) >= order.lines[l].qty {
