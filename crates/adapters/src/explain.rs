@@ -147,7 +147,11 @@ pub fn write_explanation(
         )?;
         writeln!(out, "     cost: {}", terms(&s.cost, currency))?;
         if let Some(arrival) = s.arrival {
-            writeln!(out, "     from incoming stock: {}", crate::incoming_why(arrival))?;
+            writeln!(
+                out,
+                "     from incoming stock: {}",
+                crate::incoming_why(arrival)
+            )?;
         }
     }
     if !d.unfilled.is_empty() {
