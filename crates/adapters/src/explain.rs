@@ -146,12 +146,8 @@ pub fn write_explanation(
             lines.join(", ")
         )?;
         writeln!(out, "     cost: {}", terms(&s.cost, currency))?;
-        if let Some(arrival) = s.arrival {
-            writeln!(
-                out,
-                "     from incoming stock: {}",
-                crate::incoming_why(arrival)
-            )?;
+        if let Some(why) = s.arrival.map(crate::incoming_why) {
+            writeln!(out, "     from incoming stock: {why}")?;
         }
     }
     if !d.unfilled.is_empty() {
