@@ -55,9 +55,10 @@ pub use ids::{Interner, NodeIdx, SkuId, Skus};
 pub use incoming::{IncomingLot, IncomingStock};
 pub use index::SpatialIndex;
 pub use kpis::{
-    kpi_diff, reject_draw, replay_day, reroute_counts, Day, DayError, KindFigures, KpiDiff,
-    KpiInputs, KpiRow, Kpis, NodeLoad, OfferFigures, PromiseDays, Replay, ReplayedDay,
-    RerouteCause, RerouteCounts, NOT_AVAILABLE,
+    kpi_diff, reject_draw, replay_day, reroute_counts, Business, Day, DayError, KindFigures,
+    KpiDiff, KpiInputs, KpiRow, Kpis, NodeBusiness, NodeLoad, OfferFigures, PromiseDays, Replay,
+    ReplayedDay, RerouteCause, RerouteCounts, ReturnFlow, SaleEvent, SalesChannel, SalesFigures,
+    NOT_AVAILABLE,
 };
 pub use ledger::{
     Delta, DeltaOutcome, Incoming, Inventory, InventoryError, Position, ReservationId, ReserveLine,

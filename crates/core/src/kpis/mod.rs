@@ -4,12 +4,14 @@
 //! starting stock in, numbers out. [`Kpis::rows`] flattens them into one long table, the form
 //! every front end (CLI, report, Python, HTTP) shows.
 
+mod business;
 mod offers;
 mod rejects;
 mod replay;
 mod reroutes;
 mod rows;
 
+pub use business::{Business, NodeBusiness, ReturnFlow, SaleEvent, SalesChannel, SalesFigures};
 pub use offers::OfferFigures;
 pub use rejects::reject_draw;
 pub use replay::{replay_day, Day, DayError, Replay, ReplayedDay};

@@ -38,7 +38,7 @@ const OFFER_FIGURES: [&str; 3] = [
     "channel_conflict_orders",
 ];
 
-fn row(
+pub(crate) fn row(
     name: &'static str,
     key: impl Into<String>,
     value: Option<f64>,
@@ -53,7 +53,7 @@ fn row(
 }
 
 #[allow(clippy::unnecessary_wraps)] // every row's value is an `Option`
-fn count(n: u64) -> Option<f64> {
+pub(crate) fn count(n: u64) -> Option<f64> {
     Some(n as f64)
 }
 
