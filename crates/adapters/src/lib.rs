@@ -48,8 +48,8 @@ pub use decisions::{
 pub use events::{read_event_values, read_events};
 pub use explain::{amount, reference_time_hint, unfilled_breakdown, write_explanation};
 pub use feeds::{
-    feed_outcomes_json, parse_feed_object, read_feed_array, read_feed_line, FeedEvent, FeedReader,
-    FeedTally, SeqReport, FEED_OPS,
+    feed_outcomes_json, parse_feed_object, read_feed_array, read_feed_line, read_sale_events,
+    FeedEvent, FeedReader, FeedTally, SaleFields, SeqReport, FEED_OPS,
 };
 pub use gen::{
     country_cities, demo_instance, generate, india_cities, read_cities, temp_file_in,

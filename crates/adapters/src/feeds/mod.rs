@@ -13,6 +13,7 @@
 //! [`SeqReport`] turns gaps and out-of-order events into coded reports (`E3210`, `E3211`).
 
 mod body;
+mod sale;
 mod seq;
 mod stream;
 
@@ -20,5 +21,6 @@ mod stream;
 mod tests;
 
 pub use body::{feed_outcomes_json, read_feed_array};
+pub use sale::{read_sale_events, SaleFields};
 pub use seq::{FeedTally, SeqReport};
 pub use stream::{parse_feed_object, read_feed_line, FeedEvent, FeedReader, FEED_OPS};

@@ -1,5 +1,6 @@
 //! The delta stream reader: one line (or one JSON object) into a [`FeedEvent`].
 
+use super::sale::{sale_fields, SaleFields};
 use crate::ndjson::{is_blank, Codes, Line};
 use crate::problem::clip;
 use crate::{FieldProblem, Problem};
@@ -37,6 +38,8 @@ pub struct FeedEvent {
     pub op: StockOp,
     /// The line it was read from (1-based; for a JSON array, the item's index + 1).
     pub line: u64,
+    /// The optional fields of a sale or a return (`order_id`, `sold_via`, `unit_price_cents`).
+    pub sale: SaleFields,
 }
 
 impl FeedEvent {
@@ -216,6 +219,7 @@ fn parse(at: &mut Line<'_>, obj: &Map<String, Value>, network: &Network) -> Opti
         Op::Ship => at.qty(obj, "qty").map(StockOp::Ship),
         Op::Return => at.qty(obj, "qty").map(StockOp::Return),
     };
+    let sale = sale_fields(at, obj, qty);
     Some(FeedEvent {
         node: node?,
         sku: sku?,
@@ -223,6 +227,7 @@ fn parse(at: &mut Line<'_>, obj: &Map<String, Value>, network: &Network) -> Opti
         at: when.ok()?,
         op: qty?,
         line: at.number,
+        sale,
     })
 }
 

@@ -180,3 +180,67 @@ fn a_return_is_held_when_the_policy_inspects_returns() {
         (StockOp::Return(2), StockOp::ReturnHeld(2))
     );
 }
+
+#[test]
+fn sale_fields_are_read_and_bad_ones_coded() {
+    use omniroute_core::SalesChannel;
+    let got = read(concat!(
+        "{\"op\":\"ship\",\"node_id\":\"ST-01\",\"sku\":\"TEE\",\"qty\":2,\"seq\":1,\"order_id\":\" R-9 \",\"unit_price_cents\":1299}\n",
+        "{\"op\":\"return\",\"node_id\":\"DL-01\",\"sku\":\"TEE\",\"qty\":1,\"seq\":2,\"sold_via\":\"online\",\"order_id\":\"o1\"}\n",
+        "{\"op\":\"return\",\"node_id\":\"DL-01\",\"sku\":\"TEE\",\"qty\":1,\"seq\":3,\"sold_via\":\"web\"}\n",
+        "{\"op\":\"ship\",\"node_id\":\"ST-01\",\"sku\":\"TEE\",\"qty\":1,\"seq\":4,\"sold_via\":\"store\",\"unit_price_cents\":-5}\n",
+        "{\"op\":\"return\",\"node_id\":\"ST-01\",\"sku\":\"TEE\",\"qty\":1,\"seq\":5,\"order_id\":\"\",\"unit_price_cents\":100}\n",
+        "{\"op\":\"adjust\",\"node_id\":\"ST-01\",\"sku\":\"TEE\",\"qty\":1,\"seq\":6,\"order_id\":\"PO-7\"}\n",
+    ));
+    let ok = |i: usize| got[i].as_ref().unwrap();
+    assert_eq!(
+        ok(0).sale,
+        SaleFields {
+            order_id: Some("R-9".into()),
+            sold_via: None,
+            unit_price_cents: Some(1299),
+        }
+    );
+    assert_eq!(ok(1).sale.sold_via, Some(SalesChannel::Online));
+    assert_eq!(ok(1).sale.order_id.as_deref(), Some("o1"));
+    let sale = ok(1).sale_event().unwrap();
+    assert!(sale.is_return);
+    assert_eq!((sale.node, sale.units), (NodeIdx(1), 1));
+    // An `order_id` on another op is kept (a till may name its receipt) and makes no sale.
+    assert_eq!(ok(5).sale.order_id.as_deref(), Some("PO-7"));
+    assert_eq!(ok(5).sale_event(), None);
+    let codes = |i: usize| -> Vec<(&str, u64)> {
+        got[i]
+            .as_ref()
+            .unwrap_err()
+            .iter()
+            .map(|p| (p.code, p.column))
+            .collect()
+    };
+    assert_eq!(codes(2), [("E3270", 62)]);
+    assert_eq!(codes(3), [("E3270", 60), ("E3272", 79)]);
+    assert_eq!(codes(4), [("E3271", 62), ("E3272", 76)]);
+}
+
+#[test]
+fn a_whole_feed_reads_into_sales_once_per_sequence_number() {
+    let net = network();
+    let text = concat!(
+        "{\"op\":\"ship\",\"node_id\":\"ST-01\",\"sku\":\"TEE\",\"qty\":2,\"seq\":1}\n",
+        "{\"op\":\"ship\",\"node_id\":\"ST-01\",\"sku\":\"TEE\",\"qty\":2,\"seq\":1}\n",
+        "{\"op\":\"adjust\",\"node_id\":\"ST-01\",\"sku\":\"TEE\",\"qty\":5,\"seq\":2}\n",
+        "{\"op\":\"return\",\"node_id\":\"DL-01\",\"sku\":\"TEE\",\"qty\":1,\"seq\":1,\"sold_via\":\"store\"}\n",
+    );
+    let sales = read_sale_events(text.as_bytes(), "feed.ndjson", &net).unwrap();
+    let got: Vec<(u32, bool, u32)> = sales
+        .iter()
+        .map(|s| (s.node.0, s.is_return, s.units))
+        .collect();
+    assert_eq!(got, [(0, false, 2), (1, true, 1)]);
+    let bad = "{\"op\":\"ship\",\"node_id\":\"ST-01\",\"sku\":\"TEE\",\"qty\":2,\"seq\":1}\nnope\n{\"op\":\"ship\"}\n";
+    let problems = read_sale_events(bad.as_bytes(), "feed.ndjson", &net).unwrap_err();
+    let lines: Vec<(&str, u64)> = problems.iter().map(|p| (p.code, p.line)).collect();
+    assert_eq!(lines[0], ("E3201", 2));
+    // `node_id`, `sku`, `seq` and `qty` missing on line 3.
+    assert_eq!(lines[1..], [("E3203", 3); 4]);
+}

@@ -1,0 +1,155 @@
+//! The optional fields that make a `ship` or `return` a sale or a return of the total business
+//! (docs/kpis.md, "Total business"): `order_id`, `sold_via` (returns) and `unit_price_cents`
+//! (ships), with their codes `E3270`–`E3272`; and a whole feed read into the core's
+//! [`SaleEvent`]s for `omniroute report --feed` and `omniroute.business`.
+
+use super::{FeedEvent, FeedReader};
+use crate::ndjson::Line;
+use crate::problem::clip;
+use crate::Problem;
+use omniroute_core::{Network, NodeIdx, SaleEvent, SalesChannel, StockOp};
+use serde_json::{Map, Value};
+use std::collections::HashSet;
+use std::io::BufRead;
+
+/// The sale fields of one event (all optional).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SaleFields {
+    /// The order the units belong to: a routed order's id, or the till's receipt.
+    pub order_id: Option<String>,
+    /// Where a returned item was bought (`return` only).
+    pub sold_via: Option<SalesChannel>,
+    /// The price of one unit sold, cents (`ship` only).
+    pub unit_price_cents: Option<i64>,
+}
+
+const CHANNELS: &str = "online, store, dealer";
+
+/// Reads the sale fields of an event whose operation is `ship`, `return` or another (`op`).
+pub(super) fn sale_fields(
+    at: &mut Line<'_>,
+    obj: &Map<String, Value>,
+    op: Option<StockOp>,
+) -> SaleFields {
+    let given = |key| obj.get(key).filter(|v| !v.is_null());
+    let is_return = matches!(op, Some(StockOp::Return(_)));
+    let is_ship = matches!(op, Some(StockOp::Ship(_)));
+    let order_id = given("order_id").and_then(|v| match v.as_str().map(str::trim) {
+        Some(id) if !id.is_empty() => Some(id.to_owned()),
+        _ => {
+            let hint =
+                "write the order's id (or the till's receipt) in double quotes, or leave it out";
+            let message = format!(
+                "`order_id` must be a non-empty string, not `{}`",
+                clip(&v.to_string())
+            );
+            at.push_at("E3271", "order_id", message, hint);
+            None
+        }
+    });
+    let sold_via = given("sold_via").and_then(|v| {
+        let channel = v.as_str().and_then(SalesChannel::parse);
+        if op.is_some() && !is_return {
+            let hint =
+                "give `sold_via` on a `return` only: it says where the returned item was bought";
+            at.push_at(
+                "E3270",
+                "sold_via",
+                "`sold_via` on an event that is not a `return`".into(),
+                hint,
+            );
+            return None;
+        }
+        if channel.is_none() {
+            let message = format!(
+                "`sold_via` is `{}`, not a sales channel",
+                clip(&v.to_string())
+            );
+            at.push_at(
+                "E3270",
+                "sold_via",
+                message,
+                &format!("use one of {CHANNELS} (lowercase, in double quotes)"),
+            );
+        }
+        channel
+    });
+    let unit_price_cents = given("unit_price_cents").and_then(|v| {
+        if op.is_some() && !is_ship {
+            let hint = "give `unit_price_cents` on a `ship` only: the price of one unit sold";
+            at.push_at(
+                "E3272",
+                "unit_price_cents",
+                "`unit_price_cents` on an event that is not a `ship`".into(),
+                hint,
+            );
+            return None;
+        }
+        let price = v.as_i64().filter(|p| *p >= 0);
+        if price.is_none() {
+            let message = format!(
+                "`unit_price_cents` must be a whole number of cents from 0 up, not `{}`",
+                clip(&v.to_string())
+            );
+            at.push_at(
+                "E3272",
+                "unit_price_cents",
+                message,
+                "write the unit price in cents without quotes, for example 1299",
+            );
+        }
+        price
+    });
+    SaleFields {
+        order_id,
+        sold_via,
+        unit_price_cents,
+    }
+}
+
+impl FeedEvent {
+    /// The event as a sale or a return of the total business: `ship` and `return` only.
+    pub fn sale_event(&self) -> Option<SaleEvent> {
+        let (is_return, units) = match self.op {
+            StockOp::Ship(q) => (false, q),
+            StockOp::Return(q) | StockOp::ReturnHeld(q) => (true, q),
+            _ => return None,
+        };
+        Some(SaleEvent {
+            node: self.node,
+            is_return,
+            units,
+            order_id: self.sale.order_id.clone(),
+            sold_via: self.sale.sold_via,
+            unit_price_cents: self.sale.unit_price_cents,
+        })
+    }
+}
+
+/// Reads a whole feed (`file` names it in problems) into its sales and returns, in order; a
+/// repeated (node, `seq`) is a duplicate the ledger would ignore, so it is skipped. Every
+/// malformed line's problems are gathered: `Err` holds them all.
+pub fn read_sale_events<R: BufRead>(
+    input: R,
+    file: &str,
+    network: &Network,
+) -> Result<Vec<SaleEvent>, Vec<Problem>> {
+    let mut seen: HashSet<(NodeIdx, u64)> = HashSet::new();
+    let mut sales = Vec::new();
+    let mut problems = Vec::new();
+    for read in FeedReader::new(input, file, network) {
+        match read {
+            Ok(event) => {
+                if seen.insert((event.node, event.seq)) {
+                    sales.extend(event.sale_event());
+                }
+            }
+            Err(p) => problems.extend(p),
+        }
+    }
+    if problems.is_empty() {
+        Ok(sales)
+    } else {
+        Err(problems)
+    }
+}
