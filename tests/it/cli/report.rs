@@ -142,3 +142,56 @@ fn simulate_replays_days_with_their_events_and_carries_the_stock() {
         .code(2);
     assert!(stderr(&out).contains("E8010"), "{}", stderr(&out));
 }
+
+/// `--feed`: a counter sale at DL-FBD (2 units at 12.99) and a return of O1 at DL-FBD (bought
+/// online, returned at a dealer: cross-channel); a bad `sold_via` stops with `E3270` and no page.
+#[test]
+fn report_adds_the_total_business_from_a_feed() {
+    let tmp = folder();
+    let feed = concat!(
+        "{\"op\":\"ship\",\"node_id\":\"DL-FBD\",\"sku\":\"TEE\",\"qty\":2,\"seq\":1,\"unit_price_cents\":1299}\n",
+        "{\"op\":\"return\",\"node_id\":\"DL-FBD\",\"sku\":\"TEE\",\"qty\":1,\"seq\":2,\"order_id\":\"O1\"}\n",
+    );
+    std::fs::write(tmp.path().join("feed.ndjson"), feed).unwrap();
+    let out = on_files(tmp.path(), &["report", "--decisions", "decisions.csv"])
+        .args([
+            "--out",
+            "report.html",
+            "--now",
+            NOW,
+            "--feed",
+            "feed.ndjson",
+        ])
+        .assert()
+        .code(0);
+    assert!(
+        stderr(&out).contains(
+            "total business: online 4 orders / 7 units, store 0 orders / 0 units, dealer 1 orders / 2 units; 1 units returned, 1 across channels"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    let html = std::fs::read_to_string(tmp.path().join("report.html")).unwrap();
+    let business = &page_data(&html)["business"];
+    assert_eq!(business["channels"][2]["channel"], "dealer");
+    assert_eq!(business["channels"][2]["revenue_cents"], 2598);
+    assert_eq!(business["returns"][0]["bought_via"], "online");
+    assert_eq!(business["returns"][0]["returned_at"], "dealer");
+    assert_eq!(business["cross_channel_units"], 1);
+
+    std::fs::write(
+        tmp.path().join("bad.ndjson"),
+        feed.replace("\"order_id\":\"O1\"", "\"sold_via\":\"web\""),
+    )
+    .unwrap();
+    let out = on_files(tmp.path(), &["report", "--decisions", "decisions.csv"])
+        .args(["--out", "bad.html", "--now", NOW, "--feed", "bad.ndjson"])
+        .assert()
+        .code(2);
+    assert!(
+        stderr(&out).contains("bad.ndjson:2:") && stderr(&out).contains("E3270"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!tmp.path().join("bad.html").exists());
+}

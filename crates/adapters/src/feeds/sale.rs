@@ -6,7 +6,7 @@
 use super::{FeedEvent, FeedReader};
 use crate::ndjson::Line;
 use crate::problem::clip;
-use crate::Problem;
+use crate::{InputError, MAX_PROBLEMS};
 use omniroute_core::{Network, NodeIdx, SaleEvent, SalesChannel, StockOp};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
@@ -128,12 +128,12 @@ impl FeedEvent {
 
 /// Reads a whole feed (`file` names it in problems) into its sales and returns, in order; a
 /// repeated (node, `seq`) is a duplicate the ledger would ignore, so it is skipped. Every
-/// malformed line's problems are gathered: `Err` holds them all.
+/// malformed line's problems are gathered (at most [`MAX_PROBLEMS`]) into the `Err`.
 pub fn read_sale_events<R: BufRead>(
     input: R,
     file: &str,
     network: &Network,
-) -> Result<Vec<SaleEvent>, Vec<Problem>> {
+) -> Result<Vec<SaleEvent>, InputError> {
     let mut seen: HashSet<(NodeIdx, u64)> = HashSet::new();
     let mut sales = Vec::new();
     let mut problems = Vec::new();
@@ -147,9 +147,10 @@ pub fn read_sale_events<R: BufRead>(
             Err(p) => problems.extend(p),
         }
     }
+    problems.truncate(MAX_PROBLEMS);
     if problems.is_empty() {
         Ok(sales)
     } else {
-        Err(problems)
+        Err(InputError::Invalid(problems))
     }
 }

@@ -238,7 +238,9 @@ fn a_whole_feed_reads_into_sales_once_per_sequence_number() {
         .collect();
     assert_eq!(got, [(0, false, 2), (1, true, 1)]);
     let bad = "{\"op\":\"ship\",\"node_id\":\"ST-01\",\"sku\":\"TEE\",\"qty\":2,\"seq\":1}\nnope\n{\"op\":\"ship\"}\n";
-    let problems = read_sale_events(bad.as_bytes(), "feed.ndjson", &net).unwrap_err();
+    let problems = read_sale_events(bad.as_bytes(), "feed.ndjson", &net)
+        .unwrap_err()
+        .problems();
     let lines: Vec<(&str, u64)> = problems.iter().map(|p| (p.code, p.line)).collect();
     assert_eq!(lines[0], ("E3201", 2));
     // `node_id`, `sku`, `seq` and `qty` missing on line 3.

@@ -9,7 +9,8 @@
 //! go, not customers' addresses.
 
 use omniroute_core::{
-    Currency, KpiRow, Kpis, Network, NodeKind, Order, Plan, PromiseDays, NOT_AVAILABLE,
+    Business, Currency, KpiRow, Kpis, Network, NodeBusiness, NodeKind, Order, Plan, PromiseDays,
+    SalesChannel, SalesFigures, NOT_AVAILABLE,
 };
 use serde_json::{json, Value};
 
@@ -39,6 +40,8 @@ pub struct ReportPage<'a> {
     pub kpis: &'a Kpis,
     /// The policy's currency: every amount is shown in it (`None`: plain cents).
     pub currency: Option<Currency>,
+    /// The total business with the stock feed's counter sales and returns (`--feed`), if any.
+    pub business: Option<&'a Business>,
 }
 
 fn row_json(r: &KpiRow) -> Value {
@@ -106,6 +109,56 @@ pub fn report_data(page: &ReportPage<'_>) -> Value {
             "margin_cents": value("dealer_margin_paid_cents", ""),
             "offers_note": NOT_AVAILABLE,
         },
+        "business": page.business.map(|b| business_data(network, b)),
+    })
+}
+
+/// The total business: per channel and in total, the returns by where bought and where
+/// returned, and the [`LOAD_NODES`] nodes with the most units (sold, shipped or returned).
+fn business_data(network: &Network, b: &Business) -> Value {
+    let figures = |label: &str, f: &SalesFigures, returned: u64| {
+        json!({"channel": label, "orders": f.orders, "units": f.units,
+               "revenue_cents": f.revenue_cents(), "returned_units": returned,
+               "net_units": f.units as i64 - returned as i64})
+    };
+    let mut channels: Vec<Value> = SalesChannel::ALL
+        .iter()
+        .map(|&c| figures(c.as_str(), &b.channel(c), b.returned_units(Some(c))))
+        .collect();
+    channels.push(figures("total", &b.total(), b.all_returned_units()));
+    let returns: Vec<Value> = b
+        .returns
+        .iter()
+        .map(|f| {
+            json!({"bought_via": f.bought_via.map_or("unknown", SalesChannel::as_str),
+                   "returned_at": f.returned_at.as_str(), "returns": f.returns,
+                   "units": f.units, "cross_channel": f.is_cross_channel()})
+        })
+        .collect();
+    let mut nodes: Vec<_> = b.nodes.iter().collect();
+    nodes.sort_by(|a, b| {
+        let units = |n: &NodeBusiness| n.sales().units;
+        units(b).cmp(&units(a)).then(a.node.cmp(&b.node))
+    });
+    let more = nodes.len().saturating_sub(LOAD_NODES);
+    let nodes: Vec<Value> = nodes
+        .iter()
+        .take(LOAD_NODES)
+        .map(|n| {
+            let node = network.node(n.node);
+            json!({"id": node.id, "kind": node.kind.as_str(),
+                   "routed_orders": n.routed.orders, "routed_units": n.routed.units,
+                   "counter_sales": n.counter.orders, "counter_units": n.counter.units,
+                   "returned_units": n.returned_units, "revenue_cents": n.sales().revenue_cents()})
+        })
+        .collect();
+    json!({
+        "channels": channels,
+        "returns": returns,
+        "cross_channel_units": b.cross_channel_returned_units(),
+        "other_shipped_units": b.other_shipped_units,
+        "nodes": nodes,
+        "nodes_more": more,
     })
 }
 

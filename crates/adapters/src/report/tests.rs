@@ -65,6 +65,7 @@ fn page_of(f: impl FnOnce(&ReportPage<'_>)) {
         plan: &plan,
         kpis: &kpis,
         currency: None,
+        business: None,
     });
 }
 
@@ -157,5 +158,68 @@ fn page_embeds_the_data_safely_and_fetches_nothing() {
                 "{remote}: {found:?}"
             );
         }
+    });
+}
+
+/// With a feed, the data has the total business: the routed orders (3 units at 100.00) and a
+/// counter sale of 2 unpriced units at the dealer, so the dealer's revenue is unknown (`null`);
+/// a return of the first order at the dealer is a cross-channel return.
+#[test]
+fn data_has_the_total_business_with_a_feed() {
+    page_of(|page| {
+        assert_eq!(report_data(page)["business"], serde_json::Value::Null);
+        let sale = |is_return, units, order_id: Option<&str>| omniroute_core::SaleEvent {
+            node: NodeIdx(1),
+            is_return,
+            units,
+            order_id: order_id.map(str::to_owned),
+            sold_via: None,
+            unit_price_cents: None,
+        };
+        let feed = [sale(false, 2, None), sale(true, 1, Some("o0"))];
+        let b = omniroute_core::Business::compute(page.network, page.orders, page.plan, &feed);
+        let d = report_data(&ReportPage {
+            business: Some(&b),
+            ..*page
+        });
+        let channels: Vec<(&str, u64, serde_json::Value, i64)> = d["business"]["channels"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|c| {
+                (
+                    c["channel"].as_str().unwrap(),
+                    c["units"].as_u64().unwrap(),
+                    c["revenue_cents"].clone(),
+                    c["net_units"].as_i64().unwrap(),
+                )
+            })
+            .collect();
+        assert_eq!(
+            channels,
+            [
+                ("online", 3, serde_json::json!(30_000), 2),
+                ("store", 0, serde_json::json!(0), 0),
+                ("dealer", 2, serde_json::Value::Null, 2),
+                ("total", 5, serde_json::Value::Null, 4),
+            ]
+        );
+        let flow = &d["business"]["returns"][0];
+        assert_eq!(
+            (
+                &flow["bought_via"],
+                &flow["returned_at"],
+                &flow["cross_channel"]
+            ),
+            (&"online".into(), &"dealer".into(), &true.into())
+        );
+        assert_eq!(d["business"]["cross_channel_units"], 1);
+        // The dealer sold the most units (1 routed + 2 at the counter): first.
+        assert_eq!(d["business"]["nodes"][0]["counter_sales"], 1);
+        assert!(report_html(&ReportPage {
+            business: Some(&b),
+            ..*page
+        })
+        .contains("business-section"));
     });
 }

@@ -194,6 +194,7 @@ fn write_reports(
                 plan: &plan,
                 kpis,
                 currency: days.router.policy().currency,
+                business: None,
             },
         )?;
     }

@@ -129,6 +129,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
                     plan: &r.plan,
                     kpis: &r.kpis,
                     currency: r.currency,
+                    business: None,
                 },
             )?;
         }

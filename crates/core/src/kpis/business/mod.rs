@@ -128,6 +128,15 @@ pub struct NodeBusiness {
     pub returned_units: u64,
 }
 
+impl NodeBusiness {
+    /// Its routed orders and counter sales together.
+    pub fn sales(&self) -> SalesFigures {
+        let mut both = self.routed;
+        both.add(&self.counter);
+        both
+    }
+}
+
 /// Returns of units bought one way and brought back at one kind of node.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ReturnFlow {
@@ -280,6 +289,11 @@ impl Business {
             .sum()
     }
 
+    /// Every unit returned.
+    pub fn all_returned_units(&self) -> u64 {
+        self.returns.iter().map(|f| f.units).sum()
+    }
+
     /// Units bought in one channel and returned in another.
     pub fn cross_channel_returned_units(&self) -> u64 {
         self.returns
@@ -293,7 +307,7 @@ impl Business {
     /// every unit has a price.
     pub fn rows(&self, network: &Network) -> Vec<KpiRow> {
         let total = self.total();
-        let all_returned: u64 = self.returns.iter().map(|f| f.units).sum();
+        let all_returned = self.all_returned_units();
         let channels = SalesChannel::ALL
             .iter()
             .map(|&c| (c.as_str(), self.channel(c), self.returned_units(Some(c))))
@@ -373,9 +387,7 @@ impl Business {
             ));
             let returned = count(n.returned_units);
             rows.push(row("business_node_returned_units", id, returned, "units"));
-            let mut both = *r;
-            both.add(c);
-            if let Some(cents) = both.revenue_cents() {
+            if let Some(cents) = n.sales().revenue_cents() {
                 let cents = Some(cents as f64);
                 rows.push(row("business_node_revenue_cents", id, cents, "cents"));
             }
