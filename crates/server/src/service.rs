@@ -249,6 +249,7 @@ impl Service {
             .live
             .apply_changes(&deltas)
             .map_err(|e| self.ledger_error(&e, &self.skus.read()))?;
+        self.kpis.record_sales(&events, &outcomes);
         let answer = feed_outcomes_json(&self.network, &deltas, &outcomes);
         self.metrics
             .deltas_applied

@@ -2,14 +2,18 @@
 //! `POST /v1/orders` since the service started, the latest decision per order id (a released or
 //! expired order still counts: it was routed). Quotes and batches are not kept. Stock-outs
 //! avoided are judged against the stock the service started with. The offer figures count the
-//! dealer offers answered on the dealer desk (`serve --dealers`), as they are answered.
+//! dealer offers answered on the dealer desk (`serve --dealers`), as they are answered. The total
+//! business (`business`) adds the `ship` and `return` events applied through
+//! `POST /v1/stock/deltas` since the service started.
 
 use super::Service;
 use axum::extract::State;
 use axum::Json;
 use jiff::Timestamp;
+use omniroute_adapters::FeedEvent;
 use omniroute_core::{
-    Decision, KpiInputs, KpiRow, Kpis, Offer, OfferFigures, Order, Plan, StockTable,
+    Business, Decision, DeltaOutcome, KpiInputs, KpiRow, Kpis, Offer, OfferFigures, Order, Plan,
+    SaleEvent, StockTable,
 };
 use parking_lot::Mutex;
 use rustc_hash::FxHashMap;
@@ -23,6 +27,9 @@ pub(crate) struct KpiLog {
     routed: Mutex<Routed>,
     /// Answered offers (`None` until the first answer).
     offers: Mutex<Option<OfferFigures>>,
+    /// The `ship` and `return` events applied through `POST /v1/stock/deltas`, for the total
+    /// business.
+    sales: Mutex<Vec<SaleEvent>>,
 }
 
 #[derive(Debug, Default)]
@@ -39,7 +46,18 @@ impl KpiLog {
             start,
             routed: Mutex::default(),
             offers: Mutex::default(),
+            sales: Mutex::default(),
         }
+    }
+
+    /// Keeps the sales and returns among `events` the ledger applied (not its duplicates).
+    pub(crate) fn record_sales(&self, events: &[FeedEvent], outcomes: &[DeltaOutcome]) {
+        let applied = events
+            .iter()
+            .zip(outcomes)
+            .filter(|(_, o)| !matches!(o, DeltaOutcome::Duplicate));
+        let mut sales = self.sales.lock();
+        sales.extend(applied.filter_map(|(e, _)| e.sale_event()));
     }
 
     /// Counts an answered offer.
@@ -102,7 +120,10 @@ impl Service {
         });
         kpis.offers = *self.kpis.offers.lock();
         let rows: Vec<Value> = kpis.rows(&self.network).iter().map(row_json).collect();
-        json!({"orders": orders.len(), "kpis": rows})
+        let sales = self.kpis.sales.lock().clone();
+        let business = Business::compute(&self.network, &orders, &plan, &sales);
+        let business: Vec<Value> = business.rows(&self.network).iter().map(row_json).collect();
+        json!({"orders": orders.len(), "kpis": rows, "business": business})
     }
 }
 
@@ -128,6 +149,9 @@ pub(crate) struct KpiBody {
 pub(crate) struct KpisReply {
     orders: u64,
     kpis: Vec<KpiBody>,
+    /// The total business (docs/kpis.md): these orders and the counter sales and returns the
+    /// `ship` and `return` events of `POST /v1/stock/deltas` reported.
+    business: Vec<KpiBody>,
 }
 
 /// The key figures of the orders routed and reserved so far (docs/kpis.md).
