@@ -57,8 +57,9 @@ pub(crate) fn count(n: u64) -> Option<f64> {
     Some(n as f64)
 }
 
-/// The terms of a cost breakdown with their names.
-pub(crate) fn cost_terms(c: &CostBreakdown) -> [(&'static str, i64); 9] {
+/// The terms of a cost breakdown with their names, every term of
+/// [`CostBreakdown::total_cents`], then the total.
+pub(crate) fn cost_terms(c: &CostBreakdown) -> [(&'static str, i64); 12] {
     [
         ("fixed", c.fixed_cents),
         ("distance", c.distance_cents),
@@ -68,6 +69,9 @@ pub(crate) fn cost_terms(c: &CostBreakdown) -> [(&'static str, i64); 9] {
         ("split_penalty", c.split_penalty_cents),
         ("lateness", c.lateness_cents),
         ("unfilled", c.unfilled_cents),
+        ("reject_risk", c.reject_risk_cents),
+        ("outside_territory", c.outside_territory_cents),
+        ("balance", c.balance_cents),
         ("total", c.total_cents()),
     ]
 }
@@ -230,4 +234,33 @@ pub fn kpi_diff(a: &[KpiRow], b: &[KpiRow]) -> Vec<KpiDiff> {
                 .map(|r| diff(r, None, r.value)),
         )
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::cost_terms;
+    use crate::CostBreakdown;
+
+    /// Every term is listed: the terms sum to the total, each term set to a distinct power of
+    /// two so a missing or repeated one shows.
+    #[test]
+    fn cost_terms_sum_to_the_total() {
+        let c = CostBreakdown {
+            fixed_cents: 1,
+            distance_cents: 2,
+            handling_cents: 4,
+            margin_cents: 8,
+            priority_cents: 16,
+            split_penalty_cents: 32,
+            lateness_cents: 64,
+            unfilled_cents: 128,
+            reject_risk_cents: 256,
+            outside_territory_cents: 512,
+            balance_cents: 1024,
+        };
+        let terms = cost_terms(&c);
+        let (total, parts) = terms.split_last().unwrap();
+        assert_eq!(*total, ("total", 2047));
+        assert_eq!(parts.iter().map(|(_, v)| v).sum::<i64>(), c.total_cents());
+    }
 }
