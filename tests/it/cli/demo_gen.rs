@@ -103,7 +103,7 @@ fn gen_output_validates_and_routes() {
 }
 
 /// FNV-1a, 64 bits: a stable fingerprint of a file's bytes.
-fn fnv1a(bytes: &[u8]) -> u64 {
+pub(crate) fn fnv1a(bytes: &[u8]) -> u64 {
     bytes.iter().fold(0xcbf2_9ce4_8422_2325, |h, &b| {
         (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3)
     })

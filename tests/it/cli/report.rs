@@ -1,7 +1,8 @@
 //! `report` and `simulate` on the hand-written `small` instance.
 
+use super::demo_gen::fnv1a;
 use super::route::SMALL_DECISIONS;
-use crate::{fixture, on_files, stderr, stdout};
+use crate::{fixture, omniroute, on_files, stderr, stdout};
 use serde_json::Value;
 
 /// Stores and dealers reach nowhere: warehouses only.
@@ -194,4 +195,46 @@ fn report_adds_the_total_business_from_a_feed() {
         stderr(&out)
     );
     assert!(!tmp.path().join("bad.html").exists());
+}
+
+/// `simulate --seed` on a generated day where dealers win orders and refuse half their offers
+/// (a prior of 1 accept, 1 reject): the drawn rejects re-route orders, and the output's bytes
+/// are pinned (taken before re-routes by cause were counted in one pass instead of one re-route
+/// per prefix of the events).
+#[test]
+fn simulate_with_a_seed_prints_the_pinned_bytes() {
+    let tmp = tempfile::tempdir().unwrap();
+    omniroute()
+        .current_dir(tmp.path())
+        .args(["gen", "-q", "--out", ".", "--seed", "7", "--orders", "1000"])
+        .args(["--stores", "20", "--dealers", "200"])
+        .assert()
+        .success();
+    let policy = format!(
+        "{}\n[dealers]\nprior_accepts = 1\nprior_rejects = 1\n",
+        omniroute_adapters::DEMO_POLICY
+    );
+    std::fs::write(tmp.path().join("policy.toml"), policy).unwrap();
+    let out = on_files(tmp.path(), &["simulate", "-q", "--policy", "policy.toml"])
+        .args([
+            "--seed",
+            "11",
+            "--now",
+            "2026-11-26T09:00:00+05:30",
+            "--format",
+            "csv",
+        ])
+        .assert()
+        .code(0);
+    let csv = stdout(&out);
+    assert!(csv.contains("\nreroute_events,,events,9,,\n"), "{csv}");
+    assert!(
+        csv.contains("\nreroutes_by_cause,dealer_rejected,moves,9,,\n"),
+        "{csv}"
+    );
+    assert_eq!(
+        (csv.len(), fnv1a(csv.as_bytes())),
+        (5283, 0xc19a_a10c_8381_1e1d),
+        "{csv}"
+    );
 }
