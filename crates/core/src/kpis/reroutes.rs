@@ -1,9 +1,9 @@
 //! Re-routes by cause: which event moved which order.
 //!
-//! [`Router::reroute`] reports the orders whose shipments changed, not why. Replaying the events
-//! one prefix at a time and comparing each order's shipments before and after event `k` charges
-//! every move to the event that made it (an order moved twice counts twice). It costs one
-//! re-route per event, fine for a day's events; the final prefix is the ordinary re-route.
+//! [`Router::reroute`] reports the orders whose shipments changed, not why.
+//! [`Router::reroute_moves`] compares each order's shipments before and after every event in the
+//! one re-route, which charges every move to the event that made it (an order moved twice
+//! counts twice): what replaying the events one prefix at a time would give, in one pass.
 
 use crate::{Event, Order, Plan, RerouteError, Rerouted, Router, StockTable};
 use jiff::Timestamp;
@@ -107,31 +107,18 @@ pub fn reroute_counts(
     events: &[Event],
     now: Timestamp,
 ) -> Result<(Rerouted, RerouteCounts), RerouteError> {
+    let (r, moves) = router.reroute_moves(orders, plan, stock, events, now)?;
     let mut counts = RerouteCounts {
         events: events.len() as u64,
+        orders_moved: r.moved.len() as u64,
+        review: r.review.len() as u64,
         ..RerouteCounts::default()
     };
-    let mut before = plan.decisions.clone();
-    let mut last = None;
-    for k in 1..=events.len() {
-        let r = router.reroute(orders, plan, stock, &events[..k], now)?;
-        let moved = before
-            .iter()
-            .zip(&r.plan.decisions)
-            .filter(|(a, b)| a.shipments != b.shipments)
-            .count() as u64;
-        match RerouteCause::of(&events[k - 1]) {
+    for (event, moved) in events.iter().zip(moves) {
+        match RerouteCause::of(event) {
             Some(cause) => counts.moves[cause as usize] += moved,
             None => debug_assert_eq!(moved, 0, "an accept moves no order"),
         }
-        before.clone_from(&r.plan.decisions);
-        last = Some(r);
     }
-    let r = match last {
-        Some(r) => r,
-        None => router.reroute(orders, plan, stock, events, now)?,
-    };
-    counts.orders_moved = r.moved.len() as u64;
-    counts.review = r.review.len() as u64;
     Ok((r, counts))
 }

@@ -515,3 +515,61 @@ fn offer_figures_and_channel_conflicts() {
     assert_eq!(twice.offers.map(|f| f.accepted), Some(2));
     assert_eq!(twice.channel_conflict_orders, Some(2));
 }
+
+/// `Router::reroute_moves` counts each event's moves in one pass; replaying the events one
+/// prefix at a time (the definition) gives the same counts and the same final plan.
+#[test]
+fn moves_in_one_pass_match_replaying_every_prefix() {
+    let (router, orders, stock) = dealer_day(0.5, 30);
+    let now = at("2026-11-26T06:30:00Z");
+    let plan = router.route_sequential(&orders, &stock, now);
+    let at_dealer: Vec<usize> = (0..orders.len())
+        .filter(|&i| plan.decisions[i].shipments.iter().any(|s| s.node.0 == 1))
+        .collect();
+    assert!(at_dealer.len() >= 3, "{at_dealer:?}");
+    let events = [
+        Event::Rejected {
+            order: at_dealer[0],
+            node: NodeIdx(1),
+        },
+        Event::StockCorrection {
+            node: NodeIdx(1),
+            sku: SkuId(0),
+            routable: 5,
+        },
+        Event::NodeDown(NodeIdx(0)),
+        // Re-routes the orders left unfilled, which find nothing better: they keep their
+        // decisions, so no move.
+        Event::NodeUp(NodeIdx(1)),
+        Event::NodeUp(NodeIdx(0)),
+        Event::StockArrival {
+            node: NodeIdx(1),
+            sku: SkuId(0),
+            qty: 50,
+        },
+    ];
+    let (r, moves) = router
+        .reroute_moves(&orders, &plan, &stock, &events, now)
+        .unwrap();
+    let mut before = plan.decisions.clone();
+    let mut by_prefix = Vec::new();
+    for k in 1..=events.len() {
+        let p = router
+            .reroute(&orders, &plan, &stock, &events[..k], now)
+            .unwrap();
+        let moved = before
+            .iter()
+            .zip(&p.plan.decisions)
+            .filter(|(a, b)| a.shipments != b.shipments)
+            .count() as u64;
+        by_prefix.push(moved);
+        before = p.plan.decisions;
+    }
+    assert_eq!(moves, by_prefix);
+    assert!(
+        moves.iter().filter(|&&m| m > 0).count() >= 3,
+        "several events move orders: {moves:?}"
+    );
+    let shipments = |d: &[Decision]| d.iter().map(|d| d.shipments.clone()).collect::<Vec<_>>();
+    assert_eq!(shipments(&r.plan.decisions), shipments(&before));
+}

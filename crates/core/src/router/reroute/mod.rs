@@ -64,6 +64,21 @@ impl Router {
         events: &[Event],
         now: Timestamp,
     ) -> Result<Rerouted, RerouteError> {
+        self.reroute_moves(orders, plan, stock, events, now)
+            .map(|(r, _)| r)
+    }
+
+    /// [`Router::reroute`], and per event the orders whose shipments it changed (one pass: the
+    /// shipments of each order an event touches are compared before and after it).
+    pub fn reroute_moves(
+        &self,
+        orders: &[Order],
+        plan: &Plan,
+        stock: &StockTable,
+        events: &[Event],
+        now: Timestamp,
+    ) -> Result<(Rerouted, Vec<u64>), RerouteError> {
+        let mut moves = Vec::with_capacity(events.len());
         let mut start = stock.clone();
         let mut state = State::new(self, orders, &plan.decisions, stock, now);
         for (k, &event) in events.iter().enumerate() {
@@ -99,6 +114,7 @@ impl Router {
                     state.reroute_all(&waiting, false);
                 }
             }
+            moves.push(state.moved_by_event());
         }
         let mut decisions = state.decisions;
         for (order, d) in orders.iter().zip(&mut decisions) {
@@ -114,13 +130,14 @@ impl Router {
             .collect();
         let mut review = state.review;
         review.sort_unstable();
-        Ok(Rerouted {
+        let rerouted = Rerouted {
             plan: Plan::from_decisions(orders, decisions),
             before: plan.totals,
             moved,
             review,
             stock: start,
-        })
+        };
+        Ok((rerouted, moves))
     }
 }
 

@@ -3,9 +3,10 @@
 
 use super::RerouteError;
 use crate::router::batch::apply;
-use crate::router::{Decision, Load, Reason, Router, StockTable};
+use crate::router::{Decision, Load, Reason, Router, Shipment, StockTable};
 use crate::{NodeIdx, NodeKind, Order, SkuId};
 use jiff::Timestamp;
+use rustc_hash::FxHashMap;
 
 /// The plan being re-routed: its orders and decisions, the stock and capacity they leave, and
 /// what the events so far said (nodes down, refusals, acceptances, the review queue).
@@ -22,6 +23,9 @@ pub(super) struct State<'r> {
     accepted: Vec<Vec<NodeIdx>>,
     pub(super) review: Vec<usize>,
     now: Timestamp,
+    /// The shipments, before the current event, of each order it replaced the decision of
+    /// (for [`Router::reroute_moves`]).
+    touched: FxHashMap<usize, Vec<Shipment>>,
 }
 
 impl<'r> State<'r> {
@@ -49,7 +53,25 @@ impl<'r> State<'r> {
             accepted: vec![Vec::new(); orders.len()],
             review: Vec::new(),
             now,
+            touched: FxHashMap::default(),
         }
+    }
+
+    /// Replaces order `i`'s decision, remembering its shipments before the event.
+    fn set(&mut self, i: usize, d: Decision) {
+        self.touched
+            .entry(i)
+            .or_insert_with(|| self.decisions[i].shipments.clone());
+        self.decisions[i] = d;
+    }
+
+    /// The orders whose shipments the event just applied changed; starts the next event.
+    pub(super) fn moved_by_event(&mut self) -> u64 {
+        let decisions = &self.decisions;
+        self.touched
+            .drain()
+            .filter(|(i, before)| *before != decisions[*i].shipments)
+            .count() as u64
     }
 
     /// Orders with a shipped line matching `hit(node, sku)`, in arrival order.
@@ -104,7 +126,7 @@ impl<'r> State<'r> {
         debug_assert!(must || !keep_old || fits(&self.orders[i], &old, &self.left));
         let d = if keep_old { old } else { new };
         apply(&self.orders[i], &d, &mut self.left, &mut self.load);
-        self.decisions[i] = d;
+        self.set(i, d);
     }
 
     /// Dealer `node` accepted order `i` (event `event`).
@@ -174,7 +196,7 @@ impl<'r> State<'r> {
                     Reason::Excluded
                 });
             d.rules.push("review queue: too many rejections".into());
-            self.decisions[i] = d;
+            self.set(i, d);
             self.review.push(i);
         } else {
             self.reroute_one(i, true);
