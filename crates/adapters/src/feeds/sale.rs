@@ -48,42 +48,25 @@ pub(super) fn sale_fields(
         }
     });
     let sold_via = given("sold_via").and_then(|v| {
-        let channel = v.as_str().and_then(SalesChannel::parse);
         if op.is_some() && !is_return {
-            let hint =
-                "give `sold_via` on a `return` only: it says where the returned item was bought";
-            at.push_at(
-                "E3270",
-                "sold_via",
-                "`sold_via` on an event that is not a `return`".into(),
-                hint,
-            );
-            return None;
+            let what = "it says where the returned item was bought";
+            return wrong_op(at, "E3270", "sold_via", "return", what);
         }
+        let channel = v.as_str().and_then(SalesChannel::parse);
         if channel.is_none() {
             let message = format!(
                 "`sold_via` is `{}`, not a sales channel",
                 clip(&v.to_string())
             );
-            at.push_at(
-                "E3270",
-                "sold_via",
-                message,
-                &format!("use one of {CHANNELS} (lowercase, in double quotes)"),
-            );
+            let hint = format!("use one of {CHANNELS} (lowercase, in double quotes)");
+            at.push_at("E3270", "sold_via", message, &hint);
         }
         channel
     });
     let unit_price_cents = given("unit_price_cents").and_then(|v| {
         if op.is_some() && !is_ship {
-            let hint = "give `unit_price_cents` on a `ship` only: the price of one unit sold";
-            at.push_at(
-                "E3272",
-                "unit_price_cents",
-                "`unit_price_cents` on an event that is not a `ship`".into(),
-                hint,
-            );
-            return None;
+            let what = "the price of one unit sold";
+            return wrong_op(at, "E3272", "unit_price_cents", "ship", what);
         }
         let price = v.as_i64().filter(|p| *p >= 0);
         if price.is_none() {
@@ -91,12 +74,8 @@ pub(super) fn sale_fields(
                 "`unit_price_cents` must be a whole number of cents from 0 up, not `{}`",
                 clip(&v.to_string())
             );
-            at.push_at(
-                "E3272",
-                "unit_price_cents",
-                message,
-                "write the unit price in cents without quotes, for example 1299",
-            );
+            let hint = "write the unit price in cents without quotes, for example 1299";
+            at.push_at("E3272", "unit_price_cents", message, hint);
         }
         price
     });
@@ -105,6 +84,25 @@ pub(super) fn sale_fields(
         sold_via,
         unit_price_cents,
     }
+}
+
+/// Records that `key` (code `code`) is given on an event other than `op`, the one that takes it
+/// (`what` it means there); `None`, the field's value.
+fn wrong_op<T>(
+    at: &mut Line<'_>,
+    code: &'static str,
+    key: &str,
+    op: &str,
+    what: &str,
+) -> Option<T> {
+    let message = format!("`{key}` on an event that is not a `{op}`");
+    at.push_at(
+        code,
+        key,
+        message,
+        &format!("give `{key}` on a `{op}` only: {what}"),
+    );
+    None
 }
 
 impl FeedEvent {
