@@ -254,14 +254,15 @@ impl Business {
             f.units += u64::from(e.units);
             nodes[e.node.0 as usize].returned_units += u64::from(e.units);
         }
-        b.nodes = nodes
-            .into_iter()
-            .filter(|n| n.routed.units + n.counter.units + n.returned_units > 0)
-            .collect();
-        for n in &b.nodes {
+        for n in &nodes {
             let kind = network.node(n.node).kind;
             b.channels[SalesChannel::at(kind).index()].add(&n.counter);
         }
+        // Every node with a routed order, a counter sale (even of 0 units) or units returned.
+        b.nodes = nodes
+            .into_iter()
+            .filter(|n| n.routed.orders + n.counter.orders + n.returned_units > 0)
+            .collect();
         b.returns = flows.into_values().collect();
         b.returns
             .sort_by_key(|f| (f.bought_via.is_none(), f.bought_via, f.returned_at));
