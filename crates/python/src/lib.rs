@@ -48,6 +48,7 @@ fn _omniroute(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(model::demo, m)?)?;
     m.add_function(wrap_pyfunction!(gen::generate, m)?)?;
     m.add_function(wrap_pyfunction!(kpis::kpis, m)?)?;
+    m.add_function(wrap_pyfunction!(kpis::business, m)?)?;
     m.add_function(wrap_pyfunction!(pool::num_threads, m)?)?;
     m.add_function(wrap_pyfunction!(pool::_after_fork_in_child, m)?)?;
     m.add_function(wrap_pyfunction!(errors::_panic_for_test, m)?)?;
