@@ -7,6 +7,7 @@ use super::{FeedEvent, FeedReader};
 use crate::ndjson::Line;
 use crate::problem::clip;
 use crate::{InputError, MAX_PROBLEMS};
+use omniroute_core::codes::InventoryCode;
 use omniroute_core::{Network, NodeIdx, SaleEvent, SalesChannel, StockOp};
 use serde_json::{Map, Value};
 use std::collections::HashSet;
@@ -43,14 +44,20 @@ pub(super) fn sale_fields(
                 "`order_id` must be a non-empty string, not `{}`",
                 clip(&v.to_string())
             );
-            at.push_at("E3271", "order_id", message, hint);
+            at.push_at(InventoryCode::BadOrderId.id(), "order_id", message, hint);
             None
         }
     });
     let sold_via = given("sold_via").and_then(|v| {
         if op.is_some() && !is_return {
             let what = "it says where the returned item was bought";
-            return wrong_op(at, "E3270", "sold_via", "return", what);
+            return wrong_op(
+                at,
+                InventoryCode::BadSoldVia.id(),
+                "sold_via",
+                "return",
+                what,
+            );
         }
         let channel = v.as_str().and_then(SalesChannel::parse);
         if channel.is_none() {
@@ -59,14 +66,20 @@ pub(super) fn sale_fields(
                 clip(&v.to_string())
             );
             let hint = format!("use one of {CHANNELS} (lowercase, in double quotes)");
-            at.push_at("E3270", "sold_via", message, &hint);
+            at.push_at(InventoryCode::BadSoldVia.id(), "sold_via", message, &hint);
         }
         channel
     });
     let unit_price_cents = given("unit_price_cents").and_then(|v| {
         if op.is_some() && !is_ship {
             let what = "the price of one unit sold";
-            return wrong_op(at, "E3272", "unit_price_cents", "ship", what);
+            return wrong_op(
+                at,
+                InventoryCode::BadUnitPrice.id(),
+                "unit_price_cents",
+                "ship",
+                what,
+            );
         }
         let price = v.as_i64().filter(|p| *p >= 0);
         if price.is_none() {
@@ -75,7 +88,12 @@ pub(super) fn sale_fields(
                 clip(&v.to_string())
             );
             let hint = "write the unit price in cents without quotes, for example 1299";
-            at.push_at("E3272", "unit_price_cents", message, hint);
+            at.push_at(
+                InventoryCode::BadUnitPrice.id(),
+                "unit_price_cents",
+                message,
+                hint,
+            );
         }
         price
     });

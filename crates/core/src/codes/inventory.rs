@@ -77,5 +77,11 @@ family_codes! {
         IncomingDate = "E3251" => "write incoming_date as YYYY-MM-DD, or leave both incoming cells empty",
         /// stock.csv: `incoming_qty` without `incoming_date`, or the other way round.
         IncomingPair = "E3252" => "give both incoming_qty and incoming_date, or neither",
+        /// A `sold_via` that is not a sales channel, or on an event other than a `return`.
+        BadSoldVia = "E3270" => "use one of online, store, dealer on a return, or leave it out",
+        /// An `order_id` that is not a non-empty string.
+        BadOrderId = "E3271" => "write the order's id (or the till's receipt) in double quotes, or leave it out",
+        /// A `unit_price_cents` that is not whole cents from 0 up, or on an event other than a `ship`.
+        BadUnitPrice = "E3272" => "write the unit price in cents without quotes on a ship, or leave it out",
     }
 }
