@@ -39,6 +39,7 @@ fn decision(shipments: &[(u32, &[usize], u32)]) -> Decision {
             distance_km: 10.0,
             promised_date: date(2026, 12, 5),
             cost: CostBreakdown::default(),
+            arrival: None,
         })
         .collect();
     let unfilled = if shipments.is_empty() {
