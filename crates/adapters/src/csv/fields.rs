@@ -1,6 +1,7 @@
 //! One data row and the field parsers shared by the readers. Each parser reports its own problem
 //! (with the field's line and column) and returns `None`; the reader then drops the row.
 
+use super::table::Cell;
 use crate::problem::clip;
 use crate::problem::Problems;
 use csv::StringRecord;
@@ -13,12 +14,14 @@ use omniroute_core::LatLng;
 /// A column of the file: its index when the header has it.
 pub(crate) type Col = Option<usize>;
 
-/// The cells of one row: a record the csv crate read, or a line split at its commas.
+/// The cells of one row: a record the csv crate read, a line split at its commas, or a table's.
 #[derive(Clone, Copy)]
 pub(crate) enum Cells<'a> {
     Record(&'a StringRecord),
     /// A line and where each of its fields starts and ends.
     Split(&'a str, &'a [(usize, usize)]),
+    /// A table's cells and the text of those written out.
+    Table(&'a [Cell<'a>], &'a str),
 }
 
 impl<'a> Cells<'a> {
@@ -27,6 +30,21 @@ impl<'a> Cells<'a> {
         match self {
             Cells::Record(record) => record.get(i),
             Cells::Split(line, bounds) => bounds.get(i).map(|&(a, b)| &line[a..b]),
+            Cells::Table(cells, text) => cells.get(i).map(|&cell| match cell {
+                Cell::Text(t) => t,
+                Cell::Written(a, b, _) => &text[a..b],
+            }),
+        }
+    }
+
+    /// Cell `i` when it is held as an integer (a table's integer column), not as text.
+    fn int(self, i: usize) -> Option<i64> {
+        match self {
+            Cells::Table(cells, _) => match cells.get(i)? {
+                Cell::Written(_, _, value) => *value,
+                Cell::Text(_) => None,
+            },
+            Cells::Record(_) | Cells::Split(..) => None,
         }
     }
 }
@@ -141,13 +159,17 @@ impl<'a> Row<'a> {
 
     /// An optional whole number in `min..=max`.
     pub fn int(&mut self, col: Col, min: i64, max: i64) -> Option<i64> {
-        let v = self.parse(
-            col,
-            InputCode::Number.id(),
-            "a whole number",
-            "write digits only, like 12 or -3",
-            |s| s.parse().ok(),
-        )?;
+        let held = col.and_then(|i| self.record.int(i));
+        let v = match held {
+            Some(v) => v,
+            None => self.parse(
+                col,
+                InputCode::Number.id(),
+                "a whole number",
+                "write digits only, like 12 or -3",
+                parse_int,
+            )?,
+        };
         self.in_range(col, v, min, max)
     }
 
@@ -331,6 +353,17 @@ fn split_list(cell: Option<&str>) -> Vec<&str> {
     .unwrap_or_default()
 }
 
+/// `s` as `str::parse::<i64>` reads it, plain digits (most cells) without its sign and overflow
+/// checks: 18 digits cannot overflow.
+fn parse_int(s: &str) -> Option<i64> {
+    let digits = s.as_bytes();
+    if digits.len() <= 18 && digits.iter().all(u8::is_ascii_digit) {
+        let v = digits.iter().fold(0, |v, &d| v * 10 + i64::from(d - b'0'));
+        return (!digits.is_empty()).then_some(v);
+    }
+    s.parse().ok()
+}
+
 fn parse_hh_mm(s: &str) -> Option<Time> {
     let (h, m) = s.split_once(':')?;
     let digits = |t: &str, n: std::ops::RangeInclusive<usize>| {
@@ -392,6 +425,31 @@ mod tests {
             "24:00", "12:60", "12", "12:5", "1230", "ab:cd", "12:30:00", "-1:30",
         ] {
             assert_eq!(parse_hh_mm(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn int_reads_as_str_parse() {
+        for s in [
+            "0",
+            "7",
+            "0042",
+            "123456789012345678",
+            "1234567890123456789",
+            "9223372036854775807",
+            "9223372036854775808",
+            "-3",
+            "+3",
+            "-",
+            "+",
+            "",
+            "1.0",
+            "1e3",
+            " 1",
+            "12a",
+            "٣",
+        ] {
+            assert_eq!(parse_int(s), s.parse().ok(), "{s:?}");
         }
     }
 

@@ -358,7 +358,7 @@ impl<'a> Sheet<'a> {
             return Ok(None);
         };
         self.rows += 1;
-        let cells = Cells::Split(rows.text(), rows.bounds());
+        let cells = rows.cells();
         Ok(Some(Row::new(
             line,
             cells,

@@ -1,15 +1,22 @@
 //! A table of Arrow columns (a Python frame) read by the CSV readers themselves: each row's cells
-//! are written as the text a CSV file of the table would hold and handed to the same row checks,
-//! so a table and a file with the same content give the same values or the same problems.
+//! are handed to the same row checks as a file's, so a table and a file with the same content
+//! give the same values or the same problems.
 //!
-//! Text columns are copied as they are; floats in Rust's shortest round-trip form (a whole
-//! number without a fraction: pandas turns an integer column with missing cells into floats),
-//! NaN and nulls as empty cells; every other type by Arrow's display rules. A row's `line` is
-//! its position as in a file with a header: row `i` (0-based, across batches) is line `i + 2`.
+//! Text columns are borrowed as they are (one downcast per batch). Integer columns are read as
+//! integers (`Row::int` takes the value, with the checks and codes of a file's digits) and also
+//! written as digits, for the checks that read a cell as text. Floats are written in Rust's
+//! shortest round-trip form (a whole number without a fraction: pandas turns an integer column
+//! with missing cells into floats), NaN and nulls as empty cells; every other type by Arrow's
+//! display rules. A row's `line` is its position as in a file with a header: row `i` (0-based,
+//! across batches) is line `i + 2`.
 
+use super::fields::Cells;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float64Type, Int64Type, UInt64Type};
-use arrow_array::{Array, Float64Array, Int64Array, RecordBatch, UInt64Array};
+use arrow_array::{
+    Array, Float64Array, Int64Array, LargeStringArray, RecordBatch, StringArray, StringViewArray,
+    UInt64Array,
+};
 use arrow_cast::cast;
 use arrow_cast::display::{ArrayFormatter, FormatOptions};
 use arrow_schema::{ArrowError, DataType, Schema};
@@ -39,7 +46,7 @@ impl Table {
     }
 }
 
-/// The rows of a [`Table`], one at a time, as text cells.
+/// The rows of a [`Table`], one at a time.
 pub(crate) struct TableRows<'a> {
     table: &'a Table,
     /// The batch being read, and its columns.
@@ -49,14 +56,26 @@ pub(crate) struct TableRows<'a> {
     row: usize,
     /// The line of the next row.
     line: u64,
-    /// The cells of the last row read, one after the other, and where each starts and ends.
+    /// The cells of the last row read.
+    cells: Vec<Cell<'a>>,
+    /// The cells written as text, one after the other.
     text: String,
-    bounds: Vec<(usize, usize)>,
 }
 
-/// How a column's cells are written.
+/// One cell of a table's row.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Cell<'a> {
+    /// A text cell, borrowed from its column (empty for a null).
+    Text(&'a str),
+    /// A cell written in the row's text at these bounds, with its value when it is an integer.
+    Written(usize, usize, Option<i64>),
+}
+
+/// A column of one batch, by how its cells are read.
 enum Column<'a> {
-    Text(&'a dyn Array),
+    Utf8(&'a StringArray),
+    LargeUtf8(&'a LargeStringArray),
+    View(&'a StringViewArray),
     Float(Float64Array),
     Int(Int64Array),
     UInt(UInt64Array),
@@ -72,8 +91,8 @@ impl<'a> TableRows<'a> {
             columns: Vec::new(),
             row: 0,
             line: 2,
+            cells: Vec::new(),
             text: String::new(),
-            bounds: Vec::new(),
         }
     }
 
@@ -110,31 +129,27 @@ impl<'a> TableRows<'a> {
             self.columns.clear();
         }
         self.text.clear();
-        self.bounds.clear();
+        self.cells.clear();
         for c in &self.columns {
-            let start = self.text.len();
-            write_cell(&mut self.text, c, self.row)?;
-            self.bounds.push((start, self.text.len()));
+            let cell = read_cell(&mut self.text, c, self.row)?;
+            self.cells.push(cell);
         }
         self.row += 1;
         self.line += 1;
         Ok(Some(self.line - 1))
     }
 
-    /// The cells of the last row read, one after the other.
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-
-    /// Where each cell of the last row starts and ends in [`TableRows::text`].
-    pub fn bounds(&self) -> &[(usize, usize)] {
-        &self.bounds
+    /// The cells of the last row read.
+    pub fn cells(&self) -> Cells<'_> {
+        Cells::Table(&self.cells, &self.text)
     }
 }
 
 fn column(c: &dyn Array) -> Result<Column<'_>, ArrowError> {
     Ok(match c.data_type() {
-        DataType::Utf8 | DataType::LargeUtf8 | DataType::Utf8View => Column::Text(c),
+        DataType::Utf8 => Column::Utf8(c.as_string::<i32>()),
+        DataType::LargeUtf8 => Column::LargeUtf8(c.as_string::<i64>()),
+        DataType::Utf8View => Column::View(c.as_string_view()),
         DataType::Float16 | DataType::Float32 | DataType::Float64 => Column::Float(
             cast(c, &DataType::Float64)?
                 .as_primitive::<Float64Type>()
@@ -165,28 +180,33 @@ fn formatter(c: &dyn Array) -> Result<ArrayFormatter<'_>, ArrowError> {
     ArrayFormatter::try_new(c, &options)
 }
 
-fn write_cell(out: &mut String, c: &Column<'_>, row: usize) -> Result<(), ArrowError> {
+/// Cell `row` of `c`, its text borrowed or written at the end of `out`.
+fn read_cell<'a>(out: &mut String, c: &Column<'a>, row: usize) -> Result<Cell<'a>, ArrowError> {
+    let text = |t: &'a str| Ok(Cell::Text(t));
+    let start = out.len();
+    let mut value = None;
     match c {
-        Column::Text(a) if a.is_valid(row) => out.push_str(match a.data_type() {
-            DataType::Utf8 => a.as_string::<i32>().value(row),
-            DataType::LargeUtf8 => a.as_string::<i64>().value(row),
-            _ => a.as_string_view().value(row),
-        }),
+        Column::Utf8(a) => return text(if a.is_valid(row) { a.value(row) } else { "" }),
+        Column::LargeUtf8(a) => return text(if a.is_valid(row) { a.value(row) } else { "" }),
+        Column::View(a) => return text(if a.is_valid(row) { a.value(row) } else { "" }),
         Column::Float(a) if a.is_valid(row) && !a.value(row).is_nan() => {
             write!(out, "{}", a.value(row)).map_err(failed)?;
         }
         Column::Int(a) if a.is_valid(row) => {
-            write!(out, "{}", a.value(row)).map_err(failed)?;
+            value = Some(a.value(row));
+            out.push_str(itoa::Buffer::new().format(a.value(row)));
         }
         Column::UInt(a) if a.is_valid(row) => {
-            write!(out, "{}", a.value(row)).map_err(failed)?;
+            // Above `i64::MAX`, only the digits: the checks report them as a file's.
+            value = i64::try_from(a.value(row)).ok();
+            out.push_str(itoa::Buffer::new().format(a.value(row)));
         }
-        Column::Text(_) | Column::Float(_) | Column::Int(_) | Column::UInt(_) => {}
+        Column::Float(_) | Column::Int(_) | Column::UInt(_) => {}
         Column::Other(a) => {
             write!(out, "{}", formatter(*a)?.value(row)).map_err(failed)?;
         }
     }
-    Ok(())
+    Ok(Cell::Written(start, out.len(), value))
 }
 
 fn failed(e: std::fmt::Error) -> ArrowError {

@@ -2,7 +2,7 @@
 //! problems (codes, messages, lines, columns).
 
 use crate::{read_nodes, read_nodes_table, read_orders_in, read_orders_table_in, read_stock};
-use crate::{read_stock_table, Table};
+use crate::{read_stock_table, Problem, StockRecord, Table};
 use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray, UInt8Array};
 use arrow_schema::{Field, Schema};
 use omniroute_core::{Network, ServiceLevels, Skus};
@@ -47,18 +47,32 @@ fn network() -> Network {
     from_table
 }
 
+type Stock = Result<Vec<StockRecord>, Vec<Problem>>;
+
+/// The stock read from `stock` and from `csv`, each into SKUs of its own.
+fn read_both(net: &Network, stock: &Table, csv: &str) -> (Stock, Stock) {
+    let (mut a, mut b) = (Skus::default(), Skus::default());
+    let from_table = read_stock_table(stock, net, &mut a).map(|l| l.value);
+    let from_csv = read_stock(csv.as_bytes(), "stock frame", net, &mut b).map(|l| l.value);
+    (
+        from_table.map_err(|e| e.problems()),
+        from_csv.map_err(|e| e.problems()),
+    )
+}
+
+/// The code, line and column of each problem of a read that failed.
+fn places(read: &Stock) -> Vec<(&'static str, u64, u64)> {
+    let problems = read.as_ref().expect_err("the read fails");
+    problems
+        .iter()
+        .map(|p| (p.code, p.line, p.column))
+        .collect()
+}
+
 #[test]
 fn stock_from_a_table_is_stock_from_its_csv() {
     let net = network();
-    let read = |stock: &Table, csv: &str| {
-        let (mut a, mut b) = (Skus::default(), Skus::default());
-        let from_table = read_stock_table(stock, &net, &mut a).map(|l| l.value);
-        let from_csv = read_stock(csv.as_bytes(), "stock frame", &net, &mut b).map(|l| l.value);
-        (
-            from_table.map_err(|e| e.problems()),
-            from_csv.map_err(|e| e.problems()),
-        )
-    };
+    let read = |stock: &Table, csv: &str| read_both(&net, stock, csv);
     let good = table(
         "stock frame",
         vec![
@@ -91,13 +105,8 @@ fn stock_from_a_table_is_stock_from_its_csv() {
     );
     let csv = "node_id,sku,qty,extra\nW1,A,-1,1\nX9,A,2,2\nW1,A,3,3\n,C,4,4\n";
     let (t, c) = read(&bad, csv);
-    let problems = t.clone().unwrap_err();
-    let places: Vec<(&str, u64, u64)> = problems
-        .iter()
-        .map(|p| (p.code, p.line, p.column))
-        .collect();
     assert_eq!(
-        places,
+        places(&t),
         [
             ("E1011", 2, 3),
             ("E1020", 3, 1),
@@ -161,4 +170,75 @@ fn orders_from_a_table_are_orders_from_their_csv() {
         .map(|(l, p)| (l.value, p));
     assert_eq!(format!("{t:?}"), format!("{c:?}"));
     assert_eq!(t.unwrap().0.len(), 1);
+}
+
+/// Integer columns of every width are read as integers, with a file's checks: the same codes,
+/// lines, columns and messages as their digits in a CSV file.
+#[test]
+fn typed_integer_columns_report_as_their_digits() {
+    use arrow_array::{Int32Array, LargeStringArray, UInt32Array, UInt64Array};
+    let net = network();
+    let stock = table(
+        "stock frame",
+        vec![
+            (
+                "node_id",
+                Arc::new(LargeStringArray::from(vec!["W1", "W1", "S1", "S1", "W1"])),
+            ),
+            (
+                "sku",
+                text(&[Some("A"), Some("B"), Some("A"), None, Some("C")]),
+            ),
+            (
+                "on_hand",
+                Arc::new(Int32Array::from(vec![
+                    Some(-4),
+                    Some(2),
+                    None,
+                    Some(1),
+                    Some(9),
+                ])),
+            ),
+            (
+                "reserved",
+                Arc::new(Int64Array::from(vec![0, 1 << 40, 0, 0, 3])),
+            ),
+            (
+                "safety_stock",
+                Arc::new(UInt64Array::from(vec![0, 0, u64::MAX, 0, 2])),
+            ),
+            ("extra", Arc::new(UInt32Array::from(vec![1, 2, 3, 4, 5]))),
+        ],
+        2,
+    );
+    let csv = "node_id,sku,on_hand,reserved,safety_stock,extra\n\
+               W1,A,-4,0,0,1\nW1,B,2,1099511627776,0,2\nS1,A,,0,18446744073709551615,3\n\
+               S1,,1,0,0,4\nW1,C,9,3,2,5\n";
+    let (t, c) = read_both(&net, &stock, csv);
+    assert_eq!(
+        places(&t),
+        [
+            ("E1011", 2, 3),
+            ("E1009", 3, 4),
+            ("E1007", 4, 3),
+            ("E1008", 4, 5),
+            ("E1007", 5, 2),
+        ]
+    );
+    assert_eq!(t, c);
+
+    // The clean row alone reads as its digits too.
+    let good = Table::new(
+        "stock frame",
+        &Schema::new(stock.batches[0].schema().fields().clone()),
+        vec![stock.batches[1].slice(2, 1)],
+    );
+    let csv = "node_id,sku,on_hand,reserved,safety_stock,extra\nW1,C,9,3,2,5\n";
+    let (t, c) = read_both(&net, &good, csv);
+    assert_eq!(t, c);
+    let record = t.unwrap()[0];
+    assert_eq!(
+        (record.on_hand, record.reserved, record.safety_stock),
+        (9, 3, 2)
+    );
 }
