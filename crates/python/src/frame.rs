@@ -1,7 +1,7 @@
 //! Tables in: any object speaking the Arrow PyCapsule interface (`__arrow_c_stream__`: pyarrow,
 //! polars, pandas ≥ 2.2 through pyarrow) is read in Rust into record batches, which the very
-//! readers the CLI uses read column by column (`omniroute_adapters::Table`: each row's cells as
-//! the text a CSV file of the frame would hold, no CSV written or parsed).
+//! readers the CLI uses read column by column (`omniroute_adapters::Table`: text borrowed,
+//! integers read as integers, no CSV written or parsed).
 //!
 //! Validation, defaults and error codes stay in one place (the adapters' readers), so a frame
 //! and a file with the same content give the same network, stock and orders, or the same
