@@ -5,10 +5,11 @@
 # kept) against `pyarrow.csv.read_csv` of the same three files (no checks), best of --runs each,
 # and the ratio.
 #
-#   benches/compare/load.sh [--orders N] [--runs R]
+#   benches/compare/load.sh [--orders N] [--runs R] [--base BIN]
 #
 #   --orders N  orders in the instance (default 20000; the stock file is ~1.44 M rows either way)
 #   --runs R    runs of each side, alternating; the best is reported (default 5)
+#   --base BIN  also time `BIN validate` (another build, e.g. main's) in the same loop
 #
 # Needs cargo and python3.11; creates (or reuses) benches/compare/.venv with the pinned
 # requirements.txt. A benchmark, not a test: scripts/test does not run it.
@@ -16,11 +17,13 @@ set -euo pipefail
 
 orders=20000
 runs=5
+base=
 while [ $# -gt 0 ]; do
     case "$1" in
         --orders) orders="${2:?--orders needs a number}"; shift 2 ;;
         --runs) runs="${2:?--runs needs a number}"; shift 2 ;;
-        -h|--help) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --base) base="${2:?--base needs a binary}"; shift 2 ;;
+        -h|--help) sed -n '2,15p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "load.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
@@ -48,15 +51,15 @@ trap 'rm -rf "$tmp"' EXIT
 "$bin" gen --out "$tmp" --seed 11 --warehouses 20 --stores 380 --dealers 1600 --skus 20000 \
     --orders "$orders" >&2
 
-"$venv/bin/python" - "$bin" "$tmp" "$runs" <<'PY'
+"$venv/bin/python" - "$bin" "$tmp" "$runs" "$base" <<'PY'
 import os, resource, subprocess, sys, time
 import pyarrow.csv as pacsv
 
-bin, tmp, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+bin, tmp, runs, base = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4]
 files = [os.path.join(tmp, f) for f in ("nodes.csv", "stock.csv", "orders.csv")]
-cmd = [bin, "validate", "--nodes", files[0], "--stock", files[1], "--orders", files[2]]
 
-def omniroute():
+def validate(binary):
+    cmd = [binary, "validate", "--nodes", files[0], "--stock", files[1], "--orders", files[2]]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     t = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
@@ -71,9 +74,12 @@ def pyarrow():
         pacsv.read_csv(f)
     return time.perf_counter() - t, time.process_time() - c
 
-best = {"omniroute validate": (1e9, 1e9), "pyarrow.csv.read_csv": (1e9, 1e9)}
+sides = {"omniroute validate": lambda: validate(bin), "pyarrow.csv.read_csv": pyarrow}
+if base:
+    sides["base validate"] = lambda: validate(base)
+best = {name: (1e9, 1e9) for name in sides}
 for _ in range(runs):
-    for name, f in (("omniroute validate", omniroute), ("pyarrow.csv.read_csv", pyarrow)):
+    for name, f in sides.items():
         wall, cpu = f()
         best[name] = (min(best[name][0], wall), min(best[name][1], cpu))
 rows = sum(1 for _ in open(files[1])) - 1
@@ -84,4 +90,7 @@ for name, (wall, cpu) in best.items():
     print(f"{name:22} wall {wall:6.3f} s   cpu {cpu:6.3f} s")
 (ow, oc), (pw, pc) = best["omniroute validate"], best["pyarrow.csv.read_csv"]
 print(f"ratio omniroute / pyarrow: wall {ow / pw:.2f}x, cpu {oc / pc:.2f}x")
+if base:
+    bw, bc = best["base validate"]
+    print(f"ratio base / pyarrow: wall {bw / pw:.2f}x, cpu {bc / pc:.2f}x")
 PY
