@@ -193,10 +193,39 @@ fn move_delta(
     }
 }
 
+/// A tabu search's move: item `i` to option `o`, or items `i` and `k` to options `to` and `q`.
 #[derive(Clone, Copy)]
-enum Move {
+pub(super) enum Move {
     Shift(usize, usize),
     Swap(usize, usize, usize, usize),
+}
+
+impl Move {
+    /// Makes the options the moved items leave (`choice`: each item's option before the move)
+    /// tabu for `tenure` to `2 × tenure` more iterations after `it`; returns the shifts to make,
+    /// in order.
+    pub(super) fn leave(
+        self,
+        choice: &[u32],
+        tabu: &mut [u64],
+        it: u64,
+        tenure: usize,
+        rng: &mut Rng,
+    ) -> [Option<(usize, usize)>; 2] {
+        let mut mark =
+            |i: usize| tabu[choice[i] as usize] = it + (tenure + rng.below(tenure + 1)) as u64;
+        match self {
+            Move::Shift(i, o) => {
+                mark(i);
+                [Some((i, o)), None]
+            }
+            Move::Swap(i, to, k, q) => {
+                mark(i);
+                mark(k);
+                [Some((i, to)), Some((k, q))]
+            }
+        }
+    }
 }
 
 /// Runs one tabu search from `start` (global options); returns the best feasible solution found
@@ -272,15 +301,14 @@ pub(crate) fn search(
         }
         match mv {
             None => tabu.fill(0),
-            Some(Move::Shift(i, o)) => {
-                tabu[s.choice[i] as usize] = it + (tenure + rng.below(tenure + 1)) as u64;
-                s.shift(i, o);
-            }
-            Some(Move::Swap(i, to, k, q)) => {
-                tabu[s.choice[i] as usize] = it + (tenure + rng.below(tenure + 1)) as u64;
-                tabu[s.choice[k] as usize] = it + (tenure + rng.below(tenure + 1)) as u64;
-                s.shift(i, to);
-                s.shift(k, q);
+            Some(m) => {
+                for (i, o) in m
+                    .leave(&s.choice, &mut tabu, it, tenure, rng)
+                    .into_iter()
+                    .flatten()
+                {
+                    s.shift(i, o);
+                }
             }
         }
         for (r, wr) in w.iter_mut().enumerate() {

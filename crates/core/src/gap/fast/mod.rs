@@ -20,7 +20,7 @@ mod view;
 
 use super::rng::Rng;
 use super::tabu::Limits;
-use moves::{best_move, Move};
+use moves::best_move;
 use run::Run;
 use std::time::Instant;
 pub(crate) use view::Simple;
@@ -68,15 +68,14 @@ pub(crate) fn search(
         let (mv, _) = best_move(&run, &w, &tabu, it, best_cost, &mut enter);
         match mv {
             None => tabu.fill(0),
-            Some(Move::Shift(i, o)) => {
-                tabu[run.choice[i] as usize] = it + (tenure + rng.below(tenure + 1)) as u64;
-                run.shift(i, o);
-            }
-            Some(Move::Swap(i, to, k, q)) => {
-                tabu[run.choice[i] as usize] = it + (tenure + rng.below(tenure + 1)) as u64;
-                tabu[run.choice[k] as usize] = it + (tenure + rng.below(tenure + 1)) as u64;
-                run.shift(i, to);
-                run.shift(k, q);
+            Some(m) => {
+                for (i, o) in m
+                    .leave(&run.choice, &mut tabu, it, tenure, rng)
+                    .into_iter()
+                    .flatten()
+                {
+                    run.shift(i, o);
+                }
             }
         }
         // Prices of over-capacity resources grow while the assignment is infeasible; all prices

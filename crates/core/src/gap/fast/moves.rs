@@ -4,11 +4,7 @@
 use super::run::{pen, Run};
 use super::NONE;
 
-#[derive(Clone, Copy)]
-pub(super) enum Move {
-    Shift(usize, usize),
-    Swap(usize, usize, usize, usize),
-}
+pub(super) use crate::gap::tabu::Move;
 
 /// The best admissible move and its value (cost change plus weighted excess change). `enter` (one
 /// entry per candidate, as `Simple::cand`) is scratch: the shift scan writes there the weighted
