@@ -11,14 +11,8 @@ use std::time::Instant;
 
 /// User + system CPU seconds of this process so far.
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let env = |k: &str, d: u64| {
-        std::env::var(k)
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(d)
-    };
     let (inputs, orders) = omniroute_benches::comparison_instance()?;
-    let runs = env("RUNS", 3);
+    let runs = omniroute_benches::env("RUNS", 3);
     let (router, stock) = omniroute_benches::router(&inputs);
     let now = omniroute_benches::now();
     let one = router.clone().parallel(false);

@@ -14,17 +14,11 @@ use std::fmt::Write as _;
 use std::time::{Duration, Instant};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
-    let env = |k: &str, d: u64| {
-        std::env::var(k)
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .unwrap_or(d)
-    };
     let out = std::env::args()
         .nth(1)
         .ok_or("usage: optimise_model OUT.txt")?;
     let (inputs, orders) = omniroute_benches::comparison_instance()?;
-    let seconds = env("OPT_SECONDS", 20);
+    let seconds = omniroute_benches::env("OPT_SECONDS", 20) as u64;
     let (router, stock) = omniroute_benches::router(&inputs);
     let now = omniroute_benches::now();
     let started = Instant::now();
