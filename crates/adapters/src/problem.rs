@@ -165,6 +165,14 @@ impl Problems {
         }
     }
 
+    /// Records an error another reader already placed (dropped, but counted, past the cap).
+    pub fn push(&mut self, p: Problem) {
+        self.total += 1;
+        if self.errors.len() < MAX_PROBLEMS {
+            self.errors.push(p);
+        }
+    }
+
     /// Records a warning.
     pub fn warning(
         &mut self,

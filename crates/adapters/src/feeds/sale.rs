@@ -6,7 +6,8 @@
 use super::{FeedEvent, FeedReader};
 use crate::ndjson::Line;
 use crate::problem::clip;
-use crate::{InputError, MAX_PROBLEMS};
+use crate::problem::Problems;
+use crate::InputError;
 use omniroute_core::codes::InventoryCode;
 use omniroute_core::{Network, NodeIdx, SaleEvent, SalesChannel, StockOp};
 use serde_json::{Map, Value};
@@ -144,7 +145,7 @@ impl FeedEvent {
 
 /// Reads a whole feed (`file` names it in problems) into its sales and returns, in order; a
 /// repeated (node, `seq`) is a duplicate the ledger would ignore, so it is skipped. Every
-/// malformed line's problems are gathered (at most [`MAX_PROBLEMS`]) into the `Err`.
+/// malformed line's problems are gathered (at most [`crate::MAX_PROBLEMS`], then `E1025`) into the `Err`.
 pub fn read_sale_events<R: BufRead>(
     input: R,
     file: &str,
@@ -152,7 +153,7 @@ pub fn read_sale_events<R: BufRead>(
 ) -> Result<Vec<SaleEvent>, InputError> {
     let mut seen: HashSet<(NodeIdx, u64)> = HashSet::new();
     let mut sales = Vec::new();
-    let mut problems = Vec::new();
+    let mut problems = Problems::new(file);
     for read in FeedReader::new(input, file, network) {
         match read {
             Ok(event) => {
@@ -160,13 +161,12 @@ pub fn read_sale_events<R: BufRead>(
                     sales.extend(event.sale_event());
                 }
             }
-            Err(p) => problems.extend(p),
+            Err(p) => p.into_iter().for_each(|p| problems.push(p)),
         }
     }
-    problems.truncate(MAX_PROBLEMS);
-    if problems.is_empty() {
+    if problems.total() == 0 {
         Ok(sales)
     } else {
-        Err(InputError::Invalid(problems))
+        Err(problems.into_error())
     }
 }
