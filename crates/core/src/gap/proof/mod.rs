@@ -183,6 +183,10 @@ impl Search<'_> {
         if !self.propagate(&mut node) {
             return;
         }
+        if !node.fixed.contains(&NONE) {
+            // The fixing decided every item: a leaf, the only assignment left to beat the incumbent.
+            return self.offer(node.fixed, node.fixed_cost);
+        }
         self.split(node, u);
     }
 

@@ -194,3 +194,32 @@ fn gap1_to_12_are_proven_at_their_optima() {
         assert_eq!(evaluate_assignment(&p, &local), Ok(best), "{name}");
     }
 }
+
+/// Found by `proof_equals_brute_force`: two options of one item on the same resource with the
+/// same amount, an incumbent of 19 and an optimum of 15 (item 0's option 2 and item 3's option 0).
+#[test]
+fn a_tie_on_one_resource_still_finds_the_optimum() {
+    let mut p = AssignmentProblem::new();
+    let r = p.add_resource(5).unwrap();
+    let opt =
+        |c: i64, on: Option<u64>| AssignOption::new(c, on.map(|a| (r, a)).into_iter().collect());
+    p.add_item(vec![opt(6, None), opt(0, Some(3)), opt(2, None)])
+        .unwrap();
+    p.add_item(vec![opt(0, None)]).unwrap();
+    p.add_item(vec![opt(0, None)]).unwrap();
+    p.add_item(vec![opt(13, Some(3)), opt(17, Some(3))])
+        .unwrap();
+    p.add_item(vec![opt(0, None)]).unwrap();
+    let start: Vec<u32> = (0..p.item_count())
+        .map(|i| p.options(i).start as u32)
+        .collect();
+    let first = Some((start, evaluate_assignment(&p, &[0; 5]).unwrap()));
+    assert_eq!(first.as_ref().unwrap().1, 19);
+    let limits = ProofLimits {
+        max_nodes: u64::MAX,
+        deadline: None,
+    };
+    let proof = prove(&p, first, vec![0.0; p.item_count()], limits).unwrap();
+    assert!(proof.proven);
+    assert_eq!((proof.best.unwrap().1, proof.bound), (15, 15));
+}
