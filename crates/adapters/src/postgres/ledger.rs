@@ -148,26 +148,37 @@ impl PgStore {
     /// The positions changed after change `since`, and the last change id, from one snapshot:
     /// what a follower re-reads after a notification or a reconnect. When the log no longer
     /// holds every change after `since` (pruned: [`KEEP_CHANGES`]), every position.
+    ///
+    /// One statement (one snapshot, one round trip, no transaction): every request and every
+    /// notification runs it, so it is on the path of each reservation.
     pub async fn changes_since(&self, since: i64) -> Result<(i64, Vec<PgPosition>), DbError> {
-        let mut client = self.client().await;
-        let tx = read_snapshot(&mut client).await?;
-        let last = last_change(&tx).await?;
-        let first: i64 = tx
-            .query_one("SELECT coalesce(min(change_id), 0) FROM stock_changes", &[])
-            .await?
-            .get(0);
-        let rows = if since + 1 < first {
-            let every = format!("SELECT {COLUMNS} FROM stock_positions");
-            tx.query(&every, &[]).await?
-        } else {
-            let changed = format!(
-                "SELECT {COLUMNS} FROM stock_positions WHERE (node_id, sku) IN \
-                 (SELECT node_id, sku FROM stock_changes WHERE change_id > $1)"
-            );
-            tx.query(&changed, &[&since]).await?
-        };
-        tx.commit().await?;
-        Ok((last, rows.iter().map(position).collect()))
+        let client = self.client().await;
+        // The log's bounds, then (when nothing after `since` was pruned) the changed positions
+        // up to `last`; a left join keeps the bounds when nothing changed.
+        let changed = format!(
+            "WITH log AS (SELECT coalesce(max(change_id), 0) AS last, \
+                                 coalesce(min(change_id), 0) AS first FROM stock_changes) \
+             SELECT log.last, log.first, p.* FROM log LEFT JOIN LATERAL \
+               (SELECT {COLUMNS} FROM stock_positions WHERE log.first <= $1 + 1 AND \
+                  (node_id, sku) IN (SELECT node_id, sku FROM stock_changes \
+                                     WHERE change_id > $1 AND change_id <= log.last)) p ON true"
+        );
+        let rows = client
+            .query_typed(&changed, &[(&since, Type::INT8)])
+            .await?;
+        let (last, first) = rows
+            .first()
+            .map_or((since, 0), |r| (r.get::<_, i64>(0), r.get::<_, i64>(1)));
+        if since + 1 < first {
+            drop(client);
+            return self.positions().await;
+        }
+        let changed = rows
+            .iter()
+            .filter(|r| r.get::<_, Option<String>>(2).is_some())
+            .map(|r| position_at(r, 2))
+            .collect();
+        Ok((last, changed))
     }
 
     /// Live reservation `id`: its expiry and lines (node id, SKU, units), if live.
@@ -278,11 +289,16 @@ pub(super) async fn log_keys(
 
 /// A row of [`COLUMNS`].
 pub(super) fn position(row: &Row) -> PgPosition {
-    let units = |i: usize| row.get::<_, i64>(i).clamp(0, i64::from(u32::MAX)) as u32;
+    position_at(row, 0)
+}
+
+/// [`COLUMNS`] from column `at` of `row` on.
+fn position_at(row: &Row, at: usize) -> PgPosition {
+    let units = |i: usize| row.get::<_, i64>(at + i).clamp(0, i64::from(u32::MAX)) as u32;
     let external = units(4);
     PgPosition {
-        node_id: row.get(0),
-        sku: row.get(1),
+        node_id: row.get(at),
+        sku: row.get(at + 1),
         position: Position {
             on_hand: units(2),
             reserved: units(3).saturating_add(external),
@@ -290,12 +306,12 @@ pub(super) fn position(row: &Row) -> PgPosition {
             safety_stock: units(5),
             incoming: omniroute_core::Incoming {
                 qty: units(10),
-                expected: row.get(11),
+                expected: row.get(at + 11),
             },
-            shipped: row.get::<_, i64>(6) as u64,
-            returned: row.get::<_, i64>(7) as u64,
-            delta_in: row.get(8),
-            snapshot_in: row.get(9),
+            shipped: row.get::<_, i64>(at + 6) as u64,
+            returned: row.get::<_, i64>(at + 7) as u64,
+            delta_in: row.get(at + 8),
+            snapshot_in: row.get(at + 9),
         },
     }
 }
