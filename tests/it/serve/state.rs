@@ -165,17 +165,18 @@ fn a_batch_does_not_hold_up_deltas() {
         })
     };
     std::thread::sleep(Duration::from_millis(300));
-    let start = Instant::now();
     let delta = json!([{"node_id": "WH-DEL", "seq": 1, "sku": "NEW-SKU", "change": 4}]);
     service.deltas(&delta).unwrap();
-    let delta_took = start.elapsed();
+    // Not a time limit (the machine may be busy): the batch, a 3-second optimise, is still
+    // running when the delta is through, so the delta did not wait for it.
+    let batch_running = !batch.is_finished();
     let batch_took = batch.join().unwrap();
     assert!(
         batch_took > Duration::from_secs(1),
         "the batch must outlast the delta for this test to mean anything: {batch_took:?}"
     );
     assert!(
-        delta_took < Duration::from_millis(500),
-        "the delta waited {delta_took:?} for a batch of {batch_took:?}"
+        batch_running,
+        "the delta waited for a batch of {batch_took:?}"
     );
 }
