@@ -10,6 +10,7 @@ use omniroute_core::{
 use parking_lot::RwLock;
 use serde_json::json;
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -31,6 +32,8 @@ pub(crate) struct Db {
     network: Arc<Network>,
     skus: Arc<RwLock<Skus>>,
     seen: tokio::sync::Mutex<Seen>,
+    /// Re-reads of the change log begun so far; each takes the next number (under `seen`).
+    begun: AtomicU64,
 }
 
 /// What the mirror has read of the change log.
@@ -38,6 +41,8 @@ pub(crate) struct Db {
 struct Seen {
     /// The last change id read.
     last: i64,
+    /// The number of the last re-read that finished (`None` before the first).
+    finished: Option<u64>,
     /// Positions of SKUs the process did not know when they were read, numbered by the
     /// follower (a request may hold the SKU table for reading).
     pending: Vec<PgPosition>,
@@ -108,8 +113,9 @@ impl Ledger {
             skus,
             seen: tokio::sync::Mutex::new(Seen {
                 last,
-                pending: Vec::new(),
+                ..Seen::default()
             }),
+            begun: AtomicU64::new(0),
         };
         let ledger = Ledger {
             live: LiveStock::new(router, rows),
@@ -144,8 +150,17 @@ impl Db {
     /// Re-reads every position changed since the last change read into `live`. With `intern`,
     /// SKUs new to the process are added (the caller holds no lock on the SKU table); without,
     /// their positions wait for the follower.
+    ///
+    /// Re-reads are coalesced: one that began after the caller's call (so after what the caller
+    /// committed) answers it, and the caller returns without reading again (unless it may
+    /// intern and positions of new SKUs still wait).
     async fn catch_up(&self, live: &LiveStock, intern: bool) -> Result<(), DbError> {
+        let need = self.begun.load(Ordering::SeqCst);
         let mut seen = self.seen.lock().await;
+        if seen.finished.is_some_and(|f| f >= need) && (!intern || seen.pending.is_empty()) {
+            return Ok(());
+        }
+        let number = self.begun.fetch_add(1, Ordering::SeqCst);
         let (last, changed) = self.store.changes_since(seen.last).await?;
         seen.last = last;
         seen.pending.extend(changed);
@@ -179,6 +194,7 @@ impl Db {
         }
         seen.pending = waiting;
         live.replace_rows(&rows);
+        seen.finished = Some(number);
         Ok(())
     }
 
