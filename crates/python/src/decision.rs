@@ -62,6 +62,9 @@ pub struct Shipment {
     distance_km: f64,
     promised_date: jiff::civil::Date,
     cost: CostBreakdown,
+    /// The day its units arrive at the node when it ships from incoming stock (`[incoming]
+    /// promise`), else `None` (stock on hand).
+    arrival_date: Option<jiff::civil::Date>,
 }
 
 /// A line that could not be filled, with its reason code (`NO_STOCK`, `OUT_OF_REACH`, …).
@@ -155,6 +158,7 @@ impl Decision {
                     distance_km: s.distance_km,
                     promised_date: s.promised_date,
                     cost: (&s.cost).into(),
+                    arrival_date: s.arrival,
                 })
                 .collect(),
             unfilled: d

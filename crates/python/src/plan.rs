@@ -17,6 +17,8 @@ pub(crate) struct Stock {
     pub table: StockTable,
     /// Before the policy's safety stock, which the checker holds back itself.
     pub raw: StockTable,
+    /// The inventory's incoming units the plan may have promised from (and `check` counts).
+    pub incoming: Arc<core::IncomingStock>,
 }
 
 /// A routed batch and what it was routed against (for `check` and `reroute`).
@@ -143,12 +145,13 @@ impl Plan {
     fn check(&self, py: Python<'_>) -> PyResult<Vec<Violation>> {
         let d = &self.0;
         guard(py, || {
-            let v = core::check(
+            let v = core::check_with_incoming(
                 &d.plan,
                 &d.orders.orders,
                 &d.orders.net.net,
                 &d.policies.versions,
                 &d.stock.raw,
+                &d.stock.incoming,
                 d.now,
             );
             Ok(v.iter()

@@ -219,6 +219,7 @@ impl Router {
         })?;
         let now = timestamp(now)?;
         let (orders, inventory) = (orders.data.clone(), &*inventory);
+        let incoming = Arc::clone(&inventory.incoming);
         let (pool, router, stock, raw) = guard(py, || {
             self.orders(&orders)?;
             self.in_effect(&orders.orders, &orders.places, now)?;
@@ -250,8 +251,15 @@ impl Router {
                 Some(pool) => pool.install(run),
                 None => run(),
             };
+            // Lines stock on hand left unfilled, promised from incoming stock (`[incoming]
+            // promise`), as `omniroute route` does.
+            let plan = router.promise_incoming(&orders.orders, plan, &incoming, now);
             let mode = if optimise { "optimise" } else { "sequential" };
-            let stock = Stock { table: stock, raw };
+            let stock = Stock {
+                table: stock,
+                raw,
+                incoming,
+            };
             Ok(Plan::new(plan, orders, stock, policies.clone(), now, mode))
         })
     }
@@ -310,6 +318,16 @@ impl Router {
             None => data.now,
             Some(_) => timestamp(now)?,
         };
+        let promised = data.plan.decisions.iter().flat_map(|d| &d.shipments);
+        if promised.clone().any(|s| s.arrival.is_some()) {
+            // Re-routing moves units of stock on hand only; it would count these as such.
+            return Err(Failure::Usage(
+                "the plan ships lines from incoming stock, which re-routing does not handle: \
+                 route the batch again instead"
+                    .into(),
+            )
+            .into());
+        }
         let events = reroute::read(py, events, &data.orders, &self.net)?;
         guard(py, || {
             self.in_effect(&data.orders.orders, &data.orders.places, now)
@@ -331,6 +349,7 @@ impl Router {
         let stock = Stock {
             table: r.stock,
             raw,
+            incoming: Arc::clone(&data.stock.incoming),
         };
         let plan = Plan::new(
             r.plan,

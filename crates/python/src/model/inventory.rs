@@ -16,6 +16,9 @@ use std::sync::Arc;
 pub struct Inventory {
     pub net: Arc<NetData>,
     pub ledger: Arc<core::TrackedInventory>,
+    /// stock.csv's `incoming_qty` / `incoming_date`: what `Router.route_batch` may promise from
+    /// when the policy's `[incoming] promise` is on (the ledger's operations do not change it).
+    pub incoming: Arc<core::IncomingStock>,
 }
 
 impl Inventory {
@@ -27,9 +30,13 @@ impl Inventory {
             reserved: r.reserved,
             safety_stock: r.safety_stock,
         }));
+        let incoming = core::IncomingStock::from_positions(
+            rows.iter().map(|r| (r.node, r.sku, r.incoming)),
+        );
         Inventory {
             net,
             ledger: Arc::new(ledger),
+            incoming: Arc::new(incoming),
         }
     }
 
