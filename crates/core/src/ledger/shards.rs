@@ -1,6 +1,6 @@
 //! The set of position shards one operation holds, always locked in ascending shard order.
 
-use super::position::Slot;
+use super::position::{Slot, StockRow};
 use crate::{NodeIdx, SkuId};
 use parking_lot::{Mutex, MutexGuard};
 use rustc_hash::FxHashMap;
@@ -64,6 +64,52 @@ impl<'a> Locked<'a> {
     pub fn slot(&mut self, node: NodeIdx, sku: SkuId) -> &mut Slot {
         let i = self.index(sku);
         self.guards[i].entry((node, sku)).or_default()
+    }
+
+    /// Runs `set` on the position of every row (created empty if absent), shard by shard:
+    /// the rows are first gathered by shard (keeping their order, so a position given twice
+    /// ends as its last row left it), and each shard grows once to hold its rows before it is
+    /// filled. Filling one shard at a time keeps its table in cache; row by row, each would
+    /// land in another shard, a cache miss each on a large load.
+    ///
+    /// # Panics
+    /// If a row's SKU lies in a shard this set did not lock.
+    pub fn fill(&mut self, rows: &[StockRow], set: impl Fn(&mut Slot, &StockRow)) {
+        let mut guard_of = vec![usize::MAX; self.shard_count];
+        for (g, &id) in self.ids.iter().enumerate() {
+            guard_of[id] = g;
+        }
+        let guard = |row: &StockRow| {
+            let g = guard_of[shard_of(row.sku, self.shard_count)];
+            assert!(
+                g != usize::MAX,
+                "the operation locked the shard of every SKU it touches"
+            );
+            g
+        };
+        let mut starts = vec![0usize; self.guards.len() + 1];
+        for row in rows {
+            starts[guard(row) + 1] += 1;
+        }
+        for g in 0..self.guards.len() {
+            starts[g + 1] += starts[g];
+        }
+        let mut gathered = rows.to_vec();
+        let mut next = starts.clone();
+        for row in rows {
+            let g = guard(row);
+            gathered[next[g]] = *row;
+            next[g] += 1;
+        }
+        for (g, shard) in self.guards.iter_mut().enumerate() {
+            let rows = &gathered[starts[g]..starts[g + 1]];
+            // Rows for positions the shard already holds (a repeated snapshot) need no room.
+            let held = shard.len();
+            shard.reserve(rows.len().saturating_sub(held));
+            for row in rows {
+                set(shard.entry((row.node, row.sku)).or_default(), row);
+            }
+        }
     }
 
     /// Every stored position of the locked shards.

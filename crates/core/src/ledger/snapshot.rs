@@ -60,9 +60,7 @@ impl Inventory {
 }
 
 fn apply_rows(locked: &mut Locked<'_>, rows: &[StockRow]) {
-    for row in rows {
-        locked
-            .slot(row.node, row.sku)
-            .set_snapshot(row.on_hand, row.reserved, row.safety_stock);
-    }
+    locked.fill(rows, |slot, row| {
+        slot.set_snapshot(row.on_hand, row.reserved, row.safety_stock);
+    });
 }

@@ -102,6 +102,29 @@ fn snapshot_replaces_every_position_and_keeps_live_reservations() {
 }
 
 #[test]
+fn a_snapshot_filled_shard_by_shard_keeps_each_positions_rows_in_order() {
+    // Rows of every shard interleaved, each position given twice (the second row wins) and
+    // some a third time in a later snapshot: as if applied one row after the other.
+    let inv = Inventory::with_shards(4);
+    let first: Vec<StockRow> = (0..40).map(|k| row(k % 3, k, k + 1)).collect();
+    let again = first.iter().map(|r| row(r.node.0, r.sku.0, r.on_hand * 10));
+    inv.replace_snapshot(first.iter().copied().chain(again));
+    inv.replace_rows(&[row(1, 7, 2), row(2, 8, 5), row(1, 7, 4)]);
+    for k in 0..40 {
+        let want = match k {
+            7 => 4,
+            8 => 5,
+            _ => (k + 1) * 10,
+        };
+        let p = inv.position(n(k % 3), s(k));
+        assert_eq!(p.on_hand, want, "sku {k}");
+        assert_eq!(p.snapshot_in, i64::from(want), "sku {k}");
+    }
+    assert_eq!(inv.positions().len(), 40);
+    balanced(&inv);
+}
+
+#[test]
 fn node_snapshot_replaces_one_node_and_refuses_stray_rows() {
     let inv = ledger(&[(0, 1, 10), (0, 2, 4), (1, 1, 5)]);
     inv.replace_node_snapshot(n(0), [row(0, 2, 7)]).unwrap();
