@@ -116,8 +116,8 @@ impl Router {
     /// With parallelism on ([`Router::parallel`], the default) orders are routed speculatively in
     /// windows across rayon's threads against the state before the window, then committed in
     /// order; an order whose inputs an earlier order changed since its guess (one of its SKUs
-    /// sold out or fell below its need at a node, or a capacity-limited node it could use lost
-    /// the room for it) is routed again, with the next few stale ones, in parallel
+    /// sold out or fell below its need at a node, or a capacity-limited node whose load its
+    /// route read lost the room for it) is routed again, with the next few stale ones, in parallel
     /// (`speculate.rs`). The plan is therefore identical to the one-thread run.
     pub fn route_sequential(&self, orders: &[Order], stock: &StockTable, now: Timestamp) -> Plan {
         self.route_sequential_with(orders, stock, now, &|_| {})

@@ -1,23 +1,49 @@
 //! [`Load`]: the capacity (units and shipments) used per node, which the capacity filters read.
 
+use super::reads::Reads;
 use crate::NodeIdx;
 use rustc_hash::FxHashMap;
+use std::sync::Arc;
 
 /// Capacity used per node during a batch (units and shipments).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default)]
 pub struct Load {
     used: FxHashMap<NodeIdx, (u32, u32)>,
+    /// While a batch speculates, where each route's reads are recorded (`speculate.rs`).
+    reads: Option<Arc<Reads>>,
 }
+
+impl PartialEq for Load {
+    fn eq(&self, other: &Self) -> bool {
+        self.used == other.used
+    }
+}
+
+impl Eq for Load {}
 
 impl Load {
     /// True while no node has anything loaded.
     pub fn is_empty(&self) -> bool {
-        self.used.is_empty()
+        let empty = self.used.is_empty();
+        if empty {
+            if let Some(r) = &self.reads {
+                r.mark_whole();
+            }
+        }
+        empty
+    }
+
+    /// Records every read in `reads` from now on (`None`: stops).
+    pub(super) fn record_reads(&mut self, reads: Option<Arc<Reads>>) {
+        self.reads = reads;
     }
 
     /// Units and shipments used at a node.
     #[inline]
     pub fn used(&self, node: NodeIdx) -> (u32, u32) {
+        if let Some(r) = &self.reads {
+            r.mark(node);
+        }
         if self.used.is_empty() {
             return (0, 0); // no hashing: a lone order, or the first of a batch
         }

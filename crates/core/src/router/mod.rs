@@ -50,6 +50,7 @@ mod postings;
 mod prices;
 mod ranking;
 mod reach;
+mod reads;
 mod reason;
 mod reroute;
 #[cfg(test)]
@@ -63,6 +64,8 @@ mod scan_limits;
 mod search;
 mod sparse;
 mod speculate;
+#[cfg(test)]
+mod speculate_tests;
 mod stock;
 mod terms;
 #[cfg(test)]

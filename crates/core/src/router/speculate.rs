@@ -3,16 +3,21 @@
 //! order committed since it was routed changed (`Router::stale`) is routed again, together with
 //! the next few orders of the window that are stale too, in parallel, against the state of that
 //! moment; so every committed decision is the one the one-thread run makes, and the plan is
-//! identical.
+//! identical. Each route records the nodes whose load it read ([`Reads`]): a node that filled up
+//! makes a guess stale only if the guess looked at it (on the comparison instance, 1,785
+//! re-routes of 20,000 orders → 903; `benches/README.md`).
 
 use super::batch::apply;
+use super::reads::{ReadNodes, Reads};
 use super::{Decision, Load, Router, StockTable};
 use crate::{NodeIdx, Order, SkuId};
 use jiff::Timestamp;
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// Orders per window, per thread. Larger windows re-route more: on the 20,000-order comparison
-/// instance, 1,785 re-routes at 8, 3,218 at 16, 5,402 at 32 (`benches/examples/batch_threads.rs`).
+/// instance, 1,785 re-routes at 8, 3,218 at 16, 5,402 at 32 before guesses recorded their reads
+/// (`benches/examples/batch_threads.rs`).
 const WINDOW_PER_THREAD: usize = 8;
 /// When a guess is stale, the orders (it and those after it) checked for re-routing together,
 /// per thread.
@@ -26,9 +31,11 @@ struct Changes {
     limited: Vec<NodeIdx>,
 }
 
-/// A speculative decision and where [`Changes`] stood when it was routed.
+/// A speculative decision, the nodes whose load its route read, and where [`Changes`] stood
+/// when it was routed.
 struct Guess {
     decision: Option<Decision>,
+    reads: ReadNodes,
     stock: usize,
     limited: usize,
 }
@@ -48,16 +55,25 @@ impl Router {
         progress: &(dyn Fn(usize) + Sync),
     ) {
         let redo_max = REDO_PER_THREAD * threads;
+        let reads = Arc::new(Reads::new(threads, self.network().len()));
+        load.record_reads(Some(Arc::clone(&reads)));
+        // Routes `order` against the state of the moment, `changes` long, and takes its reads.
+        let guess = |order: &Order, stock: &StockTable, load: &Load, changes: &Changes| {
+            reads.clear(); // what this thread read since (a staleness test) is not the route's
+            let decision = self.route_priced(order, stock, load, now, None);
+            Guess {
+                decision: Some(decision),
+                reads: reads.take(),
+                stock: changes.stock.len(),
+                limited: changes.limited.len(),
+            }
+        };
         for window in orders.chunks(WINDOW_PER_THREAD * threads) {
+            let mut changes = Changes::default();
             let mut guesses: Vec<Guess> = window
                 .par_iter()
-                .map(|o| Guess {
-                    decision: Some(self.route_priced(o, stock, load, now, None)),
-                    stock: 0,
-                    limited: 0,
-                })
+                .map(|o| guess(o, stock, load, &changes))
                 .collect();
-            let mut changes = Changes::default();
             let mut next = 0;
             while next < window.len() {
                 let stale = |j: usize| {
@@ -66,6 +82,7 @@ impl Router {
                         &window[j],
                         &changes.stock[g.stock..],
                         &changes.limited[g.limited..],
+                        &g.reads,
                         stock,
                         load,
                     )
@@ -73,16 +90,12 @@ impl Router {
                 if stale(next) {
                     let end = (next + redo_max).min(window.len());
                     let redo: Vec<usize> = (next..end).filter(|&j| j == next || stale(j)).collect();
-                    let fresh: Vec<Decision> = redo
+                    let fresh: Vec<Guess> = redo
                         .par_iter()
-                        .map(|&j| self.route_priced(&window[j], stock, load, now, None))
+                        .map(|&j| guess(&window[j], stock, load, &changes))
                         .collect();
-                    for (j, d) in redo.into_iter().zip(fresh) {
-                        guesses[j] = Guess {
-                            decision: Some(d),
-                            stock: changes.stock.len(),
-                            limited: changes.limited.len(),
-                        };
+                    for (j, g) in redo.into_iter().zip(fresh) {
+                        guesses[j] = g;
                     }
                 }
                 let order = &window[next];
@@ -106,6 +119,7 @@ impl Router {
             }
             progress(decisions.len());
         }
+        load.record_reads(None);
     }
 
     /// True when the node has a daily capacity in units or shipments (the same in every version).
@@ -114,20 +128,36 @@ impl Router {
         t.capacity_units.is_some() || t.capacity_shipments.is_some()
     }
 
+    /// The most units below which any version's inventory-balance term prices a position (0
+    /// without one): a position with at least a line's units plus these left costs that line no
+    /// balance, before and after units are taken from it.
+    fn balance_below_units(&self) -> u32 {
+        self.versions
+            .iter()
+            .filter_map(|(_, v)| v.policy.balance.map(|b| b.below_units))
+            .max()
+            .unwrap_or(0)
+    }
+
     /// True when a guess for `order`, routed before the `stock_changes` and shipments from the
-    /// capacity-limited nodes `limited` were committed, may differ from routing `order` now.
-    /// Stock and load only shrink and grow, and the router reads them only through "does this
-    /// node hold enough of this SKU for the order's lines" (masks, SKU groups, posting lists, the
-    /// unfilled-line reasons) and "does this node's capacity bind for this order". A guess is
-    /// kept when every change leaves those answers as they were: no SKU of the order sold out
-    /// anywhere or fell below the order's need at a node, and no node used since that holds one
-    /// of the order's SKUs binds the order's capacity now. (Capacities are the same in every policy version, so `self`'s terms
-    /// serve every order.)
+    /// capacity-limited nodes `limited` were committed, reading the load of the nodes in `reads`,
+    /// may differ from routing `order` now. The route is a function of what it reads; stock and
+    /// load only shrink and grow. It reads stock through "does this node hold enough of this SKU
+    /// for the order's lines" (masks, SKU groups, posting lists, the unfilled-line reasons) and,
+    /// with a balance term, "how far below its low-stock level would a line take this position";
+    /// it reads a node's load ([`ReadNodes`]) only to ask "does this node's capacity bind for
+    /// this order" (every comparison is against at most the order's units). A guess is kept when
+    /// every answer it read is unchanged: no SKU of the order sold out anywhere or fell below the
+    /// order's need (plus the balance's low-stock level) at a node, and no node whose load it read
+    /// binds the order's capacity now. (Capacities are the same in every policy version, so
+    /// `self`'s terms serve every order.)
+    #[allow(clippy::too_many_arguments)]
     fn stale(
         &self,
         order: &Order,
         stock_changes: &[(NodeIdx, SkuId, bool)],
         limited: &[NodeIdx],
+        reads: &ReadNodes,
         stock: &StockTable,
         load: &Load,
     ) -> bool {
@@ -139,20 +169,18 @@ impl Router {
                 .map(|l| l.qty)
                 .sum()
         };
+        let below = self.balance_below_units();
         let stock_changed = stock_changes.iter().any(|&(n, sku, sold_out)| {
             let need = need(sku);
-            need > 0 && (sold_out || stock.qty(n, sku) < need)
+            need > 0 && (sold_out || stock.qty(n, sku) < need.saturating_add(below))
         });
-        // A node that holds none of the order's SKUs now held none when the guess was routed
-        // either (else a sell-out there is in `stock_changes`): it could not ship the order, so
-        // its capacity did not matter.
         let units = u32::try_from(order.units()).unwrap_or(u32::MAX);
         stock_changed
             || limited.iter().any(|&n| {
-                !self.earliest().terms.nodes[n.0 as usize]
-                    .capacity()
-                    .has_room(load, n, units)
-                    && order.lines.iter().any(|l| stock.qty(n, l.sku) > 0)
+                reads.covers(n)
+                    && !self.earliest().terms.nodes[n.0 as usize]
+                        .capacity()
+                        .has_room(load, n, units)
             })
     }
 }
