@@ -15,41 +15,24 @@
 //! (20 warehouses, 380 stores, 1,600 dealers; 20,000 SKUs) for the big network; `COUNTRIES`
 //! (comma-separated ISO codes, default 24 countries on every continent) places it; `ONLY=US` or
 //! `ONLY=world` runs one of the two.
-use omniroute_adapters::{country_cities, generate, GenConfig, Inputs};
-use omniroute_benches::{cpu_s, env, now, router};
+use omniroute_adapters::{generate, Inputs};
+use omniroute_benches::{cpu_s, env, now, places, router, scaled_config, WORLD};
 use omniroute_core::CandidateOutcome;
 use std::collections::BTreeMap;
 use std::time::Instant;
 
-const COUNTRIES: &str = "US,CA,MX,BR,AR,CL,CO,GB,FR,DE,ES,IT,PL,SE,TR,EG,NG,ZA,KE,IN,CN,JP,ID,AU";
-
-fn config(scale: u32, orders: u32) -> GenConfig {
-    GenConfig {
-        seed: 11,
-        warehouses: 20 * scale,
-        stores: 380 * scale,
-        dealers: 1_600 * scale,
-        skus: 20_000,
-        orders,
-        ..GenConfig::demo()
-    }
-}
-
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let orders = u32::try_from(env("ORDERS", 20_000))?;
     let scale = u32::try_from(env("SCALE", 10))?;
-    let us = country_cities("US").ok_or("no US places")?;
-    let codes = std::env::var("COUNTRIES").unwrap_or_else(|_| COUNTRIES.into());
-    let mut world = Vec::new();
-    for code in codes.split(',') {
-        world.extend(country_cities(code).ok_or_else(|| format!("no places for {code}"))?);
-    }
+    let us = places("US")?;
+    let world = places(&std::env::var("COUNTRIES").unwrap_or_else(|_| WORLD.into()))?;
     let only = std::env::var("ONLY").unwrap_or_default();
     for (name, cities, scale) in [("US", us, 1), ("world", world, scale)] {
         if !only.is_empty() && only != name {
             continue;
         }
-        let inputs = Inputs::from_instance("bench", &generate(&cities, &config(scale, orders)))?;
+        let inputs =
+            Inputs::from_instance("bench", &generate(&cities, &scaled_config(scale, orders)))?;
         report(name, &inputs);
     }
     Ok(())

@@ -1,7 +1,7 @@
 //! Shared set-up for omniroute's benchmarks: seeded instances from the generator, loaded through
 //! the same readers the CLI uses, so the benches measure the real code path on real-sized data.
 
-use omniroute_adapters::{country_cities, generate, india_cities, GenConfig, Inputs};
+use omniroute_adapters::{country_cities, generate, india_cities, City, GenConfig, Inputs};
 use omniroute_core::{Order, Router, StockTable};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
@@ -31,15 +31,37 @@ pub fn network_10k(orders: u32) -> Inputs {
 /// 2,000 nodes (20 warehouses, 380 stores, 1,600 dealers), 20,000 SKUs, `orders` orders, seed
 /// 11: the shape of the batch and comparison instances.
 fn config_2k(orders: u32) -> GenConfig {
+    scaled_config(1, orders)
+}
+
+/// [`config_2k`]'s shape with `scale` times its nodes (the world network of `route_scale` is
+/// scale 10: 20,000 nodes).
+pub fn scaled_config(scale: u32, orders: u32) -> GenConfig {
     GenConfig {
         seed: 11,
-        warehouses: 20,
-        stores: 380,
-        dealers: 1_600,
+        warehouses: 20 * scale,
+        stores: 380 * scale,
+        dealers: 1_600 * scale,
         skus: 20_000,
         orders,
         ..GenConfig::demo()
     }
+}
+
+/// The 24 countries on every continent the world network is placed in.
+pub const WORLD: &str = "US,CA,MX,BR,AR,CL,CO,GB,FR,DE,ES,IT,PL,SE,TR,EG,NG,ZA,KE,IN,CN,JP,ID,AU";
+
+/// The embedded places of comma-separated ISO country codes.
+///
+/// # Errors
+///
+/// When a code has no embedded places.
+pub fn places(codes: &str) -> Result<Vec<City>, String> {
+    let mut out = Vec::new();
+    for code in codes.split(',') {
+        out.extend(country_cities(code).ok_or_else(|| format!("no places for {code}"))?);
+    }
+    Ok(out)
 }
 
 /// The batch instance of docs/design.md §9: 2,000 nodes (20 warehouses, 380 stores, 1,600 dealers),
@@ -55,6 +77,8 @@ pub fn network_2k(orders: u32) -> Inputs {
 /// The comparison instance of `benches/compare/run.sh` as `omniroute gen` makes it, on
 /// `$COUNTRY`'s embedded places (default US): 2,000 nodes (20 warehouses, 380 stores, 1,600
 /// dealers), 20,000 SKUs, `$OPT_ORDERS` orders (default 20,000), seed 11; and the order count.
+/// `COUNTRY=world` is `route_scale`'s world network instead: [`WORLD`]'s places and ten times
+/// the nodes (`$SCALE`).
 ///
 /// # Errors
 ///
@@ -62,8 +86,13 @@ pub fn network_2k(orders: u32) -> Inputs {
 pub fn comparison_instance() -> Result<(Inputs, u32), Box<dyn std::error::Error>> {
     let orders: u32 = std::env::var("OPT_ORDERS").map_or(Ok(20_000), |v| v.parse())?;
     let country = std::env::var("COUNTRY").unwrap_or_else(|_| "US".into());
-    let cities = country_cities(&country).ok_or("no embedded places for COUNTRY")?;
-    let cfg = config_2k(orders);
+    let (cities, cfg) = if country == "world" {
+        let scale = u32::try_from(env("SCALE", 10))?;
+        (places(WORLD)?, scaled_config(scale, orders))
+    } else {
+        let cities = country_cities(&country).ok_or("no embedded places for COUNTRY")?;
+        (cities, config_2k(orders))
+    };
     Ok((
         Inputs::from_instance("bench", &generate(&cities, &cfg))?,
         orders,
