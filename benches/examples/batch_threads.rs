@@ -4,7 +4,8 @@
 //! `cargo run --release -p omniroute-benches --example batch_threads` with env `OPT_ORDERS`
 //! (default 20,000), `COUNTRY` (default US) and `RUNS` (default 3, alternating; the best of each
 //! is printed): 20 warehouses, 380 stores, 1,600 dealers, 20,000 SKUs, seed 11 (the comparison
-//! instance of `benches/compare/run.sh`). CPU time is the process's user + system time from
+//! instance of `benches/compare/run.sh`); `COUNTRY=world` routes `route_scale`'s world network
+//! (24 countries, `SCALE` times the nodes, default 10) instead. CPU time is the process's user + system time from
 //! `/proc/self/stat` (10 ms ticks), so it counts both threads' work.
 
 use std::time::Instant;
