@@ -15,8 +15,12 @@ use rstar::primitives::GeomWithData;
 use rstar::RTree;
 use std::collections::VecDeque;
 
+mod kept;
 #[cfg(test)]
 mod tests;
+
+use kept::{box_chord2, Kept, Next, Queued};
+pub(crate) use kept::{NearestWhere, Walked};
 
 /// A node in the tree: its unit vector and its index.
 type Entry = GeomWithData<[f64; 3], u32>;
@@ -202,6 +206,36 @@ impl SpatialIndex {
             from,
             chord_heap(nodes.iter().map(|&n| (n, self.chord2(f, n)))),
         )
+    }
+
+    /// The nodes `keep` accepts, nearest-first from `from`, with the order guarantee and
+    /// distances of [`SpatialIndex::nearest`]: the same sequence as
+    /// [`SpatialIndex::nearest_among`] of those nodes, found by walking the tree (only the nodes
+    /// kept are measured) instead of ordering them all. After the walk has read `budget` nodes of
+    /// the tree it yields [`Walked::Spent`] and ends; the nodes yielded before are the first of
+    /// that sequence, so the rest can come from [`SpatialIndex::nearest_among`] of the others.
+    pub(crate) fn nearest_where<F: FnMut(NodeIdx) -> bool>(
+        &self,
+        from: LatLng,
+        keep: F,
+        budget: usize,
+    ) -> NearestWhere<'_, F> {
+        let f = from.unit_vector();
+        let root = self.tree.root();
+        let mut queue = std::collections::BinaryHeap::new();
+        queue.push(Queued(box_chord2(f, &root.envelope()), Next::Parent(root)));
+        let kept = Kept {
+            index: self,
+            from: f,
+            queue,
+            keep,
+            left: budget,
+            spent: false,
+        };
+        NearestWhere {
+            walk: Nearest::new(&self.points, from, kept),
+            done: false,
+        }
     }
 
     /// [`SpatialIndex::nearest_among`] for nodes whose squared chords from `from` (as

@@ -216,6 +216,34 @@ proptest! {
         prop_assert_eq!(walk, all.clone());
         prop_assert_eq!(index.nearest_of(from, nodes.iter().copied()), all.first().copied());
     }
+
+    #[test]
+    fn nearest_where_is_a_prefix_of_nearest_among_and_the_rest_completes_it(
+        (points, from) in case(),
+        keep in prop::collection::vec(any::<bool>(), 64),
+        budget in 0usize..80,
+    ) {
+        let index = SpatialIndex::new(points.clone());
+        let kept = |n: NodeIdx| keep[n.0 as usize % keep.len()];
+        let nodes: Vec<NodeIdx> = (0..points.len() as u32).map(NodeIdx).filter(|&n| kept(n)).collect();
+        let all: Vec<_> = index.nearest_among(from, &nodes).collect();
+        let mut walk = Vec::new();
+        let mut spent = false;
+        for step in index.nearest_where(from, kept, budget) {
+            match step {
+                Walked::Node(n, km) => walk.push((n, km)),
+                Walked::Spent => spent = true,
+            }
+        }
+        prop_assert!(spent || walk.len() == all.len(), "a walk that ends unspent is whole");
+        prop_assert_eq!(&all[..walk.len()], &walk[..]);
+        let rest: Vec<NodeIdx> = nodes.iter().copied().filter(|n| !walk.iter().any(|w| w.0 == *n)).collect();
+        walk.extend(index.nearest_among(from, &rest));
+        prop_assert_eq!(walk, all);
+        if budget >= points.len() {
+            prop_assert!(!spent, "a budget over the tree walks it all");
+        }
+    }
 }
 
 #[test]

@@ -1,23 +1,88 @@
 //! Candidate source, first phase: the nodes that hold enough of every line to ship the order
 //! alone, nearest first.
+//!
+//! They come from a walk of the spatial index that keeps the nodes holding every line (a bit
+//! test per SKU), so a dense SKU's thousands of holders are never listed. When the walk has
+//! tested [`FULL_WALK_PERCENT`](super::scan_limits::FULL_WALK_PERCENT) of their number without the
+//! bound closing (few full holders, or a remote order), the others are listed and ordered by
+//! chord instead. Both give the nodes in the same (km, index) order
+//! ([`SpatialIndex::nearest_where`](crate::SpatialIndex::nearest_where)).
 
 use super::search::Search;
-use crate::{NodeIdx, SkuId};
+use crate::index::Walked;
+use crate::{NodeIdx, SkuId, StockTable};
+
+/// The nodes that can ship the whole order (as far as stock goes), as the later phases skip them:
+/// a membership test, and their list once a phase has needed it.
+pub(super) struct FullHolders<'a> {
+    every: &'a [(SkuId, u32)],
+    list: Option<Vec<NodeIdx>>,
+}
+
+impl<'a> FullHolders<'a> {
+    /// The holders of `every` (each SKU with the most units a line asks).
+    pub(super) fn new(every: &'a [(SkuId, u32)]) -> Self {
+        FullHolders { every, list: None }
+    }
+
+    /// True when `node` holds enough of every line.
+    pub(super) fn contains(&self, stock: &StockTable, node: NodeIdx) -> bool {
+        match &self.list {
+            Some(list) => list.binary_search(&node).is_ok(),
+            None => stock.holds_all(self.every, node),
+        }
+    }
+
+    /// Every such node, ascending (listed the first time it is asked).
+    pub(super) fn list(&mut self, stock: &StockTable) -> &[NodeIdx] {
+        self.list.get_or_insert_with(|| {
+            let mut list = Vec::new();
+            stock.full_holders(self.every, &mut list);
+            list
+        })
+    }
+}
 
 impl Search<'_> {
-    /// Considers the nodes holding `every` (each SKU with the most units a line asks), nearest
-    /// first (ties by index), until one shipment from further away costs more than the best
-    /// found. Returns them all, ascending by node (the later phases skip them).
-    pub(super) fn scan_full_holders(&mut self, every: &[(SkuId, u32)]) -> Vec<NodeIdx> {
-        let mut full = Vec::new();
-        self.stock.full_holders(every, &mut full);
+    /// Considers the nodes of `full`, nearest first (ties by index), until one shipment from
+    /// further away costs more than the best found.
+    pub(super) fn scan_full_holders(&mut self, full: &mut FullHolders<'_>) {
         let index = self.router.network.index();
-        for (n, km) in index.nearest_among(self.ctx.order.destination, &full) {
+        let from = self.ctx.order.destination;
+        let stock = self.stock;
+        let every = full.every;
+        let mut weighed: Vec<NodeIdx> = Vec::new();
+        let mut spent = false;
+        let holds = |n| stock.holds_all(every, n);
+        let budget = stock.full_holders_at_most(every) * self.router.limits.full_walk / 100;
+        for step in index.nearest_where(from, holds, budget) {
+            match step {
+                Walked::Node(n, km) => {
+                    if self.bounds().whole(km).is_some() {
+                        return;
+                    }
+                    self.consider_lines(n, km, self.full.clone());
+                    weighed.push(n);
+                }
+                Walked::Spent => {
+                    spent = true;
+                    break;
+                }
+            }
+        }
+        if !spent {
+            return; // every full holder was weighed
+        }
+        // The walk ran long: the holders it has not yielded, ordered by chord.
+        weighed.sort_unstable();
+        let rest: Vec<NodeIdx> = (full.list(stock).iter().copied())
+            .filter(|n| weighed.binary_search(n).is_err())
+            .collect();
+        for (n, km) in index.nearest_among(from, &rest) {
             if self.bounds().whole(km).is_some() {
                 break;
             }
             self.consider_lines(n, km, self.full.clone());
         }
-        full
     }
 }

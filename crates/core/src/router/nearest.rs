@@ -1,6 +1,7 @@
 //! Candidate source, second phase: every other node nearest first from the spatial index, while
 //! a partial shipment could still pay, handing over to the posting lists once they are shorter.
 
+use super::full::FullHolders;
 use super::search::Search;
 use crate::NodeIdx;
 
@@ -9,7 +10,7 @@ impl Search<'_> {
     /// bounds close for a partial shipment; after `WALK_LIMIT` nodes (or the order's `posting`
     /// size divided by `WALK_DIVISOR`), or once the nodes that may still help have fewer posting
     /// entries than that, the rest come from the posting lists ([`Search::scan_postings`]).
-    pub(super) fn scan_nearest(&mut self, full: &[NodeIdx], posting: usize) {
+    pub(super) fn scan_nearest(&mut self, full: &mut FullHolders<'_>, posting: usize) {
         if self.closed_to_partial(0.0).is_some() {
             return; // the bounds only grow with the distance
         }
@@ -27,7 +28,7 @@ impl Search<'_> {
                 self.scan_postings(visited, full, km);
                 return;
             }
-            if full.binary_search(&n).is_err() {
+            if !full.contains(self.stock, n) {
                 self.consider(n, km);
             }
             visited.push(n);

@@ -2,6 +2,7 @@
 //! nodes that hold it come from the lists the line floors kept, nearest first.
 
 use super::bounds::Narrowed;
+use super::full::FullHolders;
 use super::search::Search;
 use crate::index::ChordSlack;
 use crate::NodeIdx;
@@ -11,14 +12,19 @@ impl Search<'_> {
     /// [`Bounds::narrowed`](super::bounds::Bounds::narrowed) asks at `km`, nearest first, until
     /// the bounds close. Each node is still checked alone ([`Search::consider`]); when the bounds
     /// narrow the lists to half or less, they are read again.
-    pub(super) fn scan_postings(&mut self, mut seen: Vec<NodeIdx>, full: &[NodeIdx], mut km: f64) {
+    pub(super) fn scan_postings(
+        &mut self,
+        mut seen: Vec<NodeIdx>,
+        full: &mut FullHolders<'_>,
+        mut km: f64,
+    ) {
         let index = self.router.network.index();
         loop {
             let narrowed = self.bounds().narrowed(km);
             if narrowed.closed(&self.full) {
                 return;
             }
-            let nodes = self.holder_set(&narrowed, &seen, full);
+            let nodes = self.holder_set(&narrowed, &seen, full.list(self.stock));
             let mut again = false;
             for (n, k) in index.nearest_by_chord(self.ctx.order.destination, &nodes) {
                 km = k;

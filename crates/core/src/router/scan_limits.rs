@@ -17,6 +17,15 @@ pub const WALK_LIMIT: usize = 48;
 /// order's divided by this.
 pub(crate) const WALK_DIVISOR: usize = 4;
 
+/// The first phase's walk of the spatial index for the nodes holding every line tests up to this
+/// many nodes per hundred such nodes (as [`StockTable::full_holders_at_most`] counts them); if the
+/// bound has not closed by then, the remaining ones are listed and ordered by chord. The walk's
+/// cost grows with the nodes it tests, the list's with the nodes listed, so a walk that runs long
+/// (few nodes hold every line, or a remote order) wastes at most a share of the list's cost.
+///
+/// [`StockTable::full_holders_at_most`]: super::StockTable::full_holders_at_most
+pub(crate) const FULL_WALK_PERCENT: usize = 50;
+
 /// A line whose SKU is held by at most this many nodes has its holders scanned up front, so the
 /// router knows how far away the line can still be shipped from; longer lists use the SKU's cap.
 pub(crate) const LINE_SCAN_LIMIT: usize = 16;
@@ -33,6 +42,8 @@ pub(crate) struct Limits {
     pub divisor: usize,
     /// [`LINE_SCAN_LIMIT`].
     pub line_scan: usize,
+    /// [`FULL_WALK_PERCENT`].
+    pub full_walk: usize,
 }
 
 impl Limits {
@@ -41,5 +52,6 @@ impl Limits {
         walk: WALK_LIMIT,
         divisor: WALK_DIVISOR,
         line_scan: LINE_SCAN_LIMIT,
+        full_walk: FULL_WALK_PERCENT,
     };
 }

@@ -9,6 +9,7 @@ use super::candidate::{evaluate, stock_lines, OrderCtx, Viable};
 use super::choose::{self, Problem, Solver};
 use super::dominance::Dominators;
 use super::floors::LineFloors;
+use super::full::FullHolders;
 use super::order_terms::OrderTerms;
 use super::policy_router::PolicyRouter;
 use super::reach::Reach;
@@ -146,9 +147,10 @@ impl Search<'_> {
             self.scan_sparse_holders(&every);
             return;
         }
-        let full = self.scan_full_holders(&every);
+        let mut full = FullHolders::new(&every);
+        self.scan_full_holders(&mut full);
         self.partial_only = true;
-        self.scan_nearest(&full, posting);
+        self.scan_nearest(&mut full, posting);
     }
 
     /// Computes the line floors the first time a bound needs them: when neither the reach nor

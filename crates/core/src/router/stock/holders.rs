@@ -76,6 +76,49 @@ impl StockTable {
         }
     }
 
+    /// True when `node` holds at least `need` units of every `(sku, need)` of `needs`: it is
+    /// one of [`StockTable::full_holders`]. A SKU's bit (when it has a bitmap) rejects most
+    /// nodes before any units are read.
+    pub(crate) fn holds_all(&self, needs: &[(SkuId, u32)], node: NodeIdx) -> bool {
+        let bits = needs.iter().all(|&(s, _)| {
+            self.postings
+                .get(s.0 as usize)
+                .is_some_and(|p| p.bits.is_empty() || bit(&p.bits, node))
+        });
+        bits && needs.iter().all(|&(s, need)| {
+            let p = &self.postings[s.0 as usize];
+            if need <= 1 && !p.bits.is_empty() {
+                return true; // the bit said so
+            }
+            p.find(node).is_ok_and(|i| p.units[i] >= need)
+        })
+    }
+
+    /// At least as many nodes as [`StockTable::full_holders`] finds, cheaply: the holders of
+    /// every SKU (a count of the AND of the bitmaps) when every SKU has a bitmap, else the
+    /// shortest posting list's length.
+    pub(crate) fn full_holders_at_most(&self, needs: &[(SkuId, u32)]) -> usize {
+        let postings: Option<Vec<&Posting>> = needs
+            .iter()
+            .map(|&(s, _)| self.postings.get(s.0 as usize))
+            .collect();
+        let Some(postings) = postings else {
+            return 0; // a SKU nobody holds
+        };
+        if postings.iter().any(|p| p.bits.is_empty()) {
+            return postings.iter().map(|p| p.nodes.len()).min().unwrap_or(0);
+        }
+        let words = postings.iter().map(|p| p.bits.len()).min().unwrap_or(0);
+        (0..words)
+            .map(|w| {
+                postings
+                    .iter()
+                    .fold(u64::MAX, |acc, p| acc & p.bits[w])
+                    .count_ones() as usize
+            })
+            .sum()
+    }
+
     /// Nodes holding some of the SKUs of `needs` (any quantity), ascending, into `out`: an OR of
     /// the bitmaps when every SKU has one, else a merge of the posting lists.
     pub(crate) fn any_holders(&self, needs: &[(SkuId, u32)], out: &mut Vec<NodeIdx>) {

@@ -7,7 +7,7 @@ use proptest::prelude::*;
 proptest! {
     /// The nodes holding enough of every SKU, from the bitmaps (with each holder's place in
     /// its list taken from its rank in the bitmap) or from the lists, are exactly those a scan
-    /// of every node finds; on up to 300 nodes, so ranks cross many 64-bit words.
+    /// of every node finds, and [`StockTable::holds_all`] accepts exactly them; on up to 300 nodes, so ranks cross many 64-bit words.
     #[test]
     fn full_holders_are_the_nodes_holding_enough_of_every_sku(
         rows in proptest::collection::vec((0u32..300, 0u32..4, 1u32..5), 0..900),
@@ -47,6 +47,9 @@ proptest! {
                     .all(|&(s, q)| held.get(&(n.0, s.0)).copied().unwrap_or(0) >= q)
             })
             .collect();
-        prop_assert_eq!(found, expected);
+        let members: Vec<NodeIdx> =
+            (0..320).map(NodeIdx).filter(|&n| table.holds_all(&needs, n)).collect();
+        prop_assert_eq!(&found, &expected);
+        prop_assert_eq!(members, expected);
     }
 }
