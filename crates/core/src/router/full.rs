@@ -2,7 +2,8 @@
 //! alone, nearest first.
 //!
 //! They come from a walk of the spatial index that keeps the nodes holding every line (a bit
-//! test per SKU), so a dense SKU's thousands of holders are never listed. When the walk has
+//! test per SKU), so a dense SKU's thousands of holders are never listed. Fewer than
+//! [`FULL_WALK_MIN`](super::scan_limits::FULL_WALK_MIN) are listed at once; when the walk has
 //! tested [`FULL_WALK_PERCENT`](super::scan_limits::FULL_WALK_PERCENT) of their number without the
 //! bound closing (few full holders, or a remote order), the others are listed and ordered by
 //! chord instead. Both give the nodes in the same (km, index) order
@@ -51,11 +52,18 @@ impl Search<'_> {
         let from = self.ctx.order.destination;
         let stock = self.stock;
         let every = full.every;
+        let limits = self.router.limits;
+        let at_most = stock.full_holders_at_most(every);
+        let budget = if at_most < limits.full_walk_min {
+            0
+        } else {
+            at_most * limits.full_walk / 100
+        };
         let mut weighed: Vec<NodeIdx> = Vec::new();
-        let mut spent = false;
+        let mut spent = budget == 0;
         let holds = |n| stock.holds_all(every, n);
-        let budget = stock.full_holders_at_most(every) * self.router.limits.full_walk / 100;
-        for step in index.nearest_where(from, holds, budget) {
+        let walk = (!spent).then(|| index.nearest_where(from, holds, budget));
+        for step in walk.into_iter().flatten() {
             match step {
                 Walked::Node(n, km) => {
                     if self.bounds().whole(km).is_some() {

@@ -155,8 +155,8 @@ impl Router {
 
     /// The same router with other candidate-gathering limits (the result must not change):
     /// [`POSTING_LIMIT`], [`WALK_LIMIT`] and [`WALK_DIVISOR`](scan_limits::WALK_DIVISOR); every line's holders are scanned,
-    /// and the first phase's walk tests `walk` nodes per hundred full holders (its
-    /// [`FULL_WALK_PERCENT`](scan_limits::FULL_WALK_PERCENT)).
+    /// and the first phase's walk tests `20 × walk` nodes per hundred full holders (its
+    /// [`FULL_WALK_PERCENT`](scan_limits::FULL_WALK_PERCENT)), however few they are.
     #[cfg(test)]
     pub(crate) fn with_limits(mut self, posting: usize, walk: usize, divisor: usize) -> Self {
         for (_, version) in &mut self.versions {
@@ -165,7 +165,8 @@ impl Router {
                 walk,
                 divisor,
                 line_scan: 0,
-                full_walk: walk,
+                full_walk: walk * 20,
+                full_walk_min: 0,
             };
         }
         self

@@ -26,6 +26,10 @@ pub(crate) const WALK_DIVISOR: usize = 4;
 /// [`StockTable::full_holders_at_most`]: super::StockTable::full_holders_at_most
 pub(crate) const FULL_WALK_PERCENT: usize = 50;
 
+/// Fewer full holders than this are listed and ordered by chord without a walk: so few cost less
+/// to order than the walk's way down the tree.
+pub(crate) const FULL_WALK_MIN: usize = 512;
+
 /// A line whose SKU is held by at most this many nodes has its holders scanned up front, so the
 /// router knows how far away the line can still be shipped from; longer lists use the SKU's cap.
 pub(crate) const LINE_SCAN_LIMIT: usize = 16;
@@ -44,6 +48,8 @@ pub(crate) struct Limits {
     pub line_scan: usize,
     /// [`FULL_WALK_PERCENT`].
     pub full_walk: usize,
+    /// [`FULL_WALK_MIN`].
+    pub full_walk_min: usize,
 }
 
 impl Limits {
@@ -53,5 +59,6 @@ impl Limits {
         divisor: WALK_DIVISOR,
         line_scan: LINE_SCAN_LIMIT,
         full_walk: FULL_WALK_PERCENT,
+        full_walk_min: FULL_WALK_MIN,
     };
 }
