@@ -39,7 +39,8 @@ def main() -> int:
     log = open(a.omniroute_log, encoding="utf-8").read()
     summary = re.search(
         r"routed (\d+) orders \((\d+) complete\): fill rate ([\d.]+) %, (\d+) shipments, "
-        r"([\d.]+) km, cost .*?\((-?\d+) cents\)",
+        # "cost ₹1,234.56 (123456 cents)" with a currency, "cost 123456 cents" without.
+        r"([\d.]+) km, cost (?:[^(\n]*\()?(-?\d+) cents",
         log,
     )
     took = re.search(r"routing took ([\d.]+) s", log)
