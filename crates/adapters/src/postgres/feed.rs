@@ -3,9 +3,11 @@
 
 use super::ledger::{log_changes, position, PgEvent, PgPosition, PgStore, COLUMNS};
 use super::DbError;
+use futures_util::future::{try_join, try_join3};
 use jiff::Timestamp;
 use omniroute_core::{DeltaOutcome, Position, SeqState, StockOp};
 use std::collections::BTreeMap;
+use tokio_postgres::types::{ToSql, Type};
 use tokio_postgres::Transaction;
 
 /// The first key of the advisory lock each node's feed takes (the second is its id's hash).
@@ -46,9 +48,13 @@ impl PgStore {
                 positions.insert(key, p);
                 fresh.push(e);
             }
-            write_seqs(&tx, &seqs).await?;
-            record_applied(&tx, &fresh).await?;
-            let after = write_positions(&tx, positions).await?;
+            // The three writes in one pipeline (one round trip), then the change log.
+            let ((), (), after) = try_join3(
+                write_seqs(&tx, &seqs),
+                record_applied(&tx, &fresh),
+                write_positions(&tx, positions),
+            )
+            .await?;
             log_changes(&tx, &after).await?;
             tx.commit().await?;
             Ok((outcomes, after))
@@ -70,22 +76,23 @@ async fn lock_positions(
     keys.sort_unstable();
     keys.dedup();
     let (nodes, skus): (Vec<&str>, Vec<&str>) = keys.into_iter().unzip();
-    tx.execute(
-        "INSERT INTO stock_positions (node_id, sku) \
-         SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING",
-        &[&nodes, &skus],
+    let keys = [(&nodes, Type::TEXT_ARRAY), (&skus, Type::TEXT_ARRAY)];
+    let keys = keys.map(|(k, t)| (k as &(dyn ToSql + Sync), t));
+    let select = format!(
+        "SELECT {COLUMNS} FROM stock_positions \
+         WHERE (node_id, sku) IN (SELECT * FROM unnest($1::text[], $2::text[])) \
+         ORDER BY node_id COLLATE \"C\", sku COLLATE \"C\" FOR UPDATE"
+    );
+    // Created, then locked: two statements in one pipeline (one round trip).
+    let (_, rows) = try_join(
+        tx.execute_typed(
+            "INSERT INTO stock_positions (node_id, sku) \
+             SELECT * FROM unnest($1::text[], $2::text[]) ON CONFLICT DO NOTHING",
+            &keys,
+        ),
+        tx.query_typed(&select, &keys),
     )
     .await?;
-    let rows = tx
-        .query(
-            &format!(
-                "SELECT {COLUMNS} FROM stock_positions \
-                 WHERE (node_id, sku) IN (SELECT * FROM unnest($1::text[], $2::text[])) \
-                 ORDER BY node_id COLLATE \"C\", sku COLLATE \"C\" FOR UPDATE"
-            ),
-            &[&nodes, &skus],
-        )
-        .await?;
     Ok(rows
         .iter()
         .map(|row| {
@@ -104,25 +111,26 @@ async fn lock_seqs<'e>(
     let mut nodes: Vec<&str> = events.iter().map(|e| e.node_id.as_str()).collect();
     nodes.sort_unstable();
     nodes.dedup();
-    tx.execute(
-        "SELECT pg_advisory_xact_lock($1, hashtext(n)) FROM unnest($2::text[]) AS u(n)",
-        &[&SEQ_LOCK, &nodes],
-    )
-    .await?;
-    let runs = tx
-        .query(
+    let node_list: [(&(dyn ToSql + Sync), Type); 1] = [(&nodes, Type::TEXT_ARRAY)];
+    // The lock, then what it guards: three statements in one pipeline (one round trip), run by
+    // the server in order.
+    let (_, runs, waiting) = try_join3(
+        tx.execute_typed(
+            "SELECT pg_advisory_xact_lock($1, hashtext(n)) FROM unnest($2::text[]) AS u(n)",
+            &[(&SEQ_LOCK, Type::INT4), (&nodes, Type::TEXT_ARRAY)],
+        ),
+        tx.query_typed(
             "SELECT node_id, contiguous FROM feed_seqs WHERE node_id = ANY($1)",
-            &[&nodes],
-        )
-        .await?;
-    let runs: BTreeMap<String, i64> = runs.iter().map(|r| (r.get(0), r.get(1))).collect();
-    let waiting = tx
-        .query(
+            &node_list,
+        ),
+        tx.query_typed(
             "SELECT a.node_id, a.seq FROM applied_deltas a JOIN feed_seqs f USING (node_id) \
              WHERE a.node_id = ANY($1) AND a.seq > f.contiguous",
-            &[&nodes],
-        )
-        .await?;
+            &node_list,
+        ),
+    )
+    .await?;
+    let runs: BTreeMap<String, i64> = runs.iter().map(|r| (r.get(0), r.get(1))).collect();
     let mut above: BTreeMap<String, Vec<u64>> = BTreeMap::new();
     for r in &waiting {
         above
@@ -150,10 +158,10 @@ async fn write_seqs(
         .iter()
         .filter_map(|(n, s)| s.as_ref().map(|s| (*n, s.contiguous() as i64)))
         .unzip();
-    tx.execute(
+    tx.execute_typed(
         "INSERT INTO feed_seqs (node_id, contiguous) SELECT * FROM unnest($1::text[], $2::bigint[]) \
          ON CONFLICT (node_id) DO UPDATE SET contiguous = EXCLUDED.contiguous",
-        &[&nodes, &runs],
+        &[(&nodes, Type::TEXT_ARRAY), (&runs, Type::INT8_ARRAY)],
     )
     .await?;
     Ok(())
@@ -172,11 +180,18 @@ async fn record_applied(
     let skus: Vec<&str> = fresh.iter().map(|e| e.sku.as_str()).collect();
     let (ops, qtys): (Vec<&str>, Vec<i64>) = fresh.iter().map(|e| op_row(e.change.op)).unzip();
     let ats: Vec<Option<Timestamp>> = fresh.iter().map(|e| e.at).collect();
-    tx.execute(
+    tx.execute_typed(
         "INSERT INTO applied_deltas (node_id, seq, sku, op, qty, at) SELECT * FROM \
          unnest($1::text[], $2::bigint[], $3::text[], $4::text[], $5::bigint[], $6::timestamptz[]) \
          ON CONFLICT DO NOTHING",
-        &[&nodes, &seqs, &skus, &ops, &qtys, &ats],
+        &[
+            (&nodes, Type::TEXT_ARRAY),
+            (&seqs, Type::INT8_ARRAY),
+            (&skus, Type::TEXT_ARRAY),
+            (&ops, Type::TEXT_ARRAY),
+            (&qtys, Type::INT8_ARRAY),
+            (&ats, Type::TIMESTAMPTZ_ARRAY),
+        ],
     )
     .await?;
     Ok(())
@@ -205,8 +220,9 @@ async fn write_positions(
         returned.push(p.returned as i64);
         delta_in.push(p.delta_in);
     }
+    let int8 = |v| (v, Type::INT8_ARRAY);
     let rows = tx
-        .query(
+        .query_typed(
             &format!(
                 "UPDATE stock_positions SET on_hand = u.oh, external_reserved = u.er, \
                  shipped = u.sh, returned = u.rt, delta_in = u.di \
@@ -215,7 +231,13 @@ async fn write_positions(
                  WHERE node_id = u.n AND sku = u.s RETURNING {COLUMNS}"
             ),
             &[
-                &nodes, &skus, &on_hand, &external, &shipped, &returned, &delta_in,
+                (&nodes as &(dyn ToSql + Sync), Type::TEXT_ARRAY),
+                (&skus, Type::TEXT_ARRAY),
+                int8(&on_hand as &(dyn ToSql + Sync)),
+                int8(&external),
+                int8(&shipped),
+                int8(&returned),
+                int8(&delta_in),
             ],
         )
         .await?;
