@@ -124,8 +124,11 @@ async fn lock_seqs<'e>(
             &node_list,
         ),
         tx.query_typed(
-            "SELECT a.node_id, a.seq FROM applied_deltas a JOIN feed_seqs f USING (node_id) \
-             WHERE a.node_id = ANY($1) AND a.seq > f.contiguous",
+            // Per node, an index range of the primary key (node_id, seq) above its run: a plain
+            // join scanned every applied row of the node, so each event cost more than the last.
+            "SELECT f.node_id, a.seq FROM feed_seqs f CROSS JOIN LATERAL \
+               (SELECT seq FROM applied_deltas WHERE node_id = f.node_id AND seq > f.contiguous) a \
+             WHERE f.node_id = ANY($1)",
             &node_list,
         ),
     )
