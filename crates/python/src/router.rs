@@ -318,8 +318,8 @@ impl Router {
             None => data.now,
             Some(_) => timestamp(now)?,
         };
-        let promised = data.plan.decisions.iter().flat_map(|d| &d.shipments);
-        if promised.clone().any(|s| s.arrival.is_some()) {
+        let mut shipments = data.plan.decisions.iter().flat_map(|d| &d.shipments);
+        if shipments.any(|s| s.arrival.is_some()) {
             // Re-routing moves units of stock on hand only; it would count these as such.
             return Err(Failure::Usage(
                 "the plan ships lines from incoming stock, which re-routing does not handle: \
