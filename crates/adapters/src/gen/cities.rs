@@ -157,13 +157,7 @@ impl Columns {
                 _ => {
                     let msg = format!("`{text}` is not a number in [{lo}, {hi}]");
                     let hint = "write decimal degrees (WGS84)";
-                    problems.push(problem(
-                        InputCode::CitiesValue.id(),
-                        line,
-                        c as u64 + 1,
-                        msg,
-                        hint,
-                    ));
+                    problems.push(bad_value(line, c, msg, hint));
                     None
                 }
             }
@@ -177,13 +171,7 @@ impl Columns {
             Some((c, text)) => text.parse::<u64>().ok().or_else(|| {
                 let msg = format!("population `{text}` is not a whole number");
                 let hint = "write the population as digits, or leave the cell empty";
-                problems.push(problem(
-                    InputCode::CitiesValue.id(),
-                    line,
-                    c as u64 + 1,
-                    msg,
-                    hint,
-                ));
+                problems.push(bad_value(line, c, msg, hint));
                 None
             }),
         };
@@ -232,6 +220,17 @@ fn cell(record: &::csv::StringRecord, column: Option<usize>) -> &str {
 /// ```
 pub fn india_cities() -> Vec<City> {
     read_cities(CITIES_IN.as_bytes(), None).expect("the embedded cities file is valid")
+}
+
+/// A bad value (`E1902`, `CitiesValue`) in column `c` (0-based) of `line`.
+fn bad_value(line: u64, c: usize, message: String, hint: &str) -> Problem {
+    problem(
+        InputCode::CitiesValue.id(),
+        line,
+        c as u64 + 1,
+        message,
+        hint,
+    )
 }
 
 fn problem(code: &'static str, line: u64, column: u64, message: String, hint: &str) -> Problem {
