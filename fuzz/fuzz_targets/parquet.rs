@@ -1,9 +1,9 @@
-//! Parquet in: any bytes give CSV text for the readers or coded problems, never a panic that
+//! Parquet in: any bytes give a table the readers read, or coded problems, never a panic that
 //! escapes the reader.
 #![no_main]
 
 use libfuzzer_sys::fuzz_target;
-use omniroute_adapters::{parquet_to_csv, read_nodes};
+use omniroute_adapters::{read_nodes_input, read_parquet};
 use omniroute_core::ServiceLevels;
 
 fuzz_target!(
@@ -14,8 +14,8 @@ fuzz_target!(
         drop(std::panic::take_hook());
     },
     |data: &[u8]| {
-        if let Ok(csv) = parquet_to_csv(data.to_vec(), "nodes.parquet") {
-            let _ = read_nodes(csv.as_slice(), "nodes.parquet", &ServiceLevels::default());
+        if let Ok(table) = read_parquet(data.to_vec(), "nodes.parquet") {
+            let _ = read_nodes_input(&table.into(), &ServiceLevels::default());
         }
     }
 );

@@ -33,9 +33,9 @@ fn plan(threads: usize) -> Plan {
     };
     let inst = generate(&india_cities(), &cfg);
     let inputs = Inputs::load(
-        &Source::text("fp/nodes.csv", inst.nodes_csv),
-        &Source::text("fp/stock.csv", inst.stock_csv),
-        Some(&Source::text("fp/orders.csv", inst.orders_csv)),
+        &Source::text("fp/nodes.csv", inst.nodes_csv).into(),
+        &Source::text("fp/stock.csv", inst.stock_csv).into(),
+        Some(&Source::text("fp/orders.csv", inst.orders_csv).into()),
         &[Source::text("fp/policy.toml", DEMO_POLICY)],
     )
     .expect("generated instances are valid");

@@ -22,9 +22,9 @@ fn partitioned_and_single_runs_agree_on_orders_that_do_not_cross_regions() {
     };
     let inst = generate(&india_cities(), &cfg);
     let inputs = Inputs::load(
-        &Source::text("p/nodes.csv", inst.nodes_csv),
-        &Source::text("p/stock.csv", inst.stock_csv),
-        Some(&Source::text("p/orders.csv", inst.orders_csv)),
+        &Source::text("p/nodes.csv", inst.nodes_csv).into(),
+        &Source::text("p/stock.csv", inst.stock_csv).into(),
+        Some(&Source::text("p/orders.csv", inst.orders_csv).into()),
         &[],
     )
     .expect("generated instances are valid");

@@ -160,9 +160,9 @@ fn policy(edits: &[(usize, &str)]) -> String {
 /// Loads the files; when they are accepted routes them and checks the plan.
 fn judge(nodes: &str, stock: &str, orders: &str, policy: &str) -> Result<(), String> {
     let loaded = Inputs::load(
-        &Source::text("nodes.csv", nodes),
-        &Source::text("stock.csv", stock),
-        Some(&Source::text("orders.csv", orders)),
+        &Source::text("nodes.csv", nodes).into(),
+        &Source::text("stock.csv", stock).into(),
+        Some(&Source::text("orders.csv", orders).into()),
         &[Source::text("policy.toml", policy)],
     );
     let inputs = match loaded {
@@ -259,9 +259,9 @@ fn cells() -> Vec<(usize, usize, usize)> {
 fn the_base_inputs_route_cleanly() {
     judge_edits(&[]).unwrap();
     let plan_ships = Inputs::load(
-        &Source::text("nodes.csv", nodes().render(&[])),
-        &Source::text("stock.csv", stock().render(&[])),
-        Some(&Source::text("orders.csv", orders().render(&[]))),
+        &Source::text("nodes.csv", nodes().render(&[])).into(),
+        &Source::text("stock.csv", stock().render(&[])).into(),
+        Some(&Source::text("orders.csv", orders().render(&[])).into()),
         &[Source::text("policy.toml", policy(&[]))],
     )
     .unwrap();

@@ -2,9 +2,11 @@
 //! every file gathered before anything is returned.
 
 use crate::csv::{
-    check_stock_alone, read_nodes_bytes, read_orders_bytes, read_stock_bytes, NodeNames,
+    check_stock_alone, read_nodes_input, read_orders_from, read_stock_input, NodeNames,
 };
-use crate::{InputError, Instance, OrderPlaces, Policies, PolicyFile, Problem, StockRecord};
+use crate::{
+    InputError, Instance, OrderPlaces, Policies, PolicyFile, Problem, StockRecord, TableInput,
+};
 use jiff::Timestamp;
 use omniroute_core::{
     IncomingStock, LiveStock, Network, NodeIdx, Order, Router, ServiceLevels, SkuId, Skus, StockRow,
@@ -27,13 +29,10 @@ pub struct Source {
 impl Source {
     /// Reads a path, or stdin for `-`.
     pub fn open(path: &str) -> Result<Self, InputError> {
-        let bytes = if path == "-" {
-            let mut b = Vec::new();
-            std::io::stdin().read_to_end(&mut b).map(|_| b)
-        } else {
-            std::fs::read(path)
-        };
-        bytes
+        if path == "-" {
+            return Source::read(std::io::stdin(), path);
+        }
+        std::fs::read(path)
             .map(|bytes| Source {
                 name: path.to_owned(),
                 bytes,
@@ -42,6 +41,19 @@ impl Source {
                 file: path.to_owned(),
                 message: e.to_string(),
             })
+    }
+
+    /// Reads all of `input`, named `name` in problems.
+    pub fn read(mut input: impl Read, name: &str) -> Result<Self, InputError> {
+        let mut bytes = Vec::new();
+        input.read_to_end(&mut bytes).map_err(|e| InputError::Io {
+            file: name.to_owned(),
+            message: e.to_string(),
+        })?;
+        Ok(Source {
+            name: name.to_owned(),
+            bytes,
+        })
     }
 
     /// An in-memory source.
@@ -79,9 +91,9 @@ impl Inputs {
     /// version is `E2019`. Every problem of every file is reported together (when nodes.csv is
     /// rejected, the stock file's problems that do not depend on the nodes still are).
     pub fn load(
-        nodes: &Source,
-        stock: &Source,
-        orders: Option<&Source>,
+        nodes: &TableInput,
+        stock: &TableInput,
+        orders: Option<&TableInput>,
         policies: &[Source],
     ) -> Result<Self, InputError> {
         let mut problems = Vec::new();
@@ -100,7 +112,7 @@ impl Inputs {
             None
         };
         let network = keep(
-            read_nodes_bytes(&nodes.bytes, &nodes.name, &levels).map(|l| {
+            read_nodes_input(nodes, &levels).map(|l| {
                 warnings.extend(l.warnings);
                 l.value
             }),
@@ -109,22 +121,21 @@ impl Inputs {
         let mut skus = Skus::default();
         let stock_rows = if let Some(net) = &network {
             keep(
-                read_stock_bytes(&stock.bytes, &stock.name, net, &mut skus).map(|l| {
+                read_stock_input(stock, net, &mut skus).map(|l| {
                     warnings.extend(l.warnings);
                     l.value
                 }),
                 &mut problems,
             )
         } else {
-            keep(check_stock_alone(&stock.bytes, &stock.name), &mut problems);
+            keep(check_stock_alone(stock), &mut problems);
             None
         };
         let orders = match orders {
             None => Some((Vec::new(), OrderPlaces::default())),
             Some(src) => keep(
-                read_orders_bytes(
-                    &src.bytes,
-                    &src.name,
+                read_orders_from(
+                    src,
                     &mut skus,
                     &levels,
                     network
@@ -179,13 +190,11 @@ impl Inputs {
 
     /// Loads a generated instance (for example the embedded demo) with the default policy.
     pub fn from_instance(name: &str, inst: &Instance) -> Result<Self, InputError> {
+        let text = |file: &str, csv: &str| Source::text(&format!("{name}/{file}"), csv).into();
         Self::load(
-            &Source::text(&format!("{name}/nodes.csv"), inst.nodes_csv.clone()),
-            &Source::text(&format!("{name}/stock.csv"), inst.stock_csv.clone()),
-            Some(&Source::text(
-                &format!("{name}/orders.csv"),
-                inst.orders_csv.clone(),
-            )),
+            &text("nodes.csv", &inst.nodes_csv),
+            &text("stock.csv", &inst.stock_csv),
+            Some(&text("orders.csv", &inst.orders_csv)),
             &[],
         )
     }
@@ -195,9 +204,9 @@ impl Inputs {
     pub fn demo() -> Result<Self, InputError> {
         let inst = crate::demo_instance();
         Self::load(
-            &Source::text("demo/nodes.csv", inst.nodes_csv),
-            &Source::text("demo/stock.csv", inst.stock_csv),
-            Some(&Source::text("demo/orders.csv", inst.orders_csv)),
+            &Source::text("demo/nodes.csv", inst.nodes_csv).into(),
+            &Source::text("demo/stock.csv", inst.stock_csv).into(),
+            Some(&Source::text("demo/orders.csv", inst.orders_csv).into()),
             &[Source::text("demo/policy.toml", DEMO_POLICY)],
         )
     }

@@ -26,15 +26,16 @@ mod problem;
 mod refusal;
 mod report;
 mod reroute;
+mod table_input;
 mod territories;
 
 pub use self::csv::{
-    read_nodes, read_nodes_table, read_orders, read_orders_in, read_orders_placed,
-    read_orders_table_in, read_stock, read_stock_table, CustomerFields, Loaded, OrderPlaces,
+    read_nodes, read_nodes_input, read_orders, read_orders_in, read_orders_input,
+    read_orders_placed, read_stock, read_stock_input, CustomerFields, Loaded, OrderPlaces,
     StockRecord, Table, MAX_CUSTOMER_CHARS, MAX_PROBLEMS,
 };
 pub use self::parquet::{
-    decisions_record_batch, decisions_schema, is_parquet_path, open_table, parquet_to_csv,
+    decisions_record_batch, decisions_schema, is_parquet_path, read_parquet,
     write_decisions_parquet,
 };
 pub use decision_json::{
@@ -64,4 +65,5 @@ pub use problem::{InputError, Problem};
 pub use refusal::refusal_message;
 pub use report::{report_data, report_html, ReportPage, LOAD_NODES, MAP_DELIVERIES};
 pub use reroute::{event_lines, reroute_problem};
+pub use table_input::TableInput;
 pub use territories::{read_territories, with_territories, Territories};

@@ -4,8 +4,8 @@ use crate::failure::{print_problems, Failure};
 use crate::Global;
 use jiff::Timestamp;
 use omniroute_adapters::{
-    event_lines, open_table, read_decisions_file, read_events, read_territories, reroute_problem,
-    with_territories, DecisionsFile, InputError, Inputs, Source,
+    event_lines, read_decisions_file, read_events, read_territories, reroute_problem,
+    with_territories, DecisionsFile, InputError, Inputs, Source, TableInput,
 };
 use omniroute_core::codes::InputCode;
 use omniroute_core::{Event, RerouteError};
@@ -71,9 +71,9 @@ pub fn load(
     now: Timestamp,
 ) -> anyhow::Result<Inputs> {
     check_paths(files.paths().chain(orders), None)?;
-    let nodes = open_table(&files.nodes)?;
-    let stock = open_table(&files.stock)?;
-    let orders = orders.map(open_table).transpose()?;
+    let nodes = TableInput::open(&files.nodes)?;
+    let stock = TableInput::open(&files.stock)?;
+    let orders = orders.map(TableInput::open).transpose()?;
     let policies = files
         .policy
         .iter()
@@ -173,10 +173,9 @@ pub fn read_decisions(
     inputs: &Inputs,
     now: Timestamp,
 ) -> anyhow::Result<Option<DecisionsFile>> {
-    let src = open_table(path)?;
+    let src = TableInput::open(path)?;
     match read_decisions_file(
-        src.bytes.as_slice(),
-        &src.name,
+        &src,
         &inputs.orders,
         &inputs.network,
         &inputs.skus,

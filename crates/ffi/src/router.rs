@@ -6,8 +6,8 @@
 use crate::error::{AbiCode, OmError};
 use jiff::{SignedDuration, Timestamp};
 use omniroute_adapters::{
-    decision_json, feed_outcomes_json, open_table, parse_json_unique, position_json,
-    read_feed_array, read_order_json_in, refusal_message, Inputs, JsonOrder, Policies, Source,
+    decision_json, feed_outcomes_json, parse_json_unique, position_json, read_feed_array,
+    read_order_json_in, refusal_message, Inputs, JsonOrder, Policies, Source, TableInput,
 };
 use omniroute_core::{
     InventoryError, LiveStock, Network, NodeIdx, ReservationId, SkuId, Skus, StockChange,
@@ -37,8 +37,8 @@ impl OmRouter {
     /// the default policy), every problem of every file reported together.
     pub fn from_files(nodes: &str, stock: &str, policy: Option<&str>) -> Result<Self, OmError> {
         let input = |r| OmError::input(&r);
-        let nodes = open_table(nodes).map_err(input)?;
-        let stock = open_table(stock).map_err(input)?;
+        let nodes = TableInput::open(nodes).map_err(input)?;
+        let stock = TableInput::open(stock).map_err(input)?;
         let policies: Vec<Source> = policy
             .map(Source::open)
             .transpose()

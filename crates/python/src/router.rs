@@ -8,9 +8,9 @@
 use crate::decision::Decision;
 use crate::errors::{guard, interruptible, Failure};
 use crate::model::{timestamp, Inventory, NetData, Order, Orders, OrdersData, Policy};
-use crate::reroute::{self, Rerouted};
 use crate::plan::{Plan, Stock};
 use crate::pool;
+use crate::reroute::{self, Rerouted};
 use jiff::Timestamp;
 use omniroute_adapters::{reroute_problem, Policies, PolicyFile};
 use omniroute_core::{self as core, KeptTable, Load, StockTable};

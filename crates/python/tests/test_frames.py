@@ -100,3 +100,20 @@ def test_infinities_in_a_frame_are_the_csv_readers_errors(
         om.Network.from_frame(pa.table(table))
     else:
         om.Inventory.from_frame(pa.table(table), net)
+
+
+def test_parquet_files_written_by_pyarrow_load_like_the_csv_files(
+    day_dir: pathlib.Path, from_files: pa.Table, tmp_path: pathlib.Path
+) -> None:
+    import pyarrow.csv as pacsv
+    import pyarrow.parquet as pq
+
+    # pyarrow's CSV reader types `cutoff_local` (`14:00`) as a time of day, dates as dates and
+    # timestamps as timestamps: the Parquet files hold them typed, not as text.
+    for name in ("nodes", "stock", "orders"):
+        pq.write_table(pacsv.read_csv(day_dir / f"{name}.csv"), tmp_path / f"{name}.parquet")
+    assert pa.types.is_time(pq.read_schema(tmp_path / "nodes.parquet").field("cutoff_local").type)
+    day = om.load(tmp_path / "nodes.parquet", tmp_path / "stock.parquet", tmp_path / "orders.parquet")
+    got = route(day.network, day.inventory, day.orders)
+    assert got.num_rows == from_files.num_rows > 0
+    assert got.equals(from_files)

@@ -207,7 +207,7 @@ fn decisions_file_errors_are_listed_with_their_codes() {
         .replace("O4,1,CAP,1,WH-DEL,1,24.727", "O4,2,CAP,1,WH-DEL,1,24.727")
         .replace("O5,1,TEE,2,WH-DEL,1,19.491", "O5,1,TEE,2,WH-DEL,1,19.4.91")
         .replace("NO_STOCK", "NO_LUCK")
-        + "O2,1,TEE,2,WH-DEL,2,24.466,2026-11-27,0,\n";
+        + "O2,1,TEE,2,WH-DEL,2,24.466,2026-11-27,0,,,,\n";
     let tmp = folder("");
     std::fs::write(tmp.path().join("decisions.csv"), bad).unwrap();
     let out = reroute(tmp.path(), &[]).code(2);

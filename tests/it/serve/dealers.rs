@@ -6,7 +6,7 @@ use axum::extract::State;
 use axum::http::StatusCode as AxumStatus;
 use omniroute_adapters::channel::read_contacts;
 use omniroute_adapters::channel::whatsapp::{sign, CloudApi, CloudApiConfig, Template};
-use omniroute_adapters::{Inputs, Source};
+use omniroute_adapters::{Inputs, Source, TableInput};
 use omniroute_server::{Config, Dealers, Desk, Service, WebhookSecrets};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
@@ -73,9 +73,15 @@ async fn start(cloud: &str) -> Server {
 /// `serve` with the dealer desk over these nodes, stock and policy (file texts), sending to the
 /// stand-in at `cloud`.
 pub(super) async fn start_with(cloud: &str, nodes: &str, stock: &str, policy: &str) -> Server {
-    let nodes = Source::text("nodes.csv", nodes);
+    let nodes = TableInput::from(Source::text("nodes.csv", nodes));
     let policy = Source::text("policy.toml", policy);
-    let inputs = Inputs::load(&nodes, &Source::text("stock.csv", stock), None, &[policy]).unwrap();
+    let inputs = Inputs::load(
+        &nodes,
+        &Source::text("stock.csv", stock).into(),
+        None,
+        &[policy],
+    )
+    .unwrap();
     let parts = (
         Arc::clone(&inputs.network),
         inputs.skus.clone(),

@@ -22,7 +22,13 @@ const TOKEN: &str = "test-token-0123456789";
 pub fn inputs(stock: &str) -> Inputs {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("it/fixtures/small");
     let nodes = Source::open(dir.join("nodes.csv").to_str().unwrap()).unwrap();
-    Inputs::load(&nodes, &Source::text("stock.csv", stock), None, &[]).unwrap()
+    Inputs::load(
+        &nodes.into(),
+        &Source::text("stock.csv", stock).into(),
+        None,
+        &[],
+    )
+    .unwrap()
 }
 
 /// A running server and a client for it.

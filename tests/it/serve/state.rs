@@ -126,7 +126,7 @@ fn node_capacity_counts_across_requests() {
         .collect();
     let nodes = omniroute_adapters::Source::text("nodes.csv", nodes);
     let stock = omniroute_adapters::Source::text("stock.csv", STOCK);
-    let inputs = omniroute_adapters::Inputs::load(&nodes, &stock, None, &[]).unwrap();
+    let inputs = omniroute_adapters::Inputs::load(&nodes.into(), &stock.into(), None, &[]).unwrap();
     let service = Service::new(inputs, SignedDuration::from_mins(15));
     let near = |id: &str| order(id, 28.54, 77.39, &[("TEE", 1)]);
     let from = |v: &Value| v["shipments"][0]["node_id"].as_str().unwrap().to_owned();

@@ -15,7 +15,7 @@
 //! The codes are documented in `docs/errors.md`.
 
 mod customer;
-mod fields;
+pub(crate) mod fields;
 mod nodes;
 mod order_nodes;
 mod orders;
@@ -27,15 +27,13 @@ mod tests;
 
 pub use crate::problem::MAX_PROBLEMS;
 pub use customer::{CustomerFields, MAX_CUSTOMER_CHARS};
-pub(crate) use nodes::read_nodes_bytes;
-pub use nodes::{read_nodes, read_nodes_table};
+pub use nodes::{read_nodes, read_nodes_input};
 pub(crate) use order_nodes::NodeNames;
-pub use orders::{
-    read_orders, read_orders_in, read_orders_placed, read_orders_table_in, OrderPlaces,
-};
-pub(crate) use orders::{read_orders_bytes, read_orders_named};
-pub(crate) use stock::{check_stock_alone, read_stock_bytes};
-pub use stock::{read_stock, read_stock_table, StockRecord};
+pub use orders::{read_orders, read_orders_in, read_orders_input, read_orders_placed, OrderPlaces};
+pub(crate) use orders::{read_orders_from, read_orders_named};
+pub(crate) use sheet::Sheet;
+pub(crate) use stock::check_stock_alone;
+pub use stock::{read_stock, read_stock_input, StockRecord};
 pub use table::Table;
 
 use crate::{InputError, Problem};

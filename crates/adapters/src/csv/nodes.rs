@@ -5,7 +5,7 @@ use super::fields::{Col, Row};
 use super::sheet::Sheet;
 use super::{file_error, Loaded};
 use crate::problem::clip;
-use crate::InputError;
+use crate::{InputError, TableInput};
 use jiff::tz::TimeZone;
 use omniroute_core::codes::InputCode;
 use omniroute_core::{
@@ -131,21 +131,13 @@ pub fn read_nodes(
     read_sheet(Sheet::open(input, file)?, file, levels)
 }
 
-/// [`read_nodes`] over a file already in memory, with no copy of it.
-pub(crate) fn read_nodes_bytes(
-    data: &[u8],
-    file: &str,
+/// [`read_nodes`] over an input already in memory (CSV text, with no copy of it, or a table of
+/// columns, see [`crate::Table`]): the same checks and codes.
+pub fn read_nodes_input(
+    input: &TableInput,
     levels: &ServiceLevels,
 ) -> Result<Loaded<Network>, InputError> {
-    read_sheet(Sheet::over(data, file)?, file, levels)
-}
-
-/// [`read_nodes`] over a table of columns (see [`crate::Table`]): the same checks and codes.
-pub fn read_nodes_table(
-    table: &crate::Table,
-    levels: &ServiceLevels,
-) -> Result<Loaded<Network>, InputError> {
-    read_sheet(Sheet::table(table)?, &table.name, levels)
+    read_sheet(input.sheet()?, input.name(), levels)
 }
 
 fn read_sheet(

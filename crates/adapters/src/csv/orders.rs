@@ -6,7 +6,7 @@ use super::order_nodes::{node_lists, NodeNames};
 use super::sheet::Sheet;
 use super::{Loaded, SkuStage};
 use crate::problem::clip;
-use crate::InputError;
+use crate::{InputError, TableInput};
 use jiff::civil::Date;
 use jiff::Timestamp;
 use omniroute_core::codes::InputCode;
@@ -265,26 +265,26 @@ pub(crate) fn read_orders_named(
     read_sheet(Sheet::open(input, file)?, file, skus, levels, names)
 }
 
-/// [`read_orders_named`] over a file already in memory, with no copy of it.
-pub(crate) fn read_orders_bytes(
-    data: &[u8],
-    file: &str,
+/// [`read_orders_named`] over an input already in memory (CSV text, with no copy of it, or a
+/// table of columns).
+pub(crate) fn read_orders_from(
+    input: &TableInput,
     skus: &mut Skus,
     levels: &ServiceLevels,
     names: NodeNames<'_>,
 ) -> Result<(Loaded<Vec<Order>>, OrderPlaces), InputError> {
-    read_sheet(Sheet::over(data, file)?, file, skus, levels, names)
+    read_sheet(input.sheet()?, input.name(), skus, levels, names)
 }
 
-/// [`read_orders_in`] over a table of columns (see [`crate::Table`]): the same checks and codes.
-pub fn read_orders_table_in(
-    table: &crate::Table,
+/// [`read_orders_in`] over an input already in memory (CSV text, with no copy of it, or a table
+/// of columns, see [`crate::Table`]): the same checks and codes.
+pub fn read_orders_input(
+    input: &TableInput,
     skus: &mut Skus,
     levels: &ServiceLevels,
     network: &Network,
 ) -> Result<(Loaded<Vec<Order>>, OrderPlaces), InputError> {
-    let names = NodeNames::Network(network);
-    read_sheet(Sheet::table(table)?, &table.name, skus, levels, names)
+    read_orders_from(input, skus, levels, NodeNames::Network(network))
 }
 
 fn read_sheet(

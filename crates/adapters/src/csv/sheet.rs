@@ -77,6 +77,10 @@ impl<'a> Sheet<'a> {
 
     /// Reads the rows of `table` (see [`crate::Table`]).
     pub fn table(table: &'a Table) -> Result<Self, InputError> {
+        let wrong = table.column_type_problems();
+        if !wrong.is_empty() {
+            return Err(InputError::Invalid(wrong));
+        }
         let none = csv::ReaderBuilder::new()
             .has_headers(false)
             .flexible(true)
@@ -398,6 +402,11 @@ impl<'a> Sheet<'a> {
         let ends = sample.iter().filter(|&&b| b == b'\n').count() + 1;
         let rows = rest.len() as u64 * ends as u64 / sample.len() as u64;
         (rows + rows / 8) as usize + 16
+    }
+
+    /// Ends the read at the header: every problem found so far.
+    pub fn into_error(self) -> InputError {
+        self.problems.into_error()
     }
 
     /// Ends the read: the warnings when the file had data rows and no error, else every error.

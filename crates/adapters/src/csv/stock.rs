@@ -3,7 +3,7 @@
 use super::sheet::{Sheet, MIN_PART};
 use super::Loaded;
 use crate::problem::clip;
-use crate::InputError;
+use crate::{InputError, TableInput};
 use omniroute_core::codes::InputCode;
 use omniroute_core::{Incoming, Network, NodeIdx, SkuId, Skus};
 use rows::{read_rows, Cols, Rows};
@@ -67,7 +67,7 @@ pub fn read_stock(
 }
 
 /// [`read_stock`] over a file already in memory, with no copy of it.
-pub(crate) fn read_stock_bytes(
+fn read_stock_bytes(
     data: &[u8],
     file: &str,
     network: &Network,
@@ -81,26 +81,24 @@ pub(crate) fn read_stock_bytes(
     )
 }
 
-/// [`read_stock`] over a table of columns (see [`crate::Table`]): the same checks and codes.
-pub fn read_stock_table(
-    table: &crate::Table,
+/// [`read_stock`] over an input already in memory (CSV text, with no copy of it, or a table of
+/// columns, see [`crate::Table`]): the same checks and codes.
+pub fn read_stock_input(
+    input: &TableInput,
     network: &Network,
     skus: &mut Skus,
 ) -> Result<Loaded<Vec<StockRecord>>, InputError> {
-    read(Sheet::table(table)?, Some(network), skus, Threads::all())
+    match input {
+        TableInput::Text(src) => read_stock_bytes(&src.bytes, &src.name, network, skus),
+        TableInput::Columns(_) => read(input.sheet()?, Some(network), skus, Threads::all()),
+    }
 }
 
 /// Reads `stock.csv` when its nodes could not be read: reports every problem that does not
 /// depend on the nodes (an unknown node or a repeated position cannot be told), so that one bad
 /// row of nodes.csv does not hide the stock file's own problems.
-pub(crate) fn check_stock_alone(data: &[u8], file: &str) -> Result<(), InputError> {
-    read(
-        Sheet::over(data, file)?,
-        None,
-        &mut Skus::default(),
-        Threads::all(),
-    )
-    .map(|_| ())
+pub(crate) fn check_stock_alone(input: &TableInput) -> Result<(), InputError> {
+    read(input.sheet()?, None, &mut Skus::default(), Threads::all()).map(|_| ())
 }
 
 /// Reads `stock.csv`; without `network`, node ids are not looked up and nothing is returned.

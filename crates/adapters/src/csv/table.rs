@@ -5,28 +5,36 @@
 //! Text columns are borrowed as they are (one downcast per batch). Integer columns are read as
 //! integers (`Row::int` takes the value, with the checks and codes of a file's digits) and also
 //! written as digits, for the checks that read a cell as text. Floats are written in Rust's
-//! shortest round-trip form (a whole number without a fraction: pandas turns an integer column
-//! with missing cells into floats), NaN and nulls as empty cells; every other type by Arrow's
-//! display rules. A row's `line` is its position as in a file with a header: row `i` (0-based,
-//! across batches) is line `i + 2`.
+//! shortest round-trip form of their own width (a whole number without a fraction: pandas turns
+//! an integer column with missing cells into floats; a 32-bit 28.6 is `28.6`), NaN and nulls as
+//! empty cells; every other type by the rules of [`text`] (dates, times, timestamps, booleans,
+//! lists, dictionaries). A column of a type without a text form there is `E1202`, before any row
+//! is read. A row's `line` is its position as in a file with a header: row `i` (0-based, across
+//! batches) is line `i + 2`.
 
 use super::fields::Cells;
+use crate::Problem;
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Float64Type, Int64Type, UInt64Type};
+use arrow_array::types::{Float32Type, Float64Type, Int64Type, UInt64Type};
 use arrow_array::{
-    Array, Float64Array, Int64Array, LargeStringArray, RecordBatch, StringArray, StringViewArray,
-    UInt64Array,
+    Array, Float32Array, Float64Array, Int64Array, LargeStringArray, RecordBatch, StringArray,
+    StringViewArray, UInt64Array,
 };
 use arrow_cast::cast;
-use arrow_cast::display::{ArrayFormatter, FormatOptions};
 use arrow_schema::{ArrowError, DataType, Schema};
+use omniroute_core::codes::InputCode;
 use std::fmt::Write as _;
+use text::{has_text_form, TextColumn};
+
+mod text;
 
 /// A table of columns to read as rows: a name (for problems), column names and record batches.
 #[derive(Debug, Clone)]
 pub struct Table {
     pub(crate) name: String,
     pub(crate) columns: Vec<String>,
+    /// The type of each column.
+    types: Vec<DataType>,
     pub(crate) batches: Vec<RecordBatch>,
 }
 
@@ -36,6 +44,11 @@ impl Table {
         Table {
             name: name.to_owned(),
             columns: schema.fields().iter().map(|f| f.name().clone()).collect(),
+            types: schema
+                .fields()
+                .iter()
+                .map(|f| f.data_type().clone())
+                .collect(),
             batches,
         }
     }
@@ -43,6 +56,25 @@ impl Table {
     /// Number of rows.
     pub fn rows(&self) -> usize {
         self.batches.iter().map(RecordBatch::num_rows).sum()
+    }
+
+    /// `E1202` for every column of a type whose cells have no text form (binary, decimal,
+    /// structs…), at line 1 and the column.
+    pub(crate) fn column_type_problems(&self) -> Vec<Problem> {
+        self.columns
+            .iter()
+            .zip(&self.types)
+            .enumerate()
+            .filter(|(_, (_, t))| !has_text_form(t))
+            .map(|(i, (name, t))| Problem {
+                code: InputCode::ParquetColumnType.id(),
+                file: self.name.clone(),
+                line: 1,
+                column: i as u64 + 1,
+                message: format!("column `{name}` has type {t}, which omniroute does not read"),
+                hint: InputCode::ParquetColumnType.hint().into(),
+            })
+            .collect()
     }
 }
 
@@ -77,10 +109,11 @@ enum Column<'a> {
     LargeUtf8(&'a LargeStringArray),
     View(&'a StringViewArray),
     Float(Float64Array),
+    Float32(&'a Float32Array),
     Int(Int64Array),
     UInt(UInt64Array),
-    /// By a formatter made for the cell (an `ArrayFormatter` cannot be sent to another thread).
-    Other(&'a dyn Array),
+    /// By the rules of [`text`].
+    Other(TextColumn<'a>),
 }
 
 impl<'a> TableRows<'a> {
@@ -150,7 +183,8 @@ fn column(c: &dyn Array) -> Result<Column<'_>, ArrowError> {
         DataType::Utf8 => Column::Utf8(c.as_string::<i32>()),
         DataType::LargeUtf8 => Column::LargeUtf8(c.as_string::<i64>()),
         DataType::Utf8View => Column::View(c.as_string_view()),
-        DataType::Float16 | DataType::Float32 | DataType::Float64 => Column::Float(
+        DataType::Float32 => Column::Float32(c.as_primitive::<Float32Type>()),
+        DataType::Float16 | DataType::Float64 => Column::Float(
             cast(c, &DataType::Float64)?
                 .as_primitive::<Float64Type>()
                 .clone(),
@@ -165,19 +199,9 @@ fn column(c: &dyn Array) -> Result<Column<'_>, ArrowError> {
                 .as_primitive::<UInt64Type>()
                 .clone(),
         ),
-        _ => {
-            // Fails here, before any row, on a type Arrow cannot display.
-            formatter(c)?;
-            Column::Other(c)
-        }
+        // `Sheet::table` refused the types without a text form.
+        _ => Column::Other(TextColumn::new(c)),
     })
-}
-
-fn formatter(c: &dyn Array) -> Result<ArrayFormatter<'_>, ArrowError> {
-    let options = FormatOptions::default()
-        .with_null("")
-        .with_timestamp_tz_format(Some("%Y-%m-%dT%H:%M:%S%.f%:z"));
-    ArrayFormatter::try_new(c, &options)
 }
 
 /// Cell `row` of `c`, its text borrowed or written at the end of `out`.
@@ -192,6 +216,9 @@ fn read_cell<'a>(out: &mut String, c: &Column<'a>, row: usize) -> Result<Cell<'a
         Column::Float(a) if a.is_valid(row) && !a.value(row).is_nan() => {
             write!(out, "{}", a.value(row)).map_err(failed)?;
         }
+        Column::Float32(a) if a.is_valid(row) && !a.value(row).is_nan() => {
+            write!(out, "{}", a.value(row)).map_err(failed)?;
+        }
         Column::Int(a) if a.is_valid(row) => {
             value = Some(a.value(row));
             out.push_str(itoa::Buffer::new().format(a.value(row)));
@@ -201,10 +228,8 @@ fn read_cell<'a>(out: &mut String, c: &Column<'a>, row: usize) -> Result<Cell<'a
             value = i64::try_from(a.value(row)).ok();
             out.push_str(itoa::Buffer::new().format(a.value(row)));
         }
-        Column::Float(_) | Column::Int(_) | Column::UInt(_) => {}
-        Column::Other(a) => {
-            write!(out, "{}", formatter(*a)?.value(row)).map_err(failed)?;
-        }
+        Column::Float(_) | Column::Float32(_) | Column::Int(_) | Column::UInt(_) => {}
+        Column::Other(a) => a.write(row, out),
     }
     Ok(Cell::Written(start, out.len(), value))
 }

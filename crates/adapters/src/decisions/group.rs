@@ -2,7 +2,8 @@
 //! groups that applies to it, [`GROUP_DEFAULT`](super::GROUP_DEFAULT) for the rule's default,
 //! or nothing when no such rule applies (`E1043` otherwise).
 
-use crate::problem::{clip, Problems};
+use crate::csv::Sheet;
+use crate::problem::clip;
 use jiff::Timestamp;
 use omniroute_core::codes::InputCode;
 use omniroute_core::{GroupChoice, NodeGroup, Order, OrderRules, PolicyVersions};
@@ -14,30 +15,27 @@ const HINT: &str = "pass the decisions.csv that `omniroute route` wrote under th
 
 /// Notes the `group` cell of `row`, a row of `order` (`E1043` when an earlier row of the order
 /// named another group).
-pub(super) fn note_group_cell(
-    row: &Row<'_>,
-    order: &Order,
-    f: &mut FileOrder,
-    problems: &mut Problems,
-) {
+pub(super) fn note_group_cell(row: &mut Row<'_>, order: &Order, f: &mut FileOrder) {
     if !row.cols.contains_key("group") {
         return;
     }
     let cell = row.get("group");
     match &f.group {
-        None => f.group = Some((cell.to_owned(), row.line)),
-        Some((first, at)) if first != cell => problems.error(
-            InputCode::BadGroupCell.id(),
-            row.line,
-            row.col("group"),
-            format!(
+        None => f.group = Some((cell.to_owned(), row.line())),
+        Some((first, at)) if first != cell => {
+            let message = format!(
                 "order `{}` names group `{}` here but `{}` on line {at}",
                 order.id,
                 clip(cell),
                 clip(first)
-            ),
-            "an order is decided by one group: write the same `group` on each of its rows",
-        ),
+            );
+            row.fail_with(
+                InputCode::BadGroupCell.id(),
+                "group",
+                message,
+                "an order is decided by one group: write the same `group` on each of its rows",
+            );
+        }
         Some(_) => {}
     }
 }
@@ -50,7 +48,7 @@ pub(super) fn check_group_cells(
     policies: &PolicyVersions,
     now: Timestamp,
     column: u64,
-    problems: &mut Problems,
+    sheet: &mut Sheet<'_>,
 ) {
     for (order, f) in orders.iter().zip(out) {
         let Some((cell, line)) = &f.group else {
@@ -79,7 +77,7 @@ pub(super) fn check_group_cells(
             }
         };
         if let Some(message) = wrong {
-            problems.error(InputCode::BadGroupCell.id(), *line, column, message, HINT);
+            sheet.error(InputCode::BadGroupCell.id(), *line, column, message, HINT);
         }
     }
 }

@@ -10,20 +10,24 @@
 //! the file's cost as its fixed cost and the file's distance, and [`omniroute_core::check`]
 //! reports the rule.
 //!
+//! The file is read by the shared reader of every table input (CSV text, or the columns of a
+//! decisions.parquet): an empty file, text that is not UTF-8, a delimiter other than a comma, a
+//! repeated column or a row with the wrong number of fields has the code it has in every input
+//! (`E1001`–`E1006`), and lines are the file's lines.
+//!
 //! Problems, each with its line (header = 1) and column (1-based; 0 for the whole file):
-//! `E1104` the file cannot be read (header, missing column, broken row), `E1105` unknown order id,
+//! `E1104` a required column missing, `E1105` unknown order id,
 //! `E1106` unknown node, `E1107` a `line_no` the order does not have (or whose optional `sku`
 //! or `qty` cell differs from the order line), `E1108` a line written
 //! twice, `E1109` a line of an order missing, `E1110` a number or date that cannot be read (a
 //! shipment number of 0, a distance that is not a finite number ≥ 0),
 //! `E1111` an unknown or missing reason code on an unfilled line, or a reason on a shipped one,
-//! `E1112` one shipment number naming two nodes. Line numbers come from the csv reader (a file with CRLF line ends or blank
-//! lines is numbered by records).
+//! `E1112` one shipment number naming two nodes.
 
 use super::rebuild::rebuild;
-use super::row::{read_row, FileOrder, Row};
-use crate::problem::Problems;
-use crate::InputError;
+use super::row::{read_row, Columns, FileOrder, Row};
+use crate::csv::Sheet;
+use crate::{InputError, Source, TableInput};
 use jiff::Timestamp;
 use omniroute_core::codes::InputCode;
 use omniroute_core::{Network, Order, Plan, PolicyVersions, Skus};
@@ -75,31 +79,24 @@ pub fn read_decisions(
     policies: &PolicyVersions,
     now: Timestamp,
 ) -> Result<Plan, InputError> {
-    read_decisions_file(input, file, orders, network, skus, policies, now).map(|f| f.plan)
+    let input = Source::read(input, file)?.into();
+    read_decisions_file(&input, orders, network, skus, policies, now).map(|f| f.plan)
 }
 
-/// [`read_decisions`], also returning where the file's figures disagree with the recomputed ones
-/// (`omniroute check` reports them as `COST` violations).
+/// [`read_decisions`] over an input already in memory (decisions.csv's text, or a table of
+/// columns such as a decisions.parquet), also returning where the file's figures disagree with
+/// the recomputed ones (`omniroute check` reports them as `COST` violations).
 pub fn read_decisions_file(
-    mut input: impl Read,
-    file: &str,
+    input: &TableInput,
     orders: &[Order],
     network: &Network,
     skus: &Skus,
     policies: &PolicyVersions,
     now: Timestamp,
 ) -> Result<DecisionsFile, InputError> {
-    let mut data = Vec::new();
-    input.read_to_end(&mut data).map_err(|e| InputError::Io {
-        file: file.to_owned(),
-        message: e.to_string(),
-    })?;
-    let mut problems = Problems::new(file);
-    let mut rdr = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_reader(data.as_slice());
-    let Some(cols) = columns(&mut rdr, &mut problems) else {
-        return Err(problems.into_error());
+    let mut sheet = input.sheet()?;
+    let Some(cols) = columns(&mut sheet) else {
+        return Err(sheet.into_error());
     };
     let by_id: HashMap<&str, usize> = orders
         .iter()
@@ -113,40 +110,17 @@ pub fn read_decisions_file(
             ..FileOrder::default()
         })
         .collect();
-    for rec in rdr.records() {
-        if problems.is_full() {
-            problems.stop(true);
-            break;
-        }
-        let rec = match rec {
-            Ok(r) => r,
-            Err(e) => {
-                let line = e.position().map_or(0, csv::Position::line);
-                problems.error(
-                    InputCode::DecisionsUnreadable.id(),
-                    line,
-                    0,
-                    format!("cannot read the row: {e}"),
-                    HINT,
-                );
-                continue;
-            }
-        };
-        let line = rec.position().map_or(0, csv::Position::line);
-        let row = Row {
-            rec: &rec,
-            cols: &cols,
-            line,
-        };
-        read_row(&row, &by_id, orders, network, skus, &mut out, &mut problems);
+    while let Some(row) = sheet.next_row()? {
+        let mut row = Row { row, cols: &cols };
+        read_row(&mut row, &by_id, orders, network, skus, &mut out);
     }
-    report_missing(orders, &out, cols["line_no"] as u64 + 1, &mut problems);
+    report_missing(orders, &out, cols["line_no"] as u64 + 1, &mut sheet);
     if let Some(&col) = cols.get("group") {
-        super::group::check_group_cells(orders, &out, policies, now, col as u64 + 1, &mut problems);
+        let column = col as u64 + 1;
+        super::group::check_group_cells(orders, &out, policies, now, column, &mut sheet);
     }
-    if problems.total() > 0 {
-        return Err(problems.into_error());
-    }
+    // Every problem, or none: the decisions file has no warnings.
+    sheet.finish()?;
     let mut disagreements = Vec::new();
     let decisions = orders
         .iter()
@@ -166,49 +140,32 @@ pub fn read_decisions_file(
 }
 
 /// The column of each name in the header (`sku`, `qty`, `group`, `arrival_date` optional), or
-/// `None` with `E1104` problems.
-fn columns(
-    rdr: &mut csv::Reader<&[u8]>,
-    problems: &mut Problems,
-) -> Option<HashMap<&'static str, usize>> {
-    let headers = match rdr.headers() {
-        Ok(h) => h.clone(),
-        Err(e) => {
-            problems.error(
-                InputCode::DecisionsUnreadable.id(),
-                1,
-                0,
-                format!("cannot read the header: {e}"),
-                HINT,
-            );
-            return None;
-        }
-    };
-    let find = |name: &str| {
-        headers
-            .iter()
-            .position(|h| h.trim().eq_ignore_ascii_case(name))
-    };
-    let mut cols = HashMap::new();
+/// `None` after an `E1104` for each required one missing.
+fn columns(sheet: &mut Sheet<'_>) -> Option<Columns> {
+    let mut cols = Columns::new();
+    let mut missing = Vec::new();
     for name in COLUMNS {
-        match find(name) {
+        match sheet.optional(name) {
             Some(i) => {
                 cols.insert(name, i);
             }
-            None => problems.error(
-                InputCode::DecisionsUnreadable.id(),
-                1,
-                0,
-                format!("missing column `{name}`"),
-                HINT,
-            ),
+            None => missing.push(name),
         }
     }
-    if problems.total() > 0 {
+    for name in &missing {
+        sheet.error(
+            InputCode::DecisionsUnreadable.id(),
+            1,
+            0,
+            format!("missing column `{name}`"),
+            HINT,
+        );
+    }
+    if !missing.is_empty() {
         return None;
     }
     for optional in ["sku", "qty", "group", "arrival_date"] {
-        if let Some(i) = find(optional) {
+        if let Some(i) = sheet.optional(optional) {
             cols.insert(optional, i);
         }
     }
@@ -216,12 +173,7 @@ fn columns(
 }
 
 /// `E1109` for every order line without a row.
-fn report_missing(
-    orders: &[Order],
-    out: &[FileOrder],
-    line_no_column: u64,
-    problems: &mut Problems,
-) {
+fn report_missing(orders: &[Order], out: &[FileOrder], line_no_column: u64, sheet: &mut Sheet<'_>) {
     for (order, f) in orders.iter().zip(out) {
         for (l, seen) in f.seen.iter().enumerate() {
             if seen.is_none() {
@@ -230,7 +182,7 @@ fn report_missing(
                 } else {
                     (0, 0)
                 };
-                problems.error(
+                sheet.error(
                     InputCode::DecisionsLineMissing.id(),
                     line,
                     column,

@@ -2,11 +2,15 @@
 //! its order's shipments or unfilled lines.
 
 use super::read::HINT;
-use crate::problem::{clip, Problems};
+use crate::csv::fields;
+use crate::problem::clip;
 use jiff::civil::Date;
 use omniroute_core::codes::InputCode;
 use omniroute_core::{Network, NodeIdx, Order, Reason, Skus};
 use std::collections::HashMap;
+
+/// The column of each name in the header.
+pub(super) type Columns = HashMap<&'static str, usize>;
 use std::num::NonZeroU32;
 
 /// One shipment as the file states it.
@@ -35,52 +39,54 @@ pub(super) struct FileOrder {
     pub(super) group: Option<(String, u64)>,
 }
 
-/// One record of the file with its header's columns and its line.
+/// One row of the file with its header's columns.
 pub(super) struct Row<'a> {
-    pub(super) rec: &'a csv::StringRecord,
-    pub(super) cols: &'a HashMap<&'static str, usize>,
-    pub(super) line: u64,
+    pub(super) row: fields::Row<'a>,
+    pub(super) cols: &'a Columns,
 }
 
-impl Row<'_> {
-    /// The trimmed cell of column `name` ("" when the column or the cell is absent).
-    pub(super) fn get(&self, name: &str) -> &str {
-        self.cols
-            .get(name)
-            .and_then(|&i| self.rec.get(i))
-            .unwrap_or("")
-            .trim()
+impl<'a> Row<'a> {
+    /// The row's line.
+    pub(super) fn line(&self) -> u64 {
+        self.row.line
     }
 
-    pub(super) fn col(&self, name: &str) -> u64 {
-        self.cols[name] as u64 + 1
+    /// The trimmed cell of column `name` ("" when the column or the cell is absent).
+    pub(super) fn get(&self, name: &str) -> &'a str {
+        self.row.cell(self.cols.get(name).copied()).unwrap_or("")
+    }
+
+    /// Reports an error about column `name` of this row, with `hint`.
+    pub(super) fn fail_with(
+        &mut self,
+        code: &'static str,
+        name: &str,
+        message: String,
+        hint: &str,
+    ) {
+        let col = self.cols.get(name).copied();
+        self.row.error(code, col, message, hint);
+    }
+
+    /// Reports an error about column `name` of this row.
+    fn fail(&mut self, code: &'static str, name: &str, message: String) {
+        self.fail_with(code, name, message, HINT);
     }
 
     /// Parses the cell, or reports `E1110`.
-    fn parse<T: std::str::FromStr>(
-        &self,
-        name: &str,
-        what: &str,
-        problems: &mut Problems,
-    ) -> Option<T> {
+    fn parse<T: std::str::FromStr>(&mut self, name: &str, what: &str) -> Option<T> {
         let text = self.get(name);
         let v = text.parse::<T>().ok();
         if v.is_none() {
-            problems.error(
-                InputCode::DecisionsValue.id(),
-                self.line,
-                self.col(name),
-                format!("`{name}` `{}` is not {what}", clip(text)),
-                HINT,
-            );
+            let message = format!("`{name}` `{}` is not {what}", clip(text));
+            self.fail(InputCode::DecisionsValue.id(), name, message);
         }
         v
     }
 }
 
-/// Checks one row and adds it to its order in `out`, or reports its problems.
 /// The reason of an unfilled row (empty `node_id`), or `E1111` when it has none or an unknown one.
-fn unfilled_reason(row: &Row<'_>, problems: &mut Problems) -> Option<Reason> {
+fn unfilled_reason(row: &mut Row<'_>) -> Option<Reason> {
     let reason = Reason::from_code(row.get("reason"));
     if reason.is_none() {
         let message = if row.get("reason").is_empty() {
@@ -88,37 +94,29 @@ fn unfilled_reason(row: &Row<'_>, problems: &mut Problems) -> Option<Reason> {
         } else {
             format!("unknown reason `{}`", clip(row.get("reason")))
         };
-        problems.error(
-            InputCode::DecisionsReason.id(),
-            row.line,
-            row.col("reason"),
-            message,
-            HINT,
-        );
+        row.fail(InputCode::DecisionsReason.id(), "reason", message);
     }
     reason
 }
 
+/// Checks one row and adds it to its order in `out`, or reports its problems.
 pub(super) fn read_row(
-    row: &Row<'_>,
+    row: &mut Row<'_>,
     by_id: &HashMap<&str, usize>,
     orders: &[Order],
     network: &Network,
     skus: &Skus,
     out: &mut [FileOrder],
-    problems: &mut Problems,
 ) {
-    let line = row.line;
+    let line = row.line();
     let Some(&oi) = by_id.get(row.get("order_id")) else {
-        problems.error(
+        row.fail(
             InputCode::DecisionsUnknownOrder.id(),
-            line,
-            row.col("order_id"),
+            "order_id",
             format!(
                 "order `{}` is not in the orders file",
                 clip(row.get("order_id"))
             ),
-            HINT,
         );
         return;
     };
@@ -127,61 +125,55 @@ pub(super) fn read_row(
     if f.first_row == 0 {
         f.first_row = line;
     }
-    super::group::note_group_cell(row, order, f, problems);
-    let Some(line_no) = row.parse::<u32>("line_no", "a line number", problems) else {
+    super::group::note_group_cell(row, order, f);
+    let Some(line_no) = row.parse::<u32>("line_no", "a line number") else {
         return;
     };
     let Some(li) = order.lines.iter().position(|l| l.line_no == line_no) else {
-        problems.error(
+        row.fail(
             InputCode::DecisionsWrongLine.id(),
-            line,
-            row.col("line_no"),
+            "line_no",
             format!("order `{}` has no line {line_no}", order.id),
-            HINT,
         );
         return;
     };
-    if !same_line(row, order, li, skus, problems) {
+    if !same_line(row, order, li, skus) {
         return;
     }
-    let cost = row.parse::<i64>("cost_cents", "a whole number of cents", problems);
+    let cost = row.parse::<i64>("cost_cents", "a whole number of cents");
     let shipped = !row.get("node_id").is_empty();
     if shipped && !row.get("reason").is_empty() {
-        problems.error(
+        row.fail(
             InputCode::DecisionsReason.id(),
-            line,
-            row.col("reason"),
+            "reason",
             format!(
                 "line {line_no} of order `{}` ships from `{}` but has reason `{}`",
                 order.id,
                 clip(row.get("node_id")),
                 clip(row.get("reason"))
             ),
-            HINT,
         );
         return;
     }
     let parsed = if shipped {
-        shipped_cells(row, network, problems)
+        shipped_cells(row, network)
     } else {
         None
     };
     if let Some(first) = f.seen[li] {
-        problems.error(
+        row.fail(
             InputCode::DecisionsLineTwice.id(),
-            line,
-            row.col("line_no"),
+            "line_no",
             format!(
                 "line {line_no} of order `{}` is already on line {first}",
                 order.id
             ),
-            HINT,
         );
         return;
     }
     f.seen[li] = Some(line);
     if !shipped {
-        let Some(reason) = unfilled_reason(row, problems) else {
+        let Some(reason) = unfilled_reason(row) else {
             return;
         };
         if let Some(cost) = cost {
@@ -200,18 +192,12 @@ pub(super) fn read_row(
             cost_cents: cost,
             arrival,
         };
-        add_shipment(f, s, row, &order.id, network, problems);
+        add_shipment(f, s, row, &order.id, network);
     }
 }
 
 /// True when the row's optional `sku` and `qty` cells match order line `li`, else `E1107`.
-fn same_line(
-    row: &Row<'_>,
-    order: &Order,
-    li: usize,
-    skus: &Skus,
-    problems: &mut Problems,
-) -> bool {
+fn same_line(row: &mut Row<'_>, order: &Order, li: usize, skus: &Skus) -> bool {
     let line = &order.lines[li];
     let sku = skus.name(line.sku);
     let (column, differs) = if !row.get("sku").is_empty() && row.get("sku") != sku {
@@ -224,12 +210,10 @@ fn same_line(
     } else {
         return true;
     };
-    problems.error(
+    row.fail(
         InputCode::DecisionsWrongLine.id(),
-        row.line,
-        row.col(column),
+        column,
         format!("line {} of order `{}` is {differs}", line.line_no, order.id),
-        HINT,
     );
     false
 }
@@ -237,30 +221,27 @@ fn same_line(
 /// The node, shipment number, distance, date and (for a shipment from incoming stock) arrival
 /// date of a shipped row, or their problems.
 fn shipped_cells(
-    row: &Row<'_>,
+    row: &mut Row<'_>,
     network: &Network,
-    problems: &mut Problems,
 ) -> Option<(NodeIdx, u32, f64, Date, Option<Date>)> {
     let node = network.find(row.get("node_id"));
     if node.is_none() {
-        problems.error(
+        row.fail(
             InputCode::DecisionsUnknownNode.id(),
-            row.line,
-            row.col("node_id"),
+            "node_id",
             format!(
                 "node `{}` is not in the nodes file",
                 clip(row.get("node_id"))
             ),
-            HINT,
         );
     }
-    let number = row.parse::<NonZeroU32>("shipment", "a shipment number (1, 2, …)", problems);
-    let km = row.parse::<Km>("distance_km", "a distance in km (a number ≥ 0)", problems);
-    let date = row.parse::<Date>("promised_date", "a date (YYYY-MM-DD)", problems);
+    let number = row.parse::<NonZeroU32>("shipment", "a shipment number (1, 2, …)");
+    let km = row.parse::<Km>("distance_km", "a distance in km (a number ≥ 0)");
+    let date = row.parse::<Date>("promised_date", "a date (YYYY-MM-DD)");
     let arrival = match row.get("arrival_date") {
         "" => Some(None),
         _ => row
-            .parse::<Date>("arrival_date", "a date (YYYY-MM-DD)", problems)
+            .parse::<Date>("arrival_date", "a date (YYYY-MM-DD)")
             .map(Some),
     };
     Some((node?, number?.get(), km?.0, date?, arrival?))
@@ -283,10 +264,9 @@ impl std::str::FromStr for Km {
 fn add_shipment(
     f: &mut FileOrder,
     row_shipment: FileShipment,
-    row: &Row<'_>,
+    row: &mut Row<'_>,
     order_id: &str,
     network: &Network,
-    problems: &mut Problems,
 ) {
     let number = row_shipment.number;
     match f.shipments.iter_mut().find(|s| s.number == number) {
@@ -294,16 +274,14 @@ fn add_shipment(
             s.lines.extend(row_shipment.lines);
             s.cost_cents += row_shipment.cost_cents;
         }
-        Some(s) => problems.error(
+        Some(s) => row.fail(
             InputCode::ShipmentTwoNodes.id(),
-            row.line,
-            row.col("node_id"),
+            "node_id",
             format!(
                 "shipment {number} of order `{order_id}` names `{}` here and `{}` before",
                 network.node(row_shipment.node).id,
                 network.node(s.node).id
             ),
-            HINT,
         ),
         None => f.shipments.push(row_shipment),
     }

@@ -1,5 +1,6 @@
 use super::*;
-use crate::read_nodes;
+use crate::csv::Sheet;
+use crate::{read_nodes_input, InputError};
 use arrow_array::types::Int32Type;
 use arrow_array::{
     ArrayRef, BinaryArray, BooleanArray, Date32Array, DictionaryArray, Float32Array, Float64Array,
@@ -26,8 +27,18 @@ fn parquet(columns: Vec<(&str, ArrayRef)>) -> Vec<u8> {
     out
 }
 
+/// The file's header and rows as the readers see them: trimmed cells, `|`-separated.
 fn text(bytes: Vec<u8>) -> String {
-    String::from_utf8(parquet_to_csv(bytes, "t.parquet").unwrap()).unwrap()
+    let table = read_parquet(bytes, "t.parquet").unwrap();
+    let mut out = table.columns.join("|") + "\n";
+    let mut sheet = Sheet::table(&table).unwrap();
+    while let Some(row) = sheet.next_row().unwrap() {
+        let cells: Vec<&str> = (0..table.columns.len())
+            .map(|i| row.cell(Some(i)).unwrap_or(""))
+            .collect();
+        out += &(cells.join("|") + "\n");
+    }
+    out
 }
 
 fn codes(e: &InputError) -> Vec<(&'static str, u64, u64)> {
@@ -69,9 +80,9 @@ fn cells_are_written_as_the_csv_readers_expect() {
     ]);
     assert_eq!(
         text(file),
-        "id,kind,n,u,f64,f32,b,d,t,wall\n\
-         \"a,b\",store,-7,,28.6139,28.6,true,2026-11-26,2026-11-26T06:00:00Z,2026-11-26T06:00:00\n\
-         ,,12,3,0.1,1,false,1969-12-31,2026-11-26T06:00:00.5Z,1970-01-01T00:00:00\n"
+        "id|kind|n|u|f64|f32|b|d|t|wall\n\
+         a,b|store|-7||28.6139|28.6|true|2026-11-26|2026-11-26T06:00:00Z|2026-11-26T06:00:00\n\
+         ||12|3|0.1|1|false|1969-12-31|2026-11-26T06:00:00.5Z|1970-01-01T00:00:00\n"
     );
 }
 
@@ -85,8 +96,8 @@ fn rows_go_through_the_csv_readers_with_their_line_numbers() {
         ("lat", Arc::new(Float64Array::from(vec![28.6, 95.0, 12.9]))),
         ("lon", Arc::new(Float64Array::from(vec![77.2, 77.2, 77.6]))),
     ]);
-    let csv = parquet_to_csv(file, "nodes.parquet").unwrap();
-    let e = read_nodes(csv.as_slice(), "nodes.parquet", &ServiceLevels::default()).unwrap_err();
+    let table = read_parquet(file, "nodes.parquet").unwrap();
+    let e = read_nodes_input(&table.into(), &ServiceLevels::default()).unwrap_err();
     let p = &e.problems()[0];
     assert_eq!((p.code, p.line, p.column), ("E1010", 3, 2));
     assert_eq!(p.file, "nodes.parquet");
@@ -94,9 +105,9 @@ fn rows_go_through_the_csv_readers_with_their_line_numbers() {
 
 #[test]
 fn a_file_that_is_not_parquet_is_e1201() {
-    let e = parquet_to_csv(b"node_id,lat,lon\nW1,1,2\n".to_vec(), "n.parquet").unwrap_err();
+    let e = read_parquet(b"node_id,lat,lon\nW1,1,2\n".to_vec(), "n.parquet").unwrap_err();
     assert_eq!(codes(&e), [("E1201", 0, 0)]);
-    let e = parquet_to_csv(Vec::new(), "n.parquet").unwrap_err();
+    let e = read_parquet(Vec::new(), "n.parquet").unwrap_err();
     assert_eq!(codes(&e), [("E1201", 0, 0)]);
 }
 
@@ -105,7 +116,7 @@ fn a_damaged_stored_arrow_schema_is_e1201_not_a_panic() {
     // Found by fuzz/parquet: a decisions.parquet whose stored Arrow schema names an unknown
     // type, on which arrow-ipc reaches `unimplemented!`.
     let bytes = include_bytes!("damaged-arrow-schema.parquet").to_vec();
-    let e = parquet_to_csv(bytes, "d.parquet").unwrap_err();
+    let e = read_parquet(bytes, "d.parquet").unwrap_err();
     assert_eq!(codes(&e), [("E1201", 0, 0)]);
     assert!(e.problems()[0].message.contains("decoder failed"), "{e}");
 }
@@ -119,7 +130,7 @@ fn a_column_without_a_text_form_is_e1202() {
             Arc::new(BinaryArray::from(vec![b"\x00\x01".as_slice()])),
         ),
     ]);
-    let e = parquet_to_csv(file, "n.parquet").unwrap_err();
+    let e = read_parquet(file, "n.parquet").unwrap_err();
     assert_eq!(codes(&e), [("E1202", 1, 2)]);
 }
 
@@ -160,7 +171,7 @@ fn read_write_timestamp(out: &mut String) {
     ]);
     let t = text(file);
     let row = t.lines().nth(1).unwrap();
-    out.push_str(&row.replace(',', "|"));
+    out.push_str(row);
 }
 
 #[test]
@@ -175,5 +186,63 @@ fn a_list_column_is_a_semicolon_separated_cell() {
     let lists: ArrayRef = Arc::new(b.finish());
     let ids: ArrayRef = Arc::new(StringArray::from(vec!["A", "B", "C"]));
     let csv = text(parquet(vec![("order_id", ids), ("exclude_nodes", lists)]));
-    assert_eq!(csv, "order_id,exclude_nodes\nA,S1;S2\nB,\nC,\n");
+    assert_eq!(csv, "order_id|exclude_nodes\nA|S1;S2\nB|\nC|\n");
+}
+
+#[test]
+fn a_time_of_day_column_reads_as_cutoff_local() {
+    use arrow_array::{Time32MillisecondArray, Time32SecondArray, Time64MicrosecondArray};
+    // pyarrow's read_csv infers `14:30` as time32[s]: such a nodes.parquet reads as its CSV.
+    let file = parquet(vec![
+        (
+            "node_id",
+            Arc::new(StringArray::from(vec!["W1", "W2", "W3"])),
+        ),
+        ("lat", Arc::new(Float64Array::from(vec![28.6, 19.1, 12.9]))),
+        ("lon", Arc::new(Float64Array::from(vec![77.2, 72.9, 77.6]))),
+        (
+            "cutoff_local",
+            Arc::new(Time32SecondArray::from(vec![
+                Some(14 * 3600 + 30 * 60),
+                None,
+                Some(23 * 3600 + 59 * 60),
+            ])),
+        ),
+    ]);
+    let table = read_parquet(file, "nodes.parquet").unwrap();
+    let net = read_nodes_input(&table.into(), &ServiceLevels::default())
+        .unwrap()
+        .value;
+    let cutoffs: Vec<String> = (0..3)
+        .map(|i| format!("{:?}", net.node(omniroute_core::NodeIdx(i)).cutoff_local))
+        .collect();
+    assert_eq!(cutoffs[0], "Some(14:30:00)");
+    assert_eq!(cutoffs[2], "Some(23:59:00)");
+    // Seconds are written, and refused where the reader wants HH:MM.
+    let ms = parquet(vec![
+        (
+            "s",
+            Arc::new(Time32MillisecondArray::from(vec![52_215_500])),
+        ),
+        (
+            "us",
+            Arc::new(Time64MicrosecondArray::from(vec![52_200_000_000])),
+        ),
+    ]);
+    assert_eq!(text(ms), "s|us\n14:30:15.5|14:30\n");
+}
+
+#[test]
+fn a_frame_column_without_a_text_form_is_e1202_before_any_row() {
+    let ids: ArrayRef = Arc::new(StringArray::from(vec!["W1"]));
+    let blob: ArrayRef = Arc::new(BinaryArray::from(vec![b"\x00".as_slice()]));
+    let schema = Schema::new(vec![
+        Field::new("node_id", DataType::Utf8, false),
+        Field::new("lat", DataType::Binary, false),
+    ]);
+    let batch = RecordBatch::try_new(Arc::new(schema.clone()), vec![ids, blob]).unwrap();
+    let table = crate::Table::new("nodes frame", &schema, vec![batch]);
+    let e = read_nodes_input(&table.into(), &ServiceLevels::default()).unwrap_err();
+    assert_eq!(codes(&e), [("E1202", 1, 2)]);
+    assert_eq!(e.problems()[0].file, "nodes frame");
 }

@@ -92,8 +92,8 @@ fn a_group_naming_an_unknown_node_is_e2026_once_the_network_is_known() {
     let policy =
         "[[rules]]\nname = \"r\"\n[[rules.groups]]\nname = \"g\"\nnodes = [\"W1\", \"W9\"]\n";
     let err = Inputs::load(
-        &Source::text("nodes.csv", "node_id,lat,lon\nW1,28.6,77.2\n".to_owned()),
-        &Source::text("stock.csv", "node_id,sku,qty\nW1,T,1\n".to_owned()),
+        &Source::text("nodes.csv", "node_id,lat,lon\nW1,28.6,77.2\n".to_owned()).into(),
+        &Source::text("stock.csv", "node_id,sku,qty\nW1,T,1\n".to_owned()).into(),
         None,
         &[Source::text("policy.toml", policy.to_owned())],
     )

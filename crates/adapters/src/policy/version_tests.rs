@@ -117,9 +117,9 @@ const STOCK: &str = "node_id,sku,qty\nS1,TEE,5\n";
 fn load(orders: &str, policies: &[(&str, &str)]) -> Result<Inputs, InputError> {
     let policies: Vec<Source> = policies.iter().map(|(n, t)| Source::text(n, *t)).collect();
     Inputs::load(
-        &Source::text("nodes.csv", NODES),
-        &Source::text("stock.csv", STOCK),
-        Some(&Source::text("orders.csv", orders)),
+        &Source::text("nodes.csv", NODES).into(),
+        &Source::text("stock.csv", STOCK).into(),
+        Some(&Source::text("orders.csv", orders).into()),
         &policies,
     )
 }

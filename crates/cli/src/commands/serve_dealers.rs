@@ -6,7 +6,7 @@ use omniroute_adapters::channel::read_contacts;
 use omniroute_adapters::channel::whatsapp::{
     CloudApi, CloudApiConfig, APP_SECRET_VAR, VERIFY_TOKEN_VAR,
 };
-use omniroute_adapters::{open_table, Policies};
+use omniroute_adapters::{Policies, TableInput};
 use omniroute_core::codes::ChannelCode;
 use omniroute_core::{Network, Skus};
 use omniroute_server::{Dealers, Desk, Service, WebhookSecrets};
@@ -38,7 +38,7 @@ pub(super) fn dealers(
         app_secret: secret(APP_SECRET_VAR)?,
         verify_token: secret(VERIFY_TOKEN_VAR)?,
     };
-    let contacts = read_contacts(&open_table(&args.files.nodes)?)?;
+    let contacts = read_contacts(&TableInput::open(&args.files.nodes)?)?;
     Ok(Dealers {
         desk: Arc::new(Desk::new(Arc::clone(service), parts, contacts, secrets)),
         channel: Arc::new(CloudApi::new(config)),

@@ -2,7 +2,7 @@
 
 use crate::inputs::{check_paths, now, print_warnings, Files};
 use crate::Global;
-use omniroute_adapters::{open_table, InputError, Inputs, Source};
+use omniroute_adapters::{InputError, Inputs, Source, TableInput};
 
 /// Arguments of `omniroute validate`.
 #[derive(Debug, clap::Args)]
@@ -26,9 +26,9 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     let now = args.now.as_deref().map(|s| now(Some(s))).transpose()?;
     check_paths(args.files.paths().chain(args.orders.as_deref()), None)?;
     let result = (|| -> Result<Inputs, InputError> {
-        let nodes = open_table(&args.files.nodes)?;
-        let stock = open_table(&args.files.stock)?;
-        let orders = args.orders.as_deref().map(open_table).transpose()?;
+        let nodes = TableInput::open(&args.files.nodes)?;
+        let stock = TableInput::open(&args.files.stock)?;
+        let orders = args.orders.as_deref().map(TableInput::open).transpose()?;
         let policies = args
             .files
             .policy

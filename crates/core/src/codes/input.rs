@@ -109,7 +109,7 @@ family_codes! {
         /// A file read as Parquet (its name ends in `.parquet`, or stdin starts with Parquet's ….
         ParquetUnreadable = "E1201" => "write it again with a Parquet writer (pyarrow, pandas, polars, Spark), or, if it is really CSV, name it `.csv`",
         /// A column of a Parquet input has a type omniroute has no text form for (binary, decimal, ….
-        ParquetColumnType = "E1202" => "store it as a string, an integer, a float, a boolean, a date or a timestamp; or drop the column",
+        ParquetColumnType = "E1202" => "store it as a string, an integer, a float, a boolean, a date, a time, a timestamp or a list of those; or drop the column",
         /// A Parquet input is compressed with a codec this build does not read (gzip, brotli, lz4, ….
         ParquetCompression = "E1203" => "write the file uncompressed or with compression=\"snappy\"",
         /// `--format parquet` was given without `--out` (or with `--out -`).

@@ -9,8 +9,8 @@ const NOW: &str = "2026-11-26T06:00:00Z";
 
 fn router() -> OmRouter {
     let inputs = Inputs::load(
-        &Source::text("nodes.csv", NODES),
-        &Source::text("stock.csv", STOCK),
+        &Source::text("nodes.csv", NODES).into(),
+        &Source::text("stock.csv", STOCK).into(),
         None,
         &[],
     )

@@ -2,9 +2,9 @@
 //! `Router` keep its stock table in step).
 
 use super::network::{NetData, Network};
-use super::{source, timestamp, Input};
+use super::{source, timestamp};
 use crate::errors::{guard, Failure};
-use omniroute_adapters::{read_stock, read_stock_table};
+use omniroute_adapters::{read_stock_input, TableInput};
 use omniroute_core::{self as core, StockRow};
 use pyo3::prelude::*;
 use std::path::PathBuf;
@@ -30,9 +30,8 @@ impl Inventory {
             reserved: r.reserved,
             safety_stock: r.safety_stock,
         }));
-        let incoming = core::IncomingStock::from_positions(
-            rows.iter().map(|r| (r.node, r.sku, r.incoming)),
-        );
+        let incoming =
+            core::IncomingStock::from_positions(rows.iter().map(|r| (r.node, r.sku, r.incoming)));
         Inventory {
             net,
             ledger: Arc::new(ledger),
@@ -40,14 +39,11 @@ impl Inventory {
         }
     }
 
-    fn read(py: Python<'_>, src: Input, network: &Network) -> PyResult<Self> {
+    fn read(py: Python<'_>, src: TableInput, network: &Network) -> PyResult<Self> {
         let net = network.data.clone();
         guard(py, move || {
             let mut skus = net.skus_mut();
-            let rows = match &src {
-                Input::File(f) => read_stock(f.bytes.as_slice(), &f.name, &net.net, &mut skus),
-                Input::Table(t) => read_stock_table(t, &net.net, &mut skus),
-            }?;
+            let rows = read_stock_input(&src, &net.net, &mut skus)?;
             drop(skus);
             Ok(Inventory::from_rows(net, &rows.value))
         })

@@ -18,32 +18,27 @@ pub use scenario::{demo, load, Scenario};
 use crate::errors::{guard, Failure};
 use crate::frame;
 use jiff::Timestamp;
-use omniroute_adapters::{Source, Table};
+use omniroute_adapters::{Table, TableInput};
 use pyo3::prelude::*;
 use std::path::PathBuf;
 
-/// What a constructor reads: a CSV file, or an Arrow table whose columns the same readers read
-/// row by row (`omniroute_adapters::Table`, no CSV text in between).
-enum Input {
-    File(Source),
-    Table(Table),
-}
-
-/// Where a table comes from: a CSV path, or an Arrow table.
+/// What a constructor reads: a CSV or Parquet path (`TableInput::open`), or an Arrow table whose
+/// columns the same readers read row by row (`omniroute_adapters::Table`, no CSV text in
+/// between).
 fn source(
     py: Python<'_>,
     path: Option<PathBuf>,
     table: Option<&Bound<'_, PyAny>>,
     name: &str,
-) -> PyResult<Input> {
+) -> PyResult<TableInput> {
     match (path, table) {
         (Some(p), _) => {
             let p = p.to_string_lossy().into_owned();
-            guard(py, move || Source::open(&p).map_err(Failure::from)).map(Input::File)
+            guard(py, move || TableInput::open(&p).map_err(Failure::from))
         }
         (None, Some(t)) => {
             let (batches, schema) = frame::read(t)?;
-            Ok(Input::Table(Table::new(name, &schema, batches)))
+            Ok(Table::new(name, &schema, batches).into())
         }
         (None, None) => unreachable!("callers pass a path or a table"),
     }

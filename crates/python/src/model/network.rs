@@ -2,9 +2,9 @@
 //! nodes, the service levels and the SKU names).
 
 use super::policy::{levels, Policy};
-use super::{source, Input};
+use super::source;
 use crate::errors::{guard, Failure};
-use omniroute_adapters::{read_nodes, read_nodes_table};
+use omniroute_adapters::{read_nodes_input, TableInput};
 use omniroute_core::{self as core, NodeIdx, ServiceLevels, SkuId, Skus};
 use pyo3::prelude::*;
 use std::path::PathBuf;
@@ -61,13 +61,10 @@ pub struct Network {
 }
 
 impl Network {
-    fn read(py: Python<'_>, src: Input, levels: ServiceLevels) -> PyResult<Self> {
+    fn read(py: Python<'_>, src: TableInput, levels: ServiceLevels) -> PyResult<Self> {
         let net = guard(py, move || {
-            match &src {
-                Input::File(f) => read_nodes(f.bytes.as_slice(), &f.name, &levels),
-                Input::Table(t) => read_nodes_table(t, &levels),
-            }
-            .map(|l| (l.value, levels))
+            read_nodes_input(&src, &levels)
+                .map(|l| (l.value, levels))
                 .map_err(Failure::from)
         })?;
         Ok(Network {

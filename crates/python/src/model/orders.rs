@@ -2,9 +2,9 @@
 
 use super::network::{NetData, Network};
 use super::policy::{levels, Policy};
-use super::{source, Input};
+use super::source;
 use crate::errors::guard;
-use omniroute_adapters::{read_orders_in, read_orders_table_in, OrderPlaces};
+use omniroute_adapters::{read_orders_input, OrderPlaces, TableInput};
 use omniroute_core::{self as core, ServiceLevels};
 use pyo3::prelude::*;
 use std::collections::HashMap;
@@ -61,19 +61,14 @@ pub struct Orders {
 impl Orders {
     fn read(
         py: Python<'_>,
-        src: Input,
+        src: TableInput,
         network: &Network,
         policy: Option<PyRef<'_, Policy>>,
     ) -> PyResult<Self> {
         let (net, levels) = (network.data.clone(), levels(policy));
         guard(py, move || {
             let mut skus = net.skus_mut();
-            let (orders, places) = match &src {
-                Input::File(f) => {
-                    read_orders_in(f.bytes.as_slice(), &f.name, &mut skus, &levels, &net.net)
-                }
-                Input::Table(t) => read_orders_table_in(t, &mut skus, &levels, &net.net),
-            }?;
+            let (orders, places) = read_orders_input(&src, &mut skus, &levels, &net.net)?;
             drop(skus);
             Ok(Orders {
                 data: Arc::new(OrdersData::new(net, levels, orders.value, places)),

@@ -5,7 +5,7 @@ use super::network::{NetData, Network};
 use super::orders::{Orders, OrdersData};
 use super::policy::Policy;
 use crate::errors::guard;
-use omniroute_adapters::{Inputs, PolicyFile, Source};
+use omniroute_adapters::{Inputs, PolicyFile, Source, TableInput};
 use pyo3::prelude::*;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
@@ -93,10 +93,10 @@ pub fn load(
             .iter()
             .map(|p| Source::open(p))
             .collect::<Result<Vec<_>, _>>()?;
-        let orders = orders.as_deref().map(Source::open).transpose()?;
+        let orders = orders.as_deref().map(TableInput::open).transpose()?;
         Ok(Inputs::load(
-            &Source::open(&nodes)?,
-            &Source::open(&stock)?,
+            &TableInput::open(&nodes)?,
+            &TableInput::open(&stock)?,
             orders.as_ref(),
             &policies,
         )?)

@@ -1,12 +1,33 @@
 //! A table of columns reads as the CSV file of the same content: the same values, the same
 //! problems (codes, messages, lines, columns).
 
-use crate::{read_nodes, read_nodes_table, read_orders_in, read_orders_table_in, read_stock};
-use crate::{read_stock_table, Problem, StockRecord, Table};
+use crate::{read_nodes, read_nodes_input, read_orders_in, read_orders_input, read_stock};
+use crate::{read_stock_input, InputError, Loaded, OrderPlaces, Problem, StockRecord, Table};
 use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray, UInt8Array};
 use arrow_schema::{Field, Schema};
-use omniroute_core::{Network, ServiceLevels, Skus};
+use omniroute_core::{Network, Order, ServiceLevels, Skus};
 use std::sync::Arc;
+
+fn read_nodes_table(t: &Table, levels: &ServiceLevels) -> Result<Loaded<Network>, InputError> {
+    read_nodes_input(&t.clone().into(), levels)
+}
+
+fn read_stock_table(
+    t: &Table,
+    network: &Network,
+    skus: &mut Skus,
+) -> Result<Loaded<Vec<StockRecord>>, InputError> {
+    read_stock_input(&t.clone().into(), network, skus)
+}
+
+fn read_orders_table_in(
+    t: &Table,
+    skus: &mut Skus,
+    levels: &ServiceLevels,
+    network: &Network,
+) -> Result<(Loaded<Vec<Order>>, OrderPlaces), InputError> {
+    read_orders_input(&t.clone().into(), skus, levels, network)
+}
 
 fn table(name: &str, columns: Vec<(&str, ArrayRef)>, split_at: usize) -> Table {
     let fields: Vec<Field> = columns
