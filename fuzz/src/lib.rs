@@ -2,14 +2,14 @@
 //! that the stock, events and decisions readers read against.
 
 use jiff::Timestamp;
-use omniroute_adapters::{Inputs, Source};
+use omniroute_adapters::{Inputs, Source, TableInput};
 use std::sync::OnceLock;
 
 /// The fixture `small` (4 nodes around Delhi, 5 orders), loaded once.
 pub fn small() -> &'static Inputs {
     static SMALL: OnceLock<Inputs> = OnceLock::new();
     SMALL.get_or_init(|| {
-        let file = |name: &str, text: &str| Source::text(name, text);
+        let file = |name: &str, text: &str| TableInput::from(Source::text(name, text));
         Inputs::load(
             &file(
                 "nodes.csv",
