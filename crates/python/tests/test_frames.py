@@ -110,8 +110,11 @@ def test_parquet_files_written_by_pyarrow_load_like_the_csv_files(
 
     # pyarrow's CSV reader types `cutoff_local` (`14:00`) as a time of day, dates as dates and
     # timestamps as timestamps: the Parquet files hold them typed, not as text.
-    for name in ("nodes", "stock", "orders"):
+    for name in ("nodes", "stock"):
         pq.write_table(pacsv.read_csv(day_dir / f"{name}.csv"), tmp_path / f"{name}.parquet")
+    # polars writes zstd by default.
+    pl.read_csv(day_dir / "orders.csv").write_parquet(tmp_path / "orders.parquet")
+    assert pq.ParquetFile(tmp_path / "orders.parquet").metadata.row_group(0).column(0).compression == "ZSTD"
     assert pa.types.is_time(pq.read_schema(tmp_path / "nodes.parquet").field("cutoff_local").type)
     day = om.load(tmp_path / "nodes.parquet", tmp_path / "stock.parquet", tmp_path / "orders.parquet")
     got = route(day.network, day.inventory, day.orders)

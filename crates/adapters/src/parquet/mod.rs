@@ -8,7 +8,7 @@
 //!
 //! A file that cannot be used gets its own code: `E1201` not Parquet or unreadable, `E1202` a
 //! column of a type that has no text form here (binary, decimal, structs…), `E1203`
-//! compressed with a codec this build does not read (it reads uncompressed and Snappy files).
+//! compressed with a codec this build does not read (it reads none, Snappy, zstd, LZ4 and gzip).
 //!
 //! Decisions are written with the decisions.csv columns and types ([`write_decisions_parquet`]).
 

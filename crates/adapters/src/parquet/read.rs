@@ -61,17 +61,20 @@ fn unreadable(name: &str, e: impl Display) -> InputError {
     }])
 }
 
-/// `E1203` once per codec other than none and Snappy.
+/// `E1203` once per codec this build does not read: it reads none, Snappy, zstd, LZ4 and gzip
+/// (the defaults of pyarrow, pandas, polars and Spark), not Brotli or LZO.
 fn codecs(meta: &ParquetMetaData, name: &str) -> Vec<Problem> {
     let mut seen: Vec<&str> = Vec::new();
     for chunk in meta.row_groups().iter().flat_map(RowGroupMetaData::columns) {
         let codec = match chunk.compression() {
-            Compression::UNCOMPRESSED | Compression::SNAPPY => continue,
-            Compression::GZIP(_) => "gzip",
+            Compression::UNCOMPRESSED
+            | Compression::SNAPPY
+            | Compression::ZSTD(_)
+            | Compression::LZ4
+            | Compression::LZ4_RAW
+            | Compression::GZIP(_) => continue,
             Compression::LZO => "lzo",
             Compression::BROTLI(_) => "brotli",
-            Compression::LZ4 | Compression::LZ4_RAW => "lz4",
-            Compression::ZSTD(_) => "zstd",
         };
         if !seen.contains(&codec) {
             seen.push(codec);
@@ -84,9 +87,7 @@ fn codecs(meta: &ParquetMetaData, name: &str) -> Vec<Problem> {
             line: 0,
             column: 0,
             message: format!("the file is compressed with {codec}, which omniroute does not read"),
-            hint: "write it with snappy or no compression (pyarrow and pandas default to snappy; \
-                   polars: write_parquet(..., compression=\"snappy\"))"
-                .into(),
+            hint: InputCode::ParquetCompression.hint().into(),
         })
         .collect()
 }

@@ -246,3 +246,28 @@ fn a_frame_column_without_a_text_form_is_e1202_before_any_row() {
     assert_eq!(codes(&e), [("E1202", 1, 2)]);
     assert_eq!(e.problems()[0].file, "nodes frame");
 }
+
+#[test]
+fn the_codecs_of_pyarrow_polars_and_spark_are_read() {
+    use parquet::basic::{Compression, GzipLevel, ZstdLevel};
+    use parquet::file::properties::WriterProperties;
+    let ids: ArrayRef = Arc::new(StringArray::from(vec!["W1", "W2"]));
+    let lat: ArrayRef = Arc::new(Float64Array::from(vec![28.6, 19.1]));
+    let schema = Arc::new(Schema::new(vec![
+        Field::new("node_id", DataType::Utf8, false),
+        Field::new("lat", DataType::Float64, false),
+    ]));
+    let batch = RecordBatch::try_new(schema.clone(), vec![ids, lat]).unwrap();
+    for codec in [
+        Compression::ZSTD(ZstdLevel::default()),
+        Compression::LZ4_RAW,
+        Compression::GZIP(GzipLevel::default()),
+    ] {
+        let props = WriterProperties::builder().set_compression(codec).build();
+        let mut out = Vec::new();
+        let mut w = ArrowWriter::try_new(&mut out, schema.clone(), Some(props)).unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+        assert_eq!(text(out), "node_id|lat\nW1|28.6\nW2|19.1\n", "{codec:?}");
+    }
+}

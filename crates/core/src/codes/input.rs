@@ -111,7 +111,7 @@ family_codes! {
         /// A column of a Parquet input has a type omniroute has no text form for (binary, decimal, ….
         ParquetColumnType = "E1202" => "store it as a string, an integer, a float, a boolean, a date, a time, a timestamp or a list of those; or drop the column",
         /// A Parquet input is compressed with a codec this build does not read (gzip, brotli, lz4, ….
-        ParquetCompression = "E1203" => "write the file uncompressed or with compression=\"snappy\"",
+        ParquetCompression = "E1203" => "write the file with compression=\"snappy\" (or zstd, lz4, gzip, or none)",
         /// `--format parquet` was given without `--out` (or with `--out -`).
         ParquetToTerminal = "E1204" => "add --out FILE, for example --out decisions.parquet",
         /// The cities file lacks a required column (`name`, `lat`, `lon`; `admin1`, `population` and ….
