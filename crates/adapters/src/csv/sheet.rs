@@ -56,12 +56,8 @@ enum Mode<'a> {
 
 impl Sheet<'static> {
     /// Reads `input` into memory and opens it (see [`Sheet::over`]).
-    pub fn open(mut input: impl Read, file: &str) -> Result<Self, InputError> {
-        let mut data = Vec::new();
-        input.read_to_end(&mut data).map_err(|e| InputError::Io {
-            file: file.to_owned(),
-            message: e.to_string(),
-        })?;
+    pub fn open(input: impl Read, file: &str) -> Result<Self, InputError> {
+        let mut data = crate::Source::read(input, file)?.bytes;
         if data.starts_with(BOM) {
             data.drain(..BOM.len());
         }

@@ -7,9 +7,9 @@
 
 use arrow_array::cast::AsArray;
 use arrow_array::types::{
-    Date32Type, Date64Type, Time32MillisecondType, Time32SecondType, Time64MicrosecondType,
-    Time64NanosecondType, TimestampMicrosecondType, TimestampMillisecondType,
-    TimestampNanosecondType, TimestampSecondType,
+    Date32Type, Date64Type, Float32Type, Float64Type, Time32MillisecondType, Time32SecondType,
+    Time64MicrosecondType, Time64NanosecondType, TimestampMicrosecondType,
+    TimestampMillisecondType, TimestampNanosecondType, TimestampSecondType,
 };
 use arrow_array::Array;
 use arrow_schema::{DataType, TimeUnit};
@@ -28,29 +28,22 @@ pub(crate) fn has_text_form(t: &DataType) -> bool {
             DataType::Dictionary(..) | DataType::List(_) | DataType::LargeList(_)
         ) && has_text_form(item.data_type());
     }
-    matches!(
-        t,
-        DataType::Null
-            | DataType::Boolean
-            | DataType::Int8
-            | DataType::Int16
-            | DataType::Int32
-            | DataType::Int64
-            | DataType::UInt8
-            | DataType::UInt16
-            | DataType::UInt32
-            | DataType::UInt64
-            | DataType::Float32
-            | DataType::Float64
-            | DataType::Utf8
-            | DataType::LargeUtf8
-            | DataType::Utf8View
-            | DataType::Date32
-            | DataType::Date64
-            | DataType::Time32(_)
-            | DataType::Time64(_)
-            | DataType::Timestamp(_, _)
-    )
+    t.is_integer()
+        || matches!(
+            t,
+            DataType::Null
+                | DataType::Boolean
+                | DataType::Float32
+                | DataType::Float64
+                | DataType::Utf8
+                | DataType::LargeUtf8
+                | DataType::Utf8View
+                | DataType::Date32
+                | DataType::Date64
+                | DataType::Time32(_)
+                | DataType::Time64(_)
+                | DataType::Timestamp(_, _)
+        )
 }
 
 /// A column whose cells are written by these rules; a dictionary's keys are resolved once.
@@ -102,30 +95,13 @@ fn write_cell(a: &dyn Array, row: usize, out: &mut String) {
     // `write!` to a String cannot fail.
     let _ = match a.data_type() {
         DataType::Boolean => write!(out, "{}", a.as_boolean().value(row)),
-        DataType::Int8
-        | DataType::Int16
-        | DataType::Int32
-        | DataType::Int64
-        | DataType::UInt8
-        | DataType::UInt16
-        | DataType::UInt32
-        | DataType::UInt64 => {
+        t if t.is_integer() => {
             write_int(out, a, row);
             Ok(())
         }
         // Rust prints floats in their shortest round-trip form, without an exponent.
-        DataType::Float32 => write!(
-            out,
-            "{}",
-            a.as_primitive::<arrow_array::types::Float32Type>()
-                .value(row)
-        ),
-        DataType::Float64 => write!(
-            out,
-            "{}",
-            a.as_primitive::<arrow_array::types::Float64Type>()
-                .value(row)
-        ),
+        DataType::Float32 => write!(out, "{}", a.as_primitive::<Float32Type>().value(row)),
+        DataType::Float64 => write!(out, "{}", a.as_primitive::<Float64Type>().value(row)),
         DataType::Utf8 => write!(out, "{}", a.as_string::<i32>().value(row)),
         DataType::LargeUtf8 => write!(out, "{}", a.as_string::<i64>().value(row)),
         DataType::Utf8View => write!(out, "{}", a.as_string_view().value(row)),
