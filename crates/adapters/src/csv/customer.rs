@@ -94,6 +94,16 @@ impl CustomerCols {
         kept: &mut Option<CustomerFields>,
         (first, id): (u64, &str),
     ) {
+        if let Some(a) = kept.as_ref() {
+            // Most later lines repeat the kept (checked) customer: no copy, no second check.
+            let same = row.cell(self.name).unwrap_or("") == a.customer.name
+                && row.cell(self.phone).unwrap_or("") == a.customer.phone
+                && row.cell(self.address).unwrap_or("") == a.customer.address
+                && row.cell(self.area) == a.area.as_deref();
+            if same {
+                return;
+            }
+        }
         let fields = self.read(row);
         let (Some(a), Some(b)) = (kept.as_ref(), fields.as_ref()) else {
             if kept.is_none() {

@@ -158,11 +158,11 @@ impl Building {
     }
 
     /// Adds the order, where it starts and its customer to what was read.
-    fn finish(self, orders: &mut Vec<Order>, places: &mut OrderPlaces) {
+    fn finish(mut self, orders: &mut Vec<Order>, places: &mut OrderPlaces) {
         places.lines.push(self.first_line);
         places
             .customers
-            .push(self.customer.clone().unwrap_or_default());
+            .push(self.customer.take().unwrap_or_default());
         orders.extend(self.into_order());
     }
 
