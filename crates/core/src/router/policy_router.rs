@@ -17,6 +17,8 @@ pub(crate) struct PolicyRouter {
     /// The node sets of the policy rules' tag filters and groups.
     pub(super) sets: RuleSets,
     pub(super) limits: Limits,
+    /// What [`super::reach::Reach::of`] keeps across orders.
+    pub(super) reach_memo: super::reach::ReachCell,
 }
 
 impl PolicyRouter {
@@ -27,6 +29,7 @@ impl PolicyRouter {
             network,
             policy,
             limits: Limits::DEFAULT,
+            reach_memo: super::reach::ReachCell::default(),
         }
     }
 

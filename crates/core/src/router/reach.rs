@@ -1,9 +1,17 @@
 //! [`Reach`]: how far any node can serve an order (the level's reach and, for a hard deadline,
 //! the transit that still meets it from each group of nodes that promise alike).
+//!
+//! A group's reach is a function of the order's local date in the group's zone, which side of
+//! the group's cut-off its local time falls on, its level and its `promised_by`; consecutive
+//! orders mostly share them, so [`ReachMemo`] keeps each group's last answer with that key, and
+//! each zone's UTC offset until its next transition (the orders of a batch read it in turn).
 
 use super::candidate::OrderCtx;
 use super::policy_router::PolicyRouter;
 use crate::index::ChordSlack;
+use jiff::civil::{Date, DateTime};
+use jiff::tz::{Offset, TimeZone};
+use jiff::Timestamp;
 
 /// See the module docs.
 pub(super) struct Reach {
@@ -39,65 +47,165 @@ impl Reach {
                 group_chord2: Vec::new(),
             };
         }
-        // The order's local time in each zone, converted once per zone (a profile's zone is
-        // its own index or an earlier one's).
-        let mut local = Vec::with_capacity(r.terms.profiles.len());
-        let groups: Vec<f64> = r
-            .terms
-            .profiles
-            .iter()
-            .enumerate()
+        // Another thread holding the memo: answer without it (the same values).
+        let mut held = r.reach_memo.0.try_lock();
+        let mut own = ReachMemo::default();
+        let memo = held.as_deref_mut().unwrap_or(&mut own);
+        let profiles = &r.terms.profiles;
+        let levels = r.policy.levels.len();
+        memo.zones.resize(profiles.len(), None);
+        memo.groups.resize(profiles.len() * levels, None);
+        let mut reach = -1.0f64;
+        let group_chord2 = (profiles.iter().enumerate())
             .map(|(i, p)| {
                 let node = r.network.node(p.node);
-                let zone = p.zone as usize;
-                local.push(if zone == i {
-                    node.timezone.to_datetime(ctx.created_at)
-                } else {
-                    local[zone]
-                });
-                if p.max_reach_km[level] <= 0.0 {
-                    return -1.0;
-                }
-                let pn = crate::PromiseNode {
-                    timezone: &node.timezone,
-                    cutoff_local: p.cutoff_local,
-                    handling_days: p.handling_days,
-                    calendar: &node.calendar,
+                // The order's local time in the group's zone (a profile's zone is its own
+                // index or an earlier one's).
+                let local = memo.local(p.zone as usize, &node.timezone, ctx.created_at);
+                let key = GroupKey {
+                    date: local.date(),
+                    after_cutoff: local.time() >= p.cutoff_local,
+                    promised_by: order.promised_by,
                 };
-                let Some(promise) = crate::promise::promise_local(&pn, local[i], 0) else {
-                    return -1.0;
+                let slot = &mut memo.groups[i * levels + level];
+                let (km, chord2) = match slot {
+                    Some((k, km, chord2)) if *k == key => (*km, *chord2),
+                    _ => {
+                        let km = group_km(r, i, local, ctx);
+                        let chord2 = if km < 0.0 {
+                            -1.0
+                        } else {
+                            ChordSlack::chord2_upper_bound(km)
+                        };
+                        *slot = Some((key, km, chord2));
+                        (km, chord2)
+                    }
                 };
-                let deadline = order.promised_by.or_else(|| {
-                    terms
-                        .deadline_days
-                        .map(|d| local[i].date() + jiff::Span::new().days(i64::from(d)))
-                });
-                let Some(deadline) = deadline else {
-                    return -1.0;
-                };
-                let slack = (deadline - promise.ships_on).get_days();
-                let feasible_km = terms
-                    .transit
-                    .iter()
-                    .filter(|b| i64::from(b.days) <= i64::from(slack))
-                    .map(|b| b.max_km)
-                    .fold(-1.0, f64::max);
-                p.max_reach_km[level].min(feasible_km)
+                reach = reach.max(km);
+                chord2
             })
             .collect();
-        let reach = groups.iter().copied().fold(-1.0f64, f64::max);
         Self {
             limit_km: reach.min(limit),
-            group_chord2: groups
-                .iter()
-                .map(|&km| {
-                    if km < 0.0 {
-                        -1.0
-                    } else {
-                        ChordSlack::chord2_upper_bound(km)
-                    }
-                })
-                .collect(),
+            group_chord2,
+        }
+    }
+}
+
+/// The furthest distance (km) whose transit meets the order's hard deadline from group `i`, for
+/// an order at `local` time in the group's zone; `-1` when none does.
+fn group_km(r: &PolicyRouter, i: usize, local: DateTime, ctx: &OrderCtx<'_>) -> f64 {
+    let order = ctx.order;
+    let level = usize::from(order.service_level.0);
+    let terms = r.policy.level(order.service_level);
+    let p = &r.terms.profiles[i];
+    let node = r.network.node(p.node);
+    if p.max_reach_km[level] <= 0.0 {
+        return -1.0;
+    }
+    let pn = crate::PromiseNode {
+        timezone: &node.timezone,
+        cutoff_local: p.cutoff_local,
+        handling_days: p.handling_days,
+        calendar: &node.calendar,
+    };
+    let Some(promise) = crate::promise::promise_local(&pn, local, 0) else {
+        return -1.0;
+    };
+    let deadline = order.promised_by.or_else(|| {
+        terms
+            .deadline_days
+            .map(|d| local.date() + jiff::Span::new().days(i64::from(d)))
+    });
+    let Some(deadline) = deadline else {
+        return -1.0;
+    };
+    let slack = (deadline - promise.ships_on).get_days();
+    let feasible_km = terms
+        .transit
+        .iter()
+        .filter(|b| i64::from(b.days) <= i64::from(slack))
+        .map(|b| b.max_km)
+        .fold(-1.0, f64::max);
+    p.max_reach_km[level].min(feasible_km)
+}
+
+/// What a group's reach depends on besides its own terms and the level (see the module docs).
+#[derive(Debug, Clone, PartialEq)]
+struct GroupKey {
+    date: Date,
+    after_cutoff: bool,
+    promised_by: Option<Date>,
+}
+
+/// A zone's UTC offset at every instant from `from` until (before) `until`: no transition
+/// falls between.
+#[derive(Debug, Clone)]
+struct ZoneSpan {
+    from: Timestamp,
+    until: Option<Timestamp>,
+    offset: Offset,
+}
+
+/// The answers [`Reach::of`] keeps across orders (see the module docs).
+#[derive(Debug, Default)]
+pub(super) struct ReachMemo {
+    /// Per zone (by the index of its first profile).
+    zones: Vec<Option<ZoneSpan>>,
+    /// Per profile and level (`profile * levels + level`): the last key, km and squared chord.
+    groups: Vec<Option<(GroupKey, f64, f64)>>,
+}
+
+impl ReachMemo {
+    /// `at` in zone `zone`'s local time (`tz`'s), as `tz.to_datetime(at)`.
+    fn local(&mut self, zone: usize, tz: &TimeZone, at: Timestamp) -> DateTime {
+        let span = &mut self.zones[zone];
+        let known = span
+            .as_ref()
+            .is_some_and(|s| s.from <= at && s.until.is_none_or(|u| at < u));
+        if !known {
+            *span = Some(ZoneSpan {
+                from: at,
+                until: tz.following(at).next().map(|t| t.timestamp()),
+                offset: tz.to_offset(at),
+            });
+        }
+        span.as_ref().expect("set above").offset.to_datetime(at)
+    }
+}
+
+/// The router's [`ReachMemo`], one thread at a time (a clone starts empty).
+#[derive(Debug, Default)]
+pub(super) struct ReachCell(parking_lot::Mutex<ReachMemo>);
+
+impl Clone for ReachCell {
+    fn clone(&self) -> Self {
+        Self::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::ReachMemo;
+    use jiff::tz::TimeZone;
+    use jiff::{Timestamp, ToSpan};
+
+    /// The memo's local time is the zone's, across a DST transition, whichever way the orders go
+    /// (30-minute steps over 2026-03-08 in New York, forwards then backwards, and a jump back).
+    #[test]
+    fn local_time_follows_the_zone_across_transitions() {
+        let tz = TimeZone::get("America/New_York").expect("a bundled zone");
+        let start: Timestamp = "2026-03-07T20:00:00Z".parse().expect("an instant");
+        let steps: Vec<Timestamp> = (0..48)
+            .map(|i| start.checked_add((30 * i).minutes()).expect("in range"))
+            .collect();
+        let mut memo = ReachMemo {
+            zones: vec![None],
+            groups: Vec::new(),
+        };
+        let order = steps.iter().chain(steps.iter().rev()).chain([&steps[3]]);
+        for &at in order {
+            assert_eq!(memo.local(0, &tz, at), tz.to_datetime(at), "at {at}");
         }
     }
 }
