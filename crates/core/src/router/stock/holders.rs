@@ -105,7 +105,8 @@ impl StockTable {
         let Some(postings) = postings else {
             return 0; // a SKU nobody holds
         };
-        if postings.iter().any(|p| p.bits.is_empty()) {
+        if postings.len() == 1 || postings.iter().any(|p| p.bits.is_empty()) {
+            // One SKU: its bitmap's count is its list's length.
             return postings.iter().map(|p| p.nodes.len()).min().unwrap_or(0);
         }
         let words = postings.iter().map(|p| p.bits.len()).min().unwrap_or(0);
