@@ -139,12 +139,14 @@ struct GroupKey {
 }
 
 /// A zone's UTC offset at every instant from `from` until (before) `until`: no transition
-/// falls between.
+/// falls between; and the last instant asked with its local time (the zone's other groups ask
+/// it again).
 #[derive(Debug, Clone)]
 struct ZoneSpan {
     from: Timestamp,
     until: Option<Timestamp>,
     offset: Offset,
+    last: (Timestamp, DateTime),
 }
 
 /// The answers [`Reach::of`] keeps across orders (see the module docs).
@@ -164,13 +166,19 @@ impl ReachMemo {
             .as_ref()
             .is_some_and(|s| s.from <= at && s.until.is_none_or(|u| at < u));
         if !known {
+            let offset = tz.to_offset(at);
             *span = Some(ZoneSpan {
                 from: at,
                 until: tz.following(at).next().map(|t| t.timestamp()),
-                offset: tz.to_offset(at),
+                offset,
+                last: (at, offset.to_datetime(at)),
             });
         }
-        span.as_ref().expect("set above").offset.to_datetime(at)
+        let span = span.as_mut().expect("set above");
+        if span.last.0 != at {
+            span.last = (at, span.offset.to_datetime(at));
+        }
+        span.last.1
     }
 }
 
