@@ -5,6 +5,11 @@
 use super::StockTable;
 use crate::{LatLng, NodeIdx, SkuId};
 
+/// Holders whose dot product with a cap's centre is within this of the least are measured by
+/// haversine for the radius. It is a difference of about 1.4e-3 rad in angle at the antipode,
+/// and never below 1e-9 rad, against a haversine's rounding of at most about 1e-8 rad there.
+const FAR_DOT_MARGIN: f64 = 1e-9;
+
 impl StockTable {
     /// Prepares the table for routing: per SKU, a cap around its holders (see the `caps` field)
     /// from their locations, and a holder bitmap for SKUs with at least `dense_min` holders whose
@@ -27,6 +32,10 @@ impl StockTable {
                 }
             }
         }
+        // Each node's unit vector once, not once per SKU it holds.
+        let mut units: Vec<Option<[f64; 3]>> = vec![None; nodes];
+        let mut unit =
+            |n: NodeIdx| *units[n.0 as usize].get_or_insert_with(|| locate(n).unit_vector());
         self.caps = self
             .postings
             .iter()
@@ -34,8 +43,7 @@ impl StockTable {
                 let holders = &p.nodes;
                 let mut sum = [0.0f64; 3];
                 for &n in holders {
-                    let v = locate(n).unit_vector();
-                    for (s, x) in sum.iter_mut().zip(v) {
+                    for (s, x) in sum.iter_mut().zip(unit(n)) {
                         *s += x;
                     }
                 }
@@ -46,8 +54,18 @@ impl StockTable {
                 let lat = (sum[2] / norm).clamp(-1.0, 1.0).asin().to_degrees();
                 let lon = sum[1].atan2(sum[0]).to_degrees();
                 let centre = LatLng::new(lat, lon).ok()?;
+                // The furthest holder has the least dot product with the centre: measure only
+                // the holders near that least (any other is further from the far edge than a
+                // haversine's rounding), so the radius is the haversine maximum, bit for bit.
+                let c = centre.unit_vector();
+                let dot = |u: [f64; 3]| c[0] * u[0] + c[1] * u[1] + c[2] * u[2];
+                let least = holders
+                    .iter()
+                    .map(|&n| dot(unit(n)))
+                    .fold(f64::MAX, f64::min);
                 let radius = holders
                     .iter()
+                    .filter(|&&n| dot(unit(n)) <= least + FAR_DOT_MARGIN)
                     .map(|&n| centre.distance_km(locate(n)))
                     .fold(0.0, f64::max);
                 Some((centre, radius + 1e-6))

@@ -52,4 +52,35 @@ proptest! {
         prop_assert_eq!(&found, &expected);
         prop_assert_eq!(members, expected);
     }
+
+    /// Each SKU's cap radius is the haversine distance from its centre to its furthest holder,
+    /// bit for bit, with holders anywhere (antipodes and repeated places included).
+    #[test]
+    fn a_cap_reaches_exactly_the_furthest_holder(
+        places in proptest::collection::vec((-90.0f64..=90.0, -180.0f64..=180.0), 1..40),
+        rows in proptest::collection::vec((0u32..40, 0u32..3), 1..120),
+        antipodes in any::<bool>(),
+    ) {
+        let mut places: Vec<LatLng> =
+            places.iter().map(|&(lat, lon)| LatLng::new(lat, lon).unwrap()).collect();
+        if antipodes {
+            let first = places[0];
+            let lon = if first.lon_deg() > 0.0 { first.lon_deg() - 180.0 } else { first.lon_deg() + 180.0 };
+            places.push(LatLng::new(-first.lat_deg(), lon).unwrap());
+        }
+        let n = places.len() as u32;
+        let rows: Vec<(NodeIdx, SkuId, u32)> =
+            rows.iter().map(|&(node, s)| (NodeIdx(node % n), SkuId(s), 1)).collect();
+        let mut table = StockTable::from_positions(rows.iter().copied());
+        table.bound_holders(|node| places[node.0 as usize], usize::MAX);
+        for (s, cap) in table.caps.iter().enumerate() {
+            let Some((centre, radius)) = *cap else { continue };
+            let furthest = table
+                .holders(SkuId(s as u32))
+                .iter()
+                .map(|&node| centre.distance_km(places[node.0 as usize]))
+                .fold(0.0, f64::max);
+            prop_assert_eq!(radius.to_bits(), (furthest + 1e-6).to_bits());
+        }
+    }
 }
