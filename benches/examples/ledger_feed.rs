@@ -35,7 +35,7 @@ fn feed(inputs: &Inputs, n: usize) -> String {
     let mut seq = vec![0u64; inputs.network.len()];
     let mut text = String::with_capacity(n * 90);
     for i in 0..n {
-        let r = &inputs.stock[i % inputs.stock.len()];
+        let r = &inputs.stock.rows()[i % inputs.stock.len()];
         seq[r.node.0 as usize] += 1;
         let qty = if (i / inputs.stock.len()).is_multiple_of(2) {
             1
@@ -100,9 +100,15 @@ fn main() {
         .build()
         .unwrap();
     // Plenty of stock, so every reservation takes units.
-    for r in &mut inputs.stock {
-        r.on_hand = r.on_hand.saturating_mul(1000).max(1000);
-    }
+    let stock: Vec<_> = inputs
+        .stock
+        .records()
+        .map(|mut r| {
+            r.on_hand = r.on_hand.saturating_mul(1000).max(1000);
+            r
+        })
+        .collect();
+    inputs.stock = stock.iter().copied().collect();
     let url = runtime.block_on(async {
         let url = create_database(&url, &format!("omniroute_bench_{}", std::process::id()))
             .await
@@ -110,7 +116,7 @@ fn main() {
         let store = PgStore::connect(&url, 1).await.unwrap();
         store.migrate().await.unwrap();
         store
-            .load(&inputs.network, &inputs.skus, &inputs.stock)
+            .load(&inputs.network, &inputs.skus, &stock)
             .await
             .unwrap();
 

@@ -1,15 +1,11 @@
 //! Loading a whole routing input (nodes, stock, orders, policy) at once, with every problem of
 //! every file gathered before anything is returned.
 
-use crate::csv::{
-    check_stock_alone, read_nodes_input, read_orders_from, read_stock_input, NodeNames,
-};
-use crate::{
-    InputError, Instance, OrderPlaces, Policies, PolicyFile, Problem, StockRecord, TableInput,
-};
+use crate::csv::{read_nodes_input, read_orders_from, read_stock_any, NodeNames, StockInput};
+use crate::{InputError, Instance, OrderPlaces, Policies, PolicyFile, Problem, Stock, TableInput};
 use jiff::Timestamp;
 use omniroute_core::{
-    IncomingStock, LiveStock, Network, NodeIdx, Order, Router, ServiceLevels, SkuId, Skus, StockRow,
+    IncomingStock, LiveStock, Network, NodeIdx, Order, Router, ServiceLevels, SkuId, Skus,
 };
 use std::io::Read;
 use std::sync::Arc;
@@ -73,7 +69,7 @@ pub struct Inputs {
     /// Every SKU named in stock or orders.
     pub skus: Skus,
     /// Stock rows as read.
-    pub stock: Vec<StockRecord>,
+    pub stock: Stock,
     /// Orders in arrival order (empty when no orders file was given).
     pub orders: Vec<Order>,
     /// The policy versions and their files (the default policy when no file was given).
@@ -93,6 +89,26 @@ impl Inputs {
     pub fn load(
         nodes: &TableInput,
         stock: &TableInput,
+        orders: Option<&TableInput>,
+        policies: &[Source],
+    ) -> Result<Self, InputError> {
+        Self::load_from(nodes, StockInput::Table(stock), orders, policies)
+    }
+
+    /// [`Inputs::load`] with stock.csv read from `file` (named `name` in messages) in chunks as
+    /// it is parsed, never whole in memory (a large stock file is most of a routing input).
+    pub fn load_stock_file(
+        nodes: &TableInput,
+        (name, file): (&str, std::fs::File),
+        orders: Option<&TableInput>,
+        policies: &[Source],
+    ) -> Result<Self, InputError> {
+        Self::load_from(nodes, StockInput::File(name, file), orders, policies)
+    }
+
+    fn load_from(
+        nodes: &TableInput,
+        stock: StockInput<'_>,
         orders: Option<&TableInput>,
         policies: &[Source],
     ) -> Result<Self, InputError> {
@@ -119,17 +135,16 @@ impl Inputs {
             &mut problems,
         );
         let mut skus = Skus::default();
-        let stock_rows = if let Some(net) = &network {
-            keep(
-                read_stock_input(stock, net, &mut skus).map(|l| {
-                    warnings.extend(l.warnings);
-                    l.value
-                }),
-                &mut problems,
-            )
-        } else {
-            keep(check_stock_alone(stock), &mut problems);
-            None
+        let stock_rows = match read_stock_any(stock, network.as_ref(), &mut skus) {
+            Ok(Some(l)) => {
+                warnings.extend(l.warnings);
+                Some(l.value)
+            }
+            Ok(None) => None,
+            Err(e) => {
+                problems.extend(e.problems());
+                None
+            }
         };
         let orders = match orders {
             None => Some((Vec::new(), OrderPlaces::default())),
@@ -216,26 +231,19 @@ impl Inputs {
     /// front end (the HTTP service, the C ABI) routes and reserves against.
     pub fn live_stock(&self) -> LiveStock {
         let router = Router::versioned(Arc::clone(&self.network), &self.policies.versions);
-        let rows = self.stock.iter().map(|r| StockRow {
-            node: r.node,
-            sku: r.sku,
-            on_hand: r.on_hand,
-            reserved: r.reserved,
-            safety_stock: r.safety_stock,
-        });
-        LiveStock::new(router, rows)
+        LiveStock::new(router, self.stock.rows().iter().copied())
     }
 
     /// The stock rows' incoming units with their arrival dates (stock.csv's `incoming_qty` and
     /// `incoming_date`), for `Router::promise_incoming` and the checker.
     pub fn incoming(&self) -> IncomingStock {
-        IncomingStock::from_positions(self.stock.iter().map(|r| (r.node, r.sku, r.incoming)))
+        IncomingStock::from_positions(self.stock.incoming())
     }
 
     /// `(node, sku, routable)` for every stock row: `on_hand − reserved − safety_stock`, never
     /// below zero. Feed it to `Router::stock_table`.
     pub fn routable_positions(&self) -> impl Iterator<Item = (NodeIdx, SkuId, u32)> + '_ {
-        self.stock.iter().map(|r| {
+        self.stock.rows().iter().map(|r| {
             (
                 r.node,
                 r.sku,

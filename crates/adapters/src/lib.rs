@@ -31,7 +31,7 @@ mod territories;
 
 pub use self::csv::{
     read_nodes, read_nodes_input, read_orders, read_orders_in, read_orders_input,
-    read_orders_placed, read_stock, read_stock_input, CustomerFields, Loaded, OrderPlaces,
+    read_orders_placed, read_stock, read_stock_input, CustomerFields, Loaded, OrderPlaces, Stock,
     StockRecord, Table, MAX_CUSTOMER_CHARS, MAX_PROBLEMS,
 };
 pub use self::parquet::{

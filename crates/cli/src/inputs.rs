@@ -4,8 +4,8 @@ use crate::failure::{print_problems, Failure};
 use crate::Global;
 use jiff::Timestamp;
 use omniroute_adapters::{
-    event_lines, read_decisions_file, read_events, read_territories, reroute_problem,
-    with_territories, DecisionsFile, InputError, Inputs, Source, TableInput,
+    event_lines, is_parquet_path, read_decisions_file, read_events, read_territories,
+    reroute_problem, with_territories, DecisionsFile, InputError, Inputs, Source, TableInput,
 };
 use omniroute_core::codes::InputCode;
 use omniroute_core::{Event, RerouteError};
@@ -71,19 +71,47 @@ pub fn load(
     now: Timestamp,
 ) -> anyhow::Result<Inputs> {
     check_paths(files.paths().chain(orders), None)?;
+    let mut inputs = read(files, orders)?;
+    add_territories(files, &mut inputs)?;
+    print_warnings(&inputs.warnings, global);
+    inputs.check_now(now)?;
+    Ok(inputs)
+}
+
+/// Reads and validates the nodes, stock, orders and policy files: stock.csv is read from its
+/// file in chunks as it is parsed (a Parquet file or stdin is read whole first).
+pub fn read(files: &Files, orders: Option<&str>) -> Result<Inputs, InputError> {
     let nodes = TableInput::open(&files.nodes)?;
-    let stock = TableInput::open(&files.stock)?;
+    // Opened here, so that a stock file that cannot be opened is reported before the orders.
+    let stock = if files.stock == "-" || is_parquet_path(&files.stock) {
+        StockInput::Whole(TableInput::open(&files.stock)?)
+    } else {
+        let path = files.stock.as_str();
+        let file = std::fs::File::open(path).map_err(|e| InputError::Io {
+            file: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        StockInput::File(file)
+    };
     let orders = orders.map(TableInput::open).transpose()?;
     let policies = files
         .policy
         .iter()
         .map(|p| Source::open(p))
         .collect::<Result<Vec<_>, _>>()?;
-    let mut inputs = Inputs::load(&nodes, &stock, orders.as_ref(), &policies)?;
-    add_territories(files, &mut inputs)?;
-    print_warnings(&inputs.warnings, global);
-    inputs.check_now(now)?;
-    Ok(inputs)
+    match stock {
+        StockInput::Whole(stock) => Inputs::load(&nodes, &stock, orders.as_ref(), &policies),
+        StockInput::File(file) => {
+            let stock = (files.stock.as_str(), file);
+            Inputs::load_stock_file(&nodes, stock, orders.as_ref(), &policies)
+        }
+    }
+}
+
+/// The stock file: read whole (Parquet, stdin) or streamed from the file.
+enum StockInput {
+    Whole(TableInput),
+    File(std::fs::File),
 }
 
 /// Sets the dealers' territories of `--territories`, if given, on the inputs' network.

@@ -32,8 +32,8 @@ pub(crate) use order_nodes::NodeNames;
 pub use orders::{read_orders, read_orders_in, read_orders_input, read_orders_placed, OrderPlaces};
 pub(crate) use orders::{read_orders_from, read_orders_named};
 pub(crate) use sheet::Sheet;
-pub(crate) use stock::check_stock_alone;
-pub use stock::{read_stock, read_stock_input, StockRecord};
+pub use stock::{read_stock, read_stock_input, Stock, StockRecord};
+pub(crate) use stock::{read_stock_any, StockInput};
 pub use table::Table;
 
 use crate::{InputError, Problem};
@@ -72,10 +72,31 @@ impl SkuStage {
         }
     }
 
+    /// A stage on top of `skus` and the names `under` (a stage on `skus`) has staged, for the
+    /// rows after `under`'s: [`SkuStage::absorb`] takes its names back into `under`.
+    pub fn above(under: &SkuStage) -> Self {
+        Self {
+            base: under.base + under.fresh.len() as u32,
+            fresh: Interner::new(),
+        }
+    }
+
     /// The id `sku` has (or will have once committed).
     pub fn id(&mut self, skus: &Skus, sku: &str) -> SkuId {
         let known = if skus.is_empty() { None } else { skus.get(sku) };
         known.unwrap_or_else(|| SkuId(self.base + self.fresh.intern(sku)))
+    }
+
+    /// [`SkuStage::id`] for a stage made [`SkuStage::above`] `under`: a name `under` staged
+    /// keeps its id there.
+    pub fn id_above(&mut self, skus: &Skus, under: &SkuStage, sku: &str) -> SkuId {
+        let known = if skus.is_empty() { None } else { skus.get(sku) };
+        known
+            .or_else(|| {
+                let staged = (!under.fresh.is_empty()).then(|| under.fresh.get(sku))??;
+                Some(SkuId(under.base + staged))
+            })
+            .unwrap_or_else(|| SkuId(self.base + self.fresh.intern(sku)))
     }
 
     /// The name of `id` (one of `skus`, or staged).

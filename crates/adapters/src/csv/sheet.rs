@@ -24,7 +24,7 @@ pub(crate) use parts::MIN_PART;
 /// The whole input, borrowed from the caller or read into memory.
 type Input<'a> = Cursor<Cow<'a, [u8]>>;
 
-const BOM: &[u8] = b"\xEF\xBB\xBF";
+pub(crate) const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// A CSV input with its header read; hands out rows and collects problems.
 ///

@@ -5,12 +5,14 @@ use super::Loaded;
 use crate::problem::clip;
 use crate::{InputError, TableInput};
 use omniroute_core::codes::InputCode;
-use omniroute_core::{Incoming, Network, NodeIdx, SkuId, Skus};
+use omniroute_core::{Incoming, Network, NodeIdx, SkuId, Skus, StockRow};
 use rows::{read_rows, Cols, Rows};
 use std::io::Read;
+use stream::{read_stream, Acc};
 
 mod positions;
 mod rows;
+mod stream;
 
 const KNOWN: &str =
     "node_id, sku, qty (or on_hand), reserved, safety_stock, incoming_qty, incoming_date";
@@ -33,6 +35,74 @@ pub struct StockRecord {
     pub incoming: Incoming,
 }
 
+/// The positions of `stock.csv` as read, in file order: each row's units (20 bytes a row)
+/// and, apart, the incoming units of the rows that give some (most files give none).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Stock {
+    rows: Vec<StockRow>,
+    /// (index in `rows`, units), ascending by index.
+    incoming: Vec<(usize, Incoming)>,
+}
+
+impl Stock {
+    /// How many rows.
+    pub fn len(&self) -> usize {
+        self.rows.len()
+    }
+
+    /// True without rows.
+    pub fn is_empty(&self) -> bool {
+        self.rows.is_empty()
+    }
+
+    /// Each row's units, in file order.
+    pub fn rows(&self) -> &[StockRow] {
+        &self.rows
+    }
+
+    /// The incoming units of the rows that give some, in file order.
+    pub fn incoming(&self) -> impl Iterator<Item = (NodeIdx, SkuId, Incoming)> + '_ {
+        self.incoming.iter().map(|&(i, inc)| {
+            let r = &self.rows[i];
+            (r.node, r.sku, inc)
+        })
+    }
+
+    /// Every row as a [`StockRecord`], in file order.
+    pub fn records(&self) -> impl Iterator<Item = StockRecord> + '_ {
+        let mut incoming = self.incoming.iter().peekable();
+        self.rows.iter().enumerate().map(move |(i, r)| StockRecord {
+            node: r.node,
+            sku: r.sku,
+            on_hand: r.on_hand,
+            reserved: r.reserved,
+            safety_stock: r.safety_stock,
+            incoming: incoming
+                .next_if(|&&(at, _)| at == i)
+                .map_or_else(Incoming::default, |&(_, inc)| inc),
+        })
+    }
+}
+
+impl FromIterator<StockRecord> for Stock {
+    fn from_iter<I: IntoIterator<Item = StockRecord>>(records: I) -> Self {
+        let mut stock = Stock::default();
+        for r in records {
+            if r.incoming != Incoming::default() {
+                stock.incoming.push((stock.rows.len(), r.incoming));
+            }
+            stock.rows.push(StockRow {
+                node: r.node,
+                sku: r.sku,
+                on_hand: r.on_hand,
+                reserved: r.reserved,
+                safety_stock: r.safety_stock,
+            });
+        }
+        stock
+    }
+}
+
 /// Reads `stock.csv` for the nodes of `network`, interning new SKUs into `skus` (only when the
 /// whole file is accepted).
 ///
@@ -40,7 +110,8 @@ pub struct StockRecord {
 /// `safety_stock` are optional (default 0), and so are `incoming_qty` with `incoming_date` (units
 /// on their way and the ISO date they arrive: both or neither, `E3250`–`E3252`). Quantities are whole units from 0 up; a node id not
 /// in `network` (`E1020`) and a repeated (node, SKU) pair (`E1021`, listed after the rows' own
-/// problems, naming the pair's first line) are errors.
+/// problems, naming the pair's first line) are errors. `input` is read in chunks as it is
+/// parsed, never whole (unless a field is quoted).
 ///
 /// ```
 /// # use omniroute_adapters::{read_nodes, read_stock};
@@ -53,93 +124,89 @@ pub struct StockRecord {
 /// # Ok::<(), omniroute_adapters::InputError>(())
 /// ```
 pub fn read_stock(
-    mut input: impl Read,
+    input: impl Read,
     file: &str,
     network: &Network,
     skus: &mut Skus,
 ) -> Result<Loaded<Vec<StockRecord>>, InputError> {
-    let mut data = Vec::new();
-    input.read_to_end(&mut data).map_err(|e| InputError::Io {
-        file: file.to_owned(),
-        message: e.to_string(),
-    })?;
-    read_stock_bytes(&data, file, network, skus)
+    let read = read_stream(input, file, Some(network), skus, Threads::all(None))?;
+    Ok(records(read))
 }
 
-/// [`read_stock`] over a file already in memory, with no copy of it.
-fn read_stock_bytes(
-    data: &[u8],
-    file: &str,
-    network: &Network,
-    skus: &mut Skus,
-) -> Result<Loaded<Vec<StockRecord>>, InputError> {
-    read(
-        Sheet::over(data, file)?,
-        Some(network),
-        skus,
-        Threads::all(),
-    )
-}
-
-/// [`read_stock`] over an input already in memory (CSV text, with no copy of it, or a table of
-/// columns, see [`crate::Table`]): the same checks and codes.
+/// [`read_stock`] over an input already in memory (CSV text, read in chunks with no copy of it
+/// whole, or a table of columns, see [`crate::Table`]): the same checks and codes.
 pub fn read_stock_input(
     input: &TableInput,
     network: &Network,
     skus: &mut Skus,
 ) -> Result<Loaded<Vec<StockRecord>>, InputError> {
-    match input {
-        TableInput::Text(src) => read_stock_bytes(&src.bytes, &src.name, network, skus),
-        TableInput::Columns(_) => read(input.sheet()?, Some(network), skus, Threads::all()),
+    let read = read_stock_any(StockInput::Table(input), Some(network), skus)?;
+    Ok(records(read.expect("read with a network")))
+}
+
+/// Where stock.csv is read from.
+pub(crate) enum StockInput<'a> {
+    /// An input in memory.
+    Table(&'a TableInput),
+    /// A file and its name, read in chunks.
+    File(&'a str, std::fs::File),
+}
+
+/// Reads stock.csv for `network` as a [`Stock`]. Without a network (its nodes could not be
+/// read), reports every problem that does not depend on the nodes (an unknown node or a
+/// repeated position cannot be told), so that one bad row of nodes.csv does not hide the stock
+/// file's own problems, and returns `None`.
+pub(crate) fn read_stock_any(
+    input: StockInput<'_>,
+    network: Option<&Network>,
+    skus: &mut Skus,
+) -> Result<Option<Loaded<Stock>>, InputError> {
+    let read = match input {
+        StockInput::Table(TableInput::Text(src)) => {
+            let threads = Threads::all(Some(src.bytes.len() as u64));
+            read_stream(src.bytes.as_slice(), &src.name, network, skus, threads)
+        }
+        StockInput::Table(table) => read_whole(table.sheet()?, network, skus),
+        StockInput::File(name, file) => {
+            let threads = Threads::all(file.metadata().ok().map(|m| m.len()));
+            read_stream(file, name, network, skus, threads)
+        }
+    }?;
+    Ok(network.map(|_| read))
+}
+
+fn records(read: Loaded<Stock>) -> Loaded<Vec<StockRecord>> {
+    Loaded {
+        value: read.value.records().collect(),
+        warnings: read.warnings,
     }
 }
 
-/// Reads `stock.csv` when its nodes could not be read: reports every problem that does not
-/// depend on the nodes (an unknown node or a repeated position cannot be told), so that one bad
-/// row of nodes.csv does not hide the stock file's own problems.
-pub(crate) fn check_stock_alone(input: &TableInput) -> Result<(), InputError> {
-    read(input.sheet()?, None, &mut Skus::default(), Threads::all()).map(|_| ())
-}
-
-/// Reads `stock.csv`; without `network`, node ids are not looked up and nothing is returned.
-/// A large file is read in parts on every core (see [`Sheet::split`]); the result, SKU ids and
-/// problems included, is the same as on one thread.
-fn read(
+/// Reads every row of `sheet` (its header not claimed yet) on this thread.
+fn read_whole(
     mut sheet: Sheet<'_>,
     network: Option<&Network>,
     skus: &mut Skus,
-    threads: Threads,
-) -> Result<Loaded<Vec<StockRecord>>, InputError> {
+) -> Result<Loaded<Stock>, InputError> {
     let cols = Cols::claim(&mut sheet);
     sheet.end_header(KNOWN);
-    let whole = sheet.rows_hint();
-    let mut parts = sheet.split(threads.count, threads.min_bytes);
-    let read = if parts.is_empty() {
-        read_rows(&mut sheet, &cols, network, skus, whole)?
-    } else {
-        let (shared, cols): (&Skus, &Cols) = (skus, &cols);
-        let each = std::thread::scope(|s| {
-            let handles: Vec<_> = parts
-                .iter_mut()
-                .enumerate()
-                .map(|(k, part)| {
-                    let rows = if k == 0 { whole } else { 0 };
-                    s.spawn(move || read_rows(part, cols, network, shared, rows))
-                })
-                .collect();
-            handles
-                .into_iter()
-                .map(|h| h.join().expect("a stock.csv part panicked"))
-                .collect::<Result<Vec<Rows>, InputError>>()
-        })?;
-        let offsets = sheet.join(parts);
-        Rows::concat(each, &offsets, skus)
-    };
-    let Rows {
-        records,
-        positions,
-        stage,
-    } = read;
+    let mut acc = Acc::new(skus);
+    let mut part = Rows::new(skus);
+    read_rows(&mut sheet, &cols, network, (skus, &acc.stage), &mut part)?;
+    acc.absorb(&mut part, 0, skus);
+    finish(sheet, &cols, acc, network, skus)
+}
+
+/// Ends the read of every row: reports the repeated positions, then the sheet's problems, or
+/// gives the SKUs first named here their ids in `skus` and returns the stock.
+fn finish(
+    mut sheet: Sheet<'_>,
+    cols: &Cols,
+    acc: Acc,
+    network: Option<&Network>,
+    skus: &mut Skus,
+) -> Result<Loaded<Stock>, InputError> {
+    let (stock, positions, stage) = acc.into_parts();
     if let Some(network) = network {
         let sku_column = cols.sku.map_or(0, |i| i as u64 + 1);
         for (node, sku_id, line, first) in positions.repeated() {
@@ -159,24 +226,30 @@ fn read(
     let warnings = sheet.finish()?;
     stage.commit(skus);
     Ok(Loaded {
-        value: records,
+        value: stock,
         warnings,
     })
 }
 
-/// How many threads read a file, and the fewest bytes each reads.
+/// How a file is read: by how many threads, the fewest bytes each reads, the chunk of the file
+/// in memory at once, and the file's size when known.
 #[derive(Clone, Copy)]
 struct Threads {
     count: usize,
     min_bytes: usize,
+    chunk_bytes: usize,
+    file_bytes: Option<u64>,
 }
 
 impl Threads {
-    /// One per core, on parts of at least [`MIN_PART`] bytes.
-    fn all() -> Self {
+    /// One per core, on parts of at least [`MIN_PART`] bytes, in chunks of two parts a core.
+    fn all(file_bytes: Option<u64>) -> Self {
+        let count = std::thread::available_parallelism().map_or(1, usize::from);
         Threads {
-            count: std::thread::available_parallelism().map_or(1, usize::from),
+            count,
             min_bytes: MIN_PART,
+            chunk_bytes: 2 * MIN_PART * count,
+            file_bytes,
         }
     }
 }

@@ -107,7 +107,11 @@ fn run_load(args: &Load, global: Global, runtime: &tokio::runtime::Runtime) -> a
         })
         .map_err(|e| failure(&e))?;
     let written = runtime
-        .block_on(store.load(&inputs.network, &inputs.skus, &inputs.stock))
+        .block_on(store.load(
+            &inputs.network,
+            &inputs.skus,
+            &inputs.stock.records().collect::<Vec<_>>(),
+        ))
         .map_err(|e| failure(&e))?;
     crate::note!(
         "{} nodes and {written} stock positions written",
@@ -180,6 +184,6 @@ pub fn stock_from_database(
             incoming: p.position.incoming,
         });
     }
-    inputs.stock = stock;
+    inputs.stock = stock.into_iter().collect();
     Ok(())
 }

@@ -2,7 +2,7 @@
 
 use crate::inputs::{check_paths, now, print_warnings, Files};
 use crate::Global;
-use omniroute_adapters::{InputError, Inputs, Source, TableInput};
+use omniroute_adapters::{InputError, Inputs};
 
 /// Arguments of `omniroute validate`.
 #[derive(Debug, clap::Args)]
@@ -26,16 +26,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     let now = args.now.as_deref().map(|s| now(Some(s))).transpose()?;
     check_paths(args.files.paths().chain(args.orders.as_deref()), None)?;
     let result = (|| -> Result<Inputs, InputError> {
-        let nodes = TableInput::open(&args.files.nodes)?;
-        let stock = TableInput::open(&args.files.stock)?;
-        let orders = args.orders.as_deref().map(TableInput::open).transpose()?;
-        let policies = args
-            .files
-            .policy
-            .iter()
-            .map(|p| Source::open(p))
-            .collect::<Result<Vec<_>, _>>()?;
-        let mut inputs = Inputs::load(&nodes, &stock, orders.as_ref(), &policies)?;
+        let mut inputs = crate::inputs::read(&args.files, args.orders.as_deref())?;
         crate::inputs::add_territories(&args.files, &mut inputs)?;
         if let Some(now) = now {
             inputs.check_now(now)?;

@@ -1,7 +1,7 @@
 //! A sheet's rows split into parts read on their own threads, and joined back in file order.
 //!
 //! A part is a [`Sheet`] over a run of whole rows: it numbers its lines from its own start,
-//! and [`Sheet::join`] moves its problems to their lines in the file. Splitting needs every line
+//! and [`Sheet::join_at`] moves its problems to their lines in the file. Splitting needs every line
 //! end to be a row end, so a file that quotes any field is read on one thread.
 
 use super::plain::line_ends;
@@ -17,7 +17,7 @@ pub(crate) const MIN_PART: usize = 1 << 20;
 impl<'a> Sheet<'a> {
     /// The rows not read yet, split at line ends into up to `parts` sheets of at least
     /// `min_bytes` ([`MIN_PART`] but in tests), in file order, to be read on their own threads and handed back to
-    /// [`Sheet::join`]. Empty, meaning "read `self`", when the rows are too short to split, the
+    /// [`Sheet::join_at`]. Empty, meaning "read `self`", when the rows are too short to split, the
     /// file is not borrowed, or a field is quoted (a quoted field may hold a line end).
     pub fn split(&self, parts: usize, min_bytes: usize) -> Vec<Sheet<'a>> {
         let Cow::Borrowed(data) = self.reader.get_ref().get_ref() else {
@@ -47,7 +47,7 @@ impl<'a> Sheet<'a> {
     }
 
     /// A sheet with this one's header over `rows`, numbering lines from the start of `rows`.
-    fn part(&self, rows: &'a [u8]) -> Sheet<'a> {
+    pub fn part<'b>(&self, rows: &'b [u8]) -> Sheet<'b> {
         Sheet {
             reader: csv::ReaderBuilder::new()
                 .has_headers(false)
@@ -63,23 +63,49 @@ impl<'a> Sheet<'a> {
         }
     }
 
-    /// Takes back the parts of [`Sheet::split`], read to their end, in order: their rows and
-    /// problems (moved to their lines in the file) join this sheet's. Returns the line offset
-    /// of each part: a row's line in the file is its line in the part plus its part's offset.
-    pub fn join(&mut self, parts: Vec<Sheet<'a>>) -> Vec<u64> {
-        let data: &[u8] = self.reader.get_ref().get_ref();
-        let at = rows_start(data, self.reader.position().byte());
-        let mut offset = line_ends(&data[..at]);
+    /// Takes back the parts of [`Sheet::split`], read to their end, in order, that follow the
+    /// first `offset` lines of the file: their rows and problems (moved to their lines in the
+    /// file) join this sheet's, and `offset` moves past their lines. Returns the line offset of
+    /// each part: a row's line in the file is its line in the part plus its part's offset.
+    pub fn join_at(&mut self, parts: Vec<Sheet<'_>>, offset: &mut u64) -> Vec<u64> {
         let mut offsets = Vec::with_capacity(parts.len());
         for part in parts {
-            offsets.push(offset);
+            offsets.push(*offset);
             let rows: &[u8] = part.reader.get_ref().get_ref();
-            offset += line_ends(rows);
             self.rows += part.rows;
-            self.problems
-                .absorb(part.problems, offsets[offsets.len() - 1]);
+            self.problems.absorb(part.problems, *offset);
+            *offset += line_ends(rows);
         }
         offsets
+    }
+
+    /// The lines before the rows: the header's, and any blank ones before it.
+    pub fn lines_before_rows(&self) -> u64 {
+        let data: &[u8] = self.reader.get_ref().get_ref();
+        line_ends(&data[..rows_start(data, self.reader.position().byte())])
+    }
+
+    /// Where the rows begin in the bytes this sheet reads.
+    pub fn rows_at(&self) -> usize {
+        rows_start(
+            self.reader.get_ref().get_ref(),
+            self.reader.position().byte(),
+        )
+    }
+
+    /// The file's name, for messages.
+    pub fn file(&self) -> &str {
+        self.problems.file()
+    }
+
+    /// True once [`crate::csv::MAX_PROBLEMS`] errors are found: reading can stop there.
+    pub fn is_full(&self) -> bool {
+        self.problems.is_full()
+    }
+
+    /// Notes that reading stopped at the cap, `unread` telling whether input was left.
+    pub fn stop(&mut self, unread: bool) {
+        self.problems.stop(unread);
     }
 }
 

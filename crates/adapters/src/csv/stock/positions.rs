@@ -29,6 +29,11 @@ impl Positions {
         }
     }
 
+    /// Room for `rows` more rows.
+    pub fn reserve(&mut self, rows: usize) {
+        self.rows.reserve(rows);
+    }
+
     /// The pair of the row at `line`.
     pub fn push(&mut self, node: NodeIdx, sku: SkuId, line: u64) {
         let key = key(node, sku);
@@ -39,16 +44,9 @@ impl Positions {
         self.rows.push((key, line));
     }
 
-    /// Moves every line down by `lines`.
-    pub fn shift(&mut self, lines: u64) {
-        for row in &mut self.rows {
-            row.1 += lines;
-        }
-    }
-
-    /// Adds the pairs of the rows after these, their lines moved down by `lines` and each
-    /// SKU renamed by `sku`.
-    pub fn append(&mut self, mut next: Positions, lines: u64, sku: impl Fn(SkuId) -> SkuId) {
+    /// Moves the pairs of `next` (the rows after these) here, their lines moved down by
+    /// `lines` and each SKU renamed by `sku`; `next` keeps its capacity for reuse.
+    pub fn append(&mut self, next: &mut Positions, lines: u64, sku: impl Fn(SkuId) -> SkuId) {
         for row in &mut next.rows {
             let (n, s) = pair(row.0);
             *row = (key(n, sku(s)), row.1 + lines);
@@ -60,6 +58,7 @@ impl Positions {
         // Renaming SKUs can break the next rows' key order: check it again.
         self.ascending = self.ascending && joined && next.rows.windows(2).all(|w| w[0].0 < w[1].0);
         self.rows.append(&mut next.rows);
+        next.ascending = true;
     }
 
     /// Every row whose pair an earlier row gave, with that earlier row's line, in line order.

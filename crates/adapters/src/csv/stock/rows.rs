@@ -1,15 +1,14 @@
-//! The rows of `stock.csv` (or of one part of it): the records, the (node, SKU) pair of every
-//! row, and the SKUs first seen there.
+//! The rows of `stock.csv` (or of one part of it): the positions' units, the (node, SKU) pair
+//! of every row, and the SKUs first seen there.
 
 use super::positions::Positions;
-use super::StockRecord;
 use crate::csv::fields::{parse_date, Col, Row};
 use crate::csv::sheet::Sheet;
 use crate::csv::SkuStage;
 use crate::problem::clip;
 use crate::InputError;
 use omniroute_core::codes::{InputCode, InventoryCode};
-use omniroute_core::{Incoming, Network, Skus};
+use omniroute_core::{Incoming, Network, Skus, StockRow};
 
 /// The columns of `stock.csv`.
 pub(super) struct Cols {
@@ -36,33 +35,48 @@ impl Cols {
     }
 }
 
-/// What the rows of a sheet hold.
+/// What the rows of a sheet (or of one part of it) hold: kept between parts, so that reading
+/// a file in chunks reuses the same buffers.
 pub(super) struct Rows {
     /// Every clean row (none are kept without a network).
-    pub records: Vec<StockRecord>,
+    pub kept: Vec<StockRow>,
+    /// The incoming units of the clean rows that give some: (index in `kept`, units).
+    pub incoming: Vec<(usize, Incoming)>,
     /// The pair of every row naming a known node and a SKU.
     pub positions: Positions,
-    /// SKU ids handed out to the names not in the shared table.
+    /// SKU ids handed out to the names neither in the shared table nor staged under these rows.
     pub stage: SkuStage,
 }
 
-/// Reads every row of `sheet`, giving new SKU names ids staged on top of `skus`. The outputs
-/// are sized for `rows` rows (more when the sheet holds more): the first part of a file read in
-/// parts is sized for the whole file, so that [`Rows::concat`] appends the other parts in place.
+impl Rows {
+    /// Nothing read yet, on top of `skus`.
+    pub fn new(skus: &Skus) -> Self {
+        Rows {
+            kept: Vec::new(),
+            incoming: Vec::new(),
+            positions: Positions::with_capacity(0),
+            stage: SkuStage::new(skus),
+        }
+    }
+}
+
+/// Reads every row of `sheet` into `out` (emptied first), giving the SKU names neither in
+/// `skus` nor staged in `under` ids staged on top of both.
 pub(super) fn read_rows(
     sheet: &mut Sheet<'_>,
     cols: &Cols,
     network: Option<&Network>,
-    skus: &Skus,
-    rows: usize,
-) -> Result<Rows, InputError> {
-    let mut stage = SkuStage::new(skus);
-    let mut records = Vec::with_capacity(if network.is_some() {
-        rows.max(sheet.rows_hint())
-    } else {
-        0
-    });
-    let mut positions = Positions::with_capacity(records.capacity());
+    (skus, under): (&Skus, &SkuStage),
+    out: &mut Rows,
+) -> Result<(), InputError> {
+    out.stage = SkuStage::above(under);
+    out.kept.clear();
+    out.incoming.clear();
+    if network.is_some() {
+        let rows = sheet.rows_hint();
+        out.kept.reserve(rows);
+        out.positions.reserve(rows);
+    }
     while let Some(mut row) = sheet.next_row()? {
         let node_text = row.text(cols.node_id);
         let node = node_text.zip(network).and_then(|(id, network)| {
@@ -77,7 +91,9 @@ pub(super) fn read_rows(
             }
             node
         });
-        let sku_id = row.text(cols.sku).map(|name| stage.id(skus, name));
+        let sku_id = row
+            .text(cols.sku)
+            .map(|name| out.stage.id_above(skus, under, name));
         let on_hand = row.text(cols.qty).and_then(|_| units(&mut row, cols.qty));
         let reserved = units(&mut row, cols.reserved);
         let safety_stock = units(&mut row, cols.safety_stock);
@@ -85,49 +101,21 @@ pub(super) fn read_rows(
         let (Some(node), Some(sku_id)) = (node, sku_id) else {
             continue;
         };
-        positions.push(node, sku_id, row.line);
+        out.positions.push(node, sku_id, row.line);
         if row.is_clean() {
-            records.push(StockRecord {
+            if let Some(incoming) = incoming {
+                out.incoming.push((out.kept.len(), incoming));
+            }
+            out.kept.push(StockRow {
                 node,
                 sku: sku_id,
                 on_hand: on_hand.unwrap_or(0),
                 reserved: reserved.unwrap_or(0),
                 safety_stock: safety_stock.unwrap_or(0),
-                incoming: incoming.unwrap_or_default(),
             });
         }
     }
-    Ok(Rows {
-        records,
-        positions,
-        stage,
-    })
-}
-
-impl Rows {
-    /// The parts of one file, read on their own, as if read in one go: the SKUs each part saw
-    /// first get the ids one reader would have given them, and each part's lines move down by
-    /// its offset in `offsets`.
-    pub fn concat(parts: Vec<Rows>, offsets: &[u64], skus: &Skus) -> Rows {
-        let mut parts = parts.into_iter().zip(offsets);
-        let Some((mut all, &first)) = parts.next() else {
-            return Rows {
-                records: Vec::new(),
-                positions: Positions::with_capacity(0),
-                stage: SkuStage::new(skus),
-            };
-        };
-        all.positions.shift(first);
-        for (part, &offset) in parts {
-            let id = all.stage.absorb(skus, &part.stage);
-            all.records.extend(part.records.into_iter().map(|mut r| {
-                r.sku = id(r.sku);
-                r
-            }));
-            all.positions.append(part.positions, offset, &id);
-        }
-        all
-    }
+    Ok(())
 }
 
 /// An optional quantity of units: a whole number from 0 (negative is `E1011`).

@@ -1,7 +1,8 @@
-//! A file read in parts on several threads gives what one thread gives: records, SKU ids,
-//! problems and their lines.
+//! A file read in chunks and parts on several threads gives what one thread reading it whole
+//! gives: records, SKU ids, problems and their lines.
 
-use super::{read, Threads};
+use super::stream::read_stream;
+use super::{read_whole, Threads};
 use crate::csv::sheet::Sheet;
 use crate::{read_nodes, InputError, Loaded, Problem};
 use omniroute_core::{Network, ServiceLevels, Skus};
@@ -20,16 +21,26 @@ type Outcome = (
     Vec<String>,
 );
 
-fn read_with(data: &[u8], count: usize) -> Outcome {
+/// Reads `data` in chunks of `chunk` bytes and parts on `count` threads, or (`count` 0) whole
+/// on this thread.
+fn read_with(data: &[u8], count: usize, chunk: usize) -> Outcome {
     let mut skus = Skus::default();
     skus.intern("KNOWN");
-    let sheet = Sheet::over(data, "stock.csv").expect("a header");
-    let threads = Threads {
-        count,
-        min_bytes: 1,
+    let net = network();
+    let out = if count == 0 {
+        let sheet = Sheet::over(data, "stock.csv").expect("a header");
+        read_whole(sheet, Some(&net), &mut skus)
+    } else {
+        let threads = Threads {
+            count,
+            min_bytes: 1,
+            chunk_bytes: chunk,
+            file_bytes: Some(data.len() as u64),
+        };
+        read_stream(data, "stock.csv", Some(&net), &mut skus, threads)
     };
-    let out = read(sheet, Some(&network()), &mut skus, threads)
-        .map(|Loaded { value, warnings }| (value, warnings))
+    let out = out
+        .map(|Loaded { value, warnings }| (value.records().collect(), warnings))
         .map_err(|e: InputError| e.problems());
     let names = (0..skus.len() as u32)
         .map(|i| skus.name(omniroute_core::SkuId(i)).to_owned())
@@ -42,9 +53,11 @@ fn row() -> impl Strategy<Value = String> {
     let sku = prop::sample::select(vec!["A", "B", "C", "D", "KNOWN", "E", ""]);
     let qty = prop::sample::select(vec!["1", "7", "0", "-1", "x", ""]);
     prop_oneof![
-        20 => (node, sku, qty).prop_map(|(n, s, q)| format!("{n},{s},{q}")),
-        1 => Just(String::new()),
-        1 => Just("W1,A".to_owned()),
+        40 => (node, sku, qty).prop_map(|(n, s, q)| format!("{n},{s},{q}")),
+        2 => Just(String::new()),
+        2 => Just("W1,A".to_owned()),
+        1 => Just("S1,\"B\",3".to_owned()),
+        1 => Just("D1,E,4,2026-03-09".to_owned()),
     ]
 }
 
@@ -52,21 +65,42 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(300))]
 
     #[test]
-    fn parts_read_as_one(
+    fn chunks_and_parts_read_as_one(
         rows in prop::collection::vec(row(), 1..40),
         crlf in any::<bool>(),
-        count in 2usize..6,
+        incoming in any::<bool>(),
+        count in 1usize..6,
+        chunk in 1usize..64,
     ) {
         let end = if crlf { "\r\n" } else { "\n" };
-        let mut text = format!("node_id,sku,qty{end}");
+        let mut text = if incoming {
+            format!("node_id,sku,qty,incoming_date{end}")
+        } else {
+            format!("node_id,sku,qty{end}")
+        };
         for r in &rows {
             text.push_str(r);
+            if incoming && r.matches(',').count() == 2 {
+                text.push_str(",2026-03-09");
+            }
             text.push_str(end);
         }
-        let one = read_with(text.as_bytes(), 1);
-        let parts = read_with(text.as_bytes(), count);
-        prop_assert_eq!(parts, one);
+        let one = read_with(text.as_bytes(), 0, 0);
+        let streamed = read_with(text.as_bytes(), count, chunk);
+        prop_assert_eq!(streamed, one);
     }
+}
+
+#[test]
+fn a_bom_and_a_long_header_read_as_in_one_go() {
+    let text = "\u{feff}node_id,sku,qty\r\nW1,A,1\r\n\r\nS1,B,x\r\nW1,A,2\r\n";
+    let one = read_with(text.as_bytes(), 0, 0);
+    for chunk in [1, 3, 16, 100] {
+        assert_eq!(read_with(text.as_bytes(), 2, chunk), one, "chunk {chunk}");
+    }
+    let problems = one.0.expect_err("rejected");
+    let found: Vec<(&str, u64)> = problems.iter().map(|p| (p.code, p.line)).collect();
+    assert_eq!(found, [("E1008", 4), ("E1021", 5)]);
 }
 
 #[test]
@@ -91,7 +125,7 @@ fn incoming_columns_are_read_both_or_neither() {
     let text = "node_id,sku,qty,incoming_qty,incoming_date\n\
                 W1,A,1,5,2026-03-09\n\
                 S1,A,2,,\n";
-    let (out, _) = read_with(text.as_bytes(), 1);
+    let (out, _) = read_with(text.as_bytes(), 1, 8);
     let (records, _) = out.expect("accepted");
     let incoming = omniroute_core::Incoming {
         qty: 5,
@@ -109,7 +143,7 @@ fn bad_incoming_cells_give_their_codes_at_line_and_column() {
                 W1,C,,1,3\n\
                 W1,D,2026-03-09,1,\n\
                 W1,E,2026-02-30,1,x\n";
-    let (out, _) = read_with(text.as_bytes(), 1);
+    let (out, _) = read_with(text.as_bytes(), 2, 20);
     let found: Vec<(&str, u64, u64)> = out
         .as_ref()
         .expect_err("rejected")
@@ -128,7 +162,11 @@ fn bad_incoming_cells_give_their_codes_at_line_and_column() {
         ]
     );
     // Without an incoming_qty column, a date alone points at itself.
-    let (out, _) = read_with(b"node_id,sku,qty,incoming_date\nW1,A,1,2026-03-09\n", 1);
+    let (out, _) = read_with(
+        b"node_id,sku,qty,incoming_date\nW1,A,1,2026-03-09\n",
+        1,
+        4096,
+    );
     let p = &out.expect_err("rejected")[0];
     assert_eq!((p.code, p.line, p.column), ("E3252", 2, 4));
 }
