@@ -209,7 +209,7 @@ fn finish(
     let (stock, positions, stage) = acc.into_parts();
     if let Some(network) = network {
         let sku_column = cols.sku.map_or(0, |i| i as u64 + 1);
-        for (node, sku_id, line, first) in positions.repeated() {
+        for (node, sku_id, line, first) in positions.repeated(stock.rows(), network.len()) {
             sheet.error(
                 InputCode::DuplicateStock.id(),
                 line,

@@ -1,15 +1,21 @@
-//! The (node, SKU) pair of every row of `stock.csv`, to find the pairs given twice.
+//! The (node, SKU) pair and line of every row of `stock.csv` naming a known node and a SKU, to
+//! find the pairs given twice, without a second copy of the kept rows' pairs.
+//!
+//! A kept row's pair is in the stock's rows, and its line is one past the kept row's before it
+//! but where [`Positions`] notes a jump (the first row, blank lines, rows between that were not
+//! kept); the rows not kept (they had a problem) are noted whole. Most files need a few notes.
 
-use omniroute_core::{NodeIdx, SkuId};
+use omniroute_core::{NodeIdx, SkuId, StockRow};
 
-/// The (node, SKU) pair of every row, to find the pairs given twice once the file is read: a
-/// sort of 8-byte keys, skipped when the rows came in key order (as exports usually do), costs
-/// less than a hash set of every pair.
+/// Where the rows naming a known node and a SKU are (see the module head).
 pub(crate) struct Positions {
-    /// (node << 32 | sku, line) per row.
-    rows: Vec<(u64, u64)>,
-    /// Every key so far was above the one before it: no pair can repeat.
-    ascending: bool,
+    /// (index of a kept row, its line) where that line is not one past the kept row before's.
+    jumps: Vec<(usize, u64)>,
+    /// (kept rows before it, key, line) of every row not kept.
+    dropped: Vec<(usize, u64, u64)>,
+    /// Kept rows so far, and the line of the last.
+    kept: usize,
+    last_line: u64,
 }
 
 /// A (node, SKU) pair as one sortable key.
@@ -22,116 +28,167 @@ fn pair(key: u64) -> (NodeIdx, SkuId) {
 }
 
 impl Positions {
-    pub fn with_capacity(rows: usize) -> Self {
+    pub fn new() -> Self {
         Self {
-            rows: Vec::with_capacity(rows),
-            ascending: true,
+            jumps: Vec::new(),
+            dropped: Vec::new(),
+            kept: 0,
+            last_line: 0,
         }
     }
 
-    /// Room for `rows` more rows.
-    pub fn reserve(&mut self, rows: usize) {
-        self.rows.reserve(rows);
+    /// The next kept row is at `line`.
+    pub fn keep(&mut self, line: u64) {
+        if self.kept == 0 || line != self.last_line + 1 {
+            self.jumps.push((self.kept, line));
+        }
+        self.kept += 1;
+        self.last_line = line;
     }
 
-    /// The pair of the row at `line`.
-    pub fn push(&mut self, node: NodeIdx, sku: SkuId, line: u64) {
-        let key = key(node, sku);
-        self.ascending = match self.rows.last() {
-            None => true,
-            Some(&(last, _)) => self.ascending && key > last,
-        };
-        self.rows.push((key, line));
+    /// The row at `line`, naming `node` and `sku`, is not kept.
+    pub fn drop_row(&mut self, node: NodeIdx, sku: SkuId, line: u64) {
+        self.dropped.push((self.kept, key(node, sku), line));
     }
 
-    /// Moves the pairs of `next` (the rows after these) here, their lines moved down by
-    /// `lines` and each SKU renamed by `sku`; `next` keeps its capacity for reuse.
+    /// Moves the notes of `next` (the rows after these; its kept rows follow these kept rows)
+    /// here, their lines moved down by `lines` and each SKU renamed by `sku`; `next` is left
+    /// empty, keeping its capacity for reuse.
     pub fn append(&mut self, next: &mut Positions, lines: u64, sku: impl Fn(SkuId) -> SkuId) {
-        for row in &mut next.rows {
-            let (n, s) = pair(row.0);
-            *row = (key(n, sku(s)), row.1 + lines);
+        let kept = self.kept;
+        self.jumps.extend(
+            next.jumps
+                .drain(..)
+                .map(|(i, line)| (kept + i, line + lines)),
+        );
+        self.dropped
+            .extend(next.dropped.drain(..).map(|(before, k, line)| {
+                let (n, s) = pair(k);
+                (kept + before, key(n, sku(s)), line + lines)
+            }));
+        if next.kept > 0 {
+            self.kept += next.kept;
+            self.last_line = next.last_line + lines;
         }
-        let joined = match (self.rows.last(), next.rows.first()) {
-            (Some(a), Some(b)) => a.0 < b.0,
-            _ => true,
-        };
-        // Renaming SKUs can break the next rows' key order: check it again.
-        self.ascending = self.ascending && joined && next.rows.windows(2).all(|w| w[0].0 < w[1].0);
-        self.rows.append(&mut next.rows);
-        next.ascending = true;
+        next.kept = 0;
+    }
+
+    /// (key, line) of every row, in file order; `rows` are the kept rows.
+    fn pairs<'a>(&'a self, rows: &'a [StockRow]) -> impl Iterator<Item = (u64, u64)> + 'a {
+        let mut jumps = self.jumps.iter().peekable();
+        let mut dropped = self.dropped.iter().peekable();
+        let mut line = 0;
+        let mut i = 0;
+        std::iter::from_fn(move || {
+            if let Some(&(_, k, at)) = dropped.next_if(|d| d.0 == i) {
+                return Some((k, at));
+            }
+            let r = rows.get(i)?;
+            line = jumps.next_if(|j| j.0 == i).map_or(line + 1, |j| j.1);
+            i += 1;
+            Some((key(r.node, r.sku), line))
+        })
     }
 
     /// Every row whose pair an earlier row gave, with that earlier row's line, in line order.
-    pub fn repeated(mut self) -> Vec<(NodeIdx, SkuId, u64, u64)> {
-        if self.ascending {
+    pub fn repeated(&self, rows: &[StockRow], nodes: usize) -> Vec<(NodeIdx, SkuId, u64, u64)> {
+        // Keys ascending: no pair can repeat. Each node's rows in one run (files are usually
+        // grouped by node): equal keys are in one run, sorted on its own in cache.
+        let (mut ascending, mut grouped) = (true, true);
+        let mut seen = vec![false; nodes];
+        let mut last: Option<u64> = None;
+        for (k, _) in self.pairs(rows) {
+            ascending &= last.is_none_or(|l| k > l);
+            if last.is_none_or(|l| l >> 32 != k >> 32) {
+                grouped &= !std::mem::replace(&mut seen[(k >> 32) as usize], true);
+            }
+            last = Some(k);
+        }
+        if ascending {
             return Vec::new();
         }
-        // Equal keys only need to end up side by side. When every node's rows come in one run
-        // (files are usually grouped by node), sorting each run on its own does that, in cache.
-        if grouped_by_node(&self.rows) {
-            for run in self.rows.chunk_by_mut(|a, b| a.0 >> 32 == b.0 >> 32) {
-                run.sort_unstable();
+        let mut out = Vec::new();
+        if grouped {
+            let mut run: Vec<(u64, u64)> = Vec::new();
+            for (k, line) in self.pairs(rows) {
+                if run.last().is_some_and(|r| r.0 >> 32 != k >> 32) {
+                    repeats_in(&mut run, &mut out);
+                    run.clear();
+                }
+                run.push((k, line));
             }
+            repeats_in(&mut run, &mut out);
         } else {
-            self.rows.sort_unstable();
+            let mut all: Vec<(u64, u64)> = self.pairs(rows).collect();
+            repeats_in(&mut all, &mut out);
         }
-        let mut out: Vec<(NodeIdx, SkuId, u64, u64)> = self
-            .rows
-            .chunk_by(|a, b| a.0 == b.0)
-            .filter(|group| group.len() > 1)
-            .flat_map(|group| {
-                let (key, first) = group[0];
-                let (node, sku) = pair(key);
-                group[1..]
-                    .iter()
-                    .map(move |&(_, line)| (node, sku, line, first))
-            })
-            .collect();
         out.sort_unstable_by_key(|r| r.2);
         out
     }
 }
 
-/// True when the rows of each node come in one run, none split across two.
-fn grouped_by_node(rows: &[(u64, u64)]) -> bool {
-    let nodes = rows
-        .iter()
-        .map(|r| (r.0 >> 32) as usize)
-        .max()
-        .map_or(0, |n| n + 1);
-    let mut seen = vec![false; nodes];
-    rows.chunk_by(|a, b| a.0 >> 32 == b.0 >> 32)
-        .all(|run| !std::mem::replace(&mut seen[(run[0].0 >> 32) as usize], true))
+/// Adds the repeats among `rows` (sorted here) to `out`, each with the first line of its pair.
+fn repeats_in(rows: &mut [(u64, u64)], out: &mut Vec<(NodeIdx, SkuId, u64, u64)>) {
+    rows.sort_unstable();
+    for group in rows.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
+        let (key, first) = group[0];
+        let (node, sku) = pair(key);
+        out.extend(group[1..].iter().map(|&(_, line)| (node, sku, line, first)));
+    }
 }
 
 #[cfg(test)]
 mod tests {
     use super::Positions;
-    use omniroute_core::{NodeIdx, SkuId};
+    use omniroute_core::{NodeIdx, SkuId, StockRow};
     use proptest::prelude::*;
     use std::collections::HashMap;
 
     proptest! {
-        /// Grouped by node or not, the repeats are those a map of first lines finds.
+        /// Grouped by node or not, kept or not, split in two parts or not, the repeats are
+        /// those a map of first lines finds.
         #[test]
-        fn repeats_match_a_map(pairs in prop::collection::vec((0u32..4, 0u32..5), 0..40), grouped in any::<bool>()) {
+        fn repeats_match_a_map(
+            pairs in prop::collection::vec((0u32..4, 0u32..5, any::<bool>(), 1u64..3), 0..40),
+            grouped in any::<bool>(),
+            cut in 0usize..40,
+        ) {
             let mut pairs = pairs;
             if grouped {
                 pairs.sort_by_key(|p| p.0);
             }
-            let mut positions = Positions::with_capacity(0);
-            let mut first = HashMap::new();
-            let mut want = Vec::new();
-            for (i, &(n, s)) in pairs.iter().enumerate() {
-                let line = i as u64 * 2 + 2;
-                positions.push(NodeIdx(n), SkuId(s), line);
+            let cut = cut.min(pairs.len());
+            let (mut rows, mut first, mut want) = (Vec::new(), HashMap::new(), Vec::new());
+            let (mut whole, mut parts) = (Positions::new(), [Positions::new(), Positions::new()]);
+            let (mut line, mut cut_line) = (1, 0);
+            for (i, &(n, s, kept, step)) in pairs.iter().enumerate() {
+                line += step;
+                if i == cut {
+                    cut_line = line - 1;
+                }
+                let part = &mut parts[usize::from(i >= cut)];
+                let local = if i >= cut { line - cut_line } else { line };
+                let (node, sku) = (NodeIdx(n), SkuId(s));
+                if kept {
+                    rows.push(StockRow { node, sku, on_hand: 1, reserved: 0, safety_stock: 0 });
+                    whole.keep(line);
+                    part.keep(local);
+                } else {
+                    whole.drop_row(node, sku, line);
+                    part.drop_row(node, sku, local);
+                }
                 if let Some(&f) = first.get(&(n, s)) {
-                    want.push((NodeIdx(n), SkuId(s), line, f));
+                    want.push((node, sku, line, f));
                 } else {
                     first.insert((n, s), line);
                 }
             }
-            prop_assert_eq!(positions.repeated(), want);
+            let [mut a, mut b] = parts;
+            let mut joined = Positions::new();
+            joined.append(&mut a, 0, |s| s);
+            joined.append(&mut b, cut_line, |s| s);
+            prop_assert_eq!(whole.repeated(&rows, 4), want.clone());
+            prop_assert_eq!(joined.repeated(&rows, 4), want);
         }
     }
 }

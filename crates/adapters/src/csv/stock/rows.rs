@@ -42,7 +42,7 @@ pub(super) struct Rows {
     pub kept: Vec<StockRow>,
     /// The incoming units of the clean rows that give some: (index in `kept`, units).
     pub incoming: Vec<(usize, Incoming)>,
-    /// The pair of every row naming a known node and a SKU.
+    /// Where the rows naming a known node and a SKU are.
     pub positions: Positions,
     /// SKU ids handed out to the names neither in the shared table nor staged under these rows.
     pub stage: SkuStage,
@@ -54,7 +54,7 @@ impl Rows {
         Rows {
             kept: Vec::new(),
             incoming: Vec::new(),
-            positions: Positions::with_capacity(0),
+            positions: Positions::new(),
             stage: SkuStage::new(skus),
         }
     }
@@ -75,7 +75,6 @@ pub(super) fn read_rows(
     if network.is_some() {
         let rows = sheet.rows_hint();
         out.kept.reserve(rows);
-        out.positions.reserve(rows);
     }
     while let Some(mut row) = sheet.next_row()? {
         let node_text = row.text(cols.node_id);
@@ -101,8 +100,8 @@ pub(super) fn read_rows(
         let (Some(node), Some(sku_id)) = (node, sku_id) else {
             continue;
         };
-        out.positions.push(node, sku_id, row.line);
         if row.is_clean() {
+            out.positions.keep(row.line);
             if let Some(incoming) = incoming {
                 out.incoming.push((out.kept.len(), incoming));
             }
@@ -113,6 +112,8 @@ pub(super) fn read_rows(
                 reserved: reserved.unwrap_or(0),
                 safety_stock: safety_stock.unwrap_or(0),
             });
+        } else {
+            out.positions.drop_row(node, sku_id, row.line);
         }
     }
     Ok(())

@@ -27,7 +27,7 @@ impl Acc {
     pub fn new(skus: &Skus) -> Self {
         Acc {
             stock: Stock::default(),
-            positions: Positions::with_capacity(0),
+            positions: Positions::new(),
             stage: SkuStage::new(skus),
         }
     }
@@ -36,7 +36,6 @@ impl Acc {
     fn reserve(&mut self, rows: usize) {
         let more = rows.saturating_sub(self.stock.rows.len());
         self.stock.rows.reserve(more);
-        self.positions.reserve(more);
     }
 
     /// Appends the rows of `part` (read above this stage, its lines `offset` below the file's),
