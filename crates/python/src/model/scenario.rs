@@ -31,7 +31,8 @@ impl Scenario {
             levels: levels.clone(),
             skus: RwLock::new(inputs.skus),
         });
-        let inventory = Inventory::from_rows(net.clone(), &inputs.stock.records().collect::<Vec<_>>());
+        let inventory =
+            Inventory::from_rows(net.clone(), &inputs.stock.records().collect::<Vec<_>>());
         let orders = OrdersData::new(net.clone(), levels, inputs.orders, places);
         // The files were read and checked together already; their texts are not needed again.
         let p = &inputs.policies;
