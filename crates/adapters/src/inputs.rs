@@ -2,7 +2,10 @@
 //! every file gathered before anything is returned.
 
 use crate::csv::{read_nodes_input, read_orders_from, read_stock_any, NodeNames, StockInput};
-use crate::{InputError, Instance, OrderPlaces, Policies, PolicyFile, Problem, Stock, TableInput};
+use crate::{
+    InputError, Instance, OrderPlaces, Policies, PolicyFile, Problem, Stock, StockSource,
+    TableInput,
+};
 use jiff::Timestamp;
 use omniroute_core::{
     IncomingStock, LiveStock, Network, NodeIdx, Order, Router, ServiceLevels, SkuId, Skus,
@@ -95,15 +98,19 @@ impl Inputs {
         Self::load_from(nodes, StockInput::Table(stock), orders, policies)
     }
 
-    /// [`Inputs::load`] with stock.csv read from `file` (named `name` in messages) in chunks as
-    /// it is parsed, never whole in memory (a large stock file is most of a routing input).
-    pub fn load_stock_file(
+    /// [`Inputs::load`] with stock.csv as [`StockSource::open`] opened it: a CSV file is read in
+    /// chunks as it is parsed, never whole in memory.
+    pub fn load_stock_source(
         nodes: &TableInput,
-        (name, file): (&str, std::fs::File),
+        stock: &StockSource,
         orders: Option<&TableInput>,
         policies: &[Source],
     ) -> Result<Self, InputError> {
-        Self::load_from(nodes, StockInput::File(name, file), orders, policies)
+        let stock = match stock {
+            StockSource::Whole(input) => StockInput::Table(input),
+            StockSource::File(name, file) => StockInput::File(name, file),
+        };
+        Self::load_from(nodes, stock, orders, policies)
     }
 
     fn load_from(

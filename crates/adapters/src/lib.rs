@@ -65,5 +65,5 @@ pub use problem::{InputError, Problem};
 pub use refusal::refusal_message;
 pub use report::{report_data, report_html, ReportPage, LOAD_NODES, MAP_DELIVERIES};
 pub use reroute::{event_lines, reroute_problem};
-pub use table_input::TableInput;
+pub use table_input::{StockSource, TableInput};
 pub use territories::{read_territories, with_territories, Territories};

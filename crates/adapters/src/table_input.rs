@@ -44,6 +44,33 @@ impl TableInput {
     }
 }
 
+/// stock.csv as opened for reading: a CSV file, streamed in chunks as it is parsed (a large
+/// stock file is most of a routing input), or an input read whole (Parquet, stdin, text in
+/// memory).
+#[derive(Debug)]
+pub enum StockSource {
+    /// Read whole first.
+    Whole(TableInput),
+    /// A CSV file and its name, read in chunks.
+    File(String, std::fs::File),
+}
+
+impl StockSource {
+    /// Opens `path` (`-` for stdin): a Parquet path or stdin is read whole ([`TableInput::open`]),
+    /// any other path is opened to be streamed.
+    pub fn open(path: &str) -> Result<Self, InputError> {
+        if path == "-" || is_parquet_path(path) {
+            return TableInput::open(path).map(StockSource::Whole);
+        }
+        std::fs::File::open(path)
+            .map(|file| StockSource::File(path.to_owned(), file))
+            .map_err(|e| InputError::Io {
+                file: path.to_owned(),
+                message: e.to_string(),
+            })
+    }
+}
+
 impl From<Source> for TableInput {
     fn from(src: Source) -> Self {
         TableInput::Text(src)

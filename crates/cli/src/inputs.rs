@@ -4,8 +4,8 @@ use crate::failure::{print_problems, Failure};
 use crate::Global;
 use jiff::Timestamp;
 use omniroute_adapters::{
-    event_lines, is_parquet_path, read_decisions_file, read_events, read_territories,
-    reroute_problem, with_territories, DecisionsFile, InputError, Inputs, Source, TableInput,
+    event_lines, read_decisions_file, read_events, read_territories, reroute_problem,
+    with_territories, DecisionsFile, InputError, Inputs, Source, StockSource, TableInput,
 };
 use omniroute_core::codes::InputCode;
 use omniroute_core::{Event, RerouteError};
@@ -83,35 +83,14 @@ pub fn load(
 pub fn read(files: &Files, orders: Option<&str>) -> Result<Inputs, InputError> {
     let nodes = TableInput::open(&files.nodes)?;
     // Opened here, so that a stock file that cannot be opened is reported before the orders.
-    let stock = if files.stock == "-" || is_parquet_path(&files.stock) {
-        StockInput::Whole(TableInput::open(&files.stock)?)
-    } else {
-        let path = files.stock.as_str();
-        let file = std::fs::File::open(path).map_err(|e| InputError::Io {
-            file: path.to_owned(),
-            message: e.to_string(),
-        })?;
-        StockInput::File(file)
-    };
+    let stock = StockSource::open(&files.stock)?;
     let orders = orders.map(TableInput::open).transpose()?;
     let policies = files
         .policy
         .iter()
         .map(|p| Source::open(p))
         .collect::<Result<Vec<_>, _>>()?;
-    match stock {
-        StockInput::Whole(stock) => Inputs::load(&nodes, &stock, orders.as_ref(), &policies),
-        StockInput::File(file) => {
-            let stock = (files.stock.as_str(), file);
-            Inputs::load_stock_file(&nodes, stock, orders.as_ref(), &policies)
-        }
-    }
-}
-
-/// The stock file: read whole (Parquet, stdin) or streamed from the file.
-enum StockInput {
-    Whole(TableInput),
-    File(std::fs::File),
+    Inputs::load_stock_source(&nodes, &stock, orders.as_ref(), &policies)
 }
 
 /// Sets the dealers' territories of `--territories`, if given, on the inputs' network.

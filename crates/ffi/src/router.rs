@@ -7,7 +7,8 @@ use crate::error::{AbiCode, OmError};
 use jiff::{SignedDuration, Timestamp};
 use omniroute_adapters::{
     decision_json, feed_outcomes_json, parse_json_unique, position_json, read_feed_array,
-    read_order_json_in, refusal_message, Inputs, JsonOrder, Policies, Source, TableInput,
+    read_order_json_in, refusal_message, Inputs, JsonOrder, Policies, Source, StockSource,
+    TableInput,
 };
 use omniroute_core::{
     InventoryError, LiveStock, Network, NodeIdx, ReservationId, SkuId, Skus, StockChange,
@@ -38,14 +39,14 @@ impl OmRouter {
     pub fn from_files(nodes: &str, stock: &str, policy: Option<&str>) -> Result<Self, OmError> {
         let input = |r| OmError::input(&r);
         let nodes = TableInput::open(nodes).map_err(input)?;
-        let stock = TableInput::open(stock).map_err(input)?;
+        let stock = StockSource::open(stock).map_err(input)?;
         let policies: Vec<Source> = policy
             .map(Source::open)
             .transpose()
             .map_err(input)?
             .into_iter()
             .collect();
-        let inputs = Inputs::load(&nodes, &stock, None, &policies).map_err(input)?;
+        let inputs = Inputs::load_stock_source(&nodes, &stock, None, &policies).map_err(input)?;
         Ok(Self::new(inputs))
     }
 

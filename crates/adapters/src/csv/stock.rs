@@ -145,11 +145,12 @@ pub fn read_stock_input(
 }
 
 /// Where stock.csv is read from.
+#[derive(Clone, Copy)]
 pub(crate) enum StockInput<'a> {
     /// An input in memory.
     Table(&'a TableInput),
     /// A file and its name, read in chunks.
-    File(&'a str, std::fs::File),
+    File(&'a str, &'a std::fs::File),
 }
 
 /// Reads stock.csv for `network` as a [`Stock`]. Without a network (its nodes could not be

@@ -5,7 +5,7 @@ use super::network::{NetData, Network};
 use super::orders::{Orders, OrdersData};
 use super::policy::Policy;
 use crate::errors::guard;
-use omniroute_adapters::{Inputs, PolicyFile, Source, TableInput};
+use omniroute_adapters::{Inputs, PolicyFile, Source, StockSource, TableInput};
 use pyo3::prelude::*;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
@@ -95,9 +95,9 @@ pub fn load(
             .map(|p| Source::open(p))
             .collect::<Result<Vec<_>, _>>()?;
         let orders = orders.as_deref().map(TableInput::open).transpose()?;
-        Ok(Inputs::load(
+        Ok(Inputs::load_stock_source(
             &TableInput::open(&nodes)?,
-            &TableInput::open(&stock)?,
+            &StockSource::open(&stock)?,
             orders.as_ref(),
             &policies,
         )?)
