@@ -48,7 +48,7 @@ impl Reach {
             };
         }
         // Another thread holding the memo: answer without it (the same values).
-        let mut held = r.reach_memo.0.try_lock();
+        let mut held = r.reach_memo.slot().try_lock();
         let mut own = ReachMemo::default();
         let memo = held.as_deref_mut().unwrap_or(&mut own);
         let profiles = &r.terms.profiles;
@@ -182,9 +182,30 @@ impl ReachMemo {
     }
 }
 
-/// The router's [`ReachMemo`], one thread at a time (a clone starts empty).
-#[derive(Debug, Default)]
-pub(super) struct ReachCell(parking_lot::Mutex<ReachMemo>);
+/// The router's [`ReachMemo`]s: one per rayon thread (and one for threads outside a pool), so
+/// the threads of a parallel batch do not find each other's memo busy and compute without one.
+/// A thread whose slot is held (a pool larger than the global one) answers without a memo, with
+/// the same values. A clone starts empty.
+#[derive(Debug)]
+pub(super) struct ReachCell(Box<[parking_lot::Mutex<ReachMemo>]>);
+
+impl ReachCell {
+    /// This thread's memo.
+    fn slot(&self) -> &parking_lot::Mutex<ReachMemo> {
+        let last = self.0.len() - 1;
+        &self.0[rayon::current_thread_index().map_or(0, |i| (i + 1).min(last))]
+    }
+}
+
+impl Default for ReachCell {
+    fn default() -> Self {
+        Self(
+            (0..=rayon::current_num_threads())
+                .map(|_| parking_lot::Mutex::default())
+                .collect(),
+        )
+    }
+}
 
 impl Clone for ReachCell {
     fn clone(&self) -> Self {
