@@ -140,8 +140,8 @@ pub fn read_stock_input(
     network: &Network,
     skus: &mut Skus,
 ) -> Result<Loaded<Vec<StockRecord>>, InputError> {
-    let read = read_stock_any(StockInput::Table(input), Some(network), skus)?;
-    Ok(records(read.expect("read with a network")))
+    let read = read_from(StockInput::Table(input), Some(network), skus)?;
+    Ok(records(read))
 }
 
 /// Where stock.csv is read from.
@@ -162,7 +162,17 @@ pub(crate) fn read_stock_any(
     network: Option<&Network>,
     skus: &mut Skus,
 ) -> Result<Option<Loaded<Stock>>, InputError> {
-    let read = match input {
+    let read = read_from(input, network, skus)?;
+    Ok(network.map(|_| read))
+}
+
+/// Reads `input` as [`read_stock_any`] does, returning what was read even without a network.
+fn read_from(
+    input: StockInput<'_>,
+    network: Option<&Network>,
+    skus: &mut Skus,
+) -> Result<Loaded<Stock>, InputError> {
+    match input {
         StockInput::Table(TableInput::Text(src)) => {
             let threads = Threads::all(Some(src.bytes.len() as u64));
             read_stream(src.bytes.as_slice(), &src.name, network, skus, threads)
@@ -172,8 +182,7 @@ pub(crate) fn read_stock_any(
             let threads = Threads::all(file.metadata().ok().map(|m| m.len()));
             read_stream(file, name, network, skus, threads)
         }
-    }?;
-    Ok(network.map(|_| read))
+    }
 }
 
 fn records(read: Loaded<Stock>) -> Loaded<Vec<StockRecord>> {
