@@ -1,7 +1,9 @@
 //! Shared set-up for omniroute's benchmarks: seeded instances from the generator, loaded through
 //! the same readers the CLI uses, so the benches measure the real code path on real-sized data.
 
-use omniroute_adapters::{country_cities, generate, india_cities, City, GenConfig, Inputs};
+use omniroute_adapters::{
+    countries_cities, country_cities, generate, india_cities, City, GenConfig, Inputs,
+};
 use omniroute_core::{Order, Router, StockTable};
 use serde_json::{json, Map, Value};
 use std::sync::Arc;
@@ -57,11 +59,7 @@ pub const WORLD: &str = "US,CA,MX,BR,AR,CL,CO,GB,FR,DE,ES,IT,PL,SE,TR,EG,NG,ZA,K
 ///
 /// When a code has no embedded places.
 pub fn places(codes: &str) -> Result<Vec<City>, String> {
-    let mut out = Vec::new();
-    for code in codes.split(',') {
-        out.extend(country_cities(code).ok_or_else(|| format!("no places for {code}"))?);
-    }
-    Ok(out)
+    countries_cities(codes).map_err(|code| format!("no places for {code}"))
 }
 
 /// The batch instance of docs/design.md §9: 2,000 nodes (20 warehouses, 380 stores, 1,600 dealers),

@@ -53,8 +53,8 @@ pub use feeds::{
     FeedEvent, FeedReader, FeedTally, SaleFields, SeqReport, FEED_OPS,
 };
 pub use gen::{
-    country_cities, demo_instance, generate, india_cities, read_cities, temp_file_in,
-    write_instance, City, GenConfig, GenError, GenLimits, Instance, GEN_LIMITS,
+    countries_cities, country_cities, demo_instance, generate, india_cities, read_cities,
+    temp_file_in, write_instance, City, GenConfig, GenError, GenLimits, Instance, GEN_LIMITS,
 };
 pub use inputs::{Inputs, Source, DEMO_POLICY};
 pub use json_unique::parse_json_unique;

@@ -134,6 +134,48 @@ fn gen_seed_7_is_byte_identical_to_the_pinned_indian_day() {
     }
 }
 
+/// A comma-separated `--country` places nodes in every country named, and with `--cities` keeps
+/// the file's rows of those countries only.
+#[test]
+fn gen_countries_draw_from_each_country_named() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("eu");
+    omniroute()
+        .args(["gen", "--quiet", "--country", "fr, DE", "--stores", "200"])
+        .args(["--orders", "20", "--skus", "50", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let nodes = std::fs::read_to_string(out.join("nodes.csv")).unwrap();
+    assert!(nodes.contains(",Europe/Paris,"), "{nodes}");
+    assert!(nodes.contains(",Europe/Berlin,"), "{nodes}");
+    assert!(!nodes.contains(",Europe/Madrid,"), "{nodes}");
+
+    let cities = tmp.path().join("cities.csv");
+    std::fs::write(
+        &cities,
+        "name,country,lat,lon,population,timezone\n\
+         Lyon,FR,45.75,4.85,522228,Europe/Paris\n\
+         Bonn,DE,50.73,7.10,330000,Europe/Berlin\n\
+         Porto,PT,41.15,-8.61,250000,Europe/Lisbon\n",
+    )
+    .unwrap();
+    let out = tmp.path().join("mine");
+    omniroute()
+        .args(["gen", "--quiet", "--country", "FR,de", "--cities"])
+        .arg(&cities)
+        .args(["--orders", "20", "--skus", "50", "--out"])
+        .arg(&out)
+        .assert()
+        .success();
+    let nodes = std::fs::read_to_string(out.join("nodes.csv")).unwrap();
+    assert!(
+        nodes.contains(",Europe/Paris,") && nodes.contains(",Europe/Berlin,"),
+        "{nodes}"
+    );
+    assert!(!nodes.contains("Europe/Lisbon"), "{nodes}");
+}
+
 #[test]
 fn gen_country_draws_from_the_embedded_world_list() {
     let tmp = tempfile::tempdir().unwrap();
@@ -155,12 +197,13 @@ fn gen_country_draws_from_the_embedded_world_list() {
     assert!(matches!(out.get_output().status.code(), Some(0 | 1)));
 
     let out = omniroute()
-        .args(["gen", "--country", "XX", "--out"])
+        .args(["gen", "--country", "FR,XX", "--out"])
         .arg(tmp.path().join("xx"))
         .assert()
         .code(2);
     let err = stderr(&out);
     assert!(err.contains("E1905"), "{err}");
+    assert!(err.contains("country `XX`"), "{err}");
     assert!(err.contains("ISO 3166"), "{err}");
     assert!(!tmp.path().join("xx").exists());
 }

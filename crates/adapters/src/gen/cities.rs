@@ -35,9 +35,9 @@ pub struct City {
 /// Accepts the full shared format (`geonameid,name,country,admin1,lat,lon,population,timezone`)
 /// and the trimmed embedded one (`name,admin1,lat,lon,population,timezone`): `name`, `lat` and
 /// `lon` are required, `admin1` (the [`City::region`]), `population` (default 0) and `timezone`
-/// (default `UTC`) are optional and other columns are ignored. With `country` (an ISO 3166 code,
-/// case-insensitive) only rows of that country are kept and checked, and a `country` column is
-/// required. Every problem is reported at once: `E1901` a required column is missing, `E1902` a
+/// (default `UTC`) are optional and other columns are ignored. With `country` (ISO 3166 codes,
+/// comma-separated, case-insensitive) only rows of those countries are kept and checked, and a
+/// `country` column is required. Every problem is reported at once: `E1901` a required column is missing, `E1902` a
 /// number or coordinate is invalid, `E1903` the time zone is unknown, `E1904` a row cannot be read.
 ///
 /// ```
@@ -78,7 +78,8 @@ pub fn read_cities(input: impl Read, country: Option<&str>) -> Result<Vec<City>,
             }
         };
         if let (Some(want), Some(c)) = (country, cols.country) {
-            if !cell(&record, Some(c)).eq_ignore_ascii_case(want) {
+            let have = cell(&record, Some(c));
+            if !want.split(',').any(|w| have.eq_ignore_ascii_case(w.trim())) {
                 continue;
             }
         }

@@ -53,7 +53,7 @@ mod write;
 mod tests;
 
 pub use cities::{india_cities, read_cities, City};
-pub use world::country_cities;
+pub use world::{countries_cities, country_cities};
 pub use write::{temp_file_in, write_instance};
 
 use jiff::civil::Date;

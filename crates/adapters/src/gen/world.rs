@@ -36,6 +36,22 @@ pub fn country_cities(code: &str) -> Option<Vec<City>> {
     (!cities.is_empty()).then_some(cities)
 }
 
+/// The embedded places of comma-separated country codes, in the order given (each as
+/// [`country_cities`]); `Err` names the first code with no places.
+///
+/// ```
+/// let two = omniroute_adapters::countries_cities("FR, de").unwrap();
+/// assert!(two.iter().any(|c| c.name == "Paris") && two.iter().any(|c| c.name == "Berlin"));
+/// assert_eq!(omniroute_adapters::countries_cities("FR,XX"), Err("XX"));
+/// ```
+pub fn countries_cities(codes: &str) -> Result<Vec<City>, &str> {
+    let mut out = Vec::new();
+    for code in codes.split(',') {
+        out.extend(country_cities(code).ok_or(code.trim())?);
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

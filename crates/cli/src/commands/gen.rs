@@ -4,7 +4,7 @@ use crate::failure::Failure;
 use crate::Global;
 use anyhow::Context;
 use omniroute_adapters::{
-    country_cities, generate, india_cities, read_cities, write_instance, GenConfig, GenError,
+    countries_cities, generate, india_cities, read_cities, write_instance, GenConfig, GenError,
     Source,
 };
 use omniroute_core::codes::InputCode;
@@ -13,7 +13,7 @@ use std::path::PathBuf;
 /// Arguments of `omniroute gen`. Every count defaults to the embedded demo scenario's.
 #[derive(Debug, clap::Args)]
 #[command(
-    after_help = "Example:\n  omniroute gen --out day1 --seed 7 --orders 1000\n  omniroute gen --out fr --country FR --warehouses 3\n  omniroute gen --out mine --cities cities.csv"
+    after_help = "Example:\n  omniroute gen --out day1 --seed 7 --orders 1000\n  omniroute gen --out fr --country FR --warehouses 3\n  omniroute gen --out eu --country FR,DE,ES,IT --stores 200\n  omniroute gen --out mine --cities cities.csv"
 )]
 pub struct Args {
     /// Folder to write nodes.csv, stock.csv and orders.csv into (created if missing).
@@ -47,10 +47,10 @@ pub struct Args {
     /// of the embedded ones.
     #[arg(long, value_name = "PATH")]
     pub cities: Option<String>,
-    /// Draw from this country's places (ISO 3166 code: FR, US, BR…): the embedded world city
-    /// list, or, with --cities, that file's rows of the country (needs a `country`
-    /// column) [default: IN, the embedded Indian cities].
-    #[arg(long, value_name = "CC")]
+    /// Draw from these countries' places (ISO 3166 codes, comma-separated: FR, or US,CA,MX…):
+    /// the embedded world city list, or, with --cities, that file's rows of those countries
+    /// (needs a `country` column) [default: IN, the embedded Indian cities].
+    #[arg(long, value_name = "CC[,CC…]")]
     pub country: Option<String>,
 }
 
@@ -82,7 +82,7 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     })?;
     let cities = match (&args.cities, &args.country) {
         (None, None) => india_cities(),
-        (None, Some(code)) => country_cities(code).ok_or_else(|| {
+        (None, Some(codes)) => countries_cities(codes).map_err(|code| {
             Failure::new(
                 InputCode::NoPlaceInCountry.id(),
                 format!("no embedded places for country `{code}`"),
