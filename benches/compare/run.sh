@@ -3,29 +3,37 @@
 # instance, in the same run: throughput (orders/s), total cost (cents, omniroute's default-policy
 # objective), fill rate, and the ratios.
 #
-#   benches/compare/run.sh [--orders N] [--k K] [--keep]
+#   benches/compare/run.sh [--orders N] [--country CC[,CC…]] [--scale S] [--k K] [--keep]
 #
-#   --orders N  orders in the instance (default 100000)
-#   --k K       nearest nodes the greedy considers per order (default 20)
-#   --keep      keep the instance and both decisions files (the folder is printed)
+#   --orders N       orders in the instance (default 100000)
+#   --country CCs    places of these countries (`omniroute gen --country`; default IN)
+#   --scale S        S times the 2,000 nodes (default 1); the world network of benches/README.md
+#                    is --country US,CA,MX,BR,AR,CL,CO,GB,FR,DE,ES,IT,PL,SE,TR,EG,NG,ZA,KE,IN,CN,JP,ID,AU --scale 10
+#   --k K            nearest nodes the greedy considers per order (default 20)
+#   --keep           keep the instance and both decisions files (the folder is printed)
 #
 # Needs cargo and python3.11; creates (or reuses) benches/compare/.venv with the pinned
 # requirements.txt. A benchmark, not a test: scripts/test does not run it.
 set -euo pipefail
 
 orders=100000
+country=IN
+scale=1
 k=20
 keep=0
 while [ $# -gt 0 ]; do
     case "$1" in
         --orders) orders="${2:?--orders needs a number}"; shift 2 ;;
+        --country) country="${2:?--country needs ISO codes}"; shift 2 ;;
+        --scale) scale="${2:?--scale needs a number}"; shift 2 ;;
         --k) k="${2:?--k needs a number}"; shift 2 ;;
         --keep) keep=1; shift ;;
-        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help) sed -n '2,16p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "run.sh: unknown argument: $1 (see --help)" >&2; exit 2 ;;
     esac
 done
 case "$orders" in ''|*[!0-9]*|0) echo "run.sh: --orders must be a positive integer" >&2; exit 2 ;; esac
+case "$scale" in ''|*[!0-9]*|0) echo "run.sh: --scale must be a positive integer" >&2; exit 2 ;; esac
 case "$k" in ''|*[!0-9]*|0) echo "run.sh: --k must be a positive integer" >&2; exit 2 ;; esac
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -56,9 +64,10 @@ fi
 now() { date +%s.%N; }
 secs() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.3f", b - a }'; }
 
-echo "== generating: seed 11, 20 warehouses, 380 stores, 1600 dealers, 20000 SKUs, $orders orders" >&2
-"$bin" gen --out "$tmp" --seed 11 --warehouses 20 --stores 380 --dealers 1600 --skus 20000 \
-    --orders "$orders"
+wh=$((20 * scale)) st=$((380 * scale)) de=$((1600 * scale))
+echo "== generating: seed 11, $country, $wh warehouses, $st stores, $de dealers, 20000 SKUs, $orders orders" >&2
+"$bin" gen --out "$tmp" --seed 11 --country "$country" --warehouses "$wh" --stores "$st" \
+    --dealers "$de" --skus 20000 --orders "$orders"
 
 echo "== omniroute route" >&2
 t0="$(now)"
