@@ -14,6 +14,7 @@
 
 use jiff::civil::Date;
 use omniroute_core::{Decision, Network, Order, Plan, Skus};
+use std::fmt::Write as _;
 use std::io::Write;
 
 mod group;
@@ -161,24 +162,53 @@ pub fn write_decisions(
 ) -> std::io::Result<()> {
     let mut w = csv::Writer::from_writer(out);
     w.write_record(DECISIONS_HEADER.split(','))?;
+    // The row's numbers and dates, written into one reused buffer (no string per cell).
+    let mut text = String::with_capacity(64);
+    let mut ints = itoa::Buffer::new();
     for r in decision_rows(orders, plan, network, skus) {
+        text.clear();
+        let mut ends = [0usize; 7];
+        text.push_str(ints.format(r.line_no));
+        ends[0] = text.len();
+        text.push_str(ints.format(r.qty));
+        ends[1] = text.len();
+        if let Some(n) = r.shipment {
+            text.push_str(ints.format(n));
+        }
+        ends[2] = text.len();
+        if let Some(km) = r.distance_km {
+            let _ = write!(text, "{km:.3}");
+        }
+        ends[3] = text.len();
+        push_date(&mut text, r.promised_date);
+        ends[4] = text.len();
+        text.push_str(ints.format(r.cost_cents));
+        ends[5] = text.len();
+        push_date(&mut text, r.arrival_date);
+        ends[6] = text.len();
+        let at = |i: usize| &text[if i == 0 { 0 } else { ends[i - 1] }..ends[i]];
         w.write_record([
             r.order_id,
-            &r.line_no.to_string(),
+            at(0),
             r.sku,
-            &r.qty.to_string(),
+            at(1),
             r.node_id.unwrap_or(""),
-            &r.shipment.map(|n| n.to_string()).unwrap_or_default(),
-            &r.distance_km
-                .map(|km| format!("{km:.3}"))
-                .unwrap_or_default(),
-            &r.promised_date.map(|d| d.to_string()).unwrap_or_default(),
-            &r.cost_cents.to_string(),
+            at(2),
+            at(3),
+            at(4),
+            at(5),
             r.reason.unwrap_or(""),
             r.group.unwrap_or(""),
             r.source.unwrap_or(""),
-            &r.arrival_date.map(|d| d.to_string()).unwrap_or_default(),
+            at(6),
         ])?;
     }
     w.flush()
+}
+
+/// Appends `date` as `YYYY-MM-DD` (nothing for none).
+fn push_date(text: &mut String, date: Option<Date>) {
+    if let Some(d) = date {
+        let _ = write!(text, "{d}");
+    }
 }
