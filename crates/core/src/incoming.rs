@@ -96,4 +96,14 @@ impl IncomingStock {
             }
         }
     }
+
+    /// Gives back `qty` units taken from the lot at (`node`, `sku`) (an order that promised them
+    /// moved); nothing when there is no such lot.
+    pub fn put_back(&mut self, node: NodeIdx, sku: SkuId, qty: u32) {
+        if let Some(lots) = self.by_sku.get_mut(&sku) {
+            if let Ok(i) = lots.binary_search_by_key(&node, |l| l.node) {
+                lots[i].qty = lots[i].qty.saturating_add(qty);
+            }
+        }
+    }
 }

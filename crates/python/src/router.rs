@@ -318,16 +318,6 @@ impl Router {
             None => data.now,
             Some(_) => timestamp(now)?,
         };
-        let mut shipments = data.plan.decisions.iter().flat_map(|d| &d.shipments);
-        if shipments.any(|s| s.arrival.is_some()) {
-            // Re-routing moves units of stock on hand only; it would count these as such.
-            return Err(Failure::Usage(
-                "the plan ships lines from incoming stock, which re-routing does not handle: \
-                 route the batch again instead"
-                    .into(),
-            )
-            .into());
-        }
         let events = reroute::read(py, events, &data.orders, &self.net)?;
         guard(py, || {
             self.in_effect(&data.orders.orders, &data.orders.places, now)
@@ -337,7 +327,14 @@ impl Router {
             let data = data_in;
             let orders = &data.orders.orders;
             let r = router
-                .reroute(orders, &data.plan, &data.stock.table, &events, now)
+                .reroute(
+                    orders,
+                    &data.plan,
+                    &data.stock.table,
+                    &data.stock.incoming,
+                    &events,
+                    now,
+                )
                 .map_err(|e| {
                     let line = e.event() as u64 + 1;
                     reroute_problem(&e, "<events>", line, orders, router.network())

@@ -8,7 +8,6 @@ import datetime
 import pathlib
 import shutil
 
-import pytest
 
 import omniroute as om
 
@@ -55,10 +54,23 @@ def test_route_batch_promises_incoming_stock_and_check_counts_it(tmp_path: pathl
     decisions = [plan.decision(i) for i in range(len(plan))]
     others = [s for d in decisions if d.order_id != "O3" for s in d.shipments]
     assert others and all(s.arrival_date is None for s in others)
-    # Re-routing moves stock on hand only: a plan with incoming shipments is refused, not
-    # re-routed as if those units were on the shelf.
-    with pytest.raises(ValueError, match="incoming stock"):
-        om.Router(day.network, day.policy).reroute(plan, [])
+
+
+def test_reroute_moves_an_incoming_promise_to_another_nodes_incoming_stock(tmp_path: pathlib.Path) -> None:
+    incoming = "WH-DEL,GLOVE,0,3,2026-11-28\nST-GGN,GLOVE,0,2,2026-11-29\n"
+    day = scenario(tmp_path, incoming, promise=True)
+    router = om.Router(day.network, day.policy)
+    plan = router.route_batch(day.orders, day.inventory)
+    assert [s.node_id for s in o3(plan).shipments] == ["WH-DEL"]
+    r = router.reroute(plan, [{"type": "node_down", "node_id": "WH-DEL"}])
+    assert "O3" in r.moved
+    (s,) = o3(r.plan).shipments
+    # The GLOVE arriving at ST-GGN a day later, not a unit on its shelf.
+    assert (s.node_id, s.arrival_date) == ("ST-GGN", datetime.date(2026, 11, 29))
+    assert r.plan.check() == []
+    # Nothing happened: nothing moves, and the incoming promise stays as it was.
+    same = router.reroute(plan, [])
+    assert same.moved == [] and [t.node_id for t in o3(same.plan).shipments] == ["WH-DEL"]
 
 
 def test_without_the_policy_or_in_time_the_line_stays_unfilled(tmp_path: pathlib.Path) -> None:

@@ -83,6 +83,39 @@ fn route_promises_incoming_stock_with_the_policy_and_check_accepts_it() {
     assert!(stdout(&out).contains("INCOMING"), "{}", stdout(&out));
 }
 
+/// `reroute` of a plan with an incoming promise: WH-DEL going down moves O3 to the GLOVEs
+/// arriving at ST-GGN a day later, and `check` accepts the new file against the same stock.
+#[test]
+fn reroute_moves_an_incoming_promise_to_another_nodes_incoming_stock() {
+    let dir = folder("WH-DEL,GLOVE,0,3,2026-11-28\nST-GGN,GLOVE,0,2,2026-11-29\n");
+    let on = route(dir.path(), true, 0);
+    assert!(o3_row(&on).starts_with("O3,1,GLOVE,1,WH-DEL,"), "{on}");
+    std::fs::write(
+        dir.path().join("events.ndjson"),
+        "{\"type\":\"node_down\",\"node_id\":\"WH-DEL\"}\n",
+    )
+    .unwrap();
+    let out = on_files(dir.path(), &["reroute", "--policy", "policy.toml", "-q"])
+        .args(["--plan", "decisions.csv", "--events", "events.ndjson"])
+        .args(["--out", "rerouted.csv"])
+        .assert();
+    let out = out.get_output();
+    assert!(
+        matches!(out.status.code(), Some(0 | 1)),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let rerouted = std::fs::read_to_string(dir.path().join("rerouted.csv")).unwrap();
+    let o3 = o3_row(&rerouted);
+    assert!(o3.starts_with("O3,1,GLOVE,1,ST-GGN,1,"), "{o3}");
+    assert!(o3.ends_with(",incoming,2026-11-29"), "{o3}");
+    let out = on_files(dir.path(), &["check", "--policy", "policy.toml"])
+        .args(["--decisions", "rerouted.csv"])
+        .assert()
+        .code(0);
+    assert_eq!(stdout(&out), "");
+}
+
 #[test]
 fn json_says_the_shipment_is_from_incoming_stock_and_why() {
     let dir = folder("WH-DEL,GLOVE,0,3,2026-11-28\n");

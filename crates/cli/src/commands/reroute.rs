@@ -12,7 +12,7 @@ use jiff::Timestamp;
 use omniroute_adapters::Inputs;
 use omniroute_core::codes::InputCode;
 use omniroute_core::Currency;
-use omniroute_core::{check, Plan, PlanTotals, Router, StockTable};
+use omniroute_core::{check_with_incoming, Plan, PlanTotals, Router, StockTable};
 use serde_json::json;
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -65,7 +65,8 @@ pub fn run(args: &Args, global: Global) -> anyhow::Result<u8> {
     let Some((src, events)) = read_events_file(&args.events, &inputs)? else {
         return Ok(EXIT_ERROR);
     };
-    let r = match router.reroute(&inputs.orders, &plan, &stock, &events, now) {
+    let incoming = inputs.incoming();
+    let r = match router.reroute(&inputs.orders, &plan, &stock, &incoming, &events, now) {
         Ok(r) => r,
         Err(e) => {
             print_reroute_error(&e, &src, &inputs);
@@ -121,12 +122,13 @@ fn read_plan(
         }
     }
     // The stock before the policy's safety stock, which the checker holds back itself.
-    let broken = check(
+    let broken = check_with_incoming(
         &file.plan,
         &inputs.orders,
         &inputs.network,
         &inputs.policies.versions,
         &StockTable::from_positions(inputs.routable_positions()),
+        &inputs.incoming(),
         now,
     );
     if let Some(v) = broken.first() {

@@ -9,7 +9,7 @@
 
 use super::rejects::draw_rejects;
 use super::{reroute_counts, KpiInputs, Kpis, RerouteCounts};
-use crate::{Event, NodeIdx, Order, Plan, RerouteError, Router, StockTable};
+use crate::{Event, IncomingStock, NodeIdx, Order, Plan, RerouteError, Router, StockTable};
 use jiff::Timestamp;
 use rustc_hash::FxHashSet;
 
@@ -208,7 +208,9 @@ impl Replay<'_> {
                 return Ok(None);
             }
             let list: Vec<Event> = kept.iter().map(|&(_, e)| e).collect();
-            match reroute_counts(self.router, day.orders, routed, stock, &list, self.now) {
+            // A replayed day routes stock on hand only: nothing is promised from incoming stock.
+            let stocks = (stock, &IncomingStock::default());
+            match reroute_counts(self.router, day.orders, routed, stocks, &list, self.now) {
                 Ok((r, counts)) => return Ok(Some((r.plan, r.stock, Some(counts)))),
                 Err(RerouteError::NotOffered { event, .. }) => {
                     skipped.push(kept.remove(event).0);

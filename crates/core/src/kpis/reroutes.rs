@@ -5,7 +5,7 @@
 //! one re-route, which charges every move to the event that made it (an order moved twice
 //! counts twice): what replaying the events one prefix at a time would give, in one pass.
 
-use crate::{Event, Order, Plan, RerouteError, Rerouted, Router, StockTable};
+use crate::{Event, IncomingStock, Order, Plan, RerouteError, Rerouted, Router, StockTable};
 use jiff::Timestamp;
 
 /// The kind of event that moved an order.
@@ -103,11 +103,11 @@ pub fn reroute_counts(
     router: &Router,
     orders: &[Order],
     plan: &Plan,
-    stock: &StockTable,
+    (stock, incoming): (&StockTable, &IncomingStock),
     events: &[Event],
     now: Timestamp,
 ) -> Result<(Rerouted, RerouteCounts), RerouteError> {
-    let (r, moves) = router.reroute_moves(orders, plan, stock, events, now)?;
+    let (r, moves) = router.reroute_moves(orders, plan, stock, incoming, events, now)?;
     let mut counts = RerouteCounts {
         events: events.len() as u64,
         orders_moved: r.moved.len() as u64,

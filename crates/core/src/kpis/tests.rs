@@ -291,7 +291,15 @@ fn reroute_counts_charge_each_move_to_the_event_that_made_it() {
             qty: 5,
         },
     ];
-    let (r, counts) = reroute_counts(&router, &orders, &plan, &stock, &events, now).unwrap();
+    let (r, counts) = reroute_counts(
+        &router,
+        &orders,
+        &plan,
+        (&stock, &crate::IncomingStock::default()),
+        &events,
+        now,
+    )
+    .unwrap();
     // W0 down: a and b lose their shipments (W1's 2 units ship c); the arrival at W1 fills
     // them: two moves each, two orders moved in the end.
     assert_eq!(counts.events, 2);
@@ -549,13 +557,27 @@ fn moves_in_one_pass_match_replaying_every_prefix() {
         },
     ];
     let (r, moves) = router
-        .reroute_moves(&orders, &plan, &stock, &events, now)
+        .reroute_moves(
+            &orders,
+            &plan,
+            &stock,
+            &crate::IncomingStock::default(),
+            &events,
+            now,
+        )
         .unwrap();
     let mut before = plan.decisions.clone();
     let mut by_prefix = Vec::new();
     for k in 1..=events.len() {
         let p = router
-            .reroute(&orders, &plan, &stock, &events[..k], now)
+            .reroute(
+                &orders,
+                &plan,
+                &stock,
+                &crate::IncomingStock::default(),
+                &events[..k],
+                now,
+            )
             .unwrap();
         let moved = before
             .iter()

@@ -97,7 +97,7 @@ impl Router {
 impl PolicyRouter {
     /// Adds incoming shipments to `d` (see [`Router::promise_incoming`]), taking their units from
     /// `left` and their capacity in `load`; true when it added any.
-    fn promise_order(
+    pub(super) fn promise_order(
         &self,
         order: &Order,
         d: &mut Decision,

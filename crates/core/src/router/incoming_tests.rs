@@ -182,6 +182,60 @@ fn the_checker_rejects_an_over_promise_and_an_early_promise() {
     );
 }
 
+/// Re-routing a plan with incoming promises: an order whose incoming node goes down is promised
+/// from another node's incoming units, and the units it gave back serve it again once the node
+/// is up (they are not lost, nor counted as stock on hand).
+#[test]
+fn reroute_moves_incoming_promises_and_gives_their_units_back() {
+    let router = Router::new(network(), policy(true));
+    let stock = StockTable::default();
+    let policies: PolicyVersions = policy(true).into();
+    let orders = [order("O1", 1, None), order("O2", 1, None)];
+    let inc = incoming(&[(0, 1, date(2026, 3, 7)), (1, 1, date(2026, 3, 7))]);
+    let p = plan(true, &orders, &inc);
+    let node_of = |p: &Plan, i: usize| {
+        p.decisions[i]
+            .shipments
+            .iter()
+            .map(|s| s.node)
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        (node_of(&p, 0), node_of(&p, 1)),
+        (vec![NodeIdx(0)], vec![NodeIdx(1)])
+    );
+    let reroute = |events: &[Event]| {
+        let r = router
+            .reroute(&orders, &p, &stock, &inc, events, now())
+            .unwrap();
+        let v = check_with_incoming(
+            &r.plan,
+            &orders,
+            router.network(),
+            &policies,
+            &r.stock,
+            &inc,
+            now(),
+        );
+        assert!(v.is_empty(), "{v:?}");
+        r
+    };
+    // W1 down: O1 cannot take W2's unit (O2 holds it) and is unfilled; O2 keeps its promise.
+    let r = reroute(&[Event::NodeDown(NodeIdx(0))]);
+    assert_eq!(r.moved, [0]);
+    assert!(r.plan.decisions[0].shipments.is_empty());
+    assert_eq!(node_of(&r.plan, 1), [NodeIdx(1)]);
+    // W1 back: O1's unit at W1 was given back, so O1 is promised from it again.
+    let r = reroute(&[Event::NodeDown(NodeIdx(0)), Event::NodeUp(NodeIdx(0))]);
+    assert!(r.moved.is_empty(), "{:?}", r.moved);
+    let s = &r.plan.decisions[0].shipments[0];
+    assert_eq!((s.node, s.arrival), (NodeIdx(0), Some(date(2026, 3, 7))));
+    // W2 down: W1's unit is O1's, so O2 is unfilled and O1 keeps its promise.
+    let r = reroute(&[Event::NodeDown(NodeIdx(1))]);
+    assert_eq!(r.moved, [1]);
+    assert_eq!(node_of(&r.plan, 0), [NodeIdx(0)]);
+}
+
 proptest! {
     #![proptest_config(ProptestConfig { cases: 300, ..ProptestConfig::default() })]
 

@@ -5,6 +5,11 @@ use super::tests::{arb_case, now, Case};
 use crate::*;
 use proptest::prelude::*;
 
+/// No units on their way.
+fn none() -> IncomingStock {
+    IncomingStock::default()
+}
+
 fn arb_events(nodes: usize, orders: usize) -> impl Strategy<Value = Vec<Event>> {
     let event = (0u8..7, 0..nodes, 0..orders.max(1), 0u32..6, 0u32..4).prop_map(
         |(kind, node, order, sku, qty)| {
@@ -38,11 +43,38 @@ fn case_and_events() -> impl Strategy<Value = (Case, Vec<Event>)> {
 proptest! {
     #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
 
+    /// With `[incoming] promise` and random dated incoming stock, every re-routed plan passes
+    /// the checker against the stock on hand and incoming: no unit, on hand or on its way, is
+    /// shipped twice or lost when the order that promised it moves.
+    #[test]
+    fn reroute_of_incoming_promises_keeps_plans_feasible(
+        (case, events) in case_and_events(),
+        lots in prop::collection::vec((0u32..12, 0u32..3, 1u32..4, 0i64..12), 0..10),
+    ) {
+        let mut policy = case.policy.clone();
+        policy.incoming.promise = true;
+        let router = Router::new(case.network.clone(), policy.clone());
+        let nodes = case.network.len() as u32;
+        let day = now().to_zoned(jiff::tz::TimeZone::UTC).date();
+        let inc = IncomingStock::from_positions(lots.iter().map(|&(n, s, qty, d)| {
+            let expected = Some(day + jiff::Span::new().days(d));
+            (NodeIdx(n % nodes), SkuId(s), Incoming { qty, expected })
+        }));
+        let plan = router.route_sequential(&case.orders, &case.stock, now());
+        let plan = router.promise_incoming(&case.orders, plan, &inc, now());
+        let Ok(r) = router.reroute(&case.orders, &plan, &case.stock, &inc, &events, now()) else {
+            return Ok(()); // a dealer event that does not fit: the test above covers it
+        };
+        let policies: PolicyVersions = policy.into();
+        let v = check_with_incoming(&r.plan, &case.orders, &case.network, &policies, &r.stock, &inc, now());
+        prop_assert!(v.is_empty(), "violations: {v:?}");
+    }
+
     #[test]
     fn reroute_keeps_plans_feasible_and_moves_only_what_it_may((case, mut events) in case_and_events()) {
         let router = Router::new(case.network.clone(), case.policy.clone());
         let plan = router.route_sequential(&case.orders, &case.stock, now());
-        let r = match router.reroute(&case.orders, &plan, &case.stock, &events, now()) {
+        let r = match router.reroute(&case.orders, &plan, &case.stock, &none(), &events, now()) {
             Ok(r) => r,
             Err(e) => {
                 // The events before the bad one apply, and the bad one is a new dealer event by
@@ -55,7 +87,7 @@ proptest! {
                     panic!("{e} names event {k}, not a dealer event: {events:?}");
                 };
                 let refusal = !matches!(bad, Some(Event::Accepted { .. }));
-                let before = router.reroute(&case.orders, &plan, &case.stock, &events, now()).unwrap();
+                let before = router.reroute(&case.orders, &plan, &case.stock, &none(), &events, now()).unwrap();
                 let ships = before.plan.decisions[order].shipments.iter().any(|s| s.node == node);
                 let dealer = case.network.node(node).kind == NodeKind::Dealer;
                 let refused = events.iter().any(|e| matches!(*e,
@@ -114,7 +146,7 @@ proptest! {
                 if refused_after {
                     continue;
                 }
-                let at = router.reroute(&case.orders, &plan, &case.stock, &events[..k], now()).unwrap();
+                let at = router.reroute(&case.orders, &plan, &case.stock, &none(), &events[..k], now()).unwrap();
                 prop_assert_eq!(&r.plan.decisions[order].shipments, &at.plan.decisions[order].shipments, "accepted order {} moved", order);
             }
         }
@@ -154,13 +186,13 @@ fn too_many_rejections_send_the_order_to_review() {
     assert_eq!(plan.decisions[0].shipments[0].node, NodeIdx(0));
     let mut events = Vec::new();
     let mut r = router
-        .reroute(&orders, &plan, &stock, &events, now())
+        .reroute(&orders, &plan, &stock, &none(), &events, now())
         .unwrap();
     for expected in [NodeIdx(1), NodeIdx(2)] {
         let node = r.plan.decisions[0].shipments[0].node;
         events.push(Event::Rejected { order: 0, node });
         r = router
-            .reroute(&orders, &plan, &stock, &events, now())
+            .reroute(&orders, &plan, &stock, &none(), &events, now())
             .unwrap();
         assert_eq!(
             r.plan.decisions[0].shipments[0].node, expected,
@@ -173,7 +205,7 @@ fn too_many_rejections_send_the_order_to_review() {
         node: NodeIdx(2),
     });
     let r = router
-        .reroute(&orders, &plan, &stock, &events, now())
+        .reroute(&orders, &plan, &stock, &none(), &events, now())
         .unwrap();
     assert_eq!(r.review, vec![0]);
     assert!(
@@ -216,7 +248,7 @@ fn a_stock_correction_moves_the_latest_user_only() {
         routable: 1,
     }];
     let r = router
-        .reroute(&orders, &plan, &stock, &events, now())
+        .reroute(&orders, &plan, &stock, &none(), &events, now())
         .unwrap();
     assert_eq!(
         r.moved,
@@ -266,7 +298,7 @@ fn a_repeated_rejection_counts_once() {
         node: NodeIdx(0),
     };
     let r = router
-        .reroute(&orders, &plan, &stock, &[d1, d1, timed_out], now())
+        .reroute(&orders, &plan, &stock, &none(), &[d1, d1, timed_out], now())
         .unwrap();
     assert!(r.review.is_empty(), "one refusal, not three");
     assert_eq!(r.plan.decisions[0].shipments[0].node, NodeIdx(1));
@@ -291,7 +323,7 @@ fn a_rejection_by_a_node_without_the_order_or_not_a_dealer_is_an_error() {
         node: NodeIdx(node),
     };
     let err = router
-        .reroute(&orders, &plan, &stock, &[reject(1)], now())
+        .reroute(&orders, &plan, &stock, &none(), &[reject(1)], now())
         .unwrap_err();
     let not_offered = RerouteError::NotOffered {
         event: 0,
@@ -300,7 +332,7 @@ fn a_rejection_by_a_node_without_the_order_or_not_a_dealer_is_an_error() {
     };
     assert_eq!((err.code(), &err), ("E3110", &not_offered));
     let err = router
-        .reroute(&orders, &plan, &stock, &[reject(2)], now())
+        .reroute(&orders, &plan, &stock, &none(), &[reject(2)], now())
         .unwrap_err();
     assert_eq!(err.code(), "E3109");
     // After D1 refuses, the order is D2's: D2 may refuse it, and D1 again is a repeat (two
@@ -309,6 +341,7 @@ fn a_rejection_by_a_node_without_the_order_or_not_a_dealer_is_an_error() {
         &orders,
         &plan,
         &stock,
+        &none(),
         &[reject(0), reject(1), reject(0)],
         now(),
     );
@@ -320,6 +353,7 @@ fn a_rejection_by_a_node_without_the_order_or_not_a_dealer_is_an_error() {
             &orders,
             &plan,
             &stock,
+            &none(),
             &[reject(0), reject(0), reject(2)],
             now(),
         )
@@ -339,12 +373,12 @@ fn an_order_back_where_it_was_is_not_moved() {
     let plan = router.route_sequential(&orders, &stock, now());
     let (down, up) = (Event::NodeDown(NodeIdx(0)), Event::NodeUp(NodeIdx(0)));
     let r = router
-        .reroute(&orders, &plan, &stock, &[down], now())
+        .reroute(&orders, &plan, &stock, &none(), &[down], now())
         .unwrap();
     assert_eq!(r.moved, vec![0], "nothing else ships it while A is down");
     assert!(r.plan.decisions[0].shipments.is_empty());
     let r = router
-        .reroute(&orders, &plan, &stock, &[down, up], now())
+        .reroute(&orders, &plan, &stock, &none(), &[down, up], now())
         .unwrap();
     assert_eq!(r.plan.decisions[0].shipments, plan.decisions[0].shipments);
     assert!(r.moved.is_empty(), "back on A: not moved");
@@ -378,7 +412,14 @@ fn an_accepted_order_stays_and_its_dealer_cannot_refuse_it_later() {
     };
     // Without an accept, both SKUs arriving at W move the whole order there.
     let r = router
-        .reroute(&orders, &plan, &stock, &[arrival(0), arrival(1)], now())
+        .reroute(
+            &orders,
+            &plan,
+            &stock,
+            &none(),
+            &[arrival(0), arrival(1)],
+            now(),
+        )
         .unwrap();
     assert_eq!(r.plan.decisions[0].shipments.len(), 1);
     assert_eq!(r.plan.decisions[0].shipments[0].node, NodeIdx(1));
@@ -392,6 +433,7 @@ fn an_accepted_order_stays_and_its_dealer_cannot_refuse_it_later() {
             &orders,
             &plan,
             &stock,
+            &none(),
             &[accepted, arrival(0), arrival(1)],
             now(),
         )
@@ -403,7 +445,7 @@ fn an_accepted_order_stays_and_its_dealer_cannot_refuse_it_later() {
         node: NodeIdx(0),
     };
     let e = router
-        .reroute(&orders, &plan, &stock, &[accepted, refused], now())
+        .reroute(&orders, &plan, &stock, &none(), &[accepted, refused], now())
         .unwrap_err();
     assert_eq!((e.code(), e.event()), ("E3112", 1));
     let stranger = Event::Accepted {
@@ -411,7 +453,7 @@ fn an_accepted_order_stays_and_its_dealer_cannot_refuse_it_later() {
         node: NodeIdx(1),
     };
     let e = router
-        .reroute(&orders, &plan, &stock, &[stranger], now())
+        .reroute(&orders, &plan, &stock, &none(), &[stranger], now())
         .unwrap_err();
     assert_eq!(e.code(), "E3109", "W is not a dealer");
 }

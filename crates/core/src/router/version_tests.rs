@@ -275,7 +275,14 @@ fn reroute_reads_max_rejections_from_the_orders_version() {
         },
     ];
     let r = router
-        .reroute(&orders, &plan, &stock, &events, now())
+        .reroute(
+            &orders,
+            &plan,
+            &stock,
+            &crate::IncomingStock::default(),
+            &events,
+            now(),
+        )
         .unwrap();
     assert_eq!(r.review, vec![1]);
     assert_eq!(r.plan.decisions[0].shipments[0].node, NodeIdx(1));

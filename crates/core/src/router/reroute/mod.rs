@@ -19,7 +19,11 @@
 //!   are re-routed and move if that is cheaper.
 //!
 //! A moved order is routed with [`Router::route`] against the stock and capacity left by every
-//! other order, so the result is feasible; an order that did not need to move keeps its
+//! other order, then, when its policy sets `[incoming] promise`, its unfilled lines are promised
+//! from the incoming units the other orders left (as [`Router::promise_incoming`] does after a
+//! batch), so the result is feasible; a shipment promised from incoming stock holds its units
+//! of `incoming`, not of the stock on hand, and gives them back when its order moves (a
+//! `NodeDown` of its node moves it like any other); an order that did not need to move keeps its
 //! shipments exactly. An order is listed as moved when its shipments differ from the plan's
 //! (one moved away and back is not). At the end, unfilled reasons that the final stock makes
 //! false (`NO_STOCK` where stock was freed later, say) are brought up to date.
@@ -33,7 +37,7 @@ pub use event::Event;
 
 use super::optimise::{same_shipments, settle_reasons};
 use super::{Plan, PlanTotals, Router, StockTable};
-use crate::Order;
+use crate::{IncomingStock, Order};
 use jiff::Timestamp;
 use state::State;
 
@@ -53,18 +57,20 @@ pub struct Rerouted {
 }
 
 impl Router {
-    /// Applies `events` to `plan` (made for `orders` from starting stock `stock`), moving only the
-    /// orders that must move. See the module docs for each event; a dealer event that does not
-    /// fit the plan is an error.
+    /// Applies `events` to `plan` (made for `orders` from starting stock `stock` and the units
+    /// on their way `incoming`, empty when the batch promised none), moving only the orders that
+    /// must move. See the module docs for each event; a dealer event that does not fit the plan
+    /// is an error.
     pub fn reroute(
         &self,
         orders: &[Order],
         plan: &Plan,
         stock: &StockTable,
+        incoming: &IncomingStock,
         events: &[Event],
         now: Timestamp,
     ) -> Result<Rerouted, RerouteError> {
-        self.reroute_moves(orders, plan, stock, events, now)
+        self.reroute_moves(orders, plan, stock, incoming, events, now)
             .map(|(r, _)| r)
     }
 
@@ -75,17 +81,18 @@ impl Router {
         orders: &[Order],
         plan: &Plan,
         stock: &StockTable,
+        incoming: &IncomingStock,
         events: &[Event],
         now: Timestamp,
     ) -> Result<(Rerouted, Vec<u64>), RerouteError> {
         let mut moves = Vec::with_capacity(events.len());
         let mut start = stock.clone();
-        let mut state = State::new(self, orders, &plan.decisions, stock, now);
+        let mut state = State::new(self, orders, &plan.decisions, (stock, incoming), now);
         for (k, &event) in events.iter().enumerate() {
             match event {
                 Event::NodeDown(n) => {
                     state.down.push(n);
-                    let hit = state.shipping_from(|s_node, _| s_node == n);
+                    let hit = state.shipping_from(|s, _| s.node == n);
                     state.reroute_all(&hit, true);
                 }
                 Event::NodeUp(n) => {

@@ -2,9 +2,8 @@
 //! against what the others leave, and keep the old decision when an optional move gains nothing.
 
 use super::RerouteError;
-use crate::router::batch::apply;
 use crate::router::{Decision, Load, Reason, Router, Shipment, StockTable};
-use crate::{NodeIdx, NodeKind, Order, SkuId};
+use crate::{IncomingStock, NodeIdx, NodeKind, Order, SkuId};
 use jiff::Timestamp;
 use rustc_hash::FxHashMap;
 
@@ -15,6 +14,8 @@ pub(super) struct State<'r> {
     orders: Vec<Order>,
     pub(super) decisions: Vec<Decision>,
     pub(super) left: StockTable,
+    /// The incoming units no shipment has promised yet.
+    incoming: IncomingStock,
     load: Load,
     pub(super) down: Vec<NodeIdx>,
     /// Per order, the dealers that refused it.
@@ -29,32 +30,83 @@ pub(super) struct State<'r> {
 }
 
 impl<'r> State<'r> {
-    /// The state after `plan` (made for `orders` from starting stock `stock`), before any event.
+    /// The state after `plan` (made for `orders` from the starting stock on hand and incoming),
+    /// before any event.
     pub(super) fn new(
         router: &'r Router,
         orders: &[Order],
         plan: &[Decision],
-        stock: &StockTable,
+        (stock, incoming): (&StockTable, &IncomingStock),
         now: Timestamp,
     ) -> Self {
-        let mut left = stock.clone();
-        let mut load = Load::default();
-        for (order, d) in orders.iter().zip(plan) {
-            apply(order, d, &mut left, &mut load);
-        }
-        State {
+        let mut state = State {
             router,
             orders: orders.to_vec(),
             decisions: plan.to_vec(),
-            left,
-            load,
+            left: stock.clone(),
+            incoming: incoming.clone(),
+            load: Load::default(),
             down: Vec::new(),
             rejected: vec![Vec::new(); orders.len()],
             accepted: vec![Vec::new(); orders.len()],
             review: Vec::new(),
             now,
             touched: FxHashMap::default(),
+        };
+        for (i, d) in plan.iter().enumerate() {
+            state.take(i, d);
         }
+        state
+    }
+
+    /// Takes what order `i`'s decision `d` ships: its units out of the stock on hand, or of the
+    /// incoming units for a shipment promised from them, and its shipments' capacity.
+    fn take(&mut self, i: usize, d: &Decision) {
+        let order = &self.orders[i];
+        for s in &d.shipments {
+            for &l in &s.lines {
+                let line = &order.lines[l];
+                if s.arrival.is_some() {
+                    self.incoming.take(s.node, line.sku, line.qty);
+                } else {
+                    let taken = self.left.take(s.node, line.sku, line.qty);
+                    debug_assert_eq!(taken, line.qty, "the plan ships more than the stock");
+                }
+            }
+            self.load.add_shipment(s.node, s.units);
+        }
+    }
+
+    /// Gives back what order `i`'s decision `d` took ([`State::take`]).
+    fn release(&mut self, i: usize, d: &Decision) {
+        let order = &self.orders[i];
+        for s in &d.shipments {
+            for &l in &s.lines {
+                let line = &order.lines[l];
+                if s.arrival.is_some() {
+                    self.incoming.put_back(s.node, line.sku, line.qty);
+                } else {
+                    self.left.add(s.node, line.sku, line.qty);
+                }
+            }
+            self.load.remove_shipment(s.node, s.units);
+        }
+    }
+
+    /// True when what is left still holds every line `d` ships (an optional move may keep it).
+    fn fits(&self, i: usize, d: &Decision) -> bool {
+        let order = &self.orders[i];
+        d.shipments.iter().all(|s| {
+            s.lines.iter().all(|&l| {
+                let line = &order.lines[l];
+                let have = if s.arrival.is_some() {
+                    self.incoming.qty(s.node, line.sku)
+                } else {
+                    self.left.qty(s.node, line.sku)
+                };
+                have >= line.qty
+            })
+        })
     }
 
     /// Replaces order `i`'s decision, remembering its shipments before the event.
@@ -74,15 +126,14 @@ impl<'r> State<'r> {
             .count() as u64
     }
 
-    /// Orders with a shipped line matching `hit(node, sku)`, in arrival order.
-    pub(super) fn shipping_from(&self, hit: impl Fn(NodeIdx, SkuId) -> bool) -> Vec<usize> {
+    /// Orders with a shipped line matching `hit(shipment, sku)`, in arrival order.
+    pub(super) fn shipping_from(&self, hit: impl Fn(&Shipment, SkuId) -> bool) -> Vec<usize> {
         (0..self.orders.len())
             .filter(|&i| {
-                self.decisions[i].shipments.iter().any(|s| {
-                    s.lines
-                        .iter()
-                        .any(|&l| hit(s.node, self.orders[i].lines[l].sku))
-                })
+                self.decisions[i]
+                    .shipments
+                    .iter()
+                    .any(|s| s.lines.iter().any(|&l| hit(s, self.orders[i].lines[l].sku)))
             })
             .collect()
     }
@@ -113,19 +164,29 @@ impl<'r> State<'r> {
     /// only if cheaper.
     fn reroute_one(&mut self, i: usize, must: bool) {
         let old = self.decisions[i].clone();
-        release(&self.orders[i], &old, &mut self.left, &mut self.load);
+        self.release(i, &old);
         self.route_released(i, old, must);
     }
 
-    /// Routes order `i`, whose decision `old` was already released, against what is left.
+    /// Routes order `i`, whose decision `old` was already released, against what is left: the
+    /// stock on hand, then, under `[incoming] promise`, the incoming units for its unfilled lines.
     fn route_released(&mut self, i: usize, old: Decision, must: bool) {
         let mut order = self.orders[i].clone();
         order.excluded.extend(self.down.iter().copied());
-        let new = self.router.route(&order, &self.left, &self.load, self.now);
+        let mut new = self.router.route(&order, &self.left, &self.load, self.now);
+        let version = self.router.version(&order, self.now);
+        if version.policy.incoming.promise && !new.unfilled.is_empty() && new.group.is_none() {
+            // Promised against copies: `take` below takes the chosen decision's units once.
+            let (mut incoming, mut load) = (self.incoming.clone(), self.load.clone());
+            for s in &new.shipments {
+                load.add_shipment(s.node, s.units);
+            }
+            version.promise_order(&order, &mut new, &mut incoming, &mut load, self.now);
+        }
         let keep_old = !must && new.cost_cents() >= old.cost_cents();
-        debug_assert!(must || !keep_old || fits(&self.orders[i], &old, &self.left));
+        debug_assert!(must || !keep_old || self.fits(i, &old));
         let d = if keep_old { old } else { new };
-        apply(&self.orders[i], &d, &mut self.left, &mut self.load);
+        self.take(i, &d);
         self.set(i, d);
     }
 
@@ -188,7 +249,7 @@ impl<'r> State<'r> {
         let policy = self.router.policy_for(&self.orders[i], self.now);
         if self.rejected[i].len() >= policy.dealers.max_rejections as usize {
             let old = self.decisions[i].clone();
-            release(&self.orders[i], &old, &mut self.left, &mut self.load);
+            self.release(i, &old);
             let per_unit = crate::router::order_terms::OrderTerms::resolve(&self.orders[i], policy)
                 .unfilled_per_unit_cents;
             let mut d =
@@ -217,7 +278,8 @@ impl<'r> State<'r> {
         let remaining = self.left.qty(node, sku);
         self.left.take(node, sku, cut.min(remaining));
         let mut short = cut.saturating_sub(remaining);
-        let users = self.shipping_from(|n, s| n == node && s == sku);
+        // Only shipments of stock on hand use the position's units.
+        let users = self.shipping_from(|s, k| s.node == node && k == sku && s.arrival.is_none());
         for &i in users.iter().rev() {
             if short == 0 {
                 break;
@@ -225,7 +287,7 @@ impl<'r> State<'r> {
             let shipped: u32 = self.decisions[i]
                 .shipments
                 .iter()
-                .filter(|s| s.node == node)
+                .filter(|s| s.node == node && s.arrival.is_none())
                 .flat_map(|s| s.lines.iter())
                 .filter(|&&l| self.orders[i].lines[l].sku == sku)
                 .map(|&l| self.orders[i].lines[l].qty)
@@ -233,31 +295,11 @@ impl<'r> State<'r> {
             // Release the order, drop its units of this position from the stock (they no longer
             // exist), then route it again against what is left.
             let old = self.decisions[i].clone();
-            release(&self.orders[i], &old, &mut self.left, &mut self.load);
+            self.release(i, &old);
             let gone = shipped.min(short);
             self.left.take(node, sku, gone);
             short -= gone;
             self.route_released(i, old, true);
         }
     }
-}
-
-/// Puts a decision's units back into `stock` and removes its shipments from `load`.
-fn release(order: &Order, d: &Decision, stock: &mut StockTable, load: &mut Load) {
-    for s in &d.shipments {
-        for &l in &s.lines {
-            let line = &order.lines[l];
-            stock.add(s.node, line.sku, line.qty);
-        }
-        load.remove_shipment(s.node, s.units);
-    }
-}
-
-/// True when `stock` still holds every line `d` ships (an optional move may keep it).
-fn fits(order: &Order, d: &Decision, stock: &StockTable) -> bool {
-    d.shipments.iter().all(|s| {
-        s.lines
-            .iter()
-            .all(|&l| stock.qty(s.node, order.lines[l].sku) >= order.lines[l].qty)
-    })
 }
