@@ -14,7 +14,7 @@ use omniroute_core::{
     LatLng, Network, NodeIdx, Order, OrderLine, ServiceLevel, ServiceLevels, Skus, SplitRule,
     MAX_MONEY_CENTS, MAX_ORDER_UNITS,
 };
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::io::Read;
 
 const KNOWN: &str = "order_id, sku, qty, dest_lat, dest_lon, line_no, service_level, created_at, \
@@ -45,6 +45,25 @@ struct Cols {
 }
 
 impl Cols {
+    /// The order-level columns: every line of an order repeats their cells.
+    fn head(&self) -> [Col; 13] {
+        [
+            self.dest_lat,
+            self.dest_lon,
+            self.service_level,
+            self.created_at,
+            self.promised_by,
+            self.priority,
+            self.channel,
+            self.allow_split,
+            self.max_shipments,
+            self.ship_complete,
+            self.tags,
+            self.exclude_nodes,
+            self.only_nodes,
+        ]
+    }
+
     fn claim(sheet: &mut Sheet) -> Self {
         Self {
             order_id: sheet.required(&["order_id"]),
@@ -128,8 +147,47 @@ struct Building {
     /// Units over the lines so far.
     units: u64,
     lines: Vec<OrderLine>,
-    line_nos: HashMap<u32, u64>,
     customer: Option<CustomerFields>,
+}
+
+/// The order-level cells (trimmed) of the line an order's head was read from: a later line
+/// that repeats them, as most do, has the same head and no problem in them, so they are not
+/// read again.
+struct HeadCells {
+    /// The order-level columns.
+    cols: [Col; 13],
+    text: String,
+    ends: Vec<usize>,
+}
+
+impl HeadCells {
+    fn new(c: &Cols) -> Self {
+        HeadCells {
+            cols: c.head(),
+            text: String::new(),
+            ends: Vec::new(),
+        }
+    }
+
+    /// Keeps the cells of `row`.
+    fn keep(&mut self, row: &Row<'_>) {
+        self.text.clear();
+        self.ends.clear();
+        for &col in &self.cols {
+            self.text.push_str(row.cell(col).unwrap_or(""));
+            self.ends.push(self.text.len());
+        }
+    }
+
+    /// True when `row` has the kept cells.
+    fn repeated(&self, row: &Row<'_>) -> bool {
+        let mut start = 0;
+        self.cols.iter().zip(&self.ends).all(|(&col, &end)| {
+            let kept = &self.text[start..end];
+            start = end;
+            row.cell(col).unwrap_or("") == kept
+        })
+    }
 }
 
 impl Building {
@@ -150,6 +208,37 @@ impl Building {
             );
         }
         self.lines.push(line);
+    }
+
+    /// Takes `head`, read from `row`, as the order's fields if it has none yet (keeping the
+    /// row's cells in `cells`), else reports each column where it differs from them (`E1022`).
+    fn settle_head(
+        &mut self,
+        head: Option<Head>,
+        row: &mut Row<'_>,
+        c: &Cols,
+        cells: &mut HeadCells,
+    ) {
+        match (&self.head, head) {
+            (Some(first), Some(head)) => {
+                for col in first.diff(&head, c) {
+                    let name = col.map_or("", |i| row.name(i));
+                    row.error(
+                        InputCode::OrderMismatch.id(),
+                        col,
+                        format!("{name} differs from line {} of order {:?}", self.first_line, clip(&self.id)),
+                        "repeat the same order-level values on every line of an order (or give the lines their own order_id)",
+                    );
+                }
+            }
+            (None, head) => {
+                if head.is_some() {
+                    cells.keep(row);
+                }
+                self.head = head;
+            }
+            (Some(_), None) => {}
+        }
     }
 
     /// Reads the row's customer fields: the order's first ones, which later lines repeat.
@@ -305,12 +394,24 @@ fn read_sheet(
         created_at_column: c.created_at.map_or(0, |i| i as u64 + 1),
         customers: Vec::new(),
     };
-    let mut done: HashMap<String, u64> = HashMap::new();
+    // Where each finished order starts, and the current order's line numbers.
+    let mut done: FxHashMap<String, u64> = FxHashMap::default();
+    let mut line_nos: FxHashMap<u32, u64> = FxHashMap::default();
     let mut current: Option<Building> = None;
+    let mut head_cells = HeadCells::new(&c);
     let level_hint = level_hint(levels);
     while let Some(mut row) = sheet.next_row()? {
         let id = row.text(c.order_id);
-        let head = read_head(&mut row, &c, (levels, &level_hint), names);
+        let repeats_head = match (&current, id) {
+            (Some(b), Some(id)) => b.id == id && b.head.is_some() && head_cells.repeated(&row),
+            _ => false,
+        };
+        // A line repeating its order's head cells: that head, with nothing to report.
+        let head = if repeats_head {
+            None
+        } else {
+            read_head(&mut row, &c, (levels, &level_hint), names)
+        };
         let sku = row.text(c.sku).map(|name| stage.id(skus, name));
         let qty = row.text(c.qty).and_then(|_| quantity(&mut row, c.qty));
         let unit_price_cents = row.int(c.unit_price_cents, 0, MAX_MONEY_CENTS);
@@ -324,6 +425,7 @@ fn read_sheet(
                     done.insert(b.id.clone(), b.first_line);
                     b.finish(&mut orders, &mut places);
                 }
+                line_nos.clear();
                 if let Some(&first) = done.get(id) {
                     row.error(
                         InputCode::NonContiguous.id(),
@@ -339,31 +441,17 @@ fn read_sheet(
                     rows: 0,
                     units: 0,
                     lines: Vec::new(),
-                    line_nos: HashMap::new(),
                     customer: None,
                 }
             }
         };
+
         let order = current.insert(order);
         order.rows += 1;
-        match (&order.head, head) {
-            (Some(first), Some(head)) => {
-                for col in first.diff(&head, &c) {
-                    let name = col.map_or("", |i| row.name(i));
-                    row.error(
-                        InputCode::OrderMismatch.id(),
-                        col,
-                        format!("{name} differs from line {} of order {:?}", order.first_line, clip(id)),
-                        "repeat the same order-level values on every line of an order (or give the lines their own order_id)",
-                    );
-                }
-            }
-            (None, head) => order.head = head,
-            (Some(_), None) => {}
-        }
+        order.settle_head(head, &mut row, &c, &mut head_cells);
         order.keep_customer(&mut row, &c.customer);
         let line_no = line_no.unwrap_or(order.rows);
-        if let Some(&line) = order.line_nos.get(&line_no) {
+        if let Some(&line) = line_nos.get(&line_no) {
             row.error(
                 InputCode::DuplicateLine.id(),
                 c.line_no,
@@ -371,7 +459,7 @@ fn read_sheet(
                 "give every line of an order its own line_no (or leave line_no empty to number them 1, 2, 3…)",
             );
         } else {
-            order.line_nos.insert(line_no, row.line);
+            line_nos.insert(line_no, row.line);
         }
         if let (Some(sku), Some(qty)) = (sku, qty) {
             let line = OrderLine {

@@ -178,3 +178,30 @@ fn a_header_of_200_000_columns_is_read_in_linear_time() {
     assert_eq!(places(&problems), vec![("E1005", 1, N as u64 + 4)]);
     assert!(took.as_secs_f64() < 20.0, "took {took:?}");
 }
+
+#[test]
+fn each_line_of_an_order_has_its_own_order_level_problems() {
+    // A later line that repeats the order-level cells of the line its order's fields were read
+    // from is not read again; any other is read, its problems at its own line and column.
+    let text = format!(
+        "{O},created_at,priority\n\
+         A1,X,1,0,0,2026-03-31T09:30:00Z,1\n\
+         A1,Y,1,0,0,2026-03-31T09:30:00Z,1\n\
+         A1,Z,1,0,0,2026-03-31T25:30:00Z,1\n\
+         A1,W,1,0,0, 2026-03-31T09:30:00Z ,2\n\
+         B1,X,1,0,0,yesterday,1\n\
+         B1,Y,1,0,0,yesterday,1\n\
+         B1,Z,1,0,0,2026-03-31T09:30:00Z,1\n\
+         B1,V,1,0,0,2026-03-31T09:30:00Z,x\n"
+    );
+    assert_eq!(
+        places(&errors(orders(text.as_bytes()))),
+        vec![
+            ("E1014", 4, 6),
+            ("E1022", 5, 7),
+            ("E1014", 6, 6),
+            ("E1014", 7, 6),
+            ("E1008", 9, 7),
+        ]
+    );
+}
