@@ -8,7 +8,7 @@ use crate::csv::SkuStage;
 use crate::problem::clip;
 use crate::InputError;
 use omniroute_core::codes::{InputCode, InventoryCode};
-use omniroute_core::{Incoming, Network, Skus, StockRow};
+use omniroute_core::{Incoming, Network, NodeIdx, Skus, StockRow};
 
 /// The columns of `stock.csv`.
 pub(super) struct Cols {
@@ -76,10 +76,11 @@ pub(super) fn read_rows(
         let rows = sheet.rows_hint();
         out.kept.reserve(rows);
     }
+    let mut last_node = LastNode::default();
     while let Some(mut row) = sheet.next_row()? {
         let node_text = row.text(cols.node_id);
         let node = node_text.zip(network).and_then(|(id, network)| {
-            let node = network.find(id);
+            let node = last_node.find(network, id);
             if node.is_none() {
                 row.error(
                     InputCode::UnknownNode.id(),
@@ -117,6 +118,28 @@ pub(super) fn read_rows(
         }
     }
     Ok(())
+}
+
+/// The node of the last row that named a known one: files list a node's rows together, so
+/// most rows name the node of the row before and need no lookup.
+#[derive(Default)]
+struct LastNode {
+    id: String,
+    node: Option<NodeIdx>,
+}
+
+impl LastNode {
+    /// The node `id` names in `network`.
+    fn find(&mut self, network: &Network, id: &str) -> Option<NodeIdx> {
+        if let Some(node) = self.node.filter(|_| self.id == id) {
+            return Some(node);
+        }
+        let node = network.find(id)?;
+        self.id.clear();
+        self.id.push_str(id);
+        self.node = Some(node);
+        Some(node)
+    }
 }
 
 /// An optional quantity of units: a whole number from 0 (negative is `E1011`).
