@@ -16,10 +16,11 @@ const HINT: &str = "pass the decisions.csv that `omniroute route` wrote under th
 /// Notes the `group` cell of `row`, a row of `order` (`E1043` when an earlier row of the order
 /// named another group).
 pub(super) fn note_group_cell(row: &mut Row<'_>, order: &Order, f: &mut FileOrder) {
-    if !row.cols.contains_key("group") {
+    let col = row.cols.group;
+    if col.is_none() {
         return;
     }
-    let cell = row.get("group");
+    let cell = row.get(col);
     match &f.group {
         None => f.group = Some((cell.to_owned(), row.line())),
         Some((first, at)) if first != cell => {
@@ -31,7 +32,7 @@ pub(super) fn note_group_cell(row: &mut Row<'_>, order: &Order, f: &mut FileOrde
             );
             row.fail_with(
                 InputCode::BadGroupCell.id(),
-                "group",
+                col,
                 message,
                 "an order is decided by one group: write the same `group` on each of its rows",
             );

@@ -31,7 +31,7 @@ use crate::{InputError, Source, TableInput};
 use jiff::Timestamp;
 use omniroute_core::codes::InputCode;
 use omniroute_core::{Network, Order, Plan, PolicyVersions, Skus};
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 use std::io::Read;
 
 const COLUMNS: [&str; 8] = [
@@ -98,7 +98,7 @@ pub fn read_decisions_file(
     let Some(cols) = columns(&mut sheet) else {
         return Err(sheet.into_error());
     };
-    let by_id: HashMap<&str, usize> = orders
+    let by_id: FxHashMap<&str, usize> = orders
         .iter()
         .enumerate()
         .map(|(i, o)| (o.id.as_str(), i))
@@ -114,8 +114,9 @@ pub fn read_decisions_file(
         let mut row = Row { row, cols: &cols };
         read_row(&mut row, &by_id, orders, network, skus, &mut out);
     }
-    report_missing(orders, &out, cols["line_no"] as u64 + 1, &mut sheet);
-    if let Some(&col) = cols.get("group") {
+    let line_no_column = cols.line_no.map_or(0, |i| i as u64 + 1);
+    report_missing(orders, &out, line_no_column, &mut sheet);
+    if let Some(col) = cols.group {
         let column = col as u64 + 1;
         super::group::check_group_cells(orders, &out, policies, now, column, &mut sheet);
     }
@@ -139,20 +140,15 @@ pub fn read_decisions_file(
     })
 }
 
-/// The column of each name in the header (`sku`, `qty`, `group`, `arrival_date` optional), or
-/// `None` after an `E1104` for each required one missing.
+/// The columns of the header (`sku`, `qty`, `group`, `arrival_date` optional), or `None` after
+/// an `E1104` for each required one missing.
 fn columns(sheet: &mut Sheet<'_>) -> Option<Columns> {
-    let mut cols = Columns::new();
-    let mut missing = Vec::new();
-    for name in COLUMNS {
-        match sheet.optional(name) {
-            Some(i) => {
-                cols.insert(name, i);
-            }
-            None => missing.push(name),
-        }
-    }
-    for name in &missing {
+    let required = COLUMNS.map(|name| sheet.optional(name));
+    for (name, _) in COLUMNS
+        .iter()
+        .zip(&required)
+        .filter(|(_, col)| col.is_none())
+    {
         sheet.error(
             InputCode::DecisionsUnreadable.id(),
             1,
@@ -161,15 +157,25 @@ fn columns(sheet: &mut Sheet<'_>) -> Option<Columns> {
             HINT,
         );
     }
-    if !missing.is_empty() {
+    if required.contains(&None) {
         return None;
     }
-    for optional in ["sku", "qty", "group", "arrival_date"] {
-        if let Some(i) = sheet.optional(optional) {
-            cols.insert(optional, i);
-        }
-    }
-    Some(cols)
+    let [order_id, line_no, node_id, shipment, distance_km, promised_date, cost_cents, reason] =
+        required;
+    Some(Columns {
+        order_id,
+        line_no,
+        node_id,
+        shipment,
+        distance_km,
+        promised_date,
+        cost_cents,
+        reason,
+        sku: sheet.optional("sku"),
+        qty: sheet.optional("qty"),
+        group: sheet.optional("group"),
+        arrival_date: sheet.optional("arrival_date"),
+    })
 }
 
 /// `E1109` for every order line without a row.

@@ -2,16 +2,30 @@
 //! its order's shipments or unfilled lines.
 
 use super::read::HINT;
-use crate::csv::fields;
+use crate::csv::fields::{self, Col};
 use crate::problem::clip;
 use jiff::civil::Date;
 use omniroute_core::codes::InputCode;
 use omniroute_core::{Network, NodeIdx, Order, Reason, Skus};
-use std::collections::HashMap;
 
-/// The column of each name in the header.
-pub(super) type Columns = HashMap<&'static str, usize>;
+use rustc_hash::FxHashMap;
 use std::num::NonZeroU32;
+
+/// The columns of decisions.csv: the required ones are always there once the header is read.
+pub(super) struct Columns {
+    pub(super) order_id: Col,
+    pub(super) line_no: Col,
+    pub(super) node_id: Col,
+    pub(super) shipment: Col,
+    pub(super) distance_km: Col,
+    pub(super) promised_date: Col,
+    pub(super) cost_cents: Col,
+    pub(super) reason: Col,
+    pub(super) sku: Col,
+    pub(super) qty: Col,
+    pub(super) group: Col,
+    pub(super) arrival_date: Col,
+}
 
 /// One shipment as the file states it.
 pub(super) struct FileShipment {
@@ -51,35 +65,29 @@ impl<'a> Row<'a> {
         self.row.line
     }
 
-    /// The trimmed cell of column `name` ("" when the column or the cell is absent).
-    pub(super) fn get(&self, name: &str) -> &'a str {
-        self.row.cell(self.cols.get(name).copied()).unwrap_or("")
+    /// The trimmed cell of column `col` ("" when the column or the cell is absent).
+    pub(super) fn get(&self, col: Col) -> &'a str {
+        self.row.cell(col).unwrap_or("")
     }
 
-    /// Reports an error about column `name` of this row, with `hint`.
-    pub(super) fn fail_with(
-        &mut self,
-        code: &'static str,
-        name: &str,
-        message: String,
-        hint: &str,
-    ) {
-        let col = self.cols.get(name).copied();
+    /// Reports an error about column `col` of this row, with `hint`.
+    pub(super) fn fail_with(&mut self, code: &'static str, col: Col, message: String, hint: &str) {
         self.row.error(code, col, message, hint);
     }
 
-    /// Reports an error about column `name` of this row.
-    fn fail(&mut self, code: &'static str, name: &str, message: String) {
-        self.fail_with(code, name, message, HINT);
+    /// Reports an error about column `col` of this row.
+    fn fail(&mut self, code: &'static str, col: Col, message: String) {
+        self.fail_with(code, col, message, HINT);
     }
 
-    /// Parses the cell, or reports `E1110`.
-    fn parse<T: std::str::FromStr>(&mut self, name: &str, what: &str) -> Option<T> {
-        let text = self.get(name);
+    /// Parses the cell of column `col` (one the header has), or reports `E1110`.
+    fn parse<T: std::str::FromStr>(&mut self, col: Col, what: &str) -> Option<T> {
+        let text = self.get(col);
         let v = text.parse::<T>().ok();
         if v.is_none() {
+            let name = col.map_or("", |i| self.row.name(i));
             let message = format!("`{name}` `{}` is not {what}", clip(text));
-            self.fail(InputCode::DecisionsValue.id(), name, message);
+            self.fail(InputCode::DecisionsValue.id(), col, message);
         }
         v
     }
@@ -87,14 +95,15 @@ impl<'a> Row<'a> {
 
 /// The reason of an unfilled row (empty `node_id`), or `E1111` when it has none or an unknown one.
 fn unfilled_reason(row: &mut Row<'_>) -> Option<Reason> {
-    let reason = Reason::from_code(row.get("reason"));
+    let c = row.cols;
+    let reason = Reason::from_code(row.get(c.reason));
     if reason.is_none() {
-        let message = if row.get("reason").is_empty() {
+        let message = if row.get(c.reason).is_empty() {
             "an unfilled line (empty `node_id`) needs a reason code".to_owned()
         } else {
-            format!("unknown reason `{}`", clip(row.get("reason")))
+            format!("unknown reason `{}`", clip(row.get(c.reason)))
         };
-        row.fail(InputCode::DecisionsReason.id(), "reason", message);
+        row.fail(InputCode::DecisionsReason.id(), c.reason, message);
     }
     reason
 }
@@ -102,20 +111,20 @@ fn unfilled_reason(row: &mut Row<'_>) -> Option<Reason> {
 /// Checks one row and adds it to its order in `out`, or reports its problems.
 pub(super) fn read_row(
     row: &mut Row<'_>,
-    by_id: &HashMap<&str, usize>,
+    by_id: &FxHashMap<&str, usize>,
     orders: &[Order],
     network: &Network,
     skus: &Skus,
     out: &mut [FileOrder],
 ) {
-    let line = row.line();
-    let Some(&oi) = by_id.get(row.get("order_id")) else {
+    let (c, line) = (row.cols, row.line());
+    let Some(&oi) = by_id.get(row.get(c.order_id)) else {
         row.fail(
             InputCode::DecisionsUnknownOrder.id(),
-            "order_id",
+            c.order_id,
             format!(
                 "order `{}` is not in the orders file",
-                clip(row.get("order_id"))
+                clip(row.get(c.order_id))
             ),
         );
         return;
@@ -126,13 +135,13 @@ pub(super) fn read_row(
         f.first_row = line;
     }
     super::group::note_group_cell(row, order, f);
-    let Some(line_no) = row.parse::<u32>("line_no", "a line number") else {
+    let Some(line_no) = row.parse::<u32>(c.line_no, "a line number") else {
         return;
     };
     let Some(li) = order.lines.iter().position(|l| l.line_no == line_no) else {
         row.fail(
             InputCode::DecisionsWrongLine.id(),
-            "line_no",
+            c.line_no,
             format!("order `{}` has no line {line_no}", order.id),
         );
         return;
@@ -140,17 +149,17 @@ pub(super) fn read_row(
     if !same_line(row, order, li, skus) {
         return;
     }
-    let cost = row.parse::<i64>("cost_cents", "a whole number of cents");
-    let shipped = !row.get("node_id").is_empty();
-    if shipped && !row.get("reason").is_empty() {
+    let cost = row.parse::<i64>(c.cost_cents, "a whole number of cents");
+    let shipped = !row.get(c.node_id).is_empty();
+    if shipped && !row.get(c.reason).is_empty() {
         row.fail(
             InputCode::DecisionsReason.id(),
-            "reason",
+            c.reason,
             format!(
                 "line {line_no} of order `{}` ships from `{}` but has reason `{}`",
                 order.id,
-                clip(row.get("node_id")),
-                clip(row.get("reason"))
+                clip(row.get(c.node_id)),
+                clip(row.get(c.reason))
             ),
         );
         return;
@@ -163,7 +172,7 @@ pub(super) fn read_row(
     if let Some(first) = f.seen[li] {
         row.fail(
             InputCode::DecisionsLineTwice.id(),
-            "line_no",
+            c.line_no,
             format!(
                 "line {line_no} of order `{}` is already on line {first}",
                 order.id
@@ -198,14 +207,15 @@ pub(super) fn read_row(
 
 /// True when the row's optional `sku` and `qty` cells match order line `li`, else `E1107`.
 fn same_line(row: &mut Row<'_>, order: &Order, li: usize, skus: &Skus) -> bool {
+    let c = row.cols;
     let line = &order.lines[li];
     let sku = skus.name(line.sku);
-    let (column, differs) = if !row.get("sku").is_empty() && row.get("sku") != sku {
-        ("sku", format!("`{sku}`, not `{}`", clip(row.get("sku"))))
-    } else if row.cols.contains_key("qty") && row.get("qty").parse::<u32>().ok() != Some(line.qty) {
+    let (column, differs) = if !row.get(c.sku).is_empty() && row.get(c.sku) != sku {
+        (c.sku, format!("`{sku}`, not `{}`", clip(row.get(c.sku))))
+    } else if c.qty.is_some() && row.get(c.qty).parse::<u32>().ok() != Some(line.qty) {
         (
-            "qty",
-            format!("{} units, not `{}`", line.qty, clip(row.get("qty"))),
+            c.qty,
+            format!("{} units, not `{}`", line.qty, clip(row.get(c.qty))),
         )
     } else {
         return true;
@@ -224,24 +234,25 @@ fn shipped_cells(
     row: &mut Row<'_>,
     network: &Network,
 ) -> Option<(NodeIdx, u32, f64, Date, Option<Date>)> {
-    let node = network.find(row.get("node_id"));
+    let c = row.cols;
+    let node = network.find(row.get(c.node_id));
     if node.is_none() {
         row.fail(
             InputCode::DecisionsUnknownNode.id(),
-            "node_id",
+            c.node_id,
             format!(
                 "node `{}` is not in the nodes file",
-                clip(row.get("node_id"))
+                clip(row.get(c.node_id))
             ),
         );
     }
-    let number = row.parse::<NonZeroU32>("shipment", "a shipment number (1, 2, …)");
-    let km = row.parse::<Km>("distance_km", "a distance in km (a number ≥ 0)");
-    let date = row.parse::<Date>("promised_date", "a date (YYYY-MM-DD)");
-    let arrival = match row.get("arrival_date") {
+    let number = row.parse::<NonZeroU32>(c.shipment, "a shipment number (1, 2, …)");
+    let km = row.parse::<Km>(c.distance_km, "a distance in km (a number ≥ 0)");
+    let date = row.parse::<Date>(c.promised_date, "a date (YYYY-MM-DD)");
+    let arrival = match row.get(c.arrival_date) {
         "" => Some(None),
         _ => row
-            .parse::<Date>("arrival_date", "a date (YYYY-MM-DD)")
+            .parse::<Date>(c.arrival_date, "a date (YYYY-MM-DD)")
             .map(Some),
     };
     Some((node?, number?.get(), km?.0, date?, arrival?))
@@ -268,7 +279,7 @@ fn add_shipment(
     order_id: &str,
     network: &Network,
 ) {
-    let number = row_shipment.number;
+    let (c, number) = (row.cols, row_shipment.number);
     match f.shipments.iter_mut().find(|s| s.number == number) {
         Some(s) if s.node == row_shipment.node => {
             s.lines.extend(row_shipment.lines);
@@ -276,7 +287,7 @@ fn add_shipment(
         }
         Some(s) => row.fail(
             InputCode::ShipmentTwoNodes.id(),
-            "node_id",
+            c.node_id,
             format!(
                 "shipment {number} of order `{order_id}` names `{}` here and `{}` before",
                 network.node(row_shipment.node).id,
