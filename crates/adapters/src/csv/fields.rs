@@ -26,6 +26,7 @@ pub(crate) enum Cells<'a> {
 
 impl<'a> Cells<'a> {
     /// The untrimmed cell `i`.
+    #[inline]
     fn get(self, i: usize) -> Option<&'a str> {
         match self {
             Cells::Record(record) => record.get(i),
@@ -116,6 +117,7 @@ impl<'a> Row<'a> {
     }
 
     /// The trimmed cell, or `None` when the column is absent or the cell empty.
+    #[inline]
     pub fn cell(&self, col: Col) -> Option<&'a str> {
         let text = trim(self.record.get(col?)?);
         (!text.is_empty()).then_some(text)
