@@ -1,7 +1,7 @@
 //! [`SpatialIndex::nearest_where`]'s walk: a best-first walk of the R-tree that tests a leaf's
 //! nodes before queueing them, so a node left out costs one test and no queue entry.
 
-use super::{Entry, Nearest, SpatialIndex};
+use super::{chord2_between, Entry, Nearest};
 use crate::NodeIdx;
 use rstar::{ParentNode, RTreeNode, AABB};
 
@@ -92,7 +92,6 @@ impl Ord for Queued<'_> {
 /// the R-tree that tests a leaf's nodes before queueing them, so the nodes left out cost a test
 /// each. After `left` nodes tested the stream is cut (marked `spent`).
 pub(super) struct Kept<'a, F> {
-    pub(super) index: &'a SpatialIndex,
     pub(super) from: [f64; 3],
     pub(super) queue: std::collections::BinaryHeap<Queued<'a>>,
     pub(super) keep: F,
@@ -122,7 +121,10 @@ impl<F: FnMut(NodeIdx) -> bool> Iterator for Kept<'_, F> {
                         if !(self.keep)(n) {
                             continue;
                         }
-                        Queued(self.index.chord2(self.from, n), Next::Node(entry.data))
+                        Queued(
+                            chord2_between(self.from, *entry.geom()),
+                            Next::Node(entry.data),
+                        )
                     }
                     RTreeNode::Parent(p) => {
                         Queued(box_chord2(self.from, &p.envelope()), Next::Parent(p))

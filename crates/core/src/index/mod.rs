@@ -12,7 +12,7 @@
 
 use crate::{chord_for_km, km_for_chord, LatLng, NodeIdx};
 use rstar::primitives::GeomWithData;
-use rstar::{RStarInsertionStrategy, RTree, RTreeParams};
+use rstar::{RStarInsertionStrategy, RTree, RTreeNode, RTreeParams};
 use std::collections::VecDeque;
 
 mod kept;
@@ -67,6 +67,11 @@ impl ChordSlack {
         let chord = chord_for_km(km * (1.0 + Self::REL)) * (1.0 + Self::REL) + Self::ABS;
         chord * chord
     }
+}
+
+/// The squared chord between two unit vectors, as every walk of the index computes it.
+fn chord2_between(from: [f64; 3], u: [f64; 3]) -> f64 {
+    (u[0] - from[0]).powi(2) + (u[1] - from[1]).powi(2) + (u[2] - from[2]).powi(2)
 }
 
 /// Nodes by squared chord, nearest on top.
@@ -237,7 +242,6 @@ impl SpatialIndex {
         let mut queue = std::collections::BinaryHeap::new();
         queue.push(Queued(box_chord2(f, &root.envelope()), Next::Parent(root)));
         let kept = Kept {
-            index: self,
             from: f,
             queue,
             keep,
@@ -290,8 +294,40 @@ impl SpatialIndex {
     /// The squared chord from the unit vector `from` to node `idx`, as [`SpatialIndex::nearest`]
     /// orders by.
     pub(crate) fn chord2(&self, from: [f64; 3], idx: NodeIdx) -> f64 {
-        let u = self.units[idx.0 as usize];
-        (u[0] - from[0]).powi(2) + (u[1] - from[1]).powi(2) + (u[2] - from[2]).powi(2)
+        chord2_between(from, self.units[idx.0 as usize])
+    }
+
+    /// Every node whose squared chord from `from` ([`SpatialIndex::chord2`]) is at most
+    /// `max_chord2`, with it, in no particular order; `None` once the walk has tested more than
+    /// `budget` nodes (it descends only into subtrees whose box may hold such a node).
+    pub(crate) fn within_chord2(
+        &self,
+        from: [f64; 3],
+        max_chord2: f64,
+        budget: usize,
+    ) -> Option<Vec<(NodeIdx, f64)>> {
+        let mut found = Vec::new();
+        let mut left = budget;
+        let mut stack = vec![self.tree.root()];
+        while let Some(parent) = stack.pop() {
+            for child in parent.children() {
+                match child {
+                    RTreeNode::Leaf(entry) => {
+                        left = left.checked_sub(1)?;
+                        let chord2 = chord2_between(from, *entry.geom());
+                        if chord2 <= max_chord2 {
+                            found.push((NodeIdx(entry.data), chord2));
+                        }
+                    }
+                    RTreeNode::Parent(p) => {
+                        if box_chord2(from, &p.envelope()) <= max_chord2 {
+                            stack.push(p);
+                        }
+                    }
+                }
+            }
+        }
+        Some(found)
     }
 
     /// Every node within `radius_km` of `from` (haversine [`LatLng::distance_km`] `<= radius_km`),

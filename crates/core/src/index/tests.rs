@@ -244,6 +244,35 @@ proptest! {
             prop_assert!(!spent, "a budget over the tree walks it all");
         }
     }
+
+    /// The nodes within a squared chord are exactly those a scan of every node keeps (the radius
+    /// at some node's own chord too, where the comparison is an equality), or `None` when the
+    /// walk would test more nodes than its budget.
+    #[test]
+    fn within_chord2_is_the_scan_of_every_node(
+        (points, from) in case(),
+        pick in any::<Index>(),
+        random_chord2 in 0.0..4.0f64,
+        budget in 0usize..400,
+    ) {
+        let index = SpatialIndex::new(points.clone());
+        let f = from.unit_vector();
+        let chords: Vec<f64> = (0..points.len() as u32).map(|i| index.chord2(f, NodeIdx(i))).collect();
+        for max_chord2 in [-1.0, 0.0, random_chord2, chords[pick.index(chords.len())], 5.0] {
+            let expected: Vec<(NodeIdx, f64)> = (0..points.len() as u32)
+                .map(|i| (NodeIdx(i), chords[i as usize]))
+                .filter(|&(_, c)| c <= max_chord2)
+                .collect();
+            match index.within_chord2(f, max_chord2, budget) {
+                Some(mut found) => {
+                    found.sort_unstable_by_key(|w| w.0);
+                    prop_assert_eq!(found, expected, "max {}", max_chord2);
+                }
+                None => prop_assert!(budget < points.len(), "a budget over the tree walks it all"),
+            }
+            prop_assert!(index.within_chord2(f, max_chord2, points.len()).is_some());
+        }
+    }
 }
 
 #[test]

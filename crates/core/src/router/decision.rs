@@ -5,6 +5,7 @@ use super::choose::{self, Pick};
 use super::policy_router::PolicyRouter;
 use super::search::Search;
 use super::{margin_cents, CostBreakdown, LineSet, Reason, StockTable};
+use crate::index::Walked;
 use crate::{GroupChoice, NodeIdx, Order, ReserveLine};
 use jiff::civil::Date;
 
@@ -244,23 +245,36 @@ impl Search<'_> {
     }
 
     /// The nearest node (ties by index) holding enough units for line `l`, with its distance:
-    /// from what the line floors met, else one pass of squared chords over the posting list
-    /// (`SpatialIndex::nearest_of`).
-    fn nearest_holder(&self, l: usize) -> Option<(f64, NodeIdx)> {
+    /// from what the line floors met when they read its posting list, else from a walk of the
+    /// spatial index that tests each node it reaches (when the SKU has a holder bitmap), else
+    /// (or when that walk has tested as many nodes as the list has entries) one pass of
+    /// squared chords over the list (`SpatialIndex::nearest_of`).
+    pub(super) fn nearest_holder(&self, l: usize) -> Option<(f64, NodeIdx)> {
         let dest = self.ctx.order.destination;
         let index = self.router.network.index();
-        let (n, km) = if let Some(floors) = &self.floors {
-            let nearest = &floors.nearest[l];
-            nearest.finish(index, dest)?
-        } else {
-            let line = &self.ctx.order.lines[l];
-            let holders = self
-                .stock
-                .holdings(line.sku)
-                .filter(move |&(_, units)| units >= line.qty)
-                .map(|(n, _)| n);
-            index.nearest_of(dest, holders)?
-        };
+        let line = &self.ctx.order.lines[l];
+        let known = (self.floors.as_ref()).and_then(|f| f.nearest[l].as_ref());
+        if let Some(nearest) = known {
+            return nearest.finish(index, dest).map(|(n, km)| (km, n));
+        }
+        let stock = self.stock;
+        if stock.has_bitmap(line.sku) {
+            let budget = stock
+                .holders(line.sku)
+                .len()
+                .saturating_mul(self.router.limits.floors_near)
+                / 100;
+            let holds = |n| stock.holds(line.sku, line.qty, n);
+            match index.nearest_where(dest, holds, budget).next() {
+                Some(Walked::Node(n, km)) => return Some((km, n)),
+                None => return None, // the whole tree, and no holder
+                Some(Walked::Spent) => {}
+            }
+        }
+        let holders = (stock.holdings(line.sku))
+            .filter(move |&(_, units)| units >= line.qty)
+            .map(|(n, _)| n);
+        let (n, km) = index.nearest_of(dest, holders)?;
         Some((km, n))
     }
 

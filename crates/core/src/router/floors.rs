@@ -5,6 +5,7 @@
 use super::candidate::may_ship;
 use super::choose;
 use super::search::Search;
+use super::terms::FloorTerms;
 use super::{distance_cents, margin_cents};
 use crate::index::{ChordSlack, NearestChord};
 use crate::NodeIdx;
@@ -25,8 +26,9 @@ pub(super) struct LineFloors {
     /// Per line, the nodes that may ship it with their squared chord to the destination,
     /// ascending by node.
     pub qualified: Vec<Vec<(NodeIdx, f64)>>,
-    /// Per line, its nearest holder with enough units (for its unfilled reason).
-    pub nearest: Vec<NearestChord>,
+    /// Per line, its nearest holder with enough units (for its unfilled reason), when the
+    /// floors read the line's posting list (not when they read the nodes within reach).
+    pub nearest: Vec<Option<NearestChord>>,
     /// What every solution pays for lines no node may ship (unfilled); 0 under ship-complete.
     pub sunk_cents: i64,
     /// The distance of the nearest node that may ship some line (a lower bound, km; infinite
@@ -35,14 +37,32 @@ pub(super) struct LineFloors {
 }
 
 impl LineFloors {
-    /// One pass over each line's posting list (see the fields).
+    /// One pass over each line's posting list (see the fields); or, when the order has a reach
+    /// limit, over the nodes within it ([`SpatialIndex::within_chord2`](crate::SpatialIndex),
+    /// whose walk gives up past [`FLOORS_NEAR_PERCENT`](super::scan_limits::FLOORS_NEAR_PERCENT)
+    /// of the longest list's length in nodes).
     pub(super) fn compute(s: &Search<'_>) -> Self {
-        let r = s.router;
         let order = s.ctx.order;
-        let index = r.network.index();
+        let limit_chord2 = s.reach.limit_chord2();
+        let longest = (order.lines.iter())
+            .map(|l| s.stock.holders(l.sku).len())
+            .max()
+            .unwrap_or(0);
+        let budget = longest.saturating_mul(s.router.limits.floors_near) / 100;
+        let index = s.router.network.index();
         let dest = order.destination.unit_vector();
-        let level = usize::from(order.service_level.0);
-        let levels = r.policy.levels.len();
+        let near = (limit_chord2 < 4.0) // the squared diameter: every node
+            .then(|| index.within_chord2(dest, limit_chord2, budget))
+            .flatten();
+        Self::compute_with(s, near.as_deref())
+    }
+
+    /// The floors from the posting lists, except, when `near` (every node within the order's
+    /// reach limit, in any order) is given, for the lines whose SKU has a holder bitmap or more holders than
+    /// `near` has nodes: those from `near`.
+    pub(super) fn compute_with(s: &Search<'_>, near: Option<&[(NodeIdx, f64)]>) -> Self {
+        let order = s.ctx.order;
+        let dest = order.destination.unit_vector();
         let lines = order.lines.len();
         let mut floors = Self {
             min_cents: vec![0; lines],
@@ -53,86 +73,53 @@ impl LineFloors {
             sunk_cents: 0,
             near_km: f64::INFINITY,
         };
-        // Unless the order restricts nodes, an offering node may ship when it has room.
-        let restricted = s.ctx.terms.allowed_kinds.is_some() || s.ctx.filter.restricts(order);
-        let groups = &s.reach.group_chord2;
-        // Without node restrictions, deadline groups or capacity used, a holder in reach ships
-        // when its capacities allow one shipment of the line.
-        let plain = !restricted && groups.is_empty() && s.load.is_empty();
-        // The order's own reach limit (the level's transit bands, a hard deadline).
-        let limit_chord2 = if s.reach.limit_km < 0.0 {
-            -1.0
-        } else {
-            ChordSlack::chord2_upper_bound(s.reach.limit_km)
-        };
+        let ships = MayShip::new(s);
         for (l, line) in order.lines.iter().enumerate() {
-            // Over the holders that may ship the line at all and have the destination within
-            // their reach: the least handling and the extreme margin rates apart (a lower bound
-            // without a division per holder: the margin is monotone in the rate), and the
-            // furthest such holder.
-            let mut per_unit = i64::MAX;
-            let (mut low, mut high) = (u32::MAX, 0);
-            let (mut far_chord2, mut near_chord2) = (-1.0f64, f64::INFINITY);
-            let mut nearest = NearestChord::default();
+            let mut seen = Seen::default();
             let (holders, held) = s.stock.posting(line.sku);
-            let mut qualified = Vec::with_capacity(holders.len());
-            for (&n, &units) in holders.iter().zip(held) {
-                if units < line.qty {
-                    continue;
+            // A holder bitmap's test is one bit, in node order: cheaper than a list's entry.
+            let by_near =
+                near.filter(|near| s.stock.has_bitmap(line.sku) || near.len() < holders.len());
+            let nearest = if let Some(near) = by_near {
+                for &(n, chord2) in near {
+                    if s.stock.holds(line.sku, line.qty, n) && ships.test(n, chord2, line.qty) {
+                        seen.add(n, chord2, &s.router.terms.floors[n.0 as usize]);
+                    }
                 }
-                let chord2 = index.chord2(dest, n);
-                nearest.push(n, chord2);
-                if chord2 > limit_chord2 {
-                    continue;
+                seen.qualified.sort_unstable_by_key(|&(n, _)| n);
+                None
+            } else {
+                let mut nearest = NearestChord::default();
+                let index = s.router.network.index();
+                for (&n, &units) in holders.iter().zip(held) {
+                    if units < line.qty {
+                        continue;
+                    }
+                    let chord2 = index.chord2(dest, n);
+                    nearest.push(n, chord2);
+                    if ships.test(n, chord2, line.qty) {
+                        seen.add(n, chord2, &s.router.terms.floors[n.0 as usize]);
+                    }
                 }
-                if chord2 > r.terms.offers[n.0 as usize * levels + level] {
-                    continue; // inactive, level not offered, or beyond the node's reach
-                }
-                let t = &r.terms.floors[n.0 as usize];
-                let ships = if plain {
-                    t.capacity.has_room_idle(line.qty)
-                } else {
-                    (if restricted {
-                        may_ship(&r.terms.nodes[n.0 as usize], s.ctx, s.load, n, line.qty)
-                    } else {
-                        t.capacity.has_room(s.load, n, line.qty)
-                    }) && groups
-                        .get(t.profile as usize)
-                        .is_none_or(|&limit| chord2 <= limit) // else it misses the deadline
-                };
-                if !ships {
-                    continue;
-                }
-                // Plain comparisons: chords are never NaN (`f64::max` would test for it).
-                if chord2 > far_chord2 {
-                    far_chord2 = chord2;
-                }
-                if chord2 < near_chord2 {
-                    near_chord2 = chord2;
-                }
-                qualified.push((n, chord2));
-                per_unit = per_unit.min(t.per_unit_cents);
-                low = low.min(t.margin_bps);
-                high = high.max(t.margin_bps);
-            }
-            floors.qualified.push(qualified);
+                Some(nearest)
+            };
             floors.nearest.push(nearest);
-            floors.settle(s, l, per_unit, (low, high), (far_chord2, near_chord2));
+            floors.settle(s, l, &seen);
+            floors.qualified.push(seen.qualified);
         }
         floors
     }
 
-    /// Line `l`'s floors from the holders that may ship it: the least per-unit handling, the
-    /// extreme margin rates and the furthest and nearest squared chords (`per_unit` is
-    /// `i64::MAX` when none may).
-    fn settle(
-        &mut self,
-        s: &Search<'_>,
-        l: usize,
-        per_unit: i64,
-        (low, high): (u32, u32),
-        (far_chord2, near_chord2): (f64, f64),
-    ) {
+    /// Line `l`'s floors from the holders that may ship it.
+    fn settle(&mut self, s: &Search<'_>, l: usize, seen: &Seen) {
+        let Seen {
+            per_unit,
+            low,
+            high,
+            far_chord2,
+            near_chord2,
+            ..
+        } = *seen;
         let r = s.router;
         let line = &s.ctx.order.lines[l];
         let level = usize::from(s.ctx.order.service_level.0);
@@ -172,6 +159,99 @@ impl LineFloors {
         } else {
             0
         };
+    }
+}
+
+/// The distance-free test of "may ship" (see [`LineFloors`]) for a holder with enough units.
+struct MayShip<'s, 'r> {
+    s: &'s Search<'r>,
+    /// [`Reach::limit_chord2`](super::reach::Reach::limit_chord2).
+    limit_chord2: f64,
+    /// Without node restrictions, deadline groups or capacity used, a holder in reach ships
+    /// when its capacities allow one shipment of the line.
+    plain: bool,
+    /// The order restricts nodes (kinds, filters).
+    restricted: bool,
+}
+
+impl<'s, 'r> MayShip<'s, 'r> {
+    fn new(s: &'s Search<'r>) -> Self {
+        let restricted = s.ctx.terms.allowed_kinds.is_some() || s.ctx.filter.restricts(s.ctx.order);
+        let plain = !restricted && s.reach.group_chord2.is_empty() && s.load.is_empty();
+        Self {
+            s,
+            limit_chord2: s.reach.limit_chord2(),
+            plain,
+            restricted,
+        }
+    }
+
+    /// True when holder `n`, at squared chord `chord2` from the destination, may ship `qty`
+    /// units of a line.
+    fn test(&self, n: NodeIdx, chord2: f64, qty: u32) -> bool {
+        let s = self.s;
+        let r = s.router;
+        let levels = r.policy.levels.len();
+        let level = usize::from(s.ctx.order.service_level.0);
+        if chord2 > self.limit_chord2 {
+            return false;
+        }
+        if chord2 > r.terms.offers[n.0 as usize * levels + level] {
+            return false; // inactive, level not offered, or beyond the node's reach
+        }
+        let t = &r.terms.floors[n.0 as usize];
+        if self.plain {
+            return t.capacity.has_room_idle(qty);
+        }
+        (if self.restricted {
+            may_ship(&r.terms.nodes[n.0 as usize], s.ctx, s.load, n, qty)
+        } else {
+            t.capacity.has_room(s.load, n, qty)
+        }) && (s.reach.group_chord2)
+            .get(t.profile as usize)
+            .is_none_or(|&limit| chord2 <= limit) // else it misses the deadline
+    }
+}
+
+/// What one line's holders that may ship it add up to: the least per-unit handling, the
+/// extreme margin rates apart (a lower bound without a division per holder: the margin is
+/// monotone in the rate), the furthest and nearest squared chords, and the holders themselves.
+struct Seen {
+    /// `i64::MAX` when none may ship the line.
+    per_unit: i64,
+    low: u32,
+    high: u32,
+    far_chord2: f64,
+    near_chord2: f64,
+    qualified: Vec<(NodeIdx, f64)>,
+}
+
+impl Default for Seen {
+    fn default() -> Self {
+        Self {
+            per_unit: i64::MAX,
+            low: u32::MAX,
+            high: 0,
+            far_chord2: -1.0,
+            near_chord2: f64::INFINITY,
+            qualified: Vec::new(),
+        }
+    }
+}
+
+impl Seen {
+    fn add(&mut self, n: NodeIdx, chord2: f64, t: &FloorTerms) {
+        // Plain comparisons: chords are never NaN (`f64::max` would test for it).
+        if chord2 > self.far_chord2 {
+            self.far_chord2 = chord2;
+        }
+        if chord2 < self.near_chord2 {
+            self.near_chord2 = chord2;
+        }
+        self.qualified.push((n, chord2));
+        self.per_unit = self.per_unit.min(t.per_unit_cents);
+        self.low = self.low.min(t.margin_bps);
+        self.high = self.high.max(t.margin_bps);
     }
 }
 

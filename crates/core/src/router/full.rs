@@ -81,12 +81,17 @@ impl Search<'_> {
         if !spent {
             return; // every full holder was weighed
         }
-        // The walk ran long: the holders it has not yielded, ordered by chord.
+        // The walk ran long: the holders it has not yielded within the order's reach limit
+        // (any further is beyond it: the loop below would stop there), ordered by chord.
         weighed.sort_unstable();
-        let rest: Vec<NodeIdx> = (full.list(stock).iter().copied())
+        let dest = from.unit_vector();
+        let limit_chord2 = self.reach.limit_chord2();
+        let rest: Vec<(NodeIdx, f64)> = (full.list(stock).iter().copied())
             .filter(|n| weighed.binary_search(n).is_err())
+            .map(|n| (n, index.chord2(dest, n)))
+            .filter(|&(_, chord2)| chord2 <= limit_chord2)
             .collect();
-        for (n, km) in index.nearest_among(from, &rest) {
+        for (n, km) in index.nearest_by_chord(from, &rest) {
             if self.bounds().whole(km).is_some() {
                 break;
             }

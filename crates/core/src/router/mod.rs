@@ -32,6 +32,8 @@ mod exact;
 mod fallback;
 mod filter;
 mod floors;
+#[cfg(test)]
+mod floors_tests;
 mod full;
 mod greedy;
 mod greedy_moves;
@@ -156,7 +158,9 @@ impl Router {
     /// The same router with other candidate-gathering limits (the result must not change):
     /// [`POSTING_LIMIT`], [`WALK_LIMIT`] and [`WALK_DIVISOR`](scan_limits::WALK_DIVISOR); every line's holders are scanned,
     /// and the first phase's walk tests `20 × walk` nodes per hundred full holders (its
-    /// [`FULL_WALK_PERCENT`](scan_limits::FULL_WALK_PERCENT)), however few they are.
+    /// [`FULL_WALK_PERCENT`](scan_limits::FULL_WALK_PERCENT)), however few they are; for an
+    /// odd `walk` the line floors and the unfilled lines' nearest holders come from walks of the
+    /// spatial index whenever they can, for an even one from the posting lists.
     #[cfg(test)]
     pub(crate) fn with_limits(mut self, posting: usize, walk: usize, divisor: usize) -> Self {
         for (_, version) in &mut self.versions {
@@ -167,6 +171,7 @@ impl Router {
                 line_scan: 0,
                 full_walk: walk * 20,
                 full_walk_min: 0,
+                floors_near: if walk % 2 == 1 { usize::MAX } else { 0 },
             };
         }
         self

@@ -31,6 +31,19 @@ impl Reach {
         }
     }
 
+    /// [`Reach::limit_km`] as a squared chord (as the index computes them, see
+    /// [`ChordSlack::chord2_upper_bound`]): `-1` when no node can serve the order, infinite
+    /// without a limit.
+    pub(super) fn limit_chord2(&self) -> f64 {
+        if self.limit_km < 0.0 {
+            -1.0
+        } else if self.limit_km.is_finite() {
+            ChordSlack::chord2_upper_bound(self.limit_km)
+        } else {
+            f64::INFINITY
+        }
+    }
+
     /// The level's reach limit and, for a hard deadline, the furthest distance whose transit
     /// still meets it from some group of nodes that promise alike (zone, cut-off, handling,
     /// calendar), and each group's own limit.

@@ -34,6 +34,12 @@ pub(crate) const FULL_WALK_MIN: usize = 512;
 /// router knows how far away the line can still be shipped from; longer lists use the SKU's cap.
 pub(crate) const LINE_SCAN_LIMIT: usize = 16;
 
+/// The line floors read the nodes within the order's reach limit instead of the posting lists
+/// when the walk that finds them tests at most this many nodes per hundred entries of the
+/// longest list (and a line has more holders than there are such nodes): below a full list's
+/// length, the walk costs less than the pass it replaces.
+pub(crate) const FLOORS_NEAR_PERCENT: usize = 100;
+
 /// The candidate-gathering limits (the result does not depend on them; tests change them to
 /// exercise every path).
 #[derive(Debug, Clone, Copy)]
@@ -50,6 +56,8 @@ pub(crate) struct Limits {
     pub full_walk: usize,
     /// [`FULL_WALK_MIN`].
     pub full_walk_min: usize,
+    /// [`FLOORS_NEAR_PERCENT`].
+    pub floors_near: usize,
 }
 
 impl Limits {
@@ -60,5 +68,6 @@ impl Limits {
         line_scan: LINE_SCAN_LIMIT,
         full_walk: FULL_WALK_PERCENT,
         full_walk_min: FULL_WALK_MIN,
+        floors_near: FLOORS_NEAR_PERCENT,
     };
 }

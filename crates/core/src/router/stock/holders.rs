@@ -94,6 +94,11 @@ impl StockTable {
         })
     }
 
+    /// True when `node` holds at least `need` units of `sku` ([`StockTable::holds_all`] of one).
+    pub(crate) fn holds(&self, sku: SkuId, need: u32, node: NodeIdx) -> bool {
+        self.holds_all(&[(sku, need)], node)
+    }
+
     /// At least as many nodes as [`StockTable::full_holders`] finds, cheaply: the holders of
     /// every SKU (a count of the AND of the bitmaps) when every SKU has a bitmap, else the
     /// shortest posting list's length.

@@ -138,6 +138,13 @@ impl StockTable {
             .map_or(&[], |p| p.nodes.as_slice())
     }
 
+    /// True when `sku` has a holder bitmap (see the module docs).
+    pub(crate) fn has_bitmap(&self, sku: SkuId) -> bool {
+        self.postings
+            .get(sku.0 as usize)
+            .is_some_and(|p| !p.bits.is_empty())
+    }
+
     /// The holders of `sku` (ascending) and their units, side by side.
     pub(crate) fn posting(&self, sku: SkuId) -> (&[NodeIdx], &[u32]) {
         self.postings

@@ -1,0 +1,50 @@
+//! The line floors from the nodes within an order's reach limit (`LineFloors::compute`'s
+//! shortcut) equal those from the posting lists, and the unfilled lines' nearest holder from a
+//! walk of the spatial index equals the one the posting pass finds.
+
+use super::floors::LineFloors;
+use super::order_terms::OrderTerms;
+use super::scan_limits::{POSTING_LIMIT, WALK_DIVISOR};
+use super::tests::{arb_case, now};
+use super::{Load, Router};
+use proptest::prelude::*;
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1_000, ..ProptestConfig::default() })]
+
+    #[test]
+    fn floors_from_the_nodes_in_reach_equal_the_posting_lists(case in arb_case(14, 4, 4)) {
+        let mut case = case;
+        let network = case.network.clone();
+        case.stock.bound_holders(|n| network.node(n).location, 1); // every SKU a bitmap
+        // An odd walk: the nearest holders come from the walk whenever the SKU has a bitmap.
+        let router = Router::new(case.network.clone(), case.policy.clone())
+            .with_limits(POSTING_LIMIT, 1, WALK_DIVISOR);
+        let r = &router.versions[0].1;
+        let index = r.network.index();
+        for order in &case.orders {
+            let terms = OrderTerms::resolve(order, &r.policy);
+            let load = Load::default();
+            r.search(order, &terms, &case.stock, &load, now(), None, None, |mut s| {
+                let lists = LineFloors::compute_with(&s, None);
+                let dest = order.destination.unit_vector();
+                let limit = s.reach.limit_chord2();
+                let near = index.within_chord2(dest, limit, usize::MAX);
+                let by_near = LineFloors::compute_with(&s, near.as_deref());
+                prop_assert_eq!(&by_near.min_cents, &lists.min_cents);
+                prop_assert_eq!(&by_near.cover_cents, &lists.cover_cents);
+                prop_assert_eq!(&by_near.reach_km, &lists.reach_km);
+                prop_assert_eq!(&by_near.qualified, &lists.qualified);
+                prop_assert_eq!(by_near.sunk_cents, lists.sunk_cents);
+                prop_assert_eq!(by_near.near_km.to_bits(), lists.near_km.to_bits());
+                let lines = order.lines.len();
+                s.floors = Some(lists);
+                let from_lists: Vec<_> = (0..lines).map(|l| s.nearest_holder(l)).collect();
+                s.floors = Some(by_near);
+                let walked: Vec<_> = (0..lines).map(|l| s.nearest_holder(l)).collect();
+                prop_assert_eq!(walked, from_lists);
+                Ok(())
+            })?;
+        }
+    }
+}
