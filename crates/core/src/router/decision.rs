@@ -246,7 +246,8 @@ impl Search<'_> {
 
     /// The nearest node (ties by index) holding enough units for line `l`, with its distance:
     /// from what the line floors met when they read its posting list, else from a walk of the
-    /// spatial index that tests each node it reaches (when the SKU has a holder bitmap), else
+    /// spatial index that tests each node it reaches (when the SKU has a holder bitmap and at
+    /// least [`NEAREST_WALK_MIN`](super::scan_limits::NEAREST_WALK_MIN) holders), else
     /// (or when that walk has tested as many nodes as the list has entries) one pass of
     /// squared chords over the list (`SpatialIndex::nearest_of`).
     pub(super) fn nearest_holder(&self, l: usize) -> Option<(f64, NodeIdx)> {
@@ -258,12 +259,9 @@ impl Search<'_> {
             return nearest.finish(index, dest).map(|(n, km)| (km, n));
         }
         let stock = self.stock;
-        if stock.has_bitmap(line.sku) {
-            let budget = stock
-                .holders(line.sku)
-                .len()
-                .saturating_mul(self.router.limits.floors_near)
-                / 100;
+        let holders = stock.holders(line.sku).len();
+        if stock.has_bitmap(line.sku) && holders >= self.router.limits.nearest_walk_min {
+            let budget = holders.saturating_mul(self.router.limits.floors_near) / 100;
             let holds = |n| stock.holds(line.sku, line.qty, n);
             match index.nearest_where(dest, holds, budget).next() {
                 Some(Walked::Node(n, km)) => return Some((km, n)),

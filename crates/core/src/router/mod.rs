@@ -172,6 +172,7 @@ impl Router {
                 full_walk: walk * 20,
                 full_walk_min: 0,
                 floors_near: if walk % 2 == 1 { usize::MAX } else { 0 },
+                nearest_walk_min: 0,
             };
         }
         self

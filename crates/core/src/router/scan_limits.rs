@@ -40,6 +40,11 @@ pub(crate) const LINE_SCAN_LIMIT: usize = 16;
 /// length, the walk costs less than the pass it replaces.
 pub(crate) const FLOORS_NEAR_PERCENT: usize = 100;
 
+/// An unfilled line's nearest holder comes from a walk of the spatial index when its SKU has at
+/// least this many holders (and a bitmap), else from a pass over its posting list: a short list
+/// costs less than the walk's heap and distances.
+pub(crate) const NEAREST_WALK_MIN: usize = 1024;
+
 /// The candidate-gathering limits (the result does not depend on them; tests change them to
 /// exercise every path).
 #[derive(Debug, Clone, Copy)]
@@ -58,6 +63,8 @@ pub(crate) struct Limits {
     pub full_walk_min: usize,
     /// [`FLOORS_NEAR_PERCENT`].
     pub floors_near: usize,
+    /// [`NEAREST_WALK_MIN`].
+    pub nearest_walk_min: usize,
 }
 
 impl Limits {
@@ -69,5 +76,6 @@ impl Limits {
         full_walk: FULL_WALK_PERCENT,
         full_walk_min: FULL_WALK_MIN,
         floors_near: FLOORS_NEAR_PERCENT,
+        nearest_walk_min: NEAREST_WALK_MIN,
     };
 }

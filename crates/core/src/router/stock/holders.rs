@@ -79,6 +79,7 @@ impl StockTable {
     /// True when `node` holds at least `need` units of every `(sku, need)` of `needs`: it is
     /// one of [`StockTable::full_holders`]. A SKU's bit (when it has a bitmap) rejects most
     /// nodes before any units are read.
+    #[inline]
     pub(crate) fn holds_all(&self, needs: &[(SkuId, u32)], node: NodeIdx) -> bool {
         let bits = needs.iter().all(|&(s, _)| {
             self.postings
@@ -96,7 +97,18 @@ impl StockTable {
 
     /// True when `node` holds at least `need` units of `sku` ([`StockTable::holds_all`] of one).
     pub(crate) fn holds(&self, sku: SkuId, need: u32, node: NodeIdx) -> bool {
-        self.holds_all(&[(sku, need)], node)
+        let Some(p) = self.postings.get(sku.0 as usize) else {
+            return false;
+        };
+        if !p.bits.is_empty() {
+            if !bit(&p.bits, node) {
+                return false;
+            }
+            if need <= 1 {
+                return true;
+            }
+        }
+        p.find(node).is_ok_and(|i| p.units[i] >= need)
     }
 
     /// At least as many nodes as [`StockTable::full_holders`] finds, cheaply: the holders of
