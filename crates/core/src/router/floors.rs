@@ -58,8 +58,8 @@ impl LineFloors {
     }
 
     /// The floors from the posting lists, except, when `near` (every node within the order's
-    /// reach limit, in any order) is given, for the lines whose SKU has a holder bitmap or more holders than
-    /// `near` has nodes: those from `near`.
+    /// reach limit, in any order) is given, for the lines whose SKU has a holder bitmap or more
+    /// holders than `near` has nodes: those from `near`.
     pub(super) fn compute_with(s: &Search<'_>, near: Option<&[(NodeIdx, f64)]>) -> Self {
         let order = s.ctx.order;
         let dest = order.destination.unit_vector();
