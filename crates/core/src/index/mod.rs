@@ -411,6 +411,12 @@ impl NearestChord {
         self.near.push((node, chord2));
     }
 
+    /// The pushed nodes [`NearestChord::finish`] chooses among: the nearest is one of them
+    /// whatever other nodes were pushed or not.
+    pub(crate) fn nodes(&self) -> impl Iterator<Item = NodeIdx> + '_ {
+        self.near.iter().map(|&(n, _)| n)
+    }
+
     /// The nearest node pushed (ties in km by index) with its haversine km from `from`.
     pub(crate) fn finish(&self, index: &SpatialIndex, from: LatLng) -> Option<(NodeIdx, f64)> {
         if self.near.is_empty() {

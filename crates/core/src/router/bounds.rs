@@ -3,6 +3,7 @@
 //! "Stopping"; every test only grows more true with the distance and as the best falls.
 
 use super::floors::LineFloors;
+use super::reads::Count;
 use super::search::Search;
 use super::{distance_cents, LineSet};
 
@@ -172,9 +173,13 @@ impl Bounds<'_, '_> {
 
     /// How many nodes might ship line `l`: those the floors kept, else its SKU's holders.
     fn line_holders(&self, l: usize) -> usize {
-        match self.floors() {
-            Some(f) => f.qualified[l].len(),
-            None => self.s.stock.holders(self.s.ctx.order.lines[l].sku).len(),
+        if let Some(f) = self.floors() {
+            return f.qualified[l].len();
         }
+        let sku = self.s.ctx.order.lines[l].sku;
+        let holders = self.s.stock.holders(sku).len();
+        let stock = self.s.stock;
+        stock.read_count(Count::Holders(sku), holders, holders);
+        holders
     }
 }

@@ -264,14 +264,20 @@ impl Search<'_> {
             let budget = holders.saturating_mul(self.router.limits.floors_near) / 100;
             let holds = |n| stock.holds(line.sku, line.qty, n);
             match index.nearest_where(dest, holds, budget).next() {
-                Some(Walked::Node(n, km)) => return Some((km, n)),
+                Some(Walked::Node(n, km)) => {
+                    // Nearer nodes that failed the test cannot start to hold enough in a batch:
+                    // the answer changes only when this one stops holding enough.
+                    stock.read_at(n);
+                    return Some((km, n));
+                }
                 None => return None, // the whole tree, and no holder
                 Some(Walked::Spent) => {}
             }
         }
         let holders = (stock.holdings(line.sku))
             .filter(move |&(_, units)| units >= line.qty)
-            .map(|(n, _)| n);
+            .map(|(n, _)| n)
+            .inspect(|&n| stock.read_at(n));
         let (n, km) = index.nearest_of(dest, holders)?;
         Some((km, n))
     }

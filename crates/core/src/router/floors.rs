@@ -4,6 +4,7 @@
 
 use super::candidate::may_ship;
 use super::choose;
+use super::reads::Count;
 use super::search::Search;
 use super::terms::FloorTerms;
 use super::{distance_cents, margin_cents};
@@ -103,6 +104,12 @@ impl LineFloors {
                 }
                 Some(nearest)
             };
+            // The floors change when a node they kept, or a node that may be the nearest
+            // holder, stops holding enough (none can start to during a batch).
+            s.stock.read_at_each(seen.qualified.iter().map(|&(n, _)| n));
+            if let Some(nearest) = &nearest {
+                s.stock.read_at_each(nearest.nodes());
+            }
             floors.nearest.push(nearest);
             floors.settle(s, l, &seen);
             floors.qualified.push(seen.qualified);
@@ -267,16 +274,21 @@ fn line_reach(s: &Search<'_>) -> Vec<f64> {
         .lines
         .iter()
         .map(|line| {
-            let holders = s.stock.holders(line.sku);
-            if holders.len() > r.limits.line_scan {
+            let holders = s.stock.holders(line.sku).len();
+            let scan = r.limits.line_scan;
+            if holders > scan {
+                s.stock
+                    .read_count(Count::Holders(line.sku), scan + 1, usize::MAX);
                 return s
                     .stock
                     .holder_reach_km(line.sku, order.destination)
                     .unwrap_or(f64::INFINITY);
             }
+            s.stock.read_count(Count::Holders(line.sku), 0, scan);
             s.stock
                 .holdings(line.sku)
                 .filter(|&(_, units)| units >= line.qty)
+                .inspect(|&(n, _)| s.stock.read_at(n))
                 .map(|(n, _)| (n, order.destination.distance_km(index.location(n))))
                 .filter(|&(n, km)| km <= r.terms.nodes[n.0 as usize].reach_km[level])
                 .map(|(_, km)| km)

@@ -9,6 +9,8 @@
 //! chord instead. Both give the nodes in the same (km, index) order
 //! ([`SpatialIndex::nearest_where`](crate::SpatialIndex::nearest_where)).
 
+use super::reads::Count;
+use super::scan_limits::Limits;
 use super::search::Search;
 use crate::index::Walked;
 use crate::{NodeIdx, SkuId, StockTable};
@@ -28,10 +30,11 @@ impl<'a> FullHolders<'a> {
 
     /// True when `node` holds enough of every line.
     pub(super) fn contains(&self, stock: &StockTable, node: NodeIdx) -> bool {
-        match &self.list {
-            Some(list) => list.binary_search(&node).is_ok(),
-            None => stock.holds_all(self.every, node),
+        if let Some(list) = &self.list {
+            return list.binary_search(&node).is_ok();
         }
+        stock.read_at(node);
+        stock.holds_all(self.every, node)
     }
 
     /// Every such node, ascending (listed the first time it is asked).
@@ -39,6 +42,9 @@ impl<'a> FullHolders<'a> {
         self.list.get_or_insert_with(|| {
             let mut list = Vec::new();
             stock.full_holders(self.every, &mut list);
+            // A node outside the list cannot join it (stock only falls during a batch); one in
+            // it can leave.
+            stock.read_at_each(list.iter().copied());
             list
         })
     }
@@ -61,13 +67,18 @@ impl Search<'_> {
         };
         let mut weighed: Vec<NodeIdx> = Vec::new();
         let mut spent = budget == 0;
-        let holds = |n| stock.holds_all(every, n);
+        let tested = std::cell::Cell::new(0usize);
+        let holds = |n| {
+            tested.set(tested.get() + 1);
+            stock.read_at(n);
+            stock.holds_all(every, n)
+        };
         let walk = (!spent).then(|| index.nearest_where(from, holds, budget));
         for step in walk.into_iter().flatten() {
             match step {
                 Walked::Node(n, km) => {
                     if self.bounds().whole(km).is_some() {
-                        return;
+                        break;
                     }
                     self.consider_lines(n, km, self.full.clone());
                     weighed.push(n);
@@ -78,6 +89,10 @@ impl Search<'_> {
                 }
             }
         }
+        // The walk made `tested` tests: a spent walk any budget of exactly that many, another
+        // any budget of at least that many.
+        let (lo, hi) = at_most_for_budget(limits, at_most, tested.get(), spent);
+        stock.read_count(Count::FullAtMost, lo, hi);
         if !spent {
             return; // every full holder was weighed
         }
@@ -97,5 +112,34 @@ impl Search<'_> {
             }
             self.consider_lines(n, km, self.full.clone());
         }
+    }
+}
+
+/// The values of [`StockTable::full_holders_at_most`] that give the first phase's walk the same
+/// course: a walk that made `tested` tests and was `spent` had a budget of exactly that many (0:
+/// no walk); one that ended first (`at_most` was the count), a budget of at least that many, and at least one. The budget
+/// only grows with the count, so each is a range.
+fn at_most_for_budget(
+    limits: Limits,
+    at_most: usize,
+    tested: usize,
+    spent: bool,
+) -> (usize, usize) {
+    // The least count whose budget is at least `t` (`None`: no count's is).
+    let first = |t: usize| -> Option<usize> {
+        if t == 0 {
+            return Some(0);
+        }
+        if limits.full_walk == 0 {
+            return None;
+        }
+        let a = (t.checked_mul(100)?).div_ceil(limits.full_walk);
+        Some(a.max(limits.full_walk_min))
+    };
+    let hi = |t: usize| first(t + 1).map_or(usize::MAX, |a| a - 1);
+    match (spent, first(tested.max(usize::from(!spent)))) {
+        (_, None) => (at_most, at_most), // cannot happen: the walk had this budget
+        (true, Some(lo)) => (lo, hi(tested)),
+        (false, Some(lo)) => (lo, usize::MAX),
     }
 }

@@ -1,14 +1,23 @@
-//! [`Reads`]: while a batch speculates (`speculate.rs`), the nodes whose load each order's route
-//! read, so that a guess goes stale only when a node it actually looked at lost the room for it.
+//! [`Reads`]: while a batch speculates (`speculate.rs`), what each order's route read of the load
+//! and the stock, so that a guess goes stale only when something it actually looked at changed.
+//!
+//! A route reads a node's load to ask whether its capacity binds, and the stock in two ways: at
+//! a node ("does this node hold enough of the order's SKUs", its units under a balance term) and
+//! through counts of holders (how long the order's posting lists are, how many nodes may hold
+//! every line), which choose how candidates are gathered. The nodes are recorded as bits, a
+//! count as the range of values for which every comparison the route made of it comes out the
+//! same ([`Counts`]).
 //!
 //! One set per rayon thread: an order is routed on one thread from start to end (the router
 //! spawns no work of its own), so the set of the thread that routed it holds its reads alone.
-//! Each set is written by its own thread only, so relaxed loads and stores suffice.
+//! Each set is written by its own thread only, so relaxed loads and stores suffice (and its
+//! counts' lock is never contended).
 
-use crate::NodeIdx;
+use crate::{NodeIdx, SkuId};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
+use std::sync::Mutex;
 
-/// Per thread of the pool (and one for a caller outside it), the nodes read since the last
+/// Per thread of the pool (and one for a caller outside it), what was read since the last
 /// [`Reads::take`].
 #[derive(Debug)]
 pub(crate) struct Reads {
@@ -17,21 +26,67 @@ pub(crate) struct Reads {
 
 #[derive(Debug)]
 struct ReadSet {
+    /// Nodes whose load was read.
+    load: NodeBits,
+    /// Nodes whose stock of the order's SKUs was read.
+    stock: NodeBits,
+    counts: Mutex<Counts>,
+}
+
+impl ReadSet {
+    /// The counts (the lock is only ever taken by the set's own thread).
+    fn counts(&self) -> std::sync::MutexGuard<'_, Counts> {
+        self.counts
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+}
+
+#[derive(Debug)]
+struct NodeBits {
     words: Vec<AtomicU64>,
-    /// The route asked whether anything was loaded and nothing was: it may then have judged
-    /// every node's capacity as if idle without reading it.
+    /// Every node counts as read (for the load: the route asked whether anything was loaded
+    /// and nothing was, so it may have judged every node's capacity as if idle).
     whole: AtomicBool,
 }
 
-/// The nodes one route read ([`Reads::take`]).
+impl NodeBits {
+    fn new(nodes: usize) -> Self {
+        NodeBits {
+            words: (0..nodes.div_ceil(64)).map(|_| AtomicU64::new(0)).collect(),
+            whole: AtomicBool::new(false),
+        }
+    }
+
+    #[inline]
+    fn mark(&self, node: NodeIdx) {
+        let i = node.0 as usize;
+        if let Some(w) = self.words.get(i / 64) {
+            let bit = 1 << (i % 64);
+            let old = w.load(Relaxed);
+            if old & bit == 0 {
+                w.store(old | bit, Relaxed);
+            }
+        }
+    }
+
+    fn take(&self) -> ReadNodes {
+        ReadNodes {
+            words: self.words.iter().map(|w| w.swap(0, Relaxed)).collect(),
+            whole: self.whole.swap(false, Relaxed),
+        }
+    }
+}
+
+/// The nodes one route read (of the load, or of the stock).
 #[derive(Debug, Default)]
-pub(super) struct ReadNodes {
+pub(crate) struct ReadNodes {
     words: Vec<u64>,
     whole: bool,
 }
 
 impl ReadNodes {
-    /// True when the route may have read `node`'s load.
+    /// True when the route may have read `node`.
     pub(super) fn covers(&self, node: NodeIdx) -> bool {
         let i = node.0 as usize;
         self.whole
@@ -42,12 +97,61 @@ impl ReadNodes {
     }
 }
 
+/// A count of holders a route compared (see [`Counts`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Count {
+    /// The summed lengths of the posting lists of the order's SKUs (each SKU once).
+    Postings,
+    /// [`StockTable::full_holders_at_most`](super::StockTable::full_holders_at_most) of the
+    /// order's SKUs, each with the most units a line asks.
+    FullAtMost,
+    /// The length of one SKU's posting list.
+    Holders(SkuId),
+}
+
+/// Per count a route read, the values (inclusive) for which each of its comparisons of the count
+/// comes out as it did: the route, a function of those outcomes and of the nodes it read, is the
+/// same while the count stays within them.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Counts {
+    ranges: Vec<(Count, usize, usize)>,
+}
+
+impl Counts {
+    fn narrow(&mut self, count: Count, lo: usize, hi: usize) {
+        match self.ranges.iter_mut().find(|(c, _, _)| *c == count) {
+            Some((_, l, h)) => {
+                *l = (*l).max(lo);
+                *h = (*h).min(hi);
+            }
+            None => self.ranges.push((count, lo, hi)),
+        }
+    }
+
+    /// True when every count, as `value` gives it now, is within its range.
+    pub(super) fn hold(&self, mut value: impl FnMut(Count) -> usize) -> bool {
+        self.ranges.iter().all(|&(c, lo, hi)| {
+            let v = value(c);
+            lo <= v && v <= hi
+        })
+    }
+}
+
+/// What one route read ([`Reads::take`]).
+#[derive(Debug, Default)]
+pub(crate) struct RouteReads {
+    pub load: ReadNodes,
+    pub stock: ReadNodes,
+    pub counts: Counts,
+}
+
 impl Reads {
     /// Sets for `threads` pool threads over `nodes` nodes.
-    pub(super) fn new(threads: usize, nodes: usize) -> Self {
+    pub(crate) fn new(threads: usize, nodes: usize) -> Self {
         let set = || ReadSet {
-            words: (0..nodes.div_ceil(64)).map(|_| AtomicU64::new(0)).collect(),
-            whole: AtomicBool::new(false),
+            load: NodeBits::new(nodes),
+            stock: NodeBits::new(nodes),
+            counts: Mutex::new(Counts::default()),
         };
         Self {
             sets: (0..=threads).map(|_| set()).collect(),
@@ -63,36 +167,46 @@ impl Reads {
     /// Records that `node`'s load was read.
     #[inline]
     pub(crate) fn mark(&self, node: NodeIdx) {
-        let i = node.0 as usize;
-        if let Some(w) = self.set().words.get(i / 64) {
-            let bit = 1 << (i % 64);
-            let old = w.load(Relaxed);
-            if old & bit == 0 {
-                w.store(old | bit, Relaxed);
-            }
-        }
+        self.set().load.mark(node);
     }
 
-    /// Records that the route found nothing loaded (see [`ReadSet::whole`]).
+    /// Records that the route found nothing loaded (see [`NodeBits::whole`]).
     pub(crate) fn mark_whole(&self) {
-        self.set().whole.store(true, Relaxed);
+        self.set().load.whole.store(true, Relaxed);
+    }
+
+    /// Records that `node`'s stock of the order's SKUs was read.
+    #[inline]
+    pub(crate) fn mark_stock(&self, node: NodeIdx) {
+        self.set().stock.mark(node);
+    }
+
+    /// Records that the route's comparisons of `count` come out the same for any value from `lo`
+    /// to `hi`.
+    pub(crate) fn count(&self, count: Count, lo: usize, hi: usize) {
+        debug_assert!(lo <= hi, "{count:?}: {lo} > {hi}");
+        self.set().counts().narrow(count, lo, hi);
     }
 
     /// Forgets the calling thread's reads.
-    pub(super) fn clear(&self) {
+    pub(crate) fn clear(&self) {
         let set = self.set();
-        for w in &set.words {
-            w.store(0, Relaxed);
+        for bits in [&set.load, &set.stock] {
+            for w in &bits.words {
+                w.store(0, Relaxed);
+            }
+            bits.whole.store(false, Relaxed);
         }
-        set.whole.store(false, Relaxed);
+        set.counts().ranges.clear();
     }
 
     /// The calling thread's reads since its last take or clear; clears them.
-    pub(super) fn take(&self) -> ReadNodes {
+    pub(crate) fn take(&self) -> RouteReads {
         let set = self.set();
-        ReadNodes {
-            words: set.words.iter().map(|w| w.swap(0, Relaxed)).collect(),
-            whole: set.whole.swap(false, Relaxed),
+        RouteReads {
+            load: set.load.take(),
+            stock: set.stock.take(),
+            counts: std::mem::take(&mut *set.counts()),
         }
     }
 }

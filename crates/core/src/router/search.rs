@@ -13,6 +13,7 @@ use super::full::FullHolders;
 use super::order_terms::OrderTerms;
 use super::policy_router::PolicyRouter;
 use super::reach::Reach;
+use super::reads::Count;
 use super::{distance_cents, margin_cents, Candidate, CandidateOutcome, LineSet};
 use super::{Load, Prices, StockTable};
 use crate::{NodeIdx, Order, SkuId};
@@ -143,7 +144,9 @@ impl Search<'_> {
             .iter()
             .map(|&(s, _)| self.stock.holders(s).len())
             .sum();
-        if posting <= self.router.limits.posting {
+        let limit = self.router.limits.posting;
+        if posting <= limit {
+            self.stock.read_count(Count::Postings, 0, limit);
             self.scan_sparse_holders(&every);
             return;
         }
@@ -177,6 +180,7 @@ impl Search<'_> {
 
     /// Considers `node` at `km` with the lines it holds enough of.
     pub(super) fn consider(&mut self, node: NodeIdx, km: f64) {
+        self.stock.read_at(node);
         let lines = stock_lines(self.ctx.order, self.stock, node);
         self.consider_lines(node, km, lines);
     }
@@ -184,6 +188,7 @@ impl Search<'_> {
     /// [`Search::consider`] for a node whose [`stock_lines`] are known: unless the bounds price
     /// it out or a priced node dominates it, judge it, price it and feed it to the solver.
     pub(super) fn consider_lines(&mut self, node: NodeIdx, km: f64, held: LineSet) {
+        self.stock.read_at(node);
         let r = self.router;
         if !held.is_empty() && held != self.full {
             let bounds = self.bounds();
@@ -255,7 +260,7 @@ impl Search<'_> {
 
 /// Each SKU of the lines in `lines` once, with the most units one of those lines asks for: a
 /// node holding that much of every SKU can ship those lines (as far as stock goes).
-fn needs(order: &Order, lines: &LineSet) -> Vec<(SkuId, u32)> {
+pub(super) fn needs(order: &Order, lines: &LineSet) -> Vec<(SkuId, u32)> {
     let mut needs: Vec<(SkuId, u32)> = Vec::new();
     for line in lines.iter().map(|i| &order.lines[i]) {
         match needs.iter_mut().find(|(s, _)| *s == line.sku) {

@@ -8,7 +8,9 @@
 //! re-routes of 20,000 orders → 903; `benches/README.md`).
 
 use super::batch::apply;
-use super::reads::{ReadNodes, Reads};
+use super::reads::{Count, Reads, RouteReads};
+use super::search::needs;
+use super::LineSet;
 use super::{Decision, Load, Router, StockTable};
 use crate::{NodeIdx, Order, SkuId};
 use jiff::Timestamp;
@@ -23,19 +25,19 @@ const WINDOW_PER_THREAD: usize = 8;
 /// per thread.
 const REDO_PER_THREAD: usize = 1;
 
-/// What committed orders changed, in commit order: (node, SKU, sold out) per shipped line, and
+/// What committed orders changed, in commit order: (node, SKU) per shipped line, and
 /// each capacity-limited node shipped from. A guess records how long both were when it was routed.
 #[derive(Default)]
 struct Changes {
-    stock: Vec<(NodeIdx, SkuId, bool)>,
+    stock: Vec<(NodeIdx, SkuId)>,
     limited: Vec<NodeIdx>,
 }
 
-/// A speculative decision, the nodes whose load its route read, and where [`Changes`] stood
-/// when it was routed.
+/// A speculative decision, what its route read of the load and the stock, and where
+/// [`Changes`] stood when it was routed.
 struct Guess {
     decision: Option<Decision>,
-    reads: ReadNodes,
+    reads: RouteReads,
     stock: usize,
     limited: usize,
 }
@@ -57,6 +59,7 @@ impl Router {
         let redo_max = REDO_PER_THREAD * threads;
         let reads = Arc::new(Reads::new(threads, self.network().len()));
         load.record_reads(Some(Arc::clone(&reads)));
+        stock.record_reads(Some(Arc::clone(&reads)));
         // Routes `order` against the state of the moment, `changes` long, and takes its reads.
         let guess = |order: &Order, stock: &StockTable, load: &Load, changes: &Changes| {
             reads.clear(); // what this thread read since (a staleness test) is not the route's
@@ -105,9 +108,7 @@ impl Router {
                     .expect("each guess is committed once");
                 for s in &d.shipments {
                     for &l in &s.lines {
-                        let sku = order.lines[l].sku;
-                        let left = stock.qty(s.node, sku) - order.lines[l].qty;
-                        changes.stock.push((s.node, sku, left == 0));
+                        changes.stock.push((s.node, order.lines[l].sku));
                     }
                     if self.capacity_limited(s.node) {
                         changes.limited.push(s.node);
@@ -120,6 +121,7 @@ impl Router {
             progress(decisions.len());
         }
         load.record_reads(None);
+        stock.record_reads(None);
     }
 
     /// True when the node has a daily capacity in units or shipments (the same in every version).
@@ -140,24 +142,28 @@ impl Router {
     }
 
     /// True when a guess for `order`, routed before the `stock_changes` and shipments from the
-    /// capacity-limited nodes `limited` were committed, reading the load of the nodes in `reads`,
-    /// may differ from routing `order` now. The route is a function of what it reads; stock and
-    /// load only shrink and grow. It reads stock through "does this node hold enough of this SKU
-    /// for the order's lines" (masks, SKU groups, posting lists, the unfilled-line reasons) and,
-    /// with a balance term, "how far below its low-stock level would a line take this position";
-    /// it reads a node's load ([`ReadNodes`]) only to ask "does this node's capacity bind for
-    /// this order" (every comparison is against at most the order's units). A guess is kept when
-    /// every answer it read is unchanged: no SKU of the order sold out anywhere or fell below the
-    /// order's need (plus the balance's low-stock level) at a node, and no node whose load it read
-    /// binds the order's capacity now. (Capacities are the same in every policy version, so
-    /// `self`'s terms serve every order.)
+    /// capacity-limited nodes `limited` were committed, having read `reads`, may differ from
+    /// routing `order` now. The route is a function of what it reads; stock only falls and load
+    /// only grows. It reads a node's stock through "does this node hold enough of this SKU for
+    /// the order's lines" (masks, SKU groups, posting lists, the unfilled-line reasons) and, with
+    /// a balance term, "how far below its low-stock level would a line take this position"; the
+    /// holder counts that choose how candidates are gathered through comparisons ([`Counts`]);
+    /// and a node's load ([`RouteReads::load`]) only to ask "does this node's capacity bind for
+    /// this order" (every comparison is against at most the order's units). A guess is kept
+    /// when every answer it read is unchanged: no SKU of the order fell below the order's need
+    /// (plus the balance's low-stock level) at a node whose stock it read, no count it compared
+    /// left its range (counts change only when a position sells out), and no node whose load
+    /// it read binds the order's capacity now. (Capacities are the same in every policy
+    /// version, so `self`'s terms serve every order.)
+    ///
+    /// [`Counts`]: super::reads::Counts
     #[allow(clippy::too_many_arguments)]
-    fn stale(
+    pub(super) fn stale(
         &self,
         order: &Order,
-        stock_changes: &[(NodeIdx, SkuId, bool)],
+        stock_changes: &[(NodeIdx, SkuId)],
         limited: &[NodeIdx],
-        reads: &ReadNodes,
+        reads: &RouteReads,
         stock: &StockTable,
         load: &Load,
     ) -> bool {
@@ -170,17 +176,36 @@ impl Router {
                 .sum()
         };
         let below = self.balance_below_units();
-        let stock_changed = stock_changes.iter().any(|&(n, sku, sold_out)| {
+        // A position the log names was held when the guess was routed: at zero now, it sold out.
+        let mut sold_out = false;
+        let stock_changed = stock_changes.iter().any(|&(n, sku)| {
             let need = need(sku);
-            need > 0 && (sold_out || stock.qty(n, sku) < need.saturating_add(below))
+            let left = stock.qty(n, sku);
+            sold_out |= left == 0 && need > 0;
+            need > 0 && left < need.saturating_add(below) && reads.stock.covers(n)
         });
         let units = u32::try_from(order.units()).unwrap_or(u32::MAX);
         stock_changed
+            || (sold_out && !reads.counts.hold(|c| count(order, stock, c)))
             || limited.iter().any(|&n| {
-                reads.covers(n)
+                reads.load.covers(n)
                     && !self.earliest().terms.nodes[n.0 as usize]
                         .capacity()
                         .has_room(load, n, units)
             })
+    }
+}
+
+/// `count`'s value for `order` in `stock` (see [`Count`]).
+fn count(order: &Order, stock: &StockTable, count: Count) -> usize {
+    match count {
+        Count::Postings => {
+            let every = needs(order, &LineSet::full(order.lines.len()));
+            every.iter().map(|&(s, _)| stock.holders(s).len()).sum()
+        }
+        Count::FullAtMost => {
+            stock.full_holders_at_most(&needs(order, &LineSet::full(order.lines.len())))
+        }
+        Count::Holders(sku) => stock.holders(sku).len(),
     }
 }

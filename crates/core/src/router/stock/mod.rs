@@ -18,8 +18,10 @@ mod posting;
 #[cfg(test)]
 mod tests;
 
+use super::reads::{Count, Reads};
 use crate::{LatLng, NodeIdx, SkuId};
 use posting::Posting;
+use std::sync::Arc;
 
 /// A SKU gets a holder bitmap once it has at least this many holders and the bitmap is no larger
 /// than its posting list (one bit per node against eight bytes per holder).
@@ -41,6 +43,8 @@ pub struct StockTable {
     /// destination cannot be served with the SKU from further than its distance to the centre
     /// plus the radius. Set by [`StockTable::bound_holders`]; a new holder forgets it.
     caps: Vec<Option<(LatLng, f64)>>,
+    /// While a batch speculates, where each route's reads are recorded (`speculate.rs`).
+    reads: Option<Arc<Reads>>,
 }
 
 impl StockTable {
@@ -78,6 +82,35 @@ impl StockTable {
         StockTable {
             postings,
             caps: Vec::new(),
+            reads: None,
+        }
+    }
+
+    /// Records the router's reads in `reads` from now on (`None`: stops).
+    pub(crate) fn record_reads(&mut self, reads: Option<Arc<Reads>>) {
+        self.reads = reads;
+    }
+
+    /// Records that the route read `node`'s stock of the order's SKUs (while recording).
+    #[inline]
+    pub(crate) fn read_at(&self, node: NodeIdx) {
+        if let Some(r) = &self.reads {
+            r.mark_stock(node);
+        }
+    }
+
+    /// [`StockTable::read_at`] for each of `nodes`.
+    pub(crate) fn read_at_each(&self, nodes: impl IntoIterator<Item = NodeIdx>) {
+        if let Some(r) = &self.reads {
+            nodes.into_iter().for_each(|n| r.mark_stock(n));
+        }
+    }
+
+    /// Records that the route's comparisons of `count` come out the same for any value from
+    /// `lo` to `hi` (while recording).
+    pub(crate) fn read_count(&self, count: Count, lo: usize, hi: usize) {
+        if let Some(r) = &self.reads {
+            r.count(count, lo, hi);
         }
     }
 
