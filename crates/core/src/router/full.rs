@@ -42,9 +42,6 @@ impl<'a> FullHolders<'a> {
         self.list.get_or_insert_with(|| {
             let mut list = Vec::new();
             stock.full_holders(self.every, &mut list);
-            // A node outside the list cannot join it (stock only falls during a batch); one in
-            // it can leave.
-            stock.read_at_each(list.iter().copied());
             list
         })
     }
@@ -70,7 +67,6 @@ impl Search<'_> {
         let tested = std::cell::Cell::new(0usize);
         let holds = |n| {
             tested.set(tested.get() + 1);
-            stock.read_at(n);
             stock.holds_all(every, n)
         };
         let walk = (!spent).then(|| index.nearest_where(from, holds, budget));

@@ -8,6 +8,15 @@
 //! count as the range of values for which every comparison the route made of it comes out the
 //! same ([`Counts`]).
 //!
+//! The stock nodes read are the nodes the route weighed (`Search::consider`), those whose
+//! membership in the full holders the nearest-first walk asked, the nodes the line floors kept
+//! or may take for a line's nearest holder, and a short line's scanned holders. A node that a
+//! candidate list (the holders of a sparse order, the full holders, the first phase's walk)
+//! holds but the scan never weighed is not read: stock only falls during a batch, so no node
+//! joins a list, and one leaving it beyond where the scan stopped leaves the nodes before that
+//! point, in the same nearest-first order, as they were (the walk's queue pops every other entry
+//! in the same order, and so makes the same tests, until the node's own turn).
+//!
 //! One set per rayon thread: an order is routed on one thread from start to end (the router
 //! spawns no work of its own), so the set of the thread that routed it holds its reads alone.
 //! Each set is written by its own thread only, so relaxed loads and stores suffice (and its

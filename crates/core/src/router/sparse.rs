@@ -9,7 +9,6 @@ impl Search<'_> {
     pub(super) fn scan_sparse_holders(&mut self, every: &[(SkuId, u32)]) {
         let mut nodes = Vec::new();
         self.stock.any_holders(every, &mut nodes);
-        self.stock.read_at_each(nodes.iter().copied());
         let index = self.router.network.index();
         for (n, km) in index.nearest_among(self.ctx.order.destination, &nodes) {
             if self.closed(km).is_some() {
