@@ -3,9 +3,10 @@
 //! order committed since it was routed changed (`Router::stale`) is routed again, together with
 //! the next few orders of the window that are stale too, in parallel, against the state of that
 //! moment; so every committed decision is the one the one-thread run makes, and the plan is
-//! identical. Each route records the nodes whose load it read ([`Reads`]): a node that filled up
-//! makes a guess stale only if the guess looked at it (on the comparison instance, 1,785
-//! re-routes of 20,000 orders → 903; `benches/README.md`).
+//! identical. Each route records what it read ([`Reads`]): the nodes whose load and whose stock
+//! it read, and the holder counts it compared. A node that filled up, or a stock change, makes a
+//! guess stale only if the guess read it (re-routes of 20,000 orders on the comparison instance:
+//! 1,785 with neither, 903 with load reads, 278 with stock reads too; `benches/README.md`).
 
 use super::batch::apply;
 use super::reads::{Count, Reads, RouteReads};
