@@ -39,15 +39,21 @@ fn arb_limits() -> impl Strategy<Value = Limits> {
         0usize..4,
         0usize..300,
         0usize..8,
+        // The floors from the nodes within reach (none, or every walk), and the nearest
+        // holder's walk for every SKU or none.
+        prop_oneof![Just(0usize), Just(usize::MAX)],
+        prop_oneof![Just(0usize), Just(usize::MAX)],
     )
         .prop_map(
-            |(posting, walk, divisor, line_scan, full_walk, full_walk_min)| Limits {
+            |(posting, walk, divisor, line_scan, full_walk, full_walk_min, near, nearest)| Limits {
                 posting,
                 walk,
                 divisor,
                 line_scan,
                 full_walk,
                 full_walk_min,
+                floors_near: near,
+                nearest_walk_min: nearest,
             },
         )
 }
