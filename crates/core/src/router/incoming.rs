@@ -81,9 +81,6 @@ impl Router {
         let mut changed = false;
         let mut decisions = plan.decisions;
         for (order, d) in orders.iter().zip(&mut decisions) {
-            if d.unfilled.is_empty() || d.group.is_some() || !on(order) {
-                continue;
-            }
             let router = self.version(order, now);
             changed |= router.promise_order(order, d, &mut left, &mut load, now);
         }
@@ -95,8 +92,16 @@ impl Router {
 }
 
 impl PolicyRouter {
+    /// True when `d` may gain incoming shipments: the policy promises incoming stock, a line is
+    /// unfilled, and no rule's node groups decided the order (their condition the extra
+    /// shipments could change).
+    pub(super) fn may_promise(&self, d: &Decision) -> bool {
+        self.policy.incoming.promise && !d.unfilled.is_empty() && d.group.is_none()
+    }
+
     /// Adds incoming shipments to `d` (see [`Router::promise_incoming`]), taking their units from
-    /// `left` and their capacity in `load`; true when it added any.
+    /// `left` and their capacity in `load`; true when it added any (never unless
+    /// [`PolicyRouter::may_promise`]).
     pub(super) fn promise_order(
         &self,
         order: &Order,
@@ -105,6 +110,9 @@ impl PolicyRouter {
         load: &mut Load,
         now: Timestamp,
     ) -> bool {
+        if !self.may_promise(d) {
+            return false;
+        }
         let terms = OrderTerms::resolve(order, &self.policy);
         let ctx = OrderCtx::new(self, order, &terms, now, None);
         let mut added = Vec::new();

@@ -175,7 +175,7 @@ impl<'r> State<'r> {
         order.excluded.extend(self.down.iter().copied());
         let mut new = self.router.route(&order, &self.left, &self.load, self.now);
         let version = self.router.version(&order, self.now);
-        if version.policy.incoming.promise && !new.unfilled.is_empty() && new.group.is_none() {
+        if version.may_promise(&new) {
             // Promised against copies: `take` below takes the chosen decision's units once.
             let (mut incoming, mut load) = (self.incoming.clone(), self.load.clone());
             for s in &new.shipments {
