@@ -44,7 +44,8 @@ impl LineFloors {
     /// of the longest list's length in nodes).
     pub(super) fn compute(s: &Search<'_>) -> Self {
         let order = s.ctx.order;
-        let limit_chord2 = s.reach.limit_chord2();
+        // No node beyond the nearest groups' reach may ship a line: the same holders.
+        let limit_chord2 = s.reach.near_chord2();
         let longest = (order.lines.iter())
             .map(|l| s.stock.holders(l.sku).len())
             .max()
@@ -172,7 +173,7 @@ impl LineFloors {
 /// The distance-free test of "may ship" (see [`LineFloors`]) for a holder with enough units.
 struct MayShip<'s, 'r> {
     s: &'s Search<'r>,
-    /// [`Reach::limit_chord2`](super::reach::Reach::limit_chord2).
+    /// [`Reach::near_chord2`](super::reach::Reach::near_chord2).
     limit_chord2: f64,
     /// Without node restrictions, deadline groups or capacity used, a holder in reach ships
     /// when its capacities allow one shipment of the line.
@@ -187,7 +188,7 @@ impl<'s, 'r> MayShip<'s, 'r> {
         let plain = !restricted && s.reach.group_chord2.is_empty() && s.load.is_empty();
         Self {
             s,
-            limit_chord2: s.reach.limit_chord2(),
+            limit_chord2: s.reach.near_chord2(),
             plain,
             restricted,
         }

@@ -7,7 +7,8 @@
 //! tested [`FULL_WALK_PERCENT`](super::scan_limits::FULL_WALK_PERCENT) of their number without the
 //! bound closing (few full holders, or a remote order), the others are listed and ordered by
 //! chord instead. Both give the nodes in the same (km, index) order
-//! ([`SpatialIndex::nearest_where`](crate::SpatialIndex::nearest_where)).
+//! ([`SpatialIndex::nearest_where`](crate::SpatialIndex::nearest_where)). Once a node is weighed,
+//! the phase stops beyond the near groups' reach (`Reach::near_km`: no node there can serve).
 
 use super::reads::Count;
 use super::scan_limits::Limits;
@@ -51,6 +52,9 @@ impl Search<'_> {
     /// Considers the nodes of `full`, nearest first (ties by index), until one shipment from
     /// further away costs more than the best found.
     pub(super) fn scan_full_holders(&mut self, full: &mut FullHolders<'_>) {
+        if self.bounds().whole(0.0).is_some() {
+            return; // no node at any distance can serve the order, or pay
+        }
         let index = self.router.network.index();
         let from = self.ctx.order.destination;
         let stock = self.stock;
@@ -73,7 +77,7 @@ impl Search<'_> {
         for step in walk.into_iter().flatten() {
             match step {
                 Walked::Node(n, km) => {
-                    if self.bounds().whole(km).is_some() {
+                    if self.full_closed(km) {
                         break;
                     }
                     self.consider_lines(n, km, self.full.clone());
@@ -96,18 +100,35 @@ impl Search<'_> {
         // (any further is beyond it: the loop below would stop there), ordered by chord.
         weighed.sort_unstable();
         let dest = from.unit_vector();
-        let limit_chord2 = self.reach.limit_chord2();
+        let limit_chord2 = if self.candidates.is_empty() {
+            self.reach.limit_chord2()
+        } else {
+            self.reach.near_chord2()
+        };
         let rest: Vec<(NodeIdx, f64)> = (full.list(stock).iter().copied())
             .filter(|n| weighed.binary_search(n).is_err())
             .map(|n| (n, index.chord2(dest, n)))
             .filter(|&(_, chord2)| chord2 <= limit_chord2)
             .collect();
         for (n, km) in index.nearest_by_chord(from, &rest) {
-            if self.bounds().whole(km).is_some() {
+            if self.full_closed(km) {
                 break;
             }
             self.consider_lines(n, km, self.full.clone());
         }
+    }
+}
+
+impl Search<'_> {
+    /// True when no node that holds every line at `km` or further needs weighing: tests 1 and
+    /// 2 close, or, once a node was weighed, `km` is beyond [`Reach::near_km`] (no such node can
+    /// serve the order; left unweighed, it goes unlisted in the explanation, whose first node
+    /// holds every line and so alone gives the unfilled lines their reasons).
+    ///
+    /// [`Reach::near_km`]: super::reach::Reach::near_km
+    fn full_closed(&self, km: f64) -> bool {
+        self.bounds().whole(km).is_some()
+            || (!self.candidates.is_empty() && km > self.reach.near_km)
     }
 }
 

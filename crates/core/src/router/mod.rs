@@ -52,6 +52,8 @@ mod postings;
 mod prices;
 mod ranking;
 mod reach;
+#[cfg(test)]
+mod reach_tests;
 mod reads;
 mod reason;
 mod reroute;
@@ -173,7 +175,18 @@ impl Router {
                 full_walk_min: 0,
                 floors_near: if walk % 2 == 1 { usize::MAX } else { 0 },
                 nearest_walk_min: 0,
+                near_groups: true,
             };
+        }
+        self
+    }
+
+    /// The same router without [`Reach::near_km`](reach::Reach::near_km) (the reach limit in
+    /// its place; the decisions must not change).
+    #[cfg(test)]
+    pub(crate) fn without_near_groups(mut self) -> Self {
+        for (_, version) in &mut self.versions {
+            version.limits.near_groups = false;
         }
         self
     }

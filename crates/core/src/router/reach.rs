@@ -20,6 +20,12 @@ pub(super) struct Reach {
     /// Per promise group, the largest squared chord (as the index computes it) of a destination
     /// it can serve by a hard deadline, `-1` when none (empty without a hard deadline).
     pub group_chord2: Vec<f64>,
+    /// No node further than this (km) can serve the order either: for a hard deadline, the
+    /// largest reach of a group whose area ([`Profile::area`](super::terms::Profile)) comes
+    /// within it, else [`Reach::limit_km`]. Test 1 stays on [`Reach::limit_km`]; this one stops
+    /// the first phase once it has weighed a node, and bounds the floors' reading (`full.rs`,
+    /// `floors.rs`).
+    pub near_km: f64,
 }
 
 impl Reach {
@@ -28,6 +34,7 @@ impl Reach {
         Self {
             limit_km: f64::INFINITY,
             group_chord2: Vec::new(),
+            near_km: f64::INFINITY,
         }
     }
 
@@ -35,13 +42,12 @@ impl Reach {
     /// [`ChordSlack::chord2_upper_bound`]): `-1` when no node can serve the order, infinite
     /// without a limit.
     pub(super) fn limit_chord2(&self) -> f64 {
-        if self.limit_km < 0.0 {
-            -1.0
-        } else if self.limit_km.is_finite() {
-            ChordSlack::chord2_upper_bound(self.limit_km)
-        } else {
-            f64::INFINITY
-        }
+        chord2_of(self.limit_km)
+    }
+
+    /// [`Reach::near_km`] as a squared chord (as [`Reach::limit_chord2`]).
+    pub(super) fn near_chord2(&self) -> f64 {
+        chord2_of(self.near_km)
     }
 
     /// The level's reach limit and, for a hard deadline, the furthest distance whose transit
@@ -58,6 +64,7 @@ impl Reach {
             return Self {
                 limit_km: limit,
                 group_chord2: Vec::new(),
+                near_km: limit,
             };
         }
         // Another thread holding the memo: answer without it (the same values).
@@ -69,6 +76,9 @@ impl Reach {
         memo.zones.resize(profiles.len(), None);
         memo.groups.resize(profiles.len() * levels, None);
         let mut reach = -1.0f64;
+        // Only a group with a node within its own reach can serve the order.
+        let mut near = -1.0f64;
+        let dest = order.destination.unit_vector();
         let group_chord2 = (profiles.iter().enumerate())
             .map(|(i, p)| {
                 let node = r.network.node(p.node);
@@ -95,13 +105,29 @@ impl Reach {
                     }
                 };
                 reach = reach.max(km);
+                if km > near && (!r.limits.near_groups || p.area.chord2_from(dest) <= chord2) {
+                    near = km;
+                }
                 chord2
             })
             .collect();
         Self {
             limit_km: reach.min(limit),
             group_chord2,
+            near_km: near.min(limit),
         }
+    }
+}
+
+/// `km` as the largest squared chord of a node within it (as the index computes them, see
+/// [`ChordSlack::chord2_upper_bound`]): `-1` for a negative distance, infinite for an infinite one.
+fn chord2_of(km: f64) -> f64 {
+    if km < 0.0 {
+        -1.0
+    } else if km.is_finite() {
+        ChordSlack::chord2_upper_bound(km)
+    } else {
+        f64::INFINITY
     }
 }
 

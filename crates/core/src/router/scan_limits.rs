@@ -65,6 +65,11 @@ pub(crate) struct Limits {
     pub floors_near: usize,
     /// [`NEAREST_WALK_MIN`].
     pub nearest_walk_min: usize,
+    /// The scan uses the nearest promise groups' reach ([`Reach::near_km`]); off, that is the
+    /// order's reach limit (tests compare both).
+    ///
+    /// [`Reach::near_km`]: super::reach::Reach::near_km
+    pub near_groups: bool,
 }
 
 impl Limits {
@@ -77,5 +82,6 @@ impl Limits {
         full_walk_min: FULL_WALK_MIN,
         floors_near: FLOORS_NEAR_PERCENT,
         nearest_walk_min: NEAREST_WALK_MIN,
+        near_groups: true,
     };
 }

@@ -43,9 +43,20 @@ fn arb_limits() -> impl Strategy<Value = Limits> {
         // holder's walk for every SKU or none.
         prop_oneof![Just(0usize), Just(usize::MAX)],
         prop_oneof![Just(0usize), Just(usize::MAX)],
+        any::<bool>(),
     )
         .prop_map(
-            |(posting, walk, divisor, line_scan, full_walk, full_walk_min, near, nearest)| Limits {
+            |(
+                posting,
+                walk,
+                divisor,
+                line_scan,
+                full_walk,
+                full_walk_min,
+                near,
+                nearest,
+                groups,
+            )| Limits {
                 posting,
                 walk,
                 divisor,
@@ -54,6 +65,7 @@ fn arb_limits() -> impl Strategy<Value = Limits> {
                 full_walk_min,
                 floors_near: near,
                 nearest_walk_min: nearest,
+                near_groups: groups,
             },
         )
 }

@@ -3,6 +3,7 @@
 //! input limits ([`crate::MAX_MONEY_CENTS`] and the rest) here, so no sum over an order's terms
 //! can overflow.
 
+use crate::index::UnitBox;
 use crate::{limits, Network, Node, NodeIdx, NodeKind, Policy, ServiceLevel};
 use jiff::civil::Time;
 
@@ -169,6 +170,8 @@ pub(crate) struct Profile {
     pub handling_days: u8,
     /// Per level: the largest reach of the group's nodes.
     pub max_reach_km: Vec<f64>,
+    /// A box around the group's nodes (their unit vectors): how near the group can be.
+    pub area: UnitBox,
 }
 
 /// Groups the active nodes into profiles and records each node's group in its terms.
@@ -197,11 +200,13 @@ fn profiles(network: &Network, nodes: &mut [NodeTerms], levels: usize) -> Vec<Pr
                 cutoff_local: t.cutoff_local,
                 handling_days: t.handling_days,
                 max_reach_km: vec![0.0; levels],
+                area: UnitBox::default(),
             });
             out.len() - 1
         });
         t.profile = u32::try_from(k).expect("fewer than 2^32 nodes");
         let p = &mut out[k];
+        p.area.add(network.index().unit(NodeIdx(i as u32)));
         for (m, &r) in p.max_reach_km.iter_mut().zip(&t.reach_km) {
             *m = m.max(r);
         }
