@@ -4,6 +4,7 @@
 
 use super::StockTable;
 use crate::{LatLng, NodeIdx, SkuId};
+use std::sync::Arc;
 
 /// Holders whose dot product with a cap's centre is within this of the least are measured by
 /// haversine for the radius. It is a difference of about 1.4e-3 rad in angle at the antipode,
@@ -24,6 +25,7 @@ impl StockTable {
             .unwrap_or(0);
         let words = nodes.div_ceil(64);
         for p in &mut self.postings {
+            let p = Arc::make_mut(p);
             p.bits.clear();
             if p.nodes.len() >= dense_min.max(words) && !p.nodes.is_empty() {
                 p.bits = vec![0; words];

@@ -10,7 +10,7 @@ impl StockTable {
     /// SKUs), ascending, into `out`.
     pub(crate) fn full_holders(&self, needs: &[(SkuId, u32)], out: &mut Vec<NodeIdx>) {
         out.clear();
-        let posting = |s: SkuId| self.postings.get(s.0 as usize);
+        let posting = |s: SkuId| self.posting_of(s);
         let Some(postings) = needs
             .iter()
             .map(|&(s, _)| posting(s))
@@ -97,7 +97,7 @@ impl StockTable {
 
     /// True when `node` holds at least `need` units of `sku` ([`StockTable::holds_all`] of one).
     pub(crate) fn holds(&self, sku: SkuId, need: u32, node: NodeIdx) -> bool {
-        let Some(p) = self.postings.get(sku.0 as usize) else {
+        let Some(p) = self.posting_of(sku) else {
             return false;
         };
         if !p.bits.is_empty() {
@@ -115,10 +115,8 @@ impl StockTable {
     /// every SKU (a count of the AND of the bitmaps) when every SKU has a bitmap, else the
     /// shortest posting list's length.
     pub(crate) fn full_holders_at_most(&self, needs: &[(SkuId, u32)]) -> usize {
-        let postings: Option<Vec<&Posting>> = needs
-            .iter()
-            .map(|&(s, _)| self.postings.get(s.0 as usize))
-            .collect();
+        let postings: Option<Vec<&Posting>> =
+            needs.iter().map(|&(s, _)| self.posting_of(s)).collect();
         let Some(postings) = postings else {
             return 0; // a SKU nobody holds
         };
@@ -143,7 +141,7 @@ impl StockTable {
         out.clear();
         let postings: Vec<&Posting> = needs
             .iter()
-            .filter_map(|&(s, _)| self.postings.get(s.0 as usize))
+            .filter_map(|&(s, _)| self.posting_of(s))
             .collect();
         if postings.len() > 1 && postings.iter().all(|p| !p.bits.is_empty()) {
             let words = postings.iter().map(|p| p.bits.len()).max().unwrap_or(0);

@@ -38,7 +38,9 @@ pub(crate) const DENSE_MIN_HOLDERS: usize = 64;
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct StockTable {
-    postings: Vec<Posting>,
+    /// Per SKU, shared until written: a clone (a batch's working copy) copies the lists its
+    /// orders ship from, not the whole table.
+    postings: Vec<Arc<Posting>>,
     /// Per SKU, a spherical cap (centre, radius in km) holding every holder, when known: a
     /// destination cannot be served with the SKU from further than its distance to the centre
     /// plus the radius. Set by [`StockTable::bound_holders`]; a new holder forgets it.
@@ -76,7 +78,7 @@ impl StockTable {
                         p.units.push(units);
                     }
                 }
-                p
+                Arc::new(p)
             })
             .collect();
         StockTable {
@@ -84,6 +86,12 @@ impl StockTable {
             caps: Vec::new(),
             reads: None,
         }
+    }
+
+    /// `sku`'s list, if the table has a slot for it.
+    #[inline]
+    fn posting_of(&self, sku: SkuId) -> Option<&Posting> {
+        self.postings.get(sku.0 as usize).map(|p| &**p)
     }
 
     /// Records the router's reads in `reads` from now on (`None`: stops).
@@ -121,9 +129,9 @@ impl StockTable {
         }
         let s = sku.0 as usize;
         if self.postings.len() <= s {
-            self.postings.resize(s + 1, Posting::default());
+            self.postings.resize(s + 1, Arc::default());
         }
-        let p = &mut self.postings[s];
+        let p = Arc::make_mut(&mut self.postings[s]);
         match p.nodes.binary_search(&node) {
             Ok(i) => p.units[i] = p.units[i].saturating_add(units),
             Err(i) => {
@@ -145,6 +153,7 @@ impl StockTable {
         let Ok(i) = p.find(node) else {
             return 0;
         };
+        let p = Arc::make_mut(p);
         let taken = units.min(p.units[i]);
         p.units[i] -= taken;
         if p.units[i] == 0 {
