@@ -211,13 +211,16 @@ impl<'s, 'r> MayShip<'s, 'r> {
         if self.plain {
             return t.capacity.has_room_idle(qty);
         }
-        (if self.restricted {
-            may_ship(&r.terms.nodes[n.0 as usize], s.ctx, s.load, n, qty)
-        } else {
-            t.capacity.has_room(s.load, n, qty)
-        }) && (s.reach.group_chord2)
+        // The deadline first: it reads no load (a holder that misses it depends on none).
+        let meets = (s.reach.group_chord2)
             .get(t.profile as usize)
-            .is_none_or(|&limit| chord2 <= limit) // else it misses the deadline
+            .is_none_or(|&limit| chord2 <= limit);
+        meets
+            && if self.restricted {
+                may_ship(&r.terms.nodes[n.0 as usize], s.ctx, s.load, n, qty)
+            } else {
+                t.capacity.has_room(s.load, n, qty)
+            }
     }
 }
 
