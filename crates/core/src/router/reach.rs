@@ -81,10 +81,10 @@ impl Reach {
         let dest = order.destination.unit_vector();
         let group_chord2 = (profiles.iter().enumerate())
             .map(|(i, p)| {
-                let node = r.network.node(p.node);
                 // The order's local time in the group's zone (a profile's zone is its own
                 // index or an earlier one's).
-                let local = memo.local(p.zone as usize, &node.timezone, ctx.created_at);
+                let tz = || &r.network.node(p.node).timezone;
+                let local = memo.local(p.zone as usize, tz, ctx.created_at);
                 let key = GroupKey {
                     date: local.date(),
                     after_cutoff: local.time() >= p.cutoff_local,
@@ -199,12 +199,18 @@ pub(super) struct ReachMemo {
 
 impl ReachMemo {
     /// `at` in zone `zone`'s local time (`tz`'s), as `tz.to_datetime(at)`.
-    fn local(&mut self, zone: usize, tz: &TimeZone, at: Timestamp) -> DateTime {
+    fn local<'t>(
+        &mut self,
+        zone: usize,
+        tz: impl FnOnce() -> &'t TimeZone,
+        at: Timestamp,
+    ) -> DateTime {
         let span = &mut self.zones[zone];
         let known = span
             .as_ref()
             .is_some_and(|s| s.from <= at && s.until.is_none_or(|u| at < u));
         if !known {
+            let tz = tz(); // a node's record, read only when the span is not known
             let offset = tz.to_offset(at);
             *span = Some(ZoneSpan {
                 from: at,
@@ -273,7 +279,7 @@ mod tests {
         };
         let order = steps.iter().chain(steps.iter().rev()).chain([&steps[3]]);
         for &at in order {
-            assert_eq!(memo.local(0, &tz, at), tz.to_datetime(at), "at {at}");
+            assert_eq!(memo.local(0, || &tz, at), tz.to_datetime(at), "at {at}");
         }
     }
 }
