@@ -1,7 +1,9 @@
 //! A pinned fingerprint of a 20,000-order sequential plan: every decision's shipments (node,
 //! lines, units, distance, promise, cost by term), unfilled lines with their reasons, and the
 //! explanation (every candidate with its distance, lines and cost or reason, which were chosen,
-//! the rules). A change to the router that alters any of them, however small, changes the hash.
+//! the rules). A change to the router that alters any of them, however small, changes the hash;
+//! the decisions alone have a hash of their own, so a change that only shortens explanations
+//! shows as one.
 //! Refactors of the router must leave it unchanged; a deliberate change of behaviour updates it
 //! and says why in its commit.
 //!
@@ -15,8 +17,14 @@ use omniroute_core::{CandidateOutcome, Decision, Plan, Router};
 use std::fmt::Write as _;
 use std::sync::Arc;
 
-/// The plan's hash and its totals, as pinned.
-const PINNED: (u64, i64, u64) = (17_597_294_694_840_126_348, 394_559_468, 40_243);
+/// The hash of the plan's decisions (shipments, unfilled lines, costs), the hash of the plan with
+/// its explanations, and its totals, as pinned.
+const PINNED: (u64, u64, i64, u64) = (
+    6_037_911_804_707_597_331,
+    8_330_705_334_503_568_461,
+    394_559_468,
+    40_243,
+);
 
 /// The plan on one thread (`threads` = 1) or speculatively on `threads` threads.
 fn plan(threads: usize) -> Plan {
@@ -53,7 +61,7 @@ fn plan(threads: usize) -> Plan {
     pool.install(|| router.route_sequential(&inputs.orders, &stock, now))
 }
 
-/// One decision as text, every number exact (distances by their bits).
+/// One decision as text without its explanation, every number exact (distances by their bits).
 fn render(out: &mut String, d: &Decision) {
     for s in &d.shipments {
         let c = &s.cost;
@@ -79,6 +87,10 @@ fn render(out: &mut String, d: &Decision) {
         let _ = write!(out, "U{} {};", u.line, u.reason.code());
     }
     let _ = write!(out, "T{};", d.cost_cents());
+}
+
+/// One decision's explanation as text: every candidate and the rules.
+fn render_explanation(out: &mut String, d: &Decision) {
     for c in &d.candidates {
         let _ = write!(
             out,
@@ -123,7 +135,14 @@ fn assert_pinned(plan: &Plan) {
     for d in &plan.decisions {
         render(&mut text, d);
     }
+    let decisions = fnv1a(text.as_bytes());
+    text.clear();
+    for d in &plan.decisions {
+        render(&mut text, d);
+        render_explanation(&mut text, d);
+    }
     let seen = (
+        decisions,
         fnv1a(text.as_bytes()),
         plan.totals.cost_cents,
         plan.totals.units_filled,
