@@ -1,11 +1,15 @@
 //! A Parquet file decoded into a [`Table`], for the readers.
 
 use crate::{InputError, Problem, Table};
+use arrow_schema::{DataType, Schema};
 use omniroute_core::codes::InputCode;
-use parquet::arrow::arrow_reader::{ArrowReaderOptions, ParquetRecordBatchReaderBuilder};
+use parquet::arrow::arrow_reader::{
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+};
 use parquet::basic::Compression;
 use parquet::file::metadata::{ParquetMetaData, RowGroupMetaData};
 use std::fmt::Display;
+use std::sync::Arc;
 
 /// Rows decoded at a time.
 const BATCH_ROWS: usize = 8192;
@@ -17,19 +21,42 @@ const BATCH_ROWS: usize = 8192;
 pub fn read_parquet(bytes: Vec<u8>, name: &str) -> Result<Table, InputError> {
     // The Arrow schema a writer stored is kept: without it a seconds timestamp comes back as a
     // plain integer.
+    let data = bytes::Bytes::from(bytes);
     let builder = decoding(name, || {
         ParquetRecordBatchReaderBuilder::try_new_with_options(
-            bytes::Bytes::from(bytes),
+            data.clone(),
             ArrowReaderOptions::new(),
         )
     })?
     .map_err(|e| unreadable(name, e))?;
-    let schema = builder.schema().clone();
     let mut problems = codecs(builder.metadata(), name);
-    problems.extend(Table::new(name, &schema, Vec::new()).column_type_problems());
+    problems.extend(Table::new(name, builder.schema(), Vec::new()).column_type_problems());
     if !problems.is_empty() {
         return Err(InputError::Invalid(problems));
     }
+    // Text columns are decoded as views: a view borrows its text from the decoded page (or
+    // holds up to 12 bytes itself) where a plain string array copies every value, once more
+    // from the dictionary for a dictionary-encoded column (pyarrow's default).
+    let schema = Arc::new(Schema::new_with_metadata(
+        builder
+            .schema()
+            .fields()
+            .iter()
+            .map(|f| match f.data_type() {
+                DataType::Utf8 | DataType::LargeUtf8 => {
+                    Arc::new(f.as_ref().clone().with_data_type(DataType::Utf8View))
+                }
+                _ => f.clone(),
+            })
+            .collect::<Vec<_>>(),
+        builder.schema().metadata().clone(),
+    ));
+    let options = ArrowReaderOptions::new().with_schema(schema.clone());
+    let metadata = decoding(name, || {
+        ArrowReaderMetadata::try_new(builder.metadata().clone(), options)
+    })?
+    .map_err(|e| unreadable(name, e))?;
+    let builder = ParquetRecordBatchReaderBuilder::new_with_metadata(data, metadata);
     let mut reader = decoding(name, || builder.with_batch_size(BATCH_ROWS).build())?
         .map_err(|e| unreadable(name, e))?;
     let mut batches = Vec::new();
