@@ -218,6 +218,16 @@ impl Problems {
         self.stopped = unread;
     }
 
+    /// For an input whose parts were all read to the end, `last_line` its last line: notes
+    /// reading as stopped when the cap was reached before that line, as a reader of the whole
+    /// input stops after the row whose error reaches the cap.
+    pub fn stop_before(&mut self, last_line: u64) {
+        if self.is_full() {
+            let reached = self.errors.get(MAX_PROBLEMS - 1).map_or(0, |p| p.line);
+            self.stopped |= reached < last_line;
+        }
+    }
+
     /// The warnings, for an input without errors.
     pub fn into_warnings(self) -> Vec<Problem> {
         self.warnings

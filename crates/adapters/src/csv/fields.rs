@@ -31,19 +31,32 @@ impl<'a> Cells<'a> {
         match self {
             Cells::Record(record) => record.get(i),
             Cells::Split(line, bounds) => bounds.get(i).map(|&(a, b)| &line[a..b]),
-            Cells::Table(cells, text) => cells.get(i).map(|&cell| match cell {
-                Cell::Text(t) => t,
-                Cell::Written(a, b, _) => &text[a..b],
+            Cells::Table(cells, text) => cells.get(i).map(|cell| match cell {
+                Cell::Text(t) => *t,
+                Cell::Written(a, b) => &text[*a..*b],
+                Cell::Int(value, digits) => digits.text(*value),
             }),
         }
+    }
+
+    /// True when cell `i` is blank (empty or whitespace), without writing out an integer's
+    /// digits.
+    #[inline]
+    fn is_blank(self, i: usize) -> bool {
+        if let Cells::Table(cells, _) = self {
+            if let Some(Cell::Int(..)) = cells.get(i) {
+                return false;
+            }
+        }
+        self.get(i).is_none_or(|t| trim(t).is_empty())
     }
 
     /// Cell `i` when it is held as an integer (a table's integer column), not as text.
     fn int(self, i: usize) -> Option<i64> {
         match self {
             Cells::Table(cells, _) => match cells.get(i)? {
-                Cell::Written(_, _, value) => *value,
-                Cell::Text(_) => None,
+                Cell::Int(value, _) => *value,
+                Cell::Text(_) | Cell::Written(..) => None,
             },
             Cells::Record(_) | Cells::Split(..) => None,
         }
@@ -125,18 +138,33 @@ impl<'a> Row<'a> {
 
     /// A required text value: reports an empty cell (an absent column was reported already).
     pub fn text(&mut self, col: Col) -> Option<&'a str> {
-        let i = col?;
         let text = self.cell(col);
         if text.is_none() {
-            let name = self.name(i);
-            self.error(
-                InputCode::EmptyValue.id(),
-                col,
-                format!("{name} is empty"),
-                &format!("fill in {name}; it is required"),
-            );
+            self.empty(col?);
         }
         text
+    }
+
+    /// A required value, read later: reports an empty cell as [`Row::text`] does, without
+    /// reading the cell as text.
+    pub fn filled(&mut self, col: Col) -> Option<()> {
+        let i = col?;
+        if self.record.is_blank(i) {
+            self.empty(i);
+            return None;
+        }
+        Some(())
+    }
+
+    /// Reports that required column `i` is empty on this row.
+    fn empty(&mut self, i: usize) {
+        let name = self.name(i);
+        self.error(
+            InputCode::EmptyValue.id(),
+            Some(i),
+            format!("{name} is empty"),
+            &format!("fill in {name}; it is required"),
+        );
     }
 
     /// An optional value parsed by `parse`; a cell it rejects is reported with `code`, saying

@@ -324,7 +324,7 @@ fn read_sheet(
             read_head(&mut row, &c, (levels, &level_hint), names)
         };
         let sku = row.text(c.sku).map(|name| stage.id(skus, name));
-        let qty = row.text(c.qty).and_then(|_| quantity(&mut row, c.qty));
+        let qty = row.filled(c.qty).and_then(|()| quantity(&mut row, c.qty));
         let unit_price_cents = row.int(c.unit_price_cents, 0, MAX_MONEY_CENTS);
         let line_no = row.int(c.line_no, 1, u32::MAX.into()).map(|v| v as u32);
         let Some(id) = id else { continue };

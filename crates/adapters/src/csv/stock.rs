@@ -8,7 +8,7 @@ use omniroute_core::codes::InputCode;
 use omniroute_core::{Incoming, Network, NodeIdx, SkuId, Skus, StockRow};
 use rows::{read_rows, Cols, Rows};
 use std::io::Read;
-use stream::{read_stream, Acc};
+use stream::{read_parts, read_stream, Acc};
 
 mod positions;
 mod rows;
@@ -192,20 +192,48 @@ fn records(read: Loaded<Stock>) -> Loaded<Vec<StockRecord>> {
     }
 }
 
-/// Reads every row of `sheet` (its header not claimed yet) on this thread.
+/// Reads every row of `sheet` (its header not claimed yet): a table's in parts on every core,
+/// as a CSV file's chunk is read ([`Sheet::split_table`]), CSV text on this thread.
 fn read_whole(
+    sheet: Sheet<'_>,
+    network: Option<&Network>,
+    skus: &mut Skus,
+) -> Result<Loaded<Stock>, InputError> {
+    let threads = Threads::all(None).count;
+    read_split(sheet, network, skus, (threads, MIN_PART_ROWS))
+}
+
+/// [`read_whole`] in up to `parts` parts of at least `min_rows` rows (a table's).
+fn read_split(
     mut sheet: Sheet<'_>,
     network: Option<&Network>,
     skus: &mut Skus,
+    (parts, min_rows): (usize, usize),
 ) -> Result<Loaded<Stock>, InputError> {
     let cols = Cols::claim(&mut sheet);
     sheet.end_header(KNOWN);
     let mut acc = Acc::new(skus);
-    let mut part = Rows::new(skus);
-    read_rows(&mut sheet, &cols, network, (skus, &acc.stage), &mut part)?;
-    acc.absorb(&mut part, 0, skus);
+    let mut parts = sheet.split_table(parts, min_rows);
+    if parts.is_empty() {
+        let mut part = Rows::new(skus);
+        read_rows(&mut sheet, &cols, network, (skus, &acc.stage), &mut part)?;
+        acc.absorb(&mut part, 0, skus);
+    } else {
+        if network.is_some() {
+            acc.reserve(sheet.rows_hint());
+        }
+        let mut pool: Vec<Rows> = parts.iter().map(|_| Rows::new(skus)).collect();
+        read_parts(&mut parts, &cols, network, (skus, &acc.stage), &mut pool)?;
+        sheet.join_table(parts);
+        for part in &mut pool {
+            acc.absorb(part, 0, skus);
+        }
+    }
     finish(sheet, &cols, acc, network, skus)
 }
+
+/// The fewest rows of a table read on a thread of their own.
+const MIN_PART_ROWS: usize = 1 << 15;
 
 /// Ends the read of every row: reports the repeated positions, then the sheet's problems, or
 /// gives the SKUs first named here their ids in `skus` and returns the stock.

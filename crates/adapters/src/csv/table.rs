@@ -1,16 +1,17 @@
-//! A table of Arrow columns (a Python frame) read by the CSV readers themselves: each row's cells
-//! are handed to the same row checks as a file's, so a table and a file with the same content
-//! give the same values or the same problems.
+//! A table of Arrow columns (a Parquet file's, a Python frame's) read by the CSV readers
+//! themselves: each row's cells are handed to the same row checks as a file's, so a table and a
+//! file with the same content give the same values or the same problems.
 //!
 //! Text columns are borrowed as they are (one downcast per batch). Integer columns are read as
-//! integers (`Row::int` takes the value, with the checks and codes of a file's digits) and also
-//! written as digits, for the checks that read a cell as text. Floats are written in Rust's
-//! shortest round-trip form of their own width (a whole number without a fraction: pandas turns
-//! an integer column with missing cells into floats; a 32-bit 28.6 is `28.6`), NaN and nulls as
-//! empty cells; every other type by the rules of [`text`] (dates, times, timestamps, booleans,
-//! lists, dictionaries). A column of a type without a text form there is `E1202`, before any row
-//! is read. A row's `line` is its position as in a file with a header: row `i` (0-based, across
-//! batches) is line `i + 2`.
+//! integers (`Row::int` takes the value, with the checks and codes of a file's digits); their
+//! digits are written only when a check reads the cell as text ([`Cell::Int`]). Floats are
+//! written in Rust's shortest round-trip form of their own width (a whole number without a
+//! fraction: pandas turns an integer column with missing cells into floats; a 32-bit 28.6 is
+//! `28.6`), NaN and nulls as empty cells; every other type by the rules of [`text`] (dates,
+//! times, timestamps, booleans, lists, dictionaries). A column of a type without a text form
+//! there is `E1202`, before any row is read. A row's `line` is its position as in a file with a
+//! header: row `i` (0-based, across batches) is line `i + 2`, also in a run of rows read on its
+//! own ([`TableRows::range`]).
 
 use super::fields::Cells;
 use crate::Problem;
@@ -23,6 +24,7 @@ use arrow_array::{
 use arrow_cast::cast;
 use arrow_schema::{ArrowError, DataType, Schema};
 use omniroute_core::codes::InputCode;
+use std::cell::OnceCell;
 use std::fmt::Write as _;
 use text::{has_text_form, TextColumn};
 
@@ -78,7 +80,7 @@ impl Table {
     }
 }
 
-/// The rows of a [`Table`], one at a time.
+/// The rows of a [`Table`] (or of a run of them), one at a time.
 pub(crate) struct TableRows<'a> {
     table: &'a Table,
     /// The batch being read, and its columns.
@@ -88,6 +90,8 @@ pub(crate) struct TableRows<'a> {
     row: usize,
     /// The line of the next row.
     line: u64,
+    /// Rows left to read.
+    left: usize,
     /// The cells of the last row read.
     cells: Vec<Cell<'a>>,
     /// The cells written as text, one after the other.
@@ -95,12 +99,47 @@ pub(crate) struct TableRows<'a> {
 }
 
 /// One cell of a table's row.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Debug)]
 pub(crate) enum Cell<'a> {
     /// A text cell, borrowed from its column (empty for a null).
     Text(&'a str),
-    /// A cell written in the row's text at these bounds, with its value when it is an integer.
-    Written(usize, usize, Option<i64>),
+    /// A cell written in the row's text at these bounds.
+    Written(usize, usize),
+    /// An integer cell: its value (`None` above `i64::MAX`) and its digits, written the first
+    /// time a check reads the cell as text (most rows are read as integers only).
+    Int(Option<i64>, Digits),
+}
+
+/// An integer's digits, written on demand.
+#[derive(Clone, Debug)]
+pub(crate) struct Digits {
+    /// The value when it is not an `i64` (above `i64::MAX`).
+    big: u64,
+    text: OnceCell<([u8; 20], u8)>,
+}
+
+impl Digits {
+    fn new(big: u64) -> Self {
+        Digits {
+            big,
+            text: OnceCell::new(),
+        }
+    }
+
+    /// The digits of `value` (or, for `None`, of the `u64` this holds).
+    pub fn text(&self, value: Option<i64>) -> &str {
+        let (bytes, len) = self.text.get_or_init(|| {
+            let mut buf = itoa::Buffer::new();
+            let digits = match value {
+                Some(v) => buf.format(v),
+                None => buf.format(self.big),
+            };
+            let mut bytes = [0; 20];
+            bytes[..digits.len()].copy_from_slice(digits.as_bytes());
+            (bytes, digits.len() as u8)
+        });
+        std::str::from_utf8(&bytes[..usize::from(*len)]).unwrap_or_default()
+    }
 }
 
 /// A column of one batch, by how its cells are read.
@@ -118,36 +157,57 @@ enum Column<'a> {
 
 impl<'a> TableRows<'a> {
     pub fn new(table: &'a Table) -> Self {
+        TableRows::range(table, 0, table.rows())
+    }
+
+    /// Rows `start..end` of `table`, numbered by their line in the whole table.
+    pub fn range(table: &'a Table, start: usize, end: usize) -> Self {
+        let (mut batch, mut row) = (0, start);
+        while let Some(b) = table.batches.get(batch) {
+            if row < b.num_rows() {
+                break;
+            }
+            row -= b.num_rows();
+            batch += 1;
+        }
         TableRows {
             table,
-            batch: 0,
+            batch,
             columns: Vec::new(),
-            row: 0,
-            line: 2,
+            row,
+            line: start as u64 + 2,
+            left: end.saturating_sub(start),
             cells: Vec::new(),
             text: String::new(),
         }
     }
 
+    /// The table these rows are of.
+    pub fn table(&self) -> &'a Table {
+        self.table
+    }
+
+    /// The rows not read yet: `start..end` in the whole table.
+    pub fn unread(&self) -> (usize, usize) {
+        let start = (self.line - 2) as usize;
+        (start, start + self.left)
+    }
+
     /// Rows not read yet.
     pub fn remaining(&self) -> usize {
-        let later: usize = self
-            .table
-            .batches
-            .iter()
-            .skip(self.batch)
-            .map(RecordBatch::num_rows)
-            .sum();
-        later - self.row.min(later)
+        self.left
     }
 
     /// Reads the next row and returns its line; `None` after the last.
     pub fn next(&mut self) -> Result<Option<u64>, ArrowError> {
+        if self.left == 0 {
+            return Ok(None);
+        }
         loop {
             let Some(batch) = self.table.batches.get(self.batch) else {
                 return Ok(None);
             };
-            if self.row == 0 && self.columns.is_empty() {
+            if self.columns.is_empty() {
                 self.columns = batch
                     .columns()
                     .iter()
@@ -169,6 +229,7 @@ impl<'a> TableRows<'a> {
         }
         self.row += 1;
         self.line += 1;
+        self.left -= 1;
         Ok(Some(self.line - 1))
     }
 
@@ -204,11 +265,11 @@ fn column(c: &dyn Array) -> Result<Column<'_>, ArrowError> {
     })
 }
 
-/// Cell `row` of `c`, its text borrowed or written at the end of `out`.
+/// Cell `row` of `c`: its text borrowed, its integer value, or its text written at the end of
+/// `out`.
 fn read_cell<'a>(out: &mut String, c: &Column<'a>, row: usize) -> Result<Cell<'a>, ArrowError> {
     let text = |t: &'a str| Ok(Cell::Text(t));
     let start = out.len();
-    let mut value = None;
     match c {
         Column::Utf8(a) => return text(if a.is_valid(row) { a.value(row) } else { "" }),
         Column::LargeUtf8(a) => return text(if a.is_valid(row) { a.value(row) } else { "" }),
@@ -220,18 +281,18 @@ fn read_cell<'a>(out: &mut String, c: &Column<'a>, row: usize) -> Result<Cell<'a
             write!(out, "{}", a.value(row)).map_err(failed)?;
         }
         Column::Int(a) if a.is_valid(row) => {
-            value = Some(a.value(row));
-            out.push_str(itoa::Buffer::new().format(a.value(row)));
+            return Ok(Cell::Int(Some(a.value(row)), Digits::new(0)));
         }
         Column::UInt(a) if a.is_valid(row) => {
             // Above `i64::MAX`, only the digits: the checks report them as a file's.
-            value = i64::try_from(a.value(row)).ok();
-            out.push_str(itoa::Buffer::new().format(a.value(row)));
+            let v = a.value(row);
+            return Ok(Cell::Int(i64::try_from(v).ok(), Digits::new(v)));
         }
-        Column::Float(_) | Column::Float32(_) | Column::Int(_) | Column::UInt(_) => {}
+        Column::Int(_) | Column::UInt(_) => return text(""),
+        Column::Float(_) | Column::Float32(_) => {}
         Column::Other(a) => a.write(row, out),
     }
-    Ok(Cell::Written(start, out.len(), value))
+    Ok(Cell::Written(start, out.len()))
 }
 
 fn failed(e: std::fmt::Error) -> ArrowError {

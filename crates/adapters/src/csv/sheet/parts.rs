@@ -3,9 +3,13 @@
 //! A part is a [`Sheet`] over a run of whole rows: it numbers its lines from its own start,
 //! and [`Sheet::join_at`] moves its problems to their lines in the file. Splitting needs every line
 //! end to be a row end, so a file that quotes any field is read on one thread.
+//!
+//! A table of columns is split the same way into runs of rows ([`Sheet::split_table`]), which
+//! keep their lines in the table; [`Sheet::join_table`] takes them back.
 
 use super::plain::line_ends;
-use super::{Lines, Sheet};
+use super::{Lines, Mode, Sheet};
+use crate::csv::table::TableRows;
 use csv::StringRecord;
 use std::borrow::Cow;
 use std::io::Cursor;
@@ -48,6 +52,11 @@ impl<'a> Sheet<'a> {
 
     /// A sheet with this one's header over `rows`, numbering lines from the start of `rows`.
     pub fn part<'b>(&self, rows: &'b [u8]) -> Sheet<'b> {
+        self.sibling(rows, Mode::Unread)
+    }
+
+    /// A sheet with this one's header, no problems yet, reading `rows` by `mode`.
+    fn sibling<'b>(&self, rows: &'b [u8], mode: Mode<'b>) -> Sheet<'b> {
         Sheet {
             reader: csv::ReaderBuilder::new()
                 .has_headers(false)
@@ -57,10 +66,49 @@ impl<'a> Sheet<'a> {
             header: self.header.clone(),
             claimed: self.claimed.clone(),
             record: StringRecord::new(),
-            mode: super::Mode::Unread,
+            mode,
             rows: 0,
             problems: super::Problems::new(self.problems.file()),
         }
+    }
+
+    /// The rows of a table not read yet, split into up to `parts` runs of at least `min_rows`
+    /// rows, in order, to be read on their own threads and handed back to
+    /// [`Sheet::join_table`]. Empty, meaning "read `self`", when the rows are too few to split
+    /// or this sheet reads no table.
+    pub fn split_table(&self, parts: usize, min_rows: usize) -> Vec<Sheet<'a>> {
+        let Mode::Table(rows) = &self.mode else {
+            return Vec::new();
+        };
+        let (start, end) = rows.unread();
+        let count = end - start;
+        let parts = parts.min(count / min_rows.max(1));
+        if parts < 2 {
+            return Vec::new();
+        }
+        (0..parts)
+            .map(|k| {
+                let (a, b) = (start + count * k / parts, start + count * (k + 1) / parts);
+                self.sibling(&[], Mode::Table(TableRows::range(rows.table(), a, b)))
+            })
+            .collect()
+    }
+
+    /// Takes back the parts of [`Sheet::split_table`], read to their end, in order: their rows
+    /// and problems join this sheet's, which then reads no more rows. As on one thread, reading
+    /// counts as stopped at the cap when rows follow the one whose error reached it.
+    pub fn join_table(&mut self, parts: Vec<Sheet<'_>>) {
+        let Mode::Table(rows) = &mut self.mode else {
+            return;
+        };
+        let (_, end) = rows.unread();
+        *rows = TableRows::range(rows.table(), end, end);
+        for part in parts {
+            self.rows += part.rows;
+            self.problems.absorb(part.problems, 0);
+        }
+        // The line of the table's last row is `end + 1`.
+        self.problems.stop_before(end as u64 + 1);
     }
 
     /// Takes back the parts of [`Sheet::split`], read to their end, in order, that follow the

@@ -94,7 +94,9 @@ pub(super) fn read_rows(
         let sku_id = row
             .text(cols.sku)
             .map(|name| out.stage.id_above(skus, under, name));
-        let on_hand = row.text(cols.qty).and_then(|_| units(&mut row, cols.qty));
+        let on_hand = row
+            .filled(cols.qty)
+            .and_then(|()| units(&mut row, cols.qty));
         let reserved = units(&mut row, cols.reserved);
         let safety_stock = units(&mut row, cols.safety_stock);
         let incoming = incoming(&mut row, cols);

@@ -33,7 +33,7 @@ impl Acc {
     }
 
     /// Room for about `rows` rows in all (capacity never written to costs no memory).
-    fn reserve(&mut self, rows: usize) {
+    pub fn reserve(&mut self, rows: usize) {
         let more = rows.saturating_sub(self.stock.rows.len());
         self.stock.rows.reserve(more);
     }
@@ -178,7 +178,7 @@ fn read_chunks(
 }
 
 /// Reads `parts` into `out` (one each, in order), on their own threads when there are several.
-fn read_parts(
+pub(super) fn read_parts(
     parts: &mut [Sheet<'_>],
     cols: &Cols,
     network: Option<&Network>,
