@@ -267,12 +267,8 @@ fn table_parts_stop_at_the_cap_as_one_thread_does() {
     // nothing after (one thread reads every row: no E1025).
     for clean_after in [0, 1, 5] {
         let mut text = String::from("node_id,sku,qty\n");
-        for i in 0..MAX_PROBLEMS {
-            text.push_str(&format!("X9,S{i},1\n"));
-        }
-        for i in 0..clean_after {
-            text.push_str(&format!("W1,T{i},1\n"));
-        }
+        text.extend((0..MAX_PROBLEMS).map(|i| format!("X9,S{i},1\n")));
+        text.extend((0..clean_after).map(|i| format!("W1,T{i},1\n")));
         let table = table_of(&text, 64);
         let one = read_table(&table, 1);
         for parts in [2, 3, 7] {
