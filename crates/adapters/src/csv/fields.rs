@@ -52,6 +52,7 @@ impl<'a> Cells<'a> {
     }
 
     /// Cell `i` when it is held as an integer (a table's integer column), not as text.
+    #[inline]
     fn int(self, i: usize) -> Option<i64> {
         match self {
             Cells::Table(cells, _) => match cells.get(i)? {
@@ -188,26 +189,38 @@ impl<'a> Row<'a> {
     }
 
     /// An optional whole number in `min..=max`.
+    #[inline]
     pub fn int(&mut self, col: Col, min: i64, max: i64) -> Option<i64> {
         let held = col.and_then(|i| self.record.int(i));
         let v = match held {
             Some(v) => v,
-            None => self.parse(
-                col,
-                InputCode::Number.id(),
-                "a whole number",
-                "write digits only, like 12 or -3",
-                parse_int,
-            )?,
+            None => self.int_text(col)?,
         };
         self.in_range(col, v, min, max)
     }
 
+    /// An optional whole number written as text.
+    fn int_text(&mut self, col: Col) -> Option<i64> {
+        self.parse(
+            col,
+            InputCode::Number.id(),
+            "a whole number",
+            "write digits only, like 12 or -3",
+            parse_int,
+        )
+    }
+
     /// Reports `v` unless it lies in `min..=max`.
+    #[inline]
     pub fn in_range(&mut self, col: Col, v: i64, min: i64, max: i64) -> Option<i64> {
         if (min..=max).contains(&v) {
             return Some(v);
         }
+        self.out_of_range(col, v, min, max)
+    }
+
+    #[cold]
+    fn out_of_range(&mut self, col: Col, v: i64, min: i64, max: i64) -> Option<i64> {
         let name = self.name(col?);
         self.error(
             InputCode::Range.id(),

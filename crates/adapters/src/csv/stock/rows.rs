@@ -163,15 +163,21 @@ fn same(a: &str, b: &str) -> bool {
 fn units(row: &mut Row<'_>, col: Option<usize>) -> Option<u32> {
     let v = row.int(col, i64::MIN, i64::MAX)?;
     if v < 0 {
-        row.error(
-            InputCode::Quantity.id(),
-            col,
-            format!("{} {v} is negative", col.map_or("qty", |i| row.name(i))),
-            "stock quantities are units from 0 up",
-        );
+        negative(row, col, v);
         return None;
     }
     row.in_range(col, v, 0, u32::MAX.into()).map(|v| v as u32)
+}
+
+/// `E1011`: a negative quantity.
+#[cold]
+fn negative(row: &mut Row<'_>, col: Col, v: i64) {
+    row.error(
+        InputCode::Quantity.id(),
+        col,
+        format!("{} {v} is negative", col.map_or("qty", |i| row.name(i))),
+        "stock quantities are units from 0 up",
+    );
 }
 
 /// The row's incoming units: `incoming_qty` (whole units from 0, `E3250`) arriving on
