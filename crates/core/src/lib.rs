@@ -51,7 +51,7 @@ pub use gap::{
     Infeasibility, ItemId, ModelError, ResourceId, SolveOptions,
 };
 pub use groups::{GroupChoice, GroupCondition, GroupFailure, GroupSelect, NodeGroup};
-pub use ids::{Interner, NodeIdx, SkuId, Skus};
+pub use ids::{Interner, NameKey, NodeIdx, SkuId, Skus};
 pub use incoming::{IncomingLot, IncomingStock};
 pub use index::SpatialIndex;
 pub use kpis::{

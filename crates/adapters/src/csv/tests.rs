@@ -3,7 +3,7 @@
 
 use super::*;
 use jiff::civil::{Date, Time, Weekday};
-use omniroute_core::{Network, NodeKind, Order, ServiceLevel, ServiceLevels};
+use omniroute_core::{Network, NodeKind, Order, ServiceLevel, ServiceLevels, Skus};
 
 mod order_nodes;
 mod problems;

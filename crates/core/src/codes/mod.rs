@@ -147,6 +147,7 @@ macro_rules! family_codes {
             pub const ALL: &'static [$name] = &[$($name::$variant,)*];
 
             /// The stable code.
+            #[inline]
             pub const fn id(self) -> &'static str {
                 match self {
                     $($name::$variant => $id,)*

@@ -4,11 +4,11 @@
 use super::positions::Positions;
 use crate::csv::fields::{parse_date, Col, Row};
 use crate::csv::sheet::Sheet;
-use crate::csv::SkuStage;
+use crate::csv::{SkuBatch, SkuStage};
 use crate::problem::clip;
 use crate::InputError;
 use omniroute_core::codes::{InputCode, InventoryCode};
-use omniroute_core::{Incoming, Network, NodeIdx, Skus, StockRow};
+use omniroute_core::{Incoming, Network, NodeIdx, SkuId, Skus, StockRow};
 
 /// The columns of `stock.csv`.
 pub(super) struct Cols {
@@ -77,6 +77,7 @@ pub(super) fn read_rows(
         out.kept.reserve(rows);
     }
     let mut last_node = LastNode::default();
+    let mut pending = Pending::default();
     while let Some(mut row) = sheet.next_row()? {
         let node_text = row.text(cols.node_id);
         let node = node_text.zip(network).and_then(|(id, network)| {
@@ -91,35 +92,80 @@ pub(super) fn read_rows(
             }
             node
         });
-        let sku_id = row
-            .text(cols.sku)
-            .map(|name| out.stage.id_above(skus, under, name));
+        let sku = row.text(cols.sku);
         let on_hand = row
             .filled(cols.qty)
             .and_then(|()| units(&mut row, cols.qty));
         let reserved = units(&mut row, cols.reserved);
         let safety_stock = units(&mut row, cols.safety_stock);
         let incoming = incoming(&mut row, cols);
-        let (Some(node), Some(sku_id)) = (node, sku_id) else {
-            continue;
-        };
-        if row.is_clean() {
-            out.positions.keep(row.line);
-            if let Some(incoming) = incoming {
-                out.incoming.push((out.kept.len(), incoming));
+        let Some(name) = sku else { continue };
+        match node {
+            Some(node) if row.is_clean() => {
+                out.positions.keep(row.line);
+                if let Some(incoming) = incoming {
+                    out.incoming.push((out.kept.len(), incoming));
+                }
+                // The SKU's id is set when its batch is looked up.
+                pending.push(name, Some(out.kept.len()));
+                out.kept.push(StockRow {
+                    node,
+                    sku: SkuId(u32::MAX),
+                    on_hand: on_hand.unwrap_or(0),
+                    reserved: reserved.unwrap_or(0),
+                    safety_stock: safety_stock.unwrap_or(0),
+                });
             }
-            out.kept.push(StockRow {
-                node,
-                sku: sku_id,
-                on_hand: on_hand.unwrap_or(0),
-                reserved: reserved.unwrap_or(0),
-                safety_stock: safety_stock.unwrap_or(0),
-            });
-        } else {
-            out.positions.drop_row(node, sku_id, row.line);
+            Some(node) => {
+                // Rare: looked up at once, after the names before it.
+                pending.resolve((skus, under), out);
+                let sku = out.stage.id_above(skus, under, name);
+                out.positions.drop_row(node, sku, row.line);
+            }
+            // No node to keep the row under: the SKU is still staged, in its turn.
+            None => pending.push(name, None),
+        }
+        if pending.batch.len() >= PENDING {
+            pending.resolve((skus, under), out);
         }
     }
+    pending.resolve((skus, under), out);
     Ok(())
+}
+
+/// How many rows' SKUs are looked up together.
+const PENDING: usize = 256;
+
+/// The SKU names of the rows read since the last lookup, and the kept row each names.
+#[derive(Default)]
+struct Pending {
+    batch: SkuBatch,
+    /// Index in [`Rows::kept`] of the row of each name (none for a row not kept).
+    rows: Vec<Option<usize>>,
+    ids: Vec<SkuId>,
+}
+
+impl Pending {
+    fn push(&mut self, name: &str, row: Option<usize>) {
+        self.batch.push(name);
+        self.rows.push(row);
+    }
+
+    /// Gives the waiting names their ids (staging new ones in `out`, in order) and sets them
+    /// in their rows.
+    fn resolve(&mut self, (skus, under): (&Skus, &SkuStage), out: &mut Rows) {
+        if self.rows.is_empty() {
+            return;
+        }
+        out.stage
+            .ids_above(skus, under, &mut self.batch, &mut self.ids);
+        for (&row, &id) in self.rows.iter().zip(&self.ids) {
+            if let Some(i) = row {
+                out.kept[i].sku = id;
+            }
+        }
+        self.rows.clear();
+    }
 }
 
 /// The node of the last row that named a known one: files list a node's rows together, so

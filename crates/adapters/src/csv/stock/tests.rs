@@ -7,6 +7,7 @@ use crate::csv::sheet::Sheet;
 use crate::{read_nodes, InputError, Loaded, Problem};
 use omniroute_core::{Network, ServiceLevels, Skus};
 use proptest::prelude::*;
+use std::fmt::Write;
 
 fn network() -> Network {
     let nodes = "node_id,lat,lon\nW1,28.6,77.2\nS1,19.1,72.9\nD1,12.9,77.6\n";
@@ -89,6 +90,67 @@ proptest! {
         let streamed = read_with(text.as_bytes(), count, chunk);
         prop_assert_eq!(streamed, one);
     }
+}
+
+/// Thousands of rows (many batches of SKU lookups), names of every length (some sharing
+/// their first 15 bytes, some new in each chunk), a bad row among them: every row names its
+/// own SKU, and the SKUs get ids in the order the rows first name them, as a map would give.
+#[test]
+fn batched_sku_lookups_give_first_seen_ids() {
+    let nodes = ["W1", "S1", "D1"];
+    let name = |k: usize| match k % 4 {
+        0 => format!("S{k}"),
+        1 => format!("SKU-{k:06}"),
+        2 => format!("LONG-SKU-NAME-{k:08}"),
+        _ => format!("LONG-SKU-NAME-0{k:012}-{}", "x".repeat(k % 7)),
+    };
+    // 1,000 SKUs each at the three nodes, shuffled: distinct (node, SKU) pairs since i < 3,000
+    // and 919 is prime to 1,000.
+    let rows: Vec<(usize, String)> = (0..3_000).map(|i| (i % 3, name(i * 919 % 1_000))).collect();
+    let mut text = "node_id,sku,qty\n".to_owned();
+    for (n, sku) in &rows {
+        writeln!(text, "{},{sku},1", nodes[*n]).unwrap();
+    }
+    let mut want = vec!["KNOWN".to_owned()];
+    for (_, sku) in &rows {
+        if !want.contains(sku) {
+            want.push(sku.clone());
+        }
+    }
+    let one = read_with(text.as_bytes(), 0, 0);
+    for (count, chunk) in [(1, 100_000), (2, 4_096), (3, 700)] {
+        assert_eq!(
+            read_with(text.as_bytes(), count, chunk),
+            one,
+            "{count} {chunk}"
+        );
+    }
+    let (records, _) = one.0.expect("accepted");
+    assert_eq!(one.1, want);
+    for (r, (n, sku)) in records.iter().zip(&rows) {
+        assert_eq!((r.node.0 as usize, &one.1[r.sku.0 as usize]), (*n, sku));
+    }
+    // Bad rows (every 300th), and the pair of the first one given again at the end: the
+    // repeat names the bad row's SKU and line, read whole or in parts.
+    let mut bad = "node_id,sku,qty\n".to_owned();
+    for (i, (n, sku)) in rows.iter().enumerate() {
+        let qty = if i % 300 == 299 { "x" } else { "1" };
+        writeln!(bad, "{},{sku},{qty}", nodes[*n]).unwrap();
+    }
+    let (n, sku) = &rows[299];
+    writeln!(bad, "{},{sku},2", nodes[*n]).unwrap();
+    let one = read_with(bad.as_bytes(), 0, 0);
+    assert_eq!(read_with(bad.as_bytes(), 2, 4_096), one);
+    let problems = one.0.expect_err("rejected");
+    assert_eq!(problems.len(), 11);
+    let repeat = &problems[10];
+    assert_eq!((repeat.code, repeat.line), ("E1021", 3_002));
+    assert!(
+        repeat.message.contains(&format!("{sku:?}")),
+        "{}",
+        repeat.message
+    );
+    assert!(repeat.message.ends_with("line 301"), "{}", repeat.message);
 }
 
 #[test]

@@ -1,0 +1,193 @@
+//! SKU ids handed out while a file is read, before the file is accepted, one name at a time
+//! or a batch of names together.
+
+use omniroute_core::{Interner, NameKey, SkuId, Skus};
+
+/// SKU ids handed out while a file is read, without touching the shared [`Skus`] table until the
+/// file is accepted. New names get the ids the table will give them on [`SkuStage::commit`].
+pub(crate) struct SkuStage {
+    base: u32,
+    fresh: Interner,
+}
+
+impl SkuStage {
+    /// A stage on top of `skus` as it is now.
+    pub fn new(skus: &Skus) -> Self {
+        Self {
+            base: u32::try_from(skus.len()).expect("fewer than 2^32 SKUs"),
+            fresh: Interner::new(),
+        }
+    }
+
+    /// A stage on top of `skus` and the names `under` (a stage on `skus`) has staged, for the
+    /// rows after `under`'s: [`SkuStage::absorb`] takes its names back into `under`.
+    pub fn above(under: &SkuStage) -> Self {
+        Self {
+            base: under.base + under.fresh.len() as u32,
+            fresh: Interner::new(),
+        }
+    }
+
+    /// The id `sku` has (or will have once committed).
+    pub fn id(&mut self, skus: &Skus, sku: &str) -> SkuId {
+        let key = NameKey::of(sku);
+        let known = (!skus.is_empty()).then(|| skus.names().get_keyed(sku, key));
+        SkuId(
+            known
+                .flatten()
+                .unwrap_or_else(|| self.base + self.fresh.intern_keyed(sku, key)),
+        )
+    }
+
+    /// [`SkuStage::id`] for a stage made [`SkuStage::above`] `under`: a name `under` staged
+    /// keeps its id there.
+    pub fn id_above(&mut self, skus: &Skus, under: &SkuStage, sku: &str) -> SkuId {
+        let key = NameKey::of(sku);
+        let known = (!skus.is_empty()).then(|| skus.names().get_keyed(sku, key));
+        let id = known.flatten().or_else(|| {
+            let staged = (!under.fresh.is_empty()).then(|| under.fresh.get_keyed(sku, key))??;
+            Some(under.base + staged)
+        });
+        SkuId(id.unwrap_or_else(|| self.base + self.fresh.intern_keyed(sku, key)))
+    }
+
+    /// [`SkuStage::id_above`] of every name of `batch`, in order, into `ids` (emptied first);
+    /// `batch` is left empty. The names are looked up in `skus`, then in `under`, then in this
+    /// stage, each table read for many names at once ([`Interner::get_many`]), and those in
+    /// none are staged in order, so every name gets the id it would get one at a time.
+    pub fn ids_above(
+        &mut self,
+        skus: &Skus,
+        under: &SkuStage,
+        batch: &mut SkuBatch,
+        ids: &mut Vec<SkuId>,
+    ) {
+        batch.found.clear();
+        batch.found.resize(batch.keys.len(), None);
+        batch.look_up(skus.names(), 0);
+        batch.look_up(&under.fresh, under.base);
+        batch.look_up(&self.fresh, self.base);
+        let SkuBatch {
+            keys,
+            text,
+            long,
+            found,
+            ..
+        } = batch;
+        ids.clear();
+        ids.extend(found.iter().enumerate().map(|(i, f)| {
+            let id = f.unwrap_or_else(|| {
+                let name = || SkuBatch::long_name(text, long, i);
+                self.base + self.fresh.intern_key(keys[i], name)
+            });
+            SkuId(id)
+        }));
+        keys.clear();
+        text.clear();
+        long.clear();
+    }
+
+    /// The name of `id` (one of `skus`, or staged).
+    pub fn name<'a>(&'a self, skus: &'a Skus, id: SkuId) -> &'a str {
+        match id.0.checked_sub(self.base) {
+            Some(i) => self.fresh.name(i),
+            None => skus.name(id),
+        }
+    }
+
+    /// Stages the names `other` (a stage on the same `skus`, of the rows after this one's)
+    /// saw first, in its order, and returns the renaming of `other`'s ids into this stage's.
+    pub fn absorb(&mut self, skus: &Skus, other: &SkuStage) -> impl Fn(SkuId) -> SkuId + use<> {
+        let base = other.base;
+        let ids: Vec<SkuId> = (0..other.fresh.len() as u32)
+            .map(|i| self.id(skus, other.fresh.name(i)))
+            .collect();
+        move |sku| match sku.0.checked_sub(base) {
+            Some(i) => ids[i as usize],
+            None => sku,
+        }
+    }
+
+    /// Adds the new names to `skus`, in first-seen order, so they get the staged ids.
+    pub fn commit(self, skus: &mut Skus) {
+        for i in 0..self.fresh.len() as u32 {
+            let id = skus.intern(self.fresh.name(i));
+            debug_assert_eq!(id, SkuId(self.base + i), "SKU table changed while staging");
+        }
+    }
+}
+
+/// SKU names read and waiting for their ids, looked up together by [`SkuStage::ids_above`].
+/// Most names are held whole in their key; only the longer ones are copied.
+#[derive(Default)]
+pub(crate) struct SkuBatch {
+    keys: Vec<NameKey>,
+    /// The names longer than a key holds, one after the other, and (index in `keys`, end in
+    /// `text`) of each.
+    text: String,
+    long: Vec<(usize, usize)>,
+    /// Reused by [`SkuStage::ids_above`]: what each table gave, and the names it looks up in
+    /// `under`.
+    found: Vec<Option<u32>>,
+    missing: Vec<usize>,
+    missing_keys: Vec<NameKey>,
+}
+
+impl SkuBatch {
+    /// Adds `name` to the batch.
+    pub fn push(&mut self, name: &str) {
+        let key = NameKey::of(name);
+        if !key.is_whole() {
+            self.text.push_str(name);
+            self.long.push((self.keys.len(), self.text.len()));
+        }
+        self.keys.push(key);
+    }
+
+    /// How many names wait.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Sets `found` (an id plus `base`) for the names not found yet that `names` holds.
+    fn look_up(&mut self, names: &Interner, base: u32) {
+        if names.is_empty() {
+            return;
+        }
+        let SkuBatch {
+            keys,
+            text,
+            long,
+            found,
+            missing,
+            missing_keys,
+        } = self;
+        missing.clear();
+        missing_keys.clear();
+        for (i, f) in found.iter().enumerate() {
+            if f.is_none() {
+                missing.push(i);
+                missing_keys.push(keys[i]);
+            }
+        }
+        if missing.is_empty() {
+            return;
+        }
+        let at = found.len();
+        let name = |j: usize| SkuBatch::long_name(text, long, missing[j]);
+        names.get_many(missing_keys, name, found);
+        for (j, &i) in missing.iter().enumerate() {
+            found[i] = found[at + j].map(|id| base + id);
+        }
+        found.truncate(at);
+    }
+
+    /// The name of entry `i`, one of `long`.
+    fn long_name<'a>(text: &'a str, long: &[(usize, usize)], i: usize) -> &'a str {
+        let at = long
+            .binary_search_by_key(&i, |l| l.0)
+            .expect("a name not held whole is copied");
+        let start = if at == 0 { 0 } else { long[at - 1].1 };
+        &text[start..long[at].1]
+    }
+}
