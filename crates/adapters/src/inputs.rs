@@ -141,8 +141,25 @@ impl Inputs {
             }),
             &mut problems,
         );
+        // stock.csv and orders.csv are read at once, the orders on a thread of their own with
+        // SKU ids of their own, renamed after into the ids the stock's SKUs took: the same ids,
+        // problems and warnings, in the same order, as reading one file after the other.
         let mut skus = Skus::default();
-        let stock_rows = match read_stock_any(stock, network.as_ref(), &mut skus) {
+        let names = network
+            .as_ref()
+            .map_or(NodeNames::Unchecked, NodeNames::Network);
+        let (stock_read, orders_read) = std::thread::scope(|s| {
+            let orders = orders.map(|src| {
+                s.spawn(move || {
+                    let mut own = Skus::default();
+                    read_orders_from(src, &mut own, &levels, names).map(|read| (read, own))
+                })
+            });
+            let stock = read_stock_any(stock, network.as_ref(), &mut skus);
+            let orders = orders.map(|h| h.join().expect("the orders reader panicked"));
+            (stock, orders)
+        });
+        let stock_rows = match stock_read {
             Ok(Some(l)) => {
                 warnings.extend(l.warnings);
                 Some(l.value)
@@ -153,20 +170,14 @@ impl Inputs {
                 None
             }
         };
-        let orders = match orders {
+        let orders = match orders_read {
             None => Some((Vec::new(), OrderPlaces::default())),
-            Some(src) => keep(
-                read_orders_from(
-                    src,
-                    &mut skus,
-                    &levels,
-                    network
-                        .as_ref()
-                        .map_or(NodeNames::Unchecked, NodeNames::Network),
-                )
-                .map(|(l, places)| {
+            Some(read) => keep(
+                read.map(|((l, places), own)| {
                     warnings.extend(l.warnings);
-                    (l.value, places)
+                    let mut orders = l.value;
+                    rename_skus(&mut orders, &own, &mut skus);
+                    (orders, places)
                 }),
                 &mut problems,
             ),
@@ -262,6 +273,18 @@ impl Inputs {
     }
 }
 
+/// Gives the SKUs of `orders`, ids in `own`, their ids in `skus`, adding the names `skus` lacks
+/// in `own`'s order (the order the orders first named them), as reading the orders on top of
+/// `skus` would.
+fn rename_skus(orders: &mut [Order], own: &Skus, skus: &mut Skus) {
+    let ids: Vec<SkuId> = (0..own.len() as u32)
+        .map(|i| skus.intern(own.name(SkuId(i))))
+        .collect();
+    for line in orders.iter_mut().flat_map(|o| o.lines.iter_mut()) {
+        line.sku = ids[line.sku.0 as usize];
+    }
+}
+
 fn keep<T>(r: Result<T, InputError>, problems: &mut Vec<Problem>) -> Option<T> {
     match r {
         Ok(v) => Some(v),
@@ -269,5 +292,40 @@ fn keep<T>(r: Result<T, InputError>, problems: &mut Vec<Problem>) -> Option<T> {
             problems.extend(e.problems());
             None
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Inputs, Source};
+
+    /// The orders, read beside the stock, name the stock's SKUs by the stock's ids and get the
+    /// next ids for their own new SKUs, in the order they first name them.
+    #[test]
+    fn orders_read_beside_the_stock_share_its_sku_ids() {
+        let text = |name: &str, text: &str| Source::text(name, text).into();
+        let inputs = Inputs::load(
+            &text("nodes.csv", "node_id,lat,lon\nW1,28.6,77.2\n"),
+            &text("stock.csv", "node_id,sku,qty\nW1,A,1\nW1,B,2\n"),
+            Some(&text(
+                "orders.csv",
+                "order_id,sku,qty,dest_lat,dest_lon\nO1,D,1,28.6,77.2\nO1,B,1,28.6,77.2\nO2,C,1,28.6,77.2\nO2,D,1,28.6,77.2\n",
+            )),
+            &[],
+        )
+        .unwrap();
+        let names: Vec<Vec<&str>> = inputs
+            .orders
+            .iter()
+            .map(|o| o.lines.iter().map(|l| inputs.skus.name(l.sku)).collect())
+            .collect();
+        assert_eq!(names, [["D", "B"], ["C", "D"]]);
+        let all: Vec<u32> = inputs
+            .orders
+            .iter()
+            .flat_map(|o| o.lines.iter().map(|l| l.sku.0))
+            .collect();
+        assert_eq!(all, [2, 1, 3, 2]);
+        assert_eq!(inputs.skus.len(), 4);
     }
 }
