@@ -22,6 +22,17 @@ type Outcome = (
     Vec<String>,
 );
 
+/// A read's [`Outcome`], with `skus` as it left them.
+fn outcome(out: Result<Loaded<super::Stock>, InputError>, skus: &Skus) -> Outcome {
+    let out = out
+        .map(|Loaded { value, warnings }| (value.records().collect(), warnings))
+        .map_err(|e| e.problems());
+    let names = (0..skus.len() as u32)
+        .map(|i| skus.name(omniroute_core::SkuId(i)).to_owned())
+        .collect();
+    (out, names)
+}
+
 /// Reads `data` in chunks of `chunk` bytes and parts on `count` threads, or (`count` 0) whole
 /// on this thread.
 fn read_with(data: &[u8], count: usize, chunk: usize) -> Outcome {
@@ -40,13 +51,7 @@ fn read_with(data: &[u8], count: usize, chunk: usize) -> Outcome {
         };
         read_stream(data, "stock.csv", Some(&net), &mut skus, threads)
     };
-    let out = out
-        .map(|Loaded { value, warnings }| (value.records().collect(), warnings))
-        .map_err(|e: InputError| e.problems());
-    let names = (0..skus.len() as u32)
-        .map(|i| skus.name(omniroute_core::SkuId(i)).to_owned())
-        .collect();
-    (out, names)
+    outcome(out, &skus)
 }
 
 fn row() -> impl Strategy<Value = String> {
@@ -290,13 +295,8 @@ fn read_table(table: &crate::Table, parts: usize) -> Outcome {
     skus.intern("KNOWN");
     let net = network();
     let sheet = Sheet::table(table).expect("a header");
-    let out = super::read_split(sheet, Some(&net), &mut skus, (parts, 1))
-        .map(|Loaded { value, warnings }| (value.records().collect(), warnings))
-        .map_err(|e: InputError| e.problems());
-    let names = (0..skus.len() as u32)
-        .map(|i| skus.name(omniroute_core::SkuId(i)).to_owned())
-        .collect();
-    (out, names)
+    let out = super::read_split(sheet, Some(&net), &mut skus, (parts, 1));
+    outcome(out, &skus)
 }
 
 fn table_row() -> impl Strategy<Value = String> {
