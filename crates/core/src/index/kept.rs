@@ -41,12 +41,8 @@ impl<F: FnMut(NodeIdx) -> bool> Iterator for NearestWhere<'_, F> {
 
 /// The least squared chord from `f` to any point of `aabb`, computed as [`SpatialIndex::chord2`]
 /// computes a point's (so never above the chord of a point inside).
-pub(super) fn box_chord2(f: [f64; 3], aabb: &AABB<[f64; 3]>) -> f64 {
-    chord2_to_box(f, aabb.lower(), aabb.upper())
-}
-
-/// [`box_chord2`] of the box from `lo` to `hi`.
-pub(super) fn chord2_to_box(f: [f64; 3], lo: [f64; 3], hi: [f64; 3]) -> f64 {
+pub(crate) fn box_chord2(f: [f64; 3], aabb: &AABB<[f64; 3]>) -> f64 {
+    let (lo, hi) = (aabb.lower(), aabb.upper());
     (0..3)
         .map(|i| {
             let d = if f[i] < lo[i] {

@@ -19,8 +19,8 @@ mod kept;
 #[cfg(test)]
 mod tests;
 
-use kept::{box_chord2, Kept, Next, Queued};
-pub(crate) use kept::{NearestWhere, Walked};
+pub(crate) use kept::{box_chord2, NearestWhere, Walked};
+use kept::{Kept, Next, Queued};
 
 /// A node in the tree: its unit vector and its index.
 type Entry = GeomWithData<[f64; 3], u32>;
@@ -72,43 +72,6 @@ impl ChordSlack {
 /// The squared chord between two unit vectors, as every walk of the index computes it.
 fn chord2_between(from: [f64; 3], u: [f64; 3]) -> f64 {
     (u[0] - from[0]).powi(2) + (u[1] - from[1]).powi(2) + (u[2] - from[2]).powi(2)
-}
-
-/// An axis-aligned box around some unit vectors (empty until a first one is added): no point
-/// inside is nearer to a destination than [`UnitBox::chord2_from`].
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct UnitBox {
-    lower: [f64; 3],
-    upper: [f64; 3],
-}
-
-impl Default for UnitBox {
-    fn default() -> Self {
-        Self {
-            lower: [f64::INFINITY; 3],
-            upper: [f64::NEG_INFINITY; 3],
-        }
-    }
-}
-
-impl UnitBox {
-    /// Grows the box to hold `u`.
-    pub(crate) fn add(&mut self, u: [f64; 3]) {
-        for ((lo, hi), x) in self.lower.iter_mut().zip(&mut self.upper).zip(u) {
-            *lo = lo.min(x);
-            *hi = hi.max(x);
-        }
-    }
-
-    /// The least squared chord from `f` to any point of the box, computed as
-    /// [`SpatialIndex::chord2`] computes a point's (so never above the chord of a point added);
-    /// infinite for an empty box.
-    pub(crate) fn chord2_from(&self, f: [f64; 3]) -> f64 {
-        if self.lower[0] > self.upper[0] {
-            return f64::INFINITY;
-        }
-        kept::chord2_to_box(f, self.lower, self.upper)
-    }
 }
 
 /// Nodes by squared chord, nearest on top.

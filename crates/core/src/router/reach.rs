@@ -8,7 +8,7 @@
 
 use super::candidate::OrderCtx;
 use super::policy_router::PolicyRouter;
-use crate::index::ChordSlack;
+use crate::index::{box_chord2, ChordSlack};
 use jiff::civil::{Date, DateTime};
 use jiff::tz::{Offset, TimeZone};
 use jiff::Timestamp;
@@ -105,7 +105,7 @@ impl Reach {
                     }
                 };
                 reach = reach.max(km);
-                if km > near && (!r.limits.near_groups || p.area.chord2_from(dest) <= chord2) {
+                if km > near && (!r.limits.near_groups || box_chord2(dest, &p.area) <= chord2) {
                     near = km;
                 }
                 chord2

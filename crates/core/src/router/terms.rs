@@ -3,9 +3,9 @@
 //! input limits ([`crate::MAX_MONEY_CENTS`] and the rest) here, so no sum over an order's terms
 //! can overflow.
 
-use crate::index::UnitBox;
 use crate::{limits, Network, Node, NodeIdx, NodeKind, Policy, ServiceLevel};
 use jiff::civil::Time;
+use rstar::{Envelope, AABB};
 
 /// A node's effective terms under a policy.
 #[derive(Debug, Clone)]
@@ -170,8 +170,9 @@ pub(crate) struct Profile {
     pub handling_days: u8,
     /// Per level: the largest reach of the group's nodes.
     pub max_reach_km: Vec<f64>,
-    /// A box around the group's nodes (their unit vectors): how near the group can be.
-    pub area: UnitBox,
+    /// A box around the group's nodes' unit vectors: no node of the group is nearer to a
+    /// destination than [`box_chord2`](crate::index::box_chord2) of it.
+    pub area: AABB<[f64; 3]>,
 }
 
 /// Groups the active nodes into profiles and records each node's group in its terms.
@@ -189,6 +190,7 @@ fn profiles(network: &Network, nodes: &mut [NodeTerms], levels: usize) -> Vec<Pr
                 && rep.timezone.iana_name().is_some()
                 && rep.timezone.iana_name() == n.timezone.iana_name()
         };
+        let unit = network.index().unit(NodeIdx(i as u32));
         let k = out.iter().position(same).unwrap_or_else(|| {
             let zone = n.timezone.iana_name().and_then(|name| {
                 out.iter()
@@ -200,13 +202,13 @@ fn profiles(network: &Network, nodes: &mut [NodeTerms], levels: usize) -> Vec<Pr
                 cutoff_local: t.cutoff_local,
                 handling_days: t.handling_days,
                 max_reach_km: vec![0.0; levels],
-                area: UnitBox::default(),
+                area: AABB::from_point(unit),
             });
             out.len() - 1
         });
         t.profile = u32::try_from(k).expect("fewer than 2^32 nodes");
         let p = &mut out[k];
-        p.area.add(network.index().unit(NodeIdx(i as u32)));
+        p.area.merge(&AABB::from_point(unit));
         for (m, &r) in p.max_reach_km.iter_mut().zip(&t.reach_km) {
             *m = m.max(r);
         }
