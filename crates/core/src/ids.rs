@@ -166,9 +166,9 @@ impl Interner {
     }
 
     /// [`Interner::get_keyed`] of each name `name(i)` whose key is `keys[i]`, into `out` (one
-    /// per key, in order); `name` is only asked for names that the key does not hold whole. The first slot of up to [`BATCH`] names is read before any is
-    /// compared, so their cache misses (a large table read among other data is mostly out of
-    /// cache) overlap.
+    /// per key, in order); `name` is only asked for names that the key does not hold whole.
+    /// The first slot of up to [`BATCH`] names is read before any is compared, so their cache
+    /// misses (a large table read among other data is mostly out of cache) overlap.
     pub fn get_many<'a>(
         &self,
         keys: &[NameKey],
@@ -189,9 +189,7 @@ impl Interner {
                 let i = b * BATCH + i;
                 out.push(if slot.id == EMPTY {
                     None
-                } else if slot.key == key.key
-                    && (key.is_whole() || *self.names[slot.id as usize] == *name(i))
-                {
+                } else if self.holds(*slot, key, || name(i)) {
                     Some(slot.id)
                 } else {
                     self.find_from(|| name(i), key, (key.hash as usize + 1) & mask)
@@ -220,11 +218,18 @@ impl Interner {
             if slot.id == EMPTY {
                 return None;
             }
-            if slot.key == key.key && (key.is_whole() || *self.names[slot.id as usize] == *name()) {
+            if self.holds(slot, key, &name) {
                 return Some(slot.id);
             }
             at = (at + 1) & mask;
         }
+    }
+
+    /// True when the filled `slot` is the name `name()`, whose key is `key` (the name is read
+    /// only when the key does not hold it whole).
+    #[inline]
+    fn holds<'a>(&self, slot: Slot, key: NameKey, name: impl FnOnce() -> &'a str) -> bool {
+        slot.key == key.key && (key.is_whole() || *self.names[slot.id as usize] == *name())
     }
 
     /// Puts `slot` in the first empty slot from its home on (the table has one).
