@@ -2,8 +2,11 @@
 //! spherical cap around its holders, so a destination further than the cap's far edge cannot be
 //! served with the SKU.
 
+use super::build::SKUS_PER_TASK;
+use super::posting::Posting;
 use super::StockTable;
 use crate::{LatLng, NodeIdx, SkuId};
+use rayon::prelude::*;
 use std::sync::Arc;
 
 /// Holders whose dot product with a cap's centre is within this of the least are measured by
@@ -14,8 +17,13 @@ const FAR_DOT_MARGIN: f64 = 1e-9;
 impl StockTable {
     /// Prepares the table for routing: per SKU, a cap around its holders (see the `caps` field)
     /// from their locations, and a holder bitmap for SKUs with at least `dense_min` holders whose
-    /// bitmap is no larger than their posting list.
-    pub(crate) fn bound_holders(&mut self, locate: impl Fn(NodeIdx) -> LatLng, dense_min: usize) {
+    /// bitmap is no larger than their posting list; SKUs on rayon's threads when `parallel`.
+    pub(crate) fn bound_holders(
+        &mut self,
+        locate: impl Fn(NodeIdx) -> LatLng + Sync,
+        dense_min: usize,
+        parallel: bool,
+    ) {
         let nodes = self
             .postings
             .iter()
@@ -24,7 +32,11 @@ impl StockTable {
             .max()
             .unwrap_or(0);
         let words = nodes.div_ceil(64);
-        for p in &mut self.postings {
+        // Each node's unit vector once, not once per SKU it holds.
+        let units: Vec<[f64; 3]> = (0..nodes)
+            .map(|n| locate(NodeIdx(n as u32)).unit_vector())
+            .collect();
+        let bound = |p: &mut Arc<Posting>| {
             let p = Arc::make_mut(p);
             p.bits.clear();
             if p.nodes.len() >= dense_min.max(words) && !p.nodes.is_empty() {
@@ -33,46 +45,17 @@ impl StockTable {
                     p.bits[n.0 as usize / 64] |= 1 << (n.0 % 64);
                 }
             }
-        }
-        // Each node's unit vector once, not once per SKU it holds.
-        let mut units: Vec<Option<[f64; 3]>> = vec![None; nodes];
-        let mut unit =
-            |n: NodeIdx| *units[n.0 as usize].get_or_insert_with(|| locate(n).unit_vector());
-        self.caps = self
-            .postings
-            .iter()
-            .map(|p| {
-                let holders = &p.nodes;
-                let mut sum = [0.0f64; 3];
-                for &n in holders {
-                    for (s, x) in sum.iter_mut().zip(unit(n)) {
-                        *s += x;
-                    }
-                }
-                let norm = (sum[0] * sum[0] + sum[1] * sum[1] + sum[2] * sum[2]).sqrt();
-                if holders.is_empty() || norm < 1e-9 {
-                    return None;
-                }
-                let lat = (sum[2] / norm).clamp(-1.0, 1.0).asin().to_degrees();
-                let lon = sum[1].atan2(sum[0]).to_degrees();
-                let centre = LatLng::new(lat, lon).ok()?;
-                // The furthest holder has the least dot product with the centre: measure only
-                // the holders near that least (any other is further from the far edge than a
-                // haversine's rounding), so the radius is the haversine maximum, bit for bit.
-                let c = centre.unit_vector();
-                let dot = |u: [f64; 3]| c[0] * u[0] + c[1] * u[1] + c[2] * u[2];
-                let least = holders
-                    .iter()
-                    .map(|&n| dot(unit(n)))
-                    .fold(f64::MAX, f64::min);
-                let radius = holders
-                    .iter()
-                    .filter(|&&n| dot(unit(n)) <= least + FAR_DOT_MARGIN)
-                    .map(|&n| centre.distance_km(locate(n)))
-                    .fold(0.0, f64::max);
-                Some((centre, radius + 1e-6))
-            })
-            .collect();
+            cap(&p.nodes, &units, &locate)
+        };
+        self.caps = if parallel {
+            self.postings
+                .par_iter_mut()
+                .with_min_len(SKUS_PER_TASK)
+                .map(bound)
+                .collect()
+        } else {
+            self.postings.iter_mut().map(bound).collect()
+        };
     }
 
     /// The furthest any current holder of `sku` can be from `dest`, when a cap is known.
@@ -80,4 +63,42 @@ impl StockTable {
         let (centre, radius) = (*self.caps.get(sku.0 as usize)?)?;
         Some(dest.distance_km(centre) + radius + 1e-6)
     }
+}
+
+/// A spherical cap (centre, radius in km) holding every one of `holders`, `units` their unit
+/// vectors by node; `None` for no holders or holders around the whole sphere.
+fn cap(
+    holders: &[NodeIdx],
+    units: &[[f64; 3]],
+    locate: impl Fn(NodeIdx) -> LatLng,
+) -> Option<(LatLng, f64)> {
+    let unit = |n: NodeIdx| units[n.0 as usize];
+    let mut sum = [0.0f64; 3];
+    for &n in holders {
+        for (s, x) in sum.iter_mut().zip(unit(n)) {
+            *s += x;
+        }
+    }
+    let norm = (sum[0] * sum[0] + sum[1] * sum[1] + sum[2] * sum[2]).sqrt();
+    if holders.is_empty() || norm < 1e-9 {
+        return None;
+    }
+    let lat = (sum[2] / norm).clamp(-1.0, 1.0).asin().to_degrees();
+    let lon = sum[1].atan2(sum[0]).to_degrees();
+    let centre = LatLng::new(lat, lon).ok()?;
+    // The furthest holder has the least dot product with the centre: measure only the holders
+    // near that least (any other is further from the far edge than a haversine's rounding), so
+    // the radius is the haversine maximum, bit for bit.
+    let c = centre.unit_vector();
+    let dot = |u: [f64; 3]| c[0] * u[0] + c[1] * u[1] + c[2] * u[2];
+    let least = holders
+        .iter()
+        .map(|&n| dot(unit(n)))
+        .fold(f64::MAX, f64::min);
+    let radius = holders
+        .iter()
+        .filter(|&&n| dot(unit(n)) <= least + FAR_DOT_MARGIN)
+        .map(|&n| centre.distance_km(locate(n)))
+        .fold(0.0, f64::max);
+    Some((centre, radius + 1e-6))
 }

@@ -7,11 +7,12 @@
 //! nodes (set by [`StockTable::bound_holders`], then kept up to date), so "does this node hold the
 //! SKU" is one bit test and the nodes holding every SKU of an order are a word-wise AND.
 //!
-//! `posting.rs` is one SKU's list and bitmap, `holders.rs` the nodes holding every (or any) SKU
-//! of an order, `caps.rs` prepares the table for routing (bitmaps and a cap around each SKU's
-//! holders). Invariant: a listed holder has units > 0, and when a SKU has a bitmap, bit n is set
+//! `posting.rs` is one SKU's list and bitmap, `build.rs` makes the lists from rows, `holders.rs`
+//! the nodes holding every (or any) SKU of an order, `caps.rs` prepares the table for routing
+//! (bitmaps and a cap around each SKU's holders). Invariant: a listed holder has units > 0, and when a SKU has a bitmap, bit n is set
 //! exactly when node n is listed.
 
+mod build;
 mod caps;
 mod holders;
 mod posting;
@@ -53,39 +54,7 @@ impl StockTable {
     /// Builds the table from (node, SKU, routable units); zero rows are skipped and repeated
     /// positions add up.
     pub fn from_positions(rows: impl IntoIterator<Item = (NodeIdx, SkuId, u32)>) -> Self {
-        let mut lists: Vec<Vec<(NodeIdx, u32)>> = Vec::new();
-        for (node, sku, units) in rows {
-            if units == 0 {
-                continue;
-            }
-            let s = sku.0 as usize;
-            if lists.len() <= s {
-                lists.resize(s + 1, Vec::new());
-            }
-            lists[s].push((node, units));
-        }
-        let postings = lists
-            .into_iter()
-            .map(|mut list| {
-                list.sort_unstable_by_key(|&(n, _)| n);
-                let mut p = Posting::default();
-                for (node, units) in list {
-                    if p.nodes.last() == Some(&node) {
-                        let held = p.units.last_mut().expect("parallel vectors");
-                        *held = held.saturating_add(units);
-                    } else {
-                        p.nodes.push(node);
-                        p.units.push(units);
-                    }
-                }
-                Arc::new(p)
-            })
-            .collect();
-        StockTable {
-            postings,
-            caps: Vec::new(),
-            reads: None,
-        }
+        Self::build(rows, false)
     }
 
     /// `sku`'s list, if the table has a slot for it.

@@ -1,0 +1,85 @@
+//! Building a table from (node, SKU, units) rows: a counting sort by SKU into one flat run per
+//! SKU (no list per SKU grown push by push), then each run made a posting list, on rayon's
+//! threads when the router routes in parallel.
+
+use super::posting::Posting;
+use super::StockTable;
+use crate::{NodeIdx, SkuId};
+use rayon::prelude::*;
+use std::sync::Arc;
+
+/// SKUs per rayon task when runs become posting lists in parallel (most runs are short).
+pub(super) const SKUS_PER_TASK: usize = 256;
+
+impl StockTable {
+    /// [`StockTable::from_positions`], its posting lists made on rayon's threads when `parallel`.
+    pub(crate) fn build(
+        rows: impl IntoIterator<Item = (NodeIdx, SkuId, u32)>,
+        parallel: bool,
+    ) -> Self {
+        let rows: Vec<(NodeIdx, SkuId, u32)> = rows.into_iter().filter(|r| r.2 > 0).collect();
+        let skus = rows.iter().map(|r| r.1 .0 as usize + 1).max().unwrap_or(0);
+        // ends[s]: where SKU s's run ends in `flat`; next[s]: where its next row goes.
+        let mut ends = vec![0usize; skus];
+        for r in &rows {
+            ends[r.1 .0 as usize] += 1;
+        }
+        let mut next = Vec::with_capacity(skus);
+        let mut at = 0;
+        for end in &mut ends {
+            next.push(at);
+            at += *end;
+            *end = at;
+        }
+        let mut flat = vec![(NodeIdx(0), 0u32); rows.len()];
+        for (node, sku, units) in rows {
+            let i = &mut next[sku.0 as usize];
+            flat[*i] = (node, units);
+            *i += 1;
+        }
+        let mut runs = Vec::with_capacity(skus);
+        let mut rest = flat.as_mut_slice();
+        let mut start = 0;
+        for &end in &ends {
+            let (run, tail) = rest.split_at_mut(end - start);
+            runs.push(run);
+            rest = tail;
+            start = end;
+        }
+        let postings = if parallel {
+            runs.into_par_iter()
+                .with_min_len(SKUS_PER_TASK)
+                .map(|run| Arc::new(posting(run)))
+                .collect()
+        } else {
+            runs.into_iter().map(|run| Arc::new(posting(run))).collect()
+        };
+        StockTable {
+            postings,
+            caps: Vec::new(),
+            reads: None,
+        }
+    }
+}
+
+/// One SKU's posting list from its rows in any order; rows of one node add up.
+fn posting(run: &mut [(NodeIdx, u32)]) -> Posting {
+    if !run.is_sorted_by_key(|&(n, _)| n) {
+        run.sort_unstable_by_key(|&(n, _)| n);
+    }
+    let mut p = Posting {
+        nodes: Vec::with_capacity(run.len()),
+        units: Vec::with_capacity(run.len()),
+        bits: Vec::new(),
+    };
+    for &(node, units) in run.iter() {
+        if p.nodes.last() == Some(&node) {
+            let held = p.units.last_mut().expect("parallel vectors");
+            *held = held.saturating_add(units);
+        } else {
+            p.nodes.push(node);
+            p.units.push(units);
+        }
+    }
+    p
+}
