@@ -14,6 +14,7 @@
 
 use jiff::civil::Date;
 use omniroute_core::{Decision, Network, Order, Plan, Skus};
+use rayon::prelude::*;
 use std::fmt::Write as _;
 use std::io::Write;
 
@@ -152,7 +153,12 @@ fn order_rows<'a>(
     shipped.chain(unfilled)
 }
 
-/// Writes a plan as decisions.csv (header included).
+/// Orders whose rows one rayon task formats while decisions.csv is written.
+const ORDERS_PER_PART: usize = 2048;
+
+/// Writes a plan as decisions.csv (header included). Parts of [`ORDERS_PER_PART`] orders are
+/// formatted on rayon's threads, as many at a time as it has threads, and written in order, so
+/// the file is the same on any number of threads.
 pub fn write_decisions(
     out: &mut impl Write,
     orders: &[Order],
@@ -160,12 +166,43 @@ pub fn write_decisions(
     network: &Network,
     skus: &Skus,
 ) -> std::io::Result<()> {
-    let mut w = csv::Writer::from_writer(out);
-    w.write_record(DECISIONS_HEADER.split(','))?;
+    let mut head = csv::Writer::from_writer(Vec::new());
+    head.write_record(DECISIONS_HEADER.split(','))?;
+    out.write_all(&head.into_inner().map_err(csv::IntoInnerError::into_error)?)?;
+    let n = orders.len().min(plan.decisions.len());
+    let round = ORDERS_PER_PART * rayon::current_num_threads().max(1);
+    for (orders, decisions) in orders[..n]
+        .chunks(round)
+        .zip(plan.decisions[..n].chunks(round))
+    {
+        let parts: Vec<std::io::Result<Vec<u8>>> = orders
+            .par_chunks(ORDERS_PER_PART)
+            .zip(decisions.par_chunks(ORDERS_PER_PART))
+            .map(|(orders, decisions)| csv_rows(orders, decisions, network, skus))
+            .collect();
+        for part in parts {
+            out.write_all(&part?)?;
+        }
+    }
+    out.flush()
+}
+
+/// The decisions.csv rows (no header) of `orders` decided by `decisions`.
+fn csv_rows(
+    orders: &[Order],
+    decisions: &[Decision],
+    network: &Network,
+    skus: &Skus,
+) -> std::io::Result<Vec<u8>> {
+    let mut w = csv::Writer::from_writer(Vec::with_capacity(orders.len() * 256));
     // The row's numbers and dates, written into one reused buffer (no string per cell).
     let mut text = String::with_capacity(64);
     let mut ints = itoa::Buffer::new();
-    for r in decision_rows(orders, plan, network, skus) {
+    let rows = orders
+        .iter()
+        .zip(decisions)
+        .flat_map(|(order, d)| order_rows(order, d, network, skus));
+    for r in rows {
         text.clear();
         let mut ends = [0usize; 7];
         text.push_str(ints.format(r.line_no));
@@ -203,7 +240,7 @@ pub fn write_decisions(
             at(6),
         ])?;
     }
-    w.flush()
+    w.into_inner().map_err(csv::IntoInnerError::into_error)
 }
 
 /// Appends `date` as `YYYY-MM-DD` (nothing for none).

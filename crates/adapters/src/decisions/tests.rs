@@ -369,3 +369,44 @@ fn the_deciding_group_is_written_and_read_back() {
         assert_eq!(codes, [("E1043", 11)], "{bad}");
     }
 }
+
+/// A batch of many parts, written on several threads, is the header then every order's rows in
+/// order, the same bytes as one part formatted on one thread, and reads back.
+#[test]
+fn a_batch_written_in_parts_on_threads_is_its_rows_in_order() {
+    let mut w = world();
+    let two = std::mem::take(&mut w.orders);
+    w.orders = (0..2 * super::ORDERS_PER_PART + 7)
+        .map(|i| {
+            let mut o = two[i % 2].clone();
+            o.id = format!("O{i}");
+            o
+        })
+        .collect();
+    let plan = Router::versioned(w.network.clone(), &w.policy).route_sequential(
+        &w.orders,
+        &w.stock,
+        now(),
+    );
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(3)
+        .build()
+        .unwrap();
+    let mut out = Vec::new();
+    pool.install(|| write_decisions(&mut out, &w.orders, &plan, &w.network, &w.skus))
+        .unwrap();
+    let whole = super::csv_rows(&w.orders, &plan.decisions, &w.network, &w.skus).unwrap();
+    let text = String::from_utf8(out).unwrap();
+    let (head, rows) = text.split_once('\n').unwrap();
+    assert_eq!(head, super::DECISIONS_HEADER);
+    assert_eq!(rows.as_bytes(), &whole[..]);
+    let lines: usize = w.orders.iter().map(|o| o.lines.len()).sum();
+    assert_eq!(rows.lines().count(), lines);
+    assert!(rows
+        .lines()
+        .last()
+        .unwrap()
+        .starts_with(&format!("O{},", w.orders.len() - 1)));
+    let back = read(&w, &text).unwrap();
+    assert_eq!(back.totals, plan.totals);
+}

@@ -71,20 +71,15 @@ fn seconds(s: &str) -> Result<Duration, String> {
     Duration::try_from_secs_f64(x).map_err(|_| format!("`{s}` is not 0 or more finite seconds"))
 }
 
-/// Sets up rayon's global pool for `--threads N` (N > 1); `--threads 1` turns parallelism off
-/// instead. Shared with other commands that route.
+/// Sets up rayon's global pool for `--threads N`; true when the batch routes in parallel (not
+/// for `--threads 1`, which also leaves the router's tables and the decisions to one thread).
 pub fn threads(n: Option<u16>) -> anyhow::Result<bool> {
-    match n {
-        Some(1) => Ok(false),
-        Some(n) => {
-            rayon::ThreadPoolBuilder::new()
-                .num_threads(usize::from(n))
-                .build_global()
-                .context("cannot start the thread pool")?;
-            Ok(true)
-        }
-        None => Ok(true),
-    }
+    let Some(n) = n else { return Ok(true) };
+    rayon::ThreadPoolBuilder::new()
+        .num_threads(usize::from(n))
+        .build_global()
+        .context("cannot start the thread pool")?;
+    Ok(n > 1)
 }
 
 /// Routes the batch and writes the decisions.
