@@ -49,6 +49,24 @@ impl Plain {
         None
     }
 
+    /// Hands `fast` the rows from the next line on while it takes them (see
+    /// [`Sheet::next_row_fast`](super::Sheet::next_row_fast)), and returns how many it took.
+    pub fn take(&mut self, data: &[u8], fast: &mut impl FnMut(&[u8], u64) -> Option<usize>) -> u64 {
+        let mut taken = 0;
+        while let Some(rest) = data.get(self.at..).filter(|r| !r.is_empty()) {
+            let Some(len) = fast(rest, self.line) else {
+                break;
+            };
+            self.at += match rest.get(len..len + 2) {
+                Some(b"\r\n") => len + 2,
+                _ => len + 1,
+            };
+            self.line += 1;
+            taken += 1;
+        }
+        taken
+    }
+
     /// Finds the end of the line starting at `start` (its first `\n` or `\r`, or the end of
     /// `data`) and returns it, with the bounds of its fields (split at commas) in `bounds`.
     fn split(&mut self, data: &[u8], start: usize) -> usize {
@@ -101,6 +119,45 @@ impl Plain {
     pub fn field_at(&self, at: usize) -> usize {
         self.bounds.iter().take_while(|b| b.1 <= at).count()
     }
+}
+
+/// Where the field starting at `at` in `bytes` ends: its first `,`, `\n` or `\r`, or the end of
+/// `bytes`; eight bytes at a time.
+#[inline]
+pub(crate) fn field_end(bytes: &[u8], mut at: usize) -> usize {
+    while let Some(word) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(word.try_into().expect("8 bytes"));
+        let hits = bytes_equal(word, b',') | bytes_equal(word, b'\n') | bytes_equal(word, b'\r');
+        if hits != 0 {
+            return at + (hits.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    while let Some(&b) = bytes.get(at) {
+        if matches!(b, b',' | b'\n' | b'\r') {
+            break;
+        }
+        at += 1;
+    }
+    at
+}
+
+/// The whole number written in the digits of `bytes` from `at` (up to its first byte that is
+/// not a digit), and where they end; `None` without a digit or with more than nine (nine digits
+/// fit any `u32`).
+#[inline]
+pub(crate) fn digits(bytes: &[u8], at: usize) -> Option<(u32, usize)> {
+    let mut value = 0u32;
+    let mut end = at;
+    while let Some(d) = bytes
+        .get(end)
+        .map(|b| b.wrapping_sub(b'0'))
+        .filter(|&d| d < 10)
+    {
+        value = value.wrapping_mul(10).wrapping_add(u32::from(d));
+        end += 1;
+    }
+    (1..=9).contains(&(end - at)).then_some((value, end))
 }
 
 /// The bytes of `word` equal to `b`, as their high bit (exact for every byte: no carry crosses

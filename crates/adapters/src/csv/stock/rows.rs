@@ -1,6 +1,7 @@
 //! The rows of `stock.csv` (or of one part of it): the positions' units, the (node, SKU) pair
 //! of every row, and the SKUs first seen there.
 
+use super::fast::{Fast, LastNode};
 use super::positions::Positions;
 use crate::csv::fields::{parse_date, Col, Row};
 use crate::csv::sheet::Sheet;
@@ -8,17 +9,17 @@ use crate::csv::{SkuBatch, SkuStage};
 use crate::problem::clip;
 use crate::InputError;
 use omniroute_core::codes::{InputCode, InventoryCode};
-use omniroute_core::{Incoming, Network, NodeIdx, SkuId, Skus, StockRow};
+use omniroute_core::{Incoming, Network, SkuId, Skus, StockRow};
 
 /// The columns of `stock.csv`.
 pub(super) struct Cols {
-    node_id: Col,
+    pub node_id: Col,
     pub sku: Col,
-    qty: Col,
-    reserved: Col,
-    safety_stock: Col,
-    incoming_qty: Col,
-    incoming_date: Col,
+    pub qty: Col,
+    pub reserved: Col,
+    pub safety_stock: Col,
+    pub incoming_qty: Col,
+    pub incoming_date: Col,
 }
 
 impl Cols {
@@ -78,10 +79,30 @@ pub(super) fn read_rows(
     }
     let mut last_node = LastNode::default();
     let mut pending = Pending::default();
-    while let Some(mut row) = sheet.next_row()? {
+    let fast = network.and_then(|n| Some((Fast::new(cols, sheet.columns())?, n)));
+    loop {
+        let next = sheet.next_row_fast(&mut |bytes, line| {
+            let (fast, network) = fast.as_ref()?;
+            let row = fast.read(bytes)?;
+            let node = last_node.find(network, row.node)?;
+            out.positions.keep(line);
+            pending.push(row.sku, Some(out.kept.len()));
+            out.kept.push(StockRow {
+                node,
+                sku: SkuId(u32::MAX),
+                on_hand: row.qty,
+                reserved: row.reserved,
+                safety_stock: row.safety_stock,
+            });
+            if pending.batch.len() >= PENDING {
+                pending.resolve((skus, under), out);
+            }
+            Some(row.end)
+        });
+        let Some(mut row) = next? else { break };
         let node_text = row.text(cols.node_id);
         let node = node_text.zip(network).and_then(|(id, network)| {
-            let node = last_node.find(network, id);
+            let node = last_node.find(network, id.as_bytes());
             if node.is_none() {
                 row.error(
                     InputCode::UnknownNode.id(),
@@ -166,43 +187,6 @@ impl Pending {
         }
         self.rows.clear();
     }
-}
-
-/// The node of the last row that named a known one: files list a node's rows together, so
-/// most rows name the node of the row before and need no lookup.
-#[derive(Default)]
-struct LastNode {
-    id: String,
-    node: Option<NodeIdx>,
-}
-
-impl LastNode {
-    /// The node `id` names in `network`.
-    fn find(&mut self, network: &Network, id: &str) -> Option<NodeIdx> {
-        if let Some(node) = self.node.filter(|_| same(&self.id, id)) {
-            return Some(node);
-        }
-        let node = network.find(id)?;
-        self.id.clear();
-        self.id.push_str(id);
-        self.node = Some(node);
-        Some(node)
-    }
-}
-
-/// `a == b`, without a call to `memcmp` for ids of 8 to 16 bytes (most node ids): their first
-/// and last eight bytes cover them.
-fn same(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    if !(8..=16).contains(&a.len()) {
-        return a == b;
-    }
-    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8 bytes"));
-    let last = a.len() - 8;
-    word(a, 0) == word(b, 0) && word(a, last) == word(b, last)
 }
 
 /// An optional quantity of units: a whole number from 0 (negative is `E1011`).

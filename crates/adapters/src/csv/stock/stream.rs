@@ -200,24 +200,11 @@ pub(super) fn read_parts(
     })
 }
 
-/// Reads from `input` until `buf` holds `target` bytes or the input ends; true at its end.
+/// Reads from `input` until `buf` holds `target` bytes or the input ends; true at its end. The
+/// bytes are read into `buf`'s spare room, not zeroed first.
 fn fill(input: &mut impl Read, buf: &mut Vec<u8>, target: usize) -> std::io::Result<bool> {
-    let start = buf.len();
-    buf.resize(target.max(start + 1), 0);
-    let mut at = start;
-    let result = loop {
-        match input.read(&mut buf[at..]) {
-            Ok(0) => break Ok(true),
-            Ok(n) => {
-                at += n;
-                if at == buf.len() {
-                    break Ok(false);
-                }
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => break Err(e),
-        }
-    };
-    buf.truncate(at);
-    result
+    let want = target.max(buf.len() + 1) - buf.len();
+    buf.reserve_exact(want);
+    let got = input.by_ref().take(want as u64).read_to_end(buf)?;
+    Ok(got < want)
 }

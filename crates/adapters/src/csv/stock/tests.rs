@@ -238,6 +238,131 @@ fn bad_incoming_cells_give_their_codes_at_line_and_column() {
     assert_eq!((p.code, p.line, p.column), ("E3252", 2, 4));
 }
 
+/// Any cell of a stock.csv row: the fast path takes the plain ones, and must leave every other
+/// to the row checks.
+fn any_cell() -> impl Strategy<Value = Vec<u8>> {
+    let cells: Vec<&[u8]> = vec![
+        b"W1",
+        b"S1",
+        b"D1",
+        b"X9",
+        b" W1",
+        b"W1 ",
+        b"W 1",
+        b"",
+        b" ",
+        b"\t",
+        b"W\xc3\xa9",
+        b"\xff",
+        b"A",
+        b"KNOWN",
+        b"B C",
+        b"1",
+        b"0",
+        b"0042",
+        b"999999999",
+        b"1000000000",
+        b"4294967295",
+        b"4294967296",
+        b"99999999999999999999",
+        b"-1",
+        b"-0",
+        b"+3",
+        b" 3",
+        b"3 ",
+        b"x",
+        b"1.5",
+        b"\xd9\xa3",
+        b"2026-03-09",
+    ];
+    prop::sample::select(cells).prop_map(<[u8]>::to_vec)
+}
+
+/// A plain row (the fast path's), a row of any cells, a short or long row, or a blank line.
+fn fast_row(columns: usize) -> impl Strategy<Value = Vec<u8>> {
+    let plain = prop::sample::select(vec![&b"W1,A,1"[..], b"S1,B,22", b"D1,KNOWN,0", b"W1,C,7"]);
+    prop_oneof![
+        6 => plain.prop_map(<[u8]>::to_vec),
+        6 => prop::collection::vec(any_cell(), columns).prop_map(|c| c.join(&b","[..])),
+        1 => prop::collection::vec(any_cell(), 0..columns + 2).prop_map(|c| c.join(&b","[..])),
+        1 => Just(Vec::new()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(500))]
+
+    /// Rows read by the fast path where it can, in chunks and parts, give what reading every
+    /// row through the row checks gives: records, SKU ids, problems, lines and columns.
+    #[test]
+    fn the_fast_path_reads_as_the_row_checks(
+        (header, rows) in prop::sample::select(vec![
+            "node_id,sku,qty",
+            "sku,qty,node_id",
+            "node_id,sku,qty,reserved,safety_stock",
+            "qty,safety_stock,node,node_id,sku,reserved",
+            "node_id,sku,on_hand,incoming_qty,incoming_date",
+            "node_id,sku,qty,reserved,incoming_date,safety_stock,incoming_qty",
+            "node_id,sku",
+        ])
+        .prop_flat_map(|h| {
+            let columns = h.split(',').count();
+            (Just(h), prop::collection::vec(fast_row(columns), 1..30))
+        }),
+        crlf in any::<bool>(),
+        last_end in any::<bool>(),
+        count in 1usize..4,
+        chunk in 1usize..96,
+    ) {
+        // The plain rows hold three cells: pad them to the header with plain cells.
+        let columns = header.split(',').count();
+        let end: &[u8] = if crlf { b"\r\n" } else { b"\n" };
+        let mut data = header.as_bytes().to_vec();
+        for row in &rows {
+            data.extend_from_slice(end);
+            data.extend_from_slice(row);
+            let fields = row.split(|&b| b == b',').count();
+            if !row.is_empty() && fields == 3 && columns > 3 {
+                data.extend(std::iter::repeat_n(&b",0"[..], columns - 3).flatten());
+            }
+        }
+        if last_end {
+            data.extend_from_slice(end);
+        }
+        super::fast::OFF.with(|off| off.set(true));
+        let slow = read_with(&data, 0, 0);
+        super::fast::OFF.with(|off| off.set(false));
+        prop_assert_eq!(read_with(&data, 0, 0), slow.clone());
+        prop_assert_eq!(read_with(&data, count, chunk), slow);
+    }
+}
+
+#[test]
+fn fast_and_checked_rows_mix_in_one_file() {
+    use crate::csv::stock::rows::{read_rows, Cols, Rows};
+    let data = b"node_id,sku,qty,reserved\nW1,A,1,\nS1,B,2,3\nX9,C,1,0\n W1,D,1,0\nW1,E,-1,0\n";
+    let mut sheet = Sheet::over(data, "stock.csv").unwrap();
+    let cols = Cols::claim(&mut sheet);
+    let (net, skus) = (network(), Skus::default());
+    let mut out = Rows::new(&skus);
+    let under = crate::csv::SkuStage::new(&skus);
+    read_rows(&mut sheet, &cols, Some(&net), (&skus, &under), &mut out).unwrap();
+    // The padded id is read by the row checks, trimmed; an unknown node and a sign are reported.
+    assert_eq!(out.kept.len(), 3);
+    assert_eq!((out.kept[0].on_hand, out.kept[0].reserved), (1, 0));
+    assert_eq!((out.kept[1].on_hand, out.kept[1].reserved), (2, 3));
+    assert_eq!(out.kept[2].node, out.kept[0].node);
+    let problems: Vec<(&str, u64, u64)> = match sheet.finish() {
+        Err(e) => e
+            .problems()
+            .iter()
+            .map(|p| (p.code, p.line, p.column))
+            .collect(),
+        Ok(_) => Vec::new(),
+    };
+    assert_eq!(problems, [("E1020", 4, 1), ("E1011", 6, 3)]);
+}
+
 /// A table of the rows of `text` (a CSV file with a header, every cell text but `qty`, read as
 /// an integer where it is one), in batches of `batch` rows.
 fn table_of(text: &str, batch: usize) -> crate::Table {
