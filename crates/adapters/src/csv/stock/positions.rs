@@ -92,50 +92,47 @@ impl Positions {
 
     /// Every row whose pair an earlier row gave, with that earlier row's line, in line order.
     pub fn repeated(&self, rows: &[StockRow], nodes: usize) -> Vec<(NodeIdx, SkuId, u64, u64)> {
-        // Keys ascending: no pair can repeat. Each node's rows in one run (files are usually
-        // grouped by node): equal keys are in one run, which is sorted on its own in cache,
-        // and only when a SKU of it is marked twice with the run's number.
-        let (mut ascending, mut grouped) = (true, true);
-        let mut seen = vec![false; nodes];
-        let mut last: Option<u64> = None;
-        let mut skus = 0;
-        for (k, _) in self.pairs(rows) {
-            ascending &= last.is_none_or(|l| k > l);
-            if last.is_none_or(|l| l >> 32 != k >> 32) {
-                grouped &= !std::mem::replace(&mut seen[(k >> 32) as usize], true);
-            }
-            skus = skus.max(pair(k).1 .0 as usize + 1);
-            last = Some(k);
-        }
-        if ascending {
-            return Vec::new();
-        }
+        // In one pass, while each node's rows are in one run (files are usually grouped by
+        // node): equal keys are in one run, found by marking each SKU with the run's number,
+        // and the run is sorted on its own, in cache, only when a SKU of it is marked twice. A
+        // node met again in a later run: every row is sorted.
         let mut out = Vec::new();
-        if grouped {
-            // The number of the last run (from 1) that named each SKU.
-            let mut marks = vec![0u32; skus];
-            let (mut number, mut repeats) = (1, false);
-            let mut run: Vec<(u64, u64)> = Vec::new();
-            for (k, line) in self.pairs(rows) {
-                if run.last().is_some_and(|r| r.0 >> 32 != k >> 32) {
-                    if repeats {
-                        repeats_in(&mut run, &mut out);
-                    }
-                    run.clear();
-                    (number, repeats) = (number + 1, false);
+        let mut seen = vec![false; nodes];
+        // The number of the last run (from 1) that named each SKU.
+        let mut marks: Vec<u32> = Vec::new();
+        let (mut number, mut repeats) = (0, false);
+        let mut run: Vec<(u64, u64)> = Vec::new();
+        for (k, line) in self.pairs(rows) {
+            if run.last().is_none_or(|r| r.0 >> 32 != k >> 32) {
+                if repeats {
+                    repeats_in(&mut run, &mut out);
                 }
-                let mark = &mut marks[pair(k).1 .0 as usize];
-                repeats |= *mark == number;
-                *mark = number;
-                run.push((k, line));
+                if std::mem::replace(&mut seen[(k >> 32) as usize], true) {
+                    return self.all_repeated(rows);
+                }
+                run.clear();
+                (number, repeats) = (number + 1, false);
             }
-            if repeats {
-                repeats_in(&mut run, &mut out);
+            let sku = pair(k).1 .0 as usize;
+            if sku >= marks.len() {
+                marks.resize(sku + 1, 0);
             }
-        } else {
-            let mut all: Vec<(u64, u64)> = self.pairs(rows).collect();
-            repeats_in(&mut all, &mut out);
+            repeats |= marks[sku] == number;
+            marks[sku] = number;
+            run.push((k, line));
         }
+        if repeats {
+            repeats_in(&mut run, &mut out);
+        }
+        out.sort_unstable_by_key(|r| r.2);
+        out
+    }
+
+    /// [`Positions::repeated`] by sorting every row.
+    fn all_repeated(&self, rows: &[StockRow]) -> Vec<(NodeIdx, SkuId, u64, u64)> {
+        let mut all: Vec<(u64, u64)> = self.pairs(rows).collect();
+        let mut out = Vec::new();
+        repeats_in(&mut all, &mut out);
         out.sort_unstable_by_key(|r| r.2);
         out
     }
