@@ -7,7 +7,7 @@
 //! longer than [`MAX_CUSTOMER_CHARS`] characters or holding a control character (a line break).
 //! Every line of an order repeats the same values (`E1022`, as for the other order fields).
 
-use super::fields::{Col, Row};
+use super::fields::{same, Col, Row};
 use super::sheet::Sheet;
 use crate::channel::{is_e164, Customer, PHONE_HINT};
 use crate::problem::clip;
@@ -96,11 +96,16 @@ impl CustomerCols {
     ) {
         if let Some(a) = kept.as_ref() {
             // Most later lines repeat the kept (checked) customer: no copy, no second check.
-            let same = row.cell(self.name).unwrap_or("") == a.customer.name
-                && row.cell(self.phone).unwrap_or("") == a.customer.phone
-                && row.cell(self.address).unwrap_or("") == a.customer.address
-                && row.cell(self.area) == a.area.as_deref();
-            if same {
+            let text = |col| row.cell(col).unwrap_or("").as_bytes();
+            let area = match (row.cell(self.area), a.area.as_deref()) {
+                (Some(x), Some(y)) => same(x.as_bytes(), y.as_bytes()),
+                (x, y) => x.is_none() && y.is_none(),
+            };
+            if same(text(self.name), a.customer.name.as_bytes())
+                && same(text(self.phone), a.customer.phone.as_bytes())
+                && same(text(self.address), a.customer.address.as_bytes())
+                && area
+            {
                 return;
             }
         }

@@ -3,7 +3,7 @@
 //! read again.
 
 use super::Cols;
-use crate::csv::fields::{Col, Row};
+use crate::csv::fields::{same, Col, Row};
 use crate::csv::order_nodes::{node_lists, NodeNames};
 use jiff::civil::Date;
 use jiff::Timestamp;
@@ -94,7 +94,7 @@ impl HeadCells {
         self.cols.iter().zip(&self.ends).all(|(&col, &end)| {
             let kept = &self.text[start..end];
             start = end;
-            row.cell(col).unwrap_or("") == kept
+            same(row.cell(col).unwrap_or("").as_bytes(), kept.as_bytes())
         })
     }
 }

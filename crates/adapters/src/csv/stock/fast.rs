@@ -8,6 +8,7 @@
 //! [`Row`]: crate::csv::fields::Row
 
 use super::rows::Cols;
+use crate::csv::fields::same;
 use crate::csv::sheet::{digits, field_end};
 use omniroute_core::{Network, NodeIdx};
 
@@ -172,19 +173,4 @@ impl LastNode {
         self.node = Some(node);
         Some(node)
     }
-}
-
-/// `a == b`, without a call to `memcmp` for ids of 8 to 16 bytes (most node ids): their first
-/// and last eight bytes cover them.
-#[inline]
-pub(crate) fn same(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    if !(8..=16).contains(&a.len()) {
-        return a == b;
-    }
-    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().expect("8 bytes"));
-    let last = a.len() - 8;
-    word(a, 0) == word(b, 0) && word(a, last) == word(b, last)
 }
