@@ -11,6 +11,7 @@ use super::plain::line_ends;
 use super::{Lines, Mode, Sheet};
 use crate::csv::table::TableRows;
 use csv::StringRecord;
+use memchr::memchr;
 use std::borrow::Cow;
 use std::io::Cursor;
 
@@ -31,14 +32,14 @@ impl<'a> Sheet<'a> {
         let at = rows_start(data, self.reader.position().byte());
         let rows = &data[at..];
         let parts = parts.min(rows.len() / min_bytes.max(1));
-        if parts < 2 || rows.contains(&b'"') {
+        if parts < 2 || memchr(b'"', rows).is_some() {
             return Vec::new();
         }
         let mut out = Vec::with_capacity(parts);
         let mut start = at;
         for k in 1..=parts {
             let target = (at + rows.len() * k / parts).max(start);
-            let end = match data[target..].iter().position(|&b| b == b'\n') {
+            let end = match memchr(b'\n', &data[target..]) {
                 Some(i) if k < parts => target + i + 1,
                 _ => data.len(),
             };
