@@ -1,12 +1,15 @@
-//! The parallel sequential batch: orders are routed speculatively, a window at a time, against
-//! the stock and load before the window, then committed in arrival order. A guess whose inputs an
-//! order committed since it was routed changed (`Router::stale`) is routed again, together with
-//! the next few orders of the window that are stale too, in parallel, against the state of that
-//! moment; so every committed decision is the one the one-thread run makes, and the plan is
-//! identical. Each route records what it read ([`Reads`]): the nodes whose load and whose stock
-//! it read, and the holder counts it compared. A node that filled up, or a stock change, makes a
-//! guess stale only if the guess read it (re-routes of 20,000 orders on the comparison instance:
-//! 1,785 with neither, 903 with load reads, 278 with stock reads too; `benches/README.md`).
+//! The parallel sequential batch. One thread, the committer, owns the batch's stock and load and
+//! commits the orders in arrival order; each other thread, a worker, routes the next order no
+//! thread has claimed against its own copy of the state, first bringing the copy up to date with
+//! the decisions committed so far. A guess records how many committed orders its state held;
+//! when its turn comes, the committer keeps it unless an order committed since changed something
+//! it read (`Router::stale`), and otherwise routes the order again against the state of the
+//! moment. With no guess to commit, the committer routes the next unclaimed order itself. So no
+//! thread waits for another (but the committer for the last orders' guesses), every committed
+//! decision is the one the one-thread run makes, and the plan is identical. Each route records
+//! what it read ([`Reads`]): the nodes whose load and whose stock it read, and the holder counts
+//! it compared. A node that filled up, or a stock change, makes a guess stale only if the guess
+//! read it (`benches/README.md`).
 
 use super::batch::apply;
 use super::reads::{Count, Reads, RouteReads};
@@ -15,37 +18,62 @@ use super::LineSet;
 use super::{Decision, Load, Router, StockTable};
 use crate::{NodeIdx, Order, SkuId};
 use jiff::Timestamp;
-use rayon::prelude::*;
-use std::sync::Arc;
+use std::collections::VecDeque;
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::{mpsc, Arc};
 
-/// Orders per window, per thread. Larger windows re-route more: on the 20,000-order comparison
-/// instance, 1,785 re-routes at 8, 3,218 at 16, 5,402 at 32 before guesses recorded their reads
-/// (`benches/examples/batch_threads.rs`).
-const WINDOW_PER_THREAD: usize = 8;
-/// When a guess is stale, the orders (it and those after it) checked for re-routing together,
-/// per thread.
-const REDO_PER_THREAD: usize = 1;
+/// How far past the next order to commit, per thread, a worker routes orders ahead.
+const AHEAD_PER_THREAD: usize = 8;
+/// How far past the next order to commit, per thread, the committer routes orders ahead while
+/// it waits for a guess (less than the workers: it would keep them out).
+const COMMITTER_AHEAD_PER_THREAD: usize = 2;
+/// Commits between two calls of the batch's `progress`.
+const PROGRESS_EVERY: usize = 256;
 
-/// What committed orders changed, in commit order: (node, SKU) per shipped line, and
-/// each capacity-limited node shipped from. A guess records how long both were when it was routed.
-#[derive(Default)]
+/// What committed orders changed, in commit order: (node, SKU) per shipped line, and each
+/// capacity-limited node shipped from; and where both stood after each commit.
 struct Changes {
     stock: Vec<(NodeIdx, SkuId)>,
     limited: Vec<NodeIdx>,
+    /// `marks[k]`: the lengths of `stock` and `limited` after `k` commits.
+    marks: Vec<(usize, usize)>,
 }
 
-/// A speculative decision, what its route read of the load and the stock, and where
-/// [`Changes`] stood when it was routed.
+/// A speculative decision, what its route read of the load and the stock, and how many committed
+/// orders the state it was routed against held.
 struct Guess {
-    decision: Option<Decision>,
+    decision: Decision,
     reads: RouteReads,
-    stock: usize,
-    limited: usize,
+    seen: usize,
+}
+
+/// The guesses for the orders from the next to commit on, by their distance from it.
+#[derive(Default)]
+struct Ahead(VecDeque<Option<Guess>>);
+
+impl Ahead {
+    /// Keeps `guess` for the order `distance` after the next to commit.
+    fn keep(&mut self, distance: usize, guess: Guess) {
+        if self.0.len() <= distance {
+            self.0.resize_with(distance + 1, || None);
+        }
+        self.0[distance] = Some(guess);
+    }
+
+    /// The guess for the next order to commit, if it has come.
+    fn next(&mut self) -> Option<Guess> {
+        self.0.front_mut().and_then(Option::take)
+    }
+
+    /// Moves on to the following order.
+    fn advance(&mut self) {
+        self.0.pop_front();
+    }
 }
 
 impl Router {
     /// Routes `orders` in arrival order on `threads` threads into `decisions`, taking what they
-    /// ship out of `stock` and adding it to `load`; `progress` after each window.
+    /// ship out of `stock` and adding it to `load`; `progress` every [`PROGRESS_EVERY`] orders.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn route_speculating(
         &self,
@@ -57,56 +85,97 @@ impl Router {
         decisions: &mut Vec<Decision>,
         progress: &(dyn Fn(usize) + Sync),
     ) {
-        let redo_max = REDO_PER_THREAD * threads;
         let reads = Arc::new(Reads::new(threads, self.network().len()));
         load.record_reads(Some(Arc::clone(&reads)));
         stock.record_reads(Some(Arc::clone(&reads)));
-        // Routes `order` against the state of the moment, `changes` long, and takes its reads.
-        let guess = |order: &Order, stock: &StockTable, load: &Load, changes: &Changes| {
+        // Routes `order` against a state holding `seen` committed orders, and takes its reads.
+        let guess = |order: &Order, stock: &StockTable, load: &Load, seen: usize| {
             reads.clear(); // what this thread read since (a staleness test) is not the route's
             let decision = self.route_priced(order, stock, load, now, None);
             Guess {
-                decision: Some(decision),
+                decision,
                 reads: reads.take(),
-                stock: changes.stock.len(),
-                limited: changes.limited.len(),
+                seen,
             }
         };
-        for window in orders.chunks(WINDOW_PER_THREAD * threads) {
-            let mut changes = Changes::default();
-            let mut guesses: Vec<Guess> = window
-                .par_iter()
-                .map(|o| guess(o, stock, load, &changes))
-                .collect();
-            let mut next = 0;
-            while next < window.len() {
-                let stale = |j: usize| {
-                    let g = &guesses[j];
-                    self.stale(
-                        &window[j],
-                        &changes.stock[g.stock..],
-                        &changes.limited[g.limited..],
-                        &g.reads,
-                        stock,
-                        load,
-                    )
-                };
-                if stale(next) {
-                    let end = (next + redo_max).min(window.len());
-                    let redo: Vec<usize> = (next..end).filter(|&j| j == next || stale(j)).collect();
-                    let fresh: Vec<Guess> = redo
-                        .par_iter()
-                        .map(|&j| guess(&window[j], stock, load, &changes))
-                        .collect();
-                    for (j, g) in redo.into_iter().zip(fresh) {
-                        guesses[j] = g;
+        // The first order no thread has claimed (past the end once every order is).
+        let next = AtomicUsize::new(0);
+        // The orders committed (each thread routes at most `ahead_max` orders past them).
+        let done = AtomicUsize::new(0);
+        let ahead_max = AHEAD_PER_THREAD * threads;
+        let (guess, next, done) = (&guess, &next, &done);
+        let committed = rayon::scope(|scope| {
+            let (to_committer, guesses) = mpsc::channel::<(usize, Guess)>();
+            let mut workers = Vec::with_capacity(threads - 1);
+            for _ in 1..threads {
+                let (to_worker, committed) = mpsc::channel::<Arc<Decision>>();
+                workers.push(to_worker);
+                let (mut stock, mut load) = (stock.clone(), load.clone());
+                let to_committer = to_committer.clone();
+                scope.spawn(move |_| {
+                    let mut seen = 0;
+                    loop {
+                        for d in committed.try_iter() {
+                            apply(&orders[seen], &d, &mut stock, &mut load);
+                            seen += 1;
+                        }
+                        let first = next.load(Relaxed);
+                        if first >= orders.len() {
+                            break;
+                        }
+                        if first >= done.load(Relaxed) + ahead_max {
+                            std::thread::yield_now(); // far enough ahead of the committer
+                            continue;
+                        }
+                        let n = next.fetch_add(1, Relaxed);
+                        if n >= orders.len() {
+                            break;
+                        }
+                        let g = guess(&orders[n], &stock, &load, seen);
+                        if to_committer.send((n, g)).is_err() {
+                            break;
+                        }
                     }
-                }
-                let order = &window[next];
-                let d = guesses[next]
-                    .decision
-                    .take()
-                    .expect("each guess is committed once");
+                });
+            }
+            drop(to_committer);
+            let mut changes = Changes {
+                stock: Vec::new(),
+                limited: Vec::new(),
+                marks: Vec::with_capacity(orders.len() + 1),
+            };
+            changes.marks.push((0, 0));
+            let mut ahead = Ahead::default();
+            let mut committed = Vec::with_capacity(orders.len());
+            for (c, order) in orders.iter().enumerate() {
+                let guessed = loop {
+                    for (n, g) in guesses.try_iter() {
+                        if let Some(distance) = n.checked_sub(c) {
+                            ahead.keep(distance, g); // (an order routed here already is not)
+                        }
+                    }
+                    if let Some(g) = ahead.next() {
+                        break Some(g);
+                    }
+                    // No guess yet: route the next unclaimed order (this one, or one a little
+                    // ahead while a worker routes this one). Past that, or with none left, route
+                    // this one here rather than wait for a worker (the system may not be running
+                    // it); a guess of it that comes later is dropped.
+                    let first = next.load(Relaxed);
+                    if first >= (c + COMMITTER_AHEAD_PER_THREAD * threads).min(orders.len()) {
+                        break None;
+                    }
+                    let m = next.fetch_add(1, Relaxed);
+                    if m >= orders.len() {
+                        break None;
+                    }
+                    ahead.keep(m - c, guess(&orders[m], stock, load, c));
+                };
+                let d = match guessed {
+                    Some(g) if !self.stale_since(order, &changes, &g, stock, load) => g.decision,
+                    _ => self.route_priced(order, stock, load, now, None),
+                };
+                ahead.advance();
                 for s in &d.shipments {
                     for &l in &s.lines {
                         changes.stock.push((s.node, order.lines[l].sku));
@@ -115,14 +184,46 @@ impl Router {
                         changes.limited.push(s.node);
                     }
                 }
+                changes
+                    .marks
+                    .push((changes.stock.len(), changes.limited.len()));
                 apply(order, &d, stock, load);
-                decisions.push(d);
-                next += 1;
+                let d = Arc::new(d);
+                for w in &workers {
+                    let _ = w.send(Arc::clone(&d)); // a worker that stopped needs no more
+                }
+                committed.push(d);
+                done.store(c + 1, Relaxed);
+                if (c + 1) % PROGRESS_EVERY == 0 || c + 1 == orders.len() {
+                    progress(c + 1);
+                }
             }
-            progress(decisions.len());
-        }
+            committed
+        });
+        // The workers have stopped, and dropped what they were sent: each decision is held once.
+        decisions.extend(committed.into_iter().map(Arc::unwrap_or_clone));
         load.record_reads(None);
         stock.record_reads(None);
+    }
+
+    /// [`Router::stale`] for `guess` of `order` against what was committed since its state.
+    fn stale_since(
+        &self,
+        order: &Order,
+        changes: &Changes,
+        guess: &Guess,
+        stock: &StockTable,
+        load: &Load,
+    ) -> bool {
+        let (from_stock, from_limited) = changes.marks[guess.seen];
+        self.stale(
+            order,
+            &changes.stock[from_stock..],
+            &changes.limited[from_limited..],
+            &guess.reads,
+            stock,
+            load,
+        )
     }
 
     /// True when the node has a daily capacity in units or shipments (the same in every version).
