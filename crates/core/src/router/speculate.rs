@@ -71,6 +71,70 @@ impl Ahead {
     }
 }
 
+impl Changes {
+    /// Records what committing `d` for `order` changes.
+    fn record(&mut self, router: &Router, order: &Order, d: &Decision) {
+        for s in &d.shipments {
+            for &l in &s.lines {
+                self.stock.push((s.node, order.lines[l].sku));
+            }
+            if router.capacity_limited(s.node) {
+                self.limited.push(s.node);
+            }
+        }
+        self.marks.push((self.stock.len(), self.limited.len()));
+    }
+}
+
+/// How the threads share out the orders.
+#[derive(Clone, Copy)]
+struct Claims<'a> {
+    /// The first order no thread has claimed (past the end once every order is).
+    next: &'a AtomicUsize,
+    /// The orders committed.
+    done: &'a AtomicUsize,
+    /// How far past `done` a worker claims orders.
+    ahead_max: usize,
+}
+
+impl Claims<'_> {
+    /// A worker: until every order is claimed, brings its `stock` and `load` up to date with the
+    /// decisions `committed` sends, claims the next order and sends its guess `to_committer`.
+    fn work(
+        self,
+        orders: &[Order],
+        stock: &mut StockTable,
+        load: &mut Load,
+        committed: &mpsc::Receiver<Arc<Decision>>,
+        to_committer: &mpsc::Sender<(usize, Guess)>,
+        guess: &impl Fn(&Order, &StockTable, &Load, usize) -> Guess,
+    ) {
+        let mut seen = 0;
+        loop {
+            for d in committed.try_iter() {
+                apply(&orders[seen], &d, stock, load);
+                seen += 1;
+            }
+            let first = self.next.load(Relaxed);
+            if first >= orders.len() {
+                break;
+            }
+            if first >= self.done.load(Relaxed) + self.ahead_max {
+                std::thread::yield_now(); // far enough ahead of the committer
+                continue;
+            }
+            let n = self.next.fetch_add(1, Relaxed);
+            if n >= orders.len()
+                || to_committer
+                    .send((n, guess(&orders[n], stock, load, seen)))
+                    .is_err()
+            {
+                break;
+            }
+        }
+    }
+}
+
 impl Router {
     /// Routes `orders` in arrival order on `threads` threads into `decisions`, taking what they
     /// ship out of `stock` and adding it to `load`; `progress` every [`PROGRESS_EVERY`] orders.
@@ -98,12 +162,13 @@ impl Router {
                 seen,
             }
         };
-        // The first order no thread has claimed (past the end once every order is).
-        let next = AtomicUsize::new(0);
-        // The orders committed (each thread routes at most `ahead_max` orders past them).
-        let done = AtomicUsize::new(0);
-        let ahead_max = AHEAD_PER_THREAD * threads;
-        let (guess, next, done) = (&guess, &next, &done);
+        let (next, done) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let claims = Claims {
+            next: &next,
+            done: &done,
+            ahead_max: AHEAD_PER_THREAD * threads,
+        };
+        let guess = &guess;
         let committed = rayon::scope(|scope| {
             let (to_committer, guesses) = mpsc::channel::<(usize, Guess)>();
             let mut workers = Vec::with_capacity(threads - 1);
@@ -113,29 +178,14 @@ impl Router {
                 let (mut stock, mut load) = (stock.clone(), load.clone());
                 let to_committer = to_committer.clone();
                 scope.spawn(move |_| {
-                    let mut seen = 0;
-                    loop {
-                        for d in committed.try_iter() {
-                            apply(&orders[seen], &d, &mut stock, &mut load);
-                            seen += 1;
-                        }
-                        let first = next.load(Relaxed);
-                        if first >= orders.len() {
-                            break;
-                        }
-                        if first >= done.load(Relaxed) + ahead_max {
-                            std::thread::yield_now(); // far enough ahead of the committer
-                            continue;
-                        }
-                        let n = next.fetch_add(1, Relaxed);
-                        if n >= orders.len() {
-                            break;
-                        }
-                        let g = guess(&orders[n], &stock, &load, seen);
-                        if to_committer.send((n, g)).is_err() {
-                            break;
-                        }
-                    }
+                    claims.work(
+                        orders,
+                        &mut stock,
+                        &mut load,
+                        &committed,
+                        &to_committer,
+                        guess,
+                    );
                 });
             }
             drop(to_committer);
@@ -161,11 +211,11 @@ impl Router {
                     // ahead while a worker routes this one). Past that, or with none left, route
                     // this one here rather than wait for a worker (the system may not be running
                     // it); a guess of it that comes later is dropped.
-                    let first = next.load(Relaxed);
+                    let first = claims.next.load(Relaxed);
                     if first >= (c + COMMITTER_AHEAD_PER_THREAD * threads).min(orders.len()) {
                         break None;
                     }
-                    let m = next.fetch_add(1, Relaxed);
+                    let m = claims.next.fetch_add(1, Relaxed);
                     if m >= orders.len() {
                         break None;
                     }
@@ -176,24 +226,14 @@ impl Router {
                     _ => self.route_priced(order, stock, load, now, None),
                 };
                 ahead.advance();
-                for s in &d.shipments {
-                    for &l in &s.lines {
-                        changes.stock.push((s.node, order.lines[l].sku));
-                    }
-                    if self.capacity_limited(s.node) {
-                        changes.limited.push(s.node);
-                    }
-                }
-                changes
-                    .marks
-                    .push((changes.stock.len(), changes.limited.len()));
+                changes.record(self, order, &d);
                 apply(order, &d, stock, load);
                 let d = Arc::new(d);
                 for w in &workers {
                     let _ = w.send(Arc::clone(&d)); // a worker that stopped needs no more
                 }
                 committed.push(d);
-                done.store(c + 1, Relaxed);
+                claims.done.store(c + 1, Relaxed);
                 if (c + 1) % PROGRESS_EVERY == 0 || c + 1 == orders.len() {
                     progress(c + 1);
                 }
