@@ -33,7 +33,10 @@ pub(crate) struct Reads {
     sets: Vec<ReadSet>,
 }
 
+/// Aligned to two cache lines, so that the locks and flags of two threads' sets never share one
+/// (the adjacent-line prefetcher pairs lines).
 #[derive(Debug)]
+#[repr(align(128))]
 struct ReadSet {
     /// Nodes whose load was read.
     load: NodeBits,
