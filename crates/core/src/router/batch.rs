@@ -113,12 +113,12 @@ impl Router {
     /// stock and capacity left by the ones before it. `now` is the reference time for orders
     /// without `created_at`.
     ///
-    /// With parallelism on ([`Router::parallel`], the default) orders are routed speculatively in
-    /// windows across rayon's threads against the state before the window, then committed in
-    /// order; an order whose inputs an earlier order changed since its guess (one of its SKUs
-    /// sold out or fell below its need at a node, or a capacity-limited node whose load its
-    /// route read lost the room for it) is routed again, with the next few stale ones, in parallel
-    /// (`speculate.rs`). The plan is therefore identical to the one-thread run.
+    /// With parallelism on ([`Router::parallel`], the default) rayon's threads route orders ahead
+    /// as guesses, each against its own copy of the state of some moment, and one thread
+    /// commits them in order; an order whose inputs an earlier order changed since its guess
+    /// (one of its SKUs sold out or fell below its need at a node, or a capacity-limited node
+    /// whose load its route read lost the room for it) is routed again against the state of its
+    /// turn (`speculate.rs`). The plan is therefore identical to the one-thread run.
     pub fn route_sequential(&self, orders: &[Order], stock: &StockTable, now: Timestamp) -> Plan {
         self.route_sequential_with(orders, stock, now, &|_| {})
     }
