@@ -4,12 +4,14 @@
 //! the decisions committed so far. A guess records how many committed orders its state held;
 //! when its turn comes, the committer keeps it unless an order committed since changed something
 //! it read (`Router::stale`), and otherwise routes the order again against the state of the
-//! moment. With no guess to commit, the committer routes the next unclaimed order itself. So no
-//! thread waits for another (but the committer for the last orders' guesses), every committed
-//! decision is the one the one-thread run makes, and the plan is identical. Each route records
-//! what it read ([`Reads`]): the nodes whose load and whose stock it read, and the holder counts
-//! it compared. A node that filled up, or a stock change, makes a guess stale only if the guess
-//! read it (`benches/README.md`).
+//! moment. With no guess to commit, the committer routes the next unclaimed order itself, or,
+//! that far ahead already, its own next order. So no thread waits for another, every committed
+//! decision is the one the one-thread run makes, and the plan is identical. No state is shared
+//! between threads but by copy: decisions and guesses go over channels, and two counters say
+//! which order is claimed next (each once, by `fetch_add`) and how far ahead to go. Each route
+//! records what it read ([`Reads`]): the nodes whose load and whose stock it read, and the holder
+//! counts it compared. A node that filled up, or a stock change, makes a guess stale only if the
+//! guess read it (`benches/README.md`).
 
 use super::batch::apply;
 use super::reads::{Count, Reads, RouteReads};
