@@ -398,6 +398,28 @@ impl<'a> Sheet<'a> {
         )))
     }
 
+    /// The run of table rows [`Sheet::next_row`] would read next, for a reader that takes the
+    /// rows it knows to be clean at once (see [`TableRows::run`]), then [`Sheet::took`] them.
+    /// `None` for CSV text, after the last row, or once the problems are full (the rows are
+    /// then read one at a time, which stops at the cap).
+    pub fn clean_run(&mut self) -> Option<(&'a arrow_array::RecordBatch, usize, usize, u64)> {
+        let Mode::Table(rows) = &mut self.mode else {
+            return None;
+        };
+        if self.problems.is_full() {
+            return None;
+        }
+        rows.run()
+    }
+
+    /// Passes over the first `n` rows of [`Sheet::clean_run`], taken as clean rows.
+    pub fn took(&mut self, n: usize) {
+        if let Mode::Table(rows) = &mut self.mode {
+            rows.skip(n);
+            self.rows += n as u64;
+        }
+    }
+
     /// Reports an error found after the rows were read (for example a repeated key), at
     /// `line` and 1-based `column`.
     pub fn error(

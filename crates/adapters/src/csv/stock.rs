@@ -10,6 +10,7 @@ use rows::{read_rows, Cols, Rows};
 use std::io::Read;
 use stream::{read_parts, read_stream, Acc};
 
+mod clean;
 mod fast;
 mod positions;
 mod rows;

@@ -16,10 +16,10 @@
 use super::fields::Cells;
 use crate::Problem;
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Float32Type, Float64Type, Int64Type, UInt64Type};
+use arrow_array::types::{Float32Type, Float64Type, Int32Type, Int64Type, UInt64Type};
 use arrow_array::{
-    Array, Float32Array, Float64Array, Int64Array, LargeStringArray, RecordBatch, StringArray,
-    StringViewArray, UInt64Array,
+    Array, Float32Array, Float64Array, Int32Array, Int64Array, LargeStringArray, RecordBatch,
+    StringArray, StringViewArray, UInt64Array,
 };
 use arrow_cast::cast;
 use arrow_schema::{ArrowError, DataType, Schema};
@@ -147,6 +147,9 @@ enum Column<'a> {
     Utf8(&'a StringArray),
     LargeUtf8(&'a LargeStringArray),
     View(&'a StringViewArray),
+    /// A dictionary of strings (how `read_parquet` decodes a dictionary-encoded text column):
+    /// each cell borrowed from its value.
+    Dict(&'a Int32Array, &'a StringArray),
     Float(Float64Array),
     Float32(&'a Float32Array),
     Int(Int64Array),
@@ -233,6 +236,32 @@ impl<'a> TableRows<'a> {
         Ok(Some(self.line - 1))
     }
 
+    /// The batch of the next row, that row's index in it, how many rows of the batch are left to
+    /// read from it, and its line; `None` after the last row. For a reader that takes a run of
+    /// rows at once ([`TableRows::skip`]).
+    pub fn run(&mut self) -> Option<(&'a RecordBatch, usize, usize, u64)> {
+        if self.left == 0 {
+            return None;
+        }
+        loop {
+            let batch = self.table.batches.get(self.batch)?;
+            if self.row < batch.num_rows() {
+                let rows = (batch.num_rows() - self.row).min(self.left);
+                return Some((batch, self.row, rows, self.line));
+            }
+            self.batch += 1;
+            self.row = 0;
+            self.columns.clear();
+        }
+    }
+
+    /// Passes over the first `n` rows of [`TableRows::run`], taken by the reader.
+    pub fn skip(&mut self, n: usize) {
+        self.row += n;
+        self.line += n as u64;
+        self.left -= n;
+    }
+
     /// The cells of the last row read.
     pub fn cells(&self) -> Cells<'_> {
         Cells::Table(&self.cells, &self.text)
@@ -244,6 +273,10 @@ fn column(c: &dyn Array) -> Result<Column<'_>, ArrowError> {
         DataType::Utf8 => Column::Utf8(c.as_string::<i32>()),
         DataType::LargeUtf8 => Column::LargeUtf8(c.as_string::<i64>()),
         DataType::Utf8View => Column::View(c.as_string_view()),
+        DataType::Dictionary(k, v) if **k == DataType::Int32 && **v == DataType::Utf8 => {
+            let d = c.as_dictionary::<Int32Type>();
+            Column::Dict(d.keys(), d.values().as_string::<i32>())
+        }
         DataType::Float32 => Column::Float32(c.as_primitive::<Float32Type>()),
         DataType::Float16 | DataType::Float64 => Column::Float(
             cast(c, &DataType::Float64)?
@@ -274,6 +307,7 @@ fn read_cell<'a>(out: &mut String, c: &Column<'a>, row: usize) -> Result<Cell<'a
         Column::Utf8(a) => return text(if a.is_valid(row) { a.value(row) } else { "" }),
         Column::LargeUtf8(a) => return text(if a.is_valid(row) { a.value(row) } else { "" }),
         Column::View(a) => return text(if a.is_valid(row) { a.value(row) } else { "" }),
+        Column::Dict(keys, values) => return text(dict_value(keys, values, row).unwrap_or("")),
         Column::Float(a) if a.is_valid(row) && !a.value(row).is_nan() => {
             write!(out, "{}", a.value(row)).map_err(failed)?;
         }
@@ -293,6 +327,20 @@ fn read_cell<'a>(out: &mut String, c: &Column<'a>, row: usize) -> Result<Cell<'a
         Column::Other(a) => a.write(row, out),
     }
     Ok(Cell::Written(start, out.len()))
+}
+
+/// Cell `row` of a dictionary of strings, `None` for a null (a null key or a null value).
+#[inline]
+pub(crate) fn dict_value<'a>(
+    keys: &Int32Array,
+    values: &'a StringArray,
+    row: usize,
+) -> Option<&'a str> {
+    if !keys.is_valid(row) {
+        return None;
+    }
+    let k = usize::try_from(keys.value(row)).ok()?;
+    (k < values.len() && values.is_valid(k)).then(|| values.value(k))
 }
 
 fn failed(e: std::fmt::Error) -> ArrowError {

@@ -34,9 +34,12 @@ pub fn read_parquet(bytes: Vec<u8>, name: &str) -> Result<Table, InputError> {
     if !problems.is_empty() {
         return Err(InputError::Invalid(problems));
     }
-    // Text columns are decoded as views: a view borrows its text from the decoded page (or
-    // holds up to 12 bytes itself) where a plain string array copies every value, once more
-    // from the dictionary for a dictionary-encoded column (pyarrow's default).
+    // A dictionary-encoded text column (pyarrow's default) is decoded as a dictionary: its
+    // values once and a key a row, no string copied a row, and the stock reader looks each
+    // value's node or SKU up once. Other text columns are decoded as views: a view borrows its
+    // text from the decoded page (or holds up to 12 bytes itself) where a plain string array
+    // copies every value.
+    let dictionary = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
     let schema = Arc::new(Schema::new_with_metadata(
         builder
             .schema()
@@ -44,7 +47,12 @@ pub fn read_parquet(bytes: Vec<u8>, name: &str) -> Result<Table, InputError> {
             .iter()
             .map(|f| match f.data_type() {
                 DataType::Utf8 | DataType::LargeUtf8 => {
-                    Arc::new(f.as_ref().clone().with_data_type(DataType::Utf8View))
+                    let t = if dictionary_encoded(builder.metadata(), f.name()) {
+                        dictionary.clone()
+                    } else {
+                        DataType::Utf8View
+                    };
+                    Arc::new(f.as_ref().clone().with_data_type(t))
                 }
                 _ => f.clone(),
             })
@@ -64,6 +72,24 @@ pub fn read_parquet(bytes: Vec<u8>, name: &str) -> Result<Table, InputError> {
         batches.push(batch.map_err(|e| unreadable(name, e))?);
     }
     Ok(Table::new(name, &schema, batches))
+}
+
+/// True when the top-level column `name` has a dictionary page in every row group (a writer
+/// falls back to plain pages when the dictionary grows too large; the reader then builds one).
+fn dictionary_encoded(meta: &ParquetMetaData, name: &str) -> bool {
+    let schema = meta.file_metadata().schema_descr();
+    let Some(leaf) = (0..schema.num_columns()).find(|&i| {
+        let column = schema.column(i);
+        let path = column.path().parts();
+        path.len() == 1 && path[0] == name
+    }) else {
+        return false;
+    };
+    meta.num_row_groups() > 0
+        && meta
+            .row_groups()
+            .iter()
+            .all(|rg| rg.column(leaf).dictionary_page_offset().is_some())
 }
 
 /// Runs `f`, a call into the Parquet and Arrow decoders, turning a panic into `E1201`: they

@@ -1,6 +1,7 @@
 //! The rows of `stock.csv` (or of one part of it): the positions' units, the (node, SKU) pair
 //! of every row, and the SKUs first seen there.
 
+use super::clean::Clean;
 use super::fast::{Fast, LastNode};
 use super::positions::Positions;
 use crate::csv::fields::{parse_date, Col, Row};
@@ -80,7 +81,17 @@ pub(super) fn read_rows(
     let mut last_node = LastNode::default();
     let mut pending = Pending::default();
     let fast = network.and_then(|n| Some((Fast::new(cols, sheet.columns())?, n)));
+    let mut clean = Clean::default();
     loop {
+        // A table's rows whose cells the checks below take as they are, at once.
+        clean.take(
+            sheet,
+            cols,
+            network,
+            (skus, under),
+            out,
+            (&mut pending, &mut last_node),
+        );
         let next = sheet.next_row_fast(&mut |bytes, line| {
             let (fast, network) = fast.as_ref()?;
             let row = fast.read(bytes)?;
@@ -155,26 +166,26 @@ pub(super) fn read_rows(
 }
 
 /// How many rows' SKUs are looked up together.
-const PENDING: usize = 256;
+pub(super) const PENDING: usize = 256;
 
 /// The SKU names of the rows read since the last lookup, and the kept row each names.
 #[derive(Default)]
-struct Pending {
-    batch: SkuBatch,
+pub(super) struct Pending {
+    pub batch: SkuBatch,
     /// Index in [`Rows::kept`] of the row of each name (none for a row not kept).
     rows: Vec<Option<usize>>,
     ids: Vec<SkuId>,
 }
 
 impl Pending {
-    fn push(&mut self, name: &str, row: Option<usize>) {
+    pub fn push(&mut self, name: &str, row: Option<usize>) {
         self.batch.push(name);
         self.rows.push(row);
     }
 
     /// Gives the waiting names their ids (staging new ones in `out`, in order) and sets them
     /// in their rows.
-    fn resolve(&mut self, (skus, under): (&Skus, &SkuStage), out: &mut Rows) {
+    pub fn resolve(&mut self, (skus, under): (&Skus, &SkuStage), out: &mut Rows) {
         if self.rows.is_empty() {
             return;
         }

@@ -1,0 +1,252 @@
+//! A table's stock rows taken at once while every cell they read is one the row checks of
+//! [`super::rows::read_rows`] accept as it is: a node id of the network and a SKU, both without
+//! blanks at their ends, and units from 0 to `u32::MAX` in 64-bit integer columns (an empty
+//! optional cell: 0). Such a row needs no check to run and gives no problem, so it is kept as the
+//! row checks would keep it (the same row, SKU id, position) without its cells being built. The
+//! first row that is not is left to the row checks, which report it as before: this path decides
+//! nothing the checks would decide otherwise (`clean_rows_read_as_the_row_checks`).
+//!
+//! A dictionary column (`read_parquet` decodes a dictionary-encoded text column as one) has each
+//! value's node and SKU looked up once, not once a row.
+
+use super::fast::LastNode;
+use super::rows::{Cols, Pending, Rows, PENDING};
+use crate::csv::sheet::Sheet;
+use crate::csv::table::dict_value;
+use crate::csv::SkuStage;
+use arrow_array::cast::AsArray;
+use arrow_array::types::{Int32Type, Int64Type};
+use arrow_array::{
+    Array, Int32Array, Int64Array, LargeStringArray, RecordBatch, StringArray, StringViewArray,
+};
+use arrow_schema::DataType;
+use omniroute_core::{Network, NodeIdx, SkuId, Skus, StockRow};
+
+/// What is kept between runs of clean rows: each dictionary value's node and SKU.
+#[derive(Default)]
+pub(super) struct Clean {
+    nodes: Keyed,
+    skus: Keyed,
+    /// The table's columns are not all of the types read here (then no batch is).
+    off: bool,
+}
+
+/// The id found for each value of the last dictionary seen ([`UNSET`] until looked up,
+/// [`REFUSED`] for a value the row checks must read).
+#[derive(Default)]
+struct Keyed {
+    /// The dictionary: where its offsets are and how many values it has.
+    dict: (usize, usize),
+    ids: Vec<u32>,
+}
+
+const UNSET: u32 = u32::MAX;
+const REFUSED: u32 = u32::MAX - 1;
+
+impl Keyed {
+    /// The id of value `k` of `values`, looked up by `find` the first time.
+    #[inline]
+    fn id(&mut self, values: &StringArray, k: usize, find: impl FnOnce(&str) -> u32) -> u32 {
+        let dict = (values.offsets().as_ptr() as usize, values.len());
+        if self.dict != dict {
+            self.dict = dict;
+            self.ids.clear();
+            self.ids.resize(values.len(), UNSET);
+        }
+        if self.ids[k] == UNSET {
+            self.ids[k] = if values.is_valid(k) && as_is(values.value(k)) {
+                find(values.value(k))
+            } else {
+                REFUSED
+            };
+        }
+        self.ids[k]
+    }
+}
+
+impl Clean {
+    /// Takes the clean rows `sheet` (a table's) reads next into `out`, as `read_rows` would keep
+    /// them; stops at the first row that is not, or at once for CSV text, without a network,
+    /// or when the table gives incoming units (read by the row checks).
+    pub fn take(
+        &mut self,
+        sheet: &mut Sheet<'_>,
+        cols: &Cols,
+        network: Option<&Network>,
+        (skus, under): (&Skus, &SkuStage),
+        out: &mut Rows,
+        (pending, last_node): (&mut Pending, &mut LastNode),
+    ) {
+        let Some(network) = network else { return };
+        if self.off || cols.incoming_qty.is_some() || cols.incoming_date.is_some() {
+            return;
+        }
+        while let Some((batch, first, rows, line)) = sheet.clean_run() {
+            let Some(b) = Batch::of(batch, cols) else {
+                self.off = true;
+                return;
+            };
+            let mut n = 0;
+            while n < rows {
+                let i = first + n;
+                let node = match b.node {
+                    Texts::Dict(keys, values) => match key(keys, i) {
+                        Some(k) => self.nodes.id(values, k, |id| {
+                            network.find(id).map_or(REFUSED, |node| node.0)
+                        }),
+                        None => REFUSED,
+                    },
+                    _ => match b.node.get(i).filter(|t| as_is(t)) {
+                        Some(id) => last_node
+                            .find(network, id.as_bytes())
+                            .map_or(REFUSED, |node| node.0),
+                        None => REFUSED,
+                    },
+                };
+                let units = (
+                    units(Some(b.qty), i, true),
+                    units(b.reserved, i, false),
+                    units(b.safety_stock, i, false),
+                );
+                let (true, (Some(on_hand), Some(reserved), Some(safety_stock))) =
+                    (node != REFUSED, units)
+                else {
+                    break;
+                };
+                // The SKU last: looking it up may stage it, which its row does in any case.
+                let sku = match b.sku {
+                    Texts::Dict(keys, values) => match key(keys, i) {
+                        Some(k) => self.skus.id(values, k, |name| {
+                            // In turn after the names waiting.
+                            pending.resolve((skus, under), out);
+                            out.stage.id_above(skus, under, name).0
+                        }),
+                        None => REFUSED,
+                    },
+                    _ => match b.sku.get(i).filter(|t| as_is(t)) {
+                        Some(name) => {
+                            // The id is set when the name's batch is looked up.
+                            pending.push(name, Some(out.kept.len()));
+                            UNSET
+                        }
+                        None => REFUSED,
+                    },
+                };
+                if sku == REFUSED {
+                    break;
+                }
+                out.positions.keep(line + n as u64);
+                out.kept.push(StockRow {
+                    node: NodeIdx(node),
+                    sku: SkuId(sku),
+                    on_hand,
+                    reserved,
+                    safety_stock,
+                });
+                if pending.batch.len() >= PENDING {
+                    pending.resolve((skus, under), out);
+                }
+                n += 1;
+            }
+            sheet.took(n);
+            if n < rows {
+                return;
+            }
+        }
+    }
+}
+
+/// A text cell the row checks take as it is: it starts and ends with a visible ASCII
+/// character (so trimming leaves it whole and it is not empty).
+#[inline]
+fn as_is(text: &str) -> bool {
+    match text.as_bytes() {
+        [first, .., last] => first.is_ascii_graphic() && last.is_ascii_graphic(),
+        [only] => only.is_ascii_graphic(),
+        [] => false,
+    }
+}
+
+/// The dictionary key of row `i`, `None` for a null.
+#[inline]
+fn key(keys: &Int32Array, i: usize) -> Option<usize> {
+    if keys.is_null(i) {
+        return None;
+    }
+    usize::try_from(keys.value(i)).ok()
+}
+
+/// Cell `i` of an integer column as units when the row checks take it as it is: from 0 to
+/// `u32::MAX`, or empty in an optional column (0; an absent column is `None` here).
+#[inline]
+fn units(col: Option<&Int64Array>, i: usize, required: bool) -> Option<u32> {
+    let Some(col) = col else {
+        return Some(0);
+    };
+    if col.is_null(i) {
+        return (!required).then_some(0);
+    }
+    u32::try_from(col.value(i)).ok()
+}
+
+/// The columns of one batch that the stock rows read.
+struct Batch<'a> {
+    node: Texts<'a>,
+    sku: Texts<'a>,
+    qty: &'a Int64Array,
+    reserved: Option<&'a Int64Array>,
+    safety_stock: Option<&'a Int64Array>,
+}
+
+impl<'a> Batch<'a> {
+    /// `None` unless the node and SKU columns are text and the units 64-bit integers.
+    fn of(batch: &'a RecordBatch, cols: &Cols) -> Option<Self> {
+        let int = |col: usize| batch.column(col).as_primitive_opt::<Int64Type>();
+        let optional = |col: Option<usize>| match col {
+            Some(c) => int(c).map(Some),
+            None => Some(None),
+        };
+        Some(Batch {
+            node: Texts::of(batch.column(cols.node_id?).as_ref())?,
+            sku: Texts::of(batch.column(cols.sku?).as_ref())?,
+            qty: int(cols.qty?)?,
+            reserved: optional(cols.reserved)?,
+            safety_stock: optional(cols.safety_stock)?,
+        })
+    }
+}
+
+/// A text column of one batch.
+#[derive(Clone, Copy)]
+enum Texts<'a> {
+    Utf8(&'a StringArray),
+    Large(&'a LargeStringArray),
+    View(&'a StringViewArray),
+    Dict(&'a Int32Array, &'a StringArray),
+}
+
+impl<'a> Texts<'a> {
+    fn of(c: &'a dyn Array) -> Option<Self> {
+        Some(match c.data_type() {
+            DataType::Utf8 => Texts::Utf8(c.as_string::<i32>()),
+            DataType::LargeUtf8 => Texts::Large(c.as_string::<i64>()),
+            DataType::Utf8View => Texts::View(c.as_string_view()),
+            DataType::Dictionary(k, v) if **k == DataType::Int32 && **v == DataType::Utf8 => {
+                let d = c.as_dictionary::<Int32Type>();
+                Texts::Dict(d.keys(), d.values().as_string_opt::<i32>()?)
+            }
+            _ => return None,
+        })
+    }
+
+    /// Cell `i`, `None` for a null.
+    #[inline]
+    fn get(self, i: usize) -> Option<&'a str> {
+        match self {
+            Texts::Utf8(a) => a.is_valid(i).then(|| a.value(i)),
+            Texts::Large(a) => a.is_valid(i).then(|| a.value(i)),
+            Texts::View(a) => a.is_valid(i).then(|| a.value(i)),
+            Texts::Dict(keys, values) => dict_value(keys, values, i),
+        }
+    }
+}
