@@ -31,8 +31,8 @@ mod territories;
 
 pub use self::csv::{
     read_nodes, read_nodes_input, read_orders, read_orders_in, read_orders_input,
-    read_orders_placed, read_stock, read_stock_input, CustomerFields, Loaded, OrderPlaces, Stock,
-    StockRecord, Table, MAX_CUSTOMER_CHARS, MAX_PROBLEMS,
+    read_orders_placed, read_stock, read_stock_input, read_stock_rows, CustomerFields, Loaded,
+    OrderPlaces, Stock, StockRecord, Table, MAX_CUSTOMER_CHARS, MAX_PROBLEMS,
 };
 pub use self::parquet::{
     decisions_record_batch, decisions_schema, is_parquet_path, read_parquet,

@@ -146,6 +146,16 @@ pub fn read_stock_input(
     Ok(records(read))
 }
 
+/// [`read_stock_input`] as a [`Stock`] (each row's units, the incoming units apart), without a
+/// [`StockRecord`] a row: for a caller that builds a ledger from the rows.
+pub fn read_stock_rows(
+    input: &TableInput,
+    network: &Network,
+    skus: &mut Skus,
+) -> Result<Loaded<Stock>, InputError> {
+    read_from(StockInput::Table(input), Some(network), skus)
+}
+
 /// Where stock.csv is read from.
 #[derive(Clone, Copy)]
 pub(crate) enum StockInput<'a> {

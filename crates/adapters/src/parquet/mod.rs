@@ -14,6 +14,8 @@
 
 mod read;
 #[cfg(test)]
+mod stock_tests;
+#[cfg(test)]
 mod tests;
 mod write;
 

@@ -4,8 +4,8 @@
 use super::network::{NetData, Network};
 use super::{source, timestamp};
 use crate::errors::{guard, Failure};
-use omniroute_adapters::{read_stock_input, TableInput};
-use omniroute_core::{self as core, StockRow};
+use omniroute_adapters::{read_stock_rows, Stock, TableInput};
+use omniroute_core as core;
 use pyo3::prelude::*;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -22,16 +22,10 @@ pub struct Inventory {
 }
 
 impl Inventory {
-    pub(super) fn from_rows(net: Arc<NetData>, rows: &[omniroute_adapters::StockRecord]) -> Self {
-        let ledger = core::TrackedInventory::new(rows.iter().map(|r| StockRow {
-            node: r.node,
-            sku: r.sku,
-            on_hand: r.on_hand,
-            reserved: r.reserved,
-            safety_stock: r.safety_stock,
-        }));
-        let incoming =
-            core::IncomingStock::from_positions(rows.iter().map(|r| (r.node, r.sku, r.incoming)));
+    /// The ledger of `stock`'s rows and its incoming units.
+    pub(super) fn from_stock(net: Arc<NetData>, stock: &Stock) -> Self {
+        let ledger = core::TrackedInventory::new(stock.rows().iter().copied());
+        let incoming = core::IncomingStock::from_positions(stock.incoming());
         Inventory {
             net,
             ledger: Arc::new(ledger),
@@ -43,9 +37,9 @@ impl Inventory {
         let net = network.data.clone();
         guard(py, move || {
             let mut skus = net.skus_mut();
-            let rows = read_stock_input(&src, &net.net, &mut skus)?;
+            let stock = read_stock_rows(&src, &net.net, &mut skus)?;
             drop(skus);
-            Ok(Inventory::from_rows(net, &rows.value))
+            Ok(Inventory::from_stock(net, &stock.value))
         })
     }
 

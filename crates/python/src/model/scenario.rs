@@ -32,7 +32,7 @@ impl Scenario {
             skus: RwLock::new(inputs.skus),
         });
         let inventory =
-            Inventory::from_rows(net.clone(), &inputs.stock.records().collect::<Vec<_>>());
+            Inventory::from_stock(net.clone(), &inputs.stock);
         let orders = OrdersData::new(net.clone(), levels, inputs.orders, places);
         // The files were read and checked together already; their texts are not needed again.
         let p = &inputs.policies;
