@@ -11,6 +11,7 @@ use omniroute_core::{ServiceLevels, Skus};
 use parquet::arrow::ArrowWriter;
 use parquet::file::properties::WriterProperties;
 use proptest::prelude::*;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 const NODES: [Option<&str>; 6] = [
@@ -76,13 +77,15 @@ fn files(
     let int = |v: Option<i64>| v.map_or(String::new(), |v| v.to_string());
     let mut csv = "node_id,sku,qty,reserved\n".to_owned();
     for i in 0..rows.len() {
-        csv += &format!(
-            "{},{},{},{}\n",
+        writeln!(
+            csv,
+            "{},{},{},{}",
             cell(node[i]),
             cell(sku[i]),
             int(qty[i]),
             int(reserved[i])
-        );
+        )
+        .unwrap();
     }
     (bytes, csv)
 }
