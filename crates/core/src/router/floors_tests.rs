@@ -16,7 +16,7 @@ proptest! {
     fn floors_from_the_nodes_in_reach_equal_the_posting_lists(case in arb_case(14, 4, 4)) {
         let mut case = case;
         let network = case.network.clone();
-        case.stock.bound_holders(|n| network.node(n).location, 1, false); // every SKU a bitmap
+        case.stock.bound_holders(|n| network.node(n).location, 1); // every SKU a bitmap
         // An odd walk: the nearest holders come from the walk whenever the SKU has a bitmap.
         let router = Router::new(case.network.clone(), case.policy.clone())
             .with_limits(POSTING_LIMIT, 1, WALK_DIVISOR);

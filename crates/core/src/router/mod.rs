@@ -221,17 +221,12 @@ impl Router {
         positions: impl IntoIterator<Item = (NodeIdx, crate::SkuId, u32)>,
     ) -> StockTable {
         let earliest = self.earliest();
-        let rows = positions.into_iter().map(|(n, s, q)| {
+        let mut table = StockTable::from_positions(positions.into_iter().map(|(n, s, q)| {
             let held = earliest.terms.nodes[n.0 as usize].safety_stock;
             (n, s, q.saturating_sub(held))
-        });
-        let mut table = StockTable::build(rows, self.parallel);
+        }));
         let index = earliest.network.index();
-        table.bound_holders(
-            |n| index.location(n),
-            stock::DENSE_MIN_HOLDERS,
-            self.parallel,
-        );
+        table.bound_holders(|n| index.location(n), stock::DENSE_MIN_HOLDERS);
         table
     }
 

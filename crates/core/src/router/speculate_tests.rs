@@ -84,7 +84,7 @@ fn prepared(
     });
     let network = case.network.clone();
     case.stock
-        .bound_holders(|n| network.node(n).location, dense, false);
+        .bound_holders(|n| network.node(n).location, dense);
     let mut router = Router::new(case.network.clone(), case.policy.clone());
     for (_, version) in &mut router.versions {
         version.limits = limits;

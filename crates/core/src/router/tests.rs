@@ -317,7 +317,7 @@ proptest! {
     ) {
         let mut case = case;
         let network = case.network.clone();
-        case.stock.bound_holders(|n| network.node(n).location, dense, true);
+        case.stock.bound_holders(|n| network.node(n).location, dense);
         let router =
             Router::new(case.network.clone(), case.policy.clone()).with_limits(posting, walk, divisor);
         assert_exact(&router, &case)?;

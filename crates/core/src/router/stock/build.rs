@@ -1,22 +1,17 @@
 //! Building a table from (node, SKU, units) rows: a counting sort by SKU into one flat run per
-//! SKU (no list per SKU grown push by push), then each run made a posting list, on rayon's
-//! threads when the router routes in parallel.
+//! SKU (no list per SKU grown push by push), then each run made a posting list. On the calling
+//! thread: the Python package runs the core's parallel work only inside its own pool (safe after
+//! `fork`), and the table is built outside it.
 
 use super::posting::Posting;
 use super::StockTable;
 use crate::{NodeIdx, SkuId};
-use rayon::prelude::*;
 use std::sync::Arc;
 
-/// SKUs per rayon task when runs become posting lists in parallel (most runs are short).
-pub(super) const SKUS_PER_TASK: usize = 256;
-
 impl StockTable {
-    /// [`StockTable::from_positions`], its posting lists made on rayon's threads when `parallel`.
-    pub(crate) fn build(
-        rows: impl IntoIterator<Item = (NodeIdx, SkuId, u32)>,
-        parallel: bool,
-    ) -> Self {
+    /// Builds the table from (node, SKU, routable units); zero rows are skipped and repeated
+    /// positions add up.
+    pub fn from_positions(rows: impl IntoIterator<Item = (NodeIdx, SkuId, u32)>) -> Self {
         let rows: Vec<(NodeIdx, SkuId, u32)> = rows.into_iter().filter(|r| r.2 > 0).collect();
         let skus = rows.iter().map(|r| r.1 .0 as usize + 1).max().unwrap_or(0);
         // ends[s]: where SKU s's run ends in `flat`; next[s]: where its next row goes.
@@ -46,14 +41,7 @@ impl StockTable {
             rest = tail;
             start = end;
         }
-        let postings = if parallel {
-            runs.into_par_iter()
-                .with_min_len(SKUS_PER_TASK)
-                .map(|run| Arc::new(posting(run)))
-                .collect()
-        } else {
-            runs.into_iter().map(|run| Arc::new(posting(run))).collect()
-        };
+        let postings = runs.into_iter().map(|run| Arc::new(posting(run))).collect();
         StockTable {
             postings,
             caps: Vec::new(),

@@ -2,11 +2,9 @@
 //! spherical cap around its holders, so a destination further than the cap's far edge cannot be
 //! served with the SKU.
 
-use super::build::SKUS_PER_TASK;
 use super::posting::Posting;
 use super::StockTable;
 use crate::{LatLng, NodeIdx, SkuId};
-use rayon::prelude::*;
 use std::sync::Arc;
 
 /// Holders whose dot product with a cap's centre is within this of the least are measured by
@@ -17,13 +15,8 @@ const FAR_DOT_MARGIN: f64 = 1e-9;
 impl StockTable {
     /// Prepares the table for routing: per SKU, a cap around its holders (see the `caps` field)
     /// from their locations, and a holder bitmap for SKUs with at least `dense_min` holders whose
-    /// bitmap is no larger than their posting list; SKUs on rayon's threads when `parallel`.
-    pub(crate) fn bound_holders(
-        &mut self,
-        locate: impl Fn(NodeIdx) -> LatLng + Sync,
-        dense_min: usize,
-        parallel: bool,
-    ) {
+    /// bitmap is no larger than their posting list.
+    pub(crate) fn bound_holders(&mut self, locate: impl Fn(NodeIdx) -> LatLng, dense_min: usize) {
         let nodes = self
             .postings
             .iter()
@@ -47,15 +40,7 @@ impl StockTable {
             }
             cap(&p.nodes, &units, &locate)
         };
-        self.caps = if parallel {
-            self.postings
-                .par_iter_mut()
-                .with_min_len(SKUS_PER_TASK)
-                .map(bound)
-                .collect()
-        } else {
-            self.postings.iter_mut().map(bound).collect()
-        };
+        self.caps = self.postings.iter_mut().map(bound).collect();
     }
 
     /// The furthest any current holder of `sku` can be from `dest`, when a cap is known.

@@ -51,12 +51,6 @@ pub struct StockTable {
 }
 
 impl StockTable {
-    /// Builds the table from (node, SKU, routable units); zero rows are skipped and repeated
-    /// positions add up.
-    pub fn from_positions(rows: impl IntoIterator<Item = (NodeIdx, SkuId, u32)>) -> Self {
-        Self::build(rows, false)
-    }
-
     /// `sku`'s list, if the table has a slot for it.
     #[inline]
     fn posting_of(&self, sku: SkuId) -> Option<&Posting> {

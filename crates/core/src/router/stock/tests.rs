@@ -8,20 +8,18 @@ proptest! {
     /// The nodes holding enough of every SKU, from the bitmaps (with each holder's place in
     /// its list taken from its rank in the bitmap) or from the lists, are exactly those a scan
     /// of every node finds, and [`StockTable::holds_all`] accepts exactly them; on up to 300
-    /// nodes, so ranks cross many 64-bit words; the table built on one thread or on rayon's.
+    /// nodes, so ranks cross many 64-bit words.
     #[test]
     fn full_holders_are_the_nodes_holding_enough_of_every_sku(
         rows in proptest::collection::vec((0u32..300, 0u32..4, 1u32..5), 0..900),
         changes in proptest::collection::vec((0u32..320, 0u32..4, 1u32..5, any::<bool>()), 0..60),
         needs in proptest::collection::vec(1u32..4, 1..4),
         dense in prop_oneof![Just(1usize), Just(usize::MAX)],
-        parallel in any::<bool>(),
     ) {
-        let mut table = StockTable::build(
+        let mut table = StockTable::from_positions(
             rows.iter().map(|&(n, s, q)| (NodeIdx(n), SkuId(s), q)),
-            parallel,
         );
-        table.bound_holders(|_| LatLng::new(0.0, 0.0).unwrap(), dense, parallel);
+        table.bound_holders(|_| LatLng::new(0.0, 0.0).unwrap(), dense);
         // The same positions in a plain map: the oracle shares no code with the table.
         let mut held = std::collections::HashMap::<(u32, u32), u32>::new();
         for &(n, s, q) in &rows {
@@ -75,7 +73,7 @@ proptest! {
         let rows: Vec<(NodeIdx, SkuId, u32)> =
             rows.iter().map(|&(node, s)| (NodeIdx(node % n), SkuId(s), 1)).collect();
         let mut table = StockTable::from_positions(rows.iter().copied());
-        table.bound_holders(|node| places[node.0 as usize], usize::MAX, true);
+        table.bound_holders(|node| places[node.0 as usize], usize::MAX);
         for (s, cap) in table.caps.iter().enumerate() {
             let Some((centre, radius)) = *cap else { continue };
             let furthest = table
