@@ -5,8 +5,7 @@
 
 use super::read_parquet;
 use crate::{read_nodes, read_stock, read_stock_input, StockRecord, TableInput};
-use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
-use arrow_schema::{Field, Schema};
+use arrow_array::{ArrayRef, Int64Array, StringArray};
 use omniroute_core::{ServiceLevels, Skus};
 use parquet::arrow::ArrowWriter;
 use parquet::file::properties::WriterProperties;
@@ -58,13 +57,8 @@ fn files(
         ("qty", Arc::new(Int64Array::from(qty.clone()))),
         ("reserved", Arc::new(Int64Array::from(reserved.clone()))),
     ];
-    let fields: Vec<Field> = columns
-        .iter()
-        .map(|(n, a)| Field::new(*n, a.data_type().clone(), true))
-        .collect();
-    let schema = Arc::new(Schema::new(fields));
-    let batch =
-        RecordBatch::try_new(schema.clone(), columns.into_iter().map(|c| c.1).collect()).unwrap();
+    let batch = crate::test_arrow::record_batch(columns);
+    let schema = batch.schema();
     let props = WriterProperties::builder()
         .set_dictionary_enabled(dictionary)
         .set_max_row_group_row_count(Some(group))

@@ -13,13 +13,8 @@ use std::sync::Arc;
 
 /// A Parquet file holding `columns` (all nullable).
 fn parquet(columns: Vec<(&str, ArrayRef)>) -> Vec<u8> {
-    let fields: Vec<Field> = columns
-        .iter()
-        .map(|(n, a)| Field::new(*n, a.data_type().clone(), true))
-        .collect();
-    let schema = Arc::new(Schema::new(fields));
-    let batch =
-        RecordBatch::try_new(schema.clone(), columns.into_iter().map(|c| c.1).collect()).unwrap();
+    let batch = crate::test_arrow::record_batch(columns);
+    let schema = batch.schema();
     let mut out = Vec::new();
     let mut w = ArrowWriter::try_new(&mut out, schema, None).unwrap();
     w.write(&batch).unwrap();

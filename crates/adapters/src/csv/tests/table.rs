@@ -3,8 +3,8 @@
 
 use crate::{read_nodes, read_nodes_input, read_orders_in, read_orders_input, read_stock};
 use crate::{read_stock_input, InputError, Loaded, OrderPlaces, Problem, StockRecord, Table};
-use arrow_array::{ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray, UInt8Array};
-use arrow_schema::{Field, Schema};
+use arrow_array::{ArrayRef, Float64Array, Int64Array, StringArray, UInt8Array};
+use arrow_schema::Schema;
 use omniroute_core::{Network, Order, ServiceLevels, Skus};
 use std::sync::Arc;
 
@@ -30,13 +30,8 @@ fn read_orders_table_in(
 }
 
 fn table(name: &str, columns: Vec<(&str, ArrayRef)>, split_at: usize) -> Table {
-    let fields: Vec<Field> = columns
-        .iter()
-        .map(|(n, a)| Field::new(*n, a.data_type().clone(), true))
-        .collect();
-    let schema = Arc::new(Schema::new(fields));
-    let batch =
-        RecordBatch::try_new(schema.clone(), columns.into_iter().map(|c| c.1).collect()).unwrap();
+    let batch = crate::test_arrow::record_batch(columns);
+    let schema = batch.schema();
     // Two batches, to read across their boundary.
     let (a, b) = (
         batch.slice(0, split_at),
