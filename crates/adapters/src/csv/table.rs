@@ -144,12 +144,8 @@ impl Digits {
 
 /// A column of one batch, by how its cells are read.
 enum Column<'a> {
-    Utf8(&'a StringArray),
-    LargeUtf8(&'a LargeStringArray),
-    View(&'a StringViewArray),
-    /// A dictionary of strings (how `read_parquet` decodes a dictionary-encoded text column):
-    /// each cell borrowed from its value.
-    Dict(&'a Int32Array, &'a StringArray),
+    /// Text, each cell borrowed.
+    Text(Texts<'a>),
     Float(Float64Array),
     Float32(&'a Float32Array),
     Int(Int64Array),
@@ -269,14 +265,10 @@ impl<'a> TableRows<'a> {
 }
 
 fn column(c: &dyn Array) -> Result<Column<'_>, ArrowError> {
+    if let Some(t) = Texts::of(c) {
+        return Ok(Column::Text(t));
+    }
     Ok(match c.data_type() {
-        DataType::Utf8 => Column::Utf8(c.as_string::<i32>()),
-        DataType::LargeUtf8 => Column::LargeUtf8(c.as_string::<i64>()),
-        DataType::Utf8View => Column::View(c.as_string_view()),
-        DataType::Dictionary(k, v) if **k == DataType::Int32 && **v == DataType::Utf8 => {
-            let d = c.as_dictionary::<Int32Type>();
-            Column::Dict(d.keys(), d.values().as_string::<i32>())
-        }
         DataType::Float32 => Column::Float32(c.as_primitive::<Float32Type>()),
         DataType::Float16 | DataType::Float64 => Column::Float(
             cast(c, &DataType::Float64)?
@@ -304,10 +296,7 @@ fn read_cell<'a>(out: &mut String, c: &Column<'a>, row: usize) -> Result<Cell<'a
     let text = |t: &'a str| Ok(Cell::Text(t));
     let start = out.len();
     match c {
-        Column::Utf8(a) => return text(if a.is_valid(row) { a.value(row) } else { "" }),
-        Column::LargeUtf8(a) => return text(if a.is_valid(row) { a.value(row) } else { "" }),
-        Column::View(a) => return text(if a.is_valid(row) { a.value(row) } else { "" }),
-        Column::Dict(keys, values) => return text(dict_value(keys, values, row).unwrap_or("")),
+        Column::Text(t) => return text(t.get(row).unwrap_or("")),
         Column::Float(a) if a.is_valid(row) && !a.value(row).is_nan() => {
             write!(out, "{}", a.value(row)).map_err(failed)?;
         }
@@ -329,13 +318,47 @@ fn read_cell<'a>(out: &mut String, c: &Column<'a>, row: usize) -> Result<Cell<'a
     Ok(Cell::Written(start, out.len()))
 }
 
+/// A text column of one batch, its cells borrowed.
+#[derive(Clone, Copy)]
+pub(crate) enum Texts<'a> {
+    Utf8(&'a StringArray),
+    Large(&'a LargeStringArray),
+    View(&'a StringViewArray),
+    /// A dictionary of strings (how `read_parquet` decodes a dictionary-encoded text column):
+    /// each cell borrowed from its value.
+    Dict(&'a Int32Array, &'a StringArray),
+}
+
+impl<'a> Texts<'a> {
+    /// `c` as text, `None` when it is of another type.
+    pub fn of(c: &'a dyn Array) -> Option<Self> {
+        Some(match c.data_type() {
+            DataType::Utf8 => Texts::Utf8(c.as_string::<i32>()),
+            DataType::LargeUtf8 => Texts::Large(c.as_string::<i64>()),
+            DataType::Utf8View => Texts::View(c.as_string_view()),
+            DataType::Dictionary(k, v) if **k == DataType::Int32 && **v == DataType::Utf8 => {
+                let d = c.as_dictionary::<Int32Type>();
+                Texts::Dict(d.keys(), d.values().as_string::<i32>())
+            }
+            _ => return None,
+        })
+    }
+
+    /// Cell `row`, `None` for a null.
+    #[inline]
+    pub fn get(self, row: usize) -> Option<&'a str> {
+        match self {
+            Texts::Utf8(a) => a.is_valid(row).then(|| a.value(row)),
+            Texts::Large(a) => a.is_valid(row).then(|| a.value(row)),
+            Texts::View(a) => a.is_valid(row).then(|| a.value(row)),
+            Texts::Dict(keys, values) => dict_value(keys, values, row),
+        }
+    }
+}
+
 /// Cell `row` of a dictionary of strings, `None` for a null (a null key or a null value).
 #[inline]
-pub(crate) fn dict_value<'a>(
-    keys: &Int32Array,
-    values: &'a StringArray,
-    row: usize,
-) -> Option<&'a str> {
+fn dict_value<'a>(keys: &Int32Array, values: &'a StringArray, row: usize) -> Option<&'a str> {
     if !keys.is_valid(row) {
         return None;
     }

@@ -12,14 +12,11 @@
 use super::fast::LastNode;
 use super::rows::{Cols, Pending, Rows, PENDING};
 use crate::csv::sheet::Sheet;
-use crate::csv::table::dict_value;
+use crate::csv::table::Texts;
 use crate::csv::SkuStage;
 use arrow_array::cast::AsArray;
-use arrow_array::types::{Int32Type, Int64Type};
-use arrow_array::{
-    Array, Int32Array, Int64Array, LargeStringArray, RecordBatch, StringArray, StringViewArray,
-};
-use arrow_schema::DataType;
+use arrow_array::types::Int64Type;
+use arrow_array::{Array, Int32Array, Int64Array, RecordBatch, StringArray};
 use omniroute_core::{Network, NodeIdx, SkuId, Skus, StockRow};
 
 /// What is kept between runs of clean rows: each dictionary value's node and SKU.
@@ -35,7 +32,8 @@ pub(super) struct Clean {
 /// [`REFUSED`] for a value the row checks must read).
 #[derive(Default)]
 struct Keyed {
-    /// The dictionary: where its offsets are and how many values it has.
+    /// The dictionary: where its offsets are and how many values it has. Every batch of the
+    /// table is alive while it is read, so two dictionaries at one address are one dictionary.
     dict: (usize, usize),
     ids: Vec<u32>,
 }
@@ -213,40 +211,5 @@ impl<'a> Batch<'a> {
             reserved: optional(cols.reserved)?,
             safety_stock: optional(cols.safety_stock)?,
         })
-    }
-}
-
-/// A text column of one batch.
-#[derive(Clone, Copy)]
-enum Texts<'a> {
-    Utf8(&'a StringArray),
-    Large(&'a LargeStringArray),
-    View(&'a StringViewArray),
-    Dict(&'a Int32Array, &'a StringArray),
-}
-
-impl<'a> Texts<'a> {
-    fn of(c: &'a dyn Array) -> Option<Self> {
-        Some(match c.data_type() {
-            DataType::Utf8 => Texts::Utf8(c.as_string::<i32>()),
-            DataType::LargeUtf8 => Texts::Large(c.as_string::<i64>()),
-            DataType::Utf8View => Texts::View(c.as_string_view()),
-            DataType::Dictionary(k, v) if **k == DataType::Int32 && **v == DataType::Utf8 => {
-                let d = c.as_dictionary::<Int32Type>();
-                Texts::Dict(d.keys(), d.values().as_string_opt::<i32>()?)
-            }
-            _ => return None,
-        })
-    }
-
-    /// Cell `i`, `None` for a null.
-    #[inline]
-    fn get(self, i: usize) -> Option<&'a str> {
-        match self {
-            Texts::Utf8(a) => a.is_valid(i).then(|| a.value(i)),
-            Texts::Large(a) => a.is_valid(i).then(|| a.value(i)),
-            Texts::View(a) => a.is_valid(i).then(|| a.value(i)),
-            Texts::Dict(keys, values) => dict_value(keys, values, i),
-        }
     }
 }
