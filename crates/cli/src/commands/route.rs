@@ -53,7 +53,8 @@ pub struct Args {
     /// time limit no longer depends on the machine's speed.
     #[arg(long, value_name = "N")]
     pub iterations: Option<u64>,
-    /// Threads to use; 1 runs everything on one thread [default: every core].
+    /// Threads to route, optimise and write the decisions with; 1 does all of that on one thread
+    /// (the input files are read on every core) [default: every core].
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
     pub threads: Option<u16>,
     /// Route against the stock of this PostgreSQL database (docs/postgres.md) instead of the
@@ -72,7 +73,7 @@ fn seconds(s: &str) -> Result<Duration, String> {
 }
 
 /// Sets up rayon's global pool for `--threads N`; true when the batch routes in parallel (not
-/// for `--threads 1`, which also leaves the router's tables and the decisions to one thread).
+/// for `--threads 1`, which also leaves writing the decisions to one thread).
 pub fn threads(n: Option<u16>) -> anyhow::Result<bool> {
     let Some(n) = n else { return Ok(true) };
     rayon::ThreadPoolBuilder::new()
