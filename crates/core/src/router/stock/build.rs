@@ -12,7 +12,14 @@ impl StockTable {
     /// Builds the table from (node, SKU, routable units); zero rows are skipped and repeated
     /// positions add up.
     pub fn from_positions(rows: impl IntoIterator<Item = (NodeIdx, SkuId, u32)>) -> Self {
-        let rows: Vec<(NodeIdx, SkuId, u32)> = rows.into_iter().filter(|r| r.2 > 0).collect();
+        // Sized by the rows' upper bound, not grown by doubling: each doubling copies into
+        // memory the kernel hands over fresh (zeroing it: most of a run's system time);
+        // room never written costs nothing.
+        let rows = rows.into_iter();
+        let (least, most) = rows.size_hint();
+        let mut kept = Vec::with_capacity(most.unwrap_or(least));
+        kept.extend(rows.filter(|r| r.2 > 0));
+        let rows = kept;
         let skus = rows.iter().map(|r| r.1 .0 as usize + 1).max().unwrap_or(0);
         // ends[s]: where SKU s's run ends in `flat`; next[s]: where its next row goes.
         let mut ends = vec![0usize; skus];
