@@ -260,7 +260,7 @@ impl Inputs {
 
     /// `(node, sku, routable)` for every stock row: `on_hand − reserved − safety_stock`, never
     /// below zero. Feed it to `Router::stock_table`.
-    pub fn routable_positions(&self) -> impl Iterator<Item = (NodeIdx, SkuId, u32)> + '_ {
+    pub fn routable_positions(&self) -> impl Iterator<Item = (NodeIdx, SkuId, u32)> + Clone + '_ {
         self.stock.rows().iter().map(|r| {
             (
                 r.node,

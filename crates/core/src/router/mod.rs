@@ -215,11 +215,12 @@ impl Router {
 
     /// Builds the stock table the router routes against from `(node, sku, routable)` positions,
     /// holding back the policy's routing-only safety stock per node kind (the same in every
-    /// version).
-    pub fn stock_table(
-        &self,
-        positions: impl IntoIterator<Item = (NodeIdx, crate::SkuId, u32)>,
-    ) -> StockTable {
+    /// version). The positions are read twice ([`StockTable::from_positions`]).
+    pub fn stock_table<I>(&self, positions: I) -> StockTable
+    where
+        I: IntoIterator<Item = (NodeIdx, crate::SkuId, u32)>,
+        I::IntoIter: Clone,
+    {
         let earliest = self.earliest();
         let mut table = StockTable::from_positions(positions.into_iter().map(|(n, s, q)| {
             let held = earliest.terms.nodes[n.0 as usize].safety_stock;
