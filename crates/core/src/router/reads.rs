@@ -17,27 +17,22 @@
 //! point, in the same nearest-first order, as they were (the walk's queue pops every other entry
 //! in the same order, and so makes the same tests, until the node's own turn).
 //!
-//! One set per rayon thread: an order is routed on one thread from start to end (the router
-//! spawns no work of its own), so the set of the thread that routed it holds its reads alone.
-//! Each set is written by its own thread only, so relaxed loads and stores suffice (and its
-//! counts' lock is never contended).
+//! One set per copy of the state: each thread of a batch routes against its own copy of the
+//! stock and load, which hold its set, so a route marks its reads without asking which thread it
+//! runs on (an order is routed on one thread from start to end: the router spawns no work of its
+//! own). Each set is written by its own thread only, so relaxed loads and stores suffice (and
+//! its counts' lock is never contended).
 
 use crate::{NodeIdx, SkuId};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::Mutex;
 
-/// Per thread of the pool (and one for a caller outside it), what was read since the last
-/// [`Reads::take`].
-#[derive(Debug)]
-pub(crate) struct Reads {
-    sets: Vec<ReadSet>,
-}
-
-/// Aligned to two cache lines, so that the locks and flags of two threads' sets never share one
-/// (the adjacent-line prefetcher pairs lines).
+/// What routes read of one copy of the state since the last [`Reads::take`]. Aligned to two
+/// cache lines, so that the locks and flags of two threads' sets never share one (the
+/// adjacent-line prefetcher pairs lines).
 #[derive(Debug)]
 #[repr(align(128))]
-struct ReadSet {
+pub(crate) struct Reads {
     /// Nodes whose load was read.
     load: NodeBits,
     /// Nodes whose stock of the order's SKUs was read.
@@ -45,19 +40,12 @@ struct ReadSet {
     counts: Mutex<Counts>,
 }
 
-impl ReadSet {
-    /// The counts (the lock is only ever taken by the set's own thread).
-    fn counts(&self) -> std::sync::MutexGuard<'_, Counts> {
-        lock(&self.counts)
-    }
-}
-
 #[derive(Debug)]
 struct NodeBits {
     words: Vec<AtomicU64>,
-    /// The indices of the words holding a bit, each once: a route marks a few words of many
-    /// (313 on a 20,000-node network), and taking or clearing them visits these alone.
-    dirty: Mutex<Vec<u32>>,
+    /// Bit `w` set: `words[w]` may hold a bit. A route marks a few words of many (313 on a
+    /// 20,000-node network), and taking or clearing them visits these alone.
+    dirty: Vec<AtomicU64>,
     /// Every node counts as read (for the load: the route asked whether anything was loaded
     /// and nothing was, so it may have judged every node's capacity as if idle).
     whole: AtomicBool,
@@ -65,9 +53,10 @@ struct NodeBits {
 
 impl NodeBits {
     fn new(nodes: usize) -> Self {
+        let words = nodes.div_ceil(64);
         NodeBits {
-            words: (0..nodes.div_ceil(64)).map(|_| AtomicU64::new(0)).collect(),
-            dirty: Mutex::new(Vec::new()),
+            words: (0..words).map(|_| AtomicU64::new(0)).collect(),
+            dirty: (0..words.div_ceil(64)).map(|_| AtomicU64::new(0)).collect(),
             whole: AtomicBool::new(false),
         }
     }
@@ -81,36 +70,44 @@ impl NodeBits {
             if old & bit == 0 {
                 w.store(old | bit, Relaxed);
                 if old == 0 {
-                    self.note_dirty(i / 64);
+                    let w = i / 64;
+                    let d = &self.dirty[w / 64];
+                    d.store(d.load(Relaxed) | 1 << (w % 64), Relaxed);
                 }
             }
         }
     }
 
-    /// Notes that word `w` holds a bit now (out of line: a route marks a word's first node once).
-    #[cold]
-    #[inline(never)]
-    fn note_dirty(&self, w: usize) {
-        // `w` < `words.len()`, and there are at most 2^32 nodes (indexed by u32).
-        lock(&self.dirty).push(w as u32);
+    /// The indices of the words that may hold a bit, ascending; `dirty` is cleared.
+    fn drain_dirty(&self) -> impl Iterator<Item = usize> + '_ {
+        self.dirty.iter().enumerate().flat_map(|(k, d)| {
+            let mut bits = d.swap(0, Relaxed);
+            std::iter::from_fn(move || {
+                let b = bits.trailing_zeros() as usize;
+                (bits != 0).then(|| {
+                    bits &= bits - 1;
+                    k * 64 + b
+                })
+            })
+        })
     }
 
     /// The marked words, each zeroed as it is read.
     fn take(&self) -> ReadNodes {
-        let mut words: Vec<(u32, u64)> = std::mem::take(&mut *lock(&self.dirty))
-            .into_iter()
-            .map(|w| (w, self.words[w as usize].swap(0, Relaxed)))
-            .collect();
-        words.sort_unstable_by_key(|&(w, _)| w);
         ReadNodes {
-            words,
+            // There are at most 2^32 nodes (indexed by u32), so fewer words.
+            #[allow(clippy::cast_possible_truncation)]
+            words: self
+                .drain_dirty()
+                .map(|w| (w as u32, self.words[w].swap(0, Relaxed)))
+                .collect(),
             whole: self.whole.swap(false, Relaxed),
         }
     }
 
     fn clear(&self) {
-        for w in lock(&self.dirty).drain(..) {
-            self.words[w as usize].store(0, Relaxed);
+        for w in self.drain_dirty() {
+            self.words[w].store(0, Relaxed);
         }
         self.whole.store(false, Relaxed);
     }
@@ -190,63 +187,57 @@ pub(crate) struct RouteReads {
 }
 
 impl Reads {
-    /// Sets for `threads` pool threads over `nodes` nodes.
-    pub(crate) fn new(threads: usize, nodes: usize) -> Self {
-        let set = || ReadSet {
+    /// An empty set over `nodes` nodes.
+    pub(crate) fn new(nodes: usize) -> Self {
+        Self {
             load: NodeBits::new(nodes),
             stock: NodeBits::new(nodes),
             counts: Mutex::new(Counts::default()),
-        };
-        Self {
-            sets: (0..=threads).map(|_| set()).collect(),
         }
     }
 
-    /// The calling thread's set.
-    fn set(&self) -> &ReadSet {
-        let last = self.sets.len() - 1;
-        &self.sets[rayon::current_thread_index().map_or(last, |i| i.min(last))]
+    /// The counts (the lock is only ever taken by the set's own thread).
+    fn counts(&self) -> std::sync::MutexGuard<'_, Counts> {
+        lock(&self.counts)
     }
 
     /// Records that `node`'s load was read.
     #[inline]
     pub(crate) fn mark(&self, node: NodeIdx) {
-        self.set().load.mark(node);
+        self.load.mark(node);
     }
 
     /// Records that the route found nothing loaded (see [`NodeBits::whole`]).
     pub(crate) fn mark_whole(&self) {
-        self.set().load.whole.store(true, Relaxed);
+        self.load.whole.store(true, Relaxed);
     }
 
     /// Records that `node`'s stock of the order's SKUs was read.
     #[inline]
     pub(crate) fn mark_stock(&self, node: NodeIdx) {
-        self.set().stock.mark(node);
+        self.stock.mark(node);
     }
 
     /// Records that the route's comparisons of `count` come out the same for any value from `lo`
     /// to `hi`.
     pub(crate) fn count(&self, count: Count, lo: usize, hi: usize) {
         debug_assert!(lo <= hi, "{count:?}: {lo} > {hi}");
-        self.set().counts().narrow(count, lo, hi);
+        self.counts().narrow(count, lo, hi);
     }
 
-    /// Forgets the calling thread's reads.
+    /// Forgets the reads.
     pub(crate) fn clear(&self) {
-        let set = self.set();
-        set.load.clear();
-        set.stock.clear();
-        set.counts().ranges.clear();
+        self.load.clear();
+        self.stock.clear();
+        self.counts().ranges.clear();
     }
 
-    /// The calling thread's reads since its last take or clear; clears them.
+    /// The reads since the last take or clear; clears them.
     pub(crate) fn take(&self) -> RouteReads {
-        let set = self.set();
         RouteReads {
-            load: set.load.take(),
-            stock: set.stock.take(),
-            counts: std::mem::take(&mut *set.counts()),
+            load: self.load.take(),
+            stock: self.stock.take(),
+            counts: std::mem::take(&mut *self.counts()),
         }
     }
 }

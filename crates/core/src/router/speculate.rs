@@ -7,11 +7,13 @@
 //! moment. With no guess to commit, the committer routes the next unclaimed order itself, or,
 //! that far ahead already, its own next order. So no thread waits for another, every committed
 //! decision is the one the one-thread run makes, and the plan is identical. No state is shared
-//! between threads but by copy: decisions and guesses go over channels, and two counters say
-//! which order is claimed next (each once, by `fetch_add`) and how far ahead to go. Each route
-//! records what it read ([`Reads`]): the nodes whose load and whose stock it read, and the holder
-//! counts it compared. A node that filled up, or a stock change, makes a guess stale only if the
-//! guess read it (`benches/README.md`).
+//! between threads but by copy: the committer appends what each commit took to a log ([`Taken`],
+//! units per (node, SKU) and shipments per node) that the workers replay, guesses go over a
+//! channel, and two counters say which order is claimed next (each once, by `fetch_add`) and how
+//! far ahead to go. Each route records what it read ([`Reads`], one set per copy of the state):
+//! the nodes whose load and whose stock it read, and the holder counts it compared. A node that
+//! filled up, or a stock change, makes a guess stale only if the guess read it
+//! (`benches/README.md`).
 
 use super::batch::apply;
 use super::reads::{Count, Reads, RouteReads};
@@ -20,6 +22,7 @@ use super::LineSet;
 use super::{Decision, Load, Router, StockTable};
 use crate::{NodeIdx, Order, SkuId};
 use jiff::Timestamp;
+use parking_lot::Mutex;
 use std::collections::VecDeque;
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::sync::{mpsc, Arc};
@@ -39,6 +42,67 @@ struct Changes {
     limited: Vec<NodeIdx>,
     /// `marks[k]`: the lengths of `stock` and `limited` after `k` commits.
     marks: Vec<(usize, usize)>,
+}
+
+/// What the committed orders took, in commit order, for the workers to replay onto their copies:
+/// the units of each shipped line at its (node, SKU), and each shipment's node and units. (Not
+/// the decisions themselves: a compact list is cheaper to hand over and to replay.)
+#[derive(Default)]
+struct Taken {
+    lines: Vec<(NodeIdx, SkuId, u32)>,
+    shipments: Vec<(NodeIdx, u32)>,
+    /// The orders committed.
+    commits: usize,
+}
+
+impl Taken {
+    /// Appends what `d` for `order` takes.
+    fn record(&mut self, order: &Order, d: &Decision) {
+        for s in &d.shipments {
+            self.lines.extend(s.lines.iter().map(|&l| {
+                let line = &order.lines[l];
+                (s.node, line.sku, line.qty)
+            }));
+            self.shipments.push((s.node, s.units));
+        }
+        self.commits += 1;
+    }
+}
+
+/// A worker's place in the [`Taken`] log: how much of it its copy of the state holds.
+#[derive(Default)]
+struct Replayed {
+    lines: usize,
+    shipments: usize,
+    commits: usize,
+    /// The entries last copied out of the log (kept for their allocations).
+    new_lines: Vec<(NodeIdx, SkuId, u32)>,
+    new_shipments: Vec<(NodeIdx, u32)>,
+}
+
+impl Replayed {
+    /// Brings `stock` and `load` up to date with `taken`. The lock is held only to copy the new
+    /// entries out.
+    fn catch_up(&mut self, taken: &Mutex<Taken>, stock: &mut StockTable, load: &mut Load) {
+        {
+            let t = taken.lock();
+            self.new_lines.clear();
+            self.new_lines.extend_from_slice(&t.lines[self.lines..]);
+            self.new_shipments.clear();
+            self.new_shipments
+                .extend_from_slice(&t.shipments[self.shipments..]);
+            self.commits = t.commits;
+        }
+        self.lines += self.new_lines.len();
+        self.shipments += self.new_shipments.len();
+        for &(node, sku, units) in &self.new_lines {
+            let took = stock.take(node, sku, units);
+            debug_assert_eq!(took, units, "a committed line took more than the stock");
+        }
+        for &(node, units) in &self.new_shipments {
+            load.add_shipment(node, units);
+        }
+    }
 }
 
 /// A speculative decision, what its route read of the load and the stock, and how many committed
@@ -100,22 +164,21 @@ struct Claims<'a> {
 }
 
 impl Claims<'_> {
-    /// A worker: until every order is claimed, brings its `stock` and `load` up to date with the
-    /// decisions `committed` sends, claims the next order and sends its guess `to_committer`.
+    /// A worker: until every order is claimed, brings its `stock` and `load` (which record
+    /// their reads in `reads`) up to date with what the committed orders `taken`, claims the
+    /// next order and sends its guess `to_committer`.
     fn work(
         self,
         orders: &[Order],
-        stock: &mut StockTable,
-        load: &mut Load,
-        committed: &mpsc::Receiver<Arc<Decision>>,
+        (stock, load, reads): (&mut StockTable, &mut Load, &Reads),
+        taken: &Mutex<Taken>,
         to_committer: &mpsc::Sender<(usize, Guess)>,
-        guess: &impl Fn(&Order, &StockTable, &Load, usize) -> Guess,
+        guess: &impl Fn(&Order, &StockTable, &Load, &Reads, usize) -> Guess,
     ) {
-        let mut seen = 0;
+        let mut replayed = Replayed::default();
         loop {
-            for d in committed.try_iter() {
-                apply(&orders[seen], &d, stock, load);
-                seen += 1;
+            if self.done.load(Relaxed) > replayed.commits {
+                replayed.catch_up(taken, stock, load);
             }
             let first = self.next.load(Relaxed);
             if first >= orders.len() {
@@ -128,7 +191,7 @@ impl Claims<'_> {
             let n = self.next.fetch_add(1, Relaxed);
             if n >= orders.len()
                 || to_committer
-                    .send((n, guess(&orders[n], stock, load, seen)))
+                    .send((n, guess(&orders[n], stock, load, reads, replayed.commits)))
                     .is_err()
             {
                 break;
@@ -151,12 +214,14 @@ impl Router {
         decisions: &mut Vec<Decision>,
         progress: &(dyn Fn(usize) + Sync),
     ) {
-        let reads = Arc::new(Reads::new(threads, self.network().len()));
+        let nodes = self.network().len();
+        let reads = Arc::new(Reads::new(nodes));
         load.record_reads(Some(Arc::clone(&reads)));
         stock.record_reads(Some(Arc::clone(&reads)));
-        // Routes `order` against a state holding `seen` committed orders, and takes its reads.
-        let guess = |order: &Order, stock: &StockTable, load: &Load, seen: usize| {
-            reads.clear(); // what this thread read since (a staleness test) is not the route's
+        // Routes `order` against a state holding `seen` committed orders, whose reads `reads`
+        // records, and takes its reads.
+        let guess = |order: &Order, stock: &StockTable, load: &Load, reads: &Reads, seen: usize| {
+            reads.clear(); // what was read since (a staleness test) is not the route's
             let decision = self.route_priced(order, stock, load, now, None);
             Guess {
                 decision,
@@ -171,23 +236,18 @@ impl Router {
             ahead_max: AHEAD_PER_THREAD * threads,
         };
         let guess = &guess;
-        let committed = rayon::scope(|scope| {
+        let taken = &Mutex::new(Taken::default());
+        rayon::scope(|scope| {
             let (to_committer, guesses) = mpsc::channel::<(usize, Guess)>();
-            let mut workers = Vec::with_capacity(threads - 1);
             for _ in 1..threads {
-                let (to_worker, committed) = mpsc::channel::<Arc<Decision>>();
-                workers.push(to_worker);
                 let (mut stock, mut load) = (stock.clone(), load.clone());
+                let reads = Arc::new(Reads::new(nodes));
+                stock.record_reads(Some(Arc::clone(&reads)));
+                load.record_reads(Some(Arc::clone(&reads)));
                 let to_committer = to_committer.clone();
                 scope.spawn(move |_| {
-                    claims.work(
-                        orders,
-                        &mut stock,
-                        &mut load,
-                        &committed,
-                        &to_committer,
-                        guess,
-                    );
+                    let state = (&mut stock, &mut load, &*reads);
+                    claims.work(orders, state, taken, &to_committer, guess);
                 });
             }
             drop(to_committer);
@@ -198,7 +258,6 @@ impl Router {
             };
             changes.marks.push((0, 0));
             let mut ahead = Ahead::default();
-            let mut committed = Vec::with_capacity(orders.len());
             for (c, order) in orders.iter().enumerate() {
                 let guessed = loop {
                     for (n, g) in guesses.try_iter() {
@@ -221,7 +280,7 @@ impl Router {
                     if m >= orders.len() {
                         break None;
                     }
-                    ahead.keep(m - c, guess(&orders[m], stock, load, c));
+                    ahead.keep(m - c, guess(&orders[m], stock, load, &reads, c));
                 };
                 let d = match guessed {
                     Some(g) if !self.stale_since(order, &changes, &g, stock, load) => g.decision,
@@ -229,21 +288,15 @@ impl Router {
                 };
                 ahead.advance();
                 changes.record(self, order, &d);
+                taken.lock().record(order, &d);
                 apply(order, &d, stock, load);
-                let d = Arc::new(d);
-                for w in &workers {
-                    let _ = w.send(Arc::clone(&d)); // a worker that stopped needs no more
-                }
-                committed.push(d);
+                decisions.push(d);
                 claims.done.store(c + 1, Relaxed);
                 if (c + 1) % PROGRESS_EVERY == 0 || c + 1 == orders.len() {
                     progress(c + 1);
                 }
             }
-            committed
         });
-        // The workers have stopped, and dropped what they were sent: each decision is held once.
-        decisions.extend(committed.into_iter().map(Arc::unwrap_or_clone));
         load.record_reads(None);
         stock.record_reads(None);
     }
@@ -324,9 +377,12 @@ impl Router {
         let mut sold_out = false;
         let stock_changed = stock_changes.iter().any(|&(n, sku)| {
             let need = need(sku);
+            if need == 0 {
+                return false; // (most changes: a SKU the order does not ask)
+            }
             let left = stock.qty(n, sku);
-            sold_out |= left == 0 && need > 0;
-            need > 0 && left < need.saturating_add(below) && reads.stock.covers(n)
+            sold_out |= left == 0;
+            left < need.saturating_add(below) && reads.stock.covers(n)
         });
         let units = u32::try_from(order.units()).unwrap_or(u32::MAX);
         stock_changed

@@ -186,7 +186,7 @@ proptest! {
             .filter(|&(n, s)| case.stock.qty(n, s) > 0)
             .collect();
         prop_assume!(!positions.is_empty());
-        let reads = Arc::new(Reads::new(1, network.len()));
+        let reads = Arc::new(Reads::new(network.len()));
         for order in &case.orders {
             let mut stock = case.stock.clone();
             let mut load = Load::default();
