@@ -27,7 +27,7 @@ use crate::{NodeIdx, SkuId};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering::Relaxed};
 use std::sync::Mutex;
 
-/// What routes read of one copy of the state since the last [`Reads::take`]. Aligned to two
+/// What routes read of one copy of the state since the last [`Reads::take_into`]. Aligned to two
 /// cache lines, so that the locks and flags of two threads' sets never share one (the
 /// adjacent-line prefetcher pairs lines).
 #[derive(Debug)]
@@ -92,17 +92,16 @@ impl NodeBits {
         })
     }
 
-    /// The marked words, each zeroed as it is read.
-    fn take(&self) -> ReadNodes {
-        ReadNodes {
-            // There are at most 2^32 nodes (indexed by u32), so fewer words.
-            #[allow(clippy::cast_possible_truncation)]
-            words: self
-                .drain_dirty()
-                .map(|w| (w as u32, self.words[w].swap(0, Relaxed)))
-                .collect(),
-            whole: self.whole.swap(false, Relaxed),
-        }
+    /// The marked words, each zeroed as it is read, into `into` (its allocation reused).
+    fn take_into(&self, into: &mut ReadNodes) {
+        into.words.clear();
+        // There are at most 2^32 nodes (indexed by u32), so fewer words.
+        #[allow(clippy::cast_possible_truncation)]
+        into.words.extend(
+            self.drain_dirty()
+                .map(|w| (w as u32, self.words[w].swap(0, Relaxed))),
+        );
+        into.whole = self.whole.swap(false, Relaxed);
     }
 
     fn clear(&self) {
@@ -178,7 +177,7 @@ impl Counts {
     }
 }
 
-/// What one route read ([`Reads::take`]).
+/// What one route read ([`Reads::take_into`]).
 #[derive(Debug, Default)]
 pub(crate) struct RouteReads {
     pub load: ReadNodes,
@@ -232,12 +231,13 @@ impl Reads {
         self.counts().ranges.clear();
     }
 
-    /// The reads since the last take or clear; clears them.
-    pub(crate) fn take(&self) -> RouteReads {
-        RouteReads {
-            load: self.load.take(),
-            stock: self.stock.take(),
-            counts: std::mem::take(&mut *self.counts()),
-        }
+    /// The reads since the last take or clear, into `into` (its allocations reused: a batch
+    /// recycles the reads of the guesses it has judged, rather than free on one thread what
+    /// another allocated); clears them.
+    pub(crate) fn take_into(&self, into: &mut RouteReads) {
+        self.load.take_into(&mut into.load);
+        self.stock.take_into(&mut into.stock);
+        into.counts.ranges.clear();
+        std::mem::swap(&mut into.counts, &mut *self.counts());
     }
 }

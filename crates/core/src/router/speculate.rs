@@ -53,6 +53,8 @@ struct Taken {
     shipments: Vec<(NodeIdx, u32)>,
     /// The orders committed.
     commits: usize,
+    /// The reads of guesses judged, for the workers to record their next guesses' reads in.
+    spent: Vec<RouteReads>,
 }
 
 impl Taken {
@@ -78,6 +80,8 @@ struct Replayed {
     /// The entries last copied out of the log (kept for their allocations).
     new_lines: Vec<(NodeIdx, SkuId, u32)>,
     new_shipments: Vec<(NodeIdx, u32)>,
+    /// Read sets to record guesses' reads in (see [`Taken::spent`]).
+    spare: Vec<RouteReads>,
 }
 
 impl Replayed {
@@ -85,13 +89,14 @@ impl Replayed {
     /// entries out.
     fn catch_up(&mut self, taken: &Mutex<Taken>, stock: &mut StockTable, load: &mut Load) {
         {
-            let t = taken.lock();
+            let mut t = taken.lock();
             self.new_lines.clear();
             self.new_lines.extend_from_slice(&t.lines[self.lines..]);
             self.new_shipments.clear();
             self.new_shipments
                 .extend_from_slice(&t.shipments[self.shipments..]);
             self.commits = t.commits;
+            self.spare.append(&mut t.spent);
         }
         self.lines += self.new_lines.len();
         self.shipments += self.new_shipments.len();
@@ -152,6 +157,24 @@ impl Changes {
     }
 }
 
+/// The committer's read sets of judged guesses: up to `keep` for its own next guesses, the rest
+/// for the workers' ([`Taken::spent`]). Reused, a set is freed on no thread but at the end.
+struct Spares {
+    mine: Vec<RouteReads>,
+    theirs: Vec<RouteReads>,
+    keep: usize,
+}
+
+impl Spares {
+    fn recycle(&mut self, reads: RouteReads) {
+        if self.mine.len() < self.keep {
+            self.mine.push(reads);
+        } else {
+            self.theirs.push(reads);
+        }
+    }
+}
+
 /// How the threads share out the orders.
 #[derive(Clone, Copy)]
 struct Claims<'a> {
@@ -173,7 +196,7 @@ impl Claims<'_> {
         (stock, load, reads): (&mut StockTable, &mut Load, &Reads),
         taken: &Mutex<Taken>,
         to_committer: &mpsc::Sender<(usize, Guess)>,
-        guess: &impl Fn(&Order, &StockTable, &Load, &Reads, usize) -> Guess,
+        guess: &impl Fn(&Order, &StockTable, &Load, (&Reads, RouteReads), usize) -> Guess,
     ) {
         let mut replayed = Replayed::default();
         loop {
@@ -191,7 +214,10 @@ impl Claims<'_> {
             let n = self.next.fetch_add(1, Relaxed);
             if n >= orders.len()
                 || to_committer
-                    .send((n, guess(&orders[n], stock, load, reads, replayed.commits)))
+                    .send((n, {
+                        let spare = replayed.spare.pop().unwrap_or_default();
+                        guess(&orders[n], stock, load, (reads, spare), replayed.commits)
+                    }))
                     .is_err()
             {
                 break;
@@ -219,13 +245,20 @@ impl Router {
         load.record_reads(Some(Arc::clone(&reads)));
         stock.record_reads(Some(Arc::clone(&reads)));
         // Routes `order` against a state holding `seen` committed orders, whose reads `reads`
-        // records, and takes its reads.
-        let guess = |order: &Order, stock: &StockTable, load: &Load, reads: &Reads, seen: usize| {
+        // records, and takes its reads into `into`.
+        let guess = |order: &Order,
+                     stock: &StockTable,
+                     load: &Load,
+                     (reads, mut into): (&Reads, RouteReads),
+                     seen: usize| {
             reads.clear(); // what was read since (a staleness test) is not the route's
             let decision = self.route_priced(order, stock, load, now, None);
             Guess {
                 decision,
-                reads: reads.take(),
+                reads: {
+                    reads.take_into(&mut into);
+                    into
+                },
                 seen,
             }
         };
@@ -258,11 +291,17 @@ impl Router {
             };
             changes.marks.push((0, 0));
             let mut ahead = Ahead::default();
+            let mut spares = Spares {
+                mine: Vec::new(),
+                theirs: Vec::new(),
+                keep: COMMITTER_AHEAD_PER_THREAD * threads,
+            };
             for (c, order) in orders.iter().enumerate() {
                 let guessed = loop {
                     for (n, g) in guesses.try_iter() {
-                        if let Some(distance) = n.checked_sub(c) {
-                            ahead.keep(distance, g); // (an order routed here already is not)
+                        match n.checked_sub(c) {
+                            Some(distance) => ahead.keep(distance, g),
+                            None => spares.recycle(g.reads), // routed here already
                         }
                     }
                     if let Some(g) = ahead.next() {
@@ -280,15 +319,22 @@ impl Router {
                     if m >= orders.len() {
                         break None;
                     }
-                    ahead.keep(m - c, guess(&orders[m], stock, load, &reads, c));
+                    let into = spares.mine.pop().unwrap_or_default();
+                    ahead.keep(m - c, guess(&orders[m], stock, load, (&reads, into), c));
                 };
-                let d = match guessed {
-                    Some(g) if !self.stale_since(order, &changes, &g, stock, load) => g.decision,
-                    _ => self.route_priced(order, stock, load, now, None),
-                };
+                let kept = guessed.and_then(|g| {
+                    let stale = self.stale_since(order, &changes, &g, stock, load);
+                    spares.recycle(g.reads);
+                    (!stale).then_some(g.decision)
+                });
+                let d = kept.unwrap_or_else(|| self.route_priced(order, stock, load, now, None));
                 ahead.advance();
                 changes.record(self, order, &d);
-                taken.lock().record(order, &d);
+                {
+                    let mut t = taken.lock();
+                    t.record(order, &d);
+                    t.spent.append(&mut spares.theirs);
+                }
                 apply(order, &d, stock, load);
                 decisions.push(d);
                 claims.done.store(c + 1, Relaxed);

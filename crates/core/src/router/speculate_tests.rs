@@ -2,7 +2,7 @@
 //! daily capacities on most nodes, many orders of several lines, and an inventory-balance term
 //! (whose cost reads a position's exact units).
 
-use super::reads::Reads;
+use super::reads::{Reads, RouteReads};
 use super::scan_limits::Limits;
 use super::tests::{arb_case_with, now, Case};
 use crate::*;
@@ -194,7 +194,8 @@ proptest! {
             load.record_reads(Some(Arc::clone(&reads)));
             reads.clear();
             let guess = router.route_priced(order, &stock, &load, now(), None);
-            let read = reads.take();
+            let mut read = RouteReads::default();
+            reads.take_into(&mut read);
             let mut changes = Vec::new();
             for (i, units) in &takes {
                 let (n, s) = *i.get(&positions);
