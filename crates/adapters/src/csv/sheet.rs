@@ -22,7 +22,7 @@ use plain::{line_ends, Plain};
 
 pub(crate) use plain::{digits, field_end};
 
-pub(crate) use parts::MIN_PART;
+pub(crate) use parts::{PartRead, MIN_PART};
 
 /// The whole input, borrowed from the caller or read into memory.
 type Input<'a> = Cursor<Cow<'a, [u8]>>;

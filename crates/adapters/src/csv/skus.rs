@@ -97,14 +97,12 @@ impl SkuStage {
 
     /// Stages the names `other` (a stage on the same `skus`, of the rows after this one's)
     /// saw first, in its order, and returns the renaming of `other`'s ids into this stage's.
-    pub fn absorb(&mut self, skus: &Skus, other: &SkuStage) -> impl Fn(SkuId) -> SkuId + use<> {
-        let base = other.base;
-        let ids: Vec<SkuId> = (0..other.fresh.len() as u32)
-            .map(|i| self.id(skus, other.fresh.name(i)))
-            .collect();
-        move |sku| match sku.0.checked_sub(base) {
-            Some(i) => ids[i as usize],
-            None => sku,
+    pub fn absorb(&mut self, skus: &Skus, other: &SkuStage) -> Rename {
+        Rename {
+            base: other.base,
+            ids: (0..other.fresh.len() as u32)
+                .map(|i| self.id(skus, other.fresh.name(i)))
+                .collect(),
         }
     }
 
@@ -113,6 +111,23 @@ impl SkuStage {
         for i in 0..self.fresh.len() as u32 {
             let id = skus.intern(self.fresh.name(i));
             debug_assert_eq!(id, SkuId(self.base + i), "SKU table changed while staging");
+        }
+    }
+}
+
+/// The ids a stage gave its own names, renamed into those of the stage under it
+/// ([`SkuStage::absorb`]); the ids below the stage's are kept.
+pub(crate) struct Rename {
+    base: u32,
+    ids: Vec<SkuId>,
+}
+
+impl Rename {
+    /// The id `sku` takes.
+    pub fn get(&self, sku: SkuId) -> SkuId {
+        match sku.0.checked_sub(self.base) {
+            Some(i) => self.ids[i as usize],
+            None => sku,
         }
     }
 }

@@ -1,13 +1,13 @@
 //! A sheet's rows split into parts read on their own threads, and joined back in file order.
 //!
 //! A part is a [`Sheet`] over a run of whole rows: it numbers its lines from its own start,
-//! and [`Sheet::join_at`] moves its problems to their lines in the file. Splitting needs every line
-//! end to be a row end, so a file that quotes any field is read on one thread.
+//! and [`Sheet::join_read`] moves its problems to their lines in the file. Splitting needs every
+//! line end to be a row end, so a file that quotes any field is read on one thread.
 //!
 //! A table of columns is split the same way into runs of rows ([`Sheet::split_table`]), which
 //! keep their lines in the table; [`Sheet::join_table`] takes them back.
 
-use super::plain::line_ends;
+use super::plain::{line_ends, Plain};
 use super::{Lines, Mode, Sheet};
 use crate::csv::table::TableRows;
 use csv::StringRecord;
@@ -15,15 +15,26 @@ use memchr::memchr;
 use std::borrow::Cow;
 use std::io::Cursor;
 
+/// A part of a sheet read to its end ([`Sheet::into_read`]).
+pub(crate) struct PartRead {
+    rows: u64,
+    /// Line ends in the part.
+    lines: u64,
+    /// The line of its last row (from the part's start), if it has one.
+    last_row: Option<u64>,
+    problems: super::Problems,
+}
+
 /// A part is at least this many bytes long: rows shorter than two parts are read on one
 /// thread.
 pub(crate) const MIN_PART: usize = 1 << 20;
 
 impl<'a> Sheet<'a> {
-    /// The rows not read yet, split at line ends into up to `parts` sheets of at least
-    /// `min_bytes` ([`MIN_PART`] but in tests), in file order, to be read on their own threads and handed back to
-    /// [`Sheet::join_at`]. Empty, meaning "read `self`", when the rows are too short to split, the
-    /// file is not borrowed, or a field is quoted (a quoted field may hold a line end).
+    /// The rows not read yet, which the caller knows quote no field (a quoted field may hold a
+    /// line end), split at line ends into up to `parts` sheets of at least `min_bytes`
+    /// ([`MIN_PART`] but in tests), in file order, to be read on their own threads (as plain
+    /// lines, not searched for a quote again) and handed back to [`Sheet::join_read`]. Empty,
+    /// meaning "read `self`", when the rows are too short to split or the file is not borrowed.
     pub fn split(&self, parts: usize, min_bytes: usize) -> Vec<Sheet<'a>> {
         let Cow::Borrowed(data) = self.reader.get_ref().get_ref() else {
             return Vec::new();
@@ -32,7 +43,7 @@ impl<'a> Sheet<'a> {
         let at = rows_start(data, self.reader.position().byte());
         let rows = &data[at..];
         let parts = parts.min(rows.len() / min_bytes.max(1));
-        if parts < 2 || memchr(b'"', rows).is_some() {
+        if parts < 2 {
             return Vec::new();
         }
         let mut out = Vec::with_capacity(parts);
@@ -44,7 +55,7 @@ impl<'a> Sheet<'a> {
                 _ => data.len(),
             };
             if end > start {
-                out.push(self.part(&data[start..end]));
+                out.push(self.sibling(&data[start..end], Mode::Plain(Plain::unquoted(0, 1))));
             }
             start = end;
         }
@@ -112,18 +123,50 @@ impl<'a> Sheet<'a> {
         self.problems.stop_before(end as u64 + 1);
     }
 
-    /// Takes back the parts of [`Sheet::split`], read to their end, in order, that follow the
-    /// first `offset` lines of the file: their rows and problems (moved to their lines in the
-    /// file) join this sheet's, and `offset` moves past their lines. Returns the line offset of
-    /// each part: a row's line in the file is its line in the part plus its part's offset.
-    pub fn join_at(&mut self, parts: Vec<Sheet<'_>>, offset: &mut u64) -> Vec<u64> {
+    /// What this part, read to its end, hands back to [`Sheet::join_read`], without a borrow
+    /// of its bytes: its rows, problems and line ends (counted by its reader when it read every
+    /// line, as it does but past the cap of problems).
+    pub fn into_read(self) -> PartRead {
+        let data: &[u8] = self.reader.get_ref().get_ref();
+        let read = match &self.mode {
+            Mode::Plain(plain) => plain.line_ends_read(data),
+            _ => None,
+        };
+        let lines = read.unwrap_or_else(|| line_ends(data));
+        // Its last row's line: past it, only blank lines.
+        let last_row = data
+            .iter()
+            .rposition(|&b| b != b'\n' && b != b'\r')
+            .map(|i| lines - line_ends(&data[i + 1..]) + 1);
+        PartRead {
+            rows: self.rows,
+            lines,
+            last_row,
+            problems: self.problems,
+        }
+    }
+
+    /// Takes back the parts of [`Sheet::split`] (or of [`Sheet::part`]), read to their end, in
+    /// order, that follow the first `offset` lines of the file: their rows and problems (moved
+    /// to their lines in the file) join this sheet's, and `offset` moves past their lines.
+    /// Returns the line offset of each part: a row's line in the file is its line in the part
+    /// plus its part's offset.
+    ///
+    /// As on one thread, reading counts as stopped at the cap when a row of these parts follows
+    /// the one whose error reached it (a part knows only its own problems); whether rows follow
+    /// these parts is for the caller to tell ([`Sheet::stop`]).
+    pub fn join_read(&mut self, parts: Vec<PartRead>, offset: &mut u64) -> Vec<u64> {
         let mut offsets = Vec::with_capacity(parts.len());
+        let mut last_row = None;
         for part in parts {
             offsets.push(*offset);
-            let rows: &[u8] = part.reader.get_ref().get_ref();
             self.rows += part.rows;
             self.problems.absorb(part.problems, *offset);
-            *offset += line_ends(rows);
+            last_row = part.last_row.map(|l| l + *offset).or(last_row);
+            *offset += part.lines;
+        }
+        if let Some(line) = last_row {
+            self.problems.stop_before(line);
         }
         offsets
     }

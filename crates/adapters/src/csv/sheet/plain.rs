@@ -22,12 +22,28 @@ pub(super) struct Plain {
 impl Plain {
     /// Reads the rows of `data` from `at`, on line `line`; `None` when a field there is quoted.
     pub fn over(data: &[u8], at: usize, line: u64) -> Option<Plain> {
-        memchr(b'"', &data[at..]).is_none().then(|| Plain {
+        memchr(b'"', &data[at..])
+            .is_none()
+            .then(|| Plain::unquoted(at, line))
+    }
+
+    /// Reads the rows of `data` from `at`, on line `line`, for a caller that knows no field
+    /// there is quoted (not searched again).
+    pub fn unquoted(at: usize, line: u64) -> Plain {
+        Plain {
             at,
             line,
             row: (at, at),
             bounds: Vec::new(),
-        })
+        }
+    }
+
+    /// The line ends in `data` ([`line_ends`]), known without counting them once every line
+    /// was read from the start of `data`; `None` before.
+    pub fn line_ends_read(&self, data: &[u8]) -> Option<u64> {
+        // The line count went one past a last line without a line end too.
+        let unended = data.last().is_some_and(|b| !matches!(b, b'\n' | b'\r'));
+        (self.at >= data.len()).then(|| self.line - 1 - u64::from(unended))
     }
 
     /// Reads the next line that is not blank, and returns its number.

@@ -1,6 +1,11 @@
-//! `stock.csv` read as a stream: chunks of whole lines go through one reused buffer, each read
+//! `stock.csv` read as a stream: chunks of whole lines go through two reused buffers, each read
 //! in parts on every core into reused part buffers, and appended in file order to the one
 //! output. Only the output grows with the file.
+//!
+//! The chunks are pipelined: while the parts of one chunk are read, the calling thread appends
+//! the rows of the chunk before (copying them into the output touches its new memory) and reads
+//! the chunk after from the input. A chunk's parts look SKUs up in the names staged by the
+//! chunks before it, taken back in order before they start.
 //!
 //! A chunk that quotes a field ends the stream: the rest of the input is read whole and on one
 //! thread, through the csv crate (a quoted field may hold a line end, so the input cannot be cut
@@ -9,8 +14,8 @@
 use super::positions::Positions;
 use super::rows::{read_rows, Cols, Rows};
 use super::{finish, read_whole, Stock, Threads, KNOWN};
-use crate::csv::sheet::{Sheet, BOM};
-use crate::csv::{Loaded, SkuStage};
+use crate::csv::sheet::{PartRead, Sheet, BOM};
+use crate::csv::{Loaded, Rename, SkuStage};
 use crate::InputError;
 use memchr::{memchr, memrchr};
 use omniroute_core::{Network, Skus};
@@ -42,21 +47,37 @@ impl Acc {
     /// leaving `part`'s buffers empty for the next chunk.
     pub fn absorb(&mut self, part: &mut Rows, offset: u64, skus: &Skus) {
         let rename = self.stage.absorb(skus, &part.stage);
-        let first = self.stock.rows.len();
-        self.stock.rows.extend(part.kept.drain(..).map(|mut r| {
-            r.sku = rename(r.sku);
-            r
-        }));
-        self.stock
-            .incoming
-            .extend(part.incoming.drain(..).map(|(i, inc)| (first + i, inc)));
-        self.positions.append(&mut part.positions, offset, &rename);
+        append(
+            (&mut self.stock, &mut self.positions),
+            part,
+            offset,
+            &rename,
+        );
     }
 
     /// The stock, the pair of every row and the SKUs first named here.
     pub fn into_parts(self) -> (Stock, Positions, SkuStage) {
         (self.stock, self.positions, self.stage)
     }
+}
+
+/// Appends the rows of `part` (its lines `offset` below the file's, its SKUs renamed by `rename`)
+/// to `stock` and `positions`, leaving `part`'s buffers empty for the next chunk.
+fn append(
+    (stock, positions): (&mut Stock, &mut Positions),
+    part: &mut Rows,
+    offset: u64,
+    rename: &Rename,
+) {
+    let first = stock.rows.len();
+    stock.rows.extend(part.kept.drain(..).map(|mut r| {
+        r.sku = rename.get(r.sku);
+        r
+    }));
+    stock
+        .incoming
+        .extend(part.incoming.drain(..).map(|(i, inc)| (first + i, inc)));
+    positions.append(&mut part.positions, offset, |s| rename.get(s));
 }
 
 /// Reads `stock.csv` from `input` (see the module head).
@@ -103,7 +124,7 @@ pub(super) fn read_stream(
 /// Reads the rows of `input` after its header, whose sheet is `sheet` (over the header alone):
 /// problems go to `sheet`, rows to `acc`. `first` holds the bytes read past the header.
 fn read_chunks(
-    mut input: impl Read,
+    input: impl Read,
     first: Vec<u8>,
     (sheet, cols): (&mut Sheet<'_>, &Cols),
     network: Option<&Network>,
@@ -115,66 +136,180 @@ fn read_chunks(
         file: file.clone(),
         message: e.to_string(),
     };
-    let mut buf = first;
-    let mut eof = false;
+    let mut chunks = Chunks {
+        input,
+        eof: false,
+        bytes: threads.chunk_bytes,
+    };
     let mut offset = sheet.lines_before_rows();
-    let mut pool: Vec<Rows> = Vec::new();
-    let mut sized = false;
-    loop {
-        // Fill the buffer to a chunk, then cut it after its last line end.
-        while !eof && buf.len() < threads.chunk_bytes {
-            eof = fill(&mut input, &mut buf, threads.chunk_bytes).map_err(io)?;
-        }
-        let mut end = match memrchr(b'\n', &buf) {
-            Some(i) if !eof => i + 1,
-            _ if eof => buf.len(),
-            _ => {
-                // A line longer than a chunk: read on until it ends.
-                let more = buf.len() + threads.chunk_bytes;
-                eof = fill(&mut input, &mut buf, more).map_err(io)?;
-                continue;
-            }
+    // The chunk being read and the next; the part buffers of the chunk being read and of the
+    // one before, whose rows are appended meanwhile (each part's line offset and renaming).
+    let mut bufs = [first, Vec::new()];
+    let mut pools: [Vec<Rows>; 2] = [Vec::new(), Vec::new()];
+    let mut before: Vec<(u64, Rename)> = Vec::new();
+    let mut cut = chunks.cut(&mut bufs[0]).map_err(io)?;
+    if let (Some(chunk), Some(bytes), Some(_)) = (cut, threads.file_bytes, network) {
+        // The first chunk's rows tell about how many the file holds.
+        let per_chunk = sheet.part(&bufs[0][..chunk.end]).rows_hint() as u64;
+        acc.reserve((per_chunk * bytes / chunk.end.max(1) as u64) as usize);
+    }
+    let Acc {
+        stock,
+        positions,
+        stage,
+    } = acc;
+    while let Some(chunk) = cut {
+        let ([now], [next]) = bufs.split_at_mut(1) else {
+            unreachable!("two buffers")
         };
-        if memchr(b'"', &buf[..end]).is_some() {
-            input.read_to_end(&mut buf).map_err(io)?;
-            (end, eof) = (buf.len(), true);
+        let ([pool], [pool_before]) = pools.split_at_mut(1) else {
+            unreachable!("two pools")
+        };
+        let whole = sheet.part(&now[..chunk.end]);
+        let mut parts = if chunk.quoted {
+            Vec::new()
+        } else {
+            whole.split(threads.count, threads.min_bytes)
+        };
+        if parts.is_empty() {
+            parts.push(whole);
         }
-        {
-            let chunk = sheet.part(&buf[..end]);
-            if network.is_some() && !sized {
-                // The first chunk's rows tell about how many the file holds, when its size is
-                // known.
-                acc.reserve(threads.file_bytes.map_or(0, |bytes| {
-                    let per_chunk = chunk.rows_hint() as u64;
-                    (per_chunk * bytes / end.max(1) as u64) as usize
-                }));
-                sized = true;
-            }
-            let mut parts = chunk.split(threads.count, threads.min_bytes);
-            if parts.is_empty() {
-                parts.push(chunk);
-            }
-            while pool.len() < parts.len() {
-                pool.push(Rows::new(skus));
-            }
-            read_parts(&mut parts, cols, network, (skus, &acc.stage), &mut pool)?;
-            let offsets = sheet.join_at(parts, &mut offset);
-            for (part, &at) in pool.iter_mut().zip(&offsets) {
-                acc.absorb(part, at, skus);
-            }
+        while pool.len() < parts.len() {
+            pool.push(Rows::new(skus));
         }
-        buf.drain(..end);
+        let spawn = parts.len() > 1 || (threads.count > 1 && !before.is_empty());
+        let (read, next_cut) =
+            read_beside((parts, spawn), (cols, network, (skus, stage)), pool, || {
+                for (part, (at, rename)) in pool_before.iter_mut().zip(before.drain(..)) {
+                    append((stock, positions), part, at, &rename);
+                }
+                next.clear();
+                next.extend_from_slice(&now[chunk.end..]);
+                chunks.cut(next)
+            });
+        let next_cut = next_cut.map_err(io)?;
+        let offsets = sheet.join_read(read?, &mut offset);
+        before = pool
+            .iter()
+            .zip(offsets)
+            .map(|(part, at)| (at, stage.absorb(skus, &part.stage)))
+            .collect();
         if sheet.is_full() {
-            let more = !buf.is_empty() || (!eof && input.read(&mut [0u8]).map_err(io)? > 0);
-            if more {
+            for (part, (at, rename)) in pool.iter_mut().zip(before.drain(..)) {
+                append((stock, positions), part, at, &rename);
+            }
+            if rows_follow(&mut chunks, next, next_cut).map_err(io)? {
                 sheet.stop(true);
             }
             return Ok(());
         }
-        if eof && buf.is_empty() {
-            return Ok(());
-        }
+        bufs.swap(0, 1);
+        pools.swap(0, 1);
+        cut = next_cut;
     }
+    for (part, (at, rename)) in pools[1].iter_mut().zip(before.drain(..)) {
+        append((stock, positions), part, at, &rename);
+    }
+    Ok(())
+}
+
+/// True when a line that is not blank is left: in the chunk `cut` of `buf`, or in the rest of
+/// the input (read only as far as the first such line).
+fn rows_follow<R: Read>(
+    chunks: &mut Chunks<R>,
+    buf: &mut Vec<u8>,
+    mut cut: Option<Chunk>,
+) -> std::io::Result<bool> {
+    while let Some(chunk) = cut {
+        if buf[..chunk.end].iter().any(|&b| b != b'\n' && b != b'\r') {
+            return Ok(true);
+        }
+        buf.drain(..chunk.end);
+        cut = chunks.cut(buf)?;
+    }
+    Ok(false)
+}
+
+/// The input after the header, cut into chunks of whole lines.
+struct Chunks<R> {
+    input: R,
+    eof: bool,
+    /// A chunk's size, but for the end of its last line.
+    bytes: usize,
+}
+
+/// A chunk: `end` bytes of its buffer, the rest carried to the next.
+#[derive(Clone, Copy)]
+struct Chunk {
+    end: usize,
+    /// Some field is quoted: the chunk is all the rest of the input.
+    quoted: bool,
+}
+
+impl<R: Read> Chunks<R> {
+    /// Fills `buf` (the bytes read past the chunk before) to a chunk, cut after its last line
+    /// end; `None` once the input is all read.
+    fn cut(&mut self, buf: &mut Vec<u8>) -> std::io::Result<Option<Chunk>> {
+        while !self.eof && buf.len() < self.bytes {
+            self.eof = fill(&mut self.input, buf, self.bytes)?;
+        }
+        let end = loop {
+            match memrchr(b'\n', buf) {
+                Some(i) if !self.eof => break i + 1,
+                _ if self.eof => break buf.len(),
+                _ => {
+                    // A line longer than a chunk: read on until it ends.
+                    let more = buf.len() + self.bytes;
+                    self.eof = fill(&mut self.input, buf, more)?;
+                }
+            }
+        };
+        if end == 0 {
+            return Ok(None);
+        }
+        if memchr(b'"', &buf[..end]).is_some() {
+            self.input.read_to_end(buf)?;
+            self.eof = true;
+            let end = buf.len();
+            return Ok(Some(Chunk { end, quoted: true }));
+        }
+        Ok(Some(Chunk { end, quoted: false }))
+    }
+}
+
+/// Reads `parts` into `out` (one each, in order), on threads of their own when `spawn` (else
+/// here, first), while `beside` runs on this thread: each part's [`PartRead`], and what `beside`
+/// returned.
+fn read_beside<T>(
+    (parts, spawn): (Vec<Sheet<'_>>, bool),
+    (cols, network, known): (&Cols, Option<&Network>, (&Skus, &SkuStage)),
+    out: &mut [Rows],
+    beside: impl FnOnce() -> T,
+) -> (Result<Vec<PartRead>, InputError>, T) {
+    let read = |mut part: Sheet<'_>, out: &mut Rows| {
+        read_rows(&mut part, cols, network, known, out).map(|()| part.into_read())
+    };
+    if !spawn {
+        let read = parts
+            .into_iter()
+            .zip(out.iter_mut())
+            .map(|(part, out)| read(part, out))
+            .collect();
+        return (read, beside());
+    }
+    std::thread::scope(|s| {
+        let handles: Vec<_> = parts
+            .into_iter()
+            .zip(out.iter_mut())
+            .map(|(part, out)| s.spawn(move || read(part, out)))
+            .collect();
+        let other = beside();
+        let read = handles
+            .into_iter()
+            .map(|h| h.join().expect("a stock.csv part panicked"))
+            .collect();
+        (read, other)
+    })
 }
 
 /// Reads `parts` into `out` (one each, in order), on their own threads when there are several.

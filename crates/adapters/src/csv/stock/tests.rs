@@ -179,12 +179,54 @@ fn a_split_file_really_is_read_in_parts() {
     assert!((3..=4).contains(&sheet.split(4, 1).len()));
     assert_eq!(sheet.split(4, 14).len(), 2);
     assert!(sheet.split(4, 15).is_empty());
-    let quoted = "node_id,sku,qty\nW1,\"A\",1\nS1,B,2\n";
-    let sheet = Sheet::over(quoted.as_bytes(), "stock.csv").unwrap();
-    assert!(
-        sheet.split(4, 1).is_empty(),
-        "a quoted field is read on one thread"
-    );
+}
+
+/// A file whose errors reach the cap of problems, read in chunks and parts (the chunk after the
+/// one reaching it already read, or not), stops where one thread stops, and says so (`E1025`)
+/// only when rows are left unread.
+#[test]
+fn chunks_stop_at_the_cap_as_one_thread_does() {
+    use crate::csv::MAX_PROBLEMS;
+    for (clean_after, blank_after) in [(0, 0), (0, 3), (1, 0), (1, 200), (5, 0), (300, 0)] {
+        let mut text = String::from("node_id,sku,qty\n");
+        text.extend((0..MAX_PROBLEMS).map(|i| format!("X9,S{i},1\n")));
+        text.extend((0..blank_after).map(|_| "\n"));
+        text.extend((0..clean_after).map(|i| format!("W1,T{i},1\n")));
+        let one = read_with(text.as_bytes(), 0, 0);
+        for (count, chunk) in [(1, 64), (2, 100), (2, 999), (3, 4096), (2, 1 << 20)] {
+            let streamed = read_with(text.as_bytes(), count, chunk);
+            assert_eq!(streamed, one, "{clean_after} {count} {chunk}");
+        }
+        let problems = one.0.expect_err("rejected");
+        let too_many = problems.iter().any(|p| p.code == "E1025");
+        assert_eq!(too_many, clean_after > 0, "{clean_after}");
+    }
+}
+
+/// The lines of chunks and parts ending in every way (LF, CRLF, a lone CR, blank lines, a last
+/// line without its end) are counted as one thread counts them: a repeated pair names the
+/// lines of both its rows.
+#[test]
+fn lines_are_counted_across_chunks_however_they_end() {
+    for end in ["\n", "\r\n", "\r"] {
+        for last in ["", end] {
+            let mut text = format!("node_id,sku,qty{end}");
+            for i in 0..60 {
+                write!(text, "W1,S{},1{end}", i % 50).unwrap();
+                if i % 7 == 0 {
+                    text.push_str(end);
+                }
+            }
+            text.push_str("W1,S0,1");
+            text.push_str(last);
+            let one = read_with(text.as_bytes(), 0, 0);
+            assert!(one.0.is_err(), "repeats are errors");
+            for (count, chunk) in [(1, 10), (2, 37), (3, 64), (2, 300)] {
+                let streamed = read_with(text.as_bytes(), count, chunk);
+                assert_eq!(streamed, one, "{end:?} {last:?} {count} {chunk}");
+            }
+        }
+    }
 }
 
 #[test]
