@@ -42,15 +42,20 @@ const UNSET: u32 = u32::MAX;
 const REFUSED: u32 = u32::MAX - 1;
 
 impl Keyed {
-    /// The id of value `k` of `values`, looked up by `find` the first time.
-    #[inline]
-    fn id(&mut self, values: &StringArray, k: usize, find: impl FnOnce(&str) -> u32) -> u32 {
+    /// Makes `values` the dictionary looked up (its ids kept when it is the last one seen).
+    fn prepare(&mut self, values: &StringArray) {
         let dict = (values.offsets().as_ptr() as usize, values.len());
         if self.dict != dict {
             self.dict = dict;
             self.ids.clear();
             self.ids.resize(values.len(), UNSET);
         }
+    }
+
+    /// The id of value `k` of `values` (the dictionary [`Keyed::prepare`]d), looked up by
+    /// `find` the first time.
+    #[inline]
+    fn id(&mut self, values: &StringArray, k: usize, find: impl FnOnce(&str) -> u32) -> u32 {
         if self.ids[k] == UNSET {
             self.ids[k] = if values.is_valid(k) && as_is(values.value(k)) {
                 find(values.value(k))
@@ -84,6 +89,12 @@ impl Clean {
                 self.off = true;
                 return;
             };
+            for (keyed, texts) in [(&mut self.nodes, b.node), (&mut self.skus, b.sku)] {
+                if let Texts::Dict(_, values) = texts {
+                    keyed.prepare(values);
+                }
+            }
+            out.kept.reserve(rows);
             let mut n = 0;
             while n < rows {
                 let i = first + n;
@@ -133,7 +144,6 @@ impl Clean {
                 if sku == REFUSED {
                     break;
                 }
-                out.positions.keep(line + n as u64);
                 out.kept.push(StockRow {
                     node: NodeIdx(node),
                     sku: SkuId(sku),
@@ -146,6 +156,7 @@ impl Clean {
                 }
                 n += 1;
             }
+            out.positions.keep_run(line, n);
             sheet.took(n);
             if n < rows {
                 return;

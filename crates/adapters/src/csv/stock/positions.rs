@@ -46,6 +46,16 @@ impl Positions {
         self.last_line = line;
     }
 
+    /// The next `n` kept rows are at `line`, `line + 1`, … (as `n` calls of
+    /// [`Positions::keep`]).
+    pub fn keep_run(&mut self, line: u64, n: usize) {
+        if n > 0 {
+            self.keep(line);
+            self.kept += n - 1;
+            self.last_line = line + n as u64 - 1;
+        }
+    }
+
     /// The row at `line`, naming `node` and `sku`, is not kept.
     pub fn drop_row(&mut self, node: NodeIdx, sku: SkuId, line: u64) {
         self.dropped.push((self.kept, key(node, sku), line));
@@ -90,8 +100,19 @@ impl Positions {
         })
     }
 
+    /// The line of kept row `i` when no row was dropped: one past the kept row before's, but
+    /// at a jump.
+    fn line_of(&self, i: usize) -> u64 {
+        let j = self.jumps.partition_point(|j| j.0 <= i) - 1;
+        let (at, line) = self.jumps[j];
+        line + (i - at) as u64
+    }
+
     /// Every row whose pair an earlier row gave, with that earlier row's line, in line order.
     pub fn repeated(&self, rows: &[StockRow], nodes: usize) -> Vec<(NodeIdx, SkuId, u64, u64)> {
+        if self.dropped.is_empty() {
+            return self.repeated_kept(rows, nodes);
+        }
         // In one pass, while each node's rows are in one run (files are usually grouped by
         // node): equal keys are in one run, found by marking each SKU with the run's number,
         // and the run is sorted on its own, in cache, only when a SKU of it is marked twice. A
@@ -128,6 +149,43 @@ impl Positions {
         out
     }
 
+    /// [`Positions::repeated`] when every row was kept (most files): the same runs and marks
+    /// read straight from the rows, a line worked out only for the rows of a run with a repeat.
+    fn repeated_kept(&self, rows: &[StockRow], nodes: usize) -> Vec<(NodeIdx, SkuId, u64, u64)> {
+        let mut out = Vec::new();
+        let mut seen = vec![false; nodes];
+        let mut marks: Vec<u32> = Vec::new();
+        let (mut number, mut repeats, mut start) = (0, false, 0);
+        let mut run: Vec<(u64, u64)> = Vec::new();
+        let mut in_run = |range: std::ops::Range<usize>, out: &mut Vec<_>| {
+            run.clear();
+            run.extend(range.map(|i| (key(rows[i].node, rows[i].sku), self.line_of(i))));
+            repeats_in(&mut run, out);
+        };
+        for (i, r) in rows.iter().enumerate() {
+            if i == 0 || r.node != rows[i - 1].node {
+                if repeats {
+                    in_run(start..i, &mut out);
+                }
+                if std::mem::replace(&mut seen[r.node.0 as usize], true) {
+                    return self.all_repeated(rows);
+                }
+                (number, repeats, start) = (number + 1, false, i);
+            }
+            let sku = r.sku.0 as usize;
+            if sku >= marks.len() {
+                marks.resize(sku + 1, 0);
+            }
+            repeats |= marks[sku] == number;
+            marks[sku] = number;
+        }
+        if repeats {
+            in_run(start..rows.len(), &mut out);
+        }
+        out.sort_unstable_by_key(|r| r.2);
+        out
+    }
+
     /// [`Positions::repeated`] by sorting every row.
     fn all_repeated(&self, rows: &[StockRow]) -> Vec<(NodeIdx, SkuId, u64, u64)> {
         let mut all: Vec<(u64, u64)> = self.pairs(rows).collect();
@@ -156,12 +214,13 @@ mod tests {
     use std::collections::HashMap;
 
     proptest! {
-        /// Grouped by node or not, kept or not, split in two parts or not, the repeats are
-        /// those a map of first lines finds.
+        /// Grouped by node or not, kept or not (every row kept: `repeated_kept`), split in two
+        /// parts or not, the repeats are those a map of first lines finds.
         #[test]
         fn repeats_match_a_map(
             pairs in prop::collection::vec((0u32..4, 0u32..5, any::<bool>(), 1u64..3), 0..40),
             grouped in any::<bool>(),
+            all_kept in any::<bool>(),
             cut in 0usize..40,
         ) {
             let mut pairs = pairs;
@@ -173,6 +232,7 @@ mod tests {
             let (mut whole, mut parts) = (Positions::new(), [Positions::new(), Positions::new()]);
             let (mut line, mut cut_line) = (1, 0);
             for (i, &(n, s, kept, step)) in pairs.iter().enumerate() {
+                let kept = kept || all_kept;
                 line += step;
                 if i == cut {
                     cut_line = line - 1;
