@@ -25,9 +25,10 @@ use arrow_cast::cast;
 use arrow_schema::{ArrowError, DataType, Schema};
 use omniroute_core::codes::InputCode;
 use std::cell::OnceCell;
-use std::fmt::Write as _;
-use text::{has_text_form, TextColumn};
+use text::{has_text_form, write_float, TextColumn};
 
+#[cfg(test)]
+mod tests;
 mod text;
 
 /// A table of columns to read as rows: a name (for problems), column names and record batches.
@@ -96,6 +97,11 @@ pub(crate) struct TableRows<'a> {
     cells: Vec<Cell<'a>>,
     /// The cells written as text, one after the other.
     text: String,
+    /// The text of the row read before the last, and whether that row is the one above the
+    /// next row in its batch: a cell whose value repeats the one above (an order's later lines)
+    /// has its text copied, not written again.
+    above: String,
+    next_is_below: bool,
 }
 
 /// One cell of a table's row.
@@ -150,8 +156,50 @@ enum Column<'a> {
     Float32(&'a Float32Array),
     Int(Int64Array),
     UInt(UInt64Array),
-    /// By the rules of [`text`].
-    Other(TextColumn<'a>),
+    /// By the rules of [`text`], and, for a type of fixed width, its values' bytes.
+    Other(TextColumn<'a>, Option<Fixed>),
+}
+
+/// The values of a column of timestamps, dates or times as integers, to tell a cell whose
+/// value repeats the one above it: its text is the same.
+struct Fixed(Int64Array);
+
+impl Fixed {
+    fn of(c: &dyn Array) -> Option<Self> {
+        if !c.data_type().is_temporal() {
+            return None;
+        }
+        let values = cast(c, &DataType::Int64).ok()?;
+        Some(Fixed(values.as_primitive::<Int64Type>().clone()))
+    }
+
+    /// True when cells `row - 1` and `row` hold the same value (neither null).
+    fn same_as_above(&self, row: usize) -> bool {
+        let a = &self.0;
+        row > 0 && a.is_valid(row) && a.is_valid(row - 1) && a.value(row) == a.value(row - 1)
+    }
+}
+
+impl Column<'_> {
+    /// True when cell `row` is written as text and holds the value of cell `row - 1`.
+    fn same_as_above(&self, row: usize) -> bool {
+        match self {
+            Column::Float(a) => {
+                row > 0
+                    && a.is_valid(row)
+                    && a.is_valid(row - 1)
+                    && a.value(row).to_bits() == a.value(row - 1).to_bits()
+            }
+            Column::Float32(a) => {
+                row > 0
+                    && a.is_valid(row)
+                    && a.is_valid(row - 1)
+                    && a.value(row).to_bits() == a.value(row - 1).to_bits()
+            }
+            Column::Other(_, Some(fixed)) => fixed.same_as_above(row),
+            _ => false,
+        }
+    }
 }
 
 impl<'a> TableRows<'a> {
@@ -178,6 +226,8 @@ impl<'a> TableRows<'a> {
             left: end.saturating_sub(start),
             cells: Vec::new(),
             text: String::new(),
+            above: String::new(),
+            next_is_below: false,
         }
     }
 
@@ -219,13 +269,33 @@ impl<'a> TableRows<'a> {
             self.batch += 1;
             self.row = 0;
             self.columns.clear();
+            self.next_is_below = false;
         }
+        std::mem::swap(&mut self.text, &mut self.above);
         self.text.clear();
-        self.cells.clear();
-        for c in &self.columns {
-            let cell = read_cell(&mut self.text, c, self.row)?;
-            self.cells.push(cell);
+        if !self.next_is_below || self.cells.len() != self.columns.len() {
+            self.cells.clear();
+            self.next_is_below = false;
         }
+        for (i, c) in self.columns.iter().enumerate() {
+            let above = match self.cells.get(i) {
+                Some(&Cell::Written(a, b)) if c.same_as_above(self.row) => Some((a, b)),
+                _ => None,
+            };
+            let cell = match above {
+                Some((a, b)) => {
+                    let start = self.text.len();
+                    self.text.push_str(&self.above[a..b]);
+                    Cell::Written(start, self.text.len())
+                }
+                None => read_cell(&mut self.text, c, self.row)?,
+            };
+            match self.cells.get_mut(i) {
+                Some(old) => *old = cell,
+                None => self.cells.push(cell),
+            }
+        }
+        self.next_is_below = true;
         self.row += 1;
         self.line += 1;
         self.left -= 1;
@@ -248,11 +318,13 @@ impl<'a> TableRows<'a> {
             self.batch += 1;
             self.row = 0;
             self.columns.clear();
+            self.next_is_below = false;
         }
     }
 
     /// Passes over the first `n` rows of [`TableRows::run`], taken by the reader.
     pub fn skip(&mut self, n: usize) {
+        self.next_is_below &= n == 0;
         self.row += n;
         self.line += n as u64;
         self.left -= n;
@@ -286,7 +358,7 @@ fn column(c: &dyn Array) -> Result<Column<'_>, ArrowError> {
                 .clone(),
         ),
         // `Sheet::table` refused the types without a text form.
-        _ => Column::Other(TextColumn::new(c)),
+        _ => Column::Other(TextColumn::new(c), Fixed::of(c)),
     })
 }
 
@@ -298,10 +370,10 @@ fn read_cell<'a>(out: &mut String, c: &Column<'a>, row: usize) -> Result<Cell<'a
     match c {
         Column::Text(t) => return text(t.get(row).unwrap_or("")),
         Column::Float(a) if a.is_valid(row) && !a.value(row).is_nan() => {
-            write!(out, "{}", a.value(row)).map_err(failed)?;
+            write_float(out, a.value(row));
         }
         Column::Float32(a) if a.is_valid(row) && !a.value(row).is_nan() => {
-            write!(out, "{}", a.value(row)).map_err(failed)?;
+            write_float(out, a.value(row));
         }
         Column::Int(a) if a.is_valid(row) => {
             return Ok(Cell::Int(Some(a.value(row)), Digits::new(0)));
@@ -313,7 +385,7 @@ fn read_cell<'a>(out: &mut String, c: &Column<'a>, row: usize) -> Result<Cell<'a
         }
         Column::Int(_) | Column::UInt(_) => return text(""),
         Column::Float(_) | Column::Float32(_) => {}
-        Column::Other(a) => a.write(row, out),
+        Column::Other(a, _) => a.write(row, out),
     }
     Ok(Cell::Written(start, out.len()))
 }
@@ -364,8 +436,4 @@ fn dict_value<'a>(keys: &Int32Array, values: &'a StringArray, row: usize) -> Opt
     }
     let k = usize::try_from(keys.value(row)).ok()?;
     (k < values.len() && values.is_valid(k)).then(|| values.value(k))
-}
-
-fn failed(e: std::fmt::Error) -> ArrowError {
-    ArrowError::ComputeError(e.to_string())
 }
