@@ -141,16 +141,50 @@ fn write_cell(a: &dyn Array, row: usize, out: &mut String) {
 }
 
 /// Appends `v` as `{}` writes it: the shortest digits that read back as `v`, never with an
-/// exponent (a whole number without a fraction). ryu finds the same digits several times faster;
-/// its text is used where it has the same form (no exponent, `.0` dropped), else `{}`'s.
-pub(crate) fn write_float<F: ryu::Float + std::fmt::Display>(out: &mut String, v: F) {
+/// exponent (a whole number without a fraction). ryu finds the same digits several times faster
+/// but for a tie (two shortest texts equally near `v`, which Rust and ryu break apart), possible
+/// only with more significant digits than [`Float::TIE_FREE`]: its text is used below that and
+/// where it has the same form (no exponent, `.0` dropped), else `{}`'s.
+pub(crate) fn write_float<F: Float>(out: &mut String, v: F) {
     let mut buf = ryu::Buffer::new();
     let text = buf.format(v);
-    if text.bytes().any(|b| b == b'e') {
+    if text.bytes().any(|b| b == b'e') || significant_digits(text) > F::TIE_FREE {
         let _ = write!(out, "{v}");
     } else {
         out.push_str(text.strip_suffix(".0").unwrap_or(text));
     }
+}
+
+/// A float type ryu writes.
+pub(crate) trait Float: ryu::Float + std::fmt::Display {
+    /// The most significant digits of a shortest text that cannot be a tie: two texts of `d`
+    /// digits half a unit of their last digit from `v` both read back as `v` only when that unit
+    /// is within `v`'s spacing, 10^-d·v ≤ 2^-(mantissa bits)·v, so d ≥ 16 for f64 and d ≥ 7 for
+    /// f32 (normal numbers; subnormals are written with an exponent, so by `{}`).
+    const TIE_FREE: usize;
+}
+
+impl Float for f64 {
+    const TIE_FREE: usize = 15;
+}
+
+impl Float for f32 {
+    const TIE_FREE: usize = 6;
+}
+
+/// The significant digits of a number written without an exponent: its digits but the leading
+/// and trailing zeros.
+fn significant_digits(text: &str) -> usize {
+    let (mut count, mut zeros) = (0, 0);
+    for b in text.bytes().filter(u8::is_ascii_digit) {
+        if b == b'0' {
+            zeros += usize::from(count > 0);
+        } else {
+            count += zeros + 1;
+            zeros = 0;
+        }
+    }
+    count
 }
 
 /// An integer cell of any width, in digits.
@@ -238,10 +272,23 @@ fn write_timestamp(out: &mut String, v: i64, unit: TimeUnit, instant: bool) -> s
 
 #[cfg(test)]
 mod tests {
-    use super::write_float;
+    use super::{significant_digits, write_float};
     use proptest::prelude::*;
 
-    fn written<F: ryu::Float + std::fmt::Display>(v: F) -> String {
+    #[test]
+    fn significant_digits_leave_out_the_zeros_at_both_ends() {
+        for (text, digits) in [
+            ("0", 0),
+            ("-0.0", 0),
+            ("120000.0", 2),
+            ("0.00120", 2),
+            ("28.6", 3),
+        ] {
+            assert_eq!(significant_digits(text), digits, "{text}");
+        }
+    }
+
+    fn written<F: super::Float>(v: F) -> String {
         let mut out = String::new();
         write_float(&mut out, v);
         out
@@ -271,19 +318,38 @@ mod tests {
         ] {
             assert_eq!(written(v), format!("{v}"));
         }
-        for v in [0.0f32, 28.6, 1e-7, 3e38, 16_777_216.0, f32::INFINITY] {
+        // 210353.625 is as near 210353.62 as 210353.63: ryu writes the first, Rust the second.
+        for v in [
+            0.0f32,
+            28.6,
+            1e-7,
+            3e38,
+            16_777_216.0,
+            210_353.62,
+            f32::INFINITY,
+        ] {
             assert_eq!(written(v), format!("{v}"));
         }
     }
 
     proptest! {
         #[test]
-        fn any_float_is_written_as_rust_writes_it(bits in any::<u64>(), small in any::<u32>(), deg in -180.0f64..180.0) {
+        fn any_float_is_written_as_rust_writes_it(
+            bits in any::<u64>(),
+            small in any::<u32>(),
+            deg in -180.0f64..180.0,
+            (whole, scale) in (-1_000_000_000_000i64..1_000_000_000_000, 0i32..12),
+        ) {
             let v = f64::from_bits(bits);
             prop_assert_eq!(written(v), format!("{v}"));
             let v = f32::from_bits(small);
             prop_assert_eq!(written(v), format!("{v}"));
             prop_assert_eq!(written(deg), format!("{deg}"));
+            // Decimals of a few digits, as most cells hold: ryu's text.
+            let v = whole as f64 / 10f64.powi(scale);
+            prop_assert_eq!(written(v), format!("{v}"));
+            let v = v as f32;
+            prop_assert_eq!(written(v), format!("{v}"));
         }
     }
 }
