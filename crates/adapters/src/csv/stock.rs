@@ -305,4 +305,6 @@ impl Threads {
 }
 
 #[cfg(test)]
+mod table_tests;
+#[cfg(test)]
 mod tests;
