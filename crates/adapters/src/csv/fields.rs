@@ -67,13 +67,25 @@ impl<'a> Cells<'a> {
     }
 }
 
-/// `text` without leading and trailing whitespace (as [`str::trim`]), at once when it starts
-/// and ends with a visible ASCII character, as most cells do.
+/// `text` without leading and trailing whitespace (as [`str::trim`]), at once when it is
+/// [`untrimmed`], as most cells are.
 fn trim(text: &str) -> &str {
-    match text.as_bytes() {
-        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => text,
-        [only] if only.is_ascii_graphic() => text,
-        _ => text.trim(),
+    if untrimmed(text.as_bytes()) {
+        text
+    } else {
+        text.trim()
+    }
+}
+
+/// True when `cell` starts and ends with a visible ASCII character, so trimming leaves it whole
+/// and it is not empty. The stock readers' fast paths take a cell as it is only then, so they
+/// read what the row checks read.
+#[inline]
+pub(crate) fn untrimmed(cell: &[u8]) -> bool {
+    match cell {
+        [first, .., last] => first.is_ascii_graphic() && last.is_ascii_graphic(),
+        [only] => only.is_ascii_graphic(),
+        [] => false,
     }
 }
 

@@ -30,23 +30,22 @@ impl SkuStage {
 
     /// The id `sku` has (or will have once committed).
     pub fn id(&mut self, skus: &Skus, sku: &str) -> SkuId {
-        let key = NameKey::of(sku);
-        let known = (!skus.is_empty()).then(|| skus.names().get_keyed(sku, key));
-        SkuId(
-            known
-                .flatten()
-                .unwrap_or_else(|| self.base + self.fresh.intern_keyed(sku, key)),
-        )
+        self.id_in(skus, None, sku)
     }
 
     /// [`SkuStage::id`] for a stage made [`SkuStage::above`] `under`: a name `under` staged
     /// keeps its id there.
     pub fn id_above(&mut self, skus: &Skus, under: &SkuStage, sku: &str) -> SkuId {
+        self.id_in(skus, Some(under), sku)
+    }
+
+    /// The id of `sku` in `skus`, else in `under`, else staged here.
+    fn id_in(&mut self, skus: &Skus, under: Option<&SkuStage>, sku: &str) -> SkuId {
         let key = NameKey::of(sku);
         let known = (!skus.is_empty()).then(|| skus.names().get_keyed(sku, key));
         let id = known.flatten().or_else(|| {
-            let staged = (!under.fresh.is_empty()).then(|| under.fresh.get_keyed(sku, key))??;
-            Some(under.base + staged)
+            let under = under.filter(|u| !u.fresh.is_empty())?;
+            Some(under.base + under.fresh.get_keyed(sku, key)?)
         });
         SkuId(id.unwrap_or_else(|| self.base + self.fresh.intern_keyed(sku, key)))
     }

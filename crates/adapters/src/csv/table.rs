@@ -2,13 +2,15 @@
 //! themselves: each row's cells are handed to the same row checks as a file's, so a table and a
 //! file with the same content give the same values or the same problems.
 //!
-//! Text columns are borrowed as they are (one downcast per batch). Integer columns are read as
+//! Text columns, and dictionaries of text keyed by 32-bit integers, are borrowed as they are
+//! (one downcast per batch). Integer columns are read as
 //! integers (`Row::int` takes the value, with the checks and codes of a file's digits); their
 //! digits are written only when a check reads the cell as text ([`Cell::Int`]). Floats are
 //! written in Rust's shortest round-trip form of their own width (a whole number without a
 //! fraction: pandas turns an integer column with missing cells into floats; a 32-bit 28.6 is
 //! `28.6`), NaN and nulls as empty cells; every other type by the rules of [`text`] (dates,
-//! times, timestamps, booleans, lists, dictionaries). A column of a type without a text form
+//! times, timestamps, booleans, lists, other dictionaries); a float or temporal cell equal to
+//! the one above it is copied from that row's text. A column of a type without a text form
 //! there is `E1202`, before any row is read. A row's `line` is its position as in a file with a
 //! header: row `i` (0-based, across batches) is line `i + 2`, also in a run of rows read on its
 //! own ([`TableRows::range`]).
@@ -156,7 +158,8 @@ enum Column<'a> {
     Float32(&'a Float32Array),
     Int(Int64Array),
     UInt(UInt64Array),
-    /// By the rules of [`text`], and, for a type of fixed width, its values' bytes.
+    /// By the rules of [`text`], and, for a temporal type, its values as `i64` (to see a cell
+    /// equal to the one above).
     Other(TextColumn<'a>, Option<Fixed>),
 }
 

@@ -81,7 +81,8 @@ const MIN_PARALLEL_ROWS: i64 = 1 << 16;
 /// Decodes every column of every row group, each (row group, column) on its own, on every core
 /// when the file is large enough (scoped threads: never a global pool, see
 /// `crates/python/src/pool.rs`), and puts each row group's columns together into batches of
-/// [`BATCH_ROWS`] rows, in file order: the same batches as one reader over the whole file.
+/// up to [`BATCH_ROWS`] rows that never cross a row group, in file order: the same rows as one
+/// reader over the whole file.
 fn decode_parallel(
     data: &bytes::Bytes,
     metadata: &ArrowReaderMetadata,

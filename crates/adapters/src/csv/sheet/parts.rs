@@ -42,6 +42,10 @@ impl<'a> Sheet<'a> {
         let data: &'a [u8] = data;
         let at = rows_start(data, self.reader.position().byte());
         let rows = &data[at..];
+        debug_assert!(
+            memchr(b'"', rows).is_none(),
+            "split: the rows quote a field"
+        );
         let parts = parts.min(rows.len() / min_bytes.max(1));
         if parts < 2 {
             return Vec::new();

@@ -11,6 +11,7 @@
 
 use super::fast::LastNode;
 use super::rows::{Cols, Pending, Rows, PENDING};
+use crate::csv::fields::untrimmed;
 use crate::csv::sheet::Sheet;
 use crate::csv::table::Texts;
 use crate::csv::SkuStage;
@@ -70,7 +71,7 @@ impl Keyed {
 impl Clean {
     /// Takes the clean rows `sheet` (a table's) reads next into `out`, as `read_rows` would keep
     /// them; stops at the first row that is not, or at once for CSV text, without a network,
-    /// or when the table gives incoming units (read by the row checks).
+    /// or when the table has an incoming column, even an empty one (read by the row checks).
     pub fn take(
         &mut self,
         sheet: &mut Sheet<'_>,
@@ -165,15 +166,10 @@ impl Clean {
     }
 }
 
-/// A text cell the row checks take as it is: it starts and ends with a visible ASCII
-/// character (so trimming leaves it whole and it is not empty).
+/// A text cell the row checks take as it is ([`untrimmed`]).
 #[inline]
 fn as_is(text: &str) -> bool {
-    match text.as_bytes() {
-        [first, .., last] => first.is_ascii_graphic() && last.is_ascii_graphic(),
-        [only] => only.is_ascii_graphic(),
-        [] => false,
-    }
+    untrimmed(text.as_bytes())
 }
 
 /// The dictionary key of row `i`, `None` for a null.

@@ -1,14 +1,15 @@
 //! The fast path of stock.csv's rows: a row of plain cells (a known node id and a SKU without
 //! spaces around them, quantities of one to nine digits, no incoming units) is read straight
 //! from its bytes in one pass, fields found eight bytes at a time and digits parsed where they
-//! are found. Any other row (an empty or padded cell, a sign, a long number, an unknown node,
-//! text that is not ASCII, a wrong field count, a blank line) is left to [`Row`]'s checks, so
+//! are found. Any other row (an empty or padded cell, a node or SKU that does not start and end
+//! with a visible ASCII character, text that is not UTF-8, a sign, a long number, an unknown
+//! node, a wrong field count, a blank line) is left to [`Row`]'s checks, so
 //! the values, problems and lines are those of reading every row through them.
 //!
 //! [`Row`]: crate::csv::fields::Row
 
 use super::rows::Cols;
-use crate::csv::fields::same;
+use crate::csv::fields::{same, untrimmed};
 use crate::csv::sheet::{digits, field_end};
 use omniroute_core::{Network, NodeIdx};
 
@@ -26,8 +27,9 @@ enum Role {
     Node,
     Sku,
     Qty,
-    /// `reserved` or `safety_stock`: an empty cell is 0.
+    /// `reserved`: an empty cell is 0.
     Reserved,
+    /// `safety_stock`: an empty cell is 0.
     SafetyStock,
     /// `incoming_qty` or `incoming_date`: taken only when empty.
     Empty,
@@ -142,15 +144,10 @@ fn ends(bytes: &[u8], at: usize) -> bool {
     matches!(bytes.get(at), Some(b',' | b'\n' | b'\r') | None)
 }
 
-/// `cell` when trimming leaves it as it is and it is not empty: its first and last bytes are
-/// visible ASCII characters (as `fields::trim` tests).
+/// `cell` when trimming leaves it as it is and it is not empty ([`untrimmed`]).
 #[inline]
 fn plain(cell: &[u8]) -> Option<&[u8]> {
-    match cell {
-        [first, .., last] if first.is_ascii_graphic() && last.is_ascii_graphic() => Some(cell),
-        [only] if only.is_ascii_graphic() => Some(cell),
-        _ => None,
-    }
+    untrimmed(cell).then_some(cell)
 }
 
 /// The node of the rows before: files list a node's rows together.

@@ -9,36 +9,19 @@ use proptest::prelude::*;
 /// A table of the rows of `text` (a CSV file with a header, every cell text but `qty`, read as
 /// an integer where it is one), in batches of `batch` rows.
 fn table_of(text: &str, batch: usize) -> crate::Table {
-    use arrow_array::{ArrayRef, Int64Array, RecordBatch, StringArray};
-    use arrow_schema::{DataType, Field, Schema};
+    use arrow_array::{ArrayRef, Int64Array, StringArray};
     use std::sync::Arc;
     let mut lines = text.lines();
     let header: Vec<&str> = lines.next().expect("a header").split(',').collect();
     let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
-    let int = |name: &str| name == "qty";
-    let fields: Vec<Field> = header
-        .iter()
-        .map(|&n| {
-            Field::new(
-                n,
-                if int(n) {
-                    DataType::Int64
-                } else {
-                    DataType::Utf8
-                },
-                true,
-            )
-        })
-        .collect();
-    let schema = Arc::new(Schema::new(fields));
-    let columns: Vec<ArrayRef> = header
+    let columns: Vec<(&str, ArrayRef)> = header
         .iter()
         .enumerate()
-        .map(|(i, &n)| -> ArrayRef {
+        .map(|(i, &n)| -> (&str, ArrayRef) {
             let cells = rows
                 .iter()
                 .map(|r| r.get(i).copied().filter(|c| !c.is_empty()));
-            if int(n) {
+            let column: ArrayRef = if n == "qty" {
                 Arc::new(Int64Array::from(
                     cells
                         .map(|c| c.map(|c| c.parse().expect("digits")))
@@ -46,10 +29,12 @@ fn table_of(text: &str, batch: usize) -> crate::Table {
                 ))
             } else {
                 Arc::new(StringArray::from(cells.collect::<Vec<_>>()))
-            }
+            };
+            (n, column)
         })
         .collect();
-    let whole = RecordBatch::try_new(schema.clone(), columns).expect("a batch");
+    let whole = crate::test_arrow::record_batch(columns);
+    let schema = whole.schema();
     let batches = (0..whole.num_rows())
         .step_by(batch.max(1))
         .map(|at| whole.slice(at, batch.max(1).min(whole.num_rows() - at)))
