@@ -74,7 +74,7 @@ fn seconds(s: &str) -> Result<Duration, String> {
 
 /// Sets up rayon's global pool for `--threads N`; true when the batch routes in parallel (not
 /// for `--threads 1`, which also leaves writing the decisions to one thread).
-pub fn threads(n: Option<u16>) -> anyhow::Result<bool> {
+fn threads(n: Option<u16>) -> anyhow::Result<bool> {
     let Some(n) = n else { return Ok(true) };
     rayon::ThreadPoolBuilder::new()
         .num_threads(usize::from(n))

@@ -114,8 +114,8 @@ impl Router {
     /// without `created_at`.
     ///
     /// With parallelism on ([`Router::parallel`], the default) rayon's threads route orders ahead
-    /// as guesses, each against its own copy of the state of some moment, and one thread
-    /// commits them in order; an order whose inputs an earlier order changed since its guess
+    /// as guesses against the state of some moment (a worker's own copy, or the committer's
+    /// state for its own guesses), and one thread commits them in order; an order whose inputs an earlier order changed since its guess
     /// (one of its SKUs sold out or fell below its need at a node, or a capacity-limited node
     /// whose load its route read lost the room for it) is routed again against the state of its
     /// turn (`speculate.rs`). The plan is therefore identical to the one-thread run.

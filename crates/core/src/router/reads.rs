@@ -70,9 +70,9 @@ impl NodeBits {
             if old & bit == 0 {
                 w.store(old | bit, Relaxed);
                 if old == 0 {
-                    let w = i / 64;
-                    let d = &self.dirty[w / 64];
-                    d.store(d.load(Relaxed) | 1 << (w % 64), Relaxed);
+                    let word = i / 64;
+                    let d = &self.dirty[word / 64];
+                    d.store(d.load(Relaxed) | 1 << (word % 64), Relaxed);
                 }
             }
         }

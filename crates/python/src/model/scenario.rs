@@ -31,8 +31,7 @@ impl Scenario {
             levels: levels.clone(),
             skus: RwLock::new(inputs.skus),
         });
-        let inventory =
-            Inventory::from_stock(net.clone(), &inputs.stock);
+        let inventory = Inventory::from_stock(net.clone(), &inputs.stock);
         let orders = OrdersData::new(net.clone(), levels, inputs.orders, places);
         // The files were read and checked together already; their texts are not needed again.
         let p = &inputs.policies;

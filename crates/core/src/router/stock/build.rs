@@ -1,10 +1,10 @@
 //! Building a table from (node, SKU, units) rows in two passes over them: the first counts each
 //! SKU's rows, the second puts each row in its SKU's posting list, made with room for exactly
-//! that many (no list grown push by push, and no copy of the rows: memory the kernel hands over
-//! fresh and zeroes is most of a whole run's system time). A list whose rows came out of node
-//! order is sorted; rows of one node add up. On the calling thread: the Python package runs the
-//! core's parallel work only inside its own pool (safe after `fork`), and the table is built
-//! outside it.
+//! that many. No list is grown push by push and the rows are not copied (memory the kernel
+//! hands over fresh and zeroes is most of a whole run's system time); only a list whose rows
+//! came out of node order is copied to be sorted. Rows of one node add up. On the calling
+//! thread: the Python package runs the core's parallel work only inside its own pool (safe after
+//! `fork`), and the table is built outside it.
 
 use super::posting::Posting;
 use super::StockTable;
@@ -20,12 +20,9 @@ impl StockTable {
         I: IntoIterator<Item = (NodeIdx, SkuId, u32)>,
         I::IntoIter: Clone,
     {
-        let rows = rows.into_iter();
+        let rows = rows.into_iter().filter(|r| r.2 > 0);
         let mut counts: Vec<usize> = Vec::new();
-        for (_, sku, units) in rows.clone() {
-            if units == 0 {
-                continue;
-            }
+        for (_, sku, _) in rows.clone() {
             let s = sku.0 as usize;
             if s >= counts.len() {
                 counts.resize(s + 1, 0);
@@ -40,11 +37,9 @@ impl StockTable {
             })
             .collect();
         for (node, sku, units) in rows {
-            if units > 0 {
-                let p = &mut postings[sku.0 as usize];
-                p.nodes.push(node);
-                p.units.push(units);
-            }
+            let p = &mut postings[sku.0 as usize];
+            p.nodes.push(node);
+            p.units.push(units);
         }
         StockTable {
             postings: postings.into_iter().map(|p| Arc::new(tidy(p))).collect(),
