@@ -84,9 +84,19 @@ pub fn decision_rows<'a>(
     network: &'a Network,
     skus: &'a Skus,
 ) -> impl Iterator<Item = DecisionRow<'a>> + 'a {
+    rows_of(orders, &plan.decisions, network, skus)
+}
+
+/// [`decision_rows`] of `orders` decided by `decisions` (a plan's, or a part of them).
+fn rows_of<'a>(
+    orders: &'a [Order],
+    decisions: &'a [Decision],
+    network: &'a Network,
+    skus: &'a Skus,
+) -> impl Iterator<Item = DecisionRow<'a>> + 'a {
     orders
         .iter()
-        .zip(&plan.decisions)
+        .zip(decisions)
         .flat_map(move |(order, d)| order_rows(order, d, network, skus))
 }
 
@@ -198,11 +208,7 @@ fn csv_rows(
     // The row's numbers and dates, written into one reused buffer (no string per cell).
     let mut text = String::with_capacity(64);
     let mut ints = itoa::Buffer::new();
-    let rows = orders
-        .iter()
-        .zip(decisions)
-        .flat_map(|(order, d)| order_rows(order, d, network, skus));
-    for r in rows {
+    for r in rows_of(orders, decisions, network, skus) {
         text.clear();
         let mut ends = [0usize; 7];
         text.push_str(ints.format(r.line_no));
