@@ -36,7 +36,9 @@ impl<'a> Cells<'a> {
             Cells::Split(line, bounds) => bounds.get(i).map(|&(a, b)| &line[a..b]),
             Cells::Table(cells, text) => cells.get(i).map(|cell| match cell {
                 Cell::Text(t) => *t,
-                Cell::Written(a, b) => &text[*a..*b],
+                Cell::Written(a, b) | Cell::Float(a, b, _) | Cell::Instant(a, b, _) => {
+                    &text[*a..*b]
+                }
                 Cell::Int(value, digits) => digits.text(*value),
             }),
         }
@@ -60,7 +62,33 @@ impl<'a> Cells<'a> {
         match self {
             Cells::Table(cells, _) => match cells.get(i)? {
                 Cell::Int(value, _) => *value,
-                Cell::Text(_) | Cell::Written(..) => None,
+                _ => None,
+            },
+            Cells::Record(_) | Cells::Split(..) => None,
+        }
+    }
+
+    /// Cell `i` when it is held as a float (a table's), with its text: the value that text reads
+    /// back as.
+    #[inline]
+    fn float(self, i: usize) -> Option<f64> {
+        match self {
+            Cells::Table(cells, _) => match cells.get(i)? {
+                Cell::Float(_, _, v) => Some(*v),
+                _ => None,
+            },
+            Cells::Record(_) | Cells::Split(..) => None,
+        }
+    }
+
+    /// Cell `i` when it is held as an instant (a table's), with its text: the instant that text
+    /// reads back as.
+    #[inline]
+    fn instant(self, i: usize) -> Option<Timestamp> {
+        match self {
+            Cells::Table(cells, _) => match cells.get(i)? {
+                Cell::Instant(_, _, ts) => Some(*ts),
+                _ => None,
             },
             Cells::Record(_) | Cells::Split(..) => None,
         }
@@ -282,7 +310,12 @@ impl<'a> Row<'a> {
         None
     }
 
+    /// An optional number: a table's float cell as it is held (its text reads back as it),
+    /// any other cell parsed.
     fn number(&mut self, col: Col) -> Option<f64> {
+        if let Some(v) = col.and_then(|i| self.record.float(i)) {
+            return Some(v);
+        }
         self.parse(
             col,
             InputCode::Number.id(),
@@ -326,10 +359,15 @@ impl<'a> Row<'a> {
             InputCode::Boolean.id(),
             "true or false",
             "write true/false, yes/no or 1/0",
-            |s| match s.to_ascii_lowercase().as_str() {
-                "true" | "1" | "yes" => Some(true),
-                "false" | "0" | "no" => Some(false),
-                _ => None,
+            |s| {
+                let is = |word: &str| s.eq_ignore_ascii_case(word);
+                if is("true") || is("1") || is("yes") {
+                    Some(true)
+                } else if is("false") || is("0") || is("no") {
+                    Some(false)
+                } else {
+                    None
+                }
             },
         )
     }
@@ -356,8 +394,12 @@ impl<'a> Row<'a> {
         )
     }
 
-    /// An optional RFC 3339 timestamp.
+    /// An optional RFC 3339 timestamp: a table's instant as it is held (its text reads back as
+    /// it), any other cell parsed.
     pub fn timestamp(&mut self, col: Col) -> Option<Timestamp> {
+        if let Some(ts) = col.and_then(|i| self.record.instant(i)) {
+            return Some(ts);
+        }
         self.parse(
             col,
             InputCode::Date.id(),

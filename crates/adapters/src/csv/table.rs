@@ -10,7 +10,10 @@
 //! fraction: pandas turns an integer column with missing cells into floats; a 32-bit 28.6 is
 //! `28.6`), NaN and nulls as empty cells; every other type by the rules of [`text`] (dates,
 //! times, timestamps, booleans, lists, other dictionaries); a float or temporal cell equal to
-//! the one above it is copied from that row's text. A column of a type without a text form
+//! the one above it is copied from that row's text. A 64-bit float cell and an instant (a
+//! timestamp with a time zone) also keep their value, which is what their text reads back as,
+//! for `Row::number` and `Row::timestamp` to take without parsing the text again
+//! ([`Cell::Float`], [`Cell::Instant`]). A column of a type without a text form
 //! there is `E1202`, before any row is read. A row's `line` is its position as in a file with a
 //! header: row `i` (0-based, across batches) is line `i + 2`, also in a run of rows read on its
 //! own ([`TableRows::range`]).
@@ -24,10 +27,11 @@ use arrow_array::{
     StringArray, StringViewArray, UInt64Array,
 };
 use arrow_cast::cast;
-use arrow_schema::{ArrowError, DataType, Schema};
+use arrow_schema::{ArrowError, DataType, Schema, TimeUnit};
+use jiff::Timestamp;
 use omniroute_core::codes::InputCode;
 use std::cell::OnceCell;
-use text::{has_text_form, write_float, TextColumn};
+use text::{has_text_form, timestamp, write_float, TextColumn};
 
 #[cfg(test)]
 mod tests;
@@ -113,9 +117,34 @@ pub(crate) enum Cell<'a> {
     Text(&'a str),
     /// A cell written in the row's text at these bounds.
     Written(usize, usize),
+    /// A 64-bit float written in the row's text at these bounds, and its value: what `{}`'s
+    /// shortest text of it reads back as.
+    Float(usize, usize, f64),
+    /// An instant written in the row's text at these bounds (RFC 3339, `…Z`), and its value:
+    /// what that text reads back as.
+    Instant(usize, usize, Timestamp),
     /// An integer cell: its value (`None` above `i64::MAX`) and its digits, written the first
     /// time a check reads the cell as text (most rows are read as integers only).
     Int(Option<i64>, Digits),
+}
+
+impl Cell<'_> {
+    /// Where the cell is written in its row's text, `None` when it is not.
+    fn written(&self) -> Option<(usize, usize)> {
+        match *self {
+            Cell::Written(a, b) | Cell::Float(a, b, _) | Cell::Instant(a, b, _) => Some((a, b)),
+            Cell::Text(_) | Cell::Int(..) => None,
+        }
+    }
+
+    /// The same written cell at other bounds (of the next row's text).
+    fn moved(&self, a: usize, b: usize) -> Self {
+        match *self {
+            Cell::Float(_, _, v) => Cell::Float(a, b, v),
+            Cell::Instant(_, _, ts) => Cell::Instant(a, b, ts),
+            _ => Cell::Written(a, b),
+        }
+    }
 }
 
 /// An integer's digits, written on demand.
@@ -164,8 +193,12 @@ enum Column<'a> {
 }
 
 /// The values of a column of timestamps, dates or times as integers, to tell a cell whose
-/// value repeats the one above it: its text is the same.
-struct Fixed(Int64Array);
+/// value repeats the one above it: its text is the same. For a column of instants (timestamps
+/// with a time zone), also their unit, to hand each cell's instant to the checks.
+struct Fixed {
+    values: Int64Array,
+    instants: Option<TimeUnit>,
+}
 
 impl Fixed {
     fn of(c: &dyn Array) -> Option<Self> {
@@ -173,13 +206,28 @@ impl Fixed {
             return None;
         }
         let values = cast(c, &DataType::Int64).ok()?;
-        Some(Fixed(values.as_primitive::<Int64Type>().clone()))
+        let instants = match c.data_type() {
+            DataType::Timestamp(unit, Some(_)) => Some(*unit),
+            _ => None,
+        };
+        Some(Fixed {
+            values: values.as_primitive::<Int64Type>().clone(),
+            instants,
+        })
     }
 
     /// True when cells `row - 1` and `row` hold the same value (neither null).
     fn same_as_above(&self, row: usize) -> bool {
-        let a = &self.0;
+        let a = &self.values;
         row > 0 && a.is_valid(row) && a.is_valid(row - 1) && a.value(row) == a.value(row - 1)
+    }
+
+    /// The instant of cell `row` in a column of instants (`None` for a null, one out of range
+    /// or another type).
+    fn instant(&self, row: usize) -> Option<Timestamp> {
+        let unit = self.instants?;
+        let a = &self.values;
+        a.is_valid(row).then(|| timestamp(a.value(row), unit))?
     }
 }
 
@@ -282,14 +330,14 @@ impl<'a> TableRows<'a> {
         }
         for (i, c) in self.columns.iter().enumerate() {
             let above = match self.cells.get(i) {
-                Some(&Cell::Written(a, b)) if c.same_as_above(self.row) => Some((a, b)),
+                Some(cell) if c.same_as_above(self.row) => cell.written(),
                 _ => None,
             };
             let cell = match above {
                 Some((a, b)) => {
                     let start = self.text.len();
                     self.text.push_str(&self.above[a..b]);
-                    Cell::Written(start, self.text.len())
+                    self.cells[i].moved(start, self.text.len())
                 }
                 None => read_cell(&mut self.text, c, self.row)?,
             };
@@ -373,7 +421,9 @@ fn read_cell<'a>(out: &mut String, c: &Column<'a>, row: usize) -> Result<Cell<'a
     match c {
         Column::Text(t) => return text(t.get(row).unwrap_or("")),
         Column::Float(a) if a.is_valid(row) && !a.value(row).is_nan() => {
-            write_float(out, a.value(row));
+            let v = a.value(row);
+            write_float(out, v);
+            return Ok(Cell::Float(start, out.len(), v));
         }
         Column::Float32(a) if a.is_valid(row) && !a.value(row).is_nan() => {
             write_float(out, a.value(row));
@@ -388,7 +438,12 @@ fn read_cell<'a>(out: &mut String, c: &Column<'a>, row: usize) -> Result<Cell<'a
         }
         Column::Int(_) | Column::UInt(_) => return text(""),
         Column::Float(_) | Column::Float32(_) => {}
-        Column::Other(a, _) => a.write(row, out),
+        Column::Other(a, fixed) => {
+            a.write(row, out);
+            if let Some(ts) = fixed.as_ref().and_then(|f| f.instant(row)) {
+                return Ok(Cell::Instant(start, out.len(), ts));
+            }
+        }
     }
     Ok(Cell::Written(start, out.len()))
 }

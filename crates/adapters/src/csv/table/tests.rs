@@ -1,11 +1,18 @@
 //! A cell whose value repeats the one above is copied from that row's text: every row reads as
-//! it does on its own, across batches, nulls, NaN and runs taken at once.
+//! it does on its own, across batches, nulls, NaN and runs taken at once. A float or an instant
+//! held as a value reads as its text does.
 
 use super::{Cell, Table, TableRows};
-use arrow_array::types::{TimestampMillisecondType, TimestampSecondType};
+use crate::csv::Sheet;
+use crate::Problem;
+use arrow_array::types::{
+    TimestampMicrosecondType, TimestampMillisecondType, TimestampNanosecondType,
+    TimestampSecondType,
+};
 use arrow_array::{
     ArrayRef, Date32Array, Float32Array, Float64Array, PrimitiveArray, Time32MillisecondArray,
 };
+use proptest::prelude::*;
 use std::sync::Arc;
 
 /// The cells of the last row `rows` read, as text.
@@ -14,7 +21,9 @@ fn texts(rows: &TableRows<'_>) -> Vec<String> {
         .iter()
         .map(|c| match c {
             Cell::Text(t) => (*t).to_owned(),
-            Cell::Written(a, b) => rows.text[*a..*b].to_owned(),
+            Cell::Written(a, b) | Cell::Float(a, b, _) | Cell::Instant(a, b, _) => {
+                rows.text[*a..*b].to_owned()
+            }
             Cell::Int(v, digits) => digits.text(*v).to_owned(),
         })
         .collect()
@@ -105,5 +114,81 @@ fn repeated_cells_read_as_on_their_own() {
             }
         }
         assert_eq!(i, t.rows());
+    }
+}
+
+/// Each row's float (any finite value in range) and timestamp, with the problems of the
+/// sheet: the same for a table and for a CSV file of its cells' text.
+type Read = (Vec<(Option<u64>, Option<jiff::Timestamp>)>, Vec<Problem>);
+
+fn read_values(mut sheet: Sheet<'_>) -> Read {
+    let mut values = Vec::new();
+    while let Some(mut row) = sheet.next_row().unwrap() {
+        let f = row.float(Some(0), f64::MIN, None).map(f64::to_bits);
+        // Twice: a held value must not be taken for a cell read already.
+        let ts = row.timestamp(Some(1));
+        assert_eq!(ts, row.timestamp(Some(1)));
+        values.push((f, ts));
+    }
+    let problems = match sheet.finish() {
+        Ok(warnings) => warnings,
+        Err(e) => e.problems(),
+    };
+    (values, problems)
+}
+
+proptest! {
+    /// `Row::number` and `Row::timestamp` take a held float or instant as it is: the value
+    /// must be what its text reads back as (a float as `{}` writes it, infinities, -0 and
+    /// subnormals included; an instant of any unit, or a number out of jiff's range written as
+    /// digits; a wall-clock time is not one), so a table and a CSV file of the same text give the same values and problems.
+    #[test]
+    fn held_floats_and_instants_read_as_their_text(
+        cells in proptest::collection::vec(
+            (
+                prop_oneof![
+                    any::<u64>().prop_map(f64::from_bits),
+                    (-180.0f64..180.0),
+                    Just(f64::INFINITY),
+                    Just(f64::NEG_INFINITY),
+                    Just(-0.0),
+                ],
+                prop_oneof![any::<i64>(), -400_000_000_000i64..400_000_000_000],
+            ),
+            1..24,
+        ),
+        unit in 0..5usize,
+        repeat in any::<bool>(),
+    ) {
+        let mut cells = cells;
+        if repeat {
+            // Repeated cells are copied from the row above, values and all.
+            let first = cells[0];
+            cells.insert(1, first);
+        }
+        let floats: Vec<Option<f64>> = cells.iter().map(|c| Some(c.0)).collect();
+        let ts: Vec<Option<i64>> = cells.iter().map(|c| Some(c.1)).collect();
+        let at: ArrayRef = match unit {
+            0 => Arc::new(PrimitiveArray::<TimestampSecondType>::from(ts).with_timezone("UTC")),
+            1 => Arc::new(
+                PrimitiveArray::<TimestampMillisecondType>::from(ts).with_timezone("+05:30"),
+            ),
+            2 => Arc::new(PrimitiveArray::<TimestampMicrosecondType>::from(ts).with_timezone("UTC")),
+            3 => Arc::new(PrimitiveArray::<TimestampNanosecondType>::from(ts).with_timezone("UTC")),
+            // A wall-clock time (no zone) is no instant: its text, with no offset, is E1014.
+            _ => Arc::new(PrimitiveArray::<TimestampSecondType>::from(ts)),
+        };
+        let columns: Vec<(&str, ArrayRef)> = vec![("f", Arc::new(Float64Array::from(floats))), ("at", at)];
+        let batch = crate::test_arrow::record_batch(columns);
+        let table = Table::new("t", &batch.schema(), vec![batch]);
+        let mut csv = String::from("f,at\n");
+        let mut rows = TableRows::new(&table);
+        while rows.next().unwrap().is_some() {
+            csv += &texts(&rows).join(",");
+            csv += "\n";
+        }
+        let held = read_values(Sheet::table(&table).unwrap());
+        let parsed = read_values(Sheet::over(csv.as_bytes(), "t").unwrap());
+        prop_assert_eq!(held, parsed);
     }
 }

@@ -257,17 +257,29 @@ fn write_time(out: &mut String, a: &dyn Array, row: usize, unit: TimeUnit) -> st
 /// RFC 3339: `…Z` for an instant (the column has a time zone), no offset for a wall-clock time
 /// (the column has none), like the same text in a CSV file.
 fn write_timestamp(out: &mut String, v: i64, unit: TimeUnit, instant: bool) -> std::fmt::Result {
-    let ts = match unit {
+    match timestamp(v, unit) {
+        Some(ts) if instant => write_instant(out, ts),
+        Some(ts) => write!(out, "{}", ts.to_zoned(TimeZone::UTC).datetime()),
+        None => write!(out, "{v}"),
+    }
+}
+
+/// The instant `v` units after the Unix epoch, `None` outside jiff's range (years -9999 to
+/// 9999).
+pub(crate) fn timestamp(v: i64, unit: TimeUnit) -> Option<Timestamp> {
+    match unit {
         TimeUnit::Second => Timestamp::from_second(v),
         TimeUnit::Millisecond => Timestamp::from_millisecond(v),
         TimeUnit::Microsecond => Timestamp::from_microsecond(v),
         TimeUnit::Nanosecond => Timestamp::from_nanosecond(i128::from(v)),
-    };
-    match ts {
-        Ok(ts) if instant => write!(out, "{ts}"),
-        Ok(ts) => write!(out, "{}", ts.to_zoned(TimeZone::UTC).datetime()),
-        Err(_) => write!(out, "{v}"),
     }
+    .ok()
+}
+
+/// Appends the instant `ts` in RFC 3339, `…Z`: the text `parse_timestamp` reads back as `ts`
+/// (`fields::instant_text_reads_back_as_its_value`).
+pub(crate) fn write_instant(out: &mut String, ts: Timestamp) -> std::fmt::Result {
+    write!(out, "{ts}")
 }
 
 #[cfg(test)]
