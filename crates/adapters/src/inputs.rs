@@ -1,7 +1,9 @@
 //! Loading a whole routing input (nodes, stock, orders, policy) at once, with every problem of
 //! every file gathered before anything is returned.
 
-use crate::csv::{read_nodes_input, read_orders_from, read_stock_any, NodeNames, StockInput};
+use crate::csv::{
+    read_nodes_input, read_orders_from, read_stock_any, NetworkSoon, NodeNames, StockInput,
+};
 use crate::{
     InputError, Instance, OrderPlaces, Policies, PolicyFile, Problem, Stock, StockSource,
     TableInput,
@@ -10,6 +12,7 @@ use jiff::Timestamp;
 use omniroute_core::{
     IncomingStock, LiveStock, Network, NodeIdx, Order, Router, ServiceLevels, SkuId, Skus,
 };
+use std::cell::{OnceCell, RefCell};
 use std::io::Read;
 use std::sync::Arc;
 
@@ -134,31 +137,63 @@ impl Inputs {
         } else {
             None
         };
-        let network = keep(
-            read_nodes_input(nodes, &levels).map(|l| {
-                warnings.extend(l.warnings);
-                l.value
-            }),
-            &mut problems,
-        );
-        // stock.csv and orders.csv are read at once, the orders on a thread of their own with
-        // SKU ids of their own, renamed after into the ids the stock's SKUs took: the same ids,
-        // problems and warnings, in the same order, as reading one file after the other.
+        // nodes.csv is read on a thread of its own while the stock's header and first chunk are
+        // read (and its output's memory touched); then stock.csv and orders.csv are read at
+        // once, the orders on a thread of their own with SKU ids of their own, renamed after
+        // into the ids the stock's SKUs took: the same ids, problems and warnings, in the same
+        // order, as reading one file after the other.
         let mut skus = Skus::default();
-        let names = network
-            .as_ref()
-            .map_or(NodeNames::Unchecked, NodeNames::Network);
+        let nodes_read = OnceCell::new();
         let (stock_read, orders_read) = std::thread::scope(|s| {
-            let orders = orders.map(|src| {
-                s.spawn(move || {
-                    let mut own = Skus::default();
-                    read_orders_from(src, &mut own, &levels, names).map(|read| (read, own))
-                })
-            });
-            let stock = read_stock_any(stock, network.as_ref(), &mut skus);
+            let nodes_thread = RefCell::new(Some(s.spawn(|| read_nodes_input(nodes, &levels))));
+            let orders_thread = RefCell::new(None);
+            let ready = || {
+                nodes_thread
+                    .borrow()
+                    .as_ref()
+                    .is_none_or(std::thread::ScopedJoinHandle::is_finished)
+            };
+            // The network, once nodes.csv is read; the orders start reading then.
+            let wait = || {
+                let read = nodes_read.get_or_init(|| {
+                    let thread = nodes_thread.borrow_mut().take();
+                    thread
+                        .expect("nodes.csv is read once")
+                        .join()
+                        .expect("the nodes reader panicked")
+                });
+                let network = read.as_ref().ok().map(|l| &l.value);
+                let started = orders_thread.borrow().is_some();
+                if let (Some(src), false) = (orders, started) {
+                    let names = network.map_or(NodeNames::Unchecked, NodeNames::Network);
+                    let levels = &levels;
+                    *orders_thread.borrow_mut() = Some(s.spawn(move || {
+                        let mut own = Skus::default();
+                        read_orders_from(src, &mut own, levels, names).map(|read| (read, own))
+                    }));
+                }
+                network
+            };
+            let network = NetworkSoon::Reading {
+                ready: &ready,
+                wait: &wait,
+            };
+            let stock = read_stock_any(stock, network, &mut skus);
+            wait();
+            let orders = orders_thread.take();
             let orders = orders.map(|h| h.join().expect("the orders reader panicked"));
             (stock, orders)
         });
+        let network = keep(
+            nodes_read
+                .into_inner()
+                .expect("nodes.csv was read")
+                .map(|l| {
+                    warnings.extend(l.warnings);
+                    l.value
+                }),
+            &mut problems,
+        );
         let stock_rows = match stock_read {
             Ok(Some(l)) => {
                 warnings.extend(l.warnings);
@@ -327,5 +362,40 @@ mod tests {
             .collect();
         assert_eq!(all, [2, 1, 3, 2]);
         assert_eq!(inputs.skus.len(), 4);
+    }
+
+    /// nodes.csv is read beside the stock's first chunk, the orders after it: every file's
+    /// problems are still given, nodes first, then stock, then orders, whether the stock's
+    /// header reads or not, and the nodes' warnings come before the stock's.
+    #[test]
+    fn problems_come_file_by_file_however_the_stock_reads() {
+        let text = |name: &str, text: &str| Source::text(name, text).into();
+        let orders = "order_id,sku,qty,dest_lat,dest_lon\nO1,A,x,28.6,77.2\n";
+        for (stock, stock_problems) in [("node_id,sku,qty\nW1,A,x\nW1,B,1\n", 1), ("", 1)] {
+            let err = Inputs::load(
+                &text("nodes.csv", "node_id,lat,lon\nW1,28.6,777\n"),
+                &text("stock.csv", stock),
+                Some(&text("orders.csv", orders)),
+                &[],
+            )
+            .unwrap_err();
+            let files: Vec<String> = err.problems().into_iter().map(|p| p.file).collect();
+            let want = [
+                vec!["nodes.csv"],
+                vec!["stock.csv"; stock_problems],
+                vec!["orders.csv"],
+            ]
+            .concat();
+            assert_eq!(files, want, "{stock:?}");
+        }
+        let inputs = Inputs::load(
+            &text("nodes.csv", "node_id,lat,lon,extra\nW1,28.6,77.2,1\n"),
+            &text("stock.csv", "node_id,sku,qty,extra\nW1,A,1,1\n"),
+            None,
+            &[],
+        )
+        .unwrap();
+        let files: Vec<&str> = inputs.warnings.iter().map(|p| p.file.as_str()).collect();
+        assert_eq!(files, ["nodes.csv", "stock.csv"]);
     }
 }

@@ -13,6 +13,7 @@ use stream::{read_parts, read_stream, Acc};
 mod clean;
 mod fast;
 mod positions;
+mod repeats;
 mod rows;
 mod stream;
 
@@ -131,7 +132,8 @@ pub fn read_stock(
     network: &Network,
     skus: &mut Skus,
 ) -> Result<Loaded<Vec<StockRecord>>, InputError> {
-    let read = read_stream(input, file, Some(network), skus, Threads::all(None))?;
+    let network = NetworkSoon::Known(Some(network));
+    let read = read_stream(input, file, &network, skus, Threads::all(None))?;
     Ok(records(read))
 }
 
@@ -142,7 +144,11 @@ pub fn read_stock_input(
     network: &Network,
     skus: &mut Skus,
 ) -> Result<Loaded<Vec<StockRecord>>, InputError> {
-    let read = read_from(StockInput::Table(input), Some(network), skus)?;
+    let read = read_from(
+        StockInput::Table(input),
+        &NetworkSoon::Known(Some(network)),
+        skus,
+    )?;
     Ok(records(read))
 }
 
@@ -153,7 +159,11 @@ pub fn read_stock_rows(
     network: &Network,
     skus: &mut Skus,
 ) -> Result<Loaded<Stock>, InputError> {
-    read_from(StockInput::Table(input), Some(network), skus)
+    read_from(
+        StockInput::Table(input),
+        &NetworkSoon::Known(Some(network)),
+        skus,
+    )
 }
 
 /// Where stock.csv is read from.
@@ -165,23 +175,59 @@ pub(crate) enum StockInput<'a> {
     File(&'a str, &'a std::fs::File),
 }
 
+/// The network stock.csv's nodes are looked up in: known, or being read (nodes.csv, on another
+/// thread) while the stock's header and first chunk are read and its output's memory touched.
+pub(crate) enum NetworkSoon<'a, 'n> {
+    /// Known (`None`: nodes.csv could not be read).
+    Known(Option<&'n Network>),
+    /// Being read: `ready` once it is read, `wait` for it (both may be called again).
+    Reading {
+        ready: &'a dyn Fn() -> bool,
+        wait: &'a dyn Fn() -> Option<&'n Network>,
+    },
+}
+
+impl<'n> NetworkSoon<'_, 'n> {
+    /// True unless known to be missing.
+    fn may_give(&self) -> bool {
+        !matches!(self, NetworkSoon::Known(None))
+    }
+
+    /// True once the network (or its absence) is known.
+    fn ready(&self) -> bool {
+        match self {
+            NetworkSoon::Known(_) => true,
+            NetworkSoon::Reading { ready, .. } => ready(),
+        }
+    }
+
+    /// The network, once read.
+    fn wait(&self) -> Option<&'n Network> {
+        match self {
+            NetworkSoon::Known(network) => *network,
+            NetworkSoon::Reading { wait, .. } => wait(),
+        }
+    }
+}
+
 /// Reads stock.csv for `network` as a [`Stock`]. Without a network (its nodes could not be
 /// read), reports every problem that does not depend on the nodes (an unknown node or a
 /// repeated position cannot be told), so that one bad row of nodes.csv does not hide the stock
-/// file's own problems, and returns `None`.
+/// file's own problems, and returns `None`. A stock file whose header cannot be read may
+/// return before waiting for the network.
 pub(crate) fn read_stock_any(
     input: StockInput<'_>,
-    network: Option<&Network>,
+    network: NetworkSoon<'_, '_>,
     skus: &mut Skus,
 ) -> Result<Option<Loaded<Stock>>, InputError> {
-    let read = read_from(input, network, skus)?;
-    Ok(network.map(|_| read))
+    let read = read_from(input, &network, skus)?;
+    Ok(network.wait().map(|_| read))
 }
 
 /// Reads `input` as [`read_stock_any`] does, returning what was read even without a network.
 fn read_from(
     input: StockInput<'_>,
-    network: Option<&Network>,
+    network: &NetworkSoon<'_, '_>,
     skus: &mut Skus,
 ) -> Result<Loaded<Stock>, InputError> {
     match input {
@@ -189,7 +235,7 @@ fn read_from(
             let threads = Threads::all(Some(src.bytes.len() as u64));
             read_stream(src.bytes.as_slice(), &src.name, network, skus, threads)
         }
-        StockInput::Table(table) => read_whole(table.sheet()?, network, skus),
+        StockInput::Table(table) => read_whole(table.sheet()?, network.wait(), skus),
         StockInput::File(name, file) => {
             let threads = Threads::all(file.metadata().ok().map(|m| m.len()));
             read_stream(file, name, network, skus, threads)
@@ -224,7 +270,7 @@ fn read_split(
 ) -> Result<Loaded<Stock>, InputError> {
     let cols = Cols::claim(&mut sheet);
     sheet.end_header(KNOWN);
-    let mut acc = Acc::new(skus);
+    let mut acc = Acc::new(skus, network, Vec::new());
     let mut parts = sheet.split_table(parts, min_rows);
     if parts.is_empty() {
         let mut part = Rows::new(skus);
@@ -256,10 +302,10 @@ fn finish(
     network: Option<&Network>,
     skus: &mut Skus,
 ) -> Result<Loaded<Stock>, InputError> {
-    let (stock, positions, stage) = acc.into_parts();
-    if let Some(network) = network {
+    let (stock, stage, repeats) = acc.into_parts();
+    if let (Some(network), Some(repeats)) = (network, repeats) {
         let sku_column = cols.sku.map_or(0, |i| i as u64 + 1);
-        for (node, sku_id, line, first) in positions.repeated(stock.rows(), network.len()) {
+        for (node, sku_id, line, first) in repeats {
             sheet.error(
                 InputCode::DuplicateStock.id(),
                 line,

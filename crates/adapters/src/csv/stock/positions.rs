@@ -5,7 +5,11 @@
 //! but where [`Positions`] notes a jump (the first row, blank lines, rows between that were not
 //! kept); the rows not kept (they had a problem) are noted whole. Most files need a few notes.
 
+use super::repeats::Repeats;
 use omniroute_core::{NodeIdx, SkuId, StockRow};
+
+/// A repeated pair: its node and SKU, the repeat's line and the line of the pair's first row.
+pub(crate) type Repeat = (NodeIdx, SkuId, u64, u64);
 
 /// Where the rows naming a known node and a SKU are (see the module head).
 pub(crate) struct Positions {
@@ -102,16 +106,22 @@ impl Positions {
 
     /// The line of kept row `i` when no row was dropped: one past the kept row before's, but
     /// at a jump.
-    fn line_of(&self, i: usize) -> u64 {
+    pub fn line_of(&self, i: usize) -> u64 {
         let j = self.jumps.partition_point(|j| j.0 <= i) - 1;
         let (at, line) = self.jumps[j];
         line + (i - at) as u64
     }
 
-    /// Every row whose pair an earlier row gave, with that earlier row's line, in line order.
-    pub fn repeated(&self, rows: &[StockRow], nodes: usize) -> Vec<(NodeIdx, SkuId, u64, u64)> {
+    /// True when some row was not kept.
+    pub fn dropped_any(&self) -> bool {
+        !self.dropped.is_empty()
+    }
+
+    /// Every row whose pair an earlier row gave, with that earlier row's line, in line order
+    /// (when every row was kept, as [`Repeats`] finds them).
+    pub fn repeated(&self, rows: &[StockRow], nodes: usize) -> Vec<Repeat> {
         if self.dropped.is_empty() {
-            return self.repeated_kept(rows, nodes);
+            return Repeats::new(nodes).finish(rows, self);
         }
         // In one pass, while each node's rows are in one run (files are usually grouped by
         // node): equal keys are in one run, found by marking each SKU with the run's number,
@@ -149,45 +159,8 @@ impl Positions {
         out
     }
 
-    /// [`Positions::repeated`] when every row was kept (most files): the same runs and marks
-    /// read straight from the rows, a line worked out only for the rows of a run with a repeat.
-    fn repeated_kept(&self, rows: &[StockRow], nodes: usize) -> Vec<(NodeIdx, SkuId, u64, u64)> {
-        let mut out = Vec::new();
-        let mut seen = vec![false; nodes];
-        let mut marks: Vec<u32> = Vec::new();
-        let (mut number, mut repeats, mut start) = (0, false, 0);
-        let mut run: Vec<(u64, u64)> = Vec::new();
-        let mut in_run = |range: std::ops::Range<usize>, out: &mut Vec<_>| {
-            run.clear();
-            run.extend(range.map(|i| (key(rows[i].node, rows[i].sku), self.line_of(i))));
-            repeats_in(&mut run, out);
-        };
-        for (i, r) in rows.iter().enumerate() {
-            if i == 0 || r.node != rows[i - 1].node {
-                if repeats {
-                    in_run(start..i, &mut out);
-                }
-                if std::mem::replace(&mut seen[r.node.0 as usize], true) {
-                    return self.all_repeated(rows);
-                }
-                (number, repeats, start) = (number + 1, false, i);
-            }
-            let sku = r.sku.0 as usize;
-            if sku >= marks.len() {
-                marks.resize(sku + 1, 0);
-            }
-            repeats |= marks[sku] == number;
-            marks[sku] = number;
-        }
-        if repeats {
-            in_run(start..rows.len(), &mut out);
-        }
-        out.sort_unstable_by_key(|r| r.2);
-        out
-    }
-
     /// [`Positions::repeated`] by sorting every row.
-    fn all_repeated(&self, rows: &[StockRow]) -> Vec<(NodeIdx, SkuId, u64, u64)> {
+    pub fn all_repeated(&self, rows: &[StockRow]) -> Vec<Repeat> {
         let mut all: Vec<(u64, u64)> = self.pairs(rows).collect();
         let mut out = Vec::new();
         repeats_in(&mut all, &mut out);
@@ -197,7 +170,7 @@ impl Positions {
 }
 
 /// Adds the repeats among `rows` (sorted here) to `out`, each with the first line of its pair.
-fn repeats_in(rows: &mut [(u64, u64)], out: &mut Vec<(NodeIdx, SkuId, u64, u64)>) {
+pub(super) fn repeats_in(rows: &mut [(u64, u64)], out: &mut Vec<Repeat>) {
     rows.sort_unstable();
     for group in rows.chunk_by(|a, b| a.0 == b.0).filter(|g| g.len() > 1) {
         let (key, first) = group[0];

@@ -3,37 +3,45 @@
 //! output. Only the output grows with the file.
 //!
 //! The chunks are pipelined: while the parts of one chunk are read, the calling thread appends
-//! the rows of the chunk before (copying them into the output touches its new memory) and reads
-//! the chunk after from the input. A chunk's parts look SKUs up in the names staged by the
+//! the rows of the chunk before (copying them into the output touches its new memory), scans
+//! them for repeated pairs (`repeats.rs`) and reads the chunk after from the input. A chunk's parts look SKUs up in the names staged by the
 //! chunks before it, taken back in order before they start.
 //!
 //! A chunk that quotes a field ends the stream: the rest of the input is read whole and on one
 //! thread, through the csv crate (a quoted field may hold a line end, so the input cannot be cut
 //! at any line end). Chunks before it read the same as the csv crate would (`sheet/plain.rs`).
 
-use super::positions::Positions;
+use super::positions::{Positions, Repeat};
+use super::repeats::Repeats;
 use super::rows::{read_rows, Cols, Rows};
-use super::{finish, read_whole, Stock, Threads, KNOWN};
+use super::{finish, read_whole, NetworkSoon, Stock, Threads, KNOWN};
 use crate::csv::sheet::{PartRead, Sheet, BOM};
 use crate::csv::{Loaded, Rename, SkuStage};
 use crate::InputError;
 use memchr::{memchr, memrchr};
-use omniroute_core::{Network, Skus};
+use omniroute_core::{Network, NodeIdx, SkuId, Skus, StockRow};
 use std::io::Read;
 
-/// The stock read so far: the output, and the SKUs it named first.
+/// The stock read so far: the output, the SKUs it named first, and (with a network) the scan
+/// for repeated pairs of the rows appended so far.
 pub(super) struct Acc {
     stock: Stock,
     pub positions: Positions,
     pub stage: SkuStage,
+    repeats: Option<Repeats>,
 }
 
 impl Acc {
-    pub fn new(skus: &Skus) -> Self {
+    /// The stock of `network`, its rows to go in `rows` (empty, with room).
+    pub fn new(skus: &Skus, network: Option<&Network>, rows: Vec<StockRow>) -> Self {
         Acc {
-            stock: Stock::default(),
+            stock: Stock {
+                rows,
+                incoming: Vec::new(),
+            },
             positions: Positions::new(),
             stage: SkuStage::new(skus),
+            repeats: network.map(|n| Repeats::new(n.len())),
         }
     }
 
@@ -55,9 +63,33 @@ impl Acc {
         );
     }
 
-    /// The stock, the pair of every row and the SKUs first named here.
-    pub fn into_parts(self) -> (Stock, Positions, SkuStage) {
-        (self.stock, self.positions, self.stage)
+    /// The stock, the SKUs first named here, and (with a network) the repeated pairs, see
+    /// [`Repeats::finish`].
+    pub fn into_parts(self) -> (Stock, SkuStage, Option<Vec<Repeat>>) {
+        let repeats = self
+            .repeats
+            .map(|r| r.finish(self.stock.rows(), &self.positions));
+        (self.stock, self.stage, repeats)
+    }
+}
+
+/// Writes into `rows`' room, a page apart, while `ready` is false: the kernel zeroes each page
+/// of new memory as it is first touched, and this does it while another thread reads nodes.csv
+/// (rather than when the rows are appended, beside the parts on every core). The writes are
+/// not rows: `rows` stays empty.
+fn touch(rows: &mut Vec<StockRow>, ready: impl Fn() -> bool) {
+    const PAGE_ROWS: usize = 4096 / std::mem::size_of::<StockRow>();
+    for slot in rows.spare_capacity_mut().iter_mut().step_by(PAGE_ROWS) {
+        if ready() {
+            return;
+        }
+        slot.write(StockRow {
+            node: NodeIdx(0),
+            sku: SkuId(0),
+            on_hand: 0,
+            reserved: 0,
+            safety_stock: 0,
+        });
     }
 }
 
@@ -81,10 +113,10 @@ fn append(
 }
 
 /// Reads `stock.csv` from `input` (see the module head).
-pub(super) fn read_stream(
+pub(super) fn read_stream<'n>(
     mut input: impl Read,
     file: &str,
-    network: Option<&Network>,
+    network: &NetworkSoon<'_, 'n>,
     skus: &mut Skus,
     threads: Threads,
 ) -> Result<Loaded<Stock>, InputError> {
@@ -101,6 +133,7 @@ pub(super) fn read_stream(
     }
     if memchr(b'"', &buf).is_some() {
         input.read_to_end(&mut buf).map_err(io)?;
+        let network = network.wait();
         return read_whole(Sheet::over(&buf, file)?, network, skus);
     }
     let bom = if buf.starts_with(BOM) { BOM.len() } else { 0 };
@@ -109,7 +142,17 @@ pub(super) fn read_stream(
     let cols = Cols::claim(&mut sheet);
     sheet.end_header(KNOWN);
     buf.drain(..at);
-    let mut acc = Acc::new(skus);
+    let mut rows = Vec::new();
+    if let (Some(end), Some(bytes), true) =
+        (memrchr(b'\n', &buf), threads.file_bytes, network.may_give())
+    {
+        // The first chunk's rows tell about how many the file holds.
+        let per_chunk = sheet.part(&buf[..=end]).rows_hint() as u64;
+        rows.reserve((per_chunk * bytes / (end as u64 + 1)) as usize);
+        touch(&mut rows, || network.ready());
+    }
+    let network = network.wait();
+    let mut acc = Acc::new(skus, network, rows);
     read_chunks(
         input,
         buf,
@@ -148,15 +191,11 @@ fn read_chunks(
     let mut pools: [Vec<Rows>; 2] = [Vec::new(), Vec::new()];
     let mut before: Vec<(u64, Rename)> = Vec::new();
     let mut cut = chunks.cut(&mut bufs[0]).map_err(io)?;
-    if let (Some(chunk), Some(bytes), Some(_)) = (cut, threads.file_bytes, network) {
-        // The first chunk's rows tell about how many the file holds.
-        let per_chunk = sheet.part(&bufs[0][..chunk.end]).rows_hint() as u64;
-        acc.reserve((per_chunk * bytes / chunk.end.max(1) as u64) as usize);
-    }
     let Acc {
         stock,
         positions,
         stage,
+        repeats,
     } = acc;
     while let Some(chunk) = cut {
         let ([now], [next]) = bufs.split_at_mut(1) else {
@@ -182,6 +221,9 @@ fn read_chunks(
             read_beside((parts, spawn), (cols, network, (skus, stage)), pool, || {
                 for (part, (at, rename)) in pool_before.iter_mut().zip(before.drain(..)) {
                     append((stock, positions), part, at, &rename);
+                }
+                if let Some(repeats) = repeats.as_mut() {
+                    repeats.scan(stock.rows(), positions);
                 }
                 next.clear();
                 next.extend_from_slice(&now[chunk.end..]);

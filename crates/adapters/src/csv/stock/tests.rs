@@ -2,7 +2,7 @@
 //! gives: records, SKU ids, problems and their lines.
 
 use super::stream::read_stream;
-use super::{read_whole, Threads};
+use super::{read_whole, NetworkSoon, Threads};
 use crate::csv::sheet::Sheet;
 use crate::{read_nodes, InputError, Loaded, Problem};
 use omniroute_core::{Network, ServiceLevels, Skus};
@@ -49,7 +49,13 @@ fn read_with(data: &[u8], count: usize, chunk: usize) -> Outcome {
             chunk_bytes: chunk,
             file_bytes: Some(data.len() as u64),
         };
-        read_stream(data, "stock.csv", Some(&net), &mut skus, threads)
+        read_stream(
+            data,
+            "stock.csv",
+            &NetworkSoon::Known(Some(&net)),
+            &mut skus,
+            threads,
+        )
     };
     outcome(out, &skus)
 }
@@ -90,6 +96,36 @@ proptest! {
                 text.push_str(",2026-03-09");
             }
             text.push_str(end);
+        }
+        let one = read_with(text.as_bytes(), 0, 0);
+        let streamed = read_with(text.as_bytes(), count, chunk);
+        prop_assert_eq!(streamed, one);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(200))]
+
+    /// Every row kept (the scan for repeated pairs runs chunk by chunk as the rows are
+    /// appended), grouped by node or not, blank lines or not: the same repeats, at the same
+    /// lines, as one thread reading the file whole.
+    #[test]
+    fn clean_chunks_find_the_repeats_of_one_read(
+        rows in prop::collection::vec((0usize..3, 0usize..6, 0usize..8), 1..60),
+        grouped in any::<bool>(),
+        count in 1usize..4,
+        chunk in 1usize..96,
+    ) {
+        let mut rows = rows;
+        if grouped {
+            rows.sort_by_key(|r| r.0);
+        }
+        let mut text = "node_id,sku,qty\n".to_owned();
+        for &(node, sku, blank) in &rows {
+            writeln!(text, "{},S{sku},1", ["W1", "S1", "D1"][node]).unwrap();
+            if blank == 0 {
+                text.push('\n');
+            }
         }
         let one = read_with(text.as_bytes(), 0, 0);
         let streamed = read_with(text.as_bytes(), count, chunk);
