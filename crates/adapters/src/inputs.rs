@@ -5,7 +5,7 @@ use crate::csv::{
     read_nodes_input, read_orders_from, read_stock_any, NetworkSoon, NodeNames, StockInput,
 };
 use crate::{
-    InputError, Instance, OrderPlaces, Policies, PolicyFile, Problem, Stock, StockSource,
+    InputError, Instance, Loaded, OrderPlaces, Policies, PolicyFile, Problem, Stock, StockSource,
     TableInput,
 };
 use jiff::Timestamp;
@@ -137,61 +137,14 @@ impl Inputs {
         } else {
             None
         };
-        // nodes.csv is read on a thread of its own while the stock's header and first chunk are
-        // read (and its output's memory touched); then stock.csv and orders.csv are read at
-        // once, the orders on a thread of their own with SKU ids of their own, renamed after
-        // into the ids the stock's SKUs took: the same ids, problems and warnings, in the same
-        // order, as reading one file after the other.
         let mut skus = Skus::default();
-        let nodes_read = OnceCell::new();
-        let (stock_read, orders_read) = std::thread::scope(|s| {
-            let nodes_thread = RefCell::new(Some(s.spawn(|| read_nodes_input(nodes, &levels))));
-            let orders_thread = RefCell::new(None);
-            let ready = || {
-                nodes_thread
-                    .borrow()
-                    .as_ref()
-                    .is_none_or(std::thread::ScopedJoinHandle::is_finished)
-            };
-            // The network, once nodes.csv is read; the orders start reading then.
-            let wait = || {
-                let read = nodes_read.get_or_init(|| {
-                    let thread = nodes_thread.borrow_mut().take();
-                    thread
-                        .expect("nodes.csv is read once")
-                        .join()
-                        .expect("the nodes reader panicked")
-                });
-                let network = read.as_ref().ok().map(|l| &l.value);
-                let started = orders_thread.borrow().is_some();
-                if let (Some(src), false) = (orders, started) {
-                    let names = network.map_or(NodeNames::Unchecked, NodeNames::Network);
-                    let levels = &levels;
-                    *orders_thread.borrow_mut() = Some(s.spawn(move || {
-                        let mut own = Skus::default();
-                        read_orders_from(src, &mut own, levels, names).map(|read| (read, own))
-                    }));
-                }
-                network
-            };
-            let network = NetworkSoon::Reading {
-                ready: &ready,
-                wait: &wait,
-            };
-            let stock = read_stock_any(stock, network, &mut skus);
-            wait();
-            let orders = orders_thread.take();
-            let orders = orders.map(|h| h.join().expect("the orders reader panicked"));
-            (stock, orders)
-        });
+        let (nodes_read, stock_read, orders_read) =
+            read_files(nodes, stock, orders, &levels, &mut skus);
         let network = keep(
-            nodes_read
-                .into_inner()
-                .expect("nodes.csv was read")
-                .map(|l| {
-                    warnings.extend(l.warnings);
-                    l.value
-                }),
+            nodes_read.map(|l| {
+                warnings.extend(l.warnings);
+                l.value
+            }),
             &mut problems,
         );
         let stock_rows = match stock_read {
@@ -306,6 +259,70 @@ impl Inputs {
             )
         })
     }
+}
+
+/// What [`read_files`] read: nodes.csv, stock.csv, and orders.csv (when given) with the SKU
+/// ids of its own.
+type FilesRead = (
+    Result<Loaded<Network>, InputError>,
+    Result<Option<Loaded<Stock>>, InputError>,
+    Option<Result<((Loaded<Vec<Order>>, OrderPlaces), Skus), InputError>>,
+);
+
+/// Reads nodes.csv on a thread of its own while the stock's header and first chunk are read
+/// (and its output's memory touched); then stock.csv and orders.csv at once, the orders on a
+/// thread of their own with SKU ids of their own, to be renamed after into the ids the stock's
+/// SKUs took in `skus`: the same ids, problems and warnings, in the same order, as reading one
+/// file after the other.
+fn read_files(
+    nodes: &TableInput,
+    stock: StockInput<'_>,
+    orders: Option<&TableInput>,
+    levels: &ServiceLevels,
+    skus: &mut Skus,
+) -> FilesRead {
+    let nodes_read = OnceCell::new();
+    let (stock_read, orders_read) = std::thread::scope(|s| {
+        let nodes_thread = RefCell::new(Some(s.spawn(|| read_nodes_input(nodes, levels))));
+        let orders_thread = RefCell::new(None);
+        let ready = || {
+            nodes_thread
+                .borrow()
+                .as_ref()
+                .is_none_or(std::thread::ScopedJoinHandle::is_finished)
+        };
+        // The network, once nodes.csv is read; the orders start reading then.
+        let wait = || {
+            let read = nodes_read.get_or_init(|| {
+                let thread = nodes_thread.borrow_mut().take();
+                thread
+                    .expect("nodes.csv is read once")
+                    .join()
+                    .expect("the nodes reader panicked")
+            });
+            let network = read.as_ref().ok().map(|l| &l.value);
+            let started = orders_thread.borrow().is_some();
+            if let (Some(src), false) = (orders, started) {
+                let names = network.map_or(NodeNames::Unchecked, NodeNames::Network);
+                *orders_thread.borrow_mut() = Some(s.spawn(move || {
+                    let mut own = Skus::default();
+                    read_orders_from(src, &mut own, levels, names).map(|read| (read, own))
+                }));
+            }
+            network
+        };
+        let network = NetworkSoon::Reading {
+            ready: &ready,
+            wait: &wait,
+        };
+        let stock = read_stock_any(stock, network, skus);
+        wait();
+        let orders = orders_thread.take();
+        let orders = orders.map(|h| h.join().expect("the orders reader panicked"));
+        (stock, orders)
+    });
+    let nodes_read = nodes_read.into_inner().expect("nodes.csv was read");
+    (nodes_read, stock_read, orders_read)
 }
 
 /// Gives the SKUs of `orders`, ids in `own`, their ids in `skus`, adding the names `skus` lacks

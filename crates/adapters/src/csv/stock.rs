@@ -177,6 +177,7 @@ pub(crate) enum StockInput<'a> {
 
 /// The network stock.csv's nodes are looked up in: known, or being read (nodes.csv, on another
 /// thread) while the stock's header and first chunk are read and its output's memory touched.
+#[derive(Clone, Copy)]
 pub(crate) enum NetworkSoon<'a, 'n> {
     /// Known (`None`: nodes.csv could not be read).
     Known(Option<&'n Network>),

@@ -20,7 +20,7 @@ pub(super) struct Repeats {
     marks: Vec<u32>,
     /// The current run's number, whether a SKU of it was marked twice, and its first row.
     number: u32,
-    repeats: bool,
+    twice: bool,
     start: usize,
     /// The rows scanned.
     done: usize,
@@ -38,7 +38,7 @@ impl Repeats {
             seen: vec![false; nodes],
             marks: Vec::new(),
             number: 0,
-            repeats: false,
+            twice: false,
             start: 0,
             done: 0,
             out: Vec::new(),
@@ -54,20 +54,20 @@ impl Repeats {
         }
         for (i, r) in rows.iter().enumerate().skip(self.done) {
             if i == 0 || r.node != rows[i - 1].node {
-                if self.repeats {
+                if self.twice {
                     self.repeats_of(self.start..i, rows, positions);
                 }
                 if std::mem::replace(&mut self.seen[r.node.0 as usize], true) {
                     self.stopped = true;
                     return;
                 }
-                (self.number, self.repeats, self.start) = (self.number + 1, false, i);
+                (self.number, self.twice, self.start) = (self.number + 1, false, i);
             }
             let sku = r.sku.0 as usize;
             if sku >= self.marks.len() {
                 self.marks.resize(sku + 1, 0);
             }
-            self.repeats |= self.marks[sku] == self.number;
+            self.twice |= self.marks[sku] == self.number;
             self.marks[sku] = self.number;
         }
         self.done = rows.len();
@@ -84,7 +84,7 @@ impl Repeats {
                 positions.all_repeated(rows)
             };
         }
-        if self.repeats {
+        if self.twice {
             self.repeats_of(self.start..rows.len(), rows, positions);
         }
         self.out.sort_unstable_by_key(|r| r.2);

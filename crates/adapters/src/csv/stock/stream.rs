@@ -113,10 +113,10 @@ fn append(
 }
 
 /// Reads `stock.csv` from `input` (see the module head).
-pub(super) fn read_stream<'n>(
+pub(super) fn read_stream(
     mut input: impl Read,
     file: &str,
-    network: &NetworkSoon<'_, 'n>,
+    network: &NetworkSoon<'_, '_>,
     skus: &mut Skus,
     threads: Threads,
 ) -> Result<Loaded<Stock>, InputError> {
