@@ -270,7 +270,7 @@ type FilesRead = (
 );
 
 /// Reads nodes.csv on a thread of its own while the stock's header and first chunk are read
-/// (and its output's memory touched); then stock.csv and orders.csv at once, the orders on a
+/// (and its output's memory touched; a stock file streamed, not a table); then stock.csv and orders.csv at once, the orders on a
 /// thread of their own with SKU ids of their own, to be renamed after into the ids the stock's
 /// SKUs took in `skus`: the same ids, problems and warnings, in the same order, as reading one
 /// file after the other.
@@ -281,9 +281,18 @@ fn read_files(
     levels: &ServiceLevels,
     skus: &mut Skus,
 ) -> FilesRead {
+    // A table's stock (Parquet) waits for the network at once: its nodes are read here first.
+    let streamed = matches!(
+        stock,
+        StockInput::File(..) | StockInput::Table(TableInput::Text(_))
+    );
     let nodes_read = OnceCell::new();
+    if !streamed {
+        let _ = nodes_read.set(read_nodes_input(nodes, levels));
+    }
     let (stock_read, orders_read) = std::thread::scope(|s| {
-        let nodes_thread = RefCell::new(Some(s.spawn(|| read_nodes_input(nodes, levels))));
+        let nodes_thread =
+            RefCell::new(streamed.then(|| s.spawn(|| read_nodes_input(nodes, levels))));
         let orders_thread = RefCell::new(None);
         let ready = || {
             nodes_thread
@@ -296,7 +305,7 @@ fn read_files(
             let read = nodes_read.get_or_init(|| {
                 let thread = nodes_thread.borrow_mut().take();
                 thread
-                    .expect("nodes.csv is read once")
+                    .expect("nodes.csv is read here or on its thread")
                     .join()
                     .expect("the nodes reader panicked")
             });

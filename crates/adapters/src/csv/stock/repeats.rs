@@ -52,24 +52,28 @@ impl Repeats {
             self.stopped = true;
             return;
         }
+        // The loop's state in locals (kept in registers, not stored back each row).
+        let (seen, marks, out) = (&mut self.seen, &mut self.marks, &mut self.out);
+        let (mut number, mut twice, mut start) = (self.number, self.twice, self.start);
         for (i, r) in rows.iter().enumerate().skip(self.done) {
             if i == 0 || r.node != rows[i - 1].node {
-                if self.twice {
-                    self.repeats_of(self.start..i, rows, positions);
+                if twice {
+                    repeats_of(start..i, rows, positions, out);
                 }
-                if std::mem::replace(&mut self.seen[r.node.0 as usize], true) {
+                if std::mem::replace(&mut seen[r.node.0 as usize], true) {
                     self.stopped = true;
                     return;
                 }
-                (self.number, self.twice, self.start) = (self.number + 1, false, i);
+                (number, twice, start) = (number + 1, false, i);
             }
             let sku = r.sku.0 as usize;
-            if sku >= self.marks.len() {
-                self.marks.resize(sku + 1, 0);
+            if sku >= marks.len() {
+                marks.resize(sku + 1, 0);
             }
-            self.twice |= self.marks[sku] == self.number;
-            self.marks[sku] = self.number;
+            twice |= marks[sku] == number;
+            marks[sku] = number;
         }
+        (self.number, self.twice, self.start) = (number, twice, start);
         self.done = rows.len();
     }
 
@@ -85,17 +89,22 @@ impl Repeats {
             };
         }
         if self.twice {
-            self.repeats_of(self.start..rows.len(), rows, positions);
+            repeats_of(self.start..rows.len(), rows, positions, &mut self.out);
         }
         self.out.sort_unstable_by_key(|r| r.2);
         self.out
     }
+}
 
-    /// Adds the repeats among the rows `range` (one run) to the output.
-    fn repeats_of(&mut self, range: Range<usize>, rows: &[StockRow], positions: &Positions) {
-        let mut run: Vec<(u64, u64)> = range
-            .map(|i| (key(rows[i].node, rows[i].sku), positions.line_of(i)))
-            .collect();
-        repeats_in(&mut run, &mut self.out);
-    }
+/// Adds the repeats among the rows `range` of `rows` (one run) to `out`.
+fn repeats_of(
+    range: Range<usize>,
+    rows: &[StockRow],
+    positions: &Positions,
+    out: &mut Vec<Repeat>,
+) {
+    let mut run: Vec<(u64, u64)> = range
+        .map(|i| (key(rows[i].node, rows[i].sku), positions.line_of(i)))
+        .collect();
+    repeats_in(&mut run, out);
 }
