@@ -236,7 +236,12 @@ fn read_from(
             let threads = Threads::all(Some(src.bytes.len() as u64));
             read_stream(src.bytes.as_slice(), &src.name, network, skus, threads)
         }
-        StockInput::Table(table) => read_whole(table.sheet()?, network.wait(), skus),
+        StockInput::Table(table) => {
+            // Waited for first: the orders start reading then (their thread is a table's
+            // critical path).
+            let network = network.wait();
+            read_whole(table.sheet()?, network, skus)
+        }
         StockInput::File(name, file) => {
             let threads = Threads::all(file.metadata().ok().map(|m| m.len()));
             read_stream(file, name, network, skus, threads)
