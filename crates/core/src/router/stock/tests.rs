@@ -7,12 +7,13 @@ use proptest::prelude::*;
 proptest! {
     /// The nodes holding enough of every SKU, from the bitmaps (with each holder's place in
     /// its list taken from its rank in the bitmap) or from the lists, are exactly those a scan
-    /// of every node finds, and [`StockTable::holds_all`] accepts exactly them; on up to 300
-    /// nodes, so ranks cross many 64-bit words.
+    /// of every node finds, [`StockTable::holds_all`] accepts exactly them and
+    /// [`StockTable::qty`] reads each position's units; on up to 1,200 nodes, so ranks cross
+    /// many 64-bit words, and changes reach beyond the bitmaps' end.
     #[test]
     fn full_holders_are_the_nodes_holding_enough_of_every_sku(
-        rows in proptest::collection::vec((0u32..300, 0u32..4, 1u32..5), 0..900),
-        changes in proptest::collection::vec((0u32..320, 0u32..4, 1u32..5, any::<bool>()), 0..60),
+        rows in proptest::collection::vec((0u32..1200, 0u32..4, 1u32..5), 0..900),
+        changes in proptest::collection::vec((0u32..1300, 0u32..4, 1u32..5, any::<bool>()), 0..60),
         needs in proptest::collection::vec(1u32..4, 1..4),
         dense in prop_oneof![Just(1usize), Just(usize::MAX)],
     ) {
@@ -40,7 +41,7 @@ proptest! {
             needs.iter().enumerate().map(|(s, &q)| (SkuId(s as u32), q)).collect();
         let mut found = Vec::new();
         table.full_holders(&needs, &mut found);
-        let expected: Vec<NodeIdx> = (0..320)
+        let expected: Vec<NodeIdx> = (0..1300)
             .map(NodeIdx)
             .filter(|&n| {
                 needs
@@ -49,9 +50,15 @@ proptest! {
             })
             .collect();
         let members: Vec<NodeIdx> =
-            (0..320).map(NodeIdx).filter(|&n| table.holds_all(&needs, n)).collect();
+            (0..1300).map(NodeIdx).filter(|&n| table.holds_all(&needs, n)).collect();
         prop_assert_eq!(&found, &expected);
         prop_assert_eq!(members, expected);
+        for n in 0..1300 {
+            for s in 0..4 {
+                let units = held.get(&(n, s)).copied().unwrap_or(0);
+                prop_assert_eq!(table.qty(NodeIdx(n), SkuId(s)), units);
+            }
+        }
     }
 
     /// Each SKU's cap radius is the haversine distance from its centre to its furthest holder,
