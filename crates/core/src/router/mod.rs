@@ -70,6 +70,7 @@ mod sparse;
 mod speculate;
 #[cfg(test)]
 mod speculate_tests;
+mod stale;
 mod stock;
 mod terms;
 #[cfg(test)]
