@@ -1,5 +1,6 @@
 //! The sequential batch on one thread and on two (issue 20, docs/design.md §9): wall and CPU time
-//! of each, and whether the two plans are identical decision for decision.
+//! of each, whether the two plans are identical decision for decision, and how many guesses the
+//! last 2-thread run kept and routed again (`Plan::speculation`).
 //!
 //! `cargo run --release -p omniroute-benches --example batch_threads` with env `OPT_ORDERS`
 //! (default 20,000), `COUNTRY` (default US) and `RUNS` (default 3, alternating; the best of each
@@ -37,6 +38,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("no runs".into());
     };
     let same = a.decisions == b.decisions;
+    if let Some(s) = b.speculation {
+        println!(
+            "last 2-thread run: {} guesses kept, {} stale and routed again ({} of these guesses \
+             the committer's own), {} orders routed at their turn with the worker's guess late",
+            s.kept, s.rerouted, s.committer_guesses, s.routed_at_turn
+        );
+    }
     println!(
         "{orders} orders, cost {} cents; 1 thread {:.3} s wall / {:.2} s CPU; 2 threads {:.3} s \
          wall / {:.2} s CPU; ratio {:.2}x wall; identical plans: {same}",

@@ -88,7 +88,7 @@ pub use promise::{
 pub use router::{
     distance_cents, margin_cents, Candidate, CandidateOutcome, CostBreakdown, Decision, Event,
     LineSet, Load, Mode, OptimiseModel, OptimiseOptions, OptimisePhase, OptimiseProgress, Plan,
-    PlanTotals, Reason, ReasonCounts, RerouteError, Rerouted, Router, Shipment, StockTable,
-    UnfilledLine, ALTERNATIVES, EXACT_MAX_LINES, POSTING_LIMIT, WALK_LIMIT,
+    PlanTotals, Reason, ReasonCounts, RerouteError, Rerouted, Router, Shipment, Speculation,
+    StockTable, UnfilledLine, ALTERNATIVES, EXACT_MAX_LINES, POSTING_LIMIT, WALK_LIMIT,
 };
 pub use versions::{PolicyVersions, VersionError};

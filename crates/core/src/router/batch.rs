@@ -1,7 +1,7 @@
 //! Sequential batch routing (docs/design.md §5): orders in arrival order, each against the stock and
 //! capacity left by the ones before, exactly what an OMS does live.
 
-use super::{Decision, Load, Reason, ReasonCounts, Router, StockTable};
+use super::{Decision, Load, Reason, ReasonCounts, Router, Speculation, StockTable};
 use crate::Order;
 use jiff::Timestamp;
 
@@ -50,6 +50,9 @@ pub struct Plan {
     pub load: Load,
     /// A proven lower bound on the cost of any plan for the batch (optimise mode only).
     pub bound_cents: Option<i64>,
+    /// How many guesses were kept and how many routed again, when the batch was routed on
+    /// several threads (sequential mode only).
+    pub speculation: Option<Speculation>,
 }
 
 impl Plan {
@@ -104,6 +107,7 @@ impl Plan {
             totals,
             load,
             bound_cents: None,
+            speculation: None,
         }
     }
 }
@@ -118,7 +122,8 @@ impl Router {
     /// state for its own guesses), and one thread commits them in order; an order whose inputs an earlier order changed since its guess
     /// (one of its SKUs sold out or fell below its need at a node, or a capacity-limited node
     /// whose load its route read lost the room for it) is routed again against the state of its
-    /// turn (`speculate.rs`). The plan is therefore identical to the one-thread run.
+    /// turn (`speculate.rs`). The plan is therefore identical to the one-thread run;
+    /// [`Plan::speculation`] counts the guesses kept and routed again.
     pub fn route_sequential(&self, orders: &[Order], stock: &StockTable, now: Timestamp) -> Plan {
         self.route_sequential_with(orders, stock, now, &|_| {})
     }
@@ -159,7 +164,7 @@ impl Router {
         } else {
             1
         };
-        if threads > 1 {
+        let speculation = (threads > 1).then(|| {
             self.route_speculating(
                 orders,
                 &mut stock,
@@ -168,8 +173,9 @@ impl Router {
                 threads,
                 &mut decisions,
                 progress,
-            );
-        } else {
+            )
+        });
+        if speculation.is_none() {
             for batch in orders.chunks(256) {
                 for order in batch {
                     let d = self.route_priced(order, &stock, &load, now, None);
@@ -179,7 +185,10 @@ impl Router {
                 progress(decisions.len());
             }
         }
-        Plan::from_decisions(orders, decisions)
+        Plan {
+            speculation,
+            ..Plan::from_decisions(orders, decisions)
+        }
     }
 }
 

@@ -90,6 +90,7 @@ pub use optimise::{
 };
 pub use reason::{Reason, ReasonCounts};
 pub use reroute::{Event, RerouteError, Rerouted};
+pub use speculate::Speculation;
 pub use stock::StockTable;
 
 pub(crate) use prices::Prices;

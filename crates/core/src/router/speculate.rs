@@ -33,6 +33,25 @@ const COMMITTER_AHEAD_PER_THREAD: usize = 2;
 /// Commits between two calls of the batch's `progress`.
 const PROGRESS_EVERY: usize = 256;
 
+/// How a parallel batch's orders were routed (see `router/speculate.rs`); the plan is the
+/// one-thread plan whatever these are. Every order is counted once in `kept`, `rerouted` or
+/// `routed_at_turn`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Speculation {
+    /// Guesses kept: routed ahead of their turn, and still the route at their turn.
+    pub kept: u64,
+    /// Guesses gone stale (an order committed since changed what they read), routed again at
+    /// their turn.
+    pub rerouted: u64,
+    /// Orders with no guess at their turn: a worker had claimed the order and not yet sent its
+    /// guess, so the committer routed it at its turn and dropped the guess when it came (the
+    /// order was routed twice).
+    pub routed_at_turn: u64,
+    /// Of the guesses (kept or stale), those the committer routed ahead itself while it waited
+    /// for a worker's; the rest came from the workers.
+    pub committer_guesses: u64,
+}
+
 /// What committed orders changed, in commit order: (node, SKU) per shipped line, and each
 /// capacity-limited node shipped from; and where both stood after each commit.
 struct Changes {
@@ -237,7 +256,7 @@ impl Router {
         threads: usize,
         decisions: &mut Vec<Decision>,
         progress: &(dyn Fn(usize) + Sync),
-    ) {
+    ) -> Speculation {
         let nodes = self.network().len();
         let reads = Arc::new(Reads::new(nodes));
         load.record_reads(Some(Arc::clone(&reads)));
@@ -268,6 +287,7 @@ impl Router {
         };
         let guess = &guess;
         let taken = &Mutex::new(Taken::default());
+        let mut counts = Speculation::default();
         rayon::scope(|scope| {
             let (to_committer, guesses) = mpsc::channel::<(usize, Guess)>();
             for _ in 1..threads {
@@ -318,11 +338,20 @@ impl Router {
                         break None;
                     }
                     let into = spares.mine.pop().unwrap_or_default();
+                    counts.committer_guesses += 1;
                     ahead.keep(m - c, guess(&orders[m], stock, load, (&reads, into), c));
                 };
+                if guessed.is_none() {
+                    counts.routed_at_turn += 1; // (a worker's guess of it comes late)
+                }
                 let kept = guessed.and_then(|g| {
                     let stale = self.stale_since(order, &changes, &g, stock, load);
                     spares.recycle(g.reads);
+                    if stale {
+                        counts.rerouted += 1;
+                    } else {
+                        counts.kept += 1;
+                    }
                     (!stale).then_some(g.decision)
                 });
                 let d = kept.unwrap_or_else(|| self.route_priced(order, stock, load, now, None));
@@ -343,6 +372,7 @@ impl Router {
         });
         load.record_reads(None);
         stock.record_reads(None);
+        counts
     }
 
     /// [`Router::stale`] for `guess` of `order` against what was committed since its state.

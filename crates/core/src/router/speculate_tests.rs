@@ -210,3 +210,65 @@ proptest! {
         }
     }
 }
+
+/// Speculation keeps guesses: on a batch where nothing an order reads runs low (every node holds
+/// plenty of every SKU, no capacity is limited), a 2-thread run keeps the worker's guesses, none
+/// goes stale, and every order is counted once. (A scheme that re-routed every guess at its turn
+/// would be exact and slow; the proptests would pass.) The system may not run the worker during
+/// one short batch, so a run of several must keep some of its guesses.
+#[test]
+fn speculation_keeps_guesses() {
+    let nodes: Vec<Node> = (0..30)
+        .map(|k| {
+            let at = LatLng::new(20.0 + f64::from(k) * 0.1, 76.0 + f64::from(k % 7) * 0.3).unwrap();
+            Node::new(format!("N{k}"), NodeKind::Warehouse, at)
+        })
+        .collect();
+    let network = Network::new(nodes).unwrap();
+    let stock = StockTable::from_positions(
+        (0..30).flat_map(|n| (0..50).map(move |s| (NodeIdx(n), SkuId(s), 1_000_000))),
+    );
+    let orders: Vec<Order> = (0..2_000u32)
+        .map(|k| {
+            let to = LatLng::new(
+                20.0 + f64::from(k % 40) * 0.1,
+                76.0 + f64::from(k % 13) * 0.2,
+            );
+            let line = |line_no, sku| OrderLine {
+                line_no,
+                sku: SkuId(sku),
+                qty: 1,
+                unit_price_cents: None,
+            };
+            Order::new(
+                format!("O{k}"),
+                to.unwrap(),
+                vec![line(1, k % 50), line(2, (k * 7 + 1) % 50)],
+            )
+        })
+        .collect();
+    let router = Router::new(network, Policy::default());
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(2)
+        .build()
+        .unwrap();
+    let serial = router
+        .clone()
+        .parallel(false)
+        .route_sequential(&orders, &stock, now());
+    assert_eq!(serial.speculation, None);
+    let mut workers_kept = 0;
+    for _ in 0..10 {
+        let plan = pool.install(|| router.route_sequential(&orders, &stock, now()));
+        assert_eq!(plan.decisions, serial.decisions);
+        let s = plan.speculation.unwrap();
+        assert_eq!(s.rerouted, 0, "{s:?}");
+        assert_eq!(s.kept + s.rerouted + s.routed_at_turn, orders.len() as u64);
+        assert!(s.committer_guesses <= s.kept, "{s:?}");
+        workers_kept += s.kept - s.committer_guesses;
+        if workers_kept > 0 {
+            break;
+        }
+    }
+    assert!(workers_kept > 0, "no guess of the worker kept in ten runs");
+}
