@@ -52,6 +52,17 @@ pub struct Speculation {
     pub committer_guesses: u64,
 }
 
+impl Speculation {
+    /// Counts a guess judged at its turn: `stale`, or kept.
+    fn judged(&mut self, stale: bool) {
+        if stale {
+            self.rerouted += 1;
+        } else {
+            self.kept += 1;
+        }
+    }
+}
+
 /// What committed orders changed, in commit order: (node, SKU) per shipped line, and each
 /// capacity-limited node shipped from; and where both stood after each commit.
 struct Changes {
@@ -160,6 +171,17 @@ impl Ahead {
 }
 
 impl Changes {
+    /// No change yet, with room for the marks of `orders` commits.
+    fn new(orders: usize) -> Self {
+        let mut marks = Vec::with_capacity(orders + 1);
+        marks.push((0, 0));
+        Changes {
+            stock: Vec::new(),
+            limited: Vec::new(),
+            marks,
+        }
+    }
+
     /// Records what committing `d` for `order` changes.
     fn record(&mut self, router: &Router, order: &Order, d: &Decision) {
         for s in &d.shipments {
@@ -302,12 +324,7 @@ impl Router {
                 });
             }
             drop(to_committer);
-            let mut changes = Changes {
-                stock: Vec::new(),
-                limited: Vec::new(),
-                marks: Vec::with_capacity(orders.len() + 1),
-            };
-            changes.marks.push((0, 0));
+            let mut changes = Changes::new(orders.len());
             let mut ahead = Ahead::default();
             let mut spares = Spares {
                 mine: Vec::new(),
@@ -341,17 +358,11 @@ impl Router {
                     counts.committer_guesses += 1;
                     ahead.keep(m - c, guess(&orders[m], stock, load, (&reads, into), c));
                 };
-                if guessed.is_none() {
-                    counts.routed_at_turn += 1; // (a worker's guess of it comes late)
-                }
+                counts.routed_at_turn += u64::from(guessed.is_none()); // (its guess comes late)
                 let kept = guessed.and_then(|g| {
                     let stale = self.stale_since(order, &changes, &g, stock, load);
                     spares.recycle(g.reads);
-                    if stale {
-                        counts.rerouted += 1;
-                    } else {
-                        counts.kept += 1;
-                    }
+                    counts.judged(stale);
                     (!stale).then_some(g.decision)
                 });
                 let d = kept.unwrap_or_else(|| self.route_priced(order, stock, load, now, None));
