@@ -48,23 +48,27 @@ impl<'a> Cells<'a> {
     /// digits.
     #[inline]
     fn is_blank(self, i: usize) -> bool {
-        if let Cells::Table(cells, _) = self {
-            if let Some(Cell::Int(..)) = cells.get(i) {
-                return false;
-            }
+        if let Some(Cell::Int(..)) = self.held(i) {
+            return false;
         }
         self.get(i).is_none_or(|t| trim(t).is_empty())
+    }
+
+    /// Cell `i` as a table holds it (`None` for a text row's cells).
+    #[inline]
+    fn held(self, i: usize) -> Option<&'a Cell<'a>> {
+        match self {
+            Cells::Table(cells, _) => cells.get(i),
+            Cells::Record(_) | Cells::Split(..) => None,
+        }
     }
 
     /// Cell `i` when it is held as an integer (a table's integer column), not as text.
     #[inline]
     fn int(self, i: usize) -> Option<i64> {
-        match self {
-            Cells::Table(cells, _) => match cells.get(i)? {
-                Cell::Int(value, _) => *value,
-                _ => None,
-            },
-            Cells::Record(_) | Cells::Split(..) => None,
+        match self.held(i)? {
+            Cell::Int(value, _) => *value,
+            _ => None,
         }
     }
 
@@ -72,12 +76,9 @@ impl<'a> Cells<'a> {
     /// back as.
     #[inline]
     fn float(self, i: usize) -> Option<f64> {
-        match self {
-            Cells::Table(cells, _) => match cells.get(i)? {
-                Cell::Float(_, _, v) => Some(*v),
-                _ => None,
-            },
-            Cells::Record(_) | Cells::Split(..) => None,
+        match self.held(i)? {
+            Cell::Float(_, _, v) => Some(*v),
+            _ => None,
         }
     }
 
@@ -85,12 +86,9 @@ impl<'a> Cells<'a> {
     /// reads back as.
     #[inline]
     fn instant(self, i: usize) -> Option<Timestamp> {
-        match self {
-            Cells::Table(cells, _) => match cells.get(i)? {
-                Cell::Instant(_, _, ts) => Some(*ts),
-                _ => None,
-            },
-            Cells::Record(_) | Cells::Split(..) => None,
+        match self.held(i)? {
+            Cell::Instant(_, _, ts) => Some(*ts),
+            _ => None,
         }
     }
 }
