@@ -31,7 +31,7 @@ use arrow_schema::{ArrowError, DataType, Schema, TimeUnit};
 use jiff::Timestamp;
 use omniroute_core::codes::InputCode;
 use std::cell::OnceCell;
-use text::{has_text_form, timestamp, write_float, TextColumn};
+use text::{has_text_form, timestamp, write_float, write_instant, TextColumn};
 
 #[cfg(test)]
 mod tests;
@@ -439,10 +439,12 @@ fn read_cell<'a>(out: &mut String, c: &Column<'a>, row: usize) -> Result<Cell<'a
         Column::Int(_) | Column::UInt(_) => return text(""),
         Column::Float(_) | Column::Float32(_) => {}
         Column::Other(a, fixed) => {
-            a.write(row, out);
+            // An instant is written from its value, converted once (the text `a.write` gives).
             if let Some(ts) = fixed.as_ref().and_then(|f| f.instant(row)) {
+                let _ = write_instant(out, ts); // (writing to a String cannot fail)
                 return Ok(Cell::Instant(start, out.len(), ts));
             }
+            a.write(row, out);
         }
     }
     Ok(Cell::Written(start, out.len()))

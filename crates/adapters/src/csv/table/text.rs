@@ -277,7 +277,7 @@ pub(crate) fn timestamp(v: i64, unit: TimeUnit) -> Option<Timestamp> {
 }
 
 /// Appends the instant `ts` in RFC 3339, `…Z`: the text `parse_timestamp` reads back as `ts`
-/// (`fields::instant_text_reads_back_as_its_value`).
+/// (`table/tests.rs`, `held_floats_and_instants_read_as_their_text`).
 pub(crate) fn write_instant(out: &mut String, ts: Timestamp) -> std::fmt::Result {
     write!(out, "{ts}")
 }
