@@ -270,10 +270,10 @@ type FilesRead = (
 );
 
 /// Reads nodes.csv on a thread of its own while the stock's header and first chunk are read
-/// (and its output's memory touched; a stock file streamed, not a table); then stock.csv and orders.csv at once, the orders on a
-/// thread of their own with SKU ids of their own, to be renamed after into the ids the stock's
-/// SKUs took in `skus`: the same ids, problems and warnings, in the same order, as reading one
-/// file after the other.
+/// (and its output's memory touched; a stock file streamed, not a table); then stock.csv and
+/// orders.csv at once, the orders on a thread of their own with SKU ids of their own, to be
+/// renamed after into the ids the stock's SKUs took in `skus`: the same ids, problems and
+/// warnings, in the same order, as reading one file after the other.
 fn read_files(
     nodes: &TableInput,
     stock: StockInput<'_>,
@@ -282,10 +282,7 @@ fn read_files(
     skus: &mut Skus,
 ) -> FilesRead {
     // A table's stock (Parquet) waits for the network at once: its nodes are read here first.
-    let streamed = matches!(
-        stock,
-        StockInput::File(..) | StockInput::Table(TableInput::Text(_))
-    );
+    let streamed = stock.streams();
     let nodes_read = OnceCell::new();
     if !streamed {
         let _ = nodes_read.set(read_nodes_input(nodes, levels));

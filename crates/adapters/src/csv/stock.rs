@@ -175,13 +175,25 @@ pub(crate) enum StockInput<'a> {
     File(&'a str, &'a std::fs::File),
 }
 
+impl StockInput<'_> {
+    /// True when the input is streamed in chunks (a file, or CSV text in memory), so it can start
+    /// before the network is read; a table (Parquet) waits for the network first.
+    pub(crate) fn streams(self) -> bool {
+        matches!(
+            self,
+            StockInput::File(..) | StockInput::Table(TableInput::Text(_))
+        )
+    }
+}
+
 /// The network stock.csv's nodes are looked up in: known, or being read (nodes.csv, on another
 /// thread) while the stock's header and first chunk are read and its output's memory touched.
 #[derive(Clone, Copy)]
 pub(crate) enum NetworkSoon<'a, 'n> {
     /// Known (`None`: nodes.csv could not be read).
     Known(Option<&'n Network>),
-    /// Being read: `ready` once it is read, `wait` for it (both may be called again).
+    /// Being read: `ready` once it is read, `wait` for it (both may be called again; the first
+    /// wait may also start the work that waits on the network, such as reading orders.csv).
     Reading {
         ready: &'a dyn Fn() -> bool,
         wait: &'a dyn Fn() -> Option<&'n Network>,

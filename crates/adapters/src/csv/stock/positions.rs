@@ -187,7 +187,7 @@ mod tests {
     use std::collections::HashMap;
 
     proptest! {
-        /// Grouped by node or not, kept or not (every row kept: `repeated_kept`), split in two
+        /// Grouped by node or not, kept or not (every row kept: `Repeats::finish`), split in two
         /// parts or not, the repeats are those a map of first lines finds.
         #[test]
         fn repeats_match_a_map(
