@@ -40,8 +40,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let same = a.decisions == b.decisions;
     if let Some(s) = b.speculation {
         println!(
-            "last 2-thread run: {} guesses kept, {} stale and routed again ({} of these guesses \
-             the committer's own), {} orders routed at their turn with the worker's guess late",
+            "last 2-thread run: {} guesses kept, {} stale and routed again ({} of all these \
+             guesses the committer's own), {} orders routed at their turn with the worker's guess \
+             late",
             s.kept, s.rerouted, s.committer_guesses, s.routed_at_turn
         );
     }

@@ -164,8 +164,8 @@ impl Router {
         } else {
             1
         };
-        let speculation = (threads > 1).then(|| {
-            self.route_speculating(
+        let speculation = if threads > 1 {
+            Some(self.route_speculating(
                 orders,
                 &mut stock,
                 &mut load,
@@ -173,9 +173,8 @@ impl Router {
                 threads,
                 &mut decisions,
                 progress,
-            )
-        });
-        if speculation.is_none() {
+            ))
+        } else {
             for batch in orders.chunks(256) {
                 for order in batch {
                     let d = self.route_priced(order, &stock, &load, now, None);
@@ -184,7 +183,8 @@ impl Router {
                 }
                 progress(decisions.len());
             }
-        }
+            None
+        };
         Plan {
             speculation,
             ..Plan::from_decisions(orders, decisions)

@@ -87,7 +87,10 @@ impl Router {
         if !changed {
             return Plan { decisions, ..plan };
         }
-        Plan::from_decisions(orders, decisions)
+        Plan {
+            speculation: plan.speculation,
+            ..Plan::from_decisions(orders, decisions)
+        }
     }
 }
 

@@ -41,7 +41,6 @@ impl Router {
     /// version, so `self`'s terms serve every order.)
     ///
     /// [`Counts`]: super::reads::Counts
-    #[allow(clippy::too_many_arguments)]
     pub(super) fn stale(
         &self,
         order: &Order,

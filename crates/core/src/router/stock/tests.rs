@@ -12,7 +12,7 @@ proptest! {
     /// many 64-bit words, and changes reach beyond the bitmaps' end.
     #[test]
     fn full_holders_are_the_nodes_holding_enough_of_every_sku(
-        rows in proptest::collection::vec((0u32..1200, 0u32..4, 1u32..5), 0..900),
+        rows in proptest::collection::vec((0u32..1200, 0u32..4, 1u32..5), 0..3600),
         changes in proptest::collection::vec((0u32..1300, 0u32..4, 1u32..5, any::<bool>()), 0..60),
         needs in proptest::collection::vec(1u32..4, 1..4),
         dense in prop_oneof![Just(1usize), Just(usize::MAX)],
