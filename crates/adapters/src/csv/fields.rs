@@ -1,7 +1,7 @@
 //! One data row and the field parsers shared by the readers. Each parser reports its own problem
 //! (with the field's line and column) and returns `None`; the reader then drops the row.
 
-use super::table::Cell;
+use super::table::{Cell, Held};
 use crate::problem::clip;
 use crate::problem::Problems;
 use csv::StringRecord;
@@ -36,9 +36,7 @@ impl<'a> Cells<'a> {
             Cells::Split(line, bounds) => bounds.get(i).map(|&(a, b)| &line[a..b]),
             Cells::Table(cells, text) => cells.get(i).map(|cell| match cell {
                 Cell::Text(t) => *t,
-                Cell::Written(a, b) | Cell::Float(a, b, _) | Cell::Instant(a, b, _) => {
-                    &text[*a..*b]
-                }
+                Cell::Written(a, b, _) => &text[*a..*b],
                 Cell::Int(value, digits) => digits.text(*value),
             }),
         }
@@ -77,7 +75,7 @@ impl<'a> Cells<'a> {
     #[inline]
     fn float(self, i: usize) -> Option<f64> {
         match self.held(i)? {
-            Cell::Float(_, _, v) => Some(*v),
+            Cell::Written(_, _, Held::Float(v)) => Some(*v),
             _ => None,
         }
     }
@@ -87,7 +85,7 @@ impl<'a> Cells<'a> {
     #[inline]
     fn instant(self, i: usize) -> Option<Timestamp> {
         match self.held(i)? {
-            Cell::Instant(_, _, ts) => Some(*ts),
+            Cell::Written(_, _, Held::Instant(ts)) => Some(*ts),
             _ => None,
         }
     }

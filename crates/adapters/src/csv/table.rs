@@ -13,7 +13,7 @@
 //! the one above it is copied from that row's text. A 64-bit float cell and an instant (a
 //! timestamp with a time zone) also keep their value, which is what their text reads back as,
 //! for `Row::number` and `Row::timestamp` to take without parsing the text again
-//! ([`Cell::Float`], [`Cell::Instant`]). A column of a type without a text form
+//! ([`Held`]). A column of a type without a text form
 //! there is `E1202`, before any row is read. A row's `line` is its position as in a file with a
 //! header: row `i` (0-based, across batches) is line `i + 2`, also in a run of rows read on its
 //! own ([`TableRows::range`]).
@@ -115,36 +115,23 @@ pub(crate) struct TableRows<'a> {
 pub(crate) enum Cell<'a> {
     /// A text cell, borrowed from its column (empty for a null).
     Text(&'a str),
-    /// A cell written in the row's text at these bounds.
-    Written(usize, usize),
-    /// A 64-bit float written in the row's text at these bounds, and its value: what `{}`'s
-    /// shortest text of it reads back as.
-    Float(usize, usize, f64),
-    /// An instant written in the row's text at these bounds (RFC 3339, `…Z`), and its value:
-    /// what that text reads back as.
-    Instant(usize, usize, Timestamp),
+    /// A cell written in the row's text at these bounds, and the value it holds besides.
+    Written(usize, usize, Held),
     /// An integer cell: its value (`None` above `i64::MAX`) and its digits, written the first
     /// time a check reads the cell as text (most rows are read as integers only).
     Int(Option<i64>, Digits),
 }
 
-impl Cell<'_> {
-    /// Where the cell is written in its row's text, `None` when it is not.
-    fn written(&self) -> Option<(usize, usize)> {
-        match *self {
-            Cell::Written(a, b) | Cell::Float(a, b, _) | Cell::Instant(a, b, _) => Some((a, b)),
-            Cell::Text(_) | Cell::Int(..) => None,
-        }
-    }
-
-    /// The same written cell at other bounds (of the next row's text).
-    fn moved(&self, a: usize, b: usize) -> Self {
-        match *self {
-            Cell::Float(_, _, v) => Cell::Float(a, b, v),
-            Cell::Instant(_, _, ts) => Cell::Instant(a, b, ts),
-            _ => Cell::Written(a, b),
-        }
-    }
+/// The value a written cell keeps beside its text: what that text reads back as, for the checks
+/// to take without parsing it again.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Held {
+    /// Only the text (a 32-bit float, a date, a list…).
+    Text,
+    /// A 64-bit float, written as `{}`'s shortest text of it.
+    Float(f64),
+    /// An instant, written in RFC 3339 (`…Z`).
+    Instant(Timestamp),
 }
 
 /// An integer's digits, written on demand.
@@ -329,17 +316,13 @@ impl<'a> TableRows<'a> {
             self.next_is_below = false;
         }
         for (i, c) in self.columns.iter().enumerate() {
-            let above = match self.cells.get(i) {
-                Some(cell) if c.same_as_above(self.row) => cell.written(),
-                _ => None,
-            };
-            let cell = match above {
-                Some((a, b)) => {
+            let cell = match self.cells.get(i) {
+                Some(&Cell::Written(a, b, held)) if c.same_as_above(self.row) => {
                     let start = self.text.len();
                     self.text.push_str(&self.above[a..b]);
-                    self.cells[i].moved(start, self.text.len())
+                    Cell::Written(start, self.text.len(), held)
                 }
-                None => read_cell(&mut self.text, c, self.row)?,
+                _ => read_cell(&mut self.text, c, self.row)?,
             };
             match self.cells.get_mut(i) {
                 Some(old) => *old = cell,
@@ -423,7 +406,7 @@ fn read_cell<'a>(out: &mut String, c: &Column<'a>, row: usize) -> Result<Cell<'a
         Column::Float(a) if a.is_valid(row) && !a.value(row).is_nan() => {
             let v = a.value(row);
             write_float(out, v);
-            return Ok(Cell::Float(start, out.len(), v));
+            return Ok(Cell::Written(start, out.len(), Held::Float(v)));
         }
         Column::Float32(a) if a.is_valid(row) && !a.value(row).is_nan() => {
             write_float(out, a.value(row));
@@ -442,12 +425,12 @@ fn read_cell<'a>(out: &mut String, c: &Column<'a>, row: usize) -> Result<Cell<'a
             // An instant is written from its value, converted once (the text `a.write` gives).
             if let Some(ts) = fixed.as_ref().and_then(|f| f.instant(row)) {
                 let _ = write_instant(out, ts); // (writing to a String cannot fail)
-                return Ok(Cell::Instant(start, out.len(), ts));
+                return Ok(Cell::Written(start, out.len(), Held::Instant(ts)));
             }
             a.write(row, out);
         }
     }
-    Ok(Cell::Written(start, out.len()))
+    Ok(Cell::Written(start, out.len(), Held::Text))
 }
 
 /// A text column of one batch, its cells borrowed.

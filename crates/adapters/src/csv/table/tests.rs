@@ -21,9 +21,7 @@ fn texts(rows: &TableRows<'_>) -> Vec<String> {
         .iter()
         .map(|c| match c {
             Cell::Text(t) => (*t).to_owned(),
-            Cell::Written(a, b) | Cell::Float(a, b, _) | Cell::Instant(a, b, _) => {
-                rows.text[*a..*b].to_owned()
-            }
+            Cell::Written(a, b, _) => rows.text[*a..*b].to_owned(),
             Cell::Int(v, digits) => digits.text(*v).to_owned(),
         })
         .collect()
