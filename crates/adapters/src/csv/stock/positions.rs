@@ -5,7 +5,7 @@
 //! but where [`Positions`] notes a jump (the first row, blank lines, rows between that were not
 //! kept); the rows not kept (they had a problem) are noted whole. Most files need a few notes.
 
-use super::repeats::Repeats;
+use super::repeats::Runs;
 use omniroute_core::{NodeIdx, SkuId, StockRow};
 
 /// A repeated pair: its node and SKU, the repeat's line and the line of the pair's first row.
@@ -117,42 +117,28 @@ impl Positions {
         !self.dropped.is_empty()
     }
 
-    /// Every row whose pair an earlier row gave, with that earlier row's line, in line order
-    /// (when every row was kept, as [`Repeats`] finds them).
+    /// Every row, kept or not, whose pair an earlier row gave, with that earlier row's line, in
+    /// line order: one pass of [`Runs`] over every row while each node's rows are in one run,
+    /// by sorting every row when a node comes back.
     pub fn repeated(&self, rows: &[StockRow], nodes: usize) -> Vec<Repeat> {
-        if self.dropped.is_empty() {
-            return Repeats::new(nodes).finish(rows, self);
-        }
-        // In one pass, while each node's rows are in one run (files are usually grouped by
-        // node): equal keys are in one run, found by marking each SKU with the run's number,
-        // and the run is sorted on its own, in cache, only when a SKU of it is marked twice. A
-        // node met again in a later run: every row is sorted.
-        let mut out = Vec::new();
-        let mut seen = vec![false; nodes];
-        // The number of the last run (from 1) that named each SKU.
-        let mut marks: Vec<u32> = Vec::new();
-        let (mut number, mut repeats) = (0, false);
-        let mut run: Vec<(u64, u64)> = Vec::new();
+        let (mut runs, mut run, mut out) = (Runs::new(nodes), Vec::new(), Vec::new());
+        let mut twice = false;
         for (k, line) in self.pairs(rows) {
-            if run.last().is_none_or(|r| r.0 >> 32 != k >> 32) {
-                if repeats {
+            let (node, sku) = pair(k);
+            if run.last().is_none_or(|r: &(u64, u64)| r.0 >> 32 != k >> 32) {
+                if twice {
                     repeats_in(&mut run, &mut out);
                 }
-                if std::mem::replace(&mut seen[(k >> 32) as usize], true) {
+                if !runs.start(node) {
                     return self.all_repeated(rows);
                 }
                 run.clear();
-                (number, repeats) = (number + 1, false);
+                twice = false;
             }
-            let sku = pair(k).1 .0 as usize;
-            if sku >= marks.len() {
-                marks.resize(sku + 1, 0);
-            }
-            repeats |= marks[sku] == number;
-            marks[sku] = number;
+            twice |= runs.mark(sku);
             run.push((k, line));
         }
-        if repeats {
+        if twice {
             repeats_in(&mut run, &mut out);
         }
         out.sort_unstable_by_key(|r| r.2);
@@ -181,14 +167,16 @@ pub(super) fn repeats_in(rows: &mut [(u64, u64)], out: &mut Vec<Repeat>) {
 
 #[cfg(test)]
 mod tests {
+    use super::super::repeats::Repeats;
     use super::Positions;
     use omniroute_core::{NodeIdx, SkuId, StockRow};
     use proptest::prelude::*;
     use std::collections::HashMap;
 
     proptest! {
-        /// Grouped by node or not, kept or not (every row kept: `Repeats::finish`), split in two
-        /// parts or not, the repeats are those a map of first lines finds.
+        /// Grouped by node or not, kept or not, split in two parts or not, the repeats that
+        /// `Repeats::finish` (the readers' way) and `Positions::repeated` (every row's runs)
+        /// find are those a map of first lines finds.
         #[test]
         fn repeats_match_a_map(
             pairs in prop::collection::vec((0u32..4, 0u32..5, any::<bool>(), 1u64..3), 0..40),
@@ -232,7 +220,8 @@ mod tests {
             joined.append(&mut a, 0, |s| s);
             joined.append(&mut b, cut_line, |s| s);
             prop_assert_eq!(whole.repeated(&rows, 4), want.clone());
-            prop_assert_eq!(joined.repeated(&rows, 4), want);
+            prop_assert_eq!(Repeats::new(4).finish(&rows, &whole), want.clone());
+            prop_assert_eq!(Repeats::new(4).finish(&rows, &joined), want);
         }
     }
 }

@@ -3,31 +3,29 @@
 //! chunk's rows are left for after the read.
 //!
 //! While each node's rows are in one run (files are usually grouped by node), equal pairs are in
-//! one run, found by marking each SKU with the run's number, and a run is sorted on its own, in
-//! cache, only when a SKU of it is marked twice; a line is worked out only for such a run's
-//! rows. A node met again in a later run, or a row not kept (its pair is not in the rows), and
-//! the scan stops: [`Positions`] finds the repeats of every row at the end instead.
+//! one run, found by marking each SKU with the run's number ([`Runs`]), and a run is sorted on
+//! its own, in cache, only when a SKU of it is marked twice; a line is worked out only for such
+//! a run's rows. A node met again in a later run, or a row not kept (its pair is not in the
+//! rows), and the scan stops: [`Positions`] finds the repeats of every row at the end instead,
+//! by the same runs over every row when rows were dropped, by sorting them all when a node came
+//! back.
 
 use super::positions::{key, repeats_in, Positions, Repeat};
-use omniroute_core::StockRow;
+use omniroute_core::{NodeIdx, SkuId, StockRow};
 use std::ops::Range;
 
 /// The scan of the kept rows so far (see the module head).
 pub(super) struct Repeats {
-    /// Per node: some run named it.
-    seen: Vec<bool>,
-    /// Per SKU: the number of the last run (from 1) that named it.
-    marks: Vec<u32>,
-    /// The current run's number, whether a SKU of it was marked twice, and its first row.
-    number: u32,
-    twice: bool,
+    runs: Runs,
+    /// The current run's first row, and whether the run marked a SKU twice.
     start: usize,
+    twice: bool,
     /// The rows scanned.
     done: usize,
     /// The repeats of the runs ended so far.
     out: Vec<Repeat>,
-    /// A node came back or a row was not kept: the scan stopped, [`Positions::repeated`] does
-    /// it all at the end.
+    /// A node came back or a row was not kept: the scan stopped, [`Positions`] finds the
+    /// repeats at the end.
     stopped: bool,
 }
 
@@ -35,11 +33,9 @@ impl Repeats {
     /// A scan over the rows of a network of `nodes` nodes.
     pub fn new(nodes: usize) -> Self {
         Repeats {
-            seen: vec![false; nodes],
-            marks: Vec::new(),
-            number: 0,
-            twice: false,
+            runs: Runs::new(nodes),
             start: 0,
+            twice: false,
             done: 0,
             out: Vec::new(),
             stopped: false,
@@ -52,28 +48,22 @@ impl Repeats {
             self.stopped = true;
             return;
         }
-        // The loop's state in locals (kept in registers, not stored back each row).
-        let (seen, marks, out) = (&mut self.seen, &mut self.marks, &mut self.out);
-        let (mut number, mut twice, mut start) = (self.number, self.twice, self.start);
+        // The flag in a local, kept in a register (not stored back each row).
+        let mut twice = self.twice;
         for (i, r) in rows.iter().enumerate().skip(self.done) {
             if i == 0 || r.node != rows[i - 1].node {
                 if twice {
-                    repeats_of(start..i, rows, positions, out);
+                    repeats_of(self.start..i, rows, positions, &mut self.out);
                 }
-                if std::mem::replace(&mut seen[r.node.0 as usize], true) {
+                if !self.runs.start(r.node) {
                     self.stopped = true;
                     return;
                 }
-                (number, twice, start) = (number + 1, false, i);
+                (twice, self.start) = (false, i);
             }
-            let sku = r.sku.0 as usize;
-            if sku >= marks.len() {
-                marks.resize(sku + 1, 0);
-            }
-            twice |= marks[sku] == number;
-            marks[sku] = number;
+            twice |= self.runs.mark(r.sku);
         }
-        (self.number, self.twice, self.start) = (number, twice, start);
+        self.twice = twice;
         self.done = rows.len();
     }
 
@@ -83,7 +73,7 @@ impl Repeats {
         self.scan(rows, positions);
         if self.stopped {
             return if positions.dropped_any() {
-                positions.repeated(rows, self.seen.len())
+                positions.repeated(rows, self.runs.nodes())
             } else {
                 positions.all_repeated(rows)
             };
@@ -93,6 +83,51 @@ impl Repeats {
         }
         self.out.sort_unstable_by_key(|r| r.2);
         self.out
+    }
+}
+
+/// Runs of rows naming one node, each SKU marked with the run's number: a run that marks a SKU
+/// twice holds a repeated pair, and only such a run needs sorting.
+pub(super) struct Runs {
+    /// Per node: some run named it.
+    seen: Vec<bool>,
+    /// Per SKU: the number of the last run (from 1) that named it.
+    marks: Vec<u32>,
+    /// The current run's number.
+    number: u32,
+}
+
+impl Runs {
+    /// Runs over the rows of a network of `nodes` nodes.
+    pub fn new(nodes: usize) -> Self {
+        Runs {
+            seen: vec![false; nodes],
+            marks: Vec::new(),
+            number: 0,
+        }
+    }
+
+    /// Starts a run of `node`'s rows; false when an earlier run named `node` (the rows are not
+    /// grouped by node).
+    #[inline]
+    pub fn start(&mut self, node: NodeIdx) -> bool {
+        self.number += 1;
+        !std::mem::replace(&mut self.seen[node.0 as usize], true)
+    }
+
+    /// Marks `sku` in the current run: true when the run marked it before.
+    #[inline]
+    pub fn mark(&mut self, sku: SkuId) -> bool {
+        let sku = sku.0 as usize;
+        if sku >= self.marks.len() {
+            self.marks.resize(sku + 1, 0);
+        }
+        std::mem::replace(&mut self.marks[sku], self.number) == self.number
+    }
+
+    /// The network's nodes.
+    pub fn nodes(&self) -> usize {
+        self.seen.len()
     }
 }
 
