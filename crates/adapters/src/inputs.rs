@@ -16,6 +16,8 @@ use std::cell::{OnceCell, RefCell};
 use std::io::Read;
 use std::sync::Arc;
 
+mod open;
+
 /// The demo policy, embedded.
 pub const DEMO_POLICY: &str = include_str!("../data/demo-policy.toml");
 
@@ -122,6 +124,18 @@ impl Inputs {
         orders: Option<&TableInput>,
         policies: &[Source],
     ) -> Result<Self, InputError> {
+        Self::load_with(policies, |levels, skus| {
+            Ok(read_files(nodes, stock, orders, levels, skus))
+        })
+    }
+
+    /// Reads the policy files, then the nodes, stock and orders through `read` (given the
+    /// service levels and the SKUs to intern the stock's into); an error of `read` is returned
+    /// alone (a file that could not be opened).
+    fn load_with(
+        policies: &[Source],
+        read: impl FnOnce(&ServiceLevels, &mut Skus) -> Result<FilesRead, InputError>,
+    ) -> Result<Self, InputError> {
         let mut problems = Vec::new();
         let mut warnings = Vec::new();
         let files: Vec<PolicyFile> = policies
@@ -138,8 +152,7 @@ impl Inputs {
             None
         };
         let mut skus = Skus::default();
-        let (nodes_read, stock_read, orders_read) =
-            read_files(nodes, stock, orders, &levels, &mut skus);
+        let (nodes_read, stock_read, orders_read) = read(&levels, &mut skus)?;
         let network = keep(
             nodes_read.map(|l| {
                 warnings.extend(l.warnings);

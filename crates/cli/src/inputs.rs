@@ -5,7 +5,7 @@ use crate::Global;
 use jiff::Timestamp;
 use omniroute_adapters::{
     event_lines, read_decisions_file, read_events, read_territories, reroute_problem,
-    with_territories, DecisionsFile, InputError, Inputs, Source, StockSource, TableInput,
+    with_territories, DecisionsFile, InputError, Inputs, Source, TableInput,
 };
 use omniroute_core::codes::InputCode;
 use omniroute_core::{Event, RerouteError};
@@ -78,19 +78,10 @@ pub fn load(
     Ok(inputs)
 }
 
-/// Reads and validates the nodes, stock, orders and policy files: stock.csv is read from its
-/// file in chunks as it is parsed (a Parquet file or stdin is read whole first).
+/// Reads and validates the nodes, stock, orders and policy files ([`Inputs::open`]: stock.csv
+/// is read from its file in chunks as it is parsed; a Parquet stock's files are decoded at once).
 pub fn read(files: &Files, orders: Option<&str>) -> Result<Inputs, InputError> {
-    let nodes = TableInput::open(&files.nodes)?;
-    // Opened here, so that a stock file that cannot be opened is reported before the orders.
-    let stock = StockSource::open(&files.stock)?;
-    let orders = orders.map(TableInput::open).transpose()?;
-    let policies = files
-        .policy
-        .iter()
-        .map(|p| Source::open(p))
-        .collect::<Result<Vec<_>, _>>()?;
-    Inputs::load_stock_source(&nodes, &stock, orders.as_ref(), &policies)
+    Inputs::open(&files.nodes, &files.stock, orders, &files.policy)
 }
 
 /// Sets the dealers' territories of `--territories`, if given, on the inputs' network.
