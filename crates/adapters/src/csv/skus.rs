@@ -122,6 +122,11 @@ pub(crate) struct Rename {
 }
 
 impl Rename {
+    /// True when every id stays as it is.
+    pub fn keeps_all(&self) -> bool {
+        (self.base..).zip(&self.ids).all(|(id, to)| to.0 == id)
+    }
+
     /// The id `sku` takes.
     pub fn get(&self, sku: SkuId) -> SkuId {
         match sku.0.checked_sub(self.base) {

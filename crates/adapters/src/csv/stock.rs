@@ -295,10 +295,11 @@ fn read_split(
         read_rows(&mut sheet, &cols, network, (skus, &acc.stage), &mut part)?;
         acc.absorb(&mut part, 0, skus);
     } else {
-        if network.is_some() {
-            acc.reserve(sheet.rows_hint());
-        }
         let mut pool: Vec<Rows> = parts.iter().map(|_| Rows::new(skus)).collect();
+        if network.is_some() {
+            // The first part's rows become the output's ([`Acc::absorb`]): room for every part's.
+            pool[0].kept.reserve(sheet.rows_hint());
+        }
         read_parts(&mut parts, &cols, network, (skus, &acc.stage), &mut pool)?;
         sheet.join_table(parts);
         for part in &mut pool {

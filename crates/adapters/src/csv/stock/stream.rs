@@ -45,16 +45,18 @@ impl Acc {
         }
     }
 
-    /// Room for about `rows` rows in all (capacity never written to costs no memory).
-    pub fn reserve(&mut self, rows: usize) {
-        let more = rows.saturating_sub(self.stock.rows.len());
-        self.stock.rows.reserve(more);
-    }
-
     /// Appends the rows of `part` (read above this stage, its lines `offset` below the file's),
-    /// leaving `part`'s buffers empty for the next chunk.
+    /// leaving `part`'s buffers empty for the next chunk. The rows of a first part whose SKU
+    /// ids stay as they are become the output's, not copied (with the room its reader reserved).
     pub fn absorb(&mut self, part: &mut Rows, offset: u64, skus: &Skus) {
         let rename = self.stage.absorb(skus, &part.stage);
+        if self.stock.rows.is_empty() && rename.keeps_all() {
+            std::mem::swap(&mut self.stock.rows, &mut part.kept);
+            self.stock.incoming.append(&mut part.incoming);
+            self.positions
+                .append(&mut part.positions, offset, |s| rename.get(s));
+            return;
+        }
         append(
             (&mut self.stock, &mut self.positions),
             part,
