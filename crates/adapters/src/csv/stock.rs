@@ -309,6 +309,19 @@ fn read_split(
     finish(sheet, &cols, acc, network, skus)
 }
 
+/// [`read_stock_any`] of a table whose network is known, in parts on every core but `busy`
+/// (cores taken by other work, such as reading the orders), at least one.
+pub(crate) fn read_stock_table(
+    table: &TableInput,
+    network: Option<&Network>,
+    skus: &mut Skus,
+    busy: usize,
+) -> Result<Option<Loaded<Stock>>, InputError> {
+    let parts = Threads::all(None).count.saturating_sub(busy).max(1);
+    let read = read_split(table.sheet()?, network, skus, (parts, MIN_PART_ROWS))?;
+    Ok(network.map(|_| read))
+}
+
 /// The fewest rows of a table read on a thread of their own.
 const MIN_PART_ROWS: usize = 1 << 15;
 
