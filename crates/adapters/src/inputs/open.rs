@@ -98,3 +98,110 @@ fn read_paths(
     let nodes_read = nodes_read.into_inner().expect("nodes.csv was read");
     Ok((nodes_read, stock_read, orders_read))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::{InputError, Inputs, StockSource, TableInput};
+    use arrow_array::{ArrayRef, StringArray};
+    use parquet::arrow::ArrowWriter;
+    use std::path::Path;
+    use std::sync::Arc;
+
+    /// `csv` (a header and rows, no quotes) written as a Parquet file of text columns at `path`.
+    fn parquet(path: &Path, csv: &str) {
+        let mut lines = csv.lines().map(|l| l.split(',').collect::<Vec<_>>());
+        let header = lines.next().unwrap();
+        let rows: Vec<Vec<&str>> = lines.collect();
+        let columns: Vec<(&str, ArrayRef)> = header
+            .iter()
+            .enumerate()
+            .map(|(c, name)| {
+                let cells: Vec<&str> = rows.iter().map(|r| r[c]).collect();
+                (*name, Arc::new(StringArray::from(cells)) as ArrayRef)
+            })
+            .collect();
+        let batch = crate::test_arrow::record_batch(columns);
+        let mut w =
+            ArrowWriter::try_new(std::fs::File::create(path).unwrap(), batch.schema(), None)
+                .unwrap();
+        w.write(&batch).unwrap();
+        w.close().unwrap();
+    }
+
+    /// What the files at these paths load to, opened one after the other.
+    fn one_by_one(nodes: &str, stock: &str, orders: &str) -> Result<Inputs, InputError> {
+        let nodes = TableInput::open(nodes)?;
+        let stock = StockSource::open(stock)?;
+        let orders = TableInput::open(orders)?;
+        Inputs::load_stock_source(&nodes, &stock, Some(&orders), &[])
+    }
+
+    /// A Parquet stock's files, decoded at once, the orders read beside the stock, load as
+    /// opened one after the other: the same SKU ids, stock and orders, the same problems of every
+    /// file in the same order, and of files that cannot be decoded, the first one's error alone.
+    #[test]
+    fn parquet_files_opened_at_once_load_as_one_after_the_other() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = |name: &str, csv: &str| {
+            let path = dir.path().join(name);
+            if csv.is_empty() {
+                std::fs::write(&path, "not a Parquet file").unwrap();
+            } else {
+                parquet(&path, csv);
+            }
+            path.to_str().unwrap().to_owned()
+        };
+        let nodes = file(
+            "nodes.parquet",
+            "node_id,lat,lon\nW1,28.6,77.2\nS1,19.1,72.9\n",
+        );
+        let bad_nodes = file("bad_nodes.parquet", "node_id,lat,lon\nW1,28.6,777\n");
+        let stock = file(
+            "stock.parquet",
+            "node_id,sku,qty\nW1,A,1\nS1,B,2\nW1,C,3\nS1,A,4\n",
+        );
+        let orders = file(
+            "orders.parquet",
+            "order_id,sku,qty,dest_lat,dest_lon,exclude_nodes\n\
+             O1,D,1,28.6,77.2,\nO1,B,1,28.6,77.2,\nO2,C,2,19.1,72.9,S1\nO3,A,x,19.1,72.9,S9\n",
+        );
+        let good_orders = file(
+            "good_orders.parquet",
+            "order_id,sku,qty,dest_lat,dest_lon\nO1,D,1,28.6,77.2\nO1,B,1,28.6,77.2\nO2,A,2,19.1,72.9\n",
+        );
+        let unreadable = file("unreadable.parquet", "");
+        let unreadable_orders = file("unreadable_orders.parquet", "");
+        let shown = |r: Result<Inputs, InputError>| match r {
+            Ok(i) => format!(
+                "{:?} {:?} {:?}",
+                i.orders,
+                i.stock,
+                (0..i.skus.len() as u32)
+                    .map(|s| i.skus.name(omniroute_core::SkuId(s)).to_owned())
+                    .collect::<Vec<_>>()
+            ),
+            Err(e) => format!("{:?}", e.problems()),
+        };
+        for (n, s, o) in [
+            (&nodes, &stock, &good_orders),
+            (&nodes, &stock, &orders),
+            (&bad_nodes, &stock, &orders),
+            (&bad_nodes, &stock, &unreadable_orders),
+            (&unreadable, &stock, &unreadable_orders),
+            (&nodes, &unreadable, &unreadable_orders),
+        ] {
+            let at_once = shown(Inputs::open(n, s, Some(o), &[]));
+            assert_eq!(at_once, shown(one_by_one(n, s, o)), "{n} {s} {o}");
+        }
+        let ok = shown(Inputs::open(&nodes, &stock, Some(&good_orders), &[]));
+        assert!(ok.ends_with(r#"["A", "B", "C", "D"]"#), "{ok}");
+        let codes = |n: &str, o: &str| match Inputs::open(n, &stock, Some(o), &[]) {
+            Ok(_) => Vec::new(),
+            Err(e) => e.problems().into_iter().map(|p| p.code).collect(),
+        };
+        // The orders' node lists are checked against the network read beside them.
+        assert_eq!(codes(&nodes, &orders), ["E1040", "E1008"]);
+        assert_eq!(codes(&bad_nodes, &orders), ["E1010", "E1008"]);
+        assert_eq!(codes(&bad_nodes, &unreadable_orders), ["E1201"]);
+    }
+}
