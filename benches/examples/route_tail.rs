@@ -5,7 +5,7 @@
 //!
 //! ```sh
 //! cargo run --release -p omniroute-benches --example route_tail
-//! ORDER=ORD-0002892 ITER=100000 cargo run --release -p omniroute-benches --example route_tail  # one order, repeated (for perf)
+//! ORDER=ORD-0002892 ITER=100000 cargo run --release -p omniroute-benches --example route_tail  # one order (or several, comma-separated, in turn), repeated (for perf)
 //! SLOW=50 cargo run --release -p omniroute-benches --example route_tail  # the 50 slowest, in turn, cold
 //! ```
 use omniroute_benches::{network_10k, now, three_line_orders};
@@ -19,19 +19,23 @@ fn main() {
     let orders = three_line_orders(&inputs);
     let now = now();
     let load = Load::default();
-    if let Ok(id) = std::env::var("ORDER") {
-        let o = orders.iter().find(|o| o.id == id).expect("order");
+    if let Ok(ids) = std::env::var("ORDER") {
+        let picked: Vec<_> = (ids.split(','))
+            .map(|id| orders.iter().find(|o| o.id == id).expect("order"))
+            .collect();
         let t = Instant::now();
         let iters: u32 = std::env::var("ITER")
             .ok()
             .and_then(|s| s.parse().ok())
             .unwrap_or(200_000);
         for _ in 0..iters {
-            black_box(router.route(o, &stock, &load, now));
+            for o in &picked {
+                black_box(router.route(o, &stock, &load, now));
+            }
         }
         println!(
             "{:.2} us",
-            t.elapsed().as_secs_f64() * 1e6 / f64::from(iters)
+            t.elapsed().as_secs_f64() * 1e6 / f64::from(iters) / picked.len() as f64
         );
         return;
     }
