@@ -76,23 +76,36 @@ impl LineFloors {
             near_km: f64::INFINITY,
         };
         let ships = MayShip::new(s);
+        let index = s.router.network.index();
+        // `near` as a bitmap over the nodes, ANDed with each line's holders.
+        let within = near.map(|near| {
+            let mut bits = vec![0u64; index.len().div_ceil(64)];
+            for &(n, _) in near {
+                bits[n.0 as usize / 64] |= 1 << (n.0 % 64);
+            }
+            bits
+        });
         for (l, line) in order.lines.iter().enumerate() {
             let mut seen = Seen::default();
             let (holders, held) = s.stock.posting(line.sku);
-            // A holder bitmap's test is one bit, in node order: cheaper than a list's entry.
+            // A holder bitmap ANDed with `within` reads a word per 64 nodes: cheaper than a
+            // list's entries (each a node's unit vector and terms).
             let by_near =
-                near.filter(|near| s.stock.has_bitmap(line.sku) || near.len() < holders.len());
-            let nearest = if let Some(near) = by_near {
-                for &(n, chord2) in near {
-                    if s.stock.holds(line.sku, line.qty, n) && ships.test(n, chord2, line.qty) {
+                near.is_some_and(|near| s.stock.has_bitmap(line.sku) || near.len() < holders.len());
+            let nearest = if let Some(within) = within.as_deref().filter(|_| by_near) {
+                // The same squared chords as `near`'s (both from the nodes' unit vectors).
+                s.stock.holdings_within(line.sku, within, |n, units| {
+                    if units < line.qty {
+                        return;
+                    }
+                    let chord2 = index.chord2(dest, n);
+                    if ships.test(n, chord2, line.qty) {
                         seen.add(n, chord2, &s.router.terms.floors[n.0 as usize]);
                     }
-                }
-                seen.qualified.sort_unstable_by_key(|&(n, _)| n);
+                });
                 None
             } else {
                 let mut nearest = NearestChord::default();
-                let index = s.router.network.index();
                 for (&n, &units) in holders.iter().zip(held) {
                     if units < line.qty {
                         continue;

@@ -135,6 +135,40 @@ impl StockTable {
             .sum()
     }
 
+    /// The holders of `sku` whose bit is set in `within` (a bitmap over the nodes), with their
+    /// units, ascending, to `f`: a word-wise AND when the SKU has a bitmap (a holder's units are
+    /// at its rank, counted as the AND goes), else a bit test per list entry.
+    pub(crate) fn holdings_within(
+        &self,
+        sku: SkuId,
+        within: &[u64],
+        mut f: impl FnMut(NodeIdx, u32),
+    ) {
+        let Some(p) = self.posting_of(sku) else {
+            return;
+        };
+        if p.bits.is_empty() {
+            for (&n, &units) in p.nodes.iter().zip(&p.units) {
+                if bit(within, n) {
+                    f(n, units);
+                }
+            }
+            return;
+        }
+        let mut before = 0;
+        for (w, (&held, &near)) in p.bits.iter().zip(within).enumerate() {
+            let mut word = held & near;
+            while word != 0 {
+                let b = word.trailing_zeros();
+                word &= word - 1;
+                let at = before + bits_below(held, b);
+                debug_assert_eq!(p.nodes[at].0 as usize, w * 64 + b as usize);
+                f(p.nodes[at], p.units[at]);
+            }
+            before += held.count_ones() as usize;
+        }
+    }
+
     /// Nodes holding some of the SKUs of `needs` (any quantity), ascending, into `out`: an OR of
     /// the bitmaps when every SKU has one, else a merge of the posting lists.
     pub(crate) fn any_holders(&self, needs: &[(SkuId, u32)], out: &mut Vec<NodeIdx>) {
