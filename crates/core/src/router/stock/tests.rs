@@ -8,14 +8,16 @@ proptest! {
     /// The nodes holding enough of every SKU, from the bitmaps (with each holder's place in
     /// its list taken from its rank in the bitmap) or from the lists, are exactly those a scan
     /// of every node finds, [`StockTable::holds_all`] accepts exactly them and
-    /// [`StockTable::qty`] reads each position's units; on up to 1,200 nodes, so ranks cross
-    /// many 64-bit words, and changes reach beyond the bitmaps' end.
+    /// [`StockTable::qty`] reads each position's units, and [`StockTable::holdings_within`] lists
+    /// each SKU's holders among a set of nodes with their units; on up to 1,200 nodes, so ranks
+    /// cross many 64-bit words, and changes reach beyond the bitmaps' end.
     #[test]
     fn full_holders_are_the_nodes_holding_enough_of_every_sku(
         rows in proptest::collection::vec((0u32..1200, 0u32..4, 1u32..5), 0..3600),
         changes in proptest::collection::vec((0u32..1300, 0u32..4, 1u32..5, any::<bool>()), 0..60),
         needs in proptest::collection::vec(1u32..4, 1..4),
         dense in prop_oneof![Just(1usize), Just(usize::MAX)],
+        within in proptest::collection::vec(0u32..1300, 0..600),
     ) {
         let mut table = StockTable::from_positions(
             rows.iter().map(|&(n, s, q)| (NodeIdx(n), SkuId(s), q)),
@@ -58,6 +60,22 @@ proptest! {
                 let units = held.get(&(n, s)).copied().unwrap_or(0);
                 prop_assert_eq!(table.qty(NodeIdx(n), SkuId(s)), units);
             }
+        }
+        let mut bits = vec![0u64; 1300usize.div_ceil(64)];
+        for &n in &within {
+            bits[n as usize / 64] |= 1 << (n % 64);
+        }
+        for s in 0..4 {
+            let mut listed = Vec::new();
+            table.holdings_within(SkuId(s), &bits, |n, units| listed.push((n, units)));
+            let mut expected: Vec<(NodeIdx, u32)> = within
+                .iter()
+                .map(|&n| (NodeIdx(n), held.get(&(n, s)).copied().unwrap_or(0)))
+                .filter(|&(_, units)| units > 0)
+                .collect();
+            expected.sort_unstable();
+            expected.dedup();
+            prop_assert_eq!(listed, expected);
         }
     }
 
