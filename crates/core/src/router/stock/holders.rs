@@ -18,13 +18,6 @@ impl StockTable {
         else {
             return; // a SKU nobody holds
         };
-        let holds = |n: NodeIdx, p: &Posting, need: u32| {
-            if need <= 1 && !p.bits.is_empty() {
-                bit(&p.bits, n)
-            } else {
-                p.find(n).is_ok_and(|i| p.units[i] >= need)
-            }
-        };
         if postings.iter().all(|p| !p.bits.is_empty()) {
             // Every SKU is dense: AND the bitmaps, then check quantities above one unit. A
             // holder's place in its list is its rank in the bitmap (the holders before it), kept
@@ -57,20 +50,20 @@ impl StockTable {
             }
             return;
         }
-        // Walk the shortest list and look the node up in the others.
+        // Walk the shortest list and look each node up in the others, each from where its last
+        // lookup ended (the nodes come ascending).
         let (k, shortest) = postings
             .iter()
             .enumerate()
             .min_by_key(|(_, p)| p.nodes.len())
             .expect("needs is not empty");
         let need = needs[k].1;
+        let mut others: Vec<(Cursor<'_>, u32)> = (needs.iter().zip(&postings).enumerate())
+            .filter(|&(i, _)| i != k)
+            .map(|(_, (&(_, need), &p))| (Cursor::new(p), need))
+            .collect();
         for (&n, &u) in shortest.nodes.iter().zip(&shortest.units) {
-            if u >= need
-                && needs
-                    .iter()
-                    .zip(&postings)
-                    .all(|(&(_, need), p)| holds(n, p, need))
-            {
+            if u >= need && others.iter_mut().all(|(c, need)| c.holds(n, *need)) {
                 out.push(n);
             }
         }
@@ -195,5 +188,59 @@ impl StockTable {
         }
         out.sort_unstable();
         out.dedup();
+    }
+}
+
+/// A posting's holders looked up for nodes in ascending order, each lookup starting where the
+/// last ended: a list is galloped forward from there, a bitmap's rank counted on from the last
+/// word reached (a binary search or a rank sweep from the start per node, before).
+struct Cursor<'a> {
+    p: &'a Posting,
+    /// The list's first node not below the last node asked.
+    i: usize,
+    /// The bitmap's word reached, and the holders in the words before it.
+    w: usize,
+    before: usize,
+}
+
+impl<'a> Cursor<'a> {
+    fn new(p: &'a Posting) -> Self {
+        Cursor {
+            p,
+            i: 0,
+            w: 0,
+            before: 0,
+        }
+    }
+
+    /// True when `n` (not below the node asked before) holds at least `need` units.
+    fn holds(&mut self, n: NodeIdx, need: u32) -> bool {
+        let p = self.p;
+        if p.bits.is_empty() {
+            let rest = &p.nodes[self.i..];
+            let mut hi = 1;
+            while hi < rest.len() && rest[hi] < n {
+                hi *= 2;
+            }
+            let lo = hi / 2;
+            let found = rest[lo..(hi + 1).min(rest.len())].binary_search(&n);
+            let at = self.i + lo + found.unwrap_or_else(|j| j);
+            self.i = at;
+            return found.is_ok() && p.units[at] >= need;
+        }
+        if !bit(&p.bits, n) {
+            return false;
+        }
+        if need <= 1 {
+            return true; // the bit said so
+        }
+        let w = n.0 as usize / 64;
+        while self.w < w {
+            self.before += p.bits[self.w].count_ones() as usize;
+            self.w += 1;
+        }
+        let at = self.before + bits_below(p.bits[w], n.0 % 64);
+        debug_assert_eq!(p.nodes[at], n, "the bitmap and the list agree");
+        p.units[at] >= need
     }
 }
