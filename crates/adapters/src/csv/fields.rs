@@ -46,7 +46,7 @@ impl<'a> Cells<'a> {
     /// digits.
     #[inline]
     fn is_blank(self, i: usize) -> bool {
-        if let Some(Cell::Int(..)) = self.held(i) {
+        if let Some(Cell::Int(..)) = self.table_cell(i) {
             return false;
         }
         self.get(i).is_none_or(|t| trim(t).is_empty())
@@ -54,7 +54,7 @@ impl<'a> Cells<'a> {
 
     /// Cell `i` as a table holds it (`None` for a text row's cells).
     #[inline]
-    fn held(self, i: usize) -> Option<&'a Cell<'a>> {
+    fn table_cell(self, i: usize) -> Option<&'a Cell<'a>> {
         match self {
             Cells::Table(cells, _) => cells.get(i),
             Cells::Record(_) | Cells::Split(..) => None,
@@ -64,7 +64,7 @@ impl<'a> Cells<'a> {
     /// Cell `i` when it is held as an integer (a table's integer column), not as text.
     #[inline]
     fn int(self, i: usize) -> Option<i64> {
-        match self.held(i)? {
+        match self.table_cell(i)? {
             Cell::Int(value, _) => *value,
             _ => None,
         }
@@ -74,7 +74,7 @@ impl<'a> Cells<'a> {
     /// back as.
     #[inline]
     fn float(self, i: usize) -> Option<f64> {
-        match self.held(i)? {
+        match self.table_cell(i)? {
             Cell::Written(_, _, Held::Float(v)) => Some(*v),
             _ => None,
         }
@@ -84,7 +84,7 @@ impl<'a> Cells<'a> {
     /// reads back as.
     #[inline]
     fn instant(self, i: usize) -> Option<Timestamp> {
-        match self.held(i)? {
+        match self.table_cell(i)? {
             Cell::Written(_, _, Held::Instant(ts)) => Some(*ts),
             _ => None,
         }

@@ -292,6 +292,10 @@ fn read_split(
     let mut parts = sheet.split_table(parts, min_rows);
     if parts.is_empty() {
         let mut part = Rows::new(skus);
+        if network.is_some() {
+            // The part's rows become the output's ([`Acc::absorb`]): room for all of them.
+            part.kept.reserve(sheet.rows_hint());
+        }
         read_rows(&mut sheet, &cols, network, (skus, &acc.stage), &mut part)?;
         acc.absorb(&mut part, 0, skus);
     } else {
@@ -309,8 +313,9 @@ fn read_split(
     finish(sheet, &cols, acc, network, skus)
 }
 
-/// [`read_stock_any`] of a table whose network is known, in parts on every core but `busy`
-/// (cores taken by other work, such as reading the orders), at least one.
+/// [`read_stock_any`] of a table once the nodes are read (`network` is `None` when they failed),
+/// in parts on every core but `busy` (cores taken by other work, such as reading the orders), at
+/// least one.
 pub(crate) fn read_stock_table(
     table: &TableInput,
     network: Option<&Network>,

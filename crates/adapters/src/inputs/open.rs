@@ -23,13 +23,18 @@ impl Inputs {
     ) -> Result<Self, InputError> {
         let sources: Result<Vec<Source>, InputError> =
             policies.iter().map(|p| Source::open(p)).collect();
-        let (true, Ok(sources)) = (is_parquet_path(stock), &sources) else {
-            let nodes = TableInput::open(nodes)?;
-            let stock = StockSource::open(stock)?;
-            let orders = orders.map(TableInput::open).transpose()?;
-            return Self::load_stock_source(&nodes, &stock, orders.as_ref(), &sources?);
+        // A CSV stock, or a policy that cannot be opened (reported after the other files'
+        // errors): the files opened one after the other.
+        let sources = match sources {
+            Ok(sources) if is_parquet_path(stock) => sources,
+            sources => {
+                let nodes = TableInput::open(nodes)?;
+                let stock = StockSource::open(stock)?;
+                let orders = orders.map(TableInput::open).transpose()?;
+                return Self::load_stock_source(&nodes, &stock, orders.as_ref(), &sources?);
+            }
         };
-        Self::load_with(sources, |levels, skus| {
+        Self::load_with(&sources, |levels, skus| {
             read_paths((nodes, stock, orders), levels, skus)
         })
     }
@@ -101,7 +106,7 @@ fn read_paths(
 
 #[cfg(test)]
 mod tests {
-    use crate::{InputError, Inputs, StockSource, TableInput};
+    use crate::{InputError, Inputs, Source, StockSource, TableInput};
     use arrow_array::{ArrayRef, StringArray};
     use parquet::arrow::ArrowWriter;
     use std::path::Path;
@@ -128,12 +133,19 @@ mod tests {
         w.close().unwrap();
     }
 
-    /// What the files at these paths load to, opened one after the other.
-    fn one_by_one(nodes: &str, stock: &str, orders: &str) -> Result<Inputs, InputError> {
+    /// What the files at these paths load to, opened one after the other (nodes, stock, orders,
+    /// policies).
+    fn one_by_one(
+        nodes: &str,
+        stock: &str,
+        orders: Option<&str>,
+        policies: &[String],
+    ) -> Result<Inputs, InputError> {
         let nodes = TableInput::open(nodes)?;
         let stock = StockSource::open(stock)?;
-        let orders = TableInput::open(orders)?;
-        Inputs::load_stock_source(&nodes, &stock, Some(&orders), &[])
+        let orders = orders.map(TableInput::open).transpose()?;
+        let policies = (policies.iter().map(|p| Source::open(p))).collect::<Result<Vec<_>, _>>()?;
+        Inputs::load_stock_source(&nodes, &stock, orders.as_ref(), &policies)
     }
 
     /// A Parquet stock's files, decoded at once, the orders read beside the stock, load as
@@ -182,16 +194,28 @@ mod tests {
             ),
             Err(e) => format!("{:?}", e.problems()),
         };
-        for (n, s, o) in [
-            (&nodes, &stock, &good_orders),
-            (&nodes, &stock, &orders),
-            (&bad_nodes, &stock, &orders),
-            (&bad_nodes, &stock, &unreadable_orders),
-            (&unreadable, &stock, &unreadable_orders),
-            (&nodes, &unreadable, &unreadable_orders),
+        // A policy file that does not exist: its error comes after every other file's.
+        let missing = vec![dir.path().join("missing.toml").to_str().unwrap().to_owned()];
+        for (n, s, o, policies) in [
+            (&nodes, &stock, Some(&good_orders), &[][..]),
+            (&nodes, &stock, Some(&orders), &[]),
+            (&bad_nodes, &stock, Some(&orders), &[]),
+            (&bad_nodes, &stock, Some(&unreadable_orders), &[]),
+            (&unreadable, &stock, Some(&unreadable_orders), &[]),
+            (&nodes, &unreadable, Some(&unreadable_orders), &[]),
+            (&nodes, &stock, None, &[]),
+            (&bad_nodes, &stock, None, &[]),
+            (&nodes, &stock, Some(&good_orders), &missing),
+            (&nodes, &stock, Some(&unreadable_orders), &missing),
+            (&unreadable, &stock, Some(&good_orders), &missing),
         ] {
-            let at_once = shown(Inputs::open(n, s, Some(o), &[]));
-            assert_eq!(at_once, shown(one_by_one(n, s, o)), "{n} {s} {o}");
+            let o = o.map(String::as_str);
+            let at_once = shown(Inputs::open(n, s, o, policies));
+            assert_eq!(
+                at_once,
+                shown(one_by_one(n, s, o, policies)),
+                "{n} {s} {o:?}"
+            );
         }
         let ok = shown(Inputs::open(&nodes, &stock, Some(&good_orders), &[]));
         assert!(ok.ends_with(r#"["A", "B", "C", "D"]"#), "{ok}");

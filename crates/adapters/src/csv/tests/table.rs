@@ -12,7 +12,7 @@ fn read_nodes_table(t: &Table, levels: &ServiceLevels) -> Result<Loaded<Network>
     read_nodes_input(&t.clone().into(), levels)
 }
 
-fn read_stock_table(
+fn read_stock_of_table(
     t: &Table,
     network: &Network,
     skus: &mut Skus,
@@ -68,7 +68,7 @@ type Stock = Result<Vec<StockRecord>, Vec<Problem>>;
 /// The stock read from `stock` and from `csv`, each into SKUs of its own.
 fn read_both(net: &Network, stock: &Table, csv: &str) -> (Stock, Stock) {
     let (mut a, mut b) = (Skus::default(), Skus::default());
-    let from_table = read_stock_table(stock, net, &mut a).map(|l| l.value);
+    let from_table = read_stock_of_table(stock, net, &mut a).map(|l| l.value);
     let from_csv = read_stock(csv.as_bytes(), "stock frame", net, &mut b).map(|l| l.value);
     (
         from_table.map_err(|e| e.problems()),
