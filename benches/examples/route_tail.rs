@@ -6,6 +6,13 @@
 //! ```sh
 //! cargo run --release -p omniroute-benches --example route_tail
 //! ORDER=ORD-0002892 ITER=100000 cargo run --release -p omniroute-benches --example route_tail  # one order (or several, comma-separated, in turn), repeated (for perf)
+//! ```
+//!
+//! With `ORDER`, `ITER` (default 200,000) is the number of rounds of all the orders given, and
+//! the average time per route is printed; the ids of the slowest are the second column of the
+//! default run's list.
+//!
+//! ```sh
 //! SLOW=50 cargo run --release -p omniroute-benches --example route_tail  # the 50 slowest, in turn, cold
 //! ```
 use omniroute_benches::{network_10k, now, three_line_orders};
@@ -20,14 +27,13 @@ fn main() {
     let now = now();
     let load = Load::default();
     if let Ok(ids) = std::env::var("ORDER") {
+        let find = |id: &str| orders.iter().find(|o| o.id == id.trim());
         let picked: Vec<_> = (ids.split(','))
-            .map(|id| orders.iter().find(|o| o.id == id).expect("order"))
+            .map(|id| find(id).unwrap_or_else(|| panic!("no order {id}")))
             .collect();
         let t = Instant::now();
-        let iters: u32 = std::env::var("ITER")
-            .ok()
-            .and_then(|s| s.parse().ok())
-            .unwrap_or(200_000);
+        let iters: u32 =
+            (std::env::var("ITER").ok().and_then(|s| s.parse().ok())).unwrap_or(200_000);
         for _ in 0..iters {
             for o in &picked {
                 black_box(router.route(o, &stock, &load, now));

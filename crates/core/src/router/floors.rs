@@ -89,7 +89,9 @@ impl LineFloors {
             let mut seen = Seen::default();
             let (holders, held) = s.stock.posting(line.sku);
             // A holder bitmap ANDed with `within` reads a word per 64 nodes: cheaper than a
-            // list's entries (each a node's unit vector and terms).
+            // list's entries (each a node's unit vector and terms). A SKU without one has its
+            // shorter list read with a bit test per entry: holders out of reach cost no chord
+            // and no terms (and the line has no `nearest`).
             let by_near =
                 near.is_some_and(|near| s.stock.has_bitmap(line.sku) || near.len() < holders.len());
             let nearest = if let Some(within) = within.as_deref().filter(|_| by_near) {

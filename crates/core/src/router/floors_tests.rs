@@ -13,10 +13,14 @@ proptest! {
     #![proptest_config(ProptestConfig { cases: 1_000, ..ProptestConfig::default() })]
 
     #[test]
-    fn floors_from_the_nodes_in_reach_equal_the_posting_lists(case in arb_case(14, 4, 4)) {
+    fn floors_from_the_nodes_in_reach_equal_the_posting_lists(
+        case in arb_case(14, 4, 4),
+        dense in prop_oneof![Just(1usize), Just(usize::MAX)],
+    ) {
         let mut case = case;
         let network = case.network.clone();
-        case.stock.bound_holders(|n| network.node(n).location, 1); // every SKU a bitmap
+        // Every SKU a bitmap (the nodes in reach ANDed with it), or none (its list read).
+        case.stock.bound_holders(|n| network.node(n).location, dense);
         // An odd walk: the nearest holders come from the walk whenever the SKU has a bitmap.
         let router = Router::new(case.network.clone(), case.policy.clone())
             .with_limits(POSTING_LIMIT, 1, WALK_DIVISOR);

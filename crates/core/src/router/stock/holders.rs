@@ -1,5 +1,6 @@
 //! The nodes that hold every SKU of an order in the quantity it needs (a word-wise AND of the
-//! bitmaps when every SKU has one, else a walk of the shortest list), or any of them.
+//! bitmaps when every SKU has one, else a walk of the shortest list), or any of them; and one
+//! SKU's holders among a set of nodes (`holdings_within`).
 
 use super::posting::{bit, bits_below, Posting};
 use super::StockTable;
@@ -149,16 +150,16 @@ impl StockTable {
             return;
         }
         let mut before = 0;
-        for (w, (&held, &near)) in p.bits.iter().zip(within).enumerate() {
-            let mut word = held & near;
+        for (w, (&holder_word, &within_word)) in p.bits.iter().zip(within).enumerate() {
+            let mut word = holder_word & within_word;
             while word != 0 {
                 let b = word.trailing_zeros();
                 word &= word - 1;
-                let at = before + bits_below(held, b);
+                let at = before + bits_below(holder_word, b);
                 debug_assert_eq!(p.nodes[at].0 as usize, w * 64 + b as usize);
                 f(p.nodes[at], p.units[at]);
             }
-            before += held.count_ones() as usize;
+            before += holder_word.count_ones() as usize;
         }
     }
 

@@ -8,7 +8,7 @@
 //! SKU" is one bit test and the nodes holding every SKU of an order are a word-wise AND.
 //!
 //! `posting.rs` is one SKU's list and bitmap, `build.rs` makes the lists from rows, `holders.rs`
-//! the nodes holding every (or any) SKU of an order, `caps.rs` prepares the table for routing
+//! the nodes holding every (or any) SKU of an order and one SKU's holders among a set of nodes, `caps.rs` prepares the table for routing
 //! (bitmaps and a cap around each SKU's holders). Invariant: a listed holder has units > 0, and
 //! when a SKU has a bitmap, bit n is set exactly when node n is listed.
 
