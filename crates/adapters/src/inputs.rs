@@ -279,8 +279,18 @@ impl Inputs {
 type FilesRead = (
     Result<Loaded<Network>, InputError>,
     Result<Option<Loaded<Stock>>, InputError>,
-    Option<Result<((Loaded<Vec<Order>>, OrderPlaces), Skus), InputError>>,
+    Option<OrdersRead>,
 );
+
+/// The orders read on a thread of their own, with SKU ids of their own (renamed after into the
+/// stock's).
+type OrdersRead = Result<((Loaded<Vec<Order>>, OrderPlaces), Skus), InputError>;
+
+/// Reads the orders of `src` with SKU ids of their own ([`OrdersRead`]).
+fn read_orders_own(src: &TableInput, levels: &ServiceLevels, names: NodeNames<'_>) -> OrdersRead {
+    let mut own = Skus::default();
+    read_orders_from(src, &mut own, levels, names).map(|read| (read, own))
+}
 
 /// Reads nodes.csv on a thread of its own while the stock's header and first chunk are read
 /// (and its output's memory touched; a stock file streamed, not a table); then stock.csv and
@@ -323,10 +333,8 @@ fn read_files(
             let started = orders_thread.borrow().is_some();
             if let (Some(src), false) = (orders, started) {
                 let names = network.map_or(NodeNames::Unchecked, NodeNames::Network);
-                *orders_thread.borrow_mut() = Some(s.spawn(move || {
-                    let mut own = Skus::default();
-                    read_orders_from(src, &mut own, levels, names).map(|read| (read, own))
-                }));
+                *orders_thread.borrow_mut() =
+                    Some(s.spawn(move || read_orders_own(src, levels, names)));
             }
             network
         };

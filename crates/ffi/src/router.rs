@@ -7,8 +7,7 @@ use crate::error::{AbiCode, OmError};
 use jiff::{SignedDuration, Timestamp};
 use omniroute_adapters::{
     decision_json, feed_outcomes_json, parse_json_unique, position_json, read_feed_array,
-    read_order_json_in, refusal_message, Inputs, JsonOrder, Policies, Source, StockSource,
-    TableInput,
+    read_order_json_in, refusal_message, Inputs, JsonOrder, Policies,
 };
 use omniroute_core::{
     InventoryError, LiveStock, Network, NodeIdx, ReservationId, SkuId, Skus, StockChange,
@@ -37,16 +36,8 @@ impl OmRouter {
     /// Loads nodes and stock (CSV, or Parquet for a `.parquet` path) and the policy (`None`:
     /// the default policy), every problem of every file reported together.
     pub fn from_files(nodes: &str, stock: &str, policy: Option<&str>) -> Result<Self, OmError> {
-        let input = |r| OmError::input(&r);
-        let nodes = TableInput::open(nodes).map_err(input)?;
-        let stock = StockSource::open(stock).map_err(input)?;
-        let policies: Vec<Source> = policy
-            .map(Source::open)
-            .transpose()
-            .map_err(input)?
-            .into_iter()
-            .collect();
-        let inputs = Inputs::load_stock_source(&nodes, &stock, None, &policies).map_err(input)?;
+        let policies: Vec<String> = policy.map(str::to_owned).into_iter().collect();
+        let inputs = Inputs::open(nodes, stock, None, &policies).map_err(|r| OmError::input(&r))?;
         Ok(Self::new(inputs))
     }
 

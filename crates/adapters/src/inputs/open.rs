@@ -2,10 +2,10 @@
 //! orders on a thread of their own from the start (decoded, then read as soon as the network
 //! is), beside the nodes and then the stock on the calling thread.
 
-use super::{FilesRead, Inputs, Source};
-use crate::csv::{read_nodes_input, read_orders_from, read_stock_table, Loaded, NodeNames};
-use crate::{is_parquet_path, InputError, OrderPlaces, StockSource, TableInput};
-use omniroute_core::{Network, Order, ServiceLevels, Skus};
+use super::{read_orders_own, FilesRead, Inputs, OrdersRead, Source};
+use crate::csv::{read_nodes_input, read_stock_table, Loaded, NodeNames};
+use crate::{is_parquet_path, InputError, StockSource, TableInput};
+use omniroute_core::{Network, ServiceLevels, Skus};
 use std::sync::{mpsc, OnceLock};
 
 impl Inputs {
@@ -40,10 +40,8 @@ impl Inputs {
     }
 }
 
-/// The orders' thread: the file opened, and (unless the calling thread gave up first) read
-/// with SKU ids of its own.
-type OrdersRead =
-    Result<Option<Result<((Loaded<Vec<Order>>, OrderPlaces), Skus), InputError>>, InputError>;
+/// The orders' thread: the file opened, and (unless the calling thread gave up first) read.
+type OrdersOpened = Result<Option<OrdersRead>, InputError>;
 
 /// Opens and reads the three tables (see [`Inputs::open`]): what `read_files` reads from
 /// them once opened, or the first error opening them.
@@ -57,17 +55,14 @@ fn read_paths(
     let (stock_read, orders_read) = std::thread::scope(|s| {
         let orders_thread = orders.map(|path| {
             let nodes_read = &nodes_read;
-            s.spawn(move || -> OrdersRead {
+            s.spawn(move || -> OrdersOpened {
                 let input = TableInput::open(path)?;
                 if may_read.recv().is_err() {
                     return Ok(None);
                 }
                 let network = nodes_read.get().and_then(|r| r.as_ref().ok());
                 let names = network.map_or(NodeNames::Unchecked, |l| NodeNames::Network(&l.value));
-                let mut own = Skus::default();
-                Ok(Some(
-                    read_orders_from(&input, &mut own, levels, names).map(|read| (read, own)),
-                ))
+                Ok(Some(read_orders_own(&input, levels, names)))
             })
         });
         let opened = TableInput::open(nodes).map(|nodes| {

@@ -5,7 +5,7 @@ use super::network::{NetData, Network};
 use super::orders::{Orders, OrdersData};
 use super::policy::Policy;
 use crate::errors::guard;
-use omniroute_adapters::{Inputs, PolicyFile, Source, StockSource, TableInput};
+use omniroute_adapters::{Inputs, PolicyFile};
 use pyo3::prelude::*;
 use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
@@ -89,17 +89,7 @@ pub fn load(
     };
     let (nodes, stock, orders) = (path(&nodes), path(&stock), orders.as_ref().map(path));
     let inputs = guard(py, move || {
-        let policies = policies
-            .iter()
-            .map(|p| Source::open(p))
-            .collect::<Result<Vec<_>, _>>()?;
-        let orders = orders.as_deref().map(TableInput::open).transpose()?;
-        Ok(Inputs::load_stock_source(
-            &TableInput::open(&nodes)?,
-            &StockSource::open(&stock)?,
-            orders.as_ref(),
-            &policies,
-        )?)
+        Ok(Inputs::open(&nodes, &stock, orders.as_deref(), &policies)?)
     })?;
     Scenario::new(py, inputs)
 }
