@@ -77,14 +77,9 @@ impl LineFloors {
         };
         let ships = MayShip::new(s);
         let index = s.router.network.index();
-        // `near` as a bitmap over the nodes, ANDed with each line's holders.
-        let within = near.map(|near| {
-            let mut bits = vec![0u64; index.len().div_ceil(64)];
-            for &(n, _) in near {
-                bits[n.0 as usize / 64] |= 1 << (n.0 % 64);
-            }
-            bits
-        });
+        // `near` as a bitmap over the nodes, ANDed with each line's holders: built the first time
+        // a line reads its holders that way.
+        let mut within: Option<Vec<u64>> = None;
         for (l, line) in order.lines.iter().enumerate() {
             let mut seen = Seen::default();
             let (holders, held) = s.stock.posting(line.sku);
@@ -93,8 +88,15 @@ impl LineFloors {
             // shorter list read with a bit test per entry: holders out of reach cost no chord
             // and no terms (and the line has no `nearest`).
             let by_near =
-                near.is_some_and(|near| s.stock.has_bitmap(line.sku) || near.len() < holders.len());
-            let nearest = if let Some(within) = within.as_deref().filter(|_| by_near) {
+                near.filter(|near| s.stock.has_bitmap(line.sku) || near.len() < holders.len());
+            let nearest = if let Some(near) = by_near {
+                let within = within.get_or_insert_with(|| {
+                    let mut bits = vec![0u64; index.len().div_ceil(64)];
+                    for &(n, _) in near {
+                        bits[n.0 as usize / 64] |= 1 << (n.0 % 64);
+                    }
+                    bits
+                });
                 // The same squared chords as `near`'s (both from the nodes' unit vectors).
                 s.stock.holdings_within(line.sku, within, |n, units| {
                     if units < line.qty {
