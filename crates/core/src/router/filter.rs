@@ -1,32 +1,11 @@
 //! Node filters beyond a node's own terms: the order's exclusions and pins (`EXCLUDED`), the tag
 //! filters of the policy rules that match it (`TAG_NOT_ALLOWED`) and the node group being tried
 //! (`NOT_IN_GROUP`). The rules' tag filters and groups become node sets once per router
-//! ([`RuleSets`]), so judging a node is a few bit tests.
+//! ([`RuleSets`]: [`NodeSet`]s), so judging a node is a few bit tests.
 
+use super::node_set::NodeSet;
 use super::Reason;
 use crate::{Network, Node, NodeIdx, Order, Policy};
-
-/// A set of nodes, one bit per node index.
-#[derive(Debug, Clone)]
-pub(crate) struct NodeSet(Vec<u64>);
-
-impl NodeSet {
-    /// The nodes of `network` for which `keep` holds.
-    fn of(network: &Network, keep: impl Fn(&Node) -> bool) -> Self {
-        let mut bits = vec![0u64; network.len().div_ceil(64)];
-        for (i, n) in network.nodes().iter().enumerate() {
-            if keep(n) {
-                bits[i / 64] |= 1 << (i % 64);
-            }
-        }
-        Self(bits)
-    }
-
-    pub(crate) fn contains(&self, node: NodeIdx) -> bool {
-        let i = node.0 as usize;
-        self.0.get(i / 64).is_some_and(|w| w >> (i % 64) & 1 == 1)
-    }
-}
 
 /// Per policy rule, the nodes its tag filters admit and the nodes of each of its groups.
 #[derive(Debug, Clone)]

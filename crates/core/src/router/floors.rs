@@ -4,6 +4,7 @@
 
 use super::candidate::may_ship;
 use super::choose;
+use super::node_set::NodeSet;
 use super::reads::Count;
 use super::search::Search;
 use super::terms::FloorTerms;
@@ -77,9 +78,9 @@ impl LineFloors {
         };
         let ships = MayShip::new(s);
         let index = s.router.network.index();
-        // `near` as a bitmap over the nodes, ANDed with each line's holders: built the first time
+        // `near` as a node set, its words ANDed with each line's holders: built the first time
         // a line reads its holders that way.
-        let mut within: Option<Vec<u64>> = None;
+        let mut within: Option<NodeSet> = None;
         for (l, line) in order.lines.iter().enumerate() {
             let mut seen = Seen::default();
             let (holders, held) = s.stock.posting(line.sku);
@@ -91,11 +92,7 @@ impl LineFloors {
                 near.filter(|near| s.stock.has_bitmap(line.sku) || near.len() < holders.len());
             let nearest = if let Some(near) = by_near {
                 let within = within.get_or_insert_with(|| {
-                    let mut bits = vec![0u64; index.len().div_ceil(64)];
-                    for &(n, _) in near {
-                        bits[n.0 as usize / 64] |= 1 << (n.0 % 64);
-                    }
-                    bits
+                    NodeSet::from_nodes(index.len(), near.iter().map(|&(n, _)| n))
                 });
                 // The same squared chords as `near`'s (both from the nodes' unit vectors).
                 s.stock.holdings_within(line.sku, within, |n, units| {

@@ -45,6 +45,7 @@ mod line_set;
 mod line_set_tests;
 mod load;
 mod nearest;
+mod node_set;
 mod optimise;
 mod order_terms;
 mod policy_router;

@@ -3,6 +3,7 @@
 
 use super::bounds::Narrowed;
 use super::full::FullHolders;
+use super::node_set::NodeSet;
 use super::search::Search;
 use crate::index::ChordSlack;
 use crate::NodeIdx;
@@ -76,19 +77,15 @@ impl Search<'_> {
         } else {
             f64::INFINITY
         };
-        let mut skip = vec![0u64; r.network.index().len().div_ceil(64)];
-        for &n in seen.iter().chain(full) {
-            skip[n.0 as usize / 64] |= 1 << (n.0 % 64);
-        }
-        let skipped = |skip: &[u64], n: NodeIdx| skip[n.0 as usize / 64] & (1 << (n.0 % 64)) != 0;
+        let mut skip =
+            NodeSet::from_nodes(r.network.index().len(), seen.iter().chain(full).copied());
         let mut nodes: Vec<(NodeIdx, f64)> = Vec::new();
         if required.is_empty() {
             // The union of the useful lines' lists: each node once (its chord is the same in
             // every list), in no particular order (the caller orders them by chord).
             for l in useful.iter() {
                 for &(n, chord2) in &qualified[l] {
-                    if chord2 <= max_chord2 && !skipped(&skip, n) {
-                        skip[n.0 as usize / 64] |= 1 << (n.0 % 64);
+                    if chord2 <= max_chord2 && skip.insert(n) {
                         nodes.push((n, chord2));
                     }
                 }
@@ -101,7 +98,7 @@ impl Search<'_> {
                 |l: usize, n: NodeIdx| qualified[l].binary_search_by_key(&n, |&(m, _)| m).is_ok();
             nodes.extend(qualified[shortest].iter().filter(|&&(n, chord2)| {
                 chord2 <= max_chord2
-                    && !skipped(&skip, n)
+                    && !skip.contains(n)
                     && required.iter().all(|l| ships(l, n))
                     && useful.iter().any(|l| ships(l, n))
             }));

@@ -8,6 +8,7 @@
 
 use super::posting::Posting;
 use super::StockTable;
+use crate::router::node_set::NodeSet;
 use crate::{NodeIdx, SkuId};
 use std::sync::Arc;
 
@@ -33,7 +34,7 @@ impl StockTable {
             .map(|&n| Posting {
                 nodes: Vec::with_capacity(n),
                 units: Vec::with_capacity(n),
-                bits: Vec::new(),
+                bits: NodeSet::default(),
             })
             .collect();
         for (node, sku, units) in rows {

@@ -4,6 +4,7 @@
 
 use super::posting::Posting;
 use super::StockTable;
+use crate::router::node_set::NodeSet;
 use crate::{LatLng, NodeIdx, SkuId};
 use std::sync::Arc;
 
@@ -31,13 +32,11 @@ impl StockTable {
             .collect();
         let bound = |p: &mut Arc<Posting>| {
             let p = Arc::make_mut(p);
-            p.bits.clear();
-            if p.nodes.len() >= dense_min.max(words) && !p.nodes.is_empty() {
-                p.bits = vec![0; words];
-                for &n in &p.nodes {
-                    p.bits[n.0 as usize / 64] |= 1 << (n.0 % 64);
-                }
-            }
+            p.bits = if p.nodes.len() >= dense_min.max(words) && !p.nodes.is_empty() {
+                NodeSet::from_nodes(nodes, p.nodes.iter().copied())
+            } else {
+                NodeSet::default()
+            };
             cap(&p.nodes, &units, &locate)
         };
         self.caps = self.postings.iter_mut().map(bound).collect();

@@ -2,8 +2,9 @@
 //! bitmaps when every SKU has one, else a walk of the shortest list), or any of them; and one
 //! SKU's holders among a set of nodes (`holdings_within`).
 
-use super::posting::{bit, bits_below, Posting};
+use super::posting::Posting;
 use super::StockTable;
+use crate::router::node_set::{bits_below, NodeSet};
 use crate::{NodeIdx, SkuId};
 
 impl StockTable {
@@ -19,11 +20,15 @@ impl StockTable {
         else {
             return; // a SKU nobody holds
         };
-        if postings.iter().all(|p| !p.bits.is_empty()) {
+        if postings.iter().all(|p| p.has_bitmap()) {
             // Every SKU is dense: AND the bitmaps, then check quantities above one unit. A
             // holder's place in its list is its rank in the bitmap (the holders before it), kept
             // word by word as the AND goes.
-            let words = postings.iter().map(|p| p.bits.len()).min().unwrap_or(0);
+            let words = postings
+                .iter()
+                .map(|p| p.bits.words().len())
+                .min()
+                .unwrap_or(0);
             let mut big: Vec<(&Posting, u32, usize)> = needs
                 .iter()
                 .zip(&postings)
@@ -31,13 +36,15 @@ impl StockTable {
                 .map(|(&(_, need), &p)| (p, need, 0))
                 .collect();
             for w in 0..words {
-                let mut word = postings.iter().fold(u64::MAX, |acc, p| acc & p.bits[w]);
+                let mut word = postings
+                    .iter()
+                    .fold(u64::MAX, |acc, p| acc & p.bits.words()[w]);
                 while word != 0 {
                     let b = word.trailing_zeros();
                     let n = NodeIdx((w * 64) as u32 + b);
                     word &= word - 1;
                     let enough = big.iter().all(|&(p, need, before)| {
-                        let at = before + bits_below(p.bits[w], b);
+                        let at = before + bits_below(p.bits.words()[w], b);
                         debug_assert_eq!(p.nodes[at], n, "the bitmap and the list agree");
                         p.units[at] >= need
                     });
@@ -46,7 +53,7 @@ impl StockTable {
                     }
                 }
                 for (p, _, before) in &mut big {
-                    *before += p.bits[w].count_ones() as usize;
+                    *before += p.bits.words()[w].count_ones() as usize;
                 }
             }
             return;
@@ -78,11 +85,11 @@ impl StockTable {
         let bits = needs.iter().all(|&(s, _)| {
             self.postings
                 .get(s.0 as usize)
-                .is_some_and(|p| p.bits.is_empty() || bit(&p.bits, node))
+                .is_some_and(|p| !p.has_bitmap() || p.bits.contains(node))
         });
         bits && needs.iter().all(|&(s, need)| {
             let p = &self.postings[s.0 as usize];
-            if need <= 1 && !p.bits.is_empty() {
+            if need <= 1 && p.has_bitmap() {
                 return true; // the bit said so
             }
             p.find(node).is_ok_and(|i| p.units[i] >= need)
@@ -94,8 +101,8 @@ impl StockTable {
         let Some(p) = self.posting_of(sku) else {
             return false;
         };
-        if !p.bits.is_empty() {
-            if !bit(&p.bits, node) {
+        if p.has_bitmap() {
+            if !p.bits.contains(node) {
                 return false;
             }
             if need <= 1 {
@@ -114,43 +121,49 @@ impl StockTable {
         let Some(postings) = postings else {
             return 0; // a SKU nobody holds
         };
-        if postings.len() == 1 || postings.iter().any(|p| p.bits.is_empty()) {
+        if postings.len() == 1 || postings.iter().any(|p| !p.has_bitmap()) {
             // One SKU: its bitmap's count is its list's length.
             return postings.iter().map(|p| p.nodes.len()).min().unwrap_or(0);
         }
-        let words = postings.iter().map(|p| p.bits.len()).min().unwrap_or(0);
+        let words = postings
+            .iter()
+            .map(|p| p.bits.words().len())
+            .min()
+            .unwrap_or(0);
         (0..words)
             .map(|w| {
                 postings
                     .iter()
-                    .fold(u64::MAX, |acc, p| acc & p.bits[w])
+                    .fold(u64::MAX, |acc, p| acc & p.bits.words()[w])
                     .count_ones() as usize
             })
             .sum()
     }
 
-    /// The holders of `sku` whose bit is set in `within` (a bitmap over the nodes), with their
+    /// The holders of `sku` in `within`, with their
     /// units, ascending, to `f`: a word-wise AND when the SKU has a bitmap (a holder's units are
     /// at its rank, counted as the AND goes), else a bit test per list entry.
     pub(crate) fn holdings_within(
         &self,
         sku: SkuId,
-        within: &[u64],
+        within: &NodeSet,
         mut f: impl FnMut(NodeIdx, u32),
     ) {
         let Some(p) = self.posting_of(sku) else {
             return;
         };
-        if p.bits.is_empty() {
+        if !p.has_bitmap() {
             for (&n, &units) in p.nodes.iter().zip(&p.units) {
-                if bit(within, n) {
+                if within.contains(n) {
                     f(n, units);
                 }
             }
             return;
         }
         let mut before = 0;
-        for (w, (&holder_word, &within_word)) in p.bits.iter().zip(within).enumerate() {
+        for (w, (&holder_word, &within_word)) in
+            p.bits.words().iter().zip(within.words()).enumerate()
+        {
             let mut word = holder_word & within_word;
             while word != 0 {
                 let b = word.trailing_zeros();
@@ -171,12 +184,16 @@ impl StockTable {
             .iter()
             .filter_map(|&(s, _)| self.posting_of(s))
             .collect();
-        if postings.len() > 1 && postings.iter().all(|p| !p.bits.is_empty()) {
-            let words = postings.iter().map(|p| p.bits.len()).max().unwrap_or(0);
+        if postings.len() > 1 && postings.iter().all(|p| p.has_bitmap()) {
+            let words = postings
+                .iter()
+                .map(|p| p.bits.words().len())
+                .max()
+                .unwrap_or(0);
             for w in 0..words {
-                let mut word = postings
-                    .iter()
-                    .fold(0, |acc, p| acc | p.bits.get(w).copied().unwrap_or(0));
+                let mut word = postings.iter().fold(0, |acc, p| {
+                    acc | p.bits.words().get(w).copied().unwrap_or(0)
+                });
                 while word != 0 {
                     out.push(NodeIdx((w * 64) as u32 + word.trailing_zeros()));
                     word &= word - 1;
@@ -217,7 +234,7 @@ impl<'a> Cursor<'a> {
     /// True when `n` (not below the node asked before) holds at least `need` units.
     fn holds(&mut self, n: NodeIdx, need: u32) -> bool {
         let p = self.p;
-        if p.bits.is_empty() {
+        if !p.has_bitmap() {
             let rest = &p.nodes[self.i..];
             let mut hi = 1;
             while hi < rest.len() && rest[hi] < n {
@@ -229,7 +246,7 @@ impl<'a> Cursor<'a> {
             self.i = at;
             return found.is_ok() && p.units[at] >= need;
         }
-        if !bit(&p.bits, n) {
+        if !p.bits.contains(n) {
             return false;
         }
         if need <= 1 {
@@ -237,10 +254,10 @@ impl<'a> Cursor<'a> {
         }
         let w = n.0 as usize / 64;
         while self.w < w {
-            self.before += p.bits[self.w].count_ones() as usize;
+            self.before += p.bits.words()[self.w].count_ones() as usize;
             self.w += 1;
         }
-        let at = self.before + bits_below(p.bits[w], n.0 % 64);
+        let at = self.before + bits_below(p.bits.words()[w], n.0 % 64);
         debug_assert_eq!(p.nodes[at], n, "the bitmap and the list agree");
         p.units[at] >= need
     }

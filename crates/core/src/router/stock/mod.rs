@@ -147,7 +147,7 @@ impl StockTable {
     pub(crate) fn has_bitmap(&self, sku: SkuId) -> bool {
         self.postings
             .get(sku.0 as usize)
-            .is_some_and(|p| !p.bits.is_empty())
+            .is_some_and(|p| p.has_bitmap())
     }
 
     /// The holders of `sku` (ascending) and their units, side by side.

@@ -1,6 +1,7 @@
 //! The holder queries against a plain map of positions.
 
 use super::StockTable;
+use crate::router::node_set::NodeSet;
 use crate::{LatLng, NodeIdx, SkuId};
 use proptest::prelude::*;
 
@@ -66,10 +67,7 @@ proptest! {
                 prop_assert_eq!(table.qty(NodeIdx(n), SkuId(s)), units);
             }
         }
-        let mut bits = vec![0u64; 1300usize.div_ceil(64)];
-        for &n in &within {
-            bits[n as usize / 64] |= 1 << (n % 64);
-        }
+        let bits = NodeSet::from_nodes(1300, within.iter().map(|&n| NodeIdx(n)));
         for s in 0..4 {
             let mut listed = Vec::new();
             table.holdings_within(SkuId(s), &bits, |n, units| listed.push((n, units)));
