@@ -4,7 +4,7 @@
 
 use super::posting::Posting;
 use super::StockTable;
-use crate::router::node_set::{bits_below, NodeSet};
+use crate::router::node_set::{NodeSet, RankCursor};
 use crate::{NodeIdx, SkuId};
 
 impl StockTable {
@@ -22,38 +22,34 @@ impl StockTable {
         };
         if postings.iter().all(|p| p.has_bitmap()) {
             // Every SKU is dense: AND the bitmaps, then check quantities above one unit. A
-            // holder's place in its list is its rank in the bitmap (the holders before it), kept
-            // word by word as the AND goes.
+            // holder's place in its list is its rank in the bitmap (the holders before it),
+            // counted on as the AND goes.
             let words = postings
                 .iter()
                 .map(|p| p.bits.words().len())
                 .min()
                 .unwrap_or(0);
-            let mut big: Vec<(&Posting, u32, usize)> = needs
+            let mut big: Vec<(&Posting, u32, RankCursor<'_>)> = needs
                 .iter()
                 .zip(&postings)
                 .filter(|((_, need), _)| *need > 1)
-                .map(|(&(_, need), &p)| (p, need, 0))
+                .map(|(&(_, need), &p)| (p, need, RankCursor::new(&p.bits)))
                 .collect();
             for w in 0..words {
                 let mut word = postings
                     .iter()
                     .fold(u64::MAX, |acc, p| acc & p.bits.words()[w]);
                 while word != 0 {
-                    let b = word.trailing_zeros();
-                    let n = NodeIdx((w * 64) as u32 + b);
+                    let n = NodeIdx((w * 64) as u32 + word.trailing_zeros());
                     word &= word - 1;
-                    let enough = big.iter().all(|&(p, need, before)| {
-                        let at = before + bits_below(p.bits.words()[w], b);
+                    let enough = big.iter_mut().all(|(p, need, rank)| {
+                        let at = rank.rank(n);
                         debug_assert_eq!(p.nodes[at], n, "the bitmap and the list agree");
-                        p.units[at] >= need
+                        p.units[at] >= *need
                     });
                     if enough {
                         out.push(n);
                     }
-                }
-                for (p, _, before) in &mut big {
-                    *before += p.bits.words()[w].count_ones() as usize;
                 }
             }
             return;
@@ -160,19 +156,18 @@ impl StockTable {
             }
             return;
         }
-        let mut before = 0;
+        let mut rank = RankCursor::new(&p.bits);
         for (w, (&holder_word, &within_word)) in
             p.bits.words().iter().zip(within.words()).enumerate()
         {
             let mut word = holder_word & within_word;
             while word != 0 {
-                let b = word.trailing_zeros();
+                let n = NodeIdx((w * 64) as u32 + word.trailing_zeros());
                 word &= word - 1;
-                let at = before + bits_below(holder_word, b);
-                debug_assert_eq!(p.nodes[at].0 as usize, w * 64 + b as usize);
-                f(p.nodes[at], p.units[at]);
+                let at = rank.rank(n);
+                debug_assert_eq!(p.nodes[at], n, "the bitmap and the list agree");
+                f(n, p.units[at]);
             }
-            before += holder_word.count_ones() as usize;
         }
     }
 
@@ -211,14 +206,13 @@ impl StockTable {
 
 /// A posting's holders looked up for nodes in ascending order, each lookup starting where the
 /// last ended: a list is galloped forward from there, a bitmap's rank counted on from the last
-/// word reached (a binary search or a rank sweep from the start per node, before).
+/// word reached ([`RankCursor`]; a binary search or a rank sweep from the start per node, before).
 struct Cursor<'a> {
     p: &'a Posting,
     /// The list's first node not below the last node asked.
     i: usize,
-    /// The bitmap's word reached, and the holders in the words before it.
-    w: usize,
-    before: usize,
+    /// Where the bitmap's ranks were counted to.
+    rank: RankCursor<'a>,
 }
 
 impl<'a> Cursor<'a> {
@@ -226,8 +220,7 @@ impl<'a> Cursor<'a> {
         Cursor {
             p,
             i: 0,
-            w: 0,
-            before: 0,
+            rank: RankCursor::new(&p.bits),
         }
     }
 
@@ -252,12 +245,7 @@ impl<'a> Cursor<'a> {
         if need <= 1 {
             return true; // the bit said so
         }
-        let w = n.0 as usize / 64;
-        while self.w < w {
-            self.before += p.bits.words()[self.w].count_ones() as usize;
-            self.w += 1;
-        }
-        let at = self.before + bits_below(p.bits.words()[w], n.0 % 64);
+        let at = self.rank.rank(n);
         debug_assert_eq!(p.nodes[at], n, "the bitmap and the list agree");
         p.units[at] >= need
     }

@@ -1,7 +1,7 @@
 //! One SKU's holders: the posting list (nodes ascending, units inline) and, for a SKU held by
 //! many nodes, a bitmap over the nodes where a holder's place in the list is its rank.
 
-use crate::router::node_set::{bits_below, NodeSet};
+use crate::router::node_set::{NodeSet, RankCursor};
 use crate::NodeIdx;
 
 /// One SKU's holders.
@@ -31,13 +31,7 @@ impl Posting {
         }
         // A holder's place in the list is its rank in the bitmap: a count of the bits before it
         // (one sweep over a few cache lines, where a binary search chains a dozen loads).
-        let bits = self.bits.words();
-        let (w, b) = (node.0 as usize / 64, node.0 % 64);
-        let before = bits[..w]
-            .iter()
-            .map(|x| x.count_ones() as usize)
-            .sum::<usize>()
-            + bits_below(bits[w], b);
+        let before = RankCursor::new(&self.bits).rank(node);
         debug_assert_eq!(self.nodes[before], node, "the bitmap and the list agree");
         Ok(before)
     }
