@@ -28,8 +28,9 @@ mod report;
 mod reroute;
 mod table_input;
 mod territories;
-#[cfg(test)]
-mod test_arrow;
+#[cfg(any(test, feature = "test-arrow"))]
+#[doc(hidden)]
+pub mod test_arrow;
 
 pub use self::csv::{
     read_nodes, read_nodes_input, read_orders, read_orders_in, read_orders_input,

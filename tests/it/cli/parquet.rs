@@ -6,66 +6,12 @@ use super::route::SMALL_DECISIONS;
 use crate::{fixture, omniroute, stderr, stdout};
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Date32Type, Float64Type, Int64Type, UInt32Type};
-use arrow_array::{
-    Array, ArrayRef, Float64Array, Int64Array, RecordBatch, StringArray, TimestampSecondArray,
-};
+use arrow_array::Array;
 use arrow_schema::DataType::{self, Date32, Float64, Int64, UInt32, Utf8};
-use arrow_schema::{Field, Schema};
+use omniroute_adapters::test_arrow::csv_to_parquet;
 use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-use parquet::arrow::ArrowWriter;
 use std::fmt::Write as _;
 use std::path::Path;
-use std::sync::Arc;
-
-/// Writes the CSV file `csv` as Parquet at `out`, with typed columns: whole numbers Int64, other
-/// numbers Float64, `created_at` a UTC timestamp, the rest strings; empty cells are nulls.
-fn csv_to_parquet(csv: &Path, out: &Path) {
-    let text = std::fs::read_to_string(csv).unwrap();
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().unwrap().split(',').collect();
-    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
-    let mut fields = Vec::new();
-    let mut arrays: Vec<ArrayRef> = Vec::new();
-    for (c, name) in header.iter().enumerate() {
-        let cells: Vec<Option<&str>> = rows
-            .iter()
-            .map(|r| Some(r[c]).filter(|s| !s.is_empty()))
-            .collect();
-        let all = |ok: fn(&str) -> bool| cells.iter().flatten().all(|s| ok(s));
-        let array: ArrayRef = if *name == "created_at" {
-            Arc::new(
-                cells
-                    .iter()
-                    .map(|s| s.map(|s| s.parse::<jiff::Timestamp>().unwrap().as_second()))
-                    .collect::<TimestampSecondArray>()
-                    .with_timezone("UTC"),
-            )
-        } else if all(|s| s.parse::<i64>().is_ok()) {
-            Arc::new(
-                cells
-                    .iter()
-                    .map(|s| s.map(|s| s.parse::<i64>().unwrap()))
-                    .collect::<Int64Array>(),
-            )
-        } else if all(|s| s.parse::<f64>().is_ok()) {
-            Arc::new(
-                cells
-                    .iter()
-                    .map(|s| s.map(|s| s.parse::<f64>().unwrap()))
-                    .collect::<Float64Array>(),
-            )
-        } else {
-            Arc::new(cells.iter().copied().collect::<StringArray>())
-        };
-        fields.push(Field::new(*name, array.data_type().clone(), true));
-        arrays.push(array);
-    }
-    let schema = Arc::new(Schema::new(fields));
-    let batch = RecordBatch::try_new(schema.clone(), arrays).unwrap();
-    let mut w = ArrowWriter::try_new(std::fs::File::create(out).unwrap(), schema, None).unwrap();
-    w.write(&batch).unwrap();
-    w.close().unwrap();
-}
 
 /// A scratch folder holding the small instance as `nodes.parquet`, `stock.parquet` and
 /// `orders.parquet`.
@@ -73,7 +19,7 @@ fn parquet_instance() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     for name in ["nodes", "stock", "orders"] {
         csv_to_parquet(
-            &fixture(&format!("small/{name}.csv")),
+            &std::fs::read_to_string(fixture(&format!("small/{name}.csv"))).unwrap(),
             &dir.path().join(format!("{name}.parquet")),
         );
     }
@@ -279,9 +225,7 @@ fn a_bad_lat_in_a_parquet_file_is_e1010_at_its_row() {
     // The third node (row index 2, so line 4 with the column names as line 1); lat is column 3.
     let bad = nodes.replace("ST-GGN,store,28.4595", "ST-GGN,store,95.5");
     assert_ne!(bad, nodes);
-    let csv = dir.path().join("bad.csv");
-    std::fs::write(&csv, bad).unwrap();
-    csv_to_parquet(&csv, &dir.path().join("nodes.parquet"));
+    csv_to_parquet(&bad, &dir.path().join("nodes.parquet"));
     let out = omniroute()
         .current_dir(dir.path())
         .args(["validate"])

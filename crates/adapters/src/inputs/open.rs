@@ -101,32 +101,8 @@ fn read_paths(
 
 #[cfg(test)]
 mod tests {
+    use crate::test_arrow::csv_to_parquet;
     use crate::{InputError, Inputs, Source, StockSource, TableInput};
-    use arrow_array::{ArrayRef, StringArray};
-    use parquet::arrow::ArrowWriter;
-    use std::path::Path;
-    use std::sync::Arc;
-
-    /// `csv` (a header and rows, no quotes) written as a Parquet file of text columns at `path`.
-    fn parquet(path: &Path, csv: &str) {
-        let mut lines = csv.lines().map(|l| l.split(',').collect::<Vec<_>>());
-        let header = lines.next().unwrap();
-        let rows: Vec<Vec<&str>> = lines.collect();
-        let columns: Vec<(&str, ArrayRef)> = header
-            .iter()
-            .enumerate()
-            .map(|(c, name)| {
-                let cells: Vec<&str> = rows.iter().map(|r| r[c]).collect();
-                (*name, Arc::new(StringArray::from(cells)) as ArrayRef)
-            })
-            .collect();
-        let batch = crate::test_arrow::record_batch(columns);
-        let mut w =
-            ArrowWriter::try_new(std::fs::File::create(path).unwrap(), batch.schema(), None)
-                .unwrap();
-        w.write(&batch).unwrap();
-        w.close().unwrap();
-    }
 
     /// What the files at these paths load to, opened one after the other (nodes, stock, orders,
     /// policies).
@@ -154,7 +130,7 @@ mod tests {
             if csv.is_empty() {
                 std::fs::write(&path, "not a Parquet file").unwrap();
             } else {
-                parquet(&path, csv);
+                csv_to_parquet(csv, &path);
             }
             path.to_str().unwrap().to_owned()
         };

@@ -258,7 +258,6 @@ mod tests {
     use crate::Table;
     use arrow_array::{ArrayRef, Float64Array, Int64Array, StringArray};
     use parquet::arrow::arrow_reader::ArrowReaderMetadata;
-    use parquet::arrow::ArrowWriter;
     use parquet::file::properties::WriterProperties;
     use std::sync::Arc;
 
@@ -306,10 +305,7 @@ mod tests {
         let props = WriterProperties::builder()
             .set_max_row_group_row_count(Some(30_000))
             .build();
-        let mut bytes = Vec::new();
-        let mut w = ArrowWriter::try_new(&mut bytes, batch.schema(), Some(props)).unwrap();
-        w.write(&batch).unwrap();
-        w.close().unwrap();
+        let bytes = crate::test_arrow::parquet_bytes(&batch, Some(props));
         let table = read_parquet(bytes.clone(), "t.parquet").unwrap();
         assert_eq!(table.rows(), 70_000);
         let data = bytes::Bytes::from(bytes);

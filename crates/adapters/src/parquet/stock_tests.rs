@@ -4,10 +4,10 @@
 //! row checks, in any order.
 
 use super::read_parquet;
+use crate::test_arrow::{parquet_bytes, record_batch};
 use crate::{read_nodes, read_stock, read_stock_input, StockRecord, TableInput};
 use arrow_array::{ArrayRef, Int64Array, StringArray};
 use omniroute_core::{ServiceLevels, Skus};
-use parquet::arrow::ArrowWriter;
 use parquet::file::properties::WriterProperties;
 use proptest::prelude::*;
 use std::fmt::Write as _;
@@ -57,16 +57,12 @@ fn files(
         ("qty", Arc::new(Int64Array::from(qty.clone()))),
         ("reserved", Arc::new(Int64Array::from(reserved.clone()))),
     ];
-    let batch = crate::test_arrow::record_batch(columns);
-    let schema = batch.schema();
+    let batch = record_batch(columns);
     let props = WriterProperties::builder()
         .set_dictionary_enabled(dictionary)
         .set_max_row_group_row_count(Some(group))
         .build();
-    let mut bytes = Vec::new();
-    let mut w = ArrowWriter::try_new(&mut bytes, schema, Some(props)).unwrap();
-    w.write(&batch).unwrap();
-    w.close().unwrap();
+    let bytes = parquet_bytes(&batch, Some(props));
     let cell = |t: Option<&str>| t.unwrap_or("").to_owned();
     let int = |v: Option<i64>| v.map_or(String::new(), |v| v.to_string());
     let mut csv = "node_id,sku,qty,reserved\n".to_owned();

@@ -1,5 +1,6 @@
 use super::*;
 use crate::csv::Sheet;
+use crate::test_arrow::{parquet_bytes, record_batch};
 use crate::{read_nodes_input, InputError};
 use arrow_array::types::Int32Type;
 use arrow_array::{
@@ -8,18 +9,11 @@ use arrow_array::{
 };
 use arrow_schema::{DataType, Field, Schema};
 use omniroute_core::ServiceLevels;
-use parquet::arrow::ArrowWriter;
 use std::sync::Arc;
 
 /// A Parquet file holding `columns` (all nullable).
 fn parquet(columns: Vec<(&str, ArrayRef)>) -> Vec<u8> {
-    let batch = crate::test_arrow::record_batch(columns);
-    let schema = batch.schema();
-    let mut out = Vec::new();
-    let mut w = ArrowWriter::try_new(&mut out, schema, None).unwrap();
-    w.write(&batch).unwrap();
-    w.close().unwrap();
-    out
+    parquet_bytes(&record_batch(columns), None)
 }
 
 /// The file's header and rows as the readers see them: trimmed cells, `|`-separated.
@@ -259,10 +253,10 @@ fn the_codecs_of_pyarrow_polars_and_spark_are_read() {
         Compression::GZIP(GzipLevel::default()),
     ] {
         let props = WriterProperties::builder().set_compression(codec).build();
-        let mut out = Vec::new();
-        let mut w = ArrowWriter::try_new(&mut out, schema.clone(), Some(props)).unwrap();
-        w.write(&batch).unwrap();
-        w.close().unwrap();
-        assert_eq!(text(out), "node_id|lat\nW1|28.6\nW2|19.1\n", "{codec:?}");
+        assert_eq!(
+            text(parquet_bytes(&batch, Some(props))),
+            "node_id|lat\nW1|28.6\nW2|19.1\n",
+            "{codec:?}"
+        );
     }
 }

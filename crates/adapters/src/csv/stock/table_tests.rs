@@ -6,34 +6,10 @@ use crate::csv::sheet::Sheet;
 use omniroute_core::Skus;
 use proptest::prelude::*;
 
-/// A table of the rows of `text` (a CSV file with a header, every cell text but `qty`, read as
-/// an integer where it is one), in batches of `batch` rows.
+/// A table of the rows of `text` (a CSV file with a header; integer columns as integers, see
+/// [`csv_batch`](crate::test_arrow::csv_batch)), in batches of `batch` rows.
 fn table_of(text: &str, batch: usize) -> crate::Table {
-    use arrow_array::{ArrayRef, Int64Array, StringArray};
-    use std::sync::Arc;
-    let mut lines = text.lines();
-    let header: Vec<&str> = lines.next().expect("a header").split(',').collect();
-    let rows: Vec<Vec<&str>> = lines.map(|l| l.split(',').collect()).collect();
-    let columns: Vec<(&str, ArrayRef)> = header
-        .iter()
-        .enumerate()
-        .map(|(i, &n)| -> (&str, ArrayRef) {
-            let cells = rows
-                .iter()
-                .map(|r| r.get(i).copied().filter(|c| !c.is_empty()));
-            let column: ArrayRef = if n == "qty" {
-                Arc::new(Int64Array::from(
-                    cells
-                        .map(|c| c.map(|c| c.parse().expect("digits")))
-                        .collect::<Vec<_>>(),
-                ))
-            } else {
-                Arc::new(StringArray::from(cells.collect::<Vec<_>>()))
-            };
-            (n, column)
-        })
-        .collect();
-    let whole = crate::test_arrow::record_batch(columns);
+    let whole = crate::test_arrow::csv_batch(text);
     let schema = whole.schema();
     let batches = (0..whole.num_rows())
         .step_by(batch.max(1))
