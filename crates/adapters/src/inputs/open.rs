@@ -1,6 +1,6 @@
 //! A routing input read from its paths: a Parquet stock's three tables decoded at once, the
-//! orders on a thread of their own from the start (decoded, then read as soon as the network
-//! is), beside the nodes and then the stock on the calling thread.
+//! orders on a thread of their own from the start (decoded, then read once the network is read
+//! and the stock opened), beside the nodes and then the stock on the calling thread.
 
 use super::{read_orders_own, FilesRead, Inputs, OrdersRead, Source};
 use crate::csv::{read_nodes_input, read_stock_table, Loaded, NodeNames};
@@ -14,7 +14,8 @@ impl Inputs {
     /// [`Inputs::load_stock_source`] does: the same inputs, problems and errors (a file that
     /// cannot be opened or decoded is the first such of nodes, stock, orders, policies, alone).
     /// A Parquet stock's files are decoded at once: the orders on a thread of their own, read
-    /// there as soon as the nodes are, while the stock is decoded and read.
+    /// there once the nodes are read and the stock decoded, while the stock is read (a stock
+    /// that cannot be opened is reported without reading the orders).
     pub fn open(
         nodes: &str,
         stock: &str,
@@ -67,10 +68,14 @@ fn read_paths(
         });
         let opened = TableInput::open(nodes).map(|nodes| {
             let _ = nodes_read.set(read_nodes_input(&nodes, levels));
-            let _ = read_now.send(());
         });
+        // The orders are read once the stock is open: its error is not held up by their read.
+        let stock = opened.and_then(|()| StockSource::open(stock));
+        if stock.is_ok() {
+            let _ = read_now.send(());
+        }
         drop(read_now);
-        let StockSource::Whole(stock) = opened.and_then(|()| StockSource::open(stock))? else {
+        let StockSource::Whole(stock) = stock? else {
             unreachable!("a Parquet stock is read whole")
         };
         let network = nodes_read
