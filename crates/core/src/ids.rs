@@ -298,6 +298,10 @@ impl Skus {
     pub fn get(&self, sku: &str) -> Option<SkuId> {
         self.0.get(sku).map(SkuId)
     }
+    /// The SKUs of `names`, each with its index there as its id.
+    pub fn from_names(names: Interner) -> Self {
+        Skus(names)
+    }
     /// The interner of the names, for the keyed and batched lookups of [`Interner`].
     pub fn names(&self) -> &Interner {
         &self.0

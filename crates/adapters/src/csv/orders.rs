@@ -7,6 +7,7 @@ use super::sheet::Sheet;
 use super::{Loaded, SkuStage};
 use crate::problem::clip;
 use crate::{InputError, TableInput};
+use done::Done;
 use head::{read_head, Head, HeadCells};
 use omniroute_core::codes::InputCode;
 use omniroute_core::{
@@ -15,6 +16,7 @@ use omniroute_core::{
 use rustc_hash::FxHashMap;
 use std::io::Read;
 
+mod done;
 mod head;
 
 const KNOWN: &str = "order_id, sku, qty, dest_lat, dest_lon, line_no, service_level, created_at, \
@@ -157,17 +159,27 @@ impl Building {
         cols.keep(row, &mut self.customer, (self.first_line, &self.id));
     }
 
-    /// Adds the order, where it starts and its customer to what was read.
-    fn finish(mut self, orders: &mut Vec<Order>, places: &mut OrderPlaces) {
-        places.lines.push(self.first_line);
+    /// Adds the order, where it starts and its customer to what was read, and its id to `done`.
+    fn finish(mut self, orders: &mut Vec<Order>, places: &mut OrderPlaces, done: &mut Done) {
+        let first_line = self.first_line;
+        places.lines.push(first_line);
         places
             .customers
             .push(self.customer.take().unwrap_or_default());
-        orders.extend(self.into_order());
+        match self.into_order() {
+            Ok(order) => {
+                orders.push(order);
+                done.add_order(orders, first_line);
+            }
+            Err(id) => done.add_headless(orders, id, first_line),
+        }
     }
 
-    fn into_order(self) -> Option<Order> {
-        let head = self.head?;
+    /// The order, or its id when it has no head (a bad row).
+    fn into_order(self) -> Result<Order, String> {
+        let Some(head) = self.head else {
+            return Err(self.id);
+        };
         let mut order = Order::new(self.id, head.destination, self.lines);
         order.service_level = head.service_level;
         order.created_at = head.created_at;
@@ -178,7 +190,7 @@ impl Building {
         order.tags = head.tags;
         order.excluded = head.excluded;
         order.pinned = head.pinned;
-        Some(order)
+        Ok(order)
     }
 }
 
@@ -298,17 +310,20 @@ fn read_sheet(
     sheet.end_header(KNOWN);
 
     let mut stage = SkuStage::new(skus);
-    let mut orders = Vec::new();
+    // Sized once, for an order a row: capacity never written to costs no memory, and growing
+    // copied and touched twice what the orders fill.
+    let rows = sheet.rows_hint();
+    let mut orders = Vec::with_capacity(rows);
     let mut places = OrderPlaces {
         file: file.to_owned(),
-        lines: Vec::new(),
+        lines: Vec::with_capacity(rows),
         created_at_column: c.created_at.map_or(0, |i| i as u64 + 1),
-        customers: Vec::new(),
+        customers: Vec::with_capacity(rows),
     };
     // Where each finished order starts, and the current order's line numbers. Not sized from
     // the rows up front: a map of an order a row is twice the one orders of two lines fill,
     // and its lookups missed the cache more than growing it cost (CSV 3-4 % more CPU, measured).
-    let mut done: FxHashMap<String, u64> = FxHashMap::default();
+    let mut done = Done::default();
     let mut line_nos: FxHashMap<u32, u64> = FxHashMap::default();
     let mut current: Option<Building> = None;
     let mut head_cells = HeadCells::new(&c);
@@ -335,11 +350,10 @@ fn read_sheet(
             Some(b) if b.id == id => b,
             previous => {
                 if let Some(b) = previous {
-                    done.insert(b.id.clone(), b.first_line);
-                    b.finish(&mut orders, &mut places);
+                    b.finish(&mut orders, &mut places, &mut done);
                 }
                 line_nos.clear();
-                if let Some(&first) = done.get(id) {
+                if let Some(first) = done.get(&orders, id) {
                     row.error(
                         InputCode::NonContiguous.id(),
                         c.order_id,
@@ -385,7 +399,7 @@ fn read_sheet(
         }
     }
     if let Some(b) = current {
-        b.finish(&mut orders, &mut places);
+        b.finish(&mut orders, &mut places, &mut done);
     }
     let warnings = sheet.finish()?;
     // An order without a head (a bad row) fails the file above, so the two lists align.

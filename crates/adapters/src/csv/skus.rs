@@ -105,8 +105,13 @@ impl SkuStage {
         }
     }
 
-    /// Adds the new names to `skus`, in first-seen order, so they get the staged ids.
+    /// Adds the new names to `skus`, in first-seen order, so they get the staged ids (into an
+    /// empty `skus`, as the orders read beside the stock stage theirs, the staged table itself).
     pub fn commit(self, skus: &mut Skus) {
+        if skus.is_empty() && self.base == 0 {
+            *skus = Skus::from_names(self.fresh);
+            return;
+        }
         for i in 0..self.fresh.len() as u32 {
             let id = skus.intern(self.fresh.name(i));
             debug_assert_eq!(id, SkuId(self.base + i), "SKU table changed while staging");

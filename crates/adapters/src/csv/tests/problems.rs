@@ -128,6 +128,28 @@ fn several_problems_in_one_file_are_all_reported() {
     assert_eq!(places(&problems), expected);
 }
 
+/// An order met again names the first line of its last run, also when its first run had a bad
+/// order-level cell (an order without a head, kept aside from the orders read).
+#[test]
+fn an_order_met_again_names_where_its_last_run_started() {
+    let text =
+        format!("{O}\nA1,X,1,999,0\nB1,X,1,0,0\nA1,Y,1,0,0\nC1,X,1,0,0\nA1,Z,1,0,0\nB1,Z,1,0,0\n");
+    let problems = errors(orders(text.as_bytes()));
+    let expected = vec![
+        ("E1010", 2, 4),
+        ("E1023", 4, 1),
+        ("E1023", 6, 1),
+        ("E1023", 7, 1),
+    ];
+    assert_eq!(places(&problems), expected);
+    let starts: Vec<bool> = ["line 2)", "line 4)", "line 3)"]
+        .iter()
+        .zip(&problems[1..])
+        .map(|(start, p)| p.message.ends_with(start))
+        .collect();
+    assert_eq!(starts, [true; 3], "{problems:?}");
+}
+
 #[test]
 fn problems_are_capped_and_the_rest_counted() {
     let mut text = String::from("node_id,sku,qty\n");
