@@ -1,7 +1,7 @@
 //! One data row and the field parsers shared by the readers. Each parser reports its own problem
 //! (with the field's line and column) and returns `None`; the reader then drops the row.
 
-use super::table::{Cell, Held};
+use super::table::{write_float, write_instant, Cell};
 use crate::problem::clip;
 use crate::problem::Problems;
 use csv::StringRecord;
@@ -30,23 +30,27 @@ pub(crate) enum Cells<'a> {
 impl<'a> Cells<'a> {
     /// The untrimmed cell `i`.
     #[inline]
-    fn get(self, i: usize) -> Option<&'a str> {
+    pub(crate) fn get(self, i: usize) -> Option<&'a str> {
         match self {
             Cells::Record(record) => record.get(i),
             Cells::Split(line, bounds) => bounds.get(i).map(|&(a, b)| &line[a..b]),
             Cells::Table(cells, text) => cells.get(i).map(|cell| match cell {
                 Cell::Text(t) => *t,
-                Cell::Written(a, b, _) => &text[*a..*b],
+                Cell::Written(a, b) => &text[*a..*b],
                 Cell::Int(value, digits) => digits.text(*value),
+                Cell::Float(v, lazy) => lazy.text(|out| write_float(out, *v)),
+                Cell::Instant(ts, lazy) => lazy.text(|out| {
+                    let _ = write_instant(out, *ts); // (writing to a String cannot fail)
+                }),
             }),
         }
     }
 
     /// True when cell `i` is blank (empty or whitespace), without writing out an integer's
-    /// digits.
+    /// digits, a float or an instant.
     #[inline]
     fn is_blank(self, i: usize) -> bool {
-        if let Some(Cell::Int(..)) = self.table_cell(i) {
+        if let Some(Cell::Int(..) | Cell::Float(..) | Cell::Instant(..)) = self.table_cell(i) {
             return false;
         }
         self.get(i).is_none_or(|t| trim(t).is_empty())
@@ -75,9 +79,20 @@ impl<'a> Cells<'a> {
     #[inline]
     fn float(self, i: usize) -> Option<f64> {
         match self.table_cell(i)? {
-            Cell::Written(_, _, Held::Float(v)) => Some(*v),
+            Cell::Float(v, _) => Some(*v),
             _ => None,
         }
+    }
+
+    /// Cell `i` when a table holds it as a value, not as text.
+    #[inline]
+    fn value(self, i: usize) -> Option<Value> {
+        Some(match self.table_cell(i)? {
+            Cell::Int(Some(v), _) => Value::Int(*v),
+            Cell::Float(v, _) => Value::Float(v.to_bits()),
+            Cell::Instant(ts, _) => Value::Instant(*ts),
+            _ => return None,
+        })
     }
 
     /// Cell `i` when it is held as an instant (a table's), with its text: the instant that text
@@ -85,10 +100,20 @@ impl<'a> Cells<'a> {
     #[inline]
     fn instant(self, i: usize) -> Option<Timestamp> {
         match self.table_cell(i)? {
-            Cell::Written(_, _, Held::Instant(ts)) => Some(*ts),
+            Cell::Instant(ts, _) => Some(*ts),
             _ => None,
         }
     }
+}
+
+/// A table's cell held as a value (see [`crate::Table`]): its text is written from the value
+/// alone, so two cells holding the same value have the same text.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(crate) enum Value {
+    Int(i64),
+    /// A 64-bit float's bits.
+    Float(u64),
+    Instant(Timestamp),
 }
 
 /// `text` without leading and trailing whitespace (as [`str::trim`]), at once when it is
@@ -192,6 +217,12 @@ impl<'a> Row<'a> {
     pub fn cell(&self, col: Col) -> Option<&'a str> {
         let text = trim(self.record.get(col?)?);
         (!text.is_empty()).then_some(text)
+    }
+
+    /// The cell as a table holds it when it is a value, not text (see [`Value`]).
+    #[inline]
+    pub fn value(&self, col: Col) -> Option<Value> {
+        self.record.value(col?)
     }
 
     /// A required text value: reports an empty cell (an absent column was reported already).
@@ -324,12 +355,12 @@ impl<'a> Row<'a> {
     /// A required position from two columns, each checked on its own.
     pub fn lat_lng(&mut self, lat: Col, lon: Col) -> Option<LatLng> {
         let lat_deg = self
-            .text(lat)
-            .and_then(|_| self.number(lat))
+            .filled(lat)
+            .and_then(|()| self.number(lat))
             .and_then(|v| self.degrees(lat, v, 90.0));
         let lon_deg = self
-            .text(lon)
-            .and_then(|_| self.number(lon))
+            .filled(lon)
+            .and_then(|()| self.number(lon))
             .and_then(|v| self.degrees(lon, v, 180.0));
         LatLng::new(lat_deg?, lon_deg?).ok()
     }

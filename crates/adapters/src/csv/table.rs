@@ -9,11 +9,12 @@
 //! written in Rust's shortest round-trip form of their own width (a whole number without a
 //! fraction: pandas turns an integer column with missing cells into floats; a 32-bit 28.6 is
 //! `28.6`), NaN and nulls as empty cells; every other type by the rules of [`text`] (dates,
-//! times, timestamps, booleans, lists, other dictionaries); a float or temporal cell equal to
-//! the one above it is copied from that row's text. A 64-bit float cell and an instant (a
-//! timestamp with a time zone) also keep their value, which is what their text reads back as,
-//! for `Row::number` and `Row::timestamp` to take without parsing the text again
-//! ([`Held`]). A column of a type without a text form
+//! times, timestamps, booleans, lists, other dictionaries); a 32-bit float or temporal cell
+//! equal to the one above it is copied from that row's text. A 64-bit float cell and an
+//! instant (a timestamp with a time zone) are held as their value, which is what their text
+//! reads back as, for `Row::number` and `Row::timestamp` to take and the orders' head to compare
+//! ([`Cell::Float`], [`Cell::Instant`]); their text is written only when a check reads the cell
+//! as text. A column of a type without a text form
 //! there is `E1202`, before any row is read. A row's `line` is its position as in a file with a
 //! header: row `i` (0-based, across batches) is line `i + 2`, also in a run of rows read on its
 //! own ([`TableRows::range`]).
@@ -31,7 +32,8 @@ use arrow_schema::{ArrowError, DataType, Schema, TimeUnit};
 use jiff::Timestamp;
 use omniroute_core::codes::InputCode;
 use std::cell::OnceCell;
-use text::{has_text_form, timestamp, write_float, write_instant, TextColumn};
+use text::{has_text_form, timestamp, TextColumn};
+pub(crate) use text::{write_float, write_instant};
 
 #[cfg(test)]
 mod tests;
@@ -115,23 +117,31 @@ pub(crate) struct TableRows<'a> {
 pub(crate) enum Cell<'a> {
     /// A text cell, borrowed from its column (empty for a null).
     Text(&'a str),
-    /// A cell written in the row's text at these bounds, and the value it holds besides.
-    Written(usize, usize, Held),
+    /// A cell written in the row's text at these bounds (a 32-bit float, a date, a list…).
+    Written(usize, usize),
     /// An integer cell: its value (`None` above `i64::MAX`) and its digits, written the first
     /// time a check reads the cell as text (most rows are read as integers only).
     Int(Option<i64>, Digits),
+    /// A 64-bit float (not NaN), and its shortest text ([`write_float`]) once read as text.
+    Float(f64, Lazy),
+    /// An instant, and its RFC 3339 text (`…Z`, [`write_instant`]) once read as text.
+    Instant(Timestamp, Lazy),
 }
 
-/// The value a written cell keeps beside its text: what that text reads back as, for the checks
-/// to take without parsing it again.
-#[derive(Clone, Copy, Debug)]
-pub(crate) enum Held {
-    /// Only the text (a 32-bit float, a date, a list…).
-    Text,
-    /// A 64-bit float, written as `{}`'s shortest text of it.
-    Float(f64),
-    /// An instant, written in RFC 3339 (`…Z`).
-    Instant(Timestamp),
+/// A cell's text, written the first time a check reads the cell as text: the orders' checks
+/// take most floats and instants as values only.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Lazy(OnceCell<Box<str>>);
+
+impl Lazy {
+    /// The text `write` writes, written once.
+    pub fn text(&self, write: impl FnOnce(&mut String)) -> &str {
+        self.0.get_or_init(|| {
+            let mut text = String::new();
+            write(&mut text);
+            text.into_boxed_str()
+        })
+    }
 }
 
 /// An integer's digits, written on demand.
@@ -222,12 +232,6 @@ impl Column<'_> {
     /// True when cell `row` is written as text and holds the value of cell `row - 1`.
     fn same_as_above(&self, row: usize) -> bool {
         match self {
-            Column::Float(a) => {
-                row > 0
-                    && a.is_valid(row)
-                    && a.is_valid(row - 1)
-                    && a.value(row).to_bits() == a.value(row - 1).to_bits()
-            }
             Column::Float32(a) => {
                 row > 0
                     && a.is_valid(row)
@@ -317,10 +321,10 @@ impl<'a> TableRows<'a> {
         }
         for (i, c) in self.columns.iter().enumerate() {
             let cell = match self.cells.get(i) {
-                Some(&Cell::Written(a, b, held)) if c.same_as_above(self.row) => {
+                Some(&Cell::Written(a, b)) if c.same_as_above(self.row) => {
                     let start = self.text.len();
                     self.text.push_str(&self.above[a..b]);
-                    Cell::Written(start, self.text.len(), held)
+                    Cell::Written(start, self.text.len())
                 }
                 _ => read_cell(&mut self.text, c, self.row)?,
             };
@@ -396,17 +400,15 @@ fn column(c: &dyn Array) -> Result<Column<'_>, ArrowError> {
     })
 }
 
-/// Cell `row` of `c`: its text borrowed, its integer value, or its text written at the end of
-/// `out`.
+/// Cell `row` of `c`: its text borrowed, its integer, float or instant value, or its text
+/// written at the end of `out`.
 fn read_cell<'a>(out: &mut String, c: &Column<'a>, row: usize) -> Result<Cell<'a>, ArrowError> {
     let text = |t: &'a str| Ok(Cell::Text(t));
     let start = out.len();
     match c {
         Column::Text(t) => return text(t.get(row).unwrap_or("")),
         Column::Float(a) if a.is_valid(row) && !a.value(row).is_nan() => {
-            let v = a.value(row);
-            write_float(out, v);
-            return Ok(Cell::Written(start, out.len(), Held::Float(v)));
+            return Ok(Cell::Float(a.value(row), Lazy::default()));
         }
         Column::Float32(a) if a.is_valid(row) && !a.value(row).is_nan() => {
             write_float(out, a.value(row));
@@ -422,15 +424,15 @@ fn read_cell<'a>(out: &mut String, c: &Column<'a>, row: usize) -> Result<Cell<'a
         Column::Int(_) | Column::UInt(_) => return text(""),
         Column::Float(_) | Column::Float32(_) => {}
         Column::Other(a, fixed) => {
-            // An instant is written from its value, converted once (the text `a.write` gives).
+            // An instant is held as its value, converted once (its text is the one `a.write`
+            // gives).
             if let Some(ts) = fixed.as_ref().and_then(|f| f.instant(row)) {
-                let _ = write_instant(out, ts); // (writing to a String cannot fail)
-                return Ok(Cell::Written(start, out.len(), Held::Instant(ts)));
+                return Ok(Cell::Instant(ts, Lazy::default()));
             }
             a.write(row, out);
         }
     }
-    Ok(Cell::Written(start, out.len(), Held::Text))
+    Ok(Cell::Written(start, out.len()))
 }
 
 /// A text column of one batch, its cells borrowed.

@@ -3,7 +3,7 @@
 //! read again.
 
 use super::Cols;
-use crate::csv::fields::{same, Col, Row};
+use crate::csv::fields::{same, Col, Row, Value};
 use crate::csv::order_nodes::{node_lists, NodeNames};
 use jiff::civil::Date;
 use jiff::Timestamp;
@@ -61,12 +61,21 @@ impl Head {
 
 /// The order-level cells (trimmed) of the line an order's head was read from: a later line
 /// that repeats them, as most do, has the same head and no problem in them, so they are not
-/// read again.
+/// read again. A table's cell held as a value (a float, an instant, an integer) is kept and
+/// compared as that value, which its text is written from, so neither is written as text.
 pub(super) struct HeadCells {
     /// The order-level columns.
     cols: [Col; 13],
     text: String,
-    ends: Vec<usize>,
+    /// Where each cell's text ends in `text`, or its value.
+    kept: Vec<Kept>,
+}
+
+/// A kept cell.
+enum Kept {
+    /// Its text ends here in [`HeadCells::text`].
+    Text(usize),
+    Value(Value),
 }
 
 impl HeadCells {
@@ -74,28 +83,42 @@ impl HeadCells {
         HeadCells {
             cols: c.head(),
             text: String::new(),
-            ends: Vec::new(),
+            kept: Vec::new(),
         }
     }
 
     /// Keeps the cells of `row`.
     pub(super) fn keep(&mut self, row: &Row<'_>) {
         self.text.clear();
-        self.ends.clear();
+        self.kept.clear();
         for &col in &self.cols {
-            self.text.push_str(row.cell(col).unwrap_or(""));
-            self.ends.push(self.text.len());
+            let kept = match row.value(col) {
+                Some(v) => Kept::Value(v),
+                None => {
+                    self.text.push_str(row.cell(col).unwrap_or(""));
+                    Kept::Text(self.text.len())
+                }
+            };
+            self.kept.push(kept);
         }
     }
 
-    /// True when `row` has the kept cells.
+    /// True when `row` has the kept cells (a cell held as a value where the kept one is text,
+    /// or the other way round, counts as another: the row's head is read and compared).
     pub(super) fn repeated(&self, row: &Row<'_>) -> bool {
         let mut start = 0;
-        self.cols.iter().zip(&self.ends).all(|(&col, &end)| {
-            let kept = &self.text[start..end];
-            start = end;
-            same(row.cell(col).unwrap_or("").as_bytes(), kept.as_bytes())
-        })
+        self.cols
+            .iter()
+            .zip(&self.kept)
+            .all(|(&col, kept)| match kept {
+                Kept::Value(v) => row.value(col) == Some(*v),
+                Kept::Text(end) => {
+                    let kept = &self.text[start..*end];
+                    start = *end;
+                    row.value(col).is_none()
+                        && same(row.cell(col).unwrap_or("").as_bytes(), kept.as_bytes())
+                }
+            })
     }
 }
 

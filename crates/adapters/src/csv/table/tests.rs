@@ -2,7 +2,7 @@
 //! it does on its own, across batches, nulls, NaN and runs taken at once. A float or an instant
 //! held as a value reads as its text does.
 
-use super::{Cell, Table, TableRows};
+use super::{Table, TableRows};
 use crate::csv::Sheet;
 use crate::Problem;
 use arrow_array::types::{
@@ -17,13 +17,9 @@ use std::sync::Arc;
 
 /// The cells of the last row `rows` read, as text.
 fn texts(rows: &TableRows<'_>) -> Vec<String> {
-    rows.cells
-        .iter()
-        .map(|c| match c {
-            Cell::Text(t) => (*t).to_owned(),
-            Cell::Written(a, b, _) => rows.text[*a..*b].to_owned(),
-            Cell::Int(v, digits) => digits.text(*v).to_owned(),
-        })
+    let cells = rows.cells();
+    (0..rows.cells.len())
+        .map(|i| cells.get(i).unwrap_or_default().to_owned())
         .collect()
 }
 

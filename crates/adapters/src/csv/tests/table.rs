@@ -188,6 +188,76 @@ fn orders_from_a_table_are_orders_from_their_csv() {
     assert_eq!(t.unwrap().0.len(), 1);
 }
 
+/// An order's later lines are compared with its first as a CSV file's are: float, instant and
+/// integer cells held as values (not written as text) tell the same differences (`E1022`) at
+/// the same places, and a null or NaN cell is empty.
+#[test]
+fn typed_order_level_cells_differ_as_their_text() {
+    use arrow_array::TimestampSecondArray;
+    let net = network();
+    let f = |v: &[f64]| Arc::new(Float64Array::from(v.to_vec())) as ArrayRef;
+    let mut lat: Vec<Option<f64>> = vec![Some(28.0); 8];
+    lat[1] = Some(28.5);
+    lat[4] = None;
+    lat[6] = Some(f64::NAN);
+    let mut at = vec![1000_i64; 8];
+    at[2] = 2000;
+    let mut max = vec![2_i64; 8];
+    max[3] = 3;
+    let ids = [1, 1, 1, 1, 1, 1, 2, 3].map(|o| {
+        Some(if o == 1 {
+            "O1"
+        } else if o == 2 {
+            "O2"
+        } else {
+            "O3"
+        })
+    });
+    let orders = table(
+        "orders frame",
+        vec![
+            ("order_id", text(&ids)),
+            ("sku", text(&[Some("A"); 8])),
+            ("qty", Arc::new(Int64Array::from(vec![1; 8]))),
+            ("dest_lat", Arc::new(Float64Array::from(lat))),
+            ("dest_lon", f(&[77.0; 8])),
+            (
+                "created_at",
+                Arc::new(TimestampSecondArray::from(at).with_timezone("UTC")),
+            ),
+            ("max_shipments", Arc::new(Int64Array::from(max))),
+        ],
+        3,
+    );
+    let a = "28,77,1970-01-01T00:16:40Z,2";
+    let csv = format!(
+        "order_id,sku,qty,dest_lat,dest_lon,created_at,max_shipments\n\
+         O1,A,1,{a}\nO1,A,1,28.5,77,1970-01-01T00:16:40Z,2\nO1,A,1,28,77,1970-01-01T00:33:20Z,2\n\
+         O1,A,1,28,77,1970-01-01T00:16:40Z,3\nO1,A,1,,77,1970-01-01T00:16:40Z,2\nO1,A,1,{a}\n\
+         O2,A,1,,77,1970-01-01T00:16:40Z,2\nO3,A,1,{a}\n"
+    );
+    let levels = ServiceLevels::default();
+    let (mut a, mut b) = (Skus::default(), Skus::default());
+    let t = read_orders_table_in(&orders, &mut a, &levels, &net).map_err(|e| e.problems());
+    let c = read_orders_in(csv.as_bytes(), "orders frame", &mut b, &levels, &net)
+        .map_err(|e| e.problems());
+    let problems = t.as_ref().unwrap_err();
+    assert_eq!(
+        problems
+            .iter()
+            .map(|p| (p.code, p.line, p.column))
+            .collect::<Vec<_>>(),
+        [
+            ("E1022", 3, 4),
+            ("E1022", 4, 6),
+            ("E1022", 5, 7),
+            ("E1007", 6, 4),
+            ("E1007", 8, 4)
+        ]
+    );
+    assert_eq!(format!("{t:?}"), format!("{c:?}"));
+}
+
 /// Integer columns of every width are read as integers, with a file's checks: the same codes,
 /// lines, columns and messages as their digits in a CSV file.
 #[test]
