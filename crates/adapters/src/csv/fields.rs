@@ -1,7 +1,7 @@
 //! One data row and the field parsers shared by the readers. Each parser reports its own problem
 //! (with the field's line and column) and returns `None`; the reader then drops the row.
 
-use super::table::{write_float, write_instant, Cell};
+use super::table::{write_float, write_instant, Cell, DictKey};
 use crate::problem::clip;
 use crate::problem::Problems;
 use csv::StringRecord;
@@ -35,7 +35,7 @@ impl<'a> Cells<'a> {
             Cells::Record(record) => record.get(i),
             Cells::Split(line, bounds) => bounds.get(i).map(|&(a, b)| &line[a..b]),
             Cells::Table(cells, text) => cells.get(i).map(|cell| match cell {
-                Cell::Text(t) => *t,
+                Cell::Text(t) | Cell::Dict(t, _) => *t,
                 Cell::Written(a, b) => &text[*a..*b],
                 Cell::Int(value, digits) => digits.text(*value),
                 Cell::Float(v, lazy) => lazy.text(|out| write_float(out, *v)),
@@ -80,6 +80,15 @@ impl<'a> Cells<'a> {
     fn float(self, i: usize) -> Option<f64> {
         match self.table_cell(i)? {
             Cell::Float(v, _) => Some(*v),
+            _ => None,
+        }
+    }
+
+    /// Cell `i`'s dictionary key, when a table's dictionary column holds it.
+    #[inline]
+    fn dict_key(self, i: usize) -> Option<DictKey> {
+        match self.table_cell(i)? {
+            Cell::Dict(_, key) => Some(*key),
             _ => None,
         }
     }
@@ -223,6 +232,12 @@ impl<'a> Row<'a> {
     #[inline]
     pub fn value(&self, col: Col) -> Option<Value> {
         self.record.value(col?)
+    }
+
+    /// The cell's key in its dictionary, when a table's dictionary column holds it.
+    #[inline]
+    pub fn dict_key(&self, col: Col) -> Option<DictKey> {
+        self.record.dict_key(col?)
     }
 
     /// A required text value: reports an empty cell (an absent column was reported already).

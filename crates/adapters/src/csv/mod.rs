@@ -33,7 +33,7 @@ pub(crate) use order_nodes::NodeNames;
 pub use orders::{read_orders, read_orders_in, read_orders_input, read_orders_placed, OrderPlaces};
 pub(crate) use orders::{read_orders_from, read_orders_named};
 pub(crate) use sheet::Sheet;
-pub(crate) use skus::{Rename, SkuBatch, SkuStage};
+pub(crate) use skus::{DictIds, Rename, SkuBatch, SkuStage};
 pub use stock::{read_stock, read_stock_input, read_stock_rows, Stock, StockRecord};
 pub(crate) use stock::{read_stock_any, read_stock_table, NetworkSoon, StockInput};
 pub use table::Table;

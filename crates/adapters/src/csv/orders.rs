@@ -4,7 +4,7 @@ use super::customer::{CustomerCols, CustomerFields};
 use super::fields::{Col, Row};
 use super::order_nodes::NodeNames;
 use super::sheet::Sheet;
-use super::{Loaded, SkuStage};
+use super::{DictIds, Loaded, SkuStage};
 use crate::problem::clip;
 use crate::{InputError, TableInput};
 use done::Done;
@@ -327,6 +327,7 @@ fn read_sheet(
     let mut line_nos: FxHashMap<u32, u64> = FxHashMap::default();
     let mut current: Option<Building> = None;
     let mut head_cells = HeadCells::new(&c);
+    let mut dict_ids = DictIds::default();
     let level_hint = level_hint(levels);
     while let Some(mut row) = sheet.next_row()? {
         let id = row.text(c.order_id);
@@ -340,40 +341,40 @@ fn read_sheet(
         } else {
             read_head(&mut row, &c, (levels, &level_hint), names)
         };
-        let sku = row.text(c.sku).map(|name| stage.id(skus, name));
+        let sku = row.text(c.sku).map(|name| match row.dict_key(c.sku) {
+            Some(key) => dict_ids.id(key, || stage.id(skus, name)),
+            None => stage.id(skus, name),
+        });
         let qty = row.filled(c.qty).and_then(|()| quantity(&mut row, c.qty));
         let unit_price_cents = row.int(c.unit_price_cents, 0, MAX_MONEY_CENTS);
         let line_no = row.int(c.line_no, 1, u32::MAX.into()).map(|v| v as u32);
         let Some(id) = id else { continue };
 
-        let order = match current.take() {
-            Some(b) if b.id == id => b,
-            previous => {
-                if let Some(b) = previous {
-                    b.finish(&mut orders, &mut places, &mut done);
-                }
-                line_nos.clear();
-                if let Some(first) = done.get(&orders, id) {
-                    row.error(
-                        InputCode::NonContiguous.id(),
-                        c.order_id,
-                        format!("order {:?} appears again after other orders (its lines start on line {first})", clip(id)),
-                        "put all lines of an order on consecutive rows",
-                    );
-                }
-                Building {
-                    id: id.to_owned(),
-                    first_line: row.line,
-                    head: None,
-                    rows: 0,
-                    units: 0,
-                    lines: Vec::new(),
-                    customer: None,
-                }
+        // The order being read stays in place (it is large) while its lines are read.
+        if current.as_ref().is_none_or(|b| b.id != id) {
+            if let Some(b) = current.take() {
+                b.finish(&mut orders, &mut places, &mut done);
             }
-        };
-
-        let order = current.insert(order);
+            line_nos.clear();
+            if let Some(first) = done.get(&orders, id) {
+                row.error(
+                    InputCode::NonContiguous.id(),
+                    c.order_id,
+                    format!("order {:?} appears again after other orders (its lines start on line {first})", clip(id)),
+                    "put all lines of an order on consecutive rows",
+                );
+            }
+            current = Some(Building {
+                id: id.to_owned(),
+                first_line: row.line,
+                head: None,
+                rows: 0,
+                units: 0,
+                lines: Vec::new(),
+                customer: None,
+            });
+        }
+        let order = current.as_mut().expect("an order is being read");
         order.rows += 1;
         order.settle_head(head, &mut row, &c, &mut head_cells);
         order.keep_customer(&mut row, &c.customer);

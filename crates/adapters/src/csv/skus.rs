@@ -1,6 +1,7 @@
 //! SKU ids handed out while a file is read, before the file is accepted, one name at a time
 //! or a batch of names together.
 
+use super::table::DictKey;
 use omniroute_core::{Interner, NameKey, SkuId, Skus};
 
 /// SKU ids handed out while a file is read, without touching the shared [`Skus`] table until the
@@ -213,5 +214,29 @@ impl SkuBatch {
             .expect("a name not held whole is copied");
         let start = if at == 0 { 0 } else { long[at - 1].1 };
         &text[start..long[at].1]
+    }
+}
+
+/// The SKU ids of a dictionary column's values, by key: a dictionary-encoded `sku` column
+/// (pyarrow's default) names each SKU once in its values, so each name is looked up once, not
+/// once a row, in a list that stays in cache where the SKU table does not.
+#[derive(Default)]
+pub(crate) struct DictIds {
+    dict: usize,
+    ids: Vec<Option<SkuId>>,
+}
+
+impl DictIds {
+    /// The id of the value at `key`, from `look_up` the first time.
+    pub fn id(&mut self, key: DictKey, look_up: impl FnOnce() -> SkuId) -> SkuId {
+        if self.dict != key.dict {
+            self.dict = key.dict;
+            self.ids.clear();
+        }
+        let k = key.key as usize;
+        if k >= self.ids.len() {
+            self.ids.resize(k + 1, None);
+        }
+        *self.ids[k].get_or_insert_with(look_up)
     }
 }

@@ -117,6 +117,8 @@ pub(crate) struct TableRows<'a> {
 pub(crate) enum Cell<'a> {
     /// A text cell, borrowed from its column (empty for a null).
     Text(&'a str),
+    /// A text cell borrowed from a dictionary's value, and that value's [`DictKey`].
+    Dict(&'a str, DictKey),
     /// A cell written in the row's text at these bounds (a 32-bit float, a date, a list…).
     Written(usize, usize),
     /// An integer cell: its value (`None` above `i64::MAX`) and its digits, written the first
@@ -126,6 +128,15 @@ pub(crate) enum Cell<'a> {
     Float(f64, Lazy),
     /// An instant, and its RFC 3339 text (`…Z`, [`write_instant`]) once read as text.
     Instant(Timestamp, Lazy),
+}
+
+/// Which value of which dictionary a cell is: cells with the same key have the same text.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct DictKey {
+    /// The dictionary's values (their address, while the table lives).
+    pub dict: usize,
+    /// The value's index in them.
+    pub key: u32,
 }
 
 /// A cell's text, written the first time a check reads the cell as text: the orders' checks
@@ -406,6 +417,19 @@ fn read_cell<'a>(out: &mut String, c: &Column<'a>, row: usize) -> Result<Cell<'a
     let text = |t: &'a str| Ok(Cell::Text(t));
     let start = out.len();
     match c {
+        Column::Text(Texts::Dict(keys, values)) => {
+            // (`dict_value` checked the key: a valid index, not negative.)
+            return Ok(match dict_value(keys, values, row) {
+                Some(t) => Cell::Dict(
+                    t,
+                    DictKey {
+                        dict: std::ptr::from_ref(*values) as usize,
+                        key: keys.value(row) as u32,
+                    },
+                ),
+                None => Cell::Text(""),
+            });
+        }
         Column::Text(t) => return text(t.get(row).unwrap_or("")),
         Column::Float(a) if a.is_valid(row) && !a.value(row).is_nan() => {
             return Ok(Cell::Float(a.value(row), Lazy::default()));

@@ -258,6 +258,49 @@ fn typed_order_level_cells_differ_as_their_text() {
     assert_eq!(format!("{t:?}"), format!("{c:?}"));
 }
 
+/// A dictionary-encoded SKU column's names are looked up once a value (`DictIds`): batches
+/// with dictionaries of their own (the same key naming another SKU) give each line the SKU of
+/// its cell, as the CSV text does.
+#[test]
+fn dictionary_skus_take_their_own_batchs_values() {
+    use arrow_array::types::Int32Type;
+    use arrow_array::{DictionaryArray, Int32Array, RecordBatch};
+    let net = network();
+    let batch = |ids: &[&str], keys: &[i32], values: &[&str]| {
+        let sku = DictionaryArray::<Int32Type>::try_new(
+            Int32Array::from(keys.to_vec()),
+            Arc::new(StringArray::from(values.to_vec())),
+        )
+        .unwrap();
+        let n = ids.len();
+        crate::test_arrow::record_batch(vec![
+            (
+                "order_id",
+                Arc::new(StringArray::from(ids.to_vec())) as ArrayRef,
+            ),
+            ("sku", Arc::new(sku)),
+            ("qty", Arc::new(Int64Array::from(vec![1; n]))),
+            ("dest_lat", Arc::new(Float64Array::from(vec![28.0; n]))),
+            ("dest_lon", Arc::new(Float64Array::from(vec![77.0; n]))),
+        ])
+    };
+    let a = batch(&["O1", "O1", "O2"], &[0, 1, 0], &["A", "B"]);
+    let b = batch(&["O3", "O3", "O4"], &[0, 1, 1], &["C", "A"]);
+    let orders = Table::new("orders frame", &a.schema(), vec![a.clone(), b]);
+    let csv = "order_id,sku,qty,dest_lat,dest_lon\n\
+               O1,A,1,28,77\nO1,B,1,28,77\nO2,A,1,28,77\nO3,C,1,28,77\nO3,A,1,28,77\nO4,A,1,28,77\n";
+    let levels = ServiceLevels::default();
+    let (mut s, mut u) = (Skus::default(), Skus::default());
+    let t = read_orders_table_in(&orders, &mut s, &levels, &net).map(|(l, p)| (l.value, p));
+    let c = read_orders_in(csv.as_bytes(), "orders frame", &mut u, &levels, &net)
+        .map(|(l, p)| (l.value, p));
+    assert_eq!(format!("{t:?}"), format!("{c:?}"));
+    let skus: Vec<u32> = (t.unwrap().0.iter())
+        .flat_map(|o| o.lines.iter().map(|l| l.sku.0))
+        .collect();
+    assert_eq!(skus, [0, 1, 0, 2, 0, 0]);
+}
+
 /// Integer columns of every width are read as integers, with a file's checks: the same codes,
 /// lines, columns and messages as their digits in a CSV file.
 #[test]
