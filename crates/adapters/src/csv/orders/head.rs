@@ -92,12 +92,11 @@ impl HeadCells {
         self.text.clear();
         self.kept.clear();
         for &col in &self.cols {
-            let kept = match row.value(col) {
-                Some(v) => Kept::Value(v),
-                None => {
-                    self.text.push_str(row.cell(col).unwrap_or(""));
-                    Kept::Text(self.text.len())
-                }
+            let kept = if let Some(v) = row.value(col) {
+                Kept::Value(v)
+            } else {
+                self.text.push_str(row.cell(col).unwrap_or(""));
+                Kept::Text(self.text.len())
             };
             self.kept.push(kept);
         }

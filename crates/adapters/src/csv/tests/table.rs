@@ -195,7 +195,6 @@ fn orders_from_a_table_are_orders_from_their_csv() {
 fn typed_order_level_cells_differ_as_their_text() {
     use arrow_array::TimestampSecondArray;
     let net = network();
-    let f = |v: &[f64]| Arc::new(Float64Array::from(v.to_vec())) as ArrayRef;
     let mut lat: Vec<Option<f64>> = vec![Some(28.0); 8];
     lat[1] = Some(28.5);
     lat[4] = None;
@@ -220,7 +219,7 @@ fn typed_order_level_cells_differ_as_their_text() {
             ("sku", text(&[Some("A"); 8])),
             ("qty", Arc::new(Int64Array::from(vec![1; 8]))),
             ("dest_lat", Arc::new(Float64Array::from(lat))),
-            ("dest_lon", f(&[77.0; 8])),
+            ("dest_lon", Arc::new(Float64Array::from(vec![77.0; 8]))),
             (
                 "created_at",
                 Arc::new(TimestampSecondArray::from(at).with_timezone("UTC")),
@@ -229,17 +228,17 @@ fn typed_order_level_cells_differ_as_their_text() {
         ],
         3,
     );
-    let a = "28,77,1970-01-01T00:16:40Z,2";
+    let same = "28,77,1970-01-01T00:16:40Z,2";
     let csv = format!(
         "order_id,sku,qty,dest_lat,dest_lon,created_at,max_shipments\n\
-         O1,A,1,{a}\nO1,A,1,28.5,77,1970-01-01T00:16:40Z,2\nO1,A,1,28,77,1970-01-01T00:33:20Z,2\n\
-         O1,A,1,28,77,1970-01-01T00:16:40Z,3\nO1,A,1,,77,1970-01-01T00:16:40Z,2\nO1,A,1,{a}\n\
-         O2,A,1,,77,1970-01-01T00:16:40Z,2\nO3,A,1,{a}\n"
+         O1,A,1,{same}\nO1,A,1,28.5,77,1970-01-01T00:16:40Z,2\nO1,A,1,28,77,1970-01-01T00:33:20Z,2\n\
+         O1,A,1,28,77,1970-01-01T00:16:40Z,3\nO1,A,1,,77,1970-01-01T00:16:40Z,2\nO1,A,1,{same}\n\
+         O2,A,1,,77,1970-01-01T00:16:40Z,2\nO3,A,1,{same}\n"
     );
     let levels = ServiceLevels::default();
-    let (mut a, mut b) = (Skus::default(), Skus::default());
-    let t = read_orders_table_in(&orders, &mut a, &levels, &net).map_err(|e| e.problems());
-    let c = read_orders_in(csv.as_bytes(), "orders frame", &mut b, &levels, &net)
+    let (mut of_table, mut of_text) = (Skus::default(), Skus::default());
+    let t = read_orders_table_in(&orders, &mut of_table, &levels, &net).map_err(|e| e.problems());
+    let c = read_orders_in(csv.as_bytes(), "orders frame", &mut of_text, &levels, &net)
         .map_err(|e| e.problems());
     let problems = t.as_ref().unwrap_err();
     assert_eq!(
@@ -264,7 +263,7 @@ fn typed_order_level_cells_differ_as_their_text() {
 #[test]
 fn dictionary_skus_take_their_own_batchs_values() {
     use arrow_array::types::Int32Type;
-    use arrow_array::{DictionaryArray, Int32Array, RecordBatch};
+    use arrow_array::{DictionaryArray, Int32Array};
     let net = network();
     let batch = |ids: &[&str], keys: &[i32], values: &[&str]| {
         let sku = DictionaryArray::<Int32Type>::try_new(
@@ -284,15 +283,15 @@ fn dictionary_skus_take_their_own_batchs_values() {
             ("dest_lon", Arc::new(Float64Array::from(vec![77.0; n]))),
         ])
     };
-    let a = batch(&["O1", "O1", "O2"], &[0, 1, 0], &["A", "B"]);
-    let b = batch(&["O3", "O3", "O4"], &[0, 1, 1], &["C", "A"]);
-    let orders = Table::new("orders frame", &a.schema(), vec![a.clone(), b]);
+    let first = batch(&["O1", "O1", "O2"], &[0, 1, 0], &["A", "B"]);
+    let second = batch(&["O3", "O3", "O4"], &[0, 1, 1], &["C", "A"]);
+    let orders = Table::new("orders frame", &first.schema(), vec![first.clone(), second]);
     let csv = "order_id,sku,qty,dest_lat,dest_lon\n\
                O1,A,1,28,77\nO1,B,1,28,77\nO2,A,1,28,77\nO3,C,1,28,77\nO3,A,1,28,77\nO4,A,1,28,77\n";
     let levels = ServiceLevels::default();
-    let (mut s, mut u) = (Skus::default(), Skus::default());
-    let t = read_orders_table_in(&orders, &mut s, &levels, &net).map(|(l, p)| (l.value, p));
-    let c = read_orders_in(csv.as_bytes(), "orders frame", &mut u, &levels, &net)
+    let (mut of_table, mut of_text) = (Skus::default(), Skus::default());
+    let t = read_orders_table_in(&orders, &mut of_table, &levels, &net).map(|(l, p)| (l.value, p));
+    let c = read_orders_in(csv.as_bytes(), "orders frame", &mut of_text, &levels, &net)
         .map(|(l, p)| (l.value, p));
     assert_eq!(format!("{t:?}"), format!("{c:?}"));
     let skus: Vec<u32> = (t.unwrap().0.iter())
