@@ -24,8 +24,8 @@ use crate::Problem;
 use arrow_array::cast::AsArray;
 use arrow_array::types::{Float32Type, Float64Type, Int32Type, Int64Type, UInt64Type};
 use arrow_array::{
-    Array, Float32Array, Float64Array, Int32Array, Int64Array, LargeStringArray, RecordBatch,
-    StringArray, StringViewArray, UInt64Array,
+    Array, BooleanArray, Float32Array, Float64Array, Int32Array, Int64Array, LargeStringArray,
+    RecordBatch, StringArray, StringViewArray, UInt64Array,
 };
 use arrow_cast::cast;
 use arrow_schema::{ArrowError, DataType, Schema, TimeUnit};
@@ -195,6 +195,8 @@ enum Column<'a> {
     Float32(&'a Float32Array),
     Int(Int64Array),
     UInt(UInt64Array),
+    /// Booleans, each cell `true` or `false` (as [`text`] writes them), borrowed, not written.
+    Bool(&'a BooleanArray),
     /// By the rules of [`text`], and, for a temporal type, its values as `i64` (to see a cell
     /// equal to the one above).
     Other(TextColumn<'a>, Option<Fixed>),
@@ -390,6 +392,7 @@ fn column(c: &dyn Array) -> Result<Column<'_>, ArrowError> {
         return Ok(Column::Text(t));
     }
     Ok(match c.data_type() {
+        DataType::Boolean => Column::Bool(c.as_boolean()),
         DataType::Float32 => Column::Float32(c.as_primitive::<Float32Type>()),
         DataType::Float16 | DataType::Float64 => Column::Float(
             cast(c, &DataType::Float64)?
@@ -444,6 +447,14 @@ fn read_cell<'a>(out: &mut String, c: &Column<'a>, row: usize) -> Result<Cell<'a
             // Above `i64::MAX`, only the digits: the checks report them as a file's.
             let v = a.value(row);
             return Ok(Cell::Int(i64::try_from(v).ok(), Digits::new(v)));
+        }
+        Column::Bool(a) => {
+            let cell = match a.is_valid(row).then(|| a.value(row)) {
+                Some(true) => "true",
+                Some(false) => "false",
+                None => "",
+            };
+            return text(cell);
         }
         Column::Int(_) | Column::UInt(_) => return text(""),
         Column::Float(_) | Column::Float32(_) => {}

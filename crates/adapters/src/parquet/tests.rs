@@ -54,6 +54,7 @@ fn cells_are_written_as_the_csv_readers_expect() {
         ("f64", Arc::new(Float64Array::from(vec![28.6139, 0.1]))),
         ("f32", Arc::new(Float32Array::from(vec![28.6_f32, 1.0]))),
         ("b", Arc::new(BooleanArray::from(vec![true, false]))),
+        ("nb", Arc::new(BooleanArray::from(vec![None, Some(false)]))),
         ("d", Arc::new(Date32Array::from(vec![20_783, -1]))),
         (
             "t",
@@ -69,9 +70,9 @@ fn cells_are_written_as_the_csv_readers_expect() {
     ]);
     assert_eq!(
         text(file),
-        "id|kind|n|u|f64|f32|b|d|t|wall\n\
-         a,b|store|-7||28.6139|28.6|true|2026-11-26|2026-11-26T06:00:00Z|2026-11-26T06:00:00\n\
-         ||12|3|0.1|1|false|1969-12-31|2026-11-26T06:00:00.5Z|1970-01-01T00:00:00\n"
+        "id|kind|n|u|f64|f32|b|nb|d|t|wall\n\
+         a,b|store|-7||28.6139|28.6|true||2026-11-26|2026-11-26T06:00:00Z|2026-11-26T06:00:00\n\
+         ||12|3|0.1|1|false|false|1969-12-31|2026-11-26T06:00:00.5Z|1970-01-01T00:00:00\n"
     );
 }
 
