@@ -15,10 +15,12 @@ use rstar::primitives::GeomWithData;
 use rstar::{RStarInsertionStrategy, RTree, RTreeNode, RTreeParams};
 use std::collections::VecDeque;
 
+mod by_chord;
 mod kept;
 #[cfg(test)]
 mod tests;
 
+use by_chord::ChordOrder;
 pub(crate) use kept::{box_chord2, NearestWhere, Walked};
 use kept::{Kept, Next, Queued};
 
@@ -72,16 +74,6 @@ impl ChordSlack {
 /// The squared chord between two unit vectors, as every walk of the index computes it.
 fn chord2_between(from: [f64; 3], u: [f64; 3]) -> f64 {
     (u[0] - from[0]).powi(2) + (u[1] - from[1]).powi(2) + (u[2] - from[2]).powi(2)
-}
-
-/// Nodes by squared chord, nearest on top.
-type ChordHeap = std::collections::BinaryHeap<std::cmp::Reverse<(u64, u32)>>;
-
-fn chord_heap(nodes: impl Iterator<Item = (NodeIdx, f64)>) -> ChordHeap {
-    // Squared chords are never negative, so their bits sort as the numbers do.
-    nodes
-        .map(|(n, c)| std::cmp::Reverse((c.to_bits(), n.0)))
-        .collect()
 }
 
 /// Nodes in an R-tree of 3-D unit-sphere points, bulk-loaded, answering nearest-first walks and
@@ -219,10 +211,8 @@ impl SpatialIndex {
         nodes: &[NodeIdx],
     ) -> impl Iterator<Item = (NodeIdx, f64)> + '_ {
         let f = from.unit_vector();
-        self.by_chord(
-            from,
-            chord_heap(nodes.iter().map(|&n| (n, self.chord2(f, n)))),
-        )
+        let order = ChordOrder::new(nodes.iter().map(|&n| (n.0, self.chord2(f, n))));
+        Nearest::new(&self.points, from, order)
     }
 
     /// The nodes `keep` accepts, nearest-first from `from`, with the order guarantee and
@@ -261,19 +251,8 @@ impl SpatialIndex {
         from: LatLng,
         nodes: &[(NodeIdx, f64)],
     ) -> impl Iterator<Item = (NodeIdx, f64)> + '_ {
-        self.by_chord(from, chord_heap(nodes.iter().copied()))
-    }
-
-    fn by_chord(
-        &self,
-        from: LatLng,
-        mut heap: ChordHeap,
-    ) -> impl Iterator<Item = (NodeIdx, f64)> + '_ {
-        let tree = std::iter::from_fn(move || {
-            heap.pop()
-                .map(|std::cmp::Reverse((c, i))| (i, f64::from_bits(c)))
-        });
-        Nearest::new(&self.points, from, tree)
+        let order = ChordOrder::new(nodes.iter().map(|&(n, chord2)| (n.0, chord2)));
+        Nearest::new(&self.points, from, order)
     }
 
     /// The first node [`SpatialIndex::nearest_among`] would yield for `nodes`, found in one pass

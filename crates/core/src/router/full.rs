@@ -38,6 +38,11 @@ impl<'a> FullHolders<'a> {
         stock.holds_all(self.every, node)
     }
 
+    /// `list`, [`StockTable::full_holders`] of the order's lines, kept as their list.
+    fn listed(&mut self, list: Vec<NodeIdx>) -> &[NodeIdx] {
+        self.list.insert(list)
+    }
+
     /// Every such node, ascending (listed the first time it is asked).
     pub(super) fn list(&mut self, stock: &StockTable) -> &[NodeIdx] {
         self.list.get_or_insert_with(|| {
@@ -60,7 +65,10 @@ impl Search<'_> {
         let stock = self.stock;
         let every = full.every;
         let limits = self.router.limits;
-        let at_most = stock.full_holders_at_most(every);
+        // Too few to walk for are listed at once, by the AND of the bitmaps that counts them.
+        let mut listed = Vec::new();
+        let at_most = stock.full_holders_below(every, limits.full_walk_min, &mut listed);
+        debug_assert_eq!(at_most, stock.full_holders_at_most(every));
         let budget = if at_most < limits.full_walk_min {
             0
         } else {
@@ -96,8 +104,9 @@ impl Search<'_> {
         if !spent {
             return; // every full holder was weighed
         }
-        // The walk ran long: the holders it has not yielded within the order's reach limit
-        // (any further is beyond it: the loop below would stop there), ordered by chord.
+        // The walk ran long (or there was none): the holders it has not yielded within the
+        // order's reach limit (any further is beyond it: the loop below would stop there),
+        // ordered by chord.
         weighed.sort_unstable();
         let dest = from.unit_vector();
         let limit_chord2 = if self.candidates.is_empty() {
@@ -105,7 +114,12 @@ impl Search<'_> {
         } else {
             self.reach.near_chord2()
         };
-        let rest: Vec<(NodeIdx, f64)> = (full.list(stock).iter().copied())
+        let list = if at_most < limits.full_walk_min {
+            full.listed(listed)
+        } else {
+            full.list(stock)
+        };
+        let rest: Vec<(NodeIdx, f64)> = (list.iter().copied())
             .filter(|n| weighed.binary_search(n).is_err())
             .map(|n| (n, index.chord2(dest, n)))
             .filter(|&(_, chord2)| chord2 <= limit_chord2)

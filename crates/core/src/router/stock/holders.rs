@@ -11,6 +11,18 @@ impl StockTable {
     /// Nodes holding at least `need` units of every `(sku, need)` of `needs` (non-empty, distinct
     /// SKUs), ascending, into `out`.
     pub(crate) fn full_holders(&self, needs: &[(SkuId, u32)], out: &mut Vec<NodeIdx>) {
+        self.full_holders_below(needs, usize::MAX, out);
+    }
+
+    /// [`StockTable::full_holders_at_most`], and [`StockTable::full_holders`] into `out` when
+    /// that count is below `cap` (else `out` is left empty): one AND of the bitmaps gives both
+    /// (its words kept, counted, then listed).
+    pub(crate) fn full_holders_below(
+        &self,
+        needs: &[(SkuId, u32)],
+        cap: usize,
+        out: &mut Vec<NodeIdx>,
+    ) -> usize {
         out.clear();
         let posting = |s: SkuId| self.posting_of(s);
         let Some(postings) = needs
@@ -18,27 +30,32 @@ impl StockTable {
             .map(|&(s, _)| posting(s))
             .collect::<Option<Vec<_>>>()
         else {
-            return; // a SKU nobody holds
+            return 0; // a SKU nobody holds
         };
         if postings.iter().all(|p| p.has_bitmap()) {
-            // Every SKU is dense: AND the bitmaps, then check quantities above one unit. A
-            // holder's place in its list is its rank in the bitmap (the holders before it),
-            // counted on as the AND goes.
+            // Every SKU is dense: AND the bitmaps, count, then list checking quantities above
+            // one unit. A holder's place in its list is its rank in the bitmap (the holders
+            // before it), counted on from node to node.
             let words = postings
                 .iter()
                 .map(|p| p.bits.words().len())
                 .min()
                 .unwrap_or(0);
+            let and: Vec<u64> = (0..words)
+                .map(|w| (postings.iter()).fold(u64::MAX, |acc, p| acc & p.bits.words()[w]))
+                .collect();
+            let at_most = and.iter().map(|w| w.count_ones() as usize).sum();
+            if at_most >= cap {
+                return at_most; // counted, not listed
+            }
             let mut big: Vec<(&Posting, u32, RankCursor<'_>)> = needs
                 .iter()
                 .zip(&postings)
                 .filter(|((_, need), _)| *need > 1)
                 .map(|(&(_, need), &p)| (p, need, RankCursor::new(&p.bits)))
                 .collect();
-            for w in 0..words {
-                let mut word = postings
-                    .iter()
-                    .fold(u64::MAX, |acc, p| acc & p.bits.words()[w]);
+            for (w, &word) in and.iter().enumerate() {
+                let mut word = word;
                 while word != 0 {
                     let n = NodeIdx((w * 64) as u32 + word.trailing_zeros());
                     word &= word - 1;
@@ -52,7 +69,7 @@ impl StockTable {
                     }
                 }
             }
-            return;
+            return at_most;
         }
         // Walk the shortest list and look each node up in the others, each from where its last
         // lookup ended (the nodes come ascending).
@@ -61,6 +78,9 @@ impl StockTable {
             .enumerate()
             .min_by_key(|(_, p)| p.nodes.len())
             .expect("needs is not empty");
+        if shortest.nodes.len() >= cap {
+            return shortest.nodes.len();
+        }
         let need = needs[k].1;
         let mut others: Vec<(Cursor<'_>, u32)> = (needs.iter().zip(&postings).enumerate())
             .filter(|&(i, _)| i != k)
@@ -71,6 +91,7 @@ impl StockTable {
                 out.push(n);
             }
         }
+        shortest.nodes.len()
     }
 
     /// True when `node` holds at least `need` units of every `(sku, need)` of `needs`: it is

@@ -12,7 +12,9 @@ proptest! {
     /// exactly those a scan
     /// of every node finds, [`StockTable::holds_all`] accepts exactly them and
     /// [`StockTable::qty`] reads each position's units, and [`StockTable::holdings_within`] lists
-    /// each SKU's holders among a set of nodes with their units; on up to 1,200 nodes, so ranks
+    /// each SKU's holders among a set of nodes with their units;
+    /// [`StockTable::full_holders_below`] lists them below its cap and counts as
+    /// [`StockTable::full_holders_at_most`] does; on up to 1,200 nodes, so ranks
     /// cross many 64-bit words, and changes reach beyond the bitmaps' end.
     #[test]
     fn full_holders_are_the_nodes_holding_enough_of_every_sku(
@@ -21,6 +23,7 @@ proptest! {
         needs in proptest::collection::vec(1u32..4, 1..4),
         dense in prop_oneof![Just(1usize), Just(300), Just(usize::MAX)],
         within in proptest::collection::vec(0u32..1300, 0..600),
+        cap_shift in 0usize..3,
     ) {
         // SKU 3 has about four times the rows of each other SKU, so that with bitmaps from 300
         // holders some SKUs of an order have one and some do not.
@@ -60,6 +63,14 @@ proptest! {
         let members: Vec<NodeIdx> =
             (0..1300).map(NodeIdx).filter(|&n| table.holds_all(&needs, n)).collect();
         prop_assert_eq!(&found, &expected);
+        // Listed below a cap on the count, or only counted.
+        let count = table.full_holders_at_most(&needs);
+        let cap = (count + cap_shift).saturating_sub(1); // just below, at or above the count
+        let mut below = vec![NodeIdx(7)];
+        let at_most = table.full_holders_below(&needs, cap, &mut below);
+        prop_assert_eq!(at_most, count);
+        prop_assert!(at_most >= expected.len());
+        prop_assert_eq!(&below, if at_most < cap { &expected } else { &Vec::new() });
         prop_assert_eq!(members, expected);
         for n in 0..1300 {
             for s in 0..4 {

@@ -1,0 +1,101 @@
+//! Given nodes by squared chord, nearest first, for walks that mostly stop after a few: the
+//! [`TOP`] nearest are picked in one pass, and the others are heaped only when a walk goes past
+//! them (heaping every node cost more than the few it yielded, when a walk takes two or three).
+
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
+
+/// How many of the nearest nodes the first pass picks.
+const TOP: usize = 8;
+
+/// A node as it is ordered: its squared chord's bits (never negative, so the bits sort as the
+/// numbers do), then its index.
+type Key = (u64, u32);
+
+/// The nodes of [`ChordOrder::new`] by `(squared chord, index)`, ascending.
+pub(super) struct ChordOrder {
+    /// Every node given.
+    all: Vec<Key>,
+    /// The least `len` of them (all of them when fewer than [`TOP`]), ascending.
+    top: [Key; TOP],
+    len: usize,
+    /// The next of `top` to yield.
+    at: usize,
+    /// The nodes after `top`, heaped once `top` is spent.
+    rest: Option<BinaryHeap<Reverse<Key>>>,
+}
+
+impl ChordOrder {
+    /// Orders `nodes` (distinct indices, each with its squared chord).
+    pub(super) fn new(nodes: impl Iterator<Item = (u32, f64)>) -> Self {
+        let all: Vec<Key> = nodes.map(|(n, chord2)| (chord2.to_bits(), n)).collect();
+        let mut top = [(u64::MAX, u32::MAX); TOP];
+        let mut len = 0;
+        for &key in &all {
+            if len == TOP && key >= top[TOP - 1] {
+                continue;
+            }
+            // Insert in order, dropping the last when full.
+            let mut i = len.min(TOP - 1);
+            while i > 0 && top[i - 1] > key {
+                top[i] = top[i - 1];
+                i -= 1;
+            }
+            top[i] = key;
+            len = (len + 1).min(TOP);
+        }
+        ChordOrder {
+            all,
+            top,
+            len,
+            at: 0,
+            rest: None,
+        }
+    }
+}
+
+impl Iterator for ChordOrder {
+    /// A node's index and squared chord.
+    type Item = (u32, f64);
+
+    fn next(&mut self) -> Option<(u32, f64)> {
+        let (bits, n) = if self.at < self.len {
+            self.at += 1;
+            self.top[self.at - 1]
+        } else {
+            if self.len < TOP {
+                return None; // `top` held every node
+            }
+            let last = self.top[TOP - 1];
+            let all = &self.all;
+            let rest = self.rest.get_or_insert_with(|| {
+                (all.iter().filter(|&&key| key > last))
+                    .map(|&key| Reverse(key))
+                    .collect()
+            });
+            rest.pop()?.0
+        };
+        Some((n, f64::from_bits(bits)))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The order is a sort by (squared chord, index), every node once, whatever the count
+        /// (below, at and above `TOP`) and however many chords tie.
+        #[test]
+        fn yields_the_sorted_order(chords in prop::collection::vec(0u8..6, 0..40)) {
+            let nodes: Vec<(u32, f64)> = (chords.iter().enumerate())
+                .map(|(i, &c)| ((i as u32).wrapping_mul(7) % 41, f64::from(c) * 0.25))
+                .collect();
+            let mut want = nodes.clone();
+            want.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
+            let got: Vec<(u32, f64)> = ChordOrder::new(nodes.into_iter()).collect();
+            prop_assert_eq!(got, want);
+        }
+    }
+}
