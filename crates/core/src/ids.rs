@@ -299,6 +299,14 @@ impl Skus {
         self.0.get(sku).map(SkuId)
     }
     /// The SKUs of `names`, each with its index there as its id.
+    ///
+    /// ```
+    /// # use omniroute_core::{Interner, SkuId, Skus};
+    /// let mut names = Interner::default();
+    /// names.intern("TEE-S");
+    /// names.intern("MUG");
+    /// assert_eq!(Skus::from_names(names).get("MUG"), Some(SkuId(1)));
+    /// ```
     pub fn from_names(names: Interner) -> Self {
         Skus(names)
     }

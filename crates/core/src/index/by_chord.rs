@@ -26,7 +26,8 @@ pub(super) struct ChordOrder {
 }
 
 impl ChordOrder {
-    /// Orders `nodes` (distinct indices, each with its squared chord).
+    /// Orders `nodes` (distinct indices, each with its squared chord: a node given twice may
+    /// come once, where a heap gave it twice).
     pub(super) fn new(nodes: impl Iterator<Item = (u32, f64)>) -> Self {
         let all: Vec<Key> = nodes.map(|(n, chord2)| (chord2.to_bits(), n)).collect();
         let mut top = [(u64::MAX, u32::MAX); TOP];

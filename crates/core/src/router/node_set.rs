@@ -11,7 +11,7 @@ pub(crate) struct NodeSet(Vec<u64>);
 
 impl NodeSet {
     /// No node, with room for node indices below `nodes`.
-    pub(crate) fn empty(nodes: usize) -> Self {
+    fn empty(nodes: usize) -> Self {
         Self(vec![0; nodes.div_ceil(64)])
     }
 
@@ -67,8 +67,9 @@ impl NodeSet {
 /// A member's rank in a [`NodeSet`] (the members below it: its place in an ascending list of
 /// them) for nodes asked in ascending order, counted on from the word the last one was in: a walk
 /// over the set counts each word at most once. A posting's holder bitmap gives a holder's place
-/// in its list this way. Keep a cursor in a local of the loop that asks (as a field of something
-/// that stays in memory, each advance is a store and a load).
+/// in its list this way. In a hot loop, keep a cursor in a local where the loop allows (as a
+/// field of something in memory, each advance is a store and a load; cursors in a `Vec`, one per
+/// SKU, advance once a word).
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct RankCursor<'a> {
     words: &'a [u64],
@@ -143,7 +144,7 @@ mod tests {
             );
         }
         assert_eq!(
-            cursor.rank(NodeIdx(254)),
+            RankCursor::new(&set).rank(NodeIdx(254)),
             6,
             "not a member: the members below"
         );

@@ -131,35 +131,15 @@ impl StockTable {
 
     /// At least as many nodes as [`StockTable::full_holders`] finds, cheaply: the holders of
     /// every SKU (a count of the AND of the bitmaps) when every SKU has a bitmap, else the
-    /// shortest posting list's length.
+    /// shortest posting list's length ([`StockTable::full_holders_below`] counting, listing
+    /// nothing).
     pub(crate) fn full_holders_at_most(&self, needs: &[(SkuId, u32)]) -> usize {
-        let postings: Option<Vec<&Posting>> =
-            needs.iter().map(|&(s, _)| self.posting_of(s)).collect();
-        let Some(postings) = postings else {
-            return 0; // a SKU nobody holds
-        };
-        if postings.len() == 1 || postings.iter().any(|p| !p.has_bitmap()) {
-            // One SKU: its bitmap's count is its list's length.
-            return postings.iter().map(|p| p.nodes.len()).min().unwrap_or(0);
-        }
-        let words = postings
-            .iter()
-            .map(|p| p.bits.words().len())
-            .min()
-            .unwrap_or(0);
-        (0..words)
-            .map(|w| {
-                postings
-                    .iter()
-                    .fold(u64::MAX, |acc, p| acc & p.bits.words()[w])
-                    .count_ones() as usize
-            })
-            .sum()
+        self.full_holders_below(needs, 0, &mut Vec::new())
     }
 
-    /// The holders of `sku` in `within`, with their
-    /// units, ascending, to `f`: a word-wise AND when the SKU has a bitmap (a holder's units are
-    /// at its rank, counted as the AND goes), else a bit test per list entry.
+    /// The holders of `sku` in `within`, with their units, ascending, to `f`: a word-wise AND
+    /// when the SKU has a bitmap (a holder's units are at its rank, counted as the AND goes),
+    /// else a bit test per list entry.
     pub(crate) fn holdings_within(
         &self,
         sku: SkuId,
