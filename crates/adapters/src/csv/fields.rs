@@ -30,7 +30,7 @@ pub(crate) enum Cells<'a> {
 impl<'a> Cells<'a> {
     /// The untrimmed cell `i`.
     #[inline]
-    pub(crate) fn get(self, i: usize) -> Option<&'a str> {
+    pub(in crate::csv) fn get(self, i: usize) -> Option<&'a str> {
         match self {
             Cells::Record(record) => record.get(i),
             Cells::Split(line, bounds) => bounds.get(i).map(|&(a, b)| &line[a..b]),

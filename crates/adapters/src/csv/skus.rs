@@ -219,7 +219,9 @@ impl SkuBatch {
 
 /// The SKU ids of a dictionary column's values, by key: a dictionary-encoded `sku` column
 /// (pyarrow's default) names each SKU once in its values, so each name is looked up once, not
-/// once a row, in a list that stays in cache where the SKU table does not.
+/// once a row, in a list that stays in cache where the SKU table does not. A dictionary is
+/// known by its values' address ([`DictKey`]), so one `DictIds` serves the reading of one table,
+/// whose batches all stay alive until it is read (no address is reused meanwhile).
 #[derive(Default)]
 pub(crate) struct DictIds {
     dict: usize,

@@ -95,7 +95,7 @@ fn read_paths(
             Some(h) => Some(
                 h.join()
                     .expect("the orders reader panicked")?
-                    .expect("the orders are read once the nodes are"),
+                    .expect("the orders are read once the nodes are read and the stock open"),
             ),
         };
         Ok((stock_read, orders_read))

@@ -26,10 +26,7 @@ pub(super) struct Done {
 
 impl Done {
     fn id<'a>(&'a self, orders: &'a [Order], kept: Kept) -> &'a str {
-        match kept {
-            Kept::Order(i) => &orders[i as usize].id,
-            Kept::Headless(i) => &self.headless[i as usize],
-        }
+        id_of(orders, &self.headless, kept)
     }
 
     /// The first line of the last run of order `id`, if it was read.
@@ -57,18 +54,22 @@ impl Done {
 
     /// Sets the first line of the id kept at `kept` (a later run replaces an earlier one's).
     fn add(&mut self, orders: &[Order], kept: Kept, first_line: u64) {
-        let id = self.id(orders, kept);
-        let hash = FxBuildHasher.hash_one(id);
         let Done { table, headless } = self;
-        let name = |k: Kept| match k {
-            Kept::Order(i) => orders[i as usize].id.as_str(),
-            Kept::Headless(i) => headless[i as usize].as_str(),
-        };
-        match table.find_mut(hash, |e| e.0 == hash && name(e.1) == name(kept)) {
+        let id = id_of(orders, headless, kept);
+        let hash = FxBuildHasher.hash_one(id);
+        match table.find_mut(hash, |e| e.0 == hash && id_of(orders, headless, e.1) == id) {
             Some(e) => e.2 = first_line,
             None => {
                 table.insert_unique(hash, (hash, kept, first_line), |e| e.0);
             }
         }
+    }
+}
+
+/// The id kept at `kept`: an order's, or one of `headless`.
+fn id_of<'a>(orders: &'a [Order], headless: &'a [String], kept: Kept) -> &'a str {
+    match kept {
+        Kept::Order(i) => &orders[i as usize].id,
+        Kept::Headless(i) => &headless[i as usize],
     }
 }

@@ -261,7 +261,7 @@ fn typed_order_level_cells_differ_as_their_text() {
 /// with dictionaries of their own (the same key naming another SKU) give each line the SKU of
 /// its cell, as the CSV text does.
 #[test]
-fn dictionary_skus_take_their_own_batchs_values() {
+fn dictionary_skus_take_their_own_batches_values() {
     use arrow_array::types::Int32Type;
     use arrow_array::{DictionaryArray, Int32Array};
     let net = network();
