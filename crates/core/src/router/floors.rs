@@ -194,31 +194,36 @@ struct MayShip<'s, 'r> {
     plain: bool,
     /// The order restricts nodes (kinds, filters).
     restricted: bool,
+    /// Per node, its `reach_chord2` at the order's level, or -1 when it is inactive or does not
+    /// offer it (`NetworkTerms::offers`).
+    offers: &'s [f64],
 }
 
 impl<'s, 'r> MayShip<'s, 'r> {
     fn new(s: &'s Search<'r>) -> Self {
         let restricted = s.ctx.terms.allowed_kinds.is_some() || s.ctx.filter.restricts(s.ctx.order);
         let plain = !restricted && s.reach.group_chord2.is_empty() && s.load.is_empty();
+        let nodes = s.router.terms.nodes.len();
+        let level = usize::from(s.ctx.order.service_level.0);
         Self {
             s,
             limit_chord2: s.reach.near_chord2(),
             plain,
             restricted,
+            offers: &s.router.terms.offers[level * nodes..][..nodes],
         }
     }
 
     /// True when holder `n`, at squared chord `chord2` from the destination, may ship `qty`
     /// units of a line.
+    #[inline]
     fn test(&self, n: NodeIdx, chord2: f64, qty: u32) -> bool {
         let s = self.s;
         let r = s.router;
-        let levels = r.policy.levels.len();
-        let level = usize::from(s.ctx.order.service_level.0);
         if chord2 > self.limit_chord2 {
             return false;
         }
-        if chord2 > r.terms.offers[n.0 as usize * levels + level] {
+        if chord2 > self.offers[n.0 as usize] {
             return false; // inactive, level not offered, or beyond the node's reach
         }
         let t = &r.terms.floors[n.0 as usize];

@@ -64,52 +64,6 @@ impl NodeSet {
     }
 }
 
-/// A member's rank in a [`NodeSet`] (the members below it: its place in an ascending list of
-/// them) for nodes asked in ascending order, counted on from the word the last one was in: a walk
-/// over the set counts each word at most once. A posting's holder bitmap gives a holder's place
-/// in its list this way. In a hot loop, keep a cursor in a local where the loop allows (as a
-/// field of something in memory, each advance is a store and a load; cursors in a `Vec`, one per
-/// SKU, advance once a word).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct RankCursor<'a> {
-    words: &'a [u64],
-    /// The word reached, and the members in the words before it.
-    w: usize,
-    before: usize,
-}
-
-impl<'a> RankCursor<'a> {
-    /// A cursor at the start of `set`.
-    #[inline]
-    pub(crate) fn new(set: &'a NodeSet) -> Self {
-        Self {
-            words: &set.0,
-            w: 0,
-            before: 0,
-        }
-    }
-
-    /// How many members of the set are below `node`. `node` is within the set's words and not
-    /// below the node asked before.
-    #[inline]
-    pub(crate) fn rank(&mut self, node: NodeIdx) -> usize {
-        let (w, b) = (node.0 as usize / 64, node.0 % 64);
-        if self.w < w {
-            self.before += (self.words[self.w..w].iter())
-                .map(|x| x.count_ones() as usize)
-                .sum::<usize>();
-            self.w = w;
-        }
-        self.before + bits_below(self.words[w], b)
-    }
-}
-
-/// How many bits of `word` are set below bit `b`.
-#[inline]
-fn bits_below(word: u64, b: u32) -> usize {
-    (word & ((1u64 << b) - 1)).count_ones() as usize
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,26 +81,5 @@ mod tests {
         set.remove(NodeIdx(900));
         assert_eq!(set.words(), &[0, 1 | 1 << 5, 1 << 2]);
         assert!(NodeSet::default().words().is_empty());
-    }
-
-    #[test]
-    fn a_rank_is_the_count_of_members_below() {
-        let members = [1, 3, 63, 64, 200, 250, 255];
-        let set = NodeSet::from_nodes(256, members.map(NodeIdx));
-        let mut cursor = RankCursor::new(&set);
-        for (i, &n) in members.iter().enumerate() {
-            assert_eq!(cursor.rank(NodeIdx(n)), i, "node {n}");
-            assert_eq!(cursor.rank(NodeIdx(n)), i, "node {n} again");
-            assert_eq!(
-                RankCursor::new(&set).rank(NodeIdx(n)),
-                i,
-                "node {n} from the start"
-            );
-        }
-        assert_eq!(
-            RankCursor::new(&set).rank(NodeIdx(254)),
-            6,
-            "not a member: the members below"
-        );
     }
 }

@@ -107,8 +107,9 @@ pub(crate) struct NetworkTerms {
     /// Per node, what the per-line floors read, packed so that a scan over a posting list
     /// touches one small record per holder.
     pub floors: Vec<FloorTerms>,
-    /// Per node and level (`node * levels + level`): the node's `reach_chord2`, or -1 when it
-    /// is inactive or does not offer the level.
+    /// Per level and node (`level * nodes + node`: one level's are together, as an order's
+    /// line floors read them): the node's `reach_chord2`, or -1 when it is inactive or does not
+    /// offer the level.
     pub offers: Vec<f64>,
     /// The smallest base cost (fixed + priority) of any node.
     pub min_base_cents: i64,
@@ -258,10 +259,9 @@ impl NetworkTerms {
                 capacity: t.capacity(),
             })
             .collect();
-        let offers = nodes
-            .iter()
-            .flat_map(|t| {
-                (0..policy.levels.len()).map(|l| {
+        let offers = (0..policy.levels.len())
+            .flat_map(|l| {
+                nodes.iter().map(move |t| {
                     if t.active && t.reach_km[l] > 0.0 {
                         t.reach_chord2[l]
                     } else {

@@ -7,8 +7,8 @@
 //! `fork`), and the table is built outside it.
 
 use super::posting::Posting;
+use super::ranked::RankedSet;
 use super::StockTable;
-use crate::router::node_set::NodeSet;
 use crate::{NodeIdx, SkuId};
 use std::sync::Arc;
 
@@ -34,7 +34,7 @@ impl StockTable {
             .map(|&n| Posting {
                 nodes: Vec::with_capacity(n),
                 units: Vec::with_capacity(n),
-                bits: NodeSet::default(),
+                bits: RankedSet::default(),
             })
             .collect();
         for (node, sku, units) in rows {

@@ -3,8 +3,8 @@
 //! served with the SKU.
 
 use super::posting::Posting;
+use super::ranked::RankedSet;
 use super::StockTable;
-use crate::router::node_set::NodeSet;
 use crate::{LatLng, NodeIdx, SkuId};
 use std::sync::Arc;
 
@@ -33,9 +33,9 @@ impl StockTable {
         let bound = |p: &mut Arc<Posting>| {
             let p = Arc::make_mut(p);
             p.bits = if p.nodes.len() >= dense_min.max(words) && !p.nodes.is_empty() {
-                NodeSet::from_nodes(nodes, p.nodes.iter().copied())
+                RankedSet::from_nodes(nodes, p.nodes.iter().copied())
             } else {
-                NodeSet::default()
+                RankedSet::default()
             };
             cap(&p.nodes, &units, &locate)
         };

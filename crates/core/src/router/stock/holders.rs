@@ -3,8 +3,9 @@
 //! SKU's holders among a set of nodes (`holdings_within`).
 
 use super::posting::Posting;
+use super::ranked::RankCursor;
 use super::StockTable;
-use crate::router::node_set::{NodeSet, RankCursor};
+use crate::router::node_set::NodeSet;
 use crate::{NodeIdx, SkuId};
 
 impl StockTable {
@@ -36,14 +37,15 @@ impl StockTable {
             // Every SKU is dense: AND the bitmaps, count, then list checking quantities above
             // one unit. A holder's place in its list is its rank in the bitmap (the holders
             // before it), counted on from node to node.
-            let words = postings
-                .iter()
-                .map(|p| p.bits.words().len())
-                .min()
-                .unwrap_or(0);
-            let and: Vec<u64> = (0..words)
-                .map(|w| (postings.iter()).fold(u64::MAX, |acc, p| acc & p.bits.words()[w]))
-                .collect();
+            // One bitmap after the other (each a sequential read; the loops vectorise).
+            let (first, rest) = postings.split_first().expect("needs is not empty");
+            let mut and = first.bits.words().to_vec();
+            for p in rest {
+                and.truncate(p.bits.words().len());
+                for (a, &b) in and.iter_mut().zip(p.bits.words()) {
+                    *a &= b;
+                }
+            }
             let at_most = and.iter().map(|w| w.count_ones() as usize).sum();
             if at_most >= cap {
                 return at_most; // counted, not listed

@@ -16,6 +16,7 @@ mod build;
 mod caps;
 mod holders;
 mod posting;
+mod ranked;
 #[cfg(test)]
 mod tests;
 

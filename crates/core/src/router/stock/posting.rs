@@ -1,7 +1,7 @@
 //! One SKU's holders: the posting list (nodes ascending, units inline) and, for a SKU held by
 //! many nodes, a bitmap over the nodes where a holder's place in the list is its rank.
 
-use crate::router::node_set::{NodeSet, RankCursor};
+use super::ranked::RankedSet;
 use crate::NodeIdx;
 
 /// One SKU's holders.
@@ -12,7 +12,7 @@ pub(super) struct Posting {
     /// Routable units of `nodes[i]` (always > 0).
     pub(super) units: Vec<u32>,
     /// The holders as a bitmap; no words when the SKU has none.
-    pub(super) bits: NodeSet,
+    pub(super) bits: RankedSet,
 }
 
 impl Posting {
@@ -29,9 +29,9 @@ impl Posting {
         if !self.bits.contains(node) {
             return Err(usize::MAX); // not a holder (the position is not needed by callers)
         }
-        // A holder's place in the list is its rank in the bitmap: a count of the bits before it
-        // (one sweep over a few cache lines, where a binary search chains a dozen loads).
-        let before = RankCursor::new(&self.bits).rank(node);
+        // A holder's place in the list is its rank in the bitmap: a directory entry and a count
+        // of the bits before it in its cache line (where a binary search chains a dozen loads).
+        let before = self.bits.rank(node);
         debug_assert_eq!(self.nodes[before], node, "the bitmap and the list agree");
         Ok(before)
     }
