@@ -49,7 +49,7 @@ impl Acc {
     /// leaving `part`'s buffers empty for the next chunk. The rows of a first part whose SKU
     /// ids stay as they are become the output's, not copied (with the room its reader reserved).
     pub fn absorb(&mut self, part: &mut Rows, offset: u64, skus: &Skus) {
-        let rename = self.stage.absorb(skus, &part.stage);
+        let rename = self.stage.absorb_from(skus, &mut part.stage);
         if self.stock.rows.is_empty() && rename.keeps_all() {
             std::mem::swap(&mut self.stock.rows, &mut part.kept);
             self.stock.incoming.append(&mut part.incoming);
