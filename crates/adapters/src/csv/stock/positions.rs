@@ -175,7 +175,7 @@ mod tests {
 
     proptest! {
         /// Grouped by node or not, kept or not, split in two parts or not, the repeats that
-        /// `Repeats::finish` (the readers' way) and `Positions::repeated` (every row's runs)
+        /// `Repeats::finish` (the readers' way, in halves on two threads or not) and `Positions::repeated` (every row's runs)
         /// find are those a map of first lines finds.
         #[test]
         fn repeats_match_a_map(
@@ -183,6 +183,7 @@ mod tests {
             grouped in any::<bool>(),
             all_kept in any::<bool>(),
             cut in 0usize..40,
+            min_half in 1usize..8,
         ) {
             let mut pairs = pairs;
             if grouped {
@@ -221,7 +222,9 @@ mod tests {
             joined.append(&mut b, cut_line, |s| s);
             prop_assert_eq!(whole.repeated(&rows, 4), want.clone());
             prop_assert_eq!(Repeats::new(4).finish(&rows, &whole), want.clone());
-            prop_assert_eq!(Repeats::new(4).finish(&rows, &joined), want);
+            prop_assert_eq!(Repeats::new(4).finish(&rows, &joined), want.clone());
+            // Scanned in two halves, each of at least `min_half` rows, when they can be cut.
+            prop_assert_eq!(Repeats::new(4).finish_halved(&rows, &whole, min_half), want);
         }
     }
 }

@@ -68,9 +68,28 @@ impl Repeats {
     }
 
     /// Every row of `rows` (all the stock's) whose pair an earlier row gave, with that earlier
-    /// row's line, in line order.
-    pub fn finish(mut self, rows: &[StockRow], positions: &Positions) -> Vec<Repeat> {
-        self.scan(rows, positions);
+    /// row's line, in line order. Many rows left to scan (a table's, scanned only here) are
+    /// scanned in two halves on two threads, cut where a node's run starts (see
+    /// [`Repeats::scan_halves`]).
+    pub fn finish(self, rows: &[StockRow], positions: &Positions) -> Vec<Repeat> {
+        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let min_half = if cores > 1 { MIN_HALF } else { usize::MAX };
+        self.finish_halved(rows, positions, min_half)
+    }
+
+    /// [`Repeats::finish`], in two halves when at least `min_half` rows are left for each.
+    pub(super) fn finish_halved(
+        mut self,
+        rows: &[StockRow],
+        positions: &Positions,
+        min_half: usize,
+    ) -> Vec<Repeat> {
+        match cut(rows, self.done, min_half) {
+            Some(mid) if !self.stopped && !positions.dropped_any() => {
+                self.scan_halves(rows, positions, mid);
+            }
+            _ => self.scan(rows, positions),
+        }
         if self.stopped {
             return if positions.dropped_any() {
                 positions.repeated(rows, self.runs.nodes())
@@ -85,6 +104,70 @@ impl Repeats {
         self.out
     }
 }
+
+impl Repeats {
+    /// [`Repeats::scan`] of every row, the rows from `mid` (where a node's run starts) on a
+    /// thread of their own with runs of their own: the same runs, so the same repeats, and the
+    /// scan stops as it would when a node comes back (in either half, or in both).
+    fn scan_halves(&mut self, rows: &[StockRow], positions: &Positions, mid: usize) {
+        let nodes = self.runs.nodes();
+        let tail = std::thread::scope(|s| {
+            let tail = s.spawn(|| {
+                let mut tail = Repeats {
+                    runs: Runs::new(nodes),
+                    start: mid,
+                    twice: false,
+                    done: mid,
+                    out: Vec::new(),
+                    stopped: false,
+                };
+                tail.scan(rows, positions);
+                tail
+            });
+            self.scan(&rows[..mid], positions);
+            tail.join().expect("the repeats scan panicked")
+        });
+        if self.stopped {
+            return;
+        }
+        // The first half's last run ends where the second half's first starts.
+        if self.twice {
+            repeats_of(self.start..mid, rows, positions, &mut self.out);
+        }
+        let Repeats {
+            mut runs,
+            start,
+            twice,
+            done,
+            out,
+            stopped,
+        } = tail;
+        if stopped || !runs.join(&self.runs) {
+            self.stopped = true;
+            return;
+        }
+        self.out.extend(out);
+        (self.runs, self.start, self.twice, self.done) = (runs, start, twice, done);
+    }
+}
+
+/// Where to cut the rows past `done` in two for [`Repeats::scan_halves`]: the start of the
+/// node run at or past their middle, when at least `min_half` rows are left for each half.
+fn cut(rows: &[StockRow], done: usize, min_half: usize) -> Option<usize> {
+    let left = rows.len().checked_sub(done)?;
+    if left / 2 < min_half.max(1) {
+        return None;
+    }
+    let mut mid = done + left / 2;
+    let node = rows[mid - 1].node;
+    while rows.get(mid)?.node == node {
+        mid += 1;
+    }
+    (mid - done >= min_half && rows.len() - mid >= min_half).then_some(mid)
+}
+
+/// The fewest rows scanned on a thread of their own.
+const MIN_HALF: usize = 1 << 16;
 
 /// Runs of rows naming one node, each SKU marked with the run's number: a run that marks a SKU
 /// twice holds a repeated pair, and only such a run needs sorting.
@@ -123,6 +206,17 @@ impl Runs {
             self.marks.resize(sku + 1, 0);
         }
         std::mem::replace(&mut self.marks[sku], self.number) == self.number
+    }
+
+    /// Notes the nodes `before` (the runs of the rows before these) named as named here: false
+    /// when both named some node (it came back).
+    fn join(&mut self, before: &Runs) -> bool {
+        let mut apart = true;
+        for (seen, &before) in self.seen.iter_mut().zip(&before.seen) {
+            apart &= !(*seen && before);
+            *seen |= before;
+        }
+        apart
     }
 
     /// The network's nodes.
