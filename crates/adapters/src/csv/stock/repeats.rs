@@ -1,6 +1,7 @@
 //! The repeated (node, SKU) pairs of the kept rows, found as the rows come: a stream scans each
 //! chunk's rows once they are appended, beside the next chunk's parts, so that only the last
-//! chunk's rows are left for after the read.
+//! chunk's rows are left for after the read. A table's rows are all scanned after the read, in
+//! two halves on two threads when they are many.
 //!
 //! While each node's rows are in one run (files are usually grouped by node), equal pairs are in
 //! one run, found by marking each SKU with the run's number ([`Runs`]), and a run is sorted on
