@@ -173,6 +173,27 @@ mod tests {
     use proptest::prelude::*;
     use std::collections::HashMap;
 
+    /// A node whose runs are one in each half, its pair repeated across them: scanned in two
+    /// halves, the scan stops (as one scan would) and the repeat is found.
+    #[test]
+    fn a_node_in_both_halves_stops_the_scan() {
+        let row = |n, s| StockRow {
+            node: NodeIdx(n),
+            sku: SkuId(s),
+            on_hand: 1,
+            reserved: 0,
+            safety_stock: 0,
+        };
+        let rows = [row(0, 1), row(1, 2), row(0, 1)];
+        let mut positions = Positions::new();
+        for line in 2..5 {
+            positions.keep(line);
+        }
+        let want = vec![(NodeIdx(0), SkuId(1), 4, 2)];
+        assert_eq!(Repeats::new(2).finish(&rows, &positions), want);
+        assert_eq!(Repeats::new(2).finish_halved(&rows, &positions, 1), want);
+    }
+
     proptest! {
         /// Grouped by node or not, kept or not, split in two parts or not, the repeats that
         /// `Repeats::finish` (the readers' way, in halves on two threads or not) and `Positions::repeated` (every row's runs)
