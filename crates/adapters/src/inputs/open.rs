@@ -41,6 +41,9 @@ impl Inputs {
     }
 }
 
+/// The fewest rows of a decoded stock freed on a thread of its own.
+const FREED_APART_ROWS: usize = 1 << 16;
+
 /// The orders' thread: the file opened, and (unless the calling thread gave up first) read.
 type OrdersOpened = Result<Option<OrdersRead>, InputError>;
 
@@ -88,9 +91,15 @@ fn read_paths(
         // part: no second part to join, and the orders end sooner; CPU 0.083 → 0.077 s).
         let busy = usize::from(orders.is_some());
         let stock_read = read_stock_table(&stock, network, skus, busy);
-        // Freed on a thread of its own (the decoded columns of the bench's 1.44 M rows take
-        // 0.5 ms to give back), which nothing waits for; here if no thread can be started.
-        let _ = std::thread::Builder::new().spawn(move || drop(stock));
+        // A large table is freed on a thread of its own (the decoded columns of the bench's
+        // 1.44 M rows take 0.5 ms to give back), which nothing waits for; here if no thread can
+        // be started.
+        match &stock {
+            TableInput::Columns(table) if table.rows() >= FREED_APART_ROWS => {
+                let _ = std::thread::Builder::new().spawn(move || drop(stock));
+            }
+            _ => drop(stock),
+        }
         let orders_read = match orders_thread {
             None => None,
             Some(h) => Some(
