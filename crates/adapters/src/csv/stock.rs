@@ -364,23 +364,31 @@ fn finish(
     })
 }
 
-/// How a file is read: by how many threads, the fewest bytes each reads, the chunk of the file
-/// in memory at once, and the file's size when known.
+/// How a file is read: by how many threads, in how many parts a chunk at most, the fewest bytes
+/// a part reads, the chunk of the file in memory at once, and the file's size when known.
 #[derive(Clone, Copy)]
 struct Threads {
     count: usize,
+    parts: usize,
     min_bytes: usize,
     chunk_bytes: usize,
     file_bytes: Option<u64>,
 }
 
+/// Parts a CSV chunk is cut into for each core: the threads claim them one at a time
+/// (`stream.rs`), so the more there are, the less a core waits at the chunk's end for the
+/// last one, and the more each part's start and end cost.
+const PARTS_PER_CORE: usize = 4;
+
 impl Threads {
-    /// One per core, on parts of at least [`MIN_PART`] bytes, in chunks of two parts a core.
+    /// One per core, on chunks of two [`MIN_PART`] a core, each cut into [`PARTS_PER_CORE`]
+    /// parts a core of at least a quarter of [`MIN_PART`].
     fn all(file_bytes: Option<u64>) -> Self {
         let count = std::thread::available_parallelism().map_or(1, usize::from);
         Threads {
             count,
-            min_bytes: MIN_PART,
+            parts: PARTS_PER_CORE * count,
+            min_bytes: MIN_PART / 4,
             chunk_bytes: 2 * MIN_PART * count,
             file_bytes,
         }

@@ -21,6 +21,8 @@ use crate::InputError;
 use memchr::{memchr, memrchr};
 use omniroute_core::{Network, NodeIdx, SkuId, Skus, StockRow};
 use std::io::Read;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Mutex;
 
 /// The stock read so far: the output, the SKUs it named first, and (with a network) the scan
 /// for repeated pairs of the rows appended so far.
@@ -210,7 +212,15 @@ fn read_chunks(
         let mut parts = if chunk.quoted {
             Vec::new()
         } else {
-            whole.split(threads.count, threads.min_bytes)
+            // The first chunk (no rows before it to append) names SKUs none staged yet: each
+            // part stages those it names, taken back part after part on this thread once the
+            // parts are read, so it is cut in one part a core.
+            let parts = if before.is_empty() {
+                threads.count
+            } else {
+                threads.parts
+            };
+            whole.split(parts, threads.min_bytes)
         };
         if parts.is_empty() {
             parts.push(whole);
@@ -218,9 +228,17 @@ fn read_chunks(
         while pool.len() < parts.len() {
             pool.push(Rows::new(skus));
         }
-        let spawn = parts.len() > 1 || (threads.count > 1 && !before.is_empty());
-        let (read, next_cut) =
-            read_beside((parts, spawn), (cols, network, (skus, stage)), pool, || {
+        // The other cores' threads, when there are parts for them or rows to append here.
+        let workers = if parts.len() > 1 || !before.is_empty() {
+            (threads.count - 1).min(parts.len())
+        } else {
+            0
+        };
+        let (read, next_cut) = read_beside(
+            (parts, workers),
+            (cols, network, (skus, stage)),
+            pool,
+            || {
                 for (part, (at, rename)) in pool_before.iter_mut().zip(before.drain(..)) {
                     append((stock, positions), part, at, &rename);
                 }
@@ -230,7 +248,8 @@ fn read_chunks(
                 next.clear();
                 next.extend_from_slice(&now[chunk.end..]);
                 chunks.cut(next)
-            });
+            },
+        );
         let next_cut = next_cut.map_err(io)?;
         let offsets = sheet.join_read(read?, &mut offset);
         before = pool
@@ -321,39 +340,57 @@ impl<R: Read> Chunks<R> {
     }
 }
 
-/// Reads `parts` into `out` (one each, in order), on threads of their own when `spawn` (else
-/// here, first), while `beside` runs on this thread: each part's [`PartRead`], and what `beside`
-/// returned.
+/// Reads `parts` into `out` (one each, in order) on `workers` threads and on this one, while
+/// `beside` runs here first: each thread claims the next part not claimed yet until none is
+/// left, so no thread waits at the end while parts are left. Returns each part's [`PartRead`]
+/// (the first error in file order, every part read all the same), and what `beside` returned.
 fn read_beside<T>(
-    (parts, spawn): (Vec<Sheet<'_>>, bool),
+    (parts, workers): (Vec<Sheet<'_>>, usize),
     (cols, network, known): (&Cols, Option<&Network>, (&Skus, &SkuStage)),
     out: &mut [Rows],
     beside: impl FnOnce() -> T,
 ) -> (Result<Vec<PartRead>, InputError>, T) {
-    let read = |mut part: Sheet<'_>, out: &mut Rows| {
-        read_rows(&mut part, cols, network, known, out).map(|()| part.into_read())
+    let slots: Vec<Mutex<Slot<'_, '_>>> = parts
+        .into_iter()
+        .zip(out.iter_mut())
+        .map(|(part, out)| Mutex::new(Slot::Unread(part, out)))
+        .collect();
+    let next = AtomicUsize::new(0);
+    let work = || {
+        while let Some(slot) = slots.get(next.fetch_add(1, Ordering::Relaxed)) {
+            let mut slot = slot.lock().expect("a stock.csv part panicked");
+            let Slot::Unread(mut part, out) = std::mem::replace(&mut *slot, Slot::Claimed) else {
+                unreachable!("a part is claimed once")
+            };
+            let read = read_rows(&mut part, cols, network, known, out).map(|()| part.into_read());
+            *slot = Slot::Read(read);
+        }
     };
-    if !spawn {
-        let read = parts
-            .into_iter()
-            .zip(out.iter_mut())
-            .map(|(part, out)| read(part, out))
-            .collect();
-        return (read, beside());
-    }
-    std::thread::scope(|s| {
-        let handles: Vec<_> = parts
-            .into_iter()
-            .zip(out.iter_mut())
-            .map(|(part, out)| s.spawn(move || read(part, out)))
-            .collect();
+    let other = std::thread::scope(|s| {
+        for _ in 0..workers {
+            s.spawn(work);
+        }
         let other = beside();
-        let read = handles
-            .into_iter()
-            .map(|h| h.join().expect("a stock.csv part panicked"))
-            .collect();
-        (read, other)
-    })
+        work();
+        other
+    });
+    let read = slots
+        .into_iter()
+        .map(
+            |slot| match slot.into_inner().expect("a stock.csv part panicked") {
+                Slot::Read(read) => read,
+                _ => unreachable!("every part is read"),
+            },
+        )
+        .collect();
+    (read, other)
+}
+
+/// A part of [`read_beside`]: not claimed yet (with its output), being read, or read.
+enum Slot<'a, 'b> {
+    Unread(Sheet<'a>, &'b mut Rows),
+    Claimed,
+    Read(Result<PartRead, InputError>),
 }
 
 /// Reads `parts` into `out` (one each, in order), on their own threads when there are several.

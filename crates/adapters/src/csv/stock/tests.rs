@@ -2,7 +2,7 @@
 //! gives: records, SKU ids, problems and their lines.
 
 use super::stream::read_stream;
-use super::{read_whole, NetworkSoon, Threads};
+use super::{read_whole, NetworkSoon, Threads, PARTS_PER_CORE};
 use crate::csv::sheet::Sheet;
 use crate::{read_nodes, InputError, Loaded, Problem};
 use omniroute_core::{Network, ServiceLevels, Skus};
@@ -34,7 +34,8 @@ pub(super) fn outcome(out: Result<Loaded<super::Stock>, InputError>, skus: &Skus
 }
 
 /// Reads `data` in chunks of `chunk` bytes and parts on `count` threads, or (`count` 0) whole
-/// on this thread.
+/// on this thread: [`PARTS_PER_CORE`] parts a thread when `chunk` is odd, else one (a thread
+/// claims the next part when it is done with one, so either cut reads the same).
 fn read_with(data: &[u8], count: usize, chunk: usize) -> Outcome {
     let mut skus = Skus::default();
     skus.intern("KNOWN");
@@ -45,6 +46,11 @@ fn read_with(data: &[u8], count: usize, chunk: usize) -> Outcome {
     } else {
         let threads = Threads {
             count,
+            parts: if chunk % 2 == 1 {
+                PARTS_PER_CORE * count
+            } else {
+                count
+            },
             min_bytes: 1,
             chunk_bytes: chunk,
             file_bytes: Some(data.len() as u64),
