@@ -25,16 +25,18 @@ pub(crate) struct PartRead {
     problems: super::Problems,
 }
 
-/// A part is at least this many bytes long: rows shorter than two parts are read on one
-/// thread.
+/// The bytes a chunk of stock.csv is made of, two a core (`csv/stock.rs`, `Threads`); its parts
+/// are a quarter of this long or more on average.
 pub(crate) const MIN_PART: usize = 1 << 20;
 
 impl<'a> Sheet<'a> {
     /// The rows not read yet, which the caller knows quote no field (a quoted field may hold a
-    /// line end), split at line ends into up to `parts` sheets of at least `min_bytes`
-    /// ([`MIN_PART`] but in tests), in file order, to be read on their own threads (as plain
-    /// lines, not searched for a quote again) and handed back to [`Sheet::join_read`]. Empty,
-    /// meaning "read `self`", when the rows are too short to split or the file is not borrowed.
+    /// line end), split at line ends into up to `parts` sheets of `min_bytes` or more on
+    /// average (a quarter of [`MIN_PART`] but in tests), in file order, each shorter than the
+    /// one before (a part's length in proportion to `parts`, `parts - 1`, ..., 1), to be read
+    /// by threads that claim them in order (as plain lines, not searched for a quote again) and
+    /// handed back to [`Sheet::join_read`]. Empty, meaning "read `self`", when the rows are too
+    /// short to split or the file is not borrowed.
     pub fn split(&self, parts: usize, min_bytes: usize) -> Vec<Sheet<'a>> {
         let Cow::Borrowed(data) = self.reader.get_ref().get_ref() else {
             return Vec::new();
@@ -52,8 +54,12 @@ impl<'a> Sheet<'a> {
         }
         let mut out = Vec::with_capacity(parts);
         let mut start = at;
+        // Each part shorter than the one before (by weights `parts`, `parts - 1`, ..., 1):
+        // threads that claim parts in order end close together, on short parts.
+        let total = parts * (parts + 1) / 2;
         for k in 1..=parts {
-            let target = (at + rows.len() * k / parts).max(start);
+            let done = k * parts - k * (k - 1) / 2;
+            let target = (at + rows.len() * done / total).max(start);
             let end = match memchr(b'\n', &data[target..]) {
                 Some(i) if k < parts => target + i + 1,
                 _ => data.len(),
