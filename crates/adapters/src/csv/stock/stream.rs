@@ -387,6 +387,7 @@ fn read_beside<T>(
 }
 
 /// A part of [`read_beside`]: not claimed yet (with its output), being read, or read.
+#[allow(clippy::large_enum_variant)] // a few a chunk, each replaced in place, never moved
 enum Slot<'a, 'b> {
     Unread(Sheet<'a>, &'b mut Rows),
     Claimed,
