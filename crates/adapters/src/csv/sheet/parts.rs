@@ -1,4 +1,4 @@
-//! A sheet's rows split into parts read on their own threads, and joined back in file order.
+//! A sheet's rows split into parts read on several threads, and joined back in file order.
 //!
 //! A part is a [`Sheet`] over a run of whole rows: it numbers its lines from its own start,
 //! and [`Sheet::join_read`] moves its problems to their lines in the file. Splitting needs every

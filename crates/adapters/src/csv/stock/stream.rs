@@ -1,11 +1,14 @@
-//! `stock.csv` read as a stream: chunks of whole lines go through two reused buffers, each read
-//! in parts on every core into reused part buffers, and appended in file order to the one
-//! output. Only the output grows with the file.
+//! `stock.csv` read as a stream: chunks of whole lines go through two reused buffers, each cut
+//! into parts read by every core into reused part buffers, and appended in file order to the
+//! one output. Only the output grows with the file.
 //!
-//! The chunks are pipelined: while the parts of one chunk are read, the calling thread appends
-//! the rows of the chunk before (copying them into the output touches its new memory), scans
-//! them for repeated pairs (`repeats.rs`) and reads the chunk after from the input. A chunk's parts look SKUs up in the names staged by the
-//! chunks before it, taken back in order before they start.
+//! The chunks are pipelined: while the other cores' threads read the parts of one chunk, the
+//! calling thread appends the rows of the chunk before (copying them into the output touches its
+//! new memory), scans them for repeated pairs (`repeats.rs`) and reads the chunk after from the
+//! input, then reads parts too. Each thread claims the next part not claimed yet, and the parts
+//! get shorter towards the chunk's end (`Sheet::split`), so no core waits long at the chunk's
+//! end. A chunk's parts look SKUs up in the names staged by the chunks before it, taken back in
+//! order before they start.
 //!
 //! A chunk that quotes a field ends the stream: the rest of the input is read whole and on one
 //! thread, through the csv crate (a quoted field may hold a line end, so the input cannot be cut
