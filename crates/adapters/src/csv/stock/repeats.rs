@@ -73,7 +73,7 @@ impl Repeats {
     /// scanned in two halves on two threads, cut where a node's run starts (see
     /// [`Repeats::scan_halves`]).
     pub fn finish(self, rows: &[StockRow], positions: &Positions) -> Vec<Repeat> {
-        let cores = std::thread::available_parallelism().map_or(1, usize::from);
+        let cores = super::Threads::all(None).count;
         let min_half = if cores > 1 { MIN_HALF } else { usize::MAX };
         self.finish_halved(rows, positions, min_half)
     }
