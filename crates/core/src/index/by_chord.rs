@@ -13,7 +13,7 @@ const TOP: usize = 8;
 type Key = (u64, u32);
 
 /// The nodes of [`ChordOrder::new`] by `(squared chord, index)`, ascending.
-pub(super) struct ChordOrder {
+pub(crate) struct ChordOrder {
     /// Every node given.
     all: Vec<Key>,
     /// The least `len` of them (all of them when fewer than [`TOP`]), ascending.
@@ -27,28 +27,30 @@ pub(super) struct ChordOrder {
 
 impl ChordOrder {
     /// Orders `nodes` (distinct indices, each with its squared chord: a node given twice may
-    /// come once, where a heap gave it twice).
+    /// come once, where a heap gave it twice), in the one pass that takes them: the callers pass
+    /// their nodes as they compute the chords, so nothing is listed twice.
     pub(super) fn new(nodes: impl Iterator<Item = (u32, f64)>) -> Self {
-        let all: Vec<Key> = nodes.map(|(n, chord2)| (chord2.to_bits(), n)).collect();
+        let mut all: Vec<Key> = Vec::with_capacity(nodes.size_hint().1.unwrap_or(0));
+        // No node's key is the filler: a squared chord's bits are never `u64::MAX` (a NaN).
         let mut top = [(u64::MAX, u32::MAX); TOP];
-        let mut len = 0;
-        for &key in &all {
-            if len == TOP && key >= top[TOP - 1] {
-                continue;
+        for (n, chord2) in nodes {
+            let key = (chord2.to_bits(), n);
+            all.push(key);
+            // Most nodes are further than the eighth nearest so far: their chord alone says so.
+            if key.0 <= top[TOP - 1].0 && key < top[TOP - 1] {
+                // Insert in order, dropping the last.
+                let mut i = TOP - 1;
+                while i > 0 && top[i - 1] > key {
+                    top[i] = top[i - 1];
+                    i -= 1;
+                }
+                top[i] = key;
             }
-            // Insert in order, dropping the last when full.
-            let mut i = len.min(TOP - 1);
-            while i > 0 && top[i - 1] > key {
-                top[i] = top[i - 1];
-                i -= 1;
-            }
-            top[i] = key;
-            len = (len + 1).min(TOP);
         }
         ChordOrder {
+            len: all.len().min(TOP),
             all,
             top,
-            len,
             at: 0,
             rest: None,
         }

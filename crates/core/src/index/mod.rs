@@ -20,7 +20,7 @@ mod kept;
 #[cfg(test)]
 mod tests;
 
-use by_chord::ChordOrder;
+pub(crate) use by_chord::ChordOrder;
 pub(crate) use kept::{box_chord2, NearestWhere, Walked};
 use kept::{Kept, Next, Queued};
 
@@ -249,9 +249,9 @@ impl SpatialIndex {
     pub(crate) fn nearest_by_chord(
         &self,
         from: LatLng,
-        nodes: &[(NodeIdx, f64)],
-    ) -> impl Iterator<Item = (NodeIdx, f64)> + '_ {
-        let order = ChordOrder::new(nodes.iter().map(|&(n, chord2)| (n.0, chord2)));
+        nodes: impl Iterator<Item = (NodeIdx, f64)>,
+    ) -> Nearest<'_, ChordOrder> {
+        let order = ChordOrder::new(nodes.map(|(n, chord2)| (n.0, chord2)));
         Nearest::new(&self.points, from, order)
     }
 
@@ -418,7 +418,7 @@ impl NearestChord {
 }
 
 /// The lazy walk behind [`SpatialIndex::nearest`].
-struct Nearest<'a, I> {
+pub(crate) struct Nearest<'a, I> {
     points: &'a [LatLng],
     from: LatLng,
     /// The tree's walk: `(idx, squared chord)`, squared chord non-decreasing.

@@ -119,12 +119,11 @@ impl Search<'_> {
         } else {
             full.list(stock)
         };
-        let rest: Vec<(NodeIdx, f64)> = (list.iter().copied())
+        let rest = (list.iter().copied())
             .filter(|n| weighed.binary_search(n).is_err())
             .map(|n| (n, index.chord2(dest, n)))
-            .filter(|&(_, chord2)| chord2 <= limit_chord2)
-            .collect();
-        for (n, km) in index.nearest_by_chord(from, &rest) {
+            .filter(|&(_, chord2)| chord2 <= limit_chord2);
+        for (n, km) in index.nearest_by_chord(from, rest) {
             if self.full_closed(km) {
                 break;
             }

@@ -27,7 +27,7 @@ impl Search<'_> {
             }
             let nodes = self.holder_set(&narrowed, &seen, full.list(self.stock));
             let mut again = false;
-            for (n, k) in index.nearest_by_chord(self.ctx.order.destination, &nodes) {
+            for (n, k) in index.nearest_by_chord(self.ctx.order.destination, nodes.into_iter()) {
                 km = k;
                 if self.closed_to_partial(km).is_some() {
                     return;

@@ -50,6 +50,19 @@ impl StockTable {
             if at_most >= cap {
                 return at_most; // counted, not listed
             }
+            out.reserve(at_most);
+            if needs.iter().all(|&(_, need)| need <= 1) {
+                // Every holder holds enough: the bits are the list.
+                for (w, &word) in and.iter().enumerate() {
+                    let mut word = word;
+                    let base = (w * 64) as u32;
+                    while word != 0 {
+                        out.push(NodeIdx(base + word.trailing_zeros()));
+                        word &= word - 1;
+                    }
+                }
+                return at_most;
+            }
             let mut big: Vec<(&Posting, u32, RankCursor<'_>)> = needs
                 .iter()
                 .zip(&postings)
