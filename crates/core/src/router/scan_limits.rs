@@ -28,7 +28,7 @@ pub(crate) const FULL_WALK_PERCENT: usize = 50;
 
 /// Fewer full holders than this are listed and ordered by chord without a walk: so few cost less
 /// to order than the walk's way down the tree.
-pub(crate) const FULL_WALK_MIN: usize = 512;
+pub(crate) const FULL_WALK_MIN: usize = 1024;
 
 /// A line whose SKU is held by at most this many nodes has its holders scanned up front, so the
 /// router knows how far away the line can still be shipped from; longer lists use the SKU's cap.
