@@ -51,38 +51,30 @@ impl StockTable {
                 return at_most; // counted, not listed
             }
             out.reserve(at_most);
-            if needs.iter().all(|&(_, need)| need <= 1) {
-                // Every holder holds enough: the bits are the list.
-                for (w, &word) in and.iter().enumerate() {
-                    let mut word = word;
-                    let base = (w * 64) as u32;
-                    while word != 0 {
-                        out.push(NodeIdx(base + word.trailing_zeros()));
-                        word &= word - 1;
-                    }
-                }
-                return at_most;
-            }
             let mut big: Vec<(&Posting, u32, RankCursor<'_>)> = needs
                 .iter()
                 .zip(&postings)
                 .filter(|((_, need), _)| *need > 1)
                 .map(|(&(_, need), &p)| (p, need, RankCursor::new(&p.bits)))
                 .collect();
-            for (w, &word) in and.iter().enumerate() {
-                let mut word = word;
-                while word != 0 {
-                    let n = NodeIdx((w * 64) as u32 + word.trailing_zeros());
-                    word &= word - 1;
-                    let enough = big.iter_mut().all(|(p, need, rank)| {
-                        let at = rank.rank(n);
-                        debug_assert_eq!(p.nodes[at], n, "the bitmap and the list agree");
-                        p.units[at] >= *need
-                    });
-                    if enough {
-                        out.push(n);
-                    }
+            // The holders of enough units of the lines asking more than one: each such line's
+            // units at the holder's rank. One such line (the most common case after none) has
+            // its cursor in a local, not in memory.
+            let enough = |p: &Posting, need: u32, rank: &mut RankCursor<'_>, n: NodeIdx| {
+                let at = rank.rank(n);
+                debug_assert_eq!(p.nodes[at], n, "the bitmap and the list agree");
+                p.units[at] >= need
+            };
+            match big.as_mut_slice() {
+                [] => list_bits(&and, out, |_| true),
+                [(p, need, rank)] => {
+                    let (p, need, mut rank) = (*p, *need, *rank);
+                    list_bits(&and, out, |n| enough(p, need, &mut rank, n));
                 }
+                big => list_bits(&and, out, |n| {
+                    big.iter_mut()
+                        .all(|(p, need, rank)| enough(p, *need, rank, n))
+                }),
             }
             return at_most;
         }
@@ -264,5 +256,21 @@ impl<'a> Cursor<'a> {
         let at = self.rank.rank(n);
         debug_assert_eq!(p.nodes[at], n, "the bitmap and the list agree");
         p.units[at] >= need
+    }
+}
+
+/// The nodes of the bitmap `words` that `keep` accepts, ascending, onto `out`.
+#[inline]
+fn list_bits(words: &[u64], out: &mut Vec<NodeIdx>, mut keep: impl FnMut(NodeIdx) -> bool) {
+    for (w, &word) in words.iter().enumerate() {
+        let mut word = word;
+        let base = (w * 64) as u32;
+        while word != 0 {
+            let n = NodeIdx(base + word.trailing_zeros());
+            word &= word - 1;
+            if keep(n) {
+                out.push(n);
+            }
+        }
     }
 }
