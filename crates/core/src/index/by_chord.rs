@@ -16,9 +16,8 @@ type Key = (u64, u32);
 pub(crate) struct ChordOrder {
     /// Every node given.
     all: Vec<Key>,
-    /// The least `len` of them (all of them when fewer than [`TOP`]), ascending.
+    /// The least of them (all of them when fewer than [`TOP`], the rest filler), ascending.
     top: [Key; TOP],
-    len: usize,
     /// The next of `top` to yield.
     at: usize,
     /// The nodes after `top`, heaped once `top` is spent.
@@ -48,7 +47,6 @@ impl ChordOrder {
             }
         }
         ChordOrder {
-            len: all.len().min(TOP),
             all,
             top,
             at: 0,
@@ -62,11 +60,11 @@ impl Iterator for ChordOrder {
     type Item = (u32, f64);
 
     fn next(&mut self) -> Option<(u32, f64)> {
-        let (bits, n) = if self.at < self.len {
+        let (bits, n) = if self.at < self.all.len().min(TOP) {
             self.at += 1;
             self.top[self.at - 1]
         } else {
-            if self.len < TOP {
+            if self.all.len() <= TOP {
                 return None; // `top` held every node
             }
             let last = self.top[TOP - 1];

@@ -27,7 +27,7 @@ impl Search<'_> {
             }
             let nodes = self.holder_set(&narrowed, &seen, full.list(self.stock));
             let mut again = false;
-            for (n, k) in index.nearest_by_chord(self.ctx.order.destination, nodes.into_iter()) {
+            for (n, k) in index.nearest_by_chord(self.ctx.order.destination, nodes) {
                 km = k;
                 if self.closed_to_partial(km).is_some() {
                     return;
@@ -51,15 +51,16 @@ impl Search<'_> {
 
     /// The nodes that may ship every line of `required` and some line of `useful` (from the
     /// lists the line floors kept), except those `seen` or in `full`, within the distance where
-    /// a partial shipment stops paying, with their squared chords.
-    fn holder_set(
-        &self,
+    /// a partial shipment stops paying, with their squared chords, each once, in no particular
+    /// order (the caller orders them by chord as it takes them).
+    fn holder_set<'s>(
+        &'s self,
         Narrowed {
             required, useful, ..
-        }: &Narrowed,
+        }: &'s Narrowed,
         seen: &[NodeIdx],
         full: &[NodeIdx],
-    ) -> Vec<(NodeIdx, f64)> {
+    ) -> impl Iterator<Item = (NodeIdx, f64)> + 's {
         let floors = self.floors.as_ref().expect("the walk computed the floors");
         let qualified = &floors.qualified;
         let r = self.router;
@@ -79,30 +80,19 @@ impl Search<'_> {
         };
         let mut skip =
             NodeSet::from_nodes(r.network.index().len(), seen.iter().chain(full).copied());
-        let mut nodes: Vec<(NodeIdx, f64)> = Vec::new();
-        if required.is_empty() {
-            // The union of the useful lines' lists: each node once (its chord is the same in
-            // every list), in no particular order (the caller orders them by chord).
-            for l in useful.iter() {
-                for &(n, chord2) in &qualified[l] {
-                    if chord2 <= max_chord2 && skip.insert(n) {
-                        nodes.push((n, chord2));
-                    }
-                }
-            }
-        } else {
-            let shortest = (required.iter())
-                .min_by_key(|&l| qualified[l].len())
-                .expect("required is not empty");
-            let ships =
-                |l: usize, n: NodeIdx| qualified[l].binary_search_by_key(&n, |&(m, _)| m).is_ok();
-            nodes.extend(qualified[shortest].iter().filter(|&&(n, chord2)| {
-                chord2 <= max_chord2
-                    && !skip.contains(n)
-                    && required.iter().all(|l| ships(l, n))
-                    && useful.iter().any(|l| ships(l, n))
-            }));
-        }
-        nodes
+        // Without required lines, the union of the useful lines' lists (a node's chord is the
+        // same in every list); else the shortest required line's list, each node checked
+        // against the others.
+        let shortest = required.iter().min_by_key(|&l| qualified[l].len());
+        let union = shortest.is_none().then(|| useful.iter());
+        let lists = union.into_iter().flatten().chain(shortest);
+        let ships =
+            move |l: usize, n: NodeIdx| qualified[l].binary_search_by_key(&n, |&(m, _)| m).is_ok();
+        (lists.flat_map(move |l| qualified[l].iter().copied())).filter(move |&(n, chord2)| {
+            chord2 <= max_chord2
+                && (shortest.is_none()
+                    || (required.iter().all(|l| ships(l, n)) && useful.iter().any(|l| ships(l, n))))
+                && skip.insert(n)
+        })
     }
 }
