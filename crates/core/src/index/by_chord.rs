@@ -1,7 +1,10 @@
 //! Given nodes by squared chord, nearest first, for walks that mostly stop after a few: the
 //! [`TOP`] nearest are picked in one pass, and the others are heaped only when a walk goes past
 //! them (heaping every node cost more than the few it yielded, when a walk takes two or three).
+//! Nothing is listed in that pass: the heap takes the nodes from a second run of the iterator
+//! that gave them (a copy made before the first ran).
 
+use crate::NodeIdx;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -13,9 +16,11 @@ const TOP: usize = 8;
 type Key = (u64, u32);
 
 /// The nodes of [`ChordOrder::new`] by `(squared chord, index)`, ascending.
-pub(crate) struct ChordOrder {
-    /// Every node given.
-    all: Vec<Key>,
+pub(crate) struct ChordOrder<I> {
+    /// The nodes again, as given (taken when `top` is spent).
+    again: Option<I>,
+    /// How many nodes were given.
+    given: usize,
     /// The least of them (all of them when fewer than [`TOP`], the rest filler), ascending.
     top: [Key; TOP],
     /// The next of `top` to yield.
@@ -24,17 +29,19 @@ pub(crate) struct ChordOrder {
     rest: Option<BinaryHeap<Reverse<Key>>>,
 }
 
-impl ChordOrder {
-    /// Orders `nodes` (distinct indices, each with its squared chord: a node given twice may
-    /// come once, where a heap gave it twice), in the one pass that takes them: the callers pass
-    /// their nodes as they compute the chords, so nothing is listed twice.
-    pub(super) fn new(nodes: impl Iterator<Item = (u32, f64)>) -> Self {
-        let mut all: Vec<Key> = Vec::with_capacity(nodes.size_hint().1.unwrap_or(0));
+impl<I: Iterator<Item = (NodeIdx, f64)> + Clone> ChordOrder<I> {
+    /// Orders `nodes` (distinct indices, each with its squared chord), picking the nearest in
+    /// the one pass that takes them. A second run of `nodes` (its clone from before the first)
+    /// must give the same nodes: the callers compute the chords as they go, so nothing is
+    /// listed unless a walk goes past the first [`TOP`].
+    pub(super) fn new(nodes: I) -> Self {
+        let again = nodes.clone();
+        let mut given = 0;
         // No node's key is the filler: a squared chord's bits are never `u64::MAX` (a NaN).
         let mut top = [(u64::MAX, u32::MAX); TOP];
         for (n, chord2) in nodes {
-            let key = (chord2.to_bits(), n);
-            all.push(key);
+            let key = (chord2.to_bits(), n.0);
+            given += 1;
             // Most nodes are further than the eighth nearest so far: their chord alone says so.
             if key.0 <= top[TOP - 1].0 && key < top[TOP - 1] {
                 // Insert in order, dropping the last.
@@ -47,7 +54,8 @@ impl ChordOrder {
             }
         }
         ChordOrder {
-            all,
+            again: Some(again),
+            given,
             top,
             at: 0,
             rest: None,
@@ -55,23 +63,25 @@ impl ChordOrder {
     }
 }
 
-impl Iterator for ChordOrder {
+impl<I: Iterator<Item = (NodeIdx, f64)>> Iterator for ChordOrder<I> {
     /// A node's index and squared chord.
     type Item = (u32, f64);
 
     fn next(&mut self) -> Option<(u32, f64)> {
-        let (bits, n) = if self.at < self.all.len().min(TOP) {
+        let (bits, n) = if self.at < self.given.min(TOP) {
             self.at += 1;
             self.top[self.at - 1]
         } else {
-            if self.all.len() <= TOP {
+            if self.given <= TOP {
                 return None; // `top` held every node
             }
             let last = self.top[TOP - 1];
-            let all = &self.all;
+            let again = &mut self.again;
             let rest = self.rest.get_or_insert_with(|| {
-                (all.iter().filter(|&&key| key > last))
-                    .map(|&key| Reverse(key))
+                let nodes = again.take().expect("the nodes are run again once");
+                (nodes.map(|(n, chord2)| (chord2.to_bits(), n.0)))
+                    .filter(|&key| key > last)
+                    .map(Reverse)
                     .collect()
             });
             rest.pop()?.0
@@ -95,7 +105,7 @@ mod tests {
                 .collect();
             let mut want = nodes.clone();
             want.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-            let got: Vec<(u32, f64)> = ChordOrder::new(nodes.into_iter()).collect();
+            let got: Vec<(u32, f64)> = ChordOrder::new(nodes.iter().map(|&(n, c)| (NodeIdx(n), c))).collect();
             prop_assert_eq!(got, want);
         }
     }

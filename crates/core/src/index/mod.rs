@@ -205,13 +205,13 @@ impl SpatialIndex {
     /// assert_eq!(walk, [NodeIdx(2), NodeIdx(0)]);
     /// # Ok::<(), omniroute_core::LatLngError>(())
     /// ```
-    pub fn nearest_among(
-        &self,
+    pub fn nearest_among<'a>(
+        &'a self,
         from: LatLng,
-        nodes: &[NodeIdx],
-    ) -> impl Iterator<Item = (NodeIdx, f64)> + '_ {
+        nodes: &'a [NodeIdx],
+    ) -> impl Iterator<Item = (NodeIdx, f64)> + 'a {
         let f = from.unit_vector();
-        let order = ChordOrder::new(nodes.iter().map(|&n| (n.0, self.chord2(f, n))));
+        let order = ChordOrder::new(nodes.iter().map(move |&n| (n, self.chord2(f, n))));
         Nearest::new(&self.points, from, order)
     }
 
@@ -246,12 +246,12 @@ impl SpatialIndex {
 
     /// [`SpatialIndex::nearest_among`] for nodes whose squared chords from `from` (as
     /// [`SpatialIndex::chord2`] computes them) are known.
-    pub(crate) fn nearest_by_chord(
+    pub(crate) fn nearest_by_chord<I: Iterator<Item = (NodeIdx, f64)> + Clone>(
         &self,
         from: LatLng,
-        nodes: impl Iterator<Item = (NodeIdx, f64)>,
-    ) -> Nearest<'_, ChordOrder> {
-        let order = ChordOrder::new(nodes.map(|(n, chord2)| (n.0, chord2)));
+        nodes: I,
+    ) -> Nearest<'_, ChordOrder<I>> {
+        let order = ChordOrder::new(nodes);
         Nearest::new(&self.points, from, order)
     }
 

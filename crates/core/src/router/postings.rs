@@ -25,9 +25,12 @@ impl Search<'_> {
             if narrowed.closed(&self.full) {
                 return;
             }
-            let nodes = self.holder_set(&narrowed, &seen, full.list(self.stock));
+            // Listed: the set borrows the search, which the loop changes.
+            let nodes: Vec<_> =
+                (self.holder_set(&narrowed, &seen, full.list(self.stock))).collect();
             let mut again = false;
-            for (n, k) in index.nearest_by_chord(self.ctx.order.destination, nodes) {
+            for (n, k) in index.nearest_by_chord(self.ctx.order.destination, nodes.iter().copied())
+            {
                 km = k;
                 if self.closed_to_partial(km).is_some() {
                     return;
