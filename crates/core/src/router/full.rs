@@ -3,13 +3,14 @@
 //!
 //! They come from a walk of the spatial index that keeps the nodes holding every line (a bit
 //! test per SKU), so a dense SKU's thousands of holders are never listed. Fewer than
-//! [`FULL_WALK_MIN`](super::scan_limits::FULL_WALK_MIN) are listed at once; when the walk has
-//! tested [`FULL_WALK_PERCENT`](super::scan_limits::FULL_WALK_PERCENT) of their number without the
-//! bound closing (few full holders, or a remote order), the others are listed and ordered by
-//! chord instead. Both give the nodes in the same (km, index) order
+//! [`FULL_WALK_MIN`](super::scan_limits::FULL_WALK_MIN) are found at once (a bitmap of them);
+//! when the walk has tested [`FULL_WALK_PERCENT`](super::scan_limits::FULL_WALK_PERCENT) of their
+//! number without the bound closing (few full holders, or a remote order), the others are found
+//! so and ordered by chord instead, straight from the bitmap's bits. Both give the nodes in the same (km, index) order
 //! ([`SpatialIndex::nearest_where`](crate::SpatialIndex::nearest_where)). Once a node is weighed,
 //! the phase stops beyond the near groups' reach (`Reach::near_km`: no node there can serve).
 
+use super::node_set::NodeSet;
 use super::reads::Count;
 use super::scan_limits::Limits;
 use super::search::Search;
@@ -17,39 +18,36 @@ use crate::index::Walked;
 use crate::{NodeIdx, SkuId, StockTable};
 
 /// The nodes that can ship the whole order (as far as stock goes), as the later phases skip them:
-/// a membership test, and their list once a phase has needed it.
+/// a membership test, and their set once a phase has needed it.
 pub(super) struct FullHolders<'a> {
     every: &'a [(SkuId, u32)],
-    list: Option<Vec<NodeIdx>>,
+    set: Option<NodeSet>,
 }
 
 impl<'a> FullHolders<'a> {
     /// The holders of `every` (each SKU with the most units a line asks).
     pub(super) fn new(every: &'a [(SkuId, u32)]) -> Self {
-        FullHolders { every, list: None }
+        FullHolders { every, set: None }
     }
 
     /// True when `node` holds enough of every line.
     pub(super) fn contains(&self, stock: &StockTable, node: NodeIdx) -> bool {
-        if let Some(list) = &self.list {
-            return list.binary_search(&node).is_ok();
+        if let Some(set) = &self.set {
+            return set.contains(node);
         }
         stock.read_at(node);
         stock.holds_all(self.every, node)
     }
 
-    /// `list`, [`StockTable::full_holders`] of the order's lines, kept as their list.
-    fn listed(&mut self, list: Vec<NodeIdx>) -> &[NodeIdx] {
-        self.list.insert(list)
+    /// `set`, [`StockTable::full_holders`] of the order's lines, kept.
+    fn found(&mut self, set: NodeSet) -> &NodeSet {
+        self.set.insert(set)
     }
 
-    /// Every such node, ascending (listed the first time it is asked).
-    pub(super) fn list(&mut self, stock: &StockTable) -> &[NodeIdx] {
-        self.list.get_or_insert_with(|| {
-            let mut list = Vec::new();
-            stock.full_holders(self.every, &mut list);
-            list
-        })
+    /// Every such node (found the first time it is asked).
+    pub(super) fn set(&mut self, stock: &StockTable) -> &NodeSet {
+        self.set
+            .get_or_insert_with(|| stock.full_holders(self.every))
     }
 }
 
@@ -65,11 +63,10 @@ impl Search<'_> {
         let stock = self.stock;
         let every = full.every;
         let limits = self.router.limits;
-        // Too few to walk for are listed at once, by the pass that counts them (the AND of the
-        // bitmaps, or the walk of the shortest list).
-        let mut listed = Vec::new();
-        let at_most = stock.full_holders_below(every, limits.full_walk_min, &mut listed);
-        let budget = if at_most < limits.full_walk_min {
+        // Too few to walk for are found at once, as a set, by the pass that counts them (the AND
+        // of the bitmaps, or the walk of the shortest list).
+        let (at_most, found) = stock.full_holders_below(every, limits.full_walk_min);
+        let budget = if found.is_some() {
             0
         } else {
             at_most * limits.full_walk / 100
@@ -114,12 +111,11 @@ impl Search<'_> {
         } else {
             self.reach.near_chord2()
         };
-        let list = if at_most < limits.full_walk_min {
-            full.listed(listed)
-        } else {
-            full.list(stock)
+        let set = match found {
+            Some(set) => full.found(set),
+            None => full.set(stock),
         };
-        let rest = (list.iter().copied())
+        let rest = (set.iter())
             .filter(|n| weighed.binary_search(n).is_err())
             .map(|n| (n, index.chord2(dest, n)))
             .filter(|&(_, chord2)| chord2 <= limit_chord2);

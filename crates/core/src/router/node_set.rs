@@ -62,6 +62,47 @@ impl NodeSet {
     pub(crate) fn words(&self) -> &[u64] {
         &self.0
     }
+
+    /// The set of the bitmap `words` (bit b of word w is node 64 w + b).
+    pub(crate) fn from_words(words: Vec<u64>) -> Self {
+        Self(words)
+    }
+
+    /// The members, ascending.
+    pub(crate) fn iter(&self) -> Members<'_> {
+        Members {
+            words: &self.0,
+            next: 0,
+            word: 0,
+        }
+    }
+}
+
+/// [`NodeSet::iter`]: the set bits of each word in turn.
+#[derive(Clone)]
+pub(crate) struct Members<'a> {
+    /// The words after the one being read.
+    words: &'a [u64],
+    /// The first node of the word after the one being read.
+    next: u32,
+    /// The bits of the word being read not yet yielded.
+    word: u64,
+}
+
+impl Iterator for Members<'_> {
+    type Item = NodeIdx;
+
+    #[inline]
+    fn next(&mut self) -> Option<NodeIdx> {
+        while self.word == 0 {
+            let (&word, rest) = self.words.split_first()?;
+            (self.word, self.words) = (word, rest);
+            self.next += 64;
+        }
+        let n = NodeIdx(self.next - 64 + self.word.trailing_zeros());
+        self.word &= self.word - 1;
+        Some(n)
+    }
 }
 
 #[cfg(test)]
@@ -81,5 +122,16 @@ mod tests {
         set.remove(NodeIdx(900));
         assert_eq!(set.words(), &[0, 1 | 1 << 5, 1 << 2]);
         assert!(NodeSet::default().words().is_empty());
+        assert_eq!(
+            set.iter().collect::<Vec<_>>(),
+            [NodeIdx(64), NodeIdx(69), NodeIdx(130)]
+        );
+        assert_eq!(
+            NodeSet::from_words(vec![0, 0, 1 << 63])
+                .iter()
+                .collect::<Vec<_>>(),
+            [NodeIdx(191)]
+        );
+        assert_eq!(NodeSet::default().iter().next(), None);
     }
 }

@@ -26,8 +26,7 @@ impl Search<'_> {
                 return;
             }
             // Listed: the set borrows the search, which the loop changes.
-            let nodes: Vec<_> =
-                (self.holder_set(&narrowed, &seen, full.list(self.stock))).collect();
+            let nodes: Vec<_> = (self.holder_set(&narrowed, &seen, full.set(self.stock))).collect();
             let mut again = false;
             for (n, k) in index.nearest_by_chord(self.ctx.order.destination, nodes.iter().copied())
             {
@@ -62,7 +61,7 @@ impl Search<'_> {
             required, useful, ..
         }: &'s Narrowed,
         seen: &[NodeIdx],
-        full: &[NodeIdx],
+        full: &NodeSet,
     ) -> impl Iterator<Item = (NodeIdx, f64)> + 's {
         let floors = self.floors.as_ref().expect("the walk computed the floors");
         let qualified = &floors.qualified;
@@ -81,8 +80,10 @@ impl Search<'_> {
         } else {
             f64::INFINITY
         };
-        let mut skip =
-            NodeSet::from_nodes(r.network.index().len(), seen.iter().chain(full).copied());
+        let mut skip = full.clone();
+        for &n in seen {
+            skip.insert(n);
+        }
         // Without required lines, the union of the useful lines' lists (a node's chord is the
         // same in every list); else the shortest required line's list, each node checked
         // against the others.

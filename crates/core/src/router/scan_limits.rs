@@ -19,14 +19,15 @@ pub(crate) const WALK_DIVISOR: usize = 4;
 
 /// The first phase's walk of the spatial index for the nodes holding every line tests up to this
 /// many nodes per hundred such nodes (as [`StockTable::full_holders_at_most`] counts them); if the
-/// bound has not closed by then, the remaining ones are listed and ordered by chord. The walk's
-/// cost grows with the nodes it tests, the list's with the nodes listed, so a walk that runs long
-/// (few nodes hold every line, or a remote order) wastes at most a share of the list's cost.
+/// bound has not closed by then, the remaining ones are found (a bitmap) and ordered by chord. The
+/// walk's cost grows with the nodes it tests, the ordering's with the nodes found, so a walk that
+/// runs long (few nodes hold every line, or a remote order) wastes at most a share of the
+/// ordering's cost.
 ///
 /// [`StockTable::full_holders_at_most`]: super::StockTable::full_holders_at_most
 pub(crate) const FULL_WALK_PERCENT: usize = 50;
 
-/// Fewer full holders than this are listed and ordered by chord without a walk: so few cost less
+/// Fewer full holders than this are found and ordered by chord without a walk: so few cost less
 /// to order than the walk's way down the tree.
 pub(crate) const FULL_WALK_MIN: usize = 1024;
 

@@ -10,33 +10,31 @@ use crate::{NodeIdx, SkuId};
 
 impl StockTable {
     /// Nodes holding at least `need` units of every `(sku, need)` of `needs` (non-empty, distinct
-    /// SKUs), ascending, into `out`.
-    pub(crate) fn full_holders(&self, needs: &[(SkuId, u32)], out: &mut Vec<NodeIdx>) {
-        self.full_holders_below(needs, usize::MAX, out);
+    /// SKUs).
+    pub(crate) fn full_holders(&self, needs: &[(SkuId, u32)]) -> NodeSet {
+        (self.full_holders_below(needs, usize::MAX).1).expect("no count reaches usize::MAX")
     }
 
-    /// [`StockTable::full_holders_at_most`], and [`StockTable::full_holders`] into `out` when
-    /// that count is below `cap` (else `out` is left empty): one AND of the bitmaps gives both
-    /// (its words kept, counted, then listed).
+    /// [`StockTable::full_holders_at_most`], and [`StockTable::full_holders`] when that count is
+    /// below `cap`: one AND of the bitmaps gives both (its words counted, then the holders of
+    /// too few units of a line asking more than one cleared from them, and kept as the set).
     pub(crate) fn full_holders_below(
         &self,
         needs: &[(SkuId, u32)],
         cap: usize,
-        out: &mut Vec<NodeIdx>,
-    ) -> usize {
-        out.clear();
+    ) -> (usize, Option<NodeSet>) {
         let posting = |s: SkuId| self.posting_of(s);
         let Some(postings) = needs
             .iter()
             .map(|&(s, _)| posting(s))
             .collect::<Option<Vec<_>>>()
         else {
-            return 0; // a SKU nobody holds
+            return (0, (cap > 0).then(NodeSet::default)); // a SKU nobody holds
         };
         if postings.iter().all(|p| p.has_bitmap()) {
-            // Every SKU is dense: AND the bitmaps, count, then list checking quantities above
-            // one unit. A holder's place in its list is its rank in the bitmap (the holders
-            // before it), counted on from node to node.
+            // Every SKU is dense: AND the bitmaps, count, then check quantities above one unit.
+            // A holder's place in its list is its rank in the bitmap (the holders before it),
+            // counted on from node to node.
             // One bitmap after the other (each a sequential read; the loops vectorise).
             let (first, rest) = postings.split_first().expect("needs is not empty");
             let mut and = first.bits.words().to_vec();
@@ -48,9 +46,8 @@ impl StockTable {
             }
             let at_most = and.iter().map(|w| w.count_ones() as usize).sum();
             if at_most >= cap {
-                return at_most; // counted, not listed
+                return (at_most, None); // counted, not kept
             }
-            out.reserve(at_most);
             let mut big: Vec<(&Posting, u32, RankCursor<'_>)> = needs
                 .iter()
                 .zip(&postings)
@@ -66,17 +63,17 @@ impl StockTable {
                 p.units[at] >= need
             };
             match big.as_mut_slice() {
-                [] => list_bits(&and, out, |_| true),
+                [] => {}
                 [(p, need, rank)] => {
                     let (p, need, mut rank) = (*p, *need, *rank);
-                    list_bits(&and, out, |n| enough(p, need, &mut rank, n));
+                    retain_bits(&mut and, |n| enough(p, need, &mut rank, n));
                 }
-                big => list_bits(&and, out, |n| {
+                big => retain_bits(&mut and, |n| {
                     big.iter_mut()
                         .all(|(p, need, rank)| enough(p, *need, rank, n))
                 }),
             }
-            return at_most;
+            return (at_most, Some(NodeSet::from_words(and)));
         }
         // Walk the shortest list and look each node up in the others, each from where its last
         // lookup ended (the nodes come ascending).
@@ -86,19 +83,20 @@ impl StockTable {
             .min_by_key(|(_, p)| p.nodes.len())
             .expect("needs is not empty");
         if shortest.nodes.len() >= cap {
-            return shortest.nodes.len();
+            return (shortest.nodes.len(), None);
         }
         let need = needs[k].1;
         let mut others: Vec<(Cursor<'_>, u32)> = (needs.iter().zip(&postings).enumerate())
             .filter(|&(i, _)| i != k)
             .map(|(_, (&(_, need), &p))| (Cursor::new(p), need))
             .collect();
+        let mut set = NodeSet::default();
         for (&n, &u) in shortest.nodes.iter().zip(&shortest.units) {
             if u >= need && others.iter_mut().all(|(c, need)| c.holds(n, *need)) {
-                out.push(n);
+                set.insert(n);
             }
         }
-        shortest.nodes.len()
+        (shortest.nodes.len(), Some(set))
     }
 
     /// True when `node` holds at least `need` units of every `(sku, need)` of `needs`: it is
@@ -138,10 +136,10 @@ impl StockTable {
 
     /// At least as many nodes as [`StockTable::full_holders`] finds, cheaply: the holders of
     /// every SKU (a count of the AND of the bitmaps) when every SKU has a bitmap, else the
-    /// shortest posting list's length ([`StockTable::full_holders_below`] counting, listing
-    /// nothing).
+    /// shortest posting list's length ([`StockTable::full_holders_below`] counting, finding no
+    /// set).
     pub(crate) fn full_holders_at_most(&self, needs: &[(SkuId, u32)]) -> usize {
-        self.full_holders_below(needs, 0, &mut Vec::new())
+        self.full_holders_below(needs, 0).0
     }
 
     /// The holders of `sku` in `within`, with their units, ascending, to `f`: a word-wise AND
@@ -259,17 +257,17 @@ impl<'a> Cursor<'a> {
     }
 }
 
-/// The nodes of the bitmap `words` that `keep` accepts, ascending, onto `out`.
+/// Clears the bits of the bitmap `words` whose nodes `keep` refuses (asked ascending).
 #[inline]
-fn list_bits(words: &[u64], out: &mut Vec<NodeIdx>, mut keep: impl FnMut(NodeIdx) -> bool) {
-    for (w, &word) in words.iter().enumerate() {
-        let mut word = word;
+fn retain_bits(words: &mut [u64], mut keep: impl FnMut(NodeIdx) -> bool) {
+    for (w, word) in words.iter_mut().enumerate() {
         let base = (w * 64) as u32;
-        while word != 0 {
-            let n = NodeIdx(base + word.trailing_zeros());
-            word &= word - 1;
-            if keep(n) {
-                out.push(n);
+        let mut bits = *word;
+        while bits != 0 {
+            let b = bits.trailing_zeros();
+            bits &= bits - 1;
+            if !keep(NodeIdx(base + b)) {
+                *word &= !(1 << b);
             }
         }
     }

@@ -49,8 +49,7 @@ proptest! {
         }
         let needs: Vec<(SkuId, u32)> =
             needs.iter().enumerate().map(|(s, &q)| (SkuId(s as u32), q)).collect();
-        let mut found = Vec::new();
-        table.full_holders(&needs, &mut found);
+        let found: Vec<NodeIdx> = table.full_holders(&needs).iter().collect();
         let expected: Vec<NodeIdx> = (0..1300)
             .map(NodeIdx)
             .filter(|&n| {
@@ -65,11 +64,11 @@ proptest! {
         // Listed below a cap on the count, or only counted.
         let count = table.full_holders_at_most(&needs);
         let cap = (count + cap_shift).saturating_sub(1); // just below, at or above the count
-        let mut below = vec![NodeIdx(7)];
-        let at_most = table.full_holders_below(&needs, cap, &mut below);
+        let (at_most, below) = table.full_holders_below(&needs, cap);
         prop_assert_eq!(at_most, count);
         prop_assert!(count >= expected.len());
-        prop_assert_eq!(&below, if at_most < cap { &expected } else { &Vec::new() });
+        let below: Option<Vec<NodeIdx>> = below.map(|set| set.iter().collect());
+        prop_assert_eq!(below, (at_most < cap).then(|| expected.clone()));
         prop_assert_eq!(members, expected);
         for n in 0..1300 {
             for s in 0..4 {
