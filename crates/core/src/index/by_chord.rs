@@ -105,7 +105,8 @@ mod tests {
                 .collect();
             let mut want = nodes.clone();
             want.sort_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-            let got: Vec<(u32, f64)> = ChordOrder::new(nodes.iter().map(|&(n, c)| (NodeIdx(n), c))).collect();
+            let given = nodes.iter().map(|&(n, c)| (NodeIdx(n), c));
+            let got: Vec<(u32, f64)> = ChordOrder::new(given).collect();
             prop_assert_eq!(got, want);
         }
     }

@@ -3,10 +3,11 @@
 //!
 //! They come from a walk of the spatial index that keeps the nodes holding every line (a bit
 //! test per SKU), so a dense SKU's thousands of holders are never listed. Fewer than
-//! [`FULL_WALK_MIN`](super::scan_limits::FULL_WALK_MIN) are found at once (a bitmap of them);
-//! when the walk has tested [`FULL_WALK_PERCENT`](super::scan_limits::FULL_WALK_PERCENT) of their
-//! number without the bound closing (few full holders, or a remote order), the others are found
-//! so and ordered by chord instead, straight from the bitmap's bits. Both give the nodes in the same (km, index) order
+//! [`FULL_WALK_MIN`](super::scan_limits::FULL_WALK_MIN) are found at once, as a bitmap, and
+//! ordered by chord as its bits are read; when the walk has tested
+//! [`FULL_WALK_PERCENT`](super::scan_limits::FULL_WALK_PERCENT) of their number without the bound
+//! closing (few full holders, or a remote order), the others are found and ordered so instead.
+//! Both give the nodes in the same (km, index) order
 //! ([`SpatialIndex::nearest_where`](crate::SpatialIndex::nearest_where)). Once a node is weighed,
 //! the phase stops beyond the near groups' reach (`Reach::near_km`: no node there can serve).
 
