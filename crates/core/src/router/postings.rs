@@ -25,8 +25,7 @@ impl Search<'_> {
             if narrowed.closed(&self.full) {
                 return;
             }
-            // Listed: the set borrows the search, which the loop changes.
-            let nodes: Vec<_> = (self.holder_set(&narrowed, &seen, full.set(self.stock))).collect();
+            let nodes = self.holder_set(&narrowed, &seen, full.set(self.stock));
             let mut again = false;
             for (n, k) in index.nearest_by_chord(self.ctx.order.destination, nodes.iter().copied())
             {
@@ -54,15 +53,16 @@ impl Search<'_> {
     /// The nodes that may ship every line of `required` and some line of `useful` (from the
     /// lists the line floors kept), except those `seen` or in `full`, within the distance where
     /// a partial shipment stops paying, with their squared chords, each once, in no particular
-    /// order (the caller orders them by chord as it takes them).
-    fn holder_set<'s>(
-        &'s self,
+    /// order (the caller orders them by chord). A list, not an iterator: the scan that takes
+    /// them changes the search this reads.
+    fn holder_set(
+        &self,
         Narrowed {
             required, useful, ..
-        }: &'s Narrowed,
+        }: &Narrowed,
         seen: &[NodeIdx],
         full: &NodeSet,
-    ) -> impl Iterator<Item = (NodeIdx, f64)> + 's {
+    ) -> Vec<(NodeIdx, f64)> {
         let floors = self.floors.as_ref().expect("the walk computed the floors");
         let qualified = &floors.qualified;
         let r = self.router;
@@ -84,19 +84,31 @@ impl Search<'_> {
         for &n in seen {
             skip.insert(n);
         }
-        // Without required lines, the union of the useful lines' lists (a node's chord is the
-        // same in every list); else the shortest required line's list, each node checked
-        // against the others.
-        let shortest = required.iter().min_by_key(|&l| qualified[l].len());
-        let union = shortest.is_none().then(|| useful.iter());
-        let lists = union.into_iter().flatten().chain(shortest);
-        let ships =
-            move |l: usize, n: NodeIdx| qualified[l].binary_search_by_key(&n, |&(m, _)| m).is_ok();
-        (lists.flat_map(move |l| qualified[l].iter().copied())).filter(move |&(n, chord2)| {
-            chord2 <= max_chord2
-                && (shortest.is_none()
-                    || (required.iter().all(|l| ships(l, n)) && useful.iter().any(|l| ships(l, n))))
-                && skip.insert(n)
-        })
+        let mut nodes: Vec<(NodeIdx, f64)> = Vec::new();
+        if required.is_empty() {
+            // The union of the useful lines' lists: each node once (its chord is the same in
+            // every list).
+            for l in useful.iter() {
+                for &(n, chord2) in &qualified[l] {
+                    if chord2 <= max_chord2 && skip.insert(n) {
+                        nodes.push((n, chord2));
+                    }
+                }
+            }
+        } else {
+            // The shortest required line's list, each node checked against the others.
+            let shortest = (required.iter())
+                .min_by_key(|&l| qualified[l].len())
+                .expect("required is not empty");
+            let ships =
+                |l: usize, n: NodeIdx| qualified[l].binary_search_by_key(&n, |&(m, _)| m).is_ok();
+            nodes.extend(qualified[shortest].iter().filter(|&&(n, chord2)| {
+                chord2 <= max_chord2
+                    && !skip.contains(n)
+                    && required.iter().all(|l| ships(l, n))
+                    && useful.iter().any(|l| ships(l, n))
+            }));
+        }
+        nodes
     }
 }
