@@ -68,6 +68,22 @@ impl NodeSet {
         Self(words)
     }
 
+    /// Keeps the members `keep` accepts (asked ascending).
+    #[inline]
+    pub(crate) fn retain(&mut self, mut keep: impl FnMut(NodeIdx) -> bool) {
+        for (w, word) in self.0.iter_mut().enumerate() {
+            let base = (w * 64) as u32;
+            let mut bits = *word;
+            while bits != 0 {
+                let b = bits.trailing_zeros();
+                bits &= bits - 1;
+                if !keep(NodeIdx(base + b)) {
+                    *word &= !(1 << b);
+                }
+            }
+        }
+    }
+
     /// The members, ascending.
     pub(crate) fn iter(&self) -> Members<'_> {
         Members {
@@ -133,5 +149,12 @@ mod tests {
             [NodeIdx(191)]
         );
         assert_eq!(NodeSet::default().iter().next(), None);
+        let mut asked = Vec::new();
+        set.retain(|n| {
+            asked.push(n);
+            n != NodeIdx(69)
+        });
+        assert_eq!(asked, [NodeIdx(64), NodeIdx(69), NodeIdx(130)]);
+        assert_eq!(set.iter().collect::<Vec<_>>(), [NodeIdx(64), NodeIdx(130)]);
     }
 }

@@ -62,18 +62,19 @@ impl StockTable {
                 debug_assert_eq!(p.nodes[at], n, "the bitmap and the list agree");
                 p.units[at] >= need
             };
+            let mut set = NodeSet::from_words(and);
             match big.as_mut_slice() {
                 [] => {}
                 [(p, need, rank)] => {
                     let (p, need, mut rank) = (*p, *need, *rank);
-                    retain_bits(&mut and, |n| enough(p, need, &mut rank, n));
+                    set.retain(|n| enough(p, need, &mut rank, n));
                 }
-                big => retain_bits(&mut and, |n| {
+                big => set.retain(|n| {
                     big.iter_mut()
                         .all(|(p, need, rank)| enough(p, *need, rank, n))
                 }),
             }
-            return (at_most, Some(NodeSet::from_words(and)));
+            return (at_most, Some(set));
         }
         // Walk the shortest list and look each node up in the others, each from where its last
         // lookup ended (the nodes come ascending).
@@ -254,21 +255,5 @@ impl<'a> Cursor<'a> {
         let at = self.rank.rank(n);
         debug_assert_eq!(p.nodes[at], n, "the bitmap and the list agree");
         p.units[at] >= need
-    }
-}
-
-/// Clears the bits of the bitmap `words` whose nodes `keep` refuses (asked ascending).
-#[inline]
-fn retain_bits(words: &mut [u64], mut keep: impl FnMut(NodeIdx) -> bool) {
-    for (w, word) in words.iter_mut().enumerate() {
-        let base = (w * 64) as u32;
-        let mut bits = *word;
-        while bits != 0 {
-            let b = bits.trailing_zeros();
-            bits &= bits - 1;
-            if !keep(NodeIdx(base + b)) {
-                *word &= !(1 << b);
-            }
-        }
     }
 }
