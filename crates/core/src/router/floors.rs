@@ -202,7 +202,7 @@ struct MayShip<'s, 'r> {
 impl<'s, 'r> MayShip<'s, 'r> {
     fn new(s: &'s Search<'r>) -> Self {
         let restricted = s.ctx.terms.allowed_kinds.is_some() || s.ctx.filter.restricts(s.ctx.order);
-        let plain = !restricted && s.reach.group_chord2.is_empty() && s.load.is_empty();
+        let plain = !restricted && s.reach.group_chord2().is_empty() && s.load.is_empty();
         let nodes = s.router.terms.nodes.len();
         let level = usize::from(s.ctx.order.service_level.0);
         Self {
@@ -231,7 +231,7 @@ impl<'s, 'r> MayShip<'s, 'r> {
             return t.capacity.has_room_idle(qty);
         }
         // The deadline first: it reads no load (a holder that misses it depends on none).
-        let meets = (s.reach.group_chord2)
+        let meets = (s.reach.group_chord2())
             .get(t.profile as usize)
             .is_none_or(|&limit| chord2 <= limit);
         meets

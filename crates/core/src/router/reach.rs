@@ -3,23 +3,30 @@
 //!
 //! A group's reach is a function of the order's local date in the group's zone, which side of
 //! the group's cut-off its local time falls on, its level and its `promised_by`; consecutive
-//! orders mostly share them, so [`ReachMemo`] keeps each group's last answer with that key, and
-//! each zone's UTC offset until its next transition (the orders of a batch read it in turn).
+//! orders mostly share them, so [`ReachMemo`] keeps, per level, every group's answer together
+//! with the instants between which none of them changes ([`Epoch`]: until the next cut-off,
+//! local midnight or offset transition in any group's zone), and each group's last answer with
+//! its key and each zone's UTC offset until its next transition, to build the next one.
+
+mod epoch;
 
 use super::candidate::OrderCtx;
 use super::policy_router::PolicyRouter;
-use crate::index::{box_chord2, ChordSlack};
+use crate::index::ChordSlack;
+use epoch::Epoch;
 use jiff::civil::{Date, DateTime};
 use jiff::tz::{Offset, TimeZone};
 use jiff::Timestamp;
+use std::sync::Arc;
 
 /// See the module docs.
 pub(super) struct Reach {
     /// No node further than this (km) can serve the order; `-1` when none can meet its deadline.
     pub limit_km: f64,
     /// Per promise group, the largest squared chord (as the index computes it) of a destination
-    /// it can serve by a hard deadline, `-1` when none (empty without a hard deadline).
-    pub group_chord2: Vec<f64>,
+    /// it can serve by a hard deadline, `-1` when none (`None` without a hard deadline; shared
+    /// with the orders of the same [`Epoch`]).
+    group_chord2: Option<Arc<[f64]>>,
     /// No node further than this (km) can serve the order either: for a hard deadline, the
     /// largest reach of a group whose area ([`Profile::area`](super::terms::Profile)) comes
     /// within it, else [`Reach::limit_km`]. Test 1 stays on [`Reach::limit_km`]; this one stops
@@ -33,7 +40,7 @@ impl Reach {
     pub(super) fn unlimited() -> Self {
         Self {
             limit_km: f64::INFINITY,
-            group_chord2: Vec::new(),
+            group_chord2: None,
             near_km: f64::INFINITY,
         }
     }
@@ -50,6 +57,12 @@ impl Reach {
         chord2_of(self.near_km)
     }
 
+    /// Per promise group, the largest squared chord of a destination it can serve by a hard
+    /// deadline, `-1` when none; empty without a hard deadline.
+    pub(super) fn group_chord2(&self) -> &[f64] {
+        self.group_chord2.as_deref().unwrap_or(&[])
+    }
+
     /// The level's reach limit and, for a hard deadline, the furthest distance whose transit
     /// still meets it from some group of nodes that promise alike (zone, cut-off, handling,
     /// calendar), and each group's own limit.
@@ -63,7 +76,7 @@ impl Reach {
         {
             return Self {
                 limit_km: limit,
-                group_chord2: Vec::new(),
+                group_chord2: None,
                 near_km: limit,
             };
         }
@@ -71,50 +84,16 @@ impl Reach {
         let mut held = r.reach_memo.slot().try_lock();
         let mut own = ReachMemo::default();
         let memo = held.as_deref_mut().unwrap_or(&mut own);
-        let profiles = &r.terms.profiles;
-        let levels = r.policy.levels.len();
-        memo.zones.resize(profiles.len(), None);
-        memo.groups.resize(profiles.len() * levels, None);
-        let mut reach = -1.0f64;
-        // Only a group with a node within its own reach can serve the order.
-        let mut near = -1.0f64;
-        let dest = order.destination.unit_vector();
-        let group_chord2 = (profiles.iter().enumerate())
-            .map(|(i, p)| {
-                // The order's local time in the group's zone (a profile's zone is its own
-                // index or an earlier one's).
-                let tz = || &r.network.node(p.node).timezone;
-                let local = memo.local(p.zone as usize, tz, ctx.created_at);
-                let key = GroupKey {
-                    date: local.date(),
-                    after_cutoff: local.time() >= p.cutoff_local,
-                    promised_by: order.promised_by,
-                };
-                let slot = &mut memo.groups[i * levels + level];
-                let (km, chord2) = match slot {
-                    Some((k, km, chord2)) if *k == key => (*km, *chord2),
-                    _ => {
-                        let km = group_km(r, i, local, ctx);
-                        let chord2 = if km < 0.0 {
-                            -1.0
-                        } else {
-                            ChordSlack::chord2_upper_bound(km)
-                        };
-                        *slot = Some((key, km, chord2));
-                        (km, chord2)
-                    }
-                };
-                reach = reach.max(km);
-                if km > near && (!r.limits.near_groups || box_chord2(dest, &p.area) <= chord2) {
-                    near = km;
-                }
-                chord2
-            })
-            .collect();
+        memo.epochs.resize_with(r.policy.levels.len(), || None);
+        let at = ctx.created_at;
+        if !(memo.epochs[level].as_ref()).is_some_and(|e| e.holds(order.promised_by, at)) {
+            memo.epochs[level] = Some(Epoch::new(memo, r, ctx));
+        }
+        let epoch = memo.epochs[level].as_ref().expect("set above");
         Self {
-            limit_km: reach.min(limit),
-            group_chord2,
-            near_km: near.min(limit),
+            limit_km: epoch.reach_km().min(limit),
+            group_chord2: Some(epoch.group_chord2()),
+            near_km: epoch.near_km(r, order.destination.unit_vector()).min(limit),
         }
     }
 }
@@ -191,6 +170,8 @@ struct ZoneSpan {
 /// The answers [`Reach::of`] keeps across orders (see the module docs).
 #[derive(Debug, Default)]
 pub(super) struct ReachMemo {
+    /// Per level: every group's answer, while none changes.
+    epochs: Vec<Option<Epoch>>,
     /// Per zone (by the index of its first profile).
     zones: Vec<Option<ZoneSpan>>,
     /// Per profile and level (`profile * levels + level`): the last key, km and squared chord.
@@ -198,13 +179,14 @@ pub(super) struct ReachMemo {
 }
 
 impl ReachMemo {
-    /// `at` in zone `zone`'s local time (`tz`'s), as `tz.to_datetime(at)`.
+    /// The span of zone `zone`'s offset (`tz`'s) that holds `at`, its `last` set to `at` and
+    /// `at`'s local time (as `tz.to_datetime(at)`).
     fn local<'t>(
         &mut self,
         zone: usize,
         tz: impl FnOnce() -> &'t TimeZone,
         at: Timestamp,
-    ) -> DateTime {
+    ) -> &ZoneSpan {
         let span = &mut self.zones[zone];
         let known = span
             .as_ref()
@@ -223,7 +205,7 @@ impl ReachMemo {
         if span.last.0 != at {
             span.last = (at, span.offset.to_datetime(at));
         }
-        span.last.1
+        span
     }
 }
 
@@ -274,12 +256,17 @@ mod tests {
             .map(|i| start.checked_add((30 * i).minutes()).expect("in range"))
             .collect();
         let mut memo = ReachMemo {
+            epochs: Vec::new(),
             zones: vec![None],
             groups: Vec::new(),
         };
         let order = steps.iter().chain(steps.iter().rev()).chain([&steps[3]]);
         for &at in order {
-            assert_eq!(memo.local(0, || &tz, at), tz.to_datetime(at), "at {at}");
+            assert_eq!(
+                memo.local(0, || &tz, at).last.1,
+                tz.to_datetime(at),
+                "at {at}"
+            );
         }
     }
 }

@@ -130,3 +130,109 @@ fn a_far_group_that_can_serve_is_not_cut() {
         [NodeIdx(0), NodeIdx(2)]
     );
 }
+
+/// The memo's epochs answer as a fresh memo does: next-day and same-day orders, some promised
+/// by a date, created 7 minutes apart over four days across New York's and Lord Howe's DST
+/// changes (that one is 30 minutes), then the same instants backwards and at random, from
+/// groups in six zones with cut-offs on the hour, on the half hour and at midnight, and a
+/// calendar closed on Sundays; and from New York's groups alone, whose cut-offs fall on the
+/// day of its change. (An epoch kept past a cut-off, a midnight or a transition, or used for an
+/// earlier order, gives another reach.) Each near reach is the largest of the groups whose area
+/// comes within theirs, as every group tested in turn gives it.
+#[test]
+fn epochs_answer_as_a_fresh_memo() {
+    let zones = [
+        ("America/New_York", 40.7, -74.0),
+        ("Europe/London", 51.5, -0.1),
+        ("Asia/Kolkata", 28.6, 77.2),
+        ("Asia/Kathmandu", 27.7, 85.3),
+        ("Australia/Lord_Howe", -31.5, 159.1),
+        ("Pacific/Auckland", -36.8, 174.8),
+    ];
+    let start: jiff::Timestamp = "2026-03-07T00:00:00Z".parse().unwrap();
+    let steps: Vec<jiff::Timestamp> = (0..4 * 24 * 60 / 7)
+        .map(|i| start + jiff::SignedDuration::from_mins(7 * i))
+        .collect();
+    let mut rng = 7u64;
+    let mut random = || {
+        rng = rng.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        (rng >> 33) as usize
+    };
+    let jumps: Vec<jiff::Timestamp> = (0..300).map(|_| steps[random() % steps.len()]).collect();
+    let times: Vec<jiff::Timestamp> = (steps.iter().chain(steps.iter().rev()).chain(&jumps))
+        .copied()
+        .collect();
+    assert_epochs_as_fresh(&zones, &times);
+    assert_epochs_as_fresh(&zones[..1], &times);
+}
+
+/// See [`epochs_answer_as_a_fresh_memo`]: three groups in each of `zones` (a dealer, a store
+/// closed on Sundays and a warehouse, with cut-offs 14:00, 17:30 and midnight), orders at
+/// `times` to destinations near the first zone, near none, and near the last, in runs of one
+/// level and one promise.
+fn assert_epochs_as_fresh(zones: &[(&str, f64, f64)], times: &[jiff::Timestamp]) {
+    let cutoffs = [(14, 0), (17, 30), (0, 0)];
+    let mut nodes = Vec::new();
+    for (z, &(zone, lat, lon)) in zones.iter().enumerate() {
+        for (c, &(h, m)) in cutoffs.iter().enumerate() {
+            let kind = [NodeKind::Dealer, NodeKind::Store, NodeKind::Warehouse][c];
+            let at = LatLng::new(lat + 0.3 * c as f64, lon).unwrap();
+            let mut n = Node::new(format!("N{z}-{c}"), kind, at);
+            n.timezone = jiff::tz::TimeZone::get(zone).unwrap();
+            n.cutoff_local = Some(jiff::civil::time(h, m, 0, 0));
+            if c == 1 {
+                n.calendar.close_weekday(jiff::civil::Weekday::Sunday);
+            }
+            nodes.push(n);
+        }
+    }
+    let router = Router::new(Network::new(nodes).unwrap(), Policy::default());
+    let stock = StockTable::from_positions([(NodeIdx(0), SkuId(0), 5)]);
+    let load = Load::default();
+    let reach = |router: &Router, order: &Order| {
+        let r = &router.versions[0].1;
+        let terms = OrderTerms::resolve(order, &r.policy);
+        r.search(order, &terms, &stock, &load, now(), None, None, |s| {
+            let g = s.reach.group_chord2().to_vec();
+            // The near reach, from every group in turn (as squared chords: the same order).
+            let dest = order.destination.unit_vector();
+            let near = (r.terms.profiles.iter().zip(&g))
+                .filter(|&(p, &c)| c >= 0.0 && crate::index::box_chord2(dest, &p.area) <= c)
+                .map(|(_, &c)| c)
+                .fold(-1.0, f64::max);
+            let limit = s.reach.limit_chord2();
+            if !g.is_empty() {
+                let want = near.min(limit);
+                assert_eq!(
+                    s.reach.near_chord2().to_bits(),
+                    want.to_bits(),
+                    "{want} {g:?}"
+                );
+            }
+            (s.reach.limit_km, s.reach.near_km, g)
+        })
+    };
+    let line = OrderLine {
+        line_no: 1,
+        sku: SkuId(0),
+        qty: 1,
+        unit_price_cents: None,
+    };
+    let mut hard = 0;
+    for (k, &at) in times.iter().enumerate() {
+        let (lat, lon) = [(40.0, -75.0), (28.0, 80.0), (-33.9, 151.2)][k % 3];
+        let mut order = Order::new("O", LatLng::new(lat, lon).unwrap(), vec![line]);
+        // Runs of orders of one level and promise, so that an epoch lasts.
+        order.service_level = [ServiceLevel::NEXT_DAY, ServiceLevel::SAME_DAY][k / 500 % 2];
+        order.created_at = Some(at);
+        if k / 700 % 3 == 2 {
+            let utc = at.to_zoned(jiff::tz::TimeZone::UTC);
+            order.promised_by = Some(utc.date()); // sooner than next day's
+        }
+        let kept = reach(&router, &order);
+        let fresh = reach(&router.clone(), &order);
+        assert_eq!(kept, fresh, "order {k} at {at}");
+        hard += usize::from(!kept.2.is_empty());
+    }
+    assert!(hard > 1_000, "only {hard} orders had a hard deadline");
+}
