@@ -84,12 +84,21 @@ impl Reach {
         let mut held = r.reach_memo.slot().try_lock();
         let mut own = ReachMemo::default();
         let memo = held.as_deref_mut().unwrap_or(&mut own);
-        memo.epochs.resize_with(r.policy.levels.len(), || None);
+        memo.epochs.resize_with(r.policy.levels.len(), Vec::new);
         let at = ctx.created_at;
-        if !(memo.epochs[level].as_ref()).is_some_and(|e| e.holds(order.promised_by, at)) {
-            memo.epochs[level] = Some(Epoch::new(memo, r, ctx));
-        }
-        let epoch = memo.epochs[level].as_ref().expect("set above");
+        let found = memo.epochs[level]
+            .iter()
+            .position(|e| e.holds(order.promised_by, at));
+        let k = found.unwrap_or_else(|| {
+            let epoch = Epoch::new(memo, r, ctx);
+            let kept = &mut memo.epochs[level];
+            if kept.len() == EPOCHS_KEPT {
+                kept.remove(0);
+            }
+            kept.push(epoch);
+            kept.len() - 1
+        });
+        let epoch = &memo.epochs[level][k];
         Self {
             limit_km: epoch.reach_km().min(limit),
             group_chord2: Some(epoch.group_chord2()),
@@ -167,11 +176,15 @@ struct ZoneSpan {
     last: (Timestamp, DateTime),
 }
 
+/// Epochs kept per level: orders of a day met out of their order (a re-route, a batch cycled
+/// through) find theirs among the day's last few.
+const EPOCHS_KEPT: usize = 8;
+
 /// The answers [`Reach::of`] keeps across orders (see the module docs).
 #[derive(Debug, Default)]
 pub(super) struct ReachMemo {
-    /// Per level: every group's answer, while none changes.
-    epochs: Vec<Option<Epoch>>,
+    /// Per level: the last [`EPOCHS_KEPT`] epochs built, the oldest first.
+    epochs: Vec<Vec<Epoch>>,
     /// Per zone (by the index of its first profile).
     zones: Vec<Option<ZoneSpan>>,
     /// Per profile and level (`profile * levels + level`): the last key, km and squared chord.
@@ -194,8 +207,14 @@ impl ReachMemo {
         if !known {
             let tz = tz(); // a node's record, read only when the span is not known
             let offset = tz.to_offset(at);
+            // Since the last transition (strictly before `at`), when it set this offset.
+            let from = match tz.preceding(at).next() {
+                None => Timestamp::MIN,
+                Some(t) if t.offset() == offset => t.timestamp(),
+                Some(_) => at,
+            };
             *span = Some(ZoneSpan {
-                from: at,
+                from,
                 until: tz.following(at).next().map(|t| t.timestamp()),
                 offset,
                 last: (at, offset.to_datetime(at)),

@@ -10,8 +10,9 @@ use std::sync::Arc;
 
 /// Every promise group's reach for the orders of one level and one `promised_by` created from
 /// `from` until (before) `until`: no group's key ([`GroupKey`]) changes in between, as no
-/// cut-off, local midnight or offset transition of a group's zone falls there. Built at the
-/// first order of an epoch (`from` is its instant), so an order earlier than that builds another.
+/// cut-off, local midnight or offset transition of a group's zone falls there (`from` is the
+/// last such instant before the order it was built for, or the first instant its zone's offset
+/// was asked for, whichever is later).
 #[derive(Debug)]
 pub(super) struct Epoch {
     promised_by: Option<Date>,
@@ -37,7 +38,7 @@ impl Epoch {
         let levels = r.policy.levels.len();
         memo.zones.resize(profiles.len(), None);
         memo.groups.resize(profiles.len() * levels, None);
-        let mut until = Timestamp::MAX;
+        let (mut from, mut until) = (Timestamp::MIN, Timestamp::MAX);
         let mut reach_km = -1.0f64;
         let mut serving = Vec::new();
         let group_chord2 = (profiles.iter().enumerate())
@@ -47,20 +48,29 @@ impl Epoch {
                 // next transition.
                 let tz = || &r.network.node(p.node).timezone;
                 let span = memo.local(p.zone as usize, tz, at);
-                let (local, offset, transition) = (span.last.1, span.offset, span.until);
+                let (local, offset) = (span.last.1, span.offset);
+                let (known, transition) = (span.from, span.until);
                 let after_cutoff = local.time() >= p.cutoff_local;
-                // The key changes at the cut-off, or past it at local midnight, or at the
-                // transition, whichever comes first (a boundary out of range: at once).
-                let boundary = if after_cutoff {
-                    local
-                        .date()
-                        .tomorrow()
-                        .map(|d| d.to_datetime(Time::midnight()))
+                // The key changed at the cut-off, or before it at local midnight, and changes
+                // at the cut-off, or past it at local midnight, or at the transition, whichever
+                // comes first (a boundary out of range: at the order's instant).
+                let today = local.date();
+                let midnight = |d: Date| d.to_datetime(Time::midnight());
+                let (last, next) = if after_cutoff {
+                    (
+                        Ok(today.to_datetime(p.cutoff_local)),
+                        today.tomorrow().map(midnight),
+                    )
                 } else {
-                    Ok(local.date().to_datetime(p.cutoff_local))
+                    (Ok(midnight(today)), Ok(today.to_datetime(p.cutoff_local)))
                 };
-                let change = boundary.and_then(|b| offset.to_timestamp(b)).unwrap_or(at);
-                until = until.min(change).min(transition.unwrap_or(Timestamp::MAX));
+                let instant = |b: Result<_, jiff::Error>| {
+                    b.and_then(|b| offset.to_timestamp(b)).unwrap_or(at)
+                };
+                from = from.max(instant(last)).max(known);
+                until = until
+                    .min(instant(next))
+                    .min(transition.unwrap_or(Timestamp::MAX));
                 let key = GroupKey {
                     date: local.date(),
                     after_cutoff,
@@ -90,7 +100,7 @@ impl Epoch {
         serving.sort_by(|a, b| b.0.total_cmp(&a.0));
         Self {
             promised_by: order.promised_by,
-            from: at,
+            from,
             until,
             reach_km,
             group_chord2,
