@@ -4,9 +4,10 @@
 //! A group's reach is a function of the order's local date in the group's zone, which side of
 //! the group's cut-off its local time falls on, its level and its `promised_by`; consecutive
 //! orders mostly share them, so [`ReachMemo`] keeps, per level, every group's answer together
-//! with the instants between which none of them changes ([`Epoch`]: until the next cut-off,
-//! local midnight or offset transition in any group's zone), and each group's last answer with
-//! its key and each zone's UTC offset until its next transition, to build the next one.
+//! with the instants between which none of them changes ([`Epoch`]: between the last and the
+//! next cut-off, local midnight or offset transition in any group's zone; the last few per
+//! level), and each group's last answer with its key and each zone's UTC offset between its
+//! transitions, to build the next one.
 
 mod epoch;
 

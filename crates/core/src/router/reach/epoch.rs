@@ -27,9 +27,9 @@ pub(super) struct Epoch {
 }
 
 impl Epoch {
-    /// Every group's reach for `ctx`'s order, from its instant until the first instant a
-    /// group's key changes (the groups' answers come from `memo`'s per-group entries when their
-    /// key is the same, and update them).
+    /// Every group's reach for `ctx`'s order, from the last instant a group's key changed
+    /// until the next (the groups' answers come from `memo`'s per-group entries when their key
+    /// is the same, and update them).
     pub(super) fn new(memo: &mut ReachMemo, r: &PolicyRouter, ctx: &OrderCtx<'_>) -> Self {
         let order = ctx.order;
         let at = ctx.created_at;
@@ -72,7 +72,7 @@ impl Epoch {
                     .min(instant(next))
                     .min(transition.unwrap_or(Timestamp::MAX));
                 let key = GroupKey {
-                    date: local.date(),
+                    date: today,
                     after_cutoff,
                     promised_by: order.promised_by,
                 };
