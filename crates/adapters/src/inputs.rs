@@ -113,6 +113,7 @@ impl Inputs {
     ) -> Result<Self, InputError> {
         let stock = match stock {
             StockSource::Whole(input) => StockInput::Table(input),
+            StockSource::Parquet(file) => StockInput::Parquet(file),
             StockSource::File(name, file) => StockInput::File(name, file),
         };
         Self::load_from(nodes, stock, orders, policies)

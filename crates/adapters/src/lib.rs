@@ -39,7 +39,7 @@ pub use self::csv::{
 };
 pub use self::parquet::{
     decisions_record_batch, decisions_schema, is_parquet_path, read_parquet,
-    write_decisions_parquet,
+    write_decisions_parquet, ParquetFile,
 };
 pub use decision_json::{
     cost_json, decision_json, incoming_why, line_nos, position_json, reason_counts_json, round3,

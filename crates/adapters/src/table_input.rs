@@ -3,7 +3,7 @@
 //! same checks and problem codes.
 
 use crate::csv::Sheet;
-use crate::parquet::{is_parquet_path, read_parquet, MAGIC};
+use crate::parquet::{is_parquet_path, read_parquet, ParquetFile, MAGIC};
 use crate::{InputError, Source, Table};
 
 /// A table input: CSV text or a table of columns.
@@ -45,22 +45,29 @@ impl TableInput {
 }
 
 /// stock.csv as opened for reading: a CSV file, streamed in chunks as it is parsed (a large
-/// stock file is most of a routing input), or an input read whole (Parquet, stdin, text in
-/// memory).
+/// stock file is most of a routing input), a Parquet file, decoded a window of rows at a time
+/// as they are read, or an input read whole (stdin, text in memory).
 #[derive(Debug)]
 pub enum StockSource {
     /// Read whole first.
     Whole(TableInput),
+    /// A Parquet file, its metadata read and checked (`E1201`–`E1203`).
+    Parquet(ParquetFile),
     /// A CSV file and its name, read in chunks.
     File(String, std::fs::File),
 }
 
 impl StockSource {
-    /// Opens `path` (`-` for stdin): a Parquet path or stdin is read whole ([`TableInput::open`]),
-    /// any other path is opened to be streamed.
+    /// Opens `path` (`-` for stdin): stdin is read whole ([`TableInput::open`]), a Parquet path
+    /// is read and its metadata checked ([`ParquetFile::open`]), any other path is opened to be
+    /// streamed.
     pub fn open(path: &str) -> Result<Self, InputError> {
-        if path == "-" || is_parquet_path(path) {
+        if path == "-" {
             return TableInput::open(path).map(StockSource::Whole);
+        }
+        if is_parquet_path(path) {
+            let src = Source::open(path)?;
+            return ParquetFile::open(src.bytes, &src.name).map(StockSource::Parquet);
         }
         std::fs::File::open(path)
             .map(|file| StockSource::File(path.to_owned(), file))

@@ -35,7 +35,7 @@ pub(crate) use orders::{read_orders_from, read_orders_named};
 pub(crate) use sheet::Sheet;
 pub(crate) use skus::{DictIds, Rename, SkuBatch, SkuStage};
 pub use stock::{read_stock, read_stock_input, read_stock_rows, Stock, StockRecord};
-pub(crate) use stock::{read_stock_any, read_stock_table, NetworkSoon, StockInput};
+pub(crate) use stock::{read_stock_any, read_stock_file, NetworkSoon, StockInput};
 pub use table::Table;
 
 use crate::{InputError, Problem};

@@ -3,12 +3,12 @@
 use super::sheet::{Sheet, MIN_PART};
 use super::Loaded;
 use crate::problem::clip;
-use crate::{InputError, TableInput};
+use crate::{InputError, ParquetFile, TableInput};
 use omniroute_core::codes::InputCode;
 use omniroute_core::{Incoming, Network, NodeIdx, SkuId, Skus, StockRow};
 use rows::{read_rows, Cols, Rows};
 use std::io::Read;
-use stream::{read_parts, read_stream, Acc};
+use stream::{read_stream, Acc};
 
 mod clean;
 mod fast;
@@ -16,6 +16,7 @@ mod positions;
 mod repeats;
 mod rows;
 mod stream;
+mod windows;
 
 const KNOWN: &str =
     "node_id, sku, qty (or on_hand), reserved, safety_stock, incoming_qty, incoming_date";
@@ -171,6 +172,8 @@ pub fn read_stock_rows(
 pub(crate) enum StockInput<'a> {
     /// An input in memory.
     Table(&'a TableInput),
+    /// A Parquet file, decoded a window at a time.
+    Parquet(&'a ParquetFile),
     /// A file and its name, read in chunks.
     File(&'a str, &'a std::fs::File),
 }
@@ -248,11 +251,15 @@ fn read_from(
             let threads = Threads::all(Some(src.bytes.len() as u64));
             read_stream(src.bytes.as_slice(), &src.name, network, skus, threads)
         }
-        StockInput::Table(table) => {
+        StockInput::Table(TableInput::Columns(table)) => {
             // Waited for first: the orders start reading then (their thread is a table's
             // critical path).
             let network = network.wait();
-            read_whole(table.sheet()?, network, skus)
+            windows::read_table(table, network, skus, parts_beside(0))
+        }
+        StockInput::Parquet(file) => {
+            let network = network.wait();
+            windows::read_file(file, network, skus, parts_beside(1))
         }
         StockInput::File(name, file) => {
             let threads = Threads::all(file.metadata().ok().map(|m| m.len()));
@@ -268,67 +275,43 @@ fn records(read: Loaded<Stock>) -> Loaded<Vec<StockRecord>> {
     }
 }
 
-/// Reads every row of `sheet` (its header not claimed yet): a table's in parts on every core,
-/// as a CSV file's chunk is read ([`Sheet::split_table`]), CSV text on this thread.
+/// Reads every row of `sheet` (CSV text, its header not claimed yet) on this thread.
 fn read_whole(
-    sheet: Sheet<'_>,
-    network: Option<&Network>,
-    skus: &mut Skus,
-) -> Result<Loaded<Stock>, InputError> {
-    let threads = Threads::all(None).count;
-    read_split(sheet, network, skus, (threads, MIN_PART_ROWS))
-}
-
-/// [`read_whole`] in up to `parts` parts of at least `min_rows` rows (a table's).
-fn read_split(
     mut sheet: Sheet<'_>,
     network: Option<&Network>,
     skus: &mut Skus,
-    (parts, min_rows): (usize, usize),
 ) -> Result<Loaded<Stock>, InputError> {
     let cols = Cols::claim(&mut sheet);
     sheet.end_header(KNOWN);
     let mut acc = Acc::new(skus, network, Vec::new());
-    let mut parts = sheet.split_table(parts, min_rows);
-    if parts.is_empty() {
-        let mut part = Rows::new(skus);
-        if network.is_some() {
-            // The part's rows become the output's ([`Acc::absorb`]): room for all of them.
-            part.kept.reserve(sheet.rows_hint());
-        }
-        read_rows(&mut sheet, &cols, network, (skus, &acc.stage), &mut part)?;
-        acc.absorb(&mut part, 0, skus);
-    } else {
-        let mut pool: Vec<Rows> = parts.iter().map(|_| Rows::new(skus)).collect();
-        if network.is_some() {
-            // The first part's rows become the output's ([`Acc::absorb`]): room for every part's.
-            pool[0].kept.reserve(sheet.rows_hint());
-        }
-        read_parts(&mut parts, &cols, network, (skus, &acc.stage), &mut pool)?;
-        sheet.join_table(parts);
-        for part in &mut pool {
-            acc.absorb(part, 0, skus);
-        }
+    let mut part = Rows::new(skus);
+    if network.is_some() {
+        // The part's rows become the output's ([`Acc::absorb`]): room for all of them.
+        part.kept.reserve(sheet.rows_hint());
     }
+    read_rows(&mut sheet, &cols, network, (skus, &acc.stage), &mut part)?;
+    acc.absorb(&mut part, 0, skus);
     finish(sheet, &cols, acc, network, skus)
 }
 
-/// [`read_stock_any`] of a table once the nodes are read (`network` is `None` when they failed),
-/// in parts on every core but `busy` (cores taken by other work, such as reading the orders), at
-/// least one.
-pub(crate) fn read_stock_table(
-    table: &TableInput,
+/// [`read_stock_any`] of a Parquet file once the nodes are read (`network` is `None` when they
+/// failed), decoded a window at a time beside the rows ([`windows::read_file`]), in parts on
+/// every core but `busy` (cores taken by other work, such as reading the orders) and the
+/// decoder's, at least one.
+pub(crate) fn read_stock_file(
+    file: &ParquetFile,
     network: Option<&Network>,
     skus: &mut Skus,
     busy: usize,
 ) -> Result<Option<Loaded<Stock>>, InputError> {
-    let parts = Threads::all(None).count.saturating_sub(busy).max(1);
-    let read = read_split(table.sheet()?, network, skus, (parts, MIN_PART_ROWS))?;
+    let read = windows::read_file(file, network, skus, parts_beside(busy.saturating_add(1)))?;
     Ok(network.map(|_| read))
 }
 
-/// The fewest rows of a table read on a thread of their own.
-const MIN_PART_ROWS: usize = 1 << 15;
+/// Parts a table's rows are read in: one a core but the `busy` ones, at least one.
+fn parts_beside(busy: usize) -> usize {
+    Threads::all(None).count.saturating_sub(busy).max(1)
+}
 
 /// Ends the read of every row: reports the repeated positions, then the sheet's problems, or
 /// gives the SKUs first named here their ids in `skus` and returns the stock.

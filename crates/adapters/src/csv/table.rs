@@ -49,11 +49,25 @@ pub struct Table {
     /// The type of each column.
     types: Vec<DataType>,
     pub(crate) batches: Vec<RecordBatch>,
+    /// The rows before this table's first in the input it is part of (a window of a file
+    /// decoded a run of rows at a time): its row `i` is line `first_row + i + 2`.
+    first_row: usize,
 }
 
 impl Table {
     /// A table named `name` (the `file` of its problems) with `schema`'s column names.
     pub fn new(name: &str, schema: &Schema, batches: Vec<RecordBatch>) -> Self {
+        Table::window(name, schema, batches, 0)
+    }
+
+    /// The rows of `batches`, a window of a larger input: the `first_row` rows before them
+    /// are in other windows.
+    pub(crate) fn window(
+        name: &str,
+        schema: &Schema,
+        batches: Vec<RecordBatch>,
+        first_row: usize,
+    ) -> Self {
         Table {
             name: name.to_owned(),
             columns: schema.fields().iter().map(|f| f.name().clone()).collect(),
@@ -63,6 +77,19 @@ impl Table {
                 .map(|f| f.data_type().clone())
                 .collect(),
             batches,
+            first_row,
+        }
+    }
+
+    /// This table's name and columns, without rows: what a sheet over its windows reads its
+    /// header from.
+    pub(crate) fn header(&self) -> Table {
+        Table {
+            name: self.name.clone(),
+            columns: self.columns.clone(),
+            types: self.types.clone(),
+            batches: Vec::new(),
+            first_row: 0,
         }
     }
 
@@ -189,7 +216,7 @@ impl<'a> TableRows<'a> {
         TableRows::range(table, 0, table.rows())
     }
 
-    /// Rows `start..end` of `table`, numbered by their line in the whole table.
+    /// Rows `start..end` of `table`, numbered by their line in the whole input.
     pub fn range(table: &'a Table, start: usize, end: usize) -> Self {
         let (mut batch, mut row) = (0, start);
         while let Some(b) = table.batches.get(batch) {
@@ -204,7 +231,7 @@ impl<'a> TableRows<'a> {
             batch,
             columns: Vec::new(),
             row,
-            line: start as u64 + 2,
+            line: (table.first_row + start) as u64 + 2,
             left: end.saturating_sub(start),
             cells: Vec::new(),
             text: String::new(),
@@ -218,9 +245,9 @@ impl<'a> TableRows<'a> {
         self.table
     }
 
-    /// The rows not read yet: `start..end` in the whole table.
+    /// The rows not read yet: `start..end` in the table.
     pub fn unread(&self) -> (usize, usize) {
-        let start = (self.line - 2) as usize;
+        let start = (self.line - 2) as usize - self.table.first_row;
         (start, start + self.left)
     }
 

@@ -3,7 +3,7 @@
 //! and the stock opened), beside the nodes and then the stock on the calling thread.
 
 use super::{read_orders_own, FilesRead, Inputs, OrdersRead, Source};
-use crate::csv::{read_nodes_input, read_stock_table, Loaded, NodeNames};
+use crate::csv::{read_nodes_input, read_stock_file, Loaded, NodeNames};
 use crate::{is_parquet_path, InputError, StockSource, TableInput};
 use omniroute_core::{Network, ServiceLevels, Skus};
 use std::sync::{mpsc, OnceLock};
@@ -41,9 +41,6 @@ impl Inputs {
     }
 }
 
-/// The fewest rows of a decoded stock freed on a thread of its own.
-const FREED_APART_ROWS: usize = 1 << 16;
-
 /// The orders' thread: the file opened, and (unless the calling thread gave up first) read.
 type OrdersOpened = Result<Option<OrdersRead>, InputError>;
 
@@ -78,8 +75,8 @@ fn read_paths(
             let _ = read_now.send(());
         }
         drop(read_now);
-        let StockSource::Whole(stock) = stock? else {
-            unreachable!("a Parquet stock is read whole")
+        let StockSource::Parquet(stock) = stock? else {
+            unreachable!("a Parquet stock is opened as one")
         };
         let network = nodes_read
             .get()
@@ -87,19 +84,9 @@ fn read_paths(
             .as_ref()
             .ok()
             .map(|l| &l.value);
-        // The orders' thread takes a core: the stock is read on the others (on two cores, in one
-        // part: no second part to join, and the orders end sooner; CPU 0.083 → 0.077 s).
+        // The orders' thread takes a core: the stock is read on the others.
         let busy = usize::from(orders.is_some());
-        let stock_read = read_stock_table(&stock, network, skus, busy);
-        // A large table is freed on a thread of its own (the decoded columns of the bench's
-        // 1.44 M rows take 0.5 ms to give back), which nothing waits for; here if no thread can
-        // be started.
-        match &stock {
-            TableInput::Columns(table) if table.rows() >= FREED_APART_ROWS => {
-                let _ = std::thread::Builder::new().spawn(move || drop(stock));
-            }
-            _ => drop(stock),
-        }
+        let stock_read = read_stock_file(&stock, network, skus, busy);
         let orders_read = match orders_thread {
             None => None,
             Some(h) => Some(

@@ -19,7 +19,7 @@ mod stock_tests;
 mod tests;
 mod write;
 
-pub use read::read_parquet;
+pub use read::{read_parquet, ParquetFile};
 pub use write::{decisions_record_batch, decisions_schema, write_decisions_parquet};
 
 /// The four bytes a Parquet file starts (and ends) with.

@@ -1,11 +1,12 @@
-//! A Parquet file decoded into a [`Table`], for the readers.
+//! A Parquet file decoded into a [`Table`] (or into windows of its rows), for the readers.
 
 use crate::{InputError, Problem, Table};
 use arrow_array::RecordBatch;
 use arrow_schema::{DataType, Schema};
 use omniroute_core::codes::InputCode;
 use parquet::arrow::arrow_reader::{
-    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReaderBuilder,
+    ArrowReaderMetadata, ArrowReaderOptions, ParquetRecordBatchReader,
+    ParquetRecordBatchReaderBuilder,
 };
 use parquet::arrow::ProjectionMask;
 use parquet::basic::Compression;
@@ -22,57 +23,179 @@ const BATCH_ROWS: usize = 8192;
 /// cells are read). Every unsupported codec (`E1203`) and column type (`E1202`) is reported at
 /// once; a file that is not Parquet, or is damaged, is `E1201`.
 pub fn read_parquet(bytes: Vec<u8>, name: &str) -> Result<Table, InputError> {
-    // The Arrow schema a writer stored is kept: without it a seconds timestamp comes back as a
-    // plain integer.
-    let data = bytes::Bytes::from(bytes);
-    let builder = decoding(name, || {
-        ParquetRecordBatchReaderBuilder::try_new_with_options(
-            data.clone(),
-            ArrowReaderOptions::new(),
-        )
-    })?
-    .map_err(|e| unreadable(name, e))?;
-    let mut problems = codecs(builder.metadata(), name);
-    problems.extend(Table::new(name, builder.schema(), Vec::new()).column_type_problems());
-    if !problems.is_empty() {
-        return Err(InputError::Invalid(problems));
+    ParquetFile::open(bytes, name)?.decode()
+}
+
+/// A Parquet file opened: its metadata read and checked, its columns not decoded yet. Decoded
+/// whole ([`ParquetFile::decode`]), or a run of rows at a time ([`ParquetFile::windows`]: how
+/// a large stock file is read, each window's memory reused for the next).
+pub struct ParquetFile {
+    name: String,
+    data: bytes::Bytes,
+    metadata: ArrowReaderMetadata,
+    schema: Arc<Schema>,
+}
+
+impl std::fmt::Debug for ParquetFile {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ParquetFile")
+            .field("name", &self.name)
+            .field("rows", &self.rows())
+            .finish_non_exhaustive()
     }
-    // A dictionary-encoded text column (pyarrow's default) is decoded as a dictionary: its
-    // values once and a key a row, no string copied a row, and the stock reader looks each
-    // value's node or SKU up once. Other text columns are decoded as views: a view borrows its
-    // text from the decoded page (or holds up to 12 bytes itself) where a plain string array
-    // copies every value.
-    let dictionary = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
-    let schema = Arc::new(Schema::new_with_metadata(
-        builder
-            .schema()
-            .fields()
-            .iter()
-            .map(|f| match f.data_type() {
-                DataType::Utf8 | DataType::LargeUtf8 => {
-                    let t = if dictionary_encoded(builder.metadata(), f.name()) {
-                        dictionary.clone()
-                    } else {
-                        DataType::Utf8View
-                    };
-                    Arc::new(f.as_ref().clone().with_data_type(t))
+}
+
+impl ParquetFile {
+    /// Reads the metadata of the Parquet file `bytes` (named `name` in problems): `E1201` when
+    /// it is not Parquet or is damaged, `E1202` and `E1203` as [`read_parquet`] reports them.
+    pub fn open(bytes: Vec<u8>, name: &str) -> Result<Self, InputError> {
+        // The Arrow schema a writer stored is kept: without it a seconds timestamp comes back
+        // as a plain integer.
+        let data = bytes::Bytes::from(bytes);
+        let builder = decoding(name, || {
+            ParquetRecordBatchReaderBuilder::try_new_with_options(
+                data.clone(),
+                ArrowReaderOptions::new(),
+            )
+        })?
+        .map_err(|e| unreadable(name, e))?;
+        let mut problems = codecs(builder.metadata(), name);
+        problems.extend(Table::new(name, builder.schema(), Vec::new()).column_type_problems());
+        if !problems.is_empty() {
+            return Err(InputError::Invalid(problems));
+        }
+        // A dictionary-encoded text column (pyarrow's default) is decoded as a dictionary: its
+        // values once and a key a row, no string copied a row, and the stock reader looks each
+        // value's node or SKU up once. Other text columns are decoded as views: a view borrows
+        // its text from the decoded page (or holds up to 12 bytes itself) where a plain string
+        // array copies every value.
+        let dictionary = DataType::Dictionary(Box::new(DataType::Int32), Box::new(DataType::Utf8));
+        let schema = Arc::new(Schema::new_with_metadata(
+            builder
+                .schema()
+                .fields()
+                .iter()
+                .map(|f| match f.data_type() {
+                    DataType::Utf8 | DataType::LargeUtf8 => {
+                        let t = if dictionary_encoded(builder.metadata(), f.name()) {
+                            dictionary.clone()
+                        } else {
+                            DataType::Utf8View
+                        };
+                        Arc::new(f.as_ref().clone().with_data_type(t))
+                    }
+                    _ => f.clone(),
+                })
+                .collect::<Vec<_>>(),
+            builder.schema().metadata().clone(),
+        ));
+        let options = ArrowReaderOptions::new().with_schema(schema.clone());
+        let metadata = decoding(name, || {
+            ArrowReaderMetadata::try_new(builder.metadata().clone(), options)
+        })?
+        .map_err(|e| unreadable(name, e))?;
+        Ok(ParquetFile {
+            name: name.to_owned(),
+            data,
+            metadata,
+            schema,
+        })
+    }
+
+    /// The file's name in problems.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The rows the file holds, as its metadata says.
+    pub fn rows(&self) -> usize {
+        usize::try_from(self.metadata.metadata().file_metadata().num_rows()).unwrap_or(0)
+    }
+
+    /// The file's name and columns, without rows.
+    pub(crate) fn header(&self) -> Table {
+        Table::new(&self.name, &self.schema, Vec::new())
+    }
+
+    /// Decodes every row: each (row group, column) on its own, on every core when the file is
+    /// large enough.
+    pub fn decode(&self) -> Result<Table, InputError> {
+        let batches = if self.schema.fields().is_empty() {
+            decode(&self.data, &self.metadata, None, &self.name)?
+        } else {
+            decode_parallel(&self.data, &self.metadata, &self.schema, &self.name)?
+        };
+        Ok(Table::new(&self.name, &self.schema, batches))
+    }
+
+    /// The file's rows in windows of about `rows` rows (whole batches of [`BATCH_ROWS`]), in
+    /// order, decoded on this thread as they are asked for: each a [`Table::window`] numbered
+    /// by its lines in the file. An error (a damaged page) ends them.
+    pub(crate) fn windows(&self, rows: usize) -> Windows<'_> {
+        let reader = decoding(&self.name, || {
+            ParquetRecordBatchReaderBuilder::new_with_metadata(
+                self.data.clone(),
+                self.metadata.clone(),
+            )
+            .with_batch_size(BATCH_ROWS)
+            .build()
+        })
+        .and_then(|r| r.map_err(|e| unreadable(&self.name, e)));
+        Windows {
+            file: self,
+            reader: Some(reader),
+            batches: rows.div_ceil(BATCH_ROWS).max(1),
+            first_row: 0,
+        }
+    }
+}
+
+/// The windows of [`ParquetFile::windows`].
+pub(crate) struct Windows<'a> {
+    file: &'a ParquetFile,
+    /// The decoder; `None` once it ended or failed.
+    reader: Option<Result<ParquetRecordBatchReader, InputError>>,
+    /// Batches a window.
+    batches: usize,
+    /// The rows of the windows before the next.
+    first_row: usize,
+}
+
+impl Iterator for Windows<'_> {
+    type Item = Result<Table, InputError>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        // A decoder that could not be built is its one window, an error.
+        let Ok(reader) = self.reader.as_mut()? else {
+            return self.reader.take().and_then(Result::err).map(Err);
+        };
+        let name = &self.file.name;
+        let mut batches = Vec::with_capacity(self.batches);
+        while batches.len() < self.batches {
+            match decoding(name, || reader.next()) {
+                Ok(Some(Ok(batch))) => batches.push(batch),
+                Ok(None) => {
+                    self.reader = None;
+                    break;
                 }
-                _ => f.clone(),
-            })
-            .collect::<Vec<_>>(),
-        builder.schema().metadata().clone(),
-    ));
-    let options = ArrowReaderOptions::new().with_schema(schema.clone());
-    let metadata = decoding(name, || {
-        ArrowReaderMetadata::try_new(builder.metadata().clone(), options)
-    })?
-    .map_err(|e| unreadable(name, e))?;
-    let batches = if schema.fields().is_empty() {
-        decode(&data, &metadata, None, name)?
-    } else {
-        decode_parallel(&data, &metadata, &schema, name)?
-    };
-    Ok(Table::new(name, &schema, batches))
+                Ok(Some(Err(e))) => {
+                    self.reader = None;
+                    return Some(Err(unreadable(name, e)));
+                }
+                Err(e) => {
+                    self.reader = None;
+                    return Some(Err(e));
+                }
+            }
+        }
+        if batches.is_empty() {
+            return None;
+        }
+        let rows: usize = batches.iter().map(RecordBatch::num_rows).sum();
+        let window = Table::window(name, &self.file.schema, batches, self.first_row);
+        self.first_row += rows;
+        Some(Ok(window))
+    }
 }
 
 /// The fewest rows decoded on a thread of their own.

@@ -122,3 +122,150 @@ proptest! {
         prop_assert_eq!(from_parquet, from_csv);
     }
 }
+
+/// A stock file of several windows (decoded on a thread of its own while the rows before are
+/// read, `csv/stock/windows.rs`), with a row group boundary inside a window and problems in
+/// different windows (an unknown node, a negative quantity, a pair given again far from its
+/// first line), reads as its CSV text: the same rows, SKU ids, problems and lines; and without
+/// the problems, the same stock.
+#[test]
+fn a_file_read_in_windows_reads_as_its_csv() {
+    for bad in [true, false] {
+        read_in_windows(bad);
+    }
+}
+
+fn read_in_windows(bad: bool) {
+    use crate::csv::read_stock_file;
+    let levels = ServiceLevels::default();
+    let net = read_nodes(
+        "node_id,lat,lon\nW1,28.6,77.2\nS1,19.1,72.9\n".as_bytes(),
+        "nodes.csv",
+        &levels,
+    )
+    .unwrap()
+    .value;
+    let n = 150_000;
+    let node = |i: usize| match i {
+        70_001 if bad => "NOPE",
+        _ if i % 3 == 0 => "S1",
+        _ => "W1",
+    };
+    let sku = |i: usize| match i {
+        // Row 10's pair again, two windows on.
+        140_003 if bad => "K10".to_owned(),
+        _ => format!("K{}", i % 90_000 + (i / 90_000) * 100_000),
+    };
+    let qty = |i: usize| {
+        if bad && i == 120_002 {
+            -2
+        } else {
+            (i % 7) as i64
+        }
+    };
+    let nodes: Vec<&str> = (0..n)
+        .map(|i| if bad && i == 140_003 { "W1" } else { node(i) })
+        .collect();
+    let skus: Vec<String> = (0..n).map(sku).collect();
+    let qtys: Vec<i64> = (0..n).map(qty).collect();
+    assert_eq!(nodes[10], "W1");
+    let columns: Vec<(&str, ArrayRef)> = vec![
+        ("node_id", Arc::new(StringArray::from(nodes.clone()))),
+        ("sku", Arc::new(StringArray::from(skus.clone()))),
+        ("qty", Arc::new(Int64Array::from(qtys.clone()))),
+    ];
+    let props = WriterProperties::builder()
+        .set_max_row_group_row_count(Some(100_000))
+        .build();
+    let bytes = parquet_bytes(&record_batch(columns), Some(props));
+    let mut csv = "node_id,sku,qty\n".to_owned();
+    for i in 0..n {
+        writeln!(csv, "{},{},{}", nodes[i], skus[i], qtys[i]).unwrap();
+    }
+    let read = |parquet: bool| -> Read {
+        let mut skus = Skus::default();
+        skus.intern("K5");
+        let read = if parquet {
+            let file = super::ParquetFile::open(bytes.clone(), "stock.parquet").unwrap();
+            // Every core busy: one part a window, windows of 65,536 rows, on any machine.
+            read_stock_file(&file, Some(&net), &mut skus, usize::MAX)
+                .map(|r| r.expect("a network").value.records().collect())
+        } else {
+            read_stock(csv.as_bytes(), "stock.parquet", &net, &mut skus).map(|l| l.value)
+        };
+        let read = read.map_err(|e| format!("{:?}", e.problems()));
+        (read, names(&skus))
+    };
+    let from_parquet = read(true);
+    assert_eq!(from_parquet, read(false));
+    let Err(problems) = &from_parquet.0 else {
+        assert!(!bad, "three problems");
+        assert_eq!(from_parquet.0.map(|r| r.len()), Ok(n));
+        return;
+    };
+    for (code, line) in [("E1020", 70_003), ("E1011", 120_004), ("E1021", 140_005)] {
+        assert!(
+            problems.contains(code) && problems.contains(&format!("line: {line},")),
+            "{code} at line {line}: {problems}"
+        );
+    }
+}
+
+/// A stock file damaged past its metadata (a run of bytes zeroed in its pages) reads in windows
+/// as it reads decoded whole: the same `E1201` when a page cannot be decoded, or the same rows
+/// and problems when the damage decodes to values; never a panic.
+#[test]
+fn a_damaged_file_read_in_windows_fails_as_decoded_whole() {
+    use crate::csv::read_stock_file;
+    let levels = ServiceLevels::default();
+    let net = read_nodes(
+        "node_id,lat,lon\nW1,28.6,77.2\n".as_bytes(),
+        "nodes.csv",
+        &levels,
+    )
+    .unwrap()
+    .value;
+    let n: i64 = 150_000;
+    let columns: Vec<(&str, ArrayRef)> = vec![
+        (
+            "node_id",
+            Arc::new(StringArray::from(vec!["W1"; n as usize])),
+        ),
+        (
+            "sku",
+            Arc::new(StringArray::from(
+                (0..n).map(|i| format!("K{i}")).collect::<Vec<_>>(),
+            )),
+        ),
+        (
+            "qty",
+            Arc::new(Int64Array::from((0..n).map(|i| i % 9).collect::<Vec<_>>())),
+        ),
+    ];
+    let props = WriterProperties::builder()
+        .set_max_row_group_row_count(Some(60_000))
+        .build();
+    let good = parquet_bytes(&record_batch(columns), Some(props));
+    let body = good.len() - 4_096;
+    let mut unreadable = 0;
+    for k in 1..=12 {
+        let mut bytes = good.clone();
+        let at = body * k / 13;
+        bytes[at..at + 64].fill(0);
+        let problems = |r: Result<Vec<StockRecord>, crate::InputError>| {
+            r.map(|rows| rows.len())
+                .map_err(|e| format!("{:?}", e.problems()))
+        };
+        let whole = read_parquet(bytes.clone(), "stock.parquet").and_then(|t| {
+            read_stock_input(&TableInput::Columns(t), &net, &mut Skus::default()).map(|l| l.value)
+        });
+        let windows = super::ParquetFile::open(bytes, "stock.parquet").and_then(|f| {
+            read_stock_file(&f, Some(&net), &mut Skus::default(), usize::MAX)
+                .map(|r| r.expect("a network").value.records().collect())
+        });
+        let (whole, windows) = (problems(whole), problems(windows));
+        unreadable += usize::from(whole.as_ref().is_err_and(|e| e.contains("E1201")));
+        assert_eq!(windows, whole, "zeroed at {at}");
+    }
+    assert!(unreadable > 0, "some damage is found");
+}

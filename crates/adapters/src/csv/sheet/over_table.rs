@@ -25,6 +25,30 @@ impl<'a> Sheet<'a> {
         Ok(sheet)
     }
 
+    /// A sheet with this one's header and claims over the rows of `window`, the next rows of
+    /// the table this sheet reads the header of (see [`Table::window`]), numbered by their line
+    /// in it; read to its end (or split into parts, [`Sheet::split_table`]) and handed back to
+    /// [`Sheet::join_window`].
+    pub fn window<'b>(&self, window: &'b Table) -> Sheet<'b> {
+        self.sibling(&[], Mode::Table(TableRows::new(window)))
+    }
+
+    /// Takes back the sheets of a window ([`Sheet::window`] or its parts), read to their end,
+    /// in order: their rows and problems join this sheet's.
+    pub fn join_window(&mut self, parts: Vec<Sheet<'_>>) {
+        for part in parts {
+            self.rows += part.rows;
+            self.problems.absorb(part.problems, 0);
+        }
+    }
+
+    /// Ends a table read in windows, `rows` rows in all (read up to the window whose problems
+    /// filled the list, or to the end): as on one sheet over the whole table, reading counts as
+    /// stopped at the cap when rows follow the one whose error reached it.
+    pub fn end_windows(&mut self, rows: usize) {
+        self.problems.stop_before(rows as u64 + 1);
+    }
+
     /// [`Sheet::next_row`] over a table.
     pub(super) fn next_in_table(&mut self) -> Result<Option<Row<'_>>, InputError> {
         let Mode::Table(rows) = &mut self.mode else {

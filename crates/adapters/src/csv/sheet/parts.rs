@@ -5,7 +5,7 @@
 //! line end to be a row end, so a file that quotes any field is read on one thread.
 //!
 //! A table of columns is split the same way into runs of rows ([`Sheet::split_table`]), which
-//! keep their lines in the table; [`Sheet::join_table`] takes them back.
+//! keep their lines in the table; [`Sheet::join_window`] takes them back.
 
 use super::plain::{line_ends, Plain};
 use super::{Lines, Mode, Sheet};
@@ -78,7 +78,7 @@ impl<'a> Sheet<'a> {
     }
 
     /// A sheet with this one's header, no problems yet, reading `rows` by `mode`.
-    fn sibling<'b>(&self, rows: &'b [u8], mode: Mode<'b>) -> Sheet<'b> {
+    pub(super) fn sibling<'b>(&self, rows: &'b [u8], mode: Mode<'b>) -> Sheet<'b> {
         Sheet {
             reader: csv::ReaderBuilder::new()
                 .has_headers(false)
@@ -96,7 +96,7 @@ impl<'a> Sheet<'a> {
 
     /// The rows of a table not read yet, split into up to `parts` runs of at least `min_rows`
     /// rows, in order, to be read on their own threads and handed back to
-    /// [`Sheet::join_table`]. Empty, meaning "read `self`", when the rows are too few to split
+    /// [`Sheet::join_window`]. Empty, meaning "read `self`", when the rows are too few to split
     /// or this sheet reads no table.
     pub fn split_table(&self, parts: usize, min_rows: usize) -> Vec<Sheet<'a>> {
         let Mode::Table(rows) = &self.mode else {
@@ -114,23 +114,6 @@ impl<'a> Sheet<'a> {
                 self.sibling(&[], Mode::Table(TableRows::range(rows.table(), a, b)))
             })
             .collect()
-    }
-
-    /// Takes back the parts of [`Sheet::split_table`], read to their end, in order: their rows
-    /// and problems join this sheet's, which then reads no more rows. As on one thread, reading
-    /// counts as stopped at the cap when rows follow the one whose error reached it.
-    pub fn join_table(&mut self, parts: Vec<Sheet<'_>>) {
-        let Mode::Table(rows) = &mut self.mode else {
-            return;
-        };
-        let (_, end) = rows.unread();
-        *rows = TableRows::range(rows.table(), end, end);
-        for part in parts {
-            self.rows += part.rows;
-            self.problems.absorb(part.problems, 0);
-        }
-        // The line of the table's last row is `end + 1`.
-        self.problems.stop_before(end as u64 + 1);
     }
 
     /// What this part, read to its end, hands back to [`Sheet::join_read`], without a borrow

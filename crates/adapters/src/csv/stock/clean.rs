@@ -20,7 +20,8 @@ use arrow_array::types::Int64Type;
 use arrow_array::{Array, Int32Array, Int64Array, RecordBatch, StringArray};
 use omniroute_core::{Network, NodeIdx, SkuId, Skus, StockRow};
 
-/// What is kept between runs of clean rows: each dictionary value's node and SKU.
+/// What is kept between runs of clean rows (and windows of a table read one after the other):
+/// each dictionary value's node and SKU.
 #[derive(Default)]
 pub(super) struct Clean {
     nodes: Keyed,
@@ -33,9 +34,11 @@ pub(super) struct Clean {
 /// [`REFUSED`] for a value the row checks must read).
 #[derive(Default)]
 struct Keyed {
-    /// The dictionary: where its offsets are and how many values it has. Every batch of the
-    /// table is alive while it is read, so two dictionaries at one address are one dictionary.
-    dict: (usize, usize),
+    /// The dictionary, held (its buffers shared, not copied): the batches of one row group
+    /// share it, and while it is held no other dictionary can take its place in memory, so a
+    /// dictionary whose offsets are at its address, as many, is it (also in the next window of
+    /// the table, once the batches it came with are freed).
+    dict: Option<StringArray>,
     ids: Vec<u32>,
 }
 
@@ -45,9 +48,11 @@ const REFUSED: u32 = u32::MAX - 1;
 impl Keyed {
     /// Makes `values` the dictionary looked up (its ids kept when it is the last one seen).
     fn prepare(&mut self, values: &StringArray) {
-        let dict = (values.offsets().as_ptr() as usize, values.len());
-        if self.dict != dict {
-            self.dict = dict;
+        let same = self.dict.as_ref().is_some_and(|d| {
+            std::ptr::eq(d.offsets().as_ptr(), values.offsets().as_ptr()) && d.len() == values.len()
+        });
+        if !same {
+            self.dict = Some(values.clone());
             self.ids.clear();
             self.ids.resize(values.len(), UNSET);
         }

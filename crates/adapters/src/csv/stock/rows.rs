@@ -48,6 +48,9 @@ pub(super) struct Rows {
     pub positions: Positions,
     /// SKU ids handed out to the names neither in the shared table nor staged under these rows.
     pub stage: SkuStage,
+    /// The dictionary values looked up by the clean rows read so far, and their ids (the SKUs'
+    /// staged in `stage`): kept for the next window of the same table.
+    clean: Clean,
 }
 
 impl Rows {
@@ -58,6 +61,7 @@ impl Rows {
             incoming: Vec::new(),
             positions: Positions::new(),
             stage: SkuStage::new(skus),
+            clean: Clean::default(),
         }
     }
 }
@@ -74,6 +78,20 @@ pub(super) fn read_rows(
     out.stage = SkuStage::above(under);
     out.kept.clear();
     out.incoming.clear();
+    out.clean = Clean::default();
+    read_more_rows(sheet, cols, network, (skus, under), out)
+}
+
+/// [`read_rows`] of the rows that follow those in `out` in the same input (the next window of a
+/// table, read on the same thread): they are added to `out`'s, their SKU names staged beside
+/// the names `out` staged.
+pub(super) fn read_more_rows(
+    sheet: &mut Sheet<'_>,
+    cols: &Cols,
+    network: Option<&Network>,
+    (skus, under): (&Skus, &SkuStage),
+    out: &mut Rows,
+) -> Result<(), InputError> {
     if network.is_some() {
         let rows = sheet.rows_hint();
         out.kept.reserve(rows);
@@ -81,7 +99,7 @@ pub(super) fn read_rows(
     let mut last_node = LastNode::default();
     let mut pending = Pending::default();
     let fast = network.and_then(|n| Some((Fast::new(cols, sheet.columns())?, n)));
-    let mut clean = Clean::default();
+    let mut clean = std::mem::take(&mut out.clean);
     loop {
         // A table's rows whose cells the checks below take as they are, at once.
         clean.take(
@@ -162,6 +180,7 @@ pub(super) fn read_rows(
         }
     }
     pending.resolve((skus, under), out);
+    out.clean = clean;
     Ok(())
 }
 
