@@ -1,6 +1,7 @@
-//! A routing input read from its paths: a Parquet stock's three tables decoded at once, the
+//! A routing input read from its paths: a Parquet stock's three tables read at once, the
 //! orders on a thread of their own from the start (decoded, then read once the network is read
-//! and the stock opened), beside the nodes and then the stock on the calling thread.
+//! and the stock opened), beside the nodes and then the stock on the calling thread (its windows
+//! decoded on a thread of their own).
 
 use super::{read_orders_own, FilesRead, Inputs, OrdersRead, Source};
 use crate::csv::{read_nodes_input, read_stock_file, Loaded, NodeNames};
@@ -13,9 +14,11 @@ impl Inputs {
     /// [`TableInput::open`] and [`StockSource::open`] open them, and loads them as
     /// [`Inputs::load_stock_source`] does: the same inputs, problems and errors (a file that
     /// cannot be opened or decoded is the first such of nodes, stock, orders, policies, alone).
-    /// A Parquet stock's files are decoded at once: the orders on a thread of their own, read
-    /// there once the nodes are read and the stock decoded, while the stock is read (a stock
-    /// that cannot be opened is reported without reading the orders).
+    /// A Parquet stock's files are read at once: the orders on a thread of their own, read
+    /// there once the nodes are read and the stock's metadata checked, while the stock is
+    /// decoded and read a window at a time (a stock that cannot be opened is reported without
+    /// reading the orders; a page of it that cannot be decoded, found as its window is read,
+    /// is the stock's `E1201`, listed with the other files' problems).
     pub fn open(
         nodes: &str,
         stock: &str,

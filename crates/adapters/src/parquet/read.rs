@@ -27,8 +27,8 @@ pub fn read_parquet(bytes: Vec<u8>, name: &str) -> Result<Table, InputError> {
 }
 
 /// A Parquet file opened: its metadata read and checked, its columns not decoded yet. Decoded
-/// whole ([`ParquetFile::decode`]), or a run of rows at a time ([`ParquetFile::windows`]: how
-/// a large stock file is read, each window's memory reused for the next).
+/// whole ([`ParquetFile::decode`]), or a window of rows at a time (how a stock file is read,
+/// each window's memory reused for the next).
 pub struct ParquetFile {
     name: String,
     data: bytes::Bytes,
