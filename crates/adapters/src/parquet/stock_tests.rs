@@ -269,3 +269,53 @@ fn a_damaged_file_read_in_windows_fails_as_decoded_whole() {
     }
     assert!(unreadable > 0, "some damage is found");
 }
+
+/// A footer whose row count claims more rows than any memory holds (a damaged count; the
+/// stock's output is sized by it) is read by its row groups' rows, with no panic.
+#[test]
+fn a_footer_claiming_too_many_rows_reads_its_rows() {
+    use crate::csv::read_stock_file;
+    let levels = ServiceLevels::default();
+    let net = read_nodes(
+        "node_id,lat,lon\nW1,28.6,77.2\n".as_bytes(),
+        "nodes.csv",
+        &levels,
+    )
+    .unwrap()
+    .value;
+    let columns: Vec<(&str, ArrayRef)> = vec![
+        ("node_id", Arc::new(StringArray::from(vec!["W1"; 3]))),
+        ("sku", Arc::new(StringArray::from(vec!["A", "B", "C"]))),
+        ("qty", Arc::new(Int64Array::from(vec![1, 2, 3]))),
+    ];
+    let good = parquet_bytes(&record_batch(columns), None);
+    // The footer (thrift's compact protocol): after the schema list, field 3 `num_rows`, an
+    // i64 (header byte 0x16), 3 as a zigzag varint (0x06); the schema holds no i64 before it.
+    let n = good.len();
+    let footer_len = u32::from_le_bytes(good[n - 8..n - 4].try_into().unwrap()) as usize;
+    let start = n - 8 - footer_len;
+    let at = start
+        + good[start..n - 8]
+            .windows(2)
+            .position(|w| w == [0x16, 0x06])
+            .expect("num_rows in the footer");
+    let claimed: u64 = 1 << 60;
+    let mut varint = Vec::new();
+    let mut v = claimed << 1; // zigzag of a positive number
+    while v >= 0x80 {
+        varint.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    varint.push(v as u8);
+    let mut bytes = good[..=at].to_vec();
+    bytes.extend_from_slice(&varint);
+    bytes.extend_from_slice(&good[at + 2..n - 8]);
+    let footer_len = (footer_len + varint.len() - 1) as u32;
+    bytes.extend_from_slice(&footer_len.to_le_bytes());
+    bytes.extend_from_slice(b"PAR1");
+    let file = super::ParquetFile::open(bytes, "stock.parquet").unwrap();
+    assert_eq!(file.rows() as u64, claimed, "the count patched");
+    let read = read_stock_file(&file, Some(&net), &mut Skus::default(), usize::MAX)
+        .map(|r| r.expect("a network").value.len());
+    assert_eq!(read.map_err(|e| format!("{:?}", e.problems())), Ok(3));
+}

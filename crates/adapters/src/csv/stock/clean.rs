@@ -36,8 +36,8 @@ pub(super) struct Clean {
 struct Keyed {
     /// The dictionary, held (its buffers shared, not copied): the batches of one row group
     /// share it, and while it is held no other dictionary can take its place in memory, so a
-    /// dictionary whose offsets are at its address, as many, is it (also in the next window of
-    /// the table, once the batches it came with are freed).
+    /// dictionary whose offsets and text are at its addresses, as many, is it (also in the next
+    /// window of the table, once the batches it came with are freed).
     dict: Option<StringArray>,
     ids: Vec<u32>,
 }
@@ -49,7 +49,9 @@ impl Keyed {
     /// Makes `values` the dictionary looked up (its ids kept when it is the last one seen).
     fn prepare(&mut self, values: &StringArray) {
         let same = self.dict.as_ref().is_some_and(|d| {
-            std::ptr::eq(d.offsets().as_ptr(), values.offsets().as_ptr()) && d.len() == values.len()
+            std::ptr::eq(d.offsets().as_ptr(), values.offsets().as_ptr())
+                && std::ptr::eq(d.values().as_ptr(), values.values().as_ptr())
+                && d.len() == values.len()
         });
         if !same {
             self.dict = Some(values.clone());

@@ -85,10 +85,12 @@ pub(super) fn read_windows(
     let cols = Cols::claim(&mut sheet);
     sheet.end_header(KNOWN);
     let mut acc = Acc::new(skus, network, Vec::new());
-    // The first part's rows become the output's ([`Acc::absorb`]): room for every row.
+    // The first part's rows become the output's ([`Acc::absorb`]): room for every row. A
+    // file's count is its footer's word, which a damaged file may inflate past any memory: the
+    // rows then grow as they are read.
     let mut pool = vec![Rows::new(skus)];
     if network.is_some() {
-        pool[0].kept.reserve(rows);
+        let _ = pool[0].kept.try_reserve(rows);
     }
     let mut first = true;
     for window in windows {
