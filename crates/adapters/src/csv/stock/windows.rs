@@ -2,8 +2,8 @@
 //! other: a table in memory is one window; a Parquet file is decoded a window at a time on a
 //! thread of its own while the window before is read, so its decoded columns take a few
 //! windows' memory, reused, not the whole file's (the kernel zeroes every page of new memory:
-//! decoding the bench's 1.44 M rows whole took three times the CPU of decoding them a window at
-//! a time, `benches/README.md`).
+//! decoding the bench's 1.44 M rows whole took 40–50 ms of CPU, a window at a time about 10 ms,
+//! `benches/README.md`).
 //!
 //! On one core for the rows (two cores, one reading the orders), every window's rows go on in
 //! one buffer with room for all of them, which becomes the output. On more, each window is cut
