@@ -102,11 +102,6 @@ impl ParquetFile {
         })
     }
 
-    /// The file's name in problems.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
     /// The rows the file holds, as its metadata says.
     pub fn rows(&self) -> usize {
         usize::try_from(self.metadata.metadata().file_metadata().num_rows()).unwrap_or(0)

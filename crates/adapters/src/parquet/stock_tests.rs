@@ -82,6 +82,18 @@ fn files(
 
 type Read = (Result<Vec<StockRecord>, String>, Vec<String>);
 
+/// A network of `ids`, one node each (W1 in Delhi, the next in Mumbai).
+fn network(ids: &[&str]) -> omniroute_core::Network {
+    let places = ["28.6,77.2", "19.1,72.9"];
+    let mut text = "node_id,lat,lon\n".to_owned();
+    for (id, at) in ids.iter().zip(places) {
+        writeln!(text, "{id},{at}").unwrap();
+    }
+    read_nodes(text.as_bytes(), "nodes.csv", &ServiceLevels::default())
+        .unwrap()
+        .value
+}
+
 fn names(skus: &Skus) -> Vec<String> {
     (0..skus.len() as u32)
         .map(|i| skus.name(omniroute_core::SkuId(i)).to_owned())
@@ -96,10 +108,7 @@ proptest! {
         group in 1usize..20,
         known in any::<bool>(),
     ) {
-        let levels = ServiceLevels::default();
-        let net = read_nodes("node_id,lat,lon\nW1,28.6,77.2\nS1,19.1,72.9\n".as_bytes(), "nodes.csv", &levels)
-            .unwrap()
-            .value;
+        let net = network(&["W1", "S1"]);
         let (bytes, csv) = files(&rows, dictionary, group);
         let start = || {
             let mut skus = Skus::default();
@@ -137,14 +146,7 @@ fn a_file_read_in_windows_reads_as_its_csv() {
 
 fn read_in_windows(bad: bool) {
     use crate::csv::read_stock_file;
-    let levels = ServiceLevels::default();
-    let net = read_nodes(
-        "node_id,lat,lon\nW1,28.6,77.2\nS1,19.1,72.9\n".as_bytes(),
-        "nodes.csv",
-        &levels,
-    )
-    .unwrap()
-    .value;
+    let net = network(&["W1", "S1"]);
     let n = 150_000;
     let node = |i: usize| match i {
         70_001 if bad => "NOPE",
@@ -217,14 +219,7 @@ fn read_in_windows(bad: bool) {
 #[test]
 fn a_damaged_file_read_in_windows_fails_as_decoded_whole() {
     use crate::csv::read_stock_file;
-    let levels = ServiceLevels::default();
-    let net = read_nodes(
-        "node_id,lat,lon\nW1,28.6,77.2\n".as_bytes(),
-        "nodes.csv",
-        &levels,
-    )
-    .unwrap()
-    .value;
+    let net = network(&["W1"]);
     let n: i64 = 150_000;
     let columns: Vec<(&str, ArrayRef)> = vec![
         (
@@ -275,14 +270,7 @@ fn a_damaged_file_read_in_windows_fails_as_decoded_whole() {
 #[test]
 fn a_footer_claiming_too_many_rows_reads_its_rows() {
     use crate::csv::read_stock_file;
-    let levels = ServiceLevels::default();
-    let net = read_nodes(
-        "node_id,lat,lon\nW1,28.6,77.2\n".as_bytes(),
-        "nodes.csv",
-        &levels,
-    )
-    .unwrap()
-    .value;
+    let net = network(&["W1"]);
     let columns: Vec<(&str, ArrayRef)> = vec![
         ("node_id", Arc::new(StringArray::from(vec!["W1"; 3]))),
         ("sku", Arc::new(StringArray::from(vec!["A", "B", "C"]))),

@@ -64,6 +64,15 @@ impl Rows {
             clean: Clean::default(),
         }
     }
+
+    /// Empties these rows (their buffers' room kept) to read a part whose new SKU names are
+    /// staged above `under`.
+    pub fn restart(&mut self, under: &SkuStage) {
+        self.stage = SkuStage::above(under);
+        self.kept.clear();
+        self.incoming.clear();
+        self.clean = Clean::default();
+    }
 }
 
 /// Reads every row of `sheet` into `out` (emptied first), giving the SKU names neither in
@@ -75,16 +84,13 @@ pub(super) fn read_rows(
     (skus, under): (&Skus, &SkuStage),
     out: &mut Rows,
 ) -> Result<(), InputError> {
-    out.stage = SkuStage::above(under);
-    out.kept.clear();
-    out.incoming.clear();
-    out.clean = Clean::default();
+    out.restart(under);
     read_more_rows(sheet, cols, network, (skus, under), out)
 }
 
 /// [`read_rows`] of the rows that follow those in `out` in the same input (the next window of a
-/// table, read on the same thread): they are added to `out`'s, their SKU names staged beside
-/// the names `out` staged.
+/// table, read on the same thread; `out` [`Rows::restart`]ed above `under` before the first):
+/// they are added to `out`'s, their SKU names staged beside the names `out` staged.
 pub(super) fn read_more_rows(
     sheet: &mut Sheet<'_>,
     cols: &Cols,

@@ -10,7 +10,7 @@
 //! into parts read on their own threads ([`Sheet::split_table`]) and appended in order, as a
 //! CSV file's chunks are (`stream.rs`).
 
-use super::rows::{read_more_rows, read_rows, Cols, Rows};
+use super::rows::{read_more_rows, Cols, Rows};
 use super::stream::{read_parts, Acc};
 use super::{finish, Stock, KNOWN};
 use crate::csv::sheet::Sheet;
@@ -92,13 +92,12 @@ pub(super) fn read_windows(
     if network.is_some() {
         let _ = pool[0].kept.try_reserve(rows);
     }
-    let mut first = true;
+    pool[0].restart(&acc.stage);
     for window in windows {
         let window = window?;
         let mut one = sheet.window(&window);
         if parts < 2 {
-            let read = if first { read_rows } else { read_more_rows };
-            read(&mut one, &cols, network, (skus, &acc.stage), &mut pool[0])?;
+            read_more_rows(&mut one, &cols, network, (skus, &acc.stage), &mut pool[0])?;
             sheet.join_window(vec![one]);
         } else {
             let mut split = one.split_table(parts, min_rows);
@@ -115,7 +114,6 @@ pub(super) fn read_windows(
                 acc.absorb(part, 0, skus);
             }
         }
-        first = false;
         if sheet.is_full() {
             break;
         }
