@@ -245,6 +245,52 @@ proptest! {
         }
     }
 
+    /// A walk whose cap falls as it goes (as the first phase lowers it after each node it
+    /// weighs) yields a prefix of the uncapped walk: every node within the final cap, none
+    /// beyond the cap of its moment; and reads no more of the tree than the uncapped walk. The caps are some
+    /// node's own km (where chord and km must agree to the last bit) or any distance.
+    #[test]
+    fn a_capped_walk_yields_every_node_within_its_cap_in_order(
+        (points, from) in case(),
+        keep in prop::collection::vec(any::<bool>(), 64),
+        caps in prop::collection::vec((any::<Index>(), 0.0..25_000.0f64, any::<bool>()), 1..8),
+    ) {
+        let index = SpatialIndex::new(points.clone());
+        let kept = |n: NodeIdx| keep[n.0 as usize % keep.len()];
+        let nodes: Vec<NodeIdx> = (0..points.len() as u32).map(NodeIdx).filter(|&n| kept(n)).collect();
+        let all: Vec<_> = index.nearest_among(from, &nodes).collect();
+        let every = brute(&points, from);
+        let cap_km = |(pick, km, on_node): &(Index, f64, bool)| {
+            if *on_node { every[pick.index(every.len())].1 } else { *km }
+        };
+        let budget = points.len();
+        let mut uncapped = index.nearest_where(from, kept, budget);
+        uncapped.by_ref().for_each(drop);
+        let mut walk = index.nearest_where(from, kept, budget);
+        let mut cap = f64::INFINITY;
+        let mut yielded = Vec::new();
+        let mut caps = caps.iter();
+        loop {
+            if let Some(c) = caps.next() {
+                cap = cap.min(cap_km(c));
+                walk.cap_km(cap_km(c));
+            }
+            match walk.next() {
+                Some(Walked::Node(n, km)) => {
+                    prop_assert!(km <= cap, "{} km beyond the cap of {}", km, cap);
+                    yielded.push((n, km));
+                }
+                Some(Walked::Spent) => prop_assert!(false, "a budget over the tree walks it all"),
+                None => break,
+            }
+        }
+        prop_assert_eq!(&all[..yielded.len()], &yielded[..]);
+        // Every node within the final cap came (and those within an earlier one before it).
+        let within = all.iter().filter(|w| w.1 <= cap).count();
+        prop_assert!(yielded.len() >= within, "{} of {} nodes within {} km", yielded.len(), within, cap);
+        prop_assert!(walk.tested() <= uncapped.tested());
+    }
+
     /// The nodes within a squared chord are exactly those a scan of every node keeps (the radius
     /// at some node's own chord too, where the comparison is an equality), or `None` when the
     /// walk would test more nodes than its budget.

@@ -85,6 +85,22 @@ impl Bounds<'_, '_> {
         }
     }
 
+    /// A distance beyond which [`Bounds::whole`] closes (at it or nearer it may or may not):
+    /// the reach limit, or where one shipment's per-km cost alone passes the best less the
+    /// least fixed cost. `distance_cents` rounds half up, so test 2 closes from
+    /// `(best − min base − sunk + ½) / per km` on; the margin covers the float rounding.
+    pub(super) fn whole_km(&self) -> f64 {
+        let t = &self.s.router.terms;
+        let per_km = t.min_per_km_cents[usize::from(self.s.ctx.order.service_level.0)];
+        let over = self.best() as f64 - t.min_base_cents.saturating_add(self.sunk_cents()) as f64;
+        let one_shipment = if per_km > 0.0 {
+            ((over + 0.5) / per_km).max(0.0) * (1.0 + 1e-9) + 1e-6
+        } else {
+            f64::INFINITY
+        };
+        self.s.reach.limit_km.min(one_shipment)
+    }
+
     /// Tests 1 to 4, for any node (3 and 4 once the floors are known).
     pub(super) fn any(&self, km: f64) -> Option<Closed> {
         if let Some(closed) = self.whole(km) {

@@ -74,30 +74,34 @@ impl Search<'_> {
         };
         let mut weighed: Vec<NodeIdx> = Vec::new();
         let mut spent = budget == 0;
-        let tested = std::cell::Cell::new(0usize);
-        let holds = |n| {
-            tested.set(tested.get() + 1);
-            stock.holds_all(every, n)
-        };
-        let walk = (!spent).then(|| index.nearest_where(from, holds, budget));
-        for step in walk.into_iter().flatten() {
-            match step {
-                Walked::Node(n, km) => {
-                    if self.full_closed(km) {
+        let mut tested = 0;
+        if !spent {
+            let holds = |n| stock.holds_all(every, n);
+            let mut walk = index.nearest_where(from, holds, budget);
+            // The walk goes no further than a node that would close the phase, nor finds the
+            // next one to see that it does (that look-ahead was most of the walk's reads).
+            walk.cap_km(self.full_km());
+            while let Some(step) = walk.next() {
+                match step {
+                    Walked::Node(n, km) => {
+                        if self.full_closed(km) {
+                            break;
+                        }
+                        self.consider_lines(n, km, self.full.clone());
+                        weighed.push(n);
+                        walk.cap_km(self.full_km());
+                    }
+                    Walked::Spent => {
+                        spent = true;
                         break;
                     }
-                    self.consider_lines(n, km, self.full.clone());
-                    weighed.push(n);
-                }
-                Walked::Spent => {
-                    spent = true;
-                    break;
                 }
             }
+            tested = walk.tested();
         }
         // The walk made `tested` tests: a spent walk any budget of exactly that many, another
         // any budget of at least that many.
-        let (lo, hi) = at_most_for_budget(limits, at_most, tested.get(), spent);
+        let (lo, hi) = at_most_for_budget(limits, at_most, tested, spent);
         stock.read_count(Count::FullAtMost, lo, hi);
         if !spent {
             return; // every full holder was weighed
@@ -139,6 +143,16 @@ impl Search<'_> {
     fn full_closed(&self, km: f64) -> bool {
         self.bounds().whole(km).is_some()
             || (!self.candidates.is_empty() && km > self.reach.near_km)
+    }
+
+    /// A distance beyond which [`Search::full_closed`] is true.
+    fn full_km(&self) -> f64 {
+        let near = if self.candidates.is_empty() {
+            f64::INFINITY
+        } else {
+            self.reach.near_km
+        };
+        self.bounds().whole_km().min(near)
     }
 }
 

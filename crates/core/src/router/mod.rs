@@ -21,6 +21,8 @@ mod batch_tests;
 #[cfg(test)]
 mod big_order_tests;
 mod bounds;
+#[cfg(test)]
+mod bounds_tests;
 mod candidate;
 mod choose;
 mod cost;

@@ -50,12 +50,12 @@ impl Reach {
     /// [`ChordSlack::chord2_upper_bound`]): `-1` when no node can serve the order, infinite
     /// without a limit.
     pub(super) fn limit_chord2(&self) -> f64 {
-        chord2_of(self.limit_km)
+        ChordSlack::chord2_at_most_km(self.limit_km)
     }
 
     /// [`Reach::near_km`] as a squared chord (as [`Reach::limit_chord2`]).
     pub(super) fn near_chord2(&self) -> f64 {
-        chord2_of(self.near_km)
+        ChordSlack::chord2_at_most_km(self.near_km)
     }
 
     /// Per promise group, the largest squared chord of a destination it can serve by a hard
@@ -105,18 +105,6 @@ impl Reach {
             group_chord2: Some(epoch.group_chord2()),
             near_km: epoch.near_km(r, order.destination.unit_vector()).min(limit),
         }
-    }
-}
-
-/// `km` as the largest squared chord of a node within it (as the index computes them, see
-/// [`ChordSlack::chord2_upper_bound`]): `-1` for a negative distance, infinite for an infinite one.
-fn chord2_of(km: f64) -> f64 {
-    if km < 0.0 {
-        -1.0
-    } else if km.is_finite() {
-        ChordSlack::chord2_upper_bound(km)
-    } else {
-        f64::INFINITY
     }
 }
 
