@@ -31,6 +31,11 @@ impl StockTable {
         else {
             return (0, (cap > 0).then(NodeSet::default)); // a SKU nobody holds
         };
+        if let [p] = postings[..] {
+            if p.nodes.len() >= cap {
+                return (p.nodes.len(), None); // one SKU: its bitmap's count is its list's length
+            }
+        }
         if postings.iter().all(|p| p.has_bitmap()) {
             // Every SKU is dense: AND the bitmaps, count, then check quantities above one unit.
             // A holder's place in its list is its rank in the bitmap (the holders before it),
