@@ -166,7 +166,7 @@ fn order_rows<'a>(
 /// Orders whose rows one rayon task formats while decisions.csv is written.
 const ORDERS_PER_PART: usize = 2048;
 
-/// Writes a plan as decisions.csv (header included). Parts of [`ORDERS_PER_PART`] orders are
+/// Writes a plan as decisions.csv (header included). Parts of `ORDERS_PER_PART` (2,048) orders are
 /// formatted on rayon's threads, as many at a time as it has threads, and written in order, so
 /// the file is the same on any number of threads.
 pub fn write_decisions(

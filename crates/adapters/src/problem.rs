@@ -51,7 +51,8 @@ impl Problem {
 
 impl fmt::Display for Problem {
     /// `file:line:column: CODE message (hint: …)`; a message or hint longer than 10 ×
-    /// [`SHOWN_CHARS`] (one that echoes a long value not clipped where it was made) is cut.
+    /// `SHOWN_CHARS` = 800 characters (one that echoes a long value not clipped where it was
+    /// made) is cut.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,

@@ -50,7 +50,7 @@ pub fn exit_code(plan: &Plan) -> u8 {
     }
 }
 
-/// [`write`], where a reader that goes away early (a closed pipe) is no error: `Ok(false)` then,
+/// [`write`](fn@write), where a reader that goes away early (a closed pipe) is no error: `Ok(false)` then,
 /// and the command ends quietly with its exit code.
 pub fn write_or_closed(
     out: Option<&Path>,

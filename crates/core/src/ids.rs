@@ -167,7 +167,7 @@ impl Interner {
 
     /// [`Interner::get_keyed`] of each name `name(i)` whose key is `keys[i]`, into `out` (one
     /// per key, in order); `name` is only asked for names that the key does not hold whole.
-    /// The first slot of up to [`BATCH`] names is read before any is compared, so their cache
+    /// The first slot of up to 32 names is read before any is compared, so their cache
     /// misses (a large table read among other data is mostly out of cache) overlap.
     pub fn get_many<'a>(
         &self,

@@ -85,7 +85,7 @@ pub struct SplitDefaults {
     pub ship_complete: bool,
 }
 
-/// Dealer handling rules (docs/policy.md `[dealers]`; the offer flow is [`crate::dealers`]).
+/// Dealer handling rules (docs/policy.md `[dealers]`; the offer flow is the `dealers` module).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct DealerRules {
     /// After this many rejections an order goes to the review queue.

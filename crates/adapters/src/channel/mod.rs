@@ -171,7 +171,7 @@ impl ChannelError {
 }
 
 /// A way to reach dealers: SMS, e-mail or a dealer web page could implement it as
-/// [`whatsapp::CloudApi`] does.
+/// `whatsapp::CloudApi` (the `whatsapp-http` feature) does.
 pub trait Channel {
     /// Sends `message` to the dealer at `to` (its address on this channel).
     fn send(

@@ -217,7 +217,7 @@ pub struct Instance {
     pub orders_csv: String,
 }
 
-/// Generates an instance on `cities` (see the [module docs](self) for the choices made).
+/// Generates an instance on `cities` (the `gen` module docs say the choices made).
 ///
 /// # Panics
 /// If `cities` is empty and nodes are asked for.

@@ -147,7 +147,7 @@ impl PgStore {
 
     /// The positions changed after change `since`, and the last change id, from one snapshot:
     /// what a follower re-reads after a notification or a reconnect. When the log no longer
-    /// holds every change after `since` (pruned: [`KEEP_CHANGES`]), every position.
+    /// holds every change after `since` (pruned after `KEEP_CHANGES`, an hour), every position.
     ///
     /// One statement (one snapshot, one round trip, no transaction): every request and every
     /// notification runs it, so it is on the path of each reservation.

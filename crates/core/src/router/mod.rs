@@ -105,7 +105,7 @@ use jiff::Timestamp;
 use policy_router::PolicyRouter;
 use std::sync::Arc;
 
-/// Routes orders over one network under one policy, or under [`PolicyVersions`] (each order
+/// Routes orders over one network under one policy, or under [`PolicyVersions`](crate::PolicyVersions) (each order
 /// under the version of its `created_at`, see [`Router::versioned`]). Cheap to share across
 /// threads.
 ///

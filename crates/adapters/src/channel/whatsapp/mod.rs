@@ -1,6 +1,6 @@
 //! WhatsApp Cloud API: message bodies ([`offer_body`], [`customer_body`]), webhooks
 //! ([`verify_signature`], [`handshake`], [`parse_webhook`]) and, with the `whatsapp-http`
-//! feature, the sender [`CloudApi`] (a [`super::Channel`]).
+//! feature, the sender `CloudApi` (a [`super::Channel`]).
 //!
 //! An offer is an interactive message with reply buttons (Accept, Reject, Call me) while the
 //! dealer's 24-hour customer-service window is open, else the approved template

@@ -19,7 +19,7 @@ pub enum Event {
     },
     /// A dealer accepted the order's offer: no optional move (after a node comes back or stock
     /// arrives) touches the order any more, and a later refusal of it by that dealer is an error
-    /// ([`RerouteError::AlreadyAccepted`]). A move the order must make (another of its nodes
+    /// ([`RerouteError::AlreadyAccepted`](super::RerouteError::AlreadyAccepted)). A move the order must make (another of its nodes
     /// went down) still routes it again.
     Accepted {
         /// Index of the order in the batch.
