@@ -78,8 +78,8 @@ impl Search<'_> {
         if !spent {
             let holds = |n| stock.holds_all(every, n);
             let mut walk = index.nearest_where(from, holds, budget);
-            // The walk goes no further than a node that would close the phase, nor finds the
-            // next one to see that it does (that look-ahead was most of the walk's reads).
+            // The walk reads no node or subtree beyond where the phase would close: it no longer
+            // finds the closing node, and the one after it (to order them), before stopping.
             walk.cap_km(self.full_km());
             while let Some(step) = walk.next() {
                 match step {
