@@ -238,6 +238,8 @@ impl SpatialIndex {
     /// kept are measured) instead of ordering them all. After the walk has read `budget` nodes of
     /// the tree it yields [`Walked::Spent`] and ends; the nodes yielded before are the first of
     /// that sequence, so the rest can come from [`SpatialIndex::nearest_among`] of the others.
+    /// [`NearestWhere::cap_km`] ends the sequence before its first node beyond a distance, and
+    /// the walk reads nothing of the tree beyond it.
     pub(crate) fn nearest_where<F: FnMut(NodeIdx) -> bool>(
         &self,
         from: LatLng,
