@@ -141,18 +141,21 @@ impl Search<'_> {
     ///
     /// [`Reach::near_km`]: super::reach::Reach::near_km
     fn full_closed(&self, km: f64) -> bool {
-        self.bounds().whole(km).is_some()
-            || (!self.candidates.is_empty() && km > self.reach.near_km)
+        self.bounds().whole(km).is_some() || km > self.near_once_weighed()
     }
 
     /// A distance beyond which [`Search::full_closed`] is true.
     fn full_km(&self) -> f64 {
-        let near = if self.candidates.is_empty() {
+        self.bounds().whole_km().min(self.near_once_weighed())
+    }
+
+    /// [`Reach::near_km`](super::reach::Reach::near_km) once a node is weighed, else infinite.
+    fn near_once_weighed(&self) -> f64 {
+        if self.candidates.is_empty() {
             f64::INFINITY
         } else {
             self.reach.near_km
-        };
-        self.bounds().whole_km().min(near)
+        }
     }
 }
 
