@@ -312,7 +312,7 @@ impl SpatialIndex {
         max_chord2: f64,
         budget: usize,
     ) -> Option<Vec<(NodeIdx, f64)>> {
-        let mut found = Vec::new();
+        let mut found = Vec::with_capacity(budget.min(self.len()));
         let mut left = budget;
         let mut stack = vec![self.tree.root()];
         while let Some(parent) = stack.pop() {

@@ -84,8 +84,11 @@ impl Search<'_> {
         for &n in seen {
             skip.insert(n);
         }
-        let mut nodes: Vec<(NodeIdx, f64)> = Vec::new();
+        // Sized for every node the lists could give (a few thousand at most): growing the list
+        // as it fills was a twentieth of the slowest orders' routing, with the line floors'.
+        let mut nodes: Vec<(NodeIdx, f64)>;
         if required.is_empty() {
+            nodes = Vec::with_capacity(useful.iter().map(|l| qualified[l].len()).sum());
             // The union of the useful lines' lists: each node once (its chord is the same in
             // every list).
             for l in useful.iter() {
@@ -100,6 +103,7 @@ impl Search<'_> {
             let shortest = (required.iter())
                 .min_by_key(|&l| qualified[l].len())
                 .expect("required is not empty");
+            nodes = Vec::with_capacity(qualified[shortest].len());
             let ships =
                 |l: usize, n: NodeIdx| qualified[l].binary_search_by_key(&n, |&(m, _)| m).is_ok();
             nodes.extend(qualified[shortest].iter().filter(|&&(n, chord2)| {
