@@ -218,6 +218,7 @@ impl<'s, 'r> MayShip<'s, 'r> {
     /// True when holder `n`, at squared chord `chord2` from the destination, may ship `qty`
     /// units of a line. Inlined by force: it runs once per holder of each line, and as a call
     /// (the compiler's choice with a plain `#[inline]`) its prologue was a fifth of its time.
+    #[allow(clippy::inline_always)] // measured: see above
     #[inline(always)]
     fn test(&self, n: NodeIdx, chord2: f64, qty: u32) -> bool {
         let s = self.s;
