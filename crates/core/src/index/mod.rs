@@ -22,6 +22,7 @@ mod tests;
 
 pub(crate) use by_chord::ChordOrder;
 pub(crate) use kept::{box_chord2, NearestWhere, Walked};
+use kept::{box_far_chord2, subtree_len};
 use kept::{Kept, Next, Queued};
 
 /// A node in the tree: its unit vector and its index.
@@ -304,8 +305,12 @@ impl SpatialIndex {
     }
 
     /// Every node whose squared chord from `from` ([`SpatialIndex::chord2`]) is at most
-    /// `max_chord2`, with it, in no particular order; `None` once the walk has tested more than
-    /// `budget` nodes (it descends only into subtrees whose box may hold such a node).
+    /// `max_chord2`, with it, in no particular order; `None` when the walk would test more than
+    /// `budget` nodes: every node of the subtrees whose box may hold such a node.
+    ///
+    /// A subtree whose box lies wholly within `max_chord2` counts its nodes without testing them
+    /// (their chords are computed only if the walk succeeds), so a walk that gives up pays for
+    /// the subtrees across the radius's edge, not for every node within it.
     pub(crate) fn within_chord2(
         &self,
         from: [f64; 3],
@@ -313,23 +318,49 @@ impl SpatialIndex {
         budget: usize,
     ) -> Option<Vec<(NodeIdx, f64)>> {
         let mut found = Vec::with_capacity(budget.min(self.len()));
-        let mut left = budget;
+        // Nodes tested, or counted in `inside`.
+        let mut counted = 0usize;
+        let mut inside = Vec::new();
         let mut stack = vec![self.tree.root()];
         while let Some(parent) = stack.pop() {
             for child in parent.children() {
                 match child {
                     RTreeNode::Leaf(entry) => {
-                        left = left.checked_sub(1)?;
+                        counted += 1;
+                        if counted > budget {
+                            return None;
+                        }
                         let chord2 = chord2_between(from, *entry.geom());
                         if chord2 <= max_chord2 {
                             found.push((NodeIdx(entry.data), chord2));
                         }
                     }
                     RTreeNode::Parent(p) => {
-                        if box_chord2(from, &p.envelope()) <= max_chord2 {
+                        let aabb = p.envelope();
+                        if box_chord2(from, &aabb) > max_chord2 {
+                            continue;
+                        }
+                        if box_far_chord2(from, &aabb) <= max_chord2 {
+                            counted += subtree_len(p);
+                            if counted > budget {
+                                return None;
+                            }
+                            inside.push(p);
+                        } else {
                             stack.push(p);
                         }
                     }
+                }
+            }
+        }
+        // Every node of these is within: its chord is at most its box's furthest corner's.
+        while let Some(parent) = inside.pop() {
+            for child in parent.children() {
+                match child {
+                    RTreeNode::Leaf(entry) => {
+                        found.push((NodeIdx(entry.data), chord2_between(from, *entry.geom())));
+                    }
+                    RTreeNode::Parent(p) => inside.push(p),
                 }
             }
         }

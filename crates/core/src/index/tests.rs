@@ -322,9 +322,31 @@ proptest! {
                 }
                 None => prop_assert!(budget < points.len(), "a budget over the tree walks it all"),
             }
+            // It gives up exactly when the nodes of the subtrees it must read are more than
+            // its budget, however many of them it counted without a test.
+            let read = nodes_under_boxes_within(&index, f, max_chord2);
+            prop_assert_eq!(index.within_chord2(f, max_chord2, budget).is_none(), read > budget, "read {}", read);
+            prop_assert_eq!(index.within_chord2(f, max_chord2, read).is_some(), true);
             prop_assert!(index.within_chord2(f, max_chord2, points.len()).is_some());
         }
     }
+}
+
+/// The nodes of every subtree whose box may hold a node within `max_chord2` of `f` (a leaf's
+/// siblings included): what a walk that tests each node it reads would test.
+fn nodes_under_boxes_within(index: &SpatialIndex, f: [f64; 3], max_chord2: f64) -> usize {
+    let mut stack = vec![index.tree.root()];
+    let mut read = 0;
+    while let Some(parent) = stack.pop() {
+        for child in parent.children() {
+            match child {
+                RTreeNode::Leaf(_) => read += 1,
+                RTreeNode::Parent(p) if box_chord2(f, &p.envelope()) <= max_chord2 => stack.push(p),
+                RTreeNode::Parent(_) => {}
+            }
+        }
+    }
+    read
 }
 
 #[test]
