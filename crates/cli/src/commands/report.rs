@@ -29,7 +29,7 @@ pub struct Args {
     /// Where to write the HTML page.
     #[arg(long, value_name = "FILE")]
     pub out: PathBuf,
-    /// The page's title [default: omniroute report: <orders file>].
+    /// The page's title [default: "omniroute report", a colon and the orders file's path].
     #[arg(long)]
     pub title: Option<String>,
     /// Reference time of the route run, for orders without `created_at` (RFC 3339) [default: the
