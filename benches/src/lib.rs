@@ -36,8 +36,9 @@ fn config_2k(orders: u32) -> GenConfig {
     scaled_config(1, orders)
 }
 
-/// [`config_2k`]'s shape with `scale` times its nodes (the world network of `route_scale` is
-/// scale 10: 20,000 nodes).
+/// The batch and comparison instances' shape (2,000 nodes: 20 warehouses, 380 stores, 1,600
+/// dealers; 20,000 SKUs; seed 11) with `scale` times its nodes (the world network of
+/// `route_scale` is scale 10: 20,000 nodes).
 pub fn scaled_config(scale: u32, orders: u32) -> GenConfig {
     GenConfig {
         seed: 11,
