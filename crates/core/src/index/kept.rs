@@ -86,8 +86,8 @@ pub(super) fn box_far_chord2(f: [f64; 3], aabb: &AABB<[f64; 3]>) -> f64 {
     d(0) * d(0) + d(1) * d(1) + d(2) * d(2)
 }
 
-/// How many nodes the subtree under `parent` holds, read from its parents' child counts (a
-/// parent's children are all leaves or all parents: the tree's leaves are at one depth).
+/// How many nodes the subtree under `parent` holds, read from its parents' child counts: rstar
+/// gives a parent leaves only or parents only, so the first child tells which.
 pub(super) fn subtree_len(parent: &ParentNode<Entry>) -> usize {
     match parent.children().first() {
         Some(RTreeNode::Parent(_)) => (parent.children().iter())

@@ -326,7 +326,7 @@ proptest! {
             // its budget, however many of them it counted without a test.
             let read = nodes_under_boxes_within(&index, f, max_chord2);
             prop_assert_eq!(index.within_chord2(f, max_chord2, budget).is_none(), read > budget, "read {}", read);
-            prop_assert_eq!(index.within_chord2(f, max_chord2, read).is_some(), true);
+            prop_assert!(index.within_chord2(f, max_chord2, read).is_some());
             prop_assert!(index.within_chord2(f, max_chord2, points.len()).is_some());
         }
     }
