@@ -77,29 +77,6 @@ pub(crate) fn box_chord2(f: [f64; 3], aabb: &AABB<[f64; 3]>) -> f64 {
         .sum()
 }
 
-/// The greatest squared chord from `f` to any point of `aabb`, computed as
-/// [`SpatialIndex::chord2`] computes a point's (so never below the chord of a point inside:
-/// each rounded difference, square and sum is monotone in its inputs).
-pub(super) fn box_far_chord2(f: [f64; 3], aabb: &AABB<[f64; 3]>) -> f64 {
-    let (lo, hi) = (aabb.lower(), aabb.upper());
-    let d = |i: usize| (lo[i] - f[i]).abs().max((hi[i] - f[i]).abs());
-    d(0) * d(0) + d(1) * d(1) + d(2) * d(2)
-}
-
-/// How many nodes the subtree under `parent` holds, read from its parents' child counts: rstar
-/// gives a parent leaves only or parents only, so the first child tells which.
-pub(super) fn subtree_len(parent: &ParentNode<Entry>) -> usize {
-    match parent.children().first() {
-        Some(RTreeNode::Parent(_)) => (parent.children().iter())
-            .map(|child| match child {
-                RTreeNode::Parent(p) => subtree_len(p),
-                RTreeNode::Leaf(_) => 1,
-            })
-            .sum(),
-        _ => parent.children().len(),
-    }
-}
-
 /// What the walk's queue holds: a subtree, or a kept node.
 pub(super) enum Next<'a> {
     Parent(&'a ParentNode<Entry>),

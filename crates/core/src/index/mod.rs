@@ -12,17 +12,17 @@
 
 use crate::{chord_for_km, km_for_chord, LatLng, NodeIdx};
 use rstar::primitives::GeomWithData;
-use rstar::{RStarInsertionStrategy, RTree, RTreeNode, RTreeParams};
+use rstar::{RStarInsertionStrategy, RTree, RTreeParams};
 use std::collections::VecDeque;
 
 mod by_chord;
 mod kept;
 #[cfg(test)]
 mod tests;
+mod within;
 
 pub(crate) use by_chord::ChordOrder;
 pub(crate) use kept::{box_chord2, NearestWhere, Walked};
-use kept::{box_far_chord2, subtree_len};
 use kept::{Kept, Next, Queued};
 
 /// A node in the tree: its unit vector and its index.
@@ -302,105 +302,6 @@ impl SpatialIndex {
     /// Node `idx`'s unit vector ([`LatLng::unit_vector`] of its location).
     pub(crate) fn unit(&self, idx: NodeIdx) -> [f64; 3] {
         self.units[idx.0 as usize]
-    }
-
-    /// Every node whose squared chord from `from` ([`SpatialIndex::chord2`]) is at most
-    /// `max_chord2`, with it, in no particular order; `None` when the walk would test more than
-    /// `budget` nodes: every node of the subtrees whose box may hold such a node.
-    ///
-    /// A subtree whose box lies wholly within `max_chord2` counts its nodes without testing them
-    /// (their chords are computed only if the walk succeeds), so a walk that gives up pays for
-    /// the subtrees across the radius's edge, not for every node within it.
-    pub(crate) fn within_chord2(
-        &self,
-        from: [f64; 3],
-        max_chord2: f64,
-        budget: usize,
-    ) -> Option<Vec<(NodeIdx, f64)>> {
-        let mut found = Vec::with_capacity(budget.min(self.len()));
-        // Nodes tested, or counted in `inside`.
-        let mut counted = 0usize;
-        let mut inside = Vec::new();
-        let mut stack = vec![self.tree.root()];
-        while let Some(parent) = stack.pop() {
-            for child in parent.children() {
-                match child {
-                    RTreeNode::Leaf(entry) => {
-                        counted += 1;
-                        if counted > budget {
-                            return None;
-                        }
-                        let chord2 = chord2_between(from, *entry.geom());
-                        if chord2 <= max_chord2 {
-                            found.push((NodeIdx(entry.data), chord2));
-                        }
-                    }
-                    RTreeNode::Parent(p) => {
-                        let aabb = p.envelope();
-                        if box_chord2(from, &aabb) > max_chord2 {
-                            continue;
-                        }
-                        if box_far_chord2(from, &aabb) <= max_chord2 {
-                            counted += subtree_len(p);
-                            if counted > budget {
-                                return None;
-                            }
-                            inside.push(p);
-                        } else {
-                            stack.push(p);
-                        }
-                    }
-                }
-            }
-        }
-        // Every node of these is within: its chord is at most its box's furthest corner's.
-        while let Some(parent) = inside.pop() {
-            for child in parent.children() {
-                match child {
-                    RTreeNode::Leaf(entry) => {
-                        found.push((NodeIdx(entry.data), chord2_between(from, *entry.geom())));
-                    }
-                    RTreeNode::Parent(p) => inside.push(p),
-                }
-            }
-        }
-        Some(found)
-    }
-
-    /// Every node within `radius_km` of `from` (haversine [`LatLng::distance_km`] `<= radius_km`),
-    /// with its distance, sorted by `(km, idx)`: exactly the set and order of a brute-force scan.
-    ///
-    /// A negative or NaN radius gives nothing; an infinite one gives every node.
-    ///
-    /// ```
-    /// # use omniroute_core::{LatLng, NodeIdx, SpatialIndex};
-    /// let index = SpatialIndex::new([
-    ///     LatLng::new(28.6139, 77.2090)?, // Delhi
-    ///     LatLng::new(19.0760, 72.8777)?, // Mumbai
-    ///     LatLng::new(18.5204, 73.8567)?, // Pune
-    /// ]);
-    /// let near_mumbai = index.within_km(LatLng::new(19.0760, 72.8777)?, 200.0);
-    /// assert_eq!(near_mumbai.iter().map(|w| w.0).collect::<Vec<_>>(), [NodeIdx(1), NodeIdx(2)]);
-    /// assert_eq!(near_mumbai[0].1, 0.0);
-    /// assert!(index.within_km(LatLng::new(0.0, 0.0)?, -1.0).is_empty());
-    /// # Ok::<(), omniroute_core::LatLngError>(())
-    /// ```
-    pub fn within_km(&self, from: LatLng, radius_km: f64) -> Vec<(NodeIdx, f64)> {
-        if radius_km.is_nan() || radius_km < 0.0 {
-            return Vec::new();
-        }
-        let chord2 = ChordSlack::chord2_upper_bound(radius_km);
-        let mut found: Vec<(NodeIdx, f64)> = self
-            .tree
-            .locate_within_distance(from.unit_vector(), chord2)
-            .map(|entry| {
-                let idx = NodeIdx(entry.data);
-                (idx, from.distance_km(self.location(idx)))
-            })
-            .filter(|&(_, km)| km <= radius_km)
-            .collect();
-        found.sort_unstable_by(|a, b| a.1.total_cmp(&b.1).then(a.0.cmp(&b.0)));
-        found
     }
 }
 

@@ -6,6 +6,7 @@ use super::*;
 use crate::EARTH_RADIUS_KM;
 use proptest::prelude::*;
 use proptest::sample::{select, Index};
+use rstar::RTreeNode;
 
 fn ll(lat: f64, lon: f64) -> LatLng {
     LatLng::new(lat, lon).unwrap()
