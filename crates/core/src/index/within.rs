@@ -19,10 +19,13 @@ impl SpatialIndex {
         max_chord2: f64,
         budget: usize,
     ) -> Option<Vec<(NodeIdx, f64)>> {
-        let mut found = Vec::with_capacity(budget.min(self.len()));
+        // The nodes within found at the radius's edge; those of `inside` are added once the walk
+        // is sure to succeed (a walk that gives up allocates no room for them).
+        let mut found = Vec::new();
         // Nodes tested, or counted in `inside`.
         let mut counted = 0usize;
         let mut inside = Vec::new();
+        let mut inside_nodes = 0usize;
         let mut stack = vec![self.tree.root()];
         while let Some(parent) = stack.pop() {
             for child in parent.children() {
@@ -43,7 +46,9 @@ impl SpatialIndex {
                             continue;
                         }
                         if box_far_chord2(from, &aabb) <= max_chord2 {
-                            counted += subtree_len(p);
+                            let len = subtree_len(p);
+                            inside_nodes += len;
+                            counted += len;
                             if counted > budget {
                                 return None;
                             }
@@ -56,6 +61,7 @@ impl SpatialIndex {
             }
         }
         // Every node of these is within: its chord is at most its box's furthest corner's.
+        found.reserve_exact(inside_nodes);
         while let Some(parent) = inside.pop() {
             for child in parent.children() {
                 match child {
