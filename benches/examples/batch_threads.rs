@@ -59,9 +59,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     if let Some(s) = b.speculation {
         println!(
             "last 2-thread run: {} guesses kept, {} stale and routed again ({} of all these \
-             guesses the committer's own), {} orders routed at their turn with the worker's guess \
-             late",
-            s.kept, s.rerouted, s.committer_guesses, s.routed_at_turn
+             guesses the committer's own), {} orders routed by the committer at their turn \
+             unguessed, {} routed at their turn with the worker's guess late",
+            s.kept, s.rerouted, s.committer_guesses, s.at_turn, s.routed_twice
         );
     }
     println!(

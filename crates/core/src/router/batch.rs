@@ -119,7 +119,8 @@ impl Router {
     ///
     /// With parallelism on ([`Router::parallel`], the default) rayon's threads route orders ahead
     /// as guesses against the state of some moment (a worker's own copy, or the committer's
-    /// state for its own guesses), and one thread commits them in order; an order whose inputs an earlier order changed since its guess
+    /// state for its own guesses), and one thread commits them in order, routing the orders no
+    /// thread guessed at their turn; an order whose inputs an earlier order changed since its guess
     /// (one of its SKUs sold out or fell below its need at a node, or a capacity-limited node
     /// whose load its route read lost the room for it) is routed again against the state of its
     /// turn (`speculate.rs`). The plan is therefore identical to the one-thread run;

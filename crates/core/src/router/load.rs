@@ -34,8 +34,9 @@ impl Load {
     }
 
     /// Records every read in `reads` from now on (`None`: stops).
-    pub(super) fn record_reads(&mut self, reads: Option<Arc<Reads>>) {
-        self.reads = reads;
+    /// Returns where they were recorded until now.
+    pub(super) fn record_reads(&mut self, reads: Option<Arc<Reads>>) -> Option<Arc<Reads>> {
+        std::mem::replace(&mut self.reads, reads)
     }
 
     /// Units and shipments used at a node.

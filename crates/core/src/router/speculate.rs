@@ -1,19 +1,22 @@
 //! The parallel sequential batch. One thread, the committer, owns the batch's stock and load and
-//! commits the orders in arrival order; each other thread, a worker, routes the next order no
-//! thread has claimed against its own copy of the state, first bringing the copy up to date with
-//! the decisions committed so far. A guess records how many committed orders its state held;
-//! when its turn comes, the committer keeps it unless an order committed since changed something
-//! it read (`Router::stale`), and otherwise routes the order again against the state of the
-//! moment. With no guess to commit, the committer routes the next unclaimed order itself, or,
-//! that far ahead already, its own next order. So no thread waits for another, every committed
-//! decision is the one the one-thread run makes, and the plan is identical. No state is shared
-//! between threads but by copy: the committer appends what each commit took to a log ([`Taken`],
-//! units per (node, SKU) and shipments per node) that the workers replay, guesses go over a
-//! channel, and two counters say which order is claimed next (each once, by `fetch_add`) and how
-//! far ahead to go. Each route records what it read ([`Reads`], one set per copy of the state):
-//! the nodes whose load and whose stock it read, and the holder counts it compared. A node that
-//! filled up, or a stock change, makes a guess stale only if the guess read it
-//! (`benches/README.md`).
+//! commits the orders in arrival order; each other thread, a worker, routes orders ahead of the
+//! committer against its own copy of the state, first bringing the copy up to date with the
+//! decisions committed so far. A guess records how many committed orders its state held; when
+//! its turn comes, the committer keeps it unless an order committed since changed something it
+//! read (`Router::stale`), and otherwise routes the order again against the state of the moment.
+//! Each order is claimed once (a flag per order): a worker claims every other order from the one
+//! after the next to commit, and the committer routes the ones left between at their turn, once,
+//! against the committed state, with no reads to record and no guess to judge. A worker that is
+//! far enough ahead claims the orders it left too, and one further ahead waits; a committer
+//! whose next order a worker is still routing routes one a little ahead meanwhile, and past
+//! that routes its own next order rather than wait. So no thread waits for another, every
+//! committed decision is the one the one-thread run makes, and the plan is identical. No state
+//! is shared between threads but by copy: the committer appends what each commit took to a log
+//! ([`Taken`], units per (node, SKU) and shipments per node) that the workers replay, guesses go
+//! over a channel, and a counter says how far the commits are. Each guess records what it read
+//! ([`Reads`], one set per copy of the state): the nodes whose load and whose stock it read, and
+//! the holder counts it compared. A node that filled up, or a stock change, makes a guess stale
+//! only if the guess read it (`benches/README.md`).
 
 use super::batch::apply;
 use super::reads::{Reads, RouteReads};
@@ -22,7 +25,7 @@ use crate::{NodeIdx, Order, SkuId};
 use jiff::Timestamp;
 use parking_lot::Mutex;
 use std::collections::VecDeque;
-use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering::Relaxed};
 use std::sync::{mpsc, Arc};
 
 /// How far past the next order to commit, per thread, a worker routes orders ahead.
@@ -34,8 +37,8 @@ const COMMITTER_AHEAD_PER_THREAD: usize = 2;
 const PROGRESS_EVERY: usize = 256;
 
 /// How a parallel batch's orders were routed (see `router/speculate.rs`); the plan is the
-/// one-thread plan whatever these are. Every order is counted once in `kept`, `rerouted` or
-/// `routed_at_turn`.
+/// one-thread plan whatever these are. Every order is counted once in `kept`, `rerouted`,
+/// `at_turn` or `routed_twice`.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Speculation {
     /// Guesses kept: routed ahead of their turn, and still the route at their turn.
@@ -43,10 +46,13 @@ pub struct Speculation {
     /// Guesses gone stale (an order committed since changed what they read), routed again at
     /// their turn.
     pub rerouted: u64,
-    /// Orders with no guess at their turn: a worker had claimed the order and not yet sent its
-    /// guess, so the committer routed it at its turn and dropped the guess when it came (the
-    /// order was routed twice).
-    pub routed_at_turn: u64,
+    /// Orders no thread had claimed at their turn, which the committer routed then (the
+    /// committer's share of the batch: routed once, against the state of their turn, with no
+    /// reads recorded).
+    pub at_turn: u64,
+    /// Orders a worker was still routing at their turn: the committer routed them at their turn
+    /// and dropped the worker's guess when it came (these were routed twice).
+    pub routed_twice: u64,
     /// Of the guesses (kept or stale), those the committer routed ahead itself while it waited
     /// for a worker's; the rest came from the workers.
     pub committer_guesses: u64,
@@ -217,8 +223,8 @@ impl Spares {
 /// How the threads share out the orders.
 #[derive(Clone, Copy)]
 struct Claims<'a> {
-    /// The first order no thread has claimed (past the end once every order is).
-    next: &'a AtomicUsize,
+    /// `claimed[n]`: a thread has taken order `n` (each order is taken once, by `swap`).
+    claimed: &'a [AtomicBool],
     /// The orders committed.
     done: &'a AtomicUsize,
     /// How far past `done` a worker claims orders.
@@ -226,9 +232,22 @@ struct Claims<'a> {
 }
 
 impl Claims<'_> {
+    /// Takes order `n` if no thread has.
+    fn take(self, n: usize) -> bool {
+        !self.claimed[n].swap(true, Relaxed)
+    }
+
+    /// Takes the first order of `range` that no thread has taken.
+    fn take_first(self, mut range: std::ops::Range<usize>) -> Option<usize> {
+        range.find(|&n| self.take(n))
+    }
+
     /// A worker: until every order is claimed, brings its `stock` and `load` (which record
-    /// their reads in `reads`) up to date with what the committed orders `taken`, claims the
-    /// next order and sends its guess `to_committer`.
+    /// their reads in `reads`) up to date with what the committed orders `taken`, claims an
+    /// order ahead of the committer and sends its guess `to_committer`. It claims every other
+    /// order from the first past the next to commit, leaving the ones between to the committer,
+    /// which routes them at their turn (once, unrecorded, never stale); when it is
+    /// [`Claims::ahead_max`] ahead it takes those it left too, and past that it waits.
     fn work(
         self,
         orders: &[Order],
@@ -238,31 +257,102 @@ impl Claims<'_> {
         guess: &impl Fn(&Order, &StockTable, &Load, (&Reads, RouteReads), usize) -> Guess,
     ) {
         let mut replayed = Replayed::default();
+        let mut cursor = 0;
         loop {
             if self.done.load(Relaxed) > replayed.commits {
                 replayed.catch_up(taken, stock, load);
             }
-            let first = self.next.load(Relaxed);
-            if first >= orders.len() {
-                break;
-            }
-            if first >= self.done.load(Relaxed) + self.ahead_max {
-                std::thread::yield_now(); // far enough ahead of the committer
-                continue;
-            }
-            let n = self.next.fetch_add(1, Relaxed);
-            if n >= orders.len()
-                || to_committer
-                    .send((n, {
-                        let spare = replayed.spare.pop().unwrap_or_default();
-                        guess(&orders[n], stock, load, (reads, spare), replayed.commits)
-                    }))
-                    .is_err()
-            {
+            let done = self.done.load(Relaxed);
+            let end = (done + self.ahead_max).min(orders.len());
+            let first = cursor.max(done + 1);
+            let n = match self.take_first(first..end) {
+                Some(n) => {
+                    cursor = n + 2;
+                    n
+                }
+                None => match self.take_first(done + 1..end) {
+                    Some(n) => n,
+                    None if end == orders.len() => break, // every order is taken
+                    None => {
+                        std::thread::yield_now(); // far enough ahead of the committer
+                        continue;
+                    }
+                },
+            };
+            let spare = replayed.spare.pop().unwrap_or_default();
+            let g = guess(&orders[n], stock, load, (reads, spare), replayed.commits);
+            if to_committer.send((n, g)).is_err() {
                 break;
             }
         }
     }
+}
+
+/// The committer's side of the batch: the guesses it has for the orders ahead, and its counts.
+struct Committer<'a> {
+    claims: Claims<'a>,
+    guesses: mpsc::Receiver<(usize, Guess)>,
+    ahead: Ahead,
+    spares: Spares,
+    counts: Speculation,
+    /// How far past the order at its turn it routes orders ahead while it waits for a guess.
+    reach: usize,
+}
+
+impl Committer<'_> {
+    /// The guess for order `c` (at its turn) of `orders` orders, if there is one to judge. With
+    /// none yet, while a worker routes `c`, it routes the next unclaimed order a little ahead
+    /// meanwhile (`route_ahead(m, into)`: order `m`, its reads into `into`). Past that, with none
+    /// left, or when no thread claimed `c`, there is none: the committer routes `c` itself (and
+    /// drops the worker's guess of it when it comes).
+    fn guess_for(
+        &mut self,
+        c: usize,
+        orders: usize,
+        mut route_ahead: impl FnMut(usize, RouteReads) -> Guess,
+    ) -> Option<Guess> {
+        loop {
+            for (n, g) in self.guesses.try_iter() {
+                match n.checked_sub(c) {
+                    Some(distance) => self.ahead.keep(distance, g),
+                    None => self.spares.recycle(g.reads), // routed here already
+                }
+            }
+            if let Some(g) = self.ahead.next() {
+                return Some(g);
+            }
+            if self.claims.take(c) {
+                self.counts.at_turn += 1;
+                return None;
+            }
+            // Rather than wait for the worker (the system may not be running it).
+            let Some(m) = self
+                .claims
+                .take_first(c + 1..(c + 1 + self.reach).min(orders))
+            else {
+                self.counts.routed_twice += 1;
+                return None;
+            };
+            let into = self.spares.mine.pop().unwrap_or_default();
+            self.counts.committer_guesses += 1;
+            let g = route_ahead(m, into);
+            self.ahead.keep(m - c, g);
+        }
+    }
+}
+
+/// Runs `route` against `stock` and `load` without recording its reads (a route at its turn is
+/// never judged), then records again.
+fn unrecorded<T>(
+    stock: &mut StockTable,
+    load: &mut Load,
+    route: impl FnOnce(&StockTable, &Load) -> T,
+) -> T {
+    let reads = (stock.record_reads(None), load.record_reads(None));
+    let out = route(stock, load);
+    stock.record_reads(reads.0);
+    load.record_reads(reads.1);
+    out
 }
 
 impl Router {
@@ -301,16 +391,16 @@ impl Router {
                 seen,
             }
         };
-        let (next, done) = (AtomicUsize::new(0), AtomicUsize::new(0));
+        let done = AtomicUsize::new(0);
+        let claimed: Vec<AtomicBool> = orders.iter().map(|_| AtomicBool::new(false)).collect();
         let claims = Claims {
-            next: &next,
+            claimed: &claimed,
             done: &done,
             ahead_max: AHEAD_PER_THREAD * threads,
         };
         let guess = &guess;
         let taken = &Mutex::new(Taken::default());
-        let mut counts = Speculation::default();
-        rayon::scope(|scope| {
+        let counts = rayon::scope(|scope| {
             let (to_committer, guesses) = mpsc::channel::<(usize, Guess)>();
             for _ in 1..threads {
                 let (mut stock, mut load) = (stock.clone(), load.clone());
@@ -325,53 +415,39 @@ impl Router {
             }
             drop(to_committer);
             let mut changes = Changes::new(orders.len());
-            let mut ahead = Ahead::default();
-            let mut spares = Spares {
-                mine: Vec::new(),
-                theirs: Vec::new(),
-                keep: COMMITTER_AHEAD_PER_THREAD * threads,
+            let mut committer = Committer {
+                claims,
+                guesses,
+                ahead: Ahead::default(),
+                spares: Spares {
+                    mine: Vec::new(),
+                    theirs: Vec::new(),
+                    keep: COMMITTER_AHEAD_PER_THREAD * threads,
+                },
+                counts: Speculation::default(),
+                reach: COMMITTER_AHEAD_PER_THREAD * threads,
             };
             for (c, order) in orders.iter().enumerate() {
-                let guessed = loop {
-                    for (n, g) in guesses.try_iter() {
-                        match n.checked_sub(c) {
-                            Some(distance) => ahead.keep(distance, g),
-                            None => spares.recycle(g.reads), // routed here already
-                        }
-                    }
-                    if let Some(g) = ahead.next() {
-                        break Some(g);
-                    }
-                    // No guess yet: route the next unclaimed order (this one, or one a little
-                    // ahead while a worker routes this one). Past that, or with none left, route
-                    // this one here rather than wait for a worker (the system may not be running
-                    // it); a guess of it that comes later is dropped.
-                    let first = claims.next.load(Relaxed);
-                    if first >= (c + COMMITTER_AHEAD_PER_THREAD * threads).min(orders.len()) {
-                        break None;
-                    }
-                    let m = claims.next.fetch_add(1, Relaxed);
-                    if m >= orders.len() {
-                        break None;
-                    }
-                    let into = spares.mine.pop().unwrap_or_default();
-                    counts.committer_guesses += 1;
-                    ahead.keep(m - c, guess(&orders[m], stock, load, (&reads, into), c));
-                };
-                counts.routed_at_turn += u64::from(guessed.is_none()); // (its guess comes late)
+                let guessed = committer.guess_for(c, orders.len(), |m, into| {
+                    guess(&orders[m], stock, load, (&reads, into), c)
+                });
                 let kept = guessed.and_then(|g| {
                     let stale = self.stale_since(order, &changes, &g, stock, load);
-                    spares.recycle(g.reads);
-                    counts.judged(stale);
+                    committer.spares.recycle(g.reads);
+                    committer.counts.judged(stale);
                     (!stale).then_some(g.decision)
                 });
-                let d = kept.unwrap_or_else(|| self.route_priced(order, stock, load, now, None));
-                ahead.advance();
+                let d = kept.unwrap_or_else(|| {
+                    unrecorded(stock, load, |stock, load| {
+                        self.route_priced(order, stock, load, now, None)
+                    })
+                });
+                committer.ahead.advance();
                 changes.record(self, order, &d);
                 {
                     let mut t = taken.lock();
                     t.record(order, &d);
-                    t.spent.append(&mut spares.theirs);
+                    t.spent.append(&mut committer.spares.theirs);
                 }
                 apply(order, &d, stock, load);
                 decisions.push(d);
@@ -380,6 +456,7 @@ impl Router {
                     progress(c + 1);
                 }
             }
+            committer.counts
         });
         load.record_reads(None);
         stock.record_reads(None);

@@ -263,7 +263,10 @@ fn speculation_keeps_guesses() {
         assert_eq!(plan.decisions, serial.decisions);
         let s = plan.speculation.unwrap();
         assert_eq!(s.rerouted, 0, "{s:?}");
-        assert_eq!(s.kept + s.rerouted + s.routed_at_turn, orders.len() as u64);
+        assert_eq!(
+            s.kept + s.rerouted + s.at_turn + s.routed_twice,
+            orders.len() as u64
+        );
         assert!(s.committer_guesses <= s.kept, "{s:?}");
         workers_kept += s.kept - s.committer_guesses;
         if workers_kept > 0 {

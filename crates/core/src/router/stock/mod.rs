@@ -59,8 +59,9 @@ impl StockTable {
     }
 
     /// Records the router's reads in `reads` from now on (`None`: stops).
-    pub(crate) fn record_reads(&mut self, reads: Option<Arc<Reads>>) {
-        self.reads = reads;
+    /// Returns where they were recorded until now.
+    pub(crate) fn record_reads(&mut self, reads: Option<Arc<Reads>>) -> Option<Arc<Reads>> {
+        std::mem::replace(&mut self.reads, reads)
     }
 
     /// Records that the route read `node`'s stock of the order's SKUs (while recording).
