@@ -7,7 +7,6 @@
 //! `fork`), and the table is built outside it.
 
 use super::posting::Posting;
-use super::ranked::RankedSet;
 use super::StockTable;
 use crate::{NodeIdx, SkuId};
 use std::sync::Arc;
@@ -30,11 +29,10 @@ impl StockTable {
             }
             counts[s] += 1;
         }
-        let mut postings: Vec<Posting> = (counts.iter())
-            .map(|&n| Posting {
+        let mut postings: Vec<Rows> = (counts.iter())
+            .map(|&n| Rows {
                 nodes: Vec::with_capacity(n),
                 units: Vec::with_capacity(n),
-                bits: RankedSet::default(),
             })
             .collect();
         for (node, sku, units) in rows {
@@ -43,16 +41,28 @@ impl StockTable {
             p.units.push(units);
         }
         StockTable {
-            postings: postings.into_iter().map(|p| Arc::new(tidy(p))).collect(),
+            postings: (postings.into_iter().map(tidy))
+                .map(|p| Posting {
+                    nodes: Arc::new(p.nodes),
+                    units: Arc::new(p.units),
+                    bits: Arc::default(),
+                })
+                .collect(),
             caps: Vec::new(),
             reads: None,
         }
     }
 }
 
+/// One SKU's rows as they are read.
+struct Rows {
+    nodes: Vec<NodeIdx>,
+    units: Vec<u32>,
+}
+
 /// One SKU's posting list from its rows in any order: nodes ascending, the rows of one node
 /// added up.
-fn tidy(mut p: Posting) -> Posting {
+fn tidy(mut p: Rows) -> Rows {
     if !p.nodes.is_sorted() {
         let mut rows: Vec<(NodeIdx, u32)> = p
             .nodes

@@ -30,13 +30,14 @@ impl StockTable {
         let units: Vec<[f64; 3]> = (0..nodes)
             .map(|n| locate(NodeIdx(n as u32)).unit_vector())
             .collect();
-        let bound = |p: &mut Arc<Posting>| {
-            let p = Arc::make_mut(p);
-            p.bits = if p.nodes.len() >= dense_min.max(words) && !p.nodes.is_empty() {
-                RankedSet::from_nodes(nodes, p.nodes.iter().copied())
-            } else {
-                RankedSet::default()
-            };
+        let bound = |p: &mut Posting| {
+            p.bits = Arc::new(
+                if p.nodes.len() >= dense_min.max(words) && !p.nodes.is_empty() {
+                    RankedSet::from_nodes(nodes, p.nodes.iter().copied())
+                } else {
+                    RankedSet::default()
+                },
+            );
             cap(&p.nodes, &units, &locate)
         };
         self.caps = self.postings.iter_mut().map(bound).collect();

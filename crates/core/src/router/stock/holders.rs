@@ -97,7 +97,7 @@ impl StockTable {
             .map(|(_, (&(_, need), &p))| (Cursor::new(p), need))
             .collect();
         let mut set = NodeSet::default();
-        for (&n, &u) in shortest.nodes.iter().zip(&shortest.units) {
+        for (&n, &u) in shortest.nodes.iter().zip(shortest.units.iter()) {
             if u >= need && others.iter_mut().all(|(c, need)| c.holds(n, *need)) {
                 set.insert(n);
             }
@@ -161,7 +161,7 @@ impl StockTable {
             return;
         };
         if !p.has_bitmap() {
-            for (&n, &units) in p.nodes.iter().zip(&p.units) {
+            for (&n, &units) in p.nodes.iter().zip(p.units.iter()) {
                 if within.contains(n) {
                     f(n, units);
                 }

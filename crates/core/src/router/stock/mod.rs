@@ -2,8 +2,8 @@
 //! lists, and the capacity already used per node. Both are plain values, so a batch can route
 //! against its own working copy while the live ledger goes on.
 //!
-//! Each SKU's posting list holds its holders sorted by node with their units inline (one source of
-//! truth: a position at zero is not listed). A SKU held by many nodes also gets a bitmap over the
+//! Each SKU's posting list holds its holders sorted by node with their units alongside (one source
+//! of truth: a position at zero is not listed). A SKU held by many nodes also gets a bitmap over the
 //! nodes (set by [`StockTable::bound_holders`], then kept up to date), so "does this node hold the
 //! SKU" is one bit test and the nodes holding every SKU of an order are a word-wise AND.
 //!
@@ -40,9 +40,9 @@ pub(crate) const DENSE_MIN_HOLDERS: usize = 64;
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct StockTable {
-    /// Per SKU, shared until written: a clone (a batch's working copy) copies the lists its
-    /// orders ship from, not the whole table.
-    postings: Vec<Arc<Posting>>,
+    /// Per SKU, shared until written: a clone (a batch's working copy) copies the units its
+    /// orders ship from (and the holders of a SKU that sells out somewhere), not the whole table.
+    postings: Vec<Posting>,
     /// Per SKU, a spherical cap (centre, radius in km) holding every holder, when known: a
     /// destination cannot be served with the SKU from further than its distance to the centre
     /// plus the radius. Set by [`StockTable::bound_holders`]; a new holder forgets it.
@@ -55,7 +55,7 @@ impl StockTable {
     /// `sku`'s list, if the table has a slot for it.
     #[inline]
     fn posting_of(&self, sku: SkuId) -> Option<&Posting> {
-        self.postings.get(sku.0 as usize).map(|p| &**p)
+        self.postings.get(sku.0 as usize)
     }
 
     /// Records the router's reads in `reads` from now on (`None`: stops).
@@ -94,18 +94,14 @@ impl StockTable {
         }
         let s = sku.0 as usize;
         if self.postings.len() <= s {
-            self.postings.resize(s + 1, Arc::default());
+            self.postings.resize_with(s + 1, Posting::default);
         }
-        let p = Arc::make_mut(&mut self.postings[s]);
-        match p.nodes.binary_search(&node) {
-            Ok(i) => p.units[i] = p.units[i].saturating_add(units),
-            Err(i) => {
-                p.nodes.insert(i, node);
-                p.units.insert(i, units);
-                p.set_bit(node, true);
-                if let Some(cap) = self.caps.get_mut(s) {
-                    *cap = None;
-                }
+        let p = &mut self.postings[s];
+        let held = p.nodes.len();
+        p.add(node, units);
+        if p.nodes.len() > held {
+            if let Some(cap) = self.caps.get_mut(s) {
+                *cap = None;
             }
         }
     }
@@ -118,15 +114,7 @@ impl StockTable {
         let Ok(i) = p.find(node) else {
             return 0;
         };
-        let p = Arc::make_mut(p);
-        let taken = units.min(p.units[i]);
-        p.units[i] -= taken;
-        if p.units[i] == 0 {
-            p.nodes.remove(i);
-            p.units.remove(i);
-            p.set_bit(node, false);
-        }
-        taken
+        p.take_at(i, node, units)
     }
 
     /// Routable units at a position.
@@ -149,7 +137,7 @@ impl StockTable {
     pub(crate) fn has_bitmap(&self, sku: SkuId) -> bool {
         self.postings
             .get(sku.0 as usize)
-            .is_some_and(|p| p.has_bitmap())
+            .is_some_and(Posting::has_bitmap)
     }
 
     /// The holders of `sku` (ascending) and their units, side by side.
