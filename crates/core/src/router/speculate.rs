@@ -232,9 +232,11 @@ struct Claims<'a> {
 }
 
 impl Claims<'_> {
-    /// Takes order `n` if no thread has.
+    /// Takes order `n` if no thread has (a taken flag is only read: a worker waiting at the
+    /// end of its reach goes over taken ones again and again).
     fn take(self, n: usize) -> bool {
-        !self.claimed[n].swap(true, Relaxed)
+        let flag = &self.claimed[n];
+        !flag.load(Relaxed) && !flag.swap(true, Relaxed)
     }
 
     /// Takes the first order of `range` that no thread has taken.
@@ -270,7 +272,7 @@ impl Claims<'_> {
                     cursor = n + 2;
                     n
                 }
-                None => match self.take_first(done + 1..end) {
+                None => match self.take_first(done + 1..first.min(end)) {
                     Some(n) => n,
                     None if end == orders.len() => break, // every order is taken
                     None => {
@@ -415,6 +417,8 @@ impl Router {
             }
             drop(to_committer);
             let mut changes = Changes::new(orders.len());
+            // Its own guesses in hand are at most its reach: as many read sets as it keeps.
+            let reach = COMMITTER_AHEAD_PER_THREAD * threads;
             let mut committer = Committer {
                 claims,
                 guesses,
@@ -422,10 +426,10 @@ impl Router {
                 spares: Spares {
                     mine: Vec::new(),
                     theirs: Vec::new(),
-                    keep: COMMITTER_AHEAD_PER_THREAD * threads,
+                    keep: reach,
                 },
                 counts: Speculation::default(),
-                reach: COMMITTER_AHEAD_PER_THREAD * threads,
+                reach,
             };
             for (c, order) in orders.iter().enumerate() {
                 let guessed = committer.guess_for(c, orders.len(), |m, into| {

@@ -96,10 +96,7 @@ impl StockTable {
         if self.postings.len() <= s {
             self.postings.resize_with(s + 1, Posting::default);
         }
-        let p = &mut self.postings[s];
-        let held = p.nodes.len();
-        p.add(node, units);
-        if p.nodes.len() > held {
+        if self.postings[s].add(node, units) {
             if let Some(cap) = self.caps.get_mut(s) {
                 *cap = None;
             }

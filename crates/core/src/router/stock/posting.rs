@@ -53,17 +53,19 @@ impl Posting {
         taken
     }
 
-    /// Adds `units` at `node`, listing it if it was not.
-    pub(super) fn add(&mut self, node: NodeIdx, units: u32) {
+    /// Adds `units` at `node`, listing it if it was not; true when it was not.
+    pub(super) fn add(&mut self, node: NodeIdx, units: u32) -> bool {
         match self.nodes.binary_search(&node) {
             Ok(i) => {
                 let held = &mut Arc::make_mut(&mut self.units)[i];
                 *held = held.saturating_add(units);
+                false
             }
             Err(i) => {
                 Arc::make_mut(&mut self.nodes).insert(i, node);
                 Arc::make_mut(&mut self.units).insert(i, units);
                 self.set_bit(node, true);
+                true
             }
         }
     }
