@@ -21,7 +21,7 @@ use std::sync::Arc;
 /// its explanations, and its totals, as pinned.
 const PINNED: (u64, u64, i64, u64) = (
     6_037_911_804_707_597_331,
-    8_330_705_334_503_568_461,
+    16_942_131_006_265_016_876,
     394_559_468,
     40_243,
 );

@@ -187,10 +187,15 @@ impl Bounds<'_, '_> {
         }
     }
 
-    /// How many nodes might ship line `l`: those the floors kept, else its SKU's holders.
+    /// How many nodes might ship line `l`: those the floors kept (or, while they leave the
+    /// line unread, its holders of enough units), else its SKU's holders.
     fn line_holders(&self, l: usize) -> usize {
         if let Some(f) = self.floors() {
-            return f.qualified[l].len();
+            return if f.unread.contains(l) {
+                f.enough[l]
+            } else {
+                f.qualified[l].len()
+            };
         }
         let sku = self.s.ctx.order.lines[l].sku;
         let holders = self.s.stock.holders(sku).len();

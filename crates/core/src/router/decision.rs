@@ -1,7 +1,7 @@
 //! What routing one order returns: shipments, unfilled lines with reasons, and the explanation.
 
 use super::candidate::{evaluate, promised_date_at, stock_lines, Viable};
-use super::choose::{self, Pick};
+use super::choose::Pick;
 use super::policy_router::PolicyRouter;
 use super::search::Search;
 use super::{margin_cents, CostBreakdown, LineSet, Reason, StockTable};
@@ -288,7 +288,7 @@ impl Search<'_> {
         // lists) a holder that passed every distance-free rule and the reach and deadline
         // limits, which the bounds then proved not worth it.
         let could = self.viables.iter().any(|v| v.lines.contains(l))
-            || (self.floors.as_ref()).is_some_and(|f| f.min_cents[l] < choose::INF);
+            || (self.floors.as_ref()).is_some_and(|f| f.any_may_ship(self, l));
         if could {
             if self.ctx.terms.ship_complete && shipped.is_empty() {
                 return Reason::ShipComplete;

@@ -7,10 +7,14 @@ use super::choose;
 use super::node_set::NodeSet;
 use super::reads::Count;
 use super::search::Search;
-use super::terms::FloorTerms;
+use super::terms::{FloorRange, FloorTerms};
+use super::LineSet;
 use super::{distance_cents, margin_cents};
 use crate::index::{ChordSlack, NearestChord};
 use crate::NodeIdx;
+use kinds_held::KindsHeld;
+
+mod kinds_held;
 
 /// See the module docs. "May ship" a line: holds enough units, and passes every rule that does
 /// not depend on the date (active, allowed, level offered, capacity left), within its own reach,
@@ -26,11 +30,21 @@ pub(super) struct LineFloors {
     /// Per line, the distance of the furthest node that may ship it (`-1` when none may).
     pub reach_km: Vec<f64>,
     /// Per line, the nodes that may ship it with their squared chord to the destination,
-    /// ascending by node.
+    /// ascending by node (empty while the line is [`LineFloors::unread`]).
     pub qualified: Vec<Vec<(NodeIdx, f64)>>,
     /// Per line, its nearest holder with enough units (for its unfilled reason), when the
     /// floors read the line's posting list (not when they read the nodes within reach).
     pub nearest: Vec<Option<NearestChord>>,
+    /// Lines whose posting lists the floors have not read (an order without a reach limit, and
+    /// more holders of enough units than
+    /// [`FLOORS_READ_LIMIT`](super::scan_limits::FLOORS_READ_LIMIT)): bounded by the terms of
+    /// the kinds of those holders (`NetworkTerms::kind_floors`), as if they were anywhere (no
+    /// reach but the line's cap, nothing sunk), until the hand-over to the posting lists asks
+    /// for them ([`LineFloors::read`]).
+    pub unread: LineSet,
+    /// Per line left unread, how many of its holders hold enough units (what the hand-over
+    /// counts the line's list as until it is read).
+    pub enough: Vec<usize>,
     /// What every solution pays for lines no node may ship (unfilled); 0 under ship-complete.
     pub sunk_cents: i64,
     /// The distance of the nearest node that may ship some line (a lower bound, km; infinite
@@ -57,88 +71,152 @@ impl LineFloors {
         let near = (limit_chord2 < 4.0) // the squared diameter: every node
             .then(|| index.within_chord2(dest, limit_chord2, budget))
             .flatten();
-        Self::compute_with(s, near.as_deref())
+        Self::compute_with(s, near.as_deref(), s.router.limits.floors_read)
+    }
+
+    /// [`LineFloors::compute`] with every line's posting list read (none left unread).
+    pub(super) fn compute_all(s: &Search<'_>) -> Self {
+        Self::compute_with(s, None, usize::MAX)
     }
 
     /// The floors from the posting lists, except, when `near` (every node within the order's
     /// reach limit, in any order) is given, for the lines whose SKU has a holder bitmap or more
-    /// holders than `near` has nodes: those from `near`.
-    pub(super) fn compute_with(s: &Search<'_>, near: Option<&[(NodeIdx, f64)]>) -> Self {
+    /// holders than `near` has nodes: those from `near`. A line with more than `read_limit`
+    /// holders of enough units is left unread (see [`LineFloors::unread`]).
+    pub(super) fn compute_with(
+        s: &Search<'_>,
+        near: Option<&[(NodeIdx, f64)]>,
+        read_limit: usize,
+    ) -> Self {
         let order = s.ctx.order;
-        let dest = order.destination.unit_vector();
         let lines = order.lines.len();
         let mut floors = Self {
             min_cents: vec![0; lines],
             cover_cents: vec![0; lines],
             reach_km: line_reach(s),
-            qualified: Vec::with_capacity(lines),
-            nearest: Vec::with_capacity(lines),
+            qualified: vec![Vec::new(); lines],
+            nearest: vec![None; lines],
+            unread: LineSet::new(),
+            enough: vec![0; lines],
             sunk_cents: 0,
             near_km: f64::INFINITY,
         };
         let ships = MayShip::new(s);
         let index = s.router.network.index();
+        let dest = order.destination.unit_vector();
         // `near` as a node set, its words ANDed with each line's holders: built the first time
         // a line reads its holders that way.
         let mut within: Option<NodeSet> = None;
+        let unlimited = s.reach.near_chord2() >= 4.0; // the squared diameter
         for (l, line) in order.lines.iter().enumerate() {
-            let (holders, held) = s.stock.posting(line.sku);
+            let holders = s.stock.holders(line.sku).len();
             // A holder bitmap ANDed with `within` reads a word per 64 nodes: cheaper than a
             // list's entries (each a node's unit vector and terms). A SKU without one has its
             // shorter list read with a bit test per entry: holders out of reach cost no chord
             // and no terms (and the line has no `nearest`).
-            let by_near =
-                near.filter(|near| s.stock.has_bitmap(line.sku) || near.len() < holders.len());
-            let mut seen =
-                Seen::with_capacity(by_near.map_or(holders.len(), |n| n.len().min(holders.len())));
-            let nearest = if let Some(near) = by_near {
-                let within = within.get_or_insert_with(|| {
-                    NodeSet::from_nodes(index.len(), near.iter().map(|&(n, _)| n))
-                });
-                // The same squared chords as `near`'s (both from the nodes' unit vectors).
-                s.stock.holdings_within(line.sku, within, |n, units| {
-                    if units < line.qty {
-                        return;
-                    }
-                    let chord2 = index.chord2(dest, n);
-                    if ships.test(n, chord2, line.qty) {
-                        seen.add(n, chord2, &s.router.terms.floors[n.0 as usize]);
-                    }
-                });
-                None
-            } else {
-                let mut nearest = NearestChord::default();
-                for (&n, &units) in holders.iter().zip(held) {
-                    if units < line.qty {
-                        continue;
-                    }
-                    let chord2 = index.chord2(dest, n);
-                    nearest.push(n, chord2);
-                    if ships.test(n, chord2, line.qty) {
-                        seen.add(n, chord2, &s.router.terms.floors[n.0 as usize]);
-                    }
+            let by_near = near.filter(|near| s.stock.has_bitmap(line.sku) || near.len() < holders);
+            let Some(near) = by_near else {
+                // Within a reach limit, which holders are within their own reach decides much
+                // (lines no holder may ship, how far a line may come from): read then.
+                let kinds = (holders > read_limit && unlimited)
+                    .then(|| KindsHeld::of(s, l))
+                    .filter(|k| k.enough > read_limit && k.mask != 0);
+                if let Some(kinds) = kinds {
+                    floors.unread.insert(l);
+                    floors.enough[l] = kinds.enough;
+                    floors.settle(s, l, &Seen::anywhere(s, kinds.mask));
+                } else {
+                    floors.read_list(s, &ships, l);
                 }
-                Some(nearest)
+                continue;
             };
-            // The floors change when a node they kept, or a node that may be the nearest
-            // holder, stops holding enough (none can start to during a batch).
+            let mut seen = Seen::with_capacity(near.len().min(holders));
+            let within = within.get_or_insert_with(|| {
+                NodeSet::from_nodes(index.len(), near.iter().map(|&(n, _)| n))
+            });
+            // The same squared chords as `near`'s (both from the nodes' unit vectors).
+            s.stock.holdings_within(line.sku, within, |n, units| {
+                if units < line.qty {
+                    return;
+                }
+                let chord2 = index.chord2(dest, n);
+                if ships.test(n, chord2, line.qty) {
+                    seen.add(n, chord2, &s.router.terms.floors[n.0 as usize]);
+                }
+            });
+            // The floors change when a node they kept stops holding enough (none can start to
+            // during a batch).
             s.stock.read_at_each(seen.qualified.iter().map(|&(n, _)| n));
-            if let Some(nearest) = &nearest {
-                s.stock.read_at_each(nearest.nodes());
-            }
-            floors.nearest.push(nearest);
             floors.settle(s, l, &seen);
-            floors.qualified.push(seen.qualified);
+            floors.qualified[l] = seen.qualified;
         }
         floors
+    }
+
+    /// Reads the posting lists of the lines of `lines` left [`LineFloors::unread`]: their
+    /// floors tighten to what their holders give, as if read from the start (a line left
+    /// unread has something to ship it from, so nothing was sunk for it before).
+    pub(super) fn read(&mut self, s: &Search<'_>, lines: &LineSet) {
+        let ships = MayShip::new(s);
+        for l in lines.intersection(&self.unread).iter() {
+            self.unread.remove(l);
+            self.read_list(s, &ships, l);
+        }
+    }
+
+    /// True when some node may ship line `l` (read from its list when left unread, without
+    /// keeping what the read gives).
+    pub(super) fn any_may_ship(&self, s: &Search<'_>, l: usize) -> bool {
+        if self.unread.contains(l) {
+            let (seen, _) = Self::scan_list(s, &MayShip::new(s), l);
+            return !seen.qualified.is_empty();
+        }
+        self.min_cents[l] < choose::INF
+    }
+
+    /// Line `l`'s floors from one pass over its posting list.
+    fn read_list(&mut self, s: &Search<'_>, ships: &MayShip<'_, '_>, l: usize) {
+        let (seen, nearest) = Self::scan_list(s, ships, l);
+        self.settle(s, l, &seen);
+        self.qualified[l] = seen.qualified;
+        self.nearest[l] = Some(nearest);
+    }
+
+    /// The holders of line `l`'s list that may ship it, and its nearest holder with enough
+    /// units.
+    fn scan_list(s: &Search<'_>, ships: &MayShip<'_, '_>, l: usize) -> (Seen, NearestChord) {
+        let line = &s.ctx.order.lines[l];
+        let index = s.router.network.index();
+        let dest = s.ctx.order.destination.unit_vector();
+        let (holders, held) = s.stock.posting(line.sku);
+        let mut seen = Seen::with_capacity(holders.len());
+        let mut nearest = NearestChord::default();
+        for (&n, &units) in holders.iter().zip(held) {
+            if units < line.qty {
+                continue;
+            }
+            let chord2 = index.chord2(dest, n);
+            nearest.push(n, chord2);
+            if ships.test(n, chord2, line.qty) {
+                seen.add(n, chord2, &s.router.terms.floors[n.0 as usize]);
+            }
+        }
+        // The floors change when a node they kept, or a node that may be the nearest holder,
+        // stops holding enough (none can start to during a batch).
+        s.stock.read_at_each(seen.qualified.iter().map(|&(n, _)| n));
+        s.stock.read_at_each(nearest.nodes());
+        (seen, nearest)
     }
 
     /// Line `l`'s floors from the holders that may ship it.
     fn settle(&mut self, s: &Search<'_>, l: usize, seen: &Seen) {
         let Seen {
-            per_unit,
-            low,
-            high,
+            range:
+                FloorRange {
+                    per_unit_cents: per_unit,
+                    low_bps: low,
+                    high_bps: high,
+                },
             far_chord2,
             near_chord2,
             ..
@@ -158,8 +236,10 @@ impl LineFloors {
             self.min_cents[l] = choose::INF;
             self.reach_km[l] = -1.0;
             if !terms.ship_complete {
-                // Unfilled in every solution.
+                // Unfilled in every solution: its cost is sunk, not a node's to cover (a line
+                // left unread had a cover until read).
                 self.sunk_cents += leave;
+                self.cover_cents[l] = 0;
                 return;
             }
         } else {
@@ -246,14 +326,11 @@ impl<'s, 'r> MayShip<'s, 'r> {
     }
 }
 
-/// What one line's holders that may ship it add up to: the least per-unit handling, the
-/// extreme margin rates apart (a lower bound without a division per holder: the margin is
-/// monotone in the rate), the furthest and nearest squared chords, and the holders themselves.
+/// What one line's holders that may ship it add up to: the least per-unit handling and the
+/// extreme margin rates, the furthest and nearest squared chords, and the holders themselves.
 struct Seen {
-    /// `i64::MAX` when none may ship the line.
-    per_unit: i64,
-    low: u32,
-    high: u32,
+    /// Its per-unit handling is `i64::MAX` when none may ship the line.
+    range: FloorRange,
     far_chord2: f64,
     near_chord2: f64,
     qualified: Vec<(NodeIdx, f64)>,
@@ -264,12 +341,28 @@ impl Seen {
     /// growing the list as it fills was a twentieth of the slowest orders' routing).
     fn with_capacity(holders: usize) -> Self {
         Self {
-            per_unit: i64::MAX,
-            low: u32::MAX,
-            high: 0,
+            range: FloorRange::EMPTY,
             far_chord2: -1.0,
             near_chord2: f64::INFINITY,
             qualified: Vec::with_capacity(holders),
+        }
+    }
+
+    /// What a line whose holders are not read is bounded by: the terms of any node of the
+    /// kinds in `kinds` (bits by [`NodeKind::index`](crate::NodeKind::index)), anywhere (the
+    /// squared diameter and zero), no list.
+    fn anywhere(s: &Search<'_>, kinds: u8) -> Self {
+        let mut range = FloorRange::EMPTY;
+        for (k, kind) in s.router.terms.kind_floors.iter().enumerate() {
+            if kinds & 1 << k != 0 {
+                range.merge(kind);
+            }
+        }
+        Self {
+            range,
+            far_chord2: 4.0,
+            near_chord2: 0.0,
+            qualified: Vec::new(),
         }
     }
 
@@ -282,9 +375,7 @@ impl Seen {
             self.near_chord2 = chord2;
         }
         self.qualified.push((n, chord2));
-        self.per_unit = self.per_unit.min(t.per_unit_cents);
-        self.low = self.low.min(t.margin_bps);
-        self.high = self.high.max(t.margin_bps);
+        self.range.add(t);
     }
 }
 
@@ -329,7 +420,7 @@ impl Search<'_> {
         if self.ctx.order.lines.is_empty() {
             return 0;
         }
-        let floors = LineFloors::compute(self);
+        let floors = LineFloors::compute_all(self);
         let terms = &self.ctx.terms;
         let unfilled =
             |l: usize| terms.unfilled_per_unit_cents * i64::from(self.ctx.order.lines[l].qty);

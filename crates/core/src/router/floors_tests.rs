@@ -1,7 +1,9 @@
 //! The line floors from the nodes within an order's reach limit (`LineFloors::compute`'s
 //! shortcut) equal those from the posting lists, and the unfilled lines' nearest holder from a
-//! walk of the spatial index equals the one the posting pass finds.
+//! walk of the spatial index equals the one the posting pass finds; the floors of lines left
+//! unread are weaker, and equal once read.
 
+use super::choose;
 use super::floors::LineFloors;
 use super::order_terms::OrderTerms;
 use super::scan_limits::{POSTING_LIMIT, WALK_DIVISOR};
@@ -30,11 +32,11 @@ proptest! {
             let terms = OrderTerms::resolve(order, &r.policy);
             let load = Load::default();
             r.search(order, &terms, &case.stock, &load, now(), None, None, |mut s| {
-                let lists = LineFloors::compute_with(&s, None);
+                let lists = LineFloors::compute_with(&s, None, usize::MAX);
                 let dest = order.destination.unit_vector();
                 let limit = s.reach.limit_chord2();
                 let near = index.within_chord2(dest, limit, usize::MAX);
-                let by_near = LineFloors::compute_with(&s, near.as_deref());
+                let by_near = LineFloors::compute_with(&s, near.as_deref(), usize::MAX);
                 prop_assert_eq!(&by_near.min_cents, &lists.min_cents);
                 prop_assert_eq!(&by_near.cover_cents, &lists.cover_cents);
                 prop_assert_eq!(&by_near.reach_km, &lists.reach_km);
@@ -47,6 +49,45 @@ proptest! {
                 s.floors = Some(by_near);
                 let walked: Vec<_> = (0..lines).map(|l| s.nearest_holder(l)).collect();
                 prop_assert_eq!(walked, from_lists);
+                Ok(())
+            })?;
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 1_000, ..ProptestConfig::default() })]
+
+    /// Floors that leave every list they may unread bound no tighter than the read ones (lower
+    /// costs, further reach, less sunk), and once the lines are read equal them.
+    #[test]
+    fn unread_floors_are_weaker_until_read(case in arb_case(14, 4, 4)) {
+        let router = Router::new(case.network.clone(), case.policy.clone());
+        let r = &router.versions[0].1;
+        for order in &case.orders {
+            let terms = OrderTerms::resolve(order, &r.policy);
+            let load = Load::default();
+            r.search(order, &terms, &case.stock, &load, now(), None, None, |s| {
+                let read = LineFloors::compute_with(&s, None, usize::MAX);
+                let mut unread = LineFloors::compute_with(&s, None, 0);
+                prop_assert!(read.unread.is_empty());
+                for l in 0..order.lines.len() {
+                    prop_assert!(unread.min_cents[l] <= read.min_cents[l]);
+                    // (A line no node may ship is sunk instead, its cover 0.)
+                    let sunk = read.min_cents[l] == choose::INF && !terms.ship_complete;
+                    prop_assert!(sunk || unread.cover_cents[l] <= read.cover_cents[l]);
+                    prop_assert!(unread.reach_km[l] >= read.reach_km[l]);
+                    prop_assert_eq!(unread.any_may_ship(&s, l), read.any_may_ship(&s, l));
+                }
+                prop_assert!(unread.sunk_cents <= read.sunk_cents);
+                let every = unread.unread.clone();
+                unread.read(&s, &every);
+                prop_assert!(unread.unread.is_empty());
+                prop_assert_eq!(&unread.min_cents, &read.min_cents);
+                prop_assert_eq!(&unread.cover_cents, &read.cover_cents);
+                prop_assert_eq!(&unread.reach_km, &read.reach_km);
+                prop_assert_eq!(&unread.qualified, &read.qualified);
+                prop_assert_eq!(unread.sunk_cents, read.sunk_cents);
                 Ok(())
             })?;
         }

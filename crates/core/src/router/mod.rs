@@ -167,7 +167,8 @@ impl Router {
     /// and the first phase's walk tests `20 × walk` nodes per hundred full holders (its
     /// [`FULL_WALK_PERCENT`](scan_limits::FULL_WALK_PERCENT)), however few they are; for an
     /// odd `walk` the line floors and the unfilled lines' nearest holders come from walks of the
-    /// spatial index whenever they can, for an even one from the posting lists.
+    /// spatial index whenever they can and the floors leave every list unread until the
+    /// hand-over asks, for an even one from the posting lists, every list read.
     #[cfg(test)]
     pub(crate) fn with_limits(mut self, posting: usize, walk: usize, divisor: usize) -> Self {
         for (_, version) in &mut self.versions {
@@ -180,6 +181,7 @@ impl Router {
                 full_walk_min: 0,
                 floors_near: if walk % 2 == 1 { usize::MAX } else { 0 },
                 nearest_walk_min: 0,
+                floors_read: if walk % 2 == 1 { 0 } else { usize::MAX },
                 near_groups: true,
             };
         }

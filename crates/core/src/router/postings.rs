@@ -21,10 +21,9 @@ impl Search<'_> {
     ) {
         let index = self.router.network.index();
         loop {
-            let narrowed = self.bounds().narrowed(km);
-            if narrowed.closed(&self.full) {
+            let Some(narrowed) = self.narrowed_read(km) else {
                 return;
-            }
+            };
             let nodes = self.holder_set(&narrowed, &seen, full.set(self.stock));
             let mut again = false;
             for (n, k) in index.nearest_by_chord(self.ctx.order.destination, nodes.iter().copied())
@@ -46,6 +45,24 @@ impl Search<'_> {
             }
             if !again {
                 return;
+            }
+        }
+    }
+
+    /// What a node at `km` or further must hold, with every line it names read by the floors
+    /// (reading tightens the bounds, so they are asked again), or `None` when no node can help.
+    fn narrowed_read(&mut self, km: f64) -> Option<Narrowed> {
+        loop {
+            let narrowed = self.bounds().narrowed(km);
+            if narrowed.closed(&self.full) {
+                return None;
+            }
+            let mut floors = self.floors.take().expect("the walk computed the floors");
+            let unread = (narrowed.required.union(&narrowed.useful)).intersection(&floors.unread);
+            floors.read(self, &unread);
+            self.floors = Some(floors);
+            if unread.is_empty() {
+                return Some(narrowed);
             }
         }
     }

@@ -41,6 +41,12 @@ pub(crate) const LINE_SCAN_LIMIT: usize = 16;
 /// length, the walk costs less than the pass it replaces.
 pub(crate) const FLOORS_NEAR_PERCENT: usize = 100;
 
+/// For an order without a reach limit, the line floors leave a line's posting list unread when
+/// more of its holders than this hold enough units: its floors are those of its holders' kinds
+/// until the hand-over to the posting lists asks for its holders. Most such orders close, or
+/// hand over for their short lines alone, before that (`LineFloors::unread`).
+pub(crate) const FLOORS_READ_LIMIT: usize = 256;
+
 /// An unfilled line's nearest holder comes from a walk of the spatial index when its SKU has at
 /// least this many holders (and a bitmap), else from a pass over its posting list: a short list
 /// costs less than the walk's heap and distances.
@@ -66,6 +72,8 @@ pub(crate) struct Limits {
     pub floors_near: usize,
     /// [`NEAREST_WALK_MIN`].
     pub nearest_walk_min: usize,
+    /// [`FLOORS_READ_LIMIT`].
+    pub floors_read: usize,
     /// The scan uses the nearest promise groups' reach ([`Reach::near_km`]); off, that is the
     /// order's reach limit (tests compare both).
     ///
@@ -83,6 +91,7 @@ impl Limits {
         full_walk_min: FULL_WALK_MIN,
         floors_near: FLOORS_NEAR_PERCENT,
         nearest_walk_min: NEAREST_WALK_MIN,
+        floors_read: FLOORS_READ_LIMIT,
         near_groups: true,
     };
 }

@@ -2,7 +2,7 @@
 //!
 //! Invariants: candidates are considered nearest first within each source (ties by node index);
 //! the solver's best only falls; the line floors are computed at most once, the first time a
-//! bound needs them, and never change after.
+//! bound needs them, and only tighten after (when the hand-over reads a line they left unread).
 
 use super::bounds::Closed;
 use super::candidate::{evaluate, stock_lines, OrderCtx, Viable};

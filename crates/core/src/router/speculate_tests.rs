@@ -43,6 +43,8 @@ fn arb_limits() -> impl Strategy<Value = Limits> {
         // holder's walk for every SKU or none.
         prop_oneof![Just(0usize), Just(usize::MAX)],
         prop_oneof![Just(0usize), Just(usize::MAX)],
+        // The floors leave every list unread, or read every one.
+        prop_oneof![Just(0usize), Just(usize::MAX)],
         any::<bool>(),
     )
         .prop_map(
@@ -55,6 +57,7 @@ fn arb_limits() -> impl Strategy<Value = Limits> {
                 full_walk_min,
                 near,
                 nearest,
+                read,
                 groups,
             )| Limits {
                 posting,
@@ -65,6 +68,7 @@ fn arb_limits() -> impl Strategy<Value = Limits> {
                 full_walk_min,
                 floors_near: near,
                 nearest_walk_min: nearest,
+                floors_read: read,
                 near_groups: groups,
             },
         )

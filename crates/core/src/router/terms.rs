@@ -113,6 +113,14 @@ pub(crate) struct NetworkTerms {
     pub offers: Vec<f64>,
     /// The smallest base cost (fixed + priority) of any node.
     pub min_base_cents: i64,
+    /// Per node, its kind ([`NodeKind::index`]), or [`INACTIVE`] (an inactive node ships
+    /// nothing): a byte, so the whole table stays in cache while the line floors look up the
+    /// kinds of a long list's holders.
+    pub kinds: Vec<u8>,
+    /// Per kind ([`NodeKind::index`]), the least per-unit handling and the extreme margin rates
+    /// of its active nodes: what a line costs at least at any holder of that kind, before the
+    /// floors read the holders themselves.
+    pub kind_floors: [FloorRange; NodeKind::ALL.len()],
     /// Per level: the smallest per-km cost of any node.
     pub min_per_km_cents: Vec<f64>,
     /// Per level: no active node serves a destination further than this (the largest reach of
@@ -130,6 +138,43 @@ pub(crate) struct FloorTerms {
     /// See [`NodeTerms::profile`].
     pub profile: u32,
     pub capacity: Capacity,
+}
+
+/// [`NetworkTerms::kinds`] of an inactive node.
+pub(crate) const INACTIVE: u8 = u8::MAX;
+
+/// The least per-unit handling and the extreme margin rates of some nodes (the margin is
+/// monotone in the rate, so the two extremes bound it from below).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct FloorRange {
+    pub per_unit_cents: i64,
+    pub low_bps: u32,
+    pub high_bps: u32,
+}
+
+impl FloorRange {
+    /// Of no node yet.
+    pub(crate) const EMPTY: Self = Self {
+        per_unit_cents: i64::MAX,
+        low_bps: u32::MAX,
+        high_bps: 0,
+    };
+
+    /// With the nodes of `other`.
+    pub(crate) fn merge(&mut self, other: &Self) {
+        self.per_unit_cents = self.per_unit_cents.min(other.per_unit_cents);
+        self.low_bps = self.low_bps.min(other.low_bps);
+        self.high_bps = self.high_bps.max(other.high_bps);
+    }
+
+    /// With a node of terms `t`.
+    pub(crate) fn add(&mut self, t: &FloorTerms) {
+        self.merge(&Self {
+            per_unit_cents: t.per_unit_cents,
+            low_bps: t.margin_bps,
+            high_bps: t.margin_bps,
+        });
+    }
 }
 
 /// A node's daily capacities.
@@ -250,13 +295,26 @@ impl NetworkTerms {
             })
             .collect();
         let profiles = profiles(network, &mut nodes, policy.levels.len());
-        let floors = nodes
+        let floors: Vec<FloorTerms> = nodes
             .iter()
             .map(|t| FloorTerms {
                 per_unit_cents: t.per_unit_cents,
                 margin_bps: t.margin_bps,
                 profile: t.profile,
                 capacity: t.capacity(),
+            })
+            .collect();
+        let mut kind_floors = [FloorRange::EMPTY; NodeKind::ALL.len()];
+        let kinds = (nodes.iter().zip(&floors))
+            .map(|(t, f)| {
+                if !t.active {
+                    return INACTIVE;
+                }
+                let kind = t.kind.index();
+                kind_floors[kind].add(f);
+                #[allow(clippy::cast_possible_truncation)] // five kinds
+                let byte = kind as u8;
+                byte
             })
             .collect();
         let offers = (0..policy.levels.len())
@@ -275,6 +333,8 @@ impl NetworkTerms {
             floors,
             offers,
             min_base_cents,
+            kinds,
+            kind_floors,
             min_per_km_cents,
             max_reach_km,
             profiles,

@@ -1,0 +1,40 @@
+//! [`KindsHeld`]: what the line floors know of a long list they leave unread
+//! ([`LineFloors::unread`](super::LineFloors)).
+
+use crate::router::search::Search;
+use crate::router::terms::INACTIVE;
+
+/// Of one line's holders, how many hold enough units and the kinds of those that are active:
+/// one pass over the list's units and a byte per holder from a table of a byte per node, where
+/// reading the holders themselves (their locations, reach and terms) costs a cache line or
+/// more each.
+pub(super) struct KindsHeld {
+    pub enough: usize,
+    /// Bit [`NodeKind::index`](crate::NodeKind::index) set: an active holder of that kind
+    /// holds enough.
+    pub mask: u8,
+}
+
+impl KindsHeld {
+    /// Of line `l`'s holders.
+    pub(super) fn of(s: &Search<'_>, l: usize) -> Self {
+        let line = &s.ctx.order.lines[l];
+        let (holders, held) = s.stock.posting(line.sku);
+        let kinds = &s.router.terms.kinds;
+        let mut enough = 0;
+        let mut mask = 0u8;
+        for (&n, &units) in holders.iter().zip(held) {
+            if units >= line.qty {
+                enough += 1;
+                let k = kinds[n.0 as usize];
+                if k != INACTIVE {
+                    mask |= 1 << k;
+                }
+                // What the floors make of the line changes when one of these stops holding
+                // enough (none can start to during a batch).
+                s.stock.read_at(n);
+            }
+        }
+        Self { enough, mask }
+    }
+}
