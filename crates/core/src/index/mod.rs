@@ -24,6 +24,7 @@ mod within;
 pub(crate) use by_chord::ChordOrder;
 pub(crate) use kept::{box_chord2, NearestWhere, Walked};
 use kept::{Kept, Next, Queued};
+pub(crate) use within::NodeTree;
 
 /// A node in the tree: its unit vector and its index.
 type Entry = GeomWithData<[f64; 3], u32>;

@@ -54,9 +54,10 @@ pub(super) struct LineFloors {
 
 impl LineFloors {
     /// One pass over each line's posting list (see the fields); or, when the order has a reach
-    /// limit, over the nodes within it ([`SpatialIndex::within_chord2`](crate::SpatialIndex),
-    /// whose walk gives up past [`FLOORS_NEAR_PERCENT`](super::scan_limits::FLOORS_NEAR_PERCENT)
-    /// of the longest list's length in nodes).
+    /// limit, over the nodes within it and within their kind's furthest reach at the order's
+    /// level (`within_reach`, whose walks give up past
+    /// [`FLOORS_NEAR_PERCENT`](super::scan_limits::FLOORS_NEAR_PERCENT) of the longest list's
+    /// length in nodes).
     pub(super) fn compute(s: &Search<'_>) -> Self {
         let order = s.ctx.order;
         // No node beyond the nearest groups' reach may ship a line: the same holders.
@@ -66,10 +67,9 @@ impl LineFloors {
             .max()
             .unwrap_or(0);
         let budget = longest.saturating_mul(s.router.limits.floors_near) / 100;
-        let index = s.router.network.index();
         let dest = order.destination.unit_vector();
         let near = (limit_chord2 < 4.0) // the squared diameter: every node
-            .then(|| index.within_chord2(dest, limit_chord2, budget))
+            .then(|| within_reach(s, dest, limit_chord2, budget))
             .flatten();
         Self::compute_with(s, near.as_deref(), s.router.limits.floors_read)
     }
@@ -79,8 +79,8 @@ impl LineFloors {
         Self::compute_with(s, None, usize::MAX)
     }
 
-    /// The floors from the posting lists, except, when `near` (every node within the order's
-    /// reach limit, in any order) is given, for the lines whose SKU has a holder bitmap or more
+    /// The floors from the posting lists, except, when `near` (in any order, every node that
+    /// may ship some line and perhaps others: those within the order's reach limit) is given, for the lines whose SKU has a holder bitmap or more
     /// holders than `near` has nodes: those from `near`. A line with more than `read_limit`
     /// holders of enough units is left unread (see [`LineFloors::unread`]).
     pub(super) fn compute_with(
@@ -377,6 +377,32 @@ impl Seen {
         self.qualified.push((n, chord2));
         self.range.add(t);
     }
+}
+
+/// The active nodes that offer the order's level within `limit_chord2` of `dest` and within the
+/// furthest reach of their kind at that level (every node that may ship a line is among them),
+/// with their squared chords, in no particular order; `None` when the walks would test more
+/// than about `budget` nodes.
+pub(super) fn within_reach(
+    s: &Search<'_>,
+    dest: [f64; 3],
+    limit_chord2: f64,
+    budget: usize,
+) -> Option<Vec<(NodeIdx, f64)>> {
+    let terms = &s.router.terms;
+    let level = usize::from(s.ctx.order.service_level.0);
+    let mut near = Vec::new();
+    for (tree, &reach) in terms
+        .kind_trees(&s.router.network)
+        .iter()
+        .zip(&terms.kind_reach_chord2[level])
+    {
+        if reach >= 0.0 {
+            let left = budget.checked_sub(near.len())?;
+            near.extend(tree.within_chord2(dest, reach.min(limit_chord2), left)?);
+        }
+    }
+    Some(near)
 }
 
 /// Per line: the distance of the furthest holder that might ship it (`-1` when none can):

@@ -3,9 +3,11 @@
 //! input limits ([`crate::MAX_MONEY_CENTS`] and the rest) here, so no sum over an order's terms
 //! can overflow.
 
+use crate::index::NodeTree;
 use crate::{limits, Network, Node, NodeIdx, NodeKind, Policy, ServiceLevel};
 use jiff::civil::Time;
 use rstar::{Envelope, AABB};
+use std::sync::OnceLock;
 
 /// A node's effective terms under a policy.
 #[derive(Debug, Clone)]
@@ -121,6 +123,11 @@ pub(crate) struct NetworkTerms {
     /// of its active nodes: what a line costs at least at any holder of that kind, before the
     /// floors read the holders themselves.
     pub kind_floors: [FloorRange; NodeKind::ALL.len()],
+    /// Per level and kind ([`NodeKind::index`]), the largest `reach_chord2` of an active node
+    /// of the kind that offers the level (-1 when none does).
+    pub kind_reach_chord2: Vec<[f64; NodeKind::ALL.len()]>,
+    /// Per kind, its active nodes in a tree of their own ([`NetworkTerms::kind_trees`]).
+    kind_trees: OnceLock<Vec<NodeTree>>,
     /// Per level: the smallest per-km cost of any node.
     pub min_per_km_cents: Vec<f64>,
     /// Per level: no active node serves a destination further than this (the largest reach of
@@ -263,6 +270,24 @@ fn profiles(network: &Network, nodes: &mut [NodeTerms], levels: usize) -> Vec<Pr
 }
 
 impl NetworkTerms {
+    /// Per kind ([`NodeKind::index`]), the active nodes of `network` (these terms') in a tree of
+    /// their own, built the first time they are asked for: the line floors of an order with a
+    /// reach limit read each kind's nodes within that kind's reach
+    /// ([`NetworkTerms::kind_reach_chord2`]), fewer than the nodes within the limit.
+    pub(crate) fn kind_trees(&self, network: &Network) -> &[NodeTree] {
+        self.kind_trees.get_or_init(|| {
+            let index = network.index();
+            (0..NodeKind::ALL.len())
+                .map(|k| {
+                    let of_kind = (self.kinds.iter().enumerate())
+                        .filter(|&(_, &kind)| usize::from(kind) == k)
+                        .map(|(i, _)| NodeIdx(i as u32));
+                    index.subtree(of_kind)
+                })
+                .collect()
+        })
+    }
+
     pub(crate) fn new(network: &Network, policy: &Policy) -> Self {
         let mut nodes: Vec<NodeTerms> = network
             .nodes()
@@ -317,6 +342,16 @@ impl NetworkTerms {
                 byte
             })
             .collect();
+        let kind_reach_chord2 = (0..policy.levels.len())
+            .map(|l| {
+                let mut reach = [-1.0_f64; NodeKind::ALL.len()];
+                for t in nodes.iter().filter(|t| t.active && t.reach_km[l] > 0.0) {
+                    let r = &mut reach[t.kind.index()];
+                    *r = r.max(t.reach_chord2[l]);
+                }
+                reach
+            })
+            .collect();
         let offers = (0..policy.levels.len())
             .flat_map(|l| {
                 nodes.iter().map(move |t| {
@@ -335,6 +370,8 @@ impl NetworkTerms {
             min_base_cents,
             kinds,
             kind_floors,
+            kind_reach_chord2,
+            kind_trees: OnceLock::new(),
             min_per_km_cents,
             max_reach_km,
             profiles,
