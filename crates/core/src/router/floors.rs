@@ -120,6 +120,7 @@ impl LineFloors {
                 // (lines no holder may ship, how far a line may come from): read then.
                 let kinds = (holders > read_limit && unlimited)
                     .then(|| KindsHeld::of(s, l))
+                    .flatten()
                     .filter(|k| k.enough > read_limit && k.mask != 0);
                 if let Some(kinds) = kinds {
                     floors.unread.insert(l);

@@ -16,25 +16,37 @@ pub(super) struct KindsHeld {
 }
 
 impl KindsHeld {
-    /// Of line `l`'s holders.
-    pub(super) fn of(s: &Search<'_>, l: usize) -> Self {
+    /// Of line `l`'s holders; `None` once more than an eighth of them are of a kind whose
+    /// reach is limited (the floors read the list then: which holders are within reach decides
+    /// much, how far a line may come from and how long its list is).
+    pub(super) fn of(s: &Search<'_>, l: usize) -> Option<Self> {
         let line = &s.ctx.order.lines[l];
         let (holders, held) = s.stock.posting(line.sku);
-        let kinds = &s.router.terms.kinds;
+        let terms = &s.router.terms;
+        let level = usize::from(s.ctx.order.service_level.0);
+        let reach = &terms.kind_reach_chord2[level];
         let mut enough = 0;
+        let mut limited = 0;
         let mut mask = 0u8;
         for (&n, &units) in holders.iter().zip(held) {
             if units >= line.qty {
                 enough += 1;
-                let k = kinds[n.0 as usize];
+                let k = terms.kinds[n.0 as usize];
                 if k != INACTIVE {
                     mask |= 1 << k;
+                }
+                // The squared diameter: every destination.
+                if k == INACTIVE || reach[usize::from(k)] < 4.0 {
+                    limited += 1;
+                    if limited * 8 > holders.len() {
+                        return None;
+                    }
                 }
                 // What the floors make of the line changes when one of these stops holding
                 // enough (none can start to during a batch).
                 s.stock.read_at(n);
             }
         }
-        Self { enough, mask }
+        (limited * 8 <= enough).then_some(Self { enough, mask })
     }
 }
