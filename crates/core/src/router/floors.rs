@@ -37,7 +37,8 @@ pub(super) struct LineFloors {
     pub nearest: Vec<Option<NearestChord>>,
     /// Lines whose posting lists the floors have not read (an order without a reach limit, and
     /// more holders of enough units than
-    /// [`FLOORS_READ_LIMIT`](super::scan_limits::FLOORS_READ_LIMIT)): bounded by the terms of
+    /// [`FLOORS_READ_LIMIT`](super::scan_limits::FLOORS_READ_LIMIT), at most an eighth of them
+    /// of a kind with a reach of its own at the level: [`KindsHeld::of`]): bounded by the terms of
     /// the kinds of those holders (`NetworkTerms::kind_floors`), as if they were anywhere (no
     /// reach but the line's cap, nothing sunk), until the hand-over to the posting lists asks
     /// for them ([`LineFloors::read`]).
@@ -80,9 +81,9 @@ impl LineFloors {
     }
 
     /// The floors from the posting lists, except, when `near` (in any order, every node that
-    /// may ship some line and perhaps others: those within the order's reach limit) is given, for the lines whose SKU has a holder bitmap or more
-    /// holders than `near` has nodes: those from `near`. A line with more than `read_limit`
-    /// holders of enough units is left unread (see [`LineFloors::unread`]).
+    /// may ship some line, and perhaps others) is given, for the lines whose SKU has a holder
+    /// bitmap or more holders than `near` has nodes: those from `near`. A line with more than
+    /// `read_limit` holders of enough units may be left unread (see [`LineFloors::unread`]).
     pub(super) fn compute_with(
         s: &Search<'_>,
         near: Option<&[(NodeIdx, f64)]>,

@@ -44,7 +44,8 @@ proptest! {
                 // The nodes of each kind within its reach at the level: the same floors.
                 if limit < 4.0 {
                     let reach = within_reach(&s, dest, limit, usize::MAX);
-                    same_floors(&LineFloors::compute_with(&s, reach.as_deref(), usize::MAX), &lists)?;
+                    let by_kind = LineFloors::compute_with(&s, reach.as_deref(), usize::MAX);
+                    same_floors(&by_kind, &lists)?;
                 }
                 let lines = order.lines.len();
                 s.floors = Some(lists);

@@ -42,8 +42,9 @@ pub(crate) const LINE_SCAN_LIMIT: usize = 16;
 pub(crate) const FLOORS_NEAR_PERCENT: usize = 100;
 
 /// For an order without a reach limit, the line floors leave a line's posting list unread when
-/// more of its holders than this hold enough units: its floors are those of its holders' kinds
-/// until the hand-over to the posting lists asks for its holders. Most such orders close, or
+/// more of its holders than this hold enough units (and at most an eighth of those have a reach
+/// of their own at the level): its floors are those of its holders' kinds until the hand-over
+/// to the posting lists asks for its holders. Most such orders close, or
 /// hand over for their short lines alone, before that (`LineFloors::unread`).
 pub(crate) const FLOORS_READ_LIMIT: usize = 256;
 
