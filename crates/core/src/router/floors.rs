@@ -166,14 +166,19 @@ impl LineFloors {
         }
     }
 
-    /// True when some node may ship line `l` (read from its list when left unread, without
-    /// keeping what the read gives).
+    /// True when some node may ship line `l`: for a line left unread, its list is read up to
+    /// the first holder that may (every holder of enough units is already marked read).
     pub(super) fn any_may_ship(&self, s: &Search<'_>, l: usize) -> bool {
-        if self.unread.contains(l) {
-            let (seen, _) = Self::scan_list(s, &MayShip::new(s), l);
-            return !seen.qualified.is_empty();
+        if !self.unread.contains(l) {
+            return self.min_cents[l] < choose::INF;
         }
-        self.min_cents[l] < choose::INF
+        let line = &s.ctx.order.lines[l];
+        let ships = MayShip::new(s);
+        let index = s.router.network.index();
+        let dest = s.ctx.order.destination.unit_vector();
+        let (holders, held) = s.stock.posting(line.sku);
+        (holders.iter().zip(held))
+            .any(|(&n, &units)| units >= line.qty && ships.test(n, index.chord2(dest, n), line.qty))
     }
 
     /// Line `l`'s floors from one pass over its posting list.

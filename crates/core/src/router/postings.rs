@@ -57,13 +57,14 @@ impl Search<'_> {
             if narrowed.closed(&self.full) {
                 return None;
             }
-            let mut floors = self.floors.take().expect("the walk computed the floors");
+            let floors = self.floors.as_ref().expect("the walk computed the floors");
             let unread = (narrowed.required.union(&narrowed.useful)).intersection(&floors.unread);
-            floors.read(self, &unread);
-            self.floors = Some(floors);
             if unread.is_empty() {
                 return Some(narrowed);
             }
+            let mut floors = self.floors.take().expect("just seen");
+            floors.read(self, &unread);
+            self.floors = Some(floors);
         }
     }
 

@@ -342,17 +342,7 @@ impl NetworkTerms {
                 byte
             })
             .collect();
-        let kind_reach_chord2 = (0..policy.levels.len())
-            .map(|l| {
-                let mut reach = [-1.0_f64; NodeKind::ALL.len()];
-                for t in nodes.iter().filter(|t| t.active && t.reach_km[l] > 0.0) {
-                    let r = &mut reach[t.kind.index()];
-                    *r = r.max(t.reach_chord2[l]);
-                }
-                reach
-            })
-            .collect();
-        let offers = (0..policy.levels.len())
+        let offers: Vec<f64> = (0..policy.levels.len())
             .flat_map(|l| {
                 nodes.iter().map(move |t| {
                     if t.active && t.reach_km[l] > 0.0 {
@@ -361,6 +351,18 @@ impl NetworkTerms {
                         -1.0
                     }
                 })
+            })
+            .collect();
+        // Each kind's largest offer at each level (an inactive node offers -1).
+        let kind_reach_chord2 = (0..policy.levels.len())
+            .map(|l| {
+                let mut reach = [-1.0_f64; NodeKind::ALL.len()];
+                let level = &offers[l * nodes.len()..][..nodes.len()];
+                for (t, &offer) in nodes.iter().zip(level) {
+                    let r = &mut reach[t.kind.index()];
+                    *r = r.max(offer);
+                }
+                reach
             })
             .collect();
         Self {
