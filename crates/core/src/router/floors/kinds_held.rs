@@ -30,6 +30,10 @@ impl KindsHeld {
         let mut mask = 0u8;
         for (&n, &units) in holders.iter().zip(held) {
             if units >= line.qty {
+                // What the floors make of the line changes when one of these stops holding
+                // enough (none can start to during a batch), the one that ends the pass early
+                // included: marked before that.
+                s.stock.read_at(n);
                 enough += 1;
                 let k = terms.kinds[n.0 as usize];
                 if k != INACTIVE {
@@ -42,9 +46,6 @@ impl KindsHeld {
                         return None;
                     }
                 }
-                // What the floors make of the line changes when one of these stops holding
-                // enough (none can start to during a batch).
-                s.stock.read_at(n);
             }
         }
         (limited * 8 <= enough).then_some(Self { enough, mask })
